@@ -1,0 +1,179 @@
+"""Content files (rubrics, questionnaires): YAML read with line numbers, checked with pydantic.
+
+Every problem is reported as ``FILE:LINE: message`` so that the people who edit these
+files (national offices, translators) can find it at once. The same loader serves every
+kind of content file: define a pydantic model, call :func:`load_content`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from assess.i18n import LANGUAGES
+
+Path_ = tuple[str | int, ...]
+
+IDENTIFIER = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in a content file, located by line."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class ContentError(Exception):
+    """A content file could not be loaded; ``problems`` says where and why."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class StrictModel(BaseModel):
+    """Base of every content model: unknown keys are errors, objects are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class LocalizedText(StrictModel):
+    """A text in every language the suite speaks. Both translations are required."""
+
+    en: str
+    fr: str
+
+    @field_validator("en", "fr")
+    @classmethod
+    def _not_empty(cls, value: str) -> str:
+        if not value:
+            raise ValueError("empty translation")
+        return value
+
+    def get(self, lang: str) -> str:
+        return getattr(self, lang, None) or self.en
+
+
+class Locator:
+    """Maps a path inside the loaded document (keys and list indexes) to a line number."""
+
+    def __init__(self, lines: dict[Path_, int]):
+        self._lines = lines
+
+    def line(self, path: Iterable[str | int]) -> int:
+        path = tuple(path)
+        # A missing key has no line of its own: report the closest enclosing one.
+        while path not in self._lines and path:
+            path = path[:-1]
+        return self._lines.get(path, 1)
+
+
+def _compose(text: str, file: str) -> tuple[Any, Locator, list[Problem]]:
+    """Parse YAML into plain Python values, remembering the line of every key and item."""
+    problems: list[Problem] = []
+    lines: dict[Path_, int] = {}
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problems.append(Problem(file, line, f"YAML syntax error: {exc.problem or exc}"))
+        return None, Locator(lines), problems
+    if root is None:
+        return None, Locator(lines), problems
+
+    constructor = yaml.SafeLoader("")
+
+    def build(node: yaml.Node, path: Path_) -> Any:
+        lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = constructor.construct_object(key_node, deep=True)
+                if not isinstance(key, (str, int)):
+                    key = str(key)
+                child = path + (key,)
+                if key in result:
+                    problems.append(
+                        Problem(file, key_node.start_mark.line + 1, f"duplicate key '{key}'")
+                    )
+                lines[child] = key_node.start_mark.line + 1
+                result[key] = build(value_node, child)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [build(item, path + (index,)) for index, item in enumerate(node.value)]
+        return constructor.construct_object(node, deep=True)
+
+    return build(root, ()), Locator(lines), problems
+
+
+def _describe(error: dict[str, Any]) -> str:
+    loc = error["loc"]
+    kind = error["type"]
+    field = ".".join(str(part) for part in loc)
+    if kind == "missing":
+        if loc and loc[-1] in LANGUAGES:
+            return f"missing translation '{loc[-1]}' in {'.'.join(map(str, loc[:-1]))}"
+        return f"missing key '{loc[-1]}'" + (f" in {'.'.join(map(str, loc[:-1]))}" if len(loc) > 1 else "")
+    if kind == "extra_forbidden":
+        return f"unknown key '{loc[-1]}'" + (f" in {'.'.join(map(str, loc[:-1]))}" if len(loc) > 1 else "")
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{field}: {message}" if field else message
+
+
+Model = TypeVar("Model", bound=BaseModel)
+SemanticCheck = Callable[[Any], Iterable[tuple[Path_, str]]]
+
+
+def load_content(
+    *,
+    text: str,
+    file: str,
+    model: type[Model],
+    checks: Iterable[SemanticCheck] = (),
+) -> Model:
+    """Load and check one content file; raise :class:`ContentError` listing every problem.
+
+    ``checks`` receive the validated model and yield ``(path, message)`` pairs for the
+    rules a schema cannot express (duplicate ids, references, totals).
+    """
+    data, locator, problems = _compose(text, file)
+    if problems:
+        raise ContentError(problems)
+    if not isinstance(data, dict):
+        raise ContentError([Problem(file, 1, "the file must hold a mapping of keys to values")])
+    try:
+        document = model.model_validate(data)
+    except ValidationError as exc:
+        raise ContentError(
+            Problem(file, locator.line(error["loc"]), _describe(error))
+            for error in exc.errors(include_url=False)
+        ) from None
+    semantic = [
+        Problem(file, locator.line(path), message)
+        for check in checks
+        for path, message in check(document)
+    ]
+    if semantic:
+        raise ContentError(semantic)
+    return document
+
+
+def load_content_file(path: Path | str, *, model: type[Model], checks: Iterable[SemanticCheck] = ()) -> Model:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError([Problem(str(path), 1, f"cannot read file: {exc}")]) from None
+    return load_content(text=text, file=str(path), model=model, checks=checks)

@@ -1,0 +1,72 @@
+"""Readiness for a label application: eligibility questions, gates and per-criterion minimums.
+
+The national office asks five yes/no questions before any scoring; all must be yes.
+Readiness puts them beside the rubric's own rules so a teacher sees, in one list, what
+still stands between the project and a label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Mapping
+
+from assess.domain.rubric import Rubric
+from assess.domain.scoring import Outcome, Score
+from assess.i18n import t
+
+#: The eligibility questions, in the order the office asks them.
+ELIGIBILITY_QUESTIONS: tuple[str, ...] = (
+    "shared_plan",  # goals and plan shared with the partners
+    "finished",  # the project is finished or about to finish
+    "full_participation",  # the teacher and pupils took part in all activities
+    "collaborative_activities",  # collaborative activities were organised
+    "data_protection",  # data protection and copyright were taken care of
+)
+
+
+class CheckKind(StrEnum):
+    ELIGIBILITY = "eligibility"
+    GATE = "gate"
+    MINIMUM = "minimum"
+    PASS_MARK = "pass_mark"
+
+
+@dataclass(frozen=True)
+class ReadinessCheck:
+    """One line of the checklist. ``ok`` is None while it cannot be told yet."""
+
+    kind: CheckKind
+    subject: str | None
+    ok: bool | None
+
+
+def readiness(*, score: Score, eligibility: Mapping[str, bool | None]) -> tuple[ReadinessCheck, ...]:
+    checks = [ReadinessCheck(CheckKind.ELIGIBILITY, q, eligibility.get(q)) for q in ELIGIBILITY_QUESTIONS]
+    checks += [ReadinessCheck(CheckKind.GATE, g.gate_id, g.passed) for g in score.gates]
+    checks += [
+        ReadinessCheck(CheckKind.MINIMUM, c.criterion_id, c.meets_minimum)
+        for c in score.criteria
+        if c.minimum is not None
+    ]
+    complete = score.verdict.outcome is not Outcome.INCOMPLETE
+    checks.append(ReadinessCheck(CheckKind.PASS_MARK, None, score.total >= score.pass_mark if complete else None))
+    return tuple(checks)
+
+
+def is_ready(checks: tuple[ReadinessCheck, ...]) -> bool:
+    return all(check.ok for check in checks)
+
+
+def describe_check(check: ReadinessCheck, *, score: Score, rubric: Rubric, lang: str) -> str:
+    """The checklist line in words, in the reader's language."""
+    if check.kind is CheckKind.ELIGIBILITY:
+        return t("readiness.eligibility", lang, name=t(f"eligibility.question.{check.subject}", lang))
+    if check.kind is CheckKind.PASS_MARK:
+        return t("readiness.pass_mark", lang, pass_mark=f"{score.pass_mark:g}")
+    item = rubric.item(check.subject)
+    minimum = next(
+        (g.minimum for g in score.gates if g.gate_id == check.subject),
+        getattr(item, "minimum", None),
+    )
+    return t(f"readiness.{check.kind.value}", lang, name=item.name.get(lang), minimum=minimum)

@@ -1,0 +1,260 @@
+"""Rubrics: criteria x levels 0-5 with descriptors, weights, minimums, gates and verdict rules.
+
+A rubric is data (a YAML file in ``rubrics/``); this module defines its shape and the
+rules a file must follow. See ``docs/rubrics.md`` for the file format.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Iterable
+
+from pydantic import Field, field_validator
+
+from assess.domain.content import (
+    IDENTIFIER,
+    ContentError,
+    LocalizedText,
+    Path_,
+    StrictModel,
+    load_content,
+    load_content_file,
+)
+
+LEVELS: tuple[int, ...] = (0, 1, 2, 3, 4, 5)
+
+#: Themes tie criteria of every generation to what survey items ask about, so one
+#: questionnaire feeds all rubrics. A criterion lists the themes it covers.
+THEMES: tuple[str, ...] = (
+    "innovation",
+    "curriculum",
+    "communication",
+    "collaboration",
+    "technology",
+    "safety",
+    "sustainability",
+    "results",
+    "documentation",
+)
+LOWEST_LEVEL, HIGHEST_LEVEL = LEVELS[0], LEVELS[-1]
+
+#: Where the rubrics shipped with the suite live.
+RUBRICS_DIR = Path(__file__).resolve().parents[2] / "rubrics"
+
+
+def _identifier(value: str) -> str:
+    if not IDENTIFIER.match(value):
+        raise ValueError(
+            f"'{value}' is not a valid id (lower-case letters, digits, '-' and '_', starting with a letter)"
+        )
+    return value
+
+
+class Level(StrictModel):
+    level: int
+    label: LocalizedText
+    descriptor: LocalizedText
+
+
+class ScoredItem(StrictModel):
+    """What criteria and gates share: an id, texts for juries and teachers, levels 0-5."""
+
+    id: str
+    name: LocalizedText
+    guidance: LocalizedText = Field(description="What a jury looks for.")
+    advice: list[LocalizedText] = Field(default_factory=list, description="Practical tips for teachers.")
+    themes: list[str] = Field(default_factory=list, description="Survey themes this item draws on.")
+    levels: list[Level]
+
+    _check_id = field_validator("id")(classmethod(lambda cls, v: _identifier(v)))
+
+    def level(self, value: int) -> Level:
+        return self.levels[value]
+
+
+class Criterion(ScoredItem):
+    weight: float = 1.0
+    minimum: int | None = Field(default=None, description="Lowest level that still allows a label.")
+    independent: bool = Field(default=False, description="Recorded, not counted in the total.")
+
+
+class Gate(ScoredItem):
+    """A gated sub-criterion: below its minimum, no label whatever the total."""
+
+    criterion: str = Field(description="The criterion this sub-criterion belongs to.")
+    minimum: int = Field(description="Default minimum; the national office may change it in the settings.")
+
+
+class VerdictRules(StrictModel):
+    pass_mark: float = Field(description="Lowest weighted total that earns a label.")
+
+
+class EqlRules(StrictModel):
+    nomination_threshold: float = Field(
+        description="A project may be proposed for the European label when its total is above this."
+    )
+
+
+class Rubric(StrictModel):
+    id: str
+    version: str
+    title: LocalizedText
+    period: str
+    description: LocalizedText
+    default: bool = False
+    criteria: list[Criterion]
+    gates: list[Gate] = Field(default_factory=list)
+    verdict: VerdictRules
+    eql: EqlRules
+
+    _check_id = field_validator("id")(classmethod(lambda cls, v: _identifier(v)))
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: object) -> object:
+        # "1.0" written without quotes arrives as a float; a version is a label, not a number.
+        return str(value) if isinstance(value, (int, float)) else value
+
+    @property
+    def counted_criteria(self) -> list[Criterion]:
+        return [c for c in self.criteria if not c.independent]
+
+    @property
+    def maximum(self) -> float:
+        """Highest possible weighted total (every counted criterion at the top level)."""
+        return sum(c.weight * HIGHEST_LEVEL for c in self.counted_criteria)
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for criterion in self.criteria:
+            if criterion.id == criterion_id:
+                return criterion
+        raise KeyError(criterion_id)
+
+    def gate(self, gate_id: str) -> Gate:
+        for gate in self.gates:
+            if gate.id == gate_id:
+                return gate
+        raise KeyError(gate_id)
+
+    def item(self, item_id: str) -> Criterion | Gate:
+        """A criterion or a gate by id (ids are unique across both)."""
+        try:
+            return self.criterion(item_id)
+        except KeyError:
+            return self.gate(item_id)
+
+    @property
+    def digest(self) -> str:
+        """Fingerprint of the content: two files with the same id and version must share it."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _check_levels(item: ScoredItem, path: Path_) -> Iterable[tuple[Path_, str]]:
+    found = [level.level for level in item.levels]
+    if found != list(LEVELS):
+        shown = ", ".join(map(str, found)) or "none"
+        yield path + ("levels",), (
+            f"levels of '{item.id}' must be 0, 1, 2, 3, 4, 5, each once, in increasing order (found {shown})"
+        )
+
+
+def check_rubric(rubric: Rubric) -> Iterable[tuple[Path_, str]]:
+    """Rules across fields that the schema alone cannot express."""
+    seen: dict[str, Path_] = {}
+    items: list[tuple[ScoredItem, Path_]] = [
+        *((c, ("criteria", i)) for i, c in enumerate(rubric.criteria)),
+        *((g, ("gates", i)) for i, g in enumerate(rubric.gates)),
+    ]
+    for item, path in items:
+        if item.id in seen:
+            yield path + ("id",), f"duplicate id '{item.id}'"
+        seen[item.id] = path
+        yield from _check_levels(item, path)
+        for theme_index, theme in enumerate(item.themes):
+            if theme not in THEMES:
+                yield path + ("themes", theme_index), (
+                    f"unknown theme '{theme}' in '{item.id}' (known: {', '.join(THEMES)})"
+                )
+        minimum = getattr(item, "minimum", None)
+        if minimum is not None and minimum not in LEVELS:
+            yield path + ("minimum",), f"minimum of '{item.id}' must be a level from 0 to 5, not {minimum}"
+
+    if not rubric.criteria:
+        yield ("criteria",), "a rubric needs at least one criterion"
+    for index, criterion in enumerate(rubric.criteria):
+        if criterion.weight <= 0:
+            yield ("criteria", index, "weight"), f"weight of '{criterion.id}' must be above 0, not {criterion.weight:g}"
+
+    criterion_ids = {c.id for c in rubric.criteria}
+    for index, gate in enumerate(rubric.gates):
+        if gate.criterion not in criterion_ids:
+            yield ("gates", index, "criterion"), f"gate '{gate.id}' refers to unknown criterion '{gate.criterion}'"
+
+    maximum = rubric.maximum
+    if not 0 <= rubric.verdict.pass_mark <= maximum:
+        yield ("verdict", "pass_mark"), (
+            f"pass mark {rubric.verdict.pass_mark:g} is outside 0..{maximum:g}, the rubric's maximum total"
+        )
+    if not 0 <= rubric.eql.nomination_threshold <= maximum:
+        yield ("eql", "nomination_threshold"), (
+            f"EQL nomination threshold {rubric.eql.nomination_threshold:g} is outside 0..{maximum:g}, "
+            "the rubric's maximum total"
+        )
+
+
+def parse_rubric(text: str, *, file: str = "<rubric>") -> Rubric:
+    return load_content(text=text, file=file, model=Rubric, checks=[check_rubric])
+
+
+def load_rubric_file(path: Path | str) -> Rubric:
+    return load_content_file(path, model=Rubric, checks=[check_rubric])
+
+
+class RubricCatalogue:
+    """The rubrics installed in a folder, by id. Raises ContentError if any file is invalid."""
+
+    def __init__(self, rubrics: Iterable[Rubric]):
+        self._by_id: dict[str, Rubric] = {}
+        for rubric in rubrics:
+            if rubric.id in self._by_id:
+                raise ValueError(f"two rubric files share the id '{rubric.id}'")
+            self._by_id[rubric.id] = rubric
+
+    @classmethod
+    def from_directory(cls, directory: Path | str = RUBRICS_DIR) -> "RubricCatalogue":
+        problems = []
+        rubrics = []
+        for path in sorted(Path(directory).glob("*.yaml")):
+            try:
+                rubrics.append(load_rubric_file(path))
+            except ContentError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise ContentError(problems)
+        return cls(rubrics)
+
+    def __iter__(self):
+        return iter(self._by_id.values())
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __contains__(self, rubric_id: str) -> bool:
+        return rubric_id in self._by_id
+
+    def get(self, rubric_id: str) -> Rubric:
+        try:
+            return self._by_id[rubric_id]
+        except KeyError:
+            known = ", ".join(sorted(self._by_id)) or "none"
+            raise KeyError(f"unknown rubric '{rubric_id}' (installed: {known})") from None
+
+    @property
+    def default(self) -> Rubric:
+        for rubric in self._by_id.values():
+            if rubric.default:
+                return rubric
+        return next(iter(self._by_id.values()))

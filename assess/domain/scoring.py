@@ -1,0 +1,237 @@
+"""The scoring engine: a rubric and a level per criterion give points, total, verdict.
+
+Pure Python, no Streamlit, no SQL: the dashboard, the PDF report, the jury and the
+``assess rubric score`` command all call :func:`score` and show what it returns.
+
+How points are counted (see docs/rubrics.md):
+- a counted criterion scores ``level x weight`` points; an independent criterion is
+  recorded and shown, but never counted;
+- the maximum is ``5 x`` the sum of the counted weights; level 0 scores nothing, so the
+  scale starts at 0 and the percentage is ``total / maximum x 100``. Per-criterion
+  minimum levels are verdict rules only: they never shift the scale;
+- gates (gated sub-criteria) are pass/fail checks and never add points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Mapping
+
+from assess.domain.rubric import LEVELS, Rubric
+from assess.i18n import t
+
+
+class ScoringInputError(ValueError):
+    """Levels that do not fit the rubric: unknown id, or a level outside 0-5."""
+
+
+class Outcome(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    INCOMPLETE = "incomplete"
+
+
+class ReasonCode(StrEnum):
+    NOT_SCORED = "not_scored"
+    GATE_NOT_SCORED = "gate_not_scored"
+    BELOW_MINIMUM = "below_minimum"
+    GATE_BELOW_MINIMUM = "gate_below_minimum"
+    BELOW_PASS_MARK = "below_pass_mark"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a verdict is not a pass; ``subject`` names the criterion or gate concerned."""
+
+    code: ReasonCode
+    subject: str | None = None
+    values: Mapping[str, float | int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    criterion_id: str
+    level: int | None
+    weight: float
+    counted: bool
+    points: float | None
+    max_points: float
+    minimum: int | None
+
+    @property
+    def meets_minimum(self) -> bool | None:
+        if self.level is None:
+            return None
+        return self.minimum is None or self.level >= self.minimum
+
+
+@dataclass(frozen=True)
+class GateResult:
+    gate_id: str
+    criterion_id: str
+    value: int | None
+    minimum: int
+
+    @property
+    def passed(self) -> bool | None:
+        return None if self.value is None else self.value >= self.minimum
+
+
+@dataclass(frozen=True)
+class Verdict:
+    outcome: Outcome
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class Score:
+    rubric_id: str
+    rubric_version: str
+    criteria: tuple[CriterionResult, ...]
+    gates: tuple[GateResult, ...]
+    total: float
+    maximum: float
+    pass_mark: float
+    eql_threshold: float
+    verdict: Verdict
+
+    @property
+    def percentage(self) -> float:
+        return 100.0 * self.total / self.maximum if self.maximum else 0.0
+
+    @property
+    def above_eql_threshold(self) -> bool:
+        """The total is above the European-label nomination threshold (strictly, as the rule says)."""
+        return self.verdict.outcome is Outcome.PASS and self.total > self.eql_threshold
+
+    def to_dict(self) -> dict:
+        """A JSON-ready view, used by ``assess rubric score --json`` and exports."""
+        return {
+            "rubric": {"id": self.rubric_id, "version": self.rubric_version},
+            "criteria": [
+                {
+                    "id": c.criterion_id,
+                    "level": c.level,
+                    "weight": c.weight,
+                    "counted": c.counted,
+                    "points": c.points,
+                    "max_points": c.max_points,
+                    "minimum": c.minimum,
+                    "meets_minimum": c.meets_minimum,
+                }
+                for c in self.criteria
+            ],
+            "gates": [
+                {"id": g.gate_id, "criterion": g.criterion_id, "value": g.value, "minimum": g.minimum, "passed": g.passed}
+                for g in self.gates
+            ],
+            "total": self.total,
+            "maximum": self.maximum,
+            "percentage": round(self.percentage, 2),
+            "pass_mark": self.pass_mark,
+            "eql_threshold": self.eql_threshold,
+            "above_eql_threshold": self.above_eql_threshold,
+            "verdict": {
+                "outcome": self.verdict.outcome.value,
+                "reasons": [
+                    {"code": r.code.value, "subject": r.subject, **dict(r.values)} for r in self.verdict.reasons
+                ],
+            },
+        }
+
+
+def _check_levels(kind: str, given: Mapping[str, int | None], known: set[str]) -> None:
+    for item_id, level in given.items():
+        if item_id not in known:
+            listed = ", ".join(sorted(known)) or "none"
+            raise ScoringInputError(f"unknown {kind} '{item_id}' (this rubric has: {listed})")
+        if level is not None and (isinstance(level, bool) or not isinstance(level, int) or level not in LEVELS):
+            raise ScoringInputError(f"level of {kind} '{item_id}' must be a whole number from 0 to 5, not {level!r}")
+
+
+def score(
+    rubric: Rubric,
+    *,
+    levels: Mapping[str, int | None],
+    gates: Mapping[str, int | None] | None = None,
+    gate_minimums: Mapping[str, int] | None = None,
+) -> Score:
+    """Score ``levels`` (criterion id -> 0..5, or None if not yet scored) against ``rubric``.
+
+    ``gate_minimums`` overrides the gate minimums of the rubric file (a national setting).
+    Raises :class:`ScoringInputError` for unknown ids or levels outside 0-5; a criterion
+    left out is "not scored" and makes the verdict incomplete.
+    """
+    gates = gates or {}
+    gate_minimums = gate_minimums or {}
+    _check_levels("criterion", levels, {c.id for c in rubric.criteria})
+    _check_levels("gate", gates, {g.id for g in rubric.gates})
+
+    criteria = tuple(
+        CriterionResult(
+            criterion_id=c.id,
+            level=levels.get(c.id),
+            weight=c.weight,
+            counted=not c.independent,
+            points=None if levels.get(c.id) is None or c.independent else levels[c.id] * c.weight,
+            max_points=0.0 if c.independent else LEVELS[-1] * c.weight,
+            minimum=c.minimum,
+        )
+        for c in rubric.criteria
+    )
+    gate_results = tuple(
+        GateResult(
+            gate_id=g.id,
+            criterion_id=g.criterion,
+            value=gates.get(g.id),
+            minimum=gate_minimums.get(g.id, g.minimum),
+        )
+        for g in rubric.gates
+    )
+    total = sum(c.points or 0.0 for c in criteria if c.counted)
+
+    reasons: list[Reason] = []
+    for c in criteria:
+        if c.level is None and c.counted:
+            reasons.append(Reason(ReasonCode.NOT_SCORED, c.criterion_id))
+    for g in gate_results:
+        if g.value is None:
+            reasons.append(Reason(ReasonCode.GATE_NOT_SCORED, g.gate_id))
+    incomplete = bool(reasons)
+    for c in criteria:
+        if c.meets_minimum is False:
+            reasons.append(Reason(ReasonCode.BELOW_MINIMUM, c.criterion_id, {"level": c.level, "minimum": c.minimum}))
+    for g in gate_results:
+        if g.passed is False:
+            reasons.append(Reason(ReasonCode.GATE_BELOW_MINIMUM, g.gate_id, {"level": g.value, "minimum": g.minimum}))
+    if not incomplete and total < rubric.verdict.pass_mark:
+        reasons.append(Reason(ReasonCode.BELOW_PASS_MARK, None, {"total": total, "pass_mark": rubric.verdict.pass_mark}))
+
+    if incomplete:
+        outcome = Outcome.INCOMPLETE
+    else:
+        outcome = Outcome.FAIL if reasons else Outcome.PASS
+    return Score(
+        rubric_id=rubric.id,
+        rubric_version=rubric.version,
+        criteria=criteria,
+        gates=gate_results,
+        total=total,
+        maximum=rubric.maximum,
+        pass_mark=rubric.verdict.pass_mark,
+        eql_threshold=rubric.eql.nomination_threshold,
+        verdict=Verdict(outcome, tuple(reasons)),
+    )
+
+
+def describe_reason(reason: Reason, *, rubric: Rubric, lang: str) -> str:
+    """The reason in words, naming the criterion or gate in the reader's language."""
+    params = {key: f"{value:g}" if isinstance(value, float) else value for key, value in reason.values.items()}
+    if reason.subject is not None:
+        params["name"] = rubric.item(reason.subject).name.get(lang)
+    return t(f"verdict.reason.{reason.code.value}", lang, **params)
+
+
+def describe_outcome(outcome: Outcome, *, lang: str) -> str:
+    return t(f"verdict.outcome.{outcome.value}", lang)

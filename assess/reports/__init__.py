@@ -1,0 +1,1 @@
+"""PDF reports (WeasyPrint + Jinja2 templates in the top-level ``reports/`` folder) and SVG charts."""

@@ -1,0 +1,56 @@
+"""What a report shows, as plain values: services build these, templates read them.
+
+Keeping the report's input free of ORM objects means templates never trigger database
+queries and the renderer can be tested with values made in the test itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Mapping
+
+from assess.domain.rubric import Rubric
+from assess.domain.scoring import Score
+
+
+@dataclass(frozen=True)
+class PartnerView:
+    school: str
+    country: str  # ISO 3166-1 alpha-2
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    id: int
+    title: str
+    summary: str
+    teacher: str
+    school: str | None = None
+    country: str | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+    subjects: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    twinspace_url: str | None = None
+    partners: tuple[PartnerView, ...] = ()
+
+
+@dataclass(frozen=True)
+class EntryView:
+    level: int | None = None
+    evidence_note: str = ""
+    evidence_links: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SelfAssessmentReport:
+    project: ProjectView
+    rubric: Rubric
+    score: Score
+    entries: Mapping[str, EntryView] = field(default_factory=dict)  # by criterion or gate id
+    eligibility: Mapping[str, bool | None] = field(default_factory=dict)
+    generated_at: datetime | None = None
