@@ -1,0 +1,44 @@
+# Two commands set up a fresh machine: `make run` and `make test` (see README.md).
+# Both create .venv when missing and install pinned versions from constraints.txt.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+ASSESS_DATABASE_URL ?= sqlite:///data/assess.db
+export ASSESS_DATABASE_URL
+
+.PHONY: run test bench lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files: reinstall only when the dependencies change.
+$(VENV)/.installed-app: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@ $(VENV)/.installed-app
+
+run: $(VENV)/.installed-app
+	$(BIN)/assess init
+	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
+		--browser.gatherUsageStats false --server.headless true
+
+test: $(VENV)/.installed-test
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+bench: $(VENV)/.installed-test
+	@if ls bench/*.py >/dev/null 2>&1; then for b in bench/bench_*.py; do $(BIN)/python $$b; done; \
+	else echo "no benchmarks yet"; fi
+
+# Refresh the pins after changing dependencies in pyproject.toml.
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,96 @@
+"""Who may do what: every permission of the suite, as named rules, in one place.
+
+Rules are small predicates ``rule(actor, obj)`` composed with ``&``, ``|`` and ``~``
+(as in django-rules, which pretalx uses). Services call :func:`require` before acting,
+and pages call :func:`can` to decide what to show: the same rule guards both, so a page
+can never offer what the service would refuse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+ROLES: tuple[str, ...] = ("teacher", "juror", "admin")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person (or the system, for CLI and migrations) on whose behalf a service acts."""
+
+    id: int | None
+    email: str
+    display_name: str
+    roles: frozenset[str]
+    language: str | None = None
+
+    @classmethod
+    def system(cls) -> "Actor":
+        """The operator at the command line: full rights, recorded as a system action."""
+        return cls(id=None, email="system", display_name="system", roles=frozenset(ROLES))
+
+
+class Rule:
+    def __init__(self, predicate: Callable[[Actor, Any], bool], name: str):
+        self._predicate = predicate
+        self.name = name
+
+    def __call__(self, actor: Actor | None, obj: Any = None) -> bool:
+        return actor is not None and bool(self._predicate(actor, obj))
+
+    def __and__(self, other: "Rule") -> "Rule":
+        return Rule(lambda a, o: self(a, o) and other(a, o), f"({self.name} & {other.name})")
+
+    def __or__(self, other: "Rule") -> "Rule":
+        return Rule(lambda a, o: self(a, o) or other(a, o), f"({self.name} | {other.name})")
+
+    def __invert__(self) -> "Rule":
+        return Rule(lambda a, o: not self(a, o), f"~{self.name}")
+
+    def __repr__(self) -> str:
+        return f"Rule({self.name})"
+
+
+def has_role(role: str) -> Rule:
+    return Rule(lambda actor, _obj: role in actor.roles, f"has_role({role})")
+
+
+is_admin = has_role("admin")
+is_teacher = has_role("teacher")
+is_juror = has_role("juror")
+#: The object (a project) belongs to the actor.
+is_owner = Rule(lambda actor, obj: obj is not None and actor.id is not None and obj.owner_id == actor.id, "is_owner")
+#: The national office's command-line operator.
+is_system = Rule(lambda actor, _obj: actor.id is None, "is_system")
+
+PERMISSIONS: dict[str, Rule] = {
+    "project.list": is_teacher | is_admin,
+    "project.create": is_teacher | is_system,
+    "project.view": is_owner | is_admin,
+    "project.edit": is_owner | is_system,
+    "project.delete": is_owner,
+    "self_assessment.view": is_owner | is_admin,
+    "self_assessment.edit": is_owner | is_system,
+    "report.self_assessment": is_owner | is_admin,
+    "user.manage": is_admin,
+    "settings.manage": is_admin,
+    "audit.view": is_admin,
+    "demo.load": is_admin,
+}
+
+
+class PermissionDenied(Exception):
+    """The actor may not do this. The message never says more than that."""
+
+    def __init__(self, permission: str):
+        self.permission = permission
+        super().__init__(f"not allowed: {permission}")
+
+
+def can(actor: Actor | None, permission: str, obj: Any = None) -> bool:
+    return PERMISSIONS[permission](actor, obj)
+
+
+def require(actor: Actor | None, permission: str, obj: Any = None) -> None:
+    if not can(actor, permission, obj):
+        raise PermissionDenied(permission)

@@ -1,0 +1,9 @@
+"""Use cases of the suite: each function checks the actor's permission, validates input,
+changes the database and writes the audit log.
+
+Conventions: the first argument is a SQLAlchemy ``Session``; every other argument is
+keyword-only; services flush but never commit: the caller (page, CLI) owns the
+transaction, typically ``with sessions.begin() as session:``, so a failure stores
+nothing. Errors a person should read are :class:`assess.services.errors.ServiceError`
+with a catalogue key, translated where they are shown.
+"""

@@ -1,0 +1,2 @@
+"""Demonstration data: a fictional but realistic national office (``assess demo``)."""
+# Implemented by the lead; see load_demo().

@@ -1,0 +1,1 @@
+"""Streamlit interface: thin pages that call services. No domain logic lives here."""

@@ -1,0 +1,119 @@
+"""What every page needs: the database, the signed-in actor, the language, messages.
+
+Caching rule: only engines (shared, thread-safe, holding no personal data) go in
+``st.cache_resource``; the actor and the language live in ``st.session_state``, which
+is per browser session.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+import streamlit as st
+from sqlalchemy.orm import Session, sessionmaker
+
+from assess.domain.permissions import Actor, can
+from assess.i18n import LANGUAGES, normalise_language, t
+from assess.services import accounts
+from assess.services.errors import InvalidInput, message_of
+from assess.storage.db import database_url, make_engine, make_session_factory, upgrade_database
+
+
+@st.cache_resource(show_spinner=False)
+def _sessions_for(url: str) -> sessionmaker:
+    engine = make_engine(url)
+    upgrade_database(engine)  # the app migrates the database at start, as `assess init` does
+    return make_session_factory(engine)
+
+
+def sessions() -> sessionmaker:
+    return _sessions_for(database_url())
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """One unit of work: committed if the block ends normally, rolled back otherwise."""
+    with sessions().begin() as session:
+        yield session
+
+
+# --- language -----------------------------------------------------------------------------
+
+def lang() -> str:
+    """The reader's language: their choice, else their account's, else the browser's."""
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = normalise_language(st.context.locale or st.context.headers.get("Accept-Language"))
+    return st.session_state["lang"]
+
+
+def set_lang(value: str) -> None:
+    if value in LANGUAGES:
+        st.session_state["lang"] = value
+
+
+def _(key: str, /, **params) -> str:
+    """The message ``key`` in the reader's language."""
+    return t(key, lang(), **params)
+
+
+# --- the signed-in person -------------------------------------------------------------------
+
+def actor() -> Actor | None:
+    """The signed-in actor, re-read from the database on every run so that a role removed or
+    an account deactivated by the office takes effect at once."""
+    actor_id = st.session_state.get("actor_id")
+    if actor_id is None:
+        return None
+    with transaction() as session:
+        current = accounts.refresh_actor(session, actor_id=actor_id)
+    if current is None:
+        sign_out()
+    return current
+
+
+def sign_in_as(signed_in: Actor) -> None:
+    st.session_state["actor_id"] = signed_in.id
+    if signed_in.language:
+        set_lang(signed_in.language)
+
+
+def sign_out() -> None:
+    for key in list(st.session_state.keys()):
+        if key != "lang":
+            del st.session_state[key]
+
+
+def require_permission(permission: str, obj=None) -> Actor:
+    """Stop the page with a clear refusal unless the signed-in actor has ``permission``."""
+    current = actor()
+    if not can(current, permission, obj):
+        st.error(_("errors.permission_denied"))
+        st.stop()
+    return current
+
+
+# --- showing errors -------------------------------------------------------------------------
+
+def show_error(error: Exception) -> None:
+    """A service error in words, never a traceback. Field errors are listed by field label."""
+    st.error(message_of(error, lang()))
+    if isinstance(error, InvalidInput):
+        for field_error in error.errors:
+            st.caption(f"{field_label(field_error.field)}: {field_error.message(lang())}")
+
+
+def field_label(field: str) -> str:
+    """``partners.1.country`` -> 'Partner school 2 - Country' in the reader's language."""
+    parts = field.split(".")
+    if parts[0] == "partners" and len(parts) == 3:
+        return f"{_('fields.partner', number=int(parts[1]) + 1)} - {_('fields.' + parts[2])}"
+    if parts[0] == "school" and len(parts) == 2:
+        return f"{_('fields.school')} - {_('fields.' + parts[1])}"
+    return _("fields." + parts[0])
+
+
+def escape_markdown(text: str) -> str:
+    """User text shown through st.markdown, with every Markdown and HTML character neutralised."""
+    specials = "\\`*_{}[]()#+-.!|<>~$&"
+    return "".join("\\" + ch if ch in specials else ch for ch in str(text))

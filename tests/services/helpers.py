@@ -1,0 +1,36 @@
+"""Builders for service tests: real accounts and projects, made through the services."""
+
+from __future__ import annotations
+
+from assess.domain.permissions import Actor
+from assess.services import accounts, projects
+
+
+def project_fields(**overrides) -> dict:
+    fields = {
+        "title": "Our European breakfast",
+        "summary": "Pupils compare breakfasts across Europe.",
+        "start_date": "2025-09-15",
+        "end_date": "2026-05-30",
+        "age_min": 8,
+        "age_max": 10,
+        "subjects": ["Geography", "French"],
+        "languages": ["French", "English"],
+        "twinspace_url": "https://school-education.ec.europa.eu/en/etwinning/projects/example",
+        "school": {"name": "École Jean Jaurès", "country": "FR", "region": "Occitanie"},
+        "partners": [{"name": "Scoil Mhuire", "country": "IE"}, {"name": "Szkoła Podstawowa nr 3", "country": "PL"}],
+    }
+    fields.update(overrides)
+    return fields
+
+
+def make_user(session, *, email: str, roles: set[str] = frozenset({"teacher"}), name: str | None = None) -> Actor:
+    user = accounts.create_user(
+        session, actor=Actor.system(), email=email, display_name=name or email.split("@")[0].title(),
+        roles=set(roles), password="correct horse battery",
+    )
+    return accounts.actor_of(user)
+
+
+def make_project(session, *, owner: Actor, **overrides):
+    return projects.create_project(session, actor=owner, raw=project_fields(**overrides))

@@ -1,0 +1,75 @@
+"""Fixtures for page tests with Streamlit's AppTest, on a real SQLite file per test.
+
+``app_for`` runs ``app.py`` as a given person (or nobody) in a given language:
+
+    at = app_for(teacher, page="projects")      # signed in, on the projects page
+    at = app_for(None)                           # signed out: the sign-in page
+
+``people`` creates an admin, two teachers and a juror through the services.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from assess.domain.permissions import Actor
+from assess.services import accounts
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class People:
+    admin: Actor
+    teacher: Actor
+    other_teacher: Actor
+    juror: Actor
+
+
+@pytest.fixture
+def ui_database(sqlite_database_url, monkeypatch):
+    """The app's database for this test (a fresh migrated SQLite file)."""
+    monkeypatch.setenv("ASSESS_DATABASE_URL", sqlite_database_url)
+    from assess.storage.db import make_engine, make_session_factory
+
+    engine = make_engine(sqlite_database_url)
+    yield make_session_factory(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def people(ui_database) -> People:
+    with ui_database.begin() as session:
+        admin = accounts.create_first_admin(session, email="office@example.org", display_name="National office", password=PASSWORD)
+        made = {
+            email: accounts.actor_of(
+                accounts.create_user(session, actor=admin, email=email, display_name=name, roles={role}, password=PASSWORD)
+            )
+            for email, name, role in [
+                ("claire@example.org", "Claire Martin", "teacher"),
+                ("jonas@example.org", "Jonas Weber", "teacher"),
+                ("juror@example.org", "Ana Juror", "juror"),
+            ]
+        }
+    return People(admin, made["claire@example.org"], made["jonas@example.org"], made["juror@example.org"])
+
+
+@pytest.fixture
+def app_for(ui_database):
+    def run(actor: Actor | None, *, page: str | None = None, lang: str = "en", timeout: float = 30) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+        at.session_state["lang"] = lang
+        if actor is not None:
+            at.session_state["actor_id"] = actor.id
+        at.run()
+        if page is not None:
+            at.switch_page(f"assess/ui/pages/{page}.py")
+            at.run()
+        return at
+
+    return run
