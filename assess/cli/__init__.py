@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import click
 
+from assess.cli.admin import demo_command, init, user
+from assess.cli.projects import project, report
 from assess.cli.rubric import rubric
 
 
@@ -17,7 +19,8 @@ def cli() -> None:
     """Quality-label assessment suite for eTwinning projects."""
 
 
-cli.add_command(rubric)
+for command in (init, user, demo_command, project, report, rubric):
+    cli.add_command(command)
 
 
 def main() -> None:

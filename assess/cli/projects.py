@@ -1,0 +1,64 @@
+"""``assess project list`` and ``assess report self-assessment``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from assess.cli.common import transaction
+from assess.domain.permissions import Actor
+from assess.services import projects, self_assessments
+
+
+@click.group()
+def project() -> None:
+    """Projects."""
+
+
+@project.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def project_list(as_json: bool) -> None:
+    """List projects with their ids."""
+    with transaction() as session:
+        rows = [
+            {
+                "id": p.id,
+                "title": p.title,
+                "teacher": p.owner.email,
+                "country": p.school.country if p.school else None,
+                "start_date": p.start_date.isoformat(),
+                "end_date": p.end_date.isoformat(),
+                "partners": [{"school": pp.school.name, "country": pp.school.country} for pp in p.partners],
+            }
+            for p in projects.list_projects(session, actor=Actor.system())
+        ]
+    rows.sort(key=lambda r: r["id"])
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        countries = ",".join(sorted({p["country"] for p in r["partners"]}))
+        click.echo(f"{r['id']}\t{r['title']}\t{r['teacher']}\t{r['start_date']}..{r['end_date']}\tpartners: {countries}")
+
+
+@click.group()
+def report() -> None:
+    """PDF reports."""
+
+
+@report.command("self-assessment")
+@click.option("--project", "project_id", type=int, required=True, help="Project id (see `assess project list`).")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+def report_self_assessment(project_id: int, out: Path, lang: str) -> None:
+    """Write the PDF self-assessment report of a project."""
+    from assess.reports.self_assessment import render_self_assessment_pdf
+
+    with transaction() as session:
+        view = self_assessments.report(session, actor=Actor.system(), project_id=project_id)
+    pdf = render_self_assessment_pdf(view, lang=lang)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(pdf)
+    click.echo(f"wrote {out} ({len(pdf) // 1024} KiB)")

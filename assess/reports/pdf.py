@@ -1,0 +1,150 @@
+"""The one place PDFs are made: Jinja2 templates in ``reports/templates`` -> HTML -> WeasyPrint.
+
+Self-assessment reports, verdict letters and survey reports all go through
+:func:`render_pdf`. Reports carry text typed by teachers (titles, evidence notes, links),
+so two walls stand between that text and the machine:
+
+1. autoescaping: user text is shown as text, never parsed as HTML;
+2. :class:`LocalOnlyFetcher`: even if markup got through, WeasyPrint may only read our
+   own stylesheets and assets. No network request, no other local file (a report must
+   not leak ``/etc/passwd`` nor be a way to probe the intranet from the server).
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from assess.domain.content import LocalizedText
+from assess.domain.countries import country_name
+from assess.i18n import t
+
+REPORTS_DIR = Path(__file__).resolve().parents[2] / "reports"
+TEMPLATES_DIR = REPORTS_DIR / "templates"
+#: The only folders WeasyPrint may read from.
+SERVED_DIRS = (REPORTS_DIR / "assets", REPORTS_DIR / "styles")
+
+
+class FetchRefused(ValueError):
+    """A resource outside the served folders. WeasyPrint logs it and renders without it."""
+
+
+class LocalOnlyFetcher(URLFetcher):
+    """Serves ``file://`` URLs inside :data:`SERVED_DIRS` and refuses everything else.
+
+    WeasyPrint 70 takes a :class:`URLFetcher` instance (it reads private attributes of
+    it), so we subclass it and replace ``fetch``, the one method that touches the world.
+    Any exception other than ``FatalURLFetchingError`` is a failed fetch, not a failed
+    render: the page simply lacks the image or stylesheet.
+    """
+
+    def __init__(self, served: tuple[Path, ...] = SERVED_DIRS):
+        super().__init__(allowed_protocols=("file",), allow_redirects=False, fail_on_errors=False)
+        self._served = tuple(folder.resolve() for folder in served)
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        path = self.resolve(url)
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
+
+    def resolve(self, url: str) -> Path:
+        """The served file ``url`` names, or :class:`FetchRefused`."""
+        parts = urlsplit(url)
+        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+            raise FetchRefused(f"only local report assets may be fetched, not {url[:200]!r}")
+        # resolve() follows '..' and symlinks, so the containment check sees the real target.
+        path = Path(url2pathname(unquote(parts.path))).resolve()
+        if not any(path.is_relative_to(folder) for folder in self._served) or not path.is_file():
+            raise FetchRefused(f"not a report asset: {url[:200]!r}")
+        return path
+
+
+def loc(text: LocalizedText | str | None, lang: str) -> str:
+    """A rubric's own text in ``lang``; plain strings pass through."""
+    if text is None:
+        return ""
+    return text.get(lang) if isinstance(text, LocalizedText) else str(text)
+
+
+def format_date(value: date | datetime | None, lang: str) -> str:
+    """'12 March 2025' / '12 mars 2025', words and order from the report catalogue."""
+    if value is None:
+        return ""
+    day = t("report.date.first_day", lang) if value.day == 1 else str(value.day)
+    month = t(f"report.month.m{value.month}", lang)
+    # Non-breaking spaces: a date split over two lines reads badly in narrow table cells.
+    return t("report.date.format", lang, day=day, month=month, year=value.year).replace(" ", "\u00a0")
+
+
+def format_number(value: float | int | None, lang: str, *, digits: int = 1) -> str:
+    """At most ``digits`` decimals, trailing zeros dropped, with the language's decimal mark."""
+    if value is None:
+        return ""
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
+    return text.replace(".", t("report.number.decimal", lang))
+
+
+# Template helpers read the language from the render context, so templates write
+# {{ t("report.title") }} and {{ loc(criterion.name) }} without repeating ``lang``.
+@pass_context
+def _t(context, key: str, **params) -> str:
+    return t(key, context["lang"], **params)
+
+
+@pass_context
+def _loc(context, text) -> str:
+    return loc(text, context["lang"])
+
+
+@pass_context
+def _date(context, value) -> str:
+    return format_date(value, context["lang"])
+
+
+@pass_context
+def _number(context, value, digits: int = 1) -> str:
+    return format_number(value, context["lang"], digits=digits)
+
+
+@pass_context
+def _country(context, code) -> str:
+    return country_name(code, context["lang"])
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=True),
+        undefined=StrictUndefined,  # a typo in a template fails the render, not the reader
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(t=_t, loc=_loc, format_date=_date, format_number=_number, country=_country)
+    env.filters.update(date=_date, number=_number)
+    return env
+
+
+def render_html(*, template: str, context: dict, lang: str) -> str:
+    """The HTML a PDF is made from (useful to debug templates in a browser)."""
+    # base.html prints the generation date; callers may fix it (tests, re-issued letters).
+    return environment().get_template(template).render({"generated_at": datetime.now(), **context, "lang": lang})
+
+
+def html_to_pdf(html: str) -> bytes:
+    """WeasyPrint with relative URLs resolved against ``reports/`` and the local-only fetcher."""
+    document = HTML(string=html, base_url=REPORTS_DIR.as_uri() + "/", url_fetcher=LocalOnlyFetcher())
+    return document.write_pdf()
+
+
+def render_pdf(*, template: str, context: dict, lang: str) -> bytes:
+    """Render ``reports/templates/<template>`` with ``context`` in ``lang`` to PDF bytes."""
+    return html_to_pdf(render_html(template=template, context=context, lang=lang))

@@ -1,0 +1,282 @@
+"""The tables, as SQLAlchemy 2 declarative classes.
+
+Every schema change goes with an Alembic revision in ``migrations/versions``; a test
+compares the two. Times are aware datetimes in UTC, also on SQLite (see UTCDateTime).
+JSON columns track in-place changes of their top level (``entry.evidence_links.append``
+is saved), not of nested values.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    true,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.mutable import MutableDict, MutableList
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+#: Constraint names are deterministic, so migrations can name (and later drop) them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ROLES: tuple[str, ...] = ("teacher", "juror", "admin")
+
+
+def utcnow() -> datetime:
+    """Now, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """``DateTime(timezone=True)`` that always gives back aware UTC datetimes.
+
+    SQLite has no time zones: it would return naive values. Naive values are refused
+    on the way in, as their zone is unknown.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: give an aware one (e.g. utcnow())")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def json_type() -> Any:
+    """JSON, stored as JSONB on PostgreSQL. A new instance each time: as_mutable() below
+    ties a type *instance* to its tracking class."""
+    return JSON().with_variant(JSONB(), "postgresql")
+
+
+def json_list() -> Any:
+    """A JSON list whose appends, removals... are saved."""
+    return MutableList.as_mutable(json_type())
+
+
+def json_dict() -> Any:
+    """A JSON dict whose key assignments are saved."""
+    return MutableDict.as_mutable(json_type())
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _user_fk(ondelete: str = "SET NULL") -> ForeignKey:
+    return ForeignKey("users.id", ondelete=ondelete)
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lower"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    # None for single-sign-on accounts.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # 'en' or 'fr' (assess.i18n.LANGUAGES); None: the browser's language.
+    language: Mapped[str | None] = mapped_column(String(8))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    roles: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @validates("email")
+    def _lower_email(self, _key: str, value: str) -> str:
+        return value.strip().lower()
+
+    @property
+    def role_names(self) -> frozenset[str]:
+        return frozenset(role.role for role in self.roles)
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+    __table_args__ = (CheckConstraint("role IN ('teacher', 'juror', 'admin')", name="role"),)
+
+    user_id: Mapped[int] = mapped_column(_user_fk("CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+class School(Base):
+    __tablename__ = "schools"
+    __table_args__ = (
+        UniqueConstraint("name", "country"),
+        CheckConstraint("length(country) = 2 AND country = upper(country)", name="country"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    # ISO 3166-1 alpha-2, upper-case.
+    country: Mapped[str] = mapped_column(String(2))
+    region: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @validates("country")
+    def _upper_country(self, _key: str, value: str) -> str:
+        return value.strip().upper()
+
+
+class Project(Base):
+    __tablename__ = "projects"
+    __table_args__ = (
+        CheckConstraint("age_min >= 2 AND age_max <= 21", name="age_bounds"),
+        CheckConstraint("age_min <= age_max", name="age_order"),
+        CheckConstraint("start_date <= end_date", name="date_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # RESTRICT: a user who owns projects cannot be deleted (deactivate them instead).
+    owner_id: Mapped[int] = mapped_column(_user_fk("RESTRICT"), index=True)
+    # The owner's own school; partners are in project_partners.
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    age_min: Mapped[int] = mapped_column(Integer)
+    age_max: Mapped[int] = mapped_column(Integer)
+    subjects: Mapped[list[str]] = mapped_column(json_list(), default=list)
+    languages: Mapped[list[str]] = mapped_column(json_list(), default=list)
+    twinspace_url: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+    school: Mapped[School | None] = relationship()
+    partners: Mapped[list[ProjectPartner]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", passive_deletes=True
+    )
+    self_assessments: Mapped[list[SelfAssessment]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ProjectPartner(Base):
+    __tablename__ = "project_partners"
+    __table_args__ = (UniqueConstraint("project_id", "school_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+
+    project: Mapped[Project] = relationship(back_populates="partners")
+    school: Mapped[School] = relationship()
+
+
+class RubricVersion(Base):
+    """A rubric as it was used: results are always read against this snapshot, never the file."""
+
+    __tablename__ = "rubric_versions"
+    __table_args__ = (UniqueConstraint("rubric_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rubric_id: Mapped[str] = mapped_column(String(100))
+    version: Mapped[str] = mapped_column(String(50))
+    # sha256 hex of the content (assess.domain.rubric.Rubric.digest).
+    digest: Mapped[str] = mapped_column(String(64))
+    content: Mapped[dict[str, Any]] = mapped_column(json_type())
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SelfAssessment(Base):
+    __tablename__ = "self_assessments"
+    __table_args__ = (UniqueConstraint("project_id", "rubric_version_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    rubric_version_id: Mapped[int] = mapped_column(ForeignKey("rubric_versions.id"), index=True)
+    # Eligibility question id -> answer.
+    eligibility: Mapped[dict[str, bool]] = mapped_column(json_dict(), default=dict)
+    created_by: Mapped[int | None] = mapped_column(_user_fk())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(_user_fk())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="self_assessments")
+    rubric_version: Mapped[RubricVersion] = relationship()
+    entries: Mapped[list[SelfAssessmentEntry]] = relationship(
+        back_populates="self_assessment", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class SelfAssessmentEntry(Base):
+    __tablename__ = "self_assessment_entries"
+    __table_args__ = (
+        UniqueConstraint("self_assessment_id", "item_id"),
+        CheckConstraint("level BETWEEN 0 AND 5", name="level"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    self_assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("self_assessments.id", ondelete="CASCADE")
+    )
+    # A criterion or gate id of the rubric version.
+    item_id: Mapped[str] = mapped_column(String(100))
+    # None: not assessed yet.
+    level: Mapped[int | None] = mapped_column(Integer)
+    evidence_note: Mapped[str] = mapped_column(Text, default="")
+    evidence_links: Mapped[list[str]] = mapped_column(json_list(), default=list)
+    updated_by: Mapped[int | None] = mapped_column(_user_fk())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    self_assessment: Mapped[SelfAssessment] = relationship(back_populates="entries")
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+    __table_args__ = (Index(None, "entity_type", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # None: a system action.
+    actor_id: Mapped[int | None] = mapped_column(_user_fk())
+    # e.g. 'project.create'
+    action: Mapped[str] = mapped_column(String(100))
+    entity_type: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[str] = mapped_column(String(100))
+    details: Mapped[dict[str, Any]] = mapped_column(json_type(), default=dict)
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[Any] = mapped_column(json_type())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(_user_fk())

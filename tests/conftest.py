@@ -1,0 +1,186 @@
+"""Shared fixtures: real databases, never mocks.
+
+Which fixture to use:
+
+- ``session`` / ``session_factory`` / ``engine`` / ``database_url``: a migrated database,
+  empty at the start of each test. Parametrized over ``sqlite`` and, when
+  ``ASSESS_TEST_POSTGRES_URL`` is set (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/test``),
+  ``postgresql``: tests read ``test_x[sqlite]`` / ``test_x[postgresql]``. The database
+  is created and migrated once per test session (and per xdist worker); rows are
+  deleted before each test. If a test makes its own engine from ``database_url``, it
+  must dispose of it (or at least close its connections) before it ends.
+- ``sqlite_database_url``: the URL of a fresh migrated SQLite file of the test's own
+  (for the UI and CLI tests, which run the app in the same or another process).
+- ``sqlite_engine``: an engine on such a file, for tests about SQLite behaviour only.
+- ``empty_database_url``: a database with no tables at all (parametrized like
+  ``database_url``), for migration tests.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+from assess.storage.db import make_engine, make_session_factory, upgrade_database
+from assess.storage.models import Base
+
+POSTGRES_URL = os.environ.get("ASSESS_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+#: "gw0", "gw1"... under pytest-xdist; each worker gets its own databases.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@dataclass
+class _TestDatabase:
+    url: str
+    engine: Engine
+
+    def clean(self) -> None:
+        """Delete every row (not the Alembic version), children before parents."""
+        tables = list(reversed(Base.metadata.sorted_tables))
+        with self.engine.begin() as connection:
+            if self.engine.dialect.name == "postgresql":
+                names = ", ".join(f'"{table.name}"' for table in tables)
+                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    connection.execute(table.delete())
+
+
+# -- PostgreSQL: one database per test session and worker -------------------------------
+
+
+def _postgres_admin() -> Engine:
+    # AUTOCOMMIT: CREATE/DROP DATABASE cannot run inside a transaction.
+    return make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+
+
+def _create_postgres_database(prefix: str) -> str:
+    name = f"{prefix}_{WORKER}_{uuid.uuid4().hex[:10]}".lower()
+    admin = _postgres_admin()
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return admin.url.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_postgres_database(url: str) -> None:
+    admin = _postgres_admin()
+    with admin.connect() as connection:
+        # FORCE (PostgreSQL 13+): a connection a test forgot to close must not keep it alive.
+        name = make_url(url).database
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _postgresql_database() -> Iterator[_TestDatabase]:
+    if not POSTGRES_URL:
+        pytest.skip("ASSESS_TEST_POSTGRES_URL is not set")
+    url = _create_postgres_database("assess_test")
+    engine = make_engine(url)
+    try:
+        upgrade_database(engine)
+        yield _TestDatabase(url, engine)
+    finally:
+        engine.dispose()
+        _drop_postgres_database(url)
+
+
+# -- SQLite: one migrated template file, copied or cleaned ------------------------------
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Path of a migrated SQLite file, never opened by tests: copy it."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "assess.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_database(engine)
+    # Closing the last connection checkpoints the WAL into the main file and removes
+    # it, so the single file is a complete copyable database.
+    engine.dispose()
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def _sqlite_database(
+    _sqlite_template: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[_TestDatabase]:
+    path = tmp_path_factory.mktemp("sqlite-shared") / "assess.db"
+    shutil.copyfile(_sqlite_template, path)
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    yield _TestDatabase(url, engine)
+    engine.dispose()
+
+
+# -- Public fixtures -------------------------------------------------------------------
+
+
+@pytest.fixture(params=BACKENDS)
+def _test_database(request: pytest.FixtureRequest) -> _TestDatabase:
+    database: _TestDatabase = request.getfixturevalue(f"_{request.param}_database")
+    database.clean()
+    return database
+
+
+@pytest.fixture
+def database_url(_test_database: _TestDatabase) -> str:
+    """URL of a migrated, empty database (``[sqlite]``, and ``[postgresql]`` when configured)."""
+    return _test_database.url
+
+
+@pytest.fixture
+def engine(_test_database: _TestDatabase) -> Engine:
+    """The engine on ``database_url`` (shared by the tests of a session: do not dispose of it)."""
+    return _test_database.engine
+
+
+@pytest.fixture
+def session_factory(engine: Engine) -> sessionmaker:
+    return make_session_factory(engine)
+
+
+@pytest.fixture
+def session(session_factory: sessionmaker) -> Iterator[Session]:
+    """A session on ``engine``; closed (uncommitted work rolled back) at teardown."""
+    with session_factory() as session:
+        yield session
+
+
+@pytest.fixture
+def sqlite_database_url(_sqlite_template: str, tmp_path) -> str:
+    """URL of a fresh migrated SQLite file belonging to this test only."""
+    path = tmp_path / "assess.db"
+    shutil.copyfile(_sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def sqlite_engine(sqlite_database_url: str) -> Iterator[Engine]:
+    """An engine on a fresh migrated SQLite file of this test's own."""
+    engine = make_engine(sqlite_database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """URL of a database without any table, not even Alembic's: for migration tests."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    url = _create_postgres_database("assess_empty")
+    try:
+        yield url
+    finally:
+        _drop_postgres_database(url)
