@@ -1,7 +1,8 @@
 """The ``assess`` command: one group per area (rubric, user, project, report, demo).
 
-Exit codes follow the usual convention: 0 success, 1 the checked input has problems,
-2 the command was used wrongly (unknown id, bad option), as click does.
+Exit codes: 0 success; 1 the input was refused (a checked file has problems, a service
+said no: unknown project, invalid field); 2 the command itself was used wrongly (bad
+option, unknown rubric or criterion in ``rubric score``), as click does.
 """
 
 from __future__ import annotations

@@ -8,13 +8,15 @@ from typing import Iterator
 import click
 from sqlalchemy.orm import Session
 
-from assess.services.errors import InvalidInput, message_of
+from assess.domain.permissions import PermissionDenied
+from assess.services.errors import InvalidInput, ServiceError, message_of
 from assess.storage.db import database_url, make_engine, make_session_factory, upgrade_database
 
 
 @contextmanager
 def transaction(*, migrate: bool = True) -> Iterator[Session]:
-    """A unit of work on ``ASSESS_DATABASE_URL``; service errors become clean messages (exit 1)."""
+    """A unit of work on ``ASSESS_DATABASE_URL``, migrated first. Refusals from the services
+    become plain messages (exit 1, no traceback) and nothing is stored."""
     engine = make_engine(database_url())
     try:
         if migrate:
@@ -24,14 +26,7 @@ def transaction(*, migrate: bool = True) -> Iterator[Session]:
     except InvalidInput as error:
         lines = [message_of(error, "en")] + [f"  {e.field}: {e.message('en')}" for e in error.errors]
         raise click.ClickException("\n".join(lines)) from None
-    except click.ClickException:
-        raise
-    except Exception as error:  # a service refusal: say it plainly, no traceback
-        from assess.domain.permissions import PermissionDenied
-        from assess.services.errors import ServiceError
-
-        if isinstance(error, (ServiceError, PermissionDenied)):
-            raise click.ClickException(message_of(error, "en")) from None
-        raise
+    except (ServiceError, PermissionDenied) as error:
+        raise click.ClickException(message_of(error, "en")) from None
     finally:
         engine.dispose()

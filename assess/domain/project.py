@@ -145,14 +145,16 @@ def validate_project(raw: Mapping[str, Any]) -> tuple[ProjectData | None, list[t
     if url and not is_web_address(url):
         errors.add("twinspace_url", "not_a_url", value=url)
     school = _school(raw.get("school"), "school", errors)
-    partners_raw = [p for p in raw.get("partners") or [] if any(str(v or "").strip() for v in p.values())]
+    # Empty rows of the form are skipped, but a partner keeps its row number in field names,
+    # so "partners.2.country" is the third row the teacher sees.
+    partners_raw = [(i, p) for i, p in enumerate(raw.get("partners") or []) if any(str(v or "").strip() for v in p.values())]
     if not partners_raw:
         errors.add("partners", "at_least_one")
     if len(partners_raw) > 50:
         errors.add("partners", "too_many", max=50)
-    partners = tuple(_school(p, f"partners.{i}", errors) for i, p in enumerate(partners_raw))
+    partners = tuple(_school(p, f"partners.{i}", errors) for i, p in partners_raw)
     seen: set[tuple[str, str]] = set()
-    for i, partner in enumerate(partners):
+    for (i, _raw), partner in zip(partners_raw, partners):
         key = (partner.name.casefold(), partner.country)
         if key in seen or key == (school.name.casefold(), school.country):
             errors.add(f"partners.{i}.name", "duplicate_partner", value=partner.name)

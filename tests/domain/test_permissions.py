@@ -1,0 +1,127 @@
+"""Who may do what: named rules, composed, guarding both the pages and the services."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+import assess
+from assess.domain.permissions import (
+    PERMISSIONS,
+    ROLES,
+    Actor,
+    PermissionDenied,
+    Rule,
+    can,
+    has_role,
+    is_admin,
+    is_juror,
+    is_owner,
+    is_teacher,
+    require,
+)
+
+
+def person(id_: int, *roles: str) -> Actor:
+    return Actor(id=id_, email=f"user{id_}@example.org", display_name=f"User {id_}", roles=frozenset(roles))
+
+
+TEACHER = person(1, "teacher")
+OTHER_TEACHER = person(2, "teacher")
+JUROR = person(3, "juror")
+ADMIN = person(4, "admin")
+TEACHER_AND_JUROR = person(5, "teacher", "juror")
+SYSTEM = Actor.system()
+PROJECT = SimpleNamespace(owner_id=TEACHER.id)
+
+
+def test_rules_compose_with_and_or_not():
+    both = is_teacher & is_juror
+    either = is_teacher | is_admin
+    not_admin = ~is_admin
+    assert [both(a) for a in (TEACHER, JUROR, TEACHER_AND_JUROR)] == [False, False, True]
+    assert [either(a) for a in (TEACHER, JUROR, ADMIN)] == [True, False, True]
+    assert [not_admin(a) for a in (TEACHER, ADMIN)] == [True, False]
+    assert (is_owner & ~is_juror)(TEACHER, PROJECT) and not (is_owner & ~is_juror)(OTHER_TEACHER, PROJECT)
+    assert repr(either) == "Rule((has_role(teacher) | has_role(admin)))"
+
+
+def test_nobody_signed_in_gets_nothing_not_even_through_a_negation():
+    for rule in (is_teacher, ~is_teacher, ~is_admin | is_admin, ~(is_teacher & is_juror), is_owner | ~is_owner):
+        assert rule(None, PROJECT) is False
+    assert not any(can(None, name, PROJECT) for name in PERMISSIONS)
+
+
+def test_owning_a_project_means_being_its_owner_not_the_system():
+    assert is_owner(TEACHER, PROJECT)
+    assert not is_owner(OTHER_TEACHER, PROJECT)
+    assert not is_owner(TEACHER, None)
+    assert not is_owner(SYSTEM, SimpleNamespace(owner_id=None)), "an unowned object is nobody's"
+
+
+def test_every_permission_is_a_rule_and_roles_are_known():
+    assert all(isinstance(rule, Rule) for rule in PERMISSIONS.values())
+    assert has_role("admin")(SYSTEM) and set(SYSTEM.roles) == set(ROLES)
+
+
+def test_every_permission_named_in_the_code_is_a_known_rule():
+    """A misspelt name in a page or a service would raise KeyError at the worst moment."""
+    source_dir = Path(assess.__file__).parent
+    pattern = re.compile(
+        r"""(?:\b(?:can|require|require_permission|pick_project)\(\s*(?:[\w.]+\s*,\s*)?|\bpermission(?::\s*str)?\s*=\s*)"([\w.]+)\""""
+    )
+    used = {
+        (str(path.relative_to(source_dir)), name)
+        for path in source_dir.rglob("*.py")
+        for name in pattern.findall(path.read_text(encoding="utf-8"))
+    }
+    assert len({name for _, name in used}) >= 8, "the pattern still finds the permission names"
+    unknown = sorted((path, name) for path, name in used if name not in PERMISSIONS)
+    assert unknown == []
+
+
+def test_an_unknown_permission_is_an_error_not_a_silent_refusal():
+    with pytest.raises(KeyError):
+        can(ADMIN, "project.destroy_everything")
+
+
+WHO_MAY = {
+    "project.create": {"owner", "teacher", "system"},
+    "project.list": {"owner", "teacher", "admin", "system"},
+    "project.view": {"owner", "admin", "system"},
+    "project.edit": {"owner", "system"},
+    "project.delete": {"owner"},
+    "self_assessment.view": {"owner", "admin", "system"},
+    "self_assessment.edit": {"owner", "system"},
+    "report.self_assessment": {"owner", "admin", "system"},
+    "user.manage": {"admin", "system"},
+    "settings.manage": {"admin", "system"},
+    "audit.view": {"admin", "system"},
+    "demo.load": {"admin", "system"},
+}
+
+
+def test_the_table_below_covers_every_permission():
+    assert set(WHO_MAY) == set(PERMISSIONS)
+
+
+@pytest.mark.parametrize(("permission", "allowed"), sorted(WHO_MAY.items()), ids=sorted(WHO_MAY))
+def test_who_may_do_what(permission, allowed):
+    """On a project owned by "owner": a juror sees nothing, the office reads but never edits."""
+    actors = {"owner": TEACHER, "teacher": OTHER_TEACHER, "juror": JUROR, "admin": ADMIN, "system": SYSTEM}
+    assert {name for name, actor in actors.items() if can(actor, permission, PROJECT)} == allowed
+
+
+def test_require_refuses_with_permission_denied_and_says_no_more():
+    require(TEACHER, "project.edit", PROJECT)  # allowed: nothing happens
+    with pytest.raises(PermissionDenied) as refused:
+        require(OTHER_TEACHER, "project.edit", PROJECT)
+    assert refused.value.permission == "project.edit"
+    assert str(refused.value) == "not allowed: project.edit"
+    with pytest.raises(PermissionDenied):
+        require(None, "project.list")
+    with pytest.raises(PermissionDenied):
+        require(JUROR, "user.manage")
