@@ -42,7 +42,8 @@ def page(name: str, title_key: str, icon: str, *, default: bool = False) -> st.P
 def navigation():
     with transaction() as session:
         first_run = accounts.needs_first_admin(session)
-    if first_run:
+    # After creating the administrator, first_run.py keeps this flag to offer demo data.
+    if first_run or st.session_state.get("first_run_offer"):
         return st.navigation([page("first_run", "nav.first_run", ":material/rocket_launch:", default=True)])
     current = actor() or auth.single_sign_on_actor()
     if current is None:

@@ -1,0 +1,71 @@
+"""The signed-in person's account: who they are, their language, their password, sign-out."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assess.domain.permissions import ROLES
+from assess.i18n import LANGUAGE_NAMES, LANGUAGES
+from assess.services import accounts
+from assess.services.errors import FieldError, InvalidInput, ServiceError
+from assess.ui import auth
+from assess.ui.runtime import _, actor, escape_markdown, lang, set_lang, show_error, transaction
+
+current = actor()
+if current is None:  # app.py only lists this page for signed-in people; reached otherwise, refuse
+    st.error(_("errors.permission_denied"))
+    st.stop()
+
+st.title(_("account.title"))
+roles = ", ".join(auth.role_name(role) for role in ROLES if role in current.roles)
+st.markdown(
+    f"**{_('fields.display_name')}:** {escape_markdown(current.display_name)}  \n"
+    f"**{_('fields.email')}:** {escape_markdown(current.email)}  \n"
+    f"**{_('fields.roles')}:** {roles}"
+)
+if "juror" in current.roles:
+    st.info(_("account.jury_note"), icon=":material/gavel:")
+
+st.subheader(_("account.language_title"))
+with st.form("account_language"):
+    choice = st.selectbox(
+        _("app.language"), options=list(LANGUAGES), index=LANGUAGES.index(lang()), format_func=LANGUAGE_NAMES.get
+    )
+    if st.form_submit_button(_("account.language_save")):
+        with transaction() as session:
+            accounts.set_language(session, actor=current, language=choice)
+        set_lang(choice)
+        # The sidebar switch keeps its own value; forget it so it shows the new language.
+        st.session_state.pop("language_switch", None)
+        st.rerun()
+
+st.subheader(_("account.password_title"))
+with st.form("account_password", clear_on_submit=True):
+    old_password = st.text_input(_("account.current_password"), type="password", autocomplete="current-password")
+    new_password = st.text_input(
+        _("account.new_password"),
+        type="password",
+        autocomplete="new-password",
+        help=_("account.password_help", min=accounts.PASSWORD_MIN_LENGTH),
+    )
+    again = st.text_input(_("fields.password_again"), type="password", autocomplete="new-password")
+    change = st.form_submit_button(_("account.password_save"))
+if change:
+    try:
+        if new_password != again:
+            raise InvalidInput([FieldError("password_again", "errors.passwords_differ", {})])
+        # Checked in its own transaction, so a failed attempt stays in the audit log.
+        with transaction() as session:
+            confirmed = accounts.authenticate(session, email=current.email, password=old_password) is not None
+        if not confirmed:
+            raise ServiceError("account.wrong_password")
+        with transaction() as session:
+            accounts.set_password(session, actor=current, user_id=current.id, password=new_password)
+    except ServiceError as error:
+        show_error(error)
+    else:
+        st.success(_("account.password_changed"))
+
+st.divider()
+if st.button(_("account.sign_out"), icon=":material/logout:"):
+    auth.sign_out()

@@ -1,0 +1,114 @@
+"""Dashboard: where the project stands according to its self-assessment — total, verdict
+and its reasons, charts, the readiness checklist and what to improve first."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assess.domain.permissions import can
+from assess.domain.readiness import describe_check, is_ready, readiness
+from assess.domain.scoring import Outcome, describe_outcome, describe_reason
+from assess.services import self_assessments
+from assess.services.errors import ServiceError
+from assess.ui.charts import bars_figure, radar_figure
+from assess.ui.project_picker import PAGES, pick_project
+from assess.ui.runtime import _, lang, require_permission, show_error, transaction
+
+CHECK_ICONS = {True: (":material/check_circle:", "green", "readiness.ok"),
+               False: (":material/cancel:", "red", "readiness.missing"),
+               None: (":material/help:", "gray", "readiness.unknown")}
+
+
+def verdict(score, rubric) -> None:
+    text = describe_outcome(score.verdict.outcome, lang=lang())
+    box = {Outcome.PASS: st.success, Outcome.FAIL: st.warning}.get(score.verdict.outcome, st.info)
+    reasons = [describe_reason(r, rubric=rubric, lang=lang()) for r in score.verdict.reasons]
+    box("\n".join([f"**{text}**", ""] + [f"- {r}" for r in reasons]), icon=":material/gavel:")
+    if score.above_eql_threshold:
+        st.success(_("dashboard_page.eql", threshold=f"{score.eql_threshold:g}"), icon=":material/star:")
+
+
+def charts(score, rubric) -> None:
+    counted = [c for c in score.criteria if c.counted]
+    labels = [rubric.criterion(c.criterion_id).name.get(lang()) for c in counted]
+    values = [c.level for c in counted]
+    left, right = st.columns(2)
+    with left:
+        st.subheader(_("dashboard_page.radar"))
+        st.plotly_chart(radar_figure(labels, values, not_assessed=_("levels.none")), config={"displayModeBar": False})
+    with right:
+        st.subheader(_("dashboard_page.bars"))
+        st.plotly_chart(
+            bars_figure(labels, values, [c.minimum for c in counted], level_name=_("charts.level"),
+                        minimum_name=_("charts.minimum"), not_assessed=_("levels.none")),
+            config={"displayModeBar": False},
+        )
+
+
+def checklist(score, rubric, assessment) -> None:
+    checks = readiness(score=score, eligibility=assessment.eligibility)
+    st.subheader(_("dashboard_page.readiness"))
+    if is_ready(checks):
+        st.success(_("dashboard_page.ready"), icon=":material/task_alt:")
+    for check in checks:
+        icon, color, status = CHECK_ICONS[check.ok]
+        st.markdown(f":{color}[{icon}] {describe_check(check, score=score, rubric=rubric, lang=lang())} :{color}-badge[{_(status)}]")
+
+
+def weakest(score, rubric) -> None:
+    """The lowest counted criteria (heaviest first on a tie), with what the jury looks for."""
+    scored = [c for c in score.criteria if c.counted and c.level is not None and c.level < 5]
+    scored.sort(key=lambda c: (c.level, -c.weight))
+    st.subheader(_("dashboard_page.weakest"))
+    if not scored:
+        st.caption(_("dashboard_page.weakest_none"))
+        return
+    for result in scored[:3]:
+        criterion = rubric.criterion(result.criterion_id)
+        title = _("levels.chosen", level=result.level, label=criterion.level(result.level).label.get(lang()))
+        with st.expander(f"{criterion.name.get(lang())} — {title}", icon=":material/trending_up:"):
+            st.markdown(criterion.guidance.get(lang()))
+            if criterion.advice:
+                st.markdown(_("assessment_page.advice"))
+                st.markdown("\n".join(f"- {tip.get(lang())}" for tip in criterion.advice))
+
+
+def independent(score, rubric) -> None:
+    results = [c for c in score.criteria if not c.counted]
+    if not results:
+        return
+    st.subheader(_("dashboard_page.independent"))
+    st.caption(_("dashboard_page.independent_help"))
+    for result in results:
+        criterion = rubric.criterion(result.criterion_id)
+        level = _("levels.none") if result.level is None else _(
+            "levels.chosen", level=result.level, label=criterion.level(result.level).label.get(lang()))
+        st.markdown(f"- {criterion.name.get(lang())}: {level}")
+
+
+current = require_permission("project.list")
+st.title(_("dashboard_page.title"))
+choice = pick_project(current)
+try:
+    with transaction() as session:
+        assessment = self_assessments.current(session, actor=current, project_id=choice.id)
+except ServiceError as error:
+    show_error(error)
+    st.stop()
+if assessment is None:
+    st.info(_("dashboard_page.not_started"))
+    if can(current, "project.create"):
+        st.page_link(f"{PAGES}/self_assessment.py", label=_("projects_page.to_assessment"), icon=":material/checklist:")
+    st.stop()
+
+score, rubric = assessment.score, assessment.rubric
+total, maximum, percentage = st.columns(3)
+total.metric(_("dashboard_page.total"), f"{score.total:g}", border=True)
+maximum.metric(_("dashboard_page.maximum"), f"{score.maximum:g}", border=True,
+               help=_("dashboard_page.pass_mark", pass_mark=f"{score.pass_mark:g}"))
+percentage.metric(_("dashboard_page.percentage"), f"{score.percentage:.0f} %", border=True)
+verdict(score, rubric)
+charts(score, rubric)
+checklist(score, rubric, assessment)
+weakest(score, rubric)
+independent(score, rubric)

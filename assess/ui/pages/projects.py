@@ -1,0 +1,257 @@
+"""My projects: the teacher's projects with their self-assessment progress, and the form
+to register, edit or delete one. The office (admin) sees every project, read only unless
+it is their own.
+
+Every title, school and subject here was typed by a teacher: it is shown as plain text
+(escaped Markdown, st.text, table cells), never as HTML.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from assess.domain.countries import COUNTRIES, country_name
+from assess.domain.permissions import can
+from assess.domain.project import AGE_MAX, AGE_MIN, NAME_MAX, SUMMARY_MAX, TITLE_MAX
+from assess.domain.scoring import describe_outcome
+from assess.services import projects, self_assessments
+from assess.services.errors import ServiceError
+from assess.ui.project_picker import PAGES, assessed_count
+from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, transaction
+
+FORM = "projects_form"  # None, "new" or the id of the project being edited
+DELETE = "projects_delete"  # id of the project waiting for the delete confirmation
+FLASH = "projects_flash"  # message key shown once after a rerun
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    title: str
+    dates: str
+    countries: str
+    owner: str
+    progress: tuple[int, int] | None
+    verdict: str | None
+    editable: bool
+    deletable: bool
+    assessable: bool
+
+
+def _countries() -> list[str]:
+    """Country codes sorted by their name in the reader's language, accents ignored."""
+    def plain(code: str) -> str:
+        return unicodedata.normalize("NFKD", country_name(code, lang())).encode("ascii", "ignore").decode().casefold()
+    return sorted(COUNTRIES, key=plain)
+
+
+def _suggestions(key: str, current: list[str]) -> list[str]:
+    listed = [s.strip() for s in _(key).split(",") if s.strip()]
+    return list(dict.fromkeys(current + listed))
+
+
+def load_rows(current) -> list[Row]:
+    # Plain values are built inside the transaction: ORM objects expire at commit.
+    rows = []
+    with transaction() as session:
+        for p in projects.list_projects(session, actor=current):
+            assessment = self_assessments.current(session, actor=current, project_id=p.id)
+            names = sorted({country_name(x.school.country, lang()) for x in p.partners})
+            rows.append(Row(
+                id=p.id,
+                title=p.title,
+                dates=_("projects_page.dates", start=p.start_date.isoformat(), end=p.end_date.isoformat()),
+                countries=", ".join(names),
+                owner=p.owner.display_name,
+                progress=assessed_count(assessment.score) if assessment else None,
+                verdict=describe_outcome(assessment.score.verdict.outcome, lang=lang()) if assessment else None,
+                editable=can(current, "project.edit", p),
+                deletable=can(current, "project.delete", p),
+                assessable=can(current, "self_assessment.edit", p),
+            ))
+    return rows
+
+
+def project_form(prefix: str, initial: dict | None) -> dict | None:
+    """The project form; returns the raw values when submitted (validated by the service)."""
+    initial = initial or {}
+    school = initial.get("school") or {}
+    codes = _countries()
+    with st.form(f"{prefix}form", border=True):
+        raw = {
+            "title": st.text_input(_("fields.title"), value=initial.get("title", ""), max_chars=TITLE_MAX, key=f"{prefix}title"),
+            "summary": st.text_area(_("fields.summary"), value=initial.get("summary", ""), max_chars=SUMMARY_MAX, key=f"{prefix}summary"),
+        }
+        left, right = st.columns(2)
+        date_range = {"min_value": date(2005, 1, 1), "max_value": date(date.today().year + 5, 12, 31), "format": "YYYY-MM-DD"}
+        raw["start_date"] = left.date_input(_("fields.start_date"), value=initial.get("start_date"), key=f"{prefix}start", **date_range)
+        raw["end_date"] = right.date_input(_("fields.end_date"), value=initial.get("end_date"), key=f"{prefix}end", **date_range)
+        raw["age_min"], raw["age_max"] = st.slider(
+            _("projects_page.ages"), min_value=AGE_MIN, max_value=AGE_MAX,
+            value=(initial.get("age_min", 8), initial.get("age_max", 12)), key=f"{prefix}ages",
+        )
+        # accept_new_options: the suggestions are a help, any subject or language can be typed.
+        raw["subjects"] = st.multiselect(
+            _("fields.subjects"), _suggestions("projects_page.subject_suggestions", initial.get("subjects", [])),
+            default=initial.get("subjects", []), accept_new_options=True, key=f"{prefix}subjects",
+        )
+        raw["languages"] = st.multiselect(
+            _("fields.languages"), _suggestions("projects_page.language_suggestions", initial.get("languages", [])),
+            default=initial.get("languages", []), accept_new_options=True, key=f"{prefix}languages",
+        )
+        raw["twinspace_url"] = st.text_input(
+            _("fields.twinspace_url"), value=initial.get("twinspace_url", ""), placeholder="https://", key=f"{prefix}twinspace"
+        )
+
+        st.subheader(_("fields.school"))
+        name_col, country_col, region_col = st.columns([2, 1, 1])
+        raw["school"] = {
+            "name": name_col.text_input(_("fields.name"), value=school.get("name", ""), max_chars=NAME_MAX, key=f"{prefix}school_name"),
+            "country": country_col.selectbox(
+                _("fields.country"), codes, index=codes.index(school["country"]) if school.get("country") in codes else None,
+                format_func=lambda code: country_name(code, lang()), placeholder=_("projects_page.choose_country"),
+                key=f"{prefix}school_country",
+            ),
+            "region": region_col.text_input(_("fields.region"), value=school.get("region", ""), key=f"{prefix}school_region"),
+        }
+
+        st.subheader(_("fields.partners"))
+        st.caption(_("projects_page.partners_help"))
+        table = pd.DataFrame(initial.get("partners") or [], columns=["name", "country", "region"], dtype="object")
+        edited = st.data_editor(
+            table,
+            num_rows="dynamic",
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "name": st.column_config.TextColumn(_("fields.name"), required=True, max_chars=NAME_MAX),
+                "country": st.column_config.SelectboxColumn(
+                    _("fields.country"), options=codes, format_func=lambda code: country_name(code, lang()), required=True
+                ),
+                "region": st.column_config.TextColumn(_("fields.region")),
+            },
+            key=f"{prefix}partners",
+        )
+        raw["partners"] = [
+            {k: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v) for k, v in row.items()}
+            for row in edited.to_dict("records")
+        ]
+        submitted = st.form_submit_button(_("projects_page.save"), type="primary", icon=":material/save:")
+    return raw if submitted else None
+
+
+def close_form(flash: str | None = None) -> None:
+    st.session_state[FORM] = None
+    st.session_state[DELETE] = None
+    if flash:
+        st.session_state[FLASH] = flash
+
+
+def show_form(current) -> None:
+    editing = st.session_state[FORM]
+    initial = None
+    if editing != "new":
+        try:
+            with transaction() as session:
+                initial = projects.form_values(projects.get_project(session, actor=current, project_id=editing, permission="project.edit"))
+        except ServiceError as error:
+            close_form()
+            show_error(error)
+            return
+    st.subheader(_("projects_page.new") if editing == "new" else _("projects_page.edit"))
+    st.button(_("projects_page.cancel"), on_click=close_form, icon=":material/close:")
+    # One key prefix per project: fields of one project never leak into another's form.
+    raw = project_form(f"pf_{editing}_", initial)
+    if raw is None:
+        return
+    try:
+        with transaction() as session:
+            if editing == "new":
+                project_id = projects.create_project(session, actor=current, raw=raw).id
+            else:
+                project_id = projects.update_project(session, actor=current, project_id=editing, raw=raw).id
+    except ServiceError as error:
+        show_error(error)  # the typed values stay in the form
+        return
+    st.session_state["project_id"] = project_id
+    close_form("projects_page.created" if editing == "new" else "projects_page.updated")
+    st.rerun()
+
+
+def delete(current, project_id: int) -> bool:
+    try:
+        with transaction() as session:
+            projects.delete_project(session, actor=current, project_id=project_id)
+    except ServiceError as error:
+        show_error(error)
+        return False
+    if st.session_state.get("project_id") == project_id:
+        st.session_state["project_id"] = None
+    close_form("projects_page.deleted")
+    return True
+
+
+def show_row(current, row: Row) -> None:
+    chosen = st.session_state.get("project_id") == row.id
+    with st.container(border=True):
+        st.markdown(f"{':material/check_circle: ' if chosen else ''}**{escape_markdown(row.title)}**")
+        details = [row.dates, _("projects_page.partner_countries", countries=row.countries)]
+        if "admin" in current.roles:
+            details.append(_("projects_page.owner", name=row.owner))
+        st.caption(escape_markdown(" · ".join(details)))
+        if row.progress is None:
+            st.caption(_("projects_page.not_started"))
+        else:
+            st.caption(_("projects_page.progress", done=row.progress[0], total=row.progress[1]) + " · " + row.verdict)
+
+        if st.session_state.get(DELETE) == row.id:
+            st.warning(_("projects_page.delete_confirm", title=escape_markdown(row.title)))
+            with st.container(horizontal=True):
+                if st.button(_("projects_page.delete_yes"), type="primary", key=f"delete_yes_{row.id}", icon=":material/delete_forever:"):
+                    if delete(current, row.id):
+                        st.rerun()
+                st.button(_("projects_page.cancel"), key=f"delete_no_{row.id}", on_click=close_form)
+            return
+
+        with st.container(horizontal=True):
+            if not chosen:
+                st.button(_("projects_page.select"), key=f"select_{row.id}", icon=":material/radio_button_unchecked:",
+                          on_click=st.session_state.__setitem__, args=("project_id", row.id))
+            if row.editable:
+                st.button(_("projects_page.edit_button"), key=f"edit_{row.id}", icon=":material/edit:",
+                          on_click=st.session_state.__setitem__, args=(FORM, row.id))
+            if row.deletable:
+                st.button(_("projects_page.delete"), key=f"delete_{row.id}", icon=":material/delete:",
+                          on_click=st.session_state.__setitem__, args=(DELETE, row.id))
+        if chosen:
+            # Links only to pages this person has in their navigation.
+            with st.container(horizontal=True):
+                if row.assessable:
+                    st.page_link(f"{PAGES}/self_assessment.py", label=_("projects_page.to_assessment"), icon=":material/checklist:")
+                st.page_link(f"{PAGES}/dashboard.py", label=_("projects_page.to_dashboard"), icon=":material/monitoring:")
+                st.page_link(f"{PAGES}/report.py", label=_("projects_page.to_report"), icon=":material/picture_as_pdf:")
+
+
+current = require_permission("project.list")
+creator = can(current, "project.create")
+st.title(_("projects_page.title") if creator else _("projects_page.title_all"))
+st.session_state.setdefault(FORM, None)
+flash = st.session_state.pop(FLASH, None)
+if flash:
+    st.success(_(flash))
+
+if st.session_state[FORM] is not None:
+    show_form(current)
+else:
+    if creator:
+        st.button(_("projects_page.new"), type="primary", icon=":material/add:", on_click=st.session_state.__setitem__, args=(FORM, "new"))
+    rows = load_rows(current)
+    if not rows:
+        st.info(_("projects_page.none_yet"))
+    for row in rows:
+        show_row(current, row)

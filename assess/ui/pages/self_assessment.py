@@ -1,0 +1,151 @@
+"""Self-assessment: the teacher rates their project against the rubric, item by item.
+
+Work is saved as the teacher goes: every widget has an on_change callback that saves
+that one field in its own transaction. Values shown come from the database, so a reload
+(a new browser session) loses nothing. A refused value (e.g. a link that is not a web
+address) is kept in the widget and its message shown next to the item.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from assess.domain.readiness import ELIGIBILITY_QUESTIONS
+from assess.domain.rubric import LEVELS, Gate
+from assess.services import self_assessments
+from assess.services.errors import ServiceError
+from assess.ui.project_picker import assessed_count, pick_project
+from assess.ui.runtime import _, actor, lang, require_permission, show_error, transaction
+
+ERRORS = "assessment_errors"  # (assessment id, item id) -> the error of its last save
+
+
+def _save(assessment_id: int, item_id: str, field: str, key: str) -> None:
+    """on_change callback: save one field of one item. It runs before the page script,
+    so it re-reads the actor instead of trusting the previous run's."""
+    current = actor()
+    if current is None:
+        return
+    value = st.session_state[key]
+    errors = st.session_state.setdefault(ERRORS, {})
+    try:
+        with transaction() as session:
+            if field == "eligibility":
+                self_assessments.save_eligibility(session, actor=current, assessment_id=assessment_id, answers={item_id: value})
+            else:
+                self_assessments.save_entry(session, actor=current, assessment_id=assessment_id, item_id=item_id, **{field: value})
+    except ServiceError as error:
+        errors[assessment_id, item_id] = error
+    else:
+        errors.pop((assessment_id, item_id), None)
+
+
+def _local_time(moment: datetime) -> str:
+    try:
+        zone = ZoneInfo(st.context.timezone or "UTC")
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    return moment.astimezone(zone).strftime("%H:%M:%S")
+
+
+def eligibility(assessment) -> None:
+    answered = sum(a is not None for a in assessment.eligibility.values())
+    with st.expander(_("assessment_page.eligibility", done=answered, total=len(ELIGIBILITY_QUESTIONS)),
+                     icon=":material/fact_check:", key="sa_exp_eligibility", expanded=answered < len(ELIGIBILITY_QUESTIONS)):
+        st.caption(_("assessment_page.eligibility_help"))
+        for question in ELIGIBILITY_QUESTIONS:
+            key = f"sa{assessment.id}_elig_{question}"
+            st.toggle(_(f"eligibility.question.{question}"), value=bool(assessment.eligibility.get(question)), key=key,
+                      on_change=_save, args=(assessment.id, question, "eligibility", key))
+        errors = st.session_state.get(ERRORS, {})
+        for question in ELIGIBILITY_QUESTIONS:
+            if (assessment.id, question) in errors:
+                show_error(errors[assessment.id, question])
+
+
+def levels_side_by_side(item, chosen: int | None) -> None:
+    # Six columns on a laptop; Streamlit stacks them on a phone.
+    for column, level in zip(st.columns(len(item.levels)), item.levels):
+        with column, st.container(border=True, height="stretch"):
+            label = f"{level.level} · {level.label.get(lang())}"
+            if level.level == chosen:
+                st.badge(label, icon=":material/check:", color="green")
+            else:
+                st.markdown(f"**{label}**")
+            st.caption(level.descriptor.get(lang()))
+
+
+def item_block(assessment, item) -> None:
+    entry = assessment.entries.get(item.id)
+    chosen = entry.level if entry else None
+    name = item.name.get(lang())
+    status = _("levels.none") if chosen is None else _("levels.chosen", level=chosen, label=item.level(chosen).label.get(lang()))
+    extra = []
+    if isinstance(item, Gate):
+        extra.append(_("assessment_page.gate_of", criterion=assessment.rubric.criterion(item.criterion).name.get(lang())))
+    elif item.independent:
+        extra.append(_("assessment_page.independent"))
+    icon = ":material/check_circle:" if chosen is not None else ":material/radio_button_unchecked:"
+    # A key keeps the expander open while its label changes with the level chosen.
+    with st.expander(f"{name} — {status}", icon=icon, key=f"sa_exp_{item.id}"):
+        for line in extra:
+            st.caption(line)
+        st.markdown(item.guidance.get(lang()))
+        if item.advice:
+            st.markdown(_("assessment_page.advice"))
+            st.markdown("\n".join(f"- {tip.get(lang())}" for tip in item.advice))
+        levels_side_by_side(item, chosen)
+        prefix = f"sa{assessment.id}_{item.id}"
+        st.segmented_control(
+            _("assessment_page.your_level"), options=list(LEVELS), default=chosen, key=f"{prefix}_level",
+            on_change=_save, args=(assessment.id, item.id, "level", f"{prefix}_level"),
+        )
+        st.text_area(
+            _("fields.evidence_note"), value=entry.evidence_note if entry else "", key=f"{prefix}_note",
+            max_chars=self_assessments.NOTE_MAX, placeholder=_("assessment_page.note_help"),
+            on_change=_save, args=(assessment.id, item.id, "evidence_note", f"{prefix}_note"),
+        )
+        st.text_area(
+            _("fields.evidence_links"), value="\n".join(entry.evidence_links) if entry else "", key=f"{prefix}_links",
+            height=80, placeholder=_("assessment_page.links_help"),
+            on_change=_save, args=(assessment.id, item.id, "evidence_links", f"{prefix}_links"),
+        )
+        if error := st.session_state.get(ERRORS, {}).get((assessment.id, item.id)):
+            show_error(error)
+
+
+# Teachers only (the office reads results on the dashboard, it never fills them in);
+# the service checks the project is the teacher's own.
+current = require_permission("project.create")
+st.title(_("assessment_page.title"))
+choice = pick_project(current, "self_assessment.edit")
+try:
+    with transaction() as session:
+        # Continue the latest one; start only if there is none (no write on every rerun).
+        assessment = self_assessments.current(session, actor=current, project_id=choice.id) or self_assessments.start(
+            session, actor=current, project_id=choice.id
+        )
+except ServiceError as error:
+    show_error(error)
+    st.stop()
+
+rubric, score = assessment.rubric, assessment.score
+st.caption(_("assessment_page.rubric", title=rubric.title.get(lang()), version=rubric.version))
+done, total = assessed_count(score)
+left, right = st.columns([2, 1], vertical_alignment="bottom")
+left.progress(done / total if total else 0.0, text=_("assessment_page.progress", done=done, total=total))
+right.metric(_("assessment_page.running_total"), f"{score.total:g} / {score.maximum:g}")
+st.caption(_("assessment_page.saved", time=_local_time(assessment.updated_at)), help=_("assessment_page.saved_help"))
+
+eligibility(assessment)
+st.subheader(_("assessment_page.criteria"))
+for criterion in rubric.criteria:
+    item_block(assessment, criterion)
+if rubric.gates:
+    st.subheader(_("assessment_page.gates"))
+    st.caption(_("assessment_page.gates_help"))
+    for gate in rubric.gates:
+        item_block(assessment, gate)

@@ -1,0 +1,68 @@
+"""Sign-in: e-mail and password, single sign-on when configured, sign-up when the office allows it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assess.services import accounts, settings
+from assess.services.errors import FieldError, InvalidInput, ServiceError
+from assess.ui import auth, runtime
+from assess.ui.runtime import _, lang, show_error, transaction
+
+
+def sign_in_form() -> None:
+    with st.form("sign_in"):
+        email = st.text_input(_("fields.email"), autocomplete="username")
+        password = st.text_input(_("fields.password"), type="password", autocomplete="current-password")
+        submitted = st.form_submit_button(_("sign_in.submit"), type="primary")
+    if not submitted:
+        return
+    with transaction() as session:
+        signed_in = accounts.authenticate(session, email=email, password=password)
+    if signed_in is None:
+        # One message for an unknown e-mail, a wrong password or a deactivated account:
+        # the page must not reveal who has an account.
+        st.error(_("sign_in.failed"))
+        return
+    runtime.sign_in_as(signed_in)
+    st.rerun()
+
+
+def sign_up_form() -> None:
+    with st.expander(_("sign_in.sign_up.title"), icon=":material/person_add:"):
+        st.caption(_("sign_in.sign_up.help"))
+        with st.form("sign_up"):
+            email = st.text_input(_("fields.email"), autocomplete="email")
+            name = st.text_input(_("fields.display_name"))
+            password = st.text_input(
+                _("fields.password"),
+                type="password",
+                autocomplete="new-password",
+                help=_("sign_in.sign_up.password_help", min=accounts.PASSWORD_MIN_LENGTH),
+            )
+            again = st.text_input(_("fields.password_again"), type="password", autocomplete="new-password")
+            submitted = st.form_submit_button(_("sign_in.sign_up.submit"))
+        if not submitted:
+            return
+        try:
+            if password != again:
+                raise InvalidInput([FieldError("password_again", "errors.passwords_differ", {})])
+            with transaction() as session:
+                teacher = accounts.sign_up(session, email=email, display_name=name, password=password, language=lang())
+        except ServiceError as error:
+            show_error(error)
+            return
+    runtime.sign_in_as(teacher)
+    st.rerun()
+
+
+st.title(_("sign_in.title"))
+st.markdown(_("sign_in.intro"))
+if auth.sso_configured():
+    auth.sign_in_with_provider_button()
+    st.caption(_("sign_in.or_password"))
+sign_in_form()
+with transaction() as session:
+    signup_open = settings.get(session, "allow_signup")
+if signup_open:
+    sign_up_form()

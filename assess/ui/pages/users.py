@@ -1,0 +1,155 @@
+"""Accounts, for the national office: list, create, change roles, deactivate, reset passwords.
+
+Names and e-mails are typed by people: they are shown only through st.dataframe,
+selectbox options (plain text) or escape_markdown, never as HTML.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from assess.domain.permissions import ROLES
+from assess.services import accounts
+from assess.services.errors import FieldError, InvalidInput, PermissionDenied, ServiceError
+from assess.ui.auth import role_name
+from assess.ui.runtime import _, escape_markdown, require_permission, show_error, transaction
+
+FLASH = "users_flash"
+
+admin = require_permission("user.manage")
+
+
+def apply(change: Callable[[Session], None], done: str, *, forget: tuple[str, ...] = ()) -> None:
+    """Run one change in its own transaction; on success rerun (the table shows it) with
+    ``done`` as a confirmation and the ``forget`` fields emptied, on failure say why here
+    (the fields keep what was typed)."""
+    try:
+        with transaction() as session:
+            change(session)
+    except (ServiceError, PermissionDenied) as error:
+        show_error(error)
+        return
+    for key in forget:
+        st.session_state.pop(key, None)
+    st.session_state[FLASH] = done
+    st.rerun()
+
+
+def roles_text(roles) -> str:
+    return ", ".join(role_name(role) for role in ROLES if role in roles)
+
+
+with transaction() as session:
+    people = {
+        user.id: {
+            "email": user.email,
+            "name": user.display_name,
+            "roles": set(user.role_names),
+            "active": user.is_active,
+            "last_login": user.last_login_at,
+            "has_password": user.password_hash is not None,
+        }
+        for user in accounts.list_users(session, actor=admin)
+    }
+
+st.title(_("users.title"))
+if FLASH in st.session_state:
+    st.success(st.session_state.pop(FLASH))
+
+table = pd.DataFrame(
+    {
+        _("fields.email"): [p["email"] for p in people.values()],
+        _("fields.display_name"): [p["name"] for p in people.values()],
+        _("fields.roles"): [roles_text(p["roles"]) for p in people.values()],
+        _("users.column.active"): [p["active"] for p in people.values()],
+        _("users.column.sign_in"): [_("users.password") if p["has_password"] else _("users.sso_only_short") for p in people.values()],
+        _("users.column.last_login"): pd.to_datetime([p["last_login"] for p in people.values()], utc=True),
+    }
+)
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    column_config={_("users.column.last_login"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
+)
+
+# --- create an account -------------------------------------------------------------------
+st.subheader(_("users.create_title"))
+NEW = ("new_email", "new_name", "new_roles", "new_password", "new_sso_only")
+with st.form("create_user"):
+    email = st.text_input(_("fields.email"), key="new_email")
+    name = st.text_input(_("fields.display_name"), key="new_name")
+    roles = st.multiselect(_("fields.roles"), options=list(ROLES), default=["teacher"], format_func=role_name, key="new_roles")
+    password = st.text_input(
+        _("users.initial_password"),
+        type="password",
+        autocomplete="new-password",
+        help=_("users.initial_password_help", min=accounts.PASSWORD_MIN_LENGTH),
+        key="new_password",
+    )
+    sso_only = st.checkbox(_("users.sso_only"), help=_("users.sso_only_help"), key="new_sso_only")
+    if st.form_submit_button(_("users.create"), type="primary"):
+        apply(
+            lambda session: accounts.create_user(
+                session, actor=admin, email=email, display_name=name, roles=set(roles), password=None if sso_only else password
+            ),
+            _("users.created", email=escape_markdown(email.strip().lower())),
+            forget=NEW,
+        )
+
+# --- change one account ------------------------------------------------------------------
+st.subheader(_("users.manage_title"))
+chosen = st.selectbox(
+    _("users.choose"),
+    options=list(people),
+    index=None,
+    placeholder=_("users.choose_placeholder"),
+    format_func=lambda user_id: f"{people[user_id]['email']} ({people[user_id]['name']})",
+)
+if chosen is not None:
+    person = people[chosen]
+    label = escape_markdown(person["email"])
+    roles_tab, access_tab, password_tab = st.tabs([_("users.tab.roles"), _("users.tab.access"), _("users.tab.password")])
+
+    with roles_tab, st.form(f"roles_{chosen}"):  # one form per account: defaults follow the choice
+        new_roles = st.multiselect(
+            _("fields.roles"), options=list(ROLES), default=[r for r in ROLES if r in person["roles"]], format_func=role_name
+        )
+        if st.form_submit_button(_("users.roles_save")):
+            apply(
+                lambda session: accounts.set_roles(session, actor=admin, user_id=chosen, roles=set(new_roles)),
+                _("users.roles_saved", email=label),
+            )
+
+    with access_tab:
+        if person["active"]:
+            st.caption(_("users.active_help"))
+            if st.button(_("users.deactivate"), key=f"deactivate_{chosen}", icon=":material/block:"):
+                apply(
+                    lambda session: accounts.set_active(session, actor=admin, user_id=chosen, active=False),
+                    _("users.deactivated", email=label),
+                )
+        else:
+            st.caption(_("users.inactive_help"))
+            if st.button(_("users.reactivate"), key=f"reactivate_{chosen}", icon=":material/check_circle:"):
+                apply(
+                    lambda session: accounts.set_active(session, actor=admin, user_id=chosen, active=True),
+                    _("users.reactivated", email=label),
+                )
+
+    with password_tab, st.form(f"password_{chosen}", clear_on_submit=True):
+        st.caption(_("users.password_reset_help"))
+        new_password = st.text_input(_("account.new_password"), type="password", autocomplete="new-password")
+        again = st.text_input(_("fields.password_again"), type="password", autocomplete="new-password")
+        if st.form_submit_button(_("users.password_reset")):
+            if new_password != again:
+                show_error(InvalidInput([FieldError("password_again", "errors.passwords_differ", {})]))
+            else:
+                apply(
+                    lambda session: accounts.set_password(session, actor=admin, user_id=chosen, password=new_password),
+                    _("users.password_was_reset", email=label),
+                )

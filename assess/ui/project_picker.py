@@ -1,0 +1,71 @@
+"""What the teacher's pages share: the project picker and small score summaries.
+
+The chosen project lives in ``st.session_state["project_id"]`` so that moving from
+"My projects" to the self-assessment, the dashboard and the report keeps it. The
+picker only ever lists what ``list_projects`` returns for the signed-in actor, so an id
+left in the session by someone else's project is simply ignored: nothing leaks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from assess.domain.permissions import Actor, can
+from assess.domain.scoring import Score
+from assess.services import projects
+from assess.ui.runtime import _, transaction
+
+PAGES = "assess/ui/pages"
+PICKER_KEY = "project_picker"
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: int
+    title: str
+    owner_id: int
+
+
+def _sync() -> None:
+    st.session_state["project_id"] = st.session_state[PICKER_KEY]
+
+
+def pick_project(current: Actor, permission: str = "project.view") -> Choice:
+    """A select box of the projects the actor may use here (``permission`` on each one);
+    stops the page with a hint when there is none."""
+    with transaction() as session:
+        choices = [
+            Choice(p.id, p.title, p.owner_id)
+            for p in projects.list_projects(session, actor=current)
+            if can(current, permission, p)
+        ]
+    if not choices:
+        st.info(_("projects_page.none_yet"))
+        if "teacher" in current.roles:
+            st.page_link(f"{PAGES}/projects.py", label=_("projects_page.go_create"), icon=":material/add:")
+        st.stop()
+    by_id = {c.id: c for c in choices}
+    wanted = st.session_state.get("project_id")
+    if wanted not in by_id:
+        wanted = choices[0].id
+    # The widget's own state may be stale (another page changed project_id) or missing
+    # (first visit): project_id is the truth, the widget follows it.
+    if st.session_state.get(PICKER_KEY) != wanted:
+        st.session_state[PICKER_KEY] = wanted
+    st.session_state["project_id"] = wanted
+    st.selectbox(
+        _("projects_page.picker"),
+        options=list(by_id),
+        format_func=lambda pid: by_id[pid].title,  # st.selectbox shows options as plain text
+        key=PICKER_KEY,
+        on_change=_sync,
+    )
+    return by_id[st.session_state["project_id"]]
+
+
+def assessed_count(score: Score) -> tuple[int, int]:
+    """(items with a level, items) over criteria and gates."""
+    done = sum(c.level is not None for c in score.criteria) + sum(g.value is not None for g in score.gates)
+    return done, len(score.criteria) + len(score.gates)

@@ -1,0 +1,127 @@
+"""A real server for browser tests: ``streamlit run app.py`` on a free local port, on a
+SQLite file prepared through the services, driven by the Debian Chromium via Playwright.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import sessionmaker
+
+from assess.domain.permissions import Actor
+from assess.services import accounts
+from assess.storage.db import make_engine, make_session_factory, upgrade_database
+from tests.services.helpers import make_project
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+TEACHER_EMAIL, PASSWORD = "claire@example.org", "correct horse battery"
+PROJECT_TITLE = "Our European breakfast"
+
+
+@dataclass
+class LiveApp:
+    url: str
+    sessions: sessionmaker
+    teacher: Actor
+    project_id: int
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"streamlit did not answer on {url} within {timeout} s")
+
+
+@pytest.fixture
+def live_app(tmp_path) -> LiveApp:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    database_url = f"sqlite:///{tmp_path / 'assess.db'}"
+    engine = make_engine(database_url)
+    upgrade_database(engine)
+    sessions = make_session_factory(engine)
+    with sessions.begin() as session:
+        admin = accounts.create_first_admin(session, email="office@example.org", display_name="National office", password=PASSWORD)
+        teacher = accounts.actor_of(accounts.create_user(
+            session, actor=admin, email=TEACHER_EMAIL, display_name="Claire Martin", roles={"teacher"}, password=PASSWORD))
+        project_id = make_project(session, owner=teacher, title=PROJECT_TITLE).id
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = open(tmp_path / "streamlit.log", "wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env={**os.environ, "ASSESS_DATABASE_URL": database_url}, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_healthy(url, process)
+        yield LiveApp(url, sessions, teacher, project_id)
+    finally:
+        # Stop the server we started (also when the test failed), by its own process.
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+        engine.dispose()
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def wait_idle(page, timeout: float = 15_000) -> None:
+    """Wait until the script run triggered by the last action is over."""
+    page.wait_for_timeout(250)  # let the rerun start
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=timeout)
+
+
+def sign_in(page, url: str, email: str = TEACHER_EMAIL, password: str = PASSWORD) -> None:
+    page.goto(url)
+    page.get_by_label("E-mail address", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="My projects").wait_for()
+
+
+def open_page(page, name: str, heading: str) -> None:
+    """Navigate with the sidebar: a new address would start a new (signed-out) session."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=name).click()
+    page.get_by_role("heading", name=heading).wait_for()
+    wait_idle(page)
