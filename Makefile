@@ -29,6 +29,7 @@ run: $(VENV)/.installed-app
 		--browser.gatherUsageStats false --server.headless true
 
 test: $(VENV)/.installed-test
+	$(BIN)/ruff check assess app.py tests bench
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: $(VENV)/.installed-test

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Mapping
 
-from assess.domain.rubric import Rubric
-from assess.domain.scoring import Outcome, Score
+from assess.domain.rubric import LEVELS, Rubric
+from assess.domain.scoring import CriterionResult, Outcome, Score
 from assess.i18n import t
 
 #: The eligibility questions, in the order the office asks them.
@@ -56,6 +56,12 @@ def readiness(*, score: Score, eligibility: Mapping[str, bool | None]) -> tuple[
 
 def is_ready(checks: tuple[ReadinessCheck, ...]) -> bool:
     return all(check.ok for check in checks)
+
+
+def weakest_criteria(score: Score, *, count: int = 3) -> list[CriterionResult]:
+    """The counted criteria to improve first: lowest level, heaviest weight on a tie."""
+    scored = [c for c in score.criteria if c.counted and c.level is not None and c.level < LEVELS[-1]]
+    return sorted(scored, key=lambda c: (c.level, -c.weight))[:count]
 
 
 def describe_check(check: ReadinessCheck, *, score: Score, rubric: Rubric, lang: str) -> str:

@@ -101,6 +101,12 @@ class Score:
         return 100.0 * self.total / self.maximum if self.maximum else 0.0
 
     @property
+    def assessed(self) -> tuple[int, int]:
+        """(criteria and gates with a level, all criteria and gates)."""
+        done = sum(c.level is not None for c in self.criteria) + sum(g.value is not None for g in self.gates)
+        return done, len(self.criteria) + len(self.gates)
+
+    @property
     def above_eql_threshold(self) -> bool:
         """The total is above the European-label nomination threshold (strictly, as the rule says)."""
         return self.verdict.outcome is Outcome.PASS and self.total > self.eql_threshold

@@ -13,6 +13,7 @@ import streamlit as st
 
 from assess.domain.permissions import Actor
 from assess.services import accounts
+from assess.services.errors import FieldError, InvalidInput
 from assess.ui import runtime
 from assess.ui.runtime import _, escape_markdown, transaction
 
@@ -106,3 +107,20 @@ def show_demo_result(result) -> None:
         lines = [*result.teacher_emails, "", f"{_('fields.password')}: {result.password}"]
         st.code("\n".join(lines), language=None)
         st.warning(_("auth.demo.shown_once"), icon=":material/visibility_off:")
+
+
+def new_password_inputs(*, label: str | None = None, help_key: str | None = None) -> tuple[str, str]:
+    """A new password typed twice, inside the caller's form; check it with :func:`require_same_password`."""
+    password = st.text_input(
+        label or _("fields.password"),
+        type="password",
+        autocomplete="new-password",
+        help=_(help_key, min=accounts.PASSWORD_MIN_LENGTH) if help_key else None,
+    )
+    again = st.text_input(_("fields.password_again"), type="password", autocomplete="new-password")
+    return password, again
+
+
+def require_same_password(password: str, again: str) -> None:
+    if password != again:
+        raise InvalidInput([FieldError("password_again", "errors.passwords_differ", {})])

@@ -1,4 +1,4 @@
-"""What the teacher's pages share: the project picker and small score summaries.
+"""What the teacher's pages share: the project picker.
 
 The chosen project lives in ``st.session_state["project_id"]`` so that moving from
 "My projects" to the self-assessment, the dashboard and the report keeps it. The
@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import streamlit as st
 
 from assess.domain.permissions import Actor, can
-from assess.domain.scoring import Score
 from assess.services import projects
 from assess.ui.runtime import _, transaction
 
@@ -64,8 +63,3 @@ def pick_project(current: Actor, permission: str = "project.view") -> Choice:
     )
     return by_id[st.session_state["project_id"]]
 
-
-def assessed_count(score: Score) -> tuple[int, int]:
-    """(items with a level, items) over criteria and gates."""
-    done = sum(c.level is not None for c in score.criteria) + sum(g.value is not None for g in score.gates)
-    return done, len(score.criteria) + len(score.gates)

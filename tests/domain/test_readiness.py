@@ -97,3 +97,15 @@ def test_checklist_lines_read_in_the_readers_language(rubric):
     assert "Technology" in lines["en"][-2] and "3" in lines["en"][-2]
     assert "Technology (fr)" in lines["fr"][-2]
     assert "Online-Work" in lines["en"][5] and "2" in lines["en"][5]
+
+
+def test_weakest_criteria_are_the_lowest_counted_ones_heaviest_first():
+    from assess.domain.readiness import weakest_criteria
+    from assess.domain.scoring import score
+    from tests.factories import criterion, make_rubric
+
+    rubric = make_rubric(criteria=[criterion("a"), criterion("b", weight=2), criterion("c"), criterion("d", independent=True),
+                                   criterion("e")])
+    result = score(rubric, levels={"a": 2, "b": 2, "c": 5, "d": 0, "e": 3})
+    assert [c.criterion_id for c in weakest_criteria(result)] == ["b", "a", "e"]
+    assert result.assessed == (5, 5)

@@ -9,7 +9,6 @@ from assess.domain.countries import country_name
 from assess.domain.scoring import describe_outcome
 from assess.reports.pdf import environment, format_date, format_number
 from assess.reports.self_assessment import render_self_assessment_pdf
-from assess.reports.views import EntryView
 from tests.reports.conftest import make_report
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 from assess.domain.permissions import ROLES
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
 from assess.services import accounts
-from assess.services.errors import FieldError, InvalidInput, ServiceError
+from assess.services.errors import ServiceError
 from assess.ui import auth
 from assess.ui.runtime import _, actor, escape_markdown, lang, set_lang, show_error, transaction
 
@@ -42,18 +42,11 @@ with st.form("account_language"):
 st.subheader(_("account.password_title"))
 with st.form("account_password", clear_on_submit=True):
     old_password = st.text_input(_("account.current_password"), type="password", autocomplete="current-password")
-    new_password = st.text_input(
-        _("account.new_password"),
-        type="password",
-        autocomplete="new-password",
-        help=_("account.password_help", min=accounts.PASSWORD_MIN_LENGTH),
-    )
-    again = st.text_input(_("fields.password_again"), type="password", autocomplete="new-password")
+    new_password, again = auth.new_password_inputs(label=_("account.new_password"), help_key="account.password_help")
     change = st.form_submit_button(_("account.password_save"))
 if change:
     try:
-        if new_password != again:
-            raise InvalidInput([FieldError("password_again", "errors.passwords_differ", {})])
+        auth.require_same_password(new_password, again)
         # Checked in its own transaction, so a failed attempt stays in the audit log.
         with transaction() as session:
             confirmed = accounts.authenticate(session, email=current.email, password=old_password) is not None

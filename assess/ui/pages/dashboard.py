@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from assess.domain.permissions import can
-from assess.domain.readiness import describe_check, is_ready, readiness
+from assess.domain.readiness import describe_check, is_ready, readiness, weakest_criteria
 from assess.domain.scoring import Outcome, describe_outcome, describe_reason
 from assess.services import self_assessments
 from assess.services.errors import ServiceError
@@ -56,14 +56,13 @@ def checklist(score, rubric, assessment) -> None:
 
 
 def weakest(score, rubric) -> None:
-    """The lowest counted criteria (heaviest first on a tie), with what the jury looks for."""
-    scored = [c for c in score.criteria if c.counted and c.level is not None and c.level < 5]
-    scored.sort(key=lambda c: (c.level, -c.weight))
+    """The criteria to improve first, with what the jury looks for."""
+    to_improve = weakest_criteria(score)
     st.subheader(_("dashboard_page.weakest"))
-    if not scored:
+    if not to_improve:
         st.caption(_("dashboard_page.weakest_none"))
         return
-    for result in scored[:3]:
+    for result in to_improve:
         criterion = rubric.criterion(result.criterion_id)
         title = _("levels.chosen", level=result.level, label=criterion.level(result.level).label.get(lang()))
         with st.expander(f"{criterion.name.get(lang())} — {title}", icon=":material/trending_up:"):

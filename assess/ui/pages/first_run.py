@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from assess.services import accounts
-from assess.services.errors import FieldError, InvalidInput, PermissionDenied, ServiceError
+from assess.services.errors import PermissionDenied, ServiceError
 from assess.ui import auth, runtime
 from assess.ui.runtime import _, escape_markdown, lang, show_error, transaction
 
@@ -28,19 +28,12 @@ def admin_form() -> None:
         st.subheader(_("first_run.form_title"))
         email = st.text_input(_("fields.email"), autocomplete="email")
         name = st.text_input(_("fields.display_name"), placeholder=_("first_run.name_placeholder"))
-        password = st.text_input(
-            _("fields.password"),
-            type="password",
-            autocomplete="new-password",
-            help=_("first_run.password_help", min=accounts.PASSWORD_MIN_LENGTH),
-        )
-        again = st.text_input(_("fields.password_again"), type="password", autocomplete="new-password")
+        password, again = auth.new_password_inputs(help_key="first_run.password_help")
         submitted = st.form_submit_button(_("first_run.create"), type="primary")
     if not submitted:
         return
     try:
-        if password != again:
-            raise InvalidInput([FieldError("password_again", "errors.passwords_differ", {})])
+        auth.require_same_password(password, again)
         with transaction() as session:
             admin = accounts.create_first_admin(session, email=email, display_name=name, password=password, language=lang())
     except (ServiceError, PermissionDenied) as error:

@@ -21,7 +21,7 @@ from assess.domain.project import AGE_MAX, AGE_MIN, NAME_MAX, SUMMARY_MAX, TITLE
 from assess.domain.scoring import describe_outcome
 from assess.services import projects, self_assessments
 from assess.services.errors import ServiceError
-from assess.ui.project_picker import PAGES, assessed_count
+from assess.ui.project_picker import PAGES
 from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, transaction
 
 FORM = "projects_form"  # None, "new" or the id of the project being edited
@@ -68,7 +68,7 @@ def load_rows(current) -> list[Row]:
                 dates=_("projects_page.dates", start=p.start_date.isoformat(), end=p.end_date.isoformat()),
                 countries=", ".join(names),
                 owner=p.owner.display_name,
-                progress=assessed_count(assessment.score) if assessment else None,
+                progress=assessment.score.assessed if assessment else None,
                 verdict=describe_outcome(assessment.score.verdict.outcome, lang=lang()) if assessment else None,
                 editable=can(current, "project.edit", p),
                 deletable=can(current, "project.delete", p),

@@ -17,7 +17,7 @@ from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.domain.rubric import LEVELS, Gate
 from assess.services import self_assessments
 from assess.services.errors import ServiceError
-from assess.ui.project_picker import assessed_count, pick_project
+from assess.ui.project_picker import pick_project
 from assess.ui.runtime import _, actor, lang, require_permission, show_error, transaction
 
 ERRORS = "assessment_errors"  # (assessment id, item id) -> the error of its last save
@@ -134,7 +134,7 @@ except ServiceError as error:
 
 rubric, score = assessment.rubric, assessment.score
 st.caption(_("assessment_page.rubric", title=rubric.title.get(lang()), version=rubric.version))
-done, total = assessed_count(score)
+done, total = score.assessed
 left, right = st.columns([2, 1], vertical_alignment="bottom")
 left.progress(done / total if total else 0.0, text=_("assessment_page.progress", done=done, total=total))
 right.metric(_("assessment_page.running_total"), f"{score.total:g} / {score.maximum:g}")

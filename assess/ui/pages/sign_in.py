@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from assess.services import accounts, settings
-from assess.services.errors import FieldError, InvalidInput, ServiceError
+from assess.services.errors import ServiceError
 from assess.ui import auth, runtime
 from assess.ui.runtime import _, lang, show_error, transaction
 
@@ -34,19 +34,12 @@ def sign_up_form() -> None:
         with st.form("sign_up"):
             email = st.text_input(_("fields.email"), autocomplete="email")
             name = st.text_input(_("fields.display_name"))
-            password = st.text_input(
-                _("fields.password"),
-                type="password",
-                autocomplete="new-password",
-                help=_("sign_in.sign_up.password_help", min=accounts.PASSWORD_MIN_LENGTH),
-            )
-            again = st.text_input(_("fields.password_again"), type="password", autocomplete="new-password")
+            password, again = auth.new_password_inputs(help_key="sign_in.sign_up.password_help")
             submitted = st.form_submit_button(_("sign_in.sign_up.submit"))
         if not submitted:
             return
         try:
-            if password != again:
-                raise InvalidInput([FieldError("password_again", "errors.passwords_differ", {})])
+            auth.require_same_password(password, again)
             with transaction() as session:
                 teacher = accounts.sign_up(session, email=email, display_name=name, password=password, language=lang())
         except ServiceError as error:

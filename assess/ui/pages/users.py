@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from assess.domain.permissions import ROLES
 from assess.services import accounts
-from assess.services.errors import FieldError, InvalidInput, PermissionDenied, ServiceError
+from assess.services.errors import InvalidInput, PermissionDenied, ServiceError
+from assess.ui import auth
 from assess.ui.auth import role_name
 from assess.ui.runtime import _, escape_markdown, require_permission, show_error, transaction
 
@@ -143,11 +144,12 @@ if chosen is not None:
 
     with password_tab, st.form(f"password_{chosen}", clear_on_submit=True):
         st.caption(_("users.password_reset_help"))
-        new_password = st.text_input(_("account.new_password"), type="password", autocomplete="new-password")
-        again = st.text_input(_("fields.password_again"), type="password", autocomplete="new-password")
+        new_password, again = auth.new_password_inputs(label=_("account.new_password"))
         if st.form_submit_button(_("users.password_reset")):
-            if new_password != again:
-                show_error(InvalidInput([FieldError("password_again", "errors.passwords_differ", {})]))
+            try:
+                auth.require_same_password(new_password, again)
+            except InvalidInput as error:
+                show_error(error)
             else:
                 apply(
                     lambda session: accounts.set_password(session, actor=admin, user_id=chosen, password=new_password),
