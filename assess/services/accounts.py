@@ -146,6 +146,12 @@ def refresh_actor(session: Session, *, actor_id: int) -> Actor | None:
     return actor_of(user) if user is not None and user.is_active else None
 
 
+def has_password(session: Session, *, actor: Actor) -> bool:
+    """Whether the actor signs in with a password (False: single sign-on only)."""
+    user = session.get(User, actor.id) if actor.id is not None else None
+    return user is not None and user.password_hash is not None
+
+
 def list_users(session: Session, *, actor: Actor) -> list[User]:
     require(actor, "user.manage")
     return list(session.scalars(select(User).order_by(User.email)))

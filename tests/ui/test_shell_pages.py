@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from assess.i18n import t
 from assess.services import accounts, settings
 from assess.services.rubrics import installed
 from assess.storage.models import User
@@ -317,3 +318,14 @@ def test_settings_loads_demo_data(app_for, people, ui_database):
     at = click(at, "Load demonstration data")
     assert texts(at.info) == ["The demonstration data is already there; nothing was added."]
     assert not at.code
+
+
+def test_single_sign_on_only_accounts_see_no_password_form(app_for, people, ui_database):
+    with ui_database.begin() as session:
+        sso_user = accounts.actor_of(accounts.create_user(
+            session, actor=people.admin, email="sso@example.org", display_name="Sso Teacher", roles={"teacher"}, password=None))
+    at = app_for(sso_user, page="account")
+    assert not at.exception
+    assert not [f for f in at.text_input if f.label == t("account.current_password", "en")]
+    with_password = app_for(people.teacher, page="account")
+    assert [f for f in with_password.text_input if f.label == t("account.current_password", "en")]

@@ -39,12 +39,14 @@ with st.form("account_language"):
         st.session_state.pop("language_switch", None)
         st.rerun()
 
-st.subheader(_("account.password_title"))
-with st.form("account_password", clear_on_submit=True):
-    old_password = st.text_input(_("account.current_password"), type="password", autocomplete="current-password")
-    new_password, again = auth.new_password_inputs(label=_("account.new_password"), help_key="account.password_help")
-    change = st.form_submit_button(_("account.password_save"))
-if change:
+def change_password_form() -> None:
+    st.subheader(_("account.password_title"))
+    with st.form("account_password", clear_on_submit=True):
+        old_password = st.text_input(_("account.current_password"), type="password", autocomplete="current-password")
+        new_password, again = auth.new_password_inputs(label=_("account.new_password"), help_key="account.password_help")
+        change = st.form_submit_button(_("account.password_save"))
+    if not change:
+        return
     try:
         auth.require_same_password(new_password, again)
         # Checked in its own transaction, so a failed attempt stays in the audit log.
@@ -58,6 +60,13 @@ if change:
         show_error(error)
     else:
         st.success(_("account.password_changed"))
+
+
+# Single-sign-on-only accounts have no password here: their organisation manages it.
+with transaction() as session:
+    signs_in_with_password = accounts.has_password(session, actor=current)
+if signs_in_with_password:
+    change_password_form()
 
 st.divider()
 if st.button(_("account.sign_out"), icon=":material/logout:"):
