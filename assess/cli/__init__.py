@@ -12,6 +12,7 @@ import click
 from assess.cli.admin import demo_command, init, user
 from assess.cli.projects import project, report
 from assess.cli.rubric import rubric
+from assess.cli.survey import survey
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,7 +21,7 @@ def cli() -> None:
     """Quality-label assessment suite for eTwinning projects."""
 
 
-for command in (init, user, demo_command, project, report, rubric):
+for command in (init, user, demo_command, project, report, rubric, survey):
     cli.add_command(command)
 
 

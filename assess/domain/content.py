@@ -7,6 +7,8 @@ kind of content file: define a pydantic model, call :func:`load_content`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +48,12 @@ class StrictModel(BaseModel):
     """Base of every content model: unknown keys are errors, objects are immutable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @property
+    def digest(self) -> str:
+        """Fingerprint of the content: two files with the same id and version must share it."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class LocalizedText(StrictModel):

@@ -72,6 +72,8 @@ PERMISSIONS: dict[str, Rule] = {
     "self_assessment.view": is_owner | is_admin,
     "self_assessment.edit": is_owner | is_system,
     "report.self_assessment": is_owner | is_admin,
+    "survey.manage": is_owner | is_system,
+    "survey.results": is_owner | is_admin,
     "user.manage": is_admin,
     "settings.manage": is_admin,
     "audit.view": is_admin,

@@ -6,8 +6,6 @@ rules a file must follow. See ``docs/rubrics.md`` for the file format.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 from typing import Iterable
 
@@ -144,12 +142,6 @@ class Rubric(StrictModel):
             return self.criterion(item_id)
         except KeyError:
             return self.gate(item_id)
-
-    @property
-    def digest(self) -> str:
-        """Fingerprint of the content: two files with the same id and version must share it."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _check_levels(item: ScoredItem, path: Path_) -> Iterable[tuple[Path_, str]]:

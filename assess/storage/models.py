@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -280,3 +281,141 @@ class Setting(Base):
     value: Mapped[Any] = mapped_column(json_type())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     updated_by: Mapped[int | None] = mapped_column(_user_fk())
+
+
+# --- surveys ---------------------------------------------------------------------------------
+# Anonymity is a property of the data: a response row carries no code, no account, no
+# precise time (the day only), and nothing links it to the code that was used for it.
+
+
+class QuestionnaireVersion(Base):
+    """A questionnaire as used by campaigns: results are read against this snapshot."""
+
+    __tablename__ = "questionnaire_versions"
+    __table_args__ = (UniqueConstraint("questionnaire_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[str] = mapped_column(String(100))
+    version: Mapped[str] = mapped_column(String(50))
+    digest: Mapped[str] = mapped_column(String(64))
+    content: Mapped[dict[str, Any]] = mapped_column(json_type())
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SurveyCampaign(Base):
+    __tablename__ = "survey_campaigns"
+    __table_args__ = (
+        CheckConstraint("audience IN ('pupils', 'families', 'teachers')", name="audience"),
+        CheckConstraint("mode IN ('link', 'codes', 'import')", name="mode"),
+        CheckConstraint("opens_on <= closes_on", name="date_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    audience: Mapped[str] = mapped_column(String(20))
+    # Named by hand: the convention's name would pass PostgreSQL's 63-character limit.
+    questionnaire_version_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaire_versions.id", name="fk_survey_campaigns_questionnaire_versions"), index=True
+    )
+    # 'link': one public link; 'codes': single-use codes; 'import': answers brought from another tool.
+    mode: Mapped[str] = mapped_column(String(10))
+    languages: Mapped[list[str]] = mapped_column(json_list(), default=list)
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+    # Set when the teacher closes the campaign before its closing date.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by: Mapped[int | None] = mapped_column(_user_fk())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    project: Mapped[Project] = relationship()
+    questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
+
+
+class SurveyCode(Base):
+    """A single-use code, stored as its SHA-256 only. ``used`` flips in the transaction that
+    stores the response; no time and no response id is kept with it."""
+
+    __tablename__ = "survey_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("survey_campaigns.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class SurveyLinkSubmission(Base):
+    """A submission through a public link, by the random id of the page that sent it: a double
+    click or a resent form stores one response. Holds no response id and no time."""
+
+    __tablename__ = "survey_link_submissions"
+
+    nonce_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("survey_campaigns.id", ondelete="CASCADE"), index=True)
+
+
+class SurveyDraft(Base):
+    """Answers given so far with a code (save and resume); deleted when the response is submitted."""
+
+    __tablename__ = "survey_drafts"
+
+    code_id: Mapped[int] = mapped_column(ForeignKey("survey_codes.id", ondelete="CASCADE"), primary_key=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(json_dict(), default=dict)
+    language: Mapped[str | None] = mapped_column(String(8))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class SurveyResponse(Base):
+    __tablename__ = "survey_responses"
+    __table_args__ = (
+        # Re-importing a file (or an export that repeats earlier rows) adds nothing twice.
+        UniqueConstraint("campaign_id", "import_key"),
+        CheckConstraint("source IN ('web', 'google', 'msforms', 'limesurvey')", name="source"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("survey_campaigns.id", ondelete="CASCADE"), index=True)
+    # The day only: a precise time could be matched with a code's use.
+    submitted_on: Mapped[date] = mapped_column(Date)
+    language: Mapped[str | None] = mapped_column(String(8))
+    source: Mapped[str] = mapped_column(String(12), default="web")
+    # Imports: a keyed hash of the source row (never the row itself), to skip repeats.
+    import_key: Mapped[str | None] = mapped_column(String(64))
+
+    answers: Mapped[list[SurveyAnswer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class SurveyAnswer(Base):
+    __tablename__ = "survey_answers"
+    __table_args__ = (
+        UniqueConstraint("response_id", "item_id"),
+        CheckConstraint("score BETWEEN 1 AND 5", name="score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("survey_responses.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(String(100))
+    # Agreement items: 1-5, or None with dont_know; choice items: option ids; text items: text.
+    score: Mapped[int | None] = mapped_column(Integer)
+    dont_know: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    choices: Mapped[list[str] | None] = mapped_column(json_type())
+    text: Mapped[str | None] = mapped_column(Text)
+
+    response: Mapped[SurveyResponse] = relationship(back_populates="answers")
+
+
+class SurveyImport(Base):
+    """What an import brought (a log for the teacher; the rows themselves are not kept)."""
+
+    __tablename__ = "survey_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("survey_campaigns.id", ondelete="CASCADE"), index=True)
+    file_name: Mapped[str] = mapped_column(String(300))
+    file_format: Mapped[str] = mapped_column(String(12))
+    rows_imported: Mapped[int] = mapped_column(Integer)
+    rows_skipped: Mapped[int] = mapped_column(Integer)
+    rows_repeated: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[int | None] = mapped_column(_user_fk())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -34,3 +34,24 @@ def make_user(session, *, email: str, roles: set[str] = frozenset({"teacher"}), 
 
 def make_project(session, *, owner: Actor, **overrides):
     return projects.create_project(session, actor=owner, raw=project_fields(**overrides))
+
+
+def make_campaign(session, *, owner: Actor, project, audience: str = "families", mode: str = "codes",
+                  languages=("fr", "en"), days_open: int = 30, questionnaire_id: str | None = None):
+    from datetime import date, timedelta
+
+    from assess.services import campaigns
+
+    return campaigns.create_campaign(
+        session, actor=owner, project_id=project.id, audience=audience, mode=mode, languages=list(languages),
+        opens_on=date.today() - timedelta(days=1), closes_on=date.today() + timedelta(days=days_open),
+        questionnaire_id=questionnaire_id,
+    )
+
+
+def families_answers(**overrides) -> dict:
+    """A complete, valid set of answers to the shipped families questionnaire."""
+    answers = {"child-talked": 5, "learned-other-countries": 4, "project-visible": 4, "privacy-respected": "dont_know",
+               "comment": "Merci !"}
+    answers.update(overrides)
+    return answers

@@ -1,0 +1,15 @@
+"""``assess survey``: questionnaires, codes, results and imports. One module per command."""
+
+from __future__ import annotations
+
+import click
+
+from assess.cli.survey_check import check
+
+
+@click.group()
+def survey() -> None:
+    """Stakeholder surveys: pupils, families and partner teachers."""
+
+
+survey.add_command(check)

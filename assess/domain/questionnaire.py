@@ -1,0 +1,187 @@
+"""Questionnaires: what pupils, families and partner teachers are asked, as data (``surveys/``).
+
+Each item names the *themes* it informs (collaboration, technology...). Rubric criteria
+name the themes they cover, so one questionnaire feeds every rubric generation without
+a copy per rubric: an item about working with partners informs "collaboration" in
+generations A, B and C alike. See docs/surveys.md for the file format.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Iterable
+
+from pydantic import Field, field_validator
+
+from assess.domain.content import (
+    IDENTIFIER,
+    ContentError,
+    LocalizedText,
+    Path_,
+    StrictModel,
+    load_content,
+    load_content_file,
+)
+from assess.domain.rubric import THEMES
+
+#: Where the questionnaires shipped with the suite live.
+SURVEYS_DIR = Path(__file__).resolve().parents[2] / "surveys"
+
+#: The agreement scale: 1 strongly disagree .. 5 strongly agree; "don't know" is stored as no score.
+AGREEMENT_POINTS: tuple[int, ...] = (1, 2, 3, 4, 5)
+#: Answers at or above this count as agreeing.
+AGREES_FROM = 4
+
+
+class Audience(StrEnum):
+    PUPILS = "pupils"
+    FAMILIES = "families"
+    TEACHERS = "teachers"
+
+
+class ItemType(StrEnum):
+    AGREEMENT = "agreement"  # 5 points + "don't know / not applicable"
+    SINGLE = "single"  # one option
+    MULTIPLE = "multiple"  # any number of options
+    TEXT = "text"  # free text (a comment)
+
+
+class Display(StrEnum):
+    FORM = "form"  # every item on one page, with a progress indicator
+    ONE_AT_A_TIME = "one_at_a_time"  # young pupils: one item per screen, answered with faces
+
+
+class Option(StrictModel):
+    id: str
+    text: LocalizedText
+
+
+class Item(StrictModel):
+    id: str
+    type: ItemType
+    text: LocalizedText
+    help: LocalizedText | None = None
+    themes: list[str] = Field(default_factory=list, description="Themes this item informs; empty for context items.")
+    required: bool = False
+    options: list[Option] = Field(default_factory=list)
+    max_length: int = Field(default=2000, description="For text items.")
+
+    @field_validator("id")
+    @classmethod
+    def _identifier(cls, value: str) -> str:
+        if not IDENTIFIER.match(value):
+            raise ValueError(f"'{value}' is not a valid id (lower-case letters, digits, '-' and '_')")
+        return value
+
+    def option(self, option_id: str) -> Option:
+        for option in self.options:
+            if option.id == option_id:
+                return option
+        raise KeyError(option_id)
+
+
+class Questionnaire(StrictModel):
+    id: str
+    version: str
+    audience: Audience
+    title: LocalizedText
+    intro: LocalizedText
+    thanks: LocalizedText
+    ages: tuple[int, int] | None = Field(default=None, description="Pupils' ages this version suits, e.g. [4, 7].")
+    display: Display = Display.FORM
+    items: list[Item]
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, (int, float)) else value
+
+    def item(self, item_id: str) -> Item:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    @property
+    def themes(self) -> set[str]:
+        return {theme for item in self.items for theme in item.themes}
+
+
+def check_questionnaire(questionnaire: Questionnaire) -> Iterable[tuple[Path_, str]]:
+    """Rules across fields that the schema alone cannot express."""
+    if not questionnaire.items:
+        yield ("items",), "a questionnaire needs at least one item"
+    if not IDENTIFIER.match(questionnaire.id):
+        yield ("id",), f"'{questionnaire.id}' is not a valid id (lower-case letters, digits, '-' and '_')"
+    if questionnaire.ages is not None and not 2 <= questionnaire.ages[0] <= questionnaire.ages[1] <= 21:
+        yield ("ages",), f"ages must be two ages from 2 to 21, youngest first, not {list(questionnaire.ages)}"
+    seen: set[str] = set()
+    for index, item in enumerate(questionnaire.items):
+        path = ("items", index)
+        if item.id in seen:
+            yield path + ("id",), f"duplicate item id '{item.id}'"
+        seen.add(item.id)
+        for theme_index, theme in enumerate(item.themes):
+            if theme not in THEMES:
+                yield path + ("themes", theme_index), (
+                    f"item '{item.id}' is tied to unknown theme '{theme}' (known: {', '.join(THEMES)})"
+                )
+        choice = item.type in (ItemType.SINGLE, ItemType.MULTIPLE)
+        if choice and len(item.options) < 2:
+            yield path + ("options",), f"{item.type.value}-choice item '{item.id}' needs at least two options"
+        if not choice and item.options:
+            yield path + ("options",), f"{item.type.value} item '{item.id}' takes no options"
+        option_ids = [o.id for o in item.options]
+        for option_index, option_id in enumerate(option_ids):
+            if option_ids.index(option_id) != option_index:
+                yield path + ("options", option_index, "id"), f"duplicate option id '{option_id}' in item '{item.id}'"
+        if item.type is ItemType.TEXT and item.themes:
+            yield path + ("themes",), f"text item '{item.id}' cannot be scored, so it informs no theme"
+        if questionnaire.display is Display.ONE_AT_A_TIME and item.type not in (ItemType.AGREEMENT, ItemType.TEXT):
+            yield path + ("type",), (
+                f"item '{item.id}': the one-at-a-time (faces) display takes agreement and text items only"
+            )
+
+
+def parse_questionnaire(text: str, *, file: str = "<questionnaire>") -> Questionnaire:
+    return load_content(text=text, file=file, model=Questionnaire, checks=[check_questionnaire])
+
+
+def load_questionnaire_file(path: Path | str) -> Questionnaire:
+    return load_content_file(path, model=Questionnaire, checks=[check_questionnaire])
+
+
+class QuestionnaireCatalogue:
+    """The questionnaires installed in a folder, by id."""
+
+    def __init__(self, questionnaires: Iterable[Questionnaire]):
+        self._by_id = {q.id: q for q in questionnaires}
+
+    @classmethod
+    def from_directory(cls, directory: Path | str = SURVEYS_DIR) -> "QuestionnaireCatalogue":
+        problems, found = [], []
+        for path in sorted(Path(directory).glob("*.yaml")):
+            try:
+                found.append(load_questionnaire_file(path))
+            except ContentError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise ContentError(problems)
+        return cls(found)
+
+    def __iter__(self):
+        return iter(self._by_id.values())
+
+    def __contains__(self, questionnaire_id: str) -> bool:
+        return questionnaire_id in self._by_id
+
+    def get(self, questionnaire_id: str) -> Questionnaire:
+        try:
+            return self._by_id[questionnaire_id]
+        except KeyError:
+            known = ", ".join(sorted(self._by_id)) or "none"
+            raise KeyError(f"unknown questionnaire '{questionnaire_id}' (installed: {known})") from None
+
+    def for_audience(self, audience: Audience) -> list[Questionnaire]:
+        return [q for q in self._by_id.values() if q.audience is audience]

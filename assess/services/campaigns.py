@@ -1,0 +1,272 @@
+"""Survey campaigns: a teacher asks one audience of one project, by public link or codes.
+
+Codes are random, shown once (on the slips), and stored as SHA-256 only. The public
+link carries a keyed hash of the campaign id, so it can be shown again at any time
+without being stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assess.domain.permissions import Actor
+from assess.domain.questionnaire import Audience, Questionnaire
+from assess.i18n import LANGUAGES
+from assess.services import audit, questionnaires, settings
+from assess.services.errors import FieldError, InvalidInput, NotFound, ServiceError
+from assess.services.projects import get_project
+from assess.storage.models import SurveyCampaign, SurveyCode, SurveyResponse, utcnow
+
+#: Letters and digits that cannot be mistaken for one another on a printed slip
+#: (no 0/O, 1/I/L, 5/S, 8/B, 2/Z).
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 10  # 25^10, about 2^46: guessing one code among thousands stays hopeless
+MAX_CODES = 1000
+
+
+class Mode(StrEnum):
+    LINK = "link"
+    CODES = "codes"
+    IMPORT = "import"
+
+
+class Status(StrEnum):
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+def normalise_code(code: str) -> str:
+    """What the respondent typed, as stored: upper case, no spaces or dashes."""
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def format_code(code: str) -> str:
+    """A code as printed: two groups of five, easier to copy."""
+    return f"{code[:5]}-{code[5:]}"
+
+
+def hash_code(code: str) -> str:
+    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+
+
+def link_token(session: Session, campaign_id: int) -> str:
+    mac = hmac.new(settings.secret_key(session), f"campaign:{campaign_id}".encode(), hashlib.sha256).hexdigest()
+    return f"{campaign_id}-{mac[:24]}"
+
+
+def campaign_id_from_token(session: Session, token: str) -> int | None:
+    """The campaign a public link token stands for, or None if the token is not genuine."""
+    head, _, _ = (token or "").partition("-")
+    if not head.isdigit():
+        return None
+    return int(head) if hmac.compare_digest(link_token(session, int(head)), token) else None
+
+
+def status(campaign: SurveyCampaign, *, today: date | None = None) -> Status:
+    today = today or date.today()
+    if campaign.closed_at is not None or today > campaign.closes_on:
+        return Status.CLOSED
+    return Status.SCHEDULED if today < campaign.opens_on else Status.OPEN
+
+
+def questionnaire_for(*, audience: Audience, age_max: int) -> Questionnaire:
+    """The questionnaire an audience is asked by default: young pupils get the faces version
+    when the oldest pupils of the project fit its age range."""
+    candidates = questionnaires.for_audience(audience)
+    fitting = [q for q in candidates if q.ages and q.ages[0] <= age_max <= q.ages[1]]
+    general = [q for q in candidates if not q.ages]
+    chosen = fitting or general or candidates
+    if not chosen:
+        raise ServiceError("errors.unknown_questionnaire", value=audience)
+    return chosen[0]
+
+
+def _validate(*, audience: str, mode: str, languages, opens_on, closes_on, questionnaire_id: str | None) -> None:
+    errors = []
+    if audience not in Audience.__members__.values():
+        errors.append(FieldError("audience", "errors.required", {}))
+    if mode not in (Mode.LINK, Mode.CODES):
+        errors.append(FieldError("mode", "errors.required", {}))
+    if not languages or any(language not in LANGUAGES for language in languages):
+        errors.append(FieldError("languages", "errors.at_least_one", {}))
+    if not isinstance(opens_on, date):
+        errors.append(FieldError("opens_on", "errors.not_a_date", {}))
+    if not isinstance(closes_on, date):
+        errors.append(FieldError("closes_on", "errors.not_a_date", {}))
+    elif isinstance(opens_on, date) and closes_on < opens_on:
+        errors.append(FieldError("closes_on", "errors.end_before_start", {}))
+    if questionnaire_id is not None and questionnaire_id not in questionnaires.installed():
+        errors.append(FieldError("questionnaire", "errors.unknown_questionnaire", {"value": questionnaire_id}))
+    if errors:
+        raise InvalidInput(errors)
+
+
+def create_campaign(
+    session: Session,
+    *,
+    actor: Actor,
+    project_id: int,
+    audience: str,
+    mode: str,
+    languages: list[str],
+    opens_on: date,
+    closes_on: date,
+    questionnaire_id: str | None = None,
+) -> SurveyCampaign:
+    """Open a campaign for one audience of one project. ``questionnaire_id`` None: the
+    audience's default (the young pupils' version for projects with children up to 7)."""
+    project = get_project(session, actor=actor, project_id=project_id, permission="survey.manage")
+    _validate(audience=audience, mode=mode, languages=languages, opens_on=opens_on, closes_on=closes_on,
+              questionnaire_id=questionnaire_id)
+    questionnaire = (
+        questionnaires.installed_questionnaire(questionnaire_id)
+        if questionnaire_id
+        else questionnaire_for(audience=Audience(audience), age_max=project.age_max)
+    )
+    if questionnaire.audience != audience:
+        raise InvalidInput([FieldError("questionnaire", "errors.unknown_questionnaire", {"value": questionnaire.id})])
+    campaign = SurveyCampaign(
+        project=project,
+        audience=audience,
+        questionnaire_version=questionnaires.snapshot(session, questionnaire),
+        mode=mode,
+        languages=[language for language in LANGUAGES if language in languages],
+        opens_on=opens_on,
+        closes_on=closes_on,
+        created_by=actor.id,
+    )
+    session.add(campaign)
+    session.flush()
+    audit.record(session, actor=actor, action="survey.campaign_create", entity_type="survey_campaign",
+                 entity_id=campaign.id, details={"project": project.id, "audience": audience, "mode": mode})
+    return campaign
+
+
+def import_campaign(session: Session, *, actor: Actor, project_id: int, audience: str) -> SurveyCampaign:
+    """The campaign that holds answers imported for one audience of a project (made on first import)."""
+    project = get_project(session, actor=actor, project_id=project_id, permission="survey.manage")
+    if audience not in Audience.__members__.values():
+        raise InvalidInput([FieldError("audience", "errors.required", {})])
+    found = session.scalar(
+        select(SurveyCampaign).where(
+            SurveyCampaign.project_id == project.id, SurveyCampaign.audience == audience, SurveyCampaign.mode == Mode.IMPORT
+        )
+    )
+    if found is not None:
+        return found
+    questionnaire = questionnaire_for(audience=Audience(audience), age_max=project.age_max)
+    today = date.today()
+    campaign = SurveyCampaign(
+        project=project, audience=audience, questionnaire_version=questionnaires.snapshot(session, questionnaire),
+        mode=Mode.IMPORT, languages=list(LANGUAGES), opens_on=min(project.start_date, today),
+        closes_on=max(project.end_date, today), created_by=actor.id,
+    )
+    session.add(campaign)
+    session.flush()
+    audit.record(session, actor=actor, action="survey.campaign_create", entity_type="survey_campaign",
+                 entity_id=campaign.id, details={"project": project.id, "audience": audience, "mode": Mode.IMPORT.value})
+    return campaign
+
+
+def get_campaign(session: Session, *, actor: Actor, campaign_id: int, permission: str = "survey.manage") -> SurveyCampaign:
+    """The campaign, if the actor may act on its project; the same refusal otherwise."""
+    campaign = session.get(SurveyCampaign, campaign_id)
+    if campaign is None:
+        raise NotFound()
+    get_project(session, actor=actor, project_id=campaign.project_id, permission=permission)
+    return campaign
+
+
+def issue_codes(session: Session, *, actor: Actor, campaign_id: int, count: int) -> list[str]:
+    """Make ``count`` new single-use codes; they are returned once, in clear, for the slips."""
+    campaign = get_campaign(session, actor=actor, campaign_id=campaign_id)
+    if campaign.mode != Mode.CODES:
+        raise InvalidInput([FieldError("mode", "errors.survey.codes_mode", {})])
+    if not isinstance(count, int) or not 1 <= count <= MAX_CODES:
+        raise InvalidInput([FieldError("count", "errors.survey.code_count", {"max": MAX_CODES})])
+    codes = ["".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)) for _ in range(count)]
+    session.add_all(SurveyCode(campaign_id=campaign.id, code_hash=hash_code(code)) for code in codes)
+    session.flush()
+    audit.record(session, actor=actor, action="survey.codes_issue", entity_type="survey_campaign",
+                 entity_id=campaign.id, details={"count": count})
+    return codes
+
+
+def public_link(session: Session, *, actor: Actor, campaign_id: int) -> str:
+    campaign = get_campaign(session, actor=actor, campaign_id=campaign_id)
+    if campaign.mode != Mode.LINK:
+        raise InvalidInput([FieldError("mode", "errors.survey.link_mode", {})])
+    return f"{settings.public_url(session)}/?survey={link_token(session, campaign.id)}"
+
+
+def code_link(session: Session, code: str) -> str:
+    """The address printed as a QR code on a slip."""
+    return f"{settings.public_url(session)}/?code={normalise_code(code)}"
+
+
+def close_campaign(session: Session, *, actor: Actor, campaign_id: int) -> None:
+    campaign = get_campaign(session, actor=actor, campaign_id=campaign_id)
+    if campaign.closed_at is None:
+        campaign.closed_at = utcnow()
+        audit.record(session, actor=actor, action="survey.campaign_close", entity_type="survey_campaign", entity_id=campaign.id)
+        session.flush()
+
+
+@dataclass(frozen=True)
+class CampaignSummary:
+    id: int
+    audience: str
+    questionnaire_id: str
+    questionnaire_title: dict[str, str]
+    mode: str
+    languages: tuple[str, ...]
+    opens_on: date
+    closes_on: date
+    status: Status
+    codes_issued: int
+    codes_used: int
+    responses: int
+
+    @property
+    def participation(self) -> float | None:
+        """Codes used / issued; None where there are no codes (link and import campaigns)."""
+        return self.codes_used / self.codes_issued if self.codes_issued else None
+
+
+def list_campaigns(session: Session, *, actor: Actor, project_id: int) -> list[CampaignSummary]:
+    get_project(session, actor=actor, project_id=project_id, permission="survey.results")
+    code_counts = (
+        select(SurveyCode.campaign_id, func.count().label("issued"),
+               func.count().filter(SurveyCode.used.is_(True)).label("used"))
+        .group_by(SurveyCode.campaign_id).subquery()
+    )
+    response_counts = (
+        select(SurveyResponse.campaign_id, func.count().label("responses")).group_by(SurveyResponse.campaign_id).subquery()
+    )
+    rows = session.execute(
+        select(SurveyCampaign, code_counts.c.issued, code_counts.c.used, response_counts.c.responses)
+        .outerjoin(code_counts, code_counts.c.campaign_id == SurveyCampaign.id)
+        .outerjoin(response_counts, response_counts.c.campaign_id == SurveyCampaign.id)
+        .where(SurveyCampaign.project_id == project_id)
+        .order_by(SurveyCampaign.created_at.desc(), SurveyCampaign.id.desc())
+    )
+    summaries = []
+    for campaign, issued, used, responses in rows:
+        questionnaire = questionnaires.from_snapshot(campaign.questionnaire_version)
+        summaries.append(CampaignSummary(
+            id=campaign.id, audience=campaign.audience, questionnaire_id=questionnaire.id,
+            questionnaire_title={"en": questionnaire.title.en, "fr": questionnaire.title.fr},
+            mode=campaign.mode, languages=tuple(campaign.languages), opens_on=campaign.opens_on,
+            closes_on=campaign.closes_on, status=status(campaign), codes_issued=issued or 0, codes_used=used or 0,
+            responses=responses or 0,
+        ))
+    return summaries

@@ -1,0 +1,38 @@
+"""Questionnaires as used: the installed files, and the snapshots campaigns are read against
+(see assess.services.snapshots)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlalchemy.orm import Session
+
+from assess.domain.questionnaire import SURVEYS_DIR, Audience, Questionnaire, QuestionnaireCatalogue
+from assess.services import snapshots
+from assess.services.errors import ServiceError
+from assess.storage.models import QuestionnaireVersion
+
+
+@lru_cache(maxsize=1)
+def installed() -> QuestionnaireCatalogue:
+    """The questionnaire files shipped in ``surveys/``, loaded once per process."""
+    return QuestionnaireCatalogue.from_directory(SURVEYS_DIR)
+
+
+def installed_questionnaire(questionnaire_id: str) -> Questionnaire:
+    try:
+        return installed().get(questionnaire_id)
+    except KeyError:
+        raise ServiceError("errors.unknown_questionnaire", value=questionnaire_id) from None
+
+
+def for_audience(audience: Audience | str) -> list[Questionnaire]:
+    return installed().for_audience(Audience(audience))
+
+
+def snapshot(session: Session, questionnaire: Questionnaire) -> QuestionnaireVersion:
+    return snapshots.snapshot(session, table=QuestionnaireVersion, id_column="questionnaire_id", document=questionnaire)
+
+
+def from_snapshot(stored: QuestionnaireVersion) -> Questionnaire:
+    return snapshots.from_snapshot(stored, Questionnaire)

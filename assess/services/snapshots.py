@@ -1,0 +1,46 @@
+"""Content as used: rubrics and questionnaires are stored whole the first time they are used.
+
+A self-assessment, a jury round or a survey campaign points at a snapshot row; results
+are always read against it, never against the file, so editing a file later never
+changes stored results. A file whose content changed without a new ``version`` is
+refused with a message that says how to fix it, instead of silently diverging.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assess.services.errors import Conflict
+
+Row = TypeVar("Row")
+Document = TypeVar("Document", bound=BaseModel)
+
+_parsed: dict[tuple[type, str], BaseModel] = {}
+
+
+def snapshot(session: Session, *, table: type[Row], id_column: str, document) -> Row:
+    """The stored snapshot of ``document`` (with ``id``, ``version``, ``digest``), stored now
+    if it is used for the first time."""
+    column = getattr(table, id_column)
+    stored = session.scalar(select(table).where(column == document.id, table.version == document.version))
+    if stored is None:
+        stored = table(**{id_column: document.id}, version=document.version, digest=document.digest,
+                       content=document.model_dump(mode="json"))
+        session.add(stored)
+        session.flush()
+    elif stored.digest != document.digest:
+        raise Conflict("errors.content_changed", name=document.id, version=document.version)
+    return stored
+
+
+def from_snapshot(stored, model: type[Document]) -> Document:
+    """The document as stored. Keyed by digest: a snapshot never changes, so it is parsed once."""
+    key = (model, stored.digest)
+    document = _parsed.get(key)
+    if document is None:
+        document = _parsed[key] = model.model_validate(stored.content)
+    return document
