@@ -11,14 +11,18 @@ once when they are created; no fixed password ships with the suite.
 
 from __future__ import annotations
 
+import random
 import secrets
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assess.domain.permissions import Actor, require
-from assess.services import accounts, audit, projects, rubrics, self_assessments
+from assess.domain.answers import DONT_KNOW
+from assess.domain.questionnaire import ItemType, Questionnaire
+from assess.services import accounts, audit, campaigns, projects, responding, rubrics, self_assessments
 from assess.storage.models import Project, User
 
 DEMO_DOMAIN = "demo.etwinning.example"
@@ -126,6 +130,47 @@ PROJECTS = [
 ]
 
 
+COMMENTS = [
+    "Mon enfant parlait du projet tous les soirs.",
+    "Super idée, à refaire l'an prochain !",
+    "Les vidéos avec les correspondants étaient le meilleur moment.",
+    "Great project, my daughter learned a lot about Poland.",
+    "Un peu difficile de suivre sur le site, mais très positif.",
+]
+#: Respondents per audience in the demo; teachers stay under 5 to show how small groups are kept apart.
+RESPONDENTS = {"families": 12, "pupils": 18, "teachers": 3}
+
+
+def _answers(questionnaire: Questionnaire, *, mood: float, chance: random.Random) -> dict:
+    """Plausible answers around ``mood`` (1-5) for every item of ``questionnaire``."""
+    answers = {}
+    for item in questionnaire.items:
+        if item.type is ItemType.AGREEMENT:
+            answers[item.id] = DONT_KNOW if chance.random() < 0.06 else max(1, min(5, round(chance.gauss(mood, 0.9))))
+        elif item.type is ItemType.SINGLE:
+            answers[item.id] = chance.choice(item.options).id
+        elif item.type is ItemType.MULTIPLE:
+            answers[item.id] = [o.id for o in item.options if chance.random() < 0.5] or [item.options[0].id]
+        elif chance.random() < 0.3:
+            answers[item.id] = chance.choice(COMMENTS)
+    return answers
+
+
+def _surveys(session: Session, *, owner: Actor, project: Project, mood: float, chance: random.Random) -> None:
+    """Code campaigns for each audience, answered by a plausible number of respondents."""
+    today = date.today()
+    for audience, count in RESPONDENTS.items():
+        campaign = campaigns.create_campaign(
+            session, actor=owner, project_id=project.id, audience=audience, mode="codes", languages=["fr", "en"],
+            opens_on=today - timedelta(days=20), closes_on=today + timedelta(days=10),
+        )
+        codes = campaigns.issue_codes(session, actor=owner, campaign_id=campaign.id, count=count + 4)
+        questionnaire = responding.visit_by_code(session, code=codes[0]).questionnaire
+        for code in codes[:count]:
+            answers = _answers(questionnaire, mood=mood, chance=chance)
+            responding.submit_with_code(session, code=code, answers=answers, language=chance.choice(["fr", "fr", "en"]))
+
+
 @dataclass(frozen=True)
 class DemoResult:
     created: bool
@@ -176,6 +221,10 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
         )
         for item_id, level in demo.levels.items():
             self_assessments.save_entry(session, actor=owner, assessment_id=assessment.id, item_id=item_id, level=level)
+        if len(demo.levels) > 2:
+            # Seeded per project: the same demo every time, different from one project to the next.
+            average = sum(demo.levels.values()) / len(demo.levels)
+            _surveys(session, owner=owner, project=project, mood=1 + average * 0.8, chance=random.Random(demo.title))
         if demo.note:
             self_assessments.save_entry(session, actor=owner, assessment_id=assessment.id, item_id="results",
                                         evidence_note=demo.note,
