@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from assess.cli.survey_check import check
+from assess.cli.survey_codes import codes
+from assess.cli.survey_results import results
 
 
 @click.group()
@@ -13,3 +15,5 @@ def survey() -> None:
 
 
 survey.add_command(check)
+survey.add_command(codes)
+survey.add_command(results)

@@ -14,6 +14,7 @@ from assess.domain.readiness import describe_check, readiness
 from assess.domain.scoring import describe_outcome, describe_reason
 from assess.reports.pdf import render_pdf
 from assess.reports.radar import bars_svg, radar_svg
+from assess.reports.survey import survey_section_context
 from assess.reports.views import EntryView, SelfAssessmentReport
 from assess.i18n import t
 
@@ -77,6 +78,7 @@ def self_assessment_context(report: SelfAssessmentReport, *, lang: str) -> dict:
         "reasons": [describe_reason(r, rubric=rubric, lang=lang) for r in score.verdict.reasons],
         "checks": [{"ok": c.ok, "text": describe_check(c, score=score, rubric=rubric, lang=lang)} for c in checks],
         "generated_at": report.generated_at or datetime.now(),
+        "surveys": survey_section_context(report.surveys, lang=lang) if report.surveys else None,
     }
 
 

@@ -12,6 +12,7 @@ from typing import Mapping
 
 from assess.domain.rubric import Rubric
 from assess.domain.scoring import Score
+from assess.domain.survey_results import MIN_GROUP, TriangulationRow
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,17 @@ class EntryView:
 
 
 @dataclass(frozen=True)
+class SurveySectionView:
+    """The survey part of the self-assessment report: the teacher's levels beside the
+    audiences' comparable levels (see assess.domain.survey_results)."""
+
+    triangulation: tuple[TriangulationRow, ...]
+    threshold: float
+    respondents: Mapping[str, int]  # audience -> respondents, in Audience order
+    min_group: int = MIN_GROUP
+
+
+@dataclass(frozen=True)
 class SelfAssessmentReport:
     project: ProjectView
     rubric: Rubric
@@ -54,3 +66,5 @@ class SelfAssessmentReport:
     entries: Mapping[str, EntryView] = field(default_factory=dict)  # by criterion or gate id
     eligibility: Mapping[str, bool | None] = field(default_factory=dict)
     generated_at: datetime | None = None
+    # The project has survey answers: shown after the result.
+    surveys: SurveySectionView | None = None

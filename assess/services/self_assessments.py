@@ -14,7 +14,7 @@ from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.domain.rubric import LEVELS, Rubric
 from assess.domain.scoring import Score, score
 from assess.reports.views import EntryView, PartnerView, ProjectView, SelfAssessmentReport
-from assess.services import audit, rubrics, settings
+from assess.services import audit, rubrics, settings, survey_results
 from assess.services.errors import FieldError, InvalidInput
 from assess.services.projects import get_project
 from assess.storage.models import Project, SelfAssessment, SelfAssessmentEntry, utcnow
@@ -202,6 +202,10 @@ def report(session: Session, *, actor: Actor, project_id: int) -> SelfAssessment
     else:
         rubric, assessment_score = assessment.rubric, assessment.score
         entries, eligibility = assessment.entries, assessment.eligibility
+    surveys = survey_results.report_section(
+        session, actor=actor, project_id=project_id, rubric=rubric,
+        self_levels={c.criterion_id: c.level for c in assessment_score.criteria},
+    )
     return SelfAssessmentReport(
         project=project_view(project),
         rubric=rubric,
@@ -209,6 +213,7 @@ def report(session: Session, *, actor: Actor, project_id: int) -> SelfAssessment
         entries=entries,
         eligibility=eligibility,
         generated_at=utcnow(),
+        surveys=surveys,
     )
 
 

@@ -97,6 +97,8 @@ WHO_MAY = {
     "self_assessment.view": {"owner", "admin", "system"},
     "self_assessment.edit": {"owner", "system"},
     "report.self_assessment": {"owner", "admin", "system"},
+    "survey.manage": {"owner", "system"},
+    "survey.results": {"owner", "admin", "system"},
     "user.manage": {"admin", "system"},
     "settings.manage": {"admin", "system"},
     "audit.view": {"admin", "system"},

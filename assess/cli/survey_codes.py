@@ -1,0 +1,67 @@
+"""``assess survey codes``: open a codes campaign for one audience and write its slips as a PDF.
+
+The codes exist in clear only in the PDF written: they are never printed to the terminal
+and the database keeps their SHA-256 only. The PDF is made before the transaction ends,
+and moved in place only once the codes are stored, so a failure leaves neither codes
+without slips nor slips without codes.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import click
+
+from assess.cli.common import transaction
+from assess.domain.permissions import Actor
+from assess.domain.questionnaire import Audience
+from assess.i18n import t
+from assess.services import campaigns, settings
+
+DEFAULT_DAYS = 30
+LANGUAGES = ["fr", "en"]
+
+
+@click.command("codes")
+@click.option("--project", "project_id", type=int, required=True, help="Project id (see `assess project list`).")
+@click.option("--audience", type=click.Choice([a.value for a in Audience]), required=True)
+@click.option("--count", type=click.IntRange(1, campaigns.MAX_CODES), required=True, help="How many codes (slips).")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True,
+              help="The slips PDF to write.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Language of the slips; the instruction is printed in French and English.")
+@click.option("--closes", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help=f"Closing day, YYYY-MM-DD (default: in {DEFAULT_DAYS} days).")
+def codes(project_id: int, audience: str, count: int, out: Path, lang: str, closes) -> None:
+    """Open a codes campaign for AUDIENCE of a project (from today) and write COUNT code slips to OUT."""
+    from assess.reports.slips import render_slips_pdf
+
+    today = date.today()
+    closes_on = closes.date() if closes else today + timedelta(days=DEFAULT_DAYS)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".slips-", suffix=".pdf", dir=out.parent)
+    os.close(handle)
+    try:
+        with transaction() as session:
+            actor = Actor.system()
+            campaign = campaigns.create_campaign(
+                session, actor=actor, project_id=project_id, audience=audience, mode=campaigns.Mode.CODES,
+                languages=LANGUAGES, opens_on=today, closes_on=closes_on,
+            )
+            issued = campaigns.issue_codes(session, actor=actor, campaign_id=campaign.id, count=count)
+            pdf = render_slips_pdf(
+                codes=issued, links=[campaigns.code_link(session, code) for code in issued],
+                address=settings.public_url(session), project_title=campaign.project.title, audience=audience,
+                lang=lang, languages=[lang, *campaign.languages],
+            )
+            Path(temporary).write_bytes(pdf)
+            campaign_id = campaign.id
+        os.replace(temporary, out)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    click.echo(t("survey_results.cli.campaign", "en", id=campaign_id))
+    click.echo(t("survey_results.cli.slips_written", "en", path=out, count=count))

@@ -1,0 +1,62 @@
+"""Code slips: an A4 sheet of cut-out slips, one single-use survey code each.
+
+Each slip carries a QR code of the code's link (drawn by segno as inline SVG: vector,
+nothing fetched), the code as printed (two groups of five), the address to type and one
+line of instruction per language of the campaign. The codes exist in clear only in the
+returned PDF: never log, store or print them elsewhere.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import segno
+from markupsafe import Markup
+
+from assess.i18n import LANGUAGES, t
+from assess.reports.pdf import render_pdf
+from assess.services.campaigns import format_code
+
+#: Slips per A4 sheet: 3 columns x 7 rows.
+COLUMNS, ROWS = 3, 7
+PER_PAGE = COLUMNS * ROWS
+
+
+def qr_svg(data: str) -> str:
+    """A QR code (never a Micro QR) of ``data`` as inline SVG, sized by CSS."""
+    return segno.make_qr(data, error="m").svg_inline(scale=1, border=2, omitsize=True, svgclass="qr")
+
+
+def slips_context(
+    *, codes: Sequence[str], links: Sequence[str], address: str, project_title: str, audience: str, lang: str,
+    languages: Sequence[str] | None = None,
+) -> dict:
+    if len(codes) != len(links):
+        raise ValueError("one link per code")
+    wanted = [lang, *(languages or ())]
+    shown = [language for language in dict.fromkeys(wanted) if language in LANGUAGES]
+    slips = [{"code": format_code(code), "qr": Markup(qr_svg(link))} for code, link in zip(codes, links)]
+    return {
+        "project_title": project_title,
+        "audience": t(f"survey_results.audience.{audience}", lang),
+        "address": address,
+        "instructions": [t("slips.instruction", language) for language in shown],
+        # Rows of COLUMNS slips, pages of ROWS rows; the last row is padded with empty cells.
+        "pages": [
+            [slips[start + row * COLUMNS: start + (row + 1) * COLUMNS] for row in range(ROWS)
+             if start + row * COLUMNS < len(slips)]
+            for start in range(0, len(slips), PER_PAGE)
+        ],
+        "columns": COLUMNS,
+    }
+
+
+def render_slips_pdf(
+    *, codes: list[str], links: list[str], address: str, project_title: str, audience: str, lang: str,
+    languages: Sequence[str] | None = None,
+) -> bytes:
+    """The slips of ``codes`` (``links[i]`` is the QR of ``codes[i]``, see campaigns.code_link).
+    ``languages``: the campaign's languages, each giving a line of instruction (``lang`` first)."""
+    context = slips_context(codes=codes, links=links, address=address, project_title=project_title,
+                            audience=audience, lang=lang, languages=languages)
+    return render_pdf(template="slips.html", context=context, lang=lang)
