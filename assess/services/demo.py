@@ -137,8 +137,9 @@ COMMENTS = [
     "Great project, my daughter learned a lot about Poland.",
     "Un peu difficile de suivre sur le site, mais très positif.",
 ]
-#: Respondents per audience in the demo; teachers stay under 5 to show how small groups are kept apart.
-RESPONDENTS = {"families": 12, "pupils": 18, "teachers": 3}
+#: Respondents per audience in the demo. Partner teachers are a few per project: some
+#: projects stay under 5 to show how small groups are kept apart.
+RESPONDENTS = {"families": (8, 14), "pupils": (12, 22), "teachers": (3, 7)}
 
 
 def _answers(questionnaire: Questionnaire, *, mood: float, chance: random.Random) -> dict:
@@ -159,7 +160,8 @@ def _answers(questionnaire: Questionnaire, *, mood: float, chance: random.Random
 def _surveys(session: Session, *, owner: Actor, project: Project, mood: float, chance: random.Random) -> None:
     """Code campaigns for each audience, answered by a plausible number of respondents."""
     today = date.today()
-    for audience, count in RESPONDENTS.items():
+    for audience, (fewest, most) in RESPONDENTS.items():
+        count = chance.randint(fewest, most)
         campaign = campaigns.create_campaign(
             session, actor=owner, project_id=project.id, audience=audience, mode="codes", languages=["fr", "en"],
             opens_on=today - timedelta(days=20), closes_on=today + timedelta(days=10),
