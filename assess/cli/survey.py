@@ -7,6 +7,7 @@ import click
 from assess.cli.survey_check import check
 from assess.cli.survey_codes import codes
 from assess.cli.survey_results import results
+from assess.cli.survey_import import import_
 
 
 @click.group()
@@ -17,3 +18,4 @@ def survey() -> None:
 survey.add_command(check)
 survey.add_command(codes)
 survey.add_command(results)
+survey.add_command(import_)

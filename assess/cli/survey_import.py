@@ -1,0 +1,94 @@
+"""``assess survey import``: bring answers collected with Google Forms, Microsoft Forms or
+LimeSurvey into a project's results."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from assess.cli.common import transaction
+from assess.domain.imports import FORMATS, MappingFile
+from assess.domain.permissions import Actor
+from assess.domain.questionnaire import Audience
+from assess.i18n import t
+from assess.services import survey_imports
+
+
+class _Bar:
+    """A click progress bar on standard error, opened when the number of rows is known."""
+
+    def __init__(self) -> None:
+        self._bar = None
+        self._shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            self._bar = click.progressbar(length=max(total, 1), label="Reading rows", file=sys.stderr)
+            self._bar.__enter__()
+        self._bar.update(done - self._shown)
+        self._shown = done
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+def _read(path: str, what: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise click.ClickException(f"cannot read the {what} {path}: {exc.strerror or exc}") from None
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--project", "project_id", type=int, required=True, help="Id of the project the answers belong to.")
+@click.option("--audience", type=click.Choice([a.value for a in Audience]), required=True, help="Who answered.")
+@click.option("--format", "file_format", type=click.Choice(["auto", *FORMATS]), default="auto", show_default=True,
+              help="The tool the file comes from; auto recognises it by its header row.")
+@click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False),
+              help="YAML file naming the item of columns (and the meaning of answers) not recognised by their text.")
+@click.option("--dry-run", is_flag=True, help="Read and check everything, report the figures, store nothing.")
+def import_(file: str, project_id: int, audience: str, file_format: str, mapping_path: str | None, dry_run: bool) -> None:
+    """Import answers from FILE (Google Forms CSV, Microsoft Forms XLSX, LimeSurvey CSV/XLSX).
+
+    Columns that identify respondents (e-mail, name, times, ids, IP address...) are never
+    stored. Rows imported before (the same file again, or a later export) are counted as
+    repeated and not added twice.
+    """
+    data = _read(file, "file")
+    mapping = MappingFile(name=mapping_path, text=_read(mapping_path, "mapping file")) if mapping_path else None
+    bar = _Bar()
+    try:
+        with transaction() as session:
+            report = survey_imports.run_import(
+                session, actor=Actor.system(), project_id=project_id, audience=audience, file_name=file, data=data,
+                file_format=file_format, mapping=mapping, dry_run=dry_run, progress=bar,
+            )
+    finally:
+        bar.close()
+    _print(report, dry_run=dry_run)
+
+
+def _print(report: survey_imports.ImportReport, *, dry_run: bool) -> None:
+    lang = "en"
+    click.echo(f"format: {report.file_format} ({t(f'imports.format.{report.file_format}', lang)})")
+    click.echo(f"questionnaire: {report.questionnaire_id}")
+    click.echo(f"rows read: {report.rows_read}")
+    click.echo(f"rows {'to import' if dry_run else 'imported'}: {report.rows_imported}")
+    click.echo(f"rows repeated (imported before): {report.rows_repeated}")
+    click.echo(f"rows skipped: {report.rows_skipped}")
+    for line in report.skipped_messages(lang):
+        click.echo(f"  {line}")
+    click.echo(f"questions found: {len(report.matched_columns)} column(s)")
+    if report.unmatched_columns:
+        click.echo("unmatched columns (not imported): " + "; ".join(report.unmatched_columns))
+    if report.ignored_columns:
+        click.echo("columns ignored by the mapping: " + "; ".join(report.ignored_columns))
+    if report.dropped_columns:
+        click.echo("identifying columns dropped (never stored): " + "; ".join(report.dropped_columns))
+    if dry_run:
+        click.echo("dry run: nothing was stored")

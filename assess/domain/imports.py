@@ -1,0 +1,821 @@
+"""Answers collected with other tools: Google Forms, Microsoft Forms and LimeSurvey exports.
+
+Pure (no database, no pages): reads the bytes of an export, recognises its format, finds
+the questionnaire item each column stands for and turns each row into raw answers
+checked by :func:`assess.domain.answers.validate_answers`, the same checks as the
+answering page. :mod:`assess.services.survey_imports` stores the result.
+
+Privacy: the columns that identify a respondent or the moment of answering (e-mail,
+name, token, IP address, referrer, start and completion times, response ids, seed...)
+are recognised by their header and dropped: no answer is ever read from them. Only the
+*day* of the row's timestamp and the language it was answered in are kept. The service
+keys each row by a keyed hash of all its cells (to skip rows imported before), never by
+the cells themselves.
+
+How cells are read, per item type (normalised: case, accents, punctuation and spaces
+do not matter):
+
+- agreement: the words of the scale in English or French ("Strongly agree", "Tout à
+  fait d'accord"... "I don't know", "Sans objet"), a number 1-5 (5 = strongly agree),
+  or a LimeSurvey answer code ``A1``..``A5`` / ``AO01``..``AO05`` (1 = strongly
+  disagree);
+- single choice: an option's text in either language, its id, or its LimeSurvey code
+  ``A<n>`` / ``AO0<n>`` (the n-th option, in the questionnaire's order);
+- multiple choice: the same, several separated by ``;`` or ``,`` (option texts that
+  contain commas are recognised whole); a LimeSurvey column per option
+  (``Q5[SQ001]``, mapped to ``item:option``) holds ``Y``/``Yes``/``Oui``/``1``/``X``
+  when chosen;
+- text: kept as written.
+
+A mapping file (YAML) can name the item of any column and the answer of any cell text:
+see docs/surveys.md, "Importing answers from other tools".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Annotated, Any, Iterable, Iterator, Mapping, NamedTuple
+
+import yaml
+from pydantic import BeforeValidator, Field, field_validator
+
+from assess.domain.answers import DONT_KNOW, Answer, validate_answers
+from assess.domain.content import (
+    IDENTIFIER,
+    ContentError,
+    Path_,
+    Problem,
+    StrictModel,
+    load_content,
+)
+from assess.domain.questionnaire import AGREEMENT_POINTS, Item, ItemType, Questionnaire
+from assess.i18n import LANGUAGES
+
+#: The export formats read, by the name stored as the response's ``source``.
+FORMATS: tuple[str, ...] = ("google", "msforms", "limesurvey")
+#: A file with more data rows is refused (about 20 times a large school's pupils, per audience).
+MAX_ROWS = 200_000
+#: Cell values quoted back in a report are cut to this length.
+QUOTE_LENGTH = 60
+
+
+class ImportFileError(Exception):
+    """The file cannot be read as a survey export. ``key`` is a catalogue key (``imports.errors.*``)."""
+
+    def __init__(self, key: str, /, **params: Any):
+        self.key = key
+        self.params = params
+        super().__init__(f"{key} {params}")
+
+
+# --- text normalisation -----------------------------------------------------------------
+
+_PUNCTUATION = re.compile(r"[\W_]+")
+
+
+def normalise(text: Any) -> str:
+    """Compare texts as a person would: no case, no accents, punctuation and runs of spaces
+    as one space. ``"Tout à fait d’accord !"`` -> ``"tout a fait d accord"``."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join(_PUNCTUATION.sub(" ", plain).split())
+
+
+_QUOTES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"}
+
+
+def _fold_char(ch: str) -> str:
+    ch = _QUOTES.get(ch, ch)
+    base = next((c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)), ch)
+    lowered = base.lower()
+    return lowered if len(lowered) == 1 else ch
+
+
+def _fold(text: str) -> str:
+    """Like :func:`normalise` but keeping punctuation, one character for one: used to find
+    option texts inside a cell listing several."""
+    return "".join(_fold_char(ch) for ch in " ".join(text.split()))
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA, as spreadsheets name columns."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _quote(value: str) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= QUOTE_LENGTH else value[: QUOTE_LENGTH - 1] + "\u2026"
+
+
+# --- reading the file -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    """The cells of an export, as text. ``rows`` holds ``(row number, cells)``, numbered as
+    a spreadsheet shows them (the header row is row 1); trailing blank rows are left out."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]
+    container: str  # "csv" or "xlsx"
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")  # Excel's "CSV" on Windows; may fail too (undefined bytes)
+
+
+def _delimiter(text: str) -> str:
+    """The separator giving the most columns in the header row (comma on a tie)."""
+    best, most = ",", 0
+    for candidate in (",", ";", "\t"):
+        try:
+            first = next(csv.reader(io.StringIO(text), delimiter=candidate), [])
+        except csv.Error:
+            continue
+        if len(first) > most:
+            best, most = candidate, len(first)
+    return best
+
+
+def _records_csv(data: bytes) -> Iterator[tuple[str, ...]]:
+    text = _decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    for record in reader:
+        yield tuple(record)
+
+
+def _records_xlsx(data: bytes) -> Iterator[tuple[str, ...]]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # some tools write wrong dimensions ("A1:A1")
+        for values in sheet.iter_rows(values_only=True):
+            yield tuple(_cell_text(v) for v in values)
+    finally:
+        workbook.close()
+
+
+def _blank(cells: Iterable[str]) -> bool:
+    return all(not c.strip() for c in cells)
+
+
+def read_table(*, file_name: str, data: bytes) -> Table:
+    """The header and rows of a CSV (UTF-8 or Windows-1252; comma, semicolon or tab) or XLSX
+    file (its first sheet). Raises :class:`ImportFileError` if it is neither."""
+    name = re.split(r"[\\/]", file_name or "")[-1]
+    if not data or not data.strip():
+        raise ImportFileError("imports.errors.empty", name=name)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):  # the old binary .xls
+        raise ImportFileError("imports.errors.unreadable", name=name)
+    container = "xlsx" if data.startswith(b"PK\x03\x04") else "csv"
+    if container == "csv" and b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportFileError("imports.errors.unreadable", name=name)  # binary, not text
+    records = _records_xlsx(data) if container == "xlsx" else _records_csv(data)
+    headers: tuple[str, ...] | None = None
+    rows: list[tuple[int, tuple[str, ...]]] = []
+    try:
+        for number, cells in enumerate(records, start=1):
+            if headers is None:
+                if not _blank(cells):
+                    headers = tuple(" ".join(c.split()) for c in cells)
+                continue
+            rows.append((number, cells))
+            if len(rows) > 2 * MAX_ROWS:  # stop reading early; blank tails are dropped below
+                raise ImportFileError("imports.errors.too_many_rows", name=name, max=MAX_ROWS)
+    except ImportFileError:
+        raise
+    except Exception:  # noqa: BLE001 - any parser failure means the same to the teacher
+        raise ImportFileError("imports.errors.unreadable", name=name) from None
+    if headers is None:
+        raise ImportFileError("imports.errors.empty", name=name)
+    while headers and not headers[-1]:
+        headers = headers[:-1]
+    while rows and _blank(rows[-1][1]):
+        rows.pop()
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError("imports.errors.too_many_rows", name=name, max=MAX_ROWS)
+    return Table(headers=headers, rows=tuple(rows), container=container)
+
+
+# --- recognising the format and the columns ---------------------------------------------
+
+_GOOGLE_FIRST = {"timestamp", "horodateur"}
+_MSFORMS_TIMES = ({"start time", "completion time"}, {"heure de debut", "heure de fin"})
+_LIMESURVEY_FIRST = (
+    ("id", "submitdate", "lastpage", "startlanguage"),
+    ("response id", "date submitted", "last page", "start language"),
+    ("id de la reponse", "date de soumission", "derniere page", "langue de depart"),
+)
+
+#: Headers of columns that identify a respondent or the moment of answering, normalised.
+IDENTIFYING = frozenset(
+    normalise(h)
+    for h in (
+        # Google Forms
+        "Timestamp", "Horodateur", "Email Address", "Email", "E-mail", "Adresse e-mail", "Adresse email",
+        "Adresse électronique", "Courriel", "Username", "Nom d'utilisateur",
+        # Microsoft Forms
+        "ID", "Start time", "Completion time", "Name", "Last modified time", "Heure de début", "Heure de fin",
+        "Adresse de messagerie", "Nom", "Heure de la dernière modification", "Heure de dernière modification",
+        # LimeSurvey, codes and full headings (EN, FR)
+        "id", "submitdate", "lastpage", "startlanguage", "seed", "token", "startdate", "datestamp", "ipaddr",
+        "refurl", "firstname", "lastname", "email", "interviewtime",
+        "Response ID", "Date submitted", "Last page", "Start language", "Seed", "Token", "Access code",
+        "Date started", "Date last action", "IP address", "Referrer URL", "First name", "Last name",
+        "Email address", "Total time",
+        "ID de la réponse", "Date de soumission", "Dernière page", "Langue de départ", "Graine", "Jeton",
+        "Code d'accès", "Date de début", "Date de la dernière action", "Adresse IP", "URL de provenance",
+        "URL de référence", "Prénom", "Nom de famille", "Durée totale",
+        # Anything else asking who answered
+        "Full name", "Your name", "Your email", "Nom complet", "Votre nom", "Votre e-mail", "Votre adresse e-mail",
+        "Student name", "Pupil name", "Nom de l'élève", "Prénom de l'élève", "Phone", "Téléphone",
+    )
+)
+_TIMESTAMPS = {
+    "google": ({"timestamp", "horodateur"},),
+    "msforms": ({"completion time", "heure de fin"}, {"start time", "heure de debut"}),
+    "limesurvey": (
+        {"submitdate", "date submitted", "date de soumission"},
+        {"datestamp", "date last action", "date de la derniere action"},
+        {"startdate", "date started", "date de debut"},
+    ),
+}
+_LANGUAGE_HEADERS = {"startlanguage", "start language", "langue de depart"}
+_DAY_FIRST_HEADERS = {"horodateur", "heure de fin", "heure de debut"}
+
+
+def _detect(headers: tuple[str, ...]) -> str | None:
+    norm = [normalise(h) for h in headers]
+    if not norm:
+        return None
+    if norm[0] in _GOOGLE_FIRST:
+        return "google"
+    if tuple(norm[:4]) in _LIMESURVEY_FIRST:
+        return "limesurvey"
+    if norm[0] == "id" and any(times <= set(norm[1:7]) for times in _MSFORMS_TIMES):
+        return "msforms"
+    return None
+
+
+def detect_format(*, file_name: str, data: bytes) -> str:
+    """``"google"``, ``"msforms"`` or ``"limesurvey"``, recognised by the file's header row
+    (CSV or XLSX alike). Raises :class:`ImportFileError` naming what was expected."""
+    return format_of(read_table(file_name=file_name, data=data), file_name=file_name)
+
+
+def format_of(table: Table, *, file_name: str = "") -> str:
+    found = _detect(table.headers)
+    if found is None:
+        raise ImportFileError(
+            "imports.errors.unknown_format", name=re.split(r"[\\/]", file_name or "")[-1],
+            first=_quote(table.headers[0]) if table.headers else "",
+        )
+    return found
+
+
+# --- the mapping file -------------------------------------------------------------------
+
+
+def _no_boolean(value: Any) -> Any:
+    if isinstance(value, bool):  # YAML reads yes/no/on/off/true/false as booleans
+        raise ValueError("yes/no/true/false is not an answer: write 1 to 5, dont_know or an option id")
+    return value
+
+
+#: 1..5, dont_know or an option id.
+AnswerValue = Annotated[int | str, BeforeValidator(_no_boolean)]
+
+
+class ImportMapping(StrictModel):
+    """Which item a column holds, and what a cell text means, for exports the suite cannot
+    match by itself (LimeSurvey question codes, reworded questions, other answer words)."""
+
+    columns: dict[str, str | None] = Field(
+        default_factory=dict, description="Header or LimeSurvey code -> item id, 'item:option', or null to ignore."
+    )
+    answers: dict[str, AnswerValue] = Field(
+        default_factory=dict, description="Cell text -> 1..5, dont_know or an option id."
+    )
+
+    @field_validator("columns", "answers", mode="before")
+    @classmethod
+    def _text_keys(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {str(k).strip(): v for k, v in value.items()}
+        return value
+
+
+@dataclass(frozen=True)
+class MappingFile:
+    """A mapping file as given: its name (for FILE:LINE messages) and its content."""
+
+    name: str
+    text: str | bytes
+
+
+def _keys_as_read(text: str) -> dict[tuple[str, str], str | int]:
+    """("columns" | "answers", key as text) -> the key as YAML read it: unquoted ``1`` or
+    ``yes`` are a number and a boolean, and the lines of the file are known by those."""
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return {}
+    keys: dict[tuple[str, str], str | int] = {}
+    for section in ("columns", "answers"):
+        table = loaded.get(section) if isinstance(loaded, dict) else None
+        if isinstance(table, dict):
+            keys.update({(section, str(k).strip()): k if isinstance(k, (str, int)) else str(k) for k in table})
+    return keys
+
+
+def check_mapping(
+    mapping: ImportMapping, questionnaire: Questionnaire | None, keys: Mapping[tuple[str, str], str | int] | None = None
+) -> Iterator[tuple[Path_, str]]:
+    """Problems of a mapping against a questionnaire (or, without one, of its form alone).
+    ``keys``: see :func:`_keys_as_read`, for the line numbers."""
+    keys = keys or {}
+    items = {item.id: item for item in questionnaire.items} if questionnaire else {}
+    known = ", ".join(items)
+    for header, target in mapping.columns.items():
+        path = ("columns", keys.get(("columns", header), header))
+        if not header:
+            yield path, "a column name is empty"
+        if target is None:
+            continue
+        item_id, _, option_id = target.partition(":")
+        if questionnaire is None:
+            if not IDENTIFIER.match(item_id) or (option_id and not IDENTIFIER.match(option_id)):
+                yield path, f"column '{header}': '{target}' is not an item id (or item:option)"
+            continue
+        item = items.get(item_id)
+        if item is None:
+            yield path, f"column '{header}' is mapped to unknown item '{item_id}' (items of '{questionnaire.id}': {known})"
+        elif option_id and item.type is not ItemType.MULTIPLE:
+            yield path, f"column '{header}': '{item_id}' is not a multiple-choice item, it takes no ':{option_id}'"
+        elif option_id and option_id not in {o.id for o in item.options}:
+            yield path, (
+                f"column '{header}': '{option_id}' is not an option of '{item_id}' "
+                f"(options: {', '.join(o.id for o in item.options)})"
+            )
+    option_ids = {o.id for item in items.values() for o in item.options}
+    for text, value in mapping.answers.items():
+        path = ("answers", keys.get(("answers", text), text))
+        if not text:
+            yield path, "an answer text is empty"
+        if text in ("True", "False"):
+            yield path, f"'{text}': YAML reads yes/no/on/off as true/false; put the cell text in double quotes (\"Yes\")"
+        if isinstance(value, int):
+            if value not in AGREEMENT_POINTS:
+                yield path, f"answer '{text}': {value} is not on the scale 1 to 5"
+        elif value != DONT_KNOW and (
+            not IDENTIFIER.match(value) if questionnaire is None else value not in option_ids
+        ):
+            yield path, f"answer '{text}' is mapped to '{value}', which is neither 1 to 5, dont_know nor an option id" + (
+                f" of '{questionnaire.id}'" if questionnaire else ""
+            )
+
+
+def parse_mapping(text: str | bytes, *, file: str = "<mapping>", questionnaire: Questionnaire | None = None) -> ImportMapping:
+    """Load a mapping file; raise :class:`ContentError` (``FILE:LINE: message`` per problem).
+    With ``questionnaire``, item, option and answer ids are checked against it too."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ContentError([Problem(file, 1, "cannot read file: it is not UTF-8 text")]) from None
+    keys = _keys_as_read(text)
+    return load_content(
+        text=text, file=file, model=ImportMapping, checks=[lambda m: check_mapping(m, questionnaire, keys)]
+    )
+
+
+def load_mapping_file(path: Path | str, *, questionnaire: Questionnaire | None = None) -> ImportMapping:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ContentError([Problem(str(path), 1, f"cannot read file: {exc.strerror or exc}")]) from None
+    return parse_mapping(data, file=str(path), questionnaire=questionnaire)
+
+
+# --- planning the columns ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column read for answers: ``option_id`` set for a column per option (checkbox)."""
+
+    index: int
+    header: str
+    item_id: str
+    option_id: str | None = None
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index)
+
+    @property
+    def target(self) -> str:
+        return f"{self.item_id}:{self.option_id}" if self.option_id else self.item_id
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    file_format: str
+    headers: tuple[str, ...]
+    matched: tuple[Column, ...]
+    unmatched: tuple[str, ...]
+    identifying: tuple[str, ...]
+    ignored: tuple[str, ...]  # set to null in the mapping file
+    timestamp_index: int | None
+    language_index: int | None
+    day_first: bool
+
+    @property
+    def matched_columns(self) -> dict[str, str]:
+        return {c.header or c.letter: c.target for c in self.matched}
+
+
+_NUMBERING = re.compile(r"^\s*\[?(?:[a-z]{0,3}\d+[a-z0-9]*)\]?\s*[.):\-\u2013]\s*", re.IGNORECASE)
+_BRACKET = re.compile(r"^(.*?)\s*\[([^\[\]]+)\]\s*$")
+
+
+def _item_texts(questionnaire: Questionnaire) -> dict[str, str]:
+    """Normalised text (either language) or id -> item id."""
+    texts: dict[str, str] = {}
+    for item in questionnaire.items:
+        for candidate in (item.text.en, item.text.fr, item.id):
+            texts.setdefault(normalise(candidate), item.id)
+    return texts
+
+
+def _match_header(header: str, texts: Mapping[str, str]) -> str | None:
+    candidates = [header]
+    bracket = _BRACKET.match(header)
+    if bracket:  # Google Forms grids: "Title [row]"; the row may be the item, or the title
+        candidates += [bracket.group(2), bracket.group(1)]
+    candidates += [_NUMBERING.sub("", c, count=1) for c in list(candidates)]
+    for candidate in candidates:
+        found = texts.get(normalise(candidate))
+        if found:
+            return found
+    # "Question title.Statement" (Microsoft Forms Likert) and the like: the longest item
+    # text the header ends with.
+    norm = normalise(header)
+    endings = [t for t in texts if len(t) >= 12 and (norm.endswith(" " + t))]
+    return texts[max(endings, key=len)] if endings else None
+
+
+def plan_columns(
+    headers: tuple[str, ...], *, questionnaire: Questionnaire, file_format: str, mapping: ImportMapping | None = None
+) -> ColumnPlan:
+    """Decide what each column is: identifying (dropped), an item's answers (matched),
+    ignored by the mapping, or unknown (unmatched)."""
+    texts = _item_texts(questionnaire)
+    by_header = {k: v for k, v in (mapping.columns.items() if mapping else ())}
+    by_normalised = {normalise(k): v for k, v in by_header.items()}
+    matched: list[Column] = []
+    unmatched: list[str] = []
+    identifying: list[str] = []
+    ignored: list[str] = []
+    timestamp_index = language_index = None
+    timestamp_rank = len(_TIMESTAMPS.get(file_format, ())) + 1
+    day_first = False
+    for index, header in enumerate(headers):
+        norm = normalise(header)
+        label = header or column_letter(index)
+        if norm in IDENTIFYING or norm in _LANGUAGE_HEADERS:
+            identifying.append(label)
+            for rank, names in enumerate(_TIMESTAMPS.get(file_format, ())):
+                if norm in names and rank < timestamp_rank:
+                    timestamp_index, timestamp_rank = index, rank
+                    day_first = norm in _DAY_FIRST_HEADERS
+            if norm in _LANGUAGE_HEADERS and language_index is None:
+                language_index = index
+            continue
+        if header in by_header or (norm and norm in by_normalised):
+            target = by_header[header] if header in by_header else by_normalised[norm]
+            if target is None:
+                ignored.append(label)
+            else:
+                item_id, _, option_id = target.partition(":")
+                matched.append(Column(index, header, item_id, option_id or None))
+            continue
+        item_id = _match_header(header, texts) if norm else None
+        if item_id is None:
+            unmatched.append(label)
+        else:
+            matched.append(Column(index, header, item_id))
+    return ColumnPlan(
+        file_format=file_format, headers=headers, matched=tuple(matched), unmatched=tuple(unmatched),
+        identifying=tuple(identifying), ignored=tuple(ignored), timestamp_index=timestamp_index,
+        language_index=language_index, day_first=day_first,
+    )
+
+
+# --- reading cells ----------------------------------------------------------------------
+
+
+def _agreement_words() -> dict[str, int | str]:
+    words: dict[int | str, tuple[str, ...]] = {
+        5: ("Strongly agree", "Totally agree", "Completely agree", "Fully agree", "Agree strongly",
+            "Tout à fait d'accord", "Totalement d'accord", "Complètement d'accord", "Fortement d'accord",
+            "Très d'accord", "Entièrement d'accord"),
+        4: ("Agree", "Somewhat agree", "Mostly agree", "Rather agree", "Tend to agree",
+            "D'accord", "Plutôt d'accord", "Assez d'accord"),
+        3: ("Neutral", "Neither agree nor disagree", "Neither agree or disagree", "Undecided",
+            "Neutre", "Ni d'accord ni pas d'accord", "Ni d'accord, ni pas d'accord", "Ni en accord ni en désaccord",
+            "Ni d'accord ni en désaccord"),
+        2: ("Disagree", "Somewhat disagree", "Mostly disagree", "Rather disagree", "Tend to disagree",
+            "Pas d'accord", "Plutôt pas d'accord", "En désaccord", "Plutôt en désaccord", "Pas vraiment d'accord"),
+        1: ("Strongly disagree", "Totally disagree", "Completely disagree", "Disagree strongly",
+            "Pas du tout d'accord", "Tout à fait en désaccord", "Fortement en désaccord", "Totalement en désaccord",
+            "Complètement en désaccord", "Très en désaccord"),
+        DONT_KNOW: ("I don't know", "I do not know", "Don't know", "Do not know", "dont_know", "Not applicable",
+                    "N/A", "NA", "I don't know / not applicable", "Don't know / not applicable",
+                    "Je ne sais pas", "Ne sais pas", "Ne sait pas", "NSP", "Sans objet", "Non applicable",
+                    "Ne s'applique pas", "Je ne sais pas / sans objet", "Je ne sais pas / non applicable"),
+    }
+    return {normalise(text): value for value, texts in words.items() for text in texts}
+
+
+#: Normalised agreement words (English and French) -> 1..5 or dont_know.
+AGREEMENT_WORDS: dict[str, int | str] = _agreement_words()
+_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]0*)?$")
+_LIMESURVEY_CODE = re.compile(r"^a(o)?(\d{1,3})$")
+_CHECKED = frozenset(normalise(w) for w in ("Y", "Yes", "Oui", "1", "X", "True", "Vrai", "Checked", "Selected", "Coché", "Sélectionné"))
+_UNCHECKED = frozenset(normalise(w) for w in ("N", "No", "Non", "0", "False", "Faux", "Not selected", "Non coché"))
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class CellProblem(NamedTuple):
+    key: str
+    params: dict[str, Any]
+
+
+def _code_number(norm: str) -> int | None:
+    found = _LIMESURVEY_CODE.match(norm.replace(" ", ""))
+    return int(found.group(2)) if found else None
+
+
+class _ItemReader:
+    """Reads the cells of one item, with a cache (the same few words repeat on every row)."""
+
+    def __init__(self, item: Item, answers: Mapping[str, int | str]):
+        self.item = item
+        self.answers = answers
+        self.cache: dict[str, Any] = {}
+        self.options: dict[str, str] = {}
+        if item.type in (ItemType.SINGLE, ItemType.MULTIPLE):
+            for option in item.options:
+                for text in (option.text.en, option.text.fr, option.id):
+                    self.options.setdefault(normalise(text), option.id)
+            for text, value in answers.items():
+                if isinstance(value, str) and value in {o.id for o in item.options}:
+                    self.options.setdefault(text, value)
+            # Longest first, for the greedy split of multiple answers.
+            folded = {}
+            for option in item.options:
+                for text in (option.text.en, option.text.fr, option.id):
+                    folded.setdefault(_fold(text), option.id)
+            for text, value in answers.items():
+                if isinstance(value, str) and value in {o.id for o in item.options}:
+                    folded.setdefault(_fold(text), value)
+            self.folded = sorted(folded.items(), key=lambda pair: -len(pair[0]))
+
+    def read(self, cell: str) -> Any:
+        """The raw answer of a non-blank cell, or a :class:`CellProblem`."""
+        if self.item.type is ItemType.TEXT:
+            return _CONTROL.sub("", cell).strip()
+        if cell not in self.cache:
+            if len(self.cache) > 10_000:
+                self.cache.clear()
+            self.cache[cell] = self._read(cell)
+        return self.cache[cell]
+
+    def _read(self, cell: str) -> Any:
+        kind = self.item.type
+        if kind is ItemType.AGREEMENT:
+            return self._agreement(cell)
+        if kind is ItemType.SINGLE:
+            found = self._option(normalise(cell))
+            return found if found else CellProblem("imports.skip.option", {"value": _quote(cell)})
+        return self._multiple(cell)
+
+    def _agreement(self, cell: str) -> Any:
+        norm = normalise(cell)
+        mapped = self.answers.get(norm)
+        if mapped == DONT_KNOW or (isinstance(mapped, int) and mapped in AGREEMENT_POINTS):
+            return mapped
+        if norm in AGREEMENT_WORDS:
+            return AGREEMENT_WORDS[norm]
+        number = None
+        if _NUMBER.match(cell.strip()):
+            number = int(re.split(r"[.,]", cell.strip())[0])
+        elif (code := _code_number(norm)) is not None:
+            number = code
+        if number is not None:
+            if number in AGREEMENT_POINTS:
+                return number
+            return CellProblem("imports.skip.out_of_scale", {"value": _quote(cell)})
+        return CellProblem("imports.skip.agreement", {"value": _quote(cell)})
+
+    def _option(self, norm: str) -> str | None:
+        found = self.options.get(norm)
+        if found:
+            return found
+        code = _code_number(norm)
+        if code is not None and 1 <= code <= len(self.item.options):
+            return self.item.options[code - 1].id
+        return None
+
+    def _multiple(self, cell: str) -> Any:
+        original = " ".join(cell.split())
+        text = _fold(original)  # one character for one: positions hold in both
+        chosen: list[str] = []
+        position = 0
+        while position < len(text):
+            while position < len(text) and text[position] in " ;,":
+                position += 1
+            if position >= len(text):
+                break
+            for option_text, option_id in self.folded:
+                if text.startswith(option_text, position):
+                    end = position + len(option_text)
+                    rest = text[end:].lstrip(" ")
+                    if not rest or rest[0] in ";,":
+                        chosen.append(option_id)
+                        position = end
+                        break
+            else:
+                ends = [i for i in (text.find(";", position), text.find(",", position)) if i >= 0]
+                end = min(ends) if ends else len(text)
+                found = self._option(normalise(text[position:end]))
+                if found is None:
+                    return CellProblem("imports.skip.option", {"value": _quote(original[position:end])})
+                chosen.append(found)
+                position = end
+        return chosen
+
+    def checkbox(self, cell: str, option_id: str) -> Any:
+        norm = normalise(cell)
+        if norm in _CHECKED or self._option(norm) == option_id:
+            return [option_id]
+        if norm in _UNCHECKED:
+            return []
+        return CellProblem("imports.skip.checkbox", {"value": _quote(cell)})
+
+
+def _day(cell: str, *, day_first: bool) -> date | None:
+    """The day of a timestamp as the tools write it: ``2025-10-03 09:41:12`` (LimeSurvey,
+    XLSX), ``2025/10/03 9:41:12 AM GMT+2`` (Google), ``10/3/2025 9:41:12`` (English) or
+    ``03/10/2025 09:41:12`` (French). Ambiguous days follow the header's language."""
+    text = cell.strip()
+    found = re.match(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text)
+    try:
+        if found:
+            return date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+        found = re.match(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4})\b", text)
+        if found:
+            first, second, year = (int(g) for g in found.groups())
+            year += 2000 if year < 100 else 0
+            if first > 12 or (day_first and second <= 12):
+                return date(year, second, first)
+            return date(year, first, second)
+    except ValueError:
+        return None
+    return None
+
+
+def _language(cell: str) -> str | None:
+    code = re.split(r"[-_]", cell.strip().lower(), maxsplit=1)[0]
+    return code if code in LANGUAGES else None
+
+
+# --- reading rows -----------------------------------------------------------------------
+
+
+class Skipped(NamedTuple):
+    """Why a row was not imported: ``row`` as the file numbers it (header = row 1),
+    ``column`` its letter ("" for the whole row), a catalogue key and its parameters."""
+
+    row: int
+    column: str
+    key: str
+    params: Mapping[str, Any]
+    header: str = ""
+
+
+@dataclass(frozen=True)
+class ImportedRow:
+    row: int
+    answers: dict[str, Answer]
+    language: str | None
+    submitted_on: date | None
+    #: (header, cell) of every non-blank cell, identifying ones included, in a stable
+    #: order: hashed with a secret key to recognise the row later, never stored.
+    fingerprint: tuple[tuple[str, str], ...] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class SkippedRow:
+    row: int
+    problems: tuple[Skipped, ...]
+
+
+def fingerprint(headers: tuple[str, ...], cells: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The row's content as (normalised header, cell) pairs of its non-blank cells, sorted:
+    independent of the order of the columns and of columns added to the form later (blank
+    in older rows). ``headers`` are normalised already."""
+    pairs = []
+    for index, cell in enumerate(cells):
+        cell = cell.strip()
+        if cell:
+            pairs.append((headers[index] if index < len(headers) else f"#{index}", cell))
+    return tuple(sorted(pairs))
+
+
+def read_rows(
+    table: Table, plan: ColumnPlan, *, questionnaire: Questionnaire, mapping: ImportMapping | None = None
+) -> Iterator[ImportedRow | SkippedRow]:
+    """Each data row, in file order, as answers checked by validate_answers (a draft's
+    rules: required items may be blank) or as the reasons it is skipped."""
+    answers_map = {normalise(k): v for k, v in (mapping.answers.items() if mapping else ())}
+    readers = {item.id: _ItemReader(item, answers_map) for item in questionnaire.items}
+    first_column: dict[str, Column] = {}
+    for column in plan.matched:
+        first_column.setdefault(column.item_id, column)
+    headers = tuple(normalise(h) for h in plan.headers)
+    for number, cells in table.rows:
+        if _blank(cells):
+            yield SkippedRow(number, (Skipped(number, "", "imports.skip.empty", {}),))
+            continue
+        raw: dict[str, Any] = {}
+        problems: list[Skipped] = []
+        for column in plan.matched:
+            cell = cells[column.index] if column.index < len(cells) else ""
+            if not cell.strip():
+                continue
+            reader = readers[column.item_id]
+            value = reader.checkbox(cell, column.option_id) if column.option_id else reader.read(cell)
+            if isinstance(value, CellProblem):
+                problems.append(Skipped(number, column.letter, value.key, value.params, column.header))
+                continue
+            if reader.item.type is ItemType.MULTIPLE:
+                merged = raw.setdefault(column.item_id, [])
+                merged.extend(v for v in value if v not in merged)
+            elif column.item_id in raw and raw[column.item_id] != value:
+                problems.append(Skipped(number, column.letter, "imports.skip.conflict",
+                                        {"other": first_column[column.item_id].letter}, column.header))
+            elif value != "":
+                raw[column.item_id] = value
+        if not problems:
+            clean, errors = validate_answers(questionnaire, raw, complete=False)
+            for error in errors:
+                column = first_column.get(error.item_id)
+                problems.append(Skipped(number, column.letter if column else "", error.key, dict(error.params),
+                                        column.header if column else ""))
+        if problems:
+            yield SkippedRow(number, tuple(problems))
+            continue
+        if not clean:
+            yield SkippedRow(number, (Skipped(number, "", "imports.skip.no_answer", {}),))
+            continue
+        stamp = cells[plan.timestamp_index] if plan.timestamp_index is not None and plan.timestamp_index < len(cells) else ""
+        spoken = cells[plan.language_index] if plan.language_index is not None and plan.language_index < len(cells) else ""
+        yield ImportedRow(
+            row=number, answers=clean, language=_language(spoken) if spoken else None,
+            submitted_on=_day(stamp, day_first=plan.day_first) if stamp else None,
+            fingerprint=fingerprint(headers, cells),
+        )
