@@ -2,6 +2,10 @@
 
 Run with ``make run`` (or ``streamlit run app.py``). Pages live in ``assess/ui/pages``;
 each one checks the permission it needs, so a page reached by its address is guarded too.
+
+Survey addresses (``?code=CODE`` from a slip, ``?survey=TOKEN`` from a public link, or an
+empty ``?code`` for the form where a code is typed) run the answering page alone: no
+sign-in, no sidebar, whoever is signed in in this browser.
 """
 
 from __future__ import annotations
@@ -39,15 +43,35 @@ def page(name: str, title_key: str, icon: str, *, default: bool = False) -> st.P
     return st.Page(f"{PAGES}/{name}.py", title=_(title_key), icon=icon, url_path=name, default=default)
 
 
+def respondent_navigation():
+    """The answering page alone, hidden navigation, when the address is a survey's."""
+    if "survey" not in st.query_params and "code" not in st.query_params:
+        return None
+    respond = st.Page(f"{PAGES}/respond.py", title=_("nav.respond"), icon=":material/edit_note:",
+                      url_path="respond", default=True)
+    return st.navigation([respond], position="hidden")
+
+
+def open_code_form() -> None:
+    st.query_params["code"] = ""
+
+
+def answer_a_survey_entry() -> None:
+    """Under the sign-in form: the way in for pupils, families and partner teachers with a code."""
+    st.divider()
+    st.caption(_("nav.respond_help"))
+    st.button(_("nav.respond"), icon=":material/edit_note:", on_click=open_code_form, key="answer_a_survey")
+
+
 def navigation():
     with transaction() as session:
         first_run = accounts.needs_first_admin(session)
     # After creating the administrator, first_run.py keeps this flag to offer demo data.
     if first_run or st.session_state.get("first_run_offer"):
-        return st.navigation([page("first_run", "nav.first_run", ":material/rocket_launch:", default=True)])
+        return st.navigation([page("first_run", "nav.first_run", ":material/rocket_launch:", default=True)]), False
     current = actor() or auth.single_sign_on_actor()
     if current is None:
-        return st.navigation([page("sign_in", "nav.sign_in", ":material/login:", default=True)])
+        return st.navigation([page("sign_in", "nav.sign_in", ":material/login:", default=True)]), True
 
     sections: dict[str, list[st.Page]] = {}
     if "teacher" in current.roles:
@@ -56,6 +80,9 @@ def navigation():
             page("self_assessment", "nav.self_assessment", ":material/checklist:"),
             page("dashboard", "nav.dashboard", ":material/monitoring:"),
             page("report", "nav.report", ":material/picture_as_pdf:"),
+            page("surveys", "nav.surveys", ":material/campaign:"),
+            page("survey_results", "nav.survey_results", ":material/bar_chart:"),
+            page("survey_import", "nav.survey_import", ":material/upload_file:"),
         ]
     if "admin" in current.roles:
         office = [
@@ -64,13 +91,21 @@ def navigation():
         ]
         if "teacher" not in current.roles:
             office.insert(0, page("projects", "nav.all_projects", ":material/folder:"))
-            office += [page("dashboard", "nav.dashboard", ":material/monitoring:"), page("report", "nav.report", ":material/picture_as_pdf:")]
+            office += [page("dashboard", "nav.dashboard", ":material/monitoring:"), page("report", "nav.report", ":material/picture_as_pdf:"),
+                       page("survey_results", "nav.survey_results", ":material/bar_chart:")]
         sections[_("nav.section.office")] = office
     sections[_("nav.section.account")] = [
         page("account", "nav.account", ":material/person:", default=not sections)
     ]
-    return st.navigation(sections)
+    return st.navigation(sections), False
 
 
-language_switch()
-navigation().run()
+respondent = respondent_navigation()
+if respondent is not None:
+    respondent.run()
+else:
+    language_switch()
+    chosen, signed_out = navigation()
+    chosen.run()
+    if signed_out:
+        answer_a_survey_entry()

@@ -7,6 +7,7 @@ answer is refused with the same message wherever it comes from.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Mapping
 
 from assess.domain.questionnaire import AGREEMENT_POINTS, ItemType, Questionnaire
@@ -34,6 +35,11 @@ class Answer:
         if self.text is not None:
             return self.text
         return list(self.choices)
+
+
+def month_of(day: date) -> date:
+    """When a response is stored as sent: the first day of its month, never the day or time."""
+    return day.replace(day=1)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Answering a survey: the respondent's side, with no account, no name, no e-mail.
 
 Privacy by design, as LimeSurvey's anonymised mode: the stored response carries no code,
-no link token and only the day it was sent. A code is marked used in the transaction that
+no link token and only the month it was sent. A code is marked used in the transaction that
 stores the response, by a conditional UPDATE that only one transaction can win, so the
 database itself guarantees one response per code, whatever the timing. Drafts (save and
 resume) are kept by code and deleted when the response is stored.
@@ -19,7 +19,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assess.domain.answers import Answer, AnswerError, validate_answers
+from assess.domain.answers import Answer, AnswerError, month_of, validate_answers
 from assess.domain.questionnaire import Questionnaire
 from assess.i18n import DEFAULT_LANGUAGE
 from assess.services import campaigns, questionnaires
@@ -128,7 +128,7 @@ def save_draft(
 def _store(session: Session, *, campaign_id: int, answers: dict[str, Answer], language: str | None, today: date) -> None:
     session.add(SurveyResponse(
         campaign_id=campaign_id,
-        submitted_on=today,
+        submitted_month=month_of(today),
         language=language or DEFAULT_LANGUAGE,
         source="web",
         answers=[

@@ -4,7 +4,7 @@ LimeSurvey) into the import campaign of one audience of a project.
 The file is read by :mod:`assess.domain.imports`; each row it accepts becomes one
 response of the project's import campaign (:func:`campaigns.import_campaign`), next to
 the answers given on the web. Nothing identifying is stored: the columns naming or
-timing the respondent are dropped, the response keeps the day only, and the row is
+timing the respondent are dropped, the response keeps the month only, and the row is
 recognised later by ``import_key``, a keyed hash (HMAC-SHA256 with the installation's
 secret) of the campaign id and the row's cells. Importing a file twice, or a later
 export that repeats earlier rows, therefore adds nothing twice: those rows are counted
@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assess.domain import imports as reading
+from assess.domain.answers import month_of
 from assess.domain.content import ContentError, Problem
 from assess.domain.imports import FORMATS, ImportMapping, MappingFile, Skipped, SkippedRow
 from assess.domain.permissions import Actor
@@ -156,7 +157,7 @@ def _insert(session: Session, *, campaign_id: int, source: str, batch: list[tupl
     ids = session.execute(
         insert(responses).returning(responses.c.id, sort_by_parameter_order=True),
         [
-            {"campaign_id": campaign_id, "submitted_on": row.submitted_on or today, "language": row.language,
+            {"campaign_id": campaign_id, "submitted_month": month_of(row.submitted_on or today), "language": row.language,
              "source": source, "import_key": key}
             for key, row in batch
         ],

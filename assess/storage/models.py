@@ -285,7 +285,7 @@ class Setting(Base):
 
 # --- surveys ---------------------------------------------------------------------------------
 # Anonymity is a property of the data: a response row carries no code, no account, no
-# precise time (the day only), and nothing links it to the code that was used for it.
+# precise time (the month only), and nothing links it to the code that was used for it.
 
 
 class QuestionnaireVersion(Base):
@@ -374,8 +374,9 @@ class SurveyResponse(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("survey_campaigns.id", ondelete="CASCADE"), index=True)
-    # The day only: a precise time could be matched with a code's use.
-    submitted_on: Mapped[date] = mapped_column(Date)
+    # The first day of the month it was sent: even the day could single out a respondent
+    # in a small class (who answered on Tuesday?).
+    submitted_month: Mapped[date] = mapped_column(Date)
     language: Mapped[str | None] = mapped_column(String(8))
     source: Mapped[str] = mapped_column(String(12), default="web")
     # Imports: a keyed hash of the source row (never the row itself), to skip repeats.

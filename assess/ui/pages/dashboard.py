@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+import pandas as pd
+
 from assess.domain.permissions import can
 from assess.domain.readiness import describe_check, is_ready, readiness, weakest_criteria
 from assess.domain.scoring import Outcome, describe_outcome, describe_reason
-from assess.services import self_assessments
+from assess.reports.survey import audience_name, number
+from assess.services import self_assessments, survey_results
 from assess.services.errors import ServiceError
 from assess.ui.charts import bars_figure, radar_figure
 from assess.ui.project_picker import PAGES, pick_project
@@ -85,6 +88,62 @@ def independent(score, rubric) -> None:
         st.markdown(f"- {criterion.name.get(lang())}: {level}")
 
 
+def triangulation(current, project_id: int) -> None:
+    """The self-assessed level of each counted criterion beside the comparable levels from the
+    surveys; rows with a large gap flagged, with the questions behind them. Only when the
+    project has survey answers the reader may see."""
+    try:
+        with transaction() as session:
+            rows, results = survey_results.triangulation_with_results(session, actor=current, project_id=project_id)
+            threshold = survey_results.gap_threshold(session)
+    except ServiceError:
+        return
+    if not results.respondents:
+        return
+    shown = f"{threshold:g}"
+    st.subheader(_("survey_results_page.triangulation.title"))
+    st.caption(_("survey_results_page.triangulation.intro", threshold=shown))
+    hidden, dash = _("survey_results.hidden_short"), _("survey_results.none")
+
+    def cell(gap) -> str:
+        if gap.hidden:
+            return hidden
+        text = number(gap.level, lang())
+        if gap.gap is not None:
+            text += f" ({'+' if gap.gap > 0 else ''}{number(gap.gap, lang())})"
+        return f"⚑ {text}" if gap.flagged else text
+
+    groups = [audience_name(g.audience, lang()) for g in rows[0].audiences] if rows else []
+    overall = audience_name(None, lang())
+    table = pd.DataFrame([
+        {
+            _("survey_results.triangulation.criterion"): row.name.get(lang()),
+            _("survey_results.triangulation.self"): dash if row.self_level is None else str(row.self_level),
+            **{name: cell(gap) for name, gap in zip(groups, row.audiences)},
+            **({overall: cell(row.overall)} if len(groups) > 1 else {}),
+            _("survey_results_page.triangulation.flagged", threshold=shown): "⚑" if row.flagged else "",
+        }
+        for row in rows
+    ])
+    st.dataframe(table, hide_index=True, width="stretch")
+    flagged = [row for row in rows if row.flagged]
+    if not flagged:
+        st.caption(_("survey_results.triangulation.none_flagged", threshold=shown))
+    else:
+        st.warning(_("survey_results_page.triangulation.flagged_count", count=len(flagged), threshold=shown),
+                   icon=":material/flag:")
+    for row in flagged:
+        with st.expander(_("survey_results_page.triangulation.items", criterion=row.name.get(lang())),
+                         icon=":material/flag:"):
+            st.markdown("\n".join(
+                f"- {audience_name(item.audience, lang())}: {item.text.get(lang())} — "
+                + _("survey_results_page.triangulation.mean", mean=number(item.mean, lang()), answered=item.answered)
+                for item in row.items
+            ))
+    st.page_link(f"{PAGES}/survey_results.py", label=_("survey_results_page.triangulation.to_results"),
+                 icon=":material/bar_chart:")
+
+
 current = require_permission("project.list")
 st.title(_("dashboard_page.title"))
 choice = pick_project(current)
@@ -111,3 +170,4 @@ charts(score, rubric)
 checklist(score, rubric, assessment)
 weakest(score, rubric)
 independent(score, rubric)
+triangulation(current, choice.id)

@@ -114,7 +114,7 @@ def upgrade() -> None:
         "survey_responses",
         sa.Column("id", sa.Integer(), nullable=False),
         *_campaign("survey_responses"),
-        sa.Column("submitted_on", sa.Date(), nullable=False),
+        sa.Column("submitted_month", sa.Date(), nullable=False),
         sa.Column("language", sa.String(8), nullable=True),
         sa.Column("source", sa.String(12), nullable=False),
         sa.Column("import_key", sa.String(64), nullable=True),

@@ -1,0 +1,370 @@
+"""Answering a survey: the one page pupils, families and partner teachers see.
+
+app.py runs it alone (no sign-in, no sidebar) for ``?code=CODE`` (a single-use code from a
+slip), ``?survey=TOKEN`` (a public link) or an empty ``?code`` (the form to type a code).
+
+- The answers live in ``st.session_state`` under the visit (code or link), the source of
+  truth for the widgets: the young pupils' version shows one item per screen, and a widget
+  not shown in a run loses its own state.
+- With a code, every change is also saved on the server (``save_draft``): coming back with
+  the same code, on any device, resumes where the respondent stopped.
+- With a link, nothing is kept on the server before the answers are sent; the page makes
+  one random id (nonce) per questionnaire shown, so a double click stores one response.
+- Every check is the server's (``submit_*`` validates); its messages are shown next to the
+  items they are about. Non-open visits (not yet open, closed, code used, unknown) get a
+  page of their own, never a traceback.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from assess.domain.answers import DONT_KNOW, AnswerError
+from assess.domain.questionnaire import Display, Item, ItemType, Questionnaire
+from assess.i18n import LANGUAGE_NAMES, LANGUAGES
+from assess.services import campaigns, responding
+from assess.services.responding import Visit, VisitStatus
+from assess.ui.faces import AGREEMENT_OPTIONS, FACES_KEY, FACES_STYLE, RESPOND_STYLE, face_label
+from assess.ui.runtime import _, lang, set_lang, transaction
+
+ANSWERS = "respond_answers"  # visit -> {item id: raw answer}
+ERRORS = "respond_errors"  # visit -> {item id: AnswerError} of the last save or submission
+DONE = "respond_done"  # visit -> the questionnaire's thanks, once the answers are stored
+STEP = "respond_step"  # visit -> index of the item shown (one-at-a-time display)
+NONCE = "respond_nonce"  # visit -> random id of the questionnaire shown (links)
+SAVED = "respond_saved"  # visit whose answers were just saved on "Save and continue later"
+RESUMED = "respond_resumed"  # visits opened in this session with answers saved earlier
+
+
+# --- where the respondent comes from ---------------------------------------------------------
+
+def target() -> tuple[str, str] | None:
+    """("link", token) or ("code", normalised code) from the address; None: ask for a code."""
+    token = (st.query_params.get("survey") or "").strip()
+    if token:
+        return "link", token
+    code = campaigns.normalise_code(st.query_params.get("code") or "")
+    return ("code", code) if code else None
+
+
+def look_up(kind: str, value: str) -> Visit:
+    with transaction() as session:
+        if kind == "code":
+            return responding.visit_by_code(session, code=value)
+        return responding.visit_by_link(session, token=value)
+
+
+def state(name: str, visit_key: str, default):
+    return st.session_state.setdefault(name, {}).setdefault(visit_key, default)
+
+
+# --- texts -------------------------------------------------------------------------------------
+
+def long_date(day: date) -> str:
+    months = _("respond.months").split(",")
+    return _("respond.date", day=day.day, month=months[day.month - 1].strip(), year=day.year)
+
+
+def agreement_word(point: int | str) -> str:
+    return _(f"respond.scale.{'dont_know' if point == DONT_KNOW else point}")
+
+
+def face_word(point: int | str) -> str:
+    return _(f"respond.faces.{'dont_know' if point == DONT_KNOW else point}")
+
+
+def item_label(item: Item) -> str:
+    """The question, and "(required)" in words: the label is also what screen readers say."""
+    text = item.text.get(lang())
+    return f"{text} {_('respond.required_mark')}" if item.required else text
+
+
+# --- answers: raw values as the services take them <-> widget values ---------------------------
+
+def blank(raw: Any) -> bool:
+    return raw is None or raw == "" or raw == [] or (isinstance(raw, str) and not raw.strip())
+
+
+def to_widget(item: Item, raw: Any) -> Any:
+    if item.type is ItemType.MULTIPLE:
+        return list(raw) if isinstance(raw, (list, tuple)) else []
+    if item.type is ItemType.SINGLE:
+        return raw[0] if isinstance(raw, (list, tuple)) and raw else raw or None
+    if item.type is ItemType.TEXT:
+        return raw if isinstance(raw, str) else ""
+    return raw if raw in AGREEMENT_OPTIONS else None
+
+
+def widget_key(visit_key: str, item: Item) -> str:
+    return f"respond:{visit_key}:{item.id}"
+
+
+def current_answers(visit_key: str, questionnaire: Questionnaire) -> dict[str, Any]:
+    """The answers as they stand, widgets shown in this run first (a text area being typed in
+    is sent along with the click that follows it)."""
+    answers = dict(state(ANSWERS, visit_key, {}))
+    for item in questionnaire.items:
+        key = widget_key(visit_key, item)
+        if key in st.session_state:
+            answers[item.id] = st.session_state[key]
+    return {item_id: raw for item_id, raw in answers.items() if not blank(raw)}
+
+
+def save_on_server(code: str, answers: dict[str, Any], visit_key: str) -> None:
+    """Save the draft; messages about answers it could not keep join those already shown
+    (a required question still unanswered stays marked until it is answered)."""
+    with transaction() as session:
+        errors = responding.save_draft(session, code=code, answers=answers, language=lang())
+    state(ERRORS, visit_key, {}).update({e.item_id: e for e in errors})
+
+
+def changed(visit_key: str, item_id: str, key: str, code: str | None) -> None:
+    """on_change of an answer: keep it and, with a code, save the draft on the server."""
+    answers = state(ANSWERS, visit_key, {})
+    answers[item_id] = st.session_state[key]
+    state(ERRORS, visit_key, {}).pop(item_id, None)
+    st.session_state.pop(SAVED, None)
+    if code:
+        save_on_server(code, {i: raw for i, raw in answers.items() if not blank(raw)}, visit_key)
+
+
+# --- one item ------------------------------------------------------------------------------------
+
+def answer_widget(item: Item, visit_key: str, code: str | None, *, faces: bool = False) -> None:
+    key = widget_key(visit_key, item)
+    if key not in st.session_state:  # first shown, or shown again after another screen
+        st.session_state[key] = to_widget(item, state(ANSWERS, visit_key, {}).get(item.id))
+    common = dict(key=key, on_change=changed, args=(visit_key, item.id, key, code))
+    label = item_label(item)
+    if item.type is ItemType.AGREEMENT and faces:
+        # Words fixed now, in this run's language (format_func may be called after the run).
+        faces = {point: face_label(point, face_word(point)) for point in AGREEMENT_OPTIONS}
+        with st.container(key=FACES_KEY):
+            st.segmented_control(label, options=list(faces), format_func=faces.get, width="stretch", **common)
+    elif item.type is ItemType.AGREEMENT:
+        # One answer a line, in the order of the scale: on a phone, a horizontal row of six
+        # would wrap and mix the order up.
+        words = {point: agreement_word(point) for point in AGREEMENT_OPTIONS}
+        st.radio(label, options=list(words), format_func=words.get, index=None, **common)
+    elif item.type is ItemType.SINGLE:
+        texts = {o.id: o.text.get(lang()) for o in item.options}
+        st.radio(label, options=list(texts), format_func=texts.get, index=None, **common)
+    elif item.type is ItemType.MULTIPLE:
+        texts = {o.id: o.text.get(lang()) for o in item.options}
+        st.pills(label, options=list(texts), format_func=texts.get, selection_mode="multi", **common)
+        st.caption(_("respond.several"))
+    else:
+        st.text_area(label, max_chars=item.max_length, placeholder=_("respond.text_placeholder"),
+                     height=160 if faces else 110, **common)
+    if item.help:
+        st.caption(item.help.get(lang()))
+    error: AnswerError | None = state(ERRORS, visit_key, {}).get(item.id)
+    if error is not None:
+        st.error(_(error.key, **error.params), icon=":material/error:")
+
+
+# --- sending ---------------------------------------------------------------------------------------
+
+def send(kind: str, value: str, visit_key: str, visit: Visit) -> None:
+    answers = current_answers(visit_key, visit.questionnaire)
+    with transaction() as session:
+        if kind == "code":
+            result = responding.submit_with_code(session, code=value, answers=answers, language=lang())
+        else:
+            nonce = state(NONCE, visit_key, uuid.uuid4().hex)
+            result = responding.submit_with_link(session, token=value, nonce=nonce, answers=answers, language=lang())
+    if result.stored or (kind == "link" and result.status is VisitStatus.USED):
+        # Stored now, or already stored by an earlier click on this same questionnaire.
+        st.session_state.setdefault(DONE, {})[visit_key] = visit.questionnaire.thanks
+        for name in (ANSWERS, ERRORS, STEP, NONCE):
+            st.session_state.get(name, {}).pop(visit_key, None)
+        st.rerun()
+    if result.status is not VisitStatus.OPEN:
+        st.rerun()  # closed meanwhile, or the code was used in another tab: its own page says so
+    st.session_state.setdefault(ERRORS, {})[visit_key] = {e.item_id: e for e in result.errors}
+    if visit.questionnaire.display is Display.ONE_AT_A_TIME:
+        ids = [item.id for item in visit.questionnaire.items]
+        st.session_state.setdefault(STEP, {})[visit_key] = min(ids.index(e.item_id) for e in result.errors if e.item_id in ids)
+    st.rerun()
+
+
+def save_for_later(code: str, visit_key: str, questionnaire: Questionnaire) -> None:
+    save_on_server(code, current_answers(visit_key, questionnaire), visit_key)
+    st.session_state[SAVED] = visit_key
+
+
+def saved_notice(kind: str, value: str, visit_key: str) -> None:
+    if kind == "code" and st.session_state.get(SAVED) == visit_key:
+        st.success(_("respond.saved", code=campaigns.format_code(value)), icon=":material/bookmark_added:")
+
+
+def error_summary(visit_key: str) -> None:
+    errors = state(ERRORS, visit_key, {})
+    if errors:
+        st.error(_("respond.correct", count=len(errors)), icon=":material/error:")
+
+
+# --- the two displays --------------------------------------------------------------------------------
+
+def whole_form(kind: str, value: str, visit_key: str, visit: Visit) -> None:
+    questionnaire = visit.questionnaire
+    code = value if kind == "code" else None
+    total = len(questionnaire.items)
+    done = len(current_answers(visit_key, questionnaire))
+    st.progress(done / total if total else 0.0, text=_("respond.progress", done=done, total=total))
+    if any(item.required for item in questionnaire.items):
+        st.caption(_("respond.required_help"))
+    for number, item in enumerate(questionnaire.items, start=1):
+        with st.container(border=True, key=f"respond_item_{item.id}"):
+            st.caption(_("respond.question", number=number, total=total))
+            answer_widget(item, visit_key, code)
+    error_summary(visit_key)
+    saved_notice(kind, value, visit_key)
+    with st.container(horizontal=True):
+        if st.button(_("respond.send"), type="primary", icon=":material/send:", key="respond_send"):
+            send(kind, value, visit_key, visit)
+        if code:
+            st.button(_("respond.save_later"), icon=":material/bookmark:", key="respond_save",
+                      on_click=save_for_later, args=(code, visit_key, questionnaire))
+    if code:
+        st.caption(_("respond.autosave"))
+
+
+def go_to(visit_key: str, step: int) -> None:
+    st.session_state.setdefault(STEP, {})[visit_key] = step
+    st.session_state.pop(SAVED, None)
+
+
+def one_at_a_time(kind: str, value: str, visit_key: str, visit: Visit) -> None:
+    """Young pupils: one sentence per screen, answered with faces; Previous / Next."""
+    questionnaire = visit.questionnaire
+    code = value if kind == "code" else None
+    total = len(questionnaire.items)
+    step = min(max(state(STEP, visit_key, 0), 0), total - 1)
+    st.html(FACES_STYLE)
+    st.progress((step + 1) / total, text=_("respond.question", number=step + 1, total=total))
+    item = questionnaire.items[step]
+    with st.container(key=f"respond_item_{item.id}"):
+        answer_widget(item, visit_key, code, faces=True)
+    last = step == total - 1
+    with st.container(horizontal=True):
+        st.button(_("respond.previous"), icon=":material/arrow_back:", key="respond_previous", disabled=step == 0,
+                  on_click=go_to, args=(visit_key, step - 1), width="stretch")
+        if not last:
+            st.button(_("respond.next"), icon=":material/arrow_forward:", type="primary", key="respond_next",
+                      on_click=go_to, args=(visit_key, step + 1), width="stretch")
+        elif st.button(_("respond.send"), type="primary", icon=":material/send:", key="respond_send", width="stretch"):
+            send(kind, value, visit_key, visit)
+    if last:
+        error_summary(visit_key)
+    saved_notice(kind, value, visit_key)
+    if code:
+        st.button(_("respond.save_later"), icon=":material/bookmark:", key="respond_save",
+                  on_click=save_for_later, args=(code, visit_key, questionnaire))
+
+
+# --- pages -------------------------------------------------------------------------------------------
+
+def code_form(*, title: bool = True) -> None:
+    if title:
+        st.title(_("respond.code_title"))
+        st.markdown(_("respond.code_intro"))
+    with st.form("respond_code", border=True):
+        typed = st.text_input(_("respond.code_label"), placeholder="ABCDE-FGHJK", max_chars=40, autocomplete="off")
+        sent = st.form_submit_button(_("respond.code_open"), type="primary", icon=":material/arrow_forward:")
+    if sent:
+        code = campaigns.normalise_code(typed)
+        if not code:
+            st.error(_("respond.code_empty"))
+            return
+        st.query_params.clear()
+        st.query_params["code"] = code
+        st.rerun()
+
+
+def status_page(kind: str, visit: Visit) -> None:
+    if visit.status is VisitStatus.NOT_YET_OPEN:
+        st.title(_("respond.not_yet_open.title"), anchor=False)
+        st.info(_("respond.not_yet_open.text", date=long_date(visit.opens_on)), icon=":material/schedule:")
+    elif visit.status is VisitStatus.CLOSED:
+        st.title(_("respond.closed.title"), anchor=False)
+        st.info(_("respond.closed.text", date=long_date(visit.closes_on)), icon=":material/event_busy:")
+    elif visit.status is VisitStatus.USED:
+        st.title(_("respond.used.title"), anchor=False)
+        st.info(_("respond.used.text"), icon=":material/task_alt:")
+    elif kind == "code":
+        st.title(_("respond.unknown_code.title"), anchor=False)
+        st.warning(_("respond.unknown_code.text"), icon=":material/help:")
+        code_form(title=False)
+    else:
+        st.title(_("respond.unknown_link.title"), anchor=False)
+        st.warning(_("respond.unknown_link.text"), icon=":material/link_off:")
+
+
+def thank_you(thanks) -> None:
+    st.title(_("respond.sent_title"), anchor=False)
+    st.success(thanks.get(lang()), icon=":material/favorite:")
+    st.caption(_("respond.sent_close"))
+
+
+def choose_language(visit_key: str, visit: Visit) -> None:
+    """Only the campaign's languages; first the one of the saved answers, else the browser's."""
+    languages = [language for language in LANGUAGES if language in visit.languages] or list(LANGUAGES)
+    key = f"respond_lang:{visit_key}"
+    if st.session_state.get(key) not in languages:
+        preferred = visit.draft_language if visit.draft_language in languages else lang()
+        st.session_state[key] = preferred if preferred in languages else languages[0]
+    set_lang(st.session_state[key])
+    if len(languages) > 1:
+        st.segmented_control(_("respond.language"), options=languages, format_func=LANGUAGE_NAMES.get,
+                             required=True, key=key)
+
+
+def questionnaire_page(kind: str, value: str, visit_key: str, visit: Visit) -> None:
+    questionnaire = visit.questionnaire
+    if visit_key not in st.session_state.get(ANSWERS, {}):
+        # First time in this browser session: what was saved with this code, if anything.
+        st.session_state.setdefault(ANSWERS, {})[visit_key] = {
+            item.id: to_widget(item, visit.draft.get(item.id)) for item in questionnaire.items
+        }
+        if visit.draft:
+            st.session_state.setdefault(RESUMED, set()).add(visit_key)
+    if kind == "link":
+        state(NONCE, visit_key, uuid.uuid4().hex)
+    choose_language(visit_key, visit)
+    st.title(questionnaire.title.get(lang()), anchor=False)
+    if questionnaire.display is Display.ONE_AT_A_TIME and state(STEP, visit_key, 0) > 0:
+        # After the first screen the sentence comes first; the introduction stays at hand.
+        with st.expander(_("respond.about"), icon=":material/info:"):
+            st.markdown(questionnaire.intro.get(lang()))
+    else:
+        st.markdown(questionnaire.intro.get(lang()))
+    if visit_key in st.session_state.get(RESUMED, set()):
+        st.info(_("respond.resumed"), icon=":material/history:")
+    if questionnaire.display is Display.ONE_AT_A_TIME:
+        one_at_a_time(kind, value, visit_key, visit)
+    else:
+        whole_form(kind, value, visit_key, visit)
+
+
+st.set_page_config(layout="centered")
+st.html(RESPOND_STYLE)
+where = target()
+if where is None:
+    code_form()
+    st.stop()
+kind, value = where
+visit_key = f"{kind}:{value}"
+thanks = st.session_state.get(DONE, {}).get(visit_key)
+if thanks is not None:
+    thank_you(thanks)
+    st.stop()
+visit = look_up(kind, value)
+if visit.status is not VisitStatus.OPEN:
+    status_page(kind, visit)
+    st.stop()
+questionnaire_page(kind, value, visit_key, visit)

@@ -1,0 +1,218 @@
+"""Import answers: a teacher brings the answers collected with Google Forms, Microsoft Forms
+or LimeSurvey into the project, next to the answers given on the web.
+
+Steps: upload (CSV or Excel) and audience, optional mapping file -> preview (format,
+questions found, columns not recognised, identifying columns dropped, rows skipped and
+why) -> a select box per column not recognised to say which question it holds (the
+preview runs again) -> "Import", with a progress bar, then the report.
+
+The file stays in the uploader widget of this browser session; nothing of it is stored but
+the answers of the rows imported (the service drops names, e-mails and times). Headers
+and cells quoted back come from the teacher's file: shown as table cells or escaped text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from assess.domain import imports as reading
+from assess.domain.content import ContentError
+from assess.domain.imports import FORMATS, ImportMapping, MappingFile
+from assess.domain.questionnaire import Audience, ItemType, Questionnaire
+from assess.reports.survey import audience_name
+from assess.services import campaigns, questionnaires, survey_imports
+from assess.services.errors import ServiceError
+from assess.services.survey_imports import ImportReport, MappingError
+from assess.ui.project_picker import PAGES, pick_project
+from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, transaction
+
+CHOICES = "import_choices"  # file signature -> {column: item id or "item:option"} chosen on the page
+DONE = "import_done"  # the report of the last import, shown once
+IGNORE = ""  # the select box's "not imported" choice
+
+
+def signature(*parts) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else str(part).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def targets(questionnaire: Questionnaire) -> dict[str, str]:
+    """What a column can hold: an item, or one option of a multiple-choice item (a column per
+    option, as Microsoft Forms and LimeSurvey export them)."""
+    found = {IGNORE: _("import_page.not_imported")}
+    for item in questionnaire.items:
+        found[item.id] = item.text.get(lang())
+        if item.type is ItemType.MULTIPLE:
+            for option in item.options:
+                found[f"{item.id}:{option.id}"] = f"{item.text.get(lang())} → {option.text.get(lang())}"
+    return found
+
+
+def mapping_for(mapping_file: MappingFile | None, chosen: dict[str, str]) -> MappingFile | ImportMapping | None:
+    """The mapping file as given, or merged with the choices made on the page (which win)."""
+    chosen = {column: target for column, target in chosen.items() if target}
+    if not chosen:
+        return mapping_file
+    base = reading.parse_mapping(mapping_file.text, file=mapping_file.name) if mapping_file else ImportMapping()
+    return ImportMapping(columns={**base.columns, **chosen}, answers=base.answers)
+
+
+def questionnaire_of(current, report: ImportReport) -> Questionnaire:
+    if report.campaign_id is not None:
+        with transaction() as session:
+            campaign = campaigns.get_campaign(session, actor=current, campaign_id=report.campaign_id)
+            return questionnaires.from_snapshot(campaign.questionnaire_version)
+    return questionnaires.installed_questionnaire(report.questionnaire_id)
+
+
+def show_mapping_problems(error: MappingError | ContentError) -> None:
+    problems = error.problems
+    st.error(_("import_page.mapping_problems", count=len(problems)), icon=":material/error:")
+    st.code("\n".join(str(p) for p in problems), language=None, wrap_lines=True)
+
+
+def columns_table(report: ImportReport, questionnaire: Questionnaire) -> None:
+    names = targets(questionnaire)
+    rows = [{_("import_page.column"): column, _("import_page.question"): names.get(target, target)}
+            for column, target in report.matched_columns.items()]
+    st.markdown(f"**{_('imports.report.matched_columns')}** ({len(rows)})")
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    for key, columns in (("imports.report.dropped_columns", report.dropped_columns),
+                         ("imports.report.ignored_columns", report.ignored_columns),
+                         ("imports.report.unmatched_columns", report.unmatched_columns)):
+        if columns:
+            st.markdown(f"**{_(key)}** ({len(columns)})")
+            st.caption(escape_markdown(" · ".join(columns)))
+
+
+def skipped_table(report: ImportReport) -> None:
+    if not report.skipped:
+        return
+    st.markdown(f"**{_('import_page.skipped', count=report.rows_skipped)}**")
+    rows = [
+        {_("import_page.row"): s.row,
+         _("import_page.column"): f"{s.column} · {s.header}" if s.column and s.header else s.column or "—",
+         _("import_page.reason"): _(s.key, **s.params)}
+        for s in report.skipped
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def mapping_screen(report: ImportReport, questionnaire: Questionnaire, file_key: str) -> None:
+    """A select box per column not recognised; applying them runs the preview again."""
+    if not report.unmatched_columns:
+        return
+    st.subheader(_("import_page.mapping_title"))
+    st.caption(_("import_page.mapping_help"))
+    names = targets(questionnaire)
+    chosen = st.session_state.setdefault(CHOICES, {}).setdefault(file_key, {})
+    with st.form(f"import_mapping_{file_key}"):
+        picked = {}
+        for index, column in enumerate(report.unmatched_columns):
+            # The header is the teacher's text: a select box label is plain text on screen,
+            # still escaped as it is read as Markdown.
+            picked[column] = st.selectbox(
+                escape_markdown(column), options=list(names), format_func=names.get,
+                index=list(names).index(chosen.get(column, IGNORE)) if chosen.get(column, IGNORE) in names else 0,
+                key=f"import_map_{file_key}_{index}",
+            )
+        applied = st.form_submit_button(_("import_page.mapping_apply"), icon=":material/refresh:")
+    if applied:
+        chosen.update(picked)
+        st.rerun()
+
+
+def report_block(report: ImportReport, questionnaire: Questionnaire) -> None:
+    box = st.success if report.stored and report.rows_imported else st.info
+    box(report.message(lang()), icon=":material/task_alt:" if report.stored else ":material/preview:")
+    columns_table(report, questionnaire)
+    skipped_table(report)
+
+
+def run(current, project_id: int, audience: str, upload, file_format: str, mapping) -> ImportReport | None:
+    bar = st.progress(0.0, text=_("import_page.importing"))
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total if total else 1.0, text=_("import_page.progress", done=done, total=total))
+
+    try:
+        with transaction() as session:
+            report = survey_imports.run_import(
+                session, actor=current, project_id=project_id, audience=audience, file_name=upload.name,
+                data=upload.getvalue(), file_format=file_format, mapping=mapping, progress=progress,
+            )
+    except MappingError as error:
+        show_mapping_problems(error)
+        return None
+    except ServiceError as error:
+        show_error(error)
+        return None
+    bar.progress(1.0, text=_("import_page.progress", done=report.rows_read, total=report.rows_read))
+    return report
+
+
+current = require_permission("project.create")  # teachers: imports go into their own project
+st.title(_("import_page.title"))
+st.caption(_("import_page.intro"))
+choice = pick_project(current, "survey.manage")
+
+done = st.session_state.pop(DONE, None)
+if done is not None and done[0] == choice.id:
+    st.subheader(_("import_page.done_title"))
+    report_block(done[1], questionnaire_of(current, done[1]))
+    st.page_link(f"{PAGES}/survey_results.py", label=_("import_page.to_results"), icon=":material/bar_chart:")
+    st.divider()
+
+# Texts fixed in this run's language: a format_func may be called after the run.
+audiences = {a.value: audience_name(a.value, lang()) for a in Audience}
+audience = st.radio(_("import_page.audience"), options=list(audiences), format_func=audiences.get, horizontal=True,
+                    key="import_audience")
+upload = st.file_uploader(_("import_page.file"), type=["csv", "xlsx"], key="import_file",
+                          help=_("import_page.file_help"))
+with st.expander(_("import_page.options"), icon=":material/tune:"):
+    formats = {"auto": _("import_page.auto"), **{f: _(f"imports.format.{f}") for f in FORMATS}}
+    file_format = st.selectbox(_("import_page.format"), options=list(formats), format_func=formats.get,
+                               key="import_format")
+    mapping_upload = st.file_uploader(_("import_page.mapping_file"), type=["yaml", "yml"], key="import_mapping",
+                                      help=_("import_page.mapping_file_help"))
+if upload is None:
+    st.info(_("import_page.upload_first"), icon=":material/upload_file:")
+    st.stop()
+
+data = upload.getvalue()
+mapping_file = MappingFile(mapping_upload.name, mapping_upload.getvalue()) if mapping_upload is not None else None
+file_key = signature(choice.id, audience, upload.name, data, file_format, mapping_file.text if mapping_file else b"")
+try:
+    mapping = mapping_for(mapping_file, st.session_state.get(CHOICES, {}).get(file_key, {}))
+    with transaction() as session:
+        preview = survey_imports.preview_import(
+            session, actor=current, project_id=choice.id, audience=audience, file_name=upload.name, data=data,
+            file_format=file_format, mapping=mapping,
+        )
+except (MappingError, ContentError) as error:
+    show_mapping_problems(error)
+    st.stop()
+except ServiceError as error:
+    show_error(error)
+    st.stop()
+
+questionnaire = questionnaire_of(current, preview)
+st.subheader(_("import_page.preview_title"))
+st.caption(_("import_page.questionnaire", title=questionnaire.title.get(lang())))
+report_block(preview, questionnaire)
+mapping_screen(preview, questionnaire, file_key)
+
+st.divider()
+if st.button(_("import_page.import", count=preview.rows_imported), type="primary", icon=":material/upload:",
+             disabled=preview.rows_imported == 0, key="import_run"):
+    stored = run(current, choice.id, audience, upload, file_format, mapping)
+    if stored is not None:
+        st.session_state[DONE] = (choice.id, stored)
+        st.rerun()

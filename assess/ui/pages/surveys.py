@@ -1,0 +1,252 @@
+"""Surveys: the teacher asks pupils, families or partner teachers about the project.
+
+A campaign is one audience of one project, answered with a public link or with
+single-use codes printed on slips. Codes exist in clear only in the slips PDF made when
+they are issued: the PDF is kept in this browser session for the download and nowhere
+else, and the page says it cannot be made again.
+
+Project titles are typed by teachers: shown as plain text (escaped Markdown).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import streamlit as st
+
+from assess.domain.questionnaire import Audience, Display
+from assess.i18n import LANGUAGE_NAMES, LANGUAGES
+from assess.reports.slips import render_slips_pdf
+from assess.reports.survey import audience_name, percent
+from assess.services import campaigns, projects, settings
+from assess.services.campaigns import MAX_CODES, CampaignSummary, Mode, Status
+from assess.services.errors import InvalidInput, ServiceError
+from assess.ui.project_picker import PAGES, pick_project
+from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, transaction
+
+SLIPS = "surveys_slips"  # campaign id -> (PDF bytes, number of codes) of the codes just issued
+CLOSING = "surveys_closing"  # campaign id waiting for the closing confirmation
+FLASH = "surveys_flash"  # message key shown once after a rerun
+FIELDS = ("audience", "mode", "languages", "opens_on", "closes_on", "count", "questionnaire")
+STATUS_COLOURS = {Status.SCHEDULED: "blue", Status.OPEN: "green", Status.CLOSED: "gray"}
+
+try:  # segno draws the QR codes of the slips; without it, the link alone is shown
+    import segno
+except ImportError:  # pragma: no cover - segno is a dependency of the suite
+    segno = None
+
+
+def show_service_error(error: ServiceError) -> None:
+    """Like runtime.show_error, with this form's own field names."""
+    st.error(error.message(lang()))
+    if isinstance(error, InvalidInput):
+        for field_error in error.errors:
+            label = _(f"surveys_page.field.{field_error.field}") if field_error.field in FIELDS else field_error.field
+            st.caption(f"{label}: {field_error.message(lang())}")
+
+
+def slip_language(summary_languages) -> str:
+    return lang() if lang() in summary_languages else (list(summary_languages) or [lang()])[0]
+
+
+def make_slips(current, campaign_id: int, count: int) -> None:
+    """Issue ``count`` codes and keep their slips PDF in this session, for the download only."""
+    with transaction() as session:
+        campaign = campaigns.get_campaign(session, actor=current, campaign_id=campaign_id)
+        codes = campaigns.issue_codes(session, actor=current, campaign_id=campaign_id, count=count)
+        links = [campaigns.code_link(session, code) for code in codes]
+        address = settings.public_url(session)
+        title, audience, languages = campaign.project.title, campaign.audience, list(campaign.languages)
+    with st.spinner(_("surveys_page.making_slips")):
+        pdf = render_slips_pdf(codes=codes, links=links, address=address, project_title=title, audience=audience,
+                               lang=slip_language(languages), languages=languages)
+    st.session_state.setdefault(SLIPS, {})[campaign_id] = (pdf, len(codes))
+
+
+def qr_png(link: str) -> bytes | None:
+    if segno is None:
+        return None
+    buffer = io.BytesIO()
+    segno.make_qr(link, error="m").save(buffer, kind="png", scale=8, border=2)
+    return buffer.getvalue()
+
+
+# --- the creation form ---------------------------------------------------------------------
+
+def create_form(current, project) -> None:
+    prefix = "sv_new_"
+    # Texts fixed in this run's language: a format_func may be called after the run.
+    audiences = {a.value: audience_name(a.value, lang()) for a in Audience}
+    audience = st.radio(_("surveys_page.field.audience"), options=list(audiences), format_func=audiences.get,
+                        horizontal=True, key=f"{prefix}audience")
+    try:
+        questionnaire = campaigns.questionnaire_for(audience=Audience(audience), age_max=project["age_max"])
+    except ServiceError as error:
+        show_error(error)
+        return
+    with st.container(border=True):
+        st.markdown(_("surveys_page.questionnaire", title=questionnaire.title.get(lang()), count=len(questionnaire.items)))
+        if questionnaire.display is Display.ONE_AT_A_TIME:
+            st.caption(_("surveys_page.faces_version"))
+        elif questionnaire.ages:
+            st.caption(_("surveys_page.ages_version", low=questionnaire.ages[0], high=questionnaire.ages[1]))
+        with st.expander(_("surveys_page.see_questions"), icon=":material/list:"):
+            st.markdown("\n".join(f"1. {item.text.get(lang())}" for item in questionnaire.items))
+    modes = {m: _(f"surveys_page.mode.{m}") for m in (Mode.CODES.value, Mode.LINK.value)}
+    mode = st.radio(_("surveys_page.field.mode"), options=list(modes), format_func=modes.get,
+                    captions=[_(f"surveys_page.mode_help.{m}") for m in modes], key=f"{prefix}mode")
+    languages = st.pills(_("surveys_page.field.languages"), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.get,
+                         selection_mode="multi", default=list(LANGUAGES), key=f"{prefix}languages")
+    left, right = st.columns(2)
+    today = date.today()
+    opens_on = left.date_input(_("surveys_page.field.opens_on"), value=today, format="YYYY-MM-DD", key=f"{prefix}opens")
+    closes_on = right.date_input(_("surveys_page.field.closes_on"), value=today + timedelta(days=21), format="YYYY-MM-DD",
+                                 key=f"{prefix}closes")
+    count = None
+    if mode == Mode.CODES:
+        count = st.number_input(_("surveys_page.field.count"), min_value=1, max_value=MAX_CODES, value=25, step=1,
+                                help=_("surveys_page.count_help"), key=f"{prefix}count")
+    if not st.button(_("surveys_page.create"), type="primary", icon=":material/add:", key=f"{prefix}create"):
+        return
+    try:
+        with transaction() as session:
+            campaign = campaigns.create_campaign(
+                session, actor=current, project_id=project["id"], audience=audience, mode=mode,
+                languages=list(languages or []), opens_on=opens_on, closes_on=closes_on,
+            )
+            campaign_id = campaign.id
+        if count:
+            make_slips(current, campaign_id, int(count))
+    except ServiceError as error:
+        show_service_error(error)
+        return
+    st.session_state[FLASH] = "surveys_page.created"
+    st.rerun()
+
+
+# --- one campaign ----------------------------------------------------------------------------
+
+def facts(summary: CampaignSummary) -> str:
+    parts = [
+        _(f"surveys_page.mode.{summary.mode}"),
+        _("surveys_page.dates", start=summary.opens_on.isoformat(), end=summary.closes_on.isoformat()),
+        ", ".join(LANGUAGE_NAMES[code] for code in summary.languages if code in LANGUAGE_NAMES),
+    ]
+    return " · ".join(parts)
+
+
+def slips_download(summary: CampaignSummary) -> None:
+    pdf, count = st.session_state[SLIPS][summary.id]
+    st.warning(_("surveys_page.codes_once", count=count), icon=":material/warning:")
+    with st.container(horizontal=True):
+        st.download_button(_("surveys_page.download_slips", count=count), data=pdf,
+                           file_name=f"survey-codes-{summary.id}-{summary.audience}.pdf", mime="application/pdf",
+                           type="primary", icon=":material/download:", on_click="ignore", key=f"slips_{summary.id}")
+        st.button(_("surveys_page.forget_slips"), icon=":material/delete:", key=f"forget_{summary.id}",
+                  on_click=lambda: st.session_state[SLIPS].pop(summary.id, None))
+
+
+def more_codes(current, summary: CampaignSummary) -> None:
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        count = st.number_input(_("surveys_page.more_count"), min_value=1, max_value=MAX_CODES, value=10, step=1,
+                                key=f"more_{summary.id}", width=180)
+        if st.button(_("surveys_page.print_more", count=int(count)), icon=":material/print:", key=f"print_{summary.id}"):
+            try:
+                make_slips(current, summary.id, int(count))
+            except ServiceError as error:
+                show_service_error(error)
+                return
+            st.rerun()
+
+
+def public_link(current, summary: CampaignSummary) -> None:
+    with transaction() as session:
+        link = campaigns.public_link(session, actor=current, campaign_id=summary.id)
+    st.caption(_("surveys_page.link_help"))
+    st.code(link, language=None, wrap_lines=True)
+    png = qr_png(link)
+    if png is not None:
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.image(png, width=160, caption=_("surveys_page.qr_caption"))
+            st.download_button(_("surveys_page.download_qr"), data=png, file_name=f"survey-link-{summary.id}.png",
+                               mime="image/png", icon=":material/qr_code_2:", on_click="ignore", key=f"qr_{summary.id}")
+
+
+def closing(current, summary: CampaignSummary) -> None:
+    if st.session_state.get(CLOSING) != summary.id:
+        st.button(_("surveys_page.close"), icon=":material/lock:", key=f"close_{summary.id}",
+                  on_click=st.session_state.__setitem__, args=(CLOSING, summary.id))
+        return
+    st.warning(_("surveys_page.close_confirm"), icon=":material/lock:")
+    with st.container(horizontal=True):
+        if st.button(_("surveys_page.close_yes"), type="primary", key=f"close_yes_{summary.id}"):
+            try:
+                with transaction() as session:
+                    campaigns.close_campaign(session, actor=current, campaign_id=summary.id)
+            except ServiceError as error:
+                show_error(error)
+                return
+            st.session_state[CLOSING] = None
+            st.session_state[FLASH] = "surveys_page.closed"
+            st.rerun()
+        st.button(_("surveys_page.cancel"), key=f"close_no_{summary.id}",
+                  on_click=st.session_state.__setitem__, args=(CLOSING, None))
+
+
+def campaign_box(current, summary: CampaignSummary) -> None:
+    with st.container(border=True, key=f"campaign_{summary.id}"):
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.markdown(f"**{audience_name(summary.audience, lang())}** · {summary.questionnaire_title.get(lang(), '')}")
+            st.badge(_(f"survey_results.status.{summary.status.value}"), color=STATUS_COLOURS[summary.status])
+        st.caption(facts(summary))
+        figures = st.columns(3)
+        figures[0].metric(_("surveys_page.responses"), summary.responses)
+        if summary.codes_issued:
+            figures[1].metric(_("surveys_page.codes_used"), _("surveys_page.codes_value", used=summary.codes_used,
+                                                               issued=summary.codes_issued))
+            figures[2].metric(_("surveys_page.participation"), percent(summary.participation, lang()))
+        if summary.id in st.session_state.get(SLIPS, {}):
+            slips_download(summary)
+        if summary.mode == Mode.IMPORT:
+            st.caption(_("surveys_page.import_help"))
+            return
+        if summary.status is not Status.CLOSED:
+            if summary.mode == Mode.LINK:
+                public_link(current, summary)
+            else:
+                more_codes(current, summary)
+            closing(current, summary)
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+current = require_permission("project.create")  # teachers: campaigns are run by the project's teacher
+st.title(_("surveys_page.title"))
+st.caption(_("surveys_page.intro"))
+choice = pick_project(current, "survey.manage")
+try:
+    with transaction() as session:
+        found = projects.get_project(session, actor=current, project_id=choice.id, permission="survey.manage")
+        project = {"id": found.id, "title": found.title, "age_max": found.age_max}
+        summaries = campaigns.list_campaigns(session, actor=current, project_id=choice.id)
+except ServiceError as error:
+    show_error(error)
+    st.stop()
+
+flash = st.session_state.pop(FLASH, None)
+if flash:
+    st.success(_(flash), icon=":material/check_circle:")
+
+with st.expander(_("surveys_page.new"), icon=":material/add_circle:", expanded=not summaries, key="surveys_new"):
+    create_form(current, project)
+
+st.subheader(_("surveys_page.campaigns"))
+if not summaries:
+    st.info(_("surveys_page.none_yet"))
+else:
+    st.caption(_("surveys_page.campaigns_help", title=escape_markdown(project["title"])))
+for summary in summaries:
+    campaign_box(current, summary)
+if any(s.responses for s in summaries):
+    st.page_link(f"{PAGES}/survey_results.py", label=_("surveys_page.to_results"), icon=":material/bar_chart:")
