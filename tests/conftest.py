@@ -14,6 +14,12 @@ Which fixture to use:
 - ``sqlite_engine``: an engine on such a file, for tests about SQLite behaviour only.
 - ``empty_database_url``: a database with no tables at all (parametrized like
   ``database_url``), for migration tests.
+- ``teacher`` and ``project``: a teacher account and one of their projects, made through
+  the services in ``session`` and committed.
+
+Passwords are hashed with cheap argon2id parameters in every test (real hashes, verified
+for real; only the cost differs); a test that needs the production parameters asks for
+the ``production_hashing`` fixture.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -184,3 +191,42 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str
         yield url
     finally:
         _drop_postgres_database(url)
+
+
+# -- Accounts and projects -------------------------------------------------------------
+
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+CHEAP_DUMMY_HASH = CHEAP_HASHER.hash("not a password of anyone")
+
+
+@pytest.fixture
+def production_hashing() -> None:
+    """Keep argon2's production parameters (RFC 9106, about 0.1-0.5 s a hash) in this test."""
+
+
+@pytest.fixture(autouse=True)
+def _cheap_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assess.services import accounts
+
+    if "production_hashing" not in request.fixturenames:
+        monkeypatch.setattr(accounts, "_hasher", CHEAP_HASHER)
+        # Verified for unknown e-mails: as cheap as a real account's check, as in production.
+        monkeypatch.setattr(accounts, "_DUMMY_HASH", CHEAP_DUMMY_HASH)
+
+
+@pytest.fixture
+def teacher(session):
+    from tests.services.helpers import make_user
+
+    actor = make_user(session, email="claire@example.org")
+    session.commit()
+    return actor
+
+
+@pytest.fixture
+def project(session, teacher):
+    from tests.services.helpers import make_project
+
+    made = make_project(session, owner=teacher)
+    session.commit()
+    return made

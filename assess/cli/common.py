@@ -8,6 +8,7 @@ from typing import Iterator
 import click
 from sqlalchemy.orm import Session
 
+from assess.domain.content import check_files
 from assess.domain.permissions import PermissionDenied
 from assess.services.errors import InvalidInput, ServiceError, message_of
 from assess.storage.db import database_url, make_engine, make_session_factory, upgrade_database
@@ -30,3 +31,20 @@ def transaction(*, migrate: bool = True) -> Iterator[Session]:
         raise click.ClickException(message_of(error, "en")) from None
     finally:
         engine.dispose()
+
+
+def check_command(*, kind: str, loader) -> click.Command:
+    """``check FILE...`` for a kind of content file: ``ok``, or ``FILE:LINE: message`` per
+    problem and exit 1. The same command checks rubrics and questionnaires."""
+
+    @click.command("check", help=f"Check {kind} FILES; print ok, or FILE:LINE: message per problem (exit 1).")
+    @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+    def check(files: tuple[str, ...]) -> None:
+        _, problems = check_files(files, loader=loader)
+        for problem in problems:
+            click.echo(str(problem))
+        if problems:
+            raise SystemExit(1)
+        click.echo("ok")
+
+    return check

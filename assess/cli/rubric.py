@@ -6,6 +6,7 @@ import json
 
 import click
 
+from assess.cli.common import check_command
 from assess.domain.content import ContentError
 from assess.domain.rubric import RUBRICS_DIR, RubricCatalogue, load_rubric_file
 from assess.domain.scoring import ScoringInputError, describe_outcome, describe_reason, score
@@ -16,21 +17,7 @@ def rubric() -> None:
     """Rubrics: criteria x levels 0-5, weights, gates and verdict rules."""
 
 
-@rubric.command("check")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-def check(files: tuple[str, ...]) -> None:
-    """Check rubric FILES; print ok, or FILE:LINE: message per problem (exit 1)."""
-    problems = []
-    for file in files:
-        try:
-            load_rubric_file(file)
-        except ContentError as exc:
-            problems.extend(exc.problems)
-    for problem in problems:
-        click.echo(str(problem))
-    if problems:
-        raise SystemExit(1)
-    click.echo("ok")
+rubric.add_command(check_command(kind="rubric", loader=load_rubric_file))
 
 
 def _catalogue() -> RubricCatalogue:

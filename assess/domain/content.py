@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -185,3 +185,52 @@ def load_content_file(path: Path | str, *, model: type[Model], checks: Iterable[
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError([Problem(str(path), 1, f"cannot read file: {exc}")]) from None
     return load_content(text=text, file=str(path), model=model, checks=checks)
+
+
+def check_files(paths: Iterable[Path | str], *, loader: Callable[[Path | str], Any]) -> tuple[list[Any], list[Problem]]:
+    """Load every file with ``loader``; return what loaded and every problem of the others."""
+    loaded, problems = [], []
+    for path in paths:
+        try:
+            loaded.append(loader(path))
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    return loaded, problems
+
+
+Document = TypeVar("Document", bound=StrictModel)
+
+
+class Catalogue(Generic[Document]):
+    """The content files of one kind installed in a folder, by id. Loading it raises
+    ContentError listing every problem of every file, so a broken file is never half-used."""
+
+    def __init__(self, documents: Iterable[Document]):
+        self._by_id: dict[str, Document] = {}
+        for document in documents:
+            if document.id in self._by_id:
+                raise ValueError(f"two files share the id '{document.id}'")
+            self._by_id[document.id] = document
+
+    @classmethod
+    def load(cls, directory: Path | str, *, loader: Callable[[Path | str], Document]):
+        loaded, problems = check_files(sorted(Path(directory).glob("*.yaml")), loader=loader)
+        if problems:
+            raise ContentError(problems)
+        return cls(loaded)
+
+    def __iter__(self) -> Iterator[Document]:
+        return iter(self._by_id.values())
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __contains__(self, document_id: str) -> bool:
+        return document_id in self._by_id
+
+    def get(self, document_id: str) -> Document:
+        try:
+            return self._by_id[document_id]
+        except KeyError:
+            known = ", ".join(sorted(self._by_id)) or "none"
+            raise KeyError(f"unknown id '{document_id}' (installed: {known})") from None

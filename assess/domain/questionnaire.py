@@ -16,7 +16,7 @@ from pydantic import Field, field_validator
 
 from assess.domain.content import (
     IDENTIFIER,
-    ContentError,
+    Catalogue,
     LocalizedText,
     Path_,
     StrictModel,
@@ -152,36 +152,12 @@ def load_questionnaire_file(path: Path | str) -> Questionnaire:
     return load_content_file(path, model=Questionnaire, checks=[check_questionnaire])
 
 
-class QuestionnaireCatalogue:
+class QuestionnaireCatalogue(Catalogue[Questionnaire]):
     """The questionnaires installed in a folder, by id."""
-
-    def __init__(self, questionnaires: Iterable[Questionnaire]):
-        self._by_id = {q.id: q for q in questionnaires}
 
     @classmethod
     def from_directory(cls, directory: Path | str = SURVEYS_DIR) -> "QuestionnaireCatalogue":
-        problems, found = [], []
-        for path in sorted(Path(directory).glob("*.yaml")):
-            try:
-                found.append(load_questionnaire_file(path))
-            except ContentError as exc:
-                problems.extend(exc.problems)
-        if problems:
-            raise ContentError(problems)
-        return cls(found)
-
-    def __iter__(self):
-        return iter(self._by_id.values())
-
-    def __contains__(self, questionnaire_id: str) -> bool:
-        return questionnaire_id in self._by_id
-
-    def get(self, questionnaire_id: str) -> Questionnaire:
-        try:
-            return self._by_id[questionnaire_id]
-        except KeyError:
-            known = ", ".join(sorted(self._by_id)) or "none"
-            raise KeyError(f"unknown questionnaire '{questionnaire_id}' (installed: {known})") from None
+        return cls.load(directory, loader=load_questionnaire_file)
 
     def for_audience(self, audience: Audience) -> list[Questionnaire]:
-        return [q for q in self._by_id.values() if q.audience is audience]
+        return [q for q in self if q.audience is audience]

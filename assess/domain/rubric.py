@@ -13,7 +13,7 @@ from pydantic import Field, field_validator
 
 from assess.domain.content import (
     IDENTIFIER,
-    ContentError,
+    Catalogue,
     LocalizedText,
     Path_,
     StrictModel,
@@ -205,48 +205,14 @@ def load_rubric_file(path: Path | str) -> Rubric:
     return load_content_file(path, model=Rubric, checks=[check_rubric])
 
 
-class RubricCatalogue:
-    """The rubrics installed in a folder, by id. Raises ContentError if any file is invalid."""
-
-    def __init__(self, rubrics: Iterable[Rubric]):
-        self._by_id: dict[str, Rubric] = {}
-        for rubric in rubrics:
-            if rubric.id in self._by_id:
-                raise ValueError(f"two rubric files share the id '{rubric.id}'")
-            self._by_id[rubric.id] = rubric
+class RubricCatalogue(Catalogue[Rubric]):
+    """The rubrics installed in a folder, by id."""
 
     @classmethod
     def from_directory(cls, directory: Path | str = RUBRICS_DIR) -> "RubricCatalogue":
-        problems = []
-        rubrics = []
-        for path in sorted(Path(directory).glob("*.yaml")):
-            try:
-                rubrics.append(load_rubric_file(path))
-            except ContentError as exc:
-                problems.extend(exc.problems)
-        if problems:
-            raise ContentError(problems)
-        return cls(rubrics)
-
-    def __iter__(self):
-        return iter(self._by_id.values())
-
-    def __len__(self) -> int:
-        return len(self._by_id)
-
-    def __contains__(self, rubric_id: str) -> bool:
-        return rubric_id in self._by_id
-
-    def get(self, rubric_id: str) -> Rubric:
-        try:
-            return self._by_id[rubric_id]
-        except KeyError:
-            known = ", ".join(sorted(self._by_id)) or "none"
-            raise KeyError(f"unknown rubric '{rubric_id}' (installed: {known})") from None
+        return cls.load(directory, loader=load_rubric_file)
 
     @property
     def default(self) -> Rubric:
-        for rubric in self._by_id.values():
-            if rubric.default:
-                return rubric
-        return next(iter(self._by_id.values()))
+        """The rubric marked ``default: true``, else the first one."""
+        return next((r for r in self if r.default), next(iter(self)))

@@ -24,23 +24,9 @@ from assess.storage.models import (
     SurveyResponse,
 )
 from tests.imports.helpers import FAMILIES_EN, IDENTIFYING_VALUES, msforms_families, sample
-from tests.services.helpers import families_answers, make_campaign, make_project, make_user
+from tests.services.helpers import families_answers, make_campaign, make_user
 
 MAPPING = "tests/imports/samples/limesurvey-families-mapping.yaml"
-
-
-@pytest.fixture
-def teacher(session):
-    actor = make_user(session, email="claire@example.org")
-    session.commit()
-    return actor
-
-
-@pytest.fixture
-def project(session, teacher):
-    made = make_project(session, owner=teacher)
-    session.commit()
-    return made
 
 
 def count(session, model) -> int:

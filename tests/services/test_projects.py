@@ -30,13 +30,6 @@ def admin(session) -> Actor:
 
 
 @pytest.fixture
-def teacher(session) -> Actor:
-    actor = make_user(session, email="claire@example.org")
-    session.commit()
-    return actor
-
-
-@pytest.fixture
 def other_teacher(session) -> Actor:
     actor = make_user(session, email="julien@example.org")
     session.commit()

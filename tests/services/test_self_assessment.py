@@ -10,13 +10,6 @@ from assess.services.errors import Conflict, InvalidInput, NotFound
 from tests.services.helpers import make_project, make_user
 
 
-@pytest.fixture
-def teacher(session):
-    actor = make_user(session, email="claire@example.org")
-    session.commit()
-    return actor
-
-
 def test_levels_notes_and_links_are_saved_and_scored(session, teacher):
     project = make_project(session, owner=teacher)
     assessment = self_assessments.start(session, actor=teacher, project_id=project.id)

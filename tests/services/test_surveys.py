@@ -15,20 +15,6 @@ from assess.storage.models import SurveyAnswer, SurveyCode, SurveyDraft, SurveyR
 from tests.services.helpers import families_answers, make_campaign, make_project, make_user
 
 
-@pytest.fixture
-def teacher(session):
-    actor = make_user(session, email="claire@example.org")
-    session.commit()
-    return actor
-
-
-@pytest.fixture
-def project(session, teacher):
-    made = make_project(session, owner=teacher)
-    session.commit()
-    return made
-
-
 def count(session, model) -> int:
     return session.scalar(select(func.count()).select_from(model))
 
