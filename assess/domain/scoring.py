@@ -52,7 +52,7 @@ class Reason:
 @dataclass(frozen=True)
 class CriterionResult:
     criterion_id: str
-    level: int | None
+    level: float | None  # a whole level, or a jury aggregate (fractional scoring)
     weight: float
     counted: bool
     points: float | None
@@ -70,7 +70,7 @@ class CriterionResult:
 class GateResult:
     gate_id: str
     criterion_id: str
-    value: int | None
+    value: float | None
     minimum: int
 
     @property
@@ -147,32 +147,40 @@ class Score:
         }
 
 
-def _check_levels(kind: str, given: Mapping[str, int | None], known: set[str]) -> None:
+def _check_levels(kind: str, given: Mapping[str, float | None], known: set[str], *, fractional: bool) -> None:
     for item_id, level in given.items():
         if item_id not in known:
             listed = ", ".join(sorted(known)) or "none"
             raise ScoringInputError(f"unknown {kind} '{item_id}' (this rubric has: {listed})")
-        if level is not None and (isinstance(level, bool) or not isinstance(level, int) or level not in LEVELS):
+        if level is None:
+            continue
+        if fractional:
+            if isinstance(level, bool) or not isinstance(level, (int, float)) or not LEVELS[0] <= level <= LEVELS[-1]:
+                raise ScoringInputError(f"level of {kind} '{item_id}' must be a number from 0 to 5, not {level!r}")
+        elif isinstance(level, bool) or not isinstance(level, int) or level not in LEVELS:
             raise ScoringInputError(f"level of {kind} '{item_id}' must be a whole number from 0 to 5, not {level!r}")
 
 
 def score(
     rubric: Rubric,
     *,
-    levels: Mapping[str, int | None],
-    gates: Mapping[str, int | None] | None = None,
+    levels: Mapping[str, float | None],
+    gates: Mapping[str, float | None] | None = None,
     gate_minimums: Mapping[str, int] | None = None,
+    fractional: bool = False,
 ) -> Score:
     """Score ``levels`` (criterion id -> 0..5, or None if not yet scored) against ``rubric``.
 
     ``gate_minimums`` overrides the gate minimums of the rubric file (a national setting).
+    ``fractional``: levels may be numbers between the whole levels, as a jury's mean or
+    median of several jurors' levels is; minimums and gates compare them as they are.
     Raises :class:`ScoringInputError` for unknown ids or levels outside 0-5; a criterion
     left out is "not scored" and makes the verdict incomplete.
     """
     gates = gates or {}
     gate_minimums = gate_minimums or {}
-    _check_levels("criterion", levels, {c.id for c in rubric.criteria})
-    _check_levels("gate", gates, {g.id for g in rubric.gates})
+    _check_levels("criterion", levels, {c.id for c in rubric.criteria}, fractional=fractional)
+    _check_levels("gate", gates, {g.id for g in rubric.gates}, fractional=fractional)
 
     criteria = tuple(
         CriterionResult(

@@ -68,3 +68,39 @@ class SelfAssessmentReport:
     generated_at: datetime | None = None
     # The project has survey answers: shown after the result.
     surveys: SurveySectionView | None = None
+
+
+@dataclass(frozen=True)
+class CriterionFeedback:
+    """One criterion of a verdict letter: the jury's aggregate level and their comments."""
+
+    criterion_id: str
+    level: float | None
+    comments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OfficeView:
+    """The national office's letterhead, from the settings."""
+
+    name: str
+    address: str = ""
+    signatory: str = ""
+    place: str = ""
+    logo_file: str | None = None  # a file name inside reports/assets/
+
+
+@dataclass(frozen=True)
+class VerdictLetterView:
+    """Everything a verdict letter shows, as plain values (one per published decision)."""
+
+    application_id: int
+    round_name: str
+    office: OfficeView
+    project: ProjectView
+    language: str
+    rubric: Rubric
+    score: Score  # scored on the jury's aggregate levels (fractional scoring)
+    outcome: str  # "label" or "no_label"
+    feedback: tuple[CriterionFeedback, ...]
+    published_at: datetime | None = None

@@ -17,6 +17,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -110,6 +111,8 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Where a juror (or teacher) works: the same school or region makes a conflict of interest.
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", name="fk_users_school_id_schools"))
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -418,5 +421,172 @@ class SurveyImport(Base):
     rows_imported: Mapped[int] = mapped_column(Integer)
     rows_skipped: Mapped[int] = mapped_column(Integer)
     rows_repeated: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[int | None] = mapped_column(_user_fk())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# --- the national jury ------------------------------------------------------------------------
+
+
+class Round(Base):
+    """A label session, a national contest or a European-label nomination round."""
+
+    __tablename__ = "rounds"
+    __table_args__ = (
+        CheckConstraint("kind IN ('label', 'contest', 'eql')", name="kind"),
+        CheckConstraint("aggregation IN ('mean', 'median')", name="aggregation"),
+        CheckConstraint("per_application BETWEEN 1 AND 10", name="per_application"),
+        CheckConstraint("opens_on <= closes_on", name="date_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(200))
+    # The rubric as used; locked (not changeable) once the first score is saved.
+    rubric_version_id: Mapped[int] = mapped_column(ForeignKey("rubric_versions.id"), index=True)
+    # Applications are accepted from opens_on to closes_on (the round "closes" then).
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+    per_application: Mapped[int] = mapped_column(Integer, default=2)
+    aggregation: Mapped[str] = mapped_column(String(10), default="mean")
+    # Spread (highest minus lowest level) on a criterion from which jurors disagree.
+    disagreement_threshold: Mapped[int] = mapped_column(Integer, default=2)
+    # Jurors from the applicant's region are in conflict too (some offices ask it).
+    region_conflicts: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by: Mapped[int | None] = mapped_column(_user_fk())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    rubric_version: Mapped[RubricVersion] = relationship()
+
+
+class Application(Base):
+    __tablename__ = "applications"
+    __table_args__ = (
+        UniqueConstraint("round_id", "project_id"),
+        CheckConstraint("status IN ('submitted', 'withdrawn')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    teacher_id: Mapped[int] = mapped_column(_user_fk("RESTRICT"), index=True)
+    # "2025-2026": the limit of applications per teacher counts per school year.
+    school_year: Mapped[str] = mapped_column(String(9))
+    status: Mapped[str] = mapped_column(String(10), default="submitted")
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    eligibility: Mapped[dict[str, bool]] = mapped_column(json_dict(), default=dict)
+    # The teacher's short text per criterion id.
+    texts: Mapped[dict[str, str]] = mapped_column(json_dict(), default=dict)
+    evidence_links: Mapped[list[str]] = mapped_column(json_list(), default=list)
+    # A second application after a refusal: which one, the criteria to re-check, where the new evidence is.
+    resubmission_of: Mapped[int | None] = mapped_column(ForeignKey("applications.id", ondelete="SET NULL"))
+    recheck_criteria: Mapped[list[str]] = mapped_column(json_list(), default=list)
+    recheck_note: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    round: Mapped[Round] = relationship()
+    project: Mapped[Project] = relationship()
+
+
+class Conflict(Base):
+    """A juror who must never see an application, and why."""
+
+    __tablename__ = "conflicts"
+    __table_args__ = (
+        UniqueConstraint("juror_id", "application_id", "kind"),
+        CheckConstraint(
+            "kind IN ('same_school', 'same_region', 'declared_by_juror', 'declared_by_teacher', 'office')", name="kind"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    juror_id: Mapped[int] = mapped_column(_user_fk("CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int | None] = mapped_column(_user_fk())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Assignment(Base):
+    """A juror asked to score an application; ``submitted_at`` set once they submit."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        UniqueConstraint("application_id", "juror_id"),
+        CheckConstraint("origin IN ('auto', 'manual', 'extra')", name="origin"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    juror_id: Mapped[int] = mapped_column(_user_fk("RESTRICT"), index=True)
+    origin: Mapped[str] = mapped_column(String(10), default="auto")
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by: Mapped[int | None] = mapped_column(_user_fk())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    scores: Mapped[list[JurorScore]] = relationship(
+        back_populates="assignment", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class JurorScore(Base):
+    """One juror's level for one criterion (or gate) of one application."""
+
+    __tablename__ = "juror_scores"
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "item_id"),
+        CheckConstraint("level BETWEEN 0 AND 5", name="level"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"))
+    # The rubric version the level was given against (the round's, locked once scored).
+    rubric_version_id: Mapped[int] = mapped_column(ForeignKey("rubric_versions.id"), index=True)
+    item_id: Mapped[str] = mapped_column(String(100))
+    level: Mapped[int | None] = mapped_column(Integer)
+    # Shown to the teacher once the decision is published.
+    comment: Mapped[str] = mapped_column(Text, default="")
+    # Seen by the jury and the office only.
+    private_note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    assignment: Mapped[Assignment] = relationship(back_populates="scores")
+
+
+class Decision(Base):
+    """The office's verdict on an application: staged, reviewed, then published with the round."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (CheckConstraint("outcome IN ('label', 'no_label')", name="outcome"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), unique=True)
+    outcome: Mapped[str] = mapped_column(String(10))
+    # The aggregate levels the decision was taken on, by criterion id, and the total.
+    levels: Mapped[dict[str, float]] = mapped_column(json_dict(), default=dict)
+    total: Mapped[float] = mapped_column(Float)
+    percentage: Mapped[float] = mapped_column(Float)
+    consensus_note: Mapped[str] = mapped_column(Text, default="")
+    staged_by: Mapped[int | None] = mapped_column(_user_fk())
+    staged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PartnerLabel(Base):
+    """A partner school of a project holds a national label in its own country (European label rule)."""
+
+    __tablename__ = "partner_labels"
+    __table_args__ = (
+        UniqueConstraint("project_id", "country"),
+        CheckConstraint("length(country) = 2 AND country = upper(country)", name="country"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    country: Mapped[str] = mapped_column(String(2))
+    source: Mapped[str] = mapped_column(String(10), default="manual")
     created_by: Mapped[int | None] = mapped_column(_user_fk())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -189,3 +189,15 @@ def test_scaling_every_weight_scales_total_and_maximum_alike(case, factor):
     assert bigger.total == pytest.approx(base.total * factor)
     assert bigger.maximum == pytest.approx(base.maximum * factor)
     assert bigger.percentage == pytest.approx(base.percentage)
+
+
+def test_a_jury_aggregate_may_fall_between_levels():
+    rubric = make_rubric(criteria=[criterion("a", minimum=2), criterion("b")], pass_mark=5)
+    result = score(rubric, levels={"a": 2.5, "b": 3.5}, fractional=True)
+    assert (result.total, result.verdict.outcome) == (6.0, Outcome.PASS)
+    below = score(rubric, levels={"a": 1.5, "b": 5}, fractional=True)
+    assert below.verdict.reasons[0].code is ReasonCode.BELOW_MINIMUM
+    with pytest.raises(ScoringInputError, match="must be a number from 0 to 5"):
+        score(rubric, levels={"a": 5.5}, fractional=True)
+    with pytest.raises(ScoringInputError, match="whole number"):
+        score(rubric, levels={"a": 2.5})
