@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from assess.cli.admin import demo_command, init, user
+from assess.cli.jury import eql, jury_group, round_group, stats_group
 from assess.cli.projects import project, report
 from assess.cli.rubric import rubric
 from assess.cli.survey import survey
@@ -21,7 +22,7 @@ def cli() -> None:
     """Quality-label assessment suite for eTwinning projects."""
 
 
-for command in (init, user, demo_command, project, report, rubric, survey):
+for command in (init, user, demo_command, project, report, rubric, survey, round_group, jury_group, stats_group, eql):
     cli.add_command(command)
 
 

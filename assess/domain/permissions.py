@@ -78,6 +78,15 @@ PERMISSIONS: dict[str, Rule] = {
     "settings.manage": is_admin,
     "audit.view": is_admin,
     "demo.load": is_admin,
+    # The national jury. Objects: a project for application.*, none for the others; that a
+    # juror is assigned to (and not in conflict with) an application is checked by the service.
+    "round.view": is_teacher | is_juror | is_admin,
+    "round.manage": is_admin | is_system,
+    "application.apply": is_owner & is_teacher,
+    "application.view": is_owner | is_admin,
+    "jury.score": is_juror & ~is_system,
+    "decision.manage": is_admin | is_system,
+    "eql.manage": is_admin | is_system,
 }
 
 

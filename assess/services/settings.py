@@ -25,6 +25,18 @@ DEFAULTS: dict[str, Any] = {
     # Triangulation: a gap between the self-assessed level and an audience's indicator, on
     # the 0-5 scale, from which the dashboard flags it.
     "triangulation_gap": 1.5,
+    # The national jury: applications a teacher may submit per school year (withdrawn ones
+    # not counted).
+    "max_applications_per_year": 4,
+    # A juror whose mean deviation from their co-jurors reaches this (either way) is flagged.
+    "severity_threshold": 1.0,
+    # European label: "top_share" proposes at most this share of the eligible projects, those
+    # above the rubric's nomination threshold; "automatic": every project with national
+    # labels in two countries.
+    "eql_share": 0.25,
+    "eql_rule": "top_share",
+    # The national office, as printed on verdict letters.
+    "office": {"name": "", "address": "", "signatory": "", "place": "", "logo_file": ""},
 }
 
 #: Kept in the settings table but never shown or changed on the settings page.

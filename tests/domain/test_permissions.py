@@ -103,6 +103,13 @@ WHO_MAY = {
     "settings.manage": {"admin", "system"},
     "audit.view": {"admin", "system"},
     "demo.load": {"admin", "system"},
+    "round.view": {"owner", "teacher", "juror", "admin", "system"},
+    "round.manage": {"admin", "system"},
+    "application.apply": {"owner"},
+    "application.view": {"owner", "admin", "system"},
+    "jury.score": {"juror"},
+    "decision.manage": {"admin", "system"},
+    "eql.manage": {"admin", "system"},
 }
 
 

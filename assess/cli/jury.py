@@ -1,0 +1,168 @@
+"""The national jury from the command line: ``assess round list``, ``assess jury assign``,
+``assess stats reliability`` and ``assess eql``. Each runs as the office (system actor)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import click
+
+from assess.cli.common import transaction
+from assess.domain.permissions import Actor
+from assess.i18n import t
+from assess.reports.pdf import format_number
+from assess.services import eql as eql_service
+from assess.services import jury as jury_service
+from assess.services import rounds
+
+LANG = click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+ROUND = click.option("--round", "round_id", type=int, required=True, help="Round id (see `assess round list`).")
+
+
+def _echo_json(document) -> None:
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+@click.group("round")
+def round_group() -> None:
+    """Jury rounds: label sessions, contests, European label nominations."""
+
+
+@round_group.command("list")
+@JSON
+@LANG
+def round_list(as_json: bool, lang: str) -> None:
+    """List rounds with their ids, dates, status and number of applications."""
+    with transaction() as session:
+        found = rounds.list_rounds(session, actor=Actor.system())
+    if as_json:
+        _echo_json([r.to_dict() for r in found])
+        return
+    if not found:
+        click.echo(t("jury.cli.no_rounds", lang))
+    for r in found:
+        click.echo(t("jury.cli.round_line", lang, id=r.id, name=r.name, kind=t(f"jury.kind.{r.kind}", lang),
+                     opens_on=r.opens_on.isoformat(), closes_on=r.closes_on.isoformat(),
+                     status=t(f"jury.status.{r.status.value}", lang), applications=r.applications,
+                     rubric=f"{r.rubric_id} {r.rubric_version}"))
+
+
+@click.group("jury")
+def jury_group() -> None:
+    """The jury: assigning jurors to applications."""
+
+
+@jury_group.command("assign")
+@ROUND
+@click.option("--per-application", type=click.IntRange(1, rounds.PER_APPLICATION_MAX), default=None,
+              help="Jurors per application (default: the round's).")
+@JSON
+@LANG
+def jury_assign(round_id: int, per_application: int | None, as_json: bool, lang: str) -> None:
+    """Assign jurors automatically (balanced loads, no conflict, earlier assignments kept);
+    print each juror's load and the applications left short, with the reason."""
+    with transaction() as session:
+        no_juror = not jury_service.jury_members(session)
+        report = jury_service.auto_assign(session, actor=Actor.system(), round_id=round_id,
+                                          per_application=per_application)
+    if as_json:
+        _echo_json(report.to_dict())
+        return
+    if no_juror:
+        click.echo(t("jury.cli.no_juror", lang))
+    click.echo(t("jury.cli.assign_done", lang, round=report.round_id, created=len(report.created),
+                 per_application=report.per_application))
+    if report.conflicts_found:
+        click.echo(t("jury.cli.conflicts_found", lang, count=report.conflicts_found))
+    for juror, application in report.removed:
+        click.echo(t("jury.cli.removed", lang, juror=juror, application=application))
+    for juror, application in report.conflicted_kept:
+        click.echo(t("jury.cli.conflicted_kept", lang, juror=juror, application=application))
+    if report.loads:
+        click.echo(t("jury.cli.loads", lang))
+        for juror, load in sorted(report.loads.items()):
+            click.echo(t("jury.cli.load_line", lang, name=report.juror_names.get(juror, ""), id=juror, load=load))
+    if report.shortages:
+        click.echo(t("jury.cli.short", lang))
+        for line in report.explain():
+            click.echo(f"  {line}")
+    else:
+        click.echo(t("jury.cli.short_none", lang))
+
+
+@click.group("stats")
+def stats_group() -> None:
+    """Statistics on the jury's work."""
+
+
+def _number(value: float | None, lang: str, digits: int = 3) -> str:
+    return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else \
+        format_number(value, lang, digits=digits)
+
+
+@stats_group.command("reliability")
+@ROUND
+@JSON
+@LANG
+def stats_reliability(round_id: int, as_json: bool, lang: str) -> None:
+    """Per criterion, Krippendorff's alpha (ordinal) across jurors with its reading; per
+    juror, their severity (mean deviation from their co-jurors), flagged beyond the
+    ``severity_threshold`` setting."""
+    with transaction() as session:
+        result = jury_service.reliability(session, actor=Actor.system(), round_id=round_id)
+    if as_json:
+        _echo_json(result.to_dict(lang=lang))
+        return
+    click.echo(t("jury.cli.reliability", lang, round=result.round_id))
+    for item in result.items:
+        click.echo(t("jury.cli.alpha_line", lang, name=result.rubric.item(item.item_id).name.get(lang),
+                     alpha=_number(item.alpha, lang), reading=t(f"jury.reading.{item.reading}", lang)))
+        if item.reason:
+            click.echo(t("jury.cli.alpha_reason", lang, reason=item.reason))
+    click.echo(t("jury.cli.severity", lang, threshold=format_number(result.severity_threshold, lang, digits=2)))
+    if not result.jurors:
+        click.echo("  " + t("jury.cli.no_scores", lang))
+    for juror in result.jurors:
+        if juror.mean_deviation is None:
+            click.echo(t("jury.cli.severity_none", lang, name=juror.name))
+            continue
+        deviation = ("+" if juror.mean_deviation > 0 else "") + _number(juror.mean_deviation, lang, 2)
+        line = t("jury.cli.severity_line", lang, name=juror.name, deviation=deviation, compared=juror.compared,
+                 applications=juror.applications)
+        click.echo(f"{line}  [{t('jury.cli.flagged', lang)}]" if juror.flagged else line)
+
+
+@click.command("eql")
+@ROUND
+@JSON
+@LANG
+def eql(round_id: int, as_json: bool, lang: str) -> None:
+    """European label: the eligible projects (national labels in two countries) and the
+    nominations the rules propose (settings ``eql_rule`` and ``eql_share``)."""
+    with transaction() as session:
+        result = eql_service.proposals(session, actor=Actor.system(), round_id=round_id)
+    if as_json:
+        _echo_json(result.to_dict())
+        return
+    click.echo(t("jury.cli.eql", lang, round=result.round_id, rule=result.rule))
+    eligible = result.eligible
+    if result.rule == "automatic":
+        click.echo(t("jury.cli.eql_automatic", lang))
+    else:
+        click.echo(t("jury.cli.eql_top_share", lang, quota=result.quota, eligible=len(eligible),
+                     share=f"{result.share:.0%}"))
+    if not eligible:
+        click.echo(t("jury.cli.eql_none", lang))
+    proposed = {c.project_id for c in result.proposed}
+    for c in sorted(eligible, key=lambda c: (c.project_id not in proposed, -c.total, c.project_id)):
+        click.echo(t("jury.cli.eql_line", lang, mark="*" if c.project_id in proposed else " ", id=c.project_id,
+                     title=c.title, teacher=c.teacher, total=format_number(c.total, lang, digits=2),
+                     maximum=format_number(c.maximum, lang), threshold=format_number(c.threshold, lang),
+                     countries=", ".join(c.countries)))
+    others = len(result.candidates) - len(eligible)
+    if others:
+        click.echo(t("jury.cli.eql_not_eligible", lang, count=others))
+    if proposed:
+        click.echo(f"  * {t('jury.cli.proposed', lang)}")

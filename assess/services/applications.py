@@ -1,0 +1,355 @@
+"""A teacher's application for a label in an open round, and what each side sees of it.
+
+The office's rules (see docs and ``assess.services.settings``):
+
+- all five eligibility questions answered yes;
+- a short text per criterion (at most :data:`TEXT_MAX` characters), evidence links
+  (http/https only);
+- at most ``max_applications_per_year`` applications per teacher and school year (from
+  1 September), withdrawn ones not counted;
+- after a refusal (a published ``no_label`` decision), one second application of the
+  same project, which names the criteria to re-check and where the new evidence is;
+- applications are made and withdrawn while the round is open.
+
+The teacher sees nothing of the jury's work before the round's decisions are published;
+then the verdict, the levels and each juror's comment per criterion (never the jurors'
+names nor their private notes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Mapping, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assess.domain.jury import RoundStatus, school_year
+from assess.domain.permissions import Actor, PermissionDenied, can, require
+from assess.domain.readiness import ELIGIBILITY_QUESTIONS
+from assess.domain.rubric import Rubric
+from assess.i18n import LANGUAGES
+from assess.services import audit, jury, rounds, settings, survey_results
+from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
+from assess.services.projects import get_project
+from assess.services.self_assessments import clean_links, project_view
+from assess.services.survey_results import ProjectResults
+from assess.storage.models import Application, Assignment, Decision, JurorScore, Project, Round, User, utcnow
+
+TEXT_MAX = 3000
+RECHECK_NOTE_MAX = 3000
+
+
+class ApplicationStatus:
+    SUBMITTED = "submitted"  # the round is still open
+    UNDER_REVIEW = "under_review"  # the round is closed, verdicts not published yet
+    DECIDED = "decided"  # the round's decisions are published
+    WITHDRAWN = "withdrawn"
+
+
+def max_per_year(session: Session) -> int:
+    return int(settings.get(session, "max_applications_per_year"))
+
+
+def _eligibility_errors(answers: Mapping[str, bool | None]) -> list[FieldError]:
+    errors = [FieldError(f"eligibility.{q}", "jury.errors.unknown_question", {"value": q})
+              for q in sorted(set(answers) - set(ELIGIBILITY_QUESTIONS))]
+    for q in ELIGIBILITY_QUESTIONS:
+        if answers.get(q) is not True:
+            errors.append(FieldError(f"eligibility.{q}", f"jury.errors.eligibility_no.{q}", {}))
+    return errors
+
+
+def _text_errors(texts: Mapping[str, str], rubric: Rubric) -> list[FieldError]:
+    criteria = {c.id for c in rubric.criteria}
+    errors = []
+    for criterion_id, text in texts.items():
+        if criterion_id not in criteria:
+            errors.append(FieldError(f"texts.{criterion_id}", "jury.errors.unknown_criterion", {"value": criterion_id}))
+        elif not isinstance(text, str):
+            errors.append(FieldError(f"texts.{criterion_id}", "errors.required", {}))
+        elif len(text) > TEXT_MAX:
+            errors.append(FieldError(f"texts.{criterion_id}", "errors.too_long", {"max": TEXT_MAX}))
+    return errors
+
+
+def _refused_applications(session: Session, project_id: int, *, excluding_round: int) -> list[Application]:
+    """Earlier applications of the project that got a published refusal."""
+    return list(session.scalars(
+        select(Application)
+        .join(Decision, Decision.application_id == Application.id)
+        .where(Application.project_id == project_id, Application.round_id != excluding_round,
+               Decision.outcome == "no_label", Decision.published_at.is_not(None))
+        .order_by(Application.submitted_at, Application.id)
+    ))
+
+
+def _resubmission_errors(
+    session: Session, *, project: Project, round_: Round, rubric: Rubric, resubmission_of: int | None,
+    recheck_criteria: Sequence[str], recheck_note: str,
+) -> list[FieldError]:
+    refused = _refused_applications(session, project.id, excluding_round=round_.id)
+    if not refused:
+        if resubmission_of is not None:
+            return [FieldError("resubmission_of", "jury.errors.not_refused", {})]
+        return []
+    second = session.scalar(
+        select(func.count(Application.id)).where(
+            Application.project_id == project.id, Application.resubmission_of.is_not(None),
+            Application.status == "submitted", Application.round_id != round_.id)
+    )
+    if second:
+        raise Conflict("jury.errors.second_application_used")
+    errors = []
+    if resubmission_of not in {a.id for a in refused}:
+        errors.append(FieldError("resubmission_of", "jury.errors.resubmission_required", {"id": refused[-1].id}))
+    known = {c.id for c in rubric.criteria} | {g.id for g in rubric.gates}
+    if not recheck_criteria:
+        errors.append(FieldError("recheck_criteria", "jury.errors.recheck_required", {}))
+    for item in recheck_criteria:
+        if item not in known:
+            errors.append(FieldError("recheck_criteria", "errors.unknown_item", {"value": item}))
+    if not str(recheck_note or "").strip():
+        errors.append(FieldError("recheck_note", "jury.errors.recheck_note_required", {}))
+    elif len(recheck_note) > RECHECK_NOTE_MAX:
+        errors.append(FieldError("recheck_note", "errors.too_long", {"max": RECHECK_NOTE_MAX}))
+    return errors
+
+
+def apply(
+    session: Session,
+    *,
+    actor: Actor,
+    round_id: int,
+    project_id: int,
+    eligibility: Mapping[str, bool | None],
+    texts: Mapping[str, str],
+    evidence_links: Sequence[str] | str = (),
+    language: str = "en",
+    resubmission_of: int | None = None,
+    recheck_criteria: Sequence[str] = (),
+    recheck_note: str = "",
+) -> Application:
+    """Apply for a label with one of the teacher's projects in an open round.
+
+    Refusals: :class:`NotFound` (round missing, project missing or not the teacher's);
+    ``jury.errors.round_not_open``; ``jury.errors.not_an_application_round`` (European
+    label rounds take nominations, not applications); ``jury.errors.already_applied``;
+    ``jury.errors.limit_reached`` (the yearly limit, which the message names);
+    ``jury.errors.second_application_used``; :class:`InvalidInput` naming each field
+    (every eligibility question not answered yes, texts, links, re-check fields).
+    """
+    project = get_project(session, actor=actor, project_id=project_id, permission="application.apply")
+    round_ = session.get(Round, round_id)
+    if round_ is None:
+        raise NotFound()
+    if round_.kind == "eql":
+        raise ServiceError("jury.errors.not_an_application_round")
+    if rounds.status(round_) is not RoundStatus.OPEN:
+        raise ServiceError("jury.errors.round_not_open", opens_on=round_.opens_on.isoformat(),
+                           closes_on=round_.closes_on.isoformat())
+    rubric = rounds.rubric_of(round_)
+
+    earlier = session.scalar(select(Application).where(Application.round_id == round_.id,
+                                                       Application.project_id == project.id))
+    if earlier is not None and earlier.status == "submitted":
+        raise Conflict("jury.errors.already_applied")
+
+    errors = _eligibility_errors(eligibility) + _text_errors(texts, rubric)
+    if language not in LANGUAGES:
+        errors.append(FieldError("language", "jury.errors.language", {"value": language}))
+    try:
+        links = clean_links(evidence_links)
+    except InvalidInput as refused:
+        errors += refused.errors
+        links = ()
+    errors += _resubmission_errors(session, project=project, round_=round_, rubric=rubric,
+                                   resubmission_of=resubmission_of, recheck_criteria=list(recheck_criteria),
+                                   recheck_note=recheck_note)
+    if errors:
+        raise InvalidInput(errors)
+
+    year = school_year(rounds.today())
+    limit = max_per_year(session)
+    # One application at a time per teacher (PostgreSQL; SQLite serializes writers anyway),
+    # so two sent at once cannot both pass the limit.
+    session.execute(select(User.id).where(User.id == actor.id).with_for_update())
+    used = session.scalar(select(func.count(Application.id)).where(
+        Application.teacher_id == actor.id, Application.school_year == year, Application.status == "submitted"))
+    if used >= limit:
+        raise ServiceError("jury.errors.limit_reached", max=limit, year=year)
+
+    values = dict(
+        teacher_id=actor.id, school_year=year, status="submitted", language=language,
+        eligibility={q: True for q in ELIGIBILITY_QUESTIONS},
+        texts={k: v for k, v in texts.items() if v and v.strip()}, evidence_links=list(links),
+        resubmission_of=resubmission_of, recheck_criteria=list(dict.fromkeys(recheck_criteria)),
+        recheck_note=(recheck_note or "").strip(), submitted_at=utcnow(), withdrawn_at=None,
+    )
+    if earlier is None:  # a withdrawn application of the same round is submitted again
+        earlier = Application(round_id=round_.id, project_id=project.id)
+        session.add(earlier)
+    for key, value in values.items():
+        setattr(earlier, key, value)
+    session.flush()
+    audit.record(session, actor=actor, action="application.submit", entity_type="application", entity_id=earlier.id,
+                 details={"round": round_.id, "project": project.id, "school_year": year,
+                          "criteria": sorted(values["texts"]), "links": len(links),
+                          "resubmission_of": resubmission_of})
+    return earlier
+
+
+def _own_application(session: Session, *, actor: Actor, application_id: int, permission: str) -> Application:
+    """The application if the actor may see it through its project (same refusal otherwise)."""
+    stored = session.get(Application, application_id)
+    if stored is None or not can(actor, permission, stored.project):
+        raise NotFound()
+    return stored
+
+
+def withdraw(session: Session, *, actor: Actor, application_id: int) -> Application:
+    """Withdraw one's application while the round is open (until its closing day included).
+    Its jurors' assignments are kept but the application leaves their lists."""
+    stored = _own_application(session, actor=actor, application_id=application_id, permission="application.apply")
+    if stored.status == "withdrawn":
+        return stored
+    if rounds.status(stored.round) is not RoundStatus.OPEN:
+        raise ServiceError("jury.errors.round_closed", closes_on=stored.round.closes_on.isoformat())
+    stored.status = "withdrawn"
+    stored.withdrawn_at = utcnow()
+    session.flush()
+    audit.record(session, actor=actor, action="application.withdraw", entity_type="application", entity_id=stored.id,
+                 details={"round": stored.round_id, "project": stored.project_id})
+    return stored
+
+
+# --- what the teacher sees --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemFeedback:
+    """After publication: the decided level of a criterion or gate and the jurors' comments."""
+
+    item_id: str
+    level: float | None
+    comments: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TeacherView:
+    id: int
+    round_id: int
+    round_name: str
+    project_id: int
+    project_title: str
+    status: str
+    submitted_at: datetime
+    withdrawn_at: datetime | None
+    texts: Mapping[str, str]
+    evidence_links: tuple[str, ...]
+    rubric: Rubric
+    #: Only once the round's decisions are published; None (and empty feedback) before.
+    verdict: str | None = None
+    total: float | None = None
+    percentage: float | None = None
+    published_at: datetime | None = None
+    feedback: tuple[ItemFeedback, ...] = ()
+
+
+def _teacher_view(session: Session, stored: Application) -> TeacherView:
+    round_ = stored.round
+    rubric = rounds.rubric_of(round_)
+    base = dict(
+        id=stored.id, round_id=round_.id, round_name=round_.name, project_id=stored.project_id,
+        project_title=stored.project.title, submitted_at=stored.submitted_at, withdrawn_at=stored.withdrawn_at,
+        texts=dict(stored.texts), evidence_links=tuple(stored.evidence_links), rubric=rubric,
+    )
+    if stored.status == "withdrawn":
+        return TeacherView(status=ApplicationStatus.WITHDRAWN, **base)
+    decision = session.scalar(select(Decision).where(Decision.application_id == stored.id))
+    if round_.published_at is None or decision is None or decision.published_at is None:
+        state = ApplicationStatus.SUBMITTED if rounds.status(round_) is RoundStatus.OPEN else ApplicationStatus.UNDER_REVIEW
+        return TeacherView(status=state, **base)
+    comments: dict[str, list[str]] = {}
+    rows = session.execute(
+        select(JurorScore.item_id, JurorScore.comment)
+        .join(Assignment, Assignment.id == JurorScore.assignment_id)
+        .where(Assignment.application_id == stored.id, Assignment.submitted_at.is_not(None))
+        .order_by(Assignment.id, JurorScore.id)
+    ).all()
+    for item_id, comment in rows:
+        if comment and comment.strip():
+            comments.setdefault(item_id, []).append(comment.strip())
+    items = [c.id for c in rubric.criteria] + [g.id for g in rubric.gates]
+    feedback = tuple(ItemFeedback(item_id=i, level=decision.levels.get(i), comments=tuple(comments.get(i, ())))
+                     for i in items)
+    return TeacherView(status=ApplicationStatus.DECIDED, verdict=decision.outcome, total=decision.total,
+                       percentage=decision.percentage, published_at=decision.published_at, feedback=feedback, **base)
+
+
+def my_applications(session: Session, *, actor: Actor) -> list[TeacherView]:
+    """The teacher's applications, newest first, each with its status; verdict and
+    feedback only once published."""
+    if not can(actor, "project.list"):
+        raise PermissionDenied("project.list")
+    stored = session.scalars(select(Application).where(Application.teacher_id == actor.id)
+                             .order_by(Application.submitted_at.desc(), Application.id.desc()))
+    return [_teacher_view(session, a) for a in stored]
+
+
+def get_application(session: Session, *, actor: Actor, application_id: int) -> TeacherView:
+    """One application as its teacher sees it (the office too): nothing of the jury's work
+    before publication."""
+    return _teacher_view(session, _own_application(session, actor=actor, application_id=application_id,
+                                                   permission="application.view"))
+
+
+# --- what an assigned juror sees --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OwnScore:
+    level: int | None
+    comment: str
+    private_note: str
+
+
+@dataclass(frozen=True)
+class JurorView:
+    """An application as an assigned juror works on it: the rubric's descriptors, the
+    teacher's texts and evidence, the project's survey results and the juror's own scores."""
+
+    application_id: int
+    assignment_id: int
+    round_id: int
+    round_name: str
+    rubric: Rubric
+    project: object  # assess.reports.views.ProjectView
+    language: str
+    texts: Mapping[str, str]
+    evidence_links: tuple[str, ...]
+    recheck_criteria: tuple[str, ...]
+    recheck_note: str
+    surveys: ProjectResults
+    scores: Mapping[str, OwnScore]
+    submitted_at: datetime | None
+
+
+def application_for_juror(session: Session, *, actor: Actor, application_id: int) -> JurorView:
+    """The application for one of its assigned jurors; :class:`NotFound` for anyone else,
+    for a juror in conflict with it, and for a withdrawn application."""
+    require(actor, "jury.score")
+    assignment = jury.assignment_of(session, actor=actor, application_id=application_id)
+    stored = session.get(Application, application_id)
+    round_ = stored.round
+    rubric = rounds.rubric_of(round_)
+    surveys = survey_results.project_results(session, actor=Actor.system(), project_id=stored.project_id, rubric=rubric)
+    return JurorView(
+        application_id=stored.id, assignment_id=assignment.id, round_id=round_.id, round_name=round_.name,
+        rubric=rubric, project=project_view(stored.project), language=stored.language, texts=dict(stored.texts),
+        evidence_links=tuple(stored.evidence_links), recheck_criteria=tuple(stored.recheck_criteria),
+        recheck_note=stored.recheck_note, surveys=surveys,
+        scores={s.item_id: OwnScore(s.level, s.comment, s.private_note) for s in assignment.scores},
+        submitted_at=assignment.submitted_at,
+    )

@@ -1,0 +1,207 @@
+"""The office's decisions: staged one by one from the jury's aggregates, reviewed, then
+published together with the round.
+
+A staged decision records the aggregate levels it was taken on, the total and the
+percentage, and the outcome (by default what the aggregates propose; the office may
+decide otherwise, which the audit log records). Nothing is shown to teachers before
+:func:`publish_round`, which publishes every staged decision of the round in the
+caller's transaction, so either all are published or none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assess.domain.permissions import Actor, require
+from assess.services import audit, jury
+from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
+from assess.storage.models import Application, Decision, Round, utcnow
+
+OUTCOMES: tuple[str, ...] = ("label", "no_label")
+NOTE_MAX = 5000
+UNSET = object()
+
+
+def _application(session: Session, application_id: int) -> Application:
+    stored = session.get(Application, application_id)
+    if stored is None:
+        raise NotFound()
+    if stored.round.published_at is not None:
+        raise Conflict("jury.errors.round_published")
+    if stored.status != "submitted":
+        raise Conflict("jury.errors.withdrawn")
+    return stored
+
+
+def _check_note(note: str) -> str:
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise InvalidInput([FieldError("consensus_note", "errors.too_long", {"max": NOTE_MAX})])
+    return note
+
+
+def stage_decision(
+    session: Session,
+    *,
+    actor: Actor,
+    application_id: int,
+    outcome: str | None = None,
+    consensus_note: str | None = None,
+) -> Decision:
+    """Stage (or re-stage) the decision on an application from its jurors' submitted
+    scores. ``outcome``: ``label`` or ``no_label``, by default the aggregates' proposal
+    (required while some criterion has no aggregate yet). ``consensus_note``: the jury's
+    agreed reading after a disagreement; None keeps the one already staged."""
+    require(actor, "decision.manage")
+    application = _application(session, application_id)
+    found = jury.aggregate_application(session, application)
+    if found.submitted == 0:
+        raise ServiceError("jury.errors.no_scores")
+    chosen = outcome or found.proposal
+    if chosen is None:
+        raise InvalidInput([FieldError("outcome", "jury.errors.outcome_required", {})])
+    if chosen not in OUTCOMES:
+        raise InvalidInput([FieldError("outcome", "jury.errors.outcome", {"value": chosen})])
+    note = None if consensus_note is None else _check_note(consensus_note)
+    stored = session.scalar(select(Decision).where(Decision.application_id == application.id))
+    if stored is None:
+        stored = Decision(application_id=application.id, consensus_note="")
+        session.add(stored)
+    stored.outcome = chosen
+    stored.levels = {i.item_id: i.aggregate for i in found.items if i.aggregate is not None}
+    stored.total = found.score.total
+    stored.percentage = found.score.percentage
+    if note is not None:
+        stored.consensus_note = note
+    stored.staged_by = actor.id
+    stored.staged_at = utcnow()
+    session.flush()
+    audit.record(session, actor=actor, action="decision.stage", entity_type="application", entity_id=application.id,
+                 details={"outcome": chosen, "proposal": found.proposal, "total": found.score.total,
+                          "disagreement": list(found.disagreeing_items), "consensus_note": bool(stored.consensus_note)})
+    return stored
+
+
+def add_consensus_note(session: Session, *, actor: Actor, application_id: int, note: str) -> Decision:
+    """Record how the jury settled a disagreement. The note goes with the application's
+    decision, staged from the aggregates' proposal if there is none yet."""
+    require(actor, "decision.manage")
+    note = _check_note(note)
+    if not note:
+        raise InvalidInput([FieldError("consensus_note", "errors.required", {})])
+    application = _application(session, application_id)
+    stored = session.scalar(select(Decision).where(Decision.application_id == application.id))
+    if stored is None:
+        return stage_decision(session, actor=actor, application_id=application.id, consensus_note=note)
+    stored.consensus_note = note
+    session.flush()
+    audit.record(session, actor=actor, action="decision.consensus_note", entity_type="application",
+                 entity_id=application.id, details={"length": len(note)})
+    return stored
+
+
+def unstage_decision(session: Session, *, actor: Actor, application_id: int) -> None:
+    """Take back a staged decision (before publication)."""
+    require(actor, "decision.manage")
+    application = _application(session, application_id)
+    stored = session.scalar(select(Decision).where(Decision.application_id == application.id))
+    if stored is None:
+        raise NotFound()
+    audit.record(session, actor=actor, action="decision.unstage", entity_type="application", entity_id=application.id,
+                 details={"outcome": stored.outcome})
+    session.delete(stored)
+    session.flush()
+
+
+@dataclass(frozen=True)
+class StagedDecision:
+    application_id: int
+    project_id: int
+    project_title: str
+    outcome: str
+    proposal: str | None
+    total: float
+    percentage: float
+    consensus_note: str
+    disagreement: bool
+    staged_at: datetime
+    published_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RoundDecisions:
+    round_id: int
+    decisions: tuple[StagedDecision, ...]
+    #: Submitted applications without a decision yet.
+    undecided: tuple[int, ...]
+
+
+def list_decisions(session: Session, *, actor: Actor, round_id: int) -> RoundDecisions:
+    """The round's decisions (staged or published) beside what the aggregates propose now,
+    and the applications still undecided."""
+    require(actor, "decision.manage")
+    round_ = session.get(Round, round_id)
+    if round_ is None:
+        raise NotFound()
+    decisions, undecided = [], []
+    for application in jury.round_applications(session, round_.id):
+        stored = session.scalar(select(Decision).where(Decision.application_id == application.id))
+        if stored is None:
+            undecided.append(application.id)
+            continue
+        found = jury.aggregate_application(session, application)
+        decisions.append(StagedDecision(
+            application_id=application.id, project_id=application.project_id, project_title=application.project.title,
+            outcome=stored.outcome, proposal=found.proposal, total=stored.total, percentage=stored.percentage,
+            consensus_note=stored.consensus_note, disagreement=found.disagreement, staged_at=stored.staged_at,
+            published_at=stored.published_at,
+        ))
+    return RoundDecisions(round_id=round_.id, decisions=tuple(decisions), undecided=tuple(undecided))
+
+
+def list_staged(session: Session, *, actor: Actor, round_id: int) -> list[StagedDecision]:
+    """The decisions staged and not yet published."""
+    return [d for d in list_decisions(session, actor=actor, round_id=round_id).decisions if d.published_at is None]
+
+
+@dataclass(frozen=True)
+class Publication:
+    round_id: int
+    published_at: datetime
+    decisions: int
+    labels: int
+
+
+def publish_round(session: Session, *, actor: Actor, round_id: int) -> Publication:
+    """Publish every staged decision of the round at once and mark the round published.
+    Refused while a submitted application has no decision (``jury.errors.undecided``)
+    and for a round already published."""
+    require(actor, "decision.manage")
+    round_ = session.scalars(select(Round).where(Round.id == round_id).with_for_update()
+                             .execution_options(populate_existing=True)).one_or_none()
+    if round_ is None:
+        raise NotFound()
+    if round_.published_at is not None:
+        raise Conflict("jury.errors.round_published")
+    applications = jury.round_applications(session, round_.id)
+    decisions = {d.application_id: d for d in session.scalars(
+        select(Decision).where(Decision.application_id.in_([a.id for a in applications])))} if applications else {}
+    undecided = [a.id for a in applications if a.id not in decisions]
+    if undecided:
+        raise Conflict("jury.errors.undecided", count=len(undecided), ids=", ".join(map(str, undecided)))
+    if not decisions:
+        raise ServiceError("jury.errors.nothing_to_publish")
+    at = utcnow()
+    for decision in decisions.values():
+        decision.published_at = at
+    round_.published_at = at
+    session.flush()
+    labels = sum(1 for d in decisions.values() if d.outcome == "label")
+    audit.record(session, actor=actor, action="round.publish", entity_type="round", entity_id=round_.id,
+                 details={"decisions": len(decisions), "labels": labels,
+                          "applications": sorted(decisions)})
+    return Publication(round_id=round_.id, published_at=at, decisions=len(decisions), labels=labels)

@@ -1,0 +1,302 @@
+"""The European Quality Label: partner labels abroad, eligible projects and nominations.
+
+A project is eligible when it holds this office's national label (a published ``label``
+decision) and a partner school holds one in another country: labels in at least two
+countries. The office records partner labels by hand or from a CSV file. Which eligible
+projects to propose follows the ``eql_rule`` setting: ``automatic`` (all of them) or
+``top_share`` (the best ``eql_share`` of them among those above the rubric's nomination
+threshold); see :func:`assess.domain.jury.propose_nominations`.
+
+The projects considered for a round: its own labelled applications for a label or
+contest round; for a European-label round, every project labelled in a label round of
+the same school year (by closing date).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from assess.domain.countries import COUNTRIES
+from assess.domain.jury import EQL_RULES, Candidate, eql_eligible, label_countries, nomination_quota, propose_nominations
+from assess.domain.permissions import Actor, require
+from assess.services import audit, rounds, settings
+from assess.services.errors import FieldError, InvalidInput, NotFound
+from assess.storage.models import Application, Decision, PartnerLabel, Project, Round
+
+CSV_MAX_BYTES = 2_000_000
+CSV_MAX_ROWS = 10_000
+PROJECT_COLUMNS = ("project", "project_id", "project id", "projet", "id")
+TWINSPACE_COLUMNS = ("twinspace", "twinspace_url", "twinspace url", "twinspace address", "adresse twinspace")
+COUNTRY_COLUMNS = ("country", "pays", "country code")
+
+
+def _country(value: str) -> str | None:
+    code = (value or "").strip().upper()
+    return code if code in COUNTRIES else None
+
+
+def record_partner_label(session: Session, *, actor: Actor, project_id: int, country: str,
+                         source: str = "manual") -> PartnerLabel:
+    """Record that a partner school of the project holds a national label in ``country``
+    (ISO code); recording it twice changes nothing."""
+    require(actor, "eql.manage")
+    project = session.get(Project, project_id)
+    if project is None:
+        raise NotFound()
+    code = _country(country)
+    if code is None:
+        raise InvalidInput([FieldError("country", "errors.unknown_country", {"value": str(country)[:20]})])
+    found = session.scalar(select(PartnerLabel).where(PartnerLabel.project_id == project.id, PartnerLabel.country == code))
+    if found is not None:
+        return found
+    stored = PartnerLabel(project_id=project.id, country=code, source=source, created_by=actor.id)
+    try:
+        with session.begin_nested():
+            session.add(stored)
+    except IntegrityError:
+        return session.scalar(select(PartnerLabel).where(PartnerLabel.project_id == project.id,
+                                                         PartnerLabel.country == code))
+    audit.record(session, actor=actor, action="eql.partner_label", entity_type="project", entity_id=project.id,
+                 details={"country": code, "source": source})
+    return stored
+
+
+def remove_partner_label(session: Session, *, actor: Actor, project_id: int, country: str) -> None:
+    require(actor, "eql.manage")
+    code = _country(country)
+    found = session.scalar(select(PartnerLabel).where(PartnerLabel.project_id == project_id,
+                                                      PartnerLabel.country == code)) if code else None
+    if found is None:
+        raise NotFound()
+    audit.record(session, actor=actor, action="eql.partner_label.remove", entity_type="project", entity_id=project_id,
+                 details={"country": code})
+    session.delete(found)
+    session.flush()
+
+
+def partner_labels(session: Session, *, actor: Actor, project_id: int) -> list[str]:
+    """The countries where partners of the project hold a recorded national label."""
+    require(actor, "eql.manage")
+    return list(session.scalars(select(PartnerLabel.country).where(PartnerLabel.project_id == project_id)
+                                .order_by(PartnerLabel.country)))
+
+
+@dataclass(frozen=True)
+class LabelImport:
+    rows: int
+    added: int
+    already: int
+
+
+def _normalise_address(value: str) -> str:
+    return value.strip().rstrip("/").casefold()
+
+
+def import_partner_labels_csv(session: Session, *, actor: Actor, data: bytes) -> LabelImport:
+    """Record partner labels from a CSV file (UTF-8, comma or semicolon separated) with a
+    header row: a project column (``project`` / ``project_id``: the project's id in the
+    suite, or ``twinspace``: its TwinSpace address) and a ``country`` column (ISO code).
+    Every row is checked first; any problem refuses the whole file (:class:`InvalidInput`,
+    one error per row, field ``row N``) and nothing is stored."""
+    require(actor, "eql.manage")
+    if len(data) > CSV_MAX_BYTES:
+        raise InvalidInput([FieldError("file", "jury.errors.csv_too_big", {"max": CSV_MAX_BYTES // 1_000_000})])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput([FieldError("file", "jury.errors.csv_encoding", {})]) from None
+    first = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        raise InvalidInput([FieldError("file", "jury.errors.csv_empty", {})])
+    header = [cell.strip().casefold() for cell in rows[0]]
+
+    def column(names: tuple[str, ...]) -> int | None:
+        return next((i for i, name in enumerate(header) if name in names), None)
+
+    project_col, twinspace_col, country_col = column(PROJECT_COLUMNS), column(TWINSPACE_COLUMNS), column(COUNTRY_COLUMNS)
+    if country_col is None or (project_col is None and twinspace_col is None):
+        raise InvalidInput([FieldError("file", "jury.errors.csv_columns", {"found": ", ".join(rows[0])[:200]})])
+    if len(rows) - 1 > CSV_MAX_ROWS:
+        raise InvalidInput([FieldError("file", "errors.too_many", {"max": CSV_MAX_ROWS})])
+
+    by_address: dict[str, list[int]] = {}
+    if twinspace_col is not None:
+        for pid, url in session.execute(select(Project.id, Project.twinspace_url)
+                                        .where(Project.twinspace_url.is_not(None)).order_by(Project.id)):
+            by_address.setdefault(_normalise_address(url), []).append(pid)
+    wanted: list[tuple[int, str]] = []
+    errors: list[FieldError] = []
+    for number, row in enumerate(rows[1:], start=2):
+        def cell(index: int | None) -> str:
+            return row[index].strip() if index is not None and index < len(row) else ""
+
+        field = f"row {number}"
+        project_id = None
+        raw_project, raw_address = cell(project_col), cell(twinspace_col)
+        if raw_project:
+            if raw_project.isdigit() and session.get(Project, int(raw_project)) is not None:
+                project_id = int(raw_project)
+            else:
+                errors.append(FieldError(field, "jury.errors.csv_project", {"row": number, "value": raw_project[:80]}))
+        elif raw_address:
+            matches = by_address.get(_normalise_address(raw_address), [])
+            if len(matches) == 1:
+                project_id = matches[0]
+            else:  # none, or several projects registered with the same address: the id is needed
+                key = "jury.errors.csv_twinspace" if not matches else "jury.errors.csv_twinspace_ambiguous"
+                errors.append(FieldError(field, key, {"row": number, "value": raw_address[:120]}))
+        else:
+            errors.append(FieldError(field, "jury.errors.csv_no_project", {"row": number}))
+        code = _country(cell(country_col))
+        if code is None:
+            errors.append(FieldError(field, "jury.errors.csv_country", {"row": number, "value": cell(country_col)[:20]}))
+        if project_id is not None and code is not None:
+            wanted.append((project_id, code))
+    if errors:
+        raise InvalidInput(errors)
+    added = already = 0
+    for project_id, code in dict.fromkeys(wanted):
+        exists = session.scalar(select(PartnerLabel.id).where(PartnerLabel.project_id == project_id,
+                                                              PartnerLabel.country == code))
+        if exists:
+            already += 1
+            continue
+        record_partner_label(session, actor=actor, project_id=project_id, country=code, source="csv")
+        added += 1
+    session.flush()
+    audit.record(session, actor=actor, action="eql.import", entity_type="partner_labels", entity_id="csv",
+                 details={"rows": len(rows) - 1, "added": added, "already": already})
+    return LabelImport(rows=len(rows) - 1, added=added, already=already)
+
+
+# --- eligibility and proposals -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EqlCandidate:
+    """A project with a published national label here, as the European label rules see it."""
+
+    project_id: int
+    application_id: int
+    title: str
+    teacher: str
+    home_country: str | None
+    #: Every country where it holds a national label (here and partners'), sorted.
+    countries: tuple[str, ...]
+    total: float
+    maximum: float
+    percentage: float
+    threshold: float
+    eligible: bool
+    published_at: datetime | None
+
+    @property
+    def above_threshold(self) -> bool:
+        return self.total > self.threshold
+
+    def to_dict(self) -> dict:
+        return {
+            "project": self.project_id, "application": self.application_id, "title": self.title,
+            "teacher": self.teacher, "home_country": self.home_country, "countries": list(self.countries),
+            "total": self.total, "maximum": self.maximum, "percentage": round(self.percentage, 2),
+            "threshold": self.threshold, "above_threshold": self.above_threshold, "eligible": self.eligible,
+        }
+
+
+def _pool(session: Session, round_: Round) -> list[tuple[Application, Decision]]:
+    """The labelled applications a round considers, one per project (the latest)."""
+    query = (
+        select(Application, Decision)
+        .join(Decision, Decision.application_id == Application.id)
+        .join(Round, Round.id == Application.round_id)
+        .where(Decision.outcome == "label", Decision.published_at.is_not(None), Application.status == "submitted")
+        .order_by(Decision.published_at, Application.id)
+    )
+    if round_.kind == "eql":
+        rows = [(a, d) for a, d in session.execute(query.where(Round.kind == "label")).all()
+                if rounds.round_school_year(a.round) == rounds.round_school_year(round_)]
+    else:
+        rows = list(session.execute(query.where(Application.round_id == round_.id)).all())
+    latest: dict[int, tuple[Application, Decision]] = {}
+    for application, decision in rows:
+        latest[application.project_id] = (application, decision)
+    return [latest[k] for k in sorted(latest)]
+
+
+def candidates(session: Session, *, actor: Actor, round_id: int) -> list[EqlCandidate]:
+    """Every project with a published national label the round considers, eligible or not."""
+    require(actor, "eql.manage")
+    round_ = session.get(Round, round_id)
+    if round_ is None:
+        raise NotFound()
+    found = []
+    for application, decision in _pool(session, round_):
+        project = application.project
+        home = project.school.country if project.school else None
+        partners = list(session.scalars(select(PartnerLabel.country).where(PartnerLabel.project_id == project.id)))
+        rubric = rounds.rubric_of(application.round)
+        found.append(EqlCandidate(
+            project_id=project.id, application_id=application.id, title=project.title,
+            teacher=project.owner.display_name, home_country=home,
+            countries=label_countries(home_country=home, partner_countries=partners),
+            total=decision.total, maximum=rubric.maximum, percentage=decision.percentage,
+            threshold=rubric.eql.nomination_threshold,
+            eligible=eql_eligible(home_country=home, partner_countries=partners),
+            published_at=decision.published_at,
+        ))
+    return found
+
+
+def eligible_projects(session: Session, *, actor: Actor, round_id: int) -> list[EqlCandidate]:
+    """The projects eligible for the European label: national labels in two countries at least."""
+    return [c for c in candidates(session, actor=actor, round_id=round_id) if c.eligible]
+
+
+@dataclass(frozen=True)
+class Proposals:
+    round_id: int
+    rule: str
+    share: float
+    quota: int | None  # None for the automatic rule
+    candidates: tuple[EqlCandidate, ...]
+    proposed: tuple[EqlCandidate, ...]
+
+    @property
+    def eligible(self) -> tuple[EqlCandidate, ...]:
+        return tuple(c for c in self.candidates if c.eligible)
+
+    def to_dict(self) -> dict:
+        return {
+            "round": self.round_id, "rule": self.rule, "share": self.share, "quota": self.quota,
+            "eligible": [c.to_dict() for c in self.eligible],
+            "not_eligible": [c.to_dict() for c in self.candidates if not c.eligible],
+            "proposed": [c.project_id for c in self.proposed],
+        }
+
+
+def proposals(session: Session, *, actor: Actor, round_id: int) -> Proposals:
+    """The nominations the rules propose, best first (the ``eql_rule`` and ``eql_share`` settings)."""
+    found = candidates(session, actor=actor, round_id=round_id)
+    rule = str(settings.get(session, "eql_rule"))
+    if rule not in EQL_RULES:
+        rule = "top_share"
+    share = float(settings.get(session, "eql_share"))
+    keys = propose_nominations(
+        [Candidate(key=c.project_id, total=c.total, maximum=c.maximum, threshold=c.threshold, eligible=c.eligible)
+         for c in found],
+        rule=rule, share=share,
+    )
+    by_key = {c.project_id: c for c in found}
+    quota = nomination_quota(share=share, eligible=sum(c.eligible for c in found)) if rule == "top_share" else None
+    return Proposals(round_id=round_id, rule=rule, share=share, quota=quota, candidates=tuple(found),
+                     proposed=tuple(by_key[k] for k in keys))

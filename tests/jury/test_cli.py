@@ -1,0 +1,134 @@
+"""The jury commands, run as the office would, on a SQLite file of the test's own."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from assess.cli import cli
+from assess.domain.permissions import Actor
+from assess.services import eql, jury
+from assess.storage.db import make_engine, make_session_factory
+from tests.jury.helpers import apply, decide_round, make_juror, make_round, other_project, score_all
+from tests.services.helpers import make_project, make_user
+
+
+@pytest.fixture
+def database(sqlite_database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("ASSESS_DATABASE_URL", sqlite_database_url)
+    return sqlite_database_url
+
+
+def build(database: str, fill):
+    engine = make_engine(database)
+    try:
+        with make_session_factory(engine).begin() as session:
+            return fill(session)
+    finally:
+        engine.dispose()
+
+
+def run(*args: str):
+    result = CliRunner().invoke(cli, list(args))
+    return result
+
+
+def ok(*args: str) -> str:
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_round_list(database):
+    assert "No round yet." in ok("round", "list")
+    round_id = build(database, lambda s: make_round(s, name="Labels 2026").id)
+    output = ok("round", "list")
+    assert f"{round_id}  Labels 2026 [Label session]" in output and "Open for applications" in output
+    assert "Candidatures ouvertes" in ok("round", "list", "--lang", "fr")
+    (listed,) = json.loads(ok("round", "list", "--json"))
+    assert (listed["id"], listed["status"], listed["rubric"]["id"], listed["applications"]) == \
+        (round_id, "open", "etwinning-2006", 0)
+
+
+def test_jury_assign_prints_loads_and_shortages(database):
+    def fill(session):
+        teacher = make_user(session, email="claire@example.org")
+        made = make_round(session)
+        first = apply(session, teacher=teacher, round_id=made.id, project_id=make_project(session, owner=teacher).id)
+        other = other_project(session, teacher)
+        apply(session, teacher=teacher, round_id=made.id, project_id=other.id)
+        make_juror(session, "colleague@example.org", school_name="École Jean Jaurès")
+        make_juror(session, "ana@example.org")
+        return made.id, first.id
+
+    round_id, first_id = build(database, fill)
+    output = ok("jury", "assign", "--round", str(round_id))
+    assert f"Round {round_id}: 3 new assignment(s), 2 juror(s) per application." in output
+    assert "1 new conflict(s) of interest found and recorded." in output
+    assert "Colleague (#" in output and "Ana (#" in output
+    assert f"Application {first_id} lacks 1 juror (it wants 2 and has 1): only 1 juror without a conflict." in output
+    document = json.loads(ok("jury", "assign", "--round", str(round_id), "--per-application", "1", "--json"))
+    assert document["created"] == [] and document["short"] == []
+    assert sorted(load["load"] for load in document["loads"]) == [1, 2]
+    refused = run("jury", "assign", "--round", "999")
+    assert refused.exit_code == 1 and "does not exist" in refused.output
+    assert run("jury", "assign", "--round", str(round_id), "--per-application", "0").exit_code == 2
+
+
+def scored_round(session):
+    teacher = make_user(session, email="claire@example.org")
+    made = make_round(session)
+    apps = []
+    for i in range(3):
+        p = make_project(session, owner=teacher, title=f"Project {i}",
+                         school={"name": f"School {i}", "country": "FR"})
+        apps.append(apply(session, teacher=teacher, round_id=made.id, project_id=p.id))
+    harsh, fair = make_juror(session, "harsh@example.org"), make_juror(session, "fair@example.org")
+    for application in apps:
+        for juror in (harsh, fair):
+            jury.assign_juror(session, actor=Actor.system(), application_id=application.id, juror_id=juror.id)
+        score_all(session, juror=fair, application_id=application.id, level=4)
+        score_all(session, juror=harsh, application_id=application.id, level=2)
+    return made.id
+
+
+def test_stats_reliability(database):
+    round_id = build(database, scored_round)
+    output = ok("stats", "reliability", "--round", str(round_id))
+    assert f"Round {round_id}: agreement between jurors per criterion" in output
+    assert "Pedagogical innovation and creativity: " in output and "(unreliable)" in output
+    assert "Harsh: -2 over 18 comparison(s) on 3 application(s)  [FLAGGED]" in output
+    assert "Fair: +2 over 18" in output
+    document = json.loads(ok("stats", "reliability", "--round", str(round_id), "--json"))
+    assert document["criteria"][0]["reading"] == "unreliable"
+    assert {j["name"]: j["flagged"] for j in document["jurors"]} == {"Harsh": True, "Fair": True}
+    empty = build(database, lambda s: make_round(s, name="Empty").id)
+    output = ok("stats", "reliability", "--round", str(empty))
+    assert "(cannot be computed)" in output and "No submitted scores yet." in output
+
+
+def test_eql_command(database):
+    def fill(session):
+        jurors = {j.id: j for j in (make_juror(session, f"j{i}@example.org") for i in range(2))}
+        made = make_round(session)
+        apps = []
+        for i, level in enumerate((5, 4, 1)):
+            teacher = make_user(session, email=f"t{i}@example.org")
+            p = make_project(session, owner=teacher, title=f"Project {i}", school={"name": f"S{i}", "country": "FR"})
+            apps.append(apply(session, teacher=teacher, round_id=made.id, project_id=p.id))
+        decide_round(session, round_id=made.id, jurors=jurors, levels={a.id: lvl for a, lvl in zip(apps, (5, 4, 1))})
+        for a in apps:
+            eql.record_partner_label(session, actor=Actor.system(), project_id=a.project_id, country="IE")
+        return made.id, [a.project_id for a in apps]
+
+    round_id, projects = build(database, fill)
+    output = ok("eql", "--round", str(round_id))
+    assert f"Round {round_id}: European label proposals (rule: top_share)" in output
+    assert "At most 1 of the 2 eligible project(s) (25%)" in output
+    assert f"  * #{projects[0]} Project 0 (T0): 30 / 30, threshold 20; labels in FR, IE" in output
+    assert f"    #{projects[1]} Project 1 (T1): 24 / 30" in output
+    assert f"#{projects[2]}" not in output, "refused here: not eligible, not listed"
+    document = json.loads(ok("eql", "--round", str(round_id), "--json"))
+    assert document["proposed"] == [projects[0]] and len(document["eligible"]) == 2
