@@ -83,10 +83,19 @@ def navigation():
             page("surveys", "nav.surveys", ":material/campaign:"),
             page("survey_results", "nav.survey_results", ":material/bar_chart:"),
             page("survey_import", "nav.survey_import", ":material/upload_file:"),
+            page("applications", "nav.applications", ":material/workspace_premium:"),
+        ]
+    if "juror" in current.roles:
+        sections[_("nav.section.jury")] = [
+            page("jury_work", "nav.jury_work", ":material/rate_review:", default=not sections),
         ]
     if "admin" in current.roles:
         office = [
-            page("users", "nav.users", ":material/group:", default="teacher" not in current.roles),
+            page("rounds", "nav.rounds", ":material/event_note:", default=not sections),
+            page("decisions", "nav.decisions", ":material/gavel:"),
+            page("reliability", "nav.reliability", ":material/balance:"),
+            page("eql", "nav.eql", ":material/euro:"),
+            page("users", "nav.users", ":material/group:"),
             page("settings", "nav.settings", ":material/settings:"),
         ]
         if "teacher" not in current.roles:

@@ -70,4 +70,5 @@ def demo_command() -> None:
     click.echo(f"loaded {result.projects} demonstration projects")
     if result.password:
         click.echo("demo teachers (password shown once): " + ", ".join(result.teacher_emails))
+        click.echo("demo jurors (same password): " + ", ".join(result.juror_emails))
         click.echo(f"password: {result.password}")

@@ -4,9 +4,16 @@ Teachers of several French regions run projects with partner schools across Euro
 from nursery to vocational school, self-assessed at various levels: some ready for a
 label, some short of a minimum, some just started. Every name is invented.
 
-Loading is idempotent: people are found by e-mail and projects by owner and title, so
-running it twice changes nothing. The demo teachers share one random password, shown
-once when they are created; no fixed password ships with the suite.
+The national jury is at work too: a label session of the current school year (default
+rubric) with applications from several demo projects, jurors from schools across France
+(one of them teaches in an applicant's school: a same-school conflict), automatic
+assignment, submitted scores (on one application the two jurors disagree beyond the
+round's threshold, settled by a consensus note), then decisions staged and published.
+
+Loading is idempotent: people are found by e-mail, projects by owner and title, and the
+round is made only while no demo project has applied anywhere, so running it twice
+changes nothing. The demo teachers and jurors share one random password, shown once when
+they are created; no fixed password ships with the suite.
 """
 
 from __future__ import annotations
@@ -19,11 +26,26 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assess.domain.permissions import Actor, require
 from assess.domain.answers import DONT_KNOW
+from assess.domain.jury import school_year
+from assess.domain.permissions import Actor, require
+from assess.domain.project import SchoolData
 from assess.domain.questionnaire import ItemType, Questionnaire
-from assess.services import accounts, audit, campaigns, projects, responding, rubrics, self_assessments
-from assess.storage.models import Project, User
+from assess.domain.readiness import ELIGIBILITY_QUESTIONS
+from assess.services import (
+    accounts,
+    applications,
+    audit,
+    campaigns,
+    decisions,
+    jury,
+    projects,
+    responding,
+    rounds,
+    rubrics,
+    self_assessments,
+)
+from assess.storage.models import Application, Assignment, Project, User
 
 DEMO_DOMAIN = "demo.etwinning.example"
 
@@ -34,7 +56,22 @@ TEACHERS = [
     ("sophie.laurent", "Sophie Laurent"),
     ("marc.dubois", "Marc Dubois"),
 ]
-JURORS = [("ines.garnier", "Inès Garnier"), ("paul.lefevre", "Paul Lefèvre")]
+JURORS = [
+    ("ines.garnier", "Inès Garnier"),
+    ("paul.lefevre", "Paul Lefèvre"),
+    ("hugo.renard", "Hugo Renard"),
+    ("lea.fontaine", "Léa Fontaine"),
+    ("thomas.girard", "Thomas Girard"),
+]
+#: Where the jurors teach. Hugo Renard teaches at Julien Moreau's school: the assignment
+#: finds the same-school conflict on Julien's application and keeps him off it.
+JUROR_SCHOOLS = {
+    "ines.garnier": {"name": "Lycée Condorcet", "country": "FR", "region": "Île-de-France"},
+    "paul.lefevre": {"name": "Collège Jean Moulin", "country": "FR", "region": "Normandie"},
+    "hugo.renard": {"name": "Collège Victor Hugo", "country": "FR", "region": "Bretagne"},
+    "lea.fontaine": {"name": "Lycée Camille Claudel", "country": "FR", "region": "Occitanie"},
+    "thomas.girard": {"name": "École élémentaire Jules Ferry", "country": "FR", "region": "Nouvelle-Aquitaine"},
+}
 
 SCHOOLS = {
     "claire.martin": {"name": "École élémentaire Les Tilleuls", "country": "FR", "region": "Occitanie"},
@@ -173,12 +210,155 @@ def _surveys(session: Session, *, owner: Actor, project: Project, mood: float, c
             responding.submit_with_code(session, code=code, answers=answers, language=chance.choice(["fr", "fr", "en"]))
 
 
+# --- the jury's round ----------------------------------------------------------------------
+
+#: The applications of the demo round: (owner, project title, letter language).
+APPLICATIONS = [
+    ("claire.martin", "Le tour d'Europe de notre mascotte", "fr"),
+    ("julien.moreau", "Défis mathématiques européens", "fr"),
+    ("nadia.benali", "Recettes sans frontières", "en"),
+    ("sophie.laurent", "Les animaux de nos jardins", "fr"),
+    ("sophie.laurent", "Petit-déjeuner d'ici et d'ailleurs", "fr"),
+]
+#: On this application the jurors disagree on collaboration (5 and 2: a spread of 3, over
+#: the round's threshold of 2); the office settles it with a consensus note.
+DISAGREEMENT = ("Les animaux de nos jardins", "collaboration", (5, 2))
+CONSENSUS_NOTE = ("Le jury a relu ensemble le TwinSpace : les classes échangent souvent et les dessins circulent "
+                  "entre les écoles, mais les tâches communes restent guidées par les enseignantes. Niveau moyen retenu.")
+TEXTS = {
+    "innovation": "Ce qui est nouveau pour nos élèves : {summary}",
+    "curricular-integration": "Le projet s'inscrit dans nos programmes ({subjects}) et chaque activité a servi "
+                              "les apprentissages de la classe.",
+    "collaboration": "Les classes partenaires ({partners}) ont travaillé ensemble : calendrier commun, "
+                     "productions croisées et échanges réguliers sur le TwinSpace.",
+    "ict-use": "Les élèves ont utilisé le TwinSpace, des outils de visioconférence et de création en ligne, "
+               "choisis selon leur âge.",
+    "sustainability": "Le projet continue l'an prochain avec les mêmes partenaires ; les ressources sont réutilisables.",
+    "results": "Les productions sont publiées sur le TwinSpace et présentées aux familles.",
+}
+#: What a juror writes for the teacher, by level (two wordings: the two jurors of an application).
+JURY_COMMENTS = {
+    5: ("Remarquable : un exemple à montrer à d'autres équipes.",
+        "Excellent travail, au-delà de ce qui est attendu."),
+    4: ("Très bon travail, bien documenté sur le TwinSpace.",
+        "Très solide ; quelques exemples de productions d'élèves auraient suffi à convaincre tout à fait."),
+    3: ("Bon travail ; les preuves pourraient être plus précises.",
+        "Bien mené ; montrez davantage ce que les élèves ont produit eux-mêmes."),
+    2: ("Des bases réelles, mais le travail reste surtout parallèle entre les classes.",
+        "Un début prometteur ; il manque encore des activités vraiment communes."),
+    1: ("Encore peu visible : décrivez ce que les élèves ont fait ensemble.",
+        "Trop peu d'éléments dans le dossier pour apprécier ce critère."),
+    0: ("Aucun élément ne permet d'évaluer ce critère.",
+        "Rien dans le dossier ne concerne ce critère."),
+}
+PRIVATE_NOTES = {
+    (DISAGREEMENT[0], 0): "Échanges très vivants entre les tout-petits, à mon avis au meilleur niveau pour cet âge.",
+    (DISAGREEMENT[0], 1): "Je vois surtout des dessins envoyés, pas de travail réellement commun.",
+}
+
+
+def _round_name(today: date) -> str:
+    return f"Session des labels {school_year(today)}"
+
+
+def _jury_levels(demo: DemoProject, rank: int, juror_login: str) -> dict[str, int]:
+    """A juror's levels: the teacher's own levels, one lower here and there (seeded per
+    project and juror, so the same demo every time); on the disagreement, far apart."""
+    chance = random.Random(f"{demo.title}/{juror_login}")
+    levels = {item: max(0, level - (1 if chance.random() < 0.35 else 0)) for item, level in demo.levels.items()}
+    title, item, apart = DISAGREEMENT
+    if demo.title == title:
+        levels[item] = apart[rank % 2]
+    return levels
+
+
+def _demo_jurors_only(session: Session, *, actor: Actor, round_id: int, jurors: dict[int, Actor]) -> None:
+    """Automatic assignment draws on every active juror: should the office have jurors of
+    its own, their assignments in the demo round go to demo jurors instead."""
+    assignments = list(session.scalars(
+        select(Assignment).join(Application, Application.id == Assignment.application_id)
+        .where(Application.round_id == round_id).order_by(Assignment.id)))
+    loads = {juror_id: sum(1 for a in assignments if a.juror_id == juror_id) for juror_id in jurors}
+    for assignment in assignments:
+        if assignment.juror_id in jurors:
+            continue
+        application_id = assignment.application_id
+        jury.unassign_juror(session, actor=actor, application_id=application_id, juror_id=assignment.juror_id)
+        on_it = {a.juror_id for a in assignments if a.application_id == application_id}
+        application = session.get(Application, application_id)
+        for juror_id in sorted(jurors, key=lambda j: (loads[j], j)):
+            if juror_id in on_it or jury.conflict_kinds(session, juror_id=juror_id, application=application):
+                continue
+            jury.assign_juror(session, actor=actor, application_id=application_id, juror_id=juror_id, origin="auto")
+            loads[juror_id] += 1
+            break
+
+
+def _jury_round(session: Session, *, actor: Actor, people: dict[str, Actor]) -> bool:
+    """The demo round, made only while no demo project has applied anywhere."""
+    teachers = [people[login].id for login, _name in TEACHERS]
+    if session.scalar(select(Application.id).where(Application.teacher_id.in_(teachers)).limit(1)) is not None:
+        return False
+    today = rounds.today()
+    made = rounds.create_round(session, actor=actor, kind="label", name=_round_name(today),
+                               opens_on=today - timedelta(days=45), closes_on=today + timedelta(days=5),
+                               per_application=2, aggregation="mean", disagreement_threshold=2)
+    rubric = rounds.rubric_of(made)
+    by_title = {demo.title: demo for demo in PROJECTS}
+    applied: dict[int, DemoProject] = {}
+    for login, title, language in APPLICATIONS:
+        demo, owner = by_title[title], people[login]
+        project = session.scalar(select(Project).where(Project.owner_id == owner.id, Project.title == title))
+        if project is None:
+            continue
+        partners = ", ".join(name for name, _country in demo.partners)
+        texts = {c.id: TEXTS.get(c.id, "").format(summary=demo.summary, subjects=", ".join(demo.subjects),
+                                                  partners=partners)
+                 for c in rubric.criteria}
+        if demo.note:
+            texts["results"] = f"{texts['results']} {demo.note}"
+        application = applications.apply(
+            session, actor=owner, round_id=made.id, project_id=project.id,
+            eligibility=dict.fromkeys(ELIGIBILITY_QUESTIONS, True), texts=texts,
+            evidence_links=[project.twinspace_url] if project.twinspace_url else [], language=language,
+        )
+        applied[application.id] = demo
+    # The round closes; the jury goes to work.
+    rounds.update_round(session, actor=actor, round_id=made.id, opens_on=today - timedelta(days=45),
+                        closes_on=today - timedelta(days=1))
+    jurors = {people[login].id: people[login] for login, _name in JURORS}
+    logins = {people[login].id: login for login, _name in JURORS}
+    jury.auto_assign(session, actor=actor, round_id=made.id)
+    _demo_jurors_only(session, actor=actor, round_id=made.id, jurors=jurors)
+    for application_id, demo in applied.items():
+        assigned = session.scalars(select(Assignment.juror_id).where(Assignment.application_id == application_id)
+                                   .order_by(Assignment.id)).all()
+        for rank, juror_id in enumerate(assigned):
+            juror = jurors[juror_id]
+            assignment = jury.assignment_of(session, actor=juror, application_id=application_id)
+            for item_id, level in _jury_levels(demo, rank, logins[juror_id]).items():
+                jury.save_score(session, actor=juror, assignment_id=assignment.id, item_id=item_id, level=level,
+                                comment=JURY_COMMENTS[level][rank % 2],
+                                private_note=PRIVATE_NOTES.get((demo.title, rank), "") if item_id == DISAGREEMENT[1]
+                                else "")
+            jury.submit_scores(session, actor=juror, assignment_id=assignment.id)
+        if demo.title == DISAGREEMENT[0]:
+            decisions.add_consensus_note(session, actor=actor, application_id=application_id, note=CONSENSUS_NOTE)
+        else:
+            decisions.stage_decision(session, actor=actor, application_id=application_id)
+    decisions.publish_round(session, actor=actor, round_id=made.id)
+    return True
+
+
 @dataclass(frozen=True)
 class DemoResult:
     created: bool
     teacher_emails: list[str]
     password: str | None
     projects: int
+    juror_emails: list[str] = field(default_factory=list)
+    #: Whether this run made the demo jury round.
+    round: bool = False
 
 
 def _email(login: str) -> str:
@@ -197,6 +377,9 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
             user = accounts.create_user(session, actor=actor, email=_email(login), display_name=name, roles={role},
                                         password=password, language="fr")
             created_people = True
+        if login in JUROR_SCHOOLS and user.school_id is None:
+            user.school_id = projects.school(session, SchoolData(**JUROR_SCHOOLS[login])).id
+            session.flush()
         people[login] = accounts.actor_of(user)
 
     made = 0
@@ -231,12 +414,16 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
             self_assessments.save_entry(session, actor=owner, assessment_id=assessment.id, item_id="results",
                                         evidence_note=demo.note,
                                         evidence_links=[f"https://school-education.ec.europa.eu/fr/etwinning/projects/demo-{made}/results"])
-    if made or created_people:
-        audit.record(session, actor=actor, action="demo.load", entity_type="demo", entity_id="demo", details={"projects": made})
+    round_made = _jury_round(session, actor=actor, people=people)
+    if made or created_people or round_made:
+        audit.record(session, actor=actor, action="demo.load", entity_type="demo", entity_id="demo",
+                     details={"projects": made, "round": round_made})
     session.flush()
     return DemoResult(
-        created=created_people or made > 0,
+        created=created_people or made > 0 or round_made,
         teacher_emails=[_email(login) for login, _ in TEACHERS],
         password=password if created_people else None,
         projects=made,
+        juror_emails=[_email(login) for login, _ in JURORS],
+        round=round_made,
     )

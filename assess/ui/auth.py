@@ -104,7 +104,8 @@ def show_demo_result(result) -> None:
     st.success(_("auth.demo.created", projects=result.projects))
     if result.teacher_emails and result.password:
         st.markdown(_("auth.demo.accounts"))
-        lines = [*result.teacher_emails, "", f"{_('fields.password')}: {result.password}"]
+        lines = [*result.teacher_emails, *result.juror_emails, "",
+                 f"{_('fields.password')}: {result.password}"]
         st.code("\n".join(lines), language=None)
         st.warning(_("auth.demo.shown_once"), icon=":material/visibility_off:")
 

@@ -141,7 +141,7 @@ def test_single_sign_on_maps_the_e_mail_to_the_suite_account_and_its_roles(peopl
 
     assert not at.exception
     assert at.session_state["actor_id"] == people.juror.id
-    assert [e.value for e in at.title] == ["My account"]  # a juror's pages, from our database
+    assert [e.value for e in at.title] == ["My applications to score"]  # a juror's pages, from our database
     assert "users" not in page_files(at)
 
 

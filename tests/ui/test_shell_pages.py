@@ -64,7 +64,7 @@ def test_fresh_database_shows_first_run_and_creating_the_admin_signs_them_in(app
     assert admin.role_names == {"admin"} and admin.password_hash != PASSWORD
 
     at = click(at, "Start with an empty suite")
-    assert texts(at.title) == ["Accounts"]  # the office's home page
+    assert texts(at.title) == ["Jury rounds"]  # the office's home page
 
 
 def test_first_run_refuses_a_short_password_and_stores_nothing(app_for, ui_database):
@@ -98,7 +98,7 @@ def test_first_run_loads_demo_data_and_shows_the_teachers_password_once(app_for,
     assert user(ui_database, demo_email).role_names == {"teacher"}
 
     at = click(at, "Continue")
-    assert texts(at.title) == ["Accounts"]
+    assert texts(at.title) == ["Jury rounds"]
     assert not at.code  # the password is gone
 
 
@@ -118,7 +118,7 @@ def test_sign_in_with_the_right_password(app_for, people):
 
     assert not at.exception
     assert at.session_state["actor_id"] == people.juror.id
-    assert texts(at.title) == ["My account"]
+    assert texts(at.title) == ["My applications to score"]  # a juror lands on their list
 
 
 @pytest.mark.parametrize("email, password", [("juror@example.org", "wrong password"), ("nobody@example.org", PASSWORD)])

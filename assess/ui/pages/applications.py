@@ -1,0 +1,298 @@
+"""Label applications, for teachers: the open rounds, applying with one of their projects,
+following their applications, withdrawing one while its round is open, and reading the
+verdict and the jury's feedback once the office has published the round's decisions.
+
+Every rule is the service's (``applications.apply``): the page sends what was typed and
+shows the refusals, named after the fields. Before publication the service gives nothing
+of the jury's work; after it, the verdict, the levels and the jurors' comments (never
+their names nor their private notes). Texts typed by people are shown as escaped Markdown.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assess.domain.jury import RoundStatus, school_year
+from assess.domain.permissions import can
+from assess.domain.readiness import ELIGIBILITY_QUESTIONS
+from assess.i18n import LANGUAGE_NAMES, LANGUAGES
+from assess.reports.pdf import format_date, format_number
+from assess.services import applications, projects, rounds
+from assess.services.applications import ApplicationStatus, TeacherView
+from assess.services.errors import InvalidInput, ServiceError, message_of
+from assess.ui.project_picker import PAGES
+from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, transaction
+
+FLASH = "applications_flash"  # message key shown once after a rerun
+WITHDRAW = "applications_withdraw"  # application id waiting for the withdrawal confirmation
+ROUND_PICKER, PROJECT_PICKER = "applications_round", "applications_project"
+
+STATUS_COLOURS = {
+    ApplicationStatus.SUBMITTED: "blue",
+    ApplicationStatus.UNDER_REVIEW: "orange",
+    ApplicationStatus.DECIDED: "green",
+    ApplicationStatus.WITHDRAWN: "gray",
+}
+FIELD_LABELS = {
+    "eligibility": "applications_page.eligibility",
+    "evidence_links": "applications_page.evidence",
+    "language": "applications_page.language",
+    "resubmission_of": "applications_page.resubmission",
+    "recheck_criteria": "applications_page.recheck_criteria",
+    "recheck_note": "applications_page.recheck_note",
+}
+
+
+def show_refusal(error: Exception, rubric=None) -> None:
+    """A service refusal in words; field errors named after the form's fields (a text
+    after its criterion)."""
+    if not isinstance(error, InvalidInput):
+        show_error(error)
+        return
+    st.error(message_of(error, lang()))
+    for field_error in error.errors:
+        head, _dot, rest = field_error.field.partition(".")
+        if head == "texts" and rubric is not None:
+            try:
+                label = rubric.item(rest).name.get(lang())
+            except KeyError:
+                label = rest
+        else:
+            label = _(FIELD_LABELS[head]) if head in FIELD_LABELS else head
+        st.caption(f"{escape_markdown(label)}: {field_error.message(lang())}")
+
+
+def round_line(summary) -> str:
+    return " · ".join([
+        _(f"jury.kind.{summary.kind}"),
+        _("applications_page.dates", opens_on=format_date(summary.opens_on, lang()),
+          closes_on=format_date(summary.closes_on, lang())),
+        _("applications_page.rubric", rubric=summary.rubric_id, version=summary.rubric_version),
+    ])
+
+
+# --- applying ---------------------------------------------------------------------------------
+
+
+def forget_form(prefix: str) -> None:
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
+        del st.session_state[key]
+
+
+def application_form(current, summary, project_id: int, refused: TeacherView | None) -> None:
+    with transaction() as session:
+        rubric = rounds.rubric_of(rounds.get_round(session, actor=current, round_id=summary.id))
+    prefix = f"ap_{summary.id}_{project_id}_"
+    if refused is not None:
+        st.info(_("applications_page.refused_before", round=escape_markdown(refused.round_name)),
+                icon=":material/replay:")
+    with st.form(f"{prefix}form", border=True):
+        st.markdown(f"**{_('applications_page.eligibility')}**")
+        st.caption(_("applications_page.eligibility_help"))
+        answers = {
+            q: st.radio(_(f"eligibility.question.{q}"), options=[True, False], index=None, horizontal=True,
+                        format_func=lambda yes: _("applications_page.yes") if yes else _("applications_page.no"),
+                        key=f"{prefix}elig_{q}")
+            for q in ELIGIBILITY_QUESTIONS
+        }
+        st.markdown(f"**{_('applications_page.texts')}**")
+        st.caption(_("applications_page.texts_help", max=applications.TEXT_MAX))
+        texts = {
+            c.id: st.text_area(c.name.get(lang()), help=c.guidance.get(lang()), max_chars=applications.TEXT_MAX,
+                               key=f"{prefix}text_{c.id}", height=110)
+            for c in rubric.criteria
+        }
+        links = st.text_area(_("applications_page.evidence"), key=f"{prefix}links", height=90,
+                             placeholder=_("applications_page.evidence_help"), help=_("applications_page.evidence_help"))
+        language = st.selectbox(_("applications_page.language"), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.get,
+                                index=list(LANGUAGES).index(lang()), key=f"{prefix}language",
+                                help=_("applications_page.language_help"))
+        recheck, note = [], ""
+        if refused is not None:
+            st.markdown(f"**{_('applications_page.recheck')}**")
+            items = [*rubric.criteria, *rubric.gates]
+            names = {i.id: i.name.get(lang()) for i in items}
+            recheck = st.multiselect(_("applications_page.recheck_criteria"), options=list(names),
+                                     format_func=names.get, key=f"{prefix}recheck")
+            note = st.text_area(_("applications_page.recheck_note"), key=f"{prefix}recheck_note",
+                                max_chars=applications.RECHECK_NOTE_MAX, help=_("applications_page.recheck_note_help"))
+        sent = st.form_submit_button(_("applications_page.send"), type="primary", icon=":material/send:")
+    if not sent:
+        return
+    try:
+        with transaction() as session:
+            applications.apply(
+                session, actor=current, round_id=summary.id, project_id=project_id, eligibility=answers,
+                texts={k: v for k, v in texts.items() if v.strip()}, evidence_links=links, language=language,
+                resubmission_of=refused.id if refused is not None else None, recheck_criteria=recheck,
+                recheck_note=note,
+            )
+    except ServiceError as error:
+        show_refusal(error, rubric)  # what was typed stays in the form
+        return
+    forget_form(prefix)
+    st.session_state[FLASH] = "applications_page.sent"
+    st.rerun()
+
+
+def apply_section(current, open_rounds, own_projects, mine) -> None:
+    st.subheader(_("applications_page.apply"))
+    if not open_rounds:
+        st.info(_("applications_page.no_open_round"))
+        return
+    if not own_projects:
+        st.info(_("projects_page.none_yet"))
+        st.page_link(f"{PAGES}/projects.py", label=_("projects_page.go_create"), icon=":material/add:")
+        return
+    by_round = {r.id: r for r in open_rounds}
+    titles = dict(own_projects)
+    left, right = st.columns(2)
+    round_id = left.selectbox(_("applications_page.round"), options=list(by_round), key=ROUND_PICKER,
+                              format_func=lambda rid: by_round[rid].name)
+    wanted = st.session_state.get("project_id")
+    project_id = right.selectbox(_("applications_page.project"), options=list(titles), key=PROJECT_PICKER,
+                                 index=list(titles).index(wanted) if wanted in titles else 0,
+                                 format_func=titles.get)
+    summary = by_round[round_id]
+    st.caption(round_line(summary))
+    if any(v.round_id == round_id and v.project_id == project_id and v.status != ApplicationStatus.WITHDRAWN
+           for v in mine):
+        st.info(_("applications_page.already"), icon=":material/check_circle:")
+        return
+    refused = next((v for v in mine if v.project_id == project_id and v.round_id != round_id
+                    and v.verdict == "no_label"), None)
+    application_form(current, summary, project_id, refused)
+
+
+# --- the teacher's applications -------------------------------------------------------------
+
+
+def withdraw(current, application_id: int) -> None:
+    try:
+        with transaction() as session:
+            applications.withdraw(session, actor=current, application_id=application_id)
+    except ServiceError as error:
+        show_error(error)
+        return
+    st.session_state[WITHDRAW] = None
+    st.session_state[FLASH] = "applications_page.withdrawn"
+    st.rerun()
+
+
+def withdrawal(current, view: TeacherView) -> None:
+    if st.session_state.get(WITHDRAW) != view.id:
+        st.button(_("applications_page.withdraw"), key=f"withdraw_{view.id}", icon=":material/undo:",
+                  on_click=st.session_state.__setitem__, args=(WITHDRAW, view.id))
+        return
+    st.warning(_("applications_page.withdraw_confirm", title=escape_markdown(view.project_title)),
+               icon=":material/undo:")
+    with st.container(horizontal=True):
+        if st.button(_("applications_page.withdraw_yes"), type="primary", key=f"withdraw_yes_{view.id}"):
+            withdraw(current, view.id)
+        st.button(_("applications_page.cancel"), key=f"withdraw_no_{view.id}",
+                  on_click=st.session_state.__setitem__, args=(WITHDRAW, None))
+
+
+def feedback(view: TeacherView) -> None:
+    """After publication: the verdict, the total and the level and comments per criterion."""
+    rubric = view.rubric
+    if view.verdict == "label":
+        st.success(_("jury.outcome.label"), icon=":material/workspace_premium:")
+    else:
+        st.warning(_("jury.outcome.no_label"), icon=":material/info:")
+    figures = st.columns(3)
+    figures[0].metric(_("applications_page.total"),
+                      _("applications_page.total_value", total=format_number(view.total, lang()),
+                        maximum=format_number(rubric.maximum, lang())))
+    figures[1].metric(_("applications_page.percentage"),
+                      _("applications_page.percentage_value", value=format_number(view.percentage, lang(), digits=0)))
+    if view.published_at is not None:
+        figures[2].metric(_("applications_page.published"), format_date(view.published_at, lang()))
+    st.markdown(f"**{_('applications_page.feedback')}**")
+    for item in view.feedback:
+        name = rubric.item(item.item_id).name.get(lang())
+        level = (_("applications_page.no_level") if item.level is None
+                 else _("applications_page.level", level=format_number(item.level, lang())))
+        lines = [f"**{escape_markdown(name)}** — {level}"]
+        if item.comments:
+            lines += [f"- {escape_markdown(comment)}" for comment in item.comments]
+        else:
+            lines.append(f"- {_('applications_page.no_comment')}")
+        with st.container(border=True):
+            st.markdown("\n".join(lines))
+
+
+def what_was_sent(view: TeacherView) -> None:
+    with st.expander(_("applications_page.sent_texts"), icon=":material/description:", key=f"ap_sent_{view.id}"):
+        for criterion in view.rubric.criteria:
+            text = view.texts.get(criterion.id, "").strip()
+            st.markdown(f"**{escape_markdown(criterion.name.get(lang()))}**")
+            if text:
+                st.markdown(escape_markdown(text))
+            else:
+                st.caption(_("applications_page.no_text"))
+        if view.evidence_links:
+            st.markdown(f"**{_('applications_page.evidence')}**")
+            st.markdown("\n".join(f"- {escape_markdown(link)}" for link in view.evidence_links))
+
+
+def application_box(current, view: TeacherView) -> None:
+    with st.container(border=True, key=f"application_{view.id}"):
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.markdown(f"**{escape_markdown(view.project_title)}**")
+            st.badge(_(f"jury.application_status.{view.status}"), color=STATUS_COLOURS.get(view.status, "gray"))
+        facts = [escape_markdown(view.round_name),
+                 _("applications_page.sent_on", date=format_date(view.submitted_at, lang()))]
+        if view.withdrawn_at is not None:
+            facts.append(_("applications_page.withdrawn_on", date=format_date(view.withdrawn_at, lang())))
+        st.caption(" · ".join(facts))
+        if view.status == ApplicationStatus.DECIDED:
+            feedback(view)
+        elif view.status == ApplicationStatus.SUBMITTED:
+            st.caption(_("applications_page.waiting_open"))
+        elif view.status == ApplicationStatus.UNDER_REVIEW:
+            st.caption(_("applications_page.waiting_jury"))
+        if view.status != ApplicationStatus.WITHDRAWN:
+            what_was_sent(view)
+        if view.status == ApplicationStatus.SUBMITTED:
+            withdrawal(current, view)
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+current = require_permission("project.create")  # teachers: they apply with their own projects
+st.title(_("applications_page.title"))
+st.caption(_("applications_page.intro"))
+try:
+    with transaction() as session:
+        summaries = rounds.list_rounds(session, actor=current)
+        mine = applications.my_applications(session, actor=current)
+        own_projects = [(p.id, p.title) for p in projects.list_projects(session, actor=current)
+                        if can(current, "application.apply", p)]
+        limit = applications.max_per_year(session)
+except ServiceError as error:
+    show_error(error)
+    st.stop()
+
+flash = st.session_state.pop(FLASH, None)
+if flash:
+    st.success(_(flash), icon=":material/check_circle:")
+
+open_rounds = [r for r in summaries if r.status is RoundStatus.OPEN and r.kind != "eql"]
+st.subheader(_("applications_page.open_rounds"))
+if open_rounds:
+    for summary in open_rounds:
+        st.markdown(f"- **{escape_markdown(summary.name)}** · {round_line(summary)}")
+else:
+    st.caption(_("applications_page.no_open_round"))
+year = school_year(rounds.today())
+used = sum(1 for v in mine if v.status != ApplicationStatus.WITHDRAWN and school_year(v.submitted_at.date()) == year)
+st.caption(_("applications_page.limit", used=used, max=limit, year=year))
+
+apply_section(current, open_rounds, own_projects, mine)
+
+st.subheader(_("applications_page.mine"))
+if not mine:
+    st.caption(_("applications_page.none"))
+for view in mine:
+    application_box(current, view)

@@ -1,0 +1,206 @@
+"""The office's decisions on a round: per application the jury's aggregates, spread and
+disagreement; an extra juror or a consensus note; decisions staged, then published
+together; then the verdict letters as a ZIP of PDFs.
+
+Project titles, names and notes are typed by people: shown in tables, text areas or
+through escape_markdown, never as HTML.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from assess.services import accounts, decisions, jury, letters, rounds
+from assess.services.errors import InvalidInput, PermissionDenied, ServiceError, message_of
+from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, transaction
+
+FLASH = "decisions_flash"
+CONFIRM = "decisions_publish_confirm"  # the round waiting for the publication confirmation
+LETTERS = "decisions_letters"  # (round id, ZIP bytes, number of letters) of the letters made
+ROUND = "office_round_id"  # the chosen round, shared by the office's jury pages
+OUTCOMES = decisions.OUTCOMES
+
+admin = require_permission("decision.manage")
+
+
+def show(error: Exception) -> None:
+    st.error(message_of(error, lang()))
+    if isinstance(error, InvalidInput):
+        for field_error in error.errors:
+            st.caption(field_error.message(lang()))
+
+
+def apply(change: Callable[[Session], object], done: str) -> None:
+    try:
+        with transaction() as session:
+            change(session)
+    except (ServiceError, PermissionDenied) as error:
+        show(error)
+        return
+    st.session_state[FLASH] = done
+    st.rerun()
+
+
+def number(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def juror_label(pseudonym: str) -> str:
+    """"Juror A" in the reader's language."""
+    return _("decisions_page.pseudonym", letter=pseudonym.removeprefix("Juror "))
+
+
+def items_table(found: jury.ApplicationAggregate) -> pd.DataFrame:
+    jurors = [j.pseudonym for j in found.jurors if j.submitted_at is not None]
+    table = {_("decisions_page.column.criterion"): [found.rubric.item(i.item_id).name.get(lang()) for i in found.items]}
+    for pseudonym in jurors:
+        table[juror_label(pseudonym)] = [number(i.levels.get(pseudonym)) for i in found.items]
+    table[_(f"decisions_page.column.{found.aggregation}")] = [number(i.aggregate) for i in found.items]
+    table[_("decisions_page.column.spread")] = [number(i.spread) for i in found.items]
+    table[_("decisions_page.column.disagreement")] = [i.disagreement for i in found.items]
+    return pd.DataFrame(table)
+
+
+def application_box(found: jury.ApplicationAggregate, staged: decisions.StagedDecision | None) -> None:
+    key = found.application_id
+    label = _("decisions_page.application", id=key, title=escape_markdown(found.project_title))
+    if found.disagreement:
+        label += f" · :orange[{_('decisions_page.flag')}]"
+    with st.expander(label, icon=":material/warning:" if found.disagreement else None):
+        st.caption(" · ".join(
+            _("decisions_page.juror", pseudonym=juror_label(j.pseudonym), name=escape_markdown(names.get(j.juror_id, "")),
+              state=_("decisions_page.submitted" if j.submitted_at else "decisions_page.not_submitted"))
+            for j in found.jurors) or _("decisions_page.no_jurors"))
+        if found.disagreement:
+            st.warning(_("decisions_page.disagreement", threshold=found.threshold, items=", ".join(
+                found.rubric.item(i).name.get(lang()) for i in found.disagreeing_items)), icon=":material/warning:")
+        st.dataframe(items_table(found), hide_index=True, width="stretch")
+        proposal = _(f"jury.outcome.{found.proposal}") if found.proposal else _("decisions_page.no_proposal")
+        st.markdown(_("decisions_page.total", total=number(found.score.total), maximum=number(found.score.maximum),
+                      percentage=f"{found.score.percentage:.0f}", proposal=proposal))
+        if staged is not None:
+            state = "published" if staged.published_at else "staged"
+            st.success(_(f"decisions_page.{state}", outcome=_(f"jury.outcome.{staged.outcome}")))
+        if published:
+            if found.consensus_note:
+                st.markdown(f"**{_('decisions_page.note')}** {escape_markdown(found.consensus_note)}")
+            return
+        actions(found, staged)
+
+
+def actions(found: jury.ApplicationAggregate, staged: decisions.StagedDecision | None) -> None:
+    key = found.application_id
+    with st.form(f"note_{key}"):
+        note = st.text_area(_("decisions_page.note"), value=found.consensus_note, max_chars=decisions.NOTE_MAX,
+                            help=_("decisions_page.note_help"))
+        if st.form_submit_button(_("decisions_page.save_note")):
+            apply(lambda session: decisions.add_consensus_note(session, actor=admin, application_id=key, note=note),
+                  _("decisions_page.note_saved"))
+    with st.form(f"stage_{key}"):
+        default = staged.outcome if staged else found.proposal
+        outcomes = {o: _(f"jury.outcome.{o}") for o in OUTCOMES}  # fixed now: format_func may run later
+        outcome = st.radio(_("decisions_page.outcome"), options=list(OUTCOMES), horizontal=True,
+                           index=OUTCOMES.index(default) if default in OUTCOMES else None,
+                           format_func=outcomes.get, help=_("decisions_page.outcome_help"))
+        if st.form_submit_button(_("decisions_page.stage"), type="primary"):
+            apply(lambda session: decisions.stage_decision(session, actor=admin, application_id=key, outcome=outcome),
+                  _("decisions_page.staged_done"))
+    with st.container(horizontal=True):
+        if st.button(_("decisions_page.extra_juror"), icon=":material/person_add:", key=f"extra_{key}"):
+            apply(lambda session: jury.request_extra_juror(session, actor=admin, application_id=key),
+                  _("decisions_page.extra_done"))
+        if staged is not None and st.button(_("decisions_page.unstage"), icon=":material/undo:", key=f"unstage_{key}"):
+            apply(lambda session: decisions.unstage_decision(session, actor=admin, application_id=key),
+                  _("decisions_page.unstaged"))
+
+
+def publication(count: int, undecided: int) -> None:
+    st.subheader(_("decisions_page.publish_title"))
+    st.caption(_("decisions_page.publish_help", staged=count, undecided=undecided))
+    if st.session_state.get(CONFIRM) != chosen:
+        st.button(_("decisions_page.publish"), type="primary", icon=":material/publish:", key="publish",
+                  on_click=st.session_state.__setitem__, args=(CONFIRM, chosen))
+        return
+    st.warning(_("decisions_page.publish_confirm", count=count), icon=":material/publish:")
+    with st.container(horizontal=True):
+        if st.button(_("decisions_page.publish_yes"), type="primary", key="publish_yes"):
+            st.session_state[CONFIRM] = None
+            apply(lambda session: decisions.publish_round(session, actor=admin, round_id=chosen),
+                  _("decisions_page.published_done"))
+        st.button(_("decisions_page.cancel"), key="publish_no", on_click=st.session_state.__setitem__,
+                  args=(CONFIRM, None))
+
+
+def verdict_letters() -> None:
+    st.subheader(_("decisions_page.letters_title"))
+    if st.button(_("decisions_page.letters_make"), icon=":material/picture_as_pdf:", key="letters_make"):
+        bar = st.progress(0.0, text=_("decisions_page.letters_progress", done=0, total="…"))
+
+        def tick(done: int, total: int) -> None:
+            bar.progress(done / total if total else 1.0,
+                         text=_("decisions_page.letters_progress", done=done, total=total))
+
+        try:
+            from assess.reports.verdict import verdict_letters_zip  # imported on use: WeasyPrint is heavy
+
+            with transaction() as session:
+                views = letters.verdict_letters(session, actor=admin, round_id=chosen)
+            data = verdict_letters_zip(views, workers=2, progress=tick)
+        except Exception as error:  # a failed PDF is said in words, never as a traceback
+            show_error(error)
+            return
+        st.session_state[LETTERS] = (chosen, data, len(views))
+    made = st.session_state.get(LETTERS)
+    if made and made[0] == chosen:
+        st.download_button(_("decisions_page.letters_download", count=made[2]), data=made[1],
+                           file_name=f"verdict-letters-round-{chosen}.zip", mime="application/zip", type="primary",
+                           icon=":material/download:", on_click="ignore", key="letters_download")
+
+
+# --- the page ------------------------------------------------------------------------------
+
+with transaction() as session:
+    listed = rounds.list_rounds(session, actor=admin)
+
+st.title(_("decisions_page.title"))
+if FLASH in st.session_state:
+    st.success(st.session_state.pop(FLASH))
+if not listed:
+    st.info(_("decisions_page.no_rounds"))
+    st.stop()
+
+by_id = {r.id: r for r in listed}
+ids = list(by_id)
+labels = {r.id: f"{r.name} · {_(f'jury.status.{r.status.value}')}" for r in listed}
+chosen = st.selectbox(
+    _("decisions_page.choose"), options=ids,
+    index=ids.index(st.session_state[ROUND]) if st.session_state.get(ROUND) in by_id else 0, format_func=labels.get,
+    key="decisions_pick",
+)
+st.session_state[ROUND] = chosen
+current = by_id[chosen]
+published = current.published_at is not None
+
+with transaction() as session:
+    found = jury.round_aggregates(session, actor=admin, round_id=chosen)
+    listing = decisions.list_decisions(session, actor=admin, round_id=chosen)
+    names = {u.id: u.display_name for u in accounts.list_users(session, actor=admin)}
+staged = {d.application_id: d for d in listing.decisions}
+
+st.caption(_("decisions_page.rules", rule=_(f"decisions_page.rule.{current.aggregation}"),
+             threshold=current.disagreement_threshold, applications=len(found),
+             disagreements=sum(f.disagreement for f in found), decided=len(staged)))
+if not found:
+    st.info(_("decisions_page.no_applications"))
+for aggregate in found:
+    application_box(aggregate, staged.get(aggregate.application_id))
+
+if published:
+    st.success(_("decisions_page.round_published", date=current.published_at.date().isoformat()))
+    verdict_letters()
+elif found:
+    publication(sum(1 for d in staged.values() if d.published_at is None), len(listing.undecided))

@@ -1,0 +1,136 @@
+"""The European Quality Label, for the national office: the partner projects' national
+labels in other countries (by hand or from a CSV file), then for a round the eligible
+projects (national labels in two countries at least) and the nominations the rules
+propose (the ``eql_rule`` and ``eql_share`` settings).
+
+Project titles and teachers' names are typed by people: shown in tables and select
+options (plain text) only.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pandas as pd
+import streamlit as st
+
+from assess.domain.countries import COUNTRIES, country_name
+from assess.services import eql, projects, rounds
+from assess.services.errors import InvalidInput, PermissionDenied, ServiceError, message_of
+from assess.ui.runtime import _, lang, require_permission, transaction
+
+FLASH = "eql_flash"
+ROUND = "office_round_id"  # the chosen round, shared by the office's jury pages
+
+admin = require_permission("eql.manage")
+
+
+def show(error: Exception) -> None:
+    """The error, then each row's problem (the messages name their row)."""
+    st.error(message_of(error, lang()))
+    if isinstance(error, InvalidInput):
+        for field_error in error.errors:
+            st.caption(field_error.message(lang()))
+
+
+def countries() -> dict[str, str]:
+    """Country codes and names in the reader's language, sorted by name, accents ignored
+    (fixed now: a format_func may be called after the run)."""
+    named = {code: country_name(code, lang()) for code in COUNTRIES}
+
+    def plain(code: str) -> str:
+        return unicodedata.normalize("NFKD", named[code]).encode("ascii", "ignore").decode().casefold()
+    return {code: named[code] for code in sorted(named, key=plain)}
+
+
+def names(codes) -> str:
+    return ", ".join(country_name(code, lang()) for code in codes)
+
+
+with transaction() as session:
+    listed = rounds.list_rounds(session, actor=admin)
+    titles = {p.id: f"#{p.id} {p.title}" for p in projects.list_projects(session, actor=admin)}
+
+st.title(_("eql_page.title"))
+st.caption(_("eql_page.intro"))
+if FLASH in st.session_state:
+    st.success(st.session_state.pop(FLASH))
+
+# --- partner labels ----------------------------------------------------------------------------
+st.subheader(_("eql_page.labels_title"))
+by_hand, from_file = st.tabs([_("eql_page.tab.by_hand"), _("eql_page.tab.csv")])
+with by_hand, st.form("eql_label"):
+    project_id = st.selectbox(_("eql_page.field.project"), options=list(titles), format_func=titles.get, index=None,
+                              placeholder=_("eql_page.choose_project"), key="eql_project")
+    known = countries()
+    country = st.selectbox(_("eql_page.field.country"), options=list(known), index=None, format_func=known.get,
+                           placeholder=_("eql_page.choose_country"), key="eql_country")
+    if st.form_submit_button(_("eql_page.record"), type="primary"):
+        if project_id is None or country is None:
+            st.error(_("eql_page.choose_both"))
+        else:
+            try:
+                with transaction() as session:
+                    eql.record_partner_label(session, actor=admin, project_id=project_id, country=country)
+            except (ServiceError, PermissionDenied) as error:
+                show(error)
+            else:
+                st.session_state[FLASH] = _("eql_page.recorded", country=country_name(country, lang()))
+                st.rerun()
+
+with from_file:
+    st.caption(_("eql_page.csv_help"))
+    upload = st.file_uploader(_("eql_page.field.file"), type=["csv", "txt"], key="eql_csv")
+    if st.button(_("eql_page.import"), disabled=upload is None, icon=":material/upload_file:", key="eql_import"):
+        try:
+            with transaction() as session:
+                done = eql.import_partner_labels_csv(session, actor=admin, data=upload.getvalue())
+        except (ServiceError, PermissionDenied) as error:
+            show(error)
+        else:
+            st.session_state[FLASH] = _("eql_page.imported", rows=done.rows, added=done.added, already=done.already)
+            st.rerun()
+
+# --- eligible projects and proposals -----------------------------------------------------------
+st.subheader(_("eql_page.proposals_title"))
+if not listed:
+    st.info(_("eql_page.no_rounds"))
+    st.stop()
+by_id = {r.id: r for r in listed}
+ids = list(by_id)
+labels = {r.id: f"{r.name} · {_(f'jury.kind.{r.kind}')}" for r in listed}
+chosen = st.selectbox(
+    _("eql_page.choose"), options=ids,
+    index=ids.index(st.session_state[ROUND]) if st.session_state.get(ROUND) in by_id else 0, format_func=labels.get,
+    key="eql_pick",
+)
+st.session_state[ROUND] = chosen
+
+with transaction() as session:
+    found = eql.proposals(session, actor=admin, round_id=chosen)
+proposed = {c.project_id for c in found.proposed}
+if found.rule == "top_share":
+    st.caption(_("eql_page.rule_top_share", share=f"{found.share:.0%}", quota=found.quota,
+                 eligible=len(found.eligible)))
+else:
+    st.caption(_("eql_page.rule_automatic"))
+
+if found.eligible:
+    st.dataframe(pd.DataFrame({
+        _("eql_page.column.proposed"): [c.project_id in proposed for c in found.eligible],
+        _("eql_page.column.project"): [c.title for c in found.eligible],
+        _("eql_page.column.teacher"): [c.teacher for c in found.eligible],
+        _("eql_page.column.countries"): [names(c.countries) for c in found.eligible],
+        _("eql_page.column.total"): [f"{c.total:g} / {c.maximum:g}" for c in found.eligible],
+        _("eql_page.column.threshold"): [f"{c.threshold:g}" for c in found.eligible],
+    }), hide_index=True, width="stretch")
+    st.markdown(_("eql_page.proposed_count", count=len(found.proposed), eligible=len(found.eligible)))
+else:
+    st.info(_("eql_page.none_eligible"))
+waiting = [c for c in found.candidates if not c.eligible]
+if waiting:
+    st.caption(_("eql_page.not_eligible", count=len(waiting)))
+    st.dataframe(pd.DataFrame({
+        _("eql_page.column.project"): [c.title for c in waiting],
+        _("eql_page.column.countries"): [names(c.countries) for c in waiting],
+    }), hide_index=True, width="stretch")

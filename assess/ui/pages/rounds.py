@@ -1,0 +1,285 @@
+"""Jury rounds, for the national office: the list, opening and editing a round, and for
+one round its applications, their jurors (assigned automatically or by hand) and the
+conflicts of interest.
+
+Round names, project titles, school names and people's names are typed by people: they
+are shown in tables, select options (plain text) or through escape_markdown.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Callable
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from assess.domain.assignment import ShortageReason
+from assess.domain.jury import AGGREGATIONS, ROUND_KINDS
+from assess.services import accounts, applications, jury, rounds, rubrics
+from assess.services.errors import InvalidInput, PermissionDenied, ServiceError, message_of
+from assess.ui.runtime import _, escape_markdown, lang, require_permission, transaction
+
+FLASH = "rounds_flash"
+REPORT = "rounds_report"  # the last automatic assignment's report, shown once
+ROUND = "office_round_id"  # the chosen round, shared by the office's jury pages
+FIELDS = ("kind", "name", "opens_on", "closes_on", "per_application", "aggregation", "disagreement_threshold",
+          "juror_id", "note")
+NEW = tuple(f"rn_new_{name}" for name in ("kind", "name", "rubric", "opens", "closes", "per", "aggregation",
+                                          "threshold", "region"))
+
+admin = require_permission("round.manage")
+
+
+def show(error: Exception) -> None:
+    """A service error in words, field errors under it with this page's field names."""
+    st.error(message_of(error, lang()))
+    if isinstance(error, InvalidInput):
+        for field_error in error.errors:
+            label = _(f"rounds_page.field.{field_error.field}") if field_error.field in FIELDS else field_error.field
+            st.caption(f"{label}: {field_error.message(lang())}")
+
+
+def apply(change: Callable[[Session], object], done: str, *, forget: tuple[str, ...] = (),
+          then: Callable[[object], None] | None = None) -> None:
+    """One change in its own transaction: rerun with ``done`` shown (after ``then(result)``),
+    or say why here."""
+    try:
+        with transaction() as session:
+            result = change(session)
+            if then is not None:
+                then(result)
+    except (ServiceError, PermissionDenied) as error:
+        show(error)
+        return
+    for key in forget:
+        st.session_state.pop(key, None)
+    st.session_state[FLASH] = done
+    st.rerun()
+
+
+def keep_report(done: jury.AssignmentReport) -> None:
+    """What an automatic assignment did, in the reader's language, for the next run."""
+    def shortage(s) -> str:
+        head = _("rounds_page.short_head", application=s.application, missing=s.missing, wanted=s.wanted,
+                 assigned=s.assigned)
+        if s.reason is ShortageReason.CONFLICTS:
+            return f"{head} {_('rounds_page.short_conflicts', free=s.without_conflict)}"
+        return f"{head} {_('rounds_page.short_capacity', free=s.without_conflict, full=s.at_capacity)}"
+
+    st.session_state[REPORT] = {
+        "created": len(done.created),
+        "conflicts": done.conflicts_found,
+        "loads": [(done.juror_names.get(j, f"#{j}"), n) for j, n in sorted(done.loads.items())],
+        "short": [shortage(s) for s in done.shortages],
+    }
+
+
+def with_juror(juror: int | None, change: Callable[[Session], object], done: str) -> None:
+    if juror is None:
+        st.error(_("rounds_page.choose_juror_first"))
+    else:
+        apply(change, done)
+
+
+def round_form(prefix: str, current: rounds.RoundSummary | None, locked: bool) -> dict:
+    """The round's settings as typed (defaults: the round's, else a new round's)."""
+    installed = {r.id: r for r in rubrics.installed()}
+    rubric_ids = list(installed)
+    today = date.today()
+    values = {}
+    # Texts fixed in this run's language: a format_func may be called after the run.
+    kinds = {k: _(f"jury.kind.{k}") for k in ROUND_KINDS}
+    rubric_names = {r: f"{installed[r].title.get(lang())} · {installed[r].version}" for r in rubric_ids}
+    rules = {a: _(f"rounds_page.aggregation.{a}") for a in AGGREGATIONS}
+    if current is None:
+        values["kind"] = st.selectbox(_("rounds_page.field.kind"), options=list(kinds), format_func=kinds.get,
+                                      key=f"{prefix}kind")
+    values["name"] = st.text_input(_("rounds_page.field.name"), value=current.name if current else "",
+                                   key=f"{prefix}name")
+    default_rubric = current.rubric_id if current else rubrics.installed().default.id
+    values["rubric_id"] = st.selectbox(
+        _("rounds_page.field.rubric"), options=rubric_ids,
+        index=rubric_ids.index(default_rubric) if default_rubric in rubric_ids else 0,
+        format_func=rubric_names.get,
+        disabled=locked, key=f"{prefix}rubric")
+    if locked:
+        st.caption(_("jury.errors.rubric_locked"))
+    left, right = st.columns(2)
+    values["opens_on"] = left.date_input(_("rounds_page.field.opens_on"), value=current.opens_on if current else today,
+                                         format="YYYY-MM-DD", key=f"{prefix}opens")
+    values["closes_on"] = right.date_input(_("rounds_page.field.closes_on"),
+                                           value=current.closes_on if current else today + timedelta(days=30),
+                                           format="YYYY-MM-DD", key=f"{prefix}closes")
+    values["per_application"] = int(left.number_input(
+        _("rounds_page.field.per_application"), min_value=1, max_value=rounds.PER_APPLICATION_MAX, step=1,
+        value=current.per_application if current else 2, key=f"{prefix}per"))
+    values["disagreement_threshold"] = int(right.number_input(
+        _("rounds_page.field.disagreement_threshold"), min_value=rounds.THRESHOLD_RANGE[0],
+        max_value=rounds.THRESHOLD_RANGE[1], step=1, value=current.disagreement_threshold if current else 2,
+        help=_("rounds_page.threshold_help"), key=f"{prefix}threshold"))
+    values["aggregation"] = st.radio(
+        _("rounds_page.field.aggregation"), options=list(AGGREGATIONS), horizontal=True,
+        index=AGGREGATIONS.index(current.aggregation) if current else 0,
+        format_func=rules.get, key=f"{prefix}aggregation")
+    values["region_conflicts"] = st.checkbox(_("rounds_page.field.region_conflicts"),
+                                             value=current.region_conflicts if current else False,
+                                             help=_("rounds_page.region_help"), key=f"{prefix}region")
+    if locked:
+        values.pop("rubric_id")
+    return values
+
+
+# --- the rounds ------------------------------------------------------------------------------
+
+with transaction() as session:
+    listed = rounds.list_rounds(session, actor=admin)
+    scored = {r.id: jury.progress(session, actor=admin, round_id=r.id) for r in listed}
+
+st.title(_("rounds_page.title"))
+if FLASH in st.session_state:
+    st.success(st.session_state.pop(FLASH))
+
+if listed:
+    st.dataframe(pd.DataFrame({
+        _("rounds_page.column.kind"): [_(f"jury.kind.{r.kind}") for r in listed],
+        _("rounds_page.column.name"): [r.name for r in listed],
+        _("rounds_page.column.rubric"): [f"{r.rubric_id} {r.rubric_version}" for r in listed],
+        _("rounds_page.column.dates"): [
+            _("rounds_page.dates", start=r.opens_on.isoformat(), end=r.closes_on.isoformat()) for r in listed],
+        _("rounds_page.column.status"): [_(f"jury.status.{r.status.value}") for r in listed],
+        _("rounds_page.column.applications"): [r.applications for r in listed],
+        _("rounds_page.column.scoring"): [_("rounds_page.scoring", submitted=scored[r.id].submitted,
+                                            assignments=scored[r.id].assignments) for r in listed],
+    }), hide_index=True, width="stretch")
+else:
+    st.info(_("rounds_page.none_yet"))
+
+with st.expander(_("rounds_page.create_title"), icon=":material/add:", expanded=not listed), st.form("round_new"):
+    values = round_form("rn_new_", None, False)
+    if st.form_submit_button(_("rounds_page.create"), type="primary", key="rn_create"):
+        apply(lambda session: rounds.create_round(session, actor=admin, **values),
+              _("rounds_page.created", name=escape_markdown(values["name"].strip())), forget=NEW)
+
+if not listed:
+    st.stop()
+
+# --- one round -------------------------------------------------------------------------------
+by_id = {r.id: r for r in listed}
+ids = list(by_id)
+labels = {r.id: f"{r.name} · {_(f'jury.kind.{r.kind}')} · {_(f'jury.status.{r.status.value}')}" for r in listed}
+chosen = st.selectbox(
+    _("rounds_page.choose"), options=ids,
+    index=ids.index(st.session_state[ROUND]) if st.session_state.get(ROUND) in by_id else 0, format_func=labels.get,
+    key="rounds_pick",
+)
+st.session_state[ROUND] = chosen
+current = by_id[chosen]
+published = current.published_at is not None
+
+with transaction() as session:
+    locked = rounds.has_scores(session, chosen)
+    names = {u.id: u.display_name for u in accounts.list_users(session, actor=admin)}
+    jurors = {u.id: u.display_name for u in jury.jury_members(session)}
+    conflicts = jury.list_conflicts(session, actor=admin, round_id=chosen)
+    rows = []
+    for application in jury.round_applications(session, chosen):
+        school = application.project.school
+        rows.append({
+            "id": application.id,
+            "project": application.project.title,
+            "teacher": names.get(application.teacher_id, ""),
+            "school": ", ".join(x for x in (school.name, school.region or "", school.country) if x) if school else "",
+            "status": applications.get_application(session, actor=admin, application_id=application.id).status,
+        })
+    assigned = {a.application_id: [j.juror_id for j in a.jurors]
+                for a in jury.round_aggregates(session, actor=admin, round_id=chosen)}
+
+settings_tab, applications_tab, conflicts_tab = st.tabs(
+    [_("rounds_page.tab.settings"), _("rounds_page.tab.applications"), _("rounds_page.tab.conflicts")])
+
+with settings_tab:
+    if published:
+        st.info(_("jury.errors.round_published"))
+    else:
+        with st.form(f"round_edit_{chosen}"):
+            changes = round_form(f"rn_{chosen}_", current, locked)
+            if st.form_submit_button(_("rounds_page.save")):
+                apply(lambda session: rounds.update_round(session, actor=admin, round_id=chosen, **changes),
+                      _("rounds_page.saved"))
+
+with applications_tab:
+    conflicted: dict[int, list[str]] = {}
+    for c in conflicts:
+        conflicted.setdefault(c.application_id, []).append(f"{c.juror_name} ({_(f'jury.conflict_kind.{c.kind}')})")
+    if not rows:
+        st.info(_("rounds_page.no_applications"))
+    else:
+        st.dataframe(pd.DataFrame({
+            _("rounds_page.column.application"): [r["id"] for r in rows],
+            _("rounds_page.column.project"): [r["project"] for r in rows],
+            _("rounds_page.column.teacher"): [r["teacher"] for r in rows],
+            _("rounds_page.column.school"): [r["school"] for r in rows],
+            _("rounds_page.column.status"): [_(f"jury.application_status.{r['status']}") for r in rows],
+            _("rounds_page.column.jurors"): [", ".join(names.get(j, f"#{j}") for j in assigned.get(r["id"], []))
+                                             for r in rows],
+            _("rounds_page.column.conflicts"): ["; ".join(conflicted.get(r["id"], [])) for r in rows],
+        }), hide_index=True, width="stretch")
+
+    last = st.session_state.pop(REPORT, None)
+    if last is not None:
+        st.markdown(_("rounds_page.report", created=last["created"], conflicts=last["conflicts"]))
+        st.dataframe(pd.DataFrame(last["loads"], columns=[_("rounds_page.column.juror"), _("rounds_page.column.load")]),
+                     hide_index=True)
+        for line in last["short"]:
+            st.warning(line, icon=":material/group_off:")
+        if not last["short"]:
+            st.caption(_("rounds_page.short_none"))
+
+    if rows and not published:
+        st.subheader(_("rounds_page.assign_title"))
+        if not jurors:
+            st.warning(_("jury.cli.no_juror"))
+        if st.button(_("rounds_page.auto_assign"), type="primary", icon=":material/auto_fix_high:", key="rn_auto"):
+            apply(lambda session: jury.auto_assign(session, actor=admin, round_id=chosen), _("rounds_page.assigned"),
+                  then=keep_report)
+
+        titles = {r["id"]: f"#{r['id']} {r['project']}" for r in rows}
+        with st.form("rn_manual"):
+            st.markdown(f"**{_('rounds_page.manual_title')}**")
+            target = st.selectbox(_("rounds_page.field.application"), options=list(titles), format_func=titles.get)
+            juror = st.selectbox(_("rounds_page.field.juror_id"), options=list(jurors), format_func=jurors.get,
+                                 index=None, placeholder=_("rounds_page.choose_juror"))
+            force = st.checkbox(_("rounds_page.force"), help=_("rounds_page.force_help"))
+            left, right = st.columns(2)
+            if left.form_submit_button(_("rounds_page.assign"), icon=":material/person_add:"):
+                with_juror(juror, lambda session: jury.assign_juror(session, actor=admin, application_id=target,
+                                                                    juror_id=juror), _("rounds_page.juror_assigned"))
+            if right.form_submit_button(_("rounds_page.unassign"), icon=":material/person_remove:"):
+                with_juror(juror, lambda session: jury.unassign_juror(session, actor=admin, application_id=target,
+                                                                      juror_id=juror, force=force),
+                           _("rounds_page.juror_unassigned"))
+
+with conflicts_tab:
+    if conflicts:
+        st.dataframe(pd.DataFrame({
+            _("rounds_page.column.application"): [c.application_id for c in conflicts],
+            _("rounds_page.column.juror"): [c.juror_name for c in conflicts],
+            _("rounds_page.column.kind"): [_(f"jury.conflict_kind.{c.kind}") for c in conflicts],
+            _("rounds_page.column.note"): [c.note for c in conflicts],
+        }), hide_index=True, width="stretch")
+    else:
+        st.caption(_("rounds_page.no_conflicts"))
+    if rows and not published:
+        titles = {r["id"]: f"#{r['id']} {r['project']}" for r in rows}
+        with st.form("rn_conflict"):
+            st.markdown(f"**{_('rounds_page.conflict_title')}**")
+            target = st.selectbox(_("rounds_page.field.application"), options=list(titles), format_func=titles.get)
+            juror = st.selectbox(_("rounds_page.field.juror_id"), options=list(jurors), format_func=jurors.get,
+                                 index=None, placeholder=_("rounds_page.choose_juror"))
+            note = st.text_area(_("rounds_page.field.note"), max_chars=jury.NOTE_MAX)
+            if st.form_submit_button(_("rounds_page.declare")):
+                with_juror(juror, lambda session: jury.declare_conflict(session, actor=admin, application_id=target,
+                                                                        juror_id=juror, note=note),
+                           _("rounds_page.conflict_recorded"))

@@ -1,0 +1,245 @@
+"""The national office's jury pages through AppTest, on a real SQLite database: rounds,
+automatic assignment, decisions and publication, jury agreement, the European label.
+Rounds are prepared with the services (tests/jury/helpers.py); what the pages did is read
+back with the services."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from assess.services import decisions, eql, jury, projects, rounds
+from assess.storage.models import Assignment
+from tests.jury.helpers import apply, close, make_juror, make_round, score_all
+from tests.services.helpers import make_project
+from tests.ui.conftest import ROOT
+from tests.ui.test_access import DENIED, run_page
+from tests.ui.test_teacher_pages import no_exception
+
+pytestmark = pytest.mark.xdist_group("ui")
+JURY_OFFICE_PAGES = ["rounds", "decisions", "reliability", "eql"]
+TITLE = "Stars <b>over</b> *Europe*"
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    at.button(key=key).click()
+    return no_exception(at.run())
+
+
+def submit(at: AppTest, label: str, index: int = 0) -> AppTest:
+    [b for b in at.button if b.label == label][index].click()
+    return no_exception(at.run())
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+@pytest.fixture
+def applied(ui_database, people):
+    """A closed label round with two applications and two jurors (none assigned yet)."""
+    with ui_database.begin() as session:
+        made = make_round(session, office=people.admin, name="Labels 2026")
+        first = make_project(session, owner=people.teacher, title=TITLE)
+        second = make_project(session, owner=people.other_teacher, title="Rivers of Europe")
+        ids = [apply(session, teacher=t, round_id=made.id, project_id=p.id).id
+               for t, p in ((people.teacher, first), (people.other_teacher, second))]
+        other = make_juror(session, "second.juror@example.org")
+        close(session, made.id)
+        return {"round": made.id, "applications": ids, "jurors": {people.juror.id: people.juror, other.id: other}}
+
+
+@pytest.fixture
+def scored(ui_database, people, applied):
+    """The same round assigned and scored: the jurors disagree on collaboration in the first
+    application (5 and 2) and agree on the second."""
+    with ui_database.begin() as session:
+        jury.auto_assign(session, actor=people.admin, round_id=applied["round"])
+        first, second = applied["applications"]
+        for index, assignment in enumerate(session.scalars(select(Assignment).where(Assignment.application_id == first)
+                                                           .order_by(Assignment.id))):
+            score_all(session, juror=applied["jurors"][assignment.juror_id], application_id=first, level=4,
+                      overrides={"collaboration": 5 if index == 0 else 2})
+        for assignment in session.scalars(select(Assignment).where(Assignment.application_id == second)):
+            score_all(session, juror=applied["jurors"][assignment.juror_id], application_id=second, level=3)
+    return applied
+
+
+# --- who may open them --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("who", ["teacher", "juror"])
+@pytest.mark.parametrize("name", JURY_OFFICE_PAGES)
+def test_teachers_and_jurors_get_the_permission_message(people, name, who):
+    at = run_page(name, getattr(people, who))
+
+    assert not at.exception
+    assert texts(at.error) == [DENIED]
+    assert not at.dataframe and not at.get("form") and not at.button
+
+
+@pytest.mark.parametrize("name", JURY_OFFICE_PAGES)
+def test_the_pages_open_for_the_admin_in_both_languages(people, applied, name):
+    for lang in ("en", "fr"):
+        at = no_exception(run_page(name, people.admin, lang=lang))
+        assert not at.error and at.title
+
+
+def test_the_pages_never_render_html():
+    for name in JURY_OFFICE_PAGES:
+        text = (ROOT / "assess" / "ui" / "pages" / f"{name}.py").read_text(encoding="utf-8")
+        assert "unsafe_allow_html" not in text and "st.html" not in text
+
+
+# --- rounds -----------------------------------------------------------------------------------
+
+def test_the_admin_lands_on_the_rounds_page_and_opens_a_round(app_for, people, ui_database):
+    at = no_exception(app_for(people.admin))
+    assert texts(at.title) == ["Jury rounds"]
+
+    at = click(at, "rn_create")  # no name: refused, said by the field
+    assert texts(at.error) == ["Please correct the 1 field(s) marked below."]
+    assert "Name: This field is required." in texts(at.caption)
+
+    at.selectbox(key="rn_new_kind").set_value("contest")
+    at.text_input(key="rn_new_name").set_value("Contest 2026")
+    at.number_input(key="rn_new_per").set_value(3)
+    at.radio(key="rn_new_aggregation").set_value("median")
+    at = click(at, "rn_create")
+
+    assert "The round Contest 2026 is open." in texts(at.success)
+    with ui_database.begin() as session:
+        [made] = rounds.list_rounds(session, actor=people.admin)
+    assert (made.kind, made.name, made.per_application, made.aggregation) == ("contest", "Contest 2026", 3, "median")
+    assert at.dataframe[0].value.iloc[0].tolist()[:2] == ["National contest", "Contest 2026"]
+
+
+def test_the_rubric_is_shown_locked_once_scored(app_for, people, scored):
+    at = no_exception(app_for(people.admin, page="rounds"))
+
+    assert at.selectbox(key=f"rn_{scored['round']}_rubric").disabled
+    assert "The rubric of a round is locked once the first score is saved." in texts(at.caption)
+
+
+def test_automatic_assignment_through_the_page_shows_loads_and_shortages(app_for, people, applied, ui_database):
+    with ui_database.begin() as session:
+        rounds.update_round(session, actor=people.admin, round_id=applied["round"], per_application=3)
+    at = no_exception(app_for(people.admin, page="rounds"))
+
+    at = click(at, "rn_auto")
+
+    assert "Jurors are assigned." in texts(at.success)
+    loads = at.dataframe[-1].value
+    assert sorted(loads.iloc[:, 0]) == ["Ana Juror", "Second.Juror"] and list(loads.iloc[:, 1]) == [2, 2]
+    shortages = texts(at.warning)
+    assert len(shortages) == 2 and all("lacks 1 juror(s)" in w and "only 2 juror(s) without a conflict" in w
+                                       for w in shortages)
+    with ui_database.begin() as session:
+        assert jury.progress(session, actor=people.admin, round_id=applied["round"]).assignments == 4
+    # The applications now list their jurors by name.
+    at.run()
+    table = at.dataframe[1].value
+    assert set(table["Jurors"]) == {"Ana Juror, Second.Juror"}
+
+
+def test_a_conflict_recorded_by_the_office_takes_the_juror_off(app_for, people, applied, ui_database):
+    with ui_database.begin() as session:
+        jury.auto_assign(session, actor=people.admin, round_id=applied["round"])
+    at = no_exception(app_for(people.admin, page="rounds"))
+    boxes = [s for s in at.selectbox if s.label == "Juror"]
+    boxes[-1].set_value(people.juror.id)
+    at = submit(at, "Record the conflict")
+
+    assert "The conflict is recorded; the juror no longer sees the application." in texts(at.success)
+    with ui_database.begin() as session:
+        [found] = jury.list_conflicts(session, actor=people.admin, round_id=applied["round"])
+        assert (found.juror_id, found.kind) == (people.juror.id, "office")
+        assert found.application_id == applied["applications"][0]
+        assert jury.progress(session, actor=people.admin, round_id=applied["round"]).assignments == 3
+
+
+# --- decisions --------------------------------------------------------------------------------
+
+def test_decisions_show_the_disagreement_then_stage_and_publish(app_for, people, scored, ui_database):
+    at = no_exception(app_for(people.admin, page="decisions"))
+
+    first, second = scored["applications"]
+    escaped = "Stars \\<b\\>over\\</b\\> \\*Europe\\*"
+    assert [e.label for e in at.expander] == [f"Application {first}: {escaped} · :orange[the jurors disagree]",
+                                              f"Application {second}: Rivers of Europe"]
+    [flag] = texts(at.warning)
+    assert "disagree" in flag and "Collaboration" in flag
+    assert list(at.dataframe[0].value["Disagreement"]) == [False, False, True, False, False, False]
+
+    # The proposal is a label for the first one; the office decides otherwise.
+    at.radio[0].set_value("no_label")
+    at = submit(at, "Stage the decision", 0)
+    at = submit(at, "Stage the decision", 1)
+    at = click(at, "publish")
+    assert any("Publish the 2 staged decision(s) now?" in w for w in texts(at.warning))
+    at = click(at, "publish_yes")
+
+    assert "The decisions are published." in texts(at.success)
+    with ui_database.begin() as session:
+        assert rounds.get_round(session, actor=people.admin, round_id=scored["round"]).published_at is not None
+        published = {d.application_id: (d.outcome, d.published_at is not None)
+                     for d in decisions.list_decisions(session, actor=people.admin, round_id=scored["round"]).decisions}
+    assert published == {first: ("no_label", True), second: ("label", True)}
+
+    at = click(at, "letters_make")
+    [download] = at.get("download_button")
+    assert "2 letter(s)" in download.proto.label
+
+
+def test_a_consensus_note_and_unstaging(app_for, people, scored, ui_database):
+    first = scored["applications"][0]
+    at = no_exception(app_for(people.admin, page="decisions"))
+
+    at.text_area[0].set_value("We agreed on 4 after a call.")
+    at = submit(at, "Save the note", 0)
+    assert "The consensus note is saved." in texts(at.success)
+    with ui_database.begin() as session:
+        [staged] = decisions.list_staged(session, actor=people.admin, round_id=scored["round"])
+    assert (staged.application_id, staged.consensus_note) == (first, "We agreed on 4 after a call.")
+
+    at = click(at, f"unstage_{first}")
+    with ui_database.begin() as session:
+        assert not decisions.list_staged(session, actor=people.admin, round_id=scored["round"])
+
+
+# --- reliability ------------------------------------------------------------------------------
+
+def test_reliability_shows_each_criterion_with_its_reading(app_for, people, scored):
+    at = no_exception(app_for(people.admin, page="reliability"))
+
+    alphas = at.dataframe[0].value
+    readings = dict(zip(alphas["Criterion"], alphas["Reading"]))
+    assert readings["Curricular integration"] == "reliable"
+    assert readings["Collaboration between partner schools"] == "unreliable"
+    jurors = at.dataframe[1].value
+    assert sorted(jurors["Juror"]) == ["Ana Juror", "Second.Juror"]
+
+
+def test_reliability_explains_an_undefined_alpha(app_for, people, applied):
+    at = no_exception(app_for(people.admin, page="reliability", lang="fr"))
+
+    alphas = at.dataframe[0].value
+    assert set(alphas["Lecture"]) == {"impossible à calculer"}
+    assert set(alphas["Explication"]) == {"Aucune candidature n'a encore de niveaux de deux jurés."}
+
+
+# --- European label -----------------------------------------------------------------------------
+
+def test_the_office_records_a_partner_label(app_for, people, applied, ui_database):
+    with ui_database.begin() as session:
+        project_id = next(p.id for p in projects.list_projects(session, actor=people.admin) if p.title == TITLE)
+    at = no_exception(app_for(people.admin, page="eql"))
+    assert "Rule: at most 25% of the eligible projects (0 of 0)" in " ".join(texts(at.caption))
+
+    at.selectbox(key="eql_project").set_value(project_id)
+    at.selectbox(key="eql_country").set_value("IT")
+    at = submit(at, "Record the label")
+
+    assert "The national label in Italy is recorded." in texts(at.success)
+    with ui_database.begin() as session:
+        assert eql.partner_labels(session, actor=people.admin, project_id=project_id) == ["IT"]
