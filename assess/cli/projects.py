@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from assess.cli.common import transaction
+from assess.cli.letters import verdicts
 from assess.domain.permissions import Actor
 from assess.services import projects, self_assessments
 
@@ -46,6 +47,9 @@ def project_list(as_json: bool) -> None:
 @click.group()
 def report() -> None:
     """PDF reports."""
+
+
+report.add_command(verdicts)
 
 
 @report.command("self-assessment")

@@ -1,0 +1,44 @@
+"""``assess report verdicts``: the verdict letters of a round as PDF files."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from assess.cli.common import transaction
+from assess.domain.permissions import Actor
+from assess.i18n import t
+from assess.services import letters
+
+LANG = "en"  # the operator's language; each letter is in its teacher's
+
+
+@click.command("verdicts")
+@click.option("--round", "round_id", type=int, required=True, help="Round id (see `assess round list`).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, writable=True, path_type=Path), required=True,
+              help="Folder to write the letters to (created if needed).")
+@click.option("--workers", type=click.IntRange(min=1), default=min(2, os.cpu_count() or 1), show_default=True,
+              help="Letters rendered at once, one process each.")
+def verdicts(round_id: int, out_dir: Path, workers: int) -> None:
+    """Write one PDF verdict letter per published decision of a round, each in its teacher's
+    language: verdict-<application id>-<lang>.pdf."""
+    from assess.reports.verdict import write_verdict_letters  # WeasyPrint loads only when needed
+
+    with transaction() as session:
+        views = letters.verdict_letters(session, actor=Actor.system(), round_id=round_id)
+    if not views:
+        raise click.ClickException(t("letters.cli.none_published", LANG, round=round_id))
+    with click.progressbar(length=len(views), label=t("letters.cli.progress", LANG), file=sys.stderr) as bar:
+        shown = 0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal shown
+            bar.update(done - shown)
+            shown = done
+
+        paths = write_verdict_letters(views, out_dir=out_dir, workers=workers, progress=progress)
+    key = "letters.cli.written_one" if len(paths) == 1 else "letters.cli.written"
+    click.echo(t(key, LANG, count=len(paths), folder=out_dir))

@@ -1,0 +1,320 @@
+"""Verdict letters: a :class:`VerdictLetterView` as a one-page PDF letter of the national office.
+
+One letter per published decision, in the teacher's language. A round has hundreds of
+them and WeasyPrint is CPU-bound, so batches are rendered by a pool of processes
+(:func:`write_verdict_letters`, :func:`verdict_letters_zip`); the views are frozen
+dataclasses of plain values and pydantic models, hence picklable.
+
+The office's logo is a setting: a file name inside ``reports/assets``. Anything else (a
+path leading out of that folder, an absolute path, a URL) is ignored and the default logo
+is used; the local-only fetcher of :mod:`assess.reports.pdf` is the second wall.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import logging
+import math
+import multiprocessing
+import os
+import re
+import zipfile
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from markupsafe import Markup
+
+from assess.domain.rubric import Rubric
+from assess.i18n import normalise_language, t
+from assess.reports.pdf import REPORTS_DIR, format_date, html_to_pdf, render_html
+from assess.reports.radar import LABEL_LINES, bars_svg, radar_svg
+from assess.reports.views import VerdictLetterView
+
+log = logging.getLogger(__name__)
+
+ASSETS_DIR = REPORTS_DIR / "assets"
+DEFAULT_LOGO = "office-logo.svg"
+LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
+TEMPLATE = "verdict_letter.html"
+
+Progress = Callable[[int, int], None]
+
+
+# -- One letter -------------------------------------------------------------------------
+
+
+def logo_path(logo_file: str | None) -> Path:
+    """The office's logo if ``logo_file`` names an image inside ``reports/assets``, else ours.
+
+    Refused (with a warning in the log): URLs, absolute paths, ``..`` leading out of the
+    folder, symlinks pointing out of it, missing files, non-image files.
+    """
+    assets = ASSETS_DIR.resolve()
+    default = assets / DEFAULT_LOGO
+    name = (logo_file or "").strip()
+    if not name:
+        return default
+    if "://" in name or ":" in name.split("/")[0] or name.startswith(("/", "\\", "~")) or "\x00" in name:
+        log.warning("office logo %r ignored: not a file name inside reports/assets", name[:200])
+        return default
+    candidate = (assets / name).resolve()
+    if not candidate.is_relative_to(assets) or not candidate.is_file() or candidate.suffix.lower() not in LOGO_SUFFIXES:
+        log.warning("office logo %r ignored: not an image inside reports/assets", name[:200])
+        return default
+    return candidate
+
+
+def letter_language(view: VerdictLetterView) -> str:
+    return normalise_language(view.language)
+
+
+def letter_filename(view: VerdictLetterView) -> str:
+    return f"verdict-{int(view.application_id)}-{letter_language(view)}.pdf"
+
+
+def _level_label(rubric: Rubric, item_id: str, level: float | None, lang: str) -> str:
+    """The rubric's word for a level; for a jury aggregate between two levels, both words."""
+    if level is None:
+        return ""
+    item = rubric.item(item_id)
+    low, high = math.floor(level), math.ceil(level)
+    if low == high:
+        return item.level(int(low)).label.get(lang)
+    return t(
+        "letters.criteria.between", lang,
+        low=item.level(int(low)).label.get(lang), high=item.level(int(high)).label.get(lang),
+    )
+
+
+def _square(svg: str) -> str:
+    """Crop radar_svg's drawing to a square just around the radar and its axis numbers.
+
+    radar_svg draws on 1.5 x its height and keeps room for three-line labels around the
+    rings; our labels are one or two digits, so the rings can fill the letter's square.
+    The extent follows radar_svg's geometry (font = size/34, rings' radius = size/2 -
+    font x (LABEL_LINES + 1.5), labels at 1.08 x the radius).
+    """
+    match = _VIEWBOX.match(svg)
+    if not match:
+        return svg
+    width, size = float(match["w"]), float(match["h"])
+    font = size / 34
+    half = (size / 2 - font * (LABEL_LINES + 1.5)) * 1.08 + font * 1.7
+    left, top = width / 2 - half, size / 2 - half
+    return _VIEWBOX.sub(
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left:.2f} {top:.2f} {2 * half:.2f} {2 * half:.2f}" '
+        f'width="{2 * half:.2f}" height="{2 * half:.2f}"',
+        svg, count=1,
+    )
+
+
+_VIEWBOX = re.compile(
+    r'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 (?P<w>[\d.]+) (?P<h>[\d.]+)" '
+    r'width="[\d.]+" height="[\d.]+"'
+)
+
+
+def _chart(view: VerdictLetterView, lang: str) -> Markup:
+    """The radar of the counted criteria, axes numbered as the rows of the criteria table.
+
+    Numbers rather than names: WeasyPrint lays SVG text out letter by letter, so names on
+    the axes would cost a tenth of a second per letter; the table beside names them.
+    """
+    counted = [c for c in view.score.criteria if c.counted]
+    labels = [str(n) for n in range(1, len(counted) + 1)]
+    values = [c.level for c in counted]
+    # Our own drawing, every text escaped in radar.py, hence Markup. No title in the
+    # drawing: the letter captions it in HTML.
+    if 3 <= len(labels) <= 12:
+        return Markup(_square(radar_svg(labels=labels, values=values)))
+    names = [view.rubric.criterion(c.criterion_id).name.get(lang) for c in counted]
+    return Markup(bars_svg(labels=[f"{n}. {name}" for n, name in zip(labels, names)], values=values))
+
+
+def _criteria(view: VerdictLetterView, lang: str) -> list[dict]:
+    """One row per criterion of the rubric, then per gate the jury scored or commented."""
+    feedback = {f.criterion_id: f for f in view.feedback}
+    rows = []
+    numbers = itertools.count(1)
+    for result in view.score.criteria:
+        criterion = view.rubric.criterion(result.criterion_id)
+        given = feedback.get(criterion.id)
+        level = given.level if given and given.level is not None else result.level
+        rows.append(
+            {
+                "kind": "criterion",
+                "number": next(numbers) if result.counted else None,
+                "name": criterion.name.get(lang),
+                "note": "" if result.counted else t("letters.criteria.not_counted", lang),
+                "level": level,
+                "label": _level_label(view.rubric, criterion.id, level, lang),
+                "comments": [c for c in (given.comments if given else ()) if c.strip()],
+            }
+        )
+    for gate in view.rubric.gates:
+        given = feedback.get(gate.id)
+        if given is None or (given.level is None and not any(c.strip() for c in given.comments)):
+            continue
+        rows.append(
+            {
+                "kind": "gate",
+                "number": None,
+                "name": gate.name.get(lang),
+                "note": "",  # the gates share one heading: required for any label
+                "level": given.level,
+                "label": _level_label(view.rubric, gate.id, given.level, lang),
+                "comments": [c for c in given.comments if c.strip()],
+            }
+        )
+    return rows
+
+
+def verdict_letter_context(view: VerdictLetterView, *, today: date | None = None) -> dict:
+    lang = letter_language(view)
+    office = view.office
+    office_name = office.name.strip() or t("letters.default_office", lang)
+    when = view.published_at or today or date.today()
+    when = when.date() if isinstance(when, datetime) else when
+    day = format_date(when, lang)
+    dateline = t("letters.place_date", lang, place=office.place.strip(), date=day) if office.place.strip() \
+        else t("letters.date_only", lang, date=day)
+    awarded = view.outcome == "label"
+    return {
+        "office": office,
+        "office_name": office_name,
+        "logo_url": logo_path(office.logo_file).as_uri(),
+        "project": view.project,
+        "round_name": view.round_name,
+        "reference": t("letters.reference_value", lang, id=view.application_id),
+        "dateline": dateline,
+        "outcome": "label" if awarded else "no_label",
+        "verdict": t("letters.verdict.awarded" if awarded else "letters.verdict.not_awarded", lang),
+        "closing": t("letters.closing.awarded" if awarded else "letters.closing.not_awarded", lang),
+        "score": view.score,
+        "chart": _chart(view, lang),
+        "criteria": _criteria(view, lang),
+    }
+
+
+def render_verdict_letter_html(view: VerdictLetterView, *, today: date | None = None) -> str:
+    """The letter's HTML (to debug the template in a browser)."""
+    return render_html(template=TEMPLATE, context=verdict_letter_context(view, today=today), lang=letter_language(view))
+
+
+def render_verdict_letter_pdf(view: VerdictLetterView, *, today: date | None = None) -> bytes:
+    """The letter as PDF bytes, in the letter's language (``view.language``).
+
+    Dated from the decision's publication, else ``today`` (default: the current date).
+    """
+    return html_to_pdf(render_verdict_letter_html(view, today=today))
+
+
+# -- Batches ----------------------------------------------------------------------------
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """Processes started from a clean server (forkserver) where available, else spawned:
+    never a plain fork of a parent that may run threads (Streamlit, database pools).
+    The fork server imports this module once, so each worker starts with WeasyPrint loaded."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+    else:
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def _render_one(view: VerdictLetterView, today: date) -> bytes:
+    return render_verdict_letter_pdf(view, today=today)
+
+
+def _effective_workers(workers: int | None, count: int) -> int:
+    wanted = workers if workers and workers > 0 else (os.cpu_count() or 1)
+    return max(1, min(wanted, count))
+
+
+def render_verdict_letters(
+    views: Sequence[VerdictLetterView],
+    *,
+    workers: int = 2,
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> Iterator[tuple[int, bytes]]:
+    """``(index in views, PDF bytes)`` as each letter is ready (not in order).
+
+    ``progress(done, total)`` is called once with ``done=0`` before the first letter, then
+    after each letter. ``workers`` <= 1 renders in this process; more use a pool of that
+    many processes (at most one per letter). A letter that fails stops the batch with its
+    error; the letters not started are cancelled.
+    """
+    total = len(views)
+    today = today or date.today()  # one date for the whole batch, even across midnight
+    if progress:
+        progress(0, total)
+    processes = _effective_workers(workers, total)
+    if processes <= 1:
+        for index, view in enumerate(views):
+            pdf = _render_one(view, today)
+            if progress:
+                progress(index + 1, total)
+            yield index, pdf
+        return
+    pool = _pool(processes)
+    try:
+        pending: dict[Future, int] = {pool.submit(_render_one, view, today): i for i, view in enumerate(views)}
+        done = 0
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                index = pending.pop(future)
+                pdf = future.result()
+                done += 1
+                if progress:
+                    progress(done, total)
+                yield index, pdf
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def write_verdict_letters(
+    views: Sequence[VerdictLetterView],
+    *,
+    out_dir: Path | str,
+    workers: int = 2,
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> list[Path]:
+    """Write one ``verdict-<application id>-<lang>.pdf`` per view into ``out_dir`` (created
+    if needed); returns the paths in the order of ``views``."""
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths: list[Path | None] = [None] * len(views)
+    for index, pdf in render_verdict_letters(views, workers=workers, progress=progress, today=today):
+        path = folder / letter_filename(views[index])
+        partial = path.with_name(path.name + ".part")
+        partial.write_bytes(pdf)
+        partial.replace(path)  # never a half-written letter under the final name
+        paths[index] = path
+    return [p for p in paths if p is not None]
+
+
+def verdict_letters_zip(
+    views: Sequence[VerdictLetterView],
+    *,
+    workers: int = 2,
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> bytes:
+    """A ZIP of the same files as :func:`write_verdict_letters`, for the download button."""
+    letters: list[bytes | None] = [None] * len(views)
+    for index, pdf in render_verdict_letters(views, workers=workers, progress=progress, today=today):
+        letters[index] = pdf
+    buffer = io.BytesIO()
+    # PDFs are compressed already: stored, not deflated again.
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for view, pdf in zip(views, letters):
+            archive.writestr(letter_filename(view), pdf)
+    return buffer.getvalue()

@@ -1,0 +1,81 @@
+"""A round's letters at once: one file per view, rendered by two processes, with progress."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+
+from assess.reports import verdict
+from assess.reports.verdict import render_verdict_letter_pdf, verdict_letters_zip, write_verdict_letters
+from tests.letters.conftest import make_view, pdf_text
+
+
+@pytest.fixture(scope="module")
+def views(rubric):
+    return [
+        make_view(rubric, application_id=n, language="fr" if n % 2 else "en", outcome="label" if n % 3 else "no_label",
+                  teacher=f"Teacher {n}")
+        for n in range(1, 6)
+    ]
+
+
+def test_two_workers_write_one_file_per_view_and_report_progress(views, tmp_path):
+    calls = []
+    paths = write_verdict_letters(views, out_dir=tmp_path / "letters", workers=2,
+                                  progress=lambda done, total: calls.append((done, total)))
+    assert [p.name for p in paths] == [f"verdict-{n}-{'fr' if n % 2 else 'en'}.pdf" for n in range(1, 6)]
+    assert sorted(p.name for p in (tmp_path / "letters").iterdir()) == sorted(p.name for p in paths)  # no leftovers
+    for view, path in zip(views, paths):
+        text = pdf_text(path.read_bytes())
+        assert view.project.teacher in text
+    assert calls == [(n, 5) for n in range(0, 6)]
+
+
+def test_parallel_letters_are_the_letters_of_one_process(views):
+    day = date(2026, 6, 30)
+    zipped = verdict_letters_zip(views[:2], workers=2, today=day)
+    with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
+        for view in views[:2]:
+            alone = render_verdict_letter_pdf(view, today=day)
+            assert pdf_text(archive.read(verdict.letter_filename(view))) == pdf_text(alone)
+
+
+def test_the_zip_holds_the_same_files(views, tmp_path):
+    calls = []
+    zipped = verdict_letters_zip(views, workers=2, progress=lambda done, total: calls.append(done))
+    with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
+        names = archive.namelist()
+        assert names == [verdict.letter_filename(v) for v in views]
+        assert all(archive.read(name).startswith(b"%PDF-") for name in names)
+        assert archive.testzip() is None
+    assert calls == list(range(0, 6))
+
+
+def test_one_worker_renders_in_this_process(views, tmp_path, monkeypatch):
+    def no_pool(workers):
+        raise AssertionError("no process pool for one worker")
+
+    monkeypatch.setattr(verdict, "_pool", no_pool)
+    calls = []
+    paths = write_verdict_letters(views[:2], out_dir=tmp_path, workers=1, progress=lambda d, t: calls.append((d, t)))
+    assert len(paths) == 2 and calls == [(0, 2), (1, 2), (2, 2)]
+    # A single letter needs no pool either, whatever the number of workers.
+    assert len(write_verdict_letters(views[:1], out_dir=tmp_path, workers=4)) == 1
+
+
+def test_no_views_no_files(tmp_path):
+    calls = []
+    assert write_verdict_letters([], out_dir=tmp_path / "none", progress=lambda d, t: calls.append((d, t))) == []
+    assert calls == [(0, 0)]
+    with zipfile.ZipFile(io.BytesIO(verdict_letters_zip([]))) as archive:
+        assert archive.namelist() == []
+
+
+def test_a_failing_letter_stops_the_batch_with_its_error(views, tmp_path, rubric):
+    broken = make_view(rubric, application_id=99)
+    object.__setattr__(broken, "rubric", None)  # the template cannot read it
+    with pytest.raises(Exception):
+        write_verdict_letters([views[0], broken], out_dir=tmp_path, workers=2)
