@@ -16,6 +16,8 @@ Which fixture to use:
   ``database_url``), for migration tests.
 - ``teacher`` and ``project``: a teacher account and one of their projects, made through
   the services in ``session`` and committed.
+- ``server``: a local HTTP server that counts every connection made to it, for the tests
+  proving that user text in a PDF makes no request: yields ``(base_url, hits)``.
 
 Passwords are hashed with cheap argon2id parameters in every test (real hashes, verified
 for real; only the cost differs); a test that needs the production parameters asks for
@@ -230,3 +232,46 @@ def project(session, teacher):
     made = make_project(session, owner=teacher)
     session.commit()
     return made
+
+
+# -- A server that must never be reached -----------------------------------------------
+
+
+@pytest.fixture
+def server():
+    """A local HTTP server that counts every connection made to it (and answers with a
+    tiny valid stylesheet or image, so a fetch that got through would succeed)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def handle(self):
+            hits.append(self.client_address[0])
+            super().handle()
+
+        def do_GET(self):
+            self.send_response(200)
+            if self.path.endswith(".css"):
+                self.send_header("Content-Type", "text/css")
+                body = b"body { color: red }"
+            else:
+                self.send_header("Content-Type", "image/svg+xml")
+                body = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_HEAD = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", hits
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

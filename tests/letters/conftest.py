@@ -105,40 +105,6 @@ def pdf_pages(data: bytes) -> int:
     return len(PdfReader(BytesIO(data)).pages)
 
 
-@pytest.fixture
-def server():
-    """A local HTTP server that counts every connection made to it."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    hits: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def handle(self):
-            hits.append(self.client_address[0])
-            super().handle()
-
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "image/svg+xml")
-            self.end_headers()
-            self.wfile.write(b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
-
-        do_POST = do_HEAD = do_GET
-
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", hits
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
-
 # -- Published decisions in the database (the jury tables, written directly) ----------
 
 

@@ -1,7 +1,5 @@
 """Reports carry text typed by teachers: it must never make the server fetch anything."""
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
 from pathlib import Path
 
@@ -12,37 +10,6 @@ from assess.reports.pdf import REPORTS_DIR, FetchRefused, LocalOnlyFetcher, html
 from assess.reports.self_assessment import render_self_assessment_pdf
 from assess.reports.views import EntryView
 from tests.reports.conftest import make_report
-
-
-@pytest.fixture
-def server():
-    """A local HTTP server that counts every connection made to it."""
-    hits: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def handle(self):
-            hits.append(self.client_address[0])
-            super().handle()
-
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "text/css")
-            self.end_headers()
-            self.wfile.write(b"body { color: red }")
-
-        do_POST = do_HEAD = do_GET
-
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", hits
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def pdf_text(data: bytes) -> str:

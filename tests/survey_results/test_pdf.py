@@ -4,9 +4,7 @@ self-assessment report, and the code slips."""
 from __future__ import annotations
 
 import re
-import threading
 import xml.etree.ElementTree as ET
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
 
 import pytest
@@ -63,33 +61,6 @@ def test_results_pdf(session, teacher, surveyed, lang):
     # Nothing of the hidden pupils apart: no item, no comment.
     assert "secret pupil comment" not in text
     assert "I worked in a team with pupils" not in text and "J'ai travaillé en équipe" not in text
-
-
-@pytest.fixture
-def server():
-    """A local HTTP server that counts every connection made to it."""
-    hits: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def handle(self):
-            hits.append(self.client_address[0])
-            super().handle()
-
-        def do_GET(self):
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", hits
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def test_hostile_comments_are_text_and_fetch_nothing(session, teacher, project, server):
