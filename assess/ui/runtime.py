@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assess.domain.permissions import Actor, can
 from assess.i18n import LANGUAGES, normalise_language, t
 from assess.services import accounts
-from assess.services.errors import InvalidInput, message_of
+from assess.services.errors import FieldError, InvalidInput, ServiceError, message_of
 from assess.storage.db import database_url, make_engine, make_session_factory, upgrade_database
 
 
@@ -97,10 +97,25 @@ def require_permission(permission: str, obj=None) -> Actor:
 
 def show_error(error: Exception) -> None:
     """A service error in words, never a traceback. Field errors are listed by field label."""
-    st.error(message_of(error, lang()))
+    st.error(error_text(error))
     if isinstance(error, InvalidInput):
         for field_error in error.errors:
-            st.caption(f"{field_label(field_error.field)}: {field_error.message(lang())}")
+            st.caption(f"{field_label(field_error.field)}: {field_error_text(field_error)}")
+
+
+def _escaped(params: dict) -> dict:
+    return {key: escape_markdown(value) if isinstance(value, str) else value for key, value in params.items()}
+
+
+def error_text(error: Exception) -> str:
+    """The error's message for Markdown: what the person typed, quoted in it, is escaped."""
+    if isinstance(error, ServiceError):
+        return _(error.key, **_escaped(error.params))
+    return message_of(error, lang())
+
+
+def field_error_text(field_error: FieldError) -> str:
+    return _(field_error.key, **_escaped(field_error.params))
 
 
 def field_label(field: str) -> str:

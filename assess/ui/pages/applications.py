@@ -21,7 +21,7 @@ from assess.services import applications, projects, rounds
 from assess.services.applications import ApplicationStatus, TeacherView
 from assess.services.errors import InvalidInput, ServiceError, message_of
 from assess.ui.project_picker import PAGES
-from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, transaction
+from assess.ui.runtime import _, escape_markdown, field_error_text, lang, require_permission, show_error, transaction
 
 FLASH = "applications_flash"  # message key shown once after a rerun
 WITHDRAW = "applications_withdraw"  # application id waiting for the withdrawal confirmation
@@ -59,7 +59,7 @@ def show_refusal(error: Exception, rubric=None) -> None:
                 label = rest
         else:
             label = _(FIELD_LABELS[head]) if head in FIELD_LABELS else head
-        st.caption(f"{escape_markdown(label)}: {field_error.message(lang())}")
+        st.caption(f"{escape_markdown(label)}: {field_error_text(field_error)}")
 
 
 def round_line(summary) -> str:

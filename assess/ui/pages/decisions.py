@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from assess.services import accounts, decisions, jury, letters, rounds
 from assess.services.errors import InvalidInput, PermissionDenied, ServiceError, message_of
-from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, transaction
+from assess.ui.runtime import _, escape_markdown, field_error_text, lang, require_permission, show_error, transaction
 
 FLASH = "decisions_flash"
 CONFIRM = "decisions_publish_confirm"  # the round waiting for the publication confirmation
@@ -31,7 +31,7 @@ def show(error: Exception) -> None:
     st.error(message_of(error, lang()))
     if isinstance(error, InvalidInput):
         for field_error in error.errors:
-            st.caption(field_error.message(lang()))
+            st.caption(field_error_text(field_error))
 
 
 def apply(change: Callable[[Session], object], done: str) -> None:

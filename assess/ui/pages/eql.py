@@ -17,7 +17,7 @@ import streamlit as st
 from assess.domain.countries import COUNTRIES, country_name
 from assess.services import eql, projects, rounds
 from assess.services.errors import InvalidInput, PermissionDenied, ServiceError, message_of
-from assess.ui.runtime import _, lang, require_permission, transaction
+from assess.ui.runtime import _, field_error_text, lang, require_permission, transaction
 
 FLASH = "eql_flash"
 ROUND = "office_round_id"  # the chosen round, shared by the office's jury pages
@@ -30,7 +30,7 @@ def show(error: Exception) -> None:
     st.error(message_of(error, lang()))
     if isinstance(error, InvalidInput):
         for field_error in error.errors:
-            st.caption(field_error.message(lang()))
+            st.caption(field_error_text(field_error))
 
 
 def countries() -> dict[str, str]:

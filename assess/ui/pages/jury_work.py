@@ -24,7 +24,7 @@ from assess.reports.pdf import format_date, format_number
 from assess.reports.survey import audience_name
 from assess.services import applications, jury
 from assess.services.errors import InvalidInput, ServiceError, message_of
-from assess.ui.runtime import _, actor, escape_markdown, lang, require_permission, show_error, transaction
+from assess.ui.runtime import _, actor, escape_markdown, field_error_text, lang, require_permission, show_error, transaction
 
 OPEN = "jury_application"  # id of the application open on the page (None: the list)
 ERRORS = "jury_errors"  # (assignment id, item id) -> the error of its last save
@@ -92,7 +92,7 @@ def show_refusal(error: Exception, rubric=None) -> None:
             label = item_name(rubric, field_error.field)
         else:
             label = field_error.field
-        message = field_error.message(lang())
+        message = field_error_text(field_error)
         if field_error.key == "jury.errors.not_scored":
             message = _("jury_page.not_scored")
         st.caption(f"{escape_markdown(label)}: {message}")

@@ -19,7 +19,7 @@ from assess.domain.assignment import ShortageReason
 from assess.domain.jury import AGGREGATIONS, ROUND_KINDS
 from assess.services import accounts, applications, jury, rounds, rubrics
 from assess.services.errors import InvalidInput, PermissionDenied, ServiceError, message_of
-from assess.ui.runtime import _, escape_markdown, lang, require_permission, transaction
+from assess.ui.runtime import _, escape_markdown, field_error_text, lang, require_permission, transaction
 
 FLASH = "rounds_flash"
 REPORT = "rounds_report"  # the last automatic assignment's report, shown once
@@ -38,7 +38,7 @@ def show(error: Exception) -> None:
     if isinstance(error, InvalidInput):
         for field_error in error.errors:
             label = _(f"rounds_page.field.{field_error.field}") if field_error.field in FIELDS else field_error.field
-            st.caption(f"{label}: {field_error.message(lang())}")
+            st.caption(f"{label}: {field_error_text(field_error)}")
 
 
 def apply(change: Callable[[Session], object], done: str, *, forget: tuple[str, ...] = (),
