@@ -25,6 +25,7 @@ from assess.reports.survey import audience_name
 from assess.services import applications, jury
 from assess.services.errors import InvalidInput, ServiceError, message_of
 from assess.ui.runtime import _, actor, escape_markdown, field_error_text, lang, require_permission, show_error, transaction
+from assess.ui.rubric_widgets import levels_side_by_side
 
 OPEN = "jury_application"  # id of the application open on the page (None: the list)
 ERRORS = "jury_errors"  # (assignment id, item id) -> the error of its last save
@@ -151,18 +152,6 @@ def show_list(current) -> None:
 
 
 # --- one application ----------------------------------------------------------------------------
-
-
-def levels_side_by_side(item, chosen: int | None) -> None:
-    # Six columns on a laptop; Streamlit stacks them on a phone.
-    for column, level in zip(st.columns(len(item.levels)), item.levels):
-        with column, st.container(border=True, height="stretch"):
-            label = f"{level.level} · {level.label.get(lang())}"
-            if level.level == chosen:
-                st.badge(label, icon=":material/check:", color="green")
-            else:
-                st.markdown(f"**{label}**")
-            st.caption(level.descriptor.get(lang()))
 
 
 def survey_summary(view, item) -> None:

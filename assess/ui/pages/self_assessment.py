@@ -19,6 +19,7 @@ from assess.services import self_assessments
 from assess.services.errors import ServiceError
 from assess.ui.project_picker import pick_project
 from assess.ui.runtime import _, actor, lang, require_permission, show_error, transaction
+from assess.ui.rubric_widgets import levels_side_by_side
 
 ERRORS = "assessment_errors"  # (assessment id, item id) -> the error of its last save
 
@@ -64,18 +65,6 @@ def eligibility(assessment) -> None:
         for question in ELIGIBILITY_QUESTIONS:
             if (assessment.id, question) in errors:
                 show_error(errors[assessment.id, question])
-
-
-def levels_side_by_side(item, chosen: int | None) -> None:
-    # Six columns on a laptop; Streamlit stacks them on a phone.
-    for column, level in zip(st.columns(len(item.levels)), item.levels):
-        with column, st.container(border=True, height="stretch"):
-            label = f"{level.level} · {level.label.get(lang())}"
-            if level.level == chosen:
-                st.badge(label, icon=":material/check:", color="green")
-            else:
-                st.markdown(f"**{label}**")
-            st.caption(level.descriptor.get(lang()))
 
 
 def item_block(assessment, item) -> None:
