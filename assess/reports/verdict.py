@@ -231,8 +231,15 @@ def _render_one(view: VerdictLetterView, today: date) -> bytes:
     return render_verdict_letter_pdf(view, today=today)
 
 
+#: Below this many letters, starting worker processes (each loads WeasyPrint, ~1-2 s)
+#: costs more than it saves: render in this process.
+POOL_FROM = 8
+
+
 def _effective_workers(workers: int | None, count: int) -> int:
     wanted = workers if workers and workers > 0 else (os.cpu_count() or 1)
+    if count < POOL_FROM:
+        return 1
     return max(1, min(wanted, count))
 
 
@@ -246,8 +253,8 @@ def render_verdict_letters(
     """``(index in views, PDF bytes)`` as each letter is ready (not in order).
 
     ``progress(done, total)`` is called once with ``done=0`` before the first letter, then
-    after each letter. ``workers`` <= 1 renders in this process; more use a pool of that
-    many processes (at most one per letter). A letter that fails stops the batch with its
+    after each letter. ``workers`` <= 1, or fewer than :data:`POOL_FROM` letters, renders
+    in this process; otherwise a pool of that many processes. A letter that fails stops the batch with its
     error; the letters not started are cancelled.
     """
     total = len(views)

@@ -13,6 +13,18 @@ from assess.reports.verdict import render_verdict_letter_pdf, verdict_letters_zi
 from tests.letters.conftest import make_view, pdf_text
 
 
+@pytest.fixture(autouse=True)
+def pool_for_few_letters(monkeypatch):
+    """These tests use a handful of letters: let them go through the process pool anyway."""
+    monkeypatch.setattr(verdict, "POOL_FROM", 1)
+
+
+def test_a_small_batch_renders_in_this_process(views, tmp_path, monkeypatch):
+    monkeypatch.setattr(verdict, "POOL_FROM", 8)
+    monkeypatch.setattr(verdict, "_pool", lambda workers: pytest.fail("a pool for 5 letters costs more than it saves"))
+    assert len(write_verdict_letters(views, out_dir=tmp_path, workers=2)) == 5
+
+
 @pytest.fixture(scope="module")
 def views(rubric):
     return [
