@@ -8,13 +8,13 @@ is per browser session.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator
 
 import streamlit as st
 from sqlalchemy.orm import Session, sessionmaker
 
-from assess.domain.permissions import Actor, can
-from assess.i18n import LANGUAGES, normalise_language, t
+from assess.domain.permissions import Actor, PermissionDenied, can
+from assess.i18n import LANGUAGES, catalogue, normalise_language, t
 from assess.services import accounts
 from assess.services.errors import FieldError, InvalidInput, ServiceError, message_of
 from assess.storage.db import database_url, make_engine, make_session_factory, upgrade_database
@@ -95,12 +95,50 @@ def require_permission(permission: str, obj=None) -> Actor:
 
 # --- showing errors -------------------------------------------------------------------------
 
-def show_error(error: Exception) -> None:
-    """A service error in words, never a traceback. Field errors are listed by field label."""
+def show_error(error: Exception, *, label: Callable[[str], str | None] | None = None) -> None:
+    """A service error in words, never a traceback. Field errors are listed by field label:
+    ``label(field)`` when a page names its own fields (None: the message alone), else the
+    shared field names of ``fields.toml``."""
     st.error(error_text(error))
     if isinstance(error, InvalidInput):
         for field_error in error.errors:
-            st.caption(f"{field_label(field_error.field)}: {field_error_text(field_error)}")
+            name = (label or field_label)(field_error.field)
+            text = field_error_text(field_error)
+            st.caption(f"{name}: {text}" if name else text)
+
+
+FLASH = "flash"
+
+
+def apply_change(
+    change: Callable[[Session], object],
+    done: str,
+    *,
+    forget: tuple[str, ...] = (),
+    then: Callable[[object], None] | None = None,
+    label: Callable[[str], str | None] | None = None,
+) -> None:
+    """One change in its own transaction. Success: ``then(result)`` inside it, the ``forget``
+    widgets emptied, a rerun that shows ``done`` (see :func:`show_flash`). Refusal: the reason
+    here, and the fields keep what was typed."""
+    try:
+        with transaction() as session:
+            result = change(session)
+            if then is not None:
+                then(result)
+    except (ServiceError, PermissionDenied) as error:
+        show_error(error, label=label)
+        return
+    for key in forget:
+        st.session_state.pop(key, None)
+    st.session_state[FLASH] = done
+    st.rerun()
+
+
+def show_flash() -> None:
+    """The confirmation of the change made on the previous run, once."""
+    if FLASH in st.session_state:
+        st.success(st.session_state.pop(FLASH))
 
 
 def _escaped(params: dict) -> dict:
@@ -118,9 +156,12 @@ def field_error_text(field_error: FieldError) -> str:
     return _(field_error.key, **_escaped(field_error.params))
 
 
-def field_label(field: str) -> str:
-    """``partners.1.country`` -> 'Partner school 2 - Country' in the reader's language."""
+def field_label(field: str) -> str | None:
+    """``partners.1.country`` -> 'Partner school 2 - Country' in the reader's language;
+    None for a field without a shared name (the message then stands alone)."""
     parts = field.split(".")
+    if f"fields.{parts[-1]}" not in catalogue(lang()):
+        return None
     if parts[0] == "partners" and len(parts) == 3:
         return f"{_('fields.partner', number=int(parts[1]) + 1)} - {_('fields.' + parts[2])}"
     if parts[0] == "school" and len(parts) == 2:

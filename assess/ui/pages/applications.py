@@ -19,9 +19,9 @@ from assess.i18n import LANGUAGE_NAMES, LANGUAGES
 from assess.reports.pdf import format_date, format_number
 from assess.services import applications, projects, rounds
 from assess.services.applications import ApplicationStatus, TeacherView
-from assess.services.errors import InvalidInput, ServiceError, message_of
+from assess.services.errors import ServiceError
 from assess.ui.project_picker import PAGES
-from assess.ui.runtime import _, escape_markdown, field_error_text, lang, require_permission, show_error, transaction
+from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, transaction
 
 FLASH = "applications_flash"  # message key shown once after a rerun
 WITHDRAW = "applications_withdraw"  # application id waiting for the withdrawal confirmation
@@ -46,20 +46,17 @@ FIELD_LABELS = {
 def show_refusal(error: Exception, rubric=None) -> None:
     """A service refusal in words; field errors named after the form's fields (a text
     after its criterion)."""
-    if not isinstance(error, InvalidInput):
-        show_error(error)
-        return
-    st.error(message_of(error, lang()))
-    for field_error in error.errors:
-        head, _dot, rest = field_error.field.partition(".")
+
+    def field_name(field: str) -> str:
+        head, _dot, rest = field.partition(".")
         if head == "texts" and rubric is not None:
             try:
-                label = rubric.item(rest).name.get(lang())
+                return escape_markdown(rubric.item(rest).name.get(lang()))
             except KeyError:
-                label = rest
-        else:
-            label = _(FIELD_LABELS[head]) if head in FIELD_LABELS else head
-        st.caption(f"{escape_markdown(label)}: {field_error_text(field_error)}")
+                return escape_markdown(rest)
+        return _(FIELD_LABELS[head]) if head in FIELD_LABELS else escape_markdown(head)
+
+    show_error(error, label=field_name)
 
 
 def round_line(summary) -> str:

@@ -8,41 +8,19 @@ through escape_markdown, never as HTML.
 
 from __future__ import annotations
 
-from typing import Callable
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.orm import Session
 
 from assess.services import accounts, decisions, jury, letters, rounds
-from assess.services.errors import InvalidInput, PermissionDenied, ServiceError, message_of
-from assess.ui.runtime import _, escape_markdown, field_error_text, lang, require_permission, show_error, transaction
+from assess.ui.runtime import _, apply_change, escape_markdown, lang, require_permission, show_error, show_flash, transaction
 
-FLASH = "decisions_flash"
 CONFIRM = "decisions_publish_confirm"  # the round waiting for the publication confirmation
 LETTERS = "decisions_letters"  # (round id, ZIP bytes, number of letters) of the letters made
 ROUND = "office_round_id"  # the chosen round, shared by the office's jury pages
 OUTCOMES = decisions.OUTCOMES
 
 admin = require_permission("decision.manage")
-
-
-def show(error: Exception) -> None:
-    st.error(message_of(error, lang()))
-    if isinstance(error, InvalidInput):
-        for field_error in error.errors:
-            st.caption(field_error_text(field_error))
-
-
-def apply(change: Callable[[Session], object], done: str) -> None:
-    try:
-        with transaction() as session:
-            change(session)
-    except (ServiceError, PermissionDenied) as error:
-        show(error)
-        return
-    st.session_state[FLASH] = done
-    st.rerun()
 
 
 def number(value: float | None) -> str:
@@ -98,7 +76,7 @@ def actions(found: jury.ApplicationAggregate, staged: decisions.StagedDecision |
         note = st.text_area(_("decisions_page.note"), value=found.consensus_note, max_chars=decisions.NOTE_MAX,
                             help=_("decisions_page.note_help"))
         if st.form_submit_button(_("decisions_page.save_note")):
-            apply(lambda session: decisions.add_consensus_note(session, actor=admin, application_id=key, note=note),
+            apply_change(lambda session: decisions.add_consensus_note(session, actor=admin, application_id=key, note=note),
                   _("decisions_page.note_saved"))
     with st.form(f"stage_{key}"):
         default = staged.outcome if staged else found.proposal
@@ -107,14 +85,14 @@ def actions(found: jury.ApplicationAggregate, staged: decisions.StagedDecision |
                            index=OUTCOMES.index(default) if default in OUTCOMES else None,
                            format_func=outcomes.get, help=_("decisions_page.outcome_help"))
         if st.form_submit_button(_("decisions_page.stage"), type="primary"):
-            apply(lambda session: decisions.stage_decision(session, actor=admin, application_id=key, outcome=outcome),
+            apply_change(lambda session: decisions.stage_decision(session, actor=admin, application_id=key, outcome=outcome),
                   _("decisions_page.staged_done"))
     with st.container(horizontal=True):
         if st.button(_("decisions_page.extra_juror"), icon=":material/person_add:", key=f"extra_{key}"):
-            apply(lambda session: jury.request_extra_juror(session, actor=admin, application_id=key),
+            apply_change(lambda session: jury.request_extra_juror(session, actor=admin, application_id=key),
                   _("decisions_page.extra_done"))
         if staged is not None and st.button(_("decisions_page.unstage"), icon=":material/undo:", key=f"unstage_{key}"):
-            apply(lambda session: decisions.unstage_decision(session, actor=admin, application_id=key),
+            apply_change(lambda session: decisions.unstage_decision(session, actor=admin, application_id=key),
                   _("decisions_page.unstaged"))
 
 
@@ -129,7 +107,7 @@ def publication(count: int, undecided: int) -> None:
     with st.container(horizontal=True):
         if st.button(_("decisions_page.publish_yes"), type="primary", key="publish_yes"):
             st.session_state[CONFIRM] = None
-            apply(lambda session: decisions.publish_round(session, actor=admin, round_id=chosen),
+            apply_change(lambda session: decisions.publish_round(session, actor=admin, round_id=chosen),
                   _("decisions_page.published_done"))
         st.button(_("decisions_page.cancel"), key="publish_no", on_click=st.session_state.__setitem__,
                   args=(CONFIRM, None))
@@ -167,8 +145,7 @@ with transaction() as session:
     listed = rounds.list_rounds(session, actor=admin)
 
 st.title(_("decisions_page.title"))
-if FLASH in st.session_state:
-    st.success(st.session_state.pop(FLASH))
+show_flash()
 if not listed:
     st.info(_("decisions_page.no_rounds"))
     st.stop()

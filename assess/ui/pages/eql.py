@@ -16,21 +16,13 @@ import streamlit as st
 
 from assess.domain.countries import COUNTRIES, country_name
 from assess.services import eql, projects, rounds
-from assess.services.errors import InvalidInput, PermissionDenied, ServiceError, message_of
-from assess.ui.runtime import _, field_error_text, lang, require_permission, transaction
+from assess.services.errors import PermissionDenied, ServiceError
+from assess.ui import runtime
+from assess.ui.runtime import _, lang, require_permission, show_error, show_flash, transaction
 
-FLASH = "eql_flash"
 ROUND = "office_round_id"  # the chosen round, shared by the office's jury pages
 
 admin = require_permission("eql.manage")
-
-
-def show(error: Exception) -> None:
-    """The error, then each row's problem (the messages name their row)."""
-    st.error(message_of(error, lang()))
-    if isinstance(error, InvalidInput):
-        for field_error in error.errors:
-            st.caption(field_error_text(field_error))
 
 
 def countries() -> dict[str, str]:
@@ -53,8 +45,7 @@ with transaction() as session:
 
 st.title(_("eql_page.title"))
 st.caption(_("eql_page.intro"))
-if FLASH in st.session_state:
-    st.success(st.session_state.pop(FLASH))
+show_flash()
 
 # --- partner labels ----------------------------------------------------------------------------
 st.subheader(_("eql_page.labels_title"))
@@ -73,9 +64,9 @@ with by_hand, st.form("eql_label"):
                 with transaction() as session:
                     eql.record_partner_label(session, actor=admin, project_id=project_id, country=country)
             except (ServiceError, PermissionDenied) as error:
-                show(error)
+                show_error(error)
             else:
-                st.session_state[FLASH] = _("eql_page.recorded", country=country_name(country, lang()))
+                st.session_state[runtime.FLASH] = _("eql_page.recorded", country=country_name(country, lang()))
                 st.rerun()
 
 with from_file:
@@ -86,9 +77,9 @@ with from_file:
             with transaction() as session:
                 done = eql.import_partner_labels_csv(session, actor=admin, data=upload.getvalue())
         except (ServiceError, PermissionDenied) as error:
-            show(error)
+            show_error(error)
         else:
-            st.session_state[FLASH] = _("eql_page.imported", rows=done.rows, added=done.added, already=done.already)
+            st.session_state[runtime.FLASH] = _("eql_page.imported", rows=done.rows, added=done.added, already=done.already)
             st.rerun()
 
 # --- eligible projects and proposals -----------------------------------------------------------

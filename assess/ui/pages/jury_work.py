@@ -23,8 +23,8 @@ from assess.i18n import LANGUAGE_NAMES
 from assess.reports.pdf import format_date, format_number
 from assess.reports.survey import audience_name
 from assess.services import applications, jury
-from assess.services.errors import InvalidInput, ServiceError, message_of
-from assess.ui.runtime import _, actor, escape_markdown, field_error_text, lang, require_permission, show_error, transaction
+from assess.services.errors import InvalidInput, ServiceError
+from assess.ui.runtime import _, actor, error_text, escape_markdown, field_error_text, lang, require_permission, show_error, transaction
 from assess.ui.rubric_widgets import levels_side_by_side
 
 OPEN = "jury_application"  # id of the application open on the page (None: the list)
@@ -85,7 +85,7 @@ def show_refusal(error: Exception, rubric=None) -> None:
     if not isinstance(error, InvalidInput):
         show_error(error)
         return
-    st.error(message_of(error, lang()))
+    st.error(error_text(error))
     for field_error in error.errors:
         if field_error.field in FIELDS:
             label = _(FIELDS[field_error.field])

@@ -18,10 +18,8 @@ from sqlalchemy.orm import Session
 from assess.domain.assignment import ShortageReason
 from assess.domain.jury import AGGREGATIONS, ROUND_KINDS
 from assess.services import accounts, applications, jury, rounds, rubrics
-from assess.services.errors import InvalidInput, PermissionDenied, ServiceError, message_of
-from assess.ui.runtime import _, escape_markdown, field_error_text, lang, require_permission, transaction
+from assess.ui.runtime import _, apply_change, escape_markdown, lang, require_permission, show_flash, transaction
 
-FLASH = "rounds_flash"
 REPORT = "rounds_report"  # the last automatic assignment's report, shown once
 ROUND = "office_round_id"  # the chosen round, shared by the office's jury pages
 FIELDS = ("kind", "name", "opens_on", "closes_on", "per_application", "aggregation", "disagreement_threshold",
@@ -32,31 +30,13 @@ NEW = tuple(f"rn_new_{name}" for name in ("kind", "name", "rubric", "opens", "cl
 admin = require_permission("round.manage")
 
 
-def show(error: Exception) -> None:
-    """A service error in words, field errors under it with this page's field names."""
-    st.error(message_of(error, lang()))
-    if isinstance(error, InvalidInput):
-        for field_error in error.errors:
-            label = _(f"rounds_page.field.{field_error.field}") if field_error.field in FIELDS else field_error.field
-            st.caption(f"{label}: {field_error_text(field_error)}")
+def field_name(field: str) -> str:
+    """This page's names for the round's fields."""
+    return _(f"rounds_page.field.{field}") if field in FIELDS else field
 
 
-def apply(change: Callable[[Session], object], done: str, *, forget: tuple[str, ...] = (),
-          then: Callable[[object], None] | None = None) -> None:
-    """One change in its own transaction: rerun with ``done`` shown (after ``then(result)``),
-    or say why here."""
-    try:
-        with transaction() as session:
-            result = change(session)
-            if then is not None:
-                then(result)
-    except (ServiceError, PermissionDenied) as error:
-        show(error)
-        return
-    for key in forget:
-        st.session_state.pop(key, None)
-    st.session_state[FLASH] = done
-    st.rerun()
+def apply(change: Callable[[Session], object], done: str, **options) -> None:
+    apply_change(change, done, label=field_name, **options)
 
 
 def keep_report(done: jury.AssignmentReport) -> None:
@@ -138,8 +118,7 @@ with transaction() as session:
     scored = {r.id: jury.progress(session, actor=admin, round_id=r.id) for r in listed}
 
 st.title(_("rounds_page.title"))
-if FLASH in st.session_state:
-    st.success(st.session_state.pop(FLASH))
+show_flash()
 
 if listed:
     st.dataframe(pd.DataFrame({

@@ -11,22 +11,14 @@ import streamlit as st
 from assess.services import accounts, audit, rubrics, settings
 from assess.services.errors import PermissionDenied, ServiceError
 from assess.ui import auth
-from assess.ui.runtime import _, lang, require_permission, show_error, transaction
+from assess.ui.runtime import _, apply_change, lang, require_permission, show_error, show_flash, transaction
 
-FLASH = "settings_flash"
 
 admin = require_permission("settings.manage")
 
 
 def save(key: str, value: Any) -> None:
-    try:
-        with transaction() as session:
-            settings.put(session, actor=admin, key=key, value=value)
-    except (ServiceError, PermissionDenied) as error:
-        show_error(error)
-        return
-    st.session_state[FLASH] = _("settings_page.saved")
-    st.rerun()
+    apply_change(lambda session: settings.put(session, actor=admin, key=key, value=value), _("settings_page.saved"))
 
 
 with transaction() as session:
@@ -35,8 +27,7 @@ with transaction() as session:
     minimums = {rubric_id: dict(levels) for rubric_id, levels in settings.get(session, "gate_minimums").items()}
 
 st.title(_("settings_page.title"))
-if FLASH in st.session_state:
-    st.success(st.session_state.pop(FLASH))
+show_flash()
 
 # --- sign-up -----------------------------------------------------------------------------
 st.subheader(_("settings_page.signup_title"))

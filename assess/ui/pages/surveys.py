@@ -21,7 +21,7 @@ from assess.reports.slips import render_slips_pdf
 from assess.reports.survey import audience_name, percent
 from assess.services import campaigns, projects, settings
 from assess.services.campaigns import MAX_CODES, CampaignSummary, Mode, Status
-from assess.services.errors import InvalidInput, ServiceError
+from assess.services.errors import ServiceError
 from assess.ui.project_picker import PAGES, pick_project
 from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, transaction
 
@@ -37,13 +37,13 @@ except ImportError:  # pragma: no cover - segno is a dependency of the suite
     segno = None
 
 
+def field_name(field: str) -> str:
+    """This form's names for the campaign's fields."""
+    return _(f"surveys_page.field.{field}") if field in FIELDS else field
+
+
 def show_service_error(error: ServiceError) -> None:
-    """Like runtime.show_error, with this form's own field names."""
-    st.error(error.message(lang()))
-    if isinstance(error, InvalidInput):
-        for field_error in error.errors:
-            label = _(f"surveys_page.field.{field_error.field}") if field_error.field in FIELDS else field_error.field
-            st.caption(f"{label}: {field_error.message(lang())}")
+    show_error(error, label=field_name)
 
 
 def slip_language(summary_languages) -> str:

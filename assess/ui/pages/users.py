@@ -6,38 +6,19 @@ selectbox options (plain text) or escape_markdown, never as HTML.
 
 from __future__ import annotations
 
-from typing import Callable
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.orm import Session
 
 from assess.domain.permissions import ROLES
 from assess.services import accounts
-from assess.services.errors import InvalidInput, PermissionDenied, ServiceError
+from assess.services.errors import InvalidInput
 from assess.ui import auth
 from assess.ui.auth import role_name
-from assess.ui.runtime import _, escape_markdown, require_permission, show_error, transaction
+from assess.ui.runtime import _, apply_change, escape_markdown, require_permission, show_error, show_flash, transaction
 
-FLASH = "users_flash"
 
 admin = require_permission("user.manage")
-
-
-def apply(change: Callable[[Session], None], done: str, *, forget: tuple[str, ...] = ()) -> None:
-    """Run one change in its own transaction; on success rerun (the table shows it) with
-    ``done`` as a confirmation and the ``forget`` fields emptied, on failure say why here
-    (the fields keep what was typed)."""
-    try:
-        with transaction() as session:
-            change(session)
-    except (ServiceError, PermissionDenied) as error:
-        show_error(error)
-        return
-    for key in forget:
-        st.session_state.pop(key, None)
-    st.session_state[FLASH] = done
-    st.rerun()
 
 
 def roles_text(roles) -> str:
@@ -58,8 +39,7 @@ with transaction() as session:
     }
 
 st.title(_("users.title"))
-if FLASH in st.session_state:
-    st.success(st.session_state.pop(FLASH))
+show_flash()
 
 table = pd.DataFrame(
     {
@@ -94,7 +74,7 @@ with st.form("create_user"):
     )
     sso_only = st.checkbox(_("users.sso_only"), help=_("users.sso_only_help"), key="new_sso_only")
     if st.form_submit_button(_("users.create"), type="primary"):
-        apply(
+        apply_change(
             lambda session: accounts.create_user(
                 session, actor=admin, email=email, display_name=name, roles=set(roles), password=None if sso_only else password
             ),
@@ -121,7 +101,7 @@ if chosen is not None:
             _("fields.roles"), options=list(ROLES), default=[r for r in ROLES if r in person["roles"]], format_func=role_name
         )
         if st.form_submit_button(_("users.roles_save")):
-            apply(
+            apply_change(
                 lambda session: accounts.set_roles(session, actor=admin, user_id=chosen, roles=set(new_roles)),
                 _("users.roles_saved", email=label),
             )
@@ -130,14 +110,14 @@ if chosen is not None:
         if person["active"]:
             st.caption(_("users.active_help"))
             if st.button(_("users.deactivate"), key=f"deactivate_{chosen}", icon=":material/block:"):
-                apply(
+                apply_change(
                     lambda session: accounts.set_active(session, actor=admin, user_id=chosen, active=False),
                     _("users.deactivated", email=label),
                 )
         else:
             st.caption(_("users.inactive_help"))
             if st.button(_("users.reactivate"), key=f"reactivate_{chosen}", icon=":material/check_circle:"):
-                apply(
+                apply_change(
                     lambda session: accounts.set_active(session, actor=admin, user_id=chosen, active=True),
                     _("users.reactivated", email=label),
                 )
@@ -151,7 +131,7 @@ if chosen is not None:
             except InvalidInput as error:
                 show_error(error)
             else:
-                apply(
+                apply_change(
                     lambda session: accounts.set_password(session, actor=admin, user_id=chosen, password=new_password),
                     _("users.password_was_reset", email=label),
                 )
