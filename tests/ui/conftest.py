@@ -6,6 +6,7 @@
     at = app_for(None)                           # signed out: the sign-in page
 
 ``people`` creates an admin, two teachers and a juror through the services.
+``run_page(name, actor)`` runs one page file on its own, as typing its address would.
 """
 
 from __future__ import annotations
@@ -73,3 +74,15 @@ def app_for(ui_database):
         return at
 
     return run
+
+
+def run_page(name: str, actor: Actor | None, *, lang: str = "en", state: dict | None = None) -> AppTest:
+    """One page file on its own, as someone typing its address would reach its code
+    (needs the ``ui_database`` fixture for the database it reads)."""
+    at = AppTest.from_file(str(ROOT / f"assess/ui/pages/{name}.py"), default_timeout=30)
+    at.session_state["lang"] = lang
+    if actor is not None:
+        at.session_state["actor_id"] = actor.id
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    return at.run()

@@ -13,19 +13,10 @@ from streamlit.testing.v1 import AppTest
 from assess.domain.permissions import ROLES
 from assess.i18n import LANGUAGES, catalogue
 from assess.services import accounts
-from tests.ui.conftest import ROOT
+from tests.ui.conftest import ROOT, run_page
 
 DENIED = "You are not allowed to do this."
 OFFICE_PAGES = ["users", "settings"]
-
-
-def run_page(name: str, actor, *, lang: str = "en") -> AppTest:
-    """Run one page file on its own, as someone typing its address would reach its code."""
-    at = AppTest.from_file(str(ROOT / f"assess/ui/pages/{name}.py"), default_timeout=30)
-    at.session_state["lang"] = lang
-    if actor is not None:
-        at.session_state["actor_id"] = actor.id
-    return at.run()
 
 
 def page_files(at: AppTest) -> set[str]:

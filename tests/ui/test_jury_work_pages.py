@@ -18,7 +18,7 @@ from assess.storage.models import Application
 from tests.jury.helpers import CRITERIA, apply, close, make_juror, make_round, score_all
 from tests.services.helpers import make_campaign, make_project
 from tests.survey_results.helpers import FAMILIES, all_agree, questionnaire_of, respond_with_codes
-from tests.ui.conftest import ROOT
+from tests.ui.conftest import run_page as run_ui_page
 from tests.ui.test_teacher_pages import no_exception
 from tests.ui.test_teacher_pages import page_text as raw_page_text
 
@@ -68,14 +68,7 @@ def page_text(at: AppTest) -> str:
 
 
 def run_page(name: str, actor, *, lang: str = "en", state: dict | None = None) -> AppTest:
-    """One page file on its own, as someone typing its address would reach its code."""
-    at = AppTest.from_file(str(ROOT / f"assess/ui/pages/{name}.py"), default_timeout=30)
-    at.session_state["lang"] = lang
-    if actor is not None:
-        at.session_state["actor_id"] = actor.id
-    for key, value in (state or {}).items():
-        at.session_state[key] = value
-    return no_exception(at.run())
+    return no_exception(run_ui_page(name, actor, lang=lang, state=state))
 
 
 def click(at: AppTest, label: str) -> AppTest:

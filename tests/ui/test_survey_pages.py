@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from assess.services import campaigns, responding
 from tests.services.helpers import families_answers, make_campaign, make_project
-from tests.ui.conftest import ROOT
+from tests.ui.conftest import ROOT, run_page
 from tests.ui.test_teacher_pages import assess_all, no_exception, page_text
 
 pytestmark = pytest.mark.xdist_group("ui")
@@ -161,11 +161,7 @@ def test_another_teacher_never_sees_the_campaigns(ui_database, people, project, 
 
 @pytest.mark.parametrize("page", SURVEY_PAGES)
 def test_a_juror_is_refused_the_survey_pages(ui_database, people, project, page):
-    at = AppTest.from_file(str(ROOT / f"assess/ui/pages/{page}.py"), default_timeout=30)
-    at.session_state["lang"] = "en"
-    at.session_state["actor_id"] = people.juror.id
-    at.session_state["project_id"] = project
-    no_exception(at.run())
+    at = no_exception(run_page(page, people.juror, state={"project_id": project}))
     assert [e.value for e in at.error] == ["You are not allowed to do this."]
     assert "Our European breakfast" not in page_text(at)
 

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from assess.services import projects, self_assessments
 from tests.services.helpers import make_project
-from tests.ui.conftest import ROOT
+from tests.ui.conftest import ROOT, run_page
 
 pytestmark = pytest.mark.xdist_group("ui")
 TEACHER_PAGES = ["projects", "self_assessment", "dashboard", "report"]
@@ -304,11 +304,7 @@ def test_a_teacher_never_sees_another_teachers_project(app_for, people, project,
 @pytest.mark.parametrize("page", TEACHER_PAGES)
 def test_a_juror_is_refused_every_teacher_page(ui_database, people, project, page):
     # Not in a juror's navigation, so run the page file itself, as reached by its address.
-    at = AppTest.from_file(str(ROOT / f"assess/ui/pages/{page}.py"), default_timeout=30)
-    at.session_state["lang"] = "en"
-    at.session_state["actor_id"] = people.juror.id
-    at.session_state["project_id"] = project
-    no_exception(at.run())
+    at = no_exception(run_page(page, people.juror, state={"project_id": project}))
     assert [e.value for e in at.error] == ["You are not allowed to do this."]
     assert "Our European breakfast" not in page_text(at)
 
