@@ -276,6 +276,8 @@ class AuditLog(Base):
     entity_id: Mapped[str] = mapped_column(String(100))
     details: Mapped[dict[str, Any]] = mapped_column(json_type(), default=dict)
 
+    actor: Mapped[User | None] = relationship()
+
 
 class Setting(Base):
     __tablename__ = "settings"
@@ -339,9 +341,11 @@ class SurveyCode(Base):
     stores the response; no time and no response id is kept with it."""
 
     __tablename__ = "survey_codes"
+    # Participation (codes issued and used per campaign) is read from this index alone.
+    __table_args__ = (Index("ix_survey_codes_campaign_used", "campaign_id", "used"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("survey_campaigns.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("survey_campaigns.id", ondelete="CASCADE"))
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     used: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
@@ -395,10 +399,15 @@ class SurveyAnswer(Base):
     __table_args__ = (
         UniqueConstraint("response_id", "item_id"),
         CheckConstraint("score BETWEEN 1 AND 5", name="score"),
+        # National figures in one scan of this index, without joining millions of answers
+        # to their responses (migration 0004 has the measurements).
+        Index("ix_survey_answers_campaign_item", "campaign_id", "item_id", "score", "dont_know"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("survey_responses.id", ondelete="CASCADE"))
+    # A copy of the response's campaign (a response never changes campaign): see the index.
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("survey_campaigns.id", ondelete="CASCADE"))
     item_id: Mapped[str] = mapped_column(String(100))
     # Agreement items: 1-5, or None with dont_know; choice items: option ids; text items: text.
     score: Mapped[int | None] = mapped_column(Integer)
@@ -407,6 +416,26 @@ class SurveyAnswer(Base):
     text: Mapped[str | None] = mapped_column(Text)
 
     response: Mapped[SurveyResponse] = relationship(back_populates="answers")
+
+
+class SurveyAnswerTally(Base):
+    """How many agreement answers each campaign has per item and score: the national
+    figures read these few hundred thousand rows instead of millions of answers.
+
+    Kept in the transaction that stores the answers (assess.services.answer_tallies, the
+    one way to add answers' counts); score 0 counts the "don't know" answers. Answers are
+    never deleted one by one: they go with their campaign, and so do these counts.
+    """
+
+    __tablename__ = "survey_answer_tallies"
+    __table_args__ = (CheckConstraint("score BETWEEN 0 AND 5", name="score"),)
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    item_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    score: Mapped[int] = mapped_column(Integer, primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer)
 
 
 class SurveyImport(Base):
@@ -517,6 +546,8 @@ class Assignment(Base):
     __table_args__ = (
         UniqueConstraint("application_id", "juror_id"),
         CheckConstraint("origin IN ('auto', 'manual', 'extra')", name="origin"),
+        # Each juror's load and severity across a round (national statistics).
+        Index("ix_assignments_juror_application", "juror_id", "application_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
