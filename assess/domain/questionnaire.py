@@ -20,7 +20,6 @@ from assess.domain.content import (
     LocalizedText,
     Path_,
     StrictModel,
-    load_content,
     load_content_file,
 )
 from assess.domain.rubric import THEMES
@@ -142,10 +141,6 @@ def check_questionnaire(questionnaire: Questionnaire) -> Iterable[tuple[Path_, s
             yield path + ("type",), (
                 f"item '{item.id}': the one-at-a-time (faces) display takes agreement and text items only"
             )
-
-
-def parse_questionnaire(text: str, *, file: str = "<questionnaire>") -> Questionnaire:
-    return load_content(text=text, file=file, model=Questionnaire, checks=[check_questionnaire])
 
 
 def load_questionnaire_file(path: Path | str) -> Questionnaire:

@@ -151,16 +151,21 @@ def create_campaign(
     return campaign
 
 
+def existing_import_campaign(session: Session, *, project_id: int, audience: str) -> SurveyCampaign | None:
+    """The project's import campaign for ``audience``, if an import made it (no permission check)."""
+    return session.scalar(
+        select(SurveyCampaign).where(
+            SurveyCampaign.project_id == project_id, SurveyCampaign.audience == audience, SurveyCampaign.mode == Mode.IMPORT
+        )
+    )
+
+
 def import_campaign(session: Session, *, actor: Actor, project_id: int, audience: str) -> SurveyCampaign:
     """The campaign that holds answers imported for one audience of a project (made on first import)."""
     project = get_project(session, actor=actor, project_id=project_id, permission="survey.manage")
     if audience not in Audience.__members__.values():
         raise InvalidInput([FieldError("audience", "errors.required", {})])
-    found = session.scalar(
-        select(SurveyCampaign).where(
-            SurveyCampaign.project_id == project.id, SurveyCampaign.audience == audience, SurveyCampaign.mode == Mode.IMPORT
-        )
-    )
+    found = existing_import_campaign(session, project_id=project.id, audience=audience)
     if found is not None:
         return found
     questionnaire = questionnaire_for(audience=Audience(audience), age_max=project.age_max)

@@ -36,3 +36,9 @@ def snapshot(session: Session, questionnaire: Questionnaire) -> QuestionnaireVer
 
 def from_snapshot(stored: QuestionnaireVersion) -> Questionnaire:
     return snapshots.from_snapshot(stored, Questionnaire)
+
+
+def from_digest(session: Session, *, version_id: int, digest: str) -> Questionnaire:
+    """The questionnaire of snapshot ``version_id``, whose ``digest`` the caller has read: its
+    content is read from the database only the first time this process needs it."""
+    return snapshots.parsed(Questionnaire, digest, lambda: session.get(QuestionnaireVersion, version_id).content)

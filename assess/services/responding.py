@@ -5,6 +5,13 @@ no link token and only the month it was sent. A code is marked used in the trans
 stores the response, by a conditional UPDATE that only one transaction can win, so the
 database itself guarantees one response per code, whatever the timing. Drafts (save and
 resume) are kept by code and deleted when the response is stored.
+
+Speed: a campaign's respondents send their answers within minutes of one another, and on
+SQLite every transaction holds the database's one write lock from its start to its end,
+so the time a submission takes is the limit of how many the server takes in a second
+(bench/bench_survey_writers.py). Its statements are therefore Core statements on the
+tables, built once: an ORM entity query costs about five times as much. No entity of the
+rows a submission reads or changes is kept in the session, so none can go stale there.
 """
 
 from __future__ import annotations
@@ -15,15 +22,16 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, Mapping
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Row, bindparam, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from assess.domain.answers import Answer, AnswerError, month_of, validate_answers
 from assess.domain.questionnaire import Questionnaire
 from assess.i18n import DEFAULT_LANGUAGE
-from assess.services import campaigns, questionnaires
+from assess.services import answer_tallies, campaigns, questionnaires
 from assess.storage.models import (
+    QuestionnaireVersion,
     SurveyAnswer,
     SurveyCampaign,
     SurveyCode,
@@ -31,6 +39,34 @@ from assess.storage.models import (
     SurveyLinkSubmission,
     SurveyResponse,
 )
+
+_CODES = SurveyCode.__table__
+_CAMPAIGNS = SurveyCampaign.__table__
+_VERSIONS = QuestionnaireVersion.__table__
+_LINKS = SurveyLinkSubmission.__table__
+
+_CODE_BY_HASH = select(_CODES.c.id, _CODES.c.campaign_id, _CODES.c.used).where(
+    _CODES.c.code_hash == bindparam("code_hash")
+)
+_CAMPAIGN_WITH_DIGEST = (
+    select(_CAMPAIGNS, _VERSIONS.c.digest)
+    .join(_VERSIONS, _VERSIONS.c.id == _CAMPAIGNS.c.questionnaire_version_id)
+    .where(_CAMPAIGNS.c.id == bindparam("campaign_id"))
+)
+# Only one transaction can flip used from false to true: a second submission of the same
+# code, at the same instant or later, matches no row and stores nothing.
+_CLAIM_CODE = update(_CODES).where(_CODES.c.id == bindparam("code_id"), _CODES.c.used.is_(False)).values(used=True)
+_DELETE_DRAFT = delete(SurveyDraft.__table__).where(SurveyDraft.__table__.c.code_id == bindparam("code_id"))
+_INSERT_RESPONSE = insert(SurveyResponse.__table__).returning(SurveyResponse.__table__.c.id)
+_INSERT_ANSWERS = insert(SurveyAnswer.__table__)
+# ON CONFLICT DO NOTHING: a public link's nonce is added (and returned), or it was there
+# already (a resent form: nothing returned); if another transaction is adding it at this
+# moment, the database waits for it. (RETURNING, as the rowcount of an INSERT is not
+# reported by every driver.)
+_ADD_NONCE = {
+    name: dialect.insert(_LINKS).on_conflict_do_nothing().returning(_LINKS.c.nonce_hash)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 
 
 class VisitStatus(StrEnum):
@@ -63,7 +99,19 @@ class Submission:
     errors: tuple[AnswerError, ...] = ()
 
 
-def _visit(campaign: SurveyCampaign, *, today: date, draft: SurveyDraft | None = None) -> Visit:
+def _campaign(session: Session, campaign_id: int) -> tuple[Row, Questionnaire] | None:
+    """The campaign's row (the columns of survey_campaigns, and its questionnaire's digest)
+    and its questionnaire. The snapshot's content is read and parsed once per process
+    (:func:`questionnaires.from_digest`): reading it at every visit and submission took
+    more time than storing the answers."""
+    campaign = session.execute(_CAMPAIGN_WITH_DIGEST, {"campaign_id": campaign_id}).first()
+    if campaign is None:
+        return None
+    return campaign, questionnaires.from_digest(
+        session, version_id=campaign.questionnaire_version_id, digest=campaign.digest)
+
+
+def _visit(campaign: Row, questionnaire: Questionnaire, *, today: date, draft: SurveyDraft | None = None) -> Visit:
     state = campaigns.status(campaign, today=today)
     base = dict(campaign_id=campaign.id, opens_on=campaign.opens_on, closes_on=campaign.closes_on,
                 languages=tuple(campaign.languages))
@@ -73,35 +121,40 @@ def _visit(campaign: SurveyCampaign, *, today: date, draft: SurveyDraft | None =
         return Visit(VisitStatus.CLOSED, **base)
     return Visit(
         VisitStatus.OPEN,
-        questionnaire=questionnaires.from_snapshot(campaign.questionnaire_version),
+        questionnaire=questionnaire,
         draft=dict(draft.answers) if draft else {},
         draft_language=draft.language if draft else None,
         **base,
     )
 
 
-def _code(session: Session, code: str) -> SurveyCode | None:
+def _code(session: Session, code: str) -> Row | None:
+    """The code's id, campaign_id and used."""
     if not campaigns.normalise_code(code):
         return None
-    return session.scalar(select(SurveyCode).where(SurveyCode.code_hash == campaigns.hash_code(code)))
+    return session.execute(_CODE_BY_HASH, {"code_hash": campaigns.hash_code(code)}).first()
 
 
-def visit_by_code(session: Session, *, code: str, today: date | None = None) -> Visit:
-    found = _code(session, code)
+def _visit_code(session: Session, found: Row | None, *, today: date, with_draft: bool) -> Visit:
     if found is None:
         return Visit(VisitStatus.UNKNOWN)
     if found.used:
         return Visit(VisitStatus.USED)
-    campaign = session.get(SurveyCampaign, found.campaign_id)
-    return _visit(campaign, today=today or date.today(), draft=session.get(SurveyDraft, found.id))
+    campaign, questionnaire = _campaign(session, found.campaign_id)
+    return _visit(campaign, questionnaire, today=today,
+                  draft=session.get(SurveyDraft, found.id) if with_draft else None)
+
+
+def visit_by_code(session: Session, *, code: str, today: date | None = None) -> Visit:
+    return _visit_code(session, _code(session, code), today=today or date.today(), with_draft=True)
 
 
 def visit_by_link(session: Session, *, token: str, today: date | None = None) -> Visit:
     campaign_id = campaigns.campaign_id_from_token(session, token)
-    campaign = session.get(SurveyCampaign, campaign_id) if campaign_id else None
-    if campaign is None or campaign.mode != campaigns.Mode.LINK:
+    found = _campaign(session, campaign_id) if campaign_id else None
+    if found is None or found[0].mode != campaigns.Mode.LINK:
         return Visit(VisitStatus.UNKNOWN)
-    return _visit(campaign, today=today or date.today())
+    return _visit(*found, today=today or date.today())
 
 
 def save_draft(
@@ -109,11 +162,13 @@ def save_draft(
 ) -> tuple[AnswerError, ...]:
     """Keep the answers given so far with this code. Valid answers are kept even when others
     are not; the errors say which items to correct."""
-    visit = visit_by_code(session, code=code, today=today)
+    found = _code(session, code)
+    # Called at every change of an answer: the code is looked up once, and the draft
+    # (replaced below) is not read into the visit.
+    visit = _visit_code(session, found, today=today or date.today(), with_draft=False)
     if visit.status is not VisitStatus.OPEN:
         return ()
     clean, errors = validate_answers(visit.questionnaire, answers, complete=False)
-    found = _code(session, code)
     draft = session.get(SurveyDraft, found.id)
     raw = {item_id: answer.to_raw() for item_id, answer in clean.items()}
     if draft is None:
@@ -126,39 +181,34 @@ def save_draft(
 
 
 def _store(session: Session, *, campaign_id: int, answers: dict[str, Answer], language: str | None, today: date) -> None:
-    session.add(SurveyResponse(
-        campaign_id=campaign_id,
-        submitted_month=month_of(today),
-        language=language or DEFAULT_LANGUAGE,
-        source="web",
-        answers=[
-            SurveyAnswer(item_id=a.item_id, score=a.score, dont_know=a.dont_know,
-                         choices=list(a.choices) if a.choices else None, text=a.text)
-            for a in answers.values()
-        ],
-    ))
-    session.flush()
+    response_id = session.execute(_INSERT_RESPONSE, {
+        "campaign_id": campaign_id, "submitted_month": month_of(today), "language": language or DEFAULT_LANGUAGE,
+        "source": "web",
+    }).scalar_one()
+    session.execute(_INSERT_ANSWERS, [
+        {"response_id": response_id, "campaign_id": campaign_id, "item_id": a.item_id, "score": a.score,
+         "dont_know": a.dont_know, "choices": list(a.choices) if a.choices else None, "text": a.text}
+        for a in answers.values()
+    ])
+    answer_tallies.add(session, answer_tallies.tally(
+        (campaign_id, a.item_id, a.score, a.dont_know) for a in answers.values()))
 
 
 def submit_with_code(
     session: Session, *, code: str, answers: Mapping[str, Any], language: str | None, today: date | None = None
 ) -> Submission:
     today = today or date.today()
-    visit = visit_by_code(session, code=code, today=today)
+    found = _code(session, code)
+    # The draft is not read: it is deleted below whatever it holds.
+    visit = _visit_code(session, found, today=today, with_draft=False)
     if visit.status is not VisitStatus.OPEN:
         return Submission(False, visit.status)
     clean, errors = validate_answers(visit.questionnaire, answers, complete=True)
     if errors:
         return Submission(False, VisitStatus.OPEN, tuple(errors))
-    found = _code(session, code)
-    # Only one transaction can flip used from false to true: a second submission of the
-    # same code, at the same instant or later, matches no row and stores nothing.
-    won = session.execute(
-        update(SurveyCode).where(SurveyCode.id == found.id, SurveyCode.used.is_(False)).values(used=True)
-    ).rowcount
-    if won != 1:
+    if session.execute(_CLAIM_CODE, {"code_id": found.id}).rowcount != 1:
         return Submission(False, VisitStatus.USED)
-    session.execute(delete(SurveyDraft).where(SurveyDraft.code_id == found.id))
+    session.execute(_DELETE_DRAFT, {"code_id": found.id})
     _store(session, campaign_id=visit.campaign_id, answers=clean, language=language, today=today)
     return Submission(True, VisitStatus.OPEN)
 
@@ -177,10 +227,8 @@ def submit_with_link(
     if errors:
         return Submission(False, VisitStatus.OPEN, tuple(errors))
     nonce_hash = hashlib.sha256(f"{visit.campaign_id}:{nonce}".encode()).hexdigest()
-    try:
-        with session.begin_nested():
-            session.add(SurveyLinkSubmission(nonce_hash=nonce_hash, campaign_id=visit.campaign_id))
-    except IntegrityError:
+    add_nonce = _ADD_NONCE[session.get_bind().dialect.name]
+    if session.execute(add_nonce, {"nonce_hash": nonce_hash, "campaign_id": visit.campaign_id}).first() is None:
         return Submission(False, VisitStatus.USED)
     _store(session, campaign_id=visit.campaign_id, answers=clean, language=language, today=today)
     return Submission(True, VisitStatus.OPEN)

@@ -8,7 +8,7 @@ refused with a message that says how to fix it, instead of silently diverging.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, Callable, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -39,8 +39,14 @@ def snapshot(session: Session, *, table: type[Row], id_column: str, document) ->
 
 def from_snapshot(stored, model: type[Document]) -> Document:
     """The document as stored. Keyed by digest: a snapshot never changes, so it is parsed once."""
-    key = (model, stored.digest)
+    return parsed(model, stored.digest, lambda: stored.content)
+
+
+def parsed(model: type[Document], digest: str, content: Callable[[], Any]) -> Document:
+    """The document of the snapshot with ``digest``, parsed once per process: ``content()``
+    is only called (and the stored content only read) the first time."""
+    key = (model, digest)
     document = _parsed.get(key)
     if document is None:
-        document = _parsed[key] = model.model_validate(stored.content)
+        document = _parsed[key] = model.model_validate(content())
     return document

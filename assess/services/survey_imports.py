@@ -17,16 +17,16 @@ roll back, and nothing of the file is stored.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Iterable, Mapping
+from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) uses for a string
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -37,14 +37,14 @@ from assess.domain.imports import FORMATS, ImportMapping, MappingFile, Skipped, 
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience, Questionnaire
 from assess.i18n import t
-from assess.services import audit, campaigns, questionnaires, settings
+from assess.services import answer_tallies, audit, campaigns, questionnaires, settings
 from assess.services.errors import Conflict, FieldError, InvalidInput, ServiceError
 from assess.services.projects import get_project
-from assess.storage.models import SurveyAnswer, SurveyCampaign, SurveyImport, SurveyResponse
+from assess.storage.models import SurveyAnswer, SurveyImport, SurveyResponse
 
 __all__ = ["FORMATS", "ImportReport", "MappingError", "MappingFile", "preview_import", "run_import", "describe_skipped"]
 
-#: Rows inserted per statement (executemany).
+#: Rows read between two writes to the database, and between two progress reports.
 CHUNK = 1000
 
 Progress = Callable[[int, int], None]
@@ -117,15 +117,6 @@ def _base_name(file_name: str) -> str:
     return re.split(r"[\\/]", file_name or "")[-1][:300] or "file"
 
 
-def _existing_campaign(session: Session, *, project_id: int, audience: str) -> SurveyCampaign | None:
-    return session.scalar(
-        select(SurveyCampaign).where(
-            SurveyCampaign.project_id == project_id, SurveyCampaign.audience == audience,
-            SurveyCampaign.mode == campaigns.Mode.IMPORT,
-        )
-    )
-
-
 def _parse_mapping(mapping: Any, questionnaire: Questionnaire) -> ImportMapping | None:
     if mapping is None:
         return None
@@ -144,52 +135,115 @@ def _parse_mapping(mapping: Any, questionnaire: Questionnaire) -> ImportMapping 
     raise TypeError(f"mapping must be a MappingFile, its text or an ImportMapping, not {type(mapping).__name__}")
 
 
-def _row_key(secret: bytes, campaign_id: int, fingerprint: tuple[tuple[str, str], ...]) -> str:
-    message = json.dumps([campaign_id, fingerprint], ensure_ascii=False, separators=(",", ":"))
-    return hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()
+class _RowKeys:
+    """The ``import_key`` of each row: HMAC-SHA256, with the installation's secret, of
+    ``[campaign_id, fingerprint]`` as compact JSON (``json.dumps(..., ensure_ascii=False,
+    separators=(",", ":"))``).
+
+    Keys stored by earlier imports were made so, and a changed byte would make every row
+    of those files look new: the JSON is the same, byte for byte (a test compares it with
+    json.dumps). It is only put together here with each header encoded once per file
+    rather than once a row, which halves the time of keying a large file."""
+
+    def __init__(self, secret: bytes, campaign_id: int):
+        self.secret = secret
+        self.prefix = f"[{campaign_id},["
+        self.headers: dict[str, str] = {}
+
+    def __call__(self, fingerprint: tuple[tuple[str, str], ...]) -> str:
+        headers = self.headers
+        pairs = []
+        for header, cell in fingerprint:
+            if header not in headers:
+                headers[header] = encode_basestring(header)
+            pairs.append(f"[{headers[header]},{encode_basestring(cell)}]")
+        message = self.prefix + ",".join(pairs) + "]]"
+        return hmac.digest(self.secret, message.encode(), "sha256").hex()
 
 
-def _insert(session: Session, *, campaign_id: int, source: str, batch: list[tuple[str, reading.ImportedRow]]) -> None:
-    # Core statements, executemany: the ORM's bulk path would split rows by which values
-    # are None. Responses first, their ids back in order, then their answers.
-    responses, answers_table = SurveyResponse.__table__, SurveyAnswer.__table__
-    today = date.today()
-    ids = session.execute(
-        insert(responses).returning(responses.c.id, sort_by_parameter_order=True),
-        [
-            {"campaign_id": campaign_id, "submitted_month": month_of(row.submitted_on or today), "language": row.language,
-             "source": source, "import_key": key}
-            for key, row in batch
-        ],
-    ).scalars().all()
-    answers = [
-        {"response_id": response_id, "item_id": a.item_id, "score": a.score, "dont_know": a.dont_know,
-         "choices": list(a.choices) if a.choices else None, "text": a.text}
-        for response_id, (_key, row) in zip(ids, batch, strict=True)
-        for a in row.answers.values()
-    ]
-    connection = session.connection()
-    if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
-        _copy_answers(connection, answers)
-        return
-    for start in range(0, len(answers), CHUNK * 10):
-        session.execute(insert(answers_table), answers[start:start + CHUNK * 10])
+_RESPONSE_COLUMNS = ("id", "campaign_id", "submitted_month", "language", "source", "import_key")
+_ANSWER_COLUMNS = ("response_id", "campaign_id", "item_id", "score", "dont_know", "choices", "text")
 
 
-_ANSWER_COLUMNS = ("response_id", "item_id", "score", "dont_know", "choices", "text")
+class _Writer:
+    """Writes the accepted rows, a chunk at a time, in the session's transaction.
 
+    A large export is mostly answers (a 100,000-row file of the families' questionnaire
+    holds some 800,000), so this is written for speed, measured by bench/bench_import.py:
 
-def _copy_answers(connection, answers: list[dict[str, Any]]) -> None:
-    """PostgreSQL: COPY, about ten times faster than INSERT for the ~8 answers of every row,
-    in the session's own transaction. Empty choices are JSON null, as the ORM writes them."""
-    from psycopg.types.json import Jsonb
+    - rows are plain tuples, not the ORM's objects nor Core's dicts, whose per-row
+      processing took more time than the database. Values are given in the form the
+      column types would give them: the month as ISO text, choices as JSON text (JSON
+      null when empty, as the ORM writes them), each made once per distinct value;
+    - response ids are reserved first, so answers name their response without reading
+      ids back row by row;
+    - PostgreSQL takes both tables by COPY, about ten times faster than INSERT; SQLite
+      by the driver's executemany of one prepared INSERT.
+    """
 
-    columns = ", ".join(_ANSWER_COLUMNS)
-    with connection.connection.driver_connection.cursor() as cursor:
-        with cursor.copy(f"COPY {SurveyAnswer.__tablename__} ({columns}) FROM STDIN") as copy:
-            copy.set_types(["int4", "varchar", "int4", "bool", "jsonb", "text"])
-            for a in answers:
-                copy.write_row((a["response_id"], a["item_id"], a["score"], a["dont_know"], Jsonb(a["choices"]), a["text"]))
+    def __init__(self, session: Session, *, campaign_id: int, source: str):
+        self.connection = session.connection()
+        self.postgresql = self.connection.dialect.name == "postgresql"
+        self.campaign_id = campaign_id
+        self.source = source
+        self.today = date.today()
+        self._months: dict[date | None, str] = {}
+        self._choice_texts: dict[tuple[str, ...], str] = {}
+
+    def write(self, batch: list[tuple[str, reading.ImportedRow]]) -> None:
+        try:
+            self._write_batch(batch)
+        except (IntegrityError, self.connection.dialect.dbapi.IntegrityError):
+            # (COPY goes to the driver itself: its errors are not SQLAlchemy's.) The same
+            # rows imported by someone else at this very moment: the caller rolls back.
+            raise Conflict("imports.errors.concurrent") from None
+
+    def _write_batch(self, batch: list[tuple[str, reading.ImportedRow]]) -> None:
+        ids = self._reserve_ids(len(batch))
+        responses = []
+        answers = []
+        for response_id, (key, row) in zip(ids, batch, strict=True):
+            responses.append((response_id, self.campaign_id, self._month(row.submitted_on), row.language, self.source, key))
+            answers.extend([(response_id, self.campaign_id, a.item_id, a.score, a.dont_know, self._choices(a.choices),
+                             a.text) for a in row.answers.values()])
+        self._write(SurveyResponse.__tablename__, _RESPONSE_COLUMNS, responses)
+        self._write(SurveyAnswer.__tablename__, _ANSWER_COLUMNS, answers)
+        answer_tallies.add(self.connection, answer_tallies.tally(a[1:5] for a in answers))
+
+    def _reserve_ids(self, count: int) -> Sequence[int]:
+        if self.postgresql:
+            # From the table's own sequence, as INSERT would take them: safe next to other writers.
+            return self.connection.exec_driver_sql(
+                "SELECT nextval(pg_get_serial_sequence('survey_responses', 'id')) FROM generate_series(1, %s)", (count,)
+            ).scalars().all()
+        # SQLite: the transaction took the database's write lock at its start (BEGIN
+        # IMMEDIATE, see assess.storage.db), so nobody else inserts before it ends, and
+        # max + 1 is the id SQLite itself would give. Had it not, a clash on the primary
+        # key fails the import (Conflict), never mixes two writers' rows.
+        last = self.connection.exec_driver_sql("SELECT max(id) FROM survey_responses").scalar() or 0
+        return range(last + 1, last + 1 + count)
+
+    def _month(self, day: date | None) -> str:
+        if day not in self._months:
+            self._months[day] = month_of(day or self.today).isoformat()
+        return self._months[day]
+
+    def _choices(self, choices: tuple[str, ...]) -> str:
+        if choices not in self._choice_texts:
+            self._choice_texts[choices] = json.dumps(list(choices)) if choices else "null"
+        return self._choice_texts[choices]
+
+    def _write(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        names = ", ".join(columns)
+        if self.postgresql:
+            # psycopg, the only PostgreSQL driver the suite uses (assess.storage.db).
+            with self.connection.connection.driver_connection.cursor() as cursor:
+                with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+        else:
+            placeholders = ", ".join("?" * len(columns))
+            self.connection.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
 
 
 # --- the use cases -----------------------------------------------------------------------
@@ -210,7 +264,7 @@ def _import(
     if errors:
         raise InvalidInput(errors)
     name = _base_name(file_name)
-    campaign = _existing_campaign(session, project_id=project.id, audience=audience)
+    campaign = campaigns.existing_import_campaign(session, project_id=project.id, audience=audience)
     questionnaire = (
         questionnaires.from_snapshot(campaign.questionnaire_version) if campaign is not None
         else campaigns.questionnaire_for(audience=Audience(audience), age_max=project.age_max)
@@ -224,7 +278,7 @@ def _import(
     plan = reading.plan_columns(table.headers, questionnaire=questionnaire, file_format=detected, mapping=parsed)
 
     # Everything is checked: from here on, a real import may create the campaign.
-    if store:
+    if store and campaign is None:
         campaign = campaigns.import_campaign(session, actor=actor, project_id=project.id, audience=audience)
     existing: set[str] = set()
     if campaign is not None:
@@ -244,41 +298,39 @@ def _import(
     else:
         secret = secrets.token_bytes(32)  # nothing to compare with: only repeats within the file count
     campaign_id = campaign.id if campaign is not None else 0
+    row_key = _RowKeys(secret, campaign_id)
 
     total = len(table.rows)
     if progress:
         progress(0, total)
+    writer = _Writer(session, campaign_id=campaign_id, source=detected) if store else None
     seen: set[str] = set()
     batch: list[tuple[str, reading.ImportedRow]] = []
     skipped: list[Skipped] = []
     languages: dict[str, int] = {}
     imported = repeated = done = 0
-    try:
-        for result in reading.read_rows(table, plan, questionnaire=questionnaire, mapping=parsed):
-            done += 1
-            if isinstance(result, SkippedRow):
-                skipped.extend(result.problems)
+    for result in reading.read_rows(table, plan, questionnaire=questionnaire, mapping=parsed):
+        done += 1
+        if isinstance(result, SkippedRow):
+            skipped.extend(result.problems)
+        else:
+            key = row_key(result.fingerprint)
+            if key in existing or key in seen:
+                repeated += 1
             else:
-                key = _row_key(secret, campaign_id, result.fingerprint)
-                if key in existing or key in seen:
-                    repeated += 1
-                else:
-                    seen.add(key)
-                    imported += 1
-                    if result.language:
-                        languages[result.language] = languages.get(result.language, 0) + 1
-                    if store:
-                        batch.append((key, result))
-                        if len(batch) >= CHUNK:
-                            _insert(session, campaign_id=campaign_id, source=detected, batch=batch)
-                            batch = []
-            if progress and done % CHUNK == 0:
-                progress(done, total)
-        if batch:
-            _insert(session, campaign_id=campaign_id, source=detected, batch=batch)
-    except IntegrityError:
-        # The same rows imported by someone else at this very moment: the caller rolls back.
-        raise Conflict("imports.errors.concurrent") from None
+                seen.add(key)
+                imported += 1
+                if result.language:
+                    languages[result.language] = languages.get(result.language, 0) + 1
+                if writer:
+                    batch.append((key, result))
+                    if len(batch) >= CHUNK:
+                        writer.write(batch)
+                        batch = []
+        if progress and done % CHUNK == 0:
+            progress(done, total)
+    if writer and batch:
+        writer.write(batch)
     if progress and done % CHUNK:
         progress(done, total)
 

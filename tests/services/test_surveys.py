@@ -212,3 +212,38 @@ def test_the_same_code_submitted_concurrently_stores_exactly_one(session, sessio
     assert {r.status for r in results if not r.stored} == {VisitStatus.USED}
     session.expire_all()
     assert count(session, SurveyResponse) == 1
+
+
+def test_the_same_public_link_page_sent_concurrently_stores_exactly_one(session, session_factory, teacher, project):
+    """A form sent again while the first sending is still being stored: the database makes
+    the second wait for the first (ON CONFLICT DO NOTHING on the page's nonce), then store
+    nothing."""
+    campaign = make_campaign(session, owner=teacher, project=project, mode="link")
+    token = campaigns.link_token(session, campaign.id)
+    session.commit()
+    results = run_together(session_factory, [
+        lambda own: responding.submit_with_link(own, token=token, nonce="page-1", answers=families_answers(),
+                                                language="fr")
+        for _ in range(8)
+    ])
+    assert sorted(r.stored for r in results) == [False] * 7 + [True]
+    assert {r.status for r in results if not r.stored} == {VisitStatus.USED}
+    session.expire_all()
+    assert count(session, SurveyResponse) == 1
+
+
+def test_a_draft_saved_then_submitted_in_one_session_leaves_nothing_behind(session, teacher, project):
+    """Submissions write with Core statements; a draft object the session still holds must
+    not come back as the code's draft, nor make the code usable again."""
+    campaign = make_campaign(session, owner=teacher, project=project)
+    (code,) = campaigns.issue_codes(session, actor=teacher, campaign_id=campaign.id, count=1)
+    assert responding.save_draft(session, code=code, answers={"child-talked": 4}, language="fr") == ()
+    assert responding.visit_by_code(session, code=code).draft == {"child-talked": 4}
+    assert responding.submit_with_code(session, code=code, answers=families_answers(), language="fr").stored
+    session.commit()
+    assert responding.visit_by_code(session, code=code).status is VisitStatus.USED
+    assert responding.save_draft(session, code=code, answers={"child-talked": 2}, language="fr") == ()
+    again = responding.submit_with_code(session, code=code, answers=families_answers(), language="fr")
+    assert (again.stored, again.status) == (False, VisitStatus.USED)
+    session.commit()
+    assert (count(session, SurveyDraft), count(session, SurveyResponse)) == (0, 1)
