@@ -64,8 +64,13 @@ def answer_a_survey_entry() -> None:
 
 
 def navigation():
-    with transaction() as session:
-        first_run = accounts.needs_first_admin(session)
+    # Once an administrator exists one always does (the last one cannot be removed): asked
+    # until then, not on every rerun after.
+    first_run = False
+    if not st.session_state.get("admin_exists"):
+        with transaction() as session:
+            first_run = accounts.needs_first_admin(session)
+        st.session_state["admin_exists"] = not first_run
     # After creating the administrator, first_run.py keeps this flag to offer demo data.
     if first_run or st.session_state.get("first_run_offer"):
         return st.navigation([page("first_run", "nav.first_run", ":material/rocket_launch:", default=True)]), False
@@ -95,6 +100,7 @@ def navigation():
             page("decisions", "nav.decisions", ":material/gavel:"),
             page("reliability", "nav.reliability", ":material/balance:"),
             page("eql", "nav.eql", ":material/euro:"),
+            page("statistics", "nav.statistics", ":material/monitoring:"),
             page("users", "nav.users", ":material/group:"),
             page("settings", "nav.settings", ":material/settings:"),
         ]

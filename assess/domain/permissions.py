@@ -87,6 +87,12 @@ PERMISSIONS: dict[str, Rule] = {
     "jury.score": is_juror & ~is_system,
     "decision.manage": is_admin | is_system,
     "eql.manage": is_admin | is_system,
+    # National statistics: figures for the ministry and the central service. The CLI acts
+    # as the system (whoever runs it already holds the database).
+    "statistics.view": is_admin | is_system,
+    "statistics.export": is_admin | is_system,
+    # Juror names instead of pseudonyms in exports: a separate, deliberate choice.
+    "statistics.juror_names": is_admin | is_system,
 }
 
 

@@ -107,3 +107,36 @@ def bars_figure(
         bargap=0.35,
     )
     return figure
+
+
+def grouped_bars_figure(
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    value_name: str = "",
+    value_range: tuple[float, float] | None = None,
+    colors: Sequence[str] | None = None,
+    stacked: bool = False,
+) -> go.Figure:
+    """Horizontal bars, one row per label (first on top) and one bar per series (name,
+    values), side by side or ``stacked``. A None value draws no bar. Used by the national
+    statistics: applications and labels per country, levels per criterion and audience..."""
+    names = [_wrap(label, 28) for label in labels]
+    figure = go.Figure()
+    for index, (name, values) in enumerate(series):
+        bar = {"marker_color": colors[index]} if colors and index < len(colors) else {}
+        figure.add_trace(go.Bar(
+            x=list(values), y=names, orientation="h", name=html.escape(name),
+            hovertemplate="%{y}<br>" + html.escape(name) + ": %{x}<extra></extra>", **bar,
+        ))
+    figure.update_layout(
+        barmode="stack" if stacked else "group",
+        xaxis={"title": html.escape(value_name), **({"range": list(value_range)} if value_range else {})},
+        yaxis={"autorange": "reversed"},
+        height=110 + max(1, len(labels)) * (26 if stacked else 16 + 12 * max(1, len(series))),
+        margin={"l": 10, "r": 10, "t": 30, "b": 40},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"},
+        showlegend=len(series) > 1,
+        bargap=0.25,
+    )
+    return figure

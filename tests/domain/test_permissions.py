@@ -110,6 +110,9 @@ WHO_MAY = {
     "jury.score": {"juror"},
     "decision.manage": {"admin", "system"},
     "eql.manage": {"admin", "system"},
+    "statistics.view": {"admin", "system"},
+    "statistics.export": {"admin", "system"},
+    "statistics.juror_names": {"admin", "system"},
 }
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy.orm import sessionmaker
 
 from assess.domain.permissions import Actor
@@ -26,6 +27,10 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 TEACHER_EMAIL, PASSWORD = "claire@example.org", "correct horse battery"
+# Playwright's assertions wait 5 s by default: too short for a page that draws several
+# charts while the rest of the suite loads both cores (a CI run timed out so). Pages and
+# locators already wait 15 s; assertions wait as long.
+expect.set_options(timeout=15_000)
 PROJECT_TITLE = "Our European breakfast"
 
 
