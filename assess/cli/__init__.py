@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from assess.cli.admin import demo_command, init, user
+from assess.cli.export import export
 from assess.cli.jury import eql, jury_group, round_group, stats_group
 from assess.cli.projects import project, report
 from assess.cli.rubric import rubric
@@ -22,7 +23,8 @@ def cli() -> None:
     """Quality-label assessment suite for eTwinning projects."""
 
 
-for command in (init, user, demo_command, project, report, rubric, survey, round_group, jury_group, stats_group, eql):
+for command in (init, user, demo_command, project, report, rubric, survey, round_group, jury_group, stats_group, eql,
+                export):
     cli.add_command(command)
 
 

@@ -1,0 +1,87 @@
+"""``assess export``: the statistics workbook and CSV files, as the office (system actor)."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import click
+
+from assess.cli.common import transaction
+from assess.domain.permissions import Actor
+from assess.i18n import t
+from assess.services import exports
+
+OUT = click.option("--out", "out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True,
+                   help="File to write.")
+ROUND = click.option("--round", "round_id", type=int, default=None, help="Only this round (see `assess round list`).")
+YEAR = click.option("--year", "school_year", default=None, metavar="2025-2026", help="Only this school year.")
+NAMES = click.option("--juror-names", is_flag=True, help="Jurors' names instead of their pseudonyms.")
+LANG = click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+                    help="Language of sheet names, headers and labels.")
+
+
+@contextmanager
+def _written(out: Path) -> Iterator[Path]:
+    """A file beside ``out`` that becomes ``out`` only once complete: a refused or failed
+    export leaves no file (and no half-written one)."""
+    part = out.with_name(out.name + ".part")
+    try:
+        yield part
+        part.replace(out)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+@contextmanager
+def _progress(lang: str) -> Iterator:
+    with click.progressbar(length=1, label=t("exports.cli.progress", lang), file=sys.stderr) as bar:
+        shown = 0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal shown
+            bar.length = max(total, 1)
+            bar.update(done - shown)
+            shown = done
+
+        yield progress
+
+
+@click.group("export")
+def export() -> None:
+    """Statistics for the ministry: the Excel workbook, CSV files."""
+
+
+@export.command("xlsx")
+@OUT
+@ROUND
+@YEAR
+@NAMES
+@LANG
+def export_xlsx(out: Path, round_id: int | None, school_year: str | None, juror_names: bool, lang: str) -> None:
+    """Write the statistics workbook (Summary, Applications, Scores, Criteria, Jurors,
+    Surveys, Responses) for a round, a school year or everything."""
+    with _written(out) as part, transaction() as session, _progress(lang) as progress:
+        summary = exports.write_workbook(session, actor=Actor.system(), out=str(part), round_id=round_id,
+                                         school_year=school_year, juror_names=juror_names, progress=progress,
+                                         lang=lang)
+    click.echo(t("exports.cli.written", lang, file=out, sheets=len(summary.sheets), rows=summary.rows))
+
+
+@export.command("csv")
+@click.option("--what", type=click.Choice(list(exports.CSV_TABLES)), required=True, help="The table to write.")
+@OUT
+@ROUND
+@YEAR
+@NAMES
+@LANG
+def export_csv(what: str, out: Path, round_id: int | None, school_year: str | None, juror_names: bool,
+               lang: str) -> None:
+    """Write one table as CSV (UTF-8): applications, scores or responses."""
+    with _written(out) as part, transaction() as session, _progress(lang) as progress:
+        with open(part, "w", encoding="utf-8", newline="") as handle:
+            rows = exports.write_csv(session, actor=Actor.system(), what=what, out=handle, round_id=round_id,
+                                     school_year=school_year, juror_names=juror_names, progress=progress, lang=lang)
+    click.echo(t("exports.cli.csv_written", lang, file=out, rows=rows))

@@ -1,0 +1,669 @@
+"""The tables of the statistics exports, read from the database (see assess.services.exports).
+
+Each function returns a :class:`Table`: its columns (header, type, width) and its rows,
+as an iterator where the table can be long (streamed with ``yield_per``) and as a list
+where it is bounded by the number of jurors, criteria or projects. A table is read in one
+pass, after the counts the progress bar needs.
+
+What counts where:
+
+- withdrawn applications appear on the Applications sheet with their status and no
+  figures; their scores count nowhere else;
+- only scores of submitted assignments count (drafts are not the juror's word yet);
+- survey figures are read from the answers' counts per campaign, item and score
+  (``survey_answer_tallies``, as the dashboard does), never from the answers themselves.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
+from typing import Any, Hashable, Iterable, Iterator, Sequence
+
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import Session
+
+from assess.domain.jury import aggregate, severity
+from assess.domain.questionnaire import Audience, Item, ItemType, Questionnaire
+from assess.domain.rubric import LEVELS, Rubric
+from assess.domain.scoring import score
+from assess.domain.permissions import Actor
+from assess.domain.statistics import Filters, age_group
+from assess.domain.survey_results import MIN_GROUP, Counts, compute
+from assess.i18n import t
+from assess.reports.workbook import Column, Kind
+from assess.services import questionnaires, rounds, rubrics, settings
+from assess.services import statistics as national
+from assess.services.answer_tallies import DONT_KNOW_SCORE
+from assess.services.jury import items_of
+from assess.storage.models import (
+    Application,
+    Assignment,
+    Decision,
+    JurorScore,
+    Project,
+    ProjectPartner,
+    QuestionnaireVersion,
+    Round,
+    School,
+    SurveyAnswer,
+    SurveyAnswerTally,
+    SurveyCampaign,
+    SurveyResponse,
+    User,
+)
+
+#: Rows fetched at a time from the long queries (scores, responses).
+YIELD_PER = 5_000
+#: A juror's level "agrees" when it is within this many levels of their co-jurors' mean.
+AGREEMENT_MARGIN = 1.0
+PSEUDONYM_LENGTH = 6
+AUDIENCES: tuple[str, ...] = tuple(a.value for a in Audience)
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str  # "applications", "scores"...: the sheet name's catalogue key
+    columns: tuple[Column, ...]
+    rows: Iterable[Sequence[Any]]
+    #: Rows expected, counted before reading (for progress).
+    expected: int
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The applications an export covers: a round, a school year, both or all."""
+
+    round_id: int | None = None
+    school_year: str | None = None
+
+    @property
+    def filtered(self) -> bool:
+        return self.round_id is not None or self.school_year is not None
+
+    def where(self) -> list:
+        found = []
+        if self.round_id is not None:
+            found.append(Application.round_id == self.round_id)
+        if self.school_year is not None:
+            found.append(Application.school_year == self.school_year)
+        return found
+
+    def campaigns(self) -> Select | None:
+        """Ids of the campaigns covered: those of the projects with a (not withdrawn)
+        application in scope; None when not filtered (every campaign)."""
+        if not self.filtered:
+            return None
+        return select(SurveyCampaign.id).where(SurveyCampaign.project_id.in_(national.applied_projects(*self.where())))
+
+
+def _column(lang: str, key: str, kind: Kind = Kind.TEXT, width: float = 12.0) -> Column:
+    return Column(t(f"exports.columns.{key}", lang), kind, width)
+
+
+def _stream(session: Session, query: Select) -> Iterator[Any]:
+    """The rows of ``query``, fetched YIELD_PER at a time (a server-side cursor on
+    PostgreSQL). Core rows, not ORM ones: the ORM's per-row work would be a third of
+    the export's time and nothing here needs it."""
+    result = session.connection().execute(query.execution_options(yield_per=YIELD_PER))
+    for partition in result.partitions():
+        yield from partition
+
+
+def _driver_stream(session: Session, query: Select) -> Iterator[tuple]:
+    """The rows of ``query`` as the database driver gives them, YIELD_PER at a time, in the
+    session's transaction (a server-side cursor on PostgreSQL). For the one table that
+    runs to millions of rows: SQLAlchemy's result rows and type processing cost three
+    times the driver's own fetching there (measured on 2.9 million answers: 34 s against
+    12 s), so the caller converts the few typed values itself (JSON, booleans, dates
+    come as text and integers from SQLite, as Python objects from psycopg)."""
+    connection = session.connection()
+    compiled = query.compile(dialect=connection.dialect)
+    params: Any = compiled.params
+    if compiled.positional:
+        params = [params[name] for name in compiled.positiontup]
+    driver = connection.connection.driver_connection
+    postgresql = connection.dialect.name == "postgresql"
+    cursor = driver.cursor(name="assess_export_rows") if postgresql else driver.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        while rows := cursor.fetchmany(YIELD_PER):
+            yield from rows
+    finally:
+        cursor.close()
+
+
+def _count(session: Session, query: Select) -> int:
+    return int(session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0)
+
+
+# --- jurors' pseudonyms --------------------------------------------------------------------
+
+
+def pseudonym_codes(secret: bytes, juror_ids: Iterable[int], length: int = PSEUDONYM_LENGTH) -> dict[int, str]:
+    """A stable code per juror: the first ``length`` base32 characters of
+    HMAC-SHA256(secret, juror id), lengthened for jurors whose codes would collide.
+
+    Why a keyed hash rather than numbering the jurors: a number depends on who else is a
+    juror (a role granted to an older account, or taken away, would shift everyone after
+    it) and tells the order the accounts were made in; the hash depends on the juror
+    alone, so a juror keeps their code in every export, whatever the filters, the year
+    or the jurors added since, and the code says nothing without the installation's
+    secret key (which, if changed, changes every code). Not "Juror A": that is how jurors
+    are named to each other within one application, a different person each time.
+    ``juror_ids`` should be every juror who ever scored (not only those exported), so
+    that lengthening on a collision does not depend on the filters either. Six base32
+    characters are 30 bits: two jurors among a thousand share them once in about two
+    thousand installations, and then both get two more characters from that day on."""
+    ids = sorted(set(juror_ids))
+    codes: dict[int, str] = {}
+    digests = {j: base64.b32encode(hmac.new(secret, f"export-juror:{j}".encode(), hashlib.sha256).digest()).decode()
+               for j in ids}
+    size = length
+    pending = ids
+    while pending:
+        by_code: dict[str, list[int]] = defaultdict(list)
+        for j in pending:
+            by_code[digests[j][:size]].append(j)
+        pending = []
+        for code, jurors in by_code.items():
+            if len(jurors) == 1 or size >= len(digests[jurors[0]]):
+                codes.update({j: code for j in jurors})
+            else:
+                pending.extend(jurors)
+        size += 2
+    return codes
+
+
+def juror_labels(session: Session, *, secret: bytes, names: bool, lang: str) -> dict[int, str]:
+    """Juror id -> what the exports call them: their display name, or their pseudonym."""
+    ids = list(session.scalars(select(Assignment.juror_id).distinct()))
+    if names:
+        return dict(session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()) if ids else {}
+    return {j: t("exports.juror", lang, code=code) for j, code in pseudonym_codes(secret, ids).items()}
+
+
+# --- applications --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _RoundInfo:
+    name: str
+    rubric: Rubric
+    aggregation: str
+    gate_minimums: dict[str, int]
+
+
+def round_infos(session: Session, scope: Scope) -> dict[int, _RoundInfo]:
+    query = select(Round).where(Round.id.in_(select(Application.round_id).where(*scope.where()))).order_by(Round.id)
+    found = {}
+    for round_ in session.scalars(query):
+        rubric = rounds.rubric_of(round_)
+        found[round_.id] = _RoundInfo(round_.name, rubric, round_.aggregation,
+                                      settings.gate_minimums(session, rubric.id))
+    return found
+
+
+def _item_columns(infos: dict[int, _RoundInfo], lang: str) -> list[tuple[str, str]]:
+    """(item id, header) of every criterion and gate of the rounds' rubrics, in rubric
+    order, each id once; a name shared by two ids gets its id added."""
+    items: dict[str, str] = {}
+    for info in infos.values():
+        for item_id in items_of(info.rubric):
+            items.setdefault(item_id, info.rubric.item(item_id).name.get(lang))
+    names = list(items.values())
+    return [(i, name if names.count(name) == 1 else f"{name} ({i})") for i, name in items.items()]
+
+
+def applications(session: Session, scope: Scope, lang: str, *, infos: dict[int, _RoundInfo] | None = None) -> Table:
+    """``infos``: :func:`round_infos` of ``scope``, when the caller already read them."""
+    infos = round_infos(session, scope) if infos is None else infos
+    items = _item_columns(infos, lang)
+    columns = (
+        _column(lang, "application", Kind.INTEGER, 11), _column(lang, "round", width=28),
+        _column(lang, "school_year", width=11), _column(lang, "status", width=11),
+        _column(lang, "project", Kind.INTEGER, 9), _column(lang, "project_title", width=40),
+        _column(lang, "school", width=32), _column(lang, "region", width=20), _column(lang, "age_group", width=18),
+        _column(lang, "partner_countries", width=18),
+        *(Column(header, Kind.NUMBER, 14) for _, header in items),
+        _column(lang, "total", Kind.NUMBER, 9), _column(lang, "share", Kind.SHARE, 10),
+        _column(lang, "verdict", width=12),
+    )
+    in_scope = select(Application.id).where(*scope.where())
+    query = (
+        select(Application.id, Application.round_id, Application.school_year, Application.status, Project.id,
+               Project.title, School.name, School.region, Project.age_min, Project.age_max, Decision.levels,
+               Decision.total, Decision.percentage, Decision.outcome, Decision.published_at)
+        .join(Project, Project.id == Application.project_id)
+        .outerjoin(School, School.id == Project.school_id)
+        .outerjoin(Decision, Decision.application_id == Application.id)
+        .where(*scope.where()).order_by(Application.id)
+    )
+    return Table("applications", columns, _application_rows(session, scope, query, infos, items, lang),
+                 _count(session, in_scope))
+
+
+def _partner_countries(session: Session, scope: Scope) -> dict[int, str]:
+    found: dict[int, set[str]] = defaultdict(set)
+    for project_id, country in session.execute(
+        select(ProjectPartner.project_id, School.country).join(School, School.id == ProjectPartner.school_id)
+        .where(ProjectPartner.project_id.in_(select(Application.project_id).where(*scope.where())))
+    ):
+        found[project_id].add(country)
+    return {p: ", ".join(sorted(c)) for p, c in found.items()}
+
+
+def _undecided_levels(session: Session, scope: Scope) -> dict[int, dict[str, list[int]]]:
+    """Application -> item -> submitted levels, for applications without a decision."""
+    found: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    decided = exists().where(Decision.application_id == Application.id)
+    for application_id, item_id, level in session.execute(
+        select(Assignment.application_id, JurorScore.item_id, JurorScore.level)
+        .join(JurorScore, JurorScore.assignment_id == Assignment.id)
+        .join(Application, Application.id == Assignment.application_id)
+        .where(Assignment.submitted_at.is_not(None), Application.status == "submitted", ~decided, *scope.where())
+    ):
+        if level is not None:
+            found[application_id][item_id].append(level)
+    return found
+
+
+def _application_rows(session: Session, scope: Scope, query: Select, infos: dict[int, _RoundInfo],
+                      items: list[tuple[str, str]], lang: str) -> Iterator[tuple]:
+    partners = _partner_countries(session, scope)
+    undecided = _undecided_levels(session, scope)
+    labels = {key: t(f"exports.verdict.{key}", lang) for key in ("label", "no_label", "pending", "withdrawn")}
+    statuses = {key: t(f"exports.status.{key}", lang) for key in ("submitted", "withdrawn")}
+    groups = {}
+    for (application_id, round_id, year, status, project_id, title, school, region, age_min, age_max, levels,
+         total, percentage, outcome, published_at) in _stream(session, query):
+        info = infos[round_id]
+        aggregates: dict[str, float | None] = {}
+        share = None
+        if status != "submitted":
+            verdict, total = labels["withdrawn"], None
+        else:
+            verdict = labels[outcome] if outcome is not None and published_at is not None else labels["pending"]
+            if levels is not None:
+                aggregates = {k: float(v) for k, v in levels.items() if v is not None}
+                share = None if percentage is None else percentage / 100
+            elif application_id in undecided:
+                total, share, aggregates = _from_scores(info, undecided[application_id])
+        group = groups.get((age_min, age_max))
+        if group is None:
+            group = groups[(age_min, age_max)] = t(f"exports.age_group.{age_group(age_min, age_max)}", lang)
+        yield (application_id, info.name, year, statuses.get(status, status), project_id, title, school, region,
+               group, partners.get(project_id), *(aggregates.get(i) for i, _ in items), total, share, verdict)
+
+
+def _from_scores(info: _RoundInfo, levels: dict[str, list[int]]) -> tuple[float, float, dict[str, float | None]]:
+    """Total, share of the maximum and aggregates of an application without a decision."""
+    aggregates = {i: aggregate(levels.get(i, ()), info.aggregation) for i in items_of(info.rubric)}
+    criteria = {c.id for c in info.rubric.criteria}
+    result = score(info.rubric, levels={i: v for i, v in aggregates.items() if i in criteria},
+                   gates={i: v for i, v in aggregates.items() if i not in criteria},
+                   gate_minimums=info.gate_minimums, fractional=True)
+    return result.total, result.percentage / 100, aggregates
+
+
+# --- scores, criteria, jurors ------------------------------------------------------------------
+
+
+def _submitted(scope: Scope):
+    return (Assignment.submitted_at.is_not(None), Application.status == "submitted", *scope.where())
+
+
+def scores(session: Session, scope: Scope, lang: str, jurors: dict[int, str], *,
+           infos: dict[int, _RoundInfo] | None = None) -> Table:
+    """``infos``: :func:`round_infos` of ``scope``, when the caller already read them."""
+    infos = round_infos(session, scope) if infos is None else infos
+    names = {(r, i): info.rubric.item(i).name.get(lang) for r, info in infos.items() for i in items_of(info.rubric)}
+    columns = (_column(lang, "application", Kind.INTEGER, 11), _column(lang, "round", width=28),
+               _column(lang, "project", Kind.INTEGER, 9), _column(lang, "juror", width=20),
+               _column(lang, "criterion_id", width=22), _column(lang, "criterion", width=32),
+               _column(lang, "level", Kind.INTEGER, 8))
+    query = (
+        select(Assignment.application_id, Application.round_id, Application.project_id, Assignment.juror_id,
+               JurorScore.item_id, JurorScore.level)
+        .join(Application, Application.id == Assignment.application_id)
+        .join(JurorScore, JurorScore.assignment_id == Assignment.id)
+        .where(*_submitted(scope))
+        .order_by(Assignment.application_id, Assignment.juror_id, JurorScore.id)
+    )
+
+    def rows() -> Iterator[tuple]:
+        for application_id, round_id, project_id, juror_id, item_id, level in _stream(session, query):
+            yield (application_id, infos[round_id].name, project_id, jurors.get(juror_id, str(juror_id)), item_id,
+                   names.get((round_id, item_id), item_id), level)
+
+    return Table("scores", columns, rows(), _count(session, query))
+
+
+def criteria(session: Session, scope: Scope, lang: str, *, actor: Actor) -> Table:
+    """Per rubric version and item: how many times each level was given, and the mean: the
+    dashboard's figures (assess.services.statistics.criterion_levels), as a sheet."""
+    found = national.criterion_levels(session, actor=actor,
+                                      filters=Filters(round_id=scope.round_id, school_year=scope.school_year))
+    rows = [(f"{c.rubric_id} {c.rubric_version}", c.item_id, c.name.get(lang), *c.distribution, c.count, c.mean)
+            for c in found]
+    columns = (_column(lang, "rubric", width=20), _column(lang, "criterion_id", width=22),
+               _column(lang, "criterion", width=32),
+               *(Column(t("exports.columns.level_n", lang, level=level), Kind.INTEGER, 9) for level in LEVELS),
+               _column(lang, "levels_given", Kind.INTEGER, 10), _column(lang, "mean", Kind.NUMBER, 9))
+    return Table("criteria", columns, rows, len(rows))
+
+
+def agreement(rows: Iterable[tuple[Hashable, Hashable, str, float | None]], *,
+              margin: float = AGREEMENT_MARGIN) -> dict[Hashable, tuple[int, int]]:
+    """Juror -> (levels within ``margin`` of their co-jurors' mean, levels compared), from
+    ``(juror, application, item, level)`` rows: over every (application, item) a juror
+    scored with at least one co-juror, how often their level is within one level of the
+    mean of the others' levels (their share: how much they agree with the jury)."""
+    cells: dict[tuple[Hashable, str], dict[Hashable, float]] = defaultdict(dict)
+    for juror, application, item, level in rows:
+        if level is not None:
+            cells[(application, item)][juror] = float(level)
+    found: dict[Hashable, list[int]] = defaultdict(lambda: [0, 0])
+    for given in cells.values():
+        if len(given) < 2:
+            continue
+        total = sum(given.values())
+        for juror, level in given.items():
+            others = (total - level) / (len(given) - 1)
+            counts = found[juror]
+            counts[0] += abs(level - others) <= margin + 1e-9
+            counts[1] += 1
+    return {juror: (within, compared) for juror, (within, compared) in found.items()}
+
+
+def jurors(session: Session, scope: Scope, lang: str, labels: dict[int, str]) -> Table:
+    """Per juror: applications assigned and submitted, levels given and their mean,
+    severity (mean deviation from co-jurors, flagged from the ``severity_threshold``
+    setting) and agreement (share of their levels within one level of their co-jurors' mean)."""
+    loads = {j: (int(n), int(done)) for j, n, done in session.execute(
+        select(Assignment.juror_id, func.count(Assignment.id), func.count(Assignment.submitted_at))
+        .join(Application, Application.id == Assignment.application_id)
+        .where(Application.status == "submitted", *scope.where()).group_by(Assignment.juror_id))}
+    rows = [tuple(r) for r in session.execute(
+        select(Assignment.juror_id, Assignment.application_id, JurorScore.item_id, JurorScore.level)
+        .join(JurorScore, JurorScore.assignment_id == Assignment.id)
+        .join(Application, Application.id == Assignment.application_id)
+        .where(*_submitted(scope)))]
+    threshold = float(settings.get(session, "severity_threshold"))
+    severities = severity(rows, threshold=threshold)
+    agreeing = agreement(rows)
+    given: dict[int, list[int]] = defaultdict(list)
+    for juror, _application, _item, level in rows:
+        if level is not None:
+            given[juror].append(level)
+    del rows
+    table = []
+    for juror, (assigned, submitted) in loads.items():
+        found = severities.get(juror)
+        within, compared = agreeing.get(juror, (0, 0))
+        levels = given.get(juror, [])
+        table.append((labels.get(juror, str(juror)), assigned, submitted, len(levels),
+                      statistics.fmean(levels) if levels else None,
+                      found.mean_deviation if found else None, found.compared if found else 0,
+                      bool(found and found.flagged), within / compared if compared else None))
+    table.sort(key=lambda r: (r[0].casefold(), r[0]))
+    columns = (_column(lang, "juror", width=22), _column(lang, "assigned", Kind.INTEGER, 10),
+               _column(lang, "submitted", Kind.INTEGER, 10), _column(lang, "levels_given", Kind.INTEGER, 10),
+               _column(lang, "mean_level", Kind.NUMBER, 10), _column(lang, "mean_deviation", Kind.NUMBER, 12),
+               _column(lang, "compared", Kind.INTEGER, 10), _column(lang, "flagged", Kind.BOOLEAN, 9),
+               _column(lang, "agreement", Kind.SHARE, 11))
+    return Table("jurors", columns, table, len(table))
+
+
+# --- surveys -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Campaign:
+    project_id: int
+    audience: str
+    questionnaire: Questionnaire
+
+
+def campaigns_of(session: Session, scope: Scope) -> dict[int, _Campaign]:
+    """Campaign id -> its project, audience and questionnaire, newest first."""
+    query = (select(SurveyCampaign.id, SurveyCampaign.project_id, SurveyCampaign.audience,
+                    SurveyCampaign.questionnaire_version_id)
+             .order_by(SurveyCampaign.created_at.desc(), SurveyCampaign.id.desc()))
+    ids = scope.campaigns()
+    if ids is not None:
+        query = query.where(SurveyCampaign.id.in_(ids))
+    rows = session.execute(query).all()
+    versions = {v.id: questionnaires.from_snapshot(v) for v in session.scalars(
+        select(QuestionnaireVersion).where(QuestionnaireVersion.id.in_({r[3] for r in rows})))} if rows else {}
+    return {campaign_id: _Campaign(project_id, audience, versions[version_id])
+            for campaign_id, project_id, audience, version_id in rows}
+
+
+def survey_rubric(session: Session, scope: Scope) -> Rubric:
+    """The rubric survey figures are read against: the newest round's in scope, else the
+    installed default."""
+    query = select(Round).order_by(Round.id.desc()).limit(1)
+    if scope.filtered:
+        query = query.where(Round.id.in_(select(Application.round_id).where(*scope.where())))
+    newest = session.scalar(query)
+    return rounds.rubric_of(newest) if newest is not None else rubrics.installed().default
+
+
+@dataclass(frozen=True)
+class SurveyTotals:
+    projects: int
+    responses: int
+
+
+def surveys(session: Session, scope: Scope, lang: str, rubric: Rubric, *,
+            campaigns: dict[int, _Campaign] | None = None) -> tuple[Table, SurveyTotals]:
+    """Per project, audience (and all audiences together) and criterion of ``rubric``:
+    respondents, answers drawn on, mean (1-5) and comparable level (0-5). Groups under
+    MIN_GROUP respondents keep their row, with the figures blank. ``campaigns``:
+    :func:`campaigns_of` ``scope``, when the caller already read them."""
+    campaigns = campaigns_of(session, scope) if campaigns is None else campaigns
+    items: dict[int, dict[str, dict[str, Item]]] = defaultdict(lambda: defaultdict(dict))
+    for campaign in campaigns.values():  # newest first: its texts win for a shared item id
+        listed = items[campaign.project_id][campaign.audience]
+        for item in campaign.questionnaire.items:
+            listed.setdefault(item.id, item)
+    respondents: dict[int, dict[str, int]] = defaultdict(dict)
+    query = select(SurveyResponse.campaign_id, func.count()).group_by(SurveyResponse.campaign_id)
+    ids = scope.campaigns()
+    if ids is not None:
+        query = query.where(SurveyResponse.campaign_id.in_(ids))
+    for campaign_id, n in session.execute(query):
+        campaign = campaigns.get(campaign_id)
+        if campaign is not None:
+            counts = respondents[campaign.project_id]
+            counts[campaign.audience] = counts.get(campaign.audience, 0) + int(n)
+    titles = dict(session.execute(select(Project.id, Project.title).where(Project.id.in_(list(items)))).all()) \
+        if items else {}
+    expected = sum(len(by_audience) + 1 for by_audience in items.values()) * len(rubric.criteria)
+    table = Table("surveys", _survey_columns(lang), _survey_rows(session, scope, lang, rubric, campaigns, items,
+                                                                 respondents, titles), expected)
+    return table, SurveyTotals(projects=len(items), responses=sum(sum(r.values()) for r in respondents.values()))
+
+
+def _survey_columns(lang: str) -> tuple[Column, ...]:
+    return (_column(lang, "project", Kind.INTEGER, 9), _column(lang, "project_title", width=40),
+            _column(lang, "audience", width=16), _column(lang, "criterion_id", width=22),
+            _column(lang, "criterion", width=32), _column(lang, "respondents", Kind.INTEGER, 12),
+            _column(lang, "answers", Kind.INTEGER, 10), _column(lang, "mean", Kind.NUMBER, 9),
+            _column(lang, "comparable_level", Kind.NUMBER, 12))
+
+
+def _answer_counts(session: Session, scope: Scope, campaigns: dict[int, _Campaign]) -> Iterator[tuple[int, Counts]]:
+    """(project id, scores and "don't know" counts by audience and item), project by project.
+
+    From ``survey_answer_tallies`` (kept as answers are stored, about 150,000 rows at the
+    national scale; the dashboard reads the same), never from the millions of answers."""
+    query = (
+        select(SurveyCampaign.project_id, SurveyAnswerTally.campaign_id, SurveyAnswerTally.item_id,
+               SurveyAnswerTally.score, SurveyAnswerTally.answers)
+        .join(SurveyCampaign, SurveyCampaign.id == SurveyAnswerTally.campaign_id)
+        .order_by(SurveyCampaign.project_id)
+    )
+    ids = scope.campaigns()
+    if ids is not None:
+        query = query.where(SurveyAnswerTally.campaign_id.in_(ids))
+    for project_id, rows in groupby(_stream(session, query), key=lambda r: r[0]):
+        scores: dict[tuple[str, str, int], int] = {}
+        dont_know: dict[tuple[str, str], int] = {}
+        for _project, campaign_id, item_id, level, n in rows:
+            campaign = campaigns.get(campaign_id)
+            if campaign is None:
+                continue
+            if level == DONT_KNOW_SCORE:
+                key = (campaign.audience, item_id)
+                dont_know[key] = dont_know.get(key, 0) + n
+            else:
+                key3 = (campaign.audience, item_id, level)
+                scores[key3] = scores.get(key3, 0) + n
+        yield project_id, Counts(scores=scores, dont_know=dont_know)
+
+
+def _survey_rows(session: Session, scope: Scope, lang: str, rubric: Rubric, campaigns: dict[int, _Campaign],
+                 items: dict[int, dict[str, dict[str, Item]]], respondents: dict[int, dict[str, int]],
+                 titles: dict[int, str]) -> Iterator[tuple]:
+    audiences = {a: t(f"exports.audience.{a}", lang) for a in (*AUDIENCES, "all")}
+    names = [(c.id, c.name.get(lang)) for c in rubric.criteria]
+    counted = _answer_counts(session, scope, campaigns)
+    pending = next(counted, None)
+    for project_id in sorted(items):
+        found = Counts()
+        while pending is not None and pending[0] <= project_id:
+            if pending[0] == project_id:
+                found = pending[1]
+            pending = next(counted, None)
+        counts = Counts(scores=found.scores, dont_know=found.dont_know, respondents=respondents.get(project_id, {}))
+        listed = {a: [i for i in by_id.values() if i.type is not ItemType.TEXT]
+                  for a, by_id in items[project_id].items()}
+        indicators = compute(rubric=rubric, items=listed, counts=counts)
+        for group in (*indicators.groups, indicators.overall):
+            label = audiences.get(group.audience or "all", group.audience)
+            for criterion_id, name in names:
+                figures = None if group.is_hidden(criterion_id) else group.criteria.get(criterion_id)
+                yield (project_id, titles.get(project_id), label, criterion_id, name, group.respondents,
+                       figures.answered if figures else None, figures.mean if figures else None,
+                       figures.level if figures else None)
+
+
+# --- responses -----------------------------------------------------------------------------------
+
+
+def responses(session: Session, scope: Scope, lang: str, *, campaigns: dict[int, _Campaign] | None = None) -> Table:
+    """Every answer, one row each, in the order they were stored.
+
+    A campaign with fewer than MIN_GROUP respondents is not shown apart: its answers are
+    listed (they count in every total) without their project and without their free
+    text, the two things that could lead back to a pupil of a small group. ``campaigns``:
+    :func:`campaigns_of` ``scope``, when the caller already read them."""
+    campaigns = campaigns_of(session, scope) if campaigns is None else campaigns
+    small = set(session.scalars(
+        select(SurveyResponse.campaign_id).group_by(SurveyResponse.campaign_id)
+        .having(func.count(SurveyResponse.id) < MIN_GROUP)
+    ))
+    audiences = {a: t(f"exports.audience.{a}", lang) for a in AUDIENCES}
+    themes: dict[int, dict[str, str]] = {}
+    info: dict[int, tuple[int, str, dict[str, str]]] = {}
+    for campaign_id, campaign in campaigns.items():
+        key = id(campaign.questionnaire)
+        if key not in themes:
+            themes[key] = {i.id: ", ".join(i.themes) for i in campaign.questionnaire.items if i.themes}
+        info[campaign_id] = (campaign.project_id, audiences.get(campaign.audience, campaign.audience), themes[key])
+    query = (
+        select(SurveyAnswer.response_id, SurveyAnswer.campaign_id, SurveyAnswer.item_id, SurveyResponse.submitted_month,
+               SurveyResponse.language, SurveyAnswer.score, SurveyAnswer.dont_know, SurveyAnswer.choices,
+               SurveyAnswer.text)
+        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+        .order_by(SurveyAnswer.id)
+    )
+    count = select(func.count(SurveyAnswer.id))
+    ids = scope.campaigns()
+    if ids is not None:
+        query = query.where(SurveyAnswer.campaign_id.in_(ids))
+        count = count.where(SurveyAnswer.campaign_id.in_(ids))
+    columns = (_column(lang, "response", Kind.INTEGER, 10), _column(lang, "project", Kind.INTEGER, 9),
+               _column(lang, "audience", width=12), _column(lang, "item", width=24),
+               _column(lang, "themes", width=28), _column(lang, "month", Kind.MONTH, 9),
+               _column(lang, "language", width=9), _column(lang, "score", Kind.INTEGER, 7),
+               _column(lang, "dont_know", Kind.BOOLEAN, 10), _column(lang, "choices", width=24),
+               _column(lang, "text", width=60))
+    unknown = (None, None, {})
+    # Raw driver values (see _driver_stream): months are made dates once each (a few
+    # distinct values); choices come as JSON text from SQLite ('null' for most answers)
+    # and as lists from psycopg, and are joined once per distinct value.
+    months: dict[Any, date | None] = {None: None}
+    choice_texts: dict[str, str | None] = {}
+
+    def choice_text(raw: Any) -> str | None:
+        if type(raw) is str:
+            found = choice_texts.get(raw, False)
+            if found is False:
+                found = choice_text(json.loads(raw))
+                if len(choice_texts) < 10_000:
+                    choice_texts[raw] = found
+            return found
+        return ", ".join(map(str, raw)) if raw else None
+
+    def rows() -> Iterator[tuple]:
+        for response_id, campaign_id, item_id, stored, language, level, dont_know, choices, text in _driver_stream(
+                session, query):
+            project_id, audience, by_item = info.get(campaign_id, unknown)
+            if campaign_id in small:
+                project_id, text = None, None
+            month = months.get(stored)
+            if month is None and stored is not None:
+                month = months[stored] = stored if isinstance(stored, date) else date.fromisoformat(stored[:10])
+            if choices is not None:
+                choices = choice_text(choices)
+            yield (response_id, project_id, audience, item_id, by_item.get(item_id), month, language, level,
+                   bool(dont_know), choices, text)
+
+    return Table("responses", columns, rows(), int(session.scalar(count) or 0))
+
+
+# --- the summary's figures -------------------------------------------------------------------
+
+
+def per_round(session: Session, scope: Scope) -> list[tuple[str, int, int, int, int]]:
+    """(round name, applications, labels, no label, pending) per round, for the summary's chart:
+    submitted applications; labels and refusals as published."""
+    published = Decision.published_at.is_not(None)
+    query = (
+        select(Round.id, Round.name, func.count(Application.id),
+               func.count(Decision.id).filter(published, Decision.outcome == "label"),
+               func.count(Decision.id).filter(published, Decision.outcome == "no_label"))
+        .join(Application, Application.round_id == Round.id)
+        .outerjoin(Decision, Decision.application_id == Application.id)
+        .where(Application.status == "submitted", *scope.where())
+        .group_by(Round.id, Round.name).order_by(Round.id)
+    )
+    return [(name, int(n), int(labels), int(refused), int(n) - int(labels) - int(refused))
+            for _id, name, n, labels, refused in session.execute(query)]
+
+
+def withdrawn(session: Session, scope: Scope) -> int:
+    return int(session.scalar(select(func.count(Application.id))
+                              .where(Application.status == "withdrawn", *scope.where())) or 0)
+
+
+def level_distribution(table: Table) -> list[tuple]:
+    """(criterion, share at level 0..5) per row of the criteria table, for the summary's chart."""
+    rows = []
+    several = len({r[0] for r in table.rows}) > 1
+    for row in table.rows:
+        name = f"{row[2]} ({row[0]})" if several else row[2]
+        n = row[9]
+        rows.append((name, *(k / n for k in row[3:9])))
+    return rows
+

@@ -1,0 +1,311 @@
+"""National statistics exports: the Excel workbook the office sends on, and CSV files.
+
+The workbook (:func:`write_workbook`) covers a round, a school year, both, or everything:
+
+- Summary: the filters, key figures, rows per sheet, and two charts (applications and
+  labels per round; levels given per criterion);
+- Applications: one row per application, withdrawn ones included with their status
+  (and no figures). Aggregates come from the decision's levels when the office has
+  staged or published one, else from the jurors' submitted levels (the round's mean or
+  median). Only published decisions are verdicts; the others are "pending";
+- Scores: every level of every submitted assignment, the juror under a stable
+  pseudonym (see :func:`assess.services.export_tables.pseudonym_codes`), or their name
+  when asked for with the ``statistics.juror_names`` permission;
+- Criteria: per rubric version and criterion (or gate), how often each level was given
+  and the mean;
+- Jurors: load, severity (assess.domain.jury.severity, flagged from the
+  ``severity_threshold`` setting) and agreement (share of their levels within one level
+  of their co-jurors' mean on the same application and criterion);
+- Surveys: per project, audience and criterion: respondents, answers, mean and
+  comparable level, blank (not left out) under MIN_GROUP respondents. Criteria are
+  those of the newest round's rubric in scope (the installed default without rounds).
+  With a round or year filter, the surveys of the projects applying in it;
+- Responses: every answer, one row each, anonymous (a response carries no code, no
+  account and only its month); continued on "Responses (2)"... past Excel's row limit.
+
+Rows are streamed from the database in chunks and written as they come
+(assess.reports.workbook), so memory stays flat whatever the size. Both functions
+record the export in the audit log (with the filters and whether names were shown).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO, Any, Callable, Sequence
+
+from sqlalchemy.orm import Session
+
+from assess.domain.permissions import Actor, require
+from assess.domain.statistics import csv_safe
+from assess.domain.survey_results import MIN_GROUP
+from assess.i18n import t
+from assess.reports.workbook import ChartBlock, Column, Kind, SheetRows, StreamingWorkbook
+from assess.services import audit, export_tables, settings
+from assess.services.errors import FieldError, InvalidInput, NotFound
+from assess.services.export_tables import Scope, Table
+from assess.services.statistics import school_year_bounds
+from assess.storage.models import Round, utcnow
+
+SHEETS: tuple[str, ...] = ("summary", "applications", "scores", "criteria", "jurors", "surveys", "responses")
+CSV_TABLES: tuple[str, ...] = ("applications", "scores", "responses")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class WorkbookSummary:
+    """What :func:`write_workbook` wrote: every sheet in the workbook's order with its rows
+    (the header row not counted; the summary's counts every row it has)."""
+
+    sheets: tuple[SheetRows, ...]
+    filters: dict[str, Any] = field(default_factory=dict)
+    juror_names: bool = False
+
+    @property
+    def rows(self) -> int:
+        """Data rows in every sheet but the summary."""
+        return sum(s.rows for s in self.sheets[1:])
+
+
+def sheet_name(key: str, lang: str) -> str:
+    return t(f"exports.sheets.{key}", lang)
+
+
+# --- checks --------------------------------------------------------------------------------
+
+
+def _scope(session: Session, *, round_id: int | None, school_year: str | None) -> tuple[Scope, Round | None]:
+    found = None
+    if round_id is not None:
+        found = session.get(Round, round_id)
+        if found is None:
+            raise NotFound()
+    if school_year is not None:
+        school_year = str(school_year).strip()
+        try:
+            school_year_bounds(school_year)
+        except ValueError:
+            raise InvalidInput([FieldError("school_year", "exports.errors.school_year", {"value": school_year})]) from None
+    return Scope(round_id=round_id, school_year=school_year), found
+
+
+def _allowed(actor: Actor, juror_names: bool) -> None:
+    require(actor, "statistics.export")
+    if juror_names:
+        require(actor, "statistics.juror_names")
+
+
+def _record(session: Session, actor: Actor, *, kind: str, scope: Scope, juror_names: bool, rows: int) -> None:
+    audit.record(session, actor=actor, action="statistics.export", entity_type="export", entity_id=kind,
+                 details={"round": scope.round_id, "school_year": scope.school_year, "juror_names": juror_names,
+                          "rows": rows})
+
+
+class _Counter:
+    """Reports (done, total) to ``progress`` as rows go by."""
+
+    def __init__(self, progress: Progress | None, total: int):
+        self.progress, self.total, self.done = progress, total, 0
+        self.tell()
+
+    def add(self, rows: int) -> None:
+        self.done += rows
+        self.tell()
+
+    def tell(self) -> None:
+        if self.progress is not None:
+            self.progress(min(self.done, self.total), self.total)
+
+    def finish(self) -> None:
+        self.total = max(self.total, self.done)
+        self.done = self.total
+        self.tell()
+
+
+# --- the workbook --------------------------------------------------------------------------
+
+
+def write_workbook(
+    session: Session,
+    *,
+    actor: Actor,
+    out: str | IO[bytes],
+    round_id: int | None = None,
+    school_year: str | None = None,
+    juror_names: bool = False,
+    progress: Progress | None = None,
+    lang: str = "en",
+) -> WorkbookSummary:
+    """Write the statistics workbook to ``out`` (a path or a binary file object).
+
+    ``progress(done, total)`` is told how far it got, in rows: each row counts twice,
+    once written and once compressed into the file (the total comes from COUNT queries
+    made first). Requires ``statistics.export``, and ``statistics.juror_names`` with
+    ``juror_names``. An unknown round: :class:`NotFound`; a school year not written
+    like "2025-2026": :class:`InvalidInput` on ``school_year``."""
+    _allowed(actor, juror_names)
+    scope, round_ = _scope(session, round_id=round_id, school_year=school_year)
+    tables, survey_totals = workbook_tables(session, scope, actor=actor, lang=lang, juror_names=juror_names)
+    criteria = tables[2]
+    counter = _Counter(progress, 2 * sum(table.expected for table in tables))
+    written: list[SheetRows] = []
+    by_key: dict[str, int] = {}
+    with StreamingWorkbook() as book:
+        for table in tables:
+            sheets = book.table(sheet_name(table.key, lang), table.columns, table.rows, on_rows=counter.add)
+            written += sheets
+            by_key[table.key] = sum(s.rows for s in sheets)
+        rounds = export_tables.per_round(session, scope)
+        facts = _facts(session, scope, round_, lang, rounds=rounds, juror_names=juror_names, counts=by_key,
+                       totals=survey_totals, sheets=written)
+        summary = book.summary(sheet_name("summary", lang), title=t("exports.summary.title", lang), facts=facts,
+                               blocks=_blocks(rounds, criteria, lang))
+        book.save(out, on_rows=counter.add)
+    counter.finish()
+    result = WorkbookSummary(sheets=(summary, *written), filters=_filters(scope), juror_names=juror_names)
+    _record(session, actor, kind="xlsx", scope=scope, juror_names=juror_names, rows=result.rows)
+    return result
+
+
+def workbook_tables(session: Session, scope: Scope, *, actor: Actor, lang: str, juror_names: bool
+                    ) -> tuple[list[Table], export_tables.SurveyTotals]:
+    """The workbook's tables but the summary, in sheet order, ready to be read (the
+    benchmark reads them apart to time the queries alone)."""
+    labels = export_tables.juror_labels(session, secret=settings.secret_key(session), names=juror_names, lang=lang)
+    # Read once for the two tables each that need them.
+    infos = export_tables.round_infos(session, scope)
+    campaigns = export_tables.campaigns_of(session, scope)
+    surveys, totals = export_tables.surveys(session, scope, lang, export_tables.survey_rubric(session, scope),
+                                            campaigns=campaigns)
+    return [
+        export_tables.applications(session, scope, lang, infos=infos),
+        export_tables.scores(session, scope, lang, labels, infos=infos),
+        export_tables.criteria(session, scope, lang, actor=actor),
+        export_tables.jurors(session, scope, lang, labels),
+        surveys,
+        export_tables.responses(session, scope, lang, campaigns=campaigns),
+    ], totals
+
+
+def _filters(scope: Scope) -> dict[str, Any]:
+    return {name: value for name, value in (("round", scope.round_id), ("school_year", scope.school_year))
+            if value is not None}
+
+
+def _facts(session: Session, scope: Scope, round_: Round | None, lang: str, *, rounds: Sequence[tuple],
+           juror_names: bool, counts: dict[str, int], totals: export_tables.SurveyTotals,
+           sheets: Sequence[SheetRows]) -> list:
+    submitted = sum(r[1] for r in rounds)
+    labels = sum(r[2] for r in rounds)
+    published = labels + sum(r[3] for r in rounds)
+
+    def fact(key: str, value: Any, kind: Kind | None = None, **params: Any) -> tuple:
+        label = t(f"exports.summary.{key}", lang, **params)
+        return (label, value) if kind is None else (label, value, kind)
+
+    every = t("exports.summary.all", lang)
+    facts = [
+        fact("generated", utcnow().strftime("%Y-%m-%d %H:%M UTC")),
+        fact("round", f"{round_.name} ({round_.id})" if round_ is not None else every),
+        fact("school_year", scope.school_year or every),
+        fact("jurors_shown_as", t("exports.summary.names" if juror_names else "exports.summary.pseudonyms", lang)),
+        fact("survey_min_group", t("exports.summary.min_group", lang, count=MIN_GROUP)),
+        fact("applications", submitted),
+        fact("withdrawn", export_tables.withdrawn(session, scope)),
+        fact("published", published),
+        fact("labels", labels),
+        fact("label_rate", labels / published if published else None, Kind.SHARE),
+        fact("pending", submitted - published),
+        fact("jurors", counts.get("jurors", 0)),
+        fact("scores", counts.get("scores", 0)),
+        fact("projects_surveyed", totals.projects),
+        fact("responses", totals.responses),
+        fact("answers", counts.get("responses", 0)),
+    ]
+    facts += [fact("sheet_rows", s.rows, name=s.name) for s in sheets]
+    return facts
+
+
+def _blocks(rounds: Sequence[tuple], criteria: Table, lang: str) -> list[ChartBlock]:
+    """The summary's charts: ``rounds`` from :func:`export_tables.per_round` (read once
+    for the key figures and this chart), the levels from the criteria table."""
+
+    def column(key: str, kind: Kind = Kind.INTEGER, **params: Any) -> Column:
+        return Column(t(f"exports.summary.{key}", lang, **params), kind)
+
+    levels = export_tables.level_distribution(criteria)
+    return [
+        ChartBlock(t("exports.summary.per_round", lang),
+                   (column("round_column", Kind.TEXT), column("applications_column"), column("labels_column"),
+                    column("no_label_column"), column("pending_column")), rounds,
+                   y_title=t("exports.summary.applications_column", lang)),
+        ChartBlock(t("exports.summary.levels", lang),
+                   (column("criterion_column", Kind.TEXT),
+                    *(column("level_column", Kind.SHARE, level=n) for n in range(6))), levels, stacked=True),
+    ]
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def write_csv(
+    session: Session,
+    *,
+    actor: Actor,
+    what: str,
+    out: IO[str],
+    round_id: int | None = None,
+    school_year: str | None = None,
+    juror_names: bool = False,
+    progress: Progress | None = None,
+    lang: str = "en",
+) -> int:
+    """Write one table (``applications``, ``scores`` or ``responses``) as CSV to ``out``
+    (a text file object, opened with ``newline=""``): a header row, then the rows as the
+    workbook has them. Every text cell starting with = + - @ tab or CR is prefixed with
+    a quote (:func:`assess.domain.statistics.csv_safe`), so a spreadsheet never runs it;
+    booleans are ``true``/``false``, dates ISO. Returns the rows written (header not
+    counted). Same permissions and errors as :func:`write_workbook`."""
+    _allowed(actor, juror_names)
+    if what not in CSV_TABLES:
+        raise InvalidInput([FieldError("what", "exports.errors.what", {"value": what, "known": ", ".join(CSV_TABLES)})])
+    scope, _ = _scope(session, round_id=round_id, school_year=school_year)
+    if what == "applications":
+        table = export_tables.applications(session, scope, lang)
+    elif what == "scores":
+        labels = export_tables.juror_labels(session, secret=settings.secret_key(session), names=juror_names, lang=lang)
+        table = export_tables.scores(session, scope, lang, labels)
+    else:
+        table = export_tables.responses(session, scope, lang)
+    counter = _Counter(progress, table.expected)
+    writer = csv.writer(out)
+    writer.writerow([csv_safe(c.header) for c in table.columns])
+    count = 0
+    batch: list[list] = []
+    for row in table.rows:
+        batch.append([_csv_value(v) for v in row])
+        if len(batch) == 5_000:
+            writer.writerows(batch)
+            count += len(batch)
+            counter.add(len(batch))
+            batch.clear()
+    writer.writerows(batch)
+    count += len(batch)
+    counter.add(len(batch))
+    counter.finish()
+    _record(session, actor, kind=f"csv:{what}", scope=scope, juror_names=juror_names, rows=count)
+    return count
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return csv_safe(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
