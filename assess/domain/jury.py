@@ -137,10 +137,9 @@ def severity(
     """Severity of each juror from ``(juror, application, item, level)`` rows; a juror is
     flagged when the size of their mean deviation reaches ``threshold``."""
     cells: dict[tuple[Hashable, str], dict[Hashable, float]] = {}
-    jurors: list[Hashable] = []
+    jurors: dict[Hashable, None] = {}  # in the order met (a list's `in` is linear per row)
     for juror, application, item, level in scores:
-        if juror not in jurors:
-            jurors.append(juror)
+        jurors.setdefault(juror, None)
         if level is not None:
             cells.setdefault((application, item), {})[juror] = float(level)
     deviations: dict[Hashable, list[float]] = {juror: [] for juror in jurors}

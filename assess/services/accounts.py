@@ -12,7 +12,7 @@ import re
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from assess.domain.permissions import ROLES, Actor, require
 from assess.i18n import LANGUAGES
@@ -154,7 +154,8 @@ def has_password(session: Session, *, actor: Actor) -> bool:
 
 def list_users(session: Session, *, actor: Actor) -> list[User]:
     require(actor, "user.manage")
-    return list(session.scalars(select(User).order_by(User.email)))
+    # Roles loaded with the users: the users page reads every account's roles (one query, not one each).
+    return list(session.scalars(select(User).options(selectinload(User.roles)).order_by(User.email)))
 
 
 def _user(session: Session, user_id: int) -> User:

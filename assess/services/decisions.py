@@ -147,13 +147,14 @@ def list_decisions(session: Session, *, actor: Actor, round_id: int) -> RoundDec
     round_ = session.get(Round, round_id)
     if round_ is None:
         raise NotFound()
-    decisions, undecided = [], []
-    for application in jury.round_applications(session, round_.id):
-        stored = session.scalar(select(Decision).where(Decision.application_id == application.id))
-        if stored is None:
-            undecided.append(application.id)
-            continue
-        found = jury.aggregate_application(session, application)
+    applications = jury.round_applications(session, round_.id)
+    stored_by_id = {d.application_id: d for d in session.scalars(
+        select(Decision).where(Decision.application_id.in_([a.id for a in applications])))} if applications else {}
+    undecided = [a.id for a in applications if a.id not in stored_by_id]
+    decided = [a for a in applications if a.id in stored_by_id]
+    decisions = []
+    for application, found in zip(decided, jury.aggregate_applications(session, decided)):
+        stored = stored_by_id[application.id]
         decisions.append(StagedDecision(
             application_id=application.id, project_id=application.project_id, project_title=application.project.title,
             outcome=stored.outcome, proposal=found.proposal, total=stored.total, percentage=stored.percentage,

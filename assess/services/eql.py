@@ -21,7 +21,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from assess.domain.countries import COUNTRIES
 from assess.domain.jury import EQL_RULES, Candidate, eql_eligible, label_countries, nomination_quota, propose_nominations
@@ -221,6 +221,8 @@ def _pool(session: Session, round_: Round) -> list[tuple[Application, Decision]]
         .join(Round, Round.id == Application.round_id)
         .where(Decision.outcome == "label", Decision.published_at.is_not(None), Application.status == "submitted")
         .order_by(Decision.published_at, Application.id)
+        .options(selectinload(Application.round), selectinload(Application.project).selectinload(Project.school),
+                 selectinload(Application.project).selectinload(Project.owner))
     )
     if round_.kind == "eql":
         rows = [(a, d) for a, d in session.execute(query.where(Round.kind == "label")).all()
@@ -239,11 +241,17 @@ def candidates(session: Session, *, actor: Actor, round_id: int) -> list[EqlCand
     round_ = session.get(Round, round_id)
     if round_ is None:
         raise NotFound()
+    pool = _pool(session, round_)
+    labels: dict[int, list[str]] = {}
+    if pool:
+        for project_id, country in session.execute(select(PartnerLabel.project_id, PartnerLabel.country).where(
+                PartnerLabel.project_id.in_([a.project_id for a, _ in pool])).order_by(PartnerLabel.id)):
+            labels.setdefault(project_id, []).append(country)
     found = []
-    for application, decision in _pool(session, round_):
+    for application, decision in pool:
         project = application.project
         home = project.school.country if project.school else None
-        partners = list(session.scalars(select(PartnerLabel.country).where(PartnerLabel.project_id == project.id)))
+        partners = labels.get(project.id, [])
         rubric = rounds.rubric_of(application.round)
         found.append(EqlCandidate(
             project_id=project.id, application_id=application.id, title=project.title,

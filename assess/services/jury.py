@@ -22,9 +22,10 @@ reliability.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -150,6 +151,22 @@ def conflict_kinds(session: Session, *, juror_id: int, application: Application)
     found = _automatic_kinds(juror, school, application, _places(application.project),
                              region_conflicts=application.round.region_conflicts)
     return sorted(set(stored) | set(found))
+
+
+def _conflicted(session: Session, *, juror_id: int, applications: list[Application]) -> set[int]:
+    """The ids of the applications for which :func:`conflict_kinds` is not empty, in two
+    queries whatever their number."""
+    ids = [a.id for a in applications]
+    if not ids:
+        return set()
+    found = set(session.scalars(select(ConflictOfInterest.application_id).where(
+        ConflictOfInterest.juror_id == juror_id, ConflictOfInterest.application_id.in_(ids))))
+    juror = session.get(User, juror_id)
+    if juror is None:
+        return found
+    school = session.get(School, juror.school_id) if juror.school_id else None
+    return found | {a.id for a in applications
+                    if _automatic_kinds(juror, school, a, _places(a.project), region_conflicts=a.round.region_conflicts)}
 
 
 @dataclass(frozen=True)
@@ -506,11 +523,18 @@ def my_assignments(session: Session, *, actor: Actor) -> list[AssignmentItem]:
     """The juror's applications to score, with their progress (conflicted and withdrawn
     ones left out)."""
     require(actor, "jury.score")
+    rows = session.execute(
+        select(Assignment, Application).join(Application, Application.id == Assignment.application_id)
+        .where(Assignment.juror_id == actor.id, Application.status == "submitted")
+        .options(selectinload(Assignment.scores), selectinload(Application.round),
+                 selectinload(Application.project).selectinload(Project.partners),
+                 selectinload(Application.project).selectinload(Project.school))
+        .order_by(Assignment.id)
+    ).all()
+    conflicted = _conflicted(session, juror_id=actor.id, applications=[a for _, a in rows])
     found = []
-    for assignment in session.scalars(select(Assignment).where(Assignment.juror_id == actor.id)
-                                      .options(selectinload(Assignment.scores)).order_by(Assignment.id)):
-        application = session.get(Application, assignment.application_id)
-        if application.status != "submitted" or conflict_kinds(session, juror_id=actor.id, application=application):
+    for assignment, application in rows:
+        if application.id in conflicted:
             continue
         round_ = application.round
         rubric = rounds.rubric_of(round_)
@@ -721,31 +745,54 @@ class ApplicationAggregate:
 
 def aggregate_application(session: Session, application: Application) -> ApplicationAggregate:
     """:func:`aggregates` without the permission check (for services that checked it)."""
-    round_ = application.round
-    rubric = rounds.rubric_of(round_)
-    jurors = tuple(
-        JurorScores(pseudonym=name, submitted_at=a.submitted_at, scores=_scores_of(a), juror_id=a.juror_id,
-                    origin=a.origin)
-        for a, name in _assignments_with_names(session, application.id)
-    )
-    submitted = {j.pseudonym: {i: s.level for i, s in j.scores.items()} for j in jurors if j.submitted_at is not None}
-    items = aggregate_items(item_ids=items_of(rubric), levels_by_juror=submitted, rule=round_.aggregation,
-                            threshold=round_.disagreement_threshold)
-    criteria = {c.id for c in rubric.criteria}
-    result = score(
-        rubric,
-        levels={i.item_id: i.aggregate for i in items if i.item_id in criteria},
-        gates={i.item_id: i.aggregate for i in items if i.item_id not in criteria},
-        gate_minimums=settings.gate_minimums(session, rubric.id),
-        fractional=True,
-    )
-    decision = session.scalar(select(Decision).where(Decision.application_id == application.id))
-    return ApplicationAggregate(
-        application_id=application.id, round_id=round_.id, project_id=application.project_id,
-        project_title=application.project.title, rubric=rubric, aggregation=round_.aggregation,
-        threshold=round_.disagreement_threshold, jurors=jurors, items=items, score=result,
-        consensus_note=decision.consensus_note if decision else "", decision=decision.outcome if decision else None,
-    )
+    return aggregate_applications(session, [application])[0]
+
+
+def aggregate_applications(session: Session, applications: list[Application]) -> list[ApplicationAggregate]:
+    """:func:`aggregate_application` of several applications, with one query for their
+    assignments and scores and one for their decisions."""
+    ids = [a.id for a in applications]
+    assignments: dict[int, list[Assignment]] = {i: [] for i in ids}
+    decisions: dict[int, Decision] = {}
+    if ids:
+        for assignment in session.scalars(select(Assignment).where(Assignment.application_id.in_(ids))
+                                          .options(selectinload(Assignment.scores)).order_by(Assignment.id)):
+            assignments[assignment.application_id].append(assignment)
+        decisions = {d.application_id: d for d in session.scalars(
+            select(Decision).where(Decision.application_id.in_(ids)))}
+    gate_minimums: dict[str, dict[str, int]] = {}
+    found = []
+    for application in applications:
+        round_ = application.round
+        rubric = rounds.rubric_of(round_)
+        if rubric.id not in gate_minimums:
+            gate_minimums[rubric.id] = settings.gate_minimums(session, rubric.id)
+        jurors = tuple(
+            JurorScores(pseudonym=pseudonym(i), submitted_at=a.submitted_at, scores=_scores_of(a),
+                        juror_id=a.juror_id, origin=a.origin)
+            for i, a in enumerate(assignments[application.id])
+        )
+        submitted = {j.pseudonym: {i: s.level for i, s in j.scores.items()}
+                     for j in jurors if j.submitted_at is not None}
+        items = aggregate_items(item_ids=items_of(rubric), levels_by_juror=submitted, rule=round_.aggregation,
+                                threshold=round_.disagreement_threshold)
+        criteria = {c.id for c in rubric.criteria}
+        result = score(
+            rubric,
+            levels={i.item_id: i.aggregate for i in items if i.item_id in criteria},
+            gates={i.item_id: i.aggregate for i in items if i.item_id not in criteria},
+            gate_minimums=gate_minimums[rubric.id],
+            fractional=True,
+        )
+        decision = decisions.get(application.id)
+        found.append(ApplicationAggregate(
+            application_id=application.id, round_id=round_.id, project_id=application.project_id,
+            project_title=application.project.title, rubric=rubric, aggregation=round_.aggregation,
+            threshold=round_.disagreement_threshold, jurors=jurors, items=items, score=result,
+            consensus_note=decision.consensus_note if decision else "",
+            decision=decision.outcome if decision else None,
+        ))
+    return found
 
 
 def aggregates(session: Session, *, actor: Actor, application_id: int) -> ApplicationAggregate:
@@ -760,7 +807,20 @@ def round_aggregates(session: Session, *, actor: Actor, round_id: int) -> list[A
     """:func:`aggregates` of every submitted application of the round."""
     require(actor, "decision.manage")
     _round(session, round_id)
-    return [aggregate_application(session, a) for a in round_applications(session, round_id)]
+    return aggregate_applications(session, round_applications(session, round_id))
+
+
+def round_jurors(session: Session, *, actor: Actor, round_id: int) -> dict[int, list[int]]:
+    """Per submitted application of the round, its jurors' ids in assignment order (office)."""
+    require(actor, "round.manage")
+    found: dict[int, list[int]] = {}
+    for application_id, juror_id in session.execute(
+        select(Assignment.application_id, Assignment.juror_id)
+        .join(Application, Application.id == Assignment.application_id)
+        .where(Application.round_id == round_id, Application.status == "submitted").order_by(Assignment.id)
+    ):
+        found.setdefault(application_id, []).append(juror_id)
+    return found
 
 
 # --- reliability -----------------------------------------------------------------------------
@@ -855,7 +915,7 @@ def reliability(session: Session, *, actor: Actor, round_id: int) -> RoundReliab
     threshold = float(settings.get(session, "severity_threshold"))
     found = severity(rows, threshold=threshold)
     names = dict(session.execute(select(User.id, User.display_name).where(User.id.in_(jurors))).all()) if jurors else {}
-    per_juror = _count_by(r[0] for r in {(r[0], r[1]) for r in rows})
+    per_juror = Counter(juror for juror, _ in {(r[0], r[1]) for r in rows})
     return RoundReliability(
         round_id=round_.id, rubric=rubric, items=tuple(items), severity_threshold=threshold,
         jurors=tuple(
@@ -864,13 +924,6 @@ def reliability(session: Session, *, actor: Actor, round_id: int) -> RoundReliab
             for j in jurors
         ),
     )
-
-
-def _count_by(keys: Iterable[int]) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    for key in keys:
-        counts[key] = counts.get(key, 0) + 1
-    return counts
 
 
 @dataclass(frozen=True)

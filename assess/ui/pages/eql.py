@@ -18,7 +18,7 @@ from assess.domain.countries import COUNTRIES, country_name
 from assess.services import eql, projects, rounds
 from assess.services.errors import PermissionDenied, ServiceError
 from assess.ui import runtime
-from assess.ui.runtime import _, lang, require_permission, show_error, show_flash, transaction
+from assess.ui.runtime import _, apply_change, lang, require_permission, show_error, show_flash, transaction
 
 ROUND = "office_round_id"  # the chosen round, shared by the office's jury pages
 
@@ -60,14 +60,9 @@ with by_hand, st.form("eql_label"):
         if project_id is None or country is None:
             st.error(_("eql_page.choose_both"))
         else:
-            try:
-                with transaction() as session:
-                    eql.record_partner_label(session, actor=admin, project_id=project_id, country=country)
-            except (ServiceError, PermissionDenied) as error:
-                show_error(error)
-            else:
-                st.session_state[runtime.FLASH] = _("eql_page.recorded", country=country_name(country, lang()))
-                st.rerun()
+            apply_change(lambda session: eql.record_partner_label(session, actor=admin, project_id=project_id,
+                                                                  country=country),
+                         _("eql_page.recorded", country=country_name(country, lang())))
 
 with from_file:
     st.caption(_("eql_page.csv_help"))

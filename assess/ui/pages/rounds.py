@@ -172,8 +172,7 @@ with transaction() as session:
             "school": ", ".join(x for x in (school.name, school.region or "", school.country) if x) if school else "",
             "status": applications.get_application(session, actor=admin, application_id=application.id).status,
         })
-    assigned = {a.application_id: [j.juror_id for j in a.jurors]
-                for a in jury.round_aggregates(session, actor=admin, round_id=chosen)}
+    assigned = jury.round_jurors(session, actor=admin, round_id=chosen)
 
 settings_tab, applications_tab, conflicts_tab = st.tabs(
     [_("rounds_page.tab.settings"), _("rounds_page.tab.applications"), _("rounds_page.tab.conflicts")])

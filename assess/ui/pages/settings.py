@@ -8,10 +8,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from assess.services import accounts, audit, rubrics, settings
+from assess.services import audit, rubrics, settings
 from assess.services.errors import PermissionDenied, ServiceError
 from assess.ui import auth
-from assess.ui.runtime import _, apply_change, lang, require_permission, show_error, show_flash, transaction
+from assess.ui.runtime import _, apply_change, escape_markdown, lang, require_permission, show_error, show_flash, transaction
 
 
 admin = require_permission("settings.manage")
@@ -44,7 +44,7 @@ for rubric in rubrics.installed():
         continue
     stored = minimums.get(rubric.id, {})
     with st.form(f"gates_{rubric.id}"):
-        st.markdown(f"**{rubric.title.get(lang())}** · {rubric.version}")
+        st.markdown(f"**{escape_markdown(rubric.title.get(lang()))}** · {escape_markdown(rubric.version)}")
         levels = {
             gate.id: st.number_input(
                 gate.name.get(lang()),
@@ -77,11 +77,10 @@ if st.button(_("settings_page.demo_load"), icon=":material/auto_awesome:"):
 # --- audit log ---------------------------------------------------------------------------
 st.subheader(_("settings_page.audit_title"))
 with transaction() as session:
-    emails = {user.id: user.email for user in accounts.list_users(session, actor=admin)}
     rows = [
         {
             _("settings_page.audit.at"): event.at,
-            _("settings_page.audit.who"): emails.get(event.actor_id, _("settings_page.audit.system")),
+            _("settings_page.audit.who"): event.actor.email if event.actor else _("settings_page.audit.system"),
             _("settings_page.audit.action"): event.action,
             _("settings_page.audit.entity"): f"{event.entity_type} {event.entity_id}",
             _("settings_page.audit.details"): json.dumps(event.details, ensure_ascii=False) if event.details else "",
