@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+import time
+from contextlib import ExitStack
 
 import click
 
 from assess.cli.common import transaction
 from assess.domain.permissions import ROLES, Actor
-from assess.services import accounts, demo
+from assess.services import accounts, demo, demo_national
 from assess.storage.db import current_revision, database_url, make_engine, upgrade_database
 
 
@@ -60,8 +62,18 @@ def user_add(email: str, roles: tuple[str, ...], display_name: str | None, langu
 
 
 @click.command("demo")
-def demo_command() -> None:
+@click.option("--scale", type=click.Choice(["small", "national"]), default="small", show_default=True,
+              help="small: a handful of teachers, projects and one jury round; national: a synthetic country "
+                   "(about 1,500 projects, 3,000 applications, 300,000 survey responses; a minute or two).")
+@click.option("--seed", type=int, default=None,
+              help=f"National scale only: the same seed gives the same country [default: {demo_national.DEFAULT_SEED}].")
+def demo_command(scale: str, seed: int | None) -> None:
     """Load demonstration data (a fictional national office); running it twice changes nothing."""
+    if scale == "national":
+        _national_demo(demo_national.DEFAULT_SEED if seed is None else seed)
+        return
+    if seed is not None:
+        raise click.UsageError("--seed applies to --scale national only")
     with transaction() as session:
         result = demo.load_demo(session, actor=Actor.system())
     if not result.created:
@@ -72,3 +84,39 @@ def demo_command() -> None:
         click.echo("demo teachers (password shown once): " + ", ".join(result.teacher_emails))
         click.echo("demo jurors (same password): " + ", ".join(result.juror_emails))
         click.echo(f"password: {result.password}")
+
+
+def _national_demo(seed: int) -> None:
+    started = time.perf_counter()
+    with ExitStack() as stack:
+        session = stack.enter_context(transaction())
+        bar = None
+        shown = 0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal bar, shown
+            if bar is None:
+                bar = stack.enter_context(click.progressbar(length=total, label="Generating the national demo",
+                                                            file=sys.stderr))
+            bar.update(done - shown)
+            shown = done
+
+        result = demo_national.load_national_demo(session, actor=Actor.system(), seed=seed, progress=progress)
+    if not result.created:
+        click.echo("the national demonstration is already loaded; nothing changed")
+        return
+    counts = result.counts
+
+    def n(table: str) -> str:
+        return f"{counts.get(table, 0):,}"
+
+    click.echo(f"loaded the national demonstration (seed {result.seed}) in {time.perf_counter() - started:.0f} s:")
+    click.echo(f"  {n('schools')} schools, {len(result.teacher_emails):,} teachers, {len(result.juror_emails):,} "
+               f"jurors, {n('projects')} projects, {n('project_partners')} project partners")
+    click.echo(f"  {n('rounds')} label rounds (published): {n('applications')} applications, "
+               f"{n('assignments')} juror assignments, {n('juror_scores')} juror scores, {n('decisions')} decisions")
+    click.echo(f"  {n('survey_campaigns')} survey campaigns, {n('survey_responses')} responses, "
+               f"{n('survey_answers')} answers, {n('survey_codes')} codes")
+    click.echo(f"accounts @{demo_national.NATIONAL_DOMAIN}, e.g. teacher {result.teacher_emails[0]}, "
+               f"juror {result.juror_emails[0]}")
+    click.echo(f"password of every national demo account (shown once): {result.password}")
