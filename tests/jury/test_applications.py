@@ -106,13 +106,16 @@ def test_withdrawing_while_open_and_applying_again(session, teacher, project):
     applications.withdraw(session, actor=teacher, application_id=application.id)
     assert (application.status, applications.my_applications(session, actor=teacher)[0].status) == \
         ("withdrawn", "withdrawn")
+    assert applications.round_statuses(session, actor=Actor.system(), round_id=made.id) == {application.id: "withdrawn"}
     again = apply(session, teacher=teacher, round_id=made.id, project_id=project.id)
     assert again.id == application.id and again.status == "submitted" and again.withdrawn_at is None
+    assert applications.round_statuses(session, actor=Actor.system(), round_id=made.id) == {application.id: "submitted"}
     close(session, made.id)
     with pytest.raises(ServiceError) as refused:
         applications.withdraw(session, actor=teacher, application_id=application.id)
     assert refused.value.key == "jury.errors.round_closed"
     assert applications.my_applications(session, actor=teacher)[0].status == "under_review"
+    assert applications.round_statuses(session, actor=Actor.system(), round_id=made.id) == {application.id: "under_review"}
 
 
 def test_a_second_application_after_a_refusal_names_what_to_check_again(session, teacher, project):

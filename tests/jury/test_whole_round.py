@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from assess.domain.permissions import Actor
+from assess.domain.permissions import Actor, PermissionDenied
 from assess.services import applications, decisions, jury, rounds
 from assess.services.errors import Conflict, InvalidInput, NotFound
 from assess.storage.models import Assignment, AuditLog, Decision
@@ -61,6 +61,11 @@ def test_a_whole_label_round(session, teacher, project):
 
     before = seen()
     assert (before.status, before.verdict, before.total, before.feedback) == ("under_review", None, None, ())
+    # The office's list of the round says what each teacher reads.
+    assert applications.round_statuses(session, actor=office, round_id=made.id) == {
+        first.id: "under_review", second.id: "under_review"}
+    with pytest.raises(PermissionDenied):
+        applications.round_statuses(session, actor=teacher, round_id=made.id)
 
     # Decisions: staged, reviewed, then published together.
     decisions.stage_decision(session, actor=office, application_id=first.id,
@@ -81,6 +86,8 @@ def test_a_whole_label_round(session, teacher, project):
 
     after = seen()
     assert (after.status, after.verdict) == ("decided", "label")
+    assert applications.round_statuses(session, actor=office, round_id=made.id) == {
+        first.id: "decided", second.id: "decided"}
     assert after.total == pytest.approx(found.score.total) and after.percentage == pytest.approx(found.score.percentage)
     feedback = {f.item_id: f for f in after.feedback}
     assert feedback["collaboration"].level == pytest.approx(11 / 3)

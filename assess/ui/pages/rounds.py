@@ -162,6 +162,7 @@ with transaction() as session:
     names = {u.id: u.display_name for u in accounts.list_users(session, actor=admin)}
     jurors = {u.id: u.display_name for u in jury.jury_members(session)}
     conflicts = jury.list_conflicts(session, actor=admin, round_id=chosen)
+    statuses = applications.round_statuses(session, actor=admin, round_id=chosen)
     rows = []
     for application in jury.round_applications(session, chosen):
         school = application.project.school
@@ -170,7 +171,7 @@ with transaction() as session:
             "project": application.project.title,
             "teacher": names.get(application.teacher_id, ""),
             "school": ", ".join(x for x in (school.name, school.region or "", school.country) if x) if school else "",
-            "status": applications.get_application(session, actor=admin, application_id=application.id).status,
+            "status": statuses[application.id],
         })
     assigned = jury.round_jurors(session, actor=admin, round_id=chosen)
 
