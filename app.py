@@ -100,7 +100,7 @@ def navigation():
             page("decisions", "nav.decisions", ":material/gavel:"),
             page("reliability", "nav.reliability", ":material/balance:"),
             page("eql", "nav.eql", ":material/euro:"),
-            page("statistics", "nav.statistics", ":material/monitoring:"),
+            page("national_statistics", "nav.statistics", ":material/monitoring:"),
             page("users", "nav.users", ":material/group:"),
             page("settings", "nav.settings", ":material/settings:"),
         ]

@@ -16,7 +16,7 @@ from tests.ui.conftest import ROOT, run_page
 from tests.ui.test_access import DENIED, page_files
 
 pytestmark = pytest.mark.xdist_group("ui")
-PAGE = ROOT / "assess" / "ui" / "pages" / "statistics.py"
+PAGE = ROOT / "assess" / "ui" / "pages" / "national_statistics.py"
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def downloads(at) -> list[str]:
 
 @pytest.mark.parametrize("who", ["teacher", "juror"])
 def test_teachers_and_jurors_are_refused(people, who):
-    at = run_page("statistics", getattr(people, who))
+    at = run_page("national_statistics", getattr(people, who))
 
     assert not at.exception
     assert [e.value for e in at.error] == [DENIED]
@@ -44,12 +44,12 @@ def test_teachers_and_jurors_are_refused(people, who):
 
 @pytest.mark.parametrize("who", ["teacher", "juror"])
 def test_the_navigation_offers_the_dashboard_to_the_office_only(app_for, people, who):
-    assert "statistics" not in page_files(app_for(getattr(people, who)))
-    assert "statistics" in page_files(app_for(people.admin))
+    assert "national_statistics" not in page_files(app_for(getattr(people, who)))
+    assert "national_statistics" in page_files(app_for(people.admin))
 
 
 def test_the_office_sees_every_view_with_its_figures(people, data):
-    at = run_page("statistics", people.admin)
+    at = run_page("national_statistics", people.admin)
 
     assert not at.exception and not at.error
     assert metrics(at) == {"Applications": "4", "Labels": "2", "Award rate": "67%"}
@@ -69,7 +69,7 @@ def test_the_office_sees_every_view_with_its_figures(people, data):
 
 
 def test_filters_narrow_every_view(people, data):
-    at = run_page("statistics", people.admin)
+    at = run_page("national_statistics", people.admin)
     at.selectbox(key="statistics_age_group").set_value("primary").run()
 
     assert not at.exception and not at.error
@@ -82,7 +82,7 @@ def test_filters_narrow_every_view(people, data):
 
 
 def test_the_page_in_french(people, data):
-    at = run_page("statistics", people.admin, lang="fr")
+    at = run_page("national_statistics", people.admin, lang="fr")
 
     assert not at.exception
     assert at.title[0].value == "Statistiques nationales"
@@ -90,7 +90,7 @@ def test_the_page_in_french(people, data):
 
 
 def test_an_empty_database_shows_no_figure_and_no_error(people):
-    at = run_page("statistics", people.admin)
+    at = run_page("national_statistics", people.admin)
 
     assert not at.exception and not at.error
     assert metrics(at)["Applications"] == "0"
@@ -99,7 +99,7 @@ def test_an_empty_database_shows_no_figure_and_no_error(people):
 
 def test_the_excel_workbook_is_made_for_the_chosen_round(people, data):
     pytest.importorskip("assess.services.exports")
-    at = run_page("statistics", people.admin)
+    at = run_page("national_statistics", people.admin)
     at.selectbox(key="statistics_round").set_value(data.round1).run()
     at.button(key="statistics_make_workbook").click().run()
 

@@ -3,6 +3,8 @@ sign-up, language, account, and the office's users and settings pages."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from sqlalchemy import select
 
@@ -10,7 +12,7 @@ from assess.i18n import t
 from assess.services import accounts, settings
 from assess.services.rubrics import installed
 from assess.storage.models import User
-from tests.ui.conftest import PASSWORD
+from tests.ui.conftest import PASSWORD, ROOT
 
 
 # --- helpers: find what a person sees by its label -------------------------------------------
@@ -329,3 +331,11 @@ def test_single_sign_on_only_accounts_see_no_password_form(app_for, people, ui_d
     assert not [f for f in at.text_input if f.label == t("account.current_password", "en")]
     with_password = app_for(people.teacher, page="account")
     assert [f for f in with_password.text_input if f.label == t("account.current_password", "en")]
+
+
+def test_no_page_file_hides_a_standard_module():
+    """Streamlit runs a page with its folder first on sys.path: a page named like a
+    standard module (a page called statistics.py did) replaces that module for any code
+    importing it first, and every page that needs it fails."""
+    pages = {path.stem for path in (ROOT / "assess" / "ui" / "pages").glob("*.py")}
+    assert pages & set(sys.stdlib_module_names) == set()
