@@ -68,10 +68,16 @@ def stage_decision(
         raise InvalidInput([FieldError("outcome", "jury.errors.outcome", {"value": chosen})])
     note = None if consensus_note is None else _check_note(consensus_note)
     stored = session.scalar(select(Decision).where(Decision.application_id == application.id))
+    return _stage(session, actor=actor, found=found, outcome=chosen, note=note, stored=stored)
+
+
+def _stage(session: Session, *, actor: Actor, found: jury.ApplicationAggregate, outcome: str, note: str | None,
+           stored: Decision | None, details: dict | None = None) -> Decision:
+    """Store the decision taken on ``found`` (checked by the caller) and audit it."""
     if stored is None:
-        stored = Decision(application_id=application.id, consensus_note="")
+        stored = Decision(application_id=found.application_id, consensus_note="")
         session.add(stored)
-    stored.outcome = chosen
+    stored.outcome = outcome
     stored.levels = {i.item_id: i.aggregate for i in found.items if i.aggregate is not None}
     stored.total = found.score.total
     stored.percentage = found.score.percentage
@@ -80,10 +86,42 @@ def stage_decision(
     stored.staged_by = actor.id
     stored.staged_at = utcnow()
     session.flush()
-    audit.record(session, actor=actor, action="decision.stage", entity_type="application", entity_id=application.id,
-                 details={"outcome": chosen, "proposal": found.proposal, "total": found.score.total,
-                          "disagreement": list(found.disagreeing_items), "consensus_note": bool(stored.consensus_note)})
+    audit.record(session, actor=actor, action="decision.stage", entity_type="application",
+                 entity_id=found.application_id,
+                 details={"outcome": outcome, "proposal": found.proposal, "total": found.score.total,
+                          "disagreement": list(found.disagreeing_items), "consensus_note": bool(stored.consensus_note),
+                          **(details or {})})
     return stored
+
+
+def agreed(found: jury.ApplicationAggregate) -> bool:
+    """Whether the office may take the aggregates' proposal as it stands, in bulk: every
+    assigned juror has submitted, the aggregates propose an outcome, no criterion is
+    disputed and nothing is decided yet. Anything else needs a person's reading."""
+    return (bool(found.jurors) and found.submitted == len(found.jurors) and found.proposal is not None
+            and not found.disagreement and found.decision is None)
+
+
+def stage_proposals(session: Session, *, actor: Actor, round_id: int) -> int:
+    """Stage the proposal of every application of the round that is :func:`agreed`, in
+    one go (a national round has a thousand applications, most of them clear-cut); the
+    others are left for the office to read one by one. Each decision is audited as if
+    staged by hand, marked ``bulk``. Returns how many were staged."""
+    require(actor, "decision.manage")
+    round_ = session.get(Round, round_id)
+    if round_ is None:
+        raise NotFound()
+    if round_.published_at is not None:
+        raise Conflict("jury.errors.round_published")
+    staged = 0
+    for found in jury.round_aggregates(session, actor=actor, round_id=round_id):
+        if agreed(found):
+            _stage(session, actor=actor, found=found, outcome=found.proposal, note=None, stored=None,
+                   details={"bulk": True})
+            staged += 1
+    audit.record(session, actor=actor, action="decision.stage_proposals", entity_type="round", entity_id=round_id,
+                 details={"staged": staged})
+    return staged
 
 
 def add_consensus_note(session: Session, *, actor: Actor, application_id: int, note: str) -> Decision:

@@ -132,3 +132,46 @@ def test_the_office_may_decide_against_the_proposal_and_must_choose_when_incompl
     decisions.unstage_decision(session, actor=Actor.system(), application_id=application.id)
     assert session.scalar(select(Decision)) is None
     assert session.get(Assignment, assignment.id).submitted_at is not None
+
+
+def test_the_office_stages_every_clear_cut_proposal_at_once(session):
+    """Only applications whose jurors have all submitted and agree, and that have no
+    decision yet, are staged in bulk; the rest wait for a person's reading."""
+    office = make_office(session)
+    made = make_round(session, office=office)
+    ids = {}
+    for n, title in enumerate(["Clear label", "Clear refusal", "Disputed", "Half scored", "Already decided"]):
+        owner = make_user(session, email=f"t{n}@example.org")
+        ids[title] = apply(session, teacher=owner, round_id=made.id,
+                           project_id=other_project(session, owner, title=title).id).id
+    a, b = make_juror(session, "a@example.org"), make_juror(session, "b@example.org")
+    close(session, made.id)
+    for application_id in ids.values():
+        for juror in (a, b):
+            jury.assign_juror(session, actor=office, application_id=application_id, juror_id=juror.id)
+    for juror in (a, b):
+        score_all(session, juror=juror, application_id=ids["Clear label"], level=4)
+        score_all(session, juror=juror, application_id=ids["Clear refusal"], level=1)
+        score_all(session, juror=juror, application_id=ids["Already decided"], level=4)
+    score_all(session, juror=a, application_id=ids["Disputed"], level=4, overrides={"collaboration": 1})
+    score_all(session, juror=b, application_id=ids["Disputed"], level=4, overrides={"collaboration": 5})
+    score_all(session, juror=a, application_id=ids["Half scored"], level=4)
+    decisions.stage_decision(session, actor=office, application_id=ids["Already decided"], outcome="no_label")
+
+    assert decisions.stage_proposals(session, actor=office, round_id=made.id) == 2
+
+    staged = {d.application_id: d.outcome for d in decisions.list_staged(session, actor=office, round_id=made.id)}
+    assert staged == {ids["Clear label"]: "label", ids["Clear refusal"]: "no_label",
+                      ids["Already decided"]: "no_label"}  # the office's own choice is kept
+    bulk = session.scalars(select(AuditLog).where(AuditLog.action == "decision.stage")).all()
+    assert sorted(e.entity_id for e in bulk if e.details.get("bulk")) == sorted(
+        str(ids[title]) for title in ("Clear label", "Clear refusal"))
+    # Again: nothing more to stage; a juror may not do it; after publication nobody may.
+    assert decisions.stage_proposals(session, actor=office, round_id=made.id) == 0
+    with pytest.raises(PermissionDenied):
+        decisions.stage_proposals(session, actor=a, round_id=made.id)
+    for title in ("Disputed", "Half scored"):
+        decisions.stage_decision(session, actor=office, application_id=ids[title], outcome="no_label")
+    decisions.publish_round(session, actor=office, round_id=made.id)
+    with pytest.raises(Conflict):
+        decisions.stage_proposals(session, actor=office, round_id=made.id)

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from assess.services import decisions, eql, jury, projects, rounds
 from assess.storage.models import Assignment
 from tests.jury.helpers import apply, close, make_juror, make_round, score_all
-from tests.services.helpers import make_project
+from tests.services.helpers import make_project, make_user
 from tests.ui.conftest import ROOT
 from tests.ui.test_access import DENIED, run_page
 from tests.ui.test_teacher_pages import no_exception
@@ -169,7 +169,9 @@ def test_decisions_show_the_disagreement_then_stage_and_publish(app_for, people,
                                               f"Application {second}: Rivers of Europe"]
     [flag] = texts(at.warning)
     assert "disagree" in flag and "Collaboration" in flag
-    assert list(at.dataframe[0].value["Disagreement"]) == [False, False, True, False, False, False]
+    overview = at.dataframe[0].value  # every application, then each box's own table
+    assert list(overview["Disagreement"]) == [True, False] and list(overview["Proposal"]) == ["Label awarded"] * 2
+    assert list(at.dataframe[1].value["Disagreement"]) == [False, False, True, False, False, False]
 
     # The proposal is a label for the first one; the office decides otherwise.
     at.radio[0].set_value("no_label")
@@ -189,6 +191,51 @@ def test_decisions_show_the_disagreement_then_stage_and_publish(app_for, people,
     at = click(at, "letters_make")
     [download] = at.get("download_button")
     assert "2 letter(s)" in download.proto.label
+
+
+def test_the_office_narrows_the_list_and_stages_the_clear_cut_ones_at_once(app_for, people, scored, ui_database):
+    first, second = scored["applications"]
+    at = no_exception(app_for(people.admin, page="decisions"))
+    assert "Applications 1 to 2 of 2 shown below." in texts(at.caption)
+
+    at.segmented_control(key="decisions_show").set_value("disagreement")
+    at = no_exception(at.run())
+    assert [e.label.split(":")[0] for e in at.expander] == [f"Application {first}"]
+    at.segmented_control(key="decisions_show").set_value("all")
+    at.text_input(key="decisions_find").set_value("RIVERS")
+    at = no_exception(at.run())
+    assert [e.label for e in at.expander] == [f"Application {second}: Rivers of Europe"]
+    at.text_input(key="decisions_find").set_value("nothing like it")
+    at = no_exception(at.run())
+    assert not at.expander and "No application matches." in texts(at.info)
+
+    # Only the second is clear-cut (all scores in, no disagreement): staged in one click.
+    assert any("1 application(s) have every juror's scores" in c for c in texts(at.caption))
+    at = click(at, "stage_proposals")
+    assert "1 proposal(s) staged." in texts(at.success)
+    with ui_database.begin() as session:
+        staged = decisions.list_staged(session, actor=people.admin, round_id=scored["round"])
+    assert [(d.application_id, d.outcome) for d in staged] == [(second, "label")]
+    assert not [b for b in at.button if b.key == "stage_proposals"], "nothing clear-cut is left"
+    assert list(at.dataframe[0].value["Decision"]) == ["", "Label awarded"]
+
+
+def test_a_large_round_shows_its_boxes_a_page_at_a_time(app_for, people, ui_database):
+    with ui_database.begin() as session:
+        made = make_round(session, office=people.admin)
+        for n in range(21):  # one over a page
+            teacher = make_user(session, email=f"teacher{n}@example.org")
+            apply(session, teacher=teacher, round_id=made.id,
+                  project_id=make_project(session, owner=teacher, title=f"Project number {n}").id)
+        close(session, made.id)
+    at = no_exception(app_for(people.admin, page="decisions"))
+    assert len(at.dataframe[0].value) == 21, "the table lists every application"
+    assert len(at.expander) == 20 and "Applications 1 to 20 of 21 shown below." in texts(at.caption)
+
+    at.number_input(key="decisions_page_number").set_value(2)
+    at = no_exception(at.run())
+    assert [e.label.split(": ")[1] for e in at.expander] == ["Project number 20"]
+    assert "Applications 21 to 21 of 21 shown below." in texts(at.caption)
 
 
 def test_a_consensus_note_and_unstaging(app_for, people, scored, ui_database):

@@ -1,6 +1,10 @@
 """The office's decisions on a round: per application the jury's aggregates, spread and
-disagreement; an extra juror or a consensus note; decisions staged, then published
-together; then the verdict letters as a ZIP of PDFs.
+disagreement; an extra juror or a consensus note; decisions staged (the clear-cut ones
+in one go), then published together; then the verdict letters as a ZIP of PDFs.
+
+A national round has a thousand applications: one table lists them all, and the
+detailed boxes with their actions are shown for a page of them at a time, chosen by a
+filter (disagreements, undecided...) and a search.
 
 Project titles, names and notes are typed by people: shown in tables, text areas or
 through escape_markdown, never as HTML.
@@ -19,6 +23,8 @@ CONFIRM = "decisions_publish_confirm"  # the round waiting for the publication c
 LETTERS = "decisions_letters"  # (round id, ZIP bytes, number of letters) of the letters made
 ROUND = "office_round_id"  # the chosen round, shared by the office's jury pages
 OUTCOMES = decisions.OUTCOMES
+PAGE_SIZE = 20  # detailed boxes at once: each holds a table and forms, slow to draw by the hundred
+SHOW = ("all", "disagreement", "undecided", "decided")
 
 admin = require_permission("decision.manage")
 
@@ -43,7 +49,7 @@ def items_table(found: jury.ApplicationAggregate) -> pd.DataFrame:
     return pd.DataFrame(table)
 
 
-def application_box(found: jury.ApplicationAggregate, staged: decisions.StagedDecision | None) -> None:
+def application_box(found: jury.ApplicationAggregate) -> None:
     key = found.application_id
     label = _("decisions_page.application", id=key, title=escape_markdown(found.project_title))
     if found.disagreement:
@@ -60,17 +66,17 @@ def application_box(found: jury.ApplicationAggregate, staged: decisions.StagedDe
         proposal = _(f"jury.outcome.{found.proposal}") if found.proposal else _("decisions_page.no_proposal")
         st.markdown(_("decisions_page.total", total=number(found.score.total), maximum=number(found.score.maximum),
                       percentage=f"{found.score.percentage:.0f}", proposal=proposal))
-        if staged is not None:
-            state = "published" if staged.published_at else "staged"
-            st.success(_(f"decisions_page.{state}", outcome=_(f"jury.outcome.{staged.outcome}")))
+        if found.decision is not None:
+            state = "published" if published else "staged"  # a round's decisions are published together
+            st.success(_(f"decisions_page.{state}", outcome=_(f"jury.outcome.{found.decision}")))
         if published:
             if found.consensus_note:
                 st.markdown(f"**{_('decisions_page.note')}** {escape_markdown(found.consensus_note)}")
             return
-        actions(found, staged)
+        actions(found)
 
 
-def actions(found: jury.ApplicationAggregate, staged: decisions.StagedDecision | None) -> None:
+def actions(found: jury.ApplicationAggregate) -> None:
     key = found.application_id
     with st.form(f"note_{key}"):
         note = st.text_area(_("decisions_page.note"), value=found.consensus_note, max_chars=decisions.NOTE_MAX,
@@ -79,7 +85,7 @@ def actions(found: jury.ApplicationAggregate, staged: decisions.StagedDecision |
             apply_change(lambda session: decisions.add_consensus_note(session, actor=admin, application_id=key, note=note),
                   _("decisions_page.note_saved"))
     with st.form(f"stage_{key}"):
-        default = staged.outcome if staged else found.proposal
+        default = found.decision or found.proposal
         outcomes = {o: _(f"jury.outcome.{o}") for o in OUTCOMES}  # fixed now: format_func may run later
         outcome = st.radio(_("decisions_page.outcome"), options=list(OUTCOMES), horizontal=True,
                            index=OUTCOMES.index(default) if default in OUTCOMES else None,
@@ -91,9 +97,69 @@ def actions(found: jury.ApplicationAggregate, staged: decisions.StagedDecision |
         if st.button(_("decisions_page.extra_juror"), icon=":material/person_add:", key=f"extra_{key}"):
             apply_change(lambda session: jury.request_extra_juror(session, actor=admin, application_id=key),
                   _("decisions_page.extra_done"))
-        if staged is not None and st.button(_("decisions_page.unstage"), icon=":material/undo:", key=f"unstage_{key}"):
+        if found.decision is not None and st.button(_("decisions_page.unstage"), icon=":material/undo:", key=f"unstage_{key}"):
             apply_change(lambda session: decisions.unstage_decision(session, actor=admin, application_id=key),
                   _("decisions_page.unstaged"))
+
+
+def overview(found: list[jury.ApplicationAggregate]) -> None:
+    """Every application of the round in one table."""
+    st.subheader(_("decisions_page.overview_title"))
+    st.dataframe(pd.DataFrame({
+        _("decisions_page.column.application"): [f.application_id for f in found],
+        _("decisions_page.column.project"): [f.project_title for f in found],
+        _("decisions_page.column.jurors"): [f"{f.submitted} / {len(f.jurors)}" for f in found],
+        _("decisions_page.column.total"): [f.score.total for f in found],
+        _("decisions_page.column.percentage"): [round(f.score.percentage) for f in found],
+        _("decisions_page.column.proposal"): [_(f"jury.outcome.{f.proposal}") if f.proposal else "" for f in found],
+        _("decisions_page.column.disagreement"): [f.disagreement for f in found],
+        _("decisions_page.column.decision"): [_(f"jury.outcome.{f.decision}") if f.decision else "" for f in found],
+    }), hide_index=True, width="stretch", height=min(400, 38 + 35 * len(found)),
+        column_config={_("decisions_page.column.total"): st.column_config.NumberColumn(format="%.2f")})
+
+
+def matches(found: jury.ApplicationAggregate, show: str, words: list[str]) -> bool:
+    if show == "disagreement" and not found.disagreement:
+        return False
+    if show == "undecided" and found.decision is not None:
+        return False
+    if show == "decided" and found.decision is None:
+        return False
+    title = found.project_title.casefold()
+    return all(word == str(found.application_id) or word in title for word in words)
+
+
+def choose_applications(found: list[jury.ApplicationAggregate]) -> list[jury.ApplicationAggregate]:
+    """The page of applications to show in detail, by the filter, the search and the page number."""
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        show = st.segmented_control(_("decisions_page.show"), options=SHOW, default="all", key="decisions_show",
+                                    format_func=lambda option: _(f"decisions_page.show_option.{option}"))
+        text = st.text_input(_("decisions_page.find"), key="decisions_find", help=_("decisions_page.find_help"))
+    words = text.casefold().split()
+    chosen_ones = [f for f in found if matches(f, show or "all", words)]
+    if not chosen_ones:
+        st.info(_("decisions_page.none_shown"))
+        return []
+    pages = (len(chosen_ones) + PAGE_SIZE - 1) // PAGE_SIZE
+    number = 1
+    if pages > 1:
+        number = st.number_input(_("decisions_page.page"), min_value=1, max_value=pages, value=1, step=1,
+                                 key="decisions_page_number")
+    first = (number - 1) * PAGE_SIZE
+    shown = chosen_ones[first:first + PAGE_SIZE]
+    st.caption(_("decisions_page.shown", first=first + 1, last=first + len(shown), count=len(chosen_ones)))
+    return shown
+
+
+def bulk_staging(found: list[jury.ApplicationAggregate]) -> None:
+    count = sum(1 for f in found if decisions.agreed(f))
+    if not count:
+        return
+    st.subheader(_("decisions_page.bulk_title"))
+    st.caption(_("decisions_page.bulk_help", count=count))
+    if st.button(_("decisions_page.bulk", count=count), icon=":material/done_all:", key="stage_proposals"):
+        apply_change(lambda session: decisions.stage_proposals(session, actor=admin, round_id=chosen),
+                     _("decisions_page.bulk_done", count=count))
 
 
 def publication(count: int, undecided: int) -> None:
@@ -164,20 +230,22 @@ published = current.published_at is not None
 
 with transaction() as session:
     found = jury.round_aggregates(session, actor=admin, round_id=chosen)
-    listing = decisions.list_decisions(session, actor=admin, round_id=chosen)
     names = {u.id: u.display_name for u in accounts.list_users(session, actor=admin)}
-staged = {d.application_id: d for d in listing.decisions}
+decided = sum(1 for f in found if f.decision is not None)
 
 st.caption(_("decisions_page.rules", rule=_(f"decisions_page.rule.{current.aggregation}"),
              threshold=current.disagreement_threshold, applications=len(found),
-             disagreements=sum(f.disagreement for f in found), decided=len(staged)))
+             disagreements=sum(f.disagreement for f in found), decided=decided))
 if not found:
     st.info(_("decisions_page.no_applications"))
-for aggregate in found:
-    application_box(aggregate, staged.get(aggregate.application_id))
+else:
+    overview(found)
+    for aggregate in choose_applications(found):
+        application_box(aggregate)
 
 if published:
     st.success(_("decisions_page.round_published", date=current.published_at.date().isoformat()))
     verdict_letters()
 elif found:
-    publication(sum(1 for d in staged.values() if d.published_at is None), len(listing.undecided))
+    bulk_staging(found)
+    publication(decided, len(found) - decided)
