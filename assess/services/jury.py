@@ -939,7 +939,10 @@ def progress(session: Session, *, actor: Actor, round_id: int) -> RoundProgress:
     applications with fewer jurors than the round asks."""
     require(actor, "round.manage")
     round_ = _round(session, round_id)
-    applications = round_applications(session, round_.id)
+    # Ids only: the rounds page asks this of every round, and loading each application
+    # with its project took over half a second a national round.
+    applications = session.scalars(select(Application.id).where(
+        Application.round_id == round_.id, Application.status == "submitted").order_by(Application.id)).all()
     counts = dict(session.execute(
         select(Assignment.application_id, func.count(Assignment.id))
         .join(Application, Application.id == Assignment.application_id)
@@ -951,9 +954,9 @@ def progress(session: Session, *, actor: Actor, round_id: int) -> RoundProgress:
     )
     return RoundProgress(
         applications=len(applications),
-        assignments=sum(counts.get(a.id, 0) for a in applications),
+        assignments=sum(counts.get(a, 0) for a in applications),
         submitted=int(submitted or 0),
-        short={a.id: round_.per_application - counts.get(a.id, 0) for a in applications
-               if counts.get(a.id, 0) < round_.per_application},
+        short={a: round_.per_application - counts.get(a, 0) for a in applications
+               if counts.get(a, 0) < round_.per_application},
     )
 
