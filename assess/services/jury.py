@@ -752,12 +752,25 @@ def aggregate_applications(session: Session, applications: list[Application]) ->
     """:func:`aggregate_application` of several applications, with one query for their
     assignments and scores and one for their decisions."""
     ids = [a.id for a in applications]
-    assignments: dict[int, list[Assignment]] = {i: [] for i in ids}
+    # Plain rows, not ORM objects: a national round has some 2,000 assignments and 12,000
+    # scores, and building their objects took most of the office's decisions page.
+    assignments: dict[int, list] = {i: [] for i in ids}
+    scores: dict[int, dict[str, ItemScore]] = {}
     decisions: dict[int, Decision] = {}
     if ids:
-        for assignment in session.scalars(select(Assignment).where(Assignment.application_id.in_(ids))
-                                          .options(selectinload(Assignment.scores)).order_by(Assignment.id)):
+        for assignment in session.execute(
+            select(Assignment.id, Assignment.application_id, Assignment.juror_id, Assignment.submitted_at,
+                   Assignment.origin).where(Assignment.application_id.in_(ids)).order_by(Assignment.id)
+        ):
             assignments[assignment.application_id].append(assignment)
+            scores[assignment.id] = {}
+        for assignment_id, item_id, level, comment, private_note in session.execute(
+            select(JurorScore.assignment_id, JurorScore.item_id, JurorScore.level, JurorScore.comment,
+                   JurorScore.private_note)
+            .join(Assignment, Assignment.id == JurorScore.assignment_id)
+            .where(Assignment.application_id.in_(ids)).order_by(JurorScore.id)
+        ):
+            scores[assignment_id][item_id] = ItemScore(level, comment, private_note)
         decisions = {d.application_id: d for d in session.scalars(
             select(Decision).where(Decision.application_id.in_(ids)))}
     gate_minimums: dict[str, dict[str, int]] = {}
@@ -768,7 +781,7 @@ def aggregate_applications(session: Session, applications: list[Application]) ->
         if rubric.id not in gate_minimums:
             gate_minimums[rubric.id] = settings.gate_minimums(session, rubric.id)
         jurors = tuple(
-            JurorScores(pseudonym=pseudonym(i), submitted_at=a.submitted_at, scores=_scores_of(a),
+            JurorScores(pseudonym=pseudonym(i), submitted_at=a.submitted_at, scores=scores[a.id],
                         juror_id=a.juror_id, origin=a.origin)
             for i, a in enumerate(assignments[application.id])
         )
