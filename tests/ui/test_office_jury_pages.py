@@ -237,6 +237,13 @@ def test_a_large_round_shows_its_boxes_a_page_at_a_time(app_for, people, ui_data
     assert [e.label.split(": ")[1] for e in at.expander] == ["Project number 20"]
     assert "Applications 21 to 21 of 21 shown below." in texts(at.caption)
 
+    # From the second page, a search that leaves one page shows it: "19" is an
+    # application's number and words of another's title.
+    at.text_input(key="decisions_find").set_value("19")
+    at = no_exception(at.run())
+    assert sorted(e.label.split(": ")[1] for e in at.expander) == ["Project number 18", "Project number 19"]
+    assert "Applications 1 to 2 of 2 shown below." in texts(at.caption)
+
 
 def test_a_consensus_note_and_unstaging(app_for, people, scored, ui_database):
     first = scored["applications"][0]

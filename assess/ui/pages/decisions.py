@@ -143,6 +143,8 @@ def choose_applications(found: list[jury.ApplicationAggregate]) -> list[jury.App
     pages = (len(chosen_ones) + PAGE_SIZE - 1) // PAGE_SIZE
     number = 1
     if pages > 1:
+        if st.session_state.get("decisions_page_number", 1) > pages:  # fewer pages since the filter changed
+            st.session_state["decisions_page_number"] = pages
         number = st.number_input(_("decisions_page.page"), min_value=1, max_value=pages, value=1, step=1,
                                  key="decisions_page_number")
     first = (number - 1) * PAGE_SIZE
