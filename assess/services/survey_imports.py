@@ -26,9 +26,9 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date
 from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) uses for a string
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -42,6 +42,7 @@ from assess.i18n import t
 from assess.services import answer_tallies, audit, campaigns, questionnaires, settings
 from assess.services.errors import Conflict, FieldError, InvalidInput, ServiceError
 from assess.services.projects import get_project
+from assess.storage import bulk
 from assess.storage.models import SurveyAnswer, SurveyImport, SurveyResponse
 
 __all__ = ["FORMATS", "ImportReport", "MappingError", "MappingFile", "preview_import", "run_import", "describe_skipped"]
@@ -187,10 +188,8 @@ class _Writer:
       processing took more time than the database. Values are given in the form the
       column types would give them: the month as ISO text, choices as JSON text (JSON
       null when empty, as the ORM writes them), each made once per distinct value;
-    - response ids are reserved first, so answers name their response without reading
-      ids back row by row;
-    - PostgreSQL takes both tables by COPY, about ten times faster than INSERT; SQLite
-      by the driver's executemany of one prepared INSERT.
+    - response ids are reserved first and the rows written by COPY on PostgreSQL, the
+      driver's executemany on SQLite (:mod:`assess.storage.bulk`).
     """
 
     def __init__(self, session: Session, *, campaign_id: int, source: str):
@@ -251,29 +250,16 @@ class _Writer:
         raise failure
 
     def _write_batch(self, batch: list[tuple[str, reading.ImportedRow]]) -> None:
-        ids = self._reserve_ids(len(batch))
+        ids = bulk.reserve_ids(self.connection, SurveyResponse.__table__, len(batch))
         responses = []
         answers = []
         for response_id, (key, row) in zip(ids, batch, strict=True):
             responses.append((response_id, self.campaign_id, self._month(row.submitted_on), row.language, self.source, key))
             answers.extend([(response_id, self.campaign_id, a.item_id, a.score, a.dont_know, self._choices(a.choices),
                              a.text) for a in row.answers.values()])
-        self._write(SurveyResponse.__tablename__, _RESPONSE_COLUMNS, responses)
-        self._write(SurveyAnswer.__tablename__, _ANSWER_COLUMNS, answers)
+        self._write(SurveyResponse.__table__, _RESPONSE_COLUMNS, responses)
+        self._write(SurveyAnswer.__table__, _ANSWER_COLUMNS, answers)
         answer_tallies.add(self.connection, answer_tallies.tally(a[1:5] for a in answers))
-
-    def _reserve_ids(self, count: int) -> Sequence[int]:
-        if self.postgresql:
-            # From the table's own sequence, as INSERT would take them: safe next to other writers.
-            return self.connection.exec_driver_sql(
-                "SELECT nextval(pg_get_serial_sequence('survey_responses', 'id')) FROM generate_series(1, %s)", (count,)
-            ).scalars().all()
-        # SQLite: the transaction took the database's write lock at its start (BEGIN
-        # IMMEDIATE, see assess.storage.db), so nobody else inserts before it ends, and
-        # max + 1 is the id SQLite itself would give. Had it not, a clash on the primary
-        # key fails the import (Conflict), never mixes two writers' rows.
-        last = self.connection.exec_driver_sql("SELECT max(id) FROM survey_responses").scalar() or 0
-        return range(last + 1, last + 1 + count)
 
     def _month(self, day: date | None) -> str:
         if day not in self._months:
@@ -285,17 +271,8 @@ class _Writer:
             self._choice_texts[choices] = json.dumps(list(choices)) if choices else "null"
         return self._choice_texts[choices]
 
-    def _write(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-        names = ", ".join(columns)
-        if self.postgresql:
-            # psycopg, the only PostgreSQL driver the suite uses (assess.storage.db).
-            with self.connection.connection.driver_connection.cursor() as cursor:
-                with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-        else:
-            placeholders = ", ".join("?" * len(columns))
-            self.connection.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
+    def _write(self, table: Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        bulk.write_rows(self.connection, table, columns, rows)
 
 
 # --- the use cases -----------------------------------------------------------------------

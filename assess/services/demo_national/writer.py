@@ -7,15 +7,16 @@ import json
 from datetime import date
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
+
+from assess.storage import bulk
 
 
 class _Writer:
-    """Bulk rows for the big tables: COPY on PostgreSQL (psycopg, the only driver the suite
-    uses: assess.storage.db), the driver's executemany on SQLite, the two databases the suite
-    runs on. Values are Python values; ``json(value)`` gives what a JSON column takes on this
-    database."""
+    """Bulk rows for the big tables (:mod:`assess.storage.bulk`: COPY on PostgreSQL, the
+    driver's executemany on SQLite). Values are Python values; ``json(value)`` and
+    ``date(value)`` give what a JSON or date column takes on this database's fast path."""
 
     def __init__(self, session: Session):
         self.session = session
@@ -45,32 +46,12 @@ class _Writer:
         return value if self.copy else value.isoformat()
 
     def reserve_ids(self, table, count: int) -> list[int]:
-        """``count`` new ids for ``table``, ours alone (see the package docstring)."""
-        if count == 0:
-            return []
-        connection = self.session.connection()
-        if self.copy:
-            return list(connection.exec_driver_sql(
-                f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, {int(count)})"
-            ).scalars())
-        # The transaction holds SQLite's single write lock: nobody else inserts until it ends.
-        top = connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
-        return list(range(top + 1, top + 1 + count))
+        """``count`` new ids for ``table``, ours alone (:func:`assess.storage.bulk.reserve_ids`)."""
+        return list(bulk.reserve_ids(self.session.connection(), table, count))
 
     def write(self, table, columns: Sequence[str], types: Sequence[str], rows: list[tuple]) -> None:
         """``types``: PostgreSQL type names for COPY. Dates and JSON values come from :meth:`date` and :meth:`json`."""
-        if not rows:
-            return
-        connection = self.session.connection()
-        if self.copy:
-            with connection.connection.driver_connection.cursor() as cursor:
-                with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-                    copy.set_types(list(types))
-                    for row in rows:
-                        copy.write_row(row)
-        else:
-            marks = ", ".join("?" * len(columns))
-            connection.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})", rows)
+        bulk.write_rows(self.session.connection(), table, columns, rows, copy_types=types)
 
 
 class _sqlite_cache:
