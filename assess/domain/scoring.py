@@ -239,6 +239,17 @@ def score(
     )
 
 
+def score_aggregates(rubric: Rubric, aggregates: Mapping[str, float | None], *,
+                     gate_minimums: Mapping[str, int] | None = None) -> Score:
+    """What a jury's aggregates give: ``aggregates`` maps each criterion and gate id to the
+    mean or median of the jurors' levels (fractional, or None where nobody scored it);
+    the rubric says which ids are criteria and which are gates."""
+    criteria = {c.id for c in rubric.criteria}
+    return score(rubric, levels={i: v for i, v in aggregates.items() if i in criteria},
+                 gates={i: v for i, v in aggregates.items() if i not in criteria},
+                 gate_minimums=gate_minimums, fractional=True)
+
+
 def describe_reason(reason: Reason, *, rubric: Rubric, lang: str) -> str:
     """The reason in words, naming the criterion or gate in the reader's language."""
     params = {key: f"{value:g}" if isinstance(value, float) else value for key, value in reason.values.items()}

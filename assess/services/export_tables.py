@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from assess.domain.jury import aggregate, severity
 from assess.domain.questionnaire import Audience, Item, ItemType, Questionnaire
 from assess.domain.rubric import LEVELS, Rubric
-from assess.domain.scoring import score
+from assess.domain.scoring import score_aggregates
 from assess.domain.permissions import Actor
 from assess.domain.statistics import Filters, age_group
 from assess.domain.survey_results import MIN_GROUP, Counts, compute
@@ -306,10 +306,7 @@ def _application_rows(session: Session, scope: Scope, query: Select, infos: dict
 def _from_scores(info: _RoundInfo, levels: dict[str, list[int]]) -> tuple[float, float, dict[str, float | None]]:
     """Total, share of the maximum and aggregates of an application without a decision."""
     aggregates = {i: aggregate(levels.get(i, ()), info.aggregation) for i in items_of(info.rubric)}
-    criteria = {c.id for c in info.rubric.criteria}
-    result = score(info.rubric, levels={i: v for i, v in aggregates.items() if i in criteria},
-                   gates={i: v for i, v in aggregates.items() if i not in criteria},
-                   gate_minimums=info.gate_minimums, fractional=True)
+    result = score_aggregates(info.rubric, aggregates, gate_minimums=info.gate_minimums)
     return result.total, result.percentage / 100, aggregates
 
 

@@ -36,7 +36,7 @@ from assess.domain.assignment import Shortage, assign
 from assess.domain.jury import ItemAggregate, aggregate_items, pseudonym, severity
 from assess.domain.permissions import Actor, PermissionDenied, can, require
 from assess.domain.rubric import LEVELS, Rubric
-from assess.domain.scoring import Outcome, Score, score
+from assess.domain.scoring import Outcome, Score, score_aggregates
 from assess.services import audit, rounds, settings
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
 from assess.storage.models import (
@@ -789,14 +789,8 @@ def aggregate_applications(session: Session, applications: list[Application]) ->
                      for j in jurors if j.submitted_at is not None}
         items = aggregate_items(item_ids=items_of(rubric), levels_by_juror=submitted, rule=round_.aggregation,
                                 threshold=round_.disagreement_threshold)
-        criteria = {c.id for c in rubric.criteria}
-        result = score(
-            rubric,
-            levels={i.item_id: i.aggregate for i in items if i.item_id in criteria},
-            gates={i.item_id: i.aggregate for i in items if i.item_id not in criteria},
-            gate_minimums=gate_minimums[rubric.id],
-            fractional=True,
-        )
+        result = score_aggregates(rubric, {i.item_id: i.aggregate for i in items},
+                                  gate_minimums=gate_minimums[rubric.id])
         decision = decisions.get(application.id)
         found.append(ApplicationAggregate(
             application_id=application.id, round_id=round_.id, project_id=application.project_id,

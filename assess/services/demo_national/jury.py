@@ -8,7 +8,7 @@ from datetime import timedelta
 from assess.domain.assignment import assign
 from assess.domain.jury import aggregate_items
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
-from assess.domain.scoring import Outcome, score
+from assess.domain.scoring import Outcome, score_aggregates
 from assess.services.demo import JURY_COMMENTS, TEXTS
 from assess.services.demo_national.country import CONSENSUS_NOTE, RECHECK_NOTE
 from assess.services.demo_national.draws import _level
@@ -143,10 +143,8 @@ class _Jury:
         decision_rows = []
         for app_id, project in apps.items():
             items = self.aggregate(app_id, on[app_id], levels)
-            found = score(self.rubric,
-                          levels={i.item_id: i.aggregate for i in items if i.item_id in self.criteria},
-                          gates={i.item_id: i.aggregate for i in items if i.item_id not in self.criteria},
-                          gate_minimums=self.gate_minimums, fractional=True)
+            found = score_aggregates(self.rubric, {i.item_id: i.aggregate for i in items},
+                                     gate_minimums=self.gate_minimums)
             outcome = "label" if found.verdict.outcome is Outcome.PASS else "no_label"
             decision_rows.append({
                 "application_id": app_id, "outcome": outcome,

@@ -65,7 +65,6 @@ class _Loader(_People, _Jury, _Surveys):
         self.rubric_version = rubrics.snapshot(self.session, self.rubric)
         self.gate_minimums = settings.gate_minimums(self.session, self.rubric.id)
         self.items = items_of(self.rubric)
-        self.criteria = {c.id for c in self.rubric.criteria}
         self.writer = _Writer(self.session)
 
         self.plan_rounds()
