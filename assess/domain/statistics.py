@@ -10,6 +10,7 @@ import csv
 import io
 import math
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Iterable, Sequence
 
 # Pupils' age groups, after the stages of schooling (ISCED 0-3 and beyond). A project
@@ -65,17 +66,25 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
-def csv_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
-    """A CSV file of ``rows`` under ``header``, every cell through :func:`csv_safe`; None
-    and NaN are empty cells. UTF-8 with a byte-order mark, so spreadsheets read accents."""
-
-    def cell(value: Any) -> Any:
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return ""
+def csv_cell(value: Any) -> Any:
+    """A value as a CSV cell: text through :func:`csv_safe`; None and NaN empty; booleans
+    ``true``/``false``; dates in ISO form; numbers as they are."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, str):
         return csv_safe(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
+
+def csv_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
+    """A CSV file of ``rows`` under ``header``, every cell through :func:`csv_cell`. UTF-8
+    with a byte-order mark, so spreadsheets read accents."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([cell(value) for value in header])
-    writer.writerows([cell(value) for value in row] for row in rows)
+    writer.writerow([csv_cell(value) for value in header])
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
     return out.getvalue().encode("utf-8-sig")

@@ -32,13 +32,12 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from datetime import date
 from typing import IO, Any, Callable, Sequence
 
 from sqlalchemy.orm import Session
 
 from assess.domain.permissions import Actor, require
-from assess.domain.statistics import csv_safe
+from assess.domain.statistics import csv_cell
 from assess.domain.survey_results import MIN_GROUP
 from assess.i18n import t
 from assess.reports.workbook import ChartBlock, Column, Kind, SheetRows, StreamingWorkbook
@@ -265,7 +264,7 @@ def write_csv(
     """Write one table (``applications``, ``scores`` or ``responses``) as CSV to ``out``
     (a text file object, opened with ``newline=""``): a header row, then the rows as the
     workbook has them. Every text cell starting with = + - @ tab or CR is prefixed with
-    a quote (:func:`assess.domain.statistics.csv_safe`), so a spreadsheet never runs it;
+    a quote (:func:`assess.domain.statistics.csv_cell`), so a spreadsheet never runs it;
     booleans are ``true``/``false``, dates ISO. Returns the rows written (header not
     counted). Same permissions and errors as :func:`write_workbook`."""
     _allowed(actor, juror_names)
@@ -281,11 +280,11 @@ def write_csv(
         table = export_tables.responses(session, scope, lang)
     counter = _Counter(progress, table.expected)
     writer = csv.writer(out)
-    writer.writerow([csv_safe(c.header) for c in table.columns])
+    writer.writerow([csv_cell(c.header) for c in table.columns])
     count = 0
     batch: list[list] = []
     for row in table.rows:
-        batch.append([_csv_value(v) for v in row])
+        batch.append([csv_cell(v) for v in row])
         if len(batch) == 5_000:
             writer.writerows(batch)
             count += len(batch)
@@ -297,15 +296,3 @@ def write_csv(
     counter.finish()
     _record(session, actor, kind=f"csv:{what}", scope=scope, juror_names=juror_names, rows=count)
     return count
-
-
-def _csv_value(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return csv_safe(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, date):
-        return value.isoformat()
-    return value

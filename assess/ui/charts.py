@@ -127,7 +127,9 @@ def grouped_bars_figure(
         bar = {"marker_color": colors[index]} if colors and index < len(colors) else {}
         figure.add_trace(go.Bar(
             x=list(values), y=names, orientation="h", name=html.escape(name),
-            hovertemplate="%{y}<br>" + html.escape(name) + ": %{x}<extra></extra>", **bar,
+            # The series' name by reference, not pasted in: a name holding "%{...}" (a
+            # round's name is typed by the office) would be read as a template variable.
+            hovertemplate="%{y}<br>%{fullData.name}: %{x}<extra></extra>", **bar,
         ))
     figure.update_layout(
         barmode="stack" if stacked else "group",
