@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import sys
 import time
-from contextlib import ExitStack
 
 import click
 
-from assess.cli.common import transaction
+from assess.cli.common import progress_bar, transaction
 from assess.domain.permissions import ROLES, Actor
 from assess.services import accounts, demo, demo_national
 from assess.storage.db import current_revision, database_url, make_engine, upgrade_database
@@ -88,19 +87,7 @@ def demo_command(scale: str, seed: int | None) -> None:
 
 def _national_demo(seed: int) -> None:
     started = time.perf_counter()
-    with ExitStack() as stack:
-        session = stack.enter_context(transaction())
-        bar = None
-        shown = 0
-
-        def progress(done: int, total: int) -> None:
-            nonlocal bar, shown
-            if bar is None:
-                bar = stack.enter_context(click.progressbar(length=total, label="Generating the national demo",
-                                                            file=sys.stderr))
-            bar.update(done - shown)
-            shown = done
-
+    with progress_bar("Generating the national demo") as progress, transaction() as session:
         result = demo_national.load_national_demo(session, actor=Actor.system(), seed=seed, progress=progress)
     if not result.created:
         click.echo("the national demonstration is already loaded; nothing changed")

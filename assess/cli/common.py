@@ -1,9 +1,10 @@
-"""What the command groups share: the database session and error reporting."""
+"""What the command groups share: the database session, error reporting and progress bars."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Iterator
+import sys
+from contextlib import ExitStack, contextmanager
+from typing import Callable, Iterator
 
 import click
 from sqlalchemy.orm import Session
@@ -48,3 +49,25 @@ def check_command(*, kind: str, loader) -> click.Command:
         click.echo("ok")
 
     return check
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A ``progress(done, total)`` for a long service (import, export, letters, demo) that
+    draws a click progress bar on standard error (standard output stays the command's
+    result). The bar appears at the first report, when the total is known, and follows
+    the total if it changes; it is closed when the block ends, failed or not."""
+    with ExitStack() as stack:
+        bar = None
+        shown = 0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal bar, shown
+            if bar is None:
+                bar = stack.enter_context(click.progressbar(length=max(total, 1), label=label, file=sys.stderr))
+            bar.length = max(total, 1)
+            bar.update(done - shown)
+            shown = done
+
+        yield progress
+

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 import click
 
-from assess.cli.common import transaction
+from assess.cli.common import progress_bar, transaction
 from assess.domain.permissions import Actor
 from assess.i18n import t
 from assess.services import exports
@@ -35,20 +34,6 @@ def _written(out: Path) -> Iterator[Path]:
         part.unlink(missing_ok=True)
 
 
-@contextmanager
-def _progress(lang: str) -> Iterator:
-    with click.progressbar(length=1, label=t("exports.cli.progress", lang), file=sys.stderr) as bar:
-        shown = 0
-
-        def progress(done: int, total: int) -> None:
-            nonlocal shown
-            bar.length = max(total, 1)
-            bar.update(done - shown)
-            shown = done
-
-        yield progress
-
-
 @click.group("export")
 def export() -> None:
     """Statistics for the ministry: the Excel workbook, CSV files."""
@@ -63,7 +48,7 @@ def export() -> None:
 def export_xlsx(out: Path, round_id: int | None, school_year: str | None, juror_names: bool, lang: str) -> None:
     """Write the statistics workbook (Summary, Applications, Scores, Criteria, Jurors,
     Surveys, Responses) for a round, a school year or everything."""
-    with _written(out) as part, transaction() as session, _progress(lang) as progress:
+    with _written(out) as part, transaction() as session, progress_bar(t("exports.cli.progress", lang)) as progress:
         summary = exports.write_workbook(session, actor=Actor.system(), out=str(part), round_id=round_id,
                                          school_year=school_year, juror_names=juror_names, progress=progress,
                                          lang=lang)
@@ -80,7 +65,7 @@ def export_xlsx(out: Path, round_id: int | None, school_year: str | None, juror_
 def export_csv(what: str, out: Path, round_id: int | None, school_year: str | None, juror_names: bool,
                lang: str) -> None:
     """Write one table as CSV (UTF-8): applications, scores or responses."""
-    with _written(out) as part, transaction() as session, _progress(lang) as progress:
+    with _written(out) as part, transaction() as session, progress_bar(t("exports.cli.progress", lang)) as progress:
         with open(part, "w", encoding="utf-8", newline="") as handle:
             rows = exports.write_csv(session, actor=Actor.system(), what=what, out=handle, round_id=round_id,
                                      school_year=school_year, juror_names=juror_names, progress=progress, lang=lang)

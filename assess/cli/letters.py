@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import click
 
-from assess.cli.common import transaction
+from assess.cli.common import progress_bar, transaction
 from assess.domain.permissions import Actor
 from assess.i18n import t
 from assess.services import letters
@@ -31,14 +30,7 @@ def verdicts(round_id: int, out_dir: Path, workers: int) -> None:
         views = letters.verdict_letters(session, actor=Actor.system(), round_id=round_id)
     if not views:
         raise click.ClickException(t("letters.cli.none_published", LANG, round=round_id))
-    with click.progressbar(length=len(views), label=t("letters.cli.progress", LANG), file=sys.stderr) as bar:
-        shown = 0
-
-        def progress(done: int, total: int) -> None:
-            nonlocal shown
-            bar.update(done - shown)
-            shown = done
-
+    with progress_bar(t("letters.cli.progress", LANG)) as progress:
         paths = write_verdict_letters(views, out_dir=out_dir, workers=workers, progress=progress)
     key = "letters.cli.written_one" if len(paths) == 1 else "letters.cli.written"
     click.echo(t(key, LANG, count=len(paths), folder=out_dir))

@@ -3,37 +3,16 @@ LimeSurvey into a project's results."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from assess.cli.common import transaction
+from assess.cli.common import progress_bar, transaction
 from assess.domain.imports import FORMATS, MappingFile
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience
 from assess.i18n import t
 from assess.services import survey_imports
-
-
-class _Bar:
-    """A click progress bar on standard error, opened when the number of rows is known."""
-
-    def __init__(self) -> None:
-        self._bar = None
-        self._shown = 0
-
-    def __call__(self, done: int, total: int) -> None:
-        if self._bar is None:
-            self._bar = click.progressbar(length=max(total, 1), label="Reading rows", file=sys.stderr)
-            self._bar.__enter__()
-        self._bar.update(done - self._shown)
-        self._shown = done
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(None, None, None)
-            self._bar = None
 
 
 def _read(path: str, what: str) -> bytes:
@@ -61,15 +40,11 @@ def import_(file: str, project_id: int, audience: str, file_format: str, mapping
     """
     data = _read(file, "file")
     mapping = MappingFile(name=mapping_path, text=_read(mapping_path, "mapping file")) if mapping_path else None
-    bar = _Bar()
-    try:
-        with transaction() as session:
-            report = survey_imports.run_import(
-                session, actor=Actor.system(), project_id=project_id, audience=audience, file_name=file, data=data,
-                file_format=file_format, mapping=mapping, dry_run=dry_run, progress=bar,
-            )
-    finally:
-        bar.close()
+    with progress_bar("Reading rows") as progress, transaction() as session:
+        report = survey_imports.run_import(
+            session, actor=Actor.system(), project_id=project_id, audience=audience, file_name=file, data=data,
+            file_format=file_format, mapping=mapping, dry_run=dry_run, progress=progress,
+        )
     _print(report, dry_run=dry_run)
 
 
