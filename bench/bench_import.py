@@ -42,10 +42,9 @@ from typing import Iterator
 
 from sqlalchemy import Engine, func, select
 
-from common import fresh_database, in_own_process, postgres_url  # bench/common.py
+from common import fresh_database, in_own_process, postgres_url, teacher_and_project  # bench/common.py
 
-from assess.domain.permissions import Actor
-from assess.services import accounts, campaigns, projects, questionnaires
+from assess.services import campaigns, questionnaires
 from assess.storage.db import make_engine, make_session_factory
 from assess.storage.models import SurveyAnswer, SurveyResponse
 
@@ -109,23 +108,6 @@ def fresh_engine(backend: str, folder: str) -> Iterator[Engine]:
             engine.dispose()
 
 
-def teacher_and_project(engine: Engine) -> tuple[Actor, int]:
-    with make_session_factory(engine).begin() as session:
-        user = accounts.create_user(session, actor=Actor.system(), email="claire.martin@example.org",
-                                    display_name="Claire Martin", roles={"teacher"}, password=None)
-        session.flush()
-        teacher = accounts.actor_of(user)
-        project = projects.create_project(session, actor=teacher, raw={
-            "title": "Our European breakfast", "summary": "Pupils compare breakfasts across Europe.",
-            "start_date": "2025-09-15", "end_date": "2026-05-30", "age_min": 8, "age_max": 10,
-            "subjects": ["Geography"], "languages": ["English"],
-            "twinspace_url": "https://school-education.ec.europa.eu/en/etwinning/projects/example",
-            "school": {"name": "École Jean Jaurès", "country": "FR", "region": "Occitanie"},
-            "partners": [{"name": "Scoil Mhuire", "country": "IE"}],
-        })
-        return teacher, project.id
-
-
 def stored(engine: Engine) -> tuple[int, int]:
     with engine.connect() as connection:
         return (connection.scalar(select(func.count()).select_from(SurveyResponse)),
@@ -138,7 +120,8 @@ def stored(engine: Engine) -> tuple[int, int]:
 def ours(engine: Engine, path: Path) -> float:
     from assess.services import survey_imports
 
-    teacher, project_id = teacher_and_project(engine)
+    with make_session_factory(engine).begin() as session:
+        teacher, project_id = teacher_and_project(session)
     shown = []
     start = time.perf_counter()
     data = path.read_bytes()
@@ -155,7 +138,8 @@ def ours(engine: Engine, path: Path) -> float:
 def floor(engine: Engine, path: Path) -> float:
     import pandas as pd
 
-    teacher, project_id = teacher_and_project(engine)
+    with make_session_factory(engine).begin() as session:
+        teacher, project_id = teacher_and_project(session)
     with make_session_factory(engine).begin() as session:
         campaign_id = campaigns.import_campaign(session, actor=teacher, project_id=project_id, audience="families").id
     columns = families_columns()

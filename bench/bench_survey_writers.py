@@ -44,10 +44,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import Engine, func, insert, select
 
-from common import fresh_database, in_own_process, postgres_url  # bench/common.py
+from common import fresh_database, in_own_process, postgres_url, teacher_and_project  # bench/common.py
 
-from assess.domain.permissions import Actor
-from assess.services import accounts, campaigns, projects, responding
+from assess.services import campaigns, responding
 from assess.storage.db import make_engine, make_session_factory
 from assess.storage.models import SurveyAnswer, SurveyCode, SurveyResponse
 
@@ -69,20 +68,9 @@ def open_campaign(url: str, *, mode: str, submissions: int) -> tuple[int, list[s
     engine = make_engine(url)
     try:
         with make_session_factory(engine).begin() as session:
-            user = accounts.create_user(session, actor=Actor.system(), email="claire.martin@example.org",
-                                        display_name="Claire Martin", roles={"teacher"}, password=None)
-            session.flush()
-            teacher = accounts.actor_of(user)
-            project = projects.create_project(session, actor=teacher, raw={
-                "title": "Our European breakfast", "summary": "Pupils compare breakfasts across Europe.",
-                "start_date": "2025-09-15", "end_date": "2026-05-30", "age_min": 8, "age_max": 10,
-                "subjects": ["Geography"], "languages": ["French", "English"],
-                "twinspace_url": "https://school-education.ec.europa.eu/en/etwinning/projects/example",
-                "school": {"name": "École Jean Jaurès", "country": "FR", "region": "Occitanie"},
-                "partners": [{"name": "Scoil Mhuire", "country": "IE"}],
-            })
+            teacher, project_id = teacher_and_project(session)
             campaign = campaigns.create_campaign(
-                session, actor=teacher, project_id=project.id, audience="families",
+                session, actor=teacher, project_id=project_id, audience="families",
                 mode="link" if mode == "link" else "codes", languages=["fr", "en"],
                 opens_on=date.today() - timedelta(days=1), closes_on=date.today() + timedelta(days=30),
             )

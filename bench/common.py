@@ -16,8 +16,11 @@ from typing import Iterator
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+from assess.domain.permissions import Actor
+from assess.services import accounts, projects
 from assess.storage.db import make_engine, upgrade_database
 
 
@@ -81,3 +84,22 @@ def in_own_process(script: str, arguments: list[str], what: str) -> dict:
     if done.returncode:
         sys.exit(f"{what} failed:\n{done.stderr}")
     return json.loads(done.stdout.splitlines()[-1])
+
+
+def teacher_and_project(session: Session) -> tuple[Actor, int]:
+    """A teacher (no password) and their project, through the services: what the survey
+    benchmarks attach their campaigns to."""
+    user = accounts.create_user(session, actor=Actor.system(), email="claire.martin@example.org",
+                                display_name="Claire Martin", roles={"teacher"}, password=None)
+    session.flush()
+    teacher = accounts.actor_of(user)
+    project = projects.create_project(session, actor=teacher, raw={
+        "title": "Our European breakfast", "summary": "Pupils compare breakfasts across Europe.",
+        "start_date": "2025-09-15", "end_date": "2026-05-30", "age_min": 8, "age_max": 10,
+        "subjects": ["Geography"], "languages": ["French", "English"],
+        "twinspace_url": "https://school-education.ec.europa.eu/en/etwinning/projects/example",
+        "school": {"name": "École Jean Jaurès", "country": "FR", "region": "Occitanie"},
+        "partners": [{"name": "Scoil Mhuire", "country": "IE"}],
+    })
+    return teacher, project.id
+
