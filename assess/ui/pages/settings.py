@@ -21,6 +21,7 @@ from assess.ui.runtime import (
 admin = require_permission("settings.manage")
 
 Slots = dict[str, Any]  # field -> the placeholder under its widget
+FORM_TOP = ""  # the placeholder at the top of a form: "please correct the fields marked below"
 
 
 def label(setting: registry.Setting) -> str:
@@ -38,14 +39,15 @@ def save(values: dict[str, Any], slots: Slots) -> None:
         with transaction() as session:
             changed = settings.put_many(session, actor=admin, values=values)
     except InvalidInput as error:
-        st.error(error_text(error))
+        (slots[FORM_TOP] if FORM_TOP in slots else st).error(error_text(error))
         for problem in error.errors:
             key = problem.field
             while key not in slots and "." in key:
                 key = key.rsplit(".", 1)[0]
             setting = registry.definition(key)
             text = field_error_text(problem)
-            (slots[key] if key in slots else st).error(text if setting is None else f"{label(setting)}: {text}")
+            named = text if setting is None else _("settings.page.field_error", label=label(setting), message=text)
+            (slots[key] if key in slots else st).error(named)
         return
     except (ServiceError, PermissionDenied) as error:
         show_error(error)
@@ -68,8 +70,10 @@ def widget(setting: registry.Setting, value: Any) -> Any:
                                max_value=float(setting.maximum), step=float(setting.step), value=float(value),
                                format=f"%.{decimals}f", help=tip, key=key)
     if isinstance(setting, registry.Choice):
-        return st.selectbox(name, setting.choices, index=setting.choices.index(value),
-                            format_func=lambda choice: _(setting.choice_label_key(choice)), help=tip, key=key)
+        # The words looked up now: format_func may be called outside this run.
+        words = {choice: _(setting.choice_label_key(choice)) for choice in setting.choices}
+        return st.selectbox(name, setting.choices, index=setting.choices.index(value), format_func=words.__getitem__,
+                            help=tip, key=key)
     if isinstance(setting, registry.Text) and setting.multiline:
         return st.text_area(name, value=value, help=tip, key=key, height=140)
     if isinstance(setting, (registry.Text, registry.WebAddress)):
@@ -83,7 +87,7 @@ def group_form(group: str, current: dict[str, Any], *, skip: tuple[type, ...] = 
     if not shown:
         return
     with st.form(f"settings_{group}"):
-        slots: Slots = {}
+        slots: Slots = {FORM_TOP: st.empty()}
         typed = {}
         for setting in shown:
             typed[setting.key] = widget(setting, current[setting.key])
@@ -102,8 +106,8 @@ def gate_forms(stored: dict[str, dict[str, int]]) -> None:
         if not rubric.gates:
             continue
         with st.form(f"gates_{rubric.id}"):
+            slots: Slots = {FORM_TOP: st.empty()}
             st.markdown(f"**{escape_markdown(rubric.title.get(lang()))}** · {escape_markdown(rubric.version)}")
-            slots: Slots = {}
             levels = {}
             for gate in rubric.gates:
                 levels[gate.id] = st.number_input(
