@@ -4,6 +4,8 @@ refusal under the field it concerns without storing anything."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assess.domain import settings as registry
@@ -118,3 +120,19 @@ def test_the_page_in_french(app_for, people):
     at = submit(at, "settings_letterhead", "Enregistrer")
     errors = [e.value for e in at.error]
     assert "Lieu des lettres : Au plus 100 caractères (celui-ci en a 101)." in errors
+
+
+def test_the_docs_list_every_setting_with_its_range():
+    """docs/settings.md, the registry and (above) the page agree: the same keys, and each
+    row of the docs gives the range the code enforces."""
+    from tests.ui.conftest import ROOT
+
+    rows = {}
+    for line in (ROOT / "docs" / "settings.md").read_text(encoding="utf-8").splitlines():
+        match = re.match(r"\| `([^`]+)` \|", line)
+        if match:
+            rows[match[1]] = line
+    assert list(rows) == [setting.key for setting in registry.SETTINGS]
+    for setting in registry.SETTINGS:
+        assert f"| {t(setting.range_key, 'en', **setting.range_params())} |" in rows[setting.key], setting.key
+    assert "docs/settings.md" in (ROOT / "README.md").read_text(encoding="utf-8")
