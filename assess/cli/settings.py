@@ -43,7 +43,7 @@ def _refused(error: InvalidInput) -> click.ClickException:
 def _read_logo(path_text: str) -> bytes:
     path = Path(path_text)
     if not path.is_file():
-        raise click.ClickException(f"office.logo: no such file: {path_text[:300]}")
+        raise click.ClickException(f"office.logo: not a file: {path_text[:300]}")
     try:
         with path.open("rb") as handle:
             return handle.read(LOGO_MAX_BYTES + 1)  # one byte more is enough to refuse a large file

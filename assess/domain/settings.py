@@ -266,7 +266,7 @@ class GateMinimums(Setting):
 
         try:
             return json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past any sense
             return text
 
 

@@ -6,7 +6,8 @@ so two walls stand between that text and the machine:
 
 1. autoescaping: user text is shown as text, never parsed as HTML;
 2. :class:`LocalOnlyFetcher`: even if markup got through, WeasyPrint may only read our
-   own stylesheets and assets. No network request, no other local file (a report must
+   own stylesheets and assets (and the ``data:`` URIs the caller names: the office's
+   uploaded logo). No network request, no other local file (a report must
    not leak ``/etc/passwd`` nor be a way to probe the intranet from the server).
 """
 

@@ -104,8 +104,9 @@ def test_gate_minimums_as_json(database):
     assert json.loads(ok("get", "gate_minimums")) == {rubric.id: {gate: 4}}
     assert refused("set", "gate_minimums", json.dumps({rubric.id: {gate: 9}})) == \
         f"gate_minimums.{rubric.id}.{gate}: For each gate of an installed rubric, a whole level from 0 to 5."
-    assert refused("set", "gate_minimums", "{not json") == \
-        "gate_minimums: Give the minimums as JSON, per rubric id then gate id: a whole level."
+    for typed in ("{not json", "[" * 100_000 + "]" * 100_000):
+        assert refused("set", "gate_minimums", typed) == \
+            "gate_minimums: Give the minimums as JSON, per rubric id then gate id: a whole level."
 
 
 @pytest.mark.parametrize(
@@ -156,8 +157,8 @@ def test_a_refused_logo_file(database, tmp_path):
     assert refused("set", "office.logo", str(svg)).startswith("office.logo: SVG logos are refused")
     assert refused("set", "office.logo", str(big)) == "office.logo: The logo file has 513 KB; at most 512 KB."
     assert refused("set", "office.logo", str(text)) == "office.logo: The logo must be a PNG or JPEG image."
-    assert refused("set", "office.logo", str(tmp_path / "missing.png")) == f"office.logo: no such file: {tmp_path / 'missing.png'}"
-    assert refused("set", "office.logo", str(tmp_path)) == f"office.logo: no such file: {tmp_path}"
+    assert refused("set", "office.logo", str(tmp_path / "missing.png")) == f"office.logo: not a file: {tmp_path / 'missing.png'}"
+    assert refused("set", "office.logo", str(tmp_path)) == f"office.logo: not a file: {tmp_path}"
     assert stored(database, "office.logo") is None
 
 
