@@ -121,7 +121,13 @@ class Number(Setting):
 
     def check(self, value, *, gates=None):
         wrong = self.key, self.range_key, self.range_params()
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None, [wrong]
+        try:
+            value = float(value)  # an integer of 400 digits does not fit: refused below
+        except OverflowError:
+            return None, [wrong]
+        if not math.isfinite(value):
             return None, [wrong]
         too_low = value <= self.minimum if self.exclusive_minimum else value < self.minimum
         steps = value / self.step

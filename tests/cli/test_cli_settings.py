@@ -117,6 +117,8 @@ def test_gate_minimums_as_json(database):
         ("triangulation_gap", "nan", "triangulation_gap: A number from 0.1 to 5, in steps of 0.1."),
         ("max_applications_per_year", "2.5", "max_applications_per_year: A whole number from 1 to 20."),
         ("max_applications_per_year", "9" * 5000, "max_applications_per_year: A whole number from 1 to 20."),
+        ("max_applications_per_year", "9" * 400, "max_applications_per_year: A whole number from 1 to 20."),
+        ("max_applications_per_year", "²", "max_applications_per_year: A whole number from 1 to 20."),
         ("eql_share", "0", "eql_share: A number above 0 and up to 1, in steps of 0.01."),
         ("eql_rule", "sometimes", "eql_rule: One of: top_share, automatic."),
         ("allow_signup", "maybe", "allow_signup: Give on or off (true or false)."),

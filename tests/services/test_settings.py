@@ -82,7 +82,7 @@ BAD = {
                           (1.25, "settings.range.number"), (math.nan, "settings.range.number"), (math.inf, "settings.range.number"),
                           ("1.5", "settings.range.number"), (True, "settings.range.number")],
     "max_applications_per_year": [(0, "settings.range.integer"), (21, "settings.range.integer"), (2.5, "settings.range.integer"),
-                                  (-1, "settings.range.integer")],
+                                  (-1, "settings.range.integer"), (10**400, "settings.range.integer"), ("4", "settings.range.integer")],
     "severity_threshold": [(0, "settings.range.number"), (5.1, "settings.range.number"), (-1, "settings.range.number")],
     "eql_rule": [("sometimes", "settings.range.choice"), ("", "settings.range.choice"), (None, "settings.range.choice")],
     "eql_share": [(0, "settings.range.above"), (1.01, "settings.range.above"), (0.005, "settings.range.above"), (-0.5, "settings.range.above")],
