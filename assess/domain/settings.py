@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 import math
 import re
 import struct
@@ -268,8 +269,6 @@ class GateMinimums(Setting):
         return (None, problems) if problems else (clean, [])
 
     def parse(self, text):
-        import json
-
         try:
             return json.loads(text)
         except (ValueError, RecursionError):  # not JSON, or nested past any sense

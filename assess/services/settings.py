@@ -106,7 +106,7 @@ def _known_gates(session: Session) -> dict[str, frozenset[str]]:
     return known
 
 
-def check(session: Session, key: str, value: Any) -> tuple[Any, list[FieldError]]:
+def _check(session: Session, key: str, value: Any) -> tuple[Any, list[FieldError]]:
     """The clean value of one setting, or field errors (an unknown key is one too)."""
     definition = BY_KEY.get(key)
     if definition is None:
@@ -124,7 +124,7 @@ def put_many(session: Session, *, actor: Actor, values: Mapping[str, Any]) -> li
     clean: dict[str, Any] = {}
     errors: list[FieldError] = []
     for key, value in values.items():
-        checked, problems = check(session, key, value)
+        checked, problems = _check(session, key, value)
         errors += problems
         clean[key] = checked
     if errors:

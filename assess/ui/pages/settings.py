@@ -131,7 +131,7 @@ def logo_form(logo: registry.OfficeLogo | None) -> None:
         st.image(logo.data, width=min(logo.width, 240))
         st.caption(_("settings.page.current_logo", media_type=logo.media_type, width=logo.width, height=logo.height,
                      kb=max(1, round(len(logo.data) / 1024))))
-    with st.form("settings_logo", clear_on_submit=False):
+    with st.form("settings_logo", clear_on_submit=True):
         upload = st.file_uploader(_("settings.page.upload_logo"), type=["png", "jpg", "jpeg"], key="setting:office.logo",
                                   help=help_text(setting))
         slots: Slots = {"office.logo": st.empty()}
