@@ -65,7 +65,7 @@ def widget(setting: registry.Setting, value: Any) -> Any:
         if setting.integer:
             return st.number_input(name, min_value=int(setting.minimum), max_value=int(setting.maximum),
                                    step=int(setting.step), value=int(value), help=tip, key=key)
-        decimals = max(0, -int(f"{setting.step:e}".split("e")[1]))
+        decimals = len(f"{setting.step:g}".partition(".")[2])  # 0.01 -> 2: the widget shows what a step changes
         return st.number_input(name, min_value=float(setting.minimum) + (setting.step if setting.exclusive_minimum else 0),
                                max_value=float(setting.maximum), step=float(setting.step), value=float(value),
                                format=f"%.{decimals}f", help=tip, key=key)
@@ -81,9 +81,10 @@ def widget(setting: registry.Setting, value: Any) -> Any:
     raise TypeError(f"no widget for {setting.key}")
 
 
-def group_form(group: str, current: dict[str, Any], *, skip: tuple[type, ...] = (registry.GateMinimums, registry.Image)) -> None:
-    """One form for a group's plain settings, saved together."""
-    shown = [s for s in registry.in_group(group) if not isinstance(s, skip)]
+def group_form(group: str, current: dict[str, Any], *, note: str = "") -> None:
+    """One form for a group's settings but the gate minimums and the logo (their own
+    forms below), saved together; ``note`` shown above its button."""
+    shown = [s for s in registry.in_group(group) if not isinstance(s, (registry.GateMinimums, registry.Image))]
     if not shown:
         return
     with st.form(f"settings_{group}"):
@@ -92,8 +93,8 @@ def group_form(group: str, current: dict[str, Any], *, skip: tuple[type, ...] = 
         for setting in shown:
             typed[setting.key] = widget(setting, current[setting.key])
             slots[setting.key] = st.empty()
-        if group == "surveys":
-            st.caption(_("settings.page.effective_url", url=escape_markdown(public_address)))
+        if note:
+            st.caption(note)
         if st.form_submit_button(_("settings.page.save")):
             save(typed, slots)
 
@@ -155,7 +156,8 @@ show_flash()
 for group in registry.GROUPS:
     st.subheader(_(f"settings.groups.{group}.title"))
     st.caption(_(f"settings.groups.{group}.help"))
-    group_form(group, current)
+    in_use = _("settings.page.effective_url", url=escape_markdown(public_address)) if group == "surveys" else ""
+    group_form(group, current, note=in_use)
     if group == "jury":
         gate_forms(current["gate_minimums"])
     if group == "letterhead":
