@@ -290,3 +290,18 @@ def test_messages_exist_in_both_languages():
         for key in (setting.label_key, setting.help_key, setting.range_key):
             for lang in ("en", "fr"):
                 assert t(key, lang) != key, (key, lang)
+
+
+def test_a_png_header_in_front_of_an_svg_fetches_nothing(server, rubric):
+    """The header alone is checked: a PNG's first chunk followed by an SVG passes it, and
+    then neither Pillow nor WeasyPrint's SVG fallback (the bytes are no XML) draws it."""
+    from dataclasses import replace
+
+    from tests.letters.conftest import OFFICE, make_view
+
+    base, hits = server
+    polyglot = png(10, 10)[:33] + f'<svg xmlns="http://www.w3.org/2000/svg"><image href="{base}/x.png"/></svg>'.encode()
+    logo = registry.read_logo(polyglot)
+    pdf = render_verdict_letter_pdf(make_view(rubric, office=replace(OFFICE, logo=logo)))
+    assert hits == []
+    assert len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 0
