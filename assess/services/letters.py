@@ -9,8 +9,6 @@ the teacher. Jurors' private notes are never selected.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -31,21 +29,13 @@ _PERMISSION = "decision.manage" if "decision.manage" in PERMISSIONS else "settin
 def office_view(session: Session) -> OfficeView:
     """The national office from the settings; empty fields stay empty (the letter then
     prints its default office name, no address, our logo)."""
-    try:
-        stored: Any = settings.get(session, "office")
-    except KeyError:  # settings of a version without the key
-        stored = {}
-    stored = stored if isinstance(stored, dict) else {}
-
-    def text(field: str) -> str:
-        return str(stored.get(field) or "").strip()
-
+    office = settings.office(session)
     return OfficeView(
-        name=text("name"),
-        address=text("address"),  # line breaks inside are kept and printed
-        signatory=text("signatory"),
-        place=text("place"),
-        logo_file=text("logo_file") or None,
+        name=office["name"],
+        address=office["address"],  # line breaks inside are kept and printed
+        signatory=office["signatory"],
+        place=office["place"],
+        logo=settings.office_logo(session),
     )
 
 
