@@ -1,4 +1,4 @@
-"""The ``assess`` command: one group per area (rubric, user, project, report, demo).
+"""The ``assess`` command: one group per area (rubric, user, project, report, demo), and ``serve``.
 
 Exit codes: 0 success; 1 the input was refused (a checked file has problems, a service
 said no: unknown project, invalid field); 2 the command itself was used wrongly (bad
@@ -14,6 +14,7 @@ from assess.cli.export import export
 from assess.cli.jury import eql, jury_group, round_group, stats_group
 from assess.cli.projects import project, report
 from assess.cli.rubric import rubric
+from assess.cli.serve import serve
 from assess.cli.survey import survey
 
 
@@ -23,8 +24,8 @@ def cli() -> None:
     """Quality-label assessment suite for eTwinning projects."""
 
 
-for command in (init, user, demo_command, project, report, rubric, survey, round_group, jury_group, stats_group, eql,
-                export):
+for command in (init, serve, user, demo_command, project, report, rubric, survey, round_group, jury_group, stats_group,
+                eql, export):
     cli.add_command(command)
 
 
