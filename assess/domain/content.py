@@ -236,6 +236,11 @@ class Catalogue(Generic[Document]):
         loaded, problems = check_files(files, loader=loader)
         if problems:
             raise ContentError(problems)
+        first_file: dict[str, Path] = {}
+        for path, document in zip(files, loaded):  # every file loaded: the lists match
+            if document.id in first_file:
+                raise CatalogueError(f"{path}: the id '{document.id}' is already the id of {first_file[document.id]}")
+            first_file[document.id] = path
         return cls(loaded)
 
     def __iter__(self) -> Iterator[Document]:

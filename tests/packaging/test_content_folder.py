@@ -109,3 +109,10 @@ def test_serve_refuses_to_start_without_rubrics(office):
     shutil.rmtree(office / "rubrics")
     message = one_line_error(run("serve", "--port", "1"))
     assert str(office / "rubrics") in message and "no such folder" in message
+
+
+def test_two_files_with_one_id_are_named(office):
+    (office / "rubrics" / "copy.yaml").write_bytes((office / "rubrics" / "office-2026.yaml").read_bytes())
+    message = one_line_error(run("rubric", "list"))
+    assert message == (f"Error: {office / 'rubrics' / 'office-2026.yaml'}: the id 'office-2026' is already the id of "
+                       f"{office / 'rubrics' / 'copy.yaml'}")
