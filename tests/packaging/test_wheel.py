@@ -113,6 +113,8 @@ def test_init_demo_and_a_pdf_report(installed):
     assert report.returncode == 0, report.stderr
     text = " ".join(page.extract_text() for page in PdfReader(BytesIO(out.read_bytes())).pages)
     assert first["title"] in text and "Self-assessment report" in text
+    # The letterhead is upper case only through the packaged stylesheet (text-transform).
+    assert "ETWINNING QUALITY LABEL" in text
 
 
 def free_port() -> int:
