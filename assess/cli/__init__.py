@@ -1,4 +1,4 @@
-"""The ``assess`` command: one group per area (rubric, user, project, report, demo, settings).
+"""The ``assess`` command: one group per area (rubric, user, project, report, demo, settings), and ``serve``.
 
 Exit codes: 0 success; 1 the input was refused (a checked file has problems, a service
 said no: unknown project, invalid field); 2 the command itself was used wrongly (bad
@@ -14,6 +14,7 @@ from assess.cli.export import export
 from assess.cli.jury import eql, jury_group, round_group, stats_group
 from assess.cli.projects import project, report
 from assess.cli.rubric import rubric
+from assess.cli.serve import serve
 from assess.cli.settings import settings_group
 from assess.cli.survey import survey
 
@@ -24,8 +25,8 @@ def cli() -> None:
     """Quality-label assessment suite for eTwinning projects."""
 
 
-for command in (init, user, demo_command, project, report, rubric, survey, round_group, jury_group, stats_group, eql,
-                export, settings_group):
+for command in (init, serve, user, demo_command, project, report, rubric, survey, round_group, jury_group, stats_group,
+                eql, export, settings_group):
     cli.add_command(command)
 
 

@@ -9,7 +9,7 @@ from typing import Callable, Iterator
 import click
 from sqlalchemy.orm import Session
 
-from assess.domain.content import check_files
+from assess.domain.content import ContentError, check_files
 from assess.domain.permissions import PermissionDenied
 from assess.services.errors import InvalidInput, ServiceError, message_of
 from assess.storage.db import database_url, make_engine, make_session_factory, upgrade_database
@@ -30,6 +30,10 @@ def transaction(*, migrate: bool = True) -> Iterator[Session]:
         raise click.ClickException("\n".join(lines)) from None
     except (ServiceError, PermissionDenied) as error:
         raise click.ClickException(message_of(error, "en")) from None
+    except ContentError as error:
+        # The installed rubrics or questionnaires are missing, empty or broken: which folder
+        # or FILE:LINE, never a traceback (see assess.resources for where they are read).
+        raise click.ClickException(str(error)) from None
     finally:
         engine.dispose()
 

@@ -201,9 +201,22 @@ def check_files(paths: Iterable[Path | str], *, loader: Callable[[Path | str], A
 Document = TypeVar("Document", bound=StrictModel)
 
 
+class CatalogueError(ContentError):
+    """A folder that cannot serve as a catalogue: missing, or holding no file of its kind.
+    The suite cannot work without its rubrics and questionnaires, so this is said loudly
+    (one line naming the folder) instead of showing an empty list."""
+
+    def __init__(self, message: str):
+        self.problems = []
+        Exception.__init__(self, message)
+
+
 class Catalogue(Generic[Document]):
     """The content files of one kind installed in a folder, by id. Loading it raises
     ContentError listing every problem of every file, so a broken file is never half-used."""
+
+    #: What the files hold, for messages ("no rubric files in ...").
+    kind = "content"
 
     def __init__(self, documents: Iterable[Document]):
         self._by_id: dict[str, Document] = {}
@@ -214,9 +227,20 @@ class Catalogue(Generic[Document]):
 
     @classmethod
     def load(cls, directory: Path | str, *, loader: Callable[[Path | str], Document]):
-        loaded, problems = check_files(sorted(Path(directory).glob("*.yaml")), loader=loader)
+        folder = Path(directory)
+        if not folder.is_dir():
+            raise CatalogueError(f"{folder}: no such folder; it must hold the {cls.kind} files (*.yaml)")
+        files = sorted(folder.glob("*.yaml"))
+        if not files:
+            raise CatalogueError(f"{folder}: no {cls.kind} files (*.yaml) in this folder")
+        loaded, problems = check_files(files, loader=loader)
         if problems:
             raise ContentError(problems)
+        first_file: dict[str, Path] = {}
+        for path, document in zip(files, loaded):  # every file loaded: the lists match
+            if document.id in first_file:
+                raise CatalogueError(f"{path}: the id '{document.id}' is already the id of {first_file[document.id]}")
+            first_file[document.id] = path
         return cls(loaded)
 
     def __iter__(self) -> Iterator[Document]:

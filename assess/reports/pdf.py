@@ -25,11 +25,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from assess import resources
 from assess.domain.content import LocalizedText
 from assess.domain.countries import country_name
 from assess.i18n import t
 
-REPORTS_DIR = Path(__file__).resolve().parents[2] / "reports"
+REPORTS_DIR = resources.reports_dir()
 TEMPLATES_DIR = REPORTS_DIR / "templates"
 #: The only folders WeasyPrint may read from.
 SERVED_DIRS = (REPORTS_DIR / "assets", REPORTS_DIR / "styles")

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from assess import resources
 from assess.domain.permissions import Actor, can
 from assess.services import projects
 from assess.ui.runtime import _, transaction
 
-PAGES = "assess/ui/pages"
+PAGES = resources.pages_dir()
 PICKER_KEY = "project_picker"
 
 

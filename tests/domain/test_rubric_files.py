@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from assess.cli import cli
-from assess.domain.rubric import RUBRICS_DIR, RubricCatalogue
+from assess import resources
+from assess.domain.rubric import RubricCatalogue
 
 LEVELS = "\n".join(
     f"      - {{level: {n}, label: {{en: L{n}, fr: N{n}}}, descriptor: {{en: d{n}, fr: e{n}}}}}" for n in range(6)
@@ -65,7 +66,7 @@ def test_a_valid_file_prints_ok(tmp_path):
 
 
 def test_the_shipped_rubrics_are_valid():
-    files = sorted(str(p) for p in RUBRICS_DIR.glob("*.yaml"))
+    files = sorted(str(p) for p in resources.rubrics_dir().glob("*.yaml"))
     assert len(files) == 3
     result = CliRunner().invoke(cli, ["rubric", "check", *files])
     assert (result.exit_code, result.output) == (0, "ok\n")
