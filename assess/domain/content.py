@@ -183,7 +183,11 @@ def load_content(
 def load_content_file(path: Path | str, *, model: type[Model], checks: Iterable[SemanticCheck] = ()) -> Model:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            data = file.read(safe_yaml.MAX_BYTES + 1)  # a larger file is refused without being read whole
+        if len(data) > safe_yaml.MAX_BYTES:
+            raise ContentError([Problem(str(path), 1, f"the file is larger than {safe_yaml.MAX_BYTES // 1024:,} KB")])
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError([Problem(str(path), 1, f"cannot read file: {exc}")]) from None
     return load_content(text=text, file=str(path), model=model, checks=checks)

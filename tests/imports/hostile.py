@@ -241,14 +241,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         url, project_id = make_database(folder)
-        print(f"{'case':24} {'size':>10} {'exit':>5} {'CPU s':>7} {'wall s':>7} {'max RSS MB':>10}  message")
-        for name, (upload, mapping) in write_cases(folder).items():
+        print(f"{'case':26} {'size':>10} {'exit':>5} {'CPU s':>7} {'wall s':>7} {'max RSS MB':>10}  message")
+        cases = write_cases(folder)
+        cases = {"two-row file (start-up)": (cases["billion-laughs.yaml"][0], ""), **cases}
+        for name, (upload, mapping) in cases.items():
             outcome = run_measured(import_args(upload, mapping, project_id), env={"ASSESS_DATABASE_URL": url},
                                    timeout=options.timeout, code=options.code)
             size = os.path.getsize(mapping or upload)
             lines = (outcome.stderr.strip() or outcome.stdout.strip()).splitlines()
             message = lines[-1][:90] if lines else ""
-            print(f"{name:24} {size:>10} {outcome.returncode:>5} {outcome.cpu_seconds:>7.1f} "
+            print(f"{name:26} {size:>10} {outcome.returncode:>5} {outcome.cpu_seconds:>7.1f} "
                   f"{outcome.wall_seconds:>7.1f} {outcome.max_rss_mb:>10.0f}  {message}")
 
 
