@@ -231,13 +231,70 @@ def import_args(upload: str, mapping: str, project_id: int) -> list[str]:
     return args + (["--mapping", mapping] if mapping else [])
 
 
+#: Previews a ``rows``-row Google Forms export (bench/bench_import.py's file) of the families'
+#: questionnaire as the import page does, and prints how long a database transaction was
+#: open meanwhile, and the whole preview's time. Runs the code of the current directory:
+#: with ``import_context`` (the file read before, the rows after the transaction) or
+#: without (the former ``preview_import`` inside the page's transaction).
+_PREVIEW = """
+import json, sys, tempfile, time
+from pathlib import Path
+sys.path[:0] = [".", "bench"]
+from bench_import import google_export
+from assess.services import survey_imports
+from assess.storage.db import make_engine, make_session_factory, upgrade_database
+from tests.services.helpers import make_project, make_user
+folder = Path(tempfile.mkdtemp())
+engine = make_engine(f"sqlite:///{folder / 'assess.db'}")
+upgrade_database(engine)
+factory = make_session_factory(engine)
+with factory.begin() as session:
+    owner = make_user(session, email="claire@example.org")
+    project_id = make_project(session, owner=owner).id
+data = google_export(int(sys.argv[1]))
+start = time.perf_counter()
+if hasattr(survey_imports, "import_context"):
+    upload = survey_imports.read_upload(file_name="answers.csv", data=data)
+    began = time.perf_counter()
+    with factory.begin() as session:
+        context = survey_imports.import_context(session, actor=owner, project_id=project_id, audience="families")
+    held = time.perf_counter() - began
+    report = survey_imports.preview(context, upload)
+else:
+    began = time.perf_counter()
+    with factory.begin() as session:
+        report = survey_imports.preview_import(session, actor=owner, project_id=project_id, audience="families",
+                                               file_name="answers.csv", data=data)
+    held = time.perf_counter() - began
+print(json.dumps({"rows": report.rows_read, "held": held, "total": time.perf_counter() - start,
+                  "megabytes": len(data) / 1e6}))
+"""
+
+
+def measure_preview(rows: int, code: str | None) -> dict:
+    import json
+
+    environment = dict(os.environ)
+    if code:
+        environment["PYTHONPATH"] = code + os.pathsep + environment.get("PYTHONPATH", "")
+    done = subprocess.run([sys.executable, "-c", _PREVIEW, str(rows)], capture_output=True, text=True, check=True,
+                          env=environment, cwd=code or Path(__file__).parents[2])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--code", help="folder holding the assess package to run (default: this checkout)")
     parser.add_argument("--timeout", type=float, default=120)
+    parser.add_argument("--preview-rows", type=int, help="measure the import preview of a file of so many rows instead")
     options = parser.parse_args()
+    if options.preview_rows:
+        found = measure_preview(options.preview_rows, options.code)
+        print(f"preview of {found['rows']:,} rows ({found['megabytes']:.1f} MB): a transaction open for "
+              f"{found['held']:.2f} s of the preview's {found['total']:.1f} s")
+        return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         url, project_id = make_database(folder)
