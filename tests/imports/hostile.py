@@ -106,6 +106,31 @@ def many_rows_xlsx(rows: int = 400_000, *, honest_dimension: bool = False) -> by
     return _replace_member(base, "xl/worksheets/sheet1.xml", sheet.encode(), level=1)  # fast to build; Excel compresses more
 
 
+def many_strings_xlsx(count: int = 2_600_000) -> bytes:
+    """A workbook of two rows whose shared-string table lists ``count`` short texts (some
+    17 MB for the default: openpyxl loads them all on opening, 22 s before it was bounded)."""
+    import base64
+
+    base = xlsx([GOOGLE_HEADERS, GOOD_ROW])
+    texts = base64.b32encode(os.urandom(count * 5)).decode()
+    table = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{0}" uniqueCount="{0}">'
+             .format(count) + "".join(f"<si><t>{texts[i * 8:i * 8 + 8]}</t></si>" for i in range(count)) + "</sst>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdStrings" Type="http://schemas.'
+                                    b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+                                    b'Target="sharedStrings.xml"/></Relationships>')
+            target.writestr(info.filename, data)
+        target.writestr("xl/sharedStrings.xml", table)
+    return out.getvalue()
+
+
 MAPPING_UNKNOWN_TAG = "columns:\n  Q1: child-talked\nanswers:\n  x: !!python/object:os.system rm\n"
 MAPPING_CUSTOM_TAG = "columns:\n  Q1: !foo child-talked\n"
 DEEP_NESTING = "columns:\n  Q1: " + "[" * 100_000 + "]" * 100_000 + "\n"
@@ -209,6 +234,7 @@ def write_cases(folder: Path) -> dict[str, tuple[str, ...]]:
         "million-columns.csv": million_columns_csv(),
         "huge-cell.xlsx": huge_cell_xlsx(),
         "many-rows.xlsx": many_rows_xlsx(),
+        "many-strings.xlsx": many_strings_xlsx(),
     }
     for name, data in files.items():
         (folder / name).write_bytes(data)

@@ -47,6 +47,7 @@ EXPECTED = {
     "million-columns.csv": "has more than 1000 columns (row 1)",
     "huge-cell.xlsx": "possible zip bomb",
     "many-rows.xlsx": "has more than 200000 rows",
+    "many-strings.xlsx": "lists 2600000 texts for 10 cells, which no spreadsheet program writes",
     "billion-laughs.yaml": "{path}:1: anchors (&a) are not allowed",
     "python-tag.yaml": "{path}:4: unknown tag '!!python/object:os.system'",
     "custom-tag.yaml": "{path}:2: unknown tag '!foo'",
@@ -162,6 +163,12 @@ def test_a_row_number_far_below_is_refused_without_reading_the_rows_between():
     assert refusal("far-down.xlsx", data).key == "imports.errors.too_many_rows"
 
 
+def test_a_workbook_may_not_list_more_texts_than_cells():
+    assert len(read("fine.xlsx", hostile.many_strings_xlsx(1_000)).rows) == 1  # unused texts within a slack
+    error = refusal("strings.xlsx", hostile.many_strings_xlsx(5_000))
+    assert (error.key, error.params["strings"], error.params["cells"]) == ("imports.errors.too_many_strings", 5_000, 10)
+
+
 def test_openpyxl_reads_xml_with_defusedxml_and_lxml_resolves_no_entity():
     import openpyxl.xml
     from openpyxl.xml import functions
@@ -189,7 +196,7 @@ def test_every_refusal_reads_well_in_both_languages():
         "too_large": {"max": 100}, "too_many_columns": {"row": 1, "max": 1000}, "row_too_long": {"row": 2, "max": 4},
         "cell_too_long": {"row": 3, "column": "C", "max": 32767}, "text_too_long": {"part": "p", "max": 32767},
         "unreadable_row": {"row": 4}, "zip_bomb": {"part": "p", "ratio": 1015}, "unpacked_too_large": {"max": 1024},
-        "xml_declarations": {"part": "p"},
+        "xml_declarations": {"part": "p"}, "too_many_strings": {"strings": 5000, "cells": 10},
     }.items():
         for lang in ("en", "fr"):
             text = t(f"imports.errors.{key}", lang, name="answers.xlsx", **params)
