@@ -177,6 +177,8 @@ MAX_XLSX_PARTS = 1_000
 MAX_XLSX_PART_BYTES = 64 * 1024 * 1024
 MAX_XLSX_UNPACKED_BYTES = 1024 * 1024 * 1024
 MAX_XLSX_RATIO = 100
+#: Cells of all the sheets of a workbook: 200,000 rows of 50 answers.
+MAX_XLSX_CELLS = 10_000_000
 _RATIO_FROM_BYTES = 1024 * 1024
 
 _MB = 1024 * 1024
@@ -299,14 +301,15 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, count
     """Unpack one part as a stream (the zip module stops at the size the directory declares)
     looking for document type declarations and for text runs of more than a megabyte (a
     cell holds 32,767 characters at most); count a worksheet's rows (stopping past the
-    limit) and cells, and the shared strings of other parts."""
+    limit) and cells, and the shared strings of other parts. The counts add up over every
+    worksheet: on opening a workbook, openpyxl reads every sheet that does not state its
+    size in full, not only the first one that is imported."""
     worksheet = info.filename.startswith(_WORKSHEETS)
-    rows = 0
     carry = b""
     run = 0  # bytes since the last "<"
 
     def check(scanned: bytes) -> None:
-        nonlocal rows, run
+        nonlocal run
         if any(marker in scanned for marker in _DECLARATIONS):
             raise ImportFileError("imports.errors.xml_declarations", name=name, part=info.filename)
         first, last = scanned.find(b"<"), scanned.rfind(b"<")
@@ -314,10 +317,12 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, count
             raise ImportFileError("imports.errors.text_too_long", name=name, part=info.filename, max=MAX_CELL_CHARS)
         run = run + len(scanned) if last < 0 else len(scanned) - last
         if worksheet:
-            rows += len(_ROW_TAG.findall(scanned))
-            if rows > MAX_ROWS_READ:
+            counts.rows += len(_ROW_TAG.findall(scanned))
+            if counts.rows > MAX_ROWS_READ:
                 raise ImportFileError("imports.errors.too_many_rows", name=name, max=MAX_ROWS)
             counts.cells += len(_CELL_TAG.findall(scanned))
+            if counts.cells > MAX_XLSX_CELLS:
+                raise ImportFileError("imports.errors.too_many_cells", name=name, max=MAX_XLSX_CELLS)
         else:
             counts.strings += len(_STRING_TAG.findall(scanned))
 
@@ -330,7 +335,6 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, count
             check(block[:cut])
             carry = block[cut:]
     check(carry)
-    counts.rows = max(counts.rows, rows)
 
 
 def _check_package(data: bytes, name: str) -> None:

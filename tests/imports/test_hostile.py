@@ -153,6 +153,29 @@ def test_rows_are_counted_as_the_workbook_unpacks_whatever_its_dimension_says():
     assert error.key == "imports.errors.too_many_rows"
 
 
+def test_the_rows_of_every_sheet_count(monkeypatch):
+    # openpyxl reads every sheet that does not state its size when it opens the workbook.
+    base = xlsx([hostile.GOOGLE_HEADERS, hostile.GOOD_ROW])
+    with zipfile.ZipFile(io.BytesIO(base)) as source:
+        sheet = source.read("xl/worksheets/sheet1.xml")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info.filename))
+        target.writestr("xl/worksheets/sheet2.xml", sheet)  # no need to list it: the scan reads every part
+    monkeypatch.setattr(reading, "MAX_ROWS_READ", 3)
+    assert refusal("two-sheets.xlsx", out.getvalue()).key == "imports.errors.too_many_rows"
+    assert read("one-sheet.xlsx", base).rows  # 2 rows of one sheet: within 3
+
+
+def test_the_cells_of_a_workbook_are_counted_as_it_unpacks(monkeypatch):
+    base = xlsx([hostile.GOOGLE_HEADERS, hostile.GOOD_ROW])  # 10 cells
+    monkeypatch.setattr(reading, "MAX_XLSX_CELLS", 9)
+    assert refusal("cells.xlsx", base).key == "imports.errors.too_many_cells"
+    monkeypatch.setattr(reading, "MAX_XLSX_CELLS", 10)
+    assert read("cells.xlsx", base).rows
+
+
 def test_a_row_number_far_below_is_refused_without_reading_the_rows_between():
     base = xlsx([hostile.GOOGLE_HEADERS, hostile.GOOD_ROW])
     with zipfile.ZipFile(io.BytesIO(base)) as source:
@@ -197,6 +220,7 @@ def test_every_refusal_reads_well_in_both_languages():
         "cell_too_long": {"row": 3, "column": "C", "max": 32767}, "text_too_long": {"part": "p", "max": 32767},
         "unreadable_row": {"row": 4}, "zip_bomb": {"part": "p", "ratio": 1015}, "unpacked_too_large": {"max": 1024},
         "xml_declarations": {"part": "p"}, "too_many_strings": {"strings": 5000, "cells": 10},
+        "too_many_cells": {"max": 10_000_000},
     }.items():
         for lang in ("en", "fr"):
             text = t(f"imports.errors.{key}", lang, name="answers.xlsx", **params)
