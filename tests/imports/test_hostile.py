@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -231,3 +232,12 @@ def test_the_import_limits_are_documented():
     docs = (Path(__file__).parents[2] / "docs" / "surveys.md").read_text()
     for figure in ("100 MB", "1,000 columns", "32,767 characters", "200,000 rows", "100 to 1", "1 MB"):
         assert figure in docs, figure
+
+
+def test_every_yaml_file_is_read_by_the_one_bounded_reader():
+    root = Path(__file__).parents[2] / "assess"
+    for path in root.rglob("*.py"):
+        if path.name == "safe_yaml.py":
+            continue
+        calls = re.findall(r"(?<![\w.])yaml\.(?:\w*load|compose\w*|\w*Loader)\(", path.read_text())
+        assert not calls, f"{path.relative_to(root.parent)} calls {calls}: use assess.domain.safe_yaml"
