@@ -314,6 +314,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--code", help="folder holding the assess package to run (default: this checkout)")
     parser.add_argument("--timeout", type=float, default=120)
+    parser.add_argument("--only", nargs="*", help="the cases to run (default: all)")
     parser.add_argument("--preview-rows", type=int, help="measure the import preview of a file of so many rows instead")
     options = parser.parse_args()
     if options.preview_rows:
@@ -328,6 +329,8 @@ def main() -> None:
         cases = write_cases(folder)
         cases = {"two-row file (start-up)": (cases["billion-laughs.yaml"][0], ""), **cases}
         for name, (upload, mapping) in cases.items():
+            if options.only and name not in options.only:
+                continue
             outcome = run_measured(import_args(upload, mapping, project_id), env={"ASSESS_DATABASE_URL": url},
                                    timeout=options.timeout, code=options.code)
             size = os.path.getsize(mapping or upload)
