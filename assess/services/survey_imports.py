@@ -13,6 +13,13 @@ as *repeated*.
 As every service, this one never commits: a failure anywhere (a refused mapping, a
 database error, a progress callback that raises) leaves the caller's transaction to
 roll back, and nothing of the file is stored.
+
+Reading a file is kept out of transactions (on SQLite a transaction that writes holds
+the whole database): :func:`read_upload` reads and recognises the file without a
+session, before the caller opens one; a preview is :func:`import_context` (a few reads,
+in a short transaction) then :func:`preview` (every row, without a session). Only
+:func:`run_import` reads rows inside its transaction, as it writes them a chunk at a
+time.
 """
 
 from __future__ import annotations
