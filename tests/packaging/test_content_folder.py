@@ -116,3 +116,14 @@ def test_two_files_with_one_id_are_named(office):
     message = one_line_error(run("rubric", "list"))
     assert message == (f"Error: {office / 'rubrics' / 'office-2026.yaml'}: the id 'office-2026' is already the id of "
                        f"{office / 'rubrics' / 'copy.yaml'}")
+
+
+def test_streamlit_refuses_uploads_larger_than_the_import_accepts():
+    """The uploader's own limit matches the importer's, so a larger file is refused at the door."""
+    import tomllib
+
+    from assess import resources
+    from assess.domain.imports import MAX_FILE_BYTES
+
+    config = tomllib.loads(resources.streamlit_config_file().read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_FILE_BYTES
