@@ -34,8 +34,9 @@ DEMO_INSTALLATION_KEY = "_demo_installation"
 
 def upgrade() -> None:
     for table in TABLES:
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column("is_demo", sa.Boolean(), nullable=False, server_default=sa.false()))
+        # A plain ADD COLUMN, not a batch: on SQLite a batch copies the table and drops the
+        # old one, which foreign keys from the rows already stored refuse.
+        op.add_column(table, sa.Column("is_demo", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.execute(sa.text("UPDATE users SET is_demo = :yes WHERE email LIKE :small OR email LIKE :national")
                .bindparams(yes=True, small=DEMO_EMAILS[0], national=DEMO_EMAILS[1]))
     op.execute(sa.text("UPDATE projects SET is_demo = :yes WHERE owner_id IN (SELECT id FROM users WHERE is_demo)")
