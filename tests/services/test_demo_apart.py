@@ -336,6 +336,30 @@ def test_migration_0007_marks_the_rows_the_demo_made(empty_database_url):
         engine.dispose()
 
 
+def test_migration_0007_makes_an_installation_holding_only_the_demo_a_demo_one(empty_database_url):
+    """Its figures keep showing the demo, as they did before the upgrade."""
+    engine = make_engine(empty_database_url)
+    try:
+        upgrade_database(engine, "0005")
+        with engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO users (id, email, display_name, is_active, created_at) VALUES "
+                "(1, 'office@ministry.example.org', 'Office', TRUE, CURRENT_TIMESTAMP), "
+                "(2, 'claire.martin@demo.etwinning.example', 'Claire', TRUE, CURRENT_TIMESTAMP)")
+            connection.exec_driver_sql("INSERT INTO user_roles (user_id, role) VALUES (1, 'admin'), (2, 'teacher')")
+            connection.exec_driver_sql(
+                "INSERT INTO projects (id, owner_id, title, summary, start_date, end_date, age_min, age_max, "
+                "subjects, languages, created_at, updated_at) VALUES "
+                "(1, 2, 'Demo', '', '2025-09-01', '2026-06-01', 8, 10, '[]', '[]', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+        upgrade_database(engine)
+        with make_session_factory(engine)() as session:
+            assert demo_ids(session, User) == {2} and demo_ids(session, Project) == {1}
+            assert installation.is_demo_installation(session)
+            assert not installation.holds_real_data(session)
+    finally:
+        engine.dispose()
+
+
 # --- the command -------------------------------------------------------------------------------
 
 
