@@ -40,7 +40,9 @@ subject           projects listing that subject               the same
 ================  ==========================================  ====================================
 
 Withdrawn applications never count; only submitted juror scores count in the levels and
-the agreement; a label counts once its decision is published.
+the agreement; a label counts once its decision is published. Demonstration projects
+count only in a demonstration installation (:func:`assess.services.installation.counted_projects`,
+in both scopes below, as in the exports).
 """
 
 from __future__ import annotations
