@@ -99,6 +99,11 @@ def jury_members(session: Session, *, for_round: Round | None = None) -> list[Us
     return list(session.scalars(query))
 
 
+def jurors_for_round(session: Session, round_id: int) -> list[User]:
+    """The jurors who may judge in this round (:func:`jury_members` ``for_round``)."""
+    return jury_members(session, for_round=_round(session, round_id))
+
+
 def _juror(session: Session, juror_id: int | None, *, for_round: Round | None = None) -> User:
     user = session.get(User, juror_id) if juror_id is not None else None
     if user is None or not user.is_active or "juror" not in user.role_names:
