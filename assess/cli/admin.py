@@ -93,6 +93,8 @@ def demo_command(scale: str, seed: int | None) -> None:
         click.echo("demonstration data is already loaded; nothing changed")
         return
     click.echo(f"loaded {result.projects} demonstration projects")
+    if result.made_demo_installation:
+        click.echo("this is now a demonstration installation (a banner says so on every page)")
     if result.password:
         click.echo("demo teachers (password shown once): " + ", ".join(result.teacher_emails))
         click.echo("demo jurors (same password): " + ", ".join(result.juror_emails))

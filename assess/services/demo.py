@@ -12,7 +12,10 @@ round's threshold, settled by a consensus note), then decisions staged and publi
 
 Loading is idempotent: people are found by e-mail, projects by owner and title, and the
 round is made only while no demo project has applied anywhere, so running it twice
-changes nothing. The demo teachers and jurors share one random password, shown once when
+changes nothing. It is kept apart from real work (:mod:`assess.services.installation`):
+it loads only into an installation without real data (which then becomes a demonstration
+installation) or a demonstration installation, and its accounts, projects and round are
+marked ``is_demo``, so its jurors judge its round only and no real juror judges it. The demo teachers and jurors share one random password, shown once when
 they are created; no fixed password ships with the suite.
 """
 
@@ -340,6 +343,8 @@ class DemoResult:
     juror_emails: list[str] = field(default_factory=list)
     #: Whether this run made the demo jury round.
     round: bool = False
+    #: Whether this run made the installation a demonstration installation.
+    made_demo_installation: bool = False
 
 
 def _email(login: str) -> str:
@@ -352,7 +357,7 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
     that was not created as a demonstration installation; otherwise the installation
     becomes (or stays) a demonstration installation."""
     require(actor, "demo.load")
-    installation.make_demo_installation(session, actor=actor)
+    made_installation = installation.make_demo_installation(session, actor=actor)
     password = secrets.token_urlsafe(9)
     created_people = False
     people: dict[str, Actor] = {}
@@ -414,4 +419,5 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
         projects=made,
         juror_emails=[_email(login) for login, _ in JURORS],
         round=round_made,
+        made_demo_installation=made_installation,
     )

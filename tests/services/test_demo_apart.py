@@ -395,3 +395,12 @@ def test_init_demo_makes_a_demonstration_installation(sqlite_database_url, monke
     loaded = CliRunner().invoke(cli, ["demo"])
     assert loaded.exit_code == 0, loaded.output
     assert "loaded 12 demonstration projects" in loaded.stdout
+
+
+def test_the_command_says_it_made_a_demonstration_installation(sqlite_database_url, monkeypatch):
+    monkeypatch.setenv("ASSESS_DATABASE_URL", sqlite_database_url)
+    first = CliRunner().invoke(cli, ["demo"])
+    assert first.exit_code == 0, first.output
+    assert "this is now a demonstration installation" in first.stdout
+    second = CliRunner().invoke(cli, ["demo"])
+    assert second.exit_code == 0 and "demonstration installation" not in second.stdout
