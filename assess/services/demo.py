@@ -12,11 +12,13 @@ round's threshold, settled by a consensus note), then decisions staged and publi
 
 Loading is idempotent: people are found by e-mail, projects by owner and title, and the
 round is made only while no demo project has applied anywhere, so running it twice
-changes nothing. It is kept apart from real work (:mod:`assess.services.installation`):
-it loads only into an installation without real data (which then becomes a demonstration
-installation) or a demonstration installation, and its accounts, projects and round are
-marked ``is_demo``, so its jurors judge its round only and no real juror judges it. The demo teachers and jurors share one random password, shown once when
+changes nothing. The demo teachers and jurors share one random password, shown once when
 they are created; no fixed password ships with the suite.
+
+It is kept apart from real work (:mod:`assess.services.installation`): it loads only into
+an installation without real data (which then becomes a demonstration installation) or a
+demonstration installation, and its accounts, projects and round are marked ``is_demo``,
+so its jurors judge its round only and no real juror judges it.
 """
 
 from __future__ import annotations
