@@ -16,7 +16,7 @@ import streamlit as st
 
 from assess import resources
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
-from assess.services import accounts
+from assess.services import accounts, installation
 from assess.ui import auth
 from assess.ui.runtime import _, actor, lang, set_lang, transaction
 
@@ -118,7 +118,15 @@ def navigation():
     return st.navigation(sections), False
 
 
+def demo_banner() -> None:
+    """A demonstration installation says so on every page (assess.services.installation)."""
+    with transaction() as session:
+        if installation.is_demo_installation(session):
+            st.warning(_("demo.banner"), icon=":material/science:")
+
+
 respondent = respondent_navigation()
+demo_banner()
 if respondent is not None:
     respondent.run()
 else:

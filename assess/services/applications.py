@@ -146,6 +146,9 @@ def apply(
         raise NotFound()
     if round_.kind == "eql":
         raise ServiceError("jury.errors.not_an_application_round")
+    if bool(project.is_demo) != bool(round_.is_demo):
+        # Demonstration projects apply to demonstration rounds only (assess.services.installation).
+        raise ServiceError("demo.errors.demo_project" if project.is_demo else "demo.errors.real_project")
     if rounds.status(round_) is not RoundStatus.OPEN:
         raise ServiceError("jury.errors.round_not_open", opens_on=round_.opens_on.isoformat(),
                            closes_on=round_.closes_on.isoformat())

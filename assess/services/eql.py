@@ -225,7 +225,9 @@ def _pool(session: Session, round_: Round) -> list[tuple[Application, Decision]]
                  selectinload(Application.project).selectinload(Project.owner))
     )
     if round_.kind == "eql":
-        rows = [(a, d) for a, d in session.execute(query.where(Round.kind == "label")).all()
+        # A demonstration project's labels count in demonstration rounds only (assess.services.installation).
+        rows = [(a, d) for a, d in session.execute(query.where(Round.kind == "label",
+                                                               Round.is_demo.is_(bool(round_.is_demo)))).all()
                 if rounds.round_school_year(a.round) == rounds.round_school_year(round_)]
     else:
         rows = list(session.execute(query.where(Application.round_id == round_.id)).all())

@@ -88,18 +88,29 @@ def items_of(rubric: Rubric) -> list[str]:
     return [c.id for c in rubric.criteria] + [g.id for g in rubric.gates]
 
 
-def jury_members(session: Session) -> list[User]:
-    """Active accounts with the juror role, by id."""
-    return list(session.scalars(
-        select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == "juror", User.is_active.is_(True)).order_by(User.id)
-    ))
+def jury_members(session: Session, *, for_round: Round | None = None) -> list[User]:
+    """Active accounts with the juror role, by id; with ``for_round``, only those who may
+    judge in it: demonstration jurors in a demonstration round, the others in a real one
+    (demonstration accounts share a password shown on screen: they never judge real work)."""
+    query = (select(User).join(UserRole, UserRole.user_id == User.id)
+             .where(UserRole.role == "juror", User.is_active.is_(True)).order_by(User.id))
+    if for_round is not None:
+        query = query.where(User.is_demo.is_(bool(for_round.is_demo)))
+    return list(session.scalars(query))
 
 
-def _juror(session: Session, juror_id: int | None) -> User:
+def jurors_for_round(session: Session, round_id: int) -> list[User]:
+    """The jurors who may judge in this round (:func:`jury_members` ``for_round``)."""
+    return jury_members(session, for_round=_round(session, round_id))
+
+
+def _juror(session: Session, juror_id: int | None, *, for_round: Round | None = None) -> User:
     user = session.get(User, juror_id) if juror_id is not None else None
     if user is None or not user.is_active or "juror" not in user.role_names:
         raise InvalidInput([FieldError("juror_id", "jury.errors.not_a_juror", {"value": juror_id})])
+    if for_round is not None and bool(user.is_demo) != bool(for_round.is_demo):
+        key = "demo.errors.demo_juror" if user.is_demo else "demo.errors.real_juror"
+        raise InvalidInput([FieldError("juror_id", key, {"value": juror_id})])
     return user
 
 
@@ -352,7 +363,7 @@ def auto_assign(session: Session, *, actor: Actor, round_id: int, per_applicatio
         raise InvalidInput([FieldError("per_application", "jury.errors.per_application",
                                        {"max": rounds.PER_APPLICATION_MAX})])
     applications = round_applications(session, round_.id)
-    jurors = jury_members(session)
+    jurors = jury_members(session, for_round=round_)
     kinds, found = _round_conflicts(session, actor, round_, applications, jurors)
     juror_ids = {j.id for j in jurors}
     app_ids = {a.id for a in applications}
@@ -404,7 +415,7 @@ def assign_juror(session: Session, *, actor: Actor, application_id: int, juror_i
     _not_published(application.round)
     if application.status != "submitted":
         raise Conflict("jury.errors.withdrawn")
-    juror = _juror(session, juror_id)
+    juror = _juror(session, juror_id, for_round=application.round)
     kinds = conflict_kinds(session, juror_id=juror.id, application=application)
     if kinds:
         raise Conflict("jury.errors.conflicted", kinds=", ".join(kinds))
@@ -448,7 +459,7 @@ def request_extra_juror(session: Session, *, actor: Actor, application_id: int) 
     _not_published(round_)
     if application.status != "submitted":
         raise Conflict("jury.errors.withdrawn")
-    jurors = jury_members(session)
+    jurors = jury_members(session, for_round=round_)
     juror_ids = {j.id for j in jurors}
     existing = [
         (j, a) for j, a in session.execute(

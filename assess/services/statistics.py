@@ -40,7 +40,9 @@ subject           projects listing that subject               the same
 ================  ==========================================  ====================================
 
 Withdrawn applications never count; only submitted juror scores count in the levels and
-the agreement; a label counts once its decision is published.
+the agreement; a label counts once its decision is published. Demonstration projects
+count only in a demonstration installation (:func:`assess.services.installation.counted_projects`,
+in both scopes below, as in the exports).
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ from assess.domain.survey_results import MIN_GROUP, Counts, Figures, Indicators,
 from assess.services import questionnaires, rounds, rubrics
 from assess.services.answer_tallies import DONT_KNOW_SCORE
 from assess.services.errors import FieldError, InvalidInput, NotFound
+from assess.services.installation import counted_projects, counted_rounds
 from assess.storage.models import (
     Application,
     Assignment,
@@ -187,8 +190,9 @@ def _projects_matching(filters: Filters) -> Select | None:
 
 
 def _application_scope(filters: Filters) -> list[ColumnElement]:
-    """Conditions on Application for the application views."""
-    conditions: list[ColumnElement] = [Application.status == "submitted"]
+    """Conditions on Application for the application views (demonstration projects'
+    applications only in a demonstration installation: :func:`counted_projects`)."""
+    conditions: list[ColumnElement] = [Application.status == "submitted", counted_projects(Application.project_id)]
     if filters.round_id is not None:
         conditions.append(Application.round_id == filters.round_id)
     if filters.school_year is not None:
@@ -200,8 +204,9 @@ def _application_scope(filters: Filters) -> list[ColumnElement]:
 
 
 def _campaign_scope(filters: Filters) -> list[ColumnElement]:
-    """Conditions on SurveyCampaign for the survey views."""
-    conditions: list[ColumnElement] = []
+    """Conditions on SurveyCampaign for the survey views (demonstration projects' campaigns
+    only in a demonstration installation: :func:`counted_projects`)."""
+    conditions: list[ColumnElement] = [counted_projects(SurveyCampaign.project_id)]
     if filters.round_id is not None:
         conditions.append(SurveyCampaign.project_id.in_(applied_projects(Application.round_id == filters.round_id)))
     if filters.school_year is not None:
@@ -734,19 +739,23 @@ def filter_options(session: Session, *, actor: Actor) -> FilterOptions:
     """Rounds (by opening date), school years (of applications and campaigns, newest
     first), partner countries, applicant regions, age groups and subjects of the projects."""
     require(actor, "statistics.view")
-    listed = session.execute(select(Round.id, Round.name, Round.closes_on).order_by(Round.opens_on, Round.id)).all()
-    years = set(session.scalars(select(Application.school_year).distinct()))
-    years |= {school_year(day) for day in session.scalars(select(SurveyCampaign.opens_on).distinct())}
+    listed = session.execute(select(Round.id, Round.name, Round.closes_on).where(counted_rounds(Round.id))
+                             .order_by(Round.opens_on, Round.id)).all()
+    years = set(session.scalars(select(Application.school_year).distinct()
+                                .where(counted_projects(Application.project_id))))
+    years |= {school_year(day) for day in session.scalars(
+        select(SurveyCampaign.opens_on).distinct().where(counted_projects(SurveyCampaign.project_id)))}
     years |= {school_year(closes_on) for _id, _name, closes_on in listed}
     countries = session.scalars(
         select(School.country).distinct().join(ProjectPartner, ProjectPartner.school_id == School.id)
-        .order_by(School.country))
+        .where(counted_projects(ProjectPartner.project_id)).order_by(School.country))
     regions = session.scalars(
         select(School.region).distinct().join(Project, Project.school_id == School.id)
-        .where(School.region.is_not(None)).order_by(School.region))
-    groups = set(session.scalars(select(project_age_group()).distinct()))
+        .where(School.region.is_not(None), counted_projects(Project.id)).order_by(School.region))
+    groups = set(session.scalars(select(project_age_group()).distinct().where(counted_projects(Project.id))))
     subjects = subjects_of()
-    found_subjects = session.scalars(select(subjects.c.value).distinct().select_from(Project).join(subjects, true()))
+    found_subjects = session.scalars(select(subjects.c.value).distinct().select_from(Project).join(subjects, true())
+                                     .where(counted_projects(Project.id)))
     return FilterOptions(
         rounds=tuple(RoundOption(id_, name, school_year(closes_on)) for id_, name, closes_on in listed),
         school_years=tuple(sorted(years, reverse=True)),

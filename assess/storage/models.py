@@ -113,6 +113,9 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Where a juror (or teacher) works: the same school or region makes a conflict of interest.
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", name="fk_users_school_id_schools"))
+    # A demonstration account (assess demo): never a candidate juror in a real round,
+    # never counted in the national figures or exports (assess.services.installation).
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -180,6 +183,9 @@ class Project(Base):
     twinspace_url: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # A demonstration project: applies to demonstration rounds only; its applications,
+    # campaigns and labels count in the figures of a demonstration installation only.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
     school: Mapped[School | None] = relationship()
@@ -485,6 +491,9 @@ class Round(Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(_user_fk())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A demonstration round: demonstration projects apply and demonstration jurors judge
+    # here, and nowhere else.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     rubric_version: Mapped[RubricVersion] = relationship()
 

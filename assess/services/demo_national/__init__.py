@@ -33,7 +33,10 @@ parameter order for a batch, and row-by-row RETURNING took 10 s for the response
 
 Loading is one transaction (the caller's), recorded by one audit event, and idempotent:
 when accounts of :data:`NATIONAL_DOMAIN` or a national demo round exist, nothing changes.
-Every account shares one random password, shown once.
+Every account shares one random password, shown once. Like the small demo, it loads only
+into an installation without real data or a demonstration installation, marks its
+accounts, projects and rounds ``is_demo`` and makes the installation a demonstration one
+(:mod:`assess.services.installation`).
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assess.domain.permissions import Actor, require
-from assess.services import audit
+from assess.services import audit, installation
 from assess.services import rubrics as rubrics  # re-exported (tests)
 from assess.services.demo_national.load import _Loader
 from assess.services.demo_national.sizes import (
@@ -106,6 +109,7 @@ def load_national_demo(
     require(actor, "demo.load")
     size = size or DEFAULT_SIZE
     size.check()
+    installation.make_demo_installation(session, actor=actor)
     if national_demo_loaded(session):
         return NationalResult(created=False, seed=seed)
     started = time.perf_counter()

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from assess.domain import settings as registry
-from assess.services import audit, rubrics, settings
+from assess.services import audit, installation, rubrics, settings
 from assess.services.errors import InvalidInput, PermissionDenied, ServiceError
 from assess.ui import auth
 from assess.ui.runtime import (
@@ -164,9 +164,21 @@ for group in registry.GROUPS:
         logo_form(office_logo)
 
 # --- demonstration data ------------------------------------------------------------------
+# Only into an installation without real data, or a demonstration one (assess.services.installation):
+# the button says why it is disabled.
 st.subheader(_("settings_page.demo_title"))
 st.caption(_("settings_page.demo_help"))
-if st.button(_("settings_page.demo_load"), icon=":material/auto_awesome:"):
+with transaction() as session:
+    demo_installation = installation.is_demo_installation(session)
+    demo_allowed = demo_installation or not installation.holds_real_data(session)
+if demo_installation:
+    st.info(_("demo.installation"), icon=":material/science:")
+elif demo_allowed:
+    st.caption(_("demo.empty"))
+else:
+    st.caption(_("demo.refused_reason"))
+if st.button(_("settings_page.demo_load"), icon=":material/auto_awesome:", disabled=not demo_allowed,
+             help=None if demo_allowed else _("demo.refused_reason")):
     try:
         from assess.services.demo import load_demo  # written alongside; imported on use
 
