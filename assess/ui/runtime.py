@@ -69,7 +69,7 @@ def _(key: str, /, **params) -> str:
 # elsewhere (sign-out, password change, deactivation) ends here at the next click.
 
 SESSION = "session_cookie"  # this browser session's cookie value (in server memory)
-COOKIE_STATE = "session_cookie_sync"  # what the browser's cookie must become: ("set", value, max_age) or ("clear",)
+COOKIE_STATE = "session_cookie_sync"  # what the browser's cookie must become: ("set", value, max_age) or ("clear", old value)
 REFUSED = "session_cookie_refused"  # a browser cookie found dead: not checked again on every run
 
 # A cookie value is the service's own ASCII token; anything else is never written into a script.
@@ -90,7 +90,7 @@ def actor() -> Actor | None:
     if current is None:
         _forget_sign_in()
         st.session_state[REFUSED] = cookie
-        st.session_state[COOKIE_STATE] = ("clear",)
+        st.session_state[COOKIE_STATE] = ("clear", cookie)
         return None
     if from_browser:  # a reload: this new browser session takes the cookie's sign-in
         _remember(current, cookie)
@@ -140,7 +140,7 @@ def sign_out() -> None:
     _forget_sign_in()
     if cookie:
         st.session_state[REFUSED] = cookie  # st.context keeps the old cookie until the next page load
-    st.session_state[COOKIE_STATE] = ("clear",)
+    st.session_state[COOKIE_STATE] = ("clear", cookie or "")
 
 
 def session_cookie_script() -> None:
@@ -152,16 +152,20 @@ def session_cookie_script() -> None:
     or script (see docs/architecture.md), which is what keeps it out of reach.
     """
     wanted = st.session_state.get(COOKIE_STATE)
-    if not wanted:
+    if not wanted or not all(_COOKIE_VALUE.match(value) for value in wanted[1:2] if value):
         return
-    if wanted[0] == "set" and _COOKIE_VALUE.match(wanted[1]):
-        value, max_age = wanted[1], int(wanted[2])
-    else:
-        value, max_age = "", 0
     name = web_sessions.COOKIE_NAME
+    if wanted[0] == "set":
+        value, max_age, only_if = wanted[1], int(wanted[2]), ""
+    else:
+        # Cleared only if it still holds the ended session: a later sign-in in another tab
+        # must not be undone when this page draws the script again.
+        value, max_age, only_if = "", 0, wanted[1]
     # SameSite=Strict: no other site can make the browser send it. Secure on https pages.
     script = (
         "<script>(function () {"
+        f"var onlyIf = {json.dumps(f'{name}={only_if}' if only_if else '')};"
+        "if (onlyIf && document.cookie.split('; ').indexOf(onlyIf) < 0) { return; }"
         "var secure = window.location.protocol === 'https:' ? '; Secure' : '';"
         f"document.cookie = {json.dumps(f'{name}={value}')} + '; Path=/; Max-Age={max_age}; SameSite=Strict' + secure;"
         "})();</script>"

@@ -88,7 +88,8 @@ def test_signing_in_sets_the_cookie_and_signing_out_clears_it_and_ends_the_sessi
     at = click(at.run(), "Sign out")
     assert texts(at.title) == ["Sign in"]
     [script] = cookie_scripts(at)
-    assert f"{web_sessions.COOKIE_NAME}=" in script and "Max-Age=0" in script and cookie not in script
+    assert f'document.cookie = "{web_sessions.COOKIE_NAME}=" + ' in script and "Max-Age=0" in script
+    assert f'var onlyIf = "{web_sessions.COOKIE_NAME}={cookie}"' in script, "cleared only if it is still the ended one"
     with ui_database() as session:
         assert accounts.actor_for_session(session, cookie=cookie) is None
 
