@@ -35,11 +35,36 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+@dataclass(frozen=True)
+class NewPassword:
+    """A password hashed before the transaction that stores it: hashing takes about 350 ms
+    on purpose, and no write transaction may wait that long. Only its length is kept (for
+    the minimum-length check), never its text."""
+
+    hash: str
+    length: int
+
+
+def new_password(password: str) -> NewPassword:
+    """Hash ``password`` now, outside any transaction; give the result to the service."""
+    return NewPassword(hash_password(password or ""), len(password or ""))
+
+
+def _prepared(password: str | NewPassword) -> NewPassword:
+    # A plain string (scripts, tests) is hashed here, inside the caller's transaction.
+    return password if isinstance(password, NewPassword) else new_password(password)
+
+
+def _length(password: str | NewPassword) -> int:
+    return password.length if isinstance(password, NewPassword) else len(password or "")
+
+
 def actor_of(user: User) -> Actor:
     return Actor(id=user.id, email=user.email, display_name=user.display_name, roles=user.role_names, language=user.language)
 
 
-def _check_new_account(session: Session, *, email: str, display_name: str, password: str | None, roles: set[str]) -> str:
+def _check_new_account(session: Session, *, email: str, display_name: str, password: str | NewPassword | None,
+                       roles: set[str]) -> str:
     errors = []
     email = (email or "").strip().lower()
     if not EMAIL.match(email) or len(email) > 320:
@@ -50,7 +75,7 @@ def _check_new_account(session: Session, *, email: str, display_name: str, passw
         errors.append(FieldError("display_name", "errors.required", {}))
     elif len(display_name.strip()) > 200:
         errors.append(FieldError("display_name", "errors.too_long", {"max": 200}))
-    if password is not None and len(password) < PASSWORD_MIN_LENGTH:
+    if password is not None and _length(password) < PASSWORD_MIN_LENGTH:
         errors.append(FieldError("password", "errors.password_too_short", {"min": PASSWORD_MIN_LENGTH}))
     for role in sorted(roles - set(ROLES)):
         errors.append(FieldError("roles", "errors.unknown_role", {"value": role}))
@@ -61,11 +86,12 @@ def _check_new_account(session: Session, *, email: str, display_name: str, passw
     return email
 
 
-def _add_user(session: Session, *, email: str, display_name: str, password: str | None, roles: set[str], language: str | None) -> User:
+def _add_user(session: Session, *, email: str, display_name: str, password: str | NewPassword | None, roles: set[str],
+              language: str | None) -> User:
     user = User(
         email=email,
         display_name=display_name.strip(),
-        password_hash=hash_password(password) if password is not None else None,
+        password_hash=_prepared(password).hash if password is not None else None,
         language=language if language in LANGUAGES else None,
         roles=[UserRole(role=role) for role in sorted(roles)],
     )
@@ -79,7 +105,8 @@ def needs_first_admin(session: Session) -> bool:
     return session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == "admin")) == 0
 
 
-def create_first_admin(session: Session, *, email: str, display_name: str, password: str, language: str | None = None) -> Actor:
+def create_first_admin(session: Session, *, email: str, display_name: str, password: str | NewPassword,
+                       language: str | None = None) -> Actor:
     """Create the national office's administrator; refused once one exists (no default password)."""
     if not needs_first_admin(session):
         raise Conflict("errors.admin_exists")
@@ -89,8 +116,10 @@ def create_first_admin(session: Session, *, email: str, display_name: str, passw
     return actor_of(user)
 
 
-def create_user(session: Session, *, actor: Actor, email: str, display_name: str, roles: set[str], password: str | None, language: str | None = None) -> User:
-    """The office creates an account. ``password`` None: single sign-on only."""
+def create_user(session: Session, *, actor: Actor, email: str, display_name: str, roles: set[str],
+                password: str | NewPassword | None, language: str | None = None) -> User:
+    """The office creates an account. ``password`` None: single sign-on only (pages pass a
+    :class:`NewPassword`, hashed before their transaction)."""
     require(actor, "user.manage")
     roles = set(roles)
     email = _check_new_account(session, email=email, display_name=display_name, password=password, roles=roles)
@@ -99,7 +128,7 @@ def create_user(session: Session, *, actor: Actor, email: str, display_name: str
     return user
 
 
-def sign_up(session: Session, *, email: str, display_name: str, password: str, language: str | None = None) -> Actor:
+def sign_up(session: Session, *, email: str, display_name: str, password: str | NewPassword, language: str | None = None) -> Actor:
     """A teacher creates their own account, when the office allows it."""
     if not settings.get(session, "allow_signup"):
         raise ServiceError("errors.signup_closed")
@@ -273,7 +302,8 @@ def set_active(session: Session, *, actor: Actor, user_id: int, active: bool) ->
     session.flush()
 
 
-def set_password(session: Session, *, actor: Actor, user_id: int, password: str, keep_session: str | None = None) -> None:
+def set_password(session: Session, *, actor: Actor, user_id: int, password: str | NewPassword,
+                 keep_session: str | None = None) -> None:
     """The office resets someone's password, or a person changes their own.
 
     Every session of that person ends (whoever learnt the old password is signed out), but
@@ -281,10 +311,10 @@ def set_password(session: Session, *, actor: Actor, user_id: int, password: str,
     """
     if actor.id != user_id:
         require(actor, "user.manage")
-    if len(password or "") < PASSWORD_MIN_LENGTH:
+    if _length(password) < PASSWORD_MIN_LENGTH:
         raise InvalidInput([FieldError("password", "errors.password_too_short", {"min": PASSWORD_MIN_LENGTH})])
     user = _user(session, user_id)
-    user.password_hash = hash_password(password)
+    user.password_hash = _prepared(password).hash
     keep = keep_session if actor.id == user_id else None
     ended = web_sessions.end_all(session, user_id=user.id, keep=keep)
     audit.record(session, actor=actor, action="user.set_password", entity_type="user", entity_id=user.id,

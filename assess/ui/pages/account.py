@@ -67,9 +67,10 @@ def change_password_form() -> None:
             raise ServiceError("sign_in.throttled_short", seconds=outcome.wait_seconds())
         if outcome.actor is None:
             raise ServiceError("account.wrong_password")
+        hashed = accounts.new_password(new_password)  # before the transaction: hashing is slow
         with transaction() as session:
             # Every other browser signed in as this person is signed out; this one stays.
-            accounts.set_password(session, actor=current, user_id=current.id, password=new_password,
+            accounts.set_password(session, actor=current, user_id=current.id, password=hashed,
                                   keep_session=current_session_cookie())
     except ServiceError as error:
         show_error(error)

@@ -56,8 +56,9 @@ def sign_up_form() -> None:
             return
         try:
             auth.require_same_password(password, again)
+            hashed = accounts.new_password(password)  # before the transaction: hashing is slow
             with transaction() as session:
-                teacher = accounts.sign_up(session, email=email, display_name=name, password=password, language=lang())
+                teacher = accounts.sign_up(session, email=email, display_name=name, password=hashed, language=lang())
         except ServiceError as error:
             show_error(error)
             return

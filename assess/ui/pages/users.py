@@ -74,9 +74,10 @@ with st.form("create_user"):
     )
     sso_only = st.checkbox(_("users.sso_only"), help=_("users.sso_only_help"), key="new_sso_only")
     if st.form_submit_button(_("users.create"), type="primary"):
+        hashed = None if sso_only else accounts.new_password(password)  # before the transaction: hashing is slow
         apply_change(
             lambda session: accounts.create_user(
-                session, actor=admin, email=email, display_name=name, roles=set(roles), password=None if sso_only else password
+                session, actor=admin, email=email, display_name=name, roles=set(roles), password=hashed
             ),
             _("users.created", email=escape_markdown(email.strip().lower())),
             forget=NEW,
@@ -131,7 +132,8 @@ if chosen is not None:
             except InvalidInput as error:
                 show_error(error)
             else:
+                hashed = accounts.new_password(new_password)  # before the transaction: hashing is slow
                 apply_change(
-                    lambda session: accounts.set_password(session, actor=admin, user_id=chosen, password=new_password),
+                    lambda session: accounts.set_password(session, actor=admin, user_id=chosen, password=hashed),
                     _("users.password_was_reset", email=label),
                 )
