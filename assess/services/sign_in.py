@@ -128,7 +128,11 @@ def _count_failure(session: Session, keys: list[_Key], *, now: datetime, user_id
         audit.record(session, actor=None, action="user.sign_in_throttled", entity_type=entity[0], entity_id=entity[1],
                      details={"scope": key.scope, "failures": failures, "delay_seconds": int(delay.total_seconds())})
     # Counts nobody added to for an hour are worth nothing: delete them (privacy, size).
-    session.execute(delete(SignInThrottle).where(SignInThrottle.last_failure_at <= now - QUIET_RESET))
+    # Rows another sign-in holds are skipped (left for the next one), never waited for: two
+    # sign-ins each deleting the other's row would be a deadlock.
+    stale = (select(SignInThrottle.key_hash).where(SignInThrottle.last_failure_at <= now - QUIET_RESET)
+             .with_for_update(skip_locked=True))
+    session.execute(delete(SignInThrottle).where(SignInThrottle.key_hash.in_(stale.scalar_subquery())))
     session.flush()
     return retry_at
 

@@ -70,8 +70,10 @@ def start(session: Session, *, user_id: int, now: datetime | None = None) -> Sta
     token = secrets.token_urlsafe(32)
     # Whole seconds: the cookie carries the expiry as an integer.
     expires_at = (now + LIFETIME).replace(microsecond=0)
-    # Sessions nobody will use again are deleted: the table holds live ones only.
-    session.execute(delete(WebSession).where(WebSession.expires_at <= now))
+    # Sessions nobody will use again are deleted: the table holds live ones only (rows that
+    # another transaction holds are left for the next sign-in rather than waited for).
+    expired = select(WebSession.id).where(WebSession.expires_at <= now).with_for_update(skip_locked=True)
+    session.execute(delete(WebSession).where(WebSession.id.in_(expired.scalar_subquery())))
     session.add(WebSession(token_hash=_token_hash(token), user_id=user_id, created_at=now,
                            expires_at=expires_at, last_seen_at=now))
     session.flush()

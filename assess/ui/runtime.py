@@ -90,7 +90,8 @@ def actor() -> Actor | None:
     if current is None:
         _forget_sign_in()
         st.session_state[REFUSED] = cookie
-        st.session_state[COOKIE_STATE] = ("clear", cookie)
+        # A cookie that is not even ours in form is cleared whatever it holds.
+        st.session_state[COOKIE_STATE] = ("clear", cookie if _COOKIE_VALUE.match(cookie) else "")
         return None
     if from_browser:  # a reload: this new browser session takes the cookie's sign-in
         _remember(current, cookie)

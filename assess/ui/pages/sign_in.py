@@ -34,10 +34,11 @@ def sign_in_form() -> None:
     st.rerun()
 
 
-def show_retry_time(outcome) -> None:
+def show_retry_time(outcome: sign_in.Outcome) -> None:
     """When the next attempt may come: in seconds, and as a time of the reader's clock."""
+    browser_zone = st.context.timezone
     try:
-        zone = ZoneInfo(st.context.timezone) if st.context.timezone else UTC
+        zone = ZoneInfo(browser_zone) if isinstance(browser_zone, str) and browser_zone else UTC
     except (ZoneInfoNotFoundError, ValueError):
         zone = UTC
     at = outcome.retry_at.astimezone(zone).strftime("%H:%M:%S") + (" UTC" if zone is UTC else "")
