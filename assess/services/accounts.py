@@ -153,9 +153,12 @@ def normalise_email(email: str | None) -> str:
 def password_hash_for(session: Session, *, email: str) -> StoredPassword | None:
     """The hash to check for this e-mail: None for an unknown e-mail, a single-sign-on-only
     account and a deactivated one (all three then get the same answer as a wrong password)."""
+    email = normalise_email(email)
+    if len(email) > 320 or "\x00" in email:  # no account has it (PostgreSQL would refuse the NUL)
+        return None
     row = session.execute(
         select(User.id, User.password_hash).where(
-            User.email == normalise_email(email), User.is_active.is_(True), User.password_hash.is_not(None)
+            User.email == email, User.is_active.is_(True), User.password_hash.is_not(None)
         )
     ).first()
     return StoredPassword(row.id, row.password_hash) if row is not None else None

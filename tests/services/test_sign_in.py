@@ -95,6 +95,16 @@ def test_an_unknown_email_gets_exactly_the_answers_of_a_known_one(session_factor
     assert [(o.actor, o.retry_at, o.throttled) for o in known] == [(o.actor, o.retry_at, o.throttled) for o in unknown]
 
 
+@pytest.mark.parametrize("email", ["claire\x00@example.org", "x" * 100_000 + "@example.org", "", "   "])
+def test_a_strange_email_is_a_wrong_one_and_counted(session_factory, office, email):
+    """A NUL byte (which PostgreSQL refuses in text), a huge or an empty e-mail: the same
+    answer as any wrong one, and the same count."""
+    now = utcnow()
+    outcomes = [attempt(session_factory, now, email=email, client=None) for _ in range(6)]
+    assert [o.actor for o in outcomes] == [None] * 6
+    assert outcomes[-1].retry_at == now + timedelta(seconds=1)
+
+
 def test_one_address_trying_many_accounts_is_slowed_down_and_other_addresses_are_not(session_factory, office):
     now = utcnow()
     for number in range(sign_in.FREE_FAILURES["client"]):

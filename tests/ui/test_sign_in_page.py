@@ -1,5 +1,6 @@
 """The sign-in page with AppTest on a real SQLite file: the wait after too many failures,
-said in words, and the session cookie set after sign-in and cleared after sign-out.
+said in words, the session cookie set after sign-in and cleared after sign-out, and the
+project a reload comes back to.
 (The reload itself, which needs a browser, is in tests/e2e/test_session_survives_reload.py.)"""
 
 from __future__ import annotations
@@ -8,10 +9,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from assess.services import accounts, sign_in, web_sessions
 from assess.storage.models import utcnow
-from tests.ui.conftest import PASSWORD
+from tests.services.helpers import make_project
+from tests.ui.conftest import PASSWORD, ROOT, sign_in_state
 from tests.ui.test_shell_pages import click, texts, widget
 
 
@@ -114,3 +117,36 @@ def test_changing_ones_password_keeps_this_browser_signed_in(app_for, people):
     assert "Any other browser signed in as you has been signed out." in texts(at.caption)
     at = at.run()
     assert texts(at.title) == ["My account"]
+
+
+# -- after a reload: the same project -----------------------------------------------------
+
+def reloaded(people, page: str, *, project_in_address: int | None) -> AppTest:
+    """A new browser session (what a reload is) on ``page`` with ``?project=`` in the address."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.session_state["lang"] = "en"
+    sign_in_state(at.session_state, people.teacher)
+    if project_in_address is not None:
+        at.query_params["project"] = str(project_in_address)
+    at.run()
+    at.switch_page(f"assess/ui/pages/{page}.py")
+    return at.run()
+
+
+def test_a_reload_comes_back_to_the_project_in_the_address_and_only_to_ones_own(people, ui_database):
+    with ui_database.begin() as session:
+        first = make_project(session, owner=people.teacher, title="First project").id
+        second = make_project(session, owner=people.teacher, title="Second project").id
+        others = make_project(session, owner=people.other_teacher, title="Jonas's project").id
+
+    listed_first = reloaded(people, "self_assessment", project_in_address=None).selectbox(key="project_picker").value
+    other = first if listed_first == second else second
+    at = reloaded(people, "self_assessment", project_in_address=other)
+    assert at.selectbox(key="project_picker").value == other
+    assert at.query_params["project"] == str(other)
+
+    for foreign in (others, "١٢", "-1", "9" * 30):  # someone else's, other digits, nonsense
+        at = reloaded(people, "self_assessment", project_in_address=foreign)
+        assert not at.exception
+        assert at.selectbox(key="project_picker").value == listed_first
+        assert "Jonas's project" not in [str(option) for option in at.selectbox(key="project_picker").options]
