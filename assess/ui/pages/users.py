@@ -15,7 +15,16 @@ from assess.services import accounts
 from assess.services.errors import InvalidInput
 from assess.ui import auth
 from assess.ui.auth import role_name
-from assess.ui.runtime import _, apply_change, escape_markdown, require_permission, show_error, show_flash, transaction
+from assess.ui.runtime import (
+    _,
+    apply_change,
+    current_session_cookie,
+    escape_markdown,
+    require_permission,
+    show_error,
+    show_flash,
+    transaction,
+)
 
 
 admin = require_permission("user.manage")
@@ -134,6 +143,8 @@ if chosen is not None:
             else:
                 hashed = accounts.new_password(new_password)  # before the transaction: hashing is slow
                 apply_change(
-                    lambda session: accounts.set_password(session, actor=admin, user_id=chosen, password=hashed),
+                    # Ends every session of the person (the office's own one stays, if it is theirs).
+                    lambda session: accounts.set_password(session, actor=admin, user_id=chosen, password=hashed,
+                                                          keep_session=current_session_cookie()),
                     _("users.password_was_reset", email=label),
                 )
