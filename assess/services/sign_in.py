@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from math import ceil
@@ -75,8 +76,22 @@ def _keys(session: Session, *, email: str, client: str | None) -> list[_Key]:
     keys = [_Key("account", keyed(f"account:{email}"))]
     # No address (a proxy on this machine, see docs): the account's count still applies.
     if client:
-        keys.append(_Key("client", keyed(f"client:{client}")))
+        keys.append(_Key("client", keyed(f"client:{client_network(client)}")))
     return keys
+
+
+def client_network(address: str) -> str:
+    """What one client is: its IPv4 address, or its IPv6 /64 network (one subscriber gets a
+    whole /64 and could otherwise take a new address for every attempt)."""
+    try:
+        parsed = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address.strip()
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:  # ::ffff:203.0.113.7 is 203.0.113.7
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return str(parsed)
 
 
 def delay_after(failures: int, scope: str) -> timedelta | None:

@@ -25,7 +25,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from assess.services import settings
@@ -72,7 +72,9 @@ def start(session: Session, *, user_id: int, now: datetime | None = None) -> Sta
     expires_at = (now + LIFETIME).replace(microsecond=0)
     # Sessions nobody will use again are deleted: the table holds live ones only (rows that
     # another transaction holds are left for the next sign-in rather than waited for).
-    expired = select(WebSession.id).where(WebSession.expires_at <= now).with_for_update(skip_locked=True)
+    expired = (select(WebSession.id)
+               .where(or_(WebSession.expires_at <= now, WebSession.last_seen_at <= now - IDLE_TIMEOUT))
+               .with_for_update(skip_locked=True))
     session.execute(delete(WebSession).where(WebSession.id.in_(expired.scalar_subquery())))
     session.add(WebSession(token_hash=_token_hash(token), user_id=user_id, created_at=now,
                            expires_at=expires_at, last_seen_at=now))

@@ -154,10 +154,11 @@ def test_a_tampered_or_foreign_cookie_is_refused(session, people, monkeypatch):
     assert signed_in(session, cookie) is None
 
 
-def test_expired_sessions_are_deleted_when_new_ones_start(session, people):
-    _admin, claire, jonas = people
+def test_ended_sessions_are_deleted_when_new_ones_start(session, people):
+    admin, claire, jonas = people
     long_ago = utcnow() - web_sessions.LIFETIME - timedelta(days=1)
-    web_sessions.start(session, user_id=claire.id, now=long_ago)
+    web_sessions.start(session, user_id=claire.id, now=long_ago)  # expired
+    web_sessions.start(session, user_id=admin.id, now=utcnow() - web_sessions.IDLE_TIMEOUT - timedelta(hours=1))  # idle
     web_sessions.start(session, user_id=jonas.id)
     session.commit()
     assert [row.user_id for row in session.scalars(select(WebSession))] == [jonas.id]
