@@ -18,7 +18,7 @@ from assess import resources
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
 from assess.services import accounts, installation
 from assess.ui import auth
-from assess.ui.runtime import _, actor, lang, set_lang, transaction
+from assess.ui.runtime import _, actor, lang, session_cookie_script, set_lang, transaction
 
 PAGES = resources.pages_dir()
 
@@ -132,6 +132,8 @@ if respondent is not None:
 else:
     language_switch()
     chosen, signed_out = navigation()
+    # Before the page runs: a page may stop the run (st.stop), the cookie must still follow.
+    session_cookie_script()
     chosen.run()
     if signed_out:
         answer_a_survey_entry()

@@ -630,3 +630,35 @@ class PartnerLabel(Base):
     source: Mapped[str] = mapped_column(String(10), default="manual")
     created_by: Mapped[int | None] = mapped_column(_user_fk())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# --- sign-in ---------------------------------------------------------------------------------
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins counted per account and per client address, shared by every app
+    server on the database. Holds no e-mail and no address: ``key_hash`` is a keyed hash
+    of "account:<e-mail>" or "client:<address>" (assess.services.sign_in)."""
+
+    __tablename__ = "sign_in_throttles"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    # The count starts again after a quiet hour; older rows are deleted (nothing kept longer).
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # No attempt is checked before this time (None: the free attempts are not used up).
+    next_allowed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebSession(Base):
+    """A signed-in browser: the session cookie's token, stored as its SHA-256 only
+    (assess.services.web_sessions), so a copy of the database signs no one in."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(_user_fk("CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

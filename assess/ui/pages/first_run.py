@@ -36,8 +36,9 @@ def admin_form() -> None:
         return
     try:
         auth.require_same_password(password, again)
+        hashed = accounts.new_password(password)  # before the transaction: hashing is slow
         with transaction() as session:
-            admin = accounts.create_first_admin(session, email=email, display_name=name, password=password, language=lang())
+            admin = accounts.create_first_admin(session, email=email, display_name=name, password=hashed, language=lang())
     except (ServiceError, PermissionDenied) as error:
         show_error(error)
         return
