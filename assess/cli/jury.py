@@ -8,6 +8,7 @@ import math
 
 import click
 
+from assess.cli.types import ID
 from assess.cli.common import transaction
 from assess.domain.permissions import Actor
 from assess.i18n import t
@@ -18,7 +19,7 @@ from assess.services import rounds
 
 LANG = click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-ROUND = click.option("--round", "round_id", type=int, required=True, help="Round id (see `assess round list`).")
+ROUND = click.option("--round", "round_id", type=ID, required=True, help="Round id (see `assess round list`).")
 
 
 def _echo_json(document) -> None:

@@ -31,6 +31,7 @@ record the export in the audit log (with the filters and whether names were show
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass, field
 from typing import IO, Any, Callable, Sequence
 
@@ -151,7 +152,9 @@ def write_workbook(
     counter = _Counter(progress, 2 * sum(table.expected for table in tables))
     written: list[SheetRows] = []
     by_key: dict[str, int] = {}
-    with StreamingWorkbook() as book:
+    # The sheets' temporary files go beside the file written, never in the shared /tmp.
+    scratch = os.path.dirname(os.path.abspath(out)) if isinstance(out, (str, os.PathLike)) else None
+    with StreamingWorkbook(scratch=scratch) as book:
         for table in tables:
             sheets = book.table(sheet_name(table.key, lang), table.columns, table.rows, on_rows=counter.add)
             written += sheets
