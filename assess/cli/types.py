@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 
+from assess.domain.ids import ID_MAX, parse_id
 from assess.i18n import t
 
+__all__ = ["ID", "ID_MAX", "OUTPUT_FILE", "OUTPUT_FOLDER", "DatabaseId", "OutputPath", "check_output_file"]
+
 LANG = "en"  # the operator's language, as in the rest of the CLI
-#: Database ids are signed 64-bit integers on SQLite and PostgreSQL (BIGINT); a larger one
-#: cannot even be sent to the database.
-ID_MAX = 2**63 - 1
 
 
 def shortened(value: str, keep: int = 40) -> str:
@@ -22,18 +22,17 @@ def shortened(value: str, keep: int = 40) -> str:
 
 
 class DatabaseId(click.ParamType):
-    """A database id: ASCII digits only (``int()`` would also take '١٢' or '²'), from 1
-    to 2^63-1."""
+    """A database id (:func:`assess.domain.ids.parse_id`): ASCII digits, 1 to 2^63-1."""
 
     name = "ID"
 
     def convert(self, value, param, ctx) -> int:
         if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= ID_MAX:
             return value
-        text = str(value).strip()
-        if text.isascii() and text.isdigit() and len(text) <= len(str(ID_MAX)) and 1 <= int(text) <= ID_MAX:
-            return int(text)
-        self.fail(t("cli.id.invalid", LANG, value=shortened(text), max=ID_MAX), param, ctx)
+        number = parse_id(str(value))
+        if number is None:
+            self.fail(t("cli.id.invalid", LANG, value=shortened(str(value)), max=ID_MAX), param, ctx)
+        return number
 
 
 ID = DatabaseId()
