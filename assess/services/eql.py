@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from assess.domain.countries import COUNTRIES
+from assess.domain.ids import parse_id
 from assess.domain.jury import EQL_RULES, Candidate, eql_eligible, label_countries, nomination_quota, propose_nominations
 from assess.domain.permissions import Actor, require
 from assess.services import audit, rounds, settings
@@ -99,6 +100,17 @@ def _normalise_address(value: str) -> str:
     return value.strip().rstrip("/").casefold()
 
 
+def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
+    """The file's rows; a row the CSV reader refuses (a field beyond its 128 KiB limit, a
+    quote left open) refuses the file with its row number."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error:
+        raise InvalidInput([FieldError(f"row {reader.line_num}", "jury.errors.csv_row",
+                                       {"row": reader.line_num})]) from None
+
+
 def import_partner_labels_csv(session: Session, *, actor: Actor, data: bytes) -> LabelImport:
     """Record partner labels from a CSV file (UTF-8, comma or semicolon separated) with a
     header row: a project column (``project`` / ``project_id``: the project's id in the
@@ -114,8 +126,7 @@ def import_partner_labels_csv(session: Session, *, actor: Actor, data: bytes) ->
         raise InvalidInput([FieldError("file", "jury.errors.csv_encoding", {})]) from None
     first = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    rows = [r for r in _csv_rows(text, delimiter) if any(cell.strip() for cell in r)]
     if not rows:
         raise InvalidInput([FieldError("file", "jury.errors.csv_empty", {})])
     header = [cell.strip().casefold() for cell in rows[0]]
@@ -144,8 +155,9 @@ def import_partner_labels_csv(session: Session, *, actor: Actor, data: bytes) ->
         project_id = None
         raw_project, raw_address = cell(project_col), cell(twinspace_col)
         if raw_project:
-            if raw_project.isdigit() and session.get(Project, int(raw_project)) is not None:
-                project_id = int(raw_project)
+            wanted_id = parse_id(raw_project)  # ASCII digits within the ids' range: not '²', not 10**5000
+            if wanted_id is not None and session.get(Project, wanted_id) is not None:
+                project_id = wanted_id
             else:
                 errors.append(FieldError(field, "jury.errors.csv_project", {"row": number, "value": raw_project[:80]}))
         elif raw_address:
