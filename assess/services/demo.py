@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from assess.domain.answers import DONT_KNOW
 from assess.domain.jury import school_year
-from assess.domain.permissions import Actor, require
+from assess.domain.permissions import Actor
 from assess.domain.project import SchoolData
 from assess.domain.questionnaire import ItemType, Questionnaire
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
@@ -45,6 +45,7 @@ from assess.services import (
     rubrics,
     self_assessments,
 )
+from assess.services.access import authorize
 from assess.storage.models import Application, Assignment, Project, User
 
 DEMO_DOMAIN = "demo.etwinning.example"
@@ -367,7 +368,7 @@ def _email(login: str) -> str:
 
 def load_demo(session: Session, *, actor: Actor) -> DemoResult:
     """Load the demonstration office; changes nothing if it is already there."""
-    require(actor, "demo.load")
+    authorize(session, actor, "demo.load")
     password = secrets.token_urlsafe(9)
     created_people = False
     people: dict[str, Actor] = {}

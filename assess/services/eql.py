@@ -26,8 +26,9 @@ from sqlalchemy.orm import Session, selectinload
 from assess.domain.countries import COUNTRIES
 from assess.domain.ids import parse_id
 from assess.domain.jury import EQL_RULES, Candidate, eql_eligible, label_countries, nomination_quota, propose_nominations
-from assess.domain.permissions import Actor, require
+from assess.domain.permissions import Actor
 from assess.services import audit, rounds, settings
+from assess.services.access import authorize
 from assess.services.errors import FieldError, InvalidInput, NotFound
 from assess.storage.models import Application, Decision, PartnerLabel, Project, Round
 
@@ -47,7 +48,7 @@ def record_partner_label(session: Session, *, actor: Actor, project_id: int, cou
                          source: str = "manual") -> PartnerLabel:
     """Record that a partner school of the project holds a national label in ``country``
     (ISO code); recording it twice changes nothing."""
-    require(actor, "eql.manage")
+    authorize(session, actor, "eql.manage")
     project = session.get(Project, project_id)
     if project is None:
         raise NotFound()
@@ -70,7 +71,7 @@ def record_partner_label(session: Session, *, actor: Actor, project_id: int, cou
 
 
 def remove_partner_label(session: Session, *, actor: Actor, project_id: int, country: str) -> None:
-    require(actor, "eql.manage")
+    authorize(session, actor, "eql.manage")
     code = _country(country)
     found = session.scalar(select(PartnerLabel).where(PartnerLabel.project_id == project_id,
                                                       PartnerLabel.country == code)) if code else None
@@ -84,7 +85,7 @@ def remove_partner_label(session: Session, *, actor: Actor, project_id: int, cou
 
 def partner_labels(session: Session, *, actor: Actor, project_id: int) -> list[str]:
     """The countries where partners of the project hold a recorded national label."""
-    require(actor, "eql.manage")
+    authorize(session, actor, "eql.manage")
     return list(session.scalars(select(PartnerLabel.country).where(PartnerLabel.project_id == project_id)
                                 .order_by(PartnerLabel.country)))
 
@@ -117,7 +118,7 @@ def import_partner_labels_csv(session: Session, *, actor: Actor, data: bytes) ->
     suite, or ``twinspace``: its TwinSpace address) and a ``country`` column (ISO code).
     Every row is checked first; any problem refuses the whole file (:class:`InvalidInput`,
     one error per row, field ``row N``) and nothing is stored."""
-    require(actor, "eql.manage")
+    authorize(session, actor, "eql.manage")
     if len(data) > CSV_MAX_BYTES:
         raise InvalidInput([FieldError("file", "jury.errors.csv_too_big", {"max": CSV_MAX_BYTES // 1_000_000})])
     try:
@@ -249,7 +250,7 @@ def _pool(session: Session, round_: Round) -> list[tuple[Application, Decision]]
 
 def candidates(session: Session, *, actor: Actor, round_id: int) -> list[EqlCandidate]:
     """Every project with a published national label the round considers, eligible or not."""
-    require(actor, "eql.manage")
+    authorize(session, actor, "eql.manage")
     round_ = session.get(Round, round_id)
     if round_ is None:
         raise NotFound()

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assess.domain.permissions import Actor, require
+from assess.domain.permissions import Actor
 from assess.services import audit
+from assess.services.access import authorize
 from assess.storage.models import Setting
 
 #: Every setting and its default. Unknown keys are refused.
@@ -51,7 +52,7 @@ def get(session: Session, key: str) -> Any:
 
 
 def put(session: Session, *, actor: Actor, key: str, value: Any) -> None:
-    require(actor, "settings.manage")
+    authorize(session, actor, "settings.manage")
     if key not in DEFAULTS:
         raise KeyError(f"unknown setting '{key}'")
     row = session.get(Setting, key)
