@@ -34,7 +34,10 @@ def atomic_output(path: Path | str) -> Iterator[Path]:
     ``path`` when the block ends normally and is removed when it does not. The folder of
     ``path`` must exist (the CLI checks it before any work)."""
     target = Path(path)
-    partial = partial_file(target.parent, target.name)
+    try:
+        partial = partial_file(target.parent, target.name)
+    except OSError as error:  # say which file could not be written, not the hidden one
+        raise OSError(error.errno, error.strerror, str(target)) from None
     try:
         yield partial
         os.replace(partial, target)
