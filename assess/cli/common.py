@@ -116,14 +116,15 @@ def check_command(*, kind: str, loader) -> click.Command:
     """``check FILE...`` for a kind of content file: ``ok``, or ``FILE:LINE: message`` per
     problem and exit 1. The same command checks rubrics and questionnaires."""
 
-    @click.command("check", help=f"Check {kind} FILES; print ok, or FILE:LINE: message per problem (exit 1).")
+    @click.command("check", help=f"Check {kind} FILES; print ok, or FILE:LINE: message per problem on standard "
+                                 "error (exit 1).")
     @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
     def check(files: tuple[str, ...]) -> None:
         _, problems = check_files(files, loader=loader)
-        for problem in problems:
-            click.echo(str(problem))
+        for problem in problems:  # on standard error, as every refusal: FILE:LINE: message
+            click.echo(str(problem), err=True)
         if problems:
-            raise click.ClickException(t("cli.check_problems", LANG, count=len(problems)))
+            raise SystemExit(1)
         click.echo("ok")
 
     return check

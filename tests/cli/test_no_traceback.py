@@ -12,6 +12,7 @@ real ``assess`` entry point in a subprocess.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -117,7 +118,8 @@ def assert_clean_refusal(result, args) -> None:
         f"{shown}\nunhandled {type(result.exception).__name__}: {str(result.exception)[:300]}"
     assert "Traceback" not in result.output, shown
     assert result.exit_code != 0, shown
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    # click's "Error: ..." line, or for the check commands their "FILE:LINE: message" lines
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:") or re.match(r".+:\d+: ", line)]
     assert errors, shown
     assert len(result.stderr) < 4000, shown
 
