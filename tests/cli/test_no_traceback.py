@@ -248,8 +248,8 @@ def run_assess(args: list[str], database: str, **env: str) -> subprocess.Complet
 
 
 def test_the_installed_command_refuses_a_sample_in_one_line(database, files, tmp_path):
-    """Through the real ``assess`` script: an ``Error: ...`` line on standard error and no
-    traceback."""
+    """Through the real ``assess`` script: an ``Error: ...`` line (``FILE:LINE: ...`` for
+    the check commands) on standard error and no traceback."""
     sample = [
         ["eql", "--round", BIG_ID],
         ["survey", "results", "--project", "-1"],
@@ -264,7 +264,8 @@ def test_the_installed_command_refuses_a_sample_in_one_line(database, files, tmp
         done = run_assess(args, database)
         assert done.returncode != 0, args
         assert "Traceback" not in done.stderr + done.stdout, (args, done.stderr)
-        assert any(line.startswith("Error: ") for line in done.stderr.splitlines()), (args, done.stderr)
+        assert any(line.startswith("Error: ") or re.match(r".+:\d+: ", line) for line in done.stderr.splitlines()), \
+            (args, done.stderr)
 
 
 def test_an_unexpected_failure_is_one_line_and_a_developer_can_see_the_traceback():
