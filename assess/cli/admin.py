@@ -8,6 +8,7 @@ import time
 import click
 
 from assess.cli.common import progress_bar, transaction
+from assess.cli.types import ID_MAX
 from assess.domain.permissions import ROLES, Actor
 from assess.services import accounts, demo, demo_national, installation
 from assess.storage.db import current_revision, database_url, make_engine, upgrade_database
@@ -75,7 +76,7 @@ def user_add(email: str, roles: tuple[str, ...], display_name: str | None, langu
 @click.option("--scale", type=click.Choice(["small", "national"]), default="small", show_default=True,
               help="small: a handful of teachers, projects and one jury round; national: a synthetic country "
                    "(about 1,500 projects, 3,000 applications, 300,000 survey responses; a minute or two).")
-@click.option("--seed", type=int, default=None,
+@click.option("--seed", type=click.IntRange(0, ID_MAX), default=None,
               help=f"National scale only: the same seed gives the same country [default: {demo_national.DEFAULT_SEED}].")
 def demo_command(scale: str, seed: int | None) -> None:
     """Load demonstration data (a fictional national office); running it twice changes nothing.

@@ -8,6 +8,7 @@ from typing import Iterator
 
 import click
 
+from assess.cli.types import ID
 from assess.cli.common import progress_bar, transaction
 from assess.domain.imports import FORMATS, MAX_FILE_BYTES, MappingFile
 from assess.domain.permissions import Actor
@@ -46,7 +47,7 @@ def _refusals() -> Iterator[None]:
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--project", "project_id", type=int, required=True, help="Id of the project the answers belong to.")
+@click.option("--project", "project_id", type=ID, required=True, help="Id of the project the answers belong to.")
 @click.option("--audience", type=click.Choice([a.value for a in Audience]), required=True, help="Who answered.")
 @click.option("--format", "file_format", type=click.Choice(["auto", *FORMATS]), default="auto", show_default=True,
               help="The tool the file comes from; auto recognises it by its header row.")

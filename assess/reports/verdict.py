@@ -28,6 +28,7 @@ from typing import Callable, Iterator, Sequence
 from markupsafe import Markup
 
 from assess.domain.rubric import Rubric
+from assess.files import atomic_output
 from assess.i18n import normalise_language, t
 from assess.reports.pdf import REPORTS_DIR, format_date, html_to_pdf, render_html
 from assess.reports.radar import LABEL_LINES, bars_svg, radar_svg
@@ -291,9 +292,8 @@ def write_verdict_letters(
     paths: list[Path | None] = [None] * len(views)
     for index, pdf in render_verdict_letters(views, workers=workers, progress=progress, today=today):
         path = folder / letter_filename(views[index])
-        partial = path.with_name(path.name + ".part")
-        partial.write_bytes(pdf)
-        partial.replace(path)  # never a half-written letter under the final name
+        with atomic_output(path) as partial:  # never a half-written letter under the final name
+            partial.write_bytes(pdf)
         paths[index] = path
     return [p for p in paths if p is not None]
 

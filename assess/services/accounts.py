@@ -16,9 +16,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from assess.domain.permissions import ROLES, Actor, require
+from assess.domain.permissions import ROLES, Actor
 from assess.i18n import LANGUAGES
 from assess.services import audit, settings, web_sessions
+from assess.services.access import authorize, check_actor
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
 from assess.storage.models import User, UserRole, utcnow
 
@@ -120,7 +121,7 @@ def create_user(session: Session, *, actor: Actor, email: str, display_name: str
                 password: str | NewPassword | None, language: str | None = None) -> User:
     """The office creates an account. ``password`` None: single sign-on only (pages pass a
     :class:`NewPassword`, hashed before their transaction)."""
-    require(actor, "user.manage")
+    authorize(session, actor, "user.manage")
     roles = set(roles)
     email = _check_new_account(session, email=email, display_name=display_name, password=password, roles=roles)
     user = _add_user(session, email=email, display_name=display_name, password=password, roles=roles, language=language)
@@ -257,7 +258,7 @@ def has_password(session: Session, *, actor: Actor) -> bool:
 
 
 def list_users(session: Session, *, actor: Actor) -> list[User]:
-    require(actor, "user.manage")
+    authorize(session, actor, "user.manage")
     # Roles loaded with the users: the users page reads every account's roles (one query, not one each).
     return list(session.scalars(select(User).options(selectinload(User.roles)).order_by(User.email)))
 
@@ -276,7 +277,7 @@ def _active_admins(session: Session) -> int:
 
 
 def set_roles(session: Session, *, actor: Actor, user_id: int, roles: set[str]) -> None:
-    require(actor, "user.manage")
+    authorize(session, actor, "user.manage")
     user = _user(session, user_id)
     roles = set(roles)
     unknown = roles - set(ROLES)
@@ -292,7 +293,7 @@ def set_roles(session: Session, *, actor: Actor, user_id: int, roles: set[str]) 
 
 
 def set_active(session: Session, *, actor: Actor, user_id: int, active: bool) -> None:
-    require(actor, "user.manage")
+    authorize(session, actor, "user.manage")
     user = _user(session, user_id)
     if not active and "admin" in user.role_names and user.is_active and _active_admins(session) <= 1:
         raise Conflict("errors.last_admin")
@@ -312,8 +313,9 @@ def set_password(session: Session, *, actor: Actor, user_id: int, password: str 
     Every session of that person ends (whoever learnt the old password is signed out), but
     the one of the cookie ``keep_session`` when a person changes their own password in it.
     """
+    check_actor(session, actor, "user.manage")  # one's own password too: an existing, active account only
     if actor.id != user_id:
-        require(actor, "user.manage")
+        authorize(session, actor, "user.manage")
     if _length(password) < PASSWORD_MIN_LENGTH:
         raise InvalidInput([FieldError("password", "errors.password_too_short", {"min": PASSWORD_MIN_LENGTH})])
     user = _user(session, user_id)

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from assess.domain.answers import DONT_KNOW
 from assess.domain.jury import school_year
-from assess.domain.permissions import Actor, require
+from assess.domain.permissions import Actor
 from assess.domain.project import SchoolData
 from assess.domain.questionnaire import ItemType, Questionnaire
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
@@ -51,6 +51,7 @@ from assess.services import (
     rubrics,
     self_assessments,
 )
+from assess.services.access import authorize
 from assess.storage.models import Application, Assignment, Project, User
 
 DEMO_DOMAIN = "demo.etwinning.example"
@@ -358,7 +359,7 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
     (:class:`Conflict` ``demo.errors.real_data``) in an installation holding real data
     that was not created as a demonstration installation; otherwise the installation
     becomes (or stays) a demonstration installation."""
-    require(actor, "demo.load")
+    authorize(session, actor, "demo.load")
     made_installation = installation.make_demo_installation(session, actor=actor)
     password = secrets.token_urlsafe(9)
     created_people = False

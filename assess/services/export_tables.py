@@ -22,6 +22,7 @@ import hmac
 import json
 import statistics
 from collections import defaultdict
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
@@ -140,7 +141,10 @@ def _driver_stream(session: Session, query: Select) -> Iterator[tuple]:
         while rows := cursor.fetchmany(YIELD_PER):
             yield from rows
     finally:
-        cursor.close()
+        # An interrupted export may close the connection before this generator is
+        # collected: the cursor is gone with it, nothing to report.
+        with suppress(connection.dialect.dbapi.Error):
+            cursor.close()
 
 
 def _count(session: Session, query: Select) -> int:

@@ -31,17 +31,19 @@ record the export in the audit log (with the filters and whether names were show
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass, field
 from typing import IO, Any, Callable, Sequence
 
 from sqlalchemy.orm import Session
 
-from assess.domain.permissions import Actor, require
+from assess.domain.permissions import Actor
 from assess.domain.statistics import csv_cell
 from assess.domain.survey_results import MIN_GROUP
 from assess.i18n import t
 from assess.reports.workbook import ChartBlock, Column, Kind, SheetRows, StreamingWorkbook
 from assess.services import audit, export_tables, settings
+from assess.services.access import authorize
 from assess.services.errors import FieldError, InvalidInput, NotFound
 from assess.services.export_tables import Scope, Table
 from assess.services.statistics import school_year_bounds
@@ -90,10 +92,10 @@ def _scope(session: Session, *, round_id: int | None, school_year: str | None) -
     return Scope(round_id=round_id, school_year=school_year), found
 
 
-def _allowed(actor: Actor, juror_names: bool) -> None:
-    require(actor, "statistics.export")
+def _allowed(session: Session, actor: Actor, juror_names: bool) -> None:
+    authorize(session, actor, "statistics.export")
     if juror_names:
-        require(actor, "statistics.juror_names")
+        authorize(session, actor, "statistics.juror_names")
 
 
 def _record(session: Session, actor: Actor, *, kind: str, scope: Scope, juror_names: bool, rows: int) -> None:
@@ -144,14 +146,16 @@ def write_workbook(
     made first). Requires ``statistics.export``, and ``statistics.juror_names`` with
     ``juror_names``. An unknown round: :class:`NotFound`; a school year not written
     like "2025-2026": :class:`InvalidInput` on ``school_year``."""
-    _allowed(actor, juror_names)
+    _allowed(session, actor, juror_names)
     scope, round_ = _scope(session, round_id=round_id, school_year=school_year)
     tables, survey_totals = workbook_tables(session, scope, actor=actor, lang=lang, juror_names=juror_names)
     criteria = tables[2]
     counter = _Counter(progress, 2 * sum(table.expected for table in tables))
     written: list[SheetRows] = []
     by_key: dict[str, int] = {}
-    with StreamingWorkbook() as book:
+    # The sheets' temporary files go beside the file written, never in the shared /tmp.
+    scratch = os.path.dirname(os.path.abspath(out)) if isinstance(out, (str, os.PathLike)) else None
+    with StreamingWorkbook(scratch=scratch) as book:
         for table in tables:
             sheets = book.table(sheet_name(table.key, lang), table.columns, table.rows, on_rows=counter.add)
             written += sheets
@@ -267,7 +271,7 @@ def write_csv(
     a quote (:func:`assess.domain.statistics.csv_cell`), so a spreadsheet never runs it;
     booleans are ``true``/``false``, dates ISO. Returns the rows written (header not
     counted). Same permissions and errors as :func:`write_workbook`."""
-    _allowed(actor, juror_names)
+    _allowed(session, actor, juror_names)
     if what not in CSV_TABLES:
         raise InvalidInput([FieldError("what", "exports.errors.what", {"value": what, "known": ", ".join(CSV_TABLES)})])
     scope, _ = _scope(session, round_id=round_id, school_year=school_year)

@@ -12,11 +12,12 @@ from dataclasses import replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from assess.domain.permissions import PERMISSIONS, Actor, require
+from assess.domain.permissions import PERMISSIONS, Actor
 from assess.domain.rubric import Rubric
 from assess.domain.scoring import score
 from assess.reports.views import CriterionFeedback, OfficeView, VerdictLetterView
 from assess.services import rubrics, settings
+from assess.services.access import authorize
 from assess.services.errors import NotFound
 from assess.services.self_assessments import project_view
 from assess.storage.models import Application, Assignment, Decision, JurorScore, Project, ProjectPartner, Round, User
@@ -71,7 +72,7 @@ def _comments(session: Session, application_ids: list[int]) -> dict[int, dict[st
 def verdict_letters(session: Session, *, actor: Actor, round_id: int) -> list[VerdictLetterView]:
     """The letters of a round's published decisions, by application id; an empty list if
     none is published yet. Admins and the command line only."""
-    require(actor, _PERMISSION)
+    authorize(session, actor, _PERMISSION)
     round_ = session.get(Round, round_id)
     if round_ is None:
         raise NotFound("letters.errors.unknown_round", value=round_id)

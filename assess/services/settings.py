@@ -23,9 +23,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assess.domain import settings as registry
-from assess.domain.permissions import Actor, require
+from assess.domain.permissions import Actor
 from assess.domain.settings import BY_KEY, OFFICE_FIELDS, Image, OfficeLogo, stored_logo
 from assess.services import audit
+from assess.services.access import authorize
 from assess.services.errors import FieldError, InvalidInput
 from assess.storage.models import Setting
 
@@ -120,7 +121,7 @@ def put_many(session: Session, *, actor: Actor, values: Mapping[str, Any]) -> li
     """Change several settings at once: every value is checked first and nothing is
     stored unless all are right (:class:`InvalidInput` lists each wrong one). Settings
     whose value does not change are not written nor logged. Returns the changed keys."""
-    require(actor, "settings.manage")
+    authorize(session, actor, "settings.manage")
     clean: dict[str, Any] = {}
     errors: list[FieldError] = []
     for key, value in values.items():

@@ -63,12 +63,13 @@ from sqlalchemy.sql.functions import FunctionElement
 from assess import stats
 from assess.domain.content import LocalizedText
 from assess.domain.jury import SCHOOL_YEAR_START_MONTH, school_year
-from assess.domain.permissions import Actor, require
+from assess.domain.permissions import Actor
 from assess.domain.questionnaire import AGREEMENT_POINTS, Audience, Item, ItemType
 from assess.domain.rubric import LEVELS, Rubric
 from assess.domain.statistics import AGE_GROUP_IDS, AGE_GROUPS, Filters
 from assess.domain.survey_results import MIN_GROUP, Counts, Figures, Indicators, compute
 from assess.services import questionnaires, rounds, rubrics
+from assess.services.access import authorize
 from assess.services.answer_tallies import DONT_KNOW_SCORE
 from assess.services.errors import FieldError, InvalidInput, NotFound
 from assess.services.installation import counted_projects, counted_rounds
@@ -308,7 +309,7 @@ def _by_count(rows: list[AxisRow]) -> tuple[AxisRow, ...]:
 def applications_by_axis(session: Session, *, actor: Actor, filters: Filters = Filters()) -> ApplicationFigures:
     """Applications, published decisions, labels and award rates, in all and by round,
     school year, partner country, applicant region, age group and subject."""
-    require(actor, "statistics.view")
+    authorize(session, actor, "statistics.view")
     filters = check_filters(filters)
     tally = _tally_columns(distinct_applications=False)
     total = _tally(session.execute(_base(filters).add_columns(*tally)).one())
@@ -415,7 +416,7 @@ def criterion_levels(session: Session, *, actor: Actor, filters: Filters = Filte
     """Per rubric version (in the order they were stored) and item (the rubric's order):
     the distribution of the submitted juror levels and their mean. Items nobody scored in
     the scope are left out."""
-    require(actor, "statistics.view")
+    authorize(session, actor, "statistics.view")
     filters = check_filters(filters)
     counts: dict[tuple[int, str], list[int]] = {}
     for version_id, item_id, level, n in session.execute(
@@ -471,7 +472,7 @@ def jury_agreement(session: Session, *, actor: Actor, filters: Filters = Filters
     """Per round (by opening date) and item of its rubric: Krippendorff's alpha (ordinal)
     of the submitted juror levels on the scope's applications, with its reading. Rounds
     without any submitted level are left out."""
-    require(actor, "statistics.view")
+    authorize(session, actor, "statistics.view")
     filters = check_filters(filters)
     per_level = [func.sum(case((JurorScore.level == level, 1), else_=0)).label(f"n{level}") for level in LEVELS]
     per_application = (
@@ -541,7 +542,7 @@ def _audience_order(audience: str | None) -> int:
 def survey_participation(session: Session, *, actor: Actor, filters: Filters = Filters()) -> tuple[AudienceParticipation, ...]:
     """Per audience (pupils, families, teachers): campaigns, projects with a campaign,
     responses, codes issued and used, over the scope's campaigns."""
-    require(actor, "statistics.view")
+    authorize(session, actor, "statistics.view")
     filters = check_filters(filters)
     return _participation(session, filters)
 
@@ -645,7 +646,7 @@ def survey_levels(session: Session, *, actor: Actor, filters: Filters = Filters(
                   rubric: Rubric | None = None) -> SurveyLevels:
     """Per audience and criterion of ``rubric`` (default: :func:`survey_rubric`), the
     pooled answers of the items informing it, nationally over the scope's campaigns."""
-    require(actor, "statistics.view")
+    authorize(session, actor, "statistics.view")
     filters = check_filters(filters)
     return _survey_levels(session, filters, rubric or survey_rubric(session, filters),
                           _participation(session, filters))
@@ -699,7 +700,7 @@ def national_figures(session: Session, *, actor: Actor, filters: Filters = Filte
     Refusals: :class:`PermissionDenied` without ``statistics.view``; :class:`InvalidInput`
     for an unknown age group or a badly written school year; :class:`NotFound` for a
     round that does not exist."""
-    require(actor, "statistics.view")
+    authorize(session, actor, "statistics.view")
     filters = check_filters(filters)
     applications = applications_by_axis(session, actor=actor, filters=filters)
     participation = _participation(session, filters)
@@ -738,7 +739,7 @@ class FilterOptions:
 def filter_options(session: Session, *, actor: Actor) -> FilterOptions:
     """Rounds (by opening date), school years (of applications and campaigns, newest
     first), partner countries, applicant regions, age groups and subjects of the projects."""
-    require(actor, "statistics.view")
+    authorize(session, actor, "statistics.view")
     listed = session.execute(select(Round.id, Round.name, Round.closes_on).where(counted_rounds(Round.id))
                              .order_by(Round.opens_on, Round.id)).all()
     years = set(session.scalars(select(Application.school_year).distinct()

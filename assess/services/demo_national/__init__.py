@@ -49,7 +49,8 @@ from typing import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assess.domain.permissions import Actor, require
+from assess.domain.permissions import Actor
+from assess.services.access import authorize
 from assess.services import audit, installation
 from assess.services import rubrics as rubrics  # re-exported (tests)
 from assess.services.demo_national.load import _Loader
@@ -106,7 +107,7 @@ def load_national_demo(
     but for the password and the survey code hashes (random, never reproducible).
     ``progress(done, total)`` is called as the work advances (in projects, applications
     and responses)."""
-    require(actor, "demo.load")
+    authorize(session, actor, "demo.load")
     size = size or DEFAULT_SIZE
     size.check()
     installation.make_demo_installation(session, actor=actor)
