@@ -68,13 +68,22 @@ def _check_installation() -> None:
         raise click.ClickException(str(error)) from None
 
 
-@click.command("serve", context_settings={"ignore_unknown_options": True})
+def _check_streamlit_options(options: tuple[str, ...]) -> None:
+    """Streamlit's options are all ``--section.key``: anything else is refused here, before
+    this process is replaced by a server that would only print its own usage."""
+    for option in options:
+        if option.startswith("-") and not (option.startswith("--") and "." in option.split("=", 1)[0]):
+            raise click.UsageError(f"{option}: not a Streamlit option (they read --section.key=value)")
+
+
+@click.command("serve")
 @click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True, help="TCP port to listen on.")
 @click.option("--address", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 for every interface (put a TLS reverse proxy in front).")
 @click.argument("streamlit_options", nargs=-1, type=click.UNPROCESSED, metavar="[-- STREAMLIT OPTIONS]")
 def serve(port: int, address: str, streamlit_options: tuple[str, ...]) -> None:
     """Start the web app (Streamlit); health answer at /_stcore/health. Stop with Ctrl-C."""
+    _check_streamlit_options(streamlit_options)
     _check_installation()
     command = streamlit_command(port=port, address=address, extra=streamlit_options)
     click.echo(f"serving the suite on http://{address}:{port}/ (health: /_stcore/health)", err=True)

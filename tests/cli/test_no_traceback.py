@@ -214,6 +214,9 @@ def test_bad_arguments_are_refused_without_traceback(database, files, tmp_path, 
     else:
         value = hostile_values(param, files)[index]
         args = command_line(path, command, files, tmp_path, replace=param, hostile=value)
+    refused = must_be_refused(param, args[-1] if param is None else value, files)
+    if path == ("serve",) and not refused:
+        pytest.skip("a value serve may accept would start a server in this process (serve execs Streamlit)")
     result = invoke(database, args, input="a password\n")
     if must_be_refused(param, args[-1] if param is None else value, files):
         assert_clean_refusal(result, args)

@@ -127,3 +127,15 @@ def test_streamlit_refuses_uploads_larger_than_the_import_accepts():
 
     config = tomllib.loads(resources.streamlit_config_file().read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_FILE_BYTES
+
+
+@pytest.mark.parametrize("arguments", [["--no-such-option"], ["--", "--no-such-option"], ["--", "-x"]])
+def test_serve_refuses_unknown_options_before_starting_anything(arguments):
+    """A typo is a usage error (exit 2), not a server started with options it ignores."""
+    from click.testing import CliRunner
+
+    from assess.cli import cli
+
+    result = CliRunner().invoke(cli, ["serve", *arguments])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
