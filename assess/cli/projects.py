@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from assess.cli.common import transaction
+from assess.cli.common import reading
 from assess.cli.letters import verdicts
 from assess.domain.permissions import Actor
 from assess.services import projects, self_assessments
@@ -22,7 +22,7 @@ def project() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def project_list(as_json: bool) -> None:
     """List projects with their ids."""
-    with transaction() as session:
+    with reading() as session:
         rows = [
             {
                 "id": p.id,
@@ -60,7 +60,7 @@ def report_self_assessment(project_id: int, out: Path, lang: str) -> None:
     """Write the PDF self-assessment report of a project."""
     from assess.reports.self_assessment import render_self_assessment_pdf
 
-    with transaction() as session:
+    with reading() as session:
         view = self_assessments.report(session, actor=Actor.system(), project_id=project_id)
     pdf = render_self_assessment_pdf(view, lang=lang)
     out.parent.mkdir(parents=True, exist_ok=True)

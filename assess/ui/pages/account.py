@@ -9,7 +9,7 @@ from assess.i18n import LANGUAGE_NAMES, LANGUAGES
 from assess.services import accounts
 from assess.services.errors import ServiceError
 from assess.ui import auth
-from assess.ui.runtime import _, actor, escape_markdown, lang, set_lang, show_error, transaction
+from assess.ui.runtime import _, actor, escape_markdown, lang, set_lang, show_error, reading, transaction
 
 current = actor()
 if current is None:  # app.py only lists this page for signed-in people; reached otherwise, refuse
@@ -63,7 +63,7 @@ def change_password_form() -> None:
 
 
 # Single-sign-on-only accounts have no password here: their organisation manages it.
-with transaction() as session:
+with reading() as session:
     signs_in_with_password = accounts.has_password(session, actor=current)
 if signs_in_with_password:
     change_password_form()

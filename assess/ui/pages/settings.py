@@ -11,7 +11,7 @@ import streamlit as st
 from assess.services import audit, rubrics, settings
 from assess.services.errors import PermissionDenied, ServiceError
 from assess.ui import auth
-from assess.ui.runtime import _, apply_change, escape_markdown, lang, require_permission, show_error, show_flash, transaction
+from assess.ui.runtime import _, apply_change, escape_markdown, lang, require_permission, show_error, show_flash, reading, transaction
 
 
 admin = require_permission("settings.manage")
@@ -21,7 +21,7 @@ def save(key: str, value: Any) -> None:
     apply_change(lambda session: settings.put(session, actor=admin, key=key, value=value), _("settings_page.saved"))
 
 
-with transaction() as session:
+with reading() as session:
     allow_signup = bool(settings.get(session, "allow_signup"))
     # A copy: settings.get may hand back the shared default dict.
     minimums = {rubric_id: dict(levels) for rubric_id, levels in settings.get(session, "gate_minimums").items()}
@@ -76,7 +76,7 @@ if st.button(_("settings_page.demo_load"), icon=":material/auto_awesome:"):
 
 # --- audit log ---------------------------------------------------------------------------
 st.subheader(_("settings_page.audit_title"))
-with transaction() as session:
+with reading() as session:
     rows = [
         {
             _("settings_page.audit.at"): event.at,

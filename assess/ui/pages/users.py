@@ -15,7 +15,7 @@ from assess.services import accounts
 from assess.services.errors import InvalidInput
 from assess.ui import auth
 from assess.ui.auth import role_name
-from assess.ui.runtime import _, apply_change, escape_markdown, require_permission, show_error, show_flash, transaction
+from assess.ui.runtime import _, apply_change, escape_markdown, require_permission, show_error, show_flash, reading
 
 
 admin = require_permission("user.manage")
@@ -25,7 +25,7 @@ def roles_text(roles) -> str:
     return ", ".join(role_name(role) for role in ROLES if role in roles)
 
 
-with transaction() as session:
+with reading() as session:
     people = {
         user.id: {
             "email": user.email,
