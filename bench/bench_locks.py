@@ -11,8 +11,7 @@ Two kinds of long read:
 
 - ``--mode export`` (default): ``assess export xlsx`` run as the office runs it, in a
   process of its own, on a scaled-down national demo (``--scale``, a share of the
-  national size). Submitting starts when the export starts writing its file, and stops
-  when the export ends.
+  national size). Submitting starts with the export's process and stops when it ends.
 - ``--mode hold``: a process opens the transaction an export uses (``reading()`` where
   the code has it; before issue 9, the one transaction every export had), reads, and
   holds it ``--hold`` seconds: the same thing at any database size, without building one.
@@ -134,9 +133,6 @@ def run(args: argparse.Namespace, folder: str) -> dict:
             out = Path(folder) / "statistics.xlsx"
             command = [sys.executable, "-c", "from assess.cli import main; main()", "export", "xlsx", "--out", str(out)]
             other = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            part = out.with_name(out.name + ".part")
-            while not part.exists() and other.poll() is None:  # the export is reading and writing
-                time.sleep(0.05)
         began = time.monotonic()
         figures = submit_while(url, codes, lambda: not released.is_set() and other.poll() is None, args.writers)
         figures["during_s"] = round(time.monotonic() - began, 1)
