@@ -1,7 +1,7 @@
 """Benchmark: survey submissions while the office reads for a long time (issue 9, "No lock-outs").
 
 On a fresh SQLite database (a new file), one process holds a long read while in this one
-``--writers`` respondents (threads) submit survey answers through the real service
+``--writers`` respondents (threads, each ``--pace`` seconds apart) submit survey answers through the real service
 (``responding.submit_with_code``, one transaction each, committed, as the answering page
 does). Of the submissions that ended during the long read, it counts those stored and
 those that failed (SQLite's "database is locked" after the busy timeout of 10 s), with
@@ -86,9 +86,10 @@ def hold(url: str, seconds: float) -> None:
     print("released", flush=True)
 
 
-def submit_while(url: str, codes: list[str], running, writers: int) -> dict:
-    """``writers`` threads (respondents at once) submit with one code after the other
-    while ``running()``; the figures of the submissions that ended while it ran."""
+def submit_while(url: str, codes: list[str], running, writers: int, pace: float) -> dict:
+    """``writers`` threads (respondents at once) submit with one code after the other,
+    ``pace`` seconds apart, while ``running()``; the figures of the submissions that ended
+    while it ran."""
     sessions = db.make_session_factory(db.make_engine(url))
     results: list[tuple[bool, float, str | None]] = []  # (stored, seconds, error)
 
@@ -105,6 +106,7 @@ def submit_while(url: str, codes: list[str], running, writers: int) -> dict:
                 stored, error = False, str(failure).splitlines()[0][:80]
             if running():  # ended during the long read: counted
                 results.append((stored, time.monotonic() - began, error))
+            time.sleep(pace)  # people, not a load generator: the export gets its turn too
 
     threads = [threading.Thread(target=respondent, args=(codes[i::writers],)) for i in range(writers)]
     for thread in threads:
@@ -132,12 +134,18 @@ def run(args: argparse.Namespace, folder: str) -> dict:
         else:
             out = Path(folder) / "statistics.xlsx"
             command = [sys.executable, "-c", "from assess.cli import main; main()", "export", "xlsx", "--out", str(out)]
-            other = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            # Run from the temporary folder: from the repository, "-c" would import its assess
+            # before the one PYTHONPATH names.
+            other = subprocess.Popen(command, env=env, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     text=True)
         began = time.monotonic()
-        figures = submit_while(url, codes, lambda: not released.is_set() and other.poll() is None, args.writers)
+        figures = submit_while(url, codes, lambda: not released.is_set() and other.poll() is None, args.writers,
+                               args.pace)
         figures["during_s"] = round(time.monotonic() - began, 1)
-        other.wait()
+        _, stderr = other.communicate()
         figures["other_exit"] = other.returncode
+        if other.returncode:
+            figures["other_error"] = (stderr or "").strip().splitlines()[-1:]
         figures["build_s"] = round(built, 1)
         return figures
 
@@ -149,6 +157,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=0.1, help="export mode: share of the national size")
     parser.add_argument("--codes", type=int, default=10000, help="codes available to submit with")
     parser.add_argument("--writers", type=int, default=8, help="respondents submitting at once (threads)")
+    parser.add_argument("--pace", type=float, default=0.1, help="seconds between a respondent's submissions")
     parser.add_argument("--hold-in", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.hold_in:
@@ -160,7 +169,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-locks-") as folder:
         figures = run(args, folder)
     what = f"hold {args.hold:g} s" if args.mode == "hold" else f"assess export xlsx, national demo x{args.scale:g}"
-    print(f"{what}, {args.writers} respondents: submissions ended during it: {figures['ok']} stored, "
+    print(f"{what}, {args.writers} respondents every {args.pace:g} s: submissions ended during it: {figures['ok']} stored, "
           f"{figures['failed']} failed "
           f"(slowest {figures['slowest_s']} s) in {figures['during_s']} s; errors: {figures['errors'] or 'none'}")
     print(json.dumps(figures))
