@@ -206,24 +206,35 @@ def test_nul_characters_are_refused_by_field_and_nothing_is_stored(session_facto
             s, actor=teacher, assessment_id=assessment.id, item_id=CRITERIA[0], evidence_note="We\x00did"),
         "comment": lambda s: jury.save_score(s, actor=juror, assignment_id=assignment_id, item_id=CRITERIA[0],
                                              level=3, comment="Fine\x00work"),
-        "answers": lambda s: responding.save_draft(s, code=codes[0], answers={"comment": "Mer\x00ci"}, language="fr"),
-        "text": lambda s: responding.submit_with_code(
-            s, code=codes[1], answers=families_answers(comment="Mer\x00ci"), language="fr"),
     }
     for field, attempt in attempts.items():
         with pytest.raises(InvalidInput) as error:
             with db.writing(session_factory) as session:
                 attempt(session)
         _refused(error, field)
+    # A survey answer is refused by its question, as any other wrong answer: the
+    # respondent sees it next to the question; the other answers of a draft are kept.
+    with db.writing(session_factory) as session:
+        errors = responding.save_draft(session, code=codes[0], answers={"comment": "Mer\x00ci", "child-talked": 5},
+                                       language="fr")
+        assert [(e.item_id, e.key) for e in errors] == [("comment", "errors.nul_byte")]
+        assert session.get(SurveyDraft, session.scalar(select(SurveyDraft.code_id))).answers == {"child-talked": 5}
+        result = responding.submit_with_code(session, code=codes[1], answers=families_answers(comment="Mer\x00ci"),
+                                             language="fr")
+        assert not result.stored and [(e.item_id, e.key) for e in result.errors] == [("comment", "errors.nul_byte")]
+    # What the services write with Core statements is checked as well.
+    with pytest.raises(InvalidInput) as error:
+        with db.writing(session_factory) as session:
+            session.execute(SurveyAnswer.__table__.insert(), [{"response_id": 1, "campaign_id": 1, "item_id": "comment",
+                                                               "text": "Mer\x00ci"}])
+    _refused(error, "text")
 
     with db.reading(session_factory) as session:
         assert set(session.scalars(select(Project.title))) == {"Our European breakfast", "Rivers of Europe"}
         assert [e.evidence_note for e in session.get(SelfAssessment, assessment.id).entries] in ([], [""], [None])
         assert session.scalar(select(func.count(JurorScore.id))) == 0
-        assert session.scalar(select(func.count(SurveyDraft.code_id))) == 0
         assert session.scalar(select(func.count(SurveyResponse.id))) == 0
-        # The second code was not used up by the refused submission.
-    with db.writing(session_factory) as session:
+    with db.writing(session_factory) as session:  # the refused submission did not use the code up
         assert responding.submit_with_code(session, code=codes[1], answers=families_answers(), language="fr").stored
 
 
