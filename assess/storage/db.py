@@ -138,8 +138,10 @@ def _set_query_only(connection: Connection, on: bool) -> None:
 
 
 def _refuse_nul_characters(_connection, _statement, multiparams, params, _options) -> None:
-    """Refuse a statement whose values hold a NUL character, naming the value's column:
-    PostgreSQL cannot store one (its driver fails with a DataError), SQLite would.
+    """Refuse a statement whose values hold a NUL character, naming the value's column
+    (InvalidInput, ``errors.nul_byte``): PostgreSQL cannot store one (its driver fails with
+    a DataError); SQLite can, but C tools and exports cut the text there. Refused on both,
+    so a service behaves the same on either.
 
     Runs for every statement given values (the ORM's flushes, the services' INSERTs and
     UPDATEs); values written inside a query's text (a WHERE clause) are not seen here."""
