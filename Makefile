@@ -15,21 +15,23 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Stamp files: reinstall only when the dependencies change.
-$(VENV)/.installed-app: pyproject.toml constraints.txt | $(BIN)/python
+$(VENV)/.installed-app: pyproject.toml setup.py constraints.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -c constraints.txt -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml setup.py constraints.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@ $(VENV)/.installed-app
 
+# `assess serve` is how an installed suite starts too (headless, no usage statistics, the
+# shipped Streamlit settings); ADDRESS=0.0.0.0 listens on every interface.
+ADDRESS ?= 127.0.0.1
 run: $(VENV)/.installed-app
 	$(BIN)/assess init
-	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
-		--browser.gatherUsageStats false --server.headless true
+	$(BIN)/assess serve --port $(PORT) --address $(ADDRESS)
 
 test: $(VENV)/.installed-test
-	$(BIN)/ruff check assess app.py tests bench
+	$(BIN)/ruff check assess app.py setup.py tests bench
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: $(VENV)/.installed-test

@@ -1,7 +1,9 @@
 """Streamlit entry point: builds the navigation for the signed-in person's roles.
 
-Run with ``make run`` (or ``streamlit run app.py``). Pages live in ``assess/ui/pages``;
-each one checks the permission it needs, so a page reached by its address is guarded too.
+Run with ``make run`` or ``assess serve``. Pages live in ``assess/ui/pages``; each one checks
+the permission it needs, so a page reached by its address is guarded too. They are named by
+absolute path (assess.resources): this file runs from the repository or, copied, from an
+installed package, whatever the working directory.
 
 Survey addresses (``?code=CODE`` from a slip, ``?survey=TOKEN`` from a public link, or an
 empty ``?code`` for the form where a code is typed) run the answering page alone: no
@@ -12,12 +14,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from assess import resources
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
-from assess.services import accounts
+from assess.services import accounts, installation
 from assess.ui import auth
-from assess.ui.runtime import _, actor, lang, set_lang, transaction
+from assess.ui.runtime import _, actor, lang, session_cookie_script, set_lang, transaction
 
-PAGES = "assess/ui/pages"
+PAGES = resources.pages_dir()
 
 st.set_page_config(page_title="eTwinning quality label", page_icon=":material/verified:", layout="wide")
 
@@ -115,12 +118,22 @@ def navigation():
     return st.navigation(sections), False
 
 
+def demo_banner() -> None:
+    """A demonstration installation says so on every page (assess.services.installation)."""
+    with transaction() as session:
+        if installation.is_demo_installation(session):
+            st.warning(_("demo.banner"), icon=":material/science:")
+
+
 respondent = respondent_navigation()
+demo_banner()
 if respondent is not None:
     respondent.run()
 else:
     language_switch()
     chosen, signed_out = navigation()
+    # Before the page runs: a page may stop the run (st.stop), the cookie must still follow.
+    session_cookie_script()
     chosen.run()
     if signed_out:
         answer_a_survey_entry()

@@ -9,4 +9,10 @@ Packages:
 - ``assess.cli``: the ``assess`` command.
 """
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    # The one version number is pyproject.toml's; the installed metadata carries it.
+    __version__ = version("etwinning-assess")
+except PackageNotFoundError:  # imported from a checkout that was never installed
+    __version__ = "0+unknown"

@@ -1,8 +1,10 @@
-"""The ``assess`` command: one group per area (rubric, user, project, report, demo).
+"""The ``assess`` command: one group per area (rubric, user, project, report, demo, settings), and ``serve``.
 
 Exit codes: 0 success; 1 the input was refused (a checked file has problems, a service
 said no: unknown project, invalid field); 2 the command itself was used wrongly (bad
-option, unknown rubric or criterion in ``rubric score``), as click does.
+option, unknown rubric or criterion in ``rubric score``), as click does. Never a
+traceback: anything unexpected is a one-line ``Error: ...`` and exit 1 (``ASSESS_DEBUG=1``
+shows the traceback); SIGTERM and SIGHUP end a command like Ctrl-C, nothing half-stored.
 """
 
 from __future__ import annotations
@@ -10,21 +12,24 @@ from __future__ import annotations
 import click
 
 from assess.cli.admin import demo_command, init, user
+from assess.cli.common import AssessGroup
 from assess.cli.export import export
 from assess.cli.jury import eql, jury_group, round_group, stats_group
 from assess.cli.projects import project, report
 from assess.cli.rubric import rubric
+from assess.cli.serve import serve
+from assess.cli.settings import settings_group
 from assess.cli.survey import survey
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=AssessGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="etwinning-assess")
 def cli() -> None:
     """Quality-label assessment suite for eTwinning projects."""
 
 
-for command in (init, user, demo_command, project, report, rubric, survey, round_group, jury_group, stats_group, eql,
-                export):
+for command in (init, serve, user, demo_command, project, report, rubric, survey, round_group, jury_group, stats_group,
+                eql, export, settings_group):
     cli.add_command(command)
 
 

@@ -8,13 +8,18 @@ import time
 import click
 
 from assess.cli.common import progress_bar, transaction
+from assess.cli.types import ID_MAX
 from assess.domain.permissions import ROLES, Actor
-from assess.services import accounts, demo, demo_national
+from assess.services import accounts, demo, demo_national, installation
 from assess.storage.db import current_revision, database_url, make_engine, upgrade_database
 
 
 @click.command("init")
-def init() -> None:
+@click.option("--demo", "demo_installation", is_flag=True,
+              help="Make this a demonstration installation (for trying the suite or training): demonstration data "
+                   "may be loaded into it and counts in its figures, and every page says so. Refused once the "
+                   "installation holds real data.")
+def init(demo_installation: bool) -> None:
     """Create the database, or upgrade it to the latest schema."""
     engine = make_engine(database_url())
     try:
@@ -27,6 +32,11 @@ def init() -> None:
         click.echo(f"database is up to date (revision {after})")
     else:
         click.echo(f"database upgraded from {before or 'empty'} to revision {after}")
+    if demo_installation:
+        with transaction(migrate=False) as session:
+            made = installation.make_demo_installation(session, actor=Actor.system())
+        click.echo("this is now a demonstration installation; load its data with `assess demo`" if made
+                   else "this is already a demonstration installation")
 
 
 @click.group()
@@ -49,6 +59,8 @@ def user_add(email: str, roles: tuple[str, ...], display_name: str | None, langu
         else:
             password = sys.stdin.readline().rstrip("\r\n")
     name = display_name or email.split("@")[0]
+    # Hashed before the transaction: it takes about 350 ms, and holds no write lock then.
+    password = accounts.new_password(password) if password is not None else None
     with transaction() as session:
         if "admin" in roles and accounts.needs_first_admin(session) and not sso_only:
             created = accounts.create_first_admin(session, email=email, display_name=name, password=password, language=language)
@@ -64,21 +76,28 @@ def user_add(email: str, roles: tuple[str, ...], display_name: str | None, langu
 @click.option("--scale", type=click.Choice(["small", "national"]), default="small", show_default=True,
               help="small: a handful of teachers, projects and one jury round; national: a synthetic country "
                    "(about 1,500 projects, 3,000 applications, 300,000 survey responses; a minute or two).")
-@click.option("--seed", type=int, default=None,
+@click.option("--seed", type=click.IntRange(0, ID_MAX), default=None,
               help=f"National scale only: the same seed gives the same country [default: {demo_national.DEFAULT_SEED}].")
 def demo_command(scale: str, seed: int | None) -> None:
-    """Load demonstration data (a fictional national office); running it twice changes nothing."""
+    """Load demonstration data (a fictional national office); running it twice changes nothing.
+
+    Only into an installation without real data (it then becomes a demonstration
+    installation) or one made with `assess init --demo`."""
+    if seed is not None and scale != "national":
+        raise click.UsageError("--seed applies to --scale national only")
+    with transaction() as session:  # refused before any work (and before the progress bar)
+        installation.require_demo_allowed(session)
     if scale == "national":
         _national_demo(demo_national.DEFAULT_SEED if seed is None else seed)
         return
-    if seed is not None:
-        raise click.UsageError("--seed applies to --scale national only")
     with transaction() as session:
         result = demo.load_demo(session, actor=Actor.system())
     if not result.created:
         click.echo("demonstration data is already loaded; nothing changed")
         return
     click.echo(f"loaded {result.projects} demonstration projects")
+    if result.made_demo_installation:
+        click.echo("this is now a demonstration installation (a banner says so on every page)")
     if result.password:
         click.echo("demo teachers (password shown once): " + ", ".join(result.teacher_emails))
         click.echo("demo jurors (same password): " + ", ".join(result.juror_emails))

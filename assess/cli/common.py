@@ -2,18 +2,96 @@
 
 from __future__ import annotations
 
+import os
+import re
+import signal
 import sys
 from contextlib import ExitStack, contextmanager
 from typing import Callable, Iterator
 
 import click
+from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
-from assess.domain.content import check_files
+from assess.domain.content import ContentError, check_files
 from assess.domain.permissions import PermissionDenied
+from assess.i18n import t
 from assess.services.errors import InvalidInput, ServiceError, message_of
 from assess.storage.db import database_url, make_engine, make_session_factory, upgrade_database, writing
 from assess.storage.db import reading as db_reading
+
+LANG = "en"
+#: Set to 1 to let unexpected errors through with their traceback (for developers).
+DEBUG_VARIABLE = "ASSESS_DEBUG"
+#: Signals that end a command the way Ctrl-C does: as an exception, so that every
+#: ``finally`` runs (the transaction rolls back, partial files are removed).
+ENDING_SIGNALS = tuple(s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s)
+
+
+class Terminated(SystemExit):
+    """The command was ended by a signal (SIGTERM, SIGHUP): exit 128 + the signal number."""
+
+
+def _terminate(signum, _frame) -> None:
+    raise Terminated(128 + signum)
+
+
+@contextmanager
+def _signals_end_the_command() -> Iterator[None]:
+    previous = {}
+    try:
+        for number in ENDING_SIGNALS:
+            previous[number] = signal.signal(number, _terminate)
+    except ValueError:  # not the main thread: leave the signals alone
+        pass
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _shortened(message: str) -> str:
+    """A hostile value quoted in full (200,000 characters, 5,000 digits) would bury the
+    message: cut any long run of non-space characters."""
+    return re.sub(r"\S{121,}", lambda m: m.group()[:60] + "…", message)
+
+
+def _detail(error: BaseException) -> str:
+    """The first line of an unexpected error, without what it may quote: SQLAlchemy's own
+    text adds the statement and its parameters (answers, names), so only the driver's
+    message is kept."""
+    if isinstance(error, StatementError) and error.orig is not None:
+        error = error.orig
+    lines = str(error).strip().splitlines()
+    return _shortened(lines[0][:200]) if lines else "-"
+
+
+class AssessGroup(click.Group):
+    """The ``assess`` group: the one place where whatever a command did not expect becomes
+    a one-line ``Error: ...`` and exit 1 (``ASSESS_DEBUG=1`` shows the traceback), and
+    where SIGTERM and SIGHUP end a command as Ctrl-C does, so nothing half-done stays."""
+
+    def invoke(self, ctx: click.Context):
+        with _signals_end_the_command():
+            try:
+                return super().invoke(ctx)
+            except click.ClickException as error:
+                error.message = _shortened(error.message)
+                raise
+            except (click.exceptions.Exit, click.Abort, KeyboardInterrupt, EOFError):
+                raise
+            except Terminated:
+                click.echo(t("cli.interrupted", LANG), err=True)
+                raise
+            except Exception as error:
+                if os.environ.get(DEBUG_VARIABLE) == "1":
+                    raise
+                if isinstance(error, OSError) and error.filename:
+                    message = t("cli.cannot_access", LANG, path=error.filename, reason=error.strerror or error)
+                else:
+                    message = t("cli.unexpected", LANG, kind=type(error).__name__, detail=_detail(error))
+                raise click.ClickException(message) from None
 
 
 @contextmanager
@@ -32,6 +110,10 @@ def database(*, migrate: bool = True) -> Iterator[sessionmaker]:
         raise click.ClickException("\n".join(lines)) from None
     except (ServiceError, PermissionDenied) as error:
         raise click.ClickException(message_of(error, "en")) from None
+    except ContentError as error:
+        # The installed rubrics or questionnaires are missing, empty or broken: which folder
+        # or FILE:LINE, never a traceback (see assess.resources for where they are read).
+        raise click.ClickException(str(error)) from None
     finally:
         engine.dispose()
 
@@ -56,12 +138,13 @@ def check_command(*, kind: str, loader) -> click.Command:
     """``check FILE...`` for a kind of content file: ``ok``, or ``FILE:LINE: message`` per
     problem and exit 1. The same command checks rubrics and questionnaires."""
 
-    @click.command("check", help=f"Check {kind} FILES; print ok, or FILE:LINE: message per problem (exit 1).")
+    @click.command("check", help=f"Check {kind} FILES; print ok, or FILE:LINE: message per problem on standard "
+                                 "error (exit 1).")
     @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
     def check(files: tuple[str, ...]) -> None:
         _, problems = check_files(files, loader=loader)
-        for problem in problems:
-            click.echo(str(problem))
+        for problem in problems:  # on standard error, as every refusal: FILE:LINE: message
+            click.echo(str(problem), err=True)
         if problems:
             raise SystemExit(1)
         click.echo("ok")

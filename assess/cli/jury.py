@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import click
 
+from assess.cli.types import ID
 from assess.cli.common import reading, transaction
 from assess.domain.permissions import Actor
 from assess.i18n import t
@@ -18,7 +20,7 @@ from assess.services import rounds
 
 LANG = click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-ROUND = click.option("--round", "round_id", type=int, required=True, help="Round id (see `assess round list`).")
+ROUND = click.option("--round", "round_id", type=ID, required=True, help="Round id (see `assess round list`).")
 
 
 def _echo_json(document) -> None:
@@ -134,18 +136,38 @@ def stats_reliability(round_id: int, as_json: bool, lang: str) -> None:
         click.echo(f"{line}  [{t('jury.cli.flagged', lang)}]" if juror.flagged else line)
 
 
+def _read_bytes(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise click.ClickException(t("cli.cannot_access", "en", path=path, reason=error.strerror or error)) from None
+
+
 @click.command("eql")
 @ROUND
+@click.option("--labels", "labels_path", type=click.Path(dir_okay=False), default=None,
+              help="First record partner labels from this CSV file (a project or twinspace column, and a country "
+                   "column); any problem refuses the whole file.")
 @JSON
 @LANG
-def eql(round_id: int, as_json: bool, lang: str) -> None:
+def eql(round_id: int, labels_path: str | None, as_json: bool, lang: str) -> None:
     """European label: the eligible projects (national labels in two countries) and the
     nominations the rules propose (settings ``eql_rule`` and ``eql_share``)."""
-    with reading() as session:
+    data = _read_bytes(labels_path) if labels_path else None
+    imported = None
+    with transaction() as session:
+        if data is not None:
+            imported = eql_service.import_partner_labels_csv(session, actor=Actor.system(), data=data)
         result = eql_service.proposals(session, actor=Actor.system(), round_id=round_id)
     if as_json:
-        _echo_json(result.to_dict())
+        document = result.to_dict()
+        if imported is not None:
+            document["partner_labels"] = {"rows": imported.rows, "added": imported.added, "already": imported.already}
+        _echo_json(document)
         return
+    if imported is not None:
+        click.echo(t("jury.cli.labels_imported", lang, rows=imported.rows, added=imported.added,
+                     already=imported.already))
     click.echo(t("jury.cli.eql", lang, round=result.round_id, rule=result.rule))
     eligible = result.eligible
     if result.rule == "automatic":

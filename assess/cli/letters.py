@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from assess.cli.types import ID, OUTPUT_FOLDER
 from assess.cli.common import progress_bar, reading
 from assess.domain.permissions import Actor
 from assess.i18n import t
@@ -16,8 +17,8 @@ LANG = "en"  # the operator's language; each letter is in its teacher's
 
 
 @click.command("verdicts")
-@click.option("--round", "round_id", type=int, required=True, help="Round id (see `assess round list`).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, writable=True, path_type=Path), required=True,
+@click.option("--round", "round_id", type=ID, required=True, help="Round id (see `assess round list`).")
+@click.option("--out", "out_dir", type=OUTPUT_FOLDER, required=True,
               help="Folder to write the letters to (created if needed).")
 @click.option("--workers", type=click.IntRange(min=1), default=min(2, os.cpu_count() or 1), show_default=True,
               help="Letters rendered at once, one process each.")

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import click
 
+from assess.cli.types import ID, OUTPUT_FILE
 from assess.cli.common import reading
 from assess.cli.letters import verdicts
 from assess.domain.permissions import Actor
+from assess.files import atomic_output
 from assess.services import projects, self_assessments
 
 
@@ -53,8 +55,8 @@ report.add_command(verdicts)
 
 
 @report.command("self-assessment")
-@click.option("--project", "project_id", type=int, required=True, help="Project id (see `assess project list`).")
-@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
+@click.option("--project", "project_id", type=ID, required=True, help="Project id (see `assess project list`).")
+@click.option("--out", type=OUTPUT_FILE, required=True)
 @click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
 def report_self_assessment(project_id: int, out: Path, lang: str) -> None:
     """Write the PDF self-assessment report of a project."""
@@ -63,6 +65,6 @@ def report_self_assessment(project_id: int, out: Path, lang: str) -> None:
     with reading() as session:
         view = self_assessments.report(session, actor=Actor.system(), project_id=project_id)
     pdf = render_self_assessment_pdf(view, lang=lang)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(pdf)
+    with atomic_output(out) as partial:
+        partial.write_bytes(pdf)
     click.echo(f"wrote {out} ({len(pdf) // 1024} KiB)")

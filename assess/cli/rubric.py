@@ -7,8 +7,8 @@ import json
 import click
 
 from assess.cli.common import check_command
-from assess.domain.content import ContentError
-from assess.domain.rubric import RUBRICS_DIR, RubricCatalogue, load_rubric_file
+from assess.domain.content import CatalogueError, ContentError
+from assess.domain.rubric import RubricCatalogue, load_rubric_file
 from assess.domain.scoring import ScoringInputError, describe_outcome, describe_reason, score
 
 
@@ -22,7 +22,9 @@ rubric.add_command(check_command(kind="rubric", loader=load_rubric_file))
 
 def _catalogue() -> RubricCatalogue:
     try:
-        return RubricCatalogue.from_directory(RUBRICS_DIR)
+        return RubricCatalogue.from_directory()
+    except CatalogueError as exc:
+        raise click.ClickException(str(exc)) from None
     except ContentError as exc:
         raise click.ClickException(f"installed rubrics have problems:\n{exc}") from None
 

@@ -8,15 +8,15 @@ without slips nor slips without codes.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
 import click
 
+from assess.cli.types import ID, OUTPUT_FILE
 from assess.cli.common import transaction
 from assess.domain.permissions import Actor
+from assess.files import atomic_output
 from assess.domain.questionnaire import Audience
 from assess.i18n import t
 from assess.services import campaigns, settings
@@ -26,10 +26,10 @@ LANGUAGES = ["fr", "en"]
 
 
 @click.command("codes")
-@click.option("--project", "project_id", type=int, required=True, help="Project id (see `assess project list`).")
+@click.option("--project", "project_id", type=ID, required=True, help="Project id (see `assess project list`).")
 @click.option("--audience", type=click.Choice([a.value for a in Audience]), required=True)
 @click.option("--count", type=click.IntRange(1, campaigns.MAX_CODES), required=True, help="How many codes (slips).")
-@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True,
+@click.option("--out", type=OUTPUT_FILE, required=True,
               help="The slips PDF to write.")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
               help="Language of the slips; the instruction is printed in French and English.")
@@ -41,10 +41,7 @@ def codes(project_id: int, audience: str, count: int, out: Path, lang: str, clos
 
     today = date.today()
     closes_on = closes.date() if closes else today + timedelta(days=DEFAULT_DAYS)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".slips-", suffix=".pdf", dir=out.parent)
-    os.close(handle)
-    try:
+    with atomic_output(out) as partial:  # the slips appear only once their codes are stored
         with transaction() as session:
             actor = Actor.system()
             campaign = campaigns.create_campaign(
@@ -60,15 +57,11 @@ def codes(project_id: int, audience: str, count: int, out: Path, lang: str, clos
         try:
             pdf = render_slips_pdf(codes=issued, links=links, address=address, project_title=title,
                                    audience=audience, lang=lang, languages=languages)
-        except Exception:
+        except BaseException:  # a failure, Ctrl-C or SIGTERM alike
             # Nobody will ever hold these codes: their campaign is closed, not left open.
             with transaction() as session:
                 campaigns.close_campaign(session, actor=Actor.system(), campaign_id=campaign_id)
             raise
-        Path(temporary).write_bytes(pdf)
-        os.replace(temporary, out)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        partial.write_bytes(pdf)
     click.echo(t("survey_results.cli.campaign", "en", id=campaign_id))
     click.echo(t("survey_results.cli.slips_written", "en", path=out, count=count))

@@ -3,28 +3,51 @@ LimeSurvey into a project's results."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from contextlib import contextmanager
+from typing import Iterator
 
 import click
 
+from assess.cli.types import ID
 from assess.cli.common import progress_bar, transaction
-from assess.domain.imports import FORMATS, MappingFile
+from assess.domain.imports import FORMATS, MAX_FILE_BYTES, MappingFile
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience
+from assess.domain.safe_yaml import MAX_BYTES as MAX_MAPPING_BYTES
 from assess.i18n import t
 from assess.services import survey_imports
+from assess.services.errors import InvalidInput, ServiceError, message_of
 
 
-def _read(path: str, what: str) -> bytes:
+def _read(path: str, what: str, *, limit: int) -> bytes:
+    """The file's bytes; one that is too large is refused before it is read into memory."""
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as file:
+            data = file.read(limit + 1)
     except OSError as exc:
         raise click.ClickException(f"cannot read the {what} {path}: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise click.ClickException(f"the {what} {path} is larger than {limit // (1024 * 1024)} MB"
+                                   if limit >= 1024 * 1024 else f"the {what} {path} is larger than {limit // 1024} KB")
+    return data
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """Refusals raised outside a transaction (reading the file, the preview) become plain
+    messages, as :func:`assess.cli.common.transaction` makes them inside one."""
+    try:
+        yield
+    except InvalidInput as error:
+        lines = [message_of(error, "en")] + [f"  {e.field}: {e.message('en')}" for e in error.errors]
+        raise click.ClickException("\n".join(lines)) from None
+    except ServiceError as error:
+        raise click.ClickException(message_of(error, "en")) from None
 
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--project", "project_id", type=int, required=True, help="Id of the project the answers belong to.")
+@click.option("--project", "project_id", type=ID, required=True, help="Id of the project the answers belong to.")
 @click.option("--audience", type=click.Choice([a.value for a in Audience]), required=True, help="Who answered.")
 @click.option("--format", "file_format", type=click.Choice(["auto", *FORMATS]), default="auto", show_default=True,
               help="The tool the file comes from; auto recognises it by its header row.")
@@ -38,13 +61,25 @@ def import_(file: str, project_id: int, audience: str, file_format: str, mapping
     stored. Rows imported before (the same file again, or a later export) are counted as
     repeated and not added twice.
     """
-    data = _read(file, "file")
-    mapping = MappingFile(name=mapping_path, text=_read(mapping_path, "mapping file")) if mapping_path else None
-    with progress_bar("Reading rows") as progress, transaction() as session:
-        report = survey_imports.run_import(
-            session, actor=Actor.system(), project_id=project_id, audience=audience, file_name=file, data=data,
-            file_format=file_format, mapping=mapping, dry_run=dry_run, progress=progress,
-        )
+    data = _read(file, "file", limit=MAX_FILE_BYTES)
+    mapping = (MappingFile(name=mapping_path, text=_read(mapping_path, "mapping file", limit=MAX_MAPPING_BYTES))
+               if mapping_path else None)
+    # The file is read before the transaction begins, and a dry run reads its rows after
+    # the transaction ends: the database is not held while a large file is parsed.
+    with _refusals():
+        upload = survey_imports.read_upload(file_name=file, data=data, file_format=file_format)
+    if dry_run:
+        with transaction() as session:
+            context = survey_imports.import_context(session, actor=Actor.system(), project_id=project_id,
+                                                    audience=audience)
+        with _refusals():
+            report = survey_imports.preview(context, upload, mapping=mapping)
+    else:
+        with progress_bar("Reading rows") as progress, transaction() as session:
+            report = survey_imports.run_import(
+                session, actor=Actor.system(), project_id=project_id, audience=audience, upload=upload,
+                mapping=mapping, progress=progress,
+            )
     _print(report, dry_run=dry_run)
 
 

@@ -6,6 +6,7 @@ import json
 
 import click
 
+from assess.cli.types import ID
 from assess.cli.common import reading
 from assess.domain.permissions import Actor
 from assess.domain.survey_results import AudienceGap, Figures, GroupResults, TriangulationRow
@@ -63,7 +64,7 @@ def _gap_dict(gap: AudienceGap) -> dict:
 
 
 @click.command("results")
-@click.option("--project", "project_id", type=int, required=True, help="Project id (see `assess project list`).")
+@click.option("--project", "project_id", type=ID, required=True, help="Project id (see `assess project list`).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
 def results(project_id: int, as_json: bool, lang: str) -> None:

@@ -17,6 +17,7 @@ from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from assess.domain import safe_yaml
 from assess.i18n import LANGUAGES
 
 Path_ = tuple[str | int, ...]
@@ -88,27 +89,25 @@ class Locator:
 
 
 def _compose(text: str, file: str) -> tuple[Any, Locator, list[Problem]]:
-    """Parse YAML into plain Python values, remembering the line of every key and item."""
+    """Parse YAML into plain Python values, remembering the line of every key and item.
+
+    Read by :mod:`assess.domain.safe_yaml`, whose limits (size, depth, no aliases, no
+    unknown tags) keep a hostile file from costing more than its size."""
     problems: list[Problem] = []
     lines: dict[Path_, int] = {}
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        problems.append(Problem(file, line, f"YAML syntax error: {exc.problem or exc}"))
-        return None, Locator(lines), problems
+        root, loader = safe_yaml.compose(text)
+    except safe_yaml.YamlProblem as problem:
+        return None, Locator(lines), [Problem(file, problem.line, problem.message)]
     if root is None:
         return None, Locator(lines), problems
-
-    constructor = yaml.SafeLoader("")
 
     def build(node: yaml.Node, path: Path_) -> Any:
         lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                key = constructor.construct_object(key_node, deep=True)
+                key = safe_yaml.construct(loader, key_node)
                 if not isinstance(key, (str, int)):
                     key = str(key)
                 child = path + (key,)
@@ -121,9 +120,12 @@ def _compose(text: str, file: str) -> tuple[Any, Locator, list[Problem]]:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [build(item, path + (index,)) for index, item in enumerate(node.value)]
-        return constructor.construct_object(node, deep=True)
+        return safe_yaml.construct(loader, node)
 
-    return build(root, ()), Locator(lines), problems
+    try:
+        return build(root, ()), Locator(lines), problems
+    except safe_yaml.YamlProblem as problem:
+        return None, Locator(lines), [*problems, Problem(file, problem.line, problem.message)]
 
 
 def _describe(error: dict[str, Any]) -> str:
@@ -181,7 +183,11 @@ def load_content(
 def load_content_file(path: Path | str, *, model: type[Model], checks: Iterable[SemanticCheck] = ()) -> Model:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            data = file.read(safe_yaml.MAX_BYTES + 1)  # a larger file is refused without being read whole
+        if len(data) > safe_yaml.MAX_BYTES:
+            raise ContentError([Problem(str(path), 1, f"the file is larger than {safe_yaml.MAX_BYTES // 1024:,} KB")])
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError([Problem(str(path), 1, f"cannot read file: {exc}")]) from None
     return load_content(text=text, file=str(path), model=model, checks=checks)
@@ -201,9 +207,22 @@ def check_files(paths: Iterable[Path | str], *, loader: Callable[[Path | str], A
 Document = TypeVar("Document", bound=StrictModel)
 
 
+class CatalogueError(ContentError):
+    """A folder that cannot serve as a catalogue: missing, or holding no file of its kind.
+    The suite cannot work without its rubrics and questionnaires, so this is said loudly
+    (one line naming the folder) instead of showing an empty list."""
+
+    def __init__(self, message: str):
+        self.problems = []
+        Exception.__init__(self, message)
+
+
 class Catalogue(Generic[Document]):
     """The content files of one kind installed in a folder, by id. Loading it raises
     ContentError listing every problem of every file, so a broken file is never half-used."""
+
+    #: What the files hold, for messages ("no rubric files in ...").
+    kind = "content"
 
     def __init__(self, documents: Iterable[Document]):
         self._by_id: dict[str, Document] = {}
@@ -214,9 +233,20 @@ class Catalogue(Generic[Document]):
 
     @classmethod
     def load(cls, directory: Path | str, *, loader: Callable[[Path | str], Document]):
-        loaded, problems = check_files(sorted(Path(directory).glob("*.yaml")), loader=loader)
+        folder = Path(directory)
+        if not folder.is_dir():
+            raise CatalogueError(f"{folder}: no such folder; it must hold the {cls.kind} files (*.yaml)")
+        files = sorted(folder.glob("*.yaml"))
+        if not files:
+            raise CatalogueError(f"{folder}: no {cls.kind} files (*.yaml) in this folder")
+        loaded, problems = check_files(files, loader=loader)
         if problems:
             raise ContentError(problems)
+        first_file: dict[str, Path] = {}
+        for path, document in zip(files, loaded):  # every file loaded: the lists match
+            if document.id in first_file:
+                raise CatalogueError(f"{path}: the id '{document.id}' is already the id of {first_file[document.id]}")
+            first_file[document.id] = path
         return cls(loaded)
 
     def __iter__(self) -> Iterator[Document]:

@@ -37,14 +37,16 @@ import csv
 import io
 import re
 import unicodedata
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any, Iterable, Iterator, Mapping, NamedTuple
 
-import yaml
 from pydantic import BeforeValidator, Field, field_validator
 
+from assess.domain import safe_yaml
 from assess.domain.answers import DONT_KNOW, Answer, AnswerError, validate_answers
 from assess.domain.content import (
     IDENTIFIER,
@@ -72,6 +74,10 @@ class ImportFileError(Exception):
         self.key = key
         self.params = params
         super().__init__(f"{key} {params}")
+
+
+class UnsafeXmlParser(RuntimeError):
+    """openpyxl would parse XML without defusedxml: the installation is at fault, not the file."""
 
 
 # --- text normalisation -----------------------------------------------------------------
@@ -145,21 +151,59 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _decode(data: bytes) -> str:
+# --- limits ------------------------------------------------------------------------------
+#
+# An upload may be hostile: a file small on the wire that unpacks to gigabytes, a header of a
+# million columns, one cell of 50 million characters, 400,000 rows, XML entities nested
+# until the parser's stack overflows. Each limit is checked while the file is read, before
+# the work it guards grows, and refused with the file's name and, when it helps, the row
+# and column. The limits sit far above what a real export holds (see docs/surveys.md).
+
+#: Bytes of an uploaded file (CSV or XLSX, as uploaded).
+MAX_FILE_BYTES = 100 * 1024 * 1024
+#: Columns of a row (a LimeSurvey export with a column per option and timings stays under 500).
+MAX_COLUMNS = 1_000
+#: Characters of a cell: Excel's own limit.
+MAX_CELL_CHARS = 32_767
+#: Characters of one CSV record (all its cells): far above 1,000 short cells or a few long texts.
+MAX_RECORD_CHARS = 4 * 1024 * 1024
+#: Rows read in all, blank ones included (a blank tail does not count against MAX_ROWS, within reason).
+MAX_ROWS_READ = MAX_ROWS + 10_000
+#: An XLSX file is a zip of XML parts: their number, the unpacked size of each part that is
+#: not a worksheet (shared strings, styles...), of all parts together, and how much more a
+#: part may unpack to than it takes in the zip. Excel's parts compress 5 to 30 to one;
+#: a hundred to one is Apache POI's zip-bomb threshold, applied to parts over 1 MB.
+MAX_XLSX_PARTS = 1_000
+MAX_XLSX_PART_BYTES = 64 * 1024 * 1024
+MAX_XLSX_UNPACKED_BYTES = 1024 * 1024 * 1024
+MAX_XLSX_RATIO = 100
+#: Cells of all the sheets of a workbook: 200,000 rows of 50 answers.
+MAX_XLSX_CELLS = 10_000_000
+_RATIO_FROM_BYTES = 1024 * 1024
+
+_MB = 1024 * 1024
+
+
+def _mb(size: int) -> int:
+    return size // _MB
+
+
+# --- reading a CSV file --------------------------------------------------------------------
+
+
+def _encoding(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252")  # Excel's "CSV" on Windows; may fail too (undefined bytes)
+        return "utf-16"
+    return "utf-8-sig"
 
 
-def _delimiter(text: str) -> str:
-    """The separator giving the most columns in the header row (comma on a tie)."""
+def _delimiter(head: str) -> str:
+    """The separator giving the most columns in the header row (comma on a tie). ``head``
+    is the start of the file only: enough to compare, whatever the header's width."""
     best, most = ",", 0
     for candidate in (",", ";", "\t"):
         try:
-            first = next(csv.reader(io.StringIO(text), delimiter=candidate), [])
+            first = next(csv.reader(io.StringIO(head), delimiter=candidate), [])
         except csv.Error:
             continue
         if len(first) > most:
@@ -167,22 +211,206 @@ def _delimiter(text: str) -> str:
     return best
 
 
-def _records_csv(data: bytes) -> Iterator[tuple[str, ...]]:
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    for record in reader:
-        yield tuple(record)
+def _records_csv(data: bytes, name: str) -> Iterator[tuple[str, ...]]:
+    """The records of a CSV file, decoded as they are read: UTF-8 (or UTF-16 with its BOM),
+    else Windows-1252 (Excel's "CSV" on Windows), whose bytes may be undefined too."""
+    encoding = _encoding(data)
+    try:
+        yield from _records_csv_as(data, name, encoding)
+    except _NotThisEncoding:
+        if encoding == "utf-16":
+            raise ImportFileError("imports.errors.unreadable", name=name) from None
+        try:
+            yield from _records_csv_as(data, name, "cp1252", restart=True)
+        except _NotThisEncoding:
+            raise ImportFileError("imports.errors.unreadable", name=name) from None
 
 
-def _records_xlsx(data: bytes) -> Iterator[tuple[str, ...]]:
+class _NotThisEncoding(Exception):
+    pass
+
+
+_RESTART = object()  # tells read_table to forget the records read in another encoding
+
+
+def _records_csv_as(data: bytes, name: str, encoding: str, *, restart: bool = False) -> Iterator[Any]:
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    try:
+        delimiter = _delimiter(text.read(65536))
+        text.seek(0)
+    except UnicodeDecodeError:
+        raise _NotThisEncoding from None
+    if restart:
+        yield _RESTART
+    pending = 0  # characters given to the csv reader since it last gave a record
+    number = 1
+
+    def lines() -> Iterator[str]:
+        # Each line is read with a bound, and so is a record spanning lines (quoted line
+        # breaks): a file of one 100 MB line, or a million columns, is refused at 4 MB.
+        nonlocal pending
+        while line := text.readline(MAX_RECORD_CHARS + 1):
+            pending += len(line)
+            if pending > MAX_RECORD_CHARS:
+                if line.count(delimiter) >= MAX_COLUMNS:
+                    raise ImportFileError("imports.errors.too_many_columns", name=name, row=number, max=MAX_COLUMNS)
+                raise ImportFileError("imports.errors.row_too_long", name=name, row=number, max=_mb(MAX_RECORD_CHARS))
+            yield line
+
+    # field_size_limit is left at the csv module's default (131,072 characters): it is the
+    # whole process's setting. Cells are held to MAX_CELL_CHARS by read_table, located.
+    reader = csv.reader(lines(), delimiter=delimiter)
+    try:
+        for record in reader:
+            pending = 0
+            yield tuple(record)
+            number += 1
+    except UnicodeDecodeError:
+        raise _NotThisEncoding from None
+    except csv.Error as error:
+        if "field larger than" in str(error):
+            raise ImportFileError("imports.errors.cell_too_long", name=name, row=number, column="?",
+                                  max=MAX_CELL_CHARS) from None
+        raise ImportFileError("imports.errors.unreadable_row", name=name, row=number) from None
+
+
+# --- reading an XLSX file --------------------------------------------------------------------
+
+#: A row, a cell (in a worksheet) and a shared string (elsewhere), with or without a prefix.
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,31}:)?row[\s/>]")
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,31}:)?c[\s/>]")
+_STRING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,31}:)?si[\s/>]")
+#: Markup that declares a document type or entities, which the Open Packaging Conventions
+#: forbid in an Office file: the whole family of entity attacks needs it.
+_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
+_WORKSHEETS = "xl/worksheets/"
+#: Shared strings beyond the cells that could use them (Excel keeps none unused; slack for
+#: other tools). openpyxl loads them all before the first row: without this bound a 17 MB
+#: file of 2.6 million short strings took 22 s to open.
+_SPARE_STRINGS = 1_000
+
+
+@dataclass
+class _PartCounts:
+    rows: int = 0
+    cells: int = 0
+    strings: int = 0
+
+
+def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, counts: _PartCounts) -> None:
+    """Unpack one part as a stream (the zip module stops at the size the directory declares)
+    looking for document type declarations and for text runs of more than a megabyte (a
+    cell holds 32,767 characters at most); count a worksheet's rows (stopping past the
+    limit) and cells, and the shared strings of other parts. The counts add up over every
+    worksheet: on opening a workbook, openpyxl reads every sheet that does not state its
+    size in full, not only the first one that is imported."""
+    worksheet = info.filename.startswith(_WORKSHEETS)
+    carry = b""
+    run = 0  # bytes since the last "<"
+
+    def check(scanned: bytes) -> None:
+        nonlocal run
+        if any(marker in scanned for marker in _DECLARATIONS):
+            raise ImportFileError("imports.errors.xml_declarations", name=name, part=info.filename)
+        first, last = scanned.find(b"<"), scanned.rfind(b"<")
+        if run + (len(scanned) if first < 0 else first) > _MB:
+            raise ImportFileError("imports.errors.text_too_long", name=name, part=info.filename, max=MAX_CELL_CHARS)
+        run = run + len(scanned) if last < 0 else len(scanned) - last
+        if worksheet:
+            counts.rows += len(_ROW_TAG.findall(scanned))
+            if counts.rows > MAX_ROWS_READ:
+                raise ImportFileError("imports.errors.too_many_rows", name=name, max=MAX_ROWS)
+            counts.cells += len(_CELL_TAG.findall(scanned))
+            if counts.cells > MAX_XLSX_CELLS:
+                raise ImportFileError("imports.errors.too_many_cells", name=name, max=MAX_XLSX_CELLS)
+        else:
+            counts.strings += len(_STRING_TAG.findall(scanned))
+
+    with archive.open(info) as part:
+        while chunk := part.read(_MB):
+            block = carry + chunk
+            # What may be the start of a tag cut by the chunk's end goes with the next chunk.
+            cut = block.rfind(b"<", max(len(block) - 64, 0))
+            cut = len(block) if cut < 0 else cut
+            check(block[:cut])
+            carry = block[cut:]
+    check(carry)
+
+
+def _check_package(data: bytes, name: str) -> None:
+    """Refuse a zip bomb from the zip's central directory alone (sizes and ratios, before
+    anything is unpacked), then scan every XML part as it unpacks: no document type
+    declaration anywhere, no worksheet of more rows than MAX_ROWS_READ, no more shared
+    strings than cells."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise ImportFileError("imports.errors.unreadable", name=name) from None
+    with archive:
+        parts = archive.infolist()
+        if len(parts) > MAX_XLSX_PARTS:
+            raise ImportFileError("imports.errors.unreadable", name=name)
+        total = 0
+        for info in parts:
+            total += info.file_size
+            if total > MAX_XLSX_UNPACKED_BYTES or (
+                info.file_size > MAX_XLSX_PART_BYTES and not info.filename.startswith(_WORKSHEETS)
+            ):
+                raise ImportFileError("imports.errors.unpacked_too_large", name=name,
+                                      max=_mb(MAX_XLSX_UNPACKED_BYTES))
+            if info.file_size > _RATIO_FROM_BYTES and info.file_size > MAX_XLSX_RATIO * max(info.compress_size, 1):
+                raise ImportFileError("imports.errors.zip_bomb", name=name, part=info.filename,
+                                      ratio=info.file_size // max(info.compress_size, 1))
+        counts = _PartCounts()
+        try:
+            for info in parts:
+                if info.filename.endswith((".xml", ".rels", ".vml")) or info.filename.startswith(_WORKSHEETS):
+                    _scan_part(archive, info, name, counts)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
+            raise ImportFileError("imports.errors.unreadable", name=name) from None
+        if counts.strings > counts.cells + _SPARE_STRINGS:
+            raise ImportFileError("imports.errors.too_many_strings", name=name, strings=counts.strings,
+                                  cells=counts.cells)
+
+
+def _records_xlsx(data: bytes, name: str) -> Iterator[tuple[str, ...]]:
+    """The rows of the first sheet, as text. openpyxl reads the workbook in read-only mode,
+    its XML with defusedxml (it uses it whenever installed; checked below, as without it a
+    nested-entity file crashes Python's expat) and lxml without resolving entities.
+
+    The rows are taken from openpyxl's worksheet parser (the one its read-only sheets use,
+    openpyxl 3.1) rather than from ``iter_rows``: that pads every row to its last cell,
+    so a row holding one cell in column XFD would become 16,384 values before we could
+    refuse it. Here each row's width and number are checked before a value is made."""
+    import openpyxl.xml
     from openpyxl import load_workbook
+    from openpyxl.worksheet._reader import WorkSheetParser
 
+    if not openpyxl.xml.DEFUSEDXML:  # a deployment fault (OPENPYXL_DEFUSEDXML=False, package missing)
+        raise UnsafeXmlParser("openpyxl must parse XML with defusedxml: install it and leave OPENPYXL_DEFUSEDXML unset")
+    _check_package(data, name)
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # some tools write wrong dimensions ("A1:A1")
-        for values in sheet.iter_rows(values_only=True):
-            yield tuple(_cell_text(v) for v in values)
+        with sheet._get_source() as source:
+            parser = WorkSheetParser(source, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
+                                     date_formats=workbook._date_formats,
+                                     timedelta_formats=workbook._timedelta_formats)
+            expected = 1
+            for number, cells in parser.parse():
+                if number > MAX_ROWS_READ:
+                    raise ImportFileError("imports.errors.too_many_rows", name=name, max=MAX_ROWS)
+                while expected < number:  # rows the file leaves out are blank rows
+                    yield ()
+                    expected += 1
+                expected = number + 1
+                width = max((cell["column"] for cell in cells), default=0)
+                if width > MAX_COLUMNS:
+                    raise ImportFileError("imports.errors.too_many_columns", name=name, row=number, max=MAX_COLUMNS)
+                values = [""] * width
+                for cell in cells:
+                    values[cell["column"] - 1] = _cell_text(cell["value"])
+                yield tuple(values)
     finally:
         workbook.close()
 
@@ -191,30 +419,49 @@ def _blank(cells: Iterable[str]) -> bool:
     return not "".join(cells).strip()  # every cell empty or spaces (one C call, for every row)
 
 
+def _check_record(cells: tuple[str, ...], number: int, name: str) -> None:
+    if len(cells) > MAX_COLUMNS:
+        raise ImportFileError("imports.errors.too_many_columns", name=name, row=number, max=MAX_COLUMNS)
+    if cells and max(map(len, cells)) > MAX_CELL_CHARS:
+        index = next(i for i, cell in enumerate(cells) if len(cell) > MAX_CELL_CHARS)
+        raise ImportFileError("imports.errors.cell_too_long", name=name, row=number, column=column_letter(index),
+                              max=MAX_CELL_CHARS)
+
+
 def read_table(*, file_name: str, data: bytes) -> Table:
     """The header and rows of a CSV (UTF-8 or Windows-1252; comma, semicolon or tab) or XLSX
-    file (its first sheet). Raises :class:`ImportFileError` if it is neither."""
+    file (its first sheet). Raises :class:`ImportFileError` if it is neither, or if it
+    breaks a limit (size, columns, rows, cell length, zip bomb, XML declarations): checked
+    while reading, so a hostile file is refused before it costs more than a few seconds."""
     name = re.split(r"[\\/]", file_name or "")[-1]
     if not data or not data.strip():
         raise ImportFileError("imports.errors.empty", name=name)
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportFileError("imports.errors.too_large", name=name, max=_mb(MAX_FILE_BYTES))
     if data.startswith(b"\xd0\xcf\x11\xe0"):  # the old binary .xls
         raise ImportFileError("imports.errors.unreadable", name=name)
     container = "xlsx" if data.startswith(b"PK\x03\x04") else "csv"
     if container == "csv" and b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportFileError("imports.errors.unreadable", name=name)  # binary, not text
-    records = _records_xlsx(data) if container == "xlsx" else _records_csv(data)
+    records = _records_xlsx(data, name) if container == "xlsx" else _records_csv(data, name)
     headers: tuple[str, ...] | None = None
     rows: list[tuple[int, tuple[str, ...]]] = []
     try:
-        for number, cells in enumerate(records, start=1):
+        number = 0
+        for cells in records:
+            if cells is _RESTART:  # read again in another encoding
+                headers, rows, number = None, [], 0
+                continue
+            number += 1
+            _check_record(cells, number, name)
             if headers is None:
                 if not _blank(cells):
                     headers = tuple(" ".join(c.split()) for c in cells)
                 continue
             rows.append((number, cells))
-            if len(rows) > 2 * MAX_ROWS:  # stop reading early; blank tails are dropped below
+            if len(rows) > MAX_ROWS_READ:  # stop reading early; blank tails are dropped below
                 raise ImportFileError("imports.errors.too_many_rows", name=name, max=MAX_ROWS)
-    except ImportFileError:
+    except (ImportFileError, UnsafeXmlParser):
         raise
     except Exception:  # noqa: BLE001 - any parser failure means the same to the teacher
         raise ImportFileError("imports.errors.unreadable", name=name) from None
@@ -349,9 +596,9 @@ def _keys_as_read(text: str) -> dict[tuple[str, str], str | int]:
     """("columns" | "answers", key as text) -> the key as YAML read it: unquoted ``1`` or
     ``yes`` are a number and a boolean, and the lines of the file are known by those."""
     try:
-        loaded = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return {}
+        loaded = safe_yaml.load(text)
+    except safe_yaml.YamlProblem:
+        return {}  # load_content reports it, located
     keys: dict[tuple[str, str], str | int] = {}
     for section in ("columns", "answers"):
         table = loaded.get(section) if isinstance(loaded, dict) else None
@@ -410,6 +657,8 @@ def check_mapping(
 def parse_mapping(text: str | bytes, *, file: str = "<mapping>", questionnaire: Questionnaire | None = None) -> ImportMapping:
     """Load a mapping file; raise :class:`ContentError` (``FILE:LINE: message`` per problem).
     With ``questionnaire``, item, option and answer ids are checked against it too."""
+    if len(text) > safe_yaml.MAX_BYTES:  # before decoding it
+        raise ContentError([Problem(file, 1, f"the file is larger than {safe_yaml.MAX_BYTES // 1024:,} KB")])
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")

@@ -1,9 +1,13 @@
 """Who may do what: every permission of the suite, as named rules, in one place.
 
 Rules are small predicates ``rule(actor, obj)`` composed with ``&``, ``|`` and ``~``
-(as in django-rules, which pretalx uses). Services call :func:`require` before acting,
-and pages call :func:`can` to decide what to show: the same rule guards both, so a page
-can never offer what the service would refuse.
+(as in django-rules, which pretalx uses). Services check through
+:func:`assess.services.access.authorize` (this rule, for an actor that exists in the
+database) before acting, and pages call :func:`can` to decide what to show: the same rule
+guards both, so a page can never offer what the service would refuse.
+
+The system actor is explicit: only :meth:`Actor.system` sets ``is_system``. An actor
+without an id is not the system, it is nobody.
 """
 
 from __future__ import annotations
@@ -23,11 +27,13 @@ class Actor:
     display_name: str
     roles: frozenset[str]
     language: str | None = None
+    #: The national office's command-line operator; set by :meth:`system` only.
+    is_system: bool = False
 
     @classmethod
     def system(cls) -> "Actor":
         """The operator at the command line: full rights, recorded as a system action."""
-        return cls(id=None, email="system", display_name="system", roles=frozenset(ROLES))
+        return cls(id=None, email="system", display_name="system", roles=frozenset(ROLES), is_system=True)
 
 
 class Rule:
@@ -61,7 +67,7 @@ is_juror = has_role("juror")
 #: The object (a project) belongs to the actor.
 is_owner = Rule(lambda actor, obj: obj is not None and actor.id is not None and obj.owner_id == actor.id, "is_owner")
 #: The national office's command-line operator.
-is_system = Rule(lambda actor, _obj: actor.id is None, "is_system")
+is_system = Rule(lambda actor, _obj: actor.is_system, "is_system")
 
 PERMISSIONS: dict[str, Rule] = {
     "project.list": is_teacher | is_admin,

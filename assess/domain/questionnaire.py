@@ -22,10 +22,8 @@ from assess.domain.content import (
     StrictModel,
     load_content_file,
 )
+from assess import resources
 from assess.domain.rubric import THEMES
-
-#: Where the questionnaires shipped with the suite live.
-SURVEYS_DIR = Path(__file__).resolve().parents[2] / "surveys"
 
 #: The agreement scale: 1 strongly disagree .. 5 strongly agree; "don't know" is stored as no score.
 AGREEMENT_POINTS: tuple[int, ...] = (1, 2, 3, 4, 5)
@@ -150,9 +148,12 @@ def load_questionnaire_file(path: Path | str) -> Questionnaire:
 class QuestionnaireCatalogue(Catalogue[Questionnaire]):
     """The questionnaires installed in a folder, by id."""
 
+    kind = "questionnaire"
+
     @classmethod
-    def from_directory(cls, directory: Path | str = SURVEYS_DIR) -> "QuestionnaireCatalogue":
-        return cls.load(directory, loader=load_questionnaire_file)
+    def from_directory(cls, directory: Path | str | None = None) -> "QuestionnaireCatalogue":
+        """The questionnaires in ``directory``, by default the installed ones (see assess.resources)."""
+        return cls.load(directory or resources.surveys_dir(), loader=load_questionnaire_file)
 
     def for_audience(self, audience: Audience) -> list[Questionnaire]:
         return [q for q in self if q.audience is audience]

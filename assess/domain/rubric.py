@@ -11,6 +11,7 @@ from typing import Iterable
 
 from pydantic import Field, field_validator
 
+from assess import resources
 from assess.domain.content import (
     IDENTIFIER,
     Catalogue,
@@ -37,9 +38,6 @@ THEMES: tuple[str, ...] = (
     "documentation",
 )
 LOWEST_LEVEL, HIGHEST_LEVEL = LEVELS[0], LEVELS[-1]
-
-#: Where the rubrics shipped with the suite live.
-RUBRICS_DIR = Path(__file__).resolve().parents[2] / "rubrics"
 
 
 def _identifier(value: str) -> str:
@@ -208,9 +206,12 @@ def load_rubric_file(path: Path | str) -> Rubric:
 class RubricCatalogue(Catalogue[Rubric]):
     """The rubrics installed in a folder, by id."""
 
+    kind = "rubric"
+
     @classmethod
-    def from_directory(cls, directory: Path | str = RUBRICS_DIR) -> "RubricCatalogue":
-        return cls.load(directory, loader=load_rubric_file)
+    def from_directory(cls, directory: Path | str | None = None) -> "RubricCatalogue":
+        """The rubrics in ``directory``, by default the installed ones (see assess.resources)."""
+        return cls.load(directory or resources.rubrics_dir(), loader=load_rubric_file)
 
     @property
     def default(self) -> Rubric:

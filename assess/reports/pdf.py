@@ -6,7 +6,8 @@ so two walls stand between that text and the machine:
 
 1. autoescaping: user text is shown as text, never parsed as HTML;
 2. :class:`LocalOnlyFetcher`: even if markup got through, WeasyPrint may only read our
-   own stylesheets and assets. No network request, no other local file (a report must
+   own stylesheets and assets (and the ``data:`` URIs the caller names: the office's
+   uploaded logo). No network request, no other local file (a report must
    not leak ``/etc/passwd`` nor be a way to probe the intranet from the server).
 """
 
@@ -16,6 +17,7 @@ import mimetypes
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Mapping
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -23,11 +25,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from assess import resources
 from assess.domain.content import LocalizedText
 from assess.domain.countries import country_name
 from assess.i18n import t
 
-REPORTS_DIR = Path(__file__).resolve().parents[2] / "reports"
+REPORTS_DIR = resources.reports_dir()
 TEMPLATES_DIR = REPORTS_DIR / "templates"
 #: The only folders WeasyPrint may read from.
 SERVED_DIRS = (REPORTS_DIR / "assets", REPORTS_DIR / "styles")
@@ -46,11 +49,18 @@ class LocalOnlyFetcher(URLFetcher):
     render: the page simply lacks the image or stylesheet.
     """
 
-    def __init__(self, served: tuple[Path, ...] = SERVED_DIRS):
+    def __init__(self, served: tuple[Path, ...] = SERVED_DIRS, *, images: Mapping[str, tuple[str, bytes]] | None = None):
+        """``images``: ``data:`` URIs the document may show (an office's uploaded logo), each
+        with its checked media type and bytes. Only these exact URIs are served; any other
+        ``data:`` URI is refused like a remote URL."""
         super().__init__(allowed_protocols=("file",), allow_redirects=False, fail_on_errors=False)
         self._served = tuple(folder.resolve() for folder in served)
+        self._images = dict(images or {})
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        if url in self._images:
+            media_type, data = self._images[url]
+            return URLFetcherResponse("data:", data, {"Content-Type": media_type})
         path = self.resolve(url)
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
@@ -139,9 +149,10 @@ def render_html(*, template: str, context: dict, lang: str) -> str:
     return environment().get_template(template).render({"generated_at": datetime.now(), **context, "lang": lang})
 
 
-def html_to_pdf(html: str) -> bytes:
-    """WeasyPrint with relative URLs resolved against ``reports/`` and the local-only fetcher."""
-    document = HTML(string=html, base_url=REPORTS_DIR.as_uri() + "/", url_fetcher=LocalOnlyFetcher())
+def html_to_pdf(html: str, *, images: Mapping[str, tuple[str, bytes]] | None = None) -> bytes:
+    """WeasyPrint with relative URLs resolved against ``reports/`` and the local-only fetcher
+    (``images``: the ``data:`` URIs it may also serve, see :class:`LocalOnlyFetcher`)."""
+    document = HTML(string=html, base_url=REPORTS_DIR.as_uri() + "/", url_fetcher=LocalOnlyFetcher(images=images))
     return document.write_pdf()
 
 

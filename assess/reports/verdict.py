@@ -5,16 +5,16 @@ them and WeasyPrint is CPU-bound, so batches are rendered by a pool of processes
 (:func:`write_verdict_letters`, :func:`verdict_letters_zip`); the views are frozen
 dataclasses of plain values and pydantic models, hence picklable.
 
-The office's logo is a setting: a file name inside ``reports/assets``. Anything else (a
-path leading out of that folder, an absolute path, a URL) is ignored and the default logo
-is used; the local-only fetcher of :mod:`assess.reports.pdf` is the second wall.
+The office's logo is an image uploaded on the Settings page (PNG or JPEG, checked in
+:mod:`assess.domain.settings`), given to the letter as a ``data:`` URI: the local-only
+fetcher of :mod:`assess.reports.pdf` serves that one URI and nothing else outside our
+assets. Without an uploaded logo the letter shows ours.
 """
 
 from __future__ import annotations
 
 import io
 import itertools
-import logging
 import math
 import multiprocessing
 import os
@@ -28,16 +28,15 @@ from typing import Callable, Iterator, Sequence
 from markupsafe import Markup
 
 from assess.domain.rubric import Rubric
+from assess.files import atomic_output
 from assess.i18n import normalise_language, t
 from assess.reports.pdf import REPORTS_DIR, format_date, html_to_pdf, render_html
 from assess.reports.radar import LABEL_LINES, bars_svg, radar_svg
-from assess.reports.views import VerdictLetterView
+from assess.reports.views import OfficeView, VerdictLetterView
 
-log = logging.getLogger(__name__)
 
 ASSETS_DIR = REPORTS_DIR / "assets"
 DEFAULT_LOGO = "office-logo.svg"
-LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 TEMPLATE = "verdict_letter.html"
 
 Progress = Callable[[int, int], None]
@@ -46,25 +45,17 @@ Progress = Callable[[int, int], None]
 # -- One letter -------------------------------------------------------------------------
 
 
-def logo_path(logo_file: str | None) -> Path:
-    """The office's logo if ``logo_file`` names an image inside ``reports/assets``, else ours.
+def logo_url(office: OfficeView) -> str:
+    """The office's uploaded logo as a ``data:`` URI, else our own logo's file URL."""
+    if office.logo is not None:
+        return office.logo.data_uri
+    return (ASSETS_DIR / DEFAULT_LOGO).resolve().as_uri()
 
-    Refused (with a warning in the log): URLs, absolute paths, ``..`` leading out of the
-    folder, symlinks pointing out of it, missing files, non-image files.
-    """
-    assets = ASSETS_DIR.resolve()
-    default = assets / DEFAULT_LOGO
-    name = (logo_file or "").strip()
-    if not name:
-        return default
-    if "://" in name or ":" in name.split("/")[0] or name.startswith(("/", "\\", "~")) or "\x00" in name:
-        log.warning("office logo %r ignored: not a file name inside reports/assets", name[:200])
-        return default
-    candidate = (assets / name).resolve()
-    if not candidate.is_relative_to(assets) or not candidate.is_file() or candidate.suffix.lower() not in LOGO_SUFFIXES:
-        log.warning("office logo %r ignored: not an image inside reports/assets", name[:200])
-        return default
-    return candidate
+
+def _letter_images(view: VerdictLetterView) -> dict[str, tuple[str, bytes]]:
+    """The one ``data:`` URI the renderer may serve for this letter: its logo."""
+    logo = view.office.logo
+    return {logo.data_uri: (logo.media_type, logo.data)} if logo is not None else {}
 
 
 def letter_language(view: VerdictLetterView) -> str:
@@ -185,7 +176,7 @@ def verdict_letter_context(view: VerdictLetterView, *, today: date | None = None
     return {
         "office": office,
         "office_name": office_name,
-        "logo_url": logo_path(office.logo_file).as_uri(),
+        "logo_url": logo_url(office),
         "project": view.project,
         "round_name": view.round_name,
         "reference": t("letters.reference_value", lang, id=view.application_id),
@@ -209,7 +200,7 @@ def render_verdict_letter_pdf(view: VerdictLetterView, *, today: date | None = N
 
     Dated from the decision's publication, else ``today`` (default: the current date).
     """
-    return html_to_pdf(render_verdict_letter_html(view, today=today))
+    return html_to_pdf(render_verdict_letter_html(view, today=today), images=_letter_images(view))
 
 
 # -- Batches ----------------------------------------------------------------------------
@@ -301,9 +292,8 @@ def write_verdict_letters(
     paths: list[Path | None] = [None] * len(views)
     for index, pdf in render_verdict_letters(views, workers=workers, progress=progress, today=today):
         path = folder / letter_filename(views[index])
-        partial = path.with_name(path.name + ".part")
-        partial.write_bytes(pdf)
-        partial.replace(path)  # never a half-written letter under the final name
+        with atomic_output(path) as partial:  # never a half-written letter under the final name
+            partial.write_bytes(pdf)
         paths[index] = path
     return [p for p in paths if p is not None]
 

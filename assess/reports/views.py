@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Mapping
 
 from assess.domain.rubric import Rubric
+from assess.domain.settings import OfficeLogo
 from assess.domain.scoring import Score
 from assess.domain.survey_results import MIN_GROUP, TriangulationRow
 
@@ -87,7 +88,7 @@ class OfficeView:
     address: str = ""
     signatory: str = ""
     place: str = ""
-    logo_file: str | None = None  # a file name inside reports/assets/
+    logo: OfficeLogo | None = None  # the uploaded logo, checked; None: ours
 
 
 @dataclass(frozen=True)

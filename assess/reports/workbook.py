@@ -52,6 +52,8 @@ from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import tostring
 
+from assess.files import partial_file
+
 #: Excel's rows per sheet, header included. Tests lower it to check continuation sheets.
 MAX_ROWS = 1_048_576
 #: Excel's characters per cell.
@@ -216,6 +218,16 @@ _CELL_WRITERS = {Kind.INTEGER: _number_cell, Kind.NUMBER: _number_cell, Kind.SHA
 # --- sheets ----------------------------------------------------------------------------------
 
 
+def _scratch_file(folder: str | os.PathLike | None) -> str | None:
+    """A new hidden temporary file in ``folder`` for a sheet's rows, removed with the
+    workbook's other temporary files; None lets openpyxl use the system's folder."""
+    if folder is None:
+        return None
+    path = str(partial_file(folder, "sheet.xml"))
+    ALL_TEMP_FILES.append(path)  # openpyxl removes it after saving, and at exit
+    return path
+
+
 class _SheetWriter(WorksheetWriter):
     """openpyxl's sheet writer with a plain text stream instead of lxml's incremental
     writer: the parts openpyxl makes (views, columns, filter, drawing) are serialised as
@@ -243,9 +255,12 @@ class _Sheet(WriteOnlyWorksheet):
     #: Data rows written (the header row not counted).
     rows = 0
 
+    #: The folder of the sheet's temporary file (None: the system's temporary folder).
+    _scratch: str | os.PathLike | None = None
+
     def _get_writer(self):
         if self._writer is None:
-            self._writer = _SheetWriter(self)
+            self._writer = _SheetWriter(self, out=_scratch_file(self._scratch))
             self._writer.write_top()
 
     def write(self, chunks: Iterable[str]) -> None:
@@ -286,10 +301,13 @@ class StreamingWorkbook:
     """A workbook whose sheets are written one after the other, each in one pass.
 
     Use as a context manager: leaving it on an error removes the temporary files of the
-    sheets written so far (they may hold gigabytes)."""
+    sheets written so far (they may hold gigabytes). ``scratch`` is the folder for those
+    files: give the folder of the file being written, so that answers never sit in the
+    shared temporary folder (default: the system's, for a workbook made in memory)."""
 
     _book: Workbook = field(default_factory=lambda: Workbook(write_only=True))
     _sheets: list[_Sheet] = field(default_factory=list)
+    scratch: str | os.PathLike | None = None
 
     def __post_init__(self) -> None:
         owner = SimpleNamespace(parent=self._book)
@@ -321,6 +339,7 @@ class StreamingWorkbook:
 
     def _new_sheet(self, name: str, index: int | None = None) -> _Sheet:
         sheet = _Sheet(parent=self._book, title=name)
+        sheet._scratch = self.scratch
         self._book._add_sheet(sheet, index)
         self._sheets.append(sheet)
         return sheet

@@ -8,15 +8,18 @@ they may do still comes from the roles stored here.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from assess.domain.permissions import ROLES, Actor, require
+from assess.domain.permissions import ROLES, Actor
 from assess.i18n import LANGUAGES
-from assess.services import audit, settings
+from assess.services import audit, settings, web_sessions
+from assess.services.access import authorize, check_actor
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
 from assess.storage.models import User, UserRole, utcnow
 
@@ -33,11 +36,36 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+@dataclass(frozen=True)
+class NewPassword:
+    """A password hashed before the transaction that stores it: hashing takes about 350 ms
+    on purpose, and no write transaction may wait that long. Only its length is kept (for
+    the minimum-length check), never its text."""
+
+    hash: str
+    length: int
+
+
+def new_password(password: str) -> NewPassword:
+    """Hash ``password`` now, outside any transaction; give the result to the service."""
+    return NewPassword(hash_password(password or ""), len(password or ""))
+
+
+def _prepared(password: str | NewPassword) -> NewPassword:
+    # A plain string (scripts, tests) is hashed here, inside the caller's transaction.
+    return password if isinstance(password, NewPassword) else new_password(password)
+
+
+def _length(password: str | NewPassword) -> int:
+    return password.length if isinstance(password, NewPassword) else len(password or "")
+
+
 def actor_of(user: User) -> Actor:
     return Actor(id=user.id, email=user.email, display_name=user.display_name, roles=user.role_names, language=user.language)
 
 
-def _check_new_account(session: Session, *, email: str, display_name: str, password: str | None, roles: set[str]) -> str:
+def _check_new_account(session: Session, *, email: str, display_name: str, password: str | NewPassword | None,
+                       roles: set[str]) -> str:
     errors = []
     email = (email or "").strip().lower()
     if not EMAIL.match(email) or len(email) > 320:
@@ -48,7 +76,7 @@ def _check_new_account(session: Session, *, email: str, display_name: str, passw
         errors.append(FieldError("display_name", "errors.required", {}))
     elif len(display_name.strip()) > 200:
         errors.append(FieldError("display_name", "errors.too_long", {"max": 200}))
-    if password is not None and len(password) < PASSWORD_MIN_LENGTH:
+    if password is not None and _length(password) < PASSWORD_MIN_LENGTH:
         errors.append(FieldError("password", "errors.password_too_short", {"min": PASSWORD_MIN_LENGTH}))
     for role in sorted(roles - set(ROLES)):
         errors.append(FieldError("roles", "errors.unknown_role", {"value": role}))
@@ -59,11 +87,12 @@ def _check_new_account(session: Session, *, email: str, display_name: str, passw
     return email
 
 
-def _add_user(session: Session, *, email: str, display_name: str, password: str | None, roles: set[str], language: str | None) -> User:
+def _add_user(session: Session, *, email: str, display_name: str, password: str | NewPassword | None, roles: set[str],
+              language: str | None) -> User:
     user = User(
         email=email,
         display_name=display_name.strip(),
-        password_hash=hash_password(password) if password is not None else None,
+        password_hash=_prepared(password).hash if password is not None else None,
         language=language if language in LANGUAGES else None,
         roles=[UserRole(role=role) for role in sorted(roles)],
     )
@@ -77,7 +106,8 @@ def needs_first_admin(session: Session) -> bool:
     return session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == "admin")) == 0
 
 
-def create_first_admin(session: Session, *, email: str, display_name: str, password: str, language: str | None = None) -> Actor:
+def create_first_admin(session: Session, *, email: str, display_name: str, password: str | NewPassword,
+                       language: str | None = None) -> Actor:
     """Create the national office's administrator; refused once one exists (no default password)."""
     if not needs_first_admin(session):
         raise Conflict("errors.admin_exists")
@@ -87,9 +117,11 @@ def create_first_admin(session: Session, *, email: str, display_name: str, passw
     return actor_of(user)
 
 
-def create_user(session: Session, *, actor: Actor, email: str, display_name: str, roles: set[str], password: str | None, language: str | None = None) -> User:
-    """The office creates an account. ``password`` None: single sign-on only."""
-    require(actor, "user.manage")
+def create_user(session: Session, *, actor: Actor, email: str, display_name: str, roles: set[str],
+                password: str | NewPassword | None, language: str | None = None) -> User:
+    """The office creates an account. ``password`` None: single sign-on only (pages pass a
+    :class:`NewPassword`, hashed before their transaction)."""
+    authorize(session, actor, "user.manage")
     roles = set(roles)
     email = _check_new_account(session, email=email, display_name=display_name, password=password, roles=roles)
     user = _add_user(session, email=email, display_name=display_name, password=password, roles=roles, language=language)
@@ -97,7 +129,7 @@ def create_user(session: Session, *, actor: Actor, email: str, display_name: str
     return user
 
 
-def sign_up(session: Session, *, email: str, display_name: str, password: str, language: str | None = None) -> Actor:
+def sign_up(session: Session, *, email: str, display_name: str, password: str | NewPassword, language: str | None = None) -> Actor:
     """A teacher creates their own account, when the office allows it."""
     if not settings.get(session, "allow_signup"):
         raise ServiceError("errors.signup_closed")
@@ -107,25 +139,81 @@ def sign_up(session: Session, *, email: str, display_name: str, password: str, l
     return actor_of(user)
 
 
-def authenticate(session: Session, *, email: str, password: str) -> Actor | None:
-    """The actor for these credentials, or None (same answer for unknown e-mail and wrong password)."""
-    user = session.scalar(select(User).where(User.email == (email or "").strip().lower()))
-    if user is None or user.password_hash is None or not user.is_active:
-        try:
-            _hasher.verify(_DUMMY_HASH, password or "")
-        except VerificationError:
-            pass
+@dataclass(frozen=True)
+class StoredPassword:
+    """What a sign-in checks a password against, read in a short transaction of its own."""
+
+    user_id: int
+    password_hash: str
+
+
+def normalise_email(email: str | None) -> str:
+    return (email or "").strip().lower()
+
+
+def password_hash_for(session: Session, *, email: str) -> StoredPassword | None:
+    """The hash to check for this e-mail: None for an unknown e-mail, a single-sign-on-only
+    account and a deactivated one (all three then get the same answer as a wrong password)."""
+    email = normalise_email(email)
+    if len(email) > 320 or "\x00" in email:  # no account has it (PostgreSQL would refuse the NUL)
         return None
+    row = session.execute(
+        select(User.id, User.password_hash).where(
+            User.email == email, User.is_active.is_(True), User.password_hash.is_not(None)
+        )
+    ).first()
+    return StoredPassword(row.id, row.password_hash) if row is not None else None
+
+
+def verify_password(stored: StoredPassword | None, password: str) -> bool:
+    """Whether ``password`` matches. Slow on purpose (argon2, about 350 ms): call it outside
+    any transaction. An unknown account costs the same time, so timing reveals nothing."""
     try:
-        _hasher.verify(user.password_hash, password or "")
+        _hasher.verify(stored.password_hash if stored is not None else _DUMMY_HASH, password or "")
     except (VerificationError, InvalidHashError):
-        audit.record(session, actor=None, action="user.sign_in_failed", entity_type="user", entity_id=user.id)
+        return False
+    return stored is not None
+
+
+def upgraded_hash(stored: StoredPassword, password: str) -> str | None:
+    """A new hash when the stored one uses weaker parameters than today's (else None);
+    made outside any transaction, like the check itself."""
+    return hash_password(password) if _hasher.check_needs_rehash(stored.password_hash) else None
+
+
+def record_sign_in(session: Session, *, stored: StoredPassword, new_hash: str | None = None, now: datetime | None = None) -> Actor | None:
+    """Write down a sign-in whose password was checked against ``stored``. None when the
+    account changed in between (deactivated, or its password changed): refused then."""
+    user = session.get(User, stored.user_id)
+    if user is None or not user.is_active or user.password_hash != stored.password_hash:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
+    if new_hash is not None:
+        user.password_hash = new_hash
+    user.last_login_at = now or utcnow()
     audit.record(session, actor=actor_of(user), action="user.sign_in", entity_type="user", entity_id=user.id)
+    session.flush()
     return actor_of(user)
+
+
+def record_sign_in_failure(session: Session, *, stored: StoredPassword | None) -> None:
+    """A wrong password for an account that has one goes to the audit log (unknown e-mails
+    do not: the log would fill with whatever was typed)."""
+    if stored is not None:
+        audit.record(session, actor=None, action="user.sign_in_failed", entity_type="user", entity_id=stored.user_id)
+
+
+def authenticate(session: Session, *, email: str, password: str) -> Actor | None:
+    """The actor for these credentials, or None (same answer for unknown e-mail and wrong password).
+
+    For scripts and tests that hold a Session: the password is checked inside the caller's
+    transaction and nothing is throttled. The application signs people in with
+    :func:`assess.services.sign_in.sign_in`, which checks it outside any transaction.
+    """
+    stored = password_hash_for(session, email=email)
+    if not verify_password(stored, password):
+        record_sign_in_failure(session, stored=stored)
+        return None
+    return record_sign_in(session, stored=stored, new_hash=upgraded_hash(stored, password))
 
 
 def actor_for_single_sign_on(session: Session, *, email: str | None) -> Actor | None:
@@ -146,6 +234,23 @@ def refresh_actor(session: Session, *, actor_id: int) -> Actor | None:
     return actor_of(user) if user is not None and user.is_active else None
 
 
+def actor_for_session(session: Session, *, cookie: str | None, now: datetime | None = None) -> Actor | None:
+    """The actor a browser's session cookie signs in, re-read now (roles may have changed);
+    None when the session ended, expired, was tampered with, or the account is deactivated."""
+    user = web_sessions.user_for(session, cookie=cookie, now=now)
+    return actor_of(user) if user is not None else None
+
+
+def sign_out(session: Session, *, cookie: str | None) -> None:
+    """End every session of the person this cookie belongs to (sign-out in one browser
+    signs them out everywhere, as a lost phone would need)."""
+    user_id = web_sessions.user_id_of(session, cookie=cookie)
+    if user_id is None:
+        return
+    ended = web_sessions.end_all(session, user_id=user_id)
+    audit.record(session, actor=None, action="user.sign_out", entity_type="user", entity_id=user_id, details={"sessions": ended})
+
+
 def has_password(session: Session, *, actor: Actor) -> bool:
     """Whether the actor signs in with a password (False: single sign-on only)."""
     user = session.get(User, actor.id) if actor.id is not None else None
@@ -153,7 +258,7 @@ def has_password(session: Session, *, actor: Actor) -> bool:
 
 
 def list_users(session: Session, *, actor: Actor) -> list[User]:
-    require(actor, "user.manage")
+    authorize(session, actor, "user.manage")
     # Roles loaded with the users: the users page reads every account's roles (one query, not one each).
     return list(session.scalars(select(User).options(selectinload(User.roles)).order_by(User.email)))
 
@@ -172,7 +277,7 @@ def _active_admins(session: Session) -> int:
 
 
 def set_roles(session: Session, *, actor: Actor, user_id: int, roles: set[str]) -> None:
-    require(actor, "user.manage")
+    authorize(session, actor, "user.manage")
     user = _user(session, user_id)
     roles = set(roles)
     unknown = roles - set(ROLES)
@@ -188,24 +293,37 @@ def set_roles(session: Session, *, actor: Actor, user_id: int, roles: set[str]) 
 
 
 def set_active(session: Session, *, actor: Actor, user_id: int, active: bool) -> None:
-    require(actor, "user.manage")
+    authorize(session, actor, "user.manage")
     user = _user(session, user_id)
     if not active and "admin" in user.role_names and user.is_active and _active_admins(session) <= 1:
         raise Conflict("errors.last_admin")
     user.is_active = active
-    audit.record(session, actor=actor, action="user.activate" if active else "user.deactivate", entity_type="user", entity_id=user.id)
+    details = {}
+    if not active:  # a deactivated person is signed out of every browser at once
+        details["sessions_ended"] = web_sessions.end_all(session, user_id=user.id)
+    audit.record(session, actor=actor, action="user.activate" if active else "user.deactivate", entity_type="user",
+                 entity_id=user.id, details=details)
     session.flush()
 
 
-def set_password(session: Session, *, actor: Actor, user_id: int, password: str) -> None:
-    """The office resets someone's password, or a person changes their own."""
+def set_password(session: Session, *, actor: Actor, user_id: int, password: str | NewPassword,
+                 keep_session: str | None = None) -> None:
+    """The office resets someone's password, or a person changes their own.
+
+    Every session of that person ends (whoever learnt the old password is signed out), but
+    the one of the cookie ``keep_session`` when a person changes their own password in it.
+    """
+    check_actor(session, actor, "user.manage")  # one's own password too: an existing, active account only
     if actor.id != user_id:
-        require(actor, "user.manage")
-    if len(password or "") < PASSWORD_MIN_LENGTH:
+        authorize(session, actor, "user.manage")
+    if _length(password) < PASSWORD_MIN_LENGTH:
         raise InvalidInput([FieldError("password", "errors.password_too_short", {"min": PASSWORD_MIN_LENGTH})])
     user = _user(session, user_id)
-    user.password_hash = hash_password(password)
-    audit.record(session, actor=actor, action="user.set_password", entity_type="user", entity_id=user.id)
+    user.password_hash = _prepared(password).hash
+    keep = keep_session if actor.id == user_id else None
+    ended = web_sessions.end_all(session, user_id=user.id, keep=keep)
+    audit.record(session, actor=actor, action="user.set_password", entity_type="user", entity_id=user.id,
+                 details={"sessions_ended": ended})
     session.flush()
 
 

@@ -26,11 +26,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assess.domain.jury import RoundStatus, school_year
-from assess.domain.permissions import Actor, PermissionDenied, can, require
+from assess.domain.permissions import Actor, PermissionDenied
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.domain.rubric import Rubric
 from assess.i18n import LANGUAGES
 from assess.services import audit, jury, rounds, settings, survey_results
+from assess.services.access import authorize, permitted
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
 from assess.services.projects import get_project
 from assess.services.self_assessments import clean_links, project_view
@@ -146,6 +147,9 @@ def apply(
         raise NotFound()
     if round_.kind == "eql":
         raise ServiceError("jury.errors.not_an_application_round")
+    if bool(project.is_demo) != bool(round_.is_demo):
+        # Demonstration projects apply to demonstration rounds only (assess.services.installation).
+        raise ServiceError("demo.errors.demo_project" if project.is_demo else "demo.errors.real_project")
     if rounds.status(round_) is not RoundStatus.OPEN:
         raise ServiceError("jury.errors.round_not_open", opens_on=round_.opens_on.isoformat(),
                            closes_on=round_.closes_on.isoformat())
@@ -203,7 +207,7 @@ def apply(
 def _own_application(session: Session, *, actor: Actor, application_id: int, permission: str) -> Application:
     """The application if the actor may see it through its project (same refusal otherwise)."""
     stored = session.get(Application, application_id)
-    if stored is None or not can(actor, permission, stored.project):
+    if stored is None or not permitted(session, actor, permission, stored.project):
         raise NotFound()
     return stored
 
@@ -269,7 +273,7 @@ def _status(round_: Round, stored: Application, *, decision_published: bool) -> 
 def round_statuses(session: Session, *, actor: Actor, round_id: int) -> dict[int, str]:
     """Application id -> the status its teacher reads, for every application of a round,
     in two queries whatever the round's size (the office's list of a national round)."""
-    require(actor, "round.manage")
+    authorize(session, actor, "round.manage")
     round_ = session.get(Round, round_id)
     if round_ is None:
         raise NotFound()
@@ -313,7 +317,7 @@ def _teacher_view(session: Session, stored: Application) -> TeacherView:
 def my_applications(session: Session, *, actor: Actor) -> list[TeacherView]:
     """The teacher's applications, newest first, each with its status; verdict and
     feedback only once published."""
-    if not can(actor, "project.list"):
+    if not permitted(session, actor, "project.list"):
         raise PermissionDenied("project.list")
     stored = session.scalars(select(Application).where(Application.teacher_id == actor.id)
                              .order_by(Application.submitted_at.desc(), Application.id.desc()))
@@ -361,7 +365,7 @@ class JurorView:
 def application_for_juror(session: Session, *, actor: Actor, application_id: int) -> JurorView:
     """The application for one of its assigned jurors; :class:`NotFound` for anyone else,
     for a juror in conflict with it, and for a withdrawn application."""
-    require(actor, "jury.score")
+    authorize(session, actor, "jury.score")
     assignment = jury.assignment_of(session, actor=actor, application_id=application_id)
     stored = session.get(Application, application_id)
     round_ = stored.round

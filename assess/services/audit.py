@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from assess.domain.permissions import Actor, require
+from assess.domain.permissions import Actor
+from assess.services.access import authorize
 from assess.storage.models import AuditLog
 
 
@@ -26,7 +27,7 @@ def record(session: Session, *, actor: Actor | None, action: str, entity_type: s
 
 def events(session: Session, *, actor: Actor, entity_type: str | None = None, entity_id: Any = None, limit: int = 200) -> list[AuditLog]:
     """The latest events, newest first, each with its ``actor`` (the account, None for the system) loaded."""
-    require(actor, "audit.view")
+    authorize(session, actor, "audit.view")
     query = select(AuditLog).options(joinedload(AuditLog.actor)).order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit)
     if entity_type:
         query = query.where(AuditLog.entity_type == entity_type)

@@ -17,6 +17,7 @@ from enum import StrEnum
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from assess.domain.ids import parse_id
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience, Questionnaire
 from assess.i18n import LANGUAGES
@@ -66,9 +67,10 @@ def link_token(session: Session, campaign_id: int) -> str:
 def campaign_id_from_token(session: Session, token: str) -> int | None:
     """The campaign a public link token stands for, or None if the token is not genuine."""
     head, _, _ = (token or "").partition("-")
-    if not head.isdigit():
+    campaign_id = parse_id(head) if head == head.strip() else None  # ASCII digits only: '١٢' is not 12
+    if campaign_id is None or not token.isascii():
         return None
-    return int(head) if hmac.compare_digest(link_token(session, int(head)), token) else None
+    return campaign_id if hmac.compare_digest(link_token(session, campaign_id), token) else None
 
 
 def status(campaign: SurveyCampaign, *, today: date | None = None) -> Status:

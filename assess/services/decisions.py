@@ -16,8 +16,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assess.domain.permissions import Actor, require
+from assess.domain.permissions import Actor
 from assess.services import audit, jury
+from assess.services.access import authorize
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
 from assess.storage.models import Application, Decision, Round, utcnow
 
@@ -56,7 +57,7 @@ def stage_decision(
     scores. ``outcome``: ``label`` or ``no_label``, by default the aggregates' proposal
     (required while some criterion has no aggregate yet). ``consensus_note``: the jury's
     agreed reading after a disagreement; None keeps the one already staged."""
-    require(actor, "decision.manage")
+    authorize(session, actor, "decision.manage")
     application = _application(session, application_id)
     found = jury.aggregate_application(session, application)
     if found.submitted == 0:
@@ -107,7 +108,7 @@ def stage_proposals(session: Session, *, actor: Actor, round_id: int) -> int:
     one go (a national round has a thousand applications, most of them clear-cut); the
     others are left for the office to read one by one. Each decision is audited as if
     staged by hand, marked ``bulk``. Returns how many were staged."""
-    require(actor, "decision.manage")
+    authorize(session, actor, "decision.manage")
     round_ = session.get(Round, round_id)
     if round_ is None:
         raise NotFound()
@@ -127,7 +128,7 @@ def stage_proposals(session: Session, *, actor: Actor, round_id: int) -> int:
 def add_consensus_note(session: Session, *, actor: Actor, application_id: int, note: str) -> Decision:
     """Record how the jury settled a disagreement. The note goes with the application's
     decision, staged from the aggregates' proposal if there is none yet."""
-    require(actor, "decision.manage")
+    authorize(session, actor, "decision.manage")
     note = _check_note(note)
     if not note:
         raise InvalidInput([FieldError("consensus_note", "errors.required", {})])
@@ -144,7 +145,7 @@ def add_consensus_note(session: Session, *, actor: Actor, application_id: int, n
 
 def unstage_decision(session: Session, *, actor: Actor, application_id: int) -> None:
     """Take back a staged decision (before publication)."""
-    require(actor, "decision.manage")
+    authorize(session, actor, "decision.manage")
     application = _application(session, application_id)
     stored = session.scalar(select(Decision).where(Decision.application_id == application.id))
     if stored is None:
@@ -181,7 +182,7 @@ class RoundDecisions:
 def list_decisions(session: Session, *, actor: Actor, round_id: int) -> RoundDecisions:
     """The round's decisions (staged or published) beside what the aggregates propose now,
     and the applications still undecided."""
-    require(actor, "decision.manage")
+    authorize(session, actor, "decision.manage")
     round_ = session.get(Round, round_id)
     if round_ is None:
         raise NotFound()
@@ -219,7 +220,7 @@ def publish_round(session: Session, *, actor: Actor, round_id: int) -> Publicati
     """Publish every staged decision of the round at once and mark the round published.
     Refused while a submitted application has no decision (``jury.errors.undecided``)
     and for a round already published."""
-    require(actor, "decision.manage")
+    authorize(session, actor, "decision.manage")
     round_ = session.scalars(select(Round).where(Round.id == round_id).with_for_update()
                              .execution_options(populate_existing=True)).one_or_none()
     if round_ is None:

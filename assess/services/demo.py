@@ -14,6 +14,11 @@ Loading is idempotent: people are found by e-mail, projects by owner and title, 
 round is made only while no demo project has applied anywhere, so running it twice
 changes nothing. The demo teachers and jurors share one random password, shown once when
 they are created; no fixed password ships with the suite.
+
+It is kept apart from real work (:mod:`assess.services.installation`): it loads only into
+an installation without real data (which then becomes a demonstration installation) or a
+demonstration installation, and its accounts, projects and round are marked ``is_demo``,
+so its jurors judge its round only and no real juror judges it.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from assess.domain.answers import DONT_KNOW
 from assess.domain.jury import school_year
-from assess.domain.permissions import Actor, require
+from assess.domain.permissions import Actor
 from assess.domain.project import SchoolData
 from assess.domain.questionnaire import ItemType, Questionnaire
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
@@ -38,6 +43,7 @@ from assess.services import (
     audit,
     campaigns,
     decisions,
+    installation,
     jury,
     projects,
     responding,
@@ -45,6 +51,7 @@ from assess.services import (
     rubrics,
     self_assessments,
 )
+from assess.services.access import authorize
 from assess.storage.models import Application, Assignment, Project, User
 
 DEMO_DOMAIN = "demo.etwinning.example"
@@ -272,28 +279,6 @@ def _jury_levels(demo: DemoProject, rank: int, juror_login: str) -> dict[str, in
     return levels
 
 
-def _demo_jurors_only(session: Session, *, actor: Actor, round_id: int, jurors: dict[int, Actor]) -> None:
-    """Automatic assignment draws on every active juror: should the office have jurors of
-    its own, their assignments in the demo round go to demo jurors instead."""
-    assignments = list(session.scalars(
-        select(Assignment).join(Application, Application.id == Assignment.application_id)
-        .where(Application.round_id == round_id).order_by(Assignment.id)))
-    loads = {juror_id: sum(1 for a in assignments if a.juror_id == juror_id) for juror_id in jurors}
-    for assignment in assignments:
-        if assignment.juror_id in jurors:
-            continue
-        application_id = assignment.application_id
-        jury.unassign_juror(session, actor=actor, application_id=application_id, juror_id=assignment.juror_id)
-        on_it = {a.juror_id for a in assignments if a.application_id == application_id}
-        application = session.get(Application, application_id)
-        for juror_id in sorted(jurors, key=lambda j: (loads[j], j)):
-            if juror_id in on_it or jury.conflict_kinds(session, juror_id=juror_id, application=application):
-                continue
-            jury.assign_juror(session, actor=actor, application_id=application_id, juror_id=juror_id, origin="auto")
-            loads[juror_id] += 1
-            break
-
-
 def _jury_round(session: Session, *, actor: Actor, people: dict[str, Actor]) -> bool:
     """The demo round, made only while no demo project has applied anywhere."""
     teachers = [people[login].id for login, _name in TEACHERS]
@@ -303,6 +288,9 @@ def _jury_round(session: Session, *, actor: Actor, people: dict[str, Actor]) -> 
     made = rounds.create_round(session, actor=actor, kind="label", name=_round_name(today),
                                opens_on=today - timedelta(days=45), closes_on=today + timedelta(days=5),
                                per_application=2, aggregation="mean", disagreement_threshold=2)
+    # A demonstration round: only demonstration projects apply and only demonstration jurors judge.
+    made.is_demo = True
+    session.flush()
     rubric = rounds.rubric_of(made)
     by_title = {demo.title: demo for demo in PROJECTS}
     applied: dict[int, DemoProject] = {}
@@ -329,7 +317,6 @@ def _jury_round(session: Session, *, actor: Actor, people: dict[str, Actor]) -> 
     jurors = {people[login].id: people[login] for login, _name in JURORS}
     logins = {people[login].id: login for login, _name in JURORS}
     jury.auto_assign(session, actor=actor, round_id=made.id)
-    _demo_jurors_only(session, actor=actor, round_id=made.id, jurors=jurors)
     for application_id, demo in applied.items():
         assigned = session.scalars(select(Assignment.juror_id).where(Assignment.application_id == application_id)
                                    .order_by(Assignment.id)).all()
@@ -359,6 +346,8 @@ class DemoResult:
     juror_emails: list[str] = field(default_factory=list)
     #: Whether this run made the demo jury round.
     round: bool = False
+    #: Whether this run made the installation a demonstration installation.
+    made_demo_installation: bool = False
 
 
 def _email(login: str) -> str:
@@ -366,8 +355,12 @@ def _email(login: str) -> str:
 
 
 def load_demo(session: Session, *, actor: Actor) -> DemoResult:
-    """Load the demonstration office; changes nothing if it is already there."""
-    require(actor, "demo.load")
+    """Load the demonstration office; changes nothing if it is already there. Refused
+    (:class:`Conflict` ``demo.errors.real_data``) in an installation holding real data
+    that was not created as a demonstration installation; otherwise the installation
+    becomes (or stays) a demonstration installation."""
+    authorize(session, actor, "demo.load")
+    made_installation = installation.make_demo_installation(session, actor=actor)
     password = secrets.token_urlsafe(9)
     created_people = False
     people: dict[str, Actor] = {}
@@ -377,6 +370,7 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
             user = accounts.create_user(session, actor=actor, email=_email(login), display_name=name, roles={role},
                                         password=password, language="fr")
             created_people = True
+        user.is_demo = True
         if login in JUROR_SCHOOLS and user.school_id is None:
             user.school_id = projects.school(session, SchoolData(**JUROR_SCHOOLS[login])).id
             session.flush()
@@ -395,6 +389,8 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
             "twinspace_url": f"https://school-education.ec.europa.eu/fr/etwinning/projects/demo-{made + 1}",
             "partners": [{"name": n, "country": c} for n, c in demo.partners],
         })
+        project.is_demo = True
+        session.flush()
         made += 1
         if not demo.levels:
             continue
@@ -426,4 +422,5 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
         projects=made,
         juror_emails=[_email(login) for login, _ in JURORS],
         round=round_made,
+        made_demo_installation=made_installation,
     )

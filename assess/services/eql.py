@@ -24,9 +24,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from assess.domain.countries import COUNTRIES
+from assess.domain.ids import parse_id
 from assess.domain.jury import EQL_RULES, Candidate, eql_eligible, label_countries, nomination_quota, propose_nominations
-from assess.domain.permissions import Actor, require
+from assess.domain.permissions import Actor
 from assess.services import audit, rounds, settings
+from assess.services.access import authorize
 from assess.services.errors import FieldError, InvalidInput, NotFound
 from assess.storage.models import Application, Decision, PartnerLabel, Project, Round
 
@@ -46,7 +48,7 @@ def record_partner_label(session: Session, *, actor: Actor, project_id: int, cou
                          source: str = "manual") -> PartnerLabel:
     """Record that a partner school of the project holds a national label in ``country``
     (ISO code); recording it twice changes nothing."""
-    require(actor, "eql.manage")
+    authorize(session, actor, "eql.manage")
     project = session.get(Project, project_id)
     if project is None:
         raise NotFound()
@@ -69,7 +71,7 @@ def record_partner_label(session: Session, *, actor: Actor, project_id: int, cou
 
 
 def remove_partner_label(session: Session, *, actor: Actor, project_id: int, country: str) -> None:
-    require(actor, "eql.manage")
+    authorize(session, actor, "eql.manage")
     code = _country(country)
     found = session.scalar(select(PartnerLabel).where(PartnerLabel.project_id == project_id,
                                                       PartnerLabel.country == code)) if code else None
@@ -83,7 +85,7 @@ def remove_partner_label(session: Session, *, actor: Actor, project_id: int, cou
 
 def partner_labels(session: Session, *, actor: Actor, project_id: int) -> list[str]:
     """The countries where partners of the project hold a recorded national label."""
-    require(actor, "eql.manage")
+    authorize(session, actor, "eql.manage")
     return list(session.scalars(select(PartnerLabel.country).where(PartnerLabel.project_id == project_id)
                                 .order_by(PartnerLabel.country)))
 
@@ -99,13 +101,24 @@ def _normalise_address(value: str) -> str:
     return value.strip().rstrip("/").casefold()
 
 
+def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
+    """The file's rows; a row the CSV reader refuses (a field beyond its 128 KiB limit, a
+    quote left open) refuses the file with its row number."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error:
+        raise InvalidInput([FieldError(f"row {reader.line_num}", "jury.errors.csv_row",
+                                       {"row": reader.line_num})]) from None
+
+
 def import_partner_labels_csv(session: Session, *, actor: Actor, data: bytes) -> LabelImport:
     """Record partner labels from a CSV file (UTF-8, comma or semicolon separated) with a
     header row: a project column (``project`` / ``project_id``: the project's id in the
     suite, or ``twinspace``: its TwinSpace address) and a ``country`` column (ISO code).
     Every row is checked first; any problem refuses the whole file (:class:`InvalidInput`,
     one error per row, field ``row N``) and nothing is stored."""
-    require(actor, "eql.manage")
+    authorize(session, actor, "eql.manage")
     if len(data) > CSV_MAX_BYTES:
         raise InvalidInput([FieldError("file", "jury.errors.csv_too_big", {"max": CSV_MAX_BYTES // 1_000_000})])
     try:
@@ -114,8 +127,7 @@ def import_partner_labels_csv(session: Session, *, actor: Actor, data: bytes) ->
         raise InvalidInput([FieldError("file", "jury.errors.csv_encoding", {})]) from None
     first = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    rows = [r for r in _csv_rows(text, delimiter) if any(cell.strip() for cell in r)]
     if not rows:
         raise InvalidInput([FieldError("file", "jury.errors.csv_empty", {})])
     header = [cell.strip().casefold() for cell in rows[0]]
@@ -144,8 +156,9 @@ def import_partner_labels_csv(session: Session, *, actor: Actor, data: bytes) ->
         project_id = None
         raw_project, raw_address = cell(project_col), cell(twinspace_col)
         if raw_project:
-            if raw_project.isdigit() and session.get(Project, int(raw_project)) is not None:
-                project_id = int(raw_project)
+            wanted_id = parse_id(raw_project)  # ASCII digits within the ids' range: not '²', not 10**5000
+            if wanted_id is not None and session.get(Project, wanted_id) is not None:
+                project_id = wanted_id
             else:
                 errors.append(FieldError(field, "jury.errors.csv_project", {"row": number, "value": raw_project[:80]}))
         elif raw_address:
@@ -225,7 +238,9 @@ def _pool(session: Session, round_: Round) -> list[tuple[Application, Decision]]
                  selectinload(Application.project).selectinload(Project.owner))
     )
     if round_.kind == "eql":
-        rows = [(a, d) for a, d in session.execute(query.where(Round.kind == "label")).all()
+        # A demonstration project's labels count in demonstration rounds only (assess.services.installation).
+        rows = [(a, d) for a, d in session.execute(query.where(Round.kind == "label",
+                                                               Round.is_demo.is_(bool(round_.is_demo)))).all()
                 if rounds.round_school_year(a.round) == rounds.round_school_year(round_)]
     else:
         rows = list(session.execute(query.where(Application.round_id == round_.id)).all())
@@ -237,7 +252,7 @@ def _pool(session: Session, round_: Round) -> list[tuple[Application, Decision]]
 
 def candidates(session: Session, *, actor: Actor, round_id: int) -> list[EqlCandidate]:
     """Every project with a published national label the round considers, eligible or not."""
-    require(actor, "eql.manage")
+    authorize(session, actor, "eql.manage")
     round_ = session.get(Round, round_id)
     if round_ is None:
         raise NotFound()

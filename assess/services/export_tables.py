@@ -22,6 +22,7 @@ import hmac
 import json
 import statistics
 from collections import defaultdict
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
@@ -42,6 +43,7 @@ from assess.reports.workbook import Column, Kind
 from assess.services import questionnaires, rounds, rubrics, settings
 from assess.services import statistics as national
 from assess.services.answer_tallies import DONT_KNOW_SCORE
+from assess.services.installation import counted_projects, counted_rounds
 from assess.services.jury import items_of
 from assess.storage.models import (
     Application,
@@ -79,7 +81,9 @@ class Table:
 
 @dataclass(frozen=True)
 class Scope:
-    """The applications an export covers: a round, a school year, both or all."""
+    """The applications an export covers: a round, a school year, both or all; never
+    those of demonstration projects, but in a demonstration installation
+    (:func:`assess.services.installation.counted_projects`, as the dashboard)."""
 
     round_id: int | None = None
     school_year: str | None = None
@@ -89,7 +93,7 @@ class Scope:
         return self.round_id is not None or self.school_year is not None
 
     def where(self) -> list:
-        found = []
+        found = [counted_projects(Application.project_id)]
         if self.round_id is not None:
             found.append(Application.round_id == self.round_id)
         if self.school_year is not None:
@@ -98,9 +102,9 @@ class Scope:
 
     def campaigns(self) -> Select | None:
         """Ids of the campaigns covered: those of the projects with a (not withdrawn)
-        application in scope; None when not filtered (every campaign)."""
+        application in scope; when not filtered, every campaign of a counted project."""
         if not self.filtered:
-            return None
+            return select(SurveyCampaign.id).where(counted_projects(SurveyCampaign.project_id))
         return select(SurveyCampaign.id).where(SurveyCampaign.project_id.in_(national.applied_projects(*self.where())))
 
 
@@ -137,7 +141,10 @@ def _driver_stream(session: Session, query: Select) -> Iterator[tuple]:
         while rows := cursor.fetchmany(YIELD_PER):
             yield from rows
     finally:
-        cursor.close()
+        # An interrupted export may close the connection before this generator is
+        # collected: the cursor is gone with it, nothing to report.
+        with suppress(connection.dialect.dbapi.Error):
+            cursor.close()
 
 
 def _count(session: Session, query: Select) -> int:
@@ -447,7 +454,7 @@ def campaigns_of(session: Session, scope: Scope) -> dict[int, _Campaign]:
 def survey_rubric(session: Session, scope: Scope) -> Rubric:
     """The rubric survey figures are read against: the newest round's in scope, else the
     installed default."""
-    query = select(Round).order_by(Round.id.desc()).limit(1)
+    query = select(Round).where(counted_rounds(Round.id)).order_by(Round.id.desc()).limit(1)
     if scope.filtered:
         query = query.where(Round.id.in_(select(Application.round_id).where(*scope.where())))
     newest = session.scalar(query)

@@ -36,17 +36,19 @@ rows, whether names were shown) in a short writing transaction of its own.
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass, field
 from typing import IO, Any, Callable, Sequence, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from assess.domain.permissions import Actor, require
+from assess.domain.permissions import Actor
 from assess.domain.statistics import csv_cell
 from assess.domain.survey_results import MIN_GROUP
 from assess.i18n import t
 from assess.reports.workbook import ChartBlock, Column, Kind, SheetRows, StreamingWorkbook
 from assess.services import audit, export_tables, settings
+from assess.services.access import authorize
 from assess.services.errors import FieldError, InvalidInput, NotFound
 from assess.services.export_tables import Scope, Table
 from assess.services.statistics import school_year_bounds
@@ -111,10 +113,10 @@ def _scope(session: Session, *, round_id: int | None, school_year: str | None) -
     return Scope(round_id=round_id, school_year=school_year), found
 
 
-def _allowed(actor: Actor, juror_names: bool) -> None:
-    require(actor, "statistics.export")
+def _allowed(session: Session, actor: Actor, juror_names: bool) -> None:
+    authorize(session, actor, "statistics.export")
     if juror_names:
-        require(actor, "statistics.juror_names")
+        authorize(session, actor, "statistics.juror_names")
 
 
 Summary = TypeVar("Summary", WorkbookSummary, CsvSummary)
@@ -124,8 +126,8 @@ def run_export(sessions: sessionmaker, write: Callable[[Session], Summary], *, a
     """Run ``write(session)`` (:func:`write_workbook` or :func:`write_csv` with their
     options) in a read-only transaction, then record it with :func:`record_export`. A
     refused or failed export records nothing."""
-    _allowed(actor, juror_names=False)  # refused before any work
     with writing(sessions) as session:
+        _allowed(session, actor, juror_names=False)  # refused before any work
         # Made on first use; the read-only transaction below could not store it.
         settings.secret_key(session)
     with reading(sessions) as session:
@@ -138,7 +140,7 @@ def run_export(sessions: sessionmaker, write: Callable[[Session], Summary], *, a
 def record_export(session: Session, *, actor: Actor, summary: WorkbookSummary | CsvSummary) -> None:
     """Record a written export in the audit log: what, its filters, its rows, whether
     jurors were named. Call it in a writing transaction once the file is written."""
-    _allowed(actor, summary.juror_names)
+    _allowed(session, actor, summary.juror_names)
     audit.record(session, actor=actor, action="statistics.export", entity_type="export", entity_id=summary.kind,
                  details={"round": summary.filters.get("round"), "school_year": summary.filters.get("school_year"),
                           "juror_names": summary.juror_names, "rows": summary.rows})
@@ -188,14 +190,16 @@ def write_workbook(
     made first). Requires ``statistics.export``, and ``statistics.juror_names`` with
     ``juror_names``. An unknown round: :class:`NotFound`; a school year not written
     like "2025-2026": :class:`InvalidInput` on ``school_year``."""
-    _allowed(actor, juror_names)
+    _allowed(session, actor, juror_names)
     scope, round_ = _scope(session, round_id=round_id, school_year=school_year)
     tables, survey_totals = workbook_tables(session, scope, actor=actor, lang=lang, juror_names=juror_names)
     criteria = tables[2]
     counter = _Counter(progress, 2 * sum(table.expected for table in tables))
     written: list[SheetRows] = []
     by_key: dict[str, int] = {}
-    with StreamingWorkbook() as book:
+    # The sheets' temporary files go beside the file written, never in the shared /tmp.
+    scratch = os.path.dirname(os.path.abspath(out)) if isinstance(out, (str, os.PathLike)) else None
+    with StreamingWorkbook(scratch=scratch) as book:
         for table in tables:
             sheets = book.table(sheet_name(table.key, lang), table.columns, table.rows, on_rows=counter.add)
             written += sheets
@@ -309,7 +313,7 @@ def write_csv(
     a quote (:func:`assess.domain.statistics.csv_cell`), so a spreadsheet never runs it;
     booleans are ``true``/``false``, dates ISO. Returns what was written, to record with
     :func:`record_export`. Same permissions and errors as :func:`write_workbook`."""
-    _allowed(actor, juror_names)
+    _allowed(session, actor, juror_names)
     if what not in CSV_TABLES:
         raise InvalidInput([FieldError("what", "exports.errors.what", {"value": what, "known": ", ".join(CSV_TABLES)})])
     scope, _ = _scope(session, round_id=round_id, school_year=school_year)

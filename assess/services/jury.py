@@ -34,10 +34,11 @@ from sqlalchemy.orm import Session, selectinload
 from assess import stats
 from assess.domain.assignment import Shortage, assign
 from assess.domain.jury import ItemAggregate, aggregate_items, pseudonym, severity
-from assess.domain.permissions import Actor, PermissionDenied, can, require
+from assess.domain.permissions import Actor, PermissionDenied
 from assess.domain.rubric import LEVELS, Rubric
 from assess.domain.scoring import Outcome, Score, score_aggregates
 from assess.services import audit, rounds, settings
+from assess.services.access import authorize, permitted
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
 from assess.storage.models import (
     Application,
@@ -88,18 +89,29 @@ def items_of(rubric: Rubric) -> list[str]:
     return [c.id for c in rubric.criteria] + [g.id for g in rubric.gates]
 
 
-def jury_members(session: Session) -> list[User]:
-    """Active accounts with the juror role, by id."""
-    return list(session.scalars(
-        select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == "juror", User.is_active.is_(True)).order_by(User.id)
-    ))
+def jury_members(session: Session, *, for_round: Round | None = None) -> list[User]:
+    """Active accounts with the juror role, by id; with ``for_round``, only those who may
+    judge in it: demonstration jurors in a demonstration round, the others in a real one
+    (demonstration accounts share a password shown on screen: they never judge real work)."""
+    query = (select(User).join(UserRole, UserRole.user_id == User.id)
+             .where(UserRole.role == "juror", User.is_active.is_(True)).order_by(User.id))
+    if for_round is not None:
+        query = query.where(User.is_demo.is_(bool(for_round.is_demo)))
+    return list(session.scalars(query))
 
 
-def _juror(session: Session, juror_id: int | None) -> User:
+def jurors_for_round(session: Session, round_id: int) -> list[User]:
+    """The jurors who may judge in this round (:func:`jury_members` ``for_round``)."""
+    return jury_members(session, for_round=_round(session, round_id))
+
+
+def _juror(session: Session, juror_id: int | None, *, for_round: Round | None = None) -> User:
     user = session.get(User, juror_id) if juror_id is not None else None
     if user is None or not user.is_active or "juror" not in user.role_names:
         raise InvalidInput([FieldError("juror_id", "jury.errors.not_a_juror", {"value": juror_id})])
+    if for_round is not None and bool(user.is_demo) != bool(for_round.is_demo):
+        key = "demo.errors.demo_juror" if user.is_demo else "demo.errors.real_juror"
+        raise InvalidInput([FieldError("juror_id", key, {"value": juror_id})])
     return user
 
 
@@ -182,7 +194,7 @@ class ConflictView:
 
 def list_conflicts(session: Session, *, actor: Actor, round_id: int) -> list[ConflictView]:
     """The stored conflicts of a round's applications (office)."""
-    require(actor, "round.manage")
+    authorize(session, actor, "round.manage")
     rows = session.execute(
         select(ConflictOfInterest, User.display_name)
         .join(Application, Application.id == ConflictOfInterest.application_id)
@@ -232,10 +244,10 @@ def declare_conflict(
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         raise InvalidInput([FieldError("note", "errors.too_long", {"max": NOTE_MAX})])
-    if can(actor, "round.manage"):
+    if permitted(session, actor, "round.manage"):
         kind = "office"
         juror = _juror(session, juror_id)
-    elif can(actor, "application.apply", application.project):
+    elif permitted(session, actor, "application.apply", application.project):
         kind = "declared_by_teacher"
         juror = _juror(session, juror_id)
     elif "juror" in actor.roles and juror_id in (None, actor.id):
@@ -344,7 +356,7 @@ def auto_assign(session: Session, *, actor: Actor, round_id: int, per_applicatio
     (default: the round's) distinct jurors without conflict each, loads balanced, the
     assignments made earlier kept. Conflicts found on the way are stored. Existing
     assignments now in conflict are removed when no score was saved on them."""
-    require(actor, "round.manage")
+    authorize(session, actor, "round.manage")
     round_ = _round(session, round_id)
     _not_published(round_)
     n = round_.per_application if per_application is None else per_application
@@ -352,7 +364,7 @@ def auto_assign(session: Session, *, actor: Actor, round_id: int, per_applicatio
         raise InvalidInput([FieldError("per_application", "jury.errors.per_application",
                                        {"max": rounds.PER_APPLICATION_MAX})])
     applications = round_applications(session, round_.id)
-    jurors = jury_members(session)
+    jurors = jury_members(session, for_round=round_)
     kinds, found = _round_conflicts(session, actor, round_, applications, jurors)
     juror_ids = {j.id for j in jurors}
     app_ids = {a.id for a in applications}
@@ -399,12 +411,12 @@ def assign_juror(session: Session, *, actor: Actor, application_id: int, juror_i
                  origin: str = "manual") -> Assignment:
     """Assign a juror to an application by hand (office). Refuses a juror in conflict
     (``jury.errors.conflicted``, naming the kinds); an existing assignment is returned."""
-    require(actor, "round.manage")
+    authorize(session, actor, "round.manage")
     application = _application(session, application_id)
     _not_published(application.round)
     if application.status != "submitted":
         raise Conflict("jury.errors.withdrawn")
-    juror = _juror(session, juror_id)
+    juror = _juror(session, juror_id, for_round=application.round)
     kinds = conflict_kinds(session, juror_id=juror.id, application=application)
     if kinds:
         raise Conflict("jury.errors.conflicted", kinds=", ".join(kinds))
@@ -423,7 +435,7 @@ def assign_juror(session: Session, *, actor: Actor, application_id: int, juror_i
 def unassign_juror(session: Session, *, actor: Actor, application_id: int, juror_id: int, force: bool = False) -> None:
     """Take a juror off an application (office). Refused once they saved a score
     (``jury.errors.has_scores``) unless ``force``: their scores are then deleted too."""
-    require(actor, "round.manage")
+    authorize(session, actor, "round.manage")
     application = _application(session, application_id)
     _not_published(application.round)
     stored = session.scalar(select(Assignment).where(Assignment.application_id == application.id,
@@ -442,13 +454,13 @@ def request_extra_juror(session: Session, *, actor: Actor, application_id: int) 
     """Add one juror to an application (after a disagreement), chosen by the assignment
     algorithm among the jurors without conflict, the least loaded in the round first.
     ``jury.errors.no_extra_juror`` (with the reason) when nobody can be added."""
-    require(actor, "round.manage")
+    authorize(session, actor, "round.manage")
     application = _application(session, application_id)
     round_ = application.round
     _not_published(round_)
     if application.status != "submitted":
         raise Conflict("jury.errors.withdrawn")
-    jurors = jury_members(session)
+    jurors = jury_members(session, for_round=round_)
     juror_ids = {j.id for j in jurors}
     existing = [
         (j, a) for j, a in session.execute(
@@ -493,14 +505,14 @@ def _usable(session: Session, assignment: Assignment | None, actor: Actor) -> As
 def assignment_of(session: Session, *, actor: Actor, application_id: int) -> Assignment:
     """The actor's assignment on an application; :class:`NotFound` when they have none,
     are in conflict with it, or it was withdrawn."""
-    require(actor, "jury.score")
+    authorize(session, actor, "jury.score")
     found = session.scalar(select(Assignment).where(Assignment.application_id == application_id,
                                                     Assignment.juror_id == actor.id))
     return _usable(session, found, actor)
 
 
 def _own_assignment(session: Session, *, actor: Actor, assignment_id: int) -> Assignment:
-    require(actor, "jury.score")
+    authorize(session, actor, "jury.score")
     return _usable(session, session.get(Assignment, assignment_id), actor)
 
 
@@ -522,7 +534,7 @@ class AssignmentItem:
 def my_assignments(session: Session, *, actor: Actor) -> list[AssignmentItem]:
     """The juror's applications to score, with their progress (conflicted and withdrawn
     ones left out)."""
-    require(actor, "jury.score")
+    authorize(session, actor, "jury.score")
     rows = session.execute(
         select(Assignment, Application).join(Application, Application.id == Assignment.application_id)
         .where(Assignment.juror_id == actor.id, Application.status == "submitted")
@@ -806,20 +818,20 @@ def aggregates(session: Session, *, actor: Actor, application_id: int) -> Applic
     """Per criterion and gate: each juror's level (pseudonymised), the aggregate (the
     round's mean or median), the spread and the disagreement flag; and the total,
     percentage and verdict the aggregates give (office only)."""
-    require(actor, "decision.manage")
+    authorize(session, actor, "decision.manage")
     return aggregate_application(session, _application(session, application_id))
 
 
 def round_aggregates(session: Session, *, actor: Actor, round_id: int) -> list[ApplicationAggregate]:
     """:func:`aggregates` of every submitted application of the round."""
-    require(actor, "decision.manage")
+    authorize(session, actor, "decision.manage")
     _round(session, round_id)
     return aggregate_applications(session, round_applications(session, round_id))
 
 
 def round_jurors(session: Session, *, actor: Actor, round_id: int) -> dict[int, list[int]]:
     """Per submitted application of the round, its jurors' ids in assignment order (office)."""
-    require(actor, "round.manage")
+    authorize(session, actor, "round.manage")
     found: dict[int, list[int]] = {}
     for application_id, juror_id in session.execute(
         select(Assignment.application_id, Assignment.juror_id)
@@ -896,7 +908,7 @@ def reliability(session: Session, *, actor: Actor, round_id: int) -> RoundReliab
     """Per criterion (and gate), Krippendorff's alpha (ordinal) across the round's jurors
     with its reading; per juror, their severity, flagged from the ``severity_threshold``
     setting. Only submitted scores count."""
-    if not (can(actor, "round.manage") or can(actor, "decision.manage")):
+    if not (permitted(session, actor, "round.manage") or permitted(session, actor, "decision.manage")):
         raise PermissionDenied("round.manage")
     round_ = _round(session, round_id)
     rubric = rounds.rubric_of(round_)
@@ -944,7 +956,7 @@ class RoundProgress:
 def progress(session: Session, *, actor: Actor, round_id: int) -> RoundProgress:
     """How far the jury is: applications, assignments, submitted assignments; and the
     applications with fewer jurors than the round asks."""
-    require(actor, "round.manage")
+    authorize(session, actor, "round.manage")
     round_ = _round(session, round_id)
     # Ids only: the rounds page asks this of every round, and loading each application
     # with its project took over half a second a national round.

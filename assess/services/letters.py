@@ -9,16 +9,15 @@ the teacher. Jurors' private notes are never selected.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from assess.domain.permissions import PERMISSIONS, Actor, require
+from assess.domain.permissions import PERMISSIONS, Actor
 from assess.domain.rubric import Rubric
 from assess.domain.scoring import score
 from assess.reports.views import CriterionFeedback, OfficeView, VerdictLetterView
 from assess.services import rubrics, settings
+from assess.services.access import authorize
 from assess.services.errors import NotFound
 from assess.services.self_assessments import project_view
 from assess.storage.models import Application, Assignment, Decision, JurorScore, Project, ProjectPartner, Round, User
@@ -31,21 +30,13 @@ _PERMISSION = "decision.manage" if "decision.manage" in PERMISSIONS else "settin
 def office_view(session: Session) -> OfficeView:
     """The national office from the settings; empty fields stay empty (the letter then
     prints its default office name, no address, our logo)."""
-    try:
-        stored: Any = settings.get(session, "office")
-    except KeyError:  # settings of a version without the key
-        stored = {}
-    stored = stored if isinstance(stored, dict) else {}
-
-    def text(field: str) -> str:
-        return str(stored.get(field) or "").strip()
-
+    office = settings.office(session)
     return OfficeView(
-        name=text("name"),
-        address=text("address"),  # line breaks inside are kept and printed
-        signatory=text("signatory"),
-        place=text("place"),
-        logo_file=text("logo_file") or None,
+        name=office["name"],
+        address=office["address"],  # line breaks inside are kept and printed
+        signatory=office["signatory"],
+        place=office["place"],
+        logo=settings.office_logo(session),
     )
 
 
@@ -81,7 +72,7 @@ def _comments(session: Session, application_ids: list[int]) -> dict[int, dict[st
 def verdict_letters(session: Session, *, actor: Actor, round_id: int) -> list[VerdictLetterView]:
     """The letters of a round's published decisions, by application id; an empty list if
     none is published yet. Admins and the command line only."""
-    require(actor, _PERMISSION)
+    authorize(session, actor, _PERMISSION)
     round_ = session.get(Round, round_id)
     if round_ is None:
         raise NotFound("letters.errors.unknown_round", value=round_id)

@@ -7,9 +7,10 @@ from typing import Any, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from assess.domain.permissions import Actor, PermissionDenied, can, require
+from assess.domain.permissions import Actor, PermissionDenied
 from assess.domain.project import ProjectData, SchoolData, validate_project
 from assess.services import audit
+from assess.services.access import authorize, permitted
 from assess.services.errors import FieldError, InvalidInput, NotFound
 from assess.storage.models import Project, ProjectPartner, School
 
@@ -51,9 +52,9 @@ def _apply(session: Session, project: Project, data: ProjectData) -> None:
 
 def create_project(session: Session, *, actor: Actor, raw: Mapping[str, Any], owner_id: int | None = None) -> Project:
     """Register a project from form fields (see assess.domain.project.validate_project)."""
-    require(actor, "project.create")
+    authorize(session, actor, "project.create")
     data = _validated(raw)
-    project = Project(owner_id=owner_id if owner_id is not None and actor.id is None else actor.id)
+    project = Project(owner_id=owner_id if owner_id is not None and actor.is_system else actor.id)
     _apply(session, project, data)
     session.add(project)
     session.flush()
@@ -65,7 +66,7 @@ def get_project(session: Session, *, actor: Actor, project_id: int, permission: 
     """The project, if the actor may see it. Another's project and a missing one get the
     same refusal, so nothing about other teachers' projects leaks."""
     project = session.get(Project, project_id)
-    if project is None or not can(actor, permission, project):
+    if project is None or not permitted(session, actor, permission, project):
         raise NotFound()
     return project
 
@@ -88,7 +89,7 @@ def delete_project(session: Session, *, actor: Actor, project_id: int) -> None:
 
 def list_projects(session: Session, *, actor: Actor) -> list[Project]:
     """A teacher's own projects; every project for the office."""
-    if not can(actor, "project.list"):
+    if not permitted(session, actor, "project.list"):
         raise PermissionDenied("project.list")
     query = (
         select(Project)

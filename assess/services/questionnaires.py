@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
-from assess.domain.questionnaire import SURVEYS_DIR, Audience, Questionnaire, QuestionnaireCatalogue
+from assess.domain.questionnaire import Audience, Questionnaire, QuestionnaireCatalogue
 from assess.services import snapshots
 from assess.services.errors import ServiceError
 from assess.storage.models import QuestionnaireVersion
@@ -15,8 +15,9 @@ from assess.storage.models import QuestionnaireVersion
 
 @lru_cache(maxsize=1)
 def installed() -> QuestionnaireCatalogue:
-    """The questionnaire files shipped in ``surveys/``, loaded once per process."""
-    return QuestionnaireCatalogue.from_directory(SURVEYS_DIR)
+    """The installed questionnaire files (see assess.resources), loaded once per process; a
+    missing or empty folder raises CatalogueError."""
+    return QuestionnaireCatalogue.from_directory()
 
 
 def installed_questionnaire(questionnaire_id: str) -> Questionnaire:

@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assess.domain.jury import AGGREGATIONS, ROUND_KINDS, RoundStatus, round_status, school_year
-from assess.domain.permissions import Actor, require
+from assess.domain.permissions import Actor
 from assess.domain.rubric import Rubric
 from assess.services import audit, rubrics
+from assess.services.access import authorize
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound
 from assess.storage.models import Application, Assignment, JurorScore, Round
 
@@ -121,7 +122,7 @@ def create_round(
     """Open a round (office only). ``rubric_id``: an installed rubric, the default one if
     not given; its current version is stored with the round. ``disagreement_threshold``:
     the spread (highest minus lowest juror level on a criterion) from which jurors disagree."""
-    require(actor, "round.manage")
+    authorize(session, actor, "round.manage")
     errors = _validate(kind=kind, name=name, opens_on=opens_on, closes_on=closes_on, per_application=per_application,
                        aggregation=aggregation, disagreement_threshold=disagreement_threshold)
     if errors:
@@ -145,7 +146,7 @@ def create_round(
 
 def get_round(session: Session, *, actor: Actor, round_id: int) -> Round:
     """The round, for anyone signed in (teachers see the rounds they may apply to)."""
-    require(actor, "round.view")
+    authorize(session, actor, "round.view")
     stored = session.get(Round, round_id)
     if stored is None:
         raise NotFound()
@@ -154,7 +155,7 @@ def get_round(session: Session, *, actor: Actor, round_id: int) -> Round:
 
 def list_rounds(session: Session, *, actor: Actor) -> list[RoundSummary]:
     """Every round, newest first, with its status and number of applications."""
-    require(actor, "round.view")
+    authorize(session, actor, "round.view")
     counts = dict(session.execute(
         select(Application.round_id, func.count(Application.id))
         .where(Application.status == "submitted")
@@ -201,7 +202,7 @@ def update_round(
     """Change a round's settings (only the given ones). The rubric cannot change once any
     juror has saved a score (:class:`Conflict`, ``jury.errors.rubric_locked``); a
     published round cannot change at all."""
-    require(actor, "round.manage")
+    authorize(session, actor, "round.manage")
     # Locked, and read again: a score saved meanwhile (which holds a shared lock) is seen.
     stored = session.get(Round, round_id, with_for_update=True, populate_existing=True)
     if stored is None:

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
-from assess.domain.rubric import RUBRICS_DIR, Rubric, RubricCatalogue
+from assess.domain.rubric import Rubric, RubricCatalogue
 from assess.services import snapshots
 from assess.services.errors import ServiceError
 from assess.storage.models import RubricVersion
@@ -15,8 +15,9 @@ from assess.storage.models import RubricVersion
 
 @lru_cache(maxsize=1)
 def installed() -> RubricCatalogue:
-    """The rubric files shipped in ``rubrics/``, loaded once per process."""
-    return RubricCatalogue.from_directory(RUBRICS_DIR)
+    """The installed rubric files (see assess.resources), loaded once per process; a missing
+    or empty folder raises CatalogueError."""
+    return RubricCatalogue.from_directory()
 
 
 def installed_rubric(rubric_id: str) -> Rubric:

@@ -40,7 +40,9 @@ subject           projects listing that subject               the same
 ================  ==========================================  ====================================
 
 Withdrawn applications never count; only submitted juror scores count in the levels and
-the agreement; a label counts once its decision is published.
+the agreement; a label counts once its decision is published. Demonstration projects
+count only in a demonstration installation (:func:`assess.services.installation.counted_projects`,
+in both scopes below, as in the exports).
 """
 
 from __future__ import annotations
@@ -61,14 +63,16 @@ from sqlalchemy.sql.functions import FunctionElement
 from assess import stats
 from assess.domain.content import LocalizedText
 from assess.domain.jury import SCHOOL_YEAR_START_MONTH, school_year
-from assess.domain.permissions import Actor, require
+from assess.domain.permissions import Actor
 from assess.domain.questionnaire import AGREEMENT_POINTS, Audience, Item, ItemType
 from assess.domain.rubric import LEVELS, Rubric
 from assess.domain.statistics import AGE_GROUP_IDS, AGE_GROUPS, Filters
 from assess.domain.survey_results import MIN_GROUP, Counts, Figures, Indicators, compute
 from assess.services import questionnaires, rounds, rubrics
+from assess.services.access import authorize
 from assess.services.answer_tallies import DONT_KNOW_SCORE
 from assess.services.errors import FieldError, InvalidInput, NotFound
+from assess.services.installation import counted_projects, counted_rounds
 from assess.storage.models import (
     Application,
     Assignment,
@@ -187,8 +191,9 @@ def _projects_matching(filters: Filters) -> Select | None:
 
 
 def _application_scope(filters: Filters) -> list[ColumnElement]:
-    """Conditions on Application for the application views."""
-    conditions: list[ColumnElement] = [Application.status == "submitted"]
+    """Conditions on Application for the application views (demonstration projects'
+    applications only in a demonstration installation: :func:`counted_projects`)."""
+    conditions: list[ColumnElement] = [Application.status == "submitted", counted_projects(Application.project_id)]
     if filters.round_id is not None:
         conditions.append(Application.round_id == filters.round_id)
     if filters.school_year is not None:
@@ -200,8 +205,9 @@ def _application_scope(filters: Filters) -> list[ColumnElement]:
 
 
 def _campaign_scope(filters: Filters) -> list[ColumnElement]:
-    """Conditions on SurveyCampaign for the survey views."""
-    conditions: list[ColumnElement] = []
+    """Conditions on SurveyCampaign for the survey views (demonstration projects' campaigns
+    only in a demonstration installation: :func:`counted_projects`)."""
+    conditions: list[ColumnElement] = [counted_projects(SurveyCampaign.project_id)]
     if filters.round_id is not None:
         conditions.append(SurveyCampaign.project_id.in_(applied_projects(Application.round_id == filters.round_id)))
     if filters.school_year is not None:
@@ -303,7 +309,7 @@ def _by_count(rows: list[AxisRow]) -> tuple[AxisRow, ...]:
 def applications_by_axis(session: Session, *, actor: Actor, filters: Filters = Filters()) -> ApplicationFigures:
     """Applications, published decisions, labels and award rates, in all and by round,
     school year, partner country, applicant region, age group and subject."""
-    require(actor, "statistics.view")
+    authorize(session, actor, "statistics.view")
     filters = check_filters(filters)
     tally = _tally_columns(distinct_applications=False)
     total = _tally(session.execute(_base(filters).add_columns(*tally)).one())
@@ -410,7 +416,7 @@ def criterion_levels(session: Session, *, actor: Actor, filters: Filters = Filte
     """Per rubric version (in the order they were stored) and item (the rubric's order):
     the distribution of the submitted juror levels and their mean. Items nobody scored in
     the scope are left out."""
-    require(actor, "statistics.view")
+    authorize(session, actor, "statistics.view")
     filters = check_filters(filters)
     counts: dict[tuple[int, str], list[int]] = {}
     for version_id, item_id, level, n in session.execute(
@@ -466,7 +472,7 @@ def jury_agreement(session: Session, *, actor: Actor, filters: Filters = Filters
     """Per round (by opening date) and item of its rubric: Krippendorff's alpha (ordinal)
     of the submitted juror levels on the scope's applications, with its reading. Rounds
     without any submitted level are left out."""
-    require(actor, "statistics.view")
+    authorize(session, actor, "statistics.view")
     filters = check_filters(filters)
     per_level = [func.sum(case((JurorScore.level == level, 1), else_=0)).label(f"n{level}") for level in LEVELS]
     per_application = (
@@ -536,7 +542,7 @@ def _audience_order(audience: str | None) -> int:
 def survey_participation(session: Session, *, actor: Actor, filters: Filters = Filters()) -> tuple[AudienceParticipation, ...]:
     """Per audience (pupils, families, teachers): campaigns, projects with a campaign,
     responses, codes issued and used, over the scope's campaigns."""
-    require(actor, "statistics.view")
+    authorize(session, actor, "statistics.view")
     filters = check_filters(filters)
     return _participation(session, filters)
 
@@ -640,7 +646,7 @@ def survey_levels(session: Session, *, actor: Actor, filters: Filters = Filters(
                   rubric: Rubric | None = None) -> SurveyLevels:
     """Per audience and criterion of ``rubric`` (default: :func:`survey_rubric`), the
     pooled answers of the items informing it, nationally over the scope's campaigns."""
-    require(actor, "statistics.view")
+    authorize(session, actor, "statistics.view")
     filters = check_filters(filters)
     return _survey_levels(session, filters, rubric or survey_rubric(session, filters),
                           _participation(session, filters))
@@ -694,7 +700,7 @@ def national_figures(session: Session, *, actor: Actor, filters: Filters = Filte
     Refusals: :class:`PermissionDenied` without ``statistics.view``; :class:`InvalidInput`
     for an unknown age group or a badly written school year; :class:`NotFound` for a
     round that does not exist."""
-    require(actor, "statistics.view")
+    authorize(session, actor, "statistics.view")
     filters = check_filters(filters)
     applications = applications_by_axis(session, actor=actor, filters=filters)
     participation = _participation(session, filters)
@@ -733,20 +739,24 @@ class FilterOptions:
 def filter_options(session: Session, *, actor: Actor) -> FilterOptions:
     """Rounds (by opening date), school years (of applications and campaigns, newest
     first), partner countries, applicant regions, age groups and subjects of the projects."""
-    require(actor, "statistics.view")
-    listed = session.execute(select(Round.id, Round.name, Round.closes_on).order_by(Round.opens_on, Round.id)).all()
-    years = set(session.scalars(select(Application.school_year).distinct()))
-    years |= {school_year(day) for day in session.scalars(select(SurveyCampaign.opens_on).distinct())}
+    authorize(session, actor, "statistics.view")
+    listed = session.execute(select(Round.id, Round.name, Round.closes_on).where(counted_rounds(Round.id))
+                             .order_by(Round.opens_on, Round.id)).all()
+    years = set(session.scalars(select(Application.school_year).distinct()
+                                .where(counted_projects(Application.project_id))))
+    years |= {school_year(day) for day in session.scalars(
+        select(SurveyCampaign.opens_on).distinct().where(counted_projects(SurveyCampaign.project_id)))}
     years |= {school_year(closes_on) for _id, _name, closes_on in listed}
     countries = session.scalars(
         select(School.country).distinct().join(ProjectPartner, ProjectPartner.school_id == School.id)
-        .order_by(School.country))
+        .where(counted_projects(ProjectPartner.project_id)).order_by(School.country))
     regions = session.scalars(
         select(School.region).distinct().join(Project, Project.school_id == School.id)
-        .where(School.region.is_not(None)).order_by(School.region))
-    groups = set(session.scalars(select(project_age_group()).distinct()))
+        .where(School.region.is_not(None), counted_projects(Project.id)).order_by(School.region))
+    groups = set(session.scalars(select(project_age_group()).distinct().where(counted_projects(Project.id))))
     subjects = subjects_of()
-    found_subjects = session.scalars(select(subjects.c.value).distinct().select_from(Project).join(subjects, true()))
+    found_subjects = session.scalars(select(subjects.c.value).distinct().select_from(Project).join(subjects, true())
+                                     .where(counted_projects(Project.id)))
     return FilterOptions(
         rounds=tuple(RoundOption(id_, name, school_year(closes_on)) for id_, name, closes_on in listed),
         school_years=tuple(sorted(years, reverse=True)),

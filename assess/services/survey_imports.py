@@ -13,6 +13,13 @@ as *repeated*.
 As every service, this one never commits: a failure anywhere (a refused mapping, a
 database error, a progress callback that raises) leaves the caller's transaction to
 roll back, and nothing of the file is stored.
+
+Reading a file is kept out of transactions (on SQLite a transaction that writes holds
+the whole database): :func:`read_upload` reads and recognises the file without a
+session, before the caller opens one; a preview is :func:`import_context` (a few reads,
+in a short transaction) then :func:`preview` (every row, without a session). Only
+:func:`run_import` reads rows inside its transaction, as it writes them a chunk at a
+time.
 """
 
 from __future__ import annotations
@@ -45,7 +52,8 @@ from assess.services.projects import get_project
 from assess.storage import bulk
 from assess.storage.models import SurveyAnswer, SurveyImport, SurveyResponse
 
-__all__ = ["FORMATS", "ImportReport", "MappingError", "MappingFile", "preview_import", "run_import", "describe_skipped"]
+__all__ = ["FORMATS", "ImportContext", "ImportReport", "MappingError", "MappingFile", "Upload", "describe_skipped",
+           "import_context", "preview", "preview_import", "read_upload", "run_import"]
 
 #: Rows read between two writes to the database, and between two progress reports.
 CHUNK = 1000
@@ -278,47 +286,86 @@ class _Writer:
 # --- the use cases -----------------------------------------------------------------------
 
 
-def _import(
-    session: Session, *, actor: Actor, project_id: int, audience: str, file_name: str, data: bytes,
-    file_format: str, mapping: Any, store: bool, progress: Progress | None,
-) -> ImportReport:
-    project = get_project(session, actor=actor, project_id=project_id, permission="survey.manage")
+@dataclass(frozen=True)
+class Upload:
+    """An export read and recognised (:func:`read_upload`): parsed once, outside any
+    transaction, then previewed and imported as often as needed."""
+
+    file_name: str
+    file_format: str
+    table: reading.Table = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    """What a preview needs from the database (:func:`import_context`), read in a short
+    transaction, so that the preview itself (reading every row) runs outside one."""
+
+    project_id: int
+    audience: str
+    questionnaire: Questionnaire
+    #: The import campaign, None before the first import.
+    campaign_id: int | None
+    #: ``import_key`` of the rows imported before.
+    existing: frozenset[str] = field(repr=False)
+    secret: bytes = field(repr=False)
+
+
+def _check_request(*, audience: str | None, file_format: str, data: Any) -> None:
     errors = []
-    if audience not in Audience.__members__.values():
+    if audience is not None and audience not in Audience.__members__.values():
         errors.append(FieldError("audience", "errors.required", {}))
     if file_format not in ("auto", *FORMATS):
         errors.append(FieldError("file_format", "imports.errors.format_choice", {"value": str(file_format)[:30]}))
-    if not isinstance(data, (bytes, bytearray)):
+    if data is not None and not isinstance(data, (bytes, bytearray)):
         errors.append(FieldError("file", "errors.required", {}))
     if errors:
         raise InvalidInput(errors)
+
+
+def read_upload(*, file_name: str, data: bytes, file_format: str = "auto") -> Upload:
+    """Read an export (CSV or XLSX) and recognise its format (``auto``) or take the one given.
+    No database: call it before opening a transaction (reading a large file takes seconds,
+    a hostile one is refused within its limits, :mod:`assess.domain.imports`).
+
+    Raises InvalidInput (format) or ServiceError ``imports.errors.*`` (unreadable, unknown
+    format, a limit passed: the message names the file, and the row and column when known)."""
+    _check_request(audience=None, file_format=file_format, data=data)
     name = _base_name(file_name)
-    campaign = campaigns.existing_import_campaign(session, project_id=project.id, audience=audience)
-    questionnaire = (
-        questionnaires.from_snapshot(campaign.questionnaire_version) if campaign is not None
-        else campaigns.questionnaire_for(audience=Audience(audience), age_max=project.age_max)
-    )
     try:
         table = reading.read_table(file_name=name, data=bytes(data))
         detected = reading.format_of(table, file_name=name) if file_format == "auto" else file_format
     except reading.ImportFileError as error:
         raise ServiceError(error.key, **error.params) from None
-    parsed = _parse_mapping(mapping, questionnaire)
-    plan = reading.plan_columns(table.headers, questionnaire=questionnaire, file_format=detected, mapping=parsed)
+    return Upload(file_name=name, file_format=detected, table=table)
 
-    # Everything is checked: from here on, a real import may create the campaign.
-    if store and campaign is None:
-        campaign = campaigns.import_campaign(session, actor=actor, project_id=project.id, audience=audience)
-    existing: set[str] = set()
+
+def _questionnaire(project, campaign, audience: str) -> Questionnaire:
     if campaign is not None:
-        existing = set(session.scalars(
-            select(SurveyResponse.import_key).where(
-                SurveyResponse.campaign_id == campaign.id, SurveyResponse.import_key.is_not(None)
-            )
-        ))
-    if store:
-        secret = settings.secret_key(session)
-    elif existing:
+        return questionnaires.from_snapshot(campaign.questionnaire_version)
+    return campaigns.questionnaire_for(audience=Audience(audience), age_max=project.age_max)
+
+
+def _existing_keys(session: Session, campaign) -> frozenset[str]:
+    if campaign is None:
+        return frozenset()
+    return frozenset(session.scalars(
+        select(SurveyResponse.import_key).where(
+            SurveyResponse.campaign_id == campaign.id, SurveyResponse.import_key.is_not(None)
+        )
+    ))
+
+
+def import_context(session: Session, *, actor: Actor, project_id: int, audience: str) -> ImportContext:
+    """Read (and write nothing) what :func:`preview` needs: the project's questionnaire for
+    ``audience``, its import campaign and the keys of the rows imported before.
+
+    Raises NotFound / PermissionDenied (not the project's owner), InvalidInput (audience)."""
+    project = get_project(session, actor=actor, project_id=project_id, permission="survey.manage")
+    _check_request(audience=audience, file_format="auto", data=None)
+    campaign = campaigns.existing_import_campaign(session, project_id=project.id, audience=audience)
+    existing = _existing_keys(session, campaign)
+    if existing:
         # The secret exists (rows were keyed with it); the savepoint makes sure a preview
         # writes nothing even if it did not.
         with session.begin_nested() as savepoint:
@@ -326,39 +373,53 @@ def _import(
             savepoint.rollback()
     else:
         secret = secrets.token_bytes(32)  # nothing to compare with: only repeats within the file count
-    campaign_id = campaign.id if campaign is not None else 0
-    row_key = _RowKeys(secret, campaign_id)
+    return ImportContext(
+        project_id=project.id, audience=audience, questionnaire=_questionnaire(project, campaign, audience),
+        campaign_id=campaign.id if campaign is not None else None, existing=existing, secret=secret,
+    )
 
+
+@dataclass
+class _Tally:
+    imported: int = 0
+    repeated: int = 0
+    done: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    languages: dict[str, int] = field(default_factory=dict)
+
+
+def _read_rows(upload: Upload, plan: reading.ColumnPlan, *, questionnaire: Questionnaire, mapping: ImportMapping | None,
+               existing: frozenset[str], row_key: _RowKeys, writer: _Writer | None,
+               progress: Progress | None) -> _Tally:
+    """Read and check every row; hand the new ones to ``writer`` (None: count only)."""
+    table = upload.table
     total = len(table.rows)
     if progress:
         progress(0, total)
-    writer = _Writer(session, campaign_id=campaign_id, source=detected) if store else None
+    tally = _Tally()
     seen: set[str] = set()
     batch: list[tuple[str, reading.ImportedRow]] = []
-    skipped: list[Skipped] = []
-    languages: dict[str, int] = {}
-    imported = repeated = done = 0
     try:
-        for result in reading.read_rows(table, plan, questionnaire=questionnaire, mapping=parsed):
-            done += 1
+        for result in reading.read_rows(table, plan, questionnaire=questionnaire, mapping=mapping):
+            tally.done += 1
             if isinstance(result, SkippedRow):
-                skipped.extend(result.problems)
+                tally.skipped.extend(result.problems)
             else:
                 key = row_key(result.fingerprint)
                 if key in existing or key in seen:
-                    repeated += 1
+                    tally.repeated += 1
                 else:
                     seen.add(key)
-                    imported += 1
+                    tally.imported += 1
                     if result.language:
-                        languages[result.language] = languages.get(result.language, 0) + 1
+                        tally.languages[result.language] = tally.languages.get(result.language, 0) + 1
                     if writer:
                         batch.append((key, result))
                         if len(batch) >= CHUNK:
                             writer.write(batch)
                             batch = []
-            if progress and done % CHUNK == 0 and done < total:
-                progress(done, total)
+            if progress and tally.done % CHUNK == 0 and tally.done < total:
+                progress(tally.done, total)
         if writer:
             if batch:
                 writer.write(batch)
@@ -367,52 +428,100 @@ def _import(
         if writer:
             writer.close()  # a failure while reading (or a stopped page): the thread ends first
     if progress and total:
-        progress(done, total)
+        progress(tally.done, total)
+    return tally
 
-    report = ImportReport(
-        file_name=name, file_format=detected, matched_columns=plan.matched_columns,
+
+def _report(upload: Upload, plan: reading.ColumnPlan, tally: _Tally, *, stored: bool, campaign_id: int | None,
+            questionnaire: Questionnaire) -> ImportReport:
+    return ImportReport(
+        file_name=upload.file_name, file_format=upload.file_format, matched_columns=plan.matched_columns,
         unmatched_columns=plan.unmatched, dropped_columns=plan.identifying, ignored_columns=plan.ignored,
-        rows_read=total, rows_imported=imported, rows_repeated=repeated, skipped=tuple(skipped), stored=store,
-        campaign_id=campaign.id if campaign is not None else None, questionnaire_id=questionnaire.id,
-        languages=languages,
+        rows_read=len(upload.table.rows), rows_imported=tally.imported, rows_repeated=tally.repeated,
+        skipped=tuple(tally.skipped), stored=stored, campaign_id=campaign_id, questionnaire_id=questionnaire.id,
+        languages=tally.languages,
     )
-    if store:
-        log = SurveyImport(
-            campaign_id=campaign_id, file_name=name, file_format=detected, rows_imported=imported,
-            rows_skipped=report.rows_skipped, rows_repeated=repeated, created_by=actor.id,
-        )
-        session.add(log)
-        session.flush()
-        # Counts only: never a cell, a header or the file's content.
-        audit.record(session, actor=actor, action="survey.import", entity_type="survey_campaign", entity_id=campaign_id,
-                     details={"import": log.id, "format": detected, "rows_read": total, "imported": imported,
-                              "repeated": repeated, "skipped": report.rows_skipped})
-        session.flush()
-    return report
+
+
+def preview(context: ImportContext, upload: Upload, *,
+            mapping: MappingFile | str | bytes | ImportMapping | None = None) -> ImportReport:
+    """What importing ``upload`` would do, from what :func:`import_context` read: no session,
+    so that the rows are read outside any transaction. Raises MappingError."""
+    questionnaire = context.questionnaire
+    parsed = _parse_mapping(mapping, questionnaire)
+    plan = reading.plan_columns(upload.table.headers, questionnaire=questionnaire, file_format=upload.file_format,
+                                mapping=parsed)
+    tally = _read_rows(upload, plan, questionnaire=questionnaire, mapping=parsed, existing=context.existing,
+                       row_key=_RowKeys(context.secret, context.campaign_id or 0), writer=None, progress=None)
+    return _report(upload, plan, tally, stored=False, campaign_id=context.campaign_id, questionnaire=questionnaire)
+
+
+def _upload_of(upload: Upload | None, file_name: str | None, data: Any, file_format: str) -> Upload:
+    if upload is not None:
+        return upload
+    return read_upload(file_name=file_name or "", data=data, file_format=file_format)
 
 
 def preview_import(
-    session: Session, *, actor: Actor, project_id: int, audience: str, file_name: str, data: bytes,
-    file_format: str = "auto", mapping: MappingFile | str | bytes | ImportMapping | None = None,
+    session: Session, *, actor: Actor, project_id: int, audience: str, file_name: str | None = None,
+    data: bytes | None = None, file_format: str = "auto",
+    mapping: MappingFile | str | bytes | ImportMapping | None = None, upload: Upload | None = None,
 ) -> ImportReport:
     """What importing the file would do (columns found, rows imported, repeated and skipped),
-    storing nothing. The same refusals as :func:`run_import`."""
-    return _import(session, actor=actor, project_id=project_id, audience=audience, file_name=file_name, data=data,
-                   file_format=file_format, mapping=mapping, store=False, progress=None)
+    storing nothing. The same refusals as :func:`run_import`. Give ``upload`` (read by
+    :func:`read_upload` beforehand) rather than ``file_name`` and ``data``; better still,
+    call :func:`import_context` in a transaction and :func:`preview` after it."""
+    _check_request(audience=audience, file_format=file_format, data=data if upload is None else None)
+    context = import_context(session, actor=actor, project_id=project_id, audience=audience)
+    return preview(context, _upload_of(upload, file_name, data, file_format), mapping=mapping)
 
 
 def run_import(
-    session: Session, *, actor: Actor, project_id: int, audience: str, file_name: str, data: bytes,
-    file_format: str = "auto", mapping: MappingFile | str | bytes | ImportMapping | None = None,
-    dry_run: bool = False, progress: Progress | None = None,
+    session: Session, *, actor: Actor, project_id: int, audience: str, file_name: str | None = None,
+    data: bytes | None = None, file_format: str = "auto",
+    mapping: MappingFile | str | bytes | ImportMapping | None = None,
+    dry_run: bool = False, progress: Progress | None = None, upload: Upload | None = None,
 ) -> ImportReport:
     """Import the rows of an export into the project's import campaign for ``audience``
     (made on first import). ``file_format``: ``auto`` (recognised by the header row) or one
     of :data:`FORMATS`. ``mapping``: a mapping file (:class:`MappingFile`, or its text).
     ``progress(done, total)`` is called as rows are processed. ``dry_run`` stores nothing
-    and reports the same figures.
+    and reports the same figures. ``upload``: the file read by :func:`read_upload` before
+    the transaction began (instead of ``file_name`` and ``data``, read here otherwise).
 
     Raises NotFound / PermissionDenied (not the project's owner), InvalidInput (audience,
     format), ServiceError ``imports.errors.*`` (unreadable or unknown file), MappingError."""
-    return _import(session, actor=actor, project_id=project_id, audience=audience, file_name=file_name, data=data,
-                   file_format=file_format, mapping=mapping, store=not dry_run, progress=progress)
+    project = get_project(session, actor=actor, project_id=project_id, permission="survey.manage")
+    _check_request(audience=audience, file_format=file_format, data=data if upload is None else None)
+    if dry_run:
+        return preview_import(session, actor=actor, project_id=project.id, audience=audience, file_name=file_name,
+                              data=data, file_format=file_format, mapping=mapping, upload=upload)
+    upload = _upload_of(upload, file_name, data, file_format)
+    campaign = campaigns.existing_import_campaign(session, project_id=project.id, audience=audience)
+    questionnaire = _questionnaire(project, campaign, audience)
+    parsed = _parse_mapping(mapping, questionnaire)
+    plan = reading.plan_columns(upload.table.headers, questionnaire=questionnaire, file_format=upload.file_format,
+                                mapping=parsed)
+
+    # Everything is checked: from here on, the import may create the campaign.
+    if campaign is None:
+        campaign = campaigns.import_campaign(session, actor=actor, project_id=project.id, audience=audience)
+    existing = _existing_keys(session, campaign)
+    row_key = _RowKeys(settings.secret_key(session), campaign.id)
+    writer = _Writer(session, campaign_id=campaign.id, source=upload.file_format)
+    tally = _read_rows(upload, plan, questionnaire=questionnaire, mapping=parsed, existing=existing, row_key=row_key,
+                       writer=writer, progress=progress)
+    report = _report(upload, plan, tally, stored=True, campaign_id=campaign.id, questionnaire=questionnaire)
+    log = SurveyImport(
+        campaign_id=campaign.id, file_name=upload.file_name, file_format=upload.file_format,
+        rows_imported=tally.imported, rows_skipped=report.rows_skipped, rows_repeated=tally.repeated,
+        created_by=actor.id,
+    )
+    session.add(log)
+    session.flush()
+    # Counts only: never a cell, a header or the file's content.
+    audit.record(session, actor=actor, action="survey.import", entity_type="survey_campaign", entity_id=campaign.id,
+                 details={"import": log.id, "format": upload.file_format, "rows_read": report.rows_read,
+                          "imported": tally.imported, "repeated": tally.repeated, "skipped": report.rows_skipped})
+    session.flush()
+    return report

@@ -19,7 +19,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from assess.domain.content import LocalizedText
-from assess.domain.permissions import Actor, can
+from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Item, ItemType, Questionnaire
 from assess.domain.rubric import Rubric
 from assess.domain.survey_results import (
@@ -33,6 +33,7 @@ from assess.domain.survey_results import (
 )
 from assess.reports.views import SurveySectionView
 from assess.services import campaigns, questionnaires, rubrics, settings
+from assess.services.access import permitted
 from assess.services.campaigns import CampaignSummary
 from assess.services.projects import get_project
 from assess.storage.models import Project, SurveyAnswer, SurveyCampaign, SurveyResponse, utcnow
@@ -258,7 +259,7 @@ def _comments(session: Session, project_id: int, audience: str, text_items: dict
 def _default_rubric(session: Session, *, actor: Actor, project: Project) -> Rubric:
     from assess.services import self_assessments
 
-    if can(actor, "self_assessment.view", project):
+    if permitted(session, actor, "self_assessment.view", project):
         assessment = self_assessments.current(session, actor=actor, project_id=project.id)
         if assessment is not None:
             return assessment.rubric
@@ -327,7 +328,7 @@ def report_section(
     """The survey section of the self-assessment report, or None when the project has no
     survey answer yet (or the actor may not read its results)."""
     project = get_project(session, actor=actor, project_id=project_id, permission="report.self_assessment")
-    if not can(actor, "survey.results", project):
+    if not permitted(session, actor, "survey.results", project):
         return None
     answered = session.scalar(
         select(func.count(SurveyResponse.id))

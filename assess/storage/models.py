@@ -113,6 +113,9 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Where a juror (or teacher) works: the same school or region makes a conflict of interest.
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", name="fk_users_school_id_schools"))
+    # A demonstration account (assess demo): never a candidate juror in a real round,
+    # never counted in the national figures or exports (assess.services.installation).
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -180,6 +183,9 @@ class Project(Base):
     twinspace_url: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # A demonstration project: applies to demonstration rounds only; its applications,
+    # campaigns and labels count in the figures of a demonstration installation only.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
     school: Mapped[School | None] = relationship()
@@ -485,6 +491,9 @@ class Round(Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(_user_fk())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A demonstration round: demonstration projects apply and demonstration jurors judge
+    # here, and nowhere else.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     rubric_version: Mapped[RubricVersion] = relationship()
 
@@ -621,3 +630,35 @@ class PartnerLabel(Base):
     source: Mapped[str] = mapped_column(String(10), default="manual")
     created_by: Mapped[int | None] = mapped_column(_user_fk())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# --- sign-in ---------------------------------------------------------------------------------
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins counted per account and per client address, shared by every app
+    server on the database. Holds no e-mail and no address: ``key_hash`` is a keyed hash
+    of "account:<e-mail>" or "client:<address>" (assess.services.sign_in)."""
+
+    __tablename__ = "sign_in_throttles"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    # The count starts again after a quiet hour; older rows are deleted (nothing kept longer).
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # No attempt is checked before this time (None: the free attempts are not used up).
+    next_allowed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebSession(Base):
+    """A signed-in browser: the session cookie's token, stored as its SHA-256 only
+    (assess.services.web_sessions), so a copy of the database signs no one in."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(_user_fk("CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

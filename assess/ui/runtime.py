@@ -7,6 +7,9 @@ is per browser session.
 
 from __future__ import annotations
 
+import json
+import os
+import re
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
@@ -15,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assess.domain.permissions import Actor, PermissionDenied, can
 from assess.i18n import LANGUAGES, catalogue, normalise_language, t
-from assess.services import accounts
+from assess.services import accounts, web_sessions
 from assess.services.errors import FieldError, InvalidInput, ServiceError, message_of
 from assess.storage import db
 from assess.storage.db import database_url, make_engine, make_session_factory, upgrade_database
@@ -68,30 +71,132 @@ def _(key: str, /, **params) -> str:
 
 
 # --- the signed-in person -------------------------------------------------------------------
+# The browser keeps a signed session cookie (assess.services.web_sessions) so that a reload
+# or a typed address keeps the person signed in. Streamlit reads cookies (st.context.cookies,
+# those of the request that opened this browser session) but cannot set them: a tiny script
+# does (session_cookie_script). Within one browser session the cookie's value is also kept in
+# st.session_state, and checked against the database on every run, so a session ended
+# elsewhere (sign-out, password change, deactivation) ends here at the next click.
+
+SESSION = "session_cookie"  # this browser session's cookie value (in server memory)
+COOKIE_STATE = "session_cookie_sync"  # what the browser's cookie must become: ("set", value, max_age) or ("clear", old value)
+REFUSED = "session_cookie_refused"  # a browser cookie found dead: not checked again on every run
+
+# A cookie value is the service's own ASCII token; anything else is never written into a script.
+_COOKIE_VALUE = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
+
 
 def actor() -> Actor | None:
-    """The signed-in actor, re-read from the database on every run so that a role removed or
-    an account deactivated by the office takes effect at once."""
-    actor_id = st.session_state.get("actor_id")
-    if actor_id is None:
-        return None
-    with reading() as session:
-        current = accounts.refresh_actor(session, actor_id=actor_id)
+    """The signed-in actor, re-read from the database on every run so that a role removed,
+    an account deactivated or a session ended elsewhere takes effect at once."""
+    cookie = st.session_state.get(SESSION)
+    from_browser = cookie is None
+    if from_browser:
+        cookie = _browser_cookie()
+        if not cookie or cookie == st.session_state.get(REFUSED):
+            return None
+    with transaction() as session:
+        current = accounts.actor_for_session(session, cookie=cookie)
     if current is None:
-        sign_out()
+        _forget_sign_in()
+        st.session_state[REFUSED] = cookie
+        # A cookie that is not even ours in form is cleared whatever it holds.
+        st.session_state[COOKIE_STATE] = ("clear", cookie if _COOKIE_VALUE.match(cookie) else "")
+        return None
+    if from_browser:  # a reload: this new browser session takes the cookie's sign-in
+        _remember(current, cookie)
     return current
 
 
-def sign_in_as(signed_in: Actor) -> None:
+def _browser_cookie() -> str | None:
+    """The session cookie the browser sent when this browser session began."""
+    value = st.context.cookies.get(web_sessions.COOKIE_NAME)
+    return value if isinstance(value, str) else None  # (AppTest has no browser: no cookie)
+
+
+def _remember(signed_in: Actor, cookie: str) -> None:
+    st.session_state[SESSION] = cookie
     st.session_state["actor_id"] = signed_in.id
     if signed_in.language:
         set_lang(signed_in.language)
 
 
-def sign_out() -> None:
+def sign_in_as(signed_in: Actor) -> None:
+    """Open a session for someone whose identity was just proven, and give their browser its cookie."""
+    with transaction() as session:
+        started = web_sessions.start(session, user_id=signed_in.id)
+    st.session_state.pop(REFUSED, None)
+    _remember(signed_in, started.cookie)
+    st.session_state[COOKIE_STATE] = ("set", started.cookie, started.max_age())
+
+
+def current_session_cookie() -> str | None:
+    """This browser's session cookie (to keep it when the person changes their password)."""
+    return st.session_state.get(SESSION)
+
+
+def _forget_sign_in() -> None:
     for key in list(st.session_state.keys()):
         if key != "lang":
             del st.session_state[key]
+
+
+def sign_out() -> None:
+    """End every session of the signed-in person (this browser's and any other), forget
+    them here and have the browser drop its cookie."""
+    cookie = st.session_state.get(SESSION) or _browser_cookie()
+    if cookie:
+        with transaction() as session:
+            accounts.sign_out(session, cookie=cookie)
+    _forget_sign_in()
+    if cookie:
+        st.session_state[REFUSED] = cookie  # st.context keeps the old cookie until the next page load
+    st.session_state[COOKIE_STATE] = ("clear", cookie or "")
+
+
+def session_cookie_script() -> None:
+    """Bring the browser's cookie in line with this session (set after sign-in, cleared after
+    sign-out). Rendered on every run: the same script again changes nothing.
+
+    The cookie cannot be HttpOnly (only a server response can set that, and Streamlit has
+    no API for it): a script on the page could read it. Pages never run user text as HTML
+    or script (see docs/architecture.md), which is what keeps it out of reach.
+    """
+    wanted = st.session_state.get(COOKIE_STATE)
+    if not wanted or not all(_COOKIE_VALUE.match(value) for value in wanted[1:2] if value):
+        return
+    name = web_sessions.COOKIE_NAME
+    if wanted[0] == "set":
+        value, max_age, only_if = wanted[1], int(wanted[2]), ""
+    else:
+        # Cleared only if it still holds the ended session: a later sign-in in another tab
+        # must not be undone when this page draws the script again.
+        value, max_age, only_if = "", 0, wanted[1]
+    # SameSite=Strict: no other site can make the browser send it. Secure on https pages.
+    script = (
+        "<script>(function () {"
+        f"var onlyIf = {json.dumps(f'{name}={only_if}' if only_if else '')};"
+        "if (onlyIf && document.cookie.split('; ').indexOf(onlyIf) < 0) { return; }"
+        "var secure = window.location.protocol === 'https:' ? '; Secure' : '';"
+        f"document.cookie = {json.dumps(f'{name}={value}')} + '; Path=/; Max-Age={max_age}; SameSite=Strict' + secure;"
+        "})();</script>"
+    )
+    with st.sidebar:
+        st.html(script, unsafe_allow_javascript=True, width="content")
+
+
+def client_address() -> str | None:
+    """The address the person connects from, for sign-in throttling (None: unknown).
+
+    Streamlit gives None for connections from this machine, which is what a reverse proxy
+    on the same host looks like: ``ASSESS_CLIENT_ADDRESS_HEADER`` (e.g. X-Forwarded-For)
+    then names the header the proxy puts the real address in. Its last entry is the one
+    the proxy saw; the earlier ones are whatever the client sent."""
+    address = st.context.ip_address
+    header = os.environ.get("ASSESS_CLIENT_ADDRESS_HEADER")
+    if address is None and header:
+        address = str(st.context.headers.get(header) or "").split(",")[-1].strip() or None
+    return address if isinstance(address, str) else None
 
 
 def require_permission(permission: str, obj=None) -> Actor:

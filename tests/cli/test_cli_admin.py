@@ -136,6 +136,7 @@ def test_report_writes_french_pdfs_naming_the_project_and_its_verdict(database, 
     verdict = {outcome: t(f"verdict.outcome.{outcome}", "fr") for outcome in ("pass", "incomplete")}
 
     finished = tmp_path / "reports" / "mathematiques.pdf"
+    finished.parent.mkdir()  # --out must name a file in an existing folder (a typo makes no folders)
     output = ok("report", "self-assessment", "--project", str(ids["Défis mathématiques européens"]),
                 "--out", str(finished), "--lang", "fr")
     assert str(finished) in output

@@ -71,7 +71,8 @@ def test_every_permission_named_in_the_code_is_a_known_rule():
     """A misspelt name in a page or a service would raise KeyError at the worst moment."""
     source_dir = Path(assess.__file__).parent
     pattern = re.compile(
-        r"""(?:\b(?:can|require|require_permission|pick_project)\(\s*(?:[\w.]+\s*,\s*)?|\bpermission(?::\s*str)?\s*=\s*)"([\w.]+)\""""
+        r"""(?:\b(?:can|require|require_permission|pick_project|authorize|permitted|check_actor)\(\s*(?:[\w.]+\s*,\s*){0,2}"""
+        r"""|\bpermission(?::\s*str)?\s*=\s*)"([\w.]+)\""""
     )
     used = {
         (str(path.relative_to(source_dir)), name)
@@ -137,3 +138,17 @@ def test_require_refuses_with_permission_denied_and_says_no_more():
         require(None, "project.list")
     with pytest.raises(PermissionDenied):
         require(JUROR, "user.manage")
+
+
+def test_only_the_system_actor_is_the_system_not_any_actor_without_an_id():
+    """An actor built without an id (a page that lost its user, a test, a bug) used to
+    act as the command-line operator, with every right."""
+    nobody = Actor(id=None, email="t@example.org", display_name="T", roles=frozenset({"teacher"}))
+    nobody_admin = Actor(id=None, email="a@example.org", display_name="A", roles=frozenset(ROLES))
+    assert SYSTEM.is_system and not nobody.is_system and not TEACHER.is_system
+    for actor in (nobody, nobody_admin):
+        # What only the owner or the system may do (an id-less admin is refused by the
+        # services, which find no such account: tests/services/test_actor_check.py).
+        for permission in ("project.edit", "self_assessment.edit", "survey.manage"):
+            assert can(SYSTEM, permission, PROJECT)
+            assert not can(actor, permission, SimpleNamespace(owner_id=None)), (actor.roles, permission)

@@ -7,9 +7,9 @@ import textwrap
 import pytest
 from click.testing import CliRunner
 
+from assess import resources
 from assess.cli.survey_check import check as survey_check
 from assess.domain.questionnaire import (
-    SURVEYS_DIR,
     Audience,
     Display,
     ItemType,
@@ -57,7 +57,7 @@ VALID = textwrap.dedent(
     """
 )
 
-SHIPPED = sorted(SURVEYS_DIR.glob("*.yaml"))
+SHIPPED = sorted(resources.surveys_dir().glob("*.yaml"))
 
 
 def check(tmp_path, text: str):

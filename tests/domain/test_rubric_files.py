@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from assess.cli import cli
-from assess.domain.rubric import RUBRICS_DIR, RubricCatalogue
+from assess import resources
+from assess.domain.rubric import RubricCatalogue
 
 LEVELS = "\n".join(
     f"      - {{level: {n}, label: {{en: L{n}, fr: N{n}}}, descriptor: {{en: d{n}, fr: e{n}}}}}" for n in range(6)
@@ -65,7 +66,7 @@ def test_a_valid_file_prints_ok(tmp_path):
 
 
 def test_the_shipped_rubrics_are_valid():
-    files = sorted(str(p) for p in RUBRICS_DIR.glob("*.yaml"))
+    files = sorted(str(p) for p in resources.rubrics_dir().glob("*.yaml"))
     assert len(files) == 3
     result = CliRunner().invoke(cli, ["rubric", "check", *files])
     assert (result.exit_code, result.output) == (0, "ok\n")
@@ -133,3 +134,49 @@ def test_list_shows_installed_rubrics():
     assert [r["id"] for r in listed if r["default"]] == ["etwinning-2006"]
     plain = CliRunner().invoke(cli, ["rubric", "list"])
     assert "etwinning-2006\t1.0\t" in plain.output
+
+
+# --- hostile YAML: refused by line, never a traceback (issue 9) ---------------------------------
+#
+# Rubrics and questionnaires are read by the same YAML reader as the mapping files teachers
+# upload (assess/domain/safe_yaml.py). Each case is a small change to a valid rubric.
+
+BILLION_LAUGHS = "\n".join(
+    ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    + [f"{n}: &{n} [" + ",".join([f"*{p}"] * 9) + "]" for p, n in zip("abcdefgh", "bcdefghi")]
+) + "\n"
+
+HOSTILE_YAML = {
+    "alias": (VALID.replace("guidance: {en: Partners", "guidance: &g {en: Partners", 1).replace(
+        "guidance: {en: Tools serve the goals., fr: Les outils servent les objectifs.}", "guidance: *g", 1),
+        "guidance: &g", "anchors (&g) are not allowed: write the value out"),
+    "billion laughs": (BILLION_LAUGHS + VALID, "a: &a", "anchors (&a) are not allowed: write the value out"),
+    "python tag": (VALID.replace('period: "2024"', 'period: !!python/object/apply:os.system ["echo hacked"]'),
+                   "period:", "unknown tag '!!python/object/apply:os.system': write plain text, numbers, lists and "
+                   "mappings only"),
+    "custom tag": (VALID.replace("weight: 2", "weight: !foo 2"), "weight:",
+                   "unknown tag '!foo': write plain text, numbers, lists and mappings only"),
+    "deep nesting": (VALID.replace('period: "2024"', "period: " + "[" * 100_000 + "]" * 100_000), "period:",
+                     "nested more than 32 levels deep"),
+    "long integer": (VALID.replace("weight: 2", "weight: " + "9" * 5_000), "weight:",
+                     "a number of 5,000 digits is too long"),
+    "long text": (VALID.replace("{en: A sample.,", "{en: " + "a" * 20_001 + ",", 1), "description:",
+                  "a value longer than 20,000 characters"),
+    "too large": (VALID + "# " + "é" * (1024 * 1024) + "\n", None, "the file is larger than 1,024 KB"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_YAML))
+def test_hostile_yaml_is_refused_with_its_line(tmp_path, case):
+    text, anchor, message = HOSTILE_YAML[case]
+    code, output = check(tmp_path, text)
+    line = line_of(text, anchor) if anchor else 1
+    assert (code, output) == (1, [f"FILE:{line}: {message}"])
+
+
+def test_the_same_limits_hold_for_questionnaires(tmp_path):
+    path = tmp_path / "families.yaml"
+    path.write_text("id: !!python/object:os.system x\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["survey", "check", str(path)])
+    assert result.exit_code == 1 and result.output == f"{path}:1: unknown tag '!!python/object:os.system': " \
+        "write plain text, numbers, lists and mappings only\n"

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from assess.domain.countries import country_name
 from assess.domain.permissions import Actor
-from assess.services import demo
-from assess.storage.models import Application, Decision, Project, ProjectPartner, School
+from assess.services import demo, installation
+from assess.storage.models import Application, Decision, Project, ProjectPartner, School, Setting
 from tests.e2e.conftest import PASSWORD, open_page, wait_idle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -32,6 +32,9 @@ def country(live_app):
     (not through assess.services.statistics): applications by region, labels, and the
     partner countries of each region's applications."""
     with live_app.sessions.begin() as session:
+        # live_app holds a real teacher and project: the demo loads only into a demonstration
+        # installation then, as `assess init --demo` makes one before anyone is added.
+        session.add(Setting(key=installation.DEMO_INSTALLATION_KEY, value=True))
         demo.load_demo(session, actor=Actor.system())
         applications = session.execute(
             select(Application.id, School.region)

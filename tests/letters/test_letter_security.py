@@ -1,17 +1,20 @@
 """Letters carry text typed by teachers, jurors and the office: it is printed as text and
-never makes the server fetch anything; the logo setting cannot reach outside our assets."""
+never makes the server fetch anything; the logo is our own file or the office's checked
+upload, given as the one data: URI the renderer serves."""
 
 from __future__ import annotations
 
-import logging
-from pathlib import Path
+from io import BytesIO
 
 import pytest
+from pypdf import PdfReader
 
 from assess.reports import verdict
-from assess.reports.verdict import DEFAULT_LOGO, logo_path, render_verdict_letter_html, render_verdict_letter_pdf
+from assess.domain.settings import read_logo
+from assess.reports.verdict import DEFAULT_LOGO, render_verdict_letter_html, render_verdict_letter_pdf
 from assess.reports.views import OfficeView
 from tests.letters.conftest import COMMENTS, make_view, pdf_text
+from tests.services.test_settings import png
 
 DEFAULT = (verdict.ASSETS_DIR / DEFAULT_LOGO).resolve()
 
@@ -23,7 +26,7 @@ def test_hostile_text_makes_no_request_and_prints_as_text(server, rubric, lang):
     multiline = f'<link rel=stylesheet href="{base}/y">\n<style>@import "{base}/z";</style>\n<img src="file:///etc/passwd">'
     office = OfficeView(
         name=f'<img src="{base}/office">', address=f'<object data="{base}/address"></object>',
-        signatory="<b>not bold</b>", place=f'<svg><image href="{base}/place"/></svg>', logo_file=f"{base}/logo.svg",
+        signatory="<b>not bold</b>", place=f'<svg><image href="{base}/place"/></svg>', logo=read_logo(png(8, 8)),
     )
     view = make_view(
         rubric, language=lang, office=office, title=f'<img src="{base}/title">', teacher=f"<script>{base}</script>",
@@ -45,43 +48,23 @@ def test_markup_is_escaped_in_the_html(rubric):
     assert "&lt;img src=&#34;http://127.0.0.1:9/x&#34;&gt;" in html
 
 
-@pytest.mark.parametrize(
-    "setting",
-    [
-        None, "", "   ",
-        "../../etc/passwd", "../templates/base.html", "../../pyproject.toml", "/etc/passwd", "~/logo.png",
-        "file:///etc/passwd", "http://127.0.0.1:9/logo.svg", "https://example.org/logo.png", "C:\\logo.png",
-        "missing.svg", "logo\x00.svg",
-    ],
-)
-def test_a_logo_setting_outside_the_assets_falls_back_to_ours(setting, rubric, caplog):
-    with caplog.at_level(logging.WARNING, logger="assess.reports.verdict"):
-        assert logo_path(setting) == DEFAULT
-    html = render_verdict_letter_html(make_view(rubric, office=OfficeView(name="Office", logo_file=setting)))
+def test_the_letter_shows_our_logo_or_the_uploaded_one(rubric):
+    html = render_verdict_letter_html(make_view(rubric, office=OfficeView(name="Office")))
     assert f'src="{DEFAULT.as_uri()}"' in html
+    logo = read_logo(png(8, 8))
+    html = render_verdict_letter_html(make_view(rubric, office=OfficeView(name="Office", logo=logo)))
+    assert f'src="{logo.data_uri}"' in html and DEFAULT.as_uri() not in html
 
 
-def test_a_logo_url_setting_is_never_fetched(server, rubric):
-    base, hits = server
-    for setting in (f"{base}/logo.svg", f"../../../{base}/logo.svg"):
-        render_verdict_letter_pdf(make_view(rubric, office=OfficeView(name="Office", logo_file=setting)))
-    assert hits == []
-
-
-def test_a_logo_inside_the_assets_is_used(tmp_path: Path, monkeypatch):
-    assets = tmp_path / "assets"
-    (assets / "offices").mkdir(parents=True)
-    (assets / "offices" / "ban-fr.png").write_bytes(b"\x89PNG")
-    (assets / "office-logo.svg").write_text("<svg/>")
-    (assets / "notes.txt").write_text("not an image")
-    (assets / "escape.svg").symlink_to("/etc/passwd")
-    monkeypatch.setattr(verdict, "ASSETS_DIR", assets)
-    assert logo_path("offices/ban-fr.png") == (assets / "offices" / "ban-fr.png").resolve()
-    assert logo_path("offices/../offices/ban-fr.png") == (assets / "offices" / "ban-fr.png").resolve()
-    fallback = (assets / "office-logo.svg").resolve()
-    assert logo_path("notes.txt") == fallback
-    assert logo_path("escape.svg") == fallback  # a symlink out of the folder
-    assert logo_path("offices") == fallback  # a folder
+def test_a_data_uri_in_user_text_is_printed_not_shown(rubric):
+    logo = read_logo(png(8, 8))
+    other = read_logo(png(8, 8, rgb=(0, 0, 0))).data_uri
+    view = make_view(rubric, office=OfficeView(name=f'<img src="{other}">', logo=logo),
+                     comments={**COMMENTS, "innovation": (f'<img src="{other}">',)})
+    data = render_verdict_letter_pdf(view)
+    assert other.split(",")[1][:40] in pdf_text(data).replace(" ", "")  # printed as text
+    [image] = PdfReader(BytesIO(data)).pages[0].images  # the logo alone is an image
+    assert image.image.getpixel((1, 1))[:3] == (200, 30, 30)
 
 
 def test_the_default_logo_is_our_own_svg():

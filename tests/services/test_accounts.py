@@ -99,6 +99,27 @@ def test_a_teacher_changes_their_own_password_but_not_anothers(session):
     assert accounts.authenticate(session, email="other@example.org", password=PASSWORD) is not None
 
 
+def test_a_password_hashed_before_the_transaction_is_checked_then_stored(session, admin):
+    """Pages hash before opening their transaction (hashing is slow): the service still
+    refuses a short one, and never sees the text."""
+    short = accounts.new_password("short")
+    with pytest.raises(InvalidInput) as invalid:
+        accounts.create_user(session, actor=admin, email="new@example.org", display_name="New", roles={"teacher"},
+                             password=short)
+    assert invalid.value.for_field("password")[0].key == "errors.password_too_short"
+    session.rollback()
+
+    hashed = accounts.new_password(PASSWORD)
+    assert PASSWORD not in repr(hashed)
+    user = accounts.create_user(session, actor=admin, email="new@example.org", display_name="New", roles={"teacher"},
+                                password=hashed)
+    session.commit()
+    assert accounts.authenticate(session, email="new@example.org", password=PASSWORD) is not None
+    accounts.set_password(session, actor=admin, user_id=user.id, password=accounts.new_password("another passphrase"))
+    session.commit()
+    assert accounts.authenticate(session, email="new@example.org", password="another passphrase") is not None
+
+
 # -- Sign-in ------------------------------------------------------------------------------
 
 

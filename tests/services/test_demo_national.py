@@ -18,7 +18,7 @@ from assess.domain.jury import school_year
 from assess.domain.permissions import Actor, PermissionDenied
 from assess.domain.questionnaire import ItemType
 from assess.domain.statistics import age_group
-from assess.services import demo, demo_national, jury, questionnaires, rounds
+from assess.services import demo, demo_national, installation, jury, questionnaires, rounds
 from assess.storage.db import make_engine, make_session_factory, upgrade_database
 from assess.storage.models import (
     Application,
@@ -104,7 +104,9 @@ def test_a_small_country_has_the_sizes_asked(national, country):
         {name: n for name, n in counts.items() if n and name not in ("audit_log", "rubric_versions",
                                                                       "questionnaire_versions",
                                                                       # counts of answers, not rows made
-                                                                      "survey_answer_tallies")}
+                                                                      "survey_answer_tallies",
+                                                                      # the demonstration installation's mark
+                                                                      "settings")}
     # 2-3 survey audiences per project, answers per response as the questionnaires ask.
     campaigns_per_project = Counter(session.scalars(select(SurveyCampaign.project_id)))
     assert set(campaigns_per_project.values()) <= {2, 3}
@@ -261,6 +263,15 @@ def test_participation_is_under_full_and_small_groups_exist(national, country):
         elif campaign.mode == "link":
             assert links == got and not codes
     assert session.scalar(select(func.count()).select_from(SurveyResponse).where(SurveyResponse.source == "web"))
+
+
+def test_every_account_project_and_round_is_a_demonstration_one(national):
+    """So that they stay apart from real work (assess.services.installation), and the
+    installation, empty before, is now a demonstration installation."""
+    session = national
+    for model in (User, Project, Round):
+        assert session.scalar(select(func.count()).select_from(model).where(model.is_demo.is_(False))) == 0, model
+    assert installation.is_demo_installation(session)
 
 
 def test_loading_again_changes_nothing(national, country):

@@ -131,6 +131,7 @@ def test_results_of_an_unknown_project(database):
 
 def test_codes_opens_a_campaign_and_writes_the_slips(db, project_id, tmp_path):
     out = tmp_path / "print" / "slips.pdf"
+    out.parent.mkdir()  # --out must name a file in an existing folder
     output = ok("survey", "codes", "--project", str(project_id), "--audience", "pupils", "--count", "25",
                 "--out", str(out))
     text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(out.read_bytes())).pages)

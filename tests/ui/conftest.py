@@ -18,7 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from assess.domain.permissions import Actor
-from assess.services import accounts
+from assess.services import accounts, web_sessions
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
@@ -66,7 +66,7 @@ def app_for(ui_database):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
         at.session_state["lang"] = lang
         if actor is not None:
-            at.session_state["actor_id"] = actor.id
+            sign_in_state(at.session_state, actor)
         at.run()
         if page is not None:
             at.switch_page(f"assess/ui/pages/{page}.py")
@@ -76,13 +76,28 @@ def app_for(ui_database):
     return run
 
 
+def sign_in_state(state, actor: Actor) -> None:
+    """What signing in leaves in a browser session: a real server-side session of ``actor``
+    in the app's database (``ASSESS_DATABASE_URL``, set by ``ui_database``)."""
+    from assess.storage.db import database_url, make_engine, make_session_factory
+
+    engine = make_engine(database_url())
+    try:
+        with make_session_factory(engine).begin() as session:
+            started = web_sessions.start(session, user_id=actor.id)
+    finally:
+        engine.dispose()
+    state["session_cookie"] = started.cookie
+    state["actor_id"] = actor.id
+
+
 def run_page(name: str, actor: Actor | None, *, lang: str = "en", state: dict | None = None) -> AppTest:
     """One page file on its own, as someone typing its address would reach its code
     (needs the ``ui_database`` fixture for the database it reads)."""
     at = AppTest.from_file(str(ROOT / f"assess/ui/pages/{name}.py"), default_timeout=30)
     at.session_state["lang"] = lang
     if actor is not None:
-        at.session_state["actor_id"] = actor.id
+        sign_in_state(at.session_state, actor)
     for key, value in (state or {}).items():
         at.session_state[key] = value
     return at.run()

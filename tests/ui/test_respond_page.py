@@ -17,7 +17,7 @@ from assess.services import campaigns, responding
 from assess.services.responding import VisitStatus
 from assess.storage.models import SurveyCampaign, SurveyResponse
 from tests.services.helpers import families_answers, make_campaign, make_project
-from tests.ui.conftest import ROOT
+from tests.ui.conftest import ROOT, sign_in_state
 from tests.ui.test_teacher_pages import no_exception, page_text
 
 pytestmark = pytest.mark.xdist_group("ui")
@@ -33,7 +33,7 @@ def respondent(*, code: str | None = None, survey: str | None = None, lang: str 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     at.session_state["lang"] = lang
     if actor is not None:
-        at.session_state["actor_id"] = actor.id
+        sign_in_state(at.session_state, actor)
     if code is not None:
         at.query_params["code"] = code
     if survey is not None:

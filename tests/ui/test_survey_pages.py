@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from assess.services import campaigns, responding
 from tests.services.helpers import families_answers, make_campaign, make_project
-from tests.ui.conftest import ROOT, run_page
+from tests.ui.conftest import ROOT, run_page, sign_in_state
 from tests.ui.test_teacher_pages import assess_all, no_exception, page_text
 
 pytestmark = pytest.mark.xdist_group("ui")
@@ -149,7 +149,7 @@ def test_another_teacher_never_sees_the_campaigns(ui_database, people, project, 
     answer_families(ui_database, people, project, 5)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     at.session_state["lang"] = "en"
-    at.session_state["actor_id"] = people.other_teacher.id
+    sign_in_state(at.session_state, people.other_teacher)
     at.session_state["project_id"] = project  # Claire's project, e.g. from a shared link
     at.run()
     at.switch_page(f"assess/ui/pages/{page}.py")

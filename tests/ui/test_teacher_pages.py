@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from assess.services import projects, self_assessments
 from tests.services.helpers import make_project
-from tests.ui.conftest import ROOT, run_page
+from tests.ui.conftest import ROOT, run_page, sign_in_state
 
 pytestmark = pytest.mark.xdist_group("ui")
 TEACHER_PAGES = ["projects", "self_assessment", "dashboard", "report"]
@@ -292,7 +292,7 @@ def test_the_report_page_offers_the_pdf(app_for, people, ui_database, project):
 def test_a_teacher_never_sees_another_teachers_project(app_for, people, project, page):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     at.session_state["lang"] = "en"
-    at.session_state["actor_id"] = people.other_teacher.id
+    sign_in_state(at.session_state, people.other_teacher)
     at.session_state["project_id"] = project  # Claire's project, e.g. from a shared link
     at.run()
     at.switch_page(f"assess/ui/pages/{page}.py")

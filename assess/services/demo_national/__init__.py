@@ -33,7 +33,10 @@ parameter order for a batch, and row-by-row RETURNING took 10 s for the response
 
 Loading is one transaction (the caller's), recorded by one audit event, and idempotent:
 when accounts of :data:`NATIONAL_DOMAIN` or a national demo round exist, nothing changes.
-Every account shares one random password, shown once.
+Every account shares one random password, shown once. Like the small demo, it loads only
+into an installation without real data or a demonstration installation, marks its
+accounts, projects and rounds ``is_demo`` and makes the installation a demonstration one
+(:mod:`assess.services.installation`).
 """
 
 from __future__ import annotations
@@ -46,8 +49,9 @@ from typing import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assess.domain.permissions import Actor, require
-from assess.services import audit
+from assess.domain.permissions import Actor
+from assess.services.access import authorize
+from assess.services import audit, installation
 from assess.services import rubrics as rubrics  # re-exported (tests)
 from assess.services.demo_national.load import _Loader
 from assess.services.demo_national.sizes import (
@@ -103,9 +107,10 @@ def load_national_demo(
     but for the password and the survey code hashes (random, never reproducible).
     ``progress(done, total)`` is called as the work advances (in projects, applications
     and responses)."""
-    require(actor, "demo.load")
+    authorize(session, actor, "demo.load")
     size = size or DEFAULT_SIZE
     size.check()
+    installation.make_demo_installation(session, actor=actor)
     if national_demo_loaded(session):
         return NationalResult(created=False, seed=seed)
     started = time.perf_counter()

@@ -37,7 +37,7 @@ class _Jury:
         stored = Round(kind="label", name=f"Session des labels {plan.year} {ROUND_MARK}",
                        rubric_version_id=self.rubric_version.id, opens_on=plan.opens_on, closes_on=plan.closes_on,
                        per_application=2, aggregation="mean", disagreement_threshold=2, region_conflicts=False,
-                       published_at=plan.published_at, created_by=actor.id,
+                       published_at=plan.published_at, created_by=actor.id, is_demo=True,
                        created_at=self.at(rng, plan.opens_on - timedelta(days=40), plan.opens_on - timedelta(days=10)))
         session.add(stored)
         session.flush()

@@ -131,7 +131,8 @@ class _People:
         table = User.__table__
         ids = _insert_ids(self.session, table, [
             {"email": p.email, "display_name": p.name, "password_hash": password_hash, "language": "fr",
-             "is_active": True, "created_at": p.created_at, "school_id": self.schools[p.school].id}
+             "is_active": True, "created_at": p.created_at, "school_id": self.schools[p.school].id,
+             "is_demo": True}
             for p in people])
         for person, user_id in zip(people, ids, strict=True):
             person.id = user_id
@@ -224,7 +225,7 @@ class _People:
                 "owner_id": self.teachers[p.owner].id, "school_id": self.schools[p.school].id, "title": p.title,
                 "summary": p.summary, "start_date": p.start, "end_date": p.end, "age_min": p.ages[0],
                 "age_max": p.ages[1], "subjects": p.subjects, "languages": p.languages,
-                "twinspace_url": p.twinspace_url,
+                "twinspace_url": p.twinspace_url, "is_demo": True,
                 "created_at": created, "updated_at": self.at(rng, created.date(), p.end),
             })
         ids = _insert_ids(session, table, rows)

@@ -6,10 +6,22 @@ import streamlit as st
 
 from assess.domain.permissions import ROLES
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
-from assess.services import accounts
+from assess.services import accounts, sign_in
 from assess.services.errors import ServiceError
 from assess.ui import auth
-from assess.ui.runtime import _, actor, escape_markdown, lang, set_lang, show_error, reading, transaction
+from assess.ui.runtime import (
+    _,
+    actor,
+    client_address,
+    current_session_cookie,
+    escape_markdown,
+    lang,
+    reading,
+    sessions,
+    set_lang,
+    show_error,
+    transaction,
+)
 
 current = actor()
 if current is None:  # app.py only lists this page for signed-in people; reached otherwise, refuse
@@ -49,17 +61,23 @@ def change_password_form() -> None:
         return
     try:
         auth.require_same_password(new_password, again)
-        # Checked in its own transaction, so a failed attempt stays in the audit log.
-        with transaction() as session:
-            confirmed = accounts.authenticate(session, email=current.email, password=old_password) is not None
-        if not confirmed:
+        # Checked like a sign-in (outside any transaction, throttled), so a browser left
+        # signed in is no way to guess the password; a failure stays in the audit log.
+        outcome = sign_in.confirm_password(sessions(), actor=current, password=old_password, client=client_address())
+        if outcome.throttled:
+            raise ServiceError("sign_in.throttled_short", seconds=outcome.wait_seconds())
+        if outcome.actor is None:
             raise ServiceError("account.wrong_password")
+        hashed = accounts.new_password(new_password)  # before the transaction: hashing is slow
         with transaction() as session:
-            accounts.set_password(session, actor=current, user_id=current.id, password=new_password)
+            # Every other browser signed in as this person is signed out; this one stays.
+            accounts.set_password(session, actor=current, user_id=current.id, password=hashed,
+                                  keep_session=current_session_cookie())
     except ServiceError as error:
         show_error(error)
     else:
         st.success(_("account.password_changed"))
+        st.caption(_("account.other_sessions_ended"))
 
 
 # Single-sign-on-only accounts have no password here: their organisation manages it.

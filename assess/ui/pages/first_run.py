@@ -3,6 +3,8 @@
 Shown by app.py while no administrator exists. Once the administrator is created the
 session keeps the ``first_run_offer`` flag, so app.py shows this page one more time for
 the choice "demonstration data" or "empty suite"; there is no default password anywhere.
+Choosing demonstration data makes this a demonstration installation (a banner on every
+page says so; assess.services.installation).
 """
 
 from __future__ import annotations
@@ -34,8 +36,9 @@ def admin_form() -> None:
         return
     try:
         auth.require_same_password(password, again)
+        hashed = accounts.new_password(password)  # before the transaction: hashing is slow
         with transaction() as session:
-            admin = accounts.create_first_admin(session, email=email, display_name=name, password=password, language=lang())
+            admin = accounts.create_first_admin(session, email=email, display_name=name, password=hashed, language=lang())
     except (ServiceError, PermissionDenied) as error:
         show_error(error)
         return
@@ -52,6 +55,7 @@ def offer() -> None:
     st.success(_("first_run.created", name=escape_markdown(admin.display_name)))
     st.subheader(_("first_run.next_title"))
     st.markdown(_("first_run.next_help"))
+    st.caption(_("demo.first_run_demo_help"))
     choice = st.empty()
     with choice.container():
         left, right = st.columns(2)
@@ -68,6 +72,7 @@ def offer() -> None:
             show_error(error)
             return
         auth.show_demo_result(result)
+        st.info(_("demo.made_demo"), icon=":material/science:")
         st.button(_("first_run.continue"), on_click=finish, type="primary", key="first_run_continue")
 
 

@@ -160,7 +160,8 @@ published = current.published_at is not None
 with reading() as session:
     locked = rounds.has_scores(session, chosen)
     names = {u.id: u.display_name for u in accounts.list_users(session, actor=admin)}
-    jurors = {u.id: u.display_name for u in jury.jury_members(session)}
+    # Only the jurors who may judge this round (no demonstration juror in a real round).
+    jurors = {u.id: u.display_name for u in jury.jurors_for_round(session, chosen)}
     conflicts = jury.list_conflicts(session, actor=admin, round_id=chosen)
     statuses = applications.round_statuses(session, actor=admin, round_id=chosen)
     rows = []

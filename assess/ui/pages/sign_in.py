@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 import streamlit as st
 
-from assess.services import accounts, settings
+from assess.services import accounts, settings, sign_in
 from assess.services.errors import ServiceError
 from assess.ui import auth, runtime
 from assess.ui.runtime import _, lang, show_error, transaction
@@ -17,15 +20,29 @@ def sign_in_form() -> None:
         submitted = st.form_submit_button(_("sign_in.submit"), type="primary")
     if not submitted:
         return
-    with transaction() as session:
-        signed_in = accounts.authenticate(session, email=email, password=password)
-    if signed_in is None:
+    # No transaction around this: it opens its own short ones and hashes between them.
+    outcome = sign_in.sign_in(runtime.sessions(), email=email, password=password, client=runtime.client_address())
+    if outcome.actor is None:
         # One message for an unknown e-mail, a wrong password or a deactivated account:
         # the page must not reveal who has an account.
-        st.error(_("sign_in.failed"))
+        if not outcome.throttled:
+            st.error(_("sign_in.failed"))
+        if outcome.retry_at is not None:
+            show_retry_time(outcome)
         return
-    runtime.sign_in_as(signed_in)
+    runtime.sign_in_as(outcome.actor)
     st.rerun()
+
+
+def show_retry_time(outcome: sign_in.Outcome) -> None:
+    """When the next attempt may come: in seconds, and as a time of the reader's clock."""
+    browser_zone = st.context.timezone
+    try:
+        zone = ZoneInfo(browser_zone) if isinstance(browser_zone, str) and browser_zone else UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = UTC
+    at = outcome.retry_at.astimezone(zone).strftime("%H:%M:%S") + (" UTC" if zone is UTC else "")
+    st.warning(_("sign_in.throttled", seconds=outcome.wait_seconds(), time=at), icon=":material/timer:")
 
 
 def sign_up_form() -> None:
@@ -40,8 +57,9 @@ def sign_up_form() -> None:
             return
         try:
             auth.require_same_password(password, again)
+            hashed = accounts.new_password(password)  # before the transaction: hashing is slow
             with transaction() as session:
-                teacher = accounts.sign_up(session, email=email, display_name=name, password=password, language=lang())
+                teacher = accounts.sign_up(session, email=email, display_name=name, password=hashed, language=lang())
         except ServiceError as error:
             show_error(error)
             return

@@ -9,6 +9,13 @@ preview runs again) -> "Import", with a progress bar, then the report.
 The file stays in the uploader widget of this browser session; nothing of it is stored but
 the answers of the rows imported (the service drops names, e-mails and times). Headers
 and cells quoted back come from the teacher's file: shown as table cells or escaped text.
+
+Streamlit reruns this script on every click. The file is read once (its SHA-256 and the
+format chosen are the key), and the preview computed once per file, mapping and choices;
+both are kept in this browser session's state (never in a cache shared between users: the
+file holds one school's answers), and reading happens outside any database transaction:
+only the few reads the preview needs (the project, its import campaign, the rows imported
+before) take one, short.
 """
 
 from __future__ import annotations
@@ -31,6 +38,8 @@ from assess.ui.runtime import _, escape_markdown, lang, require_permission, show
 
 CHOICES = "import_choices"  # file signature -> {column: item id or "item:option"} chosen on the page
 DONE = "import_done"  # the report of the last import, shown once
+READ = "import_read"  # (key, Upload or the ServiceError refusing it): the file last read
+PREVIEWED = "import_previewed"  # (key, ImportReport): the last preview
 IGNORE = ""  # the select box's "not imported" choice
 
 
@@ -61,6 +70,35 @@ def mapping_for(mapping_file: MappingFile | None, chosen: dict[str, str]) -> Map
         return mapping_file
     base = reading.parse_mapping(mapping_file.text, file=mapping_file.name) if mapping_file else ImportMapping()
     return ImportMapping(columns={**base.columns, **chosen}, answers=base.answers)
+
+
+def remembered(slot: str, key: str, compute):
+    """``compute()``'s result (or the service error it raised), kept in this session's state
+    under ``slot`` for ``key``: one entry per slot, so an earlier file's data does not stay."""
+    held = st.session_state.get(slot)
+    if held is None or held[0] != key:
+        try:
+            result = compute()
+        except ServiceError as error:
+            result = error
+        st.session_state[slot] = held = (key, result)
+    if isinstance(held[1], ServiceError):
+        raise held[1]
+    return held[1]
+
+
+def read_file(name: str, data: bytes, file_format: str) -> survey_imports.Upload:
+    key = signature(hashlib.sha256(data).digest(), name, file_format)
+    return remembered(READ, key, lambda: survey_imports.read_upload(file_name=name, data=data, file_format=file_format))
+
+
+def previewed(key: str, current, project_id: int, audience: str, upload: survey_imports.Upload, mapping) -> ImportReport:
+    def compute() -> ImportReport:
+        with transaction() as session:  # reads only, and short
+            context = survey_imports.import_context(session, actor=current, project_id=project_id, audience=audience)
+        return survey_imports.preview(context, upload, mapping=mapping)  # every row: outside the transaction
+
+    return remembered(PREVIEWED, key, compute)
 
 
 def questionnaire_of(current, report: ImportReport) -> Questionnaire:
@@ -136,7 +174,7 @@ def report_block(report: ImportReport, questionnaire: Questionnaire) -> None:
     skipped_table(report)
 
 
-def run(current, project_id: int, audience: str, upload, file_format: str, mapping) -> ImportReport | None:
+def run(current, project_id: int, audience: str, upload: survey_imports.Upload, mapping) -> ImportReport | None:
     bar = st.progress(0.0, text=_("import_page.importing"))
 
     def progress(done: int, total: int) -> None:
@@ -145,8 +183,8 @@ def run(current, project_id: int, audience: str, upload, file_format: str, mappi
     try:
         with transaction() as session:
             report = survey_imports.run_import(
-                session, actor=current, project_id=project_id, audience=audience, file_name=upload.name,
-                data=upload.getvalue(), file_format=file_format, mapping=mapping, progress=progress,
+                session, actor=current, project_id=project_id, audience=audience, upload=upload, mapping=mapping,
+                progress=progress,
             )
     except MappingError as error:
         show_mapping_problems(error)
@@ -188,14 +226,13 @@ if upload is None:
 
 data = upload.getvalue()
 mapping_file = MappingFile(mapping_upload.name, mapping_upload.getvalue()) if mapping_upload is not None else None
-file_key = signature(choice.id, audience, upload.name, data, file_format, mapping_file.text if mapping_file else b"")
+file_key = signature(choice.id, audience, upload.name, hashlib.sha256(data).digest(), file_format,
+                     mapping_file.text if mapping_file else b"")
 try:
-    mapping = mapping_for(mapping_file, st.session_state.get(CHOICES, {}).get(file_key, {}))
-    with transaction() as session:
-        preview = survey_imports.preview_import(
-            session, actor=current, project_id=choice.id, audience=audience, file_name=upload.name, data=data,
-            file_format=file_format, mapping=mapping,
-        )
+    parsed = read_file(upload.name, data, file_format)
+    chosen = st.session_state.get(CHOICES, {}).get(file_key, {})
+    mapping = mapping_for(mapping_file, chosen)
+    preview = previewed(signature(file_key, sorted(chosen.items())), current, choice.id, audience, parsed, mapping)
 except (MappingError, ContentError) as error:
     show_mapping_problems(error)
     st.stop()
@@ -212,7 +249,8 @@ mapping_screen(preview, questionnaire, file_key)
 st.divider()
 if st.button(_("import_page.import", count=preview.rows_imported), type="primary", icon=":material/upload:",
              disabled=preview.rows_imported == 0, key="import_run"):
-    stored = run(current, choice.id, audience, upload, file_format, mapping)
+    stored = run(current, choice.id, audience, parsed, mapping)
     if stored is not None:
         st.session_state[DONE] = (choice.id, stored)
+        st.session_state.pop(PREVIEWED, None)  # the rows just imported now count as repeated
         st.rerun()

@@ -15,7 +15,16 @@ from assess.services import accounts
 from assess.services.errors import InvalidInput
 from assess.ui import auth
 from assess.ui.auth import role_name
-from assess.ui.runtime import _, apply_change, escape_markdown, require_permission, show_error, show_flash, reading
+from assess.ui.runtime import (
+    _,
+    apply_change,
+    current_session_cookie,
+    escape_markdown,
+    reading,
+    require_permission,
+    show_error,
+    show_flash,
+)
 
 
 admin = require_permission("user.manage")
@@ -74,9 +83,10 @@ with st.form("create_user"):
     )
     sso_only = st.checkbox(_("users.sso_only"), help=_("users.sso_only_help"), key="new_sso_only")
     if st.form_submit_button(_("users.create"), type="primary"):
+        hashed = None if sso_only else accounts.new_password(password)  # before the transaction: hashing is slow
         apply_change(
             lambda session: accounts.create_user(
-                session, actor=admin, email=email, display_name=name, roles=set(roles), password=None if sso_only else password
+                session, actor=admin, email=email, display_name=name, roles=set(roles), password=hashed
             ),
             _("users.created", email=escape_markdown(email.strip().lower())),
             forget=NEW,
@@ -131,7 +141,10 @@ if chosen is not None:
             except InvalidInput as error:
                 show_error(error)
             else:
+                hashed = accounts.new_password(new_password)  # before the transaction: hashing is slow
                 apply_change(
-                    lambda session: accounts.set_password(session, actor=admin, user_id=chosen, password=new_password),
+                    # Ends every session of the person (the office's own one stays, if it is theirs).
+                    lambda session: accounts.set_password(session, actor=admin, user_id=chosen, password=hashed,
+                                                          keep_session=current_session_cookie()),
                     _("users.password_was_reset", email=label),
                 )

@@ -1,0 +1,87 @@
+"""``assess serve``: the web app, from wherever the suite is installed.
+
+Streamlit runs the shipped ``app.py`` (see assess.resources), headless, without usage
+statistics, with the suite's Streamlit settings (``.streamlit/config.toml``, shipped with the
+package). Streamlit reads a ``.streamlit/config.toml`` only from the working directory and the
+home folder, so the shipped settings are passed as command-line options. Options after ``--``
+go to Streamlit as they are and win over ours (``assess serve -- --server.maxUploadSize 50``).
+Single sign-on secrets are read by Streamlit from ``.streamlit/secrets.toml`` in the working
+directory, as before.
+
+Health: Streamlit answers ``GET /_stcore/health`` with ``ok`` once the server is up.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import click
+
+from assess import resources
+from assess.domain.content import ContentError
+from assess.services import questionnaires, rubrics
+
+#: Always set, whatever the configuration file says: a server has no browser to open, and
+#: nothing about its users is sent away.
+FIXED_OPTIONS = {"server.headless": True, "browser.gatherUsageStats": False}
+
+
+def _option_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def config_options(path: Path) -> dict[str, object]:
+    """``section.key -> value`` of a Streamlit config.toml."""
+    with path.open("rb") as handle:
+        document = tomllib.load(handle)
+    return {
+        f"{section}.{key}": value
+        for section, values in document.items()
+        if isinstance(values, dict)
+        for key, value in values.items()
+    }
+
+
+def streamlit_command(*, port: int, address: str, extra: tuple[str, ...] = ()) -> list[str]:
+    """The command that starts the app: ``python -m streamlit run <app.py> --section.key=value...``."""
+    options = {**config_options(resources.streamlit_config_file()), **FIXED_OPTIONS,
+               "server.port": port, "server.address": address}
+    flags = [f"--{name}={_option_value(value)}" for name, value in options.items()]
+    return [sys.executable, "-m", "streamlit", "run", str(resources.app_file()), *flags, *extra]
+
+
+def _check_installation() -> None:
+    """Refuse to start a server that could only fail on its first page."""
+    for needed in (resources.app_file(), resources.streamlit_config_file()):
+        if not needed.is_file():
+            raise click.ClickException(f"{needed}: missing; the installation is incomplete (reinstall the package)")
+    try:
+        rubrics.installed()
+        questionnaires.installed()
+    except ContentError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.command("serve", context_settings={"ignore_unknown_options": True})
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True, help="TCP port to listen on.")
+@click.option("--address", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 for every interface (put a TLS reverse proxy in front).")
+@click.argument("streamlit_options", nargs=-1, type=click.UNPROCESSED, metavar="[-- STREAMLIT OPTIONS]")
+def serve(port: int, address: str, streamlit_options: tuple[str, ...]) -> None:
+    """Start the web app (Streamlit); health answer at /_stcore/health. Stop with Ctrl-C."""
+    _check_installation()
+    command = streamlit_command(port=port, address=address, extra=streamlit_options)
+    click.echo(f"serving the suite on http://{address}:{port}/ (health: /_stcore/health)", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":
+        # Streamlit takes this process's place: signals (Ctrl-C, a service manager's
+        # SIGTERM) reach the server itself, and no parent is left behind.
+        os.execv(command[0], command)
+    raise SystemExit(subprocess.call(command))

@@ -1,0 +1,86 @@
+"""Parameter types every command shares: database ids and output paths, checked before
+any work starts, so a typo is a one-line message instead of a traceback half-way."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from assess.domain.ids import ID_MAX, parse_id
+from assess.i18n import t
+
+__all__ = ["ID", "ID_MAX", "OUTPUT_FILE", "OUTPUT_FOLDER", "DatabaseId", "OutputPath", "check_output_file"]
+
+LANG = "en"  # the operator's language, as in the rest of the CLI
+
+
+def shortened(value: str, keep: int = 40) -> str:
+    """``value`` cut to a readable length for a message (the start says which it was)."""
+    return value if len(value) <= keep else value[:keep] + "…"
+
+
+class DatabaseId(click.ParamType):
+    """A database id (:func:`assess.domain.ids.parse_id`): ASCII digits, 1 to 2^63-1."""
+
+    name = "ID"
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= ID_MAX:
+            return value
+        number = parse_id(str(value))
+        if number is None:
+            self.fail(t("cli.id.invalid", LANG, value=shortened(str(value)), max=ID_MAX), param, ctx)
+        return number
+
+
+ID = DatabaseId()
+
+
+def check_output_file(path: Path) -> None:
+    """Raise :class:`click.BadParameter` unless ``path`` can be written as a file: not a
+    folder, in a folder that exists and that we may write to."""
+    folder = path.parent
+    if path.is_dir():
+        raise click.BadParameter(t("cli.out.is_folder", LANG, path=path))
+    _check_folder(path, folder)
+
+
+def _check_folder(path: Path, folder: Path) -> None:
+    if not folder.exists():
+        raise click.BadParameter(t("cli.out.no_folder", LANG, path=path, folder=folder))
+    if not folder.is_dir():
+        raise click.BadParameter(t("cli.out.not_folder", LANG, path=path, folder=folder))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise click.BadParameter(t("cli.out.not_writable", LANG, path=path, folder=folder))
+
+
+class OutputPath(click.ParamType):
+    """Where a command writes: a file (``folder=False``) whose folder exists and is
+    writable, or a folder that exists and is writable or that can be created in such a
+    folder. Checked when the command line is read, before any work."""
+
+    name = "PATH"
+
+    def __init__(self, *, folder: bool = False):
+        self.folder = folder
+
+    def convert(self, value, param, ctx) -> Path:
+        path = Path(value).expanduser()
+        try:
+            if not self.folder:
+                check_output_file(path)
+            elif path.exists():
+                if not path.is_dir():
+                    raise click.BadParameter(t("cli.out.is_file", LANG, path=path))
+                _check_folder(path, path)
+            else:
+                _check_folder(path, path.parent)
+        except click.BadParameter as error:
+            self.fail(error.message, param, ctx)
+        return path
+
+
+OUTPUT_FILE = OutputPath()
+OUTPUT_FOLDER = OutputPath(folder=True)

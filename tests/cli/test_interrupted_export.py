@@ -1,0 +1,75 @@
+"""An export killed half-way (SIGTERM from a service manager, Ctrl-C) leaves no file: not
+under the final name, not a partial one in the target folder, and nothing in the
+temporary folder. Before, the workbook's sheets were written to the system's temporary
+folder and a killed export left them there (64 MB of answers at national scale).
+
+The command runs as a real process on a country big enough (30,000 survey responses)
+that the export is still writing when the signal comes: the test sends it as soon as a
+partial file in the target folder holds data, so nothing depends on timing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assess.domain.permissions import Actor
+from assess.files import PARTIAL_MARK
+from assess.services import demo_national
+from assess.storage.db import make_engine, make_session_factory
+
+ASSESS = Path(sys.executable).with_name("assess")
+COUNTRY = demo_national.NationalSize(projects=60, teachers=36, schools=48, partner_schools=100, jurors=12,
+                                     responses=30_000)
+
+
+@pytest.fixture(scope="module")
+def country(tmp_path_factory: pytest.TempPathFactory) -> str:
+    from assess.storage.db import upgrade_database
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('country') / 'assess.db'}"
+    engine = make_engine(url)
+    try:
+        upgrade_database(engine)
+        with make_session_factory(engine).begin() as session:
+            demo_national.load_national_demo(session, actor=Actor.system(), size=COUNTRY)
+    finally:
+        engine.dispose()
+    return url
+
+
+def partial_with_data(folder: Path) -> bool:
+    return any(PARTIAL_MARK in p.name and p.stat().st_size > 0 for p in folder.iterdir() if p.is_file())
+
+
+@pytest.mark.parametrize(("what", "sent"), [("xlsx", signal.SIGTERM), ("csv", signal.SIGTERM),
+                                            ("xlsx", signal.SIGINT)],
+                         ids=["xlsx-SIGTERM", "csv-SIGTERM", "xlsx-SIGINT"])
+def test_a_killed_export_leaves_no_file_anywhere(country, tmp_path, what, sent):
+    target, scratch = tmp_path / "exports", tmp_path / "tmp"
+    target.mkdir()
+    scratch.mkdir()
+    out = target / f"statistics.{what}"
+    command = [str(ASSESS), "export", what, "--out", str(out)] + (["--what", "responses"] if what == "csv" else [])
+    env = {**os.environ, "ASSESS_DATABASE_URL": country, "TMPDIR": str(scratch)}
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not partial_with_data(target):
+            assert process.poll() is None, f"the export ended before it could be interrupted: {process.communicate()}"
+            assert time.monotonic() < deadline, "no partial file appeared"
+            time.sleep(0.005)
+        process.send_signal(sent)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == (128 + signal.SIGTERM if sent == signal.SIGTERM else 1), stderr
+    assert "Traceback" not in stderr
+    assert list(target.iterdir()) == [], "nothing in the target folder, partial or whole"
+    assert list(scratch.iterdir()) == [], "nothing in the temporary folder"

@@ -1,0 +1,77 @@
+"""The office sets its letterhead in a real browser: a value out of range is explained under
+its field and nothing is stored; the logo is uploaded through the browser's file chooser,
+an SVG renamed .png is refused, a PNG is stored and shown."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from assess.services import settings
+from tests.e2e.conftest import PASSWORD, open_page, wait_idle
+from tests.services.test_settings import SVG, png
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+
+OFFICE_EMAIL = "office@example.org"  # the first administrator made by the live_app fixture
+
+
+def test_the_office_sets_its_letterhead_and_logo(live_app, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(15_000)
+    page.goto(live_app.url)
+    page.get_by_label("E-mail address", exact=True).fill(OFFICE_EMAIL)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Settings").wait_for()
+    wait_idle(page)
+    open_page(page, "Settings", "Settings")
+
+    letterhead = page.locator('[data-testid="stForm"]').filter(has=page.get_by_label("Name of the office", exact=True))
+    letterhead.get_by_label("Name of the office", exact=True).fill("Bureau d'assistance national")
+    letterhead.get_by_label("Place of the letters", exact=True).fill("P" * 101)
+    letterhead.get_by_role("button", name="Save").click()
+    wait_idle(page)
+    expect(letterhead.get_by_text("Place of the letters: At most 100 characters (this has 101).")).to_be_visible()
+    with live_app.sessions() as session:
+        assert settings.office(session)["name"] == ""  # the form is stored all or nothing
+
+    letterhead.get_by_label("Place of the letters", exact=True).fill("Chasseneuil-du-Poitou")
+    letterhead.get_by_role("button", name="Save").click()
+    wait_idle(page)
+    expect(page.get_by_text("The settings were saved.")).to_be_visible()
+
+    renamed, logo = tmp_path / "renamed.png", tmp_path / "logo.png"
+    renamed.write_bytes(SVG)
+    logo.write_bytes(png(160, 60))
+    uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    uploader.set_input_files(str(renamed))
+    wait_idle(page)
+    page.get_by_role("button", name="Upload the logo").click()
+    wait_idle(page)
+    expect(page.get_by_text("Logo: SVG logos are refused", exact=False)).to_be_visible()
+
+    uploader.set_input_files(str(logo))
+    wait_idle(page)
+    page.get_by_role("button", name="Upload the logo").click()
+    wait_idle(page)
+    expect(page.get_by_text("Current logo: image/png, 160 × 60 pixels, 1 KB.")).to_be_visible()
+    expect(page.locator('[data-testid="stImage"] img')).to_have_count(1)
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+    page.get_by_role("button", name="Remove the logo").click()
+    wait_idle(page)
+    expect(page.get_by_text("No logo uploaded: the letters show the suite's logo.")).to_be_visible()
+    with live_app.sessions() as session:
+        assert settings.office_logo(session) is None
+    uploader.set_input_files(str(logo))
+    wait_idle(page)
+    page.get_by_role("button", name="Upload the logo").click()
+    wait_idle(page)
+    expect(page.get_by_text("Current logo: image/png, 160 × 60 pixels, 1 KB.")).to_be_visible()
+
+    with live_app.sessions() as session:
+        assert settings.office(session) == {"name": "Bureau d'assistance national", "address": "", "signatory": "",
+                                            "place": "Chasseneuil-du-Poitou"}
+        stored = settings.office_logo(session)
+        assert (stored.width, stored.height) == (160, 60)
