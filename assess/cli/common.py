@@ -11,13 +11,14 @@ from typing import Callable, Iterator
 
 import click
 from sqlalchemy.exc import StatementError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from assess.domain.content import ContentError, check_files
 from assess.domain.permissions import PermissionDenied
 from assess.i18n import t
 from assess.services.errors import InvalidInput, ServiceError, message_of
-from assess.storage.db import database_url, make_engine, make_session_factory, upgrade_database
+from assess.storage.db import database_url, make_engine, make_session_factory, upgrade_database, writing
+from assess.storage.db import reading as db_reading
 
 LANG = "en"
 #: Set to 1 to let unexpected errors through with their traceback (for developers).
@@ -94,15 +95,16 @@ class AssessGroup(click.Group):
 
 
 @contextmanager
-def transaction(*, migrate: bool = True) -> Iterator[Session]:
-    """A unit of work on ``ASSESS_DATABASE_URL``, migrated first. Refusals from the services
-    become plain messages (exit 1, no traceback) and nothing is stored."""
+def database(*, migrate: bool = True) -> Iterator[sessionmaker]:
+    """The sessions of ``ASSESS_DATABASE_URL``, migrated first, for a command that opens
+    several units of work (:func:`assess.storage.db.reading` then ``writing``). Refusals
+    from the services become plain messages (exit 1, no traceback); the unit of work they
+    happened in stores nothing."""
     engine = make_engine(database_url())
     try:
         if migrate:
             upgrade_database(engine)
-        with make_session_factory(engine).begin() as session:
-            yield session
+        yield make_session_factory(engine)
     except InvalidInput as error:
         lines = [message_of(error, "en")] + [f"  {e.field}: {e.message('en')}" for e in error.errors]
         raise click.ClickException("\n".join(lines)) from None
@@ -114,6 +116,22 @@ def transaction(*, migrate: bool = True) -> Iterator[Session]:
         raise click.ClickException(str(error)) from None
     finally:
         engine.dispose()
+
+
+@contextmanager
+def transaction(*, migrate: bool = True) -> Iterator[Session]:
+    """A unit of work that writes, on ``ASSESS_DATABASE_URL`` (see :func:`database`): all
+    of it is stored, or nothing. On SQLite it holds the write lock: keep it short."""
+    with database(migrate=migrate) as sessions, writing(sessions) as session:
+        yield session
+
+
+@contextmanager
+def reading(*, migrate: bool = True) -> Iterator[Session]:
+    """A unit of work that only reads (see :func:`database`): it never makes the app's
+    writers wait, however long it takes."""
+    with database(migrate=migrate) as sessions, db_reading(sessions) as session:
+        yield session
 
 
 def check_command(*, kind: str, loader) -> click.Command:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from assess.cli.types import ID, OUTPUT_FILE
-from assess.cli.common import progress_bar, transaction
+from assess.cli.common import database, progress_bar
 from assess.domain.permissions import Actor
 from assess.files import atomic_output
 from assess.i18n import t
@@ -36,10 +36,11 @@ def export() -> None:
 def export_xlsx(out: Path, round_id: int | None, school_year: str | None, juror_names: bool, lang: str) -> None:
     """Write the statistics workbook (Summary, Applications, Scores, Criteria, Jurors,
     Surveys, Responses) for a round, a school year or everything."""
-    with atomic_output(out) as part, transaction() as session, progress_bar(t("exports.cli.progress", lang)) as progress:
-        summary = exports.write_workbook(session, actor=Actor.system(), out=str(part), round_id=round_id,
-                                         school_year=school_year, juror_names=juror_names, progress=progress,
-                                         lang=lang)
+    actor = Actor.system()
+    with atomic_output(out) as part, database() as sessions, progress_bar(t("exports.cli.progress", lang)) as progress:
+        summary = exports.run_export(sessions, lambda session: exports.write_workbook(
+            session, actor=actor, out=str(part), round_id=round_id, school_year=school_year,
+            juror_names=juror_names, progress=progress, lang=lang), actor=actor)
     click.echo(t("exports.cli.written", lang, file=out, sheets=len(summary.sheets), rows=summary.rows))
 
 
@@ -53,8 +54,10 @@ def export_xlsx(out: Path, round_id: int | None, school_year: str | None, juror_
 def export_csv(what: str, out: Path, round_id: int | None, school_year: str | None, juror_names: bool,
                lang: str) -> None:
     """Write one table as CSV (UTF-8): applications, scores or responses."""
-    with atomic_output(out) as part, transaction() as session, progress_bar(t("exports.cli.progress", lang)) as progress:
+    actor = Actor.system()
+    with atomic_output(out) as part, database() as sessions, progress_bar(t("exports.cli.progress", lang)) as progress:
         with open(part, "w", encoding="utf-8", newline="") as handle:
-            rows = exports.write_csv(session, actor=Actor.system(), what=what, out=handle, round_id=round_id,
-                                     school_year=school_year, juror_names=juror_names, progress=progress, lang=lang)
-    click.echo(t("exports.cli.csv_written", lang, file=out, rows=rows))
+            summary = exports.run_export(sessions, lambda session: exports.write_csv(
+                session, actor=actor, what=what, out=handle, round_id=round_id, school_year=school_year,
+                juror_names=juror_names, progress=progress, lang=lang), actor=actor)
+    click.echo(t("exports.cli.csv_written", lang, file=out, rows=summary.rows))

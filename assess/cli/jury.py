@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from assess.cli.types import ID
-from assess.cli.common import transaction
+from assess.cli.common import reading, transaction
 from assess.domain.permissions import Actor
 from assess.i18n import t
 from assess.reports.pdf import format_number
@@ -37,7 +37,7 @@ def round_group() -> None:
 @LANG
 def round_list(as_json: bool, lang: str) -> None:
     """List rounds with their ids, dates, status and number of applications."""
-    with transaction() as session:
+    with reading() as session:
         found = rounds.list_rounds(session, actor=Actor.system())
     if as_json:
         _echo_json([r.to_dict() for r in found])
@@ -112,7 +112,7 @@ def stats_reliability(round_id: int, as_json: bool, lang: str) -> None:
     """Per criterion, Krippendorff's alpha (ordinal) across jurors with its reading; per
     juror, their severity (mean deviation from their co-jurors), flagged beyond the
     ``severity_threshold`` setting."""
-    with transaction() as session:
+    with reading() as session:
         result = jury_service.reliability(session, actor=Actor.system(), round_id=round_id)
     if as_json:
         _echo_json(result.to_dict(lang=lang))

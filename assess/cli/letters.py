@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from assess.cli.types import ID, OUTPUT_FOLDER
-from assess.cli.common import progress_bar, transaction
+from assess.cli.common import progress_bar, reading
 from assess.domain.permissions import Actor
 from assess.i18n import t
 from assess.services import letters
@@ -27,7 +27,7 @@ def verdicts(round_id: int, out_dir: Path, workers: int) -> None:
     language: verdict-<application id>-<lang>.pdf."""
     from assess.reports.verdict import write_verdict_letters  # WeasyPrint loads only when needed
 
-    with transaction() as session:
+    with reading() as session:
         views = letters.verdict_letters(session, actor=Actor.system(), round_id=round_id)
     if not views:
         raise click.ClickException(t("letters.cli.none_published", LANG, round=round_id))

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from assess.cli.types import ID, OUTPUT_FILE
-from assess.cli.common import transaction
+from assess.cli.common import reading
 from assess.cli.letters import verdicts
 from assess.domain.permissions import Actor
 from assess.files import atomic_output
@@ -24,7 +24,7 @@ def project() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def project_list(as_json: bool) -> None:
     """List projects with their ids."""
-    with transaction() as session:
+    with reading() as session:
         rows = [
             {
                 "id": p.id,
@@ -62,7 +62,7 @@ def report_self_assessment(project_id: int, out: Path, lang: str) -> None:
     """Write the PDF self-assessment report of a project."""
     from assess.reports.self_assessment import render_self_assessment_pdf
 
-    with transaction() as session:
+    with reading() as session:
         view = self_assessments.report(session, actor=Actor.system(), project_id=project_id)
     pdf = render_self_assessment_pdf(view, lang=lang)
     with atomic_output(out) as partial:

@@ -49,12 +49,19 @@ def codes(project_id: int, audience: str, count: int, out: Path, lang: str, clos
                 languages=LANGUAGES, opens_on=today, closes_on=closes_on,
             )
             issued = campaigns.issue_codes(session, actor=actor, campaign_id=campaign.id, count=count)
-            pdf = render_slips_pdf(
-                codes=issued, links=[campaigns.code_link(session, code) for code in issued],
-                address=settings.public_url(session), project_title=campaign.project.title, audience=audience,
-                lang=lang, languages=[lang, *campaign.languages],
-            )
-            partial.write_bytes(pdf)
-            campaign_id = campaign.id
+            links = [campaigns.code_link(session, code) for code in issued]
+            address, title = settings.public_url(session), campaign.project.title
+            languages, campaign_id = [lang, *campaign.languages], campaign.id
+        # Rendered once the codes are stored, outside the transaction: it holds SQLite's write
+        # lock, and a thousand slips take seconds (the Surveys page does the same).
+        try:
+            pdf = render_slips_pdf(codes=issued, links=links, address=address, project_title=title,
+                                   audience=audience, lang=lang, languages=languages)
+        except BaseException:  # a failure, Ctrl-C or SIGTERM alike
+            # Nobody will ever hold these codes: their campaign is closed, not left open.
+            with transaction() as session:
+                campaigns.close_campaign(session, actor=Actor.system(), campaign_id=campaign_id)
+            raise
+        partial.write_bytes(pdf)
     click.echo(t("survey_results.cli.campaign", "en", id=campaign_id))
     click.echo(t("survey_results.cli.slips_written", "en", path=out, count=count))

@@ -7,7 +7,7 @@ import json
 import click
 
 from assess.cli.types import ID
-from assess.cli.common import transaction
+from assess.cli.common import reading
 from assess.domain.permissions import Actor
 from assess.domain.survey_results import AudienceGap, Figures, GroupResults, TriangulationRow
 from assess.i18n import t
@@ -69,7 +69,7 @@ def _gap_dict(gap: AudienceGap) -> dict:
 @click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
 def results(project_id: int, as_json: bool, lang: str) -> None:
     """Print a project's survey results per audience, and the triangulation with the self-assessment."""
-    with transaction() as session:
+    with reading() as session:
         rows, found = survey_results.triangulation_with_results(session, actor=Actor.system(), project_id=project_id)
         threshold = survey_results.gap_threshold(session)
     if as_json:

@@ -97,6 +97,8 @@ def validate_answers(
             text = str(value).strip()
             if len(text) > item.max_length:
                 errors.append(AnswerError(item.id, "errors.survey.too_long", {"max": item.max_length}))
+            elif "\x00" in text:  # no database stores it (PostgreSQL refuses it): said by question
+                errors.append(AnswerError(item.id, "errors.nul_byte", {}))
             else:
                 answers[item.id] = Answer(item.id, text=text)
     return answers, errors

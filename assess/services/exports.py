@@ -24,8 +24,13 @@ The workbook (:func:`write_workbook`) covers a round, a school year, both, or ev
   account and only its month); continued on "Responses (2)"... past Excel's row limit.
 
 Rows are streamed from the database in chunks and written as they come
-(assess.reports.workbook), so memory stays flat whatever the size. Both functions
-record the export in the audit log (with the filters and whether names were shown).
+(assess.reports.workbook), so memory stays flat whatever the size.
+
+Both functions only read. Run them with :func:`run_export`: the long reading and writing
+of the file in a read-only transaction (:func:`assess.storage.db.reading`), which never
+makes the survey respondents and jurors saving meanwhile wait (the workbook takes about a
+minute at national scale), then the export recorded in the audit log (the filters, the
+rows, whether names were shown) in a short writing transaction of its own.
 """
 
 from __future__ import annotations
@@ -33,9 +38,9 @@ from __future__ import annotations
 import csv
 import os
 from dataclasses import dataclass, field
-from typing import IO, Any, Callable, Sequence
+from typing import IO, Any, Callable, Sequence, TypeVar
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from assess.domain.permissions import Actor
 from assess.domain.statistics import csv_cell
@@ -47,6 +52,7 @@ from assess.services.access import authorize
 from assess.services.errors import FieldError, InvalidInput, NotFound
 from assess.services.export_tables import Scope, Table
 from assess.services.statistics import school_year_bounds
+from assess.storage.db import reading, writing
 from assess.storage.models import Round, utcnow
 
 SHEETS: tuple[str, ...] = ("summary", "applications", "scores", "criteria", "jurors", "surveys", "responses")
@@ -63,11 +69,26 @@ class WorkbookSummary:
     sheets: tuple[SheetRows, ...]
     filters: dict[str, Any] = field(default_factory=dict)
     juror_names: bool = False
+    kind: str = "xlsx"
 
     @property
     def rows(self) -> int:
         """Data rows in every sheet but the summary."""
         return sum(s.rows for s in self.sheets[1:])
+
+
+@dataclass(frozen=True)
+class CsvSummary:
+    """What :func:`write_csv` wrote: ``rows`` of table ``what`` (the header not counted)."""
+
+    what: str
+    rows: int
+    filters: dict[str, Any] = field(default_factory=dict)
+    juror_names: bool = False
+
+    @property
+    def kind(self) -> str:
+        return f"csv:{self.what}"
 
 
 def sheet_name(key: str, lang: str) -> str:
@@ -98,10 +119,32 @@ def _allowed(session: Session, actor: Actor, juror_names: bool) -> None:
         authorize(session, actor, "statistics.juror_names")
 
 
-def _record(session: Session, actor: Actor, *, kind: str, scope: Scope, juror_names: bool, rows: int) -> None:
-    audit.record(session, actor=actor, action="statistics.export", entity_type="export", entity_id=kind,
-                 details={"round": scope.round_id, "school_year": scope.school_year, "juror_names": juror_names,
-                          "rows": rows})
+Summary = TypeVar("Summary", WorkbookSummary, CsvSummary)
+
+
+def run_export(sessions: sessionmaker, write: Callable[[Session], Summary], *, actor: Actor) -> Summary:
+    """Run ``write(session)`` (:func:`write_workbook` or :func:`write_csv` with their
+    options) in a read-only transaction, then record it with :func:`record_export`. A
+    refused or failed export records nothing."""
+    with writing(sessions) as session:
+        _allowed(session, actor, juror_names=False)  # refused before any work
+        # Made on first use; the read-only transaction below could not store it.
+        settings.secret_key(session)
+    with reading(sessions) as session:
+        summary = write(session)
+    with writing(sessions) as session:
+        record_export(session, actor=actor, summary=summary)
+    return summary
+
+
+def record_export(session: Session, *, actor: Actor, summary: WorkbookSummary | CsvSummary) -> None:
+    """Record a written export in the audit log: what, its filters, its rows, whether
+    jurors were named. Call it in a writing transaction once the file is written."""
+    _allowed(session, actor, summary.juror_names)
+    audit.record(session, actor=actor, action="statistics.export", entity_type="export", entity_id=summary.kind,
+                 details={"round": summary.filters.get("round"), "school_year": summary.filters.get("school_year"),
+                          "juror_names": summary.juror_names, "rows": summary.rows})
+    session.flush()
 
 
 class _Counter:
@@ -139,7 +182,8 @@ def write_workbook(
     progress: Progress | None = None,
     lang: str = "en",
 ) -> WorkbookSummary:
-    """Write the statistics workbook to ``out`` (a path or a binary file object).
+    """Write the statistics workbook to ``out`` (a path or a binary file object); record
+    it afterwards with :func:`record_export`.
 
     ``progress(done, total)`` is told how far it got, in rows: each row counts twice,
     once written and once compressed into the file (the total comes from COUNT queries
@@ -167,9 +211,7 @@ def write_workbook(
                                blocks=_blocks(rounds, criteria, lang))
         book.save(out, on_rows=counter.add)
     counter.finish()
-    result = WorkbookSummary(sheets=(summary, *written), filters=_filters(scope), juror_names=juror_names)
-    _record(session, actor, kind="xlsx", scope=scope, juror_names=juror_names, rows=result.rows)
-    return result
+    return WorkbookSummary(sheets=(summary, *written), filters=_filters(scope), juror_names=juror_names)
 
 
 def workbook_tables(session: Session, scope: Scope, *, actor: Actor, lang: str, juror_names: bool
@@ -264,13 +306,13 @@ def write_csv(
     juror_names: bool = False,
     progress: Progress | None = None,
     lang: str = "en",
-) -> int:
+) -> CsvSummary:
     """Write one table (``applications``, ``scores`` or ``responses``) as CSV to ``out``
     (a text file object, opened with ``newline=""``): a header row, then the rows as the
     workbook has them. Every text cell starting with = + - @ tab or CR is prefixed with
     a quote (:func:`assess.domain.statistics.csv_cell`), so a spreadsheet never runs it;
-    booleans are ``true``/``false``, dates ISO. Returns the rows written (header not
-    counted). Same permissions and errors as :func:`write_workbook`."""
+    booleans are ``true``/``false``, dates ISO. Returns what was written, to record with
+    :func:`record_export`. Same permissions and errors as :func:`write_workbook`."""
     _allowed(session, actor, juror_names)
     if what not in CSV_TABLES:
         raise InvalidInput([FieldError("what", "exports.errors.what", {"value": what, "known": ", ".join(CSV_TABLES)})])
@@ -298,5 +340,4 @@ def write_csv(
     count += len(batch)
     counter.add(len(batch))
     counter.finish()
-    _record(session, actor, kind=f"csv:{what}", scope=scope, juror_names=juror_names, rows=count)
-    return count
+    return CsvSummary(what=what, rows=count, filters=_filters(scope), juror_names=juror_names)

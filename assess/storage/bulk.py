@@ -10,9 +10,13 @@ per-row processing cost more than the database itself at these sizes.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Sequence
 
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import JSON, Connection, Table, func, select
+
+from assess.services.errors import FieldError, InvalidInput
+from assess.storage.db import holds_nul
 
 
 def reserve_ids(connection: Connection, table: Table, count: int) -> Sequence[int]:
@@ -39,6 +43,7 @@ def write_rows(connection: Connection, table: Table, columns: Sequence[str], row
     as psycopg's Jsonb; without them COPY sends each value as text."""
     if not rows:
         return
+    _refuse_nul_characters(table, columns, rows)
     names = ", ".join(columns)
     if connection.dialect.name == "postgresql":
         with connection.connection.driver_connection.cursor() as cursor:
@@ -50,3 +55,21 @@ def write_rows(connection: Connection, table: Table, columns: Sequence[str], row
     else:
         marks = ", ".join("?" * len(columns))
         connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+
+
+def _refuse_nul_characters(table: Table, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+    """What assess.storage.db refuses for every other statement, for these rows, which go
+    to the driver directly: a text value with a NUL character, named by its column. JSON
+    given as text is checked as written: a NUL there is escaped (``\\u0000``), which
+    PostgreSQL's jsonb refuses as well."""
+    json_columns = {name for name in columns if isinstance(table.c[name].type, JSON)}
+    for row in rows:
+        for name, value in zip(columns, row):
+            if value is None or type(value) in _PLAIN:  # the fast path: millions of rows go by
+                continue
+            value = getattr(value, "obj", value)  # psycopg's Jsonb wrapper
+            if holds_nul(value) or (name in json_columns and isinstance(value, str) and "\\u0000" in value):
+                raise InvalidInput([FieldError(name, "errors.nul_byte", {})])
+
+
+_PLAIN = frozenset({int, float, bool, date, datetime})

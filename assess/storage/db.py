@@ -3,12 +3,19 @@
 SQLite is the default (one file, no server); PostgreSQL is for larger deployments.
 Both are reached through :func:`make_engine`, and brought to the latest schema by
 :func:`upgrade_database`, which is safe to call on every start of the application.
+
+Every unit of work says whether it writes: :func:`writing` (committed at the end, rolled
+back on error) or :func:`reading` (read-only: a write in it fails loudly). On SQLite only
+writing takes the database's single write lock, so a long read (the statistics workbook,
+a report) never makes a survey submission or a juror's save wait.
 """
 
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Iterator
 
 from alembic import command
 from alembic.config import Config
@@ -16,13 +23,17 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
+
+from assess.services.errors import FieldError, InvalidInput
 
 DEFAULT_DATABASE_URL = "sqlite:///data/assess.db"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 #: How long a SQLite writer waits for the lock held by another one before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: Execution option marking a connection's transactions read-only (set by :func:`reading`).
+READ_ONLY = "assess_read_only"
 #: Any constant works: it only has to be the same for every process migrating a database.
 _PG_MIGRATION_LOCK = 4_242_001
 
@@ -41,13 +52,28 @@ def _normalise_url(url: str) -> str:
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:
-    """An engine for ``url`` (default: :func:`database_url`); extra kwargs go to create_engine."""
+    """An engine for ``url`` (default: :func:`database_url`); extra kwargs go to create_engine.
+
+    Errors raised or logged never show the statement's values (``hide_parameters``): they
+    hold what people typed, survey answers included. A text value holding a NUL character
+    (which PostgreSQL cannot store, and SQLite would cut short in places) is refused before
+    it reaches the database, the same way on both: see :func:`_refuse_nul_characters`."""
     url = _normalise_url(url or database_url())
     parsed = make_url(url)
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
-        return _make_sqlite_engine(url, **kwargs)
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+        engine = _make_sqlite_engine(url, **kwargs)
+    else:
+        kwargs.setdefault("pool_pre_ping", True)
+        engine = create_engine(url, **kwargs)
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection: Connection) -> None:
+            if connection.get_execution_options().get(READ_ONLY):
+                connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+    event.listen(engine, "before_execute", _refuse_nul_characters)
+    return engine
 
 
 def _make_sqlite_engine(url: str, **kwargs) -> Engine:
@@ -71,29 +97,99 @@ def _make_sqlite_engine(url: str, **kwargs) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         # Safe with WAL (a power cut may lose the last commits, never corrupt the file).
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten with zeros, not left readable in the file's free
+        # pages (a deleted account, a withdrawn answer...).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        options = connection.get_execution_options()
+        read_only = bool(options.get(READ_ONLY))
+        _set_query_only(connection, read_only)
+        if options.get("isolation_level") == "AUTOCOMMIT":
             return
         dbapi_connection = connection.connection.dbapi_connection
         if dbapi_connection.isolation_level is not None:
             # Put back after an AUTOCOMMIT use: the pool's reset hands control to sqlite3.
             dbapi_connection.isolation_level = None
+        if read_only:
+            # DEFERRED: in WAL mode a reader takes no lock that stops writers, and
+            # query_only guarantees it never tries to upgrade to a writer.
+            connection.exec_driver_sql("BEGIN")
+            return
         # IMMEDIATE takes the write lock at once. With a DEFERRED transaction that reads
         # then writes, two writers can both hold read locks and neither can upgrade:
         # SQLite then fails at once with "database is locked", whatever busy_timeout says.
         # Taking the lock up front makes the second writer wait in the busy handler.
-        # The price: every transaction, read-only ones too, is serialized; keep them short.
+        # The price: writing transactions are serialized; keep them short.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
 
+def _set_query_only(connection: Connection, on: bool) -> None:
+    """SQLite's ``query_only`` belongs to the connection, not the transaction: set it at
+    every BEGIN (only when it changes), so a pooled connection a read used is writable again."""
+    info = connection.connection.info  # lives as long as the DBAPI connection
+    if info.get(READ_ONLY, False) != on:
+        connection.exec_driver_sql(f"PRAGMA query_only={'ON' if on else 'OFF'}")
+        info[READ_ONLY] = on
+
+
+def _refuse_nul_characters(_connection, _statement, multiparams, params, _options) -> None:
+    """Refuse a statement whose values hold a NUL character, naming the value's column
+    (InvalidInput, ``errors.nul_byte``): PostgreSQL cannot store one (its driver fails with
+    a DataError); SQLite can, but C tools and exports cut the text there. Refused on both,
+    so a service behaves the same on either.
+
+    Runs for every statement given values (the ORM's flushes, the services' INSERTs and
+    UPDATEs); values written inside a query's text (a WHERE clause) are not seen here."""
+    for values in (*multiparams, params):
+        if not isinstance(values, dict):
+            continue
+        for name, value in values.items():
+            if holds_nul(value):
+                raise InvalidInput([FieldError(name, "errors.nul_byte", {})])
+
+
+def holds_nul(value: Any) -> bool:
+    """Whether ``value`` (text, or JSON-like lists and dicts of it) holds a NUL character."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(k) or holds_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(holds_nul(v) for v in value)
+    return False
+
+
 def make_session_factory(engine: Engine) -> sessionmaker:
-    """Sessions bound to ``engine``; objects stay readable after commit (expire_on_commit=False)."""
+    """Sessions bound to ``engine``; objects stay readable after commit (expire_on_commit=False).
+    Open them with :func:`writing` or :func:`reading`."""
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextmanager
+def writing(sessions: sessionmaker) -> Iterator[Session]:
+    """A unit of work that may write: committed if the block ends normally, rolled back
+    otherwise. On SQLite it holds the write lock from its start: keep it short (no
+    password hashing, file parsing, PDF or workbook writing inside)."""
+    with sessions.begin() as session:
+        yield session
+
+
+@contextmanager
+def reading(sessions: sessionmaker) -> Iterator[Session]:
+    """A read-only unit of work, as long as needed: it never blocks a writer (nor, on
+    SQLite, waits for one). A write attempted in it fails (SQLite: "attempt to write a
+    readonly database"; PostgreSQL: "cannot execute ... in a read-only transaction").
+    Objects read stay readable after the block, as with :func:`writing`."""
+    with sessions(execution_options={READ_ONLY: True}) as session:
+        yield session
+        # Commit, not rollback: a rollback would expire what was read. There is nothing to
+        # write; a pending change makes this fail loudly rather than vanish.
+        session.commit()
 
 
 def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:

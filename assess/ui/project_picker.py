@@ -17,7 +17,7 @@ import streamlit as st
 from assess import resources
 from assess.domain.permissions import Actor, can
 from assess.services import projects
-from assess.ui.runtime import _, transaction
+from assess.ui.runtime import _, reading
 
 PAGES = resources.pages_dir()
 PICKER_KEY = "project_picker"
@@ -45,7 +45,7 @@ def _project_in_address() -> int | None:
 def pick_project(current: Actor, permission: str = "project.view") -> Choice:
     """A select box of the projects the actor may use here (``permission`` on each one);
     stops the page with a hint when there is none."""
-    with transaction() as session:
+    with reading() as session:
         choices = [
             Choice(p.id, p.title, p.owner_id)
             for p in projects.list_projects(session, actor=current)

@@ -20,6 +20,7 @@ from assess.domain.permissions import Actor, PermissionDenied, can
 from assess.i18n import LANGUAGES, catalogue, normalise_language, t
 from assess.services import accounts, web_sessions
 from assess.services.errors import FieldError, InvalidInput, ServiceError, message_of
+from assess.storage import db
 from assess.storage.db import database_url, make_engine, make_session_factory, upgrade_database
 
 
@@ -36,8 +37,17 @@ def sessions() -> sessionmaker:
 
 @contextmanager
 def transaction() -> Iterator[Session]:
-    """One unit of work: committed if the block ends normally, rolled back otherwise."""
-    with sessions().begin() as session:
+    """One unit of work that writes: committed if the block ends normally, rolled back
+    otherwise. It holds SQLite's write lock: only quick work inside (no PDF, no hashing)."""
+    with db.writing(sessions()) as session:
+        yield session
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    """One unit of work that only reads (what a page shows, a report, an export): it never
+    makes a writer wait, and a write in it fails."""
+    with db.reading(sessions()) as session:
         yield session
 
 

@@ -18,7 +18,7 @@ from tests.services.helpers import make_user
 
 def export(session, what: str, **options) -> tuple[int, list[list[str]]]:
     out = io.StringIO(newline="")
-    written = exports.write_csv(session, actor=options.pop("actor", Actor.system()), what=what, out=out, **options)
+    written = exports.write_csv(session, actor=options.pop("actor", Actor.system()), what=what, out=out, **options).rows
     return written, list(csv.reader(io.StringIO(out.getvalue(), newline="")))
 
 

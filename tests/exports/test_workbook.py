@@ -39,6 +39,7 @@ def export(session, tmp_path=None, **options):
     out = io.BytesIO()
     options.setdefault("actor", Actor.system())
     summary = exports.write_workbook(session, out=out, **options)
+    exports.record_export(session, actor=options["actor"], summary=summary)
     data = out.getvalue()
     return summary, openpyxl.load_workbook(io.BytesIO(data)), data
 

@@ -276,7 +276,7 @@ def test_demo_projects_are_absent_from_the_workbook(session, mixed):
 def test_demo_projects_are_absent_from_the_csv_exports(session, mixed, what):
     demo_projects = {str(i) for i in demo_ids(session, Project)}
     out = io.StringIO(newline="")
-    written = exports.write_csv(session, actor=OFFICE, what=what, out=out)
+    written = exports.write_csv(session, actor=OFFICE, what=what, out=out).rows
     table = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
     assert written == len(table) - 1 > 0
     project_column = table[0].index("Project") if "Project" in table[0] else None

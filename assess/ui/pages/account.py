@@ -16,6 +16,7 @@ from assess.ui.runtime import (
     current_session_cookie,
     escape_markdown,
     lang,
+    reading,
     sessions,
     set_lang,
     show_error,
@@ -80,7 +81,7 @@ def change_password_form() -> None:
 
 
 # Single-sign-on-only accounts have no password here: their organisation manages it.
-with transaction() as session:
+with reading() as session:
     signs_in_with_password = accounts.has_password(session, actor=current)
 if signs_in_with_password:
     change_password_form()

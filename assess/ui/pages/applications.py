@@ -21,7 +21,7 @@ from assess.services import applications, projects, rounds
 from assess.services.applications import ApplicationStatus, TeacherView
 from assess.services.errors import ServiceError
 from assess.ui.project_picker import PAGES
-from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, transaction
+from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, reading, transaction
 
 FLASH = "applications_flash"  # message key shown once after a rerun
 WITHDRAW = "applications_withdraw"  # application id waiting for the withdrawal confirmation
@@ -77,7 +77,7 @@ def forget_form(prefix: str) -> None:
 
 
 def application_form(current, summary, project_id: int, refused: TeacherView | None) -> None:
-    with transaction() as session:
+    with reading() as session:
         rubric = rounds.rubric_of(rounds.get_round(session, actor=current, round_id=summary.id))
     prefix = f"ap_{summary.id}_{project_id}_"
     if refused is not None:
@@ -261,7 +261,7 @@ current = require_permission("project.create")  # teachers: they apply with thei
 st.title(_("applications_page.title"))
 st.caption(_("applications_page.intro"))
 try:
-    with transaction() as session:
+    with reading() as session:
         summaries = rounds.list_rounds(session, actor=current)
         mine = applications.my_applications(session, actor=current)
         own_projects = [(p.id, p.title) for p in projects.list_projects(session, actor=current)

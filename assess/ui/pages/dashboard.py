@@ -15,7 +15,7 @@ from assess.services import self_assessments, survey_results
 from assess.services.errors import ServiceError
 from assess.ui.charts import bars_figure, radar_figure
 from assess.ui.project_picker import PAGES, pick_project
-from assess.ui.runtime import _, lang, require_permission, show_error, transaction
+from assess.ui.runtime import _, lang, require_permission, show_error, reading
 
 CHECK_ICONS = {True: (":material/check_circle:", "green", "readiness.ok"),
                False: (":material/cancel:", "red", "readiness.missing"),
@@ -93,7 +93,7 @@ def triangulation(current, project_id: int) -> None:
     surveys; rows with a large gap flagged, with the questions behind them. Only when the
     project has survey answers the reader may see."""
     try:
-        with transaction() as session:
+        with reading() as session:
             rows, results = survey_results.triangulation_with_results(session, actor=current, project_id=project_id)
             threshold = survey_results.gap_threshold(session)
     except ServiceError:
@@ -148,7 +148,7 @@ current = require_permission("project.list")
 st.title(_("dashboard_page.title"))
 choice = pick_project(current)
 try:
-    with transaction() as session:
+    with reading() as session:
         assessment = self_assessments.current(session, actor=current, project_id=choice.id)
 except ServiceError as error:
     show_error(error)

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from assess.services import accounts, decisions, jury, letters, rounds
-from assess.ui.runtime import _, apply_change, escape_markdown, lang, require_permission, show_error, show_flash, transaction
+from assess.ui.runtime import _, apply_change, escape_markdown, lang, require_permission, show_error, show_flash, reading
 
 CONFIRM = "decisions_publish_confirm"  # the round waiting for the publication confirmation
 LETTERS = "decisions_letters"  # (round id, ZIP bytes, number of letters) of the letters made
@@ -193,7 +193,7 @@ def verdict_letters() -> None:
         try:
             from assess.reports.verdict import verdict_letters_zip  # imported on use: WeasyPrint is heavy
 
-            with transaction() as session:
+            with reading() as session:
                 views = letters.verdict_letters(session, actor=admin, round_id=chosen)
             data = verdict_letters_zip(views, workers=2, progress=tick)
         except Exception as error:  # a failed PDF is said in words, never as a traceback
@@ -209,7 +209,7 @@ def verdict_letters() -> None:
 
 # --- the page ------------------------------------------------------------------------------
 
-with transaction() as session:
+with reading() as session:
     listed = rounds.list_rounds(session, actor=admin)
 
 st.title(_("decisions_page.title"))
@@ -230,7 +230,7 @@ st.session_state[ROUND] = chosen
 current = by_id[chosen]
 published = current.published_at is not None
 
-with transaction() as session:
+with reading() as session:
     found = jury.round_aggregates(session, actor=admin, round_id=chosen)
     names = {u.id: u.display_name for u in accounts.list_users(session, actor=admin)}
 decided = sum(1 for f in found if f.decision is not None)

@@ -18,7 +18,7 @@ from assess.domain.countries import COUNTRIES, country_name
 from assess.services import eql, projects, rounds
 from assess.services.errors import PermissionDenied, ServiceError
 from assess.ui import runtime
-from assess.ui.runtime import _, apply_change, lang, require_permission, show_error, show_flash, transaction
+from assess.ui.runtime import _, apply_change, lang, require_permission, show_error, show_flash, reading, transaction
 
 ROUND = "office_round_id"  # the chosen round, shared by the office's jury pages
 
@@ -39,7 +39,7 @@ def names(codes) -> str:
     return ", ".join(country_name(code, lang()) for code in codes)
 
 
-with transaction() as session:
+with reading() as session:
     listed = rounds.list_rounds(session, actor=admin)
     titles = {p.id: f"#{p.id} {p.title}" for p in projects.list_projects(session, actor=admin)}
 
@@ -92,7 +92,7 @@ chosen = st.selectbox(
 )
 st.session_state[ROUND] = chosen
 
-with transaction() as session:
+with reading() as session:
     found = eql.proposals(session, actor=admin, round_id=chosen)
 proposed = {c.project_id for c in found.proposed}
 if found.rule == "top_share":

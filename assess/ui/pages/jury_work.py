@@ -24,7 +24,7 @@ from assess.reports.pdf import format_date, format_number
 from assess.reports.survey import audience_name
 from assess.services import applications, jury
 from assess.services.errors import InvalidInput, ServiceError
-from assess.ui.runtime import _, actor, error_text, escape_markdown, field_error_text, lang, require_permission, show_error, transaction
+from assess.ui.runtime import _, actor, error_text, escape_markdown, field_error_text, lang, require_permission, show_error, reading, transaction
 from assess.ui.rubric_widgets import levels_side_by_side
 
 OPEN = "jury_application"  # id of the application open on the page (None: the list)
@@ -123,7 +123,7 @@ def show_list(current) -> None:
     st.caption(_("jury_page.intro"))
     show_flash()
     try:
-        with transaction() as session:
+        with reading() as session:
             found = jury.my_assignments(session, actor=current)
     except ServiceError as error:
         show_error(error)
@@ -338,7 +338,7 @@ def project_facts(view) -> None:
 def show_application(current, application_id: int) -> None:
     st.button(_("jury_page.back"), icon=":material/arrow_back:", on_click=_open, args=(None,), key="jury_back")
     try:
-        with transaction() as session:
+        with reading() as session:
             view = applications.application_for_juror(session, actor=current, application_id=application_id)
             # Blind scoring: the others' scores are read only once the juror's own are submitted.
             others = (jury.other_scores(session, actor=current, application_id=application_id)

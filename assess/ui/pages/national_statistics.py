@@ -24,9 +24,9 @@ from assess.domain.statistics import Filters, csv_bytes
 from assess.reports.survey import percent
 from assess.services import statistics
 from assess.services.errors import ServiceError
-from assess.services.exports import write_workbook
+from assess.services.exports import run_export, write_workbook
 from assess.ui.charts import LINE_COLOR, OK_COLOR, grouped_bars_figure
-from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, transaction
+from assess.ui.runtime import _, escape_markdown, lang, reading, require_permission, sessions, show_error
 
 WORKBOOK = "statistics_workbook"  # (filters it was made for, its bytes)
 CHART = {"displayModeBar": False}
@@ -271,9 +271,10 @@ def workbook_section(filters: Filters) -> None:
 
             out = io.BytesIO()
             try:
-                with transaction() as session:
-                    write_workbook(session, actor=admin, out=out, round_id=filters.round_id,
-                                   school_year=filters.school_year, juror_names=names, progress=progress, lang=lang())
+                language = lang()
+                run_export(sessions(), lambda session: write_workbook(
+                    session, actor=admin, out=out, round_id=filters.round_id, school_year=filters.school_year,
+                    juror_names=names, progress=progress, lang=language), actor=admin)
             except (ServiceError, PermissionDenied) as error:
                 status.update(label=_("statistics_page.workbook.failed"), state="error")
                 show_error(error)
@@ -292,12 +293,12 @@ def workbook_section(filters: Filters) -> None:
 
 st.title(_("statistics_page.title"))
 st.caption(_("statistics_page.intro"))
-with transaction() as session:
+with reading() as session:
     options = statistics.filter_options(session, actor=admin)
 with st.container(border=True):
     chosen = filters_from(options)
 try:
-    with transaction() as session:
+    with reading() as session:
         found = statistics.national_figures(session, actor=admin, filters=chosen)
 except (ServiceError, PermissionDenied) as error:
     show_error(error)

@@ -22,7 +22,7 @@ from assess.domain.scoring import describe_outcome
 from assess.services import projects, self_assessments
 from assess.services.errors import ServiceError
 from assess.ui.project_picker import PAGES
-from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, transaction
+from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, reading, transaction
 
 FORM = "projects_form"  # None, "new" or the id of the project being edited
 DELETE = "projects_delete"  # id of the project waiting for the delete confirmation
@@ -58,7 +58,7 @@ def _suggestions(key: str, current: list[str]) -> list[str]:
 def load_rows(current) -> list[Row]:
     # Plain values are built inside the transaction: ORM objects expire at commit.
     rows = []
-    with transaction() as session:
+    with reading() as session:
         for p in projects.list_projects(session, actor=current):
             assessment = self_assessments.current(session, actor=current, project_id=p.id)
             names = sorted({country_name(x.school.country, lang()) for x in p.partners})
@@ -157,7 +157,7 @@ def show_form(current) -> None:
     initial = None
     if editing != "new":
         try:
-            with transaction() as session:
+            with reading() as session:
                 initial = projects.form_values(projects.get_project(session, actor=current, project_id=editing, permission="project.edit"))
         except ServiceError as error:
             close_form()

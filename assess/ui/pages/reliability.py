@@ -14,7 +14,7 @@ import streamlit as st
 
 from assess.services import jury, rounds
 from assess.services.errors import PermissionDenied, ServiceError
-from assess.ui.runtime import _, lang, require_permission, show_error, transaction
+from assess.ui.runtime import _, lang, require_permission, show_error, reading
 
 ROUND = "office_round_id"  # the chosen round, shared by the office's jury pages
 
@@ -34,7 +34,7 @@ def number(value: float | None, form: str) -> str:
     return "–" if value is None or math.isnan(value) else format(value, form)
 
 
-with transaction() as session:
+with reading() as session:
     listed = rounds.list_rounds(session, actor=admin)
 
 st.title(_("reliability_page.title"))
@@ -54,7 +54,7 @@ chosen = st.selectbox(
 st.session_state[ROUND] = chosen
 
 try:
-    with transaction() as session:
+    with reading() as session:
         found = jury.reliability(session, actor=admin, round_id=chosen)
 except (ServiceError, PermissionDenied) as error:
     show_error(error)

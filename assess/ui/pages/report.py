@@ -10,7 +10,7 @@ from assess.reports.self_assessment import render_self_assessment_pdf
 from assess.services import self_assessments
 from assess.services.errors import ServiceError
 from assess.ui.project_picker import pick_project
-from assess.ui.runtime import _, lang, require_permission, show_error, transaction
+from assess.ui.runtime import _, lang, require_permission, show_error, reading
 
 current = require_permission("project.list")
 st.title(_("report_page.title"))
@@ -21,7 +21,7 @@ pdf_lang = st.segmented_control(
     required=True, key="report_lang",
 )
 try:
-    with transaction() as session:
+    with reading() as session:
         started = self_assessments.current(session, actor=current, project_id=choice.id) is not None
         report = self_assessments.report(session, actor=current, project_id=choice.id)
 except ServiceError as error:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from assess.domain.assignment import ShortageReason
 from assess.domain.jury import AGGREGATIONS, ROUND_KINDS
 from assess.services import accounts, applications, jury, rounds, rubrics
-from assess.ui.runtime import _, apply_change, escape_markdown, lang, require_permission, show_flash, transaction
+from assess.ui.runtime import _, apply_change, escape_markdown, lang, require_permission, show_flash, reading
 
 REPORT = "rounds_report"  # the last automatic assignment's report, shown once
 ROUND = "office_round_id"  # the chosen round, shared by the office's jury pages
@@ -113,7 +113,7 @@ def round_form(prefix: str, current: rounds.RoundSummary | None, locked: bool) -
 
 # --- the rounds ------------------------------------------------------------------------------
 
-with transaction() as session:
+with reading() as session:
     listed = rounds.list_rounds(session, actor=admin)
     scored = {r.id: jury.progress(session, actor=admin, round_id=r.id) for r in listed}
 
@@ -157,7 +157,7 @@ st.session_state[ROUND] = chosen
 current = by_id[chosen]
 published = current.published_at is not None
 
-with transaction() as session:
+with reading() as session:
     locked = rounds.has_scores(session, chosen)
     names = {u.id: u.display_name for u in accounts.list_users(session, actor=admin)}
     # Only the jurors who may judge this round (no demonstration juror in a real round).

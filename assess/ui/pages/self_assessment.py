@@ -18,7 +18,7 @@ from assess.domain.rubric import LEVELS, Gate
 from assess.services import self_assessments
 from assess.services.errors import ServiceError
 from assess.ui.project_picker import pick_project
-from assess.ui.runtime import _, actor, lang, require_permission, show_error, transaction
+from assess.ui.runtime import _, actor, lang, reading, require_permission, show_error, transaction
 from assess.ui.rubric_widgets import levels_side_by_side
 
 ERRORS = "assessment_errors"  # (assessment id, item id) -> the error of its last save
@@ -112,11 +112,12 @@ current = require_permission("project.create")
 st.title(_("assessment_page.title"))
 choice = pick_project(current, "self_assessment.edit")
 try:
-    with transaction() as session:
-        # Continue the latest one; start only if there is none (no write on every rerun).
-        assessment = self_assessments.current(session, actor=current, project_id=choice.id) or self_assessments.start(
-            session, actor=current, project_id=choice.id
-        )
+    # Continue the latest one (a read, on every rerun); start one only if there is none.
+    with reading() as session:
+        assessment = self_assessments.current(session, actor=current, project_id=choice.id)
+    if assessment is None:
+        with transaction() as session:
+            assessment = self_assessments.start(session, actor=current, project_id=choice.id)
 except ServiceError as error:
     show_error(error)
     st.stop()

@@ -15,7 +15,8 @@ from assess.services import audit, installation, rubrics, settings
 from assess.services.errors import InvalidInput, PermissionDenied, ServiceError
 from assess.ui import auth
 from assess.ui.runtime import (
-    FLASH, _, error_text, escape_markdown, field_error_text, lang, require_permission, show_error, show_flash, transaction,
+    FLASH, _, error_text, escape_markdown, field_error_text, lang, reading, require_permission, show_error, show_flash,
+    transaction,
 )
 
 admin = require_permission("settings.manage")
@@ -145,7 +146,7 @@ def logo_form(logo: registry.OfficeLogo | None) -> None:
         save({"office.logo": None}, {})
 
 
-with transaction() as session:
+with reading() as session:
     current = settings.values(session)
     public_address = settings.public_url(session)
     office_logo = settings.office_logo(session)
@@ -168,7 +169,7 @@ for group in registry.GROUPS:
 # the button says why it is disabled.
 st.subheader(_("settings_page.demo_title"))
 st.caption(_("settings_page.demo_help"))
-with transaction() as session:
+with reading() as session:
     demo_installation = installation.is_demo_installation(session)
     demo_allowed = demo_installation or not installation.holds_real_data(session)
 if demo_installation:
@@ -191,7 +192,7 @@ if st.button(_("settings_page.demo_load"), icon=":material/auto_awesome:", disab
 
 # --- audit log ---------------------------------------------------------------------------
 st.subheader(_("settings_page.audit_title"))
-with transaction() as session:
+with reading() as session:
     rows = [
         {
             _("settings_page.audit.at"): event.at,

@@ -32,7 +32,7 @@ from assess.reports.survey import (
 from assess.services import survey_results
 from assess.services.errors import ServiceError
 from assess.ui.project_picker import PAGES, pick_project
-from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, transaction
+from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, reading
 
 
 def wrap(text: str, width: int = 40) -> str:
@@ -239,7 +239,7 @@ st.title(_("survey_results_page.title"))
 st.caption(_("survey_results.intro"))
 choice = pick_project(current, "survey.results")
 try:
-    with transaction() as session:
+    with reading() as session:
         results = survey_results.project_results(session, actor=current, project_id=choice.id)
 except ServiceError as error:
     show_error(error)

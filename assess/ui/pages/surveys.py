@@ -23,7 +23,7 @@ from assess.services import campaigns, projects, settings
 from assess.services.campaigns import MAX_CODES, CampaignSummary, Mode, Status
 from assess.services.errors import ServiceError
 from assess.ui.project_picker import PAGES, pick_project
-from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, transaction
+from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, reading, transaction
 
 SLIPS = "surveys_slips"  # campaign id -> (PDF bytes, number of codes) of the codes just issued
 CLOSING = "surveys_closing"  # campaign id waiting for the closing confirmation
@@ -226,7 +226,7 @@ st.title(_("surveys_page.title"))
 st.caption(_("surveys_page.intro"))
 choice = pick_project(current, "survey.manage")
 try:
-    with transaction() as session:
+    with reading() as session:
         found = projects.get_project(session, actor=current, project_id=choice.id, permission="survey.manage")
         project = {"id": found.id, "title": found.title, "age_max": found.age_max}
         summaries = campaigns.list_campaigns(session, actor=current, project_id=choice.id)

@@ -20,10 +20,10 @@ from assess.ui.runtime import (
     apply_change,
     current_session_cookie,
     escape_markdown,
+    reading,
     require_permission,
     show_error,
     show_flash,
-    transaction,
 )
 
 
@@ -34,7 +34,7 @@ def roles_text(roles) -> str:
     return ", ".join(role_name(role) for role in ROLES if role in roles)
 
 
-with transaction() as session:
+with reading() as session:
     people = {
         user.id: {
             "email": user.email,
