@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assess.domain.content import ContentError, check_files
 from assess.domain.permissions import PermissionDenied
 from assess.i18n import t
+from assess.services import settings
 from assess.services.errors import InvalidInput, ServiceError, message_of
 from assess.storage.db import database_url, make_engine, make_session_factory, upgrade_database, writing
 from assess.storage.db import reading as db_reading
@@ -104,7 +105,11 @@ def database(*, migrate: bool = True) -> Iterator[sessionmaker]:
     try:
         if migrate:
             upgrade_database(engine)
-        yield make_session_factory(engine)
+        factory = make_session_factory(engine)
+        if migrate:
+            with writing(factory) as session:  # once, so that reading units of work never write it
+                settings.secret_key(session)
+        yield factory
     except InvalidInput as error:
         lines = [message_of(error, "en")] + [f"  {e.field}: {e.message('en')}" for e in error.errors]
         raise click.ClickException("\n".join(lines)) from None

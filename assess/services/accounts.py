@@ -234,10 +234,12 @@ def refresh_actor(session: Session, *, actor_id: int) -> Actor | None:
     return actor_of(user) if user is not None and user.is_active else None
 
 
-def actor_for_session(session: Session, *, cookie: str | None, now: datetime | None = None) -> Actor | None:
+def actor_for_session(session: Session, *, cookie: str | None, now: datetime | None = None,
+                      touch: bool = True) -> Actor | None:
     """The actor a browser's session cookie signs in, re-read now (roles may have changed);
-    None when the session ended, expired, was tampered with, or the account is deactivated."""
-    user = web_sessions.user_for(session, cookie=cookie, now=now)
+    None when the session ended, expired, was tampered with, or the account is deactivated.
+    ``touch`` False: only read (see :func:`web_sessions.mark_seen`)."""
+    user = web_sessions.user_for(session, cookie=cookie, now=now, touch=touch)
     return actor_of(user) if user is not None else None
 
 

@@ -106,8 +106,9 @@ def _live_row(session: Session, cookie: str | None, now: datetime) -> WebSession
     return row
 
 
-def user_for(session: Session, *, cookie: str | None, now: datetime | None = None) -> User | None:
-    """The active account this cookie signs in, or None (see the module's text for when)."""
+def user_for(session: Session, *, cookie: str | None, now: datetime | None = None, touch: bool = True) -> User | None:
+    """The active account this cookie signs in, or None (see the module's text for when).
+    ``touch``: also record that the session is in use, when due (a write)."""
     now = now or utcnow()
     row = _live_row(session, cookie, now)
     if row is None:
@@ -115,10 +116,27 @@ def user_for(session: Session, *, cookie: str | None, now: datetime | None = Non
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         return None
-    if now - row.last_seen_at >= SEEN_EVERY:
+    if touch and now - row.last_seen_at >= SEEN_EVERY:
         row.last_seen_at = now
         session.flush()
     return user
+
+
+def seen_is_due(session: Session, *, cookie: str | None, now: datetime | None = None) -> bool:
+    """Whether the session's "last seen" time is old enough to be written again: read-only,
+    so that the check made on every click needs no write lock."""
+    now = now or utcnow()
+    row = _live_row(session, cookie, now)
+    return row is not None and now - row.last_seen_at >= SEEN_EVERY
+
+
+def mark_seen(session: Session, *, cookie: str | None, now: datetime | None = None) -> None:
+    """Record that the session is in use (the idle timeout counts from here)."""
+    now = now or utcnow()
+    row = _live_row(session, cookie, now)
+    if row is not None and now - row.last_seen_at >= SEEN_EVERY:
+        row.last_seen_at = now
+        session.flush()
 
 
 def end_all(session: Session, *, user_id: int, keep: str | None = None) -> int:

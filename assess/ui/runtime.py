@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assess.domain.permissions import Actor, PermissionDenied, can
 from assess.i18n import LANGUAGES, catalogue, normalise_language, t
-from assess.services import accounts, web_sessions
+from assess.services import accounts, settings, web_sessions
 from assess.services.errors import FieldError, InvalidInput, ServiceError, message_of
 from assess.storage import db
 from assess.storage.db import database_url, make_engine, make_session_factory, upgrade_database
@@ -28,7 +28,12 @@ from assess.storage.db import database_url, make_engine, make_session_factory, u
 def _sessions_for(url: str) -> sessionmaker:
     engine = make_engine(url)
     upgrade_database(engine)  # the app migrates the database at start, as `assess init` does
-    return make_session_factory(engine)
+    factory = make_session_factory(engine)
+    with db.writing(factory) as session:
+        # Made now, once, so that the reads of every run (session cookies, survey links)
+        # never have to write it in a read-only unit of work.
+        settings.secret_key(session)
+    return factory
 
 
 def sessions() -> sessionmaker:
@@ -95,8 +100,14 @@ def actor() -> Actor | None:
         cookie = _browser_cookie()
         if not cookie or cookie == st.session_state.get(REFUSED):
             return None
-    with transaction() as session:
-        current = accounts.actor_for_session(session, cookie=cookie)
+    # Every click runs this: it reads, and writes only when the "last seen" time is due
+    # (every few minutes), so a page view never waits for SQLite's write lock.
+    with reading() as session:
+        current = accounts.actor_for_session(session, cookie=cookie, touch=False)
+        seen_due = current is not None and web_sessions.seen_is_due(session, cookie=cookie)
+    if seen_due:
+        with transaction() as session:
+            web_sessions.mark_seen(session, cookie=cookie)
     if current is None:
         _forget_sign_in()
         st.session_state[REFUSED] = cookie

@@ -162,3 +162,26 @@ def test_ended_sessions_are_deleted_when_new_ones_start(session, people):
     web_sessions.start(session, user_id=jonas.id)
     session.commit()
     assert [row.user_id for row in session.scalars(select(WebSession))] == [jonas.id]
+
+
+def test_the_check_made_on_every_click_only_reads_and_the_last_seen_time_is_written_when_due(session_factory, people):
+    """The page check runs in a read-only unit of work (no write lock on SQLite); the
+    "last seen" time is written apart, only every few minutes, and keeps the session alive."""
+    from assess.storage.db import reading, writing
+
+    _admin, claire, _jonas = people
+    start = utcnow()
+    with writing(session_factory) as session:
+        cookie = web_sessions.start(session, user_id=claire.id, now=start).cookie
+    soon, later = start + timedelta(minutes=1), start + web_sessions.IDLE_TIMEOUT - timedelta(minutes=1)
+    with reading(session_factory) as session:
+        assert accounts.actor_for_session(session, cookie=cookie, now=later, touch=False).email == "claire@example.org"
+        assert not web_sessions.seen_is_due(session, cookie=cookie, now=soon)
+        assert web_sessions.seen_is_due(session, cookie=cookie, now=later)
+    with writing(session_factory) as session:
+        web_sessions.mark_seen(session, cookie=cookie, now=later)
+    # Seen at `later`: a day after that the session would have ended without the mark.
+    still = later + web_sessions.IDLE_TIMEOUT - timedelta(minutes=1)
+    with reading(session_factory) as session:
+        assert accounts.actor_for_session(session, cookie=cookie, now=still, touch=False) is not None
+        assert not web_sessions.seen_is_due(session, cookie=cookie, now=later + timedelta(minutes=1))
