@@ -18,7 +18,7 @@ from assess import resources
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
 from assess.services import accounts, installation
 from assess.ui import auth
-from assess.ui.runtime import _, actor, lang, session_cookie_script, set_lang, transaction
+from assess.ui.runtime import _, actor, lang, reading, session_cookie_script, set_lang, transaction
 
 PAGES = resources.pages_dir()
 
@@ -71,7 +71,7 @@ def navigation():
     # until then, not on every rerun after.
     first_run = False
     if not st.session_state.get("admin_exists"):
-        with transaction() as session:
+        with reading() as session:
             first_run = accounts.needs_first_admin(session)
         st.session_state["admin_exists"] = not first_run
     # After creating the administrator, first_run.py keeps this flag to offer demo data.
@@ -120,7 +120,7 @@ def navigation():
 
 def demo_banner() -> None:
     """A demonstration installation says so on every page (assess.services.installation)."""
-    with transaction() as session:
+    with reading() as session:
         if installation.is_demo_installation(session):
             st.warning(_("demo.banner"), icon=":material/science:")
 

@@ -29,7 +29,7 @@ from assess.i18n import LANGUAGE_NAMES, LANGUAGES
 from assess.services import campaigns, responding
 from assess.services.responding import Visit, VisitStatus
 from assess.ui.faces import AGREEMENT_OPTIONS, FACES_KEY, FACES_STYLE, RESPOND_STYLE, face_label
-from assess.ui.runtime import _, lang, set_lang, transaction
+from assess.ui.runtime import _, lang, reading, set_lang, transaction
 
 ANSWERS = "respond_answers"  # visit -> {item id: raw answer}
 ERRORS = "respond_errors"  # visit -> {item id: AnswerError} of the last save or submission
@@ -52,7 +52,7 @@ def target() -> tuple[str, str] | None:
 
 
 def look_up(kind: str, value: str) -> Visit:
-    with transaction() as session:
+    with reading() as session:
         if kind == "code":
             return responding.visit_by_code(session, code=value)
         return responding.visit_by_link(session, token=value)

@@ -10,7 +10,7 @@ import streamlit as st
 from assess.services import accounts, settings, sign_in
 from assess.services.errors import ServiceError
 from assess.ui import auth, runtime
-from assess.ui.runtime import _, lang, show_error, transaction
+from assess.ui.runtime import _, lang, reading, show_error, transaction
 
 
 def sign_in_form() -> None:
@@ -73,7 +73,7 @@ if auth.sso_configured():
     auth.sign_in_with_provider_button()
     st.caption(_("sign_in.or_password"))
 sign_in_form()
-with transaction() as session:
+with reading() as session:
     signup_open = settings.get(session, "allow_signup")
 if signup_open:
     sign_up_form()

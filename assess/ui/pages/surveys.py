@@ -161,7 +161,7 @@ def more_codes(current, summary: CampaignSummary) -> None:
 
 
 def public_link(current, summary: CampaignSummary) -> None:
-    with transaction() as session:
+    with reading() as session:
         link = campaigns.public_link(session, actor=current, campaign_id=summary.id)
     st.caption(_("surveys_page.link_help"))
     st.code(link, language=None, wrap_lines=True)
