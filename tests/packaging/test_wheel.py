@@ -111,6 +111,7 @@ def test_init_demo_and_a_pdf_report(installed):
     projects = json.loads(installed.assess("project", "list", "--json").stdout)
     first = projects[0]
     out = installed.work / "reports" / "self-assessment.pdf"
+    out.parent.mkdir()  # --out names a file in an existing folder
     report = installed.assess("report", "self-assessment", "--project", str(first["id"]), "--out", str(out))
     assert report.returncode == 0, report.stderr
     text = " ".join(page.extract_text() for page in PdfReader(BytesIO(out.read_bytes())).pages)
