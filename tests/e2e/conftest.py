@@ -117,16 +117,24 @@ def wait_idle(page, timeout: float = 15_000) -> None:
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=timeout)
 
 
-def sign_in(page, url: str, email: str = TEACHER_EMAIL, password: str = PASSWORD) -> None:
+def sign_in(page, url: str, email: str = TEACHER_EMAIL, password: str = PASSWORD, *,
+            landing: str = "My projects", link: str | None = None) -> None:
+    """Sign in on the sign-in page; wait for the first page's heading ``landing``, or for
+    the sidebar's ``link`` when the person's first page is slow to draw."""
     page.goto(url)
     page.get_by_label("E-mail address", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="My projects").wait_for()
+    if link:
+        page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=link).wait_for()
+    else:
+        page.get_by_role("heading", name=landing).wait_for()
+    wait_idle(page)
 
 
 def open_page(page, name: str, heading: str) -> None:
-    """Navigate with the sidebar: a new address would start a new (signed-out) session."""
+    """Navigate with the sidebar, as a person does (a typed address works too: the session
+    cookie keeps them signed in, see test_session_survives_reload.py)."""
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=name).click()
     page.get_by_role("heading", name=heading).wait_for()
     wait_idle(page)

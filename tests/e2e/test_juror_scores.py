@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from assess.domain.permissions import Actor
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.services import accounts, applications, jury, rounds
-from tests.e2e.conftest import PASSWORD, PROJECT_TITLE, wait_idle
+from tests.e2e.conftest import PASSWORD, PROJECT_TITLE, sign_in, wait_idle
 from tests.e2e.test_self_assessment_journey import choose
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -50,12 +50,7 @@ def test_a_juror_scores_an_application_and_submits(live_app, assigned, browser, 
     juror, application_id, assignment_id, rubric = assigned
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(15_000)
-    page.goto(live_app.url)
-    page.get_by_label("E-mail address", exact=True).fill(JUROR_EMAIL)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="My applications to score").wait_for()
-    wait_idle(page)
+    sign_in(page, live_app.url, JUROR_EMAIL, landing="My applications to score")
 
     page.locator(f".st-key-jury_item_{application_id}").get_by_role("button", name="Score").click()
     page.get_by_role("heading", name=PROJECT_TITLE).wait_for()

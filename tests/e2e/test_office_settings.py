@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assess.services import settings
-from tests.e2e.conftest import PASSWORD, open_page, wait_idle
+from tests.e2e.conftest import open_page, sign_in, wait_idle
 from tests.services.test_settings import SVG, png
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -19,12 +19,7 @@ OFFICE_EMAIL = "office@example.org"  # the first administrator made by the live_
 def test_the_office_sets_its_letterhead_and_logo(live_app, browser, tmp_path):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(15_000)
-    page.goto(live_app.url)
-    page.get_by_label("E-mail address", exact=True).fill(OFFICE_EMAIL)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Settings").wait_for()
-    wait_idle(page)
+    sign_in(page, live_app.url, OFFICE_EMAIL, link="Settings")
     open_page(page, "Settings", "Settings")
 
     letterhead = page.locator('[data-testid="stForm"]').filter(has=page.get_by_label("Name of the office", exact=True))

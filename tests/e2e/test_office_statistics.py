@@ -17,7 +17,7 @@ from assess.domain.countries import country_name
 from assess.domain.permissions import Actor
 from assess.services import demo, installation
 from assess.storage.models import Application, Decision, Project, ProjectPartner, School, Setting
-from tests.e2e.conftest import PASSWORD, open_page, wait_idle
+from tests.e2e.conftest import open_page, sign_in, wait_idle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -79,12 +79,7 @@ def test_the_office_reads_filters_and_downloads_the_national_statistics(live_app
     total, labels, region, in_region, countries = country
     page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page.set_default_timeout(15_000)
-    page.goto(live_app.url)
-    page.get_by_label("E-mail address", exact=True).fill(OFFICE_EMAIL)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="National statistics").wait_for()
-    wait_idle(page)
+    sign_in(page, live_app.url, OFFICE_EMAIL, link="National statistics")
     open_page(page, "National statistics", "National statistics")
     page.get_by_role("heading", name="Applications and labels").wait_for()
 
