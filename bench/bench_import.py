@@ -43,7 +43,7 @@ from sqlalchemy import Engine, event, func, select
 
 from common import fresh_database, in_own_process, peak_mib, postgres_url, teacher_and_project  # bench/common.py
 
-from assess.services import campaigns, questionnaires
+from assess.services import campaigns, questionnaires, settings
 from assess.storage.db import READ_ONLY, make_engine, make_session_factory, writing
 from assess.storage.models import SurveyAnswer, SurveyResponse
 
@@ -144,6 +144,7 @@ def ours(engine: Engine, path: Path) -> tuple[float, float]:
     sessions = make_session_factory(engine)
     with writing(sessions) as session:
         teacher, project_id = teacher_and_project(session)
+        settings.secret_key(session)  # made when the app or the CLI opens the database
     held = write_transactions(engine)
     shown = []
     start = time.perf_counter()

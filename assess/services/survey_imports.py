@@ -682,11 +682,9 @@ def import_upload(
     3. one short write transaction that checks again what may have changed and inserts
        (:func:`store_import`): everything is stored or, on any failure, nothing.
 
-    Raises what :func:`run_import` raises."""
+    The installation's secret must exist (the app and the CLI make it when they open the
+    database). Raises what :func:`run_import` raises, refusals before any row is checked."""
     _check_request(audience=audience, file_format="auto", data=None)
-    with db.writing(sessions) as session:
-        get_project(session, actor=actor, project_id=project_id, permission="survey.manage")  # refused before any work
-        settings.secret_key(session)  # made on first use: the read below could not store it
     with db.reading(sessions) as session:
         context = import_context_for_import(session, actor=actor, project_id=project_id, audience=audience)
     prepared = prepare_import(context, upload, mapping=mapping, progress=progress)

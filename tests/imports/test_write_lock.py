@@ -21,6 +21,13 @@ from tests.services.helpers import families_answers, make_campaign
 ROWS = 3000
 
 
+@pytest.fixture(autouse=True)
+def installation_secret(session_factory) -> None:
+    """Made when the app or the CLI opens the database; an import only reads it."""
+    with db.writing(session_factory) as session:
+        settings.secret_key(session)
+
+
 def families_export(rows: int) -> bytes:
     """A Google Forms CSV of ``rows`` distinct, valid rows of the families' questionnaire."""
     words = ["Strongly agree", "Agree", "Neutral", "Disagree", "I don't know"]
@@ -140,8 +147,6 @@ def test_a_failure_while_inserting_stores_nothing(session_factory, teacher, proj
     """A first import (its campaign made in the same transaction) that the database stops
     part way through its inserts: no campaign, response, answer, tally, log or audit entry
     is left."""
-    with db.writing(session_factory) as session:
-        settings.secret_key(session)  # made when the app or the CLI opens the database
     before = counts(session_factory)
     upload = survey_imports.read_upload(file_name="big.csv", data=families_export(ROWS))
     checked = []
@@ -188,8 +193,6 @@ def test_rows_keyed_before_another_campaign_was_made_are_keyed_for_their_own(ses
     the file again finds every row repeated."""
     data = families_export(50)
     upload = survey_imports.read_upload(file_name="small.csv", data=data)
-    with db.writing(session_factory) as session:
-        settings.secret_key(session)  # made when the app or the CLI opens the database
     with db.reading(session_factory) as session:
         context = survey_imports.import_context_for_import(session, actor=teacher, project_id=project.id,
                                                            audience="families")
