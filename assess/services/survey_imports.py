@@ -30,6 +30,7 @@ import queue
 import re
 import secrets
 import threading
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) uses for a string
@@ -211,8 +212,17 @@ class _Converter:
         shared = self._answers
         answers = []
         for a in row.answers.values():
-            answer = (a.item_id, a.score, a.dont_know, self._choices(a.choices), a.text)
-            answers.append(shared.setdefault(answer, answer) if a.text is None else answer)
+            if a.text is None:
+                answer = (a.item_id, a.score, a.dont_know, self._choices(a.choices), None)
+                answers.append(shared.setdefault(answer, answer))
+            else:
+                # What assess.storage.db refuses in every statement, refused here, before the
+                # write transaction (the inserts skip the check): a NUL character, by field.
+                if "\x00" in a.text:
+                    raise InvalidInput([FieldError("text", "errors.nul_byte", {})])
+                answers.append((a.item_id, a.score, a.dont_know, self._choices(a.choices), a.text))
+        if row.language is not None and "\x00" in row.language:
+            raise InvalidInput([FieldError("language", "errors.nul_byte", {})])
         return _Row(key, self._month(row.submitted_on), row.language, tuple(answers), position)
 
     def _month(self, day: date | None) -> str:
@@ -318,8 +328,9 @@ class _Writer:
             responses.append((response_id, campaign_id, row.month, row.language, source, row.key))
             head = (response_id, campaign_id)
             answers.extend([head + answer for answer in row.answers])
-        bulk.write_rows(self.connection, SurveyResponse.__table__, _RESPONSE_COLUMNS, responses)
-        bulk.write_rows(self.connection, SurveyAnswer.__table__, _ANSWER_COLUMNS, answers)
+        # NUL characters were refused as the rows were converted (_Converter), outside the transaction.
+        bulk.write_rows(self.connection, SurveyResponse.__table__, _RESPONSE_COLUMNS, responses, nul_checked=True)
+        bulk.write_rows(self.connection, SurveyAnswer.__table__, _ANSWER_COLUMNS, answers, nul_checked=True)
 
 
 # --- the use cases -----------------------------------------------------------------------
@@ -563,6 +574,8 @@ class PreparedImport:
     #: The figures found; :func:`store_import` corrects them for rows imported meanwhile.
     report: ImportReport
     rows: list[_Row] = field(repr=False)
+    #: What the rows add to the answer tallies, campaign id 0 (see :func:`_tally_of`).
+    tally: Counter = field(repr=False, default_factory=Counter)
 
 
 def prepare_import(context: ImportContext, upload: Upload, *,
@@ -579,7 +592,13 @@ def prepare_import(context: ImportContext, upload: Upload, *,
     tally = _read_rows(upload, plan, questionnaire=questionnaire, mapping=parsed, existing=context.existing,
                        row_key=_RowKeys(context.secret, context.key_campaign_id), keep=True, progress=progress)
     report = _report(upload, plan, tally, stored=False, campaign_id=context.campaign_id, questionnaire=questionnaire)
-    return PreparedImport(context=context, upload=upload, plan=plan, report=report, rows=tally.rows or [])
+    rows = tally.rows or []
+    return PreparedImport(context=context, upload=upload, plan=plan, report=report, rows=rows, tally=_tally_of(rows))
+
+
+def _tally_of(rows: list[_Row], campaign_id: int = 0) -> Counter:
+    """What ``rows`` add to the answer tallies (:mod:`answer_tallies`)."""
+    return answer_tallies.tally((campaign_id, a[0], a[1], a[2]) for row in rows for a in row.answers)
 
 
 def import_context_for_import(session: Session, *, actor: Actor, project_id: int, audience: str) -> ImportContext:
@@ -640,8 +659,11 @@ def store_import(session: Session, prepared: PreparedImport, *, actor: Actor) ->
         rows = [row for row in rows if row.key not in existing]
     repeated = prepared.report.rows_repeated + len(prepared.rows) - len(rows)
     _Writer(session, campaign_id=campaign.id, source=prepared.upload.file_format).write_all(rows)
-    answer_tallies.add(session.connection(), answer_tallies.tally(
-        (campaign.id, a[0], a[1], a[2]) for row in rows for a in row.answers))
+    if rows is prepared.rows or len(rows) == len(prepared.rows):  # counted before the transaction
+        tally = Counter({(campaign.id, item, score): n for (_zero, item, score), n in prepared.tally.items()})
+    else:  # some rows were imported meanwhile
+        tally = _tally_of(rows, campaign.id)
+    answer_tallies.add(session.connection(), tally)
     report = replace(prepared.report, rows_imported=len(rows), rows_repeated=repeated, stored=True,
                      campaign_id=campaign.id, languages=_languages(rows))
     log = SurveyImport(
