@@ -6,9 +6,13 @@ sentences answered with the words of the scale (English), how the family heard o
 project, and a comment on about one row in five. Every row is valid, so every row is
 imported: 100,000 responses and some 820,000 answers.
 
-1. Ours: ``survey_imports.run_import`` as ``assess survey import`` calls it (stored, with
-   a progress callback), in one transaction, committed; on a fresh SQLite file and on a
-   fresh PostgreSQL database.
+1. Ours: ``survey_imports.import_upload`` as ``assess survey import`` calls it (stored,
+   with a progress callback: the rows checked with no transaction open, then one write
+   transaction), on a fresh SQLite file and on a fresh PostgreSQL database. Also printed:
+   the longest write transaction (on SQLite, how long the write lock was held: every
+   survey submission and juror save waits that long) and, with ``--respondent``, what a
+   family submitting answers every 10 ms meanwhile saw. Run against an older checkout
+   (``PYTHONPATH=<checkout>``) it measures ``run_import`` inside one write transaction.
 2. The floor: what a hand-written script must do at least. ``pandas.read_csv`` of the
    same file, a dict from the scale's words to 1-5, the month of each timestamp, then one
    bulk write of the same responses and answers into the same schema, the way our import
@@ -21,7 +25,8 @@ Each measurement runs in a process of its own, so that its peak RSS is its own. 
 ``ASSESS_BENCH_POSTGRES_URL`` (or ``ASSESS_TEST_POSTGRES_URL``) names a server where
 databases can be created (``postgresql+psycopg://postgres@127.0.0.1:5432/test``); the
 benchmark creates and drops its own. Run with `make bench`, or
-``python bench/bench_import.py --rows 100000 --repeat 3`` (the best of three runs).
+``python bench/bench_import.py --rows 100000 --repeat 3`` (the best of three runs);
+``--no-floor --respondent`` for the write lock alone.
 """
 
 from __future__ import annotations
@@ -34,8 +39,11 @@ import os
 import platform
 import random
 import tempfile
+import threading
 import time
+import uuid
 from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterator
 
@@ -108,9 +116,46 @@ def fresh_engine(backend: str, folder: str) -> Iterator[Engine]:
 
 
 def stored(engine: Engine) -> tuple[int, int]:
+    """Responses and answers imported (not those of the respondent, see :class:`Respondent`)."""
+    imported = SurveyResponse.source != "web"
     with engine.connect() as connection:
-        return (connection.scalar(select(func.count()).select_from(SurveyResponse)),
-                connection.scalar(select(func.count()).select_from(SurveyAnswer)))
+        return (connection.scalar(select(func.count()).select_from(SurveyResponse).where(imported)),
+                connection.scalar(select(func.count()).select_from(SurveyAnswer).join(SurveyResponse)
+                                  .where(imported)))
+
+
+class Respondent(threading.Thread):
+    """A family answering the project's web questionnaire every 10 ms while the import
+    runs (one write transaction each, as the answering page does): how long each
+    submission took, and which failed ("database is locked" after the busy timeout)."""
+
+    def __init__(self, sessions, teacher, project_id: int):
+        super().__init__(daemon=True)
+        with writing(sessions) as session:
+            campaign = campaigns.create_campaign(
+                session, actor=teacher, project_id=project_id, audience="families", mode="link",
+                languages=["fr", "en"], opens_on=date.today() - timedelta(days=1),
+                closes_on=date.today() + timedelta(days=30))
+            self.token = campaigns.link_token(session, campaign.id)
+        self.sessions = sessions
+        self.stop = threading.Event()
+        self.waits: list[float] = []
+        self.failures: list[str] = []
+
+    def run(self) -> None:
+        from assess.services import responding
+
+        answers = {"child-talked": 5, "learned-other-countries": 4, "project-visible": 4, "comment": "Merci !"}
+        while not self.stop.is_set():
+            started = time.perf_counter()
+            try:
+                with writing(self.sessions) as session:
+                    responding.submit_with_link(session, token=self.token, nonce=uuid.uuid4().hex, answers=answers,
+                                                language="fr")
+                self.waits.append(time.perf_counter() - started)
+            except Exception as error:
+                self.failures.append(str(error).splitlines()[0][:80])
+            time.sleep(0.01)
 
 
 # --- the two measurements (each in a process of its own) ---------------------------------
@@ -136,15 +181,19 @@ def write_transactions(engine: Engine) -> list[float]:
     return held
 
 
-def ours(engine: Engine, path: Path) -> tuple[float, float]:
+def ours(engine: Engine, path: Path, respondent: bool = False) -> tuple[float, float, dict | None]:
     """The import as ``assess survey import`` runs it: the file read before any
-    transaction, then the service. Returns the whole time and the longest write transaction."""
+    transaction, then the service. Returns the whole time, the longest write transaction
+    and, with ``respondent``, what a family answering meanwhile saw."""
     from assess.services import survey_imports
 
     sessions = make_session_factory(engine)
     with writing(sessions) as session:
         teacher, project_id = teacher_and_project(session)
         settings.secret_key(session)  # made when the app or the CLI opens the database
+    family = Respondent(sessions, teacher, project_id) if respondent else None
+    if family:
+        family.start()
     held = write_transactions(engine)
     shown = []
     start = time.perf_counter()
@@ -160,7 +209,13 @@ def ours(engine: Engine, path: Path) -> tuple[float, float]:
                 progress=lambda done, total: shown.append(done))
     elapsed = time.perf_counter() - start
     assert report.rows_skipped == 0 and shown[-1] == report.rows_read, report.skipped[:3]
-    return elapsed, max(held)
+    family_saw = None
+    if family:
+        family.stop.set()
+        family.join()
+        family_saw = {"stored": len(family.waits), "failed": len(family.failures),
+                      "slowest": max(family.waits, default=0.0), "errors": sorted(set(family.failures))}
+    return elapsed, max(held), family_saw
 
 
 def floor(engine: Engine, path: Path) -> float:
@@ -215,12 +270,13 @@ def floor(engine: Engine, path: Path) -> float:
     return time.perf_counter() - start
 
 
-def measure(which: str, backend: str, path: Path) -> dict:
+def measure(which: str, backend: str, path: Path, respondent: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as folder, fresh_engine(backend, folder) as engine:
-        seconds, lock = ours(engine, path) if which == "ours" else (floor(engine, path), None)
+        seconds, lock, family = (ours(engine, path, respondent) if which == "ours"
+                                 else (floor(engine, path), None, None))
         responses, answers = stored(engine)
-    return {"seconds": seconds, "lock_seconds": lock, "responses": responses, "answers": answers,
-            "peak_rss_mb": peak_mib()}
+    return {"seconds": seconds, "lock_seconds": lock, "respondent": family, "responses": responses,
+            "answers": answers, "peak_rss_mb": peak_mib()}
 
 
 def main() -> None:
@@ -230,11 +286,13 @@ def main() -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], action="append",
                         help="default: sqlite, and postgresql when a server is configured")
     parser.add_argument("--no-floor", action="store_true", help="measure our import only (the lock it holds)")
+    parser.add_argument("--respondent", action="store_true",
+                        help="a family submits answers every 10 ms during our import: their waits and failures")
     parser.add_argument("--measure", choices=["ours", "floor"], help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.measure, args.backend[0], args.file)))
+        print(json.dumps(measure(args.measure, args.backend[0], args.file, args.respondent)))
         return
 
     backends = args.backend or (["sqlite"] + (["postgresql"] if postgres_url() else []))
@@ -252,13 +310,17 @@ def main() -> None:
             locks: list[float] = []
             for _ in range(args.repeat):
                 for which in ("ours",) if args.no_floor else ("ours", "floor"):  # alternated, so that a busy moment hits both alike
-                    result = in_own_process(__file__, ["--measure", which, "--backend", backend, "--file", str(path)],
-                                            f"{which} on {backend}")
+                    result = in_own_process(__file__, ["--measure", which, "--backend", backend, "--file", str(path)]
+                                            + (["--respondent"] if args.respondent else []), f"{which} on {backend}")
                     assert (result["responses"], result["answers"]) == (args.rows, answers), (which, result)
                     if which not in best or result["seconds"] < best[which]["seconds"]:
                         best[which] = result
                     if which == "ours":
                         locks.append(result["lock_seconds"])
+                        if result["respondent"]:
+                            family = result["respondent"]
+                            print(f"{backend}: a family submitting every 10 ms meanwhile: {family['stored']} stored, "
+                                  f"{family['failed']} failed {family['errors']}, slowest {family['slowest']:.2f} s")
             ours_ = best["ours"]
             print(f"{backend}: longest write transaction of our import (SQLite: write lock held): "
                   f"{min(locks):.2f}-{max(locks):.2f} s over {len(locks)} run(s)")
@@ -266,7 +328,7 @@ def main() -> None:
                 print(f"{backend}: our import: {ours_['seconds']:.1f} s, peak RSS {ours_['peak_rss_mb']:.0f} MB")
                 continue
             floor_ = best["floor"]
-            print(f"{backend}: our import (run_import, stored): {ours_['seconds']:.1f} s "
+            print(f"{backend}: our import (import_upload, stored): {ours_['seconds']:.1f} s "
                   f"({args.rows / ours_['seconds']:,.0f} rows/s), peak RSS {ours_['peak_rss_mb']:.0f} MB")
             print(f"{backend}: floor (pandas.read_csv + one bulk write): {floor_['seconds']:.1f} s, "
                   f"peak RSS {floor_['peak_rss_mb']:.0f} MB")
