@@ -17,9 +17,12 @@ roll back, and nothing of the file is stored.
 Reading a file is kept out of transactions (on SQLite a transaction that writes holds
 the whole database): :func:`read_upload` reads and recognises the file without a
 session, before the caller opens one; a preview is :func:`import_context` (a few reads,
-in a short transaction) then :func:`preview` (every row, without a session). Only
-:func:`run_import` reads rows inside its transaction, as it writes them a chunk at a
-time.
+in a short transaction) then :func:`preview` (every row, without a session). An import
+is :func:`import_upload`: a short read (:func:`import_context_for_import`), every row
+checked and converted with no transaction open (:func:`prepare_import`), then one short
+write transaction that checks again what may have changed and only inserts
+(:func:`store_import`). :func:`run_import` does the same steps in the caller's session
+(its transaction stays open while rows are checked: for tests and scripts, not the app).
 """
 
 from __future__ import annotations
@@ -648,9 +651,11 @@ def store_import(session: Session, prepared: PreparedImport, *, actor: Actor) ->
     campaign = campaigns.existing_import_campaign(session, project_id=project.id, audience=context.audience)
     if campaign is None:
         campaign = campaigns.import_campaign(session, actor=actor, project_id=project.id, audience=context.audience)
-    elif campaign.id != context.campaign_id and (
+    if campaign.id != context.campaign_id and (
             _questionnaire(project, campaign, context.audience) != context.questionnaire):
-        raise Conflict("imports.errors.concurrent")  # another import made it meanwhile, for other questions
+        # Made meanwhile (by another import, or now after the project's ages changed) for
+        # other questions than the rows were checked against: the caller rolls back.
+        raise Conflict("imports.errors.concurrent")
     rows = prepared.rows
     if campaign.id != context.key_campaign_id:
         rows = _rekeyed(prepared, campaign.id)
