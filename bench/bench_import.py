@@ -6,9 +6,13 @@ sentences answered with the words of the scale (English), how the family heard o
 project, and a comment on about one row in five. Every row is valid, so every row is
 imported: 100,000 responses and some 820,000 answers.
 
-1. Ours: ``survey_imports.run_import`` as ``assess survey import`` calls it (stored, with
-   a progress callback), in one transaction, committed; on a fresh SQLite file and on a
-   fresh PostgreSQL database.
+1. Ours: ``survey_imports.import_upload`` as ``assess survey import`` calls it (stored,
+   with a progress callback: the rows checked with no transaction open, then one write
+   transaction), on a fresh SQLite file and on a fresh PostgreSQL database. Also printed:
+   the longest write transaction (on SQLite, how long the write lock was held: every
+   survey submission and juror save waits that long) and, with ``--respondent``, what a
+   family submitting answers every 10 ms meanwhile saw. Run against an older checkout
+   (``PYTHONPATH=<checkout>``) it measures ``run_import`` inside one write transaction.
 2. The floor: what a hand-written script must do at least. ``pandas.read_csv`` of the
    same file, a dict from the scale's words to 1-5, the month of each timestamp, then one
    bulk write of the same responses and answers into the same schema, the way our import
@@ -21,7 +25,8 @@ Each measurement runs in a process of its own, so that its peak RSS is its own. 
 ``ASSESS_BENCH_POSTGRES_URL`` (or ``ASSESS_TEST_POSTGRES_URL``) names a server where
 databases can be created (``postgresql+psycopg://postgres@127.0.0.1:5432/test``); the
 benchmark creates and drops its own. Run with `make bench`, or
-``python bench/bench_import.py --rows 100000 --repeat 3`` (the best of three runs).
+``python bench/bench_import.py --rows 100000 --repeat 3`` (the best of three runs);
+``--no-floor --respondent`` for the write lock alone.
 """
 
 from __future__ import annotations
@@ -33,19 +38,21 @@ import json
 import os
 import platform
 import random
-import resource
 import tempfile
+import threading
 import time
+import uuid
 from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, event, func, select
 
-from common import fresh_database, in_own_process, postgres_url, teacher_and_project  # bench/common.py
+from common import fresh_database, in_own_process, peak_mib, postgres_url, teacher_and_project  # bench/common.py
 
-from assess.services import campaigns, questionnaires
-from assess.storage.db import make_engine, make_session_factory
+from assess.services import campaigns, questionnaires, settings
+from assess.storage.db import READ_ONLY, make_engine, make_session_factory, writing
 from assess.storage.models import SurveyAnswer, SurveyResponse
 
 ROWS = 100_000
@@ -109,30 +116,106 @@ def fresh_engine(backend: str, folder: str) -> Iterator[Engine]:
 
 
 def stored(engine: Engine) -> tuple[int, int]:
+    """Responses and answers imported (not those of the respondent, see :class:`Respondent`)."""
+    imported = SurveyResponse.source != "web"
     with engine.connect() as connection:
-        return (connection.scalar(select(func.count()).select_from(SurveyResponse)),
-                connection.scalar(select(func.count()).select_from(SurveyAnswer)))
+        return (connection.scalar(select(func.count()).select_from(SurveyResponse).where(imported)),
+                connection.scalar(select(func.count()).select_from(SurveyAnswer).join(SurveyResponse)
+                                  .where(imported)))
+
+
+class Respondent(threading.Thread):
+    """A family answering the project's web questionnaire every 10 ms while the import
+    runs (one write transaction each, as the answering page does): how long each
+    submission took, and which failed ("database is locked" after the busy timeout)."""
+
+    def __init__(self, sessions, teacher, project_id: int):
+        super().__init__(daemon=True)
+        with writing(sessions) as session:
+            campaign = campaigns.create_campaign(
+                session, actor=teacher, project_id=project_id, audience="families", mode="link",
+                languages=["fr", "en"], opens_on=date.today() - timedelta(days=1),
+                closes_on=date.today() + timedelta(days=30))
+            self.token = campaigns.link_token(session, campaign.id)
+        self.sessions = sessions
+        self.stop = threading.Event()
+        self.waits: list[float] = []
+        self.failures: list[str] = []
+
+    def run(self) -> None:
+        from assess.services import responding
+
+        answers = {"child-talked": 5, "learned-other-countries": 4, "project-visible": 4, "comment": "Merci !"}
+        while not self.stop.is_set():
+            started = time.perf_counter()
+            try:
+                with writing(self.sessions) as session:
+                    responding.submit_with_link(session, token=self.token, nonce=uuid.uuid4().hex, answers=answers,
+                                                language="fr")
+                self.waits.append(time.perf_counter() - started)
+            except Exception as error:
+                self.failures.append(str(error).splitlines()[0][:80])
+            time.sleep(0.01)
 
 
 # --- the two measurements (each in a process of its own) ---------------------------------
 
 
-def ours(engine: Engine, path: Path) -> float:
+def write_transactions(engine: Engine) -> list[float]:
+    """The length of every transaction that may write (on SQLite: that holds the write
+    lock, from its BEGIN IMMEDIATE to its end), appended as each ends."""
+    held: list[float] = []
+    started: dict[int, float] = {}
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        if not connection.get_execution_options().get(READ_ONLY):
+            started[id(connection)] = time.perf_counter()
+
+    def _end(connection) -> None:
+        if id(connection) in started:
+            held.append(time.perf_counter() - started.pop(id(connection)))
+
+    event.listen(engine, "commit", _end)
+    event.listen(engine, "rollback", _end)
+    return held
+
+
+def ours(engine: Engine, path: Path, respondent: bool = False) -> tuple[float, float, dict | None]:
+    """The import as ``assess survey import`` runs it: the file read before any
+    transaction, then the service. Returns the whole time, the longest write transaction
+    and, with ``respondent``, what a family answering meanwhile saw."""
     from assess.services import survey_imports
 
-    with make_session_factory(engine).begin() as session:
+    sessions = make_session_factory(engine)
+    with writing(sessions) as session:
         teacher, project_id = teacher_and_project(session)
+        settings.secret_key(session)  # made when the app or the CLI opens the database
+    family = Respondent(sessions, teacher, project_id) if respondent else None
+    if family:
+        family.start()
+    held = write_transactions(engine)
     shown = []
     start = time.perf_counter()
-    data = path.read_bytes()
-    with make_session_factory(engine).begin() as session:
-        report = survey_imports.run_import(
-            session, actor=teacher, project_id=project_id, audience="families", file_name=path.name, data=data,
-            progress=lambda done, total: shown.append(done),
-        )
+    upload = survey_imports.read_upload(file_name=path.name, data=path.read_bytes())
+    if hasattr(survey_imports, "import_upload"):  # checks the rows outside, then a short write
+        report = survey_imports.import_upload(
+            sessions, actor=teacher, project_id=project_id, audience="families", upload=upload,
+            progress=lambda done, total: shown.append(done))
+    else:  # before: every row checked and written in one write transaction
+        with writing(sessions) as session:
+            report = survey_imports.run_import(
+                session, actor=teacher, project_id=project_id, audience="families", upload=upload,
+                progress=lambda done, total: shown.append(done))
     elapsed = time.perf_counter() - start
     assert report.rows_skipped == 0 and shown[-1] == report.rows_read, report.skipped[:3]
-    return elapsed
+    family_saw = None
+    if family:
+        family.stop.set()
+        family.join()
+        family_saw = {"stored": len(family.waits), "failed": len(family.failures),
+                      "slowest": max(family.waits, default=0.0), "errors": sorted(set(family.failures))}
+    return elapsed, max(held), family_saw
 
 
 def floor(engine: Engine, path: Path) -> float:
@@ -187,12 +270,13 @@ def floor(engine: Engine, path: Path) -> float:
     return time.perf_counter() - start
 
 
-def measure(which: str, backend: str, path: Path) -> dict:
+def measure(which: str, backend: str, path: Path, respondent: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as folder, fresh_engine(backend, folder) as engine:
-        seconds = (ours if which == "ours" else floor)(engine, path)
+        seconds, lock, family = (ours(engine, path, respondent) if which == "ours"
+                                 else (floor(engine, path), None, None))
         responses, answers = stored(engine)
-    return {"seconds": seconds, "responses": responses, "answers": answers,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {"seconds": seconds, "lock_seconds": lock, "respondent": family, "responses": responses,
+            "answers": answers, "peak_rss_mb": peak_mib()}
 
 
 def main() -> None:
@@ -201,11 +285,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs of each measurement; the best is kept")
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], action="append",
                         help="default: sqlite, and postgresql when a server is configured")
+    parser.add_argument("--no-floor", action="store_true", help="measure our import only (the lock it holds)")
+    parser.add_argument("--respondent", action="store_true",
+                        help="a family submits answers every 10 ms during our import: their waits and failures")
     parser.add_argument("--measure", choices=["ours", "floor"], help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.measure, args.backend[0], args.file)))
+        print(json.dumps(measure(args.measure, args.backend[0], args.file, args.respondent)))
         return
 
     backends = args.backend or (["sqlite"] + (["postgresql"] if postgres_url() else []))
@@ -220,15 +307,28 @@ def main() -> None:
         print(f"file: {args.rows:,} rows, {answers:,} answers, {len(data) / 1e6:.1f} MB")
         for backend in backends:
             best: dict[str, dict] = {}
+            locks: list[float] = []
             for _ in range(args.repeat):
-                for which in ("ours", "floor"):  # alternated, so that a busy moment hits both alike
-                    result = in_own_process(__file__, ["--measure", which, "--backend", backend, "--file", str(path)],
-                                            f"{which} on {backend}")
+                for which in ("ours",) if args.no_floor else ("ours", "floor"):  # alternated, so that a busy moment hits both alike
+                    result = in_own_process(__file__, ["--measure", which, "--backend", backend, "--file", str(path)]
+                                            + (["--respondent"] if args.respondent else []), f"{which} on {backend}")
                     assert (result["responses"], result["answers"]) == (args.rows, answers), (which, result)
                     if which not in best or result["seconds"] < best[which]["seconds"]:
                         best[which] = result
-            ours_, floor_ = best["ours"], best["floor"]
-            print(f"{backend}: our import (run_import, stored): {ours_['seconds']:.1f} s "
+                    if which == "ours":
+                        locks.append(result["lock_seconds"])
+                        if result["respondent"]:
+                            family = result["respondent"]
+                            print(f"{backend}: a family submitting every 10 ms meanwhile: {family['stored']} stored, "
+                                  f"{family['failed']} failed {family['errors']}, slowest {family['slowest']:.2f} s")
+            ours_ = best["ours"]
+            print(f"{backend}: longest write transaction of our import (SQLite: write lock held): "
+                  f"{min(locks):.2f}-{max(locks):.2f} s over {len(locks)} run(s)")
+            if args.no_floor:
+                print(f"{backend}: our import: {ours_['seconds']:.1f} s, peak RSS {ours_['peak_rss_mb']:.0f} MB")
+                continue
+            floor_ = best["floor"]
+            print(f"{backend}: our import (import_upload, stored): {ours_['seconds']:.1f} s "
                   f"({args.rows / ours_['seconds']:,.0f} rows/s), peak RSS {ours_['peak_rss_mb']:.0f} MB")
             print(f"{backend}: floor (pandas.read_csv + one bulk write): {floor_['seconds']:.1f} s, "
                   f"peak RSS {floor_['peak_rss_mb']:.0f} MB")

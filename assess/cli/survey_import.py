@@ -9,7 +9,7 @@ from typing import Iterator
 import click
 
 from assess.cli.types import ID
-from assess.cli.common import progress_bar, transaction
+from assess.cli.common import database, progress_bar, reading
 from assess.domain.imports import FORMATS, MAX_FILE_BYTES, MappingFile
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience
@@ -69,15 +69,16 @@ def import_(file: str, project_id: int, audience: str, file_format: str, mapping
     with _refusals():
         upload = survey_imports.read_upload(file_name=file, data=data, file_format=file_format)
     if dry_run:
-        with transaction() as session:
+        with reading() as session:
             context = survey_imports.import_context(session, actor=Actor.system(), project_id=project_id,
                                                     audience=audience)
         with _refusals():
             report = survey_imports.preview(context, upload, mapping=mapping)
     else:
-        with progress_bar("Reading rows") as progress, transaction() as session:
-            report = survey_imports.run_import(
-                session, actor=Actor.system(), project_id=project_id, audience=audience, upload=upload,
+        # Rows are checked with no transaction open; one short transaction inserts them.
+        with progress_bar("Reading rows") as progress, database() as sessions:
+            report = survey_imports.import_upload(
+                sessions, actor=Actor.system(), project_id=project_id, audience=audience, upload=upload,
                 mapping=mapping, progress=progress,
             )
     _print(report, dry_run=dry_run)

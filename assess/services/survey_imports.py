@@ -17,9 +17,12 @@ roll back, and nothing of the file is stored.
 Reading a file is kept out of transactions (on SQLite a transaction that writes holds
 the whole database): :func:`read_upload` reads and recognises the file without a
 session, before the caller opens one; a preview is :func:`import_context` (a few reads,
-in a short transaction) then :func:`preview` (every row, without a session). Only
-:func:`run_import` reads rows inside its transaction, as it writes them a chunk at a
-time.
+in a short transaction) then :func:`preview` (every row, without a session). An import
+is :func:`import_upload`: a short read (:func:`import_context_for_import`), every row
+checked and converted with no transaction open (:func:`prepare_import`), then one short
+write transaction that checks again what may have changed and only inserts
+(:func:`store_import`). :func:`run_import` does the same steps in the caller's session
+(its transaction stays open while rows are checked: for tests and scripts, not the app).
 """
 
 from __future__ import annotations
@@ -30,14 +33,15 @@ import queue
 import re
 import secrets
 import threading
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from datetime import date
 from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) uses for a string
 from typing import Any, Callable, Iterable, Mapping
 
-from sqlalchemy import Table, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from assess.domain import imports as reading
 from assess.domain.answers import month_of
@@ -50,10 +54,12 @@ from assess.services import answer_tallies, audit, campaigns, questionnaires, se
 from assess.services.errors import Conflict, FieldError, InvalidInput, ServiceError
 from assess.services.projects import get_project
 from assess.storage import bulk
-from assess.storage.models import SurveyAnswer, SurveyImport, SurveyResponse
+from assess.storage import db
+from assess.storage.models import SurveyAnswer, SurveyCampaign, SurveyImport, SurveyResponse
 
-__all__ = ["FORMATS", "ImportContext", "ImportReport", "MappingError", "MappingFile", "Upload", "describe_skipped",
-           "import_context", "preview", "preview_import", "read_upload", "run_import"]
+__all__ = ["FORMATS", "ImportContext", "ImportReport", "MappingError", "MappingFile", "PreparedImport", "Upload",
+           "describe_skipped", "import_context", "import_context_for_import", "import_upload", "prepare_import",
+           "preview", "preview_import", "read_upload", "run_import", "store_import"]
 
 #: Rows read between two writes to the database, and between two progress reports.
 CHUNK = 1000
@@ -175,27 +181,80 @@ class _RowKeys:
 _RESPONSE_COLUMNS = ("id", "campaign_id", "submitted_month", "language", "source", "import_key")
 _ANSWER_COLUMNS = ("response_id", "campaign_id", "item_id", "score", "dont_know", "choices", "text")
 
+#: One answer ready to insert: (item id, score, don't know, choices as JSON text, text).
+_AnswerRow = tuple[str, "int | None", bool, str, "str | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One accepted row, converted to what is inserted; no ImportedRow nor fingerprint is
+    kept, so 100,000 rows wait in little memory between checking and writing. Answers
+    that are the same (most agreement answers are) are one shared tuple."""
+
+    key: str
+    month: str
+    language: str | None
+    answers: tuple[_AnswerRow, ...]
+    #: Index of the row in the upload's table: its fingerprint is made again from it
+    #: when the row's key must be made for another campaign id (see :func:`_store`).
+    position: int
+
+
+class _Converter:
+    """ImportedRow -> :class:`_Row`: the month as ISO text, choices as JSON text (JSON
+    null when empty, as the ORM writes them), in the form the columns' types would give
+    them, each made once per distinct value; equal answers shared."""
+
+    def __init__(self) -> None:
+        self.today = date.today()
+        self._months: dict[date | None, str] = {}
+        self._choice_texts: dict[tuple[str, ...], str] = {}
+        self._answers: dict[_AnswerRow, _AnswerRow] = {}
+
+    def __call__(self, key: str, row: reading.ImportedRow, position: int) -> _Row:
+        shared = self._answers
+        answers = []
+        for a in row.answers.values():
+            if a.text is None:
+                answer = (a.item_id, a.score, a.dont_know, self._choices(a.choices), None)
+                answers.append(shared.setdefault(answer, answer))
+            else:
+                # What assess.storage.db refuses in every statement, refused here, before the
+                # write transaction (the inserts skip the check): a NUL character, by field.
+                if "\x00" in a.text:
+                    raise InvalidInput([FieldError("text", "errors.nul_byte", {})])
+                answers.append((a.item_id, a.score, a.dont_know, self._choices(a.choices), a.text))
+        if row.language is not None and "\x00" in row.language:
+            raise InvalidInput([FieldError("language", "errors.nul_byte", {})])
+        return _Row(key, self._month(row.submitted_on), row.language, tuple(answers), position)
+
+    def _month(self, day: date | None) -> str:
+        if day not in self._months:
+            self._months[day] = month_of(day or self.today).isoformat()
+        return self._months[day]
+
+    def _choices(self, choices: tuple[str, ...]) -> str:
+        if choices not in self._choice_texts:
+            self._choice_texts[choices] = json.dumps(list(choices)) if choices else "null"
+        return self._choice_texts[choices]
+
 
 class _Writer:
-    """Writes the accepted rows, a chunk at a time, in the session's transaction (on
-    PostgreSQL, on a thread of its own while the next chunk is read).
+    """Inserts converted rows (:class:`_Row`), a chunk at a time, in the session's
+    transaction (on PostgreSQL, on a thread of its own while the next chunk is prepared).
 
     A large export is mostly answers (a 100,000-row file of the families' questionnaire
     holds some 800,000), so this is written for speed, measured by bench/bench_import.py:
 
-    - on PostgreSQL, reading and checking rows is Python's work and writing them mostly
-      the server's (the driver waits with the GIL released), so the two overlap on two
-      cores: the reader hands chunks to a writing thread and goes on (a quarter less time
-      for 100,000 rows). At most two chunks wait, so memory stays flat whatever the
-      file's size. The session is not touched by the reader meanwhile; :meth:`finish`
-      waits for the last chunk and raises, in the caller's thread, whatever writing
-      raised, so the caller rolls back as before. SQLite writes in the reader's thread:
-      its driver releases and takes back the GIL for every row, and fighting the reader
-      for it made the import slower, not faster (measured: 1.9x the floor against 1.7x);
+    - on PostgreSQL, making the tuples is Python's work and writing them mostly the
+      server's (the driver waits with the GIL released), so the two overlap on two
+      cores: chunks go to a writing thread. At most two chunks wait. The session is not
+      touched meanwhile; :meth:`finish` waits for the last chunk and raises, in the
+      caller's thread, whatever writing raised, so the caller rolls back. SQLite writes in
+      the caller's thread: its driver releases and takes back the GIL for every row, and
+      two threads fighting for it made the import slower, not faster;
     - rows are plain tuples, not the ORM's objects nor Core's dicts, whose per-row
-      processing took more time than the database. Values are given in the form the
-      column types would give them: the month as ISO text, choices as JSON text (JSON
-      null when empty, as the ORM writes them), each made once per distinct value;
+      processing took more time than the database;
     - response ids are reserved first and the rows written by COPY on PostgreSQL, the
       driver's executemany on SQLite (:mod:`assess.storage.bulk`).
     """
@@ -205,17 +264,23 @@ class _Writer:
         self.postgresql = self.connection.dialect.name == "postgresql"
         self.campaign_id = campaign_id
         self.source = source
-        self.today = date.today()
-        self._months: dict[date | None, str] = {}
-        self._choice_texts: dict[tuple[str, ...], str] = {}
-        self._chunks: queue.Queue[list[tuple[str, reading.ImportedRow]] | None] = queue.Queue(maxsize=2)
+        self._chunks: queue.Queue[list[_Row] | None] = queue.Queue(maxsize=2)
         self._failure: BaseException | None = None
         self._thread: threading.Thread | None = None
         if self.postgresql:
             self._thread = threading.Thread(target=self._run, name="survey-import-writer", daemon=True)
             self._thread.start()
 
-    def write(self, batch: list[tuple[str, reading.ImportedRow]]) -> None:
+    def write_all(self, rows: list[_Row]) -> None:
+        """Insert every row, a chunk at a time; raise what writing raised."""
+        try:
+            for start in range(0, len(rows), CHUNK):
+                self.write(rows[start:start + CHUNK])
+            self.finish()
+        finally:
+            self.close()  # a failure: the thread ends before the caller rolls back
+
+    def write(self, batch: list[_Row]) -> None:
         """Hand a chunk over; waits while two are waiting already."""
         self._raise_failure()
         if self._thread is None:
@@ -240,8 +305,8 @@ class _Writer:
         while (batch := self._chunks.get()) is not None:
             self._write_now(batch)
 
-    def _write_now(self, batch: list[tuple[str, reading.ImportedRow]]) -> None:
-        if self._failure is None:  # after a failure, chunks are taken and dropped: the reader never waits forever
+    def _write_now(self, batch: list[_Row]) -> None:
+        if self._failure is None:  # after a failure, chunks are taken and dropped: the caller never waits forever
             try:
                 self._write_batch(batch)
             except BaseException as error:  # raised again in the caller's thread
@@ -257,30 +322,18 @@ class _Writer:
             raise Conflict("imports.errors.concurrent") from None
         raise failure
 
-    def _write_batch(self, batch: list[tuple[str, reading.ImportedRow]]) -> None:
+    def _write_batch(self, batch: list[_Row]) -> None:
         ids = bulk.reserve_ids(self.connection, SurveyResponse.__table__, len(batch))
+        campaign_id, source = self.campaign_id, self.source
         responses = []
         answers = []
-        for response_id, (key, row) in zip(ids, batch, strict=True):
-            responses.append((response_id, self.campaign_id, self._month(row.submitted_on), row.language, self.source, key))
-            answers.extend([(response_id, self.campaign_id, a.item_id, a.score, a.dont_know, self._choices(a.choices),
-                             a.text) for a in row.answers.values()])
-        self._write(SurveyResponse.__table__, _RESPONSE_COLUMNS, responses)
-        self._write(SurveyAnswer.__table__, _ANSWER_COLUMNS, answers)
-        answer_tallies.add(self.connection, answer_tallies.tally(a[1:5] for a in answers))
-
-    def _month(self, day: date | None) -> str:
-        if day not in self._months:
-            self._months[day] = month_of(day or self.today).isoformat()
-        return self._months[day]
-
-    def _choices(self, choices: tuple[str, ...]) -> str:
-        if choices not in self._choice_texts:
-            self._choice_texts[choices] = json.dumps(list(choices)) if choices else "null"
-        return self._choice_texts[choices]
-
-    def _write(self, table: Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
-        bulk.write_rows(self.connection, table, columns, rows)
+        for response_id, row in zip(ids, batch, strict=True):
+            responses.append((response_id, campaign_id, row.month, row.language, source, row.key))
+            head = (response_id, campaign_id)
+            answers.extend([head + answer for answer in row.answers])
+        # NUL characters were refused as the rows were converted (_Converter), outside the transaction.
+        bulk.write_rows(self.connection, SurveyResponse.__table__, _RESPONSE_COLUMNS, responses, nul_checked=True)
+        bulk.write_rows(self.connection, SurveyAnswer.__table__, _ANSWER_COLUMNS, answers, nul_checked=True)
 
 
 # --- the use cases -----------------------------------------------------------------------
@@ -309,6 +362,12 @@ class ImportContext:
     #: ``import_key`` of the rows imported before.
     existing: frozenset[str] = field(repr=False)
     secret: bytes = field(repr=False)
+    #: The campaign id the row keys are made with: the campaign's, else the id the
+    #: campaign will most likely get when the import makes it (:func:`_next_campaign_id`).
+    key_campaign_id: int = 0
+    #: The import logs of the campaign when read (count, highest id): a write phase that
+    #: finds others knows that rows were imported meanwhile.
+    imports_seen: tuple[int, int] = (0, 0)
 
 
 def _check_request(*, audience: str | None, file_format: str, data: Any) -> None:
@@ -346,14 +405,52 @@ def _questionnaire(project, campaign, audience: str) -> Questionnaire:
     return campaigns.questionnaire_for(audience=Audience(audience), age_max=project.age_max)
 
 
-def _existing_keys(session: Session, campaign) -> frozenset[str]:
-    if campaign is None:
+def _existing_keys(session: Session, campaign_id: int | None) -> frozenset[str]:
+    if campaign_id is None:
         return frozenset()
     return frozenset(session.scalars(
         select(SurveyResponse.import_key).where(
-            SurveyResponse.campaign_id == campaign.id, SurveyResponse.import_key.is_not(None)
+            SurveyResponse.campaign_id == campaign_id, SurveyResponse.import_key.is_not(None)
         )
     ))
+
+
+def _imports_seen(session: Session, campaign_id: int | None) -> tuple[int, int]:
+    if campaign_id is None:
+        return (0, 0)
+    found = session.execute(select(func.count(SurveyImport.id), func.coalesce(func.max(SurveyImport.id), 0))
+                            .where(SurveyImport.campaign_id == campaign_id)).one()
+    return (found[0], found[1])
+
+
+def _next_campaign_id(session: Session) -> int:
+    """The id the next campaign made will most likely get, read without writing: SQLite
+    gives the highest rowid plus one, PostgreSQL the sequence's next value. Another
+    campaign made in between only costs the import a second keying of its rows (in its
+    write transaction, see :func:`_store`)."""
+    table = SurveyCampaign.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        sequence = session.scalar(text(f"SELECT pg_get_serial_sequence('{table.name}', 'id')"))
+        last, called = session.execute(text(f"SELECT last_value, is_called FROM {sequence}")).one()
+        return last + 1 if called else last
+    return session.scalar(select(func.coalesce(func.max(table.c.id), 0))) + 1
+
+
+def _read_context(session: Session, *, actor: Actor, project_id: int, audience: str,
+                  secret: bytes | None) -> ImportContext:
+    """What checking the rows needs from the database: reads only. ``secret`` None: the
+    installation's (an import); else the one given (a preview of a first import)."""
+    project = get_project(session, actor=actor, project_id=project_id, permission="survey.manage")
+    _check_request(audience=audience, file_format="auto", data=None)
+    campaign = campaigns.existing_import_campaign(session, project_id=project.id, audience=audience)
+    campaign_id = campaign.id if campaign is not None else None
+    return ImportContext(
+        project_id=project.id, audience=audience, questionnaire=_questionnaire(project, campaign, audience),
+        campaign_id=campaign_id, existing=_existing_keys(session, campaign_id),
+        secret=settings.secret_key(session) if secret is None else secret,
+        key_campaign_id=campaign_id if campaign_id is not None else _next_campaign_id(session),
+        imports_seen=_imports_seen(session, campaign_id),
+    )
 
 
 def import_context(session: Session, *, actor: Actor, project_id: int, audience: str) -> ImportContext:
@@ -364,7 +461,7 @@ def import_context(session: Session, *, actor: Actor, project_id: int, audience:
     project = get_project(session, actor=actor, project_id=project_id, permission="survey.manage")
     _check_request(audience=audience, file_format="auto", data=None)
     campaign = campaigns.existing_import_campaign(session, project_id=project.id, audience=audience)
-    existing = _existing_keys(session, campaign)
+    existing = _existing_keys(session, campaign.id if campaign is not None else None)
     if existing:
         # The secret exists (rows were keyed with it); the savepoint makes sure a preview
         # writes nothing even if it did not.
@@ -376,6 +473,7 @@ def import_context(session: Session, *, actor: Actor, project_id: int, audience:
     return ImportContext(
         project_id=project.id, audience=audience, questionnaire=_questionnaire(project, campaign, audience),
         campaign_id=campaign.id if campaign is not None else None, existing=existing, secret=secret,
+        key_campaign_id=campaign.id if campaign is not None else 0,
     )
 
 
@@ -386,47 +484,39 @@ class _Tally:
     done: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     languages: dict[str, int] = field(default_factory=dict)
+    #: The rows to insert (None: a preview, counting only).
+    rows: list[_Row] | None = None
 
 
 def _read_rows(upload: Upload, plan: reading.ColumnPlan, *, questionnaire: Questionnaire, mapping: ImportMapping | None,
-               existing: frozenset[str], row_key: _RowKeys, writer: _Writer | None,
-               progress: Progress | None) -> _Tally:
-    """Read and check every row; hand the new ones to ``writer`` (None: count only)."""
+               existing: frozenset[str], row_key: _RowKeys, keep: bool, progress: Progress | None) -> _Tally:
+    """Read and check every row, with no session: the new ones are kept converted
+    (``keep``) or only counted."""
     table = upload.table
     total = len(table.rows)
     if progress:
         progress(0, total)
-    tally = _Tally()
+    tally = _Tally(rows=[] if keep else None)
+    convert = _Converter() if keep else None
     seen: set[str] = set()
-    batch: list[tuple[str, reading.ImportedRow]] = []
-    try:
-        for result in reading.read_rows(table, plan, questionnaire=questionnaire, mapping=mapping):
-            tally.done += 1
-            if isinstance(result, SkippedRow):
-                tally.skipped.extend(result.problems)
+    for result in reading.read_rows(table, plan, questionnaire=questionnaire, mapping=mapping):
+        tally.done += 1
+        if isinstance(result, SkippedRow):
+            tally.skipped.extend(result.problems)
+        else:
+            key = row_key(result.fingerprint)
+            if key in existing or key in seen:
+                tally.repeated += 1
             else:
-                key = row_key(result.fingerprint)
-                if key in existing or key in seen:
-                    tally.repeated += 1
-                else:
-                    seen.add(key)
-                    tally.imported += 1
-                    if result.language:
-                        tally.languages[result.language] = tally.languages.get(result.language, 0) + 1
-                    if writer:
-                        batch.append((key, result))
-                        if len(batch) >= CHUNK:
-                            writer.write(batch)
-                            batch = []
-            if progress and tally.done % CHUNK == 0 and tally.done < total:
-                progress(tally.done, total)
-        if writer:
-            if batch:
-                writer.write(batch)
-            writer.finish()  # "done" is said once every row is written
-    finally:
-        if writer:
-            writer.close()  # a failure while reading (or a stopped page): the thread ends first
+                seen.add(key)
+                tally.imported += 1
+                if result.language:
+                    tally.languages[result.language] = tally.languages.get(result.language, 0) + 1
+                if convert is not None:
+                    # read_rows gives one result per row of the table, in order.
+                    tally.rows.append(convert(key, result, tally.done - 1))
+        if progress and tally.done % CHUNK == 0 and tally.done < total:
+            progress(tally.done, total)
     if progress and total:
         progress(tally.done, total)
     return tally
@@ -452,7 +542,7 @@ def preview(context: ImportContext, upload: Upload, *,
     plan = reading.plan_columns(upload.table.headers, questionnaire=questionnaire, file_format=upload.file_format,
                                 mapping=parsed)
     tally = _read_rows(upload, plan, questionnaire=questionnaire, mapping=parsed, existing=context.existing,
-                       row_key=_RowKeys(context.secret, context.campaign_id or 0), writer=None, progress=None)
+                       row_key=_RowKeys(context.secret, context.key_campaign_id), keep=False, progress=None)
     return _report(upload, plan, tally, stored=False, campaign_id=context.campaign_id, questionnaire=questionnaire)
 
 
@@ -476,6 +566,159 @@ def preview_import(
     return preview(context, _upload_of(upload, file_name, data, file_format), mapping=mapping)
 
 
+@dataclass(frozen=True)
+class PreparedImport:
+    """An upload checked and converted (:func:`prepare_import`), waiting for
+    :func:`store_import`'s short write transaction. Holds no session."""
+
+    context: ImportContext = field(repr=False)
+    upload: Upload = field(repr=False)
+    plan: reading.ColumnPlan = field(repr=False)
+    #: The figures found; :func:`store_import` corrects them for rows imported meanwhile.
+    report: ImportReport
+    rows: list[_Row] = field(repr=False)
+    #: What the rows add to the answer tallies, campaign id 0 (see :func:`_tally_of`).
+    tally: Counter = field(repr=False, default_factory=Counter)
+
+
+def prepare_import(context: ImportContext, upload: Upload, *,
+                   mapping: MappingFile | str | bytes | ImportMapping | None = None,
+                   progress: Progress | None = None) -> PreparedImport:
+    """Check every row of ``upload`` and convert the new ones to what is inserted, with no
+    session (the long part of an import: seconds for 100,000 rows). ``context``: read by
+    :func:`import_context_for_import`. ``progress(done, total)`` as rows are checked.
+    Raises MappingError."""
+    questionnaire = context.questionnaire
+    parsed = _parse_mapping(mapping, questionnaire)
+    plan = reading.plan_columns(upload.table.headers, questionnaire=questionnaire, file_format=upload.file_format,
+                                mapping=parsed)
+    tally = _read_rows(upload, plan, questionnaire=questionnaire, mapping=parsed, existing=context.existing,
+                       row_key=_RowKeys(context.secret, context.key_campaign_id), keep=True, progress=progress)
+    report = _report(upload, plan, tally, stored=False, campaign_id=context.campaign_id, questionnaire=questionnaire)
+    rows = tally.rows or []
+    return PreparedImport(context=context, upload=upload, plan=plan, report=report, rows=rows, tally=_tally_of(rows))
+
+
+def _tally_of(rows: list[_Row], campaign_id: int = 0) -> Counter:
+    """What ``rows`` add to the answer tallies (:mod:`answer_tallies`)."""
+    return answer_tallies.tally((campaign_id, a[0], a[1], a[2]) for row in rows for a in row.answers)
+
+
+def import_context_for_import(session: Session, *, actor: Actor, project_id: int, audience: str) -> ImportContext:
+    """What :func:`prepare_import` needs, read (and nothing written) in a short transaction:
+    the project (and the actor's right), the questionnaire, the import campaign, the keys
+    of the rows imported before and the installation's secret, which must exist
+    (:func:`assess.services.settings.secret_key` makes it; the app and the CLI make it
+    when they open the database).
+
+    Raises NotFound / PermissionDenied (not the project's owner), InvalidInput (audience)."""
+    return _read_context(session, actor=actor, project_id=project_id, audience=audience, secret=None)
+
+
+def _serialize_imports(session: Session, project_id: int) -> None:
+    """On PostgreSQL, one import of a project writes at a time (until its transaction
+    ends): the second then sees the first's rows and counts them as repeated, rather than
+    failing on the unique key, and two first imports make one campaign. SQLite's write
+    lock does the same for every writer."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:kind, :project)"),
+                        {"kind": _PG_IMPORT_LOCK, "project": project_id})
+
+
+#: First key of the PostgreSQL advisory lock an import of a project takes.
+_PG_IMPORT_LOCK = 4_242_009
+
+
+def _rekeyed(prepared: PreparedImport, campaign_id: int) -> list[_Row]:
+    """The rows keyed for ``campaign_id`` (another campaign was made between reading and
+    writing than the one foreseen): their fingerprints made again from the table."""
+    row_key = _RowKeys(prepared.context.secret, campaign_id)
+    headers = tuple(reading.normalise(h) for h in prepared.plan.headers)
+    cells_of = prepared.upload.table.rows
+    return [replace(row, key=row_key(reading.fingerprint(headers, cells_of[row.position][1])))
+            for row in prepared.rows]
+
+
+def store_import(session: Session, prepared: PreparedImport, *, actor: Actor) -> ImportReport:
+    """Insert what :func:`prepare_import` converted, in ``session``'s transaction (short:
+    inserts only), after checking again what may have changed since it was read: the
+    actor's right, the campaign (made now on a first import), rows imported meanwhile
+    (counted as repeated, not added twice). Raises NotFound / PermissionDenied, Conflict
+    (the campaign's questionnaire changed meanwhile)."""
+    context = prepared.context
+    project = get_project(session, actor=actor, project_id=context.project_id, permission="survey.manage")
+    _serialize_imports(session, project.id)
+    campaign = campaigns.existing_import_campaign(session, project_id=project.id, audience=context.audience)
+    if campaign is None:
+        campaign = campaigns.import_campaign(session, actor=actor, project_id=project.id, audience=context.audience)
+    if campaign.id != context.campaign_id and (
+            _questionnaire(project, campaign, context.audience) != context.questionnaire):
+        # Made meanwhile (by another import, or now after the project's ages changed) for
+        # other questions than the rows were checked against: the caller rolls back.
+        raise Conflict("imports.errors.concurrent")
+    rows = prepared.rows
+    if campaign.id != context.key_campaign_id:
+        rows = _rekeyed(prepared, campaign.id)
+    if campaign.id != context.campaign_id or _imports_seen(session, campaign.id) != context.imports_seen:
+        existing = _existing_keys(session, campaign.id)  # another import wrote meanwhile
+        rows = [row for row in rows if row.key not in existing]
+    repeated = prepared.report.rows_repeated + len(prepared.rows) - len(rows)
+    _Writer(session, campaign_id=campaign.id, source=prepared.upload.file_format).write_all(rows)
+    if rows is prepared.rows or len(rows) == len(prepared.rows):  # counted before the transaction
+        tally = Counter({(campaign.id, item, score): n for (_zero, item, score), n in prepared.tally.items()})
+    else:  # some rows were imported meanwhile
+        tally = _tally_of(rows, campaign.id)
+    answer_tallies.add(session.connection(), tally)
+    report = replace(prepared.report, rows_imported=len(rows), rows_repeated=repeated, stored=True,
+                     campaign_id=campaign.id, languages=_languages(rows))
+    log = SurveyImport(
+        campaign_id=campaign.id, file_name=report.file_name, file_format=report.file_format,
+        rows_imported=report.rows_imported, rows_skipped=report.rows_skipped, rows_repeated=report.rows_repeated,
+        created_by=actor.id,
+    )
+    session.add(log)
+    session.flush()
+    # Counts only: never a cell, a header or the file's content.
+    audit.record(session, actor=actor, action="survey.import", entity_type="survey_campaign", entity_id=campaign.id,
+                 details={"import": log.id, "format": report.file_format, "rows_read": report.rows_read,
+                          "imported": report.rows_imported, "repeated": report.rows_repeated,
+                          "skipped": report.rows_skipped})
+    session.flush()
+    return report
+
+
+def _languages(rows: list[_Row]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for row in rows:
+        if row.language:
+            counts[row.language] = counts.get(row.language, 0) + 1
+    return counts
+
+
+def import_upload(
+    sessions: sessionmaker, *, actor: Actor, project_id: int, audience: str, upload: Upload,
+    mapping: MappingFile | str | bytes | ImportMapping | None = None, progress: Progress | None = None,
+) -> ImportReport:
+    """Import ``upload`` (read by :func:`read_upload`) into the project's import campaign
+    for ``audience`` (made on first import), in three units of work of its own, so that no
+    transaction that writes stays open while rows are checked:
+
+    1. a short read (:func:`import_context_for_import`);
+    2. every row checked and converted with no transaction open (:func:`prepare_import`;
+       ``progress(done, total)`` as rows are checked);
+    3. one short write transaction that checks again what may have changed and inserts
+       (:func:`store_import`): everything is stored or, on any failure, nothing.
+
+    The installation's secret must exist (the app and the CLI make it when they open the
+    database). Raises what :func:`run_import` raises, refusals before any row is checked."""
+    _check_request(audience=audience, file_format="auto", data=None)
+    with db.reading(sessions) as session:
+        context = import_context_for_import(session, actor=actor, project_id=project_id, audience=audience)
+    prepared = prepare_import(context, upload, mapping=mapping, progress=progress)
+    with db.writing(sessions) as session:
+        return store_import(session, prepared, actor=actor)
+
+
 def run_import(
     session: Session, *, actor: Actor, project_id: int, audience: str, file_name: str | None = None,
     data: bytes | None = None, file_format: str = "auto",
@@ -483,45 +726,23 @@ def run_import(
     dry_run: bool = False, progress: Progress | None = None, upload: Upload | None = None,
 ) -> ImportReport:
     """Import the rows of an export into the project's import campaign for ``audience``
-    (made on first import). ``file_format``: ``auto`` (recognised by the header row) or one
-    of :data:`FORMATS`. ``mapping``: a mapping file (:class:`MappingFile`, or its text).
-    ``progress(done, total)`` is called as rows are processed. ``dry_run`` stores nothing
-    and reports the same figures. ``upload``: the file read by :func:`read_upload` before
-    the transaction began (instead of ``file_name`` and ``data``, read here otherwise).
+    (made on first import), in ``session``'s transaction, which stays open while every row
+    is checked: the CLI and the page call :func:`import_upload` instead, which checks them
+    outside any transaction. ``file_format``: ``auto`` (recognised by the header row) or
+    one of :data:`FORMATS`. ``mapping``: a mapping file (:class:`MappingFile`, or its
+    text). ``progress(done, total)`` is called as rows are checked. ``dry_run`` stores
+    nothing and reports the same figures. ``upload``: the file read by :func:`read_upload`
+    (instead of ``file_name`` and ``data``, read here otherwise).
 
     Raises NotFound / PermissionDenied (not the project's owner), InvalidInput (audience,
-    format), ServiceError ``imports.errors.*`` (unreadable or unknown file), MappingError."""
-    project = get_project(session, actor=actor, project_id=project_id, permission="survey.manage")
+    format), ServiceError ``imports.errors.*`` (unreadable or unknown file), MappingError,
+    Conflict."""
+    get_project(session, actor=actor, project_id=project_id, permission="survey.manage")
     _check_request(audience=audience, file_format=file_format, data=data if upload is None else None)
     if dry_run:
-        return preview_import(session, actor=actor, project_id=project.id, audience=audience, file_name=file_name,
+        return preview_import(session, actor=actor, project_id=project_id, audience=audience, file_name=file_name,
                               data=data, file_format=file_format, mapping=mapping, upload=upload)
     upload = _upload_of(upload, file_name, data, file_format)
-    campaign = campaigns.existing_import_campaign(session, project_id=project.id, audience=audience)
-    questionnaire = _questionnaire(project, campaign, audience)
-    parsed = _parse_mapping(mapping, questionnaire)
-    plan = reading.plan_columns(upload.table.headers, questionnaire=questionnaire, file_format=upload.file_format,
-                                mapping=parsed)
-
-    # Everything is checked: from here on, the import may create the campaign.
-    if campaign is None:
-        campaign = campaigns.import_campaign(session, actor=actor, project_id=project.id, audience=audience)
-    existing = _existing_keys(session, campaign)
-    row_key = _RowKeys(settings.secret_key(session), campaign.id)
-    writer = _Writer(session, campaign_id=campaign.id, source=upload.file_format)
-    tally = _read_rows(upload, plan, questionnaire=questionnaire, mapping=parsed, existing=existing, row_key=row_key,
-                       writer=writer, progress=progress)
-    report = _report(upload, plan, tally, stored=True, campaign_id=campaign.id, questionnaire=questionnaire)
-    log = SurveyImport(
-        campaign_id=campaign.id, file_name=upload.file_name, file_format=upload.file_format,
-        rows_imported=tally.imported, rows_skipped=report.rows_skipped, rows_repeated=tally.repeated,
-        created_by=actor.id,
-    )
-    session.add(log)
-    session.flush()
-    # Counts only: never a cell, a header or the file's content.
-    audit.record(session, actor=actor, action="survey.import", entity_type="survey_campaign", entity_id=campaign.id,
-                 details={"import": log.id, "format": upload.file_format, "rows_read": report.rows_read,
-                          "imported": tally.imported, "repeated": tally.repeated, "skipped": report.rows_skipped})
-    session.flush()
-    return report
+    context = _read_context(session, actor=actor, project_id=project_id, audience=audience, secret=None)
+    prepared = prepare_import(context, upload, mapping=mapping, progress=progress)
+    return store_import(session, prepared, actor=actor)

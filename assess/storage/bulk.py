@@ -37,13 +37,16 @@ def reserve_ids(connection: Connection, table: Table, count: int) -> Sequence[in
 
 
 def write_rows(connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple], *,
-               copy_types: Sequence[str] | None = None) -> None:
+               copy_types: Sequence[str] | None = None, nul_checked: bool = False) -> None:
     """Insert ``rows`` (tuples in the order of ``columns``) into ``table``. ``copy_types``:
     the PostgreSQL type names of the columns, for COPY's binary adaptation of values such
-    as psycopg's Jsonb; without them COPY sends each value as text."""
+    as psycopg's Jsonb; without them COPY sends each value as text. ``nul_checked``: the
+    caller has refused NUL characters already (before its transaction began: checking
+    800,000 answers takes a second, which a SQLite writer must not hold the lock for)."""
     if not rows:
         return
-    _refuse_nul_characters(table, columns, rows)
+    if not nul_checked:
+        _refuse_nul_characters(table, columns, rows)
     names = ", ".join(columns)
     if connection.dialect.name == "postgresql":
         with connection.connection.driver_connection.cursor() as cursor:

@@ -34,7 +34,8 @@ from assess.services import campaigns, questionnaires, survey_imports
 from assess.services.errors import ServiceError
 from assess.services.survey_imports import ImportReport, MappingError
 from assess.ui.project_picker import PAGES, pick_project
-from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, transaction
+from assess.ui.runtime import _, escape_markdown, lang, require_permission, sessions, show_error, transaction
+from assess.ui.runtime import reading as read_only
 
 CHOICES = "import_choices"  # file signature -> {column: item id or "item:option"} chosen on the page
 DONE = "import_done"  # the report of the last import, shown once
@@ -94,7 +95,7 @@ def read_file(name: str, data: bytes, file_format: str) -> survey_imports.Upload
 
 def previewed(key: str, current, project_id: int, audience: str, upload: survey_imports.Upload, mapping) -> ImportReport:
     def compute() -> ImportReport:
-        with transaction() as session:  # reads only, and short
+        with read_only() as session:  # reads only, and short
             context = survey_imports.import_context(session, actor=current, project_id=project_id, audience=audience)
         return survey_imports.preview(context, upload, mapping=mapping)  # every row: outside the transaction
 
@@ -181,11 +182,11 @@ def run(current, project_id: int, audience: str, upload: survey_imports.Upload, 
         bar.progress(done / total if total else 1.0, text=_("import_page.progress", done=done, total=total))
 
     try:
-        with transaction() as session:
-            report = survey_imports.run_import(
-                session, actor=current, project_id=project_id, audience=audience, upload=upload, mapping=mapping,
-                progress=progress,
-            )
+        # Rows are checked with no transaction open; one short transaction inserts them.
+        report = survey_imports.import_upload(
+            sessions(), actor=current, project_id=project_id, audience=audience, upload=upload, mapping=mapping,
+            progress=progress,
+        )
     except MappingError as error:
         show_mapping_problems(error)
         return None
