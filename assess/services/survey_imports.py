@@ -537,13 +537,20 @@ def preview(context: ImportContext, upload: Upload, *,
             mapping: MappingFile | str | bytes | ImportMapping | None = None) -> ImportReport:
     """What importing ``upload`` would do, from what :func:`import_context` read: no session,
     so that the rows are read outside any transaction. Raises MappingError."""
+    return _check_rows(context, upload, mapping=mapping, keep=False, progress=None)[2]
+
+
+def _check_rows(context: ImportContext, upload: Upload, *, mapping, keep: bool, progress: Progress | None):
+    """Every row of ``upload`` checked against the context (no session): the column plan,
+    the tally (with the rows to insert when ``keep``) and the report. Raises MappingError."""
     questionnaire = context.questionnaire
     parsed = _parse_mapping(mapping, questionnaire)
     plan = reading.plan_columns(upload.table.headers, questionnaire=questionnaire, file_format=upload.file_format,
                                 mapping=parsed)
     tally = _read_rows(upload, plan, questionnaire=questionnaire, mapping=parsed, existing=context.existing,
-                       row_key=_RowKeys(context.secret, context.key_campaign_id), keep=False, progress=None)
-    return _report(upload, plan, tally, stored=False, campaign_id=context.campaign_id, questionnaire=questionnaire)
+                       row_key=_RowKeys(context.secret, context.key_campaign_id), keep=keep, progress=progress)
+    report = _report(upload, plan, tally, stored=False, campaign_id=context.campaign_id, questionnaire=questionnaire)
+    return plan, tally, report
 
 
 def _upload_of(upload: Upload | None, file_name: str | None, data: Any, file_format: str) -> Upload:
@@ -588,13 +595,7 @@ def prepare_import(context: ImportContext, upload: Upload, *,
     session (the long part of an import: seconds for 100,000 rows). ``context``: read by
     :func:`import_context_for_import`. ``progress(done, total)`` as rows are checked.
     Raises MappingError."""
-    questionnaire = context.questionnaire
-    parsed = _parse_mapping(mapping, questionnaire)
-    plan = reading.plan_columns(upload.table.headers, questionnaire=questionnaire, file_format=upload.file_format,
-                                mapping=parsed)
-    tally = _read_rows(upload, plan, questionnaire=questionnaire, mapping=parsed, existing=context.existing,
-                       row_key=_RowKeys(context.secret, context.key_campaign_id), keep=True, progress=progress)
-    report = _report(upload, plan, tally, stored=False, campaign_id=context.campaign_id, questionnaire=questionnaire)
+    plan, tally, report = _check_rows(context, upload, mapping=mapping, keep=True, progress=progress)
     rows = tally.rows or []
     return PreparedImport(context=context, upload=upload, plan=plan, report=report, rows=rows, tally=_tally_of(rows))
 
