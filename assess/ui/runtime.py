@@ -295,6 +295,16 @@ def field_label(field: str) -> str | None:
     return _("fields." + parts[0])
 
 
+def code_span(text: str) -> str:
+    """User text shown verbatim through st.markdown, as inline code: for addresses, which
+    Markdown would otherwise turn into links showing escape backslashes. The fence is longer
+    than any run of backticks inside (CommonMark's rule), so nothing can close it early."""
+    text = " ".join(str(text).split())  # a code span is one line
+    runs = [len(part) for part in re.findall(r"`+", text)]
+    fence = "`" * (max(runs, default=0) + 1)
+    return f"{fence} {text} {fence}" if text else ""
+
+
 def escape_markdown(text: str) -> str:
     """User text shown through st.markdown, with every Markdown and HTML character neutralised."""
     specials = "\\`*_{}[]()#+-.!|<>~$&"

@@ -136,3 +136,21 @@ def test_the_docs_list_every_setting_with_its_range():
     for setting in registry.SETTINGS:
         assert f"| {t(setting.range_key, 'en', **setting.range_params())} |" in rows[setting.key], setting.key
     assert "docs/settings.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_address_in_use_is_shown_as_typed_without_escape_backslashes(app_for, people, monkeypatch):
+    """Seen at 375 px: the address read "http://127\\.0\\.0\\.1:8501", a link showing its escapes."""
+    monkeypatch.delenv("ASSESS_PUBLIC_URL", raising=False)
+    at = app_for(people.admin, page="settings")
+    assert not at.exception
+    notes = [c.value for c in at.caption if "Address in use now" in c.value]
+    assert notes == ["Address in use now: ` http://127.0.0.1:8501 `"]
+
+
+def test_code_span_shows_any_text_verbatim():
+    from assess.ui.runtime import code_span
+
+    assert code_span("http://a.example.org/x_y") == "` http://a.example.org/x_y `"
+    assert code_span("a``b") == "``` a``b ```"  # a longer fence than any run inside
+    assert code_span("two\nlines") == "` two lines `"
+    assert code_span("") == ""

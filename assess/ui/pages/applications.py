@@ -21,7 +21,7 @@ from assess.services import applications, projects, rounds
 from assess.services.applications import ApplicationStatus, TeacherView
 from assess.services.errors import ServiceError
 from assess.ui.project_picker import PAGES
-from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, reading, transaction
+from assess.ui.runtime import _, code_span, escape_markdown, lang, require_permission, show_error, reading, transaction
 
 FLASH = "applications_flash"  # message key shown once after a rerun
 WITHDRAW = "applications_withdraw"  # application id waiting for the withdrawal confirmation
@@ -230,7 +230,7 @@ def what_was_sent(view: TeacherView) -> None:
                 st.caption(_("applications_page.no_text"))
         if view.evidence_links:
             st.markdown(f"**{_('applications_page.evidence')}**")
-            st.markdown("\n".join(f"- {escape_markdown(link)}" for link in view.evidence_links))
+            st.markdown("\n".join(f"- {code_span(link)}" for link in view.evidence_links))
 
 
 def application_box(current, view: TeacherView) -> None:

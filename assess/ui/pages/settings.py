@@ -15,7 +15,7 @@ from assess.services import audit, installation, rubrics, settings
 from assess.services.errors import InvalidInput, PermissionDenied, ServiceError
 from assess.ui import auth
 from assess.ui.runtime import (
-    FLASH, _, error_text, escape_markdown, field_error_text, lang, reading, require_permission, show_error, show_flash,
+    FLASH, _, code_span, error_text, escape_markdown, field_error_text, lang, reading, require_permission, show_error, show_flash,
     transaction,
 )
 
@@ -157,7 +157,7 @@ show_flash()
 for group in registry.GROUPS:
     st.subheader(_(f"settings.groups.{group}.title"))
     st.caption(_(f"settings.groups.{group}.help"))
-    in_use = _("settings.page.effective_url", url=escape_markdown(public_address)) if group == "surveys" else ""
+    in_use = _("settings.page.effective_url", url=code_span(public_address)) if group == "surveys" else ""
     group_form(group, current, note=in_use)
     if group == "jury":
         gate_forms(current["gate_minimums"])
