@@ -6,6 +6,9 @@ slip), ``?survey=TOKEN`` (a public link) or an empty ``?code`` (the form to type
 - The answers live in ``st.session_state`` under the visit (code or link), the source of
   truth for the widgets: the young pupils' version shows one item per screen, and a widget
   not shown in a run loses its own state.
+- Switching language keeps every answer: widget keys do not depend on the language, and
+  after a switch each widget is given its answer again from that store (the browser holds a
+  choice as the text shown for it, which changes with the language).
 - With a code, every change is also saved on the server (``save_draft``): coming back with
   the same code, on any device, resumes where the respondent stopped.
 - With a link, nothing is kept on the server before the answers are sent; the page makes
