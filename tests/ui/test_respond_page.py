@@ -217,6 +217,99 @@ def test_the_language_can_be_switched_among_the_campaigns_languages(people, code
     assert at.radio(key=key(code, "child-talked")).options[0] == "Pas du tout d'accord"
 
 
+def switch_language(at: AppTest, code: str, language: str) -> AppTest:
+    at.segmented_control(key=f"respond_lang:code:{campaigns.normalise_code(code)}").set_value(language)
+    return no_exception(at.run())
+
+
+def sent_to_browser(at: AppTest, code: str, item_id: str) -> str | None:
+    """The text of the answer the page tells the browser to show as chosen, if it does.
+    (A browser keeps a choice as the option's text: after a switch, the old text matches
+    nothing, so the page must send the answer again in the new words.)"""
+    proto = at.radio(key=key(code, item_id)).proto
+    return proto.raw_value if proto.set_value else None
+
+
+def draft(ui_database, code: str) -> dict:
+    with ui_database.begin() as session:
+        return responding.visit_by_code(session, code=code).draft
+
+
+def test_switching_language_both_ways_keeps_every_answer_shown_saved_and_sent(people, ui_database, code):
+    at = respondent(code=code, lang="en")
+    at = answer(at, code, {"child-talked": 5, "learned-other-countries": 4, "heard-about": "event",
+                           "comment": "Bravo"})
+    given = {"child-talked": 5, "learned-other-countries": 4, "heard-about": "event", "comment": "Bravo"}
+
+    at = switch_language(at, code, "fr")
+    assert [t.value for t in at.title] == ["Le projet eTwinning de nos enfants - l'avis des familles"]
+    assert {item_id: getattr(at, "text_area" if item_id == "comment" else "radio")(key=key(code, item_id)).value
+            for item_id in given} == given
+    assert sent_to_browser(at, code, "child-talked") == "Tout à fait d'accord"
+    assert sent_to_browser(at, code, "learned-other-countries") == "Plutôt d'accord"
+    assert sent_to_browser(at, code, "heard-about") == at.radio(key=key(code, "heard-about")).options[
+        at.radio(key=key(code, "heard-about")).index]
+    assert progress(at) == "4 question(s) répondue(s) sur 9"
+
+    at = answer(at, code, {"project-visible": 2})  # its autosave keeps the answers given in English
+    assert draft(ui_database, code) == given | {"heard-about": ["event"], "project-visible": 2}
+
+    at = switch_language(at, code, "en")
+    assert at.radio(key=key(code, "project-visible")).value == 2
+    assert sent_to_browser(at, code, "project-visible") == "Disagree"
+    assert sent_to_browser(at, code, "child-talked") == "Strongly agree"
+    assert progress(at) == "5 of 9 questions answered"
+
+    at = send(at)  # no required question flagged: all three were answered, before and after
+    assert [t.value for t in at.title] == ["Your answers are sent"]
+    assert not at.error
+    assert responses(ui_database) == [{
+        "child-talked": 5, "learned-other-countries": 4, "project-visible": 2, "heard-about": ["event"],
+        "comment": "Bravo", "_language": "en",
+    }]
+
+
+def test_a_reload_or_a_later_visit_by_code_after_a_switch_restores_every_answer(people, ui_database, code):
+    at = respondent(code=code, lang="en")
+    at = answer(at, code, {"child-talked": 5, "learned-other-countries": 4})
+    at = switch_language(at, code, "fr")
+    at = answer(at, code, {"project-visible": 1})
+
+    reloaded = respondent(code=code, lang="en")  # a reload is a new browser session
+    assert "Bon retour" in page_text(reloaded)  # in the language last used
+    assert [reloaded.radio(key=key(code, i)).value for i in ("child-talked", "learned-other-countries",
+                                                            "project-visible")] == [5, 4, 1]
+    assert progress(reloaded) == "3 question(s) répondue(s) sur 9"
+
+    later = respondent(code=campaigns.format_code(code).lower(), lang="en")  # days later, typed from the slip
+    later = switch_language(later, code, "en")
+    assert [later.radio(key=key(code, i)).value for i in ("child-talked", "learned-other-countries",
+                                                         "project-visible")] == [5, 4, 1]
+    assert sent_to_browser(later, code, "child-talked") == "Strongly agree"
+    later = send(later)
+    assert [t.value for t in later.title] == ["Your answers are sent"]
+    assert responses(ui_database)[0] | {"_language": None} == {
+        "child-talked": 5, "learned-other-countries": 4, "project-visible": 1, "_language": None}
+
+
+def test_a_choice_the_browser_still_holds_in_the_old_words_never_replaces_the_answer(people, ui_database, code):
+    """What a browser that did not take the new words would send: the English text of the
+    choice, on a French page. It is no answer: the answer given stays, on the page and in
+    the draft."""
+    at = respondent(code=code, lang="en")
+    at = answer(at, code, {"child-talked": 5, "learned-other-countries": 4})
+    at = switch_language(at, code, "fr")
+    states = at._tree.get_widget_states()
+    stale = next(w for w in states.widgets if w.id == at.radio(key=key(code, "child-talked")).id)
+    stale.string_value = "Strongly agree"
+    no_exception(at._run(widget_state=states))
+
+    assert at.radio(key=key(code, "child-talked")).value == 5
+    assert sent_to_browser(at, code, "child-talked") == "Tout à fait d'accord"
+    assert draft(ui_database, code) == {"child-talked": 5, "learned-other-countries": 4}
+    assert progress(at) == "2 question(s) répondue(s) sur 9"
+
+
 def test_a_campaign_in_one_language_offers_no_choice_and_speaks_it(people, ui_database, project):
     with ui_database.begin() as session:
         campaign = make_campaign(session, owner=people.teacher, project=project, languages=("fr",))
@@ -364,3 +457,27 @@ def test_young_pupils_answer_one_sentence_at_a_time_with_faces(people, ui_databa
 
     with ui_database.begin() as session:  # answers were saved as the pupil went
         assert responding.visit_by_code(session, code=code).draft == {"liked-making-together": 5}
+
+
+def test_young_pupils_keep_their_faces_through_a_language_switch(people, ui_database, young_code):
+    code = young_code
+    at = respondent(code=code, lang="fr")
+    at.segmented_control(key=key(code, "liked-making-together")).set_value(5)
+    no_exception(at.run())
+    at.button(key="respond_next").click()
+    no_exception(at.run())
+    at.segmented_control(key=key(code, "said-hello")).set_value(4)
+    no_exception(at.run())
+
+    at = switch_language(at, code, "en")
+    faces = at.segmented_control(key=key(code, "said-hello"))
+    assert faces.value == 4 and faces.options[3] == "**Yes**"
+    assert progress(at) == "Question 2 of 9"  # still on the same screen
+    at.button(key="respond_previous").click()
+    no_exception(at.run())
+    assert at.segmented_control(key=key(code, "liked-making-together")).value == 5
+    assert draft(ui_database, code) == {"liked-making-together": 5, "said-hello": 4}
+
+    at = switch_language(at, code, "fr")
+    assert at.segmented_control(key=key(code, "liked-making-together")).value == 5
+    assert respondent(code=code, lang="en").segmented_control(key=key(code, "liked-making-together")).value == 5

@@ -6,6 +6,9 @@ slip), ``?survey=TOKEN`` (a public link) or an empty ``?code`` (the form to type
 - The answers live in ``st.session_state`` under the visit (code or link), the source of
   truth for the widgets: the young pupils' version shows one item per screen, and a widget
   not shown in a run loses its own state.
+- Switching language keeps every answer: widget keys do not depend on the language, and
+  after a switch each widget is given its answer again from that store (the browser holds a
+  choice as the text shown for it, which changes with the language).
 - With a code, every change is also saved on the server (``save_draft``): coming back with
   the same code, on any device, resumes where the respondent stopped.
 - With a link, nothing is kept on the server before the answers are sent; the page makes
@@ -38,6 +41,7 @@ STEP = "respond_step"  # visit -> index of the item shown (one-at-a-time display
 NONCE = "respond_nonce"  # visit -> random id of the questionnaire shown (links)
 SAVED = "respond_saved"  # visit whose answers were just saved on "Save and continue later"
 RESUMED = "respond_resumed"  # visits opened in this session with answers saved earlier
+DRAWN_IN = "respond_drawn_in"  # visit -> language the browser last showed the answers in
 
 
 # --- where the respondent comes from ---------------------------------------------------------
@@ -99,6 +103,22 @@ def to_widget(item: Item, raw: Any) -> Any:
     return raw if raw in AGREEMENT_OPTIONS else None
 
 
+def offered(item: Item, value: Any) -> bool:
+    """Whether ``value`` is one the page offers for ``item`` (or no answer). A browser keeps a
+    choice as the text shown for it: a text from before a language switch comes back as
+    itself, not as one of the options."""
+    if blank(value):
+        return True
+    if item.type is ItemType.AGREEMENT:
+        return value in AGREEMENT_OPTIONS
+    ids = {option.id for option in item.options}
+    if item.type is ItemType.SINGLE:
+        return value in ids
+    if item.type is ItemType.MULTIPLE:
+        return isinstance(value, (list, tuple)) and set(value) <= ids
+    return isinstance(value, str)
+
+
 def widget_key(visit_key: str, item: Item) -> str:
     return f"respond:{visit_key}:{item.id}"
 
@@ -122,11 +142,16 @@ def save_on_server(code: str, answers: dict[str, Any], visit_key: str) -> None:
     state(ERRORS, visit_key, {}).update({e.item_id: e for e in errors})
 
 
-def changed(visit_key: str, item_id: str, key: str, code: str | None) -> None:
-    """on_change of an answer: keep it and, with a code, save the draft on the server."""
+def changed(visit_key: str, item: Item, key: str, code: str | None) -> None:
+    """on_change of an answer: keep it and, with a code, save the draft on the server.
+    A value the page never offered (a stale text from the browser) is not an answer: the
+    answer kept stays, in the widget too, and the draft is not touched."""
     answers = state(ANSWERS, visit_key, {})
-    answers[item_id] = st.session_state[key]
-    state(ERRORS, visit_key, {}).pop(item_id, None)
+    if not offered(item, st.session_state[key]):
+        st.session_state[key] = to_widget(item, answers.get(item.id))
+        return
+    answers[item.id] = st.session_state[key]
+    state(ERRORS, visit_key, {}).pop(item.id, None)
     st.session_state.pop(SAVED, None)
     if code:
         save_on_server(code, {i: raw for i, raw in answers.items() if not blank(raw)}, visit_key)
@@ -138,7 +163,7 @@ def answer_widget(item: Item, visit_key: str, code: str | None, *, faces: bool =
     key = widget_key(visit_key, item)
     if key not in st.session_state:  # first shown, or shown again after another screen
         st.session_state[key] = to_widget(item, state(ANSWERS, visit_key, {}).get(item.id))
-    common = dict(key=key, on_change=changed, args=(visit_key, item.id, key, code))
+    common = dict(key=key, on_change=changed, args=(visit_key, item, key, code))
     label = item_label(item)
     if item.type is ItemType.AGREEMENT and faces:
         # Words fixed now, in this run's language (format_func may be called after the run).
@@ -180,7 +205,7 @@ def send(kind: str, value: str, visit_key: str, visit: Visit) -> None:
     if result.stored or (kind == "link" and result.status is VisitStatus.USED):
         # Stored now, or already stored by an earlier click on this same questionnaire.
         st.session_state.setdefault(DONE, {})[visit_key] = visit.questionnaire.thanks
-        for name in (ANSWERS, ERRORS, STEP, NONCE):
+        for name in (ANSWERS, ERRORS, STEP, NONCE, DRAWN_IN):
             st.session_state.get(name, {}).pop(visit_key, None)
         st.rerun()
     if result.status is not VisitStatus.OPEN:
@@ -324,6 +349,23 @@ def choose_language(visit_key: str, visit: Visit) -> None:
                              required=True, key=key)
 
 
+def redraw_answers_after_a_switch(visit_key: str, questionnaire: Questionnaire) -> None:
+    """After a language switch, give every answer widget its answer again.
+
+    Streamlit's browser side holds a choice as the text shown for it ("Agree"): once the
+    texts are "D'accord", that choice matches none of them, the browser shows nothing
+    chosen and sends a blank with the next click, which the autosave would keep. Setting
+    the value from the page's answers makes Streamlit send it in the new language."""
+    drawn = st.session_state.setdefault(DRAWN_IN, {})
+    if drawn.get(visit_key, lang()) != lang():
+        answers = state(ANSWERS, visit_key, {})
+        for item in questionnaire.items:
+            key = widget_key(visit_key, item)
+            if key in st.session_state:  # the others are seeded when shown (answer_widget)
+                st.session_state[key] = to_widget(item, answers.get(item.id))
+    drawn[visit_key] = lang()
+
+
 def questionnaire_page(kind: str, value: str, visit_key: str, visit: Visit) -> None:
     questionnaire = visit.questionnaire
     if visit_key not in st.session_state.get(ANSWERS, {}):
@@ -336,6 +378,7 @@ def questionnaire_page(kind: str, value: str, visit_key: str, visit: Visit) -> N
     if kind == "link":
         state(NONCE, visit_key, uuid.uuid4().hex)
     choose_language(visit_key, visit)
+    redraw_answers_after_a_switch(visit_key, questionnaire)
     st.title(questionnaire.title.get(lang()), anchor=False)
     if questionnaire.display is Display.ONE_AT_A_TIME and state(STEP, visit_key, 0) > 0:
         # After the first screen the sentence comes first; the introduction stays at hand.
