@@ -65,11 +65,15 @@ FORMULA_STARTS: tuple[str, ...] = ("\t", "\r")
 #: one that is not at the start of its field, and a new line there starts a new row.
 CELL_BREAKS = re.compile(r"[,;\t\r\n]")
 
+#: A cell start whose first visible character is neither a letter, a digit nor "_" (no such
+#: character is a sign in NFKC form): only texts with one are looked at closely.
+_SUSPECT = re.compile(r'(?:^|[,;\t\r\n])[\s"]*[^\w\s"]')
+
 
 def _skipped(char: str) -> bool:
     """What a reader may drop before a cell's first visible character: spaces (any kind),
     control and format characters (zero-width ones included) and quote marks."""
-    return char.isspace() or char == '"' or unicodedata.category(char) in ("Cc", "Cf")
+    return char.isspace() or (not char.isalnum() and (char == '"' or unicodedata.category(char) in ("Cc", "Cf")))
 
 
 def _formula_at(text: str, start: int) -> int | None:
@@ -78,9 +82,9 @@ def _formula_at(text: str, start: int) -> int | None:
     index = start
     while index < len(text) and _skipped(text[index]):
         index += 1
-    if index < len(text) and unicodedata.normalize("NFKC", text[index])[:1] in FORMULA_SIGNS:
-        return index
-    return None
+    if index == len(text) or text[index].isalnum():
+        return None
+    return index if unicodedata.normalize("NFKC", text[index])[:1] in FORMULA_SIGNS else None
 
 
 def csv_safe(value: Any) -> Any:
@@ -94,6 +98,8 @@ def csv_safe(value: Any) -> Any:
     number is not a formula."""
     if not isinstance(value, str):
         return value
+    if not value.startswith(FORMULA_STARTS) and _SUSPECT.search(value) is None:
+        return value  # the common case, answered fast
     starts = [0, *(match.end() for match in CELL_BREAKS.finditer(value))]
     signs = sorted({sign for sign in (_formula_at(value, start) for start in starts) if sign is not None})
     if not signs and not value.startswith(FORMULA_STARTS):

@@ -7,6 +7,8 @@ import io
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assess.domain.statistics import csv_bytes, csv_safe
 from tests.spreadsheets import formula_cells
@@ -47,3 +49,14 @@ def test_a_csv_file_of_a_view():
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows == [["Subject", "Applications", "Award rate (%)"], ["'=SUM(A1)", "1", ""], ["Géographie", "2", "66.7"],
                     ["'-x", "-1", ""]]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab1_ ,;\t\r\n\"'=+-@é") + [
+    "＝", "＋", "－", "＠", "﹦", "⁺", "\u2212", "\u200b", "\ufeff", "\u3000", "\xa0", "\x00"]), max_size=12),
+    min_size=1, max_size=3))
+def test_no_text_whatever_it_holds_opens_as_a_formula_either_way(texts):
+    data = csv_bytes(["Text", "Number", *(f"T{n}" for n in range(1, len(texts)))],
+                     [(texts[0], -1, *texts[1:]), (*texts, 2.5)]).decode("utf-8-sig")
+
+    assert formula_cells(data) == []
