@@ -9,9 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable, Sequence
+from typing import IO, Any, Iterable, Sequence
 
 # Pupils' age groups, after the stages of schooling (ISCED 0-3 and beyond). A project
 # falls in the group of the middle of its age range: a 10-14 project counts as lower
@@ -51,19 +53,63 @@ class Filters:
     subject: str | None = None
 
 
-#: What a spreadsheet reads as the start of a formula (or, for tab and carriage return, may
-#: turn into one once the cell is split or trimmed): OWASP's "CSV injection" list.
-FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+#: What a spreadsheet reads as the start of a formula (OWASP's "CSV injection" list), once
+#: the cell is compared in NFKC form: the full-width "＝＋－＠" (and small or superscript
+#: forms) count as what they look like, and so does the minus sign "−".
+FORMULA_SIGNS: frozenset[str] = frozenset("=+-@\u2212")
+#: Tab and carriage return at the very start of a cell may turn into a formula once the
+#: cell is split or trimmed: such a cell gets a quote in front too.
+FORMULA_STARTS: tuple[str, ...] = ("\t", "\r")
+#: Where a reader may start a new cell inside our text: a spreadsheet opening the file with
+#: ";" as its separator (a French Excel) splits at every ";" of a comment, even a quoted
+#: one that is not at the start of its field, and a new line there starts a new row.
+CELL_BREAKS = re.compile(r"[,;\t\r\n]")
+
+#: A cell start whose first visible character is neither a letter, a digit nor "_" (no such
+#: character is a sign in NFKC form): only texts with one are looked at closely.
+_SUSPECT = re.compile(r'(?:^|[,;\t\r\n])[\s"]*[^\w\s"]')
+
+
+def _skipped(char: str) -> bool:
+    """What a reader may drop before a cell's first visible character: spaces (any kind),
+    control and format characters (zero-width ones included) and quote marks."""
+    return char.isspace() or (not char.isalnum() and (char == '"' or unicodedata.category(char) in ("Cc", "Cf")))
+
+
+def _formula_at(text: str, start: int) -> int | None:
+    """Where the formula sign is if the text from ``start`` opens like a formula, skipping
+    what a reader may drop first; None if it does not."""
+    index = start
+    while index < len(text) and _skipped(text[index]):
+        index += 1
+    if index == len(text) or text[index].isalnum():
+        return None
+    return index if unicodedata.normalize("NFKC", text[index])[:1] in FORMULA_SIGNS else None
 
 
 def csv_safe(value: Any) -> Any:
-    """A cell for a CSV file a spreadsheet will open: text starting like a formula gets a
-    single quote in front, so "=HYPERLINK(...)" typed in a project's subjects is shown as
-    text and never run. Anything that is not text (numbers, None) is returned as it is: a
-    negative number is not a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A cell for a CSV file a spreadsheet will open: wherever a reader could see a cell
+    start (the start of the text, or just after a "," ";" tab or new line in it) and it
+    opens like a formula, after spaces, invisible characters or quotes and in full-width
+    form too, a single quote goes just before the sign, so "=HYPERLINK(...)" typed in a
+    project's subjects or "Merci;=cmd|..." in a comment is shown as text and never run,
+    however the file is split. Text starting with a tab or carriage return gets a quote in
+    front. Anything that is not text (numbers, None) is returned as it is: a negative
+    number is not a formula."""
+    if not isinstance(value, str):
+        return value
+    if not value.startswith(FORMULA_STARTS) and _SUSPECT.search(value) is None:
+        return value  # the common case, answered fast
+    starts = [0, *(match.end() for match in CELL_BREAKS.finditer(value))]
+    signs = sorted({sign for sign in (_formula_at(value, start) for start in starts) if sign is not None})
+    if not signs and not value.startswith(FORMULA_STARTS):
+        return value
+    pieces, previous = [], 0
+    for sign in signs:
+        pieces += [value[previous:sign], "'"]
+        previous = sign
+    safe = "".join(pieces) + value[previous:]
+    return "'" + safe if safe.startswith(FORMULA_STARTS) else safe
 
 
 def csv_cell(value: Any) -> Any:
@@ -80,11 +126,32 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
+def csv_writer(out: IO[str]) -> CsvWriter:
+    """A writer of CSV rows to ``out`` (a text file object opened with ``newline=""``),
+    every cell through :func:`csv_cell`. Every text cell is quoted, numbers are not: a
+    reader that splits at ";" or "," outside quotes never splits a text, and a number stays
+    a number. Every CSV file of the suite is written with it."""
+    return CsvWriter(csv.writer(out, quoting=csv.QUOTE_NONNUMERIC))
+
+
+class CsvWriter:
+    """Rows written through :func:`csv_cell` (see :func:`csv_writer`)."""
+
+    def __init__(self, writer: Any) -> None:
+        self._writer = writer
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._writer.writerow([csv_cell(value) for value in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        self._writer.writerows([csv_cell(value) for value in row] for row in rows)
+
+
 def csv_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
-    """A CSV file of ``rows`` under ``header``, every cell through :func:`csv_cell`. UTF-8
-    with a byte-order mark, so spreadsheets read accents."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([csv_cell(value) for value in header])
-    writer.writerows([csv_cell(value) for value in row] for row in rows)
+    """A CSV file of ``rows`` under ``header`` (see :func:`csv_writer`). UTF-8 with a
+    byte-order mark, so spreadsheets read accents."""
+    out = io.StringIO(newline="")
+    writer = csv_writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
     return out.getvalue().encode("utf-8-sig")

@@ -35,7 +35,6 @@ rows, whether names were shown) in a short writing transaction of its own.
 
 from __future__ import annotations
 
-import csv
 import os
 from dataclasses import dataclass, field
 from typing import IO, Any, Callable, Sequence, TypeVar
@@ -43,7 +42,7 @@ from typing import IO, Any, Callable, Sequence, TypeVar
 from sqlalchemy.orm import Session, sessionmaker
 
 from assess.domain.permissions import Actor
-from assess.domain.statistics import csv_cell
+from assess.domain.statistics import csv_writer
 from assess.domain.survey_results import MIN_GROUP
 from assess.i18n import t
 from assess.reports.workbook import ChartBlock, Column, Kind, SheetRows, StreamingWorkbook
@@ -309,10 +308,10 @@ def write_csv(
 ) -> CsvSummary:
     """Write one table (``applications``, ``scores`` or ``responses``) as CSV to ``out``
     (a text file object, opened with ``newline=""``): a header row, then the rows as the
-    workbook has them. Every text cell starting with = + - @ tab or CR is prefixed with
-    a quote (:func:`assess.domain.statistics.csv_cell`), so a spreadsheet never runs it;
-    booleans are ``true``/``false``, dates ISO. Returns what was written, to record with
-    :func:`record_export`. Same permissions and errors as :func:`write_workbook`."""
+    workbook has them, through :func:`assess.domain.statistics.csv_writer`: text quoted,
+    and a quote before anything a spreadsheet could run as a formula, whether it opens
+    the file with "," or ";" as separator; booleans are ``true``/``false``, dates ISO.
+    Returns what was written, to record with :func:`record_export`. Same permissions and errors as :func:`write_workbook`."""
     _allowed(session, actor, juror_names)
     if what not in CSV_TABLES:
         raise InvalidInput([FieldError("what", "exports.errors.what", {"value": what, "known": ", ".join(CSV_TABLES)})])
@@ -325,12 +324,12 @@ def write_csv(
     else:
         table = export_tables.responses(session, scope, lang)
     counter = _Counter(progress, table.expected)
-    writer = csv.writer(out)
-    writer.writerow([csv_cell(c.header) for c in table.columns])
+    writer = csv_writer(out)
+    writer.writerow([c.header for c in table.columns])
     count = 0
-    batch: list[list] = []
+    batch: list[Sequence[Any]] = []
     for row in table.rows:
-        batch.append([csv_cell(v) for v in row])
+        batch.append(row)
         if len(batch) == 5_000:
             writer.writerows(batch)
             count += len(batch)

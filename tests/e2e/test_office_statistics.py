@@ -121,7 +121,7 @@ def test_the_office_reads_filters_and_downloads_the_national_statistics(live_app
     download.save_as(path)
     text = path.read_bytes().decode("utf-8-sig")
     lines = text.splitlines()
-    assert lines[0] == ",".join(COUNTRY_HEADER)
+    assert lines[0] == ",".join(f'"{header}"' for header in COUNTRY_HEADER)  # text is quoted
     assert len(lines) - 1 == rows == len(expected)
     read = list(csv.DictReader(io.StringIO(text)))
     assert sorted(row["Partner country"] for row in read) == expected

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,9 +22,10 @@ from sqlalchemy import select
 
 from assess.domain.permissions import Actor
 from assess.services import applications, decisions, jury, rubrics
-from assess.storage.models import Application, Assignment, SurveyAnswer, SurveyResponse
+from assess.storage.models import Application, Assignment, Project, Round, School, SurveyAnswer, SurveyResponse, User
 from tests.jury.helpers import apply, close, make_juror, make_office, make_round, other_project, score_all
 from tests.services.helpers import make_campaign, make_user
+from tests.spreadsheets import HOSTILE
 from tests.survey_results.helpers import FAMILIES, all_agree, questionnaire_of, respond_by_link, respond_with_codes
 
 FORMULA = "=1+1"
@@ -127,3 +129,23 @@ def build(session) -> Data:
     session.flush()
     session.commit()
     return data
+
+
+def make_hostile(session, data: Data) -> list[str]:
+    """Put the texts of tests/spreadsheets.HOSTILE wherever people type what the CSV files
+    carry: round names, project titles, school names and regions, jurors' names and the
+    survey comments (as typed or imported). Returns the texts, in the order used."""
+    texts = itertools.cycle(HOSTILE)
+    for round_ in session.scalars(select(Round).order_by(Round.id)):
+        round_.name = next(texts)
+    for project in session.scalars(select(Project).order_by(Project.id)):
+        project.title = next(texts)
+    for school in session.scalars(select(School).order_by(School.id)):
+        school.name, school.region = next(texts), next(texts)
+    for juror in session.scalars(select(User).where(User.id.in_(data.jurors)).order_by(User.id)):
+        juror.display_name = next(texts)
+    comments = itertools.cycle(HOSTILE)
+    for answer in session.scalars(select(SurveyAnswer).where(SurveyAnswer.text.is_not(None)).order_by(SurveyAnswer.id)):
+        answer.text = next(comments)
+    session.commit()
+    return list(HOSTILE)

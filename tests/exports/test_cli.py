@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from assess.cli import cli
 from assess.storage.db import make_engine, make_session_factory
-from tests.exports.helpers import FORMULA, build
+from tests.exports.helpers import FORMULA, build, make_hostile
+from tests.spreadsheets import formula_cells
 
 
 @pytest.fixture
@@ -71,3 +72,21 @@ def test_csv(database, tmp_path):
         table = list(csv.reader(handle))
     assert result.stdout.strip() == f"Wrote {out}: {len(table) - 1} rows."
     assert "'" + FORMULA in [row[10] for row in table]
+
+
+@pytest.mark.parametrize("what", ["applications", "scores", "responses"])
+def test_csv_files_run_no_formula_with_either_separator(sqlite_database_url, monkeypatch, tmp_path, what):
+    monkeypatch.setenv("ASSESS_DATABASE_URL", sqlite_database_url)
+    engine = make_engine(sqlite_database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            make_hostile(session, build(session))
+    finally:
+        engine.dispose()
+    out = tmp_path / f"{what}.csv"
+
+    result = run("csv", "--what", what, "--out", str(out), "--juror-names")
+
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert formula_cells(text) == [] and "'" in text

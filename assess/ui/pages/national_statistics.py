@@ -6,7 +6,7 @@ Excel workbook of the statistics.
 
 Every figure is computed in the database (assess.services.statistics). Round names,
 regions and subjects are typed by people: shown in tables and in escaped chart labels
-only, and written to CSV through csv_cell (a spreadsheet never runs them as formulas).
+only, and written to CSV through csv_bytes (a spreadsheet never runs them as formulas).
 """
 
 from __future__ import annotations
