@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 
 from assess.services import campaigns, projects, responding
 from tests.e2e.conftest import wait_idle
-from tests.e2e.test_parent_answers_on_phone import choose, item, phone
-from tests.services.helpers import make_campaign, make_project
+from tests.e2e.test_parent_answers_on_phone import choose, item, open_young_pupils_survey, phone
+from tests.services.helpers import make_campaign
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -60,14 +60,7 @@ def test_switching_to_english_half_way_keeps_every_answer(live_app, browser):
 
 
 def test_a_young_pupil_switching_to_english_keeps_the_faces_chosen(live_app, browser):
-    with live_app.sessions.begin() as session:
-        project = make_project(session, owner=live_app.teacher, title="Little explorers", age_min=4, age_max=6)
-        campaign = make_campaign(session, owner=live_app.teacher, project=project, audience="pupils")
-        (code,) = campaigns.issue_codes(session, actor=live_app.teacher, campaign_id=campaign.id, count=1)
-    context, page = phone(browser)
-    page.goto(f"{live_app.url}/?code={code}")
-    page.get_by_role("heading", name="Notre projet eTwinning (jeunes élèves)").wait_for()
-    wait_idle(page)
+    context, page, code = open_young_pupils_survey(live_app, browser)
     faces = page.locator(".st-key-respond_faces")
     faces.get_by_role("radio", name=re.compile("Oui, beaucoup")).click()
     wait_idle(page)

@@ -103,7 +103,8 @@ def test_a_parent_answers_in_french_on_a_phone(live_app, browser, tmp_path):
     context.close()
 
 
-def test_a_young_pupil_answers_with_faces_one_sentence_at_a_time(live_app, browser, tmp_path):
+def open_young_pupils_survey(live_app, browser):
+    """A code of a young pupils' campaign (ages 4-6) opened on a phone, at its first face."""
     with live_app.sessions.begin() as session:
         project = make_project(session, owner=live_app.teacher, title="Little explorers", age_min=4, age_max=6)
         campaign = make_campaign(session, owner=live_app.teacher, project=project, audience="pupils")
@@ -112,6 +113,11 @@ def test_a_young_pupil_answers_with_faces_one_sentence_at_a_time(live_app, brows
     page.goto(f"{live_app.url}/?code={code}")
     page.get_by_role("heading", name="Notre projet eTwinning (jeunes élèves)").wait_for()
     wait_idle(page)
+    return context, page, code
+
+
+def test_a_young_pupil_answers_with_faces_one_sentence_at_a_time(live_app, browser, tmp_path):
+    context, page, code = open_young_pupils_survey(live_app, browser)
     snap(page, "respond-faces-375", tmp_path)
 
     faces = page.locator(".st-key-respond_faces")
