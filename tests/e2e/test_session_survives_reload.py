@@ -24,7 +24,8 @@ def session_cookie(page) -> dict | None:
 def wait_for_cookie(page, present: bool) -> None:
     """The cookie is written by a script once the page has drawn it: wait for it."""
     for _attempt in range(50):
-        if (session_cookie(page) is not None and session_cookie(page)["value"] != "") == present:
+        cookie = session_cookie(page)  # read once: the script may clear it between two reads
+        if (cookie is not None and cookie["value"] != "") == present:
             return
         page.wait_for_timeout(100)
     raise AssertionError(f"the session cookie is {'missing' if present else 'still there'}: {session_cookie(page)}")
