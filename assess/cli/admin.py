@@ -7,7 +7,7 @@ import time
 
 import click
 
-from assess.cli.common import progress_bar, transaction
+from assess.cli.common import progress_bar, reading, transaction
 from assess.cli.types import ID_MAX
 from assess.domain.permissions import ROLES, Actor
 from assess.services import accounts, demo, demo_national, installation
@@ -85,7 +85,7 @@ def demo_command(scale: str, seed: int | None) -> None:
     installation) or one made with `assess init --demo`."""
     if seed is not None and scale != "national":
         raise click.UsageError("--seed applies to --scale national only")
-    with transaction() as session:  # refused before any work (and before the progress bar)
+    with reading() as session:  # refused before any work (and before the progress bar); a check needs no write lock
         installation.require_demo_allowed(session)
     if scale == "national":
         _national_demo(demo_national.DEFAULT_SEED if seed is None else seed)

@@ -243,6 +243,14 @@ def actor_for_session(session: Session, *, cookie: str | None, now: datetime | N
     return actor_of(user) if user is not None else None
 
 
+def actor_and_seen_due(session: Session, *, cookie: str | None,
+                       now: datetime | None = None) -> tuple[Actor | None, bool]:
+    """Read-only, for every click: :func:`actor_for_session` without the write, and whether
+    the session's "last seen" time is due to be written (:func:`web_sessions.mark_seen`)."""
+    user, seen_due = web_sessions.user_and_seen_due(session, cookie=cookie, now=now)
+    return (actor_of(user), seen_due) if user is not None else (None, False)
+
+
 def sign_out(session: Session, *, cookie: str | None) -> None:
     """End every session of the person this cookie belongs to (sign-out in one browser
     signs them out everywhere, as a lost phone would need)."""

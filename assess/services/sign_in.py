@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assess.domain.permissions import Actor
 from assess.services import accounts, audit, settings
+from assess.storage import db
 from assess.storage.models import SignInThrottle, utcnow
 
 #: Failures allowed without any wait: per account (typing mistakes), per client address
@@ -161,7 +162,7 @@ def _attempt(sessions: sessionmaker, *, email: str, password: str, client: str |
              on_success) -> Outcome:
     now = now or utcnow()
     email = accounts.normalise_email(email)
-    with sessions.begin() as session:
+    with db.writing(sessions) as session:
         keys = _keys(session, email=email, client=client)
         retry_at = _retry_at(session, keys, now)
         stored = None if retry_at is not None else accounts.password_hash_for(session, email=email)
@@ -172,7 +173,7 @@ def _attempt(sessions: sessionmaker, *, email: str, password: str, client: str |
     right = accounts.verify_password(stored, password)
     new_hash = accounts.upgraded_hash(stored, password) if right else None
 
-    with sessions.begin() as session:
+    with db.writing(sessions) as session:
         actor = on_success(session, stored, new_hash, now) if right else None
         if actor is not None:
             _clear_account(session, keys)

@@ -106,20 +106,50 @@ def _live_row(session: Session, cookie: str | None, now: datetime) -> WebSession
     return row
 
 
-def user_for(session: Session, *, cookie: str | None, now: datetime | None = None, touch: bool = True) -> User | None:
-    """The active account this cookie signs in, or None (see the module's text for when).
-    ``touch``: also record that the session is in use, when due (a write)."""
-    now = now or utcnow()
+def _live_user(session: Session, cookie: str | None, now: datetime) -> tuple[WebSession, User] | None:
+    """The live session row of this cookie and its active account; else None."""
     row = _live_row(session, cookie, now)
     if row is None:
         return None
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         return None
-    if touch and now - row.last_seen_at >= SEEN_EVERY:
+    return row, user
+
+
+def _seen_due(row: WebSession, now: datetime) -> bool:
+    return now - row.last_seen_at >= SEEN_EVERY
+
+
+def _touch(session: Session, row: WebSession, now: datetime) -> None:
+    if _seen_due(row, now):
         row.last_seen_at = now
         session.flush()
+
+
+def user_for(session: Session, *, cookie: str | None, now: datetime | None = None, touch: bool = True) -> User | None:
+    """The active account this cookie signs in, or None (see the module's text for when).
+    ``touch``: also record that the session is in use, when due (a write)."""
+    now = now or utcnow()
+    live = _live_user(session, cookie, now)
+    if live is None:
+        return None
+    row, user = live
+    if touch:
+        _touch(session, row, now)
     return user
+
+
+def user_and_seen_due(session: Session, *, cookie: str | None,
+                      now: datetime | None = None) -> tuple[User | None, bool]:
+    """Read-only, for the check made on every click: the account this cookie signs in (as
+    :func:`user_for`) and whether :func:`mark_seen` is due, from one look-up."""
+    now = now or utcnow()
+    live = _live_user(session, cookie, now)
+    if live is None:
+        return None, False
+    row, user = live
+    return user, _seen_due(row, now)
 
 
 def seen_is_due(session: Session, *, cookie: str | None, now: datetime | None = None) -> bool:
@@ -127,16 +157,15 @@ def seen_is_due(session: Session, *, cookie: str | None, now: datetime | None = 
     so that the check made on every click needs no write lock."""
     now = now or utcnow()
     row = _live_row(session, cookie, now)
-    return row is not None and now - row.last_seen_at >= SEEN_EVERY
+    return row is not None and _seen_due(row, now)
 
 
 def mark_seen(session: Session, *, cookie: str | None, now: datetime | None = None) -> None:
     """Record that the session is in use (the idle timeout counts from here)."""
     now = now or utcnow()
     row = _live_row(session, cookie, now)
-    if row is not None and now - row.last_seen_at >= SEEN_EVERY:
-        row.last_seen_at = now
-        session.flush()
+    if row is not None:
+        _touch(session, row, now)
 
 
 def end_all(session: Session, *, user_id: int, keep: str | None = None) -> int:

@@ -103,8 +103,7 @@ def actor() -> Actor | None:
     # Every click runs this: it reads, and writes only when the "last seen" time is due
     # (every few minutes), so a page view never waits for SQLite's write lock.
     with reading() as session:
-        current = accounts.actor_for_session(session, cookie=cookie, touch=False)
-        seen_due = current is not None and web_sessions.seen_is_due(session, cookie=cookie)
+        current, seen_due = accounts.actor_and_seen_due(session, cookie=cookie)
     if seen_due:
         with transaction() as session:
             web_sessions.mark_seen(session, cookie=cookie)
