@@ -196,7 +196,7 @@ class _Row:
     language: str | None
     answers: tuple[_AnswerRow, ...]
     #: Index of the row in the upload's table: its fingerprint is made again from it
-    #: when the row's key must be made for another campaign id (see :func:`_store`).
+    #: when the row's key must be made for another campaign id (see :func:`store_import`).
     position: int
 
 
@@ -427,7 +427,7 @@ def _next_campaign_id(session: Session) -> int:
     """The id the next campaign made will most likely get, read without writing: SQLite
     gives the highest rowid plus one, PostgreSQL the sequence's next value. Another
     campaign made in between only costs the import a second keying of its rows (in its
-    write transaction, see :func:`_store`)."""
+    write transaction, see :func:`store_import`)."""
     table = SurveyCampaign.__table__
     if session.get_bind().dialect.name == "postgresql":
         sequence = session.scalar(text(f"SELECT pg_get_serial_sequence('{table.name}', 'id')"))
@@ -660,13 +660,15 @@ def store_import(session: Session, prepared: PreparedImport, *, actor: Actor) ->
         rows = [row for row in rows if row.key not in existing]
     repeated = prepared.report.rows_repeated + len(prepared.rows) - len(rows)
     _Writer(session, campaign_id=campaign.id, source=prepared.upload.file_format).write_all(rows)
-    if rows is prepared.rows or len(rows) == len(prepared.rows):  # counted before the transaction
+    if len(rows) == len(prepared.rows):  # counted before the transaction
         tally = Counter({(campaign.id, item, score): n for (_zero, item, score), n in prepared.tally.items()})
+        languages = prepared.report.languages
     else:  # some rows were imported meanwhile
         tally = _tally_of(rows, campaign.id)
+        languages = _languages(rows)
     answer_tallies.add(session.connection(), tally)
     report = replace(prepared.report, rows_imported=len(rows), rows_repeated=repeated, stored=True,
-                     campaign_id=campaign.id, languages=_languages(rows))
+                     campaign_id=campaign.id, languages=languages)
     log = SurveyImport(
         campaign_id=campaign.id, file_name=report.file_name, file_format=report.file_format,
         rows_imported=report.rows_imported, rows_skipped=report.rows_skipped, rows_repeated=report.rows_repeated,
