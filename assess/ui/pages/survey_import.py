@@ -34,7 +34,7 @@ from assess.services import campaigns, questionnaires, survey_imports
 from assess.services.errors import ServiceError
 from assess.services.survey_imports import ImportReport, MappingError
 from assess.ui.project_picker import PAGES, pick_project
-from assess.ui.runtime import _, escape_markdown, lang, require_permission, sessions, show_error, transaction
+from assess.ui.runtime import _, escape_markdown, lang, require_permission, sessions, show_error
 from assess.ui.runtime import reading as read_only
 
 CHOICES = "import_choices"  # file signature -> {column: item id or "item:option"} chosen on the page
@@ -104,7 +104,7 @@ def previewed(key: str, current, project_id: int, audience: str, upload: survey_
 
 def questionnaire_of(current, report: ImportReport) -> Questionnaire:
     if report.campaign_id is not None:
-        with transaction() as session:
+        with read_only() as session:  # reads only: no write lock on every rerun
             campaign = campaigns.get_campaign(session, actor=current, campaign_id=report.campaign_id)
             return questionnaires.from_snapshot(campaign.questionnaire_version)
     return questionnaires.installed_questionnaire(report.questionnaire_id)
