@@ -196,7 +196,7 @@ class _Row:
     language: str | None
     answers: tuple[_AnswerRow, ...]
     #: Index of the row in the upload's table: its fingerprint is made again from it
-    #: when the row's key must be made for another campaign id (see :func:`_store`).
+    #: when the row's key must be made for another campaign id (see :func:`store_import`).
     position: int
 
 
@@ -427,7 +427,7 @@ def _next_campaign_id(session: Session) -> int:
     """The id the next campaign made will most likely get, read without writing: SQLite
     gives the highest rowid plus one, PostgreSQL the sequence's next value. Another
     campaign made in between only costs the import a second keying of its rows (in its
-    write transaction, see :func:`_store`)."""
+    write transaction, see :func:`store_import`)."""
     table = SurveyCampaign.__table__
     if session.get_bind().dialect.name == "postgresql":
         sequence = session.scalar(text(f"SELECT pg_get_serial_sequence('{table.name}', 'id')"))
@@ -436,21 +436,11 @@ def _next_campaign_id(session: Session) -> int:
     return session.scalar(select(func.coalesce(func.max(table.c.id), 0))) + 1
 
 
-def _read_context(session: Session, *, actor: Actor, project_id: int, audience: str,
-                  secret: bytes | None) -> ImportContext:
-    """What checking the rows needs from the database: reads only. ``secret`` None: the
-    installation's (an import); else the one given (a preview of a first import)."""
+def _project_campaign(session: Session, *, actor: Actor, project_id: int, audience: str):
+    """The project (the actor's right checked), its import campaign for ``audience`` or None."""
     project = get_project(session, actor=actor, project_id=project_id, permission="survey.manage")
     _check_request(audience=audience, file_format="auto", data=None)
-    campaign = campaigns.existing_import_campaign(session, project_id=project.id, audience=audience)
-    campaign_id = campaign.id if campaign is not None else None
-    return ImportContext(
-        project_id=project.id, audience=audience, questionnaire=_questionnaire(project, campaign, audience),
-        campaign_id=campaign_id, existing=_existing_keys(session, campaign_id),
-        secret=settings.secret_key(session) if secret is None else secret,
-        key_campaign_id=campaign_id if campaign_id is not None else _next_campaign_id(session),
-        imports_seen=_imports_seen(session, campaign_id),
-    )
+    return project, campaigns.existing_import_campaign(session, project_id=project.id, audience=audience)
 
 
 def import_context(session: Session, *, actor: Actor, project_id: int, audience: str) -> ImportContext:
@@ -458,9 +448,7 @@ def import_context(session: Session, *, actor: Actor, project_id: int, audience:
     ``audience``, its import campaign and the keys of the rows imported before.
 
     Raises NotFound / PermissionDenied (not the project's owner), InvalidInput (audience)."""
-    project = get_project(session, actor=actor, project_id=project_id, permission="survey.manage")
-    _check_request(audience=audience, file_format="auto", data=None)
-    campaign = campaigns.existing_import_campaign(session, project_id=project.id, audience=audience)
+    project, campaign = _project_campaign(session, actor=actor, project_id=project_id, audience=audience)
     existing = _existing_keys(session, campaign.id if campaign is not None else None)
     if existing:
         # The secret exists (rows were keyed with it); the savepoint makes sure a preview
@@ -613,7 +601,14 @@ def import_context_for_import(session: Session, *, actor: Actor, project_id: int
     when they open the database).
 
     Raises NotFound / PermissionDenied (not the project's owner), InvalidInput (audience)."""
-    return _read_context(session, actor=actor, project_id=project_id, audience=audience, secret=None)
+    project, campaign = _project_campaign(session, actor=actor, project_id=project_id, audience=audience)
+    campaign_id = campaign.id if campaign is not None else None
+    return ImportContext(
+        project_id=project.id, audience=audience, questionnaire=_questionnaire(project, campaign, audience),
+        campaign_id=campaign_id, existing=_existing_keys(session, campaign_id), secret=settings.secret_key(session),
+        key_campaign_id=campaign_id if campaign_id is not None else _next_campaign_id(session),
+        imports_seen=_imports_seen(session, campaign_id),
+    )
 
 
 def _serialize_imports(session: Session, project_id: int) -> None:
@@ -665,13 +660,15 @@ def store_import(session: Session, prepared: PreparedImport, *, actor: Actor) ->
         rows = [row for row in rows if row.key not in existing]
     repeated = prepared.report.rows_repeated + len(prepared.rows) - len(rows)
     _Writer(session, campaign_id=campaign.id, source=prepared.upload.file_format).write_all(rows)
-    if rows is prepared.rows or len(rows) == len(prepared.rows):  # counted before the transaction
+    if len(rows) == len(prepared.rows):  # counted before the transaction
         tally = Counter({(campaign.id, item, score): n for (_zero, item, score), n in prepared.tally.items()})
+        languages = prepared.report.languages
     else:  # some rows were imported meanwhile
         tally = _tally_of(rows, campaign.id)
+        languages = _languages(rows)
     answer_tallies.add(session.connection(), tally)
     report = replace(prepared.report, rows_imported=len(rows), rows_repeated=repeated, stored=True,
-                     campaign_id=campaign.id, languages=_languages(rows))
+                     campaign_id=campaign.id, languages=languages)
     log = SurveyImport(
         campaign_id=campaign.id, file_name=report.file_name, file_format=report.file_format,
         rows_imported=report.rows_imported, rows_skipped=report.rows_skipped, rows_repeated=report.rows_repeated,
@@ -744,6 +741,6 @@ def run_import(
         return preview_import(session, actor=actor, project_id=project_id, audience=audience, file_name=file_name,
                               data=data, file_format=file_format, mapping=mapping, upload=upload)
     upload = _upload_of(upload, file_name, data, file_format)
-    context = _read_context(session, actor=actor, project_id=project_id, audience=audience, secret=None)
+    context = import_context_for_import(session, actor=actor, project_id=project_id, audience=audience)
     prepared = prepare_import(context, upload, mapping=mapping, progress=progress)
     return store_import(session, prepared, actor=actor)
