@@ -76,13 +76,15 @@ def _skipped(char: str) -> bool:
     return char.isspace() or (not char.isalnum() and (char == '"' or unicodedata.category(char) in ("Cc", "Cf")))
 
 
-def _formula_at(text: str, start: int) -> int | None:
+def _formula_at(text: str, start: int, stop: int) -> int | None:
     """Where the formula sign is if the text from ``start`` opens like a formula, skipping
-    what a reader may drop first; None if it does not."""
+    what a reader may drop first; None if it does not. The skipping ends at ``stop``, the
+    next cell start: from there on that start gives the same answer, and each character is
+    looked at once (a text of many tabs would otherwise take quadratic time)."""
     index = start
-    while index < len(text) and _skipped(text[index]):
+    while index < stop and _skipped(text[index]):
         index += 1
-    if index == len(text) or text[index].isalnum():
+    if index == stop or text[index].isalnum():
         return None
     return index if unicodedata.normalize("NFKC", text[index])[:1] in FORMULA_SIGNS else None
 
@@ -101,7 +103,9 @@ def csv_safe(value: Any) -> Any:
     if not value.startswith(FORMULA_STARTS) and _SUSPECT.search(value) is None:
         return value  # the common case, answered fast
     starts = [0, *(match.end() for match in CELL_BREAKS.finditer(value))]
-    signs = sorted({sign for sign in (_formula_at(value, start) for start in starts) if sign is not None})
+    stops = [*starts[1:], len(value)]
+    found = (_formula_at(value, start, stop) for start, stop in zip(starts, stops))
+    signs = sorted({sign for sign in found if sign is not None})
     if not signs and not value.startswith(FORMULA_STARTS):
         return value
     pieces, previous = [], 0

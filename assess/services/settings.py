@@ -191,7 +191,8 @@ def office(session: Session) -> dict[str, str]:
 
 def office_logo(session: Session) -> OfficeLogo | None:
     """The office's uploaded logo, None when it has none (letters then show ours)."""
-    return stored_logo(get(session, "office.logo"))
+    # Read once from the stored value: get() would check the image and this check it again.
+    return stored_logo(_stored(session, "office.logo")[1])
 
 
 def secret_key(session: Session) -> bytes:
