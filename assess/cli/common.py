@@ -107,8 +107,7 @@ def database(*, migrate: bool = True) -> Iterator[sessionmaker]:
             upgrade_database(engine)
         factory = make_session_factory(engine)
         if migrate:
-            with writing(factory) as session:  # once, so that reading units of work never write it
-                settings.secret_key(session)
+            settings.make_secret_key(factory)
         yield factory
     except InvalidInput as error:
         lines = [message_of(error, "en")] + [f"  {e.field}: {e.message('en')}" for e in error.errors]

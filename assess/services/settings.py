@@ -20,7 +20,7 @@ import secrets
 from typing import Any, Mapping
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from assess.domain import settings as registry
 from assess.domain.permissions import Actor
@@ -28,6 +28,7 @@ from assess.domain.settings import BY_KEY, OFFICE_FIELDS, Image, OfficeLogo, sto
 from assess.services import audit
 from assess.services.access import authorize
 from assess.services.errors import FieldError, InvalidInput
+from assess.storage.db import writing
 from assess.storage.models import Setting
 
 log = logging.getLogger(__name__)
@@ -193,6 +194,14 @@ def office_logo(session: Session) -> OfficeLogo | None:
     """The office's uploaded logo, None when it has none (letters then show ours)."""
     # Read once from the stored value: get() would check the image and this check it again.
     return stored_logo(_stored(session, "office.logo")[1])
+
+
+def make_secret_key(sessions: sessionmaker) -> None:
+    """Create the installation's secret now, in a short write of its own: the app and the
+    CLI call this when they open the database, so that read-only units of work (session
+    cookies, survey links, import previews) never have to write it."""
+    with writing(sessions) as session:
+        secret_key(session)
 
 
 def secret_key(session: Session) -> bytes:

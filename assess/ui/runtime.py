@@ -29,10 +29,7 @@ def _sessions_for(url: str) -> sessionmaker:
     engine = make_engine(url)
     upgrade_database(engine)  # the app migrates the database at start, as `assess init` does
     factory = make_session_factory(engine)
-    with db.writing(factory) as session:
-        # Made now, once, so that the reads of every run (session cookies, survey links)
-        # never have to write it in a read-only unit of work.
-        settings.secret_key(session)
+    settings.make_secret_key(factory)
     return factory
 
 
