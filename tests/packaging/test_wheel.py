@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import shutil
 import subprocess
 import sys
 import time
@@ -57,7 +58,14 @@ def installed(tmp_path_factory) -> Installed:
     base = tmp_path_factory.mktemp("wheel")
     assert not base.resolve().is_relative_to(ROOT)
     dist = base / "dist"
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--quiet", "-w", str(dist)],
+    # Built from a copy of the sources: setuptools builds in the tree's build/ folder, whose
+    # leftovers (an earlier build's dist-info, a module since removed) must not reach the
+    # wheel nor fail the build ("File exists: build/bdist.../...dist-info", seen once).
+    source = base / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "data", "__pycache__", "*.egg-info", ".pytest_cache", ".hypothesis",
+        "test-results", ".cache"))
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--quiet", "-w", str(dist)],
                            capture_output=True, text=True, timeout=300)
     assert built.returncode == 0, built.stderr[-3000:]
     (wheel,) = dist.glob("etwinning_assess-*.whl")
