@@ -321,6 +321,10 @@ def status_page(kind: str, visit: Visit) -> None:
     elif visit.status is VisitStatus.USED:
         st.title(_("respond.used.title"), anchor=False)
         st.info(_("respond.used.text"), icon=":material/task_alt:")
+    elif visit.status is VisitStatus.VOIDED:
+        st.title(_("respond.voided.title"), anchor=False)
+        st.warning(_("respond.voided.text"), icon=":material/autorenew:")
+        code_form(title=False)
     elif kind == "code":
         st.title(_("respond.unknown_code.title"), anchor=False)
         st.warning(_("respond.unknown_code.text"), icon=":material/help:")
