@@ -116,3 +116,27 @@ def test_a_campaign_not_yet_open_can_be_reissued(session, teacher, project):
     )
     campaigns.issue_codes(session, actor=teacher, campaign_id=later.id, count=2)
     assert len(campaigns.reissue_codes(session, actor=teacher, campaign_id=later.id)) == 2
+
+
+def test_codes_sent_while_they_are_replaced_are_either_answered_or_voided(session, session_factory, teacher, project):
+    """Respondents sending at the instant the teacher replaces the slips: each old code ends
+    answered (its response stored) or voided (nothing stored), never both, never neither.
+    Eight of twelve send: the replacement always finds unused codes."""
+    from tests.services.test_surveys import run_together
+
+    campaign = make_campaign(session, owner=teacher, project=project)
+    old = campaigns.issue_codes(session, actor=teacher, campaign_id=campaign.id, count=12)
+    session.commit()
+    results = run_together(session_factory, [
+        *[(lambda own, code=code: responding.submit_with_code(own, code=code, answers=families_answers(),
+                                                               language="fr")) for code in old[:8]],
+        lambda own: campaigns.reissue_codes(own, actor=teacher, campaign_id=campaign.id),
+    ])
+    *sent, new = results
+    session.expire_all()
+    answered = {code for code, result in zip(old, sent) if result.stored}
+    statuses = {code: responding.visit_by_code(session, code=code).status for code in old}
+    assert {code for code, status in statuses.items() if status is VisitStatus.USED} == answered
+    assert {code for code, status in statuses.items() if status is VisitStatus.VOIDED} == set(old) - answered
+    assert len(new) == 12 - len(answered) and count(session, SurveyResponse) == len(answered)
+    assert {r.status for r in sent if not r.stored} <= {VisitStatus.USED, VisitStatus.VOIDED}
