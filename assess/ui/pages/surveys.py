@@ -26,8 +26,8 @@ from assess.reports.survey import audience_name, percent
 from assess.services import campaigns, projects, settings
 from assess.services.campaigns import MAX_CODES, CampaignSummary, Mode, Status
 from assess.services.errors import ServiceError
-from assess.ui.project_picker import PAGES, pick_project
 from assess.services.settings import AddressProblem, PublicAddress
+from assess.ui.project_picker import PAGES, pick_project
 from assess.ui.runtime import _, code_span, escape_markdown, lang, require_permission, show_error, reading, transaction
 
 SLIPS = "surveys_slips"  # campaign id -> (PDF bytes, number of codes) of the codes just issued
@@ -283,6 +283,8 @@ try:
         found = projects.get_project(session, actor=current, project_id=choice.id, permission="survey.manage")
         project = {"id": found.id, "title": found.title, "age_max": found.age_max}
         summaries = campaigns.list_campaigns(session, actor=current, project_id=choice.id)
+        # The address slips and links carry, read once per run: shown at the top, and
+        # beside the slips, the link and the replacement of codes (the functions above).
         ADDRESS = settings.public_address(session)
 except ServiceError as error:
     show_error(error)
