@@ -14,7 +14,7 @@ slip), ``?survey=TOKEN`` (a public link) or an empty ``?code`` (the form to type
 - With a link, nothing is kept on the server before the answers are sent; the page makes
   one random id (nonce) per questionnaire shown, so a double click stores one response.
 - Every check is the server's (``submit_*`` validates); its messages are shown next to the
-  items they are about. Non-open visits (not yet open, closed, code used, unknown) get a
+  items they are about. Non-open visits (not yet open, closed, code used, replaced, unknown) get a
   page of their own, never a traceback.
 """
 
