@@ -25,6 +25,8 @@ $(VENV)/.installed-test: pyproject.toml setup.py constraints.txt | $(BIN)/python
 
 # `assess serve` is how an installed suite starts too (headless, no usage statistics, the
 # shipped Streamlit settings); ADDRESS=0.0.0.0 listens on every interface.
+# Survey slips and links carry http://ADDRESS:PORT until the office sets the public
+# address (Settings page, or ASSESS_PUBLIC_URL); the Surveys page warns meanwhile.
 ADDRESS ?= 127.0.0.1
 run: $(VENV)/.installed-app
 	$(BIN)/assess init

@@ -9,6 +9,12 @@ Single sign-on secrets are read by Streamlit from ``.streamlit/secrets.toml`` in
 directory, as before.
 
 Health: Streamlit answers ``GET /_stcore/health`` with ``ok`` once the server is up.
+
+The public address: the server passes the address it listens on to the app
+(``ASSESS_SERVED_URL``), so that slips and links made by an installation nobody configured
+carry the port it really serves (``make run PORT=8611``), not 8501. It is the last guess
+before the built-in default: the Settings page and ``ASSESS_PUBLIC_URL`` come first, and the
+Surveys page warns while the address is such a guess (assess.services.settings.public_address).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import click
 from assess import resources
 from assess.domain.content import ContentError
 from assess.services import questionnaires, rubrics
+from assess.services.settings import SERVED_URL_VARIABLE
 
 #: Always set, whatever the configuration file says: a server has no browser to open, and
 #: nothing about its users is sent away.
@@ -54,6 +61,17 @@ def streamlit_command(*, port: int, address: str, extra: tuple[str, ...] = ()) -
                "server.port": port, "server.address": address}
     flags = [f"--{name}={_option_value(value)}" for name, value in options.items()]
     return [sys.executable, "-m", "streamlit", "run", str(resources.app_file()), *flags, *extra]
+
+
+def served_url(*, address: str, port: int) -> str:
+    """``http://ADDRESS:PORT``, an IPv6 address in brackets."""
+    host = f"[{address}]" if ":" in address and not address.startswith("[") else address
+    return f"http://{host}:{port}"
+
+
+def server_environment(*, port: int, address: str, environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of the Streamlit process: this one, with the address it serves."""
+    return {**(os.environ if environ is None else environ), SERVED_URL_VARIABLE: served_url(address=address, port=port)}
 
 
 def _check_installation() -> None:
@@ -89,8 +107,9 @@ def serve(port: int, address: str, streamlit_options: tuple[str, ...]) -> None:
     click.echo(f"serving the suite on http://{address}:{port}/ (health: /_stcore/health)", err=True)
     sys.stdout.flush()
     sys.stderr.flush()
+    environment = server_environment(port=port, address=address)
     if os.name == "posix":
         # Streamlit takes this process's place: signals (Ctrl-C, a service manager's
         # SIGTERM) reach the server itself, and no parent is left behind.
-        os.execv(command[0], command)
-    raise SystemExit(subprocess.call(command))
+        os.execve(command[0], command, environment)
+    raise SystemExit(subprocess.call(command, env=environment))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from assess.cli.survey_check import check
-from assess.cli.survey_codes import codes
+from assess.cli.survey_codes import codes, reissue
 from assess.cli.survey_results import results
 from assess.cli.survey_import import import_
 
@@ -17,5 +17,6 @@ def survey() -> None:
 
 survey.add_command(check)
 survey.add_command(codes)
+survey.add_command(reissue)
 survey.add_command(results)
 survey.add_command(import_)

@@ -1,4 +1,9 @@
 """``assess survey codes``: open a codes campaign for one audience and write its slips as a PDF.
+``assess survey reissue``: void a campaign's unused codes and write a new sheet of slips, for
+slips lost or printed with a wrong address.
+
+Both warn on standard error, in words, when the address printed on the slips is a guess or
+reaches only the server's own computer (assess.services.settings.public_address).
 
 The codes exist in clear only in the PDF written: they are never printed to the terminal
 and the database keeps their SHA-256 only. The PDF is made before the transaction ends,
@@ -20,9 +25,17 @@ from assess.files import atomic_output
 from assess.domain.questionnaire import Audience
 from assess.i18n import t
 from assess.services import campaigns, settings
+from assess.services.settings import PublicAddress
 
 DEFAULT_DAYS = 30
 LANGUAGES = ["fr", "en"]
+
+
+def warn_about(address: PublicAddress) -> None:
+    """The Surveys page's warning, on standard error: what is wrong, and who fixes it."""
+    if address.problem is not None:
+        click.echo("Warning: " + t(f"public_address.{address.problem.value}", "en", url=address.url), err=True)
+        click.echo(t("public_address.cli_fix", "en"), err=True)
 
 
 @click.command("codes")
@@ -50,7 +63,8 @@ def codes(project_id: int, audience: str, count: int, out: Path, lang: str, clos
             )
             issued = campaigns.issue_codes(session, actor=actor, campaign_id=campaign.id, count=count)
             links = [campaigns.code_link(session, code) for code in issued]
-            address, title = settings.public_url(session), campaign.project.title
+            public, title = settings.public_address(session), campaign.project.title
+            address = public.url
             languages, campaign_id = [lang, *campaign.languages], campaign.id
         # Rendered once the codes are stored, outside the transaction: it holds SQLite's write
         # lock, and a thousand slips take seconds (the Surveys page does the same).
@@ -65,3 +79,33 @@ def codes(project_id: int, audience: str, count: int, out: Path, lang: str, clos
         partial.write_bytes(pdf)
     click.echo(t("survey_results.cli.campaign", "en", id=campaign_id))
     click.echo(t("survey_results.cli.slips_written", "en", path=out, count=count))
+    warn_about(public)
+
+
+@click.command("reissue")
+@click.argument("campaign_id", type=ID)
+@click.option("--out", type=OUTPUT_FILE, required=True, help="The PDF of the new slips to write.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Language of the slips; the instruction is printed in each language of the campaign.")
+def reissue(campaign_id: int, out: Path, lang: str) -> None:
+    """Void every unused code of CAMPAIGN_ID and write as many new slips to OUT.
+
+    For slips lost or printed with a wrong address: the old slips stop working (their page
+    says they were replaced), answers already sent are kept."""
+    from assess.reports.slips import render_slips_pdf
+
+    with atomic_output(out) as partial:  # the slips appear only once their codes are stored
+        with transaction() as session:
+            campaign = campaigns.get_campaign(session, actor=Actor.system(), campaign_id=campaign_id)
+            issued = campaigns.reissue_codes(session, actor=Actor.system(), campaign_id=campaign_id)
+            links = [campaigns.code_link(session, code) for code in issued]
+            public, title = settings.public_address(session), campaign.project.title
+            audience, languages = campaign.audience, [lang, *campaign.languages]
+        # Outside the transaction, as above. If this fails the new codes are unused: running the
+        # command again replaces them in turn.
+        pdf = render_slips_pdf(codes=issued, links=links, address=public.url, project_title=title,
+                               audience=audience, lang=lang, languages=languages)
+        partial.write_bytes(pdf)
+    click.echo(t("survey_results.cli.reissued", "en", id=campaign_id, count=len(issued)))
+    click.echo(t("survey_results.cli.slips_written", "en", path=out, count=len(issued)))
+    warn_about(public)

@@ -411,7 +411,8 @@ SETTINGS: tuple[Setting, ...] = (
     # Teachers may create their own account from the sign-in page.
     Switch("allow_signup", "signup", default=False),
     # The address respondents reach the suite at, printed on code slips and in survey
-    # links. Empty: ASSESS_PUBLIC_URL, else http://127.0.0.1:8501.
+    # links. Empty: ASSESS_PUBLIC_URL, else the address `assess serve` listens on, else
+    # http://127.0.0.1:8501 (assess.services.settings.public_address).
     WebAddress("public_url", "surveys", default=""),
     # A gap between the self-assessed level and an audience's indicator (0-5 scale) from
     # which the dashboard flags it. Steps of 0.1: audiences' levels are means, not whole levels.

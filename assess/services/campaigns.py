@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from assess.domain.ids import parse_id
@@ -24,7 +24,7 @@ from assess.i18n import LANGUAGES
 from assess.services import audit, questionnaires, settings
 from assess.services.errors import FieldError, InvalidInput, NotFound, ServiceError
 from assess.services.projects import get_project
-from assess.storage.models import SurveyCampaign, SurveyCode, SurveyResponse, utcnow
+from assess.storage.models import SurveyCampaign, SurveyCode, SurveyDraft, SurveyResponse, SurveyVoidedCode, utcnow
 
 #: Letters and digits that cannot be mistaken for one another on a printed slip
 #: (no 0/O, 1/I/L, 5/S, 8/B, 2/Z).
@@ -193,6 +193,14 @@ def get_campaign(session: Session, *, actor: Actor, campaign_id: int, permission
     return campaign
 
 
+def _new_codes(session: Session, *, campaign_id: int, count: int) -> list[str]:
+    """``count`` new random codes of a campaign, stored as their SHA-256; in clear only here."""
+    codes = ["".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)) for _ in range(count)]
+    session.add_all(SurveyCode(campaign_id=campaign_id, code_hash=hash_code(code)) for code in codes)
+    session.flush()
+    return codes
+
+
 def issue_codes(session: Session, *, actor: Actor, campaign_id: int, count: int) -> list[str]:
     """Make ``count`` new single-use codes; they are returned once, in clear, for the slips."""
     campaign = get_campaign(session, actor=actor, campaign_id=campaign_id)
@@ -200,11 +208,38 @@ def issue_codes(session: Session, *, actor: Actor, campaign_id: int, count: int)
         raise InvalidInput([FieldError("mode", "errors.survey.codes_mode", {})])
     if not isinstance(count, int) or not 1 <= count <= MAX_CODES:
         raise InvalidInput([FieldError("count", "errors.survey.code_count", {"max": MAX_CODES})])
-    codes = ["".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)) for _ in range(count)]
-    session.add_all(SurveyCode(campaign_id=campaign.id, code_hash=hash_code(code)) for code in codes)
-    session.flush()
+    codes = _new_codes(session, campaign_id=campaign.id, count=count)
     audit.record(session, actor=actor, action="survey.codes_issue", entity_type="survey_campaign",
                  entity_id=campaign.id, details={"count": count})
+    return codes
+
+
+def reissue_codes(session: Session, *, actor: Actor, campaign_id: int) -> list[str]:
+    """Void every unused code of a codes campaign and make as many new ones, returned once, in
+    clear, for a new sheet of slips: for slips printed with a wrong address, or lost.
+
+    The voided codes leave ``survey_codes`` for ``survey_voided_codes`` (their hash only): they
+    no longer open the questionnaire, the answering page says they were replaced, and
+    participation counts only the codes that can still be answered. Answers saved with them
+    (drafts) are deleted. Codes already used keep their responses."""
+    campaign = get_campaign(session, actor=actor, campaign_id=campaign_id)
+    if campaign.mode != Mode.CODES:
+        raise InvalidInput([FieldError("mode", "errors.survey.codes_mode", {})])
+    if status(campaign) is Status.CLOSED:
+        raise InvalidInput([FieldError("campaign", "errors.survey.reissue_closed", {})])
+    unused = select(SurveyCode.id).where(SurveyCode.campaign_id == campaign.id, SurveyCode.used.is_(False))
+    session.execute(delete(SurveyDraft).where(SurveyDraft.code_id.in_(unused.scalar_subquery())))
+    # One statement: a code claimed by a respondent at this moment is either answered or voided.
+    voided = session.scalars(
+        delete(SurveyCode).where(SurveyCode.campaign_id == campaign.id, SurveyCode.used.is_(False))
+        .returning(SurveyCode.code_hash)
+    ).all()
+    if not voided:
+        raise InvalidInput([FieldError("count", "errors.survey.nothing_to_reissue", {})])
+    session.execute(insert(SurveyVoidedCode), [{"code_hash": h, "campaign_id": campaign.id} for h in voided])
+    codes = _new_codes(session, campaign_id=campaign.id, count=len(voided))
+    audit.record(session, actor=actor, action="survey.codes_reissue", entity_type="survey_campaign",
+                 entity_id=campaign.id, details={"voided": len(voided), "issued": len(codes)})
     return codes
 
 

@@ -38,6 +38,7 @@ from assess.storage.models import (
     SurveyDraft,
     SurveyLinkSubmission,
     SurveyResponse,
+    SurveyVoidedCode,
 )
 
 _CODES = SurveyCode.__table__
@@ -47,6 +48,10 @@ _LINKS = SurveyLinkSubmission.__table__
 
 _CODE_BY_HASH = select(_CODES.c.id, _CODES.c.campaign_id, _CODES.c.used).where(
     _CODES.c.code_hash == bindparam("code_hash")
+)
+# Looked up only for a code not found: a code replaced by a new sheet of slips.
+_VOIDED_BY_HASH = select(SurveyVoidedCode.__table__.c.campaign_id).where(
+    SurveyVoidedCode.__table__.c.code_hash == bindparam("code_hash")
 )
 _CAMPAIGN_WITH_DIGEST = (
     select(_CAMPAIGNS, _VERSIONS.c.digest)
@@ -75,6 +80,7 @@ class VisitStatus(StrEnum):
     CLOSED = "closed"
     USED = "used"
     UNKNOWN = "unknown"
+    VOIDED = "voided"  # replaced by a new sheet of slips (campaigns.reissue_codes)
 
 
 @dataclass(frozen=True)
@@ -135,9 +141,10 @@ def _code(session: Session, code: str) -> Row | None:
     return session.execute(_CODE_BY_HASH, {"code_hash": campaigns.hash_code(code)}).first()
 
 
-def _visit_code(session: Session, found: Row | None, *, today: date, with_draft: bool) -> Visit:
+def _visit_code(session: Session, found: Row | None, *, today: date, with_draft: bool, code: str = "") -> Visit:
     if found is None:
-        return Visit(VisitStatus.UNKNOWN)
+        voided = code and session.execute(_VOIDED_BY_HASH, {"code_hash": campaigns.hash_code(code)}).first()
+        return Visit(VisitStatus.VOIDED if voided else VisitStatus.UNKNOWN)
     if found.used:
         return Visit(VisitStatus.USED)
     campaign, questionnaire = _campaign(session, found.campaign_id)
@@ -146,7 +153,7 @@ def _visit_code(session: Session, found: Row | None, *, today: date, with_draft:
 
 
 def visit_by_code(session: Session, *, code: str, today: date | None = None) -> Visit:
-    return _visit_code(session, _code(session, code), today=today or date.today(), with_draft=True)
+    return _visit_code(session, _code(session, code), today=today or date.today(), with_draft=True, code=code)
 
 
 def visit_by_link(session: Session, *, token: str, today: date | None = None) -> Visit:
@@ -200,7 +207,7 @@ def submit_with_code(
     today = today or date.today()
     found = _code(session, code)
     # The draft is not read: it is deleted below whatever it holds.
-    visit = _visit_code(session, found, today=today, with_draft=False)
+    visit = _visit_code(session, found, today=today, with_draft=False, code=code)
     if visit.status is not VisitStatus.OPEN:
         return Submission(False, visit.status)
     clean, errors = validate_answers(visit.questionnaire, answers, complete=True)

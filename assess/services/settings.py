@@ -14,10 +14,14 @@ database so that several app servers share it.
 from __future__ import annotations
 
 import copy
+import ipaddress
 import logging
 import os
 import secrets
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -180,9 +184,83 @@ def gate_minimums(session: Session, rubric_id: str) -> dict[str, int]:
     return dict(get(session, "gate_minimums").get(rubric_id, {}))
 
 
+#: The operator's choice of public address, read when the Settings page leaves it empty.
+PUBLIC_URL_VARIABLE = "ASSESS_PUBLIC_URL"
+#: The address ``assess serve`` listens on (set by it for the Streamlit process): a guess,
+#: used only when the office and the operator said nothing.
+SERVED_URL_VARIABLE = "ASSESS_SERVED_URL"
+FALLBACK_URL = "http://127.0.0.1:8501"
+
+
+class AddressSource(StrEnum):
+    SETTING = "setting"  # the Settings page, `assess settings set public_url`
+    ENVIRONMENT = "environment"  # ASSESS_PUBLIC_URL
+    SERVER = "server"  # the address `assess serve` was started on
+    FALLBACK = "fallback"
+
+
+class AddressProblem(StrEnum):
+    UNSET = "unset"  # nobody chose it: a guess
+    LOOPBACK = "loopback"  # only this computer reaches it (127.0.0.0/8, ::1, localhost, 0.0.0.0)
+
+
+@dataclass(frozen=True)
+class PublicAddress:
+    """The address printed on slips and in links, where it comes from, and what is wrong
+    with it for respondents (None: nothing)."""
+
+    url: str
+    source: AddressSource
+    problem: AddressProblem | None
+
+
+def is_loopback(url: str) -> bool:
+    """True when no other device can reach ``url``: a loopback or unspecified host."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+def _from_environment(variable: str) -> str | None:
+    """A variable's address, checked as the setting is; a wrong one is logged and skipped."""
+    raw = os.environ.get(variable, "")
+    if not raw.strip():
+        return None
+    clean, problems = _definition("public_url").check(raw)
+    if problems:
+        log.warning("%s: not a usable address (%s); ignored", variable, raw[:80])
+        return None
+    return clean
+
+
+def public_address(session: Session) -> PublicAddress:
+    """The public address, in one place: the setting, else ``ASSESS_PUBLIC_URL``, else the
+    address ``assess serve`` was started on, else :data:`FALLBACK_URL`."""
+    url, source = get(session, "public_url"), AddressSource.SETTING
+    if not url:
+        url, source = _from_environment(PUBLIC_URL_VARIABLE), AddressSource.ENVIRONMENT
+    if not url:
+        url, source = _from_environment(SERVED_URL_VARIABLE), AddressSource.SERVER
+    if not url:
+        url, source = FALLBACK_URL, AddressSource.FALLBACK
+    url = url.rstrip("/")
+    if is_loopback(url):
+        problem = AddressProblem.LOOPBACK
+    elif source in (AddressSource.SERVER, AddressSource.FALLBACK):
+        problem = AddressProblem.UNSET
+    else:
+        problem = None
+    return PublicAddress(url=url, source=source, problem=problem)
+
+
 def public_url(session: Session) -> str:
-    url = get(session, "public_url") or os.environ.get("ASSESS_PUBLIC_URL") or "http://127.0.0.1:8501"
-    return url.rstrip("/")
+    """The address printed on slips and in links (see :func:`public_address`)."""
+    return public_address(session).url
 
 
 def office(session: Session) -> dict[str, str]:

@@ -356,6 +356,17 @@ class SurveyCode(Base):
     used: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
+class SurveyVoidedCode(Base):
+    """A code the teacher replaced by a new sheet of slips (campaigns.reissue_codes): moved
+    here from ``survey_codes``, so it counts as neither issued nor used, and the answering
+    page can say it was replaced rather than unknown. SHA-256 only, no time."""
+
+    __tablename__ = "survey_voided_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("survey_campaigns.id", ondelete="CASCADE"), index=True)
+
+
 class SurveyLinkSubmission(Base):
     """A submission through a public link, by the random id of the page that sent it: a double
     click or a resent form stores one response. Holds no response id and no time."""

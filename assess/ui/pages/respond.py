@@ -14,8 +14,8 @@ slip), ``?survey=TOKEN`` (a public link) or an empty ``?code`` (the form to type
 - With a link, nothing is kept on the server before the answers are sent; the page makes
   one random id (nonce) per questionnaire shown, so a double click stores one response.
 - Every check is the server's (``submit_*`` validates); its messages are shown next to the
-  items they are about. Non-open visits (not yet open, closed, code used, unknown) get a
-  page of their own, never a traceback.
+  items they are about. Non-open visits (not yet open, closed, code used or replaced, unknown) get
+  a page of their own, never a traceback.
 """
 
 from __future__ import annotations
@@ -321,6 +321,10 @@ def status_page(kind: str, visit: Visit) -> None:
     elif visit.status is VisitStatus.USED:
         st.title(_("respond.used.title"), anchor=False)
         st.info(_("respond.used.text"), icon=":material/task_alt:")
+    elif visit.status is VisitStatus.VOIDED:
+        st.title(_("respond.voided.title"), anchor=False)
+        st.warning(_("respond.voided.text"), icon=":material/autorenew:")
+        code_form(title=False)
     elif kind == "code":
         st.title(_("respond.unknown_code.title"), anchor=False)
         st.warning(_("respond.unknown_code.text"), icon=":material/help:")

@@ -3,7 +3,11 @@
 A campaign is one audience of one project, answered with a public link or with
 single-use codes printed on slips. Codes exist in clear only in the slips PDF made when
 they are issued: the PDF is kept in this browser session for the download and nowhere
-else, and the page says it cannot be made again.
+else, and the page says it cannot be made again. Slips lost, or printed with a wrong address,
+are replaced: the unused codes are voided and a new sheet is made (campaigns.reissue_codes).
+
+The address printed on slips and in links is shown before any is made, with a warning in
+words while nobody has set it or it points to the server's own computer.
 
 Project titles are typed by teachers: shown as plain text (escaped Markdown).
 """
@@ -22,11 +26,13 @@ from assess.reports.survey import audience_name, percent
 from assess.services import campaigns, projects, settings
 from assess.services.campaigns import MAX_CODES, CampaignSummary, Mode, Status
 from assess.services.errors import ServiceError
+from assess.services.settings import AddressProblem, PublicAddress
 from assess.ui.project_picker import PAGES, pick_project
-from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, reading, transaction
+from assess.ui.runtime import _, code_span, escape_markdown, lang, require_permission, show_error, reading, transaction
 
 SLIPS = "surveys_slips"  # campaign id -> (PDF bytes, number of codes) of the codes just issued
 CLOSING = "surveys_closing"  # campaign id waiting for the closing confirmation
+REISSUING = "surveys_reissuing"  # campaign id waiting for the confirmation to replace its unused codes
 FLASH = "surveys_flash"  # message key shown once after a rerun
 FIELDS = ("audience", "mode", "languages", "opens_on", "closes_on", "count", "questionnaire")
 STATUS_COLOURS = {Status.SCHEDULED: "blue", Status.OPEN: "green", Status.CLOSED: "gray"}
@@ -50,11 +56,15 @@ def slip_language(summary_languages) -> str:
     return lang() if lang() in summary_languages else (list(summary_languages) or [lang()])[0]
 
 
-def make_slips(current, campaign_id: int, count: int) -> None:
-    """Issue ``count`` codes and keep their slips PDF in this session, for the download only."""
+def make_slips(current, campaign_id: int, count: int | None) -> None:
+    """Issue ``count`` codes (None: replace the unused ones) and keep their slips PDF in this
+    session, for the download only."""
     with transaction() as session:
         campaign = campaigns.get_campaign(session, actor=current, campaign_id=campaign_id)
-        codes = campaigns.issue_codes(session, actor=current, campaign_id=campaign_id, count=count)
+        if count is None:
+            codes = campaigns.reissue_codes(session, actor=current, campaign_id=campaign_id)
+        else:
+            codes = campaigns.issue_codes(session, actor=current, campaign_id=campaign_id, count=count)
         links = [campaigns.code_link(session, code) for code in codes]
         address = settings.public_url(session)
         title, audience, languages = campaign.project.title, campaign.audience, list(campaign.languages)
@@ -62,6 +72,20 @@ def make_slips(current, campaign_id: int, count: int) -> None:
         pdf = render_slips_pdf(codes=codes, links=links, address=address, project_title=title, audience=audience,
                                lang=slip_language(languages), languages=languages)
     st.session_state.setdefault(SLIPS, {})[campaign_id] = (pdf, len(codes))
+
+
+def address_warning(address: PublicAddress) -> None:
+    """What is wrong with the address slips and links carry, and who sets it (nothing if right)."""
+    if address.problem is AddressProblem.LOOPBACK:
+        st.error(_("public_address.loopback", url=code_span(address.url)), icon=":material/link_off:")
+    elif address.problem is AddressProblem.UNSET:
+        st.warning(_("public_address.unset", url=code_span(address.url)), icon=":material/warning:")
+
+
+def address_notice(address: PublicAddress) -> None:
+    """The address shown before any slip or link is made."""
+    st.markdown(_("public_address.in_use", url=code_span(address.url)))
+    address_warning(address)
 
 
 def qr_png(link: str) -> bytes | None:
@@ -138,6 +162,7 @@ def facts(summary: CampaignSummary) -> str:
 
 def slips_download(summary: CampaignSummary) -> None:
     pdf, count = st.session_state[SLIPS][summary.id]
+    address_warning(ADDRESS)
     st.warning(_("surveys_page.codes_once", count=count), icon=":material/warning:")
     with st.container(horizontal=True):
         st.download_button(_("surveys_page.download_slips", count=count), data=pdf,
@@ -164,6 +189,7 @@ def public_link(current, summary: CampaignSummary) -> None:
     with reading() as session:
         link = campaigns.public_link(session, actor=current, campaign_id=summary.id)
     st.caption(_("surveys_page.link_help"))
+    address_warning(ADDRESS)
     st.code(link, language=None, wrap_lines=True)
     png = qr_png(link)
     if png is not None:
@@ -194,6 +220,32 @@ def closing(current, summary: CampaignSummary) -> None:
                   on_click=st.session_state.__setitem__, args=(CLOSING, None))
 
 
+def reissuing(current, summary: CampaignSummary) -> None:
+    """Replace the unused codes (slips lost or printed with a wrong address), after a confirmation."""
+    unused = summary.codes_issued - summary.codes_used
+    if unused < 1:
+        return
+    if st.session_state.get(REISSUING) != summary.id:
+        st.button(_("surveys_page.reissue"), icon=":material/autorenew:", key=f"reissue_{summary.id}",
+                  help=_("surveys_page.reissue_help", count=unused),
+                  on_click=st.session_state.__setitem__, args=(REISSUING, summary.id))
+        return
+    st.warning(_("surveys_page.reissue_confirm", count=unused), icon=":material/autorenew:")
+    address_warning(ADDRESS)
+    with st.container(horizontal=True):
+        if st.button(_("surveys_page.reissue_yes"), type="primary", key=f"reissue_yes_{summary.id}"):
+            try:
+                make_slips(current, summary.id, None)
+            except ServiceError as error:
+                show_error(error, label=lambda field: None)
+                return
+            st.session_state[REISSUING] = None
+            st.session_state[FLASH] = "surveys_page.reissued"
+            st.rerun()
+        st.button(_("surveys_page.cancel"), key=f"reissue_no_{summary.id}",
+                  on_click=st.session_state.__setitem__, args=(REISSUING, None))
+
+
 def campaign_box(current, summary: CampaignSummary) -> None:
     with st.container(border=True, key=f"campaign_{summary.id}"):
         with st.container(horizontal=True, vertical_alignment="center"):
@@ -216,6 +268,7 @@ def campaign_box(current, summary: CampaignSummary) -> None:
                 public_link(current, summary)
             else:
                 more_codes(current, summary)
+                reissuing(current, summary)
             closing(current, summary)
 
 
@@ -230,6 +283,9 @@ try:
         found = projects.get_project(session, actor=current, project_id=choice.id, permission="survey.manage")
         project = {"id": found.id, "title": found.title, "age_max": found.age_max}
         summaries = campaigns.list_campaigns(session, actor=current, project_id=choice.id)
+        # The address slips and links carry, read once per run: shown at the top, and
+        # beside the slips, the link and the replacement of codes (the functions above).
+        ADDRESS = settings.public_address(session)
 except ServiceError as error:
     show_error(error)
     st.stop()
@@ -237,6 +293,8 @@ except ServiceError as error:
 flash = st.session_state.pop(FLASH, None)
 if flash:
     st.success(_(flash), icon=":material/check_circle:")
+
+address_notice(ADDRESS)
 
 with st.expander(_("surveys_page.new"), icon=":material/add_circle:", expanded=not summaries, key="surveys_new"):
     create_form(current, project)
