@@ -38,7 +38,7 @@ import re
 import secrets
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -59,6 +59,8 @@ _DEVICES = SurveyLinkDevice.__table__
 _PACE = SurveyLinkPace.__table__
 _LINKS = SurveyLinkSubmission.__table__
 
+_SECRET = "link_guard_secret"  # session.info key
+
 # 18 random bytes and 18 bytes of signature, each 24 characters of URL-safe base64.
 _BROWSER_ID = re.compile(r"^([A-Za-z0-9_-]{24})\.([A-Za-z0-9_-]{24})$")
 
@@ -75,12 +77,32 @@ _ADD_PACE = {
 # end of their transactions (SQLite's BEGIN IMMEDIATE already makes every writer wait).
 _PACE_OF = select(_PACE.c.minute, _PACE.c.in_minute).where(
     _PACE.c.campaign_id == bindparam("campaign_id")).with_for_update()
+# One statement, on the row within_rate locked (SET reads the values before the update).
+_SAME_MINUTE = _PACE.c.minute == bindparam("this_minute")
+_COUNT = update(_PACE).where(_PACE.c.campaign_id == bindparam("link_campaign")).values(
+    minute=bindparam("this_minute"),
+    in_minute=case((_SAME_MINUTE, _PACE.c.in_minute + 1), else_=1),
+    burst_responses=_PACE.c.burst_responses + case(
+        (_SAME_MINUTE & (_PACE.c.in_minute + 1 == BURST_OVER + 1), BURST_OVER + 1),
+        (_SAME_MINUTE & (_PACE.c.in_minute + 1 > BURST_OVER + 1), 1),
+        else_=0),
+)
 _DEVICE_SEEN = select(_DEVICES.c.device_hash).where(
     _DEVICES.c.campaign_id == bindparam("campaign_id"), _DEVICES.c.device_hash == bindparam("device_hash"))
 
 
+def _secret(session: Session) -> bytes:
+    """The installation's secret, read once per session: a submission needs it three times,
+    and reading it was a third of a link submission's time."""
+    transaction = session.get_transaction()
+    cached = session.info.get(_SECRET)
+    if cached is None or cached[0] is not transaction:  # (a key made in a rolled-back transaction is not kept)
+        cached = session.info[_SECRET] = (transaction, settings.secret_key(session))
+    return cached[1]
+
+
 def _signature(session: Session, token: str) -> str:
-    digest = hmac.new(settings.secret_key(session), f"respondent:{token}".encode(), hashlib.sha256).digest()
+    digest = hmac.new(_secret(session), f"respondent:{token}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest[:18]).decode()
 
 
@@ -97,8 +119,7 @@ def genuine(session: Session, browser_id: str | None) -> bool:
 
 
 def _device_hash(session: Session, campaign_id: int, browser_id: str) -> str:
-    key = settings.secret_key(session)
-    return hmac.new(key, f"link-device:{campaign_id}:{browser_id}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_secret(session), f"link-device:{campaign_id}:{browser_id}".encode(), hashlib.sha256).hexdigest()
 
 
 def answered(session: Session, *, campaign_id: int, browser_id: str | None) -> bool:
@@ -130,8 +151,12 @@ def _minute(now: datetime) -> int:
 
 
 def _pace(session: Session, campaign_id: int):
-    session.execute(_ADD_PACE[session.get_bind().dialect.name], {"campaign_id": campaign_id})
-    return session.execute(_PACE_OF, {"campaign_id": campaign_id}).one()
+    """The link's pace row, locked; made on the link's first submission."""
+    found = session.execute(_PACE_OF, {"campaign_id": campaign_id}).first()
+    if found is None:
+        session.execute(_ADD_PACE[session.get_bind().dialect.name], {"campaign_id": campaign_id})
+        found = session.execute(_PACE_OF, {"campaign_id": campaign_id}).one()
+    return found
 
 
 def within_rate(session: Session, *, campaign_id: int, now: datetime | None = None) -> bool:
@@ -143,13 +168,9 @@ def within_rate(session: Session, *, campaign_id: int, now: datetime | None = No
 def count_response(session: Session, *, campaign_id: int, now: datetime | None = None) -> None:
     """Count a response stored through this link in the current minute; when the minute's
     count passes :data:`BURST_OVER`, the minute's responses so far, then each further one,
-    are added to the campaign's responses in bursts."""
-    minute = _minute(now or utcnow())
-    pace = _pace(session, campaign_id)
-    in_minute = pace.in_minute + 1 if pace.minute == minute else 1
-    in_bursts = in_minute if in_minute == BURST_OVER + 1 else 1 if in_minute > BURST_OVER + 1 else 0
-    session.execute(update(_PACE).where(_PACE.c.campaign_id == campaign_id).values(
-        minute=minute, in_minute=in_minute, burst_responses=_PACE.c.burst_responses + in_bursts))
+    are added to the campaign's responses in bursts. Call it after :func:`within_rate`, in
+    the same transaction (which made and locked the link's row)."""
+    session.execute(_COUNT, {"link_campaign": campaign_id, "this_minute": _minute(now or utcnow())})
 
 
 def set_one_response_per_device(session: Session, *, actor: Actor, campaign_id: int, one_per_device: bool) -> None:

@@ -4,7 +4,8 @@ Privacy by design, as LimeSurvey's anonymised mode: the stored response carries 
 no link token and only the month it was sent. A code is marked used in the transaction that
 stores the response, by a conditional UPDATE that only one transaction can win, so the
 database itself guarantees one response per code, whatever the timing. Drafts (save and
-resume) are kept by code and deleted when the response is stored.
+resume) are kept by code and deleted when the response is stored. A public link takes one
+response per browser, within a rate bound, and counts bursts (assess.services.link_guard).
 
 Speed: a campaign's respondents send their answers within minutes of one another, and on
 SQLite every transaction holds the database's one write lock from its start to its end,

@@ -14,6 +14,7 @@ from assess.services.errors import InvalidInput, NotFound
 from assess.services.responding import VisitStatus
 from assess.storage.models import AuditLog, SurveyLinkDevice, SurveyLinkPace, SurveyResponse
 from tests.services.helpers import families_answers, make_campaign, make_user
+from tests.services.test_surveys import run_together
 
 NOON = datetime(2026, 3, 10, 12, 0, 5, tzinfo=UTC)
 
@@ -169,3 +170,28 @@ def test_responses_that_arrive_in_bursts_are_counted(session, link):
     # Refused submissions are not responses: they count for nothing.
     assert send(session, token, None, now=later + timedelta(minutes=1)).status is VisitStatus.NO_BROWSER_ID
     assert burst_count(session, campaign.id) == link_guard.BURST_OVER + 5
+
+
+def test_one_browser_sending_from_eight_tabs_at_once_stores_one_response(session, session_factory, link):
+    """The database decides (the unique keyed hash), whatever the timing."""
+    campaign, token = link
+    browser = link_guard.new_browser_id(session)
+    session.commit()
+    results = run_together(session_factory, [lambda own: send(own, token, browser) for _ in range(8)])
+    assert sorted(r.stored for r in results) == [False] * 7 + [True]
+    assert {r.status for r in results if not r.stored} == {VisitStatus.DEVICE_USED}
+    session.expire_all()
+    assert responses(session) == 1
+
+
+def test_the_rate_bound_holds_when_everyone_sends_at_once(session, session_factory, link):
+    """More browsers than the bound, at the same instant: exactly the bound is stored."""
+    campaign, token = link
+    browsers = [link_guard.new_browser_id(session) for _ in range(link_guard.RATE_PER_MINUTE + 5)]
+    session.commit()
+    results = run_together(session_factory, [lambda own, b=b: send(own, token, b) for b in browsers])
+    assert [r.stored for r in results].count(True) == link_guard.RATE_PER_MINUTE
+    assert {r.status for r in results if not r.stored} == {VisitStatus.BUSY}
+    session.expire_all()
+    assert responses(session) == link_guard.RATE_PER_MINUTE
+    assert burst_count(session, campaign.id) == link_guard.RATE_PER_MINUTE

@@ -330,7 +330,8 @@ def browser_ready(visit: Visit) -> bool:
         return True
     with reading() as session:
         if link_guard.genuine(session, browser_id()):
-            st.query_params.pop(COOKIE_SET, None)
+            if COOKIE_SET in st.query_params:  # the address the respondent sees loses the marker
+                del st.query_params[COOKIE_SET]
             return True
         new_id = link_guard.new_browser_id(session)
     if st.query_params.get(COOKIE_SET):  # set and reloaded, yet not sent back: cookies refused
