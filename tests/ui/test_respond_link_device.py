@@ -9,12 +9,12 @@ being set and sent back for real is tests/e2e/test_one_response_per_browser.py.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from assess.services import campaigns, link_guard, responding
-from assess.storage.models import SurveyResponse
+from assess.storage.models import SurveyLinkPace, SurveyResponse, utcnow
 from tests.services.helpers import make_campaign, make_project
-from tests.ui.test_respond_page import answer, respondent, send
+from tests.ui.test_respond_page import answer, progress, respondent, send
 from tests.ui.test_teacher_pages import page_text
 
 pytestmark = pytest.mark.xdist_group("ui")
@@ -111,3 +111,30 @@ def test_a_campaign_allowing_several_responses_per_device_needs_no_cookie(people
         at = send(answer(respondent(survey=token), token, required, kind="link"))
         assert [t.value for t in at.title] == ["Your answers are sent"]
     assert responses(ui_database) == 2
+
+
+def fill_this_minute(ui_database, token: str) -> int:
+    """The link has taken its bound of responses in the current minute; returns that minute."""
+    with ui_database.begin() as session:
+        campaign_id = campaigns.campaign_id_from_token(session, token)
+        now = utcnow()
+        assert link_guard.within_rate(session, campaign_id=campaign_id, now=now)  # makes the link's row
+        minute = int(now.timestamp() // 60)
+        session.execute(update(SurveyLinkPace).where(SurveyLinkPace.campaign_id == campaign_id)
+                        .values(minute=minute, in_minute=link_guard.RATE_PER_MINUTE))
+    return minute
+
+
+def test_a_busy_link_asks_to_try_again_in_a_minute_and_keeps_the_answers(people, ui_database, link):
+    token, required = link
+    for _attempt in range(3):  # the clock may turn a minute between filling and sending: then again
+        at = answer(respondent(survey=token, browser_id=new_browser(ui_database)), token, required, kind="link")
+        minute = fill_this_minute(ui_database, token)
+        at = send(at)
+        if int(utcnow().timestamp() // 60) == minute:
+            break
+    assert "Many answers are arriving through this link right now" in page_text(at)
+    assert "please try again in a minute" in page_text(at)
+    assert [b for b in at.button if b.key == "respond_send"]  # still on the questions
+    assert progress(at).startswith(f"{len(required)} of")  # nothing lost
+    assert responses(ui_database) == 0
