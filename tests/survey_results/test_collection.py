@@ -18,8 +18,8 @@ from tests.survey_results.helpers import FAMILIES, make_campaign, make_user, res
 
 @pytest.fixture
 def collected(session, session_factory, teacher, project):
-    """Families: 5 by codes, 23 by a public link (21 of them in one minute: a burst), 3
-    from a Google Forms export (3 rows kept)."""
+    """Families: 5 by codes, 23 by a public link (21 of them in one minute: a burst), and
+    the 3 rows of a Google Forms export that are kept."""
     codes = make_campaign(session, owner=teacher, project=project)
     respond_with_codes(session, teacher, codes, FAMILIES)
     link = make_campaign(session, owner=teacher, project=project, mode="link")
