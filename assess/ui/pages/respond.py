@@ -337,7 +337,7 @@ def browser_ready(visit: Visit) -> bool:
     if st.query_params.get(COOKIE_SET):  # set and reloaded, yet not sent back: cookies refused
         no_cookie_page()
         return False
-    st.caption(_("respond_device.opening"))
+    st.markdown(_("respond_device.opening"))
     # The id is this server's own ASCII token; json.dumps makes every value a JS string.
     st.html(
         "<script>(function () {"
@@ -363,7 +363,7 @@ def no_cookie_page() -> None:
 def device_used_page() -> None:
     st.title(_("respond_device.used_title"), anchor=False)
     st.info(_("respond_device.used_text"), icon=":material/task_alt:")
-    st.caption(_("respond_device.shared"))
+    st.markdown(_("respond_device.shared"))  # content, not a grey caption (contrast)
 
 
 def link_refused(result: responding.Submission, visit_key: str) -> None:
