@@ -143,15 +143,18 @@ class Respondent(threading.Thread):
         self.failures: list[str] = []
 
     def run(self) -> None:
-        from assess.services import responding
+        from assess.services import link_guard, responding
+        from assess.storage.models import utcnow
 
         answers = {"child-talked": 5, "learned-other-countries": 4, "project-visible": 4, "comment": "Merci !"}
         while not self.stop.is_set():
             started = time.perf_counter()
             try:
                 with writing(self.sessions) as session:
+                    # A respondent of their own, a minute of their own (link_guard's rate bound).
                     responding.submit_with_link(session, token=self.token, nonce=uuid.uuid4().hex, answers=answers,
-                                                language="fr")
+                                                language="fr", browser_id=link_guard.new_browser_id(session),
+                                                now=utcnow() + timedelta(minutes=len(self.waits) + len(self.failures)))
                 self.waits.append(time.perf_counter() - started)
             except Exception as error:
                 self.failures.append(str(error).splitlines()[0][:80])

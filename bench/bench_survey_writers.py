@@ -46,9 +46,9 @@ from sqlalchemy import Engine, func, insert, select
 
 from common import fresh_database, in_own_process, postgres_url, teacher_and_project  # bench/common.py
 
-from assess.services import campaigns, responding
+from assess.services import campaigns, link_guard, responding
 from assess.storage.db import make_engine, make_session_factory
-from assess.storage.models import SurveyAnswer, SurveyCode, SurveyResponse
+from assess.storage.models import SurveyAnswer, SurveyCode, SurveyResponse, utcnow
 
 WRITERS = 8
 SUBMISSIONS = 2000
@@ -96,15 +96,19 @@ def _submit(engine: Engine, *, mode: str, campaign_id: int, jobs: list[str]) -> 
     responses, answers = SurveyResponse.__table__, SurveyAnswer.__table__
     stored = refused = 0
     errors: list[str] = []
-    for job in jobs:
+    for index, job in enumerate(jobs):
         try:
             if mode == "codes":
                 with factory.begin() as session:
                     result = responding.submit_with_code(session, code=job, answers=ANSWERS, language="fr")
             elif mode == "link":
                 with factory.begin() as session:
+                    # Each respondent in a browser of their own, one a minute per writer: the
+                    # link's rate bound (link_guard.RATE_PER_MINUTE) is not what is measured.
                     result = responding.submit_with_link(session, token=job, nonce=secrets.token_hex(16),
-                                                         answers=ANSWERS, language="fr")
+                                                         answers=ANSWERS, language="fr",
+                                                         browser_id=link_guard.new_browser_id(session),
+                                                         now=utcnow() + timedelta(minutes=index))
             else:
                 with engine.begin() as connection:
                     response_id = connection.execute(

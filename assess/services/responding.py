@@ -4,7 +4,8 @@ Privacy by design, as LimeSurvey's anonymised mode: the stored response carries 
 no link token and only the month it was sent. A code is marked used in the transaction that
 stores the response, by a conditional UPDATE that only one transaction can win, so the
 database itself guarantees one response per code, whatever the timing. Drafts (save and
-resume) are kept by code and deleted when the response is stored.
+resume) are kept by code and deleted when the response is stored. A public link takes one
+response per browser, within a rate bound, and counts bursts (assess.services.link_guard).
 
 Speed: a campaign's respondents send their answers within minutes of one another, and on
 SQLite every transaction holds the database's one write lock from its start to its end,
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Mapping
 
@@ -29,7 +30,7 @@ from sqlalchemy.orm import Session
 from assess.domain.answers import Answer, AnswerError, month_of, validate_answers
 from assess.domain.questionnaire import Questionnaire
 from assess.i18n import DEFAULT_LANGUAGE
-from assess.services import answer_tallies, campaigns, questionnaires
+from assess.services import answer_tallies, campaigns, link_guard, questionnaires
 from assess.storage.models import (
     QuestionnaireVersion,
     SurveyAnswer,
@@ -81,6 +82,11 @@ class VisitStatus(StrEnum):
     USED = "used"
     UNKNOWN = "unknown"
     VOIDED = "voided"  # replaced by a new sheet of slips (campaigns.reissue_codes)
+    # Public links (assess.services.link_guard): this browser already answered; the page
+    # could not give the browser its id (cookies refused); too many responses this minute.
+    DEVICE_USED = "device_used"
+    NO_BROWSER_ID = "no_browser_id"
+    BUSY = "busy"
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,9 @@ class Visit:
     # Answers saved so far with this code (raw values by item id).
     draft: Mapping[str, Any] = field(default_factory=dict)
     draft_language: str | None = None
+    # Public links: whether one browser may send one response only (the page then gives
+    # the browser its id before showing the questions).
+    one_per_device: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,6 +139,7 @@ def _visit(campaign: Row, questionnaire: Questionnaire, *, today: date, draft: S
         questionnaire=questionnaire,
         draft=dict(draft.answers) if draft else {},
         draft_language=draft.language if draft else None,
+        one_per_device=campaign.mode == campaigns.Mode.LINK and campaign.one_response_per_device,
         **base,
     )
 
@@ -156,12 +166,17 @@ def visit_by_code(session: Session, *, code: str, today: date | None = None) -> 
     return _visit_code(session, _code(session, code), today=today or date.today(), with_draft=True, code=code)
 
 
-def visit_by_link(session: Session, *, token: str, today: date | None = None) -> Visit:
+def visit_by_link(session: Session, *, token: str, today: date | None = None, browser_id: str | None = None) -> Visit:
+    """``browser_id``: the id in the browser's cookie (assess.services.link_guard); a browser
+    that already answered a campaign taking one response per device gets DEVICE_USED."""
     campaign_id = campaigns.campaign_id_from_token(session, token)
     found = _campaign(session, campaign_id) if campaign_id else None
     if found is None or found[0].mode != campaigns.Mode.LINK:
         return Visit(VisitStatus.UNKNOWN)
-    return _visit(*found, today=today or date.today())
+    visit = _visit(*found, today=today or date.today())
+    if visit.one_per_device and link_guard.answered(session, campaign_id=campaign_id, browser_id=browser_id):
+        return Visit(VisitStatus.DEVICE_USED, campaign_id=campaign_id, languages=visit.languages)
+    return visit
 
 
 def save_draft(
@@ -222,10 +237,12 @@ def submit_with_code(
 
 def submit_with_link(
     session: Session, *, token: str, nonce: str, answers: Mapping[str, Any], language: str | None,
-    today: date | None = None,
+    browser_id: str | None = None, today: date | None = None, now: datetime | None = None,
 ) -> Submission:
     """``nonce``: a random id the answering page makes once per questionnaire shown, so a
-    double click or a resent form stores one response."""
+    double click or a resent form stores one response. ``browser_id``: the id in the
+    browser's cookie; one browser, one response (assess.services.link_guard), unless the
+    teacher allowed several. ``now``: the time, for the rate bound and the burst count."""
     today = today or date.today()
     visit = visit_by_link(session, token=token, today=today)
     if visit.status is not VisitStatus.OPEN:
@@ -233,9 +250,27 @@ def submit_with_link(
     clean, errors = validate_answers(visit.questionnaire, answers, complete=True)
     if errors:
         return Submission(False, VisitStatus.OPEN, tuple(errors))
+    refused = _link_refusal(session, visit, browser_id, now)
+    if refused is not None:
+        return Submission(False, refused)
     nonce_hash = hashlib.sha256(f"{visit.campaign_id}:{nonce}".encode()).hexdigest()
     add_nonce = _ADD_NONCE[session.get_bind().dialect.name]
     if session.execute(add_nonce, {"nonce_hash": nonce_hash, "campaign_id": visit.campaign_id}).first() is None:
         return Submission(False, VisitStatus.USED)
+    if visit.one_per_device and not link_guard.claim_device(session, campaign_id=visit.campaign_id,
+                                                            browser_id=browser_id):
+        link_guard.forget_nonce(session, nonce_hash=nonce_hash)
+        return Submission(False, VisitStatus.DEVICE_USED)
     _store(session, campaign_id=visit.campaign_id, answers=clean, language=language, today=today)
+    link_guard.count_response(session, campaign_id=visit.campaign_id, now=now)
     return Submission(True, VisitStatus.OPEN)
+
+
+def _link_refusal(session: Session, visit: Visit, browser_id: str | None, now: datetime | None) -> VisitStatus | None:
+    """Why a link submission is refused before anything is stored, if it is: a browser with
+    no genuine id where one response per browser is the rule, or a link past its rate."""
+    if visit.one_per_device and not link_guard.genuine(session, browser_id):
+        return VisitStatus.NO_BROWSER_ID
+    if not link_guard.within_rate(session, campaign_id=visit.campaign_id, now=now):
+        return VisitStatus.BUSY
+    return None

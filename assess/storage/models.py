@@ -337,6 +337,9 @@ class SurveyCampaign(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(_user_fk())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Public links: one response per browser (assess.services.link_guard); off for a class
+    # that shares one tablet.
+    one_response_per_device: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     project: Mapped[Project] = relationship()
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
@@ -375,6 +378,30 @@ class SurveyLinkSubmission(Base):
 
     nonce_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("survey_campaigns.id", ondelete="CASCADE"), index=True)
+
+
+class SurveyLinkDevice(Base):
+    """A browser that has answered a public link: a keyed hash of the campaign and of the
+    random id in the browser's cookie (assess.services.link_guard). No response id and no
+    time: it says that some browser answered, never which response is its."""
+
+    __tablename__ = "survey_link_devices"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("survey_campaigns.id", ondelete="CASCADE"), primary_key=True)
+    device_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class SurveyLinkPace(Base):
+    """The pace of a public link's responses (assess.services.link_guard): how many arrived
+    in the latest minute (the rate bound) and how many, in all, arrived in bursts. Only the
+    latest minute is kept, as a whole number of minutes since 1970 (UTC)."""
+
+    __tablename__ = "survey_link_pace"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("survey_campaigns.id", ondelete="CASCADE"), primary_key=True)
+    minute: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    in_minute: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    burst_responses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class SurveyDraft(Base):

@@ -5,16 +5,18 @@ once store its rows once."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, text
 
-from assess.services import campaigns, responding, settings, survey_imports
+from assess.services import campaigns, link_guard, responding, settings, survey_imports
 from assess.storage import db
-from assess.storage.models import Base, SurveyCampaign, SurveyResponse
+from assess.storage.models import Base, SurveyCampaign, SurveyResponse, utcnow
 from tests.imports.helpers import FAMILIES_EN
 from tests.services.helpers import families_answers, make_campaign
 
@@ -57,6 +59,17 @@ def imported_responses(session_factory, project) -> int:
             .where(SurveyCampaign.project_id == project.id, SurveyCampaign.mode == "import"))
 
 
+_MINUTES = itertools.count()
+
+
+def send_by_link(session, token: str, language: str):
+    """A new respondent each time: a browser of their own, in a minute of their own (the
+    link's rate bound, assess.services.link_guard, is not what these tests are about)."""
+    return responding.submit_with_link(session, token=token, nonce=uuid.uuid4().hex, answers=families_answers(),
+                                       language=language, browser_id=link_guard.new_browser_id(session),
+                                       now=utcnow() + timedelta(minutes=next(_MINUTES)))
+
+
 def test_survey_answers_go_on_while_a_file_is_imported(session_factory, teacher, project):
     """A respondent submits every few milliseconds, in a thread of their own, while a file
     of a few thousand rows is imported: every submission is stored, some of them while the
@@ -71,8 +84,7 @@ def test_survey_answers_go_on_while_a_file_is_imported(session_factory, teacher,
         while not stop.is_set():
             try:
                 with db.writing(session_factory) as session:
-                    done = responding.submit_with_link(session, token=token, nonce=uuid.uuid4().hex,
-                                                       answers=families_answers(), language="fr")
+                    done = send_by_link(session, token, "fr")
                 (submitted if done.stored else failures).append((time.perf_counter(), done))
             except Exception as error:  # reported in the test's thread
                 failures.append((time.perf_counter(), error))
@@ -111,8 +123,7 @@ def test_an_answer_saved_while_rows_are_checked_does_not_wait_for_the_import(ses
     def progress(done: int, total: int) -> None:
         started = time.perf_counter()
         with db.writing(session_factory) as session:
-            assert responding.submit_with_link(session, token=token, nonce=uuid.uuid4().hex,
-                                               answers=families_answers(), language="en").stored
+            assert send_by_link(session, token, "en").stored
         waits.append(time.perf_counter() - started)
 
     report = import_file(session_factory, teacher, project, upload, progress=progress)

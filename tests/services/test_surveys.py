@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, inspect, select
 
-from assess.services import campaigns, responding
+from assess.services import campaigns, link_guard, responding
 from assess.services.errors import InvalidInput, NotFound
 from assess.services.responding import VisitStatus
 from assess.storage.models import SurveyAnswer, SurveyCode, SurveyDraft, SurveyResponse
@@ -128,9 +128,13 @@ def test_answers_are_kept_by_code_until_submitted(session, teacher, project):
 def test_a_double_click_on_a_public_link_stores_one_response(session, teacher, project):
     campaign = make_campaign(session, owner=teacher, project=project, mode="link")
     token = campaigns.link_token(session, campaign.id)
-    first = responding.submit_with_link(session, token=token, nonce="page-1", answers=families_answers(), language="en")
-    second = responding.submit_with_link(session, token=token, nonce="page-1", answers=families_answers(), language="en")
-    other = responding.submit_with_link(session, token=token, nonce="page-2", answers=families_answers(), language="en")
+    browser, other_browser = link_guard.new_browser_id(session), link_guard.new_browser_id(session)
+    first = responding.submit_with_link(session, token=token, nonce="page-1", answers=families_answers(), language="en",
+                                        browser_id=browser)
+    second = responding.submit_with_link(session, token=token, nonce="page-1", answers=families_answers(), language="en",
+                                         browser_id=browser)
+    other = responding.submit_with_link(session, token=token, nonce="page-2", answers=families_answers(), language="en",
+                                        browser_id=other_browser)
     assert (first.stored, second.stored, other.stored) == (True, False, True)
     assert count(session, SurveyResponse) == 2
 
@@ -220,10 +224,11 @@ def test_the_same_public_link_page_sent_concurrently_stores_exactly_one(session,
     nothing."""
     campaign = make_campaign(session, owner=teacher, project=project, mode="link")
     token = campaigns.link_token(session, campaign.id)
+    browser = link_guard.new_browser_id(session)
     session.commit()
     results = run_together(session_factory, [
         lambda own: responding.submit_with_link(own, token=token, nonce="page-1", answers=families_answers(),
-                                                language="fr")
+                                                language="fr", browser_id=browser)
         for _ in range(8)
     ])
     assert sorted(r.stored for r in results) == [False] * 7 + [True]

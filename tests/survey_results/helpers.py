@@ -6,7 +6,7 @@ import uuid
 
 from assess.domain.answers import DONT_KNOW
 from assess.domain.questionnaire import ItemType, Questionnaire
-from assess.services import campaigns, questionnaires, responding
+from assess.services import campaigns, link_guard, questionnaires, responding
 from tests.services.helpers import make_campaign, make_project, make_user
 
 __all__ = ["FAMILIES", "all_agree", "make_campaign", "make_project", "make_user", "questionnaire_of",
@@ -26,7 +26,8 @@ def all_agree(questionnaire: Questionnaire, score: int = 4, **overrides) -> dict
 
 def respond_by_link(session, campaign, answers: dict, language: str = "fr") -> None:
     token = campaigns.link_token(session, campaign.id)
-    result = responding.submit_with_link(session, token=token, nonce=uuid.uuid4().hex, answers=answers, language=language)
+    result = responding.submit_with_link(session, token=token, nonce=uuid.uuid4().hex, answers=answers, language=language,
+                                         browser_id=link_guard.new_browser_id(session))
     assert result.stored, result.errors
 
 

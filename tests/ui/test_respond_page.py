@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from assess.domain.answers import DONT_KNOW
-from assess.services import campaigns, responding
+from assess.services import campaigns, link_guard, responding
 from assess.services.responding import VisitStatus
 from assess.storage.models import SurveyCampaign, SurveyResponse
 from tests.services.helpers import families_answers, make_campaign, make_project
@@ -28,10 +28,14 @@ FAMILIES_THANKS_FR = "Merci pour votre temps ! Vos réponses aident les enseigna
 
 # -- helpers ---------------------------------------------------------------------------
 
-def respondent(*, code: str | None = None, survey: str | None = None, lang: str = "en", actor=None) -> AppTest:
-    """A new browser session opening the survey address (no one signed in, unless ``actor``)."""
+def respondent(*, code: str | None = None, survey: str | None = None, lang: str = "en", actor=None,
+               browser_id: str | None = None) -> AppTest:
+    """A new browser session opening the survey address (no one signed in, unless ``actor``).
+    ``browser_id``: the ``assess_respondent`` cookie the browser sends (links)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     at.session_state["lang"] = lang
+    if browser_id is not None:
+        at.session_state["respond_browser"] = browser_id  # what the page reads from the cookie
     if actor is not None:
         sign_in_state(at.session_state, actor)
     if code is not None:
@@ -384,7 +388,9 @@ def link_token(ui_database, people, project) -> str:
 
 
 def test_a_public_link_stores_one_response_even_when_sent_twice(people, ui_database, link_token):
-    at = respondent(survey=link_token)
+    with ui_database.begin() as session:
+        browser = link_guard.new_browser_id(session)
+    at = respondent(survey=link_token, browser_id=browser)
     assert [t.value for t in at.title] == ["Our eTwinning project - what the partner teachers think"]
     assert not [b for b in at.button if b.key == "respond_save"]  # no saving on the server with a link
     with ui_database.begin() as session:
@@ -395,7 +401,8 @@ def test_a_public_link_stores_one_response_even_when_sent_twice(people, ui_datab
 
     # A double click: the second click reaches the server with the same page (same nonce).
     with ui_database.begin() as session:
-        first = responding.submit_with_link(session, token=link_token, nonce=nonce, answers=required, language="en")
+        first = responding.submit_with_link(session, token=link_token, nonce=nonce, answers=required, language="en",
+                                            browser_id=browser)
     assert first.stored
     at = send(at)
     assert [t.value for t in at.title] == ["Your answers are sent"]

@@ -22,9 +22,10 @@ from assess.domain.rubric import LEVELS, Gate
 from assess.i18n import LANGUAGE_NAMES
 from assess.reports.pdf import format_date, format_number
 from assess.reports.survey import audience_name
-from assess.services import applications, jury
+from assess.services import applications, collection, jury
 from assess.services.errors import InvalidInput, ServiceError
 from assess.ui.runtime import _, actor, error_text, escape_markdown, field_error_text, lang, require_permission, show_error, reading, transaction
+from assess.ui.collection_view import collection_block
 from assess.ui.rubric_widgets import levels_side_by_side
 
 OPEN = "jury_application"  # id of the application open on the page (None: the list)
@@ -343,6 +344,7 @@ def show_application(current, application_id: int) -> None:
             # Blind scoring: the others' scores are read only once the juror's own are submitted.
             others = (jury.other_scores(session, actor=current, application_id=application_id)
                       if view.submitted_at is not None else None)
+            collected = collection.application_collection(session, actor=current, application_id=application_id)
     except ServiceError as error:
         st.title(_("jury_page.title"))
         show_error(error)
@@ -383,6 +385,8 @@ def show_application(current, application_id: int) -> None:
         st.caption(_("jury_page.twinspace"))
         st.markdown(f"- {safe_link(view.project.twinspace_url)}")
 
+    if collected.ways:  # how the survey answers shown with the criteria were collected
+        collection_block(collected, key="jury_collection")
     st.subheader(_("jury_page.criteria"))
     for criterion in rubric.criteria:
         item_block(view, criterion, others)

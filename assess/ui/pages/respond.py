@@ -13,6 +13,9 @@ slip), ``?survey=TOKEN`` (a public link) or an empty ``?code`` (the form to type
   the same code, on any device, resumes where the respondent stopped.
 - With a link, nothing is kept on the server before the answers are sent; the page makes
   one random id (nonce) per questionnaire shown, so a double click stores one response.
+- With a link, one response per browser (unless the teacher allowed several): before the
+  questions are shown, the browser must hold the ``assess_respondent`` cookie; see "one
+  response per browser" below and assess.services.link_guard.
 - Every check is the server's (``submit_*`` validates); its messages are shown next to the
   items they are about. Non-open visits (not yet open, closed, code used or replaced, unknown) get
   a page of their own, never a traceback.
@@ -20,6 +23,7 @@ slip), ``?survey=TOKEN`` (a public link) or an empty ``?code`` (the form to type
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date
 from typing import Any
@@ -29,7 +33,7 @@ import streamlit as st
 from assess.domain.answers import DONT_KNOW, AnswerError
 from assess.domain.questionnaire import Display, Item, ItemType, Questionnaire
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
-from assess.services import campaigns, responding
+from assess.services import campaigns, link_guard, responding
 from assess.services.responding import Visit, VisitStatus
 from assess.ui.faces import AGREEMENT_OPTIONS, FACES_KEY, FACES_STYLE, RESPOND_STYLE, face_label
 from assess.ui.runtime import _, lang, reading, set_lang, transaction
@@ -42,6 +46,9 @@ NONCE = "respond_nonce"  # visit -> random id of the questionnaire shown (links)
 SAVED = "respond_saved"  # visit whose answers were just saved on "Save and continue later"
 RESUMED = "respond_resumed"  # visits opened in this session with answers saved earlier
 DRAWN_IN = "respond_drawn_in"  # visit -> language the browser last showed the answers in
+BROWSER = "respond_browser"  # the id in this browser's cookie, as the request that opened this session sent it
+LINK_REFUSAL = "respond_link_refusal"  # visit -> why the link refused the last sending (busy, no id)
+COOKIE_SET = "set_cookie"  # query parameter: the page has set the cookie and reloaded
 
 
 # --- where the respondent comes from ---------------------------------------------------------
@@ -59,7 +66,7 @@ def look_up(kind: str, value: str) -> Visit:
     with reading() as session:
         if kind == "code":
             return responding.visit_by_code(session, code=value)
-        return responding.visit_by_link(session, token=value)
+        return responding.visit_by_link(session, token=value, browser_id=browser_to_check(f"{kind}:{value}"))
 
 
 def state(name: str, visit_key: str, default):
@@ -201,7 +208,9 @@ def send(kind: str, value: str, visit_key: str, visit: Visit) -> None:
             result = responding.submit_with_code(session, code=value, answers=answers, language=lang())
         else:
             nonce = state(NONCE, visit_key, uuid.uuid4().hex)
-            result = responding.submit_with_link(session, token=value, nonce=nonce, answers=answers, language=lang())
+            result = responding.submit_with_link(session, token=value, nonce=nonce, answers=answers, language=lang(),
+                                                 browser_id=browser_id())
+    link_refused(result, visit_key)
     if result.stored or (kind == "link" and result.status is VisitStatus.USED):
         # Stored now, or already stored by an earlier click on this same questionnaire.
         st.session_state.setdefault(DONE, {})[visit_key] = visit.questionnaire.thanks
@@ -248,6 +257,7 @@ def whole_form(kind: str, value: str, visit_key: str, visit: Visit) -> None:
             st.caption(_("respond.question", number=number, total=total))
             answer_widget(item, visit_key, code)
     error_summary(visit_key)
+    link_refusal_notice(visit_key)
     saved_notice(kind, value, visit_key)
     with st.container(horizontal=True):
         if st.button(_("respond.send"), type="primary", icon=":material/send:", key="respond_send"):
@@ -286,10 +296,95 @@ def one_at_a_time(kind: str, value: str, visit_key: str, visit: Visit) -> None:
             send(kind, value, visit_key, visit)
     if last:
         error_summary(visit_key)
+        link_refusal_notice(visit_key)
     saved_notice(kind, value, visit_key)
     if code:
         st.button(_("respond.save_later"), icon=":material/bookmark:", key="respond_save",
                   on_click=save_for_later, args=(code, visit_key, questionnaire))
+
+
+# --- one response per browser on a public link (assess.services.link_guard) ----------------------
+# Streamlit reads the cookies of the request that opened the browser session and cannot set
+# one: a script sets it, then reloads the page, so the new session's request shows that the
+# browser really keeps it. Only then are the questions shown: a client that keeps no cookie
+# (a script, cookies refused) never gets to send, and is told why.
+
+def browser_id() -> str | None:
+    """The id in this browser's ``assess_respondent`` cookie (None: none was sent)."""
+    if BROWSER not in st.session_state:
+        value = st.context.cookies.get(link_guard.COOKIE_NAME)  # (AppTest has no browser: no cookie)
+        if isinstance(value, str) and value:
+            st.session_state[BROWSER] = value
+    return st.session_state.get(BROWSER)
+
+
+def browser_to_check(visit_key: str) -> str | None:
+    """The browser id to check when the link is opened; none while this page is already
+    showing the questions (its sending says whether it is stored: a double click is thanked)."""
+    return None if visit_key in st.session_state.get(NONCE, {}) else browser_id()
+
+
+def browser_ready(visit: Visit) -> bool:
+    """Whether this browser may answer now; if not, give it its id (once) or say why not."""
+    if not visit.one_per_device:
+        return True
+    with reading() as session:
+        if link_guard.genuine(session, browser_id()):
+            if COOKIE_SET in st.query_params:  # the address the respondent sees loses the marker
+                del st.query_params[COOKIE_SET]
+            return True
+        new_id = link_guard.new_browser_id(session)
+    if st.query_params.get(COOKIE_SET):  # set and reloaded, yet not sent back: cookies refused
+        no_cookie_page()
+        return False
+    st.markdown(_("respond_device.opening"))
+    # The id is this server's own ASCII token; json.dumps makes every value a JS string.
+    st.html(
+        "<script>(function () {"
+        "var secure = window.location.protocol === 'https:' ? '; Secure' : '';"
+        f"document.cookie = {json.dumps(f'{link_guard.COOKIE_NAME}={new_id}')}"
+        f" + '; Path=/; Max-Age={link_guard.COOKIE_MAX_AGE}; SameSite=Lax' + secure;"
+        "var url = new URL(window.location.href);"
+        f"url.searchParams.set({json.dumps(COOKIE_SET)}, '1');"
+        "window.location.replace(url.toString());"
+        "})();</script>",
+        unsafe_allow_javascript=True, width="content",
+    )
+    return False
+
+
+def no_cookie_page() -> None:
+    st.title(_("respond_device.no_cookie_title"), anchor=False)
+    st.warning(_("respond_device.no_cookie_text"), icon=":material/cookie:")
+    st.button(_("respond_device.try_again"), icon=":material/refresh:", key="respond_cookie_again",
+              on_click=st.query_params.pop, args=(COOKIE_SET, None))
+
+
+def device_used_page() -> None:
+    st.title(_("respond_device.used_title"), anchor=False)
+    st.info(_("respond_device.used_text"), icon=":material/task_alt:")
+    st.markdown(_("respond_device.shared"))  # content, not a grey caption (contrast)
+
+
+def link_refused(result: responding.Submission, visit_key: str) -> None:
+    """After a link sending: busy (rate bound) or no id, the answers stay and the page says
+    why; this device having answered meanwhile (another tab) gets its own page."""
+    refusals = st.session_state.setdefault(LINK_REFUSAL, {})
+    refusals.pop(visit_key, None)
+    if result.status is VisitStatus.DEVICE_USED:
+        st.session_state.get(NONCE, {}).pop(visit_key, None)
+        st.rerun()
+    if result.status in (VisitStatus.BUSY, VisitStatus.NO_BROWSER_ID):
+        refusals[visit_key] = result.status
+        st.rerun()
+
+
+def link_refusal_notice(visit_key: str) -> None:
+    refused = st.session_state.get(LINK_REFUSAL, {}).get(visit_key)
+    if refused is VisitStatus.BUSY:
+        st.warning(_("respond_device.busy"), icon=":material/hourglass_top:")
+    elif refused is VisitStatus.NO_BROWSER_ID:
+        st.warning(_("respond_device.no_browser_id"), icon=":material/cookie:")
 
 
 # --- pages -------------------------------------------------------------------------------------------
@@ -411,7 +506,12 @@ if thanks is not None:
     thank_you(thanks)
     st.stop()
 visit = look_up(kind, value)
+if visit.status is VisitStatus.DEVICE_USED:
+    device_used_page()
+    st.stop()
 if visit.status is not VisitStatus.OPEN:
     status_page(kind, visit)
+    st.stop()
+if kind == "link" and not browser_ready(visit):
     st.stop()
 questionnaire_page(kind, value, visit_key, visit)

@@ -29,8 +29,9 @@ from assess.reports.survey import (
     percent,
     render_survey_results_pdf,
 )
-from assess.services import survey_results
+from assess.services import collection, survey_results
 from assess.services.errors import ServiceError
+from assess.ui.collection_view import collection_block
 from assess.ui.project_picker import PAGES, pick_project
 from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, reading
 
@@ -252,6 +253,11 @@ if not results.campaigns:
     st.stop()
 
 participation(results)
+# How the answers were collected (codes, link, import) and how many each way, with bursts.
+with reading() as session:
+    collected = collection.project_collection(session, actor=current, project_id=choice.id)
+if collected.ways:
+    collection_block(collected, key="survey_collection")
 if results.respondents == 0:
     st.info(_("survey_results.no_responses"))
     st.stop()

@@ -23,7 +23,7 @@ from assess.domain.questionnaire import Audience, Display
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
 from assess.reports.slips import render_slips_pdf
 from assess.reports.survey import audience_name, percent
-from assess.services import campaigns, projects, settings
+from assess.services import campaigns, link_guard, projects, settings
 from assess.services.campaigns import MAX_CODES, CampaignSummary, Mode, Status
 from assess.services.errors import ServiceError
 from assess.services.settings import AddressProblem, PublicAddress
@@ -127,6 +127,7 @@ def create_form(current, project) -> None:
     opens_on = left.date_input(_("surveys_page.field.opens_on"), value=today, format="YYYY-MM-DD", key=f"{prefix}opens")
     closes_on = right.date_input(_("surveys_page.field.closes_on"), value=today + timedelta(days=21), format="YYYY-MM-DD",
                                  key=f"{prefix}closes")
+    one_per_device = one_per_device_choice(mode, prefix)
     count = None
     if mode == Mode.CODES:
         count = st.number_input(_("surveys_page.field.count"), min_value=1, max_value=MAX_CODES, value=25, step=1,
@@ -140,6 +141,9 @@ def create_form(current, project) -> None:
                 languages=list(languages or []), opens_on=opens_on, closes_on=closes_on,
             )
             campaign_id = campaign.id
+            if not one_per_device:
+                link_guard.set_one_response_per_device(session, actor=current, campaign_id=campaign_id,
+                                                       one_per_device=False)
         if count:
             make_slips(current, campaign_id, int(count))
     except ServiceError as error:
@@ -147,6 +151,15 @@ def create_form(current, project) -> None:
         return
     st.session_state[FLASH] = "surveys_page.created"
     st.rerun()
+
+
+def one_per_device_choice(mode: str, prefix: str) -> bool:
+    """Public links: one response per device (assess.services.link_guard), unless the class
+    shares a tablet."""
+    if mode != Mode.LINK:
+        return True
+    return st.toggle(_("surveys_device.one_per_device"), value=True, help=_("surveys_device.one_per_device_help"),
+                     key=f"{prefix}one_per_device")
 
 
 # --- one campaign ----------------------------------------------------------------------------
