@@ -90,7 +90,7 @@ def own_projects(ui_database, actor):
 
 def assess_all(ui_database, actor, project_id: int, level: int = 4) -> int:
     with ui_database.begin() as session:
-        assessment = self_assessments.start(session, actor=actor, project_id=project_id)
+        assessment = self_assessments.start(session, actor=actor, project_id=project_id, rubric_id="etwinning-2006")
         for criterion in assessment.rubric.criteria + assessment.rubric.gates:
             self_assessments.save_entry(session, actor=actor, assessment_id=assessment.id, item_id=criterion.id, level=level)
         self_assessments.save_eligibility(session, actor=actor, assessment_id=assessment.id,
