@@ -124,11 +124,13 @@ def rubric_changer(assessment) -> None:
     if not words:
         return
     with st.expander(_("assessment_page.change_rubric"), icon=":material/swap_horiz:", key="sa_exp_rubric"):
+        picker = f"sa{assessment.id}_rubric"
         target = st.selectbox(_("assessment_page.other_rubric"), options=list(words), format_func=words.__getitem__,
-                              key=f"sa{assessment.id}_rubric")
+                              key=picker)
         if st.session_state.get(CHANGING) != (assessment.id, target):
-            st.button(_("assessment_page.change_check"), key=f"sa{assessment.id}_rubric_check",
-                      on_click=st.session_state.__setitem__, args=(CHANGING, (assessment.id, target)))
+            # The rubric read when clicked, not when drawn: the box may have changed since.
+            st.button(_("assessment_page.change_check"), key=f"{picker}_check",
+                      on_click=lambda: st.session_state.__setitem__(CHANGING, (assessment.id, st.session_state[picker])))
             return
         try:
             with reading() as session:
