@@ -167,7 +167,9 @@ def change_rubric(session: Session, *, actor: Actor, assessment_id: int, rubric_
     if target.id == stored.id:
         session.refresh(target)
         return _load(session, target)
-    carried = {e.item_id: e for e in stored.entries if e.item_id in set(change.kept)}
+    # Every entry of a shared item, a cleared one too: the latest word on it is the teacher's.
+    shared = {i.id for i in [*change.target.criteria, *change.target.gates]}
+    carried = {e.item_id: e for e in stored.entries if e.item_id in shared}
     for item_id, source_entry in carried.items():
         entry = next((e for e in target.entries if e.item_id == item_id), None)
         if entry is None:

@@ -125,13 +125,15 @@ def test_changing_the_rubric_carries_the_same_criteria_and_says_what_stays_behin
     assert current.eligibility["finished"] is False and current.eligibility["shared_plan"] is True
     assert session.query(AuditLog).filter_by(action="self_assessment.rubric").count() == 1
 
-    # Back to the 2006 rubric: what stayed behind is there again, the latest levels carried back.
+    # Back to the 2006 rubric: what stayed behind is there again, the latest levels carried
+    # back, a level cleared meanwhile cleared there too.
     self_assessments.save_entry(session, actor=teacher, assessment_id=current.id, item_id="collaboration", level=2)
+    self_assessments.save_entry(session, actor=teacher, assessment_id=current.id, item_id="results", level=None)
     back = self_assessments.change_rubric(session, actor=teacher, assessment_id=current.id, rubric_id="etwinning-2006")
     session.commit()
     assert back.id == first.id
     assert {k: v.level for k, v in back.entries.items()} == {
-        "innovation": 3, "collaboration": 2, "sustainability": 2, "results": 5}
+        "innovation": 3, "collaboration": 2, "sustainability": 2, "results": None}
     assert self_assessments.current(session, actor=teacher, project_id=project.id).rubric.id == "etwinning-2006"
 
 
