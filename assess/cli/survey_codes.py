@@ -48,7 +48,10 @@ def warn_about(address: PublicAddress) -> None:
               help="Language of the slips; the instruction is printed in French and English.")
 @click.option("--closes", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help=f"Closing day, YYYY-MM-DD (default: in {DEFAULT_DAYS} days).")
-def codes(project_id: int, audience: str, count: int, out: Path, lang: str, closes) -> None:
+@click.option("--questionnaire", "questionnaire_id", default=None, metavar="ID",
+              help="Which installed questionnaire of the audience, by id (e.g. pupils-young, the young pupils' "
+                   "faces version). Default: the one made for the ages of the project's pupils.")
+def codes(project_id: int, audience: str, count: int, out: Path, lang: str, closes, questionnaire_id: str | None) -> None:
     """Open a codes campaign for AUDIENCE of a project (from today) and write COUNT code slips to OUT."""
     from assess.reports.slips import render_slips_pdf
 
@@ -59,7 +62,7 @@ def codes(project_id: int, audience: str, count: int, out: Path, lang: str, clos
             actor = Actor.system()
             campaign = campaigns.create_campaign(
                 session, actor=actor, project_id=project_id, audience=audience, mode=campaigns.Mode.CODES,
-                languages=LANGUAGES, opens_on=today, closes_on=closes_on,
+                languages=LANGUAGES, opens_on=today, closes_on=closes_on, questionnaire_id=questionnaire_id,
             )
             issued = campaigns.issue_codes(session, actor=actor, campaign_id=campaign.id, count=count)
             links = [campaigns.code_link(session, code) for code in issued]

@@ -1,6 +1,8 @@
 """Readiness for a label application: eligibility questions, gates and per-criterion minimums.
 
-The national office asks five yes/no questions before any scoring; all must be yes.
+The national office asks five yes/no questions before any scoring; all must be yes. Each
+is answered yes (True), no (False) or not yet (None): a "no" fails its check as surely as
+a gate below its minimum, while an unanswered one is still to be told.
 Readiness puts them beside the rubric's own rules so a teacher sees, in one list, what
 still stands between the project and a label.
 """
@@ -56,6 +58,20 @@ def readiness(*, score: Score, eligibility: Mapping[str, bool | None]) -> tuple[
 
 def is_ready(checks: tuple[ReadinessCheck, ...]) -> bool:
     return all(check.ok for check in checks)
+
+
+def answered_no(eligibility: Mapping[str, bool | None]) -> tuple[str, ...]:
+    """The eligibility questions answered "no" (not those left unanswered): each one alone
+    keeps the project from any label."""
+    return tuple(q for q in ELIGIBILITY_QUESTIONS if eligibility.get(q) is False)
+
+
+def state_key(check: ReadinessCheck) -> str:
+    """The catalogue key of a checklist line's state in words. An eligibility question says
+    what was answered: yes, no or not answered, so a "no" never reads as "to do"."""
+    if check.kind is CheckKind.ELIGIBILITY:
+        return {True: "readiness.answered_yes", False: "readiness.answered_no", None: "readiness.not_answered"}[check.ok]
+    return {True: "readiness.ok", False: "readiness.missing", None: "readiness.unknown"}[check.ok]
 
 
 def weakest_criteria(score: Score, *, count: int = 3) -> list[CriterionResult]:

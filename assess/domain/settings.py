@@ -275,6 +275,28 @@ class GateMinimums(Setting):
             return text
 
 
+@dataclass(frozen=True)
+class InstalledRubric(Setting):
+    """The id of an installed rubric, or empty. Which rubrics are installed is known to the
+    service, not here: it passes their ids as ``rubrics`` (a stored value is read without
+    them, and a reader falls back when its rubric is no longer installed)."""
+
+    kind: ClassVar[str] = "rubric"
+
+    def check(self, value, *, gates=None, rubrics: frozenset[str] | None = None):
+        if not isinstance(value, str):
+            return None, _problem(self.key, "not_text")
+        text = value.strip()
+        if not text:
+            return "", []
+        if (rubrics is not None and text not in rubrics) or not re.fullmatch(r"[a-z][a-z0-9_-]{0,99}", text):
+            return None, _problem(self.key, "unknown_rubric", value=text[:80])
+        return text, []
+
+    def parse(self, text):
+        return text.strip()
+
+
 # --- the logo --------------------------------------------------------------------------------
 
 LOGO_MAX_BYTES = 512 * 1024
@@ -423,6 +445,9 @@ SETTINGS: tuple[Setting, ...] = (
     Number("severity_threshold", "jury", default=1.0, minimum=0.1, maximum=5, step=0.1),
     # Gate minimums per rubric, overriding the rubric file: {rubric_id: {gate_id: level}}.
     GateMinimums("gate_minimums", "jury", default={}),
+    # The rubric a teacher's self-assessment starts with, proposed on the page. Empty:
+    # the rubric of the project's school year (assess.services.rubrics.proposed).
+    InstalledRubric("default_rubric", "jury", default=""),
     # European label: "top_share" proposes at most eql_share of the eligible projects,
     # those above the rubric's nomination threshold; "automatic": every project with
     # national labels in two countries.

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from markupsafe import Markup
 
-from assess.domain.readiness import describe_check, readiness
+from assess.domain.readiness import describe_check, readiness, state_key
 from assess.domain.scoring import describe_outcome, describe_reason
 from assess.reports.pdf import render_pdf
 from assess.reports.radar import bars_svg, radar_svg
@@ -76,7 +76,8 @@ def self_assessment_context(report: SelfAssessmentReport, *, lang: str) -> dict:
         "outcome": score.verdict.outcome.value,
         "verdict": describe_outcome(score.verdict.outcome, lang=lang),
         "reasons": [describe_reason(r, rubric=rubric, lang=lang) for r in score.verdict.reasons],
-        "checks": [{"ok": c.ok, "text": describe_check(c, score=score, rubric=rubric, lang=lang)} for c in checks],
+        "checks": [{"ok": c.ok, "text": describe_check(c, score=score, rubric=rubric, lang=lang), "state": t(state_key(c), lang)}
+                   for c in checks],
         "generated_at": report.generated_at or datetime.now(),
         "surveys": survey_section_context(report.surveys, lang=lang) if report.surveys else None,
     }

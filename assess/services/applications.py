@@ -57,7 +57,10 @@ def _eligibility_errors(answers: Mapping[str, bool | None]) -> list[FieldError]:
     errors = [FieldError(f"eligibility.{q}", "jury.errors.unknown_question", {"value": q})
               for q in sorted(set(answers) - set(ELIGIBILITY_QUESTIONS))]
     for q in ELIGIBILITY_QUESTIONS:
-        if answers.get(q) is not True:
+        answer = answers.get(q)
+        if answer is None:  # not answered is not "no": the message asks for an answer
+            errors.append(FieldError(f"eligibility.{q}", f"jury.errors.eligibility_unanswered.{q}", {}))
+        elif answer is not True:
             errors.append(FieldError(f"eligibility.{q}", f"jury.errors.eligibility_no.{q}", {}))
     return errors
 

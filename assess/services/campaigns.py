@@ -124,8 +124,9 @@ def create_campaign(
     closes_on: date,
     questionnaire_id: str | None = None,
 ) -> SurveyCampaign:
-    """Open a campaign for one audience of one project. ``questionnaire_id`` None: the
-    audience's default (the young pupils' version for projects with children up to 7)."""
+    """Open a campaign for one audience of one project, asked with ``questionnaire_id`` (any
+    installed questionnaire of that audience: the teacher chooses it) or, when None, the one
+    :func:`questionnaire_for` proposes from the pupils' ages."""
     project = get_project(session, actor=actor, project_id=project_id, permission="survey.manage")
     _validate(audience=audience, mode=mode, languages=languages, opens_on=opens_on, closes_on=closes_on,
               questionnaire_id=questionnaire_id)
@@ -135,7 +136,8 @@ def create_campaign(
         else questionnaire_for(audience=Audience(audience), age_max=project.age_max)
     )
     if questionnaire.audience != audience:
-        raise InvalidInput([FieldError("questionnaire", "errors.unknown_questionnaire", {"value": questionnaire.id})])
+        raise InvalidInput([FieldError("questionnaire", "errors.questionnaire_audience",
+                                       {"value": questionnaire.id, "audience": questionnaire.audience.value})])
     campaign = SurveyCampaign(
         project=project,
         audience=audience,

@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from enum import StrEnum
 from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
+from assess.domain.jury import school_year
 from assess.domain.rubric import Rubric, RubricCatalogue
 from assess.services import snapshots
 from assess.services.errors import ServiceError
@@ -33,3 +37,55 @@ def snapshot(session: Session, rubric: Rubric) -> RubricVersion:
 
 def from_snapshot(stored: RubricVersion) -> Rubric:
     return snapshots.from_snapshot(stored, Rubric)
+
+
+# --- which rubric a self-assessment starts with -----------------------------------------------
+
+class Proposal(StrEnum):
+    """Why a rubric is proposed, for the hint beside the choice."""
+
+    SETTING = "setting"  # the office's default_rubric setting
+    SCHOOL_YEAR = "school_year"  # its period covers the project's school year
+    NEWEST = "newest"  # nothing matched: the newest generation
+
+
+def period_years(period: str) -> tuple[int, int | None] | None:
+    """A rubric's ``period`` as first and last years: "2006-2013" -> (2006, 2013), "2021-" ->
+    (2021, None); None when it is not written that way (the field is free text)."""
+    match = re.fullmatch(r"\s*(\d{4})\s*[-–]\s*(\d{4})?\s*", period or "")
+    if not match:
+        return None
+    return int(match[1]), (int(match[2]) if match[2] else None)
+
+
+def _newest(candidates: list[Rubric]) -> Rubric:
+    return max(candidates, key=lambda r: ((period_years(r.period) or (0, None))[0], r.id))
+
+
+def for_school_year(candidates: list[Rubric], school_year_start: int) -> tuple[Rubric, Proposal]:
+    """The rubric whose period holds the school year starting in ``school_year_start``; the
+    newest of them when periods meet at a boundary year ("2014-2021" and "2021-": 2021-22 is
+    the new generation's first year); the newest installed one when none holds it."""
+    matching = []
+    for rubric in candidates:
+        years = period_years(rubric.period)
+        if years and years[0] <= school_year_start and (years[1] is None or school_year_start <= years[1]):
+            matching.append(rubric)
+    if matching:
+        return _newest(matching), Proposal.SCHOOL_YEAR
+    return _newest(candidates), Proposal.NEWEST
+
+
+def proposed(session: Session, *, project_end: date) -> tuple[Rubric, Proposal]:
+    """The rubric proposed for a project's self-assessment: the office's ``default_rubric``
+    when it is installed, else the one of the school year the project ends in (a label is
+    asked for at the end of a project, against that year's criteria)."""
+    from assess.services import settings  # settings reads rubrics to check its own values
+
+    candidates = list(installed())
+    chosen = settings.get(session, "default_rubric")
+    if chosen:
+        found = next((r for r in candidates if r.id == chosen), None)
+        if found is not None:
+            return found, Proposal.SETTING
+    return for_school_year(candidates, int(school_year(project_end)[:4]))

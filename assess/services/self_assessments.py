@@ -78,11 +78,29 @@ def current(session: Session, *, actor: Actor, project_id: int) -> Assessment | 
     return _load(session, stored) if stored else None
 
 
+def proposed_rubric(session: Session, *, actor: Actor, project_id: int) -> tuple[Rubric, rubrics.Proposal]:
+    """The rubric a new self-assessment of the project is proposed with, and why."""
+    project = get_project(session, actor=actor, project_id=project_id, permission="self_assessment.view")
+    return rubrics.proposed(session, project_end=project.end_date)
+
+
 def start(session: Session, *, actor: Actor, project_id: int, rubric_id: str | None = None) -> Assessment:
-    """Open the self-assessment of a project against a rubric (the default one if not given);
-    returns the existing one if the project was already assessed with this rubric version."""
+    """Open the self-assessment of a project against a rubric (the proposed one if not given,
+    see :func:`proposed_rubric`); returns the existing one if the project was already assessed
+    with this rubric version."""
     project = get_project(session, actor=actor, project_id=project_id, permission="self_assessment.edit")
-    rubric = rubrics.installed_rubric(rubric_id) if rubric_id else rubrics.installed().default
+    if rubric_id:
+        rubric = rubrics.installed_rubric(rubric_id)
+    else:
+        rubric, _why = rubrics.proposed(session, project_end=project.end_date)
+    stored = _open(session, actor=actor, project=project, rubric=rubric)
+    session.refresh(stored)
+    return _load(session, stored)
+
+
+def _open(session: Session, *, actor: Actor, project: Project, rubric: Rubric) -> SelfAssessment:
+    """The project's self-assessment against this rubric version, made if there is none; it
+    becomes the current one."""
     version = rubrics.snapshot(session, rubric)
     stored = session.scalar(
         select(SelfAssessment).where(SelfAssessment.project_id == project.id, SelfAssessment.rubric_version_id == version.id)
@@ -96,8 +114,80 @@ def start(session: Session, *, actor: Actor, project_id: int, rubric_id: str | N
     else:
         stored.updated_at = utcnow()
         session.flush()
-    session.refresh(stored)
-    return _load(session, stored)
+    return stored
+
+
+@dataclass(frozen=True)
+class RubricChange:
+    """What changing a self-assessment's rubric does: the items whose levels, notes and links
+    carry over (same id in both rubrics) and those that do not (with the level given, None
+    for a note or links alone). Those left behind stay stored with the former rubric."""
+
+    source: Rubric
+    target: Rubric
+    kept: tuple[str, ...]
+    left_behind: tuple[tuple[str, int | None], ...]
+
+    @property
+    def loses_anything(self) -> bool:
+        return bool(self.left_behind)
+
+
+def _given(entry: SelfAssessmentEntry) -> bool:
+    return entry.level is not None or bool(entry.evidence_note) or bool(entry.evidence_links)
+
+
+def _change(stored: SelfAssessment, target: Rubric) -> RubricChange:
+    source = rubrics.from_snapshot(stored.rubric_version)
+    target_items = {i.id for i in [*target.criteria, *target.gates]}
+    order = [i.id for i in [*source.criteria, *source.gates]]
+    given = sorted((e for e in stored.entries if _given(e)), key=lambda e: order.index(e.item_id) if e.item_id in order else len(order))
+    return RubricChange(
+        source=source, target=target,
+        kept=tuple(e.item_id for e in given if e.item_id in target_items),
+        left_behind=tuple((e.item_id, e.level) for e in given if e.item_id not in target_items),
+    )
+
+
+def rubric_change(session: Session, *, actor: Actor, assessment_id: int, rubric_id: str) -> RubricChange:
+    """What :func:`change_rubric` would carry over and leave behind, to show before doing it."""
+    stored = _editable(session, actor=actor, assessment_id=assessment_id)
+    return _change(stored, rubrics.installed_rubric(rubric_id))
+
+
+def change_rubric(session: Session, *, actor: Actor, assessment_id: int, rubric_id: str) -> Assessment:
+    """Go on with the project's self-assessment against another installed rubric. A
+    self-assessment is the teacher's working draft (nothing freezes it), so it may change
+    rubric at any time. Levels, notes and links of items whose id is in both rubrics carry
+    over, as do the eligibility answers; the others stay stored with the former rubric and
+    come back if the teacher returns to it (see :func:`rubric_change`)."""
+    stored = _editable(session, actor=actor, assessment_id=assessment_id)
+    change = _change(stored, rubrics.installed_rubric(rubric_id))
+    target = _open(session, actor=actor, project=stored.project, rubric=change.target)
+    if target.id == stored.id:
+        session.refresh(target)
+        return _load(session, target)
+    # Every entry of a shared item, a cleared one too: the latest word on it is the teacher's.
+    shared = {i.id for i in [*change.target.criteria, *change.target.gates]}
+    carried = {e.item_id: e for e in stored.entries if e.item_id in shared}
+    for item_id, source_entry in carried.items():
+        entry = next((e for e in target.entries if e.item_id == item_id), None)
+        if entry is None:
+            entry = SelfAssessmentEntry(item_id=item_id)
+            target.entries.append(entry)
+        entry.level = source_entry.level
+        entry.evidence_note = source_entry.evidence_note or ""
+        entry.evidence_links = list(source_entry.evidence_links or ())
+        entry.updated_by = actor.id
+    target.eligibility = dict(stored.eligibility)
+    target.updated_by = actor.id
+    target.updated_at = utcnow()  # the current one from now on
+    audit.record(session, actor=actor, action="self_assessment.rubric", entity_type="self_assessment", entity_id=target.id,
+                 details={"from": stored.id, "rubric": change.target.id, "version": change.target.version,
+                          "kept": list(change.kept), "left_behind": [i for i, _level in change.left_behind]})
+    session.flush()
+    session.refresh(target)
+    return _load(session, target)
 
 
 def _editable(session: Session, *, actor: Actor, assessment_id: int) -> SelfAssessment:
@@ -177,6 +267,10 @@ def save_eligibility(session: Session, *, actor: Actor, assessment_id: int, answ
     unknown = set(answers) - set(ELIGIBILITY_QUESTIONS)
     if unknown:
         raise InvalidInput([FieldError("eligibility", "errors.unknown_item", {"value": q}) for q in sorted(unknown)])
+    # Yes (True), no (False) or not answered (None): "no" is an answer, kept as such.
+    wrong = [q for q, a in answers.items() if a is not None and not isinstance(a, bool)]
+    if wrong:
+        raise InvalidInput([FieldError("eligibility", "errors.eligibility_answer", {"value": q}) for q in sorted(wrong)])
     merged = {**stored.eligibility, **{q: a for q, a in answers.items() if a is not None}}
     for q, a in answers.items():
         if a is None:
@@ -196,7 +290,7 @@ def report(session: Session, *, actor: Actor, project_id: int) -> SelfAssessment
     project = get_project(session, actor=actor, project_id=project_id, permission="report.self_assessment")
     assessment = current(session, actor=actor, project_id=project_id)
     if assessment is None:
-        rubric = rubrics.installed().default
+        rubric, _why = rubrics.proposed(session, project_end=project.end_date)
         assessment_score = score(rubric, levels={}, gates={}, gate_minimums=settings.gate_minimums(session, rubric.id))
         entries, eligibility = {}, {}
     else:

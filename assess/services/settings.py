@@ -118,7 +118,12 @@ def _check(session: Session, key: str, value: Any) -> tuple[Any, list[FieldError
     if definition is None:
         return None, [FieldError(field=str(key)[:100], key="settings.errors.unknown_key", params={"value": str(key)[:100]})]
     gates = _known_gates(session) if isinstance(definition, registry.GateMinimums) else None
-    clean, problems = definition.check(value, gates=gates)
+    if isinstance(definition, registry.InstalledRubric):
+        from assess.services import rubrics  # loads the content files: only when this setting changes
+
+        clean, problems = definition.check(value, rubrics=frozenset(r.id for r in rubrics.installed()))
+    else:
+        clean, problems = definition.check(value, gates=gates)
     return clean, [FieldError(field=field, key=message, params=params) for field, message, params in problems]
 
 

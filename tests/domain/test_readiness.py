@@ -109,3 +109,24 @@ def test_weakest_criteria_are_the_lowest_counted_ones_heaviest_first():
     result = score(rubric, levels={"a": 2, "b": 2, "c": 5, "d": 0, "e": 3})
     assert [c.criterion_id for c in weakest_criteria(result)] == ["b", "a", "e"]
     assert result.assessed == (5, 5)
+
+
+def test_a_no_fails_its_check_and_reads_no_while_unanswered_is_still_open(rubric):
+    """Issue 10, finding 6: "no" is an answer of its own, not a blank and not "to do"."""
+    from assess.domain.readiness import answered_no, state_key
+    from assess.i18n import t
+
+    levels = {"innovation": 5, "collaboration": 5, "technology": 5, "safety": 5}
+    _, ready = checks_for(rubric, levels=levels, gates={"online-work": 5}, eligibility=ALL_YES)
+    assert is_ready(ready)
+    eligibility = {**ALL_YES, "finished": False, "data_protection": None}
+    _, checks = checks_for(rubric, levels=levels, gates={"online-work": 5}, eligibility=eligibility)
+    assert not is_ready(checks)
+    by_subject = {c.subject: c for c in checks if c.kind is CheckKind.ELIGIBILITY}
+    assert (by_subject["finished"].ok, by_subject["data_protection"].ok, by_subject["shared_plan"].ok) == (False, None, True)
+    assert answered_no(eligibility) == ("finished",)
+    words = {q: t(state_key(c), "en") for q, c in by_subject.items()}
+    assert (words["finished"], words["data_protection"], words["shared_plan"]) == (
+        "Answered no: no label with this answer", "Not answered yet", "Answered yes")
+    gate_check = next(c for c in checks if c.kind is CheckKind.GATE)
+    assert t(state_key(gate_check), "en") == "Done"  # other checks keep their words

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from assess.services import accounts, self_assessments, web_sessions
 from tests.e2e.conftest import open_page, sign_in, wait_idle
-from tests.e2e.test_self_assessment_journey import choose
+from tests.e2e.test_self_assessment_journey import choose, item_expander, start_self_assessment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -37,10 +37,11 @@ def test_a_reload_keeps_the_teacher_signed_in_until_they_sign_out(live_app, brow
     page.set_default_timeout(15_000)
     sign_in(page, live_app.url)
     open_page(page, "Self-assessment", "Self-assessment")
+    start_self_assessment(page)
     # Mid-self-assessment: one criterion assessed (saved as it is chosen).
     with live_app.sessions.begin() as session:
         first = self_assessments.current(session, actor=live_app.teacher, project_id=live_app.project_id).rubric.criteria[0]
-    expander = page.locator('[data-testid="stExpander"]').filter(has_text=first.name.en)
+    expander = item_expander(page, first.name.en)
     expander.locator("summary").click()
     choose(expander, 4)
     expander.locator("summary").filter(has_text="Level 4").wait_for()
@@ -55,7 +56,7 @@ def test_a_reload_keeps_the_teacher_signed_in_until_they_sign_out(live_app, brow
     page.get_by_role("heading", name="Self-assessment").wait_for()
     wait_idle(page)
     assert "/self_assessment" in page.url and f"project={live_app.project_id}" in page.url
-    page.locator('[data-testid="stExpander"]').filter(has_text=first.name.en).locator("summary").filter(
+    item_expander(page, first.name.en).locator("summary").filter(
         has_text="Level 4").wait_for()
     expect(page.get_by_role("heading", name="Sign in")).to_have_count(0)
 

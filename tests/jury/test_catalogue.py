@@ -24,6 +24,7 @@ def test_every_key_used_by_the_jury_code_exists():
     used = {key for path in files for key in re.findall(r'"((?:jury|errors)\.[a-z_]+\.[a-z_.]+|errors\.[a-z_]+)"',
                                                           path.read_text(encoding="utf-8"))}
     used |= {f"jury.errors.eligibility_no.{q}" for q in ELIGIBILITY_QUESTIONS}
+    used |= {f"jury.errors.eligibility_unanswered.{q}" for q in ELIGIBILITY_QUESTIONS}
     actions = {"jury.score.save"}  # audit actions, not messages
     missing = sorted(k for k in used - actions if k not in catalogue("en"))
     assert len(used) > 40 and missing == []

@@ -87,7 +87,7 @@ def test_an_update_replaces_the_partners(session, teacher):
 
 def test_deleting_a_project_removes_its_self_assessment(session, teacher):
     project = make_project(session, owner=teacher)
-    assessment = self_assessments.start(session, actor=teacher, project_id=project.id)
+    assessment = self_assessments.start(session, actor=teacher, project_id=project.id, rubric_id="etwinning-2006")
     self_assessments.save_entry(session, actor=teacher, assessment_id=assessment.id, item_id="innovation", level=4)
     session.commit()
     project_id = project.id

@@ -12,7 +12,7 @@ from tests.services.helpers import make_project, make_user
 
 def test_levels_notes_and_links_are_saved_and_scored(session, teacher):
     project = make_project(session, owner=teacher)
-    assessment = self_assessments.start(session, actor=teacher, project_id=project.id)
+    assessment = self_assessments.start(session, actor=teacher, project_id=project.id, rubric_id="etwinning-2006")
     assert assessment.rubric.id == "etwinning-2006"
     for criterion in assessment.rubric.criteria:
         self_assessments.save_entry(session, actor=teacher, assessment_id=assessment.id, item_id=criterion.id, level=4)
@@ -32,7 +32,7 @@ def test_levels_notes_and_links_are_saved_and_scored(session, teacher):
 
 def test_bad_levels_and_links_change_nothing(session, teacher):
     project = make_project(session, owner=teacher)
-    assessment = self_assessments.start(session, actor=teacher, project_id=project.id)
+    assessment = self_assessments.start(session, actor=teacher, project_id=project.id, rubric_id="etwinning-2006")
     self_assessments.save_entry(session, actor=teacher, assessment_id=assessment.id, item_id="innovation", level=3)
     session.commit()
     with pytest.raises(InvalidInput) as error:
@@ -49,7 +49,7 @@ def test_bad_levels_and_links_change_nothing(session, teacher):
 
 def test_another_teacher_cannot_read_or_write_it(session, teacher):
     project = make_project(session, owner=teacher)
-    assessment = self_assessments.start(session, actor=teacher, project_id=project.id)
+    assessment = self_assessments.start(session, actor=teacher, project_id=project.id, rubric_id="etwinning-2006")
     other = make_user(session, email="other@example.org")
     with pytest.raises(NotFound) as refused:
         self_assessments.current(session, actor=other, project_id=project.id)
@@ -60,7 +60,7 @@ def test_another_teacher_cannot_read_or_write_it(session, teacher):
 
 def test_stored_results_keep_their_rubric_when_the_file_changes(session, teacher):
     project = make_project(session, owner=teacher)
-    assessment = self_assessments.start(session, actor=teacher, project_id=project.id)
+    assessment = self_assessments.start(session, actor=teacher, project_id=project.id, rubric_id="etwinning-2006")
     self_assessments.save_entry(session, actor=teacher, assessment_id=assessment.id, item_id="collaboration", level=1)
     session.commit()
     original = rubrics.installed().default

@@ -199,7 +199,7 @@ def test_nul_characters_are_refused_by_field_and_nothing_is_stored(session_facto
     codes = _survey_codes(session_factory, teacher, project.id)
     juror, assignment_id = _juror_at_work(session_factory)
     with db.writing(session_factory) as session:
-        assessment = self_assessments.start(session, actor=teacher, project_id=project.id)
+        assessment = self_assessments.start(session, actor=teacher, project_id=project.id, rubric_id="etwinning-2006")
     attempts = {
         "title": lambda s: projects.create_project(s, actor=teacher, raw=project_fields(title="Our\x00rivers")),
         "evidence_note": lambda s: self_assessments.save_entry(

@@ -90,7 +90,7 @@ def own_projects(ui_database, actor):
 
 def assess_all(ui_database, actor, project_id: int, level: int = 4) -> int:
     with ui_database.begin() as session:
-        assessment = self_assessments.start(session, actor=actor, project_id=project_id)
+        assessment = self_assessments.start(session, actor=actor, project_id=project_id, rubric_id="etwinning-2006")
         for criterion in assessment.rubric.criteria + assessment.rubric.gates:
             self_assessments.save_entry(session, actor=actor, assessment_id=assessment.id, item_id=criterion.id, level=level)
         self_assessments.save_eligibility(session, actor=actor, assessment_id=assessment.id,
@@ -200,11 +200,18 @@ def test_titles_typed_by_teachers_are_shown_as_text(app_for, people, ui_database
 
 # -- Self-assessment -------------------------------------------------------------------
 
+def start_on_the_page(at: AppTest, project_id: int, rubric_id: str = "etwinning-2006") -> AppTest:
+    """The teacher chooses the rubric and starts the self-assessment."""
+    at.selectbox(key=f"sa_start_rubric_{project_id}").set_value(rubric_id)
+    at.button(key=f"sa_start_{project_id}").click()
+    return no_exception(at.run())
+
+
 def test_levels_and_notes_are_saved_as_the_teacher_goes(app_for, people, ui_database, project):
-    at = no_exception(app_for(people.teacher, page="self_assessment"))
+    at = start_on_the_page(no_exception(app_for(people.teacher, page="self_assessment")), project)
     with ui_database.begin() as session:
         assessment = self_assessments.current(session, actor=people.teacher, project_id=project)
-    assert assessment is not None  # opening the page started it
+    assert assessment is not None and assessment.rubric.id == "etwinning-2006"
     prefix = f"sa{assessment.id}_innovation"
     assert at.segmented_control(key=f"{prefix}_level").value is None  # none by default
 
@@ -212,7 +219,7 @@ def test_levels_and_notes_are_saved_as_the_teacher_goes(app_for, people, ui_data
     no_exception(at.run())
     at.text_area(key=f"{prefix}_note").set_value("Pupils designed the survey themselves.")
     no_exception(at.run())
-    at.toggle(key=f"sa{assessment.id}_elig_finished").set_value(True)
+    at.radio(key=f"sa{assessment.id}_elig_finished").set_value("yes")
     no_exception(at.run())
 
     with ui_database.begin() as session:
@@ -225,12 +232,12 @@ def test_levels_and_notes_are_saved_as_the_teacher_goes(app_for, people, ui_data
     reloaded = no_exception(app_for(people.teacher, page="self_assessment"))  # a new browser session
     assert reloaded.segmented_control(key=f"{prefix}_level").value == 3
     assert reloaded.text_area(key=f"{prefix}_note").value == "Pupils designed the survey themselves."
-    assert reloaded.toggle(key=f"sa{assessment.id}_elig_finished").value is True
+    assert reloaded.radio(key=f"sa{assessment.id}_elig_finished").value == "yes"
     assert any("Level 3: Good" in e.label for e in reloaded.expander)
 
 
 def test_a_refused_link_is_explained_and_kept_for_correction(app_for, people, ui_database, project):
-    at = app_for(people.teacher, page="self_assessment")
+    at = start_on_the_page(app_for(people.teacher, page="self_assessment"), project)
     with ui_database.begin() as session:
         assessment_id = self_assessments.current(session, actor=people.teacher, project_id=project).id
     key = f"sa{assessment_id}_results_links"
@@ -244,7 +251,7 @@ def test_a_refused_link_is_explained_and_kept_for_correction(app_for, people, ui
 
 
 def test_the_self_assessment_page_speaks_french(app_for, people, project):
-    at = no_exception(app_for(people.teacher, page="self_assessment", lang="fr"))
+    at = start_on_the_page(no_exception(app_for(people.teacher, page="self_assessment", lang="fr")), project)
     labels = " ".join(e.label for e in at.expander)
     assert "Innovation pédagogique et créativité" in labels
     assert "Intégration au programme scolaire" in labels

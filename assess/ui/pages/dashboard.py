@@ -8,7 +8,7 @@ import streamlit as st
 import pandas as pd
 
 from assess.domain.permissions import can
-from assess.domain.readiness import describe_check, is_ready, readiness, weakest_criteria
+from assess.domain.readiness import describe_check, is_ready, readiness, state_key, weakest_criteria
 from assess.domain.scoring import Outcome, describe_outcome, describe_reason
 from assess.reports.survey import audience_name, number
 from assess.services import self_assessments, survey_results
@@ -17,9 +17,7 @@ from assess.ui.charts import bars_figure, radar_figure
 from assess.ui.project_picker import PAGES, pick_project
 from assess.ui.runtime import _, lang, require_permission, show_error, reading
 
-CHECK_ICONS = {True: (":material/check_circle:", "green", "readiness.ok"),
-               False: (":material/cancel:", "red", "readiness.missing"),
-               None: (":material/help:", "gray", "readiness.unknown")}
+CHECK_ICONS = {True: (":material/check_circle:", "green"), False: (":material/cancel:", "red"), None: (":material/help:", "gray")}
 
 
 def verdict(score, rubric) -> None:
@@ -54,7 +52,8 @@ def checklist(score, rubric, assessment) -> None:
     if is_ready(checks):
         st.success(_("dashboard_page.ready"), icon=":material/task_alt:")
     for check in checks:
-        icon, color, status = CHECK_ICONS[check.ok]
+        icon, color = CHECK_ICONS[check.ok]
+        status = state_key(check)  # an eligibility "no" in words, not "to do"
         st.markdown(f":{color}[{icon}] {describe_check(check, score=score, rubric=rubric, lang=lang())} :{color}-badge[{_(status)}]")
 
 

@@ -75,6 +75,13 @@ def widget(setting: registry.Setting, value: Any) -> Any:
         words = {choice: _(setting.choice_label_key(choice)) for choice in setting.choices}
         return st.selectbox(name, setting.choices, index=setting.choices.index(value), format_func=words.__getitem__,
                             help=tip, key=key)
+    if isinstance(setting, registry.InstalledRubric):
+        # Empty first: the rubric of each project's school year; then the installed rubrics.
+        words = {"": _("settings.default_rubric.by_school_year")}
+        words |= {r.id: f"{r.title.get(lang())} ({r.id})" for r in rubrics.installed()}
+        options = list(words) if value in words else [*words, value]  # a rubric no longer installed stays shown
+        return st.selectbox(name, options, index=options.index(value), format_func=lambda v: words.get(v, v),
+                            help=tip, key=key)
     if isinstance(setting, registry.Text) and setting.multiline:
         return st.text_area(name, value=value, help=tip, key=key, height=140)
     if isinstance(setting, (registry.Text, registry.WebAddress)):

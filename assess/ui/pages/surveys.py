@@ -23,7 +23,7 @@ from assess.domain.questionnaire import Audience, Display
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
 from assess.reports.slips import render_slips_pdf
 from assess.reports.survey import audience_name, percent
-from assess.services import campaigns, link_guard, projects, settings
+from assess.services import campaigns, link_guard, projects, questionnaires, settings
 from assess.services.campaigns import MAX_CODES, CampaignSummary, Mode, Status
 from assess.services.errors import ServiceError
 from assess.services.settings import AddressProblem, PublicAddress
@@ -98,6 +98,13 @@ def qr_png(link: str) -> bytes | None:
 
 # --- the creation form ---------------------------------------------------------------------
 
+def proposal_hint(proposed, age_max: int) -> str:
+    """Why this version is preselected: the oldest pupils' age and the ages it is made for."""
+    if proposed.ages and proposed.ages[0] <= age_max <= proposed.ages[1]:
+        return _("surveys_page.proposed_for_ages", age=age_max, low=proposed.ages[0], high=proposed.ages[1])
+    return _("surveys_page.proposed_no_fit", age=age_max)
+
+
 def create_form(current, project) -> None:
     prefix = "sv_new_"
     # Texts fixed in this run's language: a format_func may be called after the run.
@@ -105,12 +112,23 @@ def create_form(current, project) -> None:
     audience = st.radio(_("surveys_page.field.audience"), options=list(audiences), format_func=audiences.get,
                         horizontal=True, key=f"{prefix}audience")
     try:
-        questionnaire = campaigns.questionnaire_for(audience=Audience(audience), age_max=project["age_max"])
+        proposed = campaigns.questionnaire_for(audience=Audience(audience), age_max=project["age_max"])
     except ServiceError as error:
         show_error(error)
         return
+    # Every installed version for this audience may be chosen, the one for the pupils' ages first.
+    offered = {q.id: q for q in questionnaires.for_audience(audience)}
+    questionnaire = proposed
+    if len(offered) > 1:
+        names = {qid: _("surveys_page.questionnaire_option", title=q.title.get(lang()), count=len(q.items))
+                 for qid, q in offered.items()}
+        chosen = st.radio(_("surveys_page.field.questionnaire"), options=list(names), format_func=names.get,
+                          index=list(names).index(proposed.id), key=f"{prefix}questionnaire_{audience}")
+        st.caption(proposal_hint(proposed, project["age_max"]))
+        questionnaire = offered[chosen]
     with st.container(border=True):
-        st.markdown(_("surveys_page.questionnaire", title=questionnaire.title.get(lang()), count=len(questionnaire.items)))
+        st.markdown(_("surveys_page.questionnaire_chosen", title=questionnaire.title.get(lang()),
+                      count=len(questionnaire.items)))
         if questionnaire.display is Display.ONE_AT_A_TIME:
             st.caption(_("surveys_page.faces_version"))
         elif questionnaire.ages:
@@ -139,6 +157,7 @@ def create_form(current, project) -> None:
             campaign = campaigns.create_campaign(
                 session, actor=current, project_id=project["id"], audience=audience, mode=mode,
                 languages=list(languages or []), opens_on=opens_on, closes_on=closes_on,
+                questionnaire_id=questionnaire.id,
             )
             campaign_id = campaign.id
             if not one_per_device:
