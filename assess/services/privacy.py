@@ -28,7 +28,7 @@ from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any, BinaryIO, Callable
 
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from assess.domain.permissions import Actor
@@ -563,9 +563,13 @@ def carry_out_deletion(session: Session, *, actor: Actor, request_id: int) -> di
     session.execute(delete(SignInThrottle).where(SignInThrottle.key_hash.in_(throttles)))
     # Projects never part of an application go, with their self-assessments, partners and
     # survey campaigns (the database cascades; the campaigns' responses were anonymous).
-    going = delete(Project).where(Project.owner_id == user.id)
-    session.execute((going.where(Project.id.not_in(kept)) if kept else going)
-                    .execution_options(synchronize_session=False))
+    going = [p for p in session.scalars(select(Project.id).where(Project.owner_id == user.id)) if p not in kept]
+    if going:
+        session.execute(delete(Project).where(Project.id.in_(going)).execution_options(synchronize_session=False))
+        # Their titles stay nowhere: the audit log keeps that they existed, not what they were.
+        session.execute(update(AuditLog).where(AuditLog.entity_type == "project",
+                                               AuditLog.entity_id.in_([str(p) for p in going]))
+                        .values(details={}).execution_options(synchronize_session=False))
     web_sessions.end_all(session, user_id=user.id)
     # The row stays (applications, scores, decisions and the audit log point to it), with
     # nothing left that says who it was.

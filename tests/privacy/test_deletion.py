@@ -72,6 +72,8 @@ def test_a_teacher_asks_and_the_office_carries_it_out(session, world):
     assert (stored.status, stored.carried_out_by, stored.outcome) == ("done", world.office.id, done)
     [entry] = session.scalars(select(AuditLog).where(AuditLog.action == "privacy.account_deleted")).all()
     assert entry.details == done and "marie" not in str(entry.details)
+    titles = [e.details.get("title") for e in session.scalars(select(AuditLog).where(AuditLog.entity_type == "project"))]
+    assert "A project never applied with" not in titles and "Our rivers, our future" in titles
     # Paul's data is untouched.
     assert session.get(User, world.paul.id).email == "paul@example.org"
     assert count(session, Project, Project.owner_id == world.paul.id) == 1
