@@ -58,7 +58,8 @@ if not requests:
     st.caption(_("privacy.page.no_requests"))
 for request in requests:
     when = format_date(request.requested_at, lang())
-    counts = "  \n".join(_(f"privacy.plan.{name}", count=count) for name, count in request.plan.items())
+    # Only what it touches: a teacher's request says nothing of jury work, and so on.
+    counts = "  \n".join(_(f"privacy.plan.{name}", count=count) for name, count in request.plan.items() if count)
     with st.container(border=True):
         st.markdown(_("privacy.page.request", name=escape_markdown(request.display_name),
                       email=escape_markdown(request.email), date=when,
