@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assess.domain.permissions import Actor
 from assess.i18n import LANGUAGES, t
-from assess.services import audit, letters, settings, sign_in, web_sessions
+from assess.services import audit, letters, self_assessments, settings, sign_in, web_sessions
 from assess.services.access import authorize
 from assess.services.errors import Conflict, NotFound
 from assess.storage.db import reading, writing
@@ -362,8 +362,6 @@ def _account_row(session: Session, actor: Actor, permission: str, user_id: int) 
 
 def collect(session: Session, *, actor: Actor, user_id: int, lang: str | None = None) -> PersonalData:
     """Everything stored about ``user_id`` (the actor themself, or anyone for the office)."""
-    from assess.services import self_assessments  # its report pulls in the survey results
-
     user = _account_row(session, actor, "privacy.export", user_id)
     language = lang if lang in LANGUAGES else (user.language or "en")
     projects = list(session.scalars(select(Project).where(Project.owner_id == user_id).order_by(Project.id)))
