@@ -1,5 +1,5 @@
 """The office's Privacy page (dry run first, then the purge after a confirmation; deletion
-requests carried out) and the account page's "My data" and "Delete my account" blocks."""
+requests carried out) and the account page's "My data" and "Account deletion" blocks."""
 
 from __future__ import annotations
 
