@@ -22,6 +22,7 @@ from __future__ import annotations
 import calendar
 import io
 import json
+import secrets
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -207,6 +208,17 @@ def purge(sessions: sessionmaker, *, actor: Actor, now: datetime | None = None,
     kinds = tuple(KindReport(kind=k.kind, count=deleted[k.kind], oldest=k.oldest, by_age=k.by_age) for k in before.kinds)
     return PurgeReport(at=now, retention_months=before.retention_months,
                        audit_retention_months=before.audit_retention_months, kinds=kinds, dry_run=False)
+
+
+def last_purge(session: Session, *, actor: Actor) -> tuple[datetime, int] | None:
+    """When the last purge ran and how many rows it deleted (None: never)."""
+    authorize(session, actor, "privacy.manage")
+    found = session.execute(select(AuditLog.at, AuditLog.details).where(AuditLog.action == "privacy.purge")
+                            .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(1)).first()
+    if found is None:
+        return None
+    deleted = (found.details or {}).get("deleted", {})
+    return found.at, sum(n for n in deleted.values() if isinstance(n, int))
 
 
 # --- download ---------------------------------------------------------------------------------
@@ -571,7 +583,9 @@ def carry_out_deletion(session: Session, *, actor: Actor, request_id: int) -> di
     web_sessions.end_all(session, user_id=user.id)
     # The row stays (applications, scores, decisions and the audit log point to it), with
     # nothing left that says who it was.
-    user.email = f"deleted-{user.id}@{DELETED_DOMAIN}"
+    # A random part: an account someone made with the address this would otherwise be
+    # could not block the deletion.
+    user.email = f"deleted-{user.id}-{secrets.token_hex(4)}@{DELETED_DOMAIN}"
     user.display_name = deleted_name(user.id)
     user.password_hash = None
     user.language = None

@@ -83,7 +83,7 @@ def test_requests_and_delete(session, world):
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == f"Request {row['id']} carried out: 0 projects deleted, 1 kept."
     session.commit()
-    assert session.get(User, world.paul.id).email == f"deleted-{world.paul.id}@deleted.invalid"
+    assert session.get(User, world.paul.id).email.startswith(f"deleted-{world.paul.id}-")
     assert session.get(DeletionRequest, row["id"]).status == "done"
     session.commit()
 

@@ -5,6 +5,8 @@ juror's scores stay under their pseudonym."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -53,7 +55,8 @@ def test_a_teacher_asks_and_the_office_carries_it_out(session, world):
                     "jury_assignments_kept": 0, "web_sessions_ended": 1}
 
     user = session.get(User, world.marie.id)
-    assert (user.email, user.display_name) == (f"deleted-{user.id}@deleted.invalid", f"Deleted account {user.id}")
+    assert re.fullmatch(rf"deleted-{user.id}-[0-9a-f]{{8}}@deleted\.invalid", user.email)
+    assert user.display_name == f"Deleted account {user.id}"
     assert user.password_hash is None and not user.is_active and user.last_login_at is None
     assert accounts.authenticate(session, email="marie@example.org", password="correct horse battery") is None
     assert count(session, User, User.email == "marie@example.org") == 0
@@ -119,3 +122,13 @@ def test_the_last_administrator_cannot_be_deleted(session, world):
     with pytest.raises(Conflict):
         privacy.carry_out_deletion(session, actor=world.office, request_id=request.id)
     assert session.get(User, world.office.id).is_active
+
+
+def test_an_account_made_with_the_pseudonymous_address_blocks_nothing(session, world):
+    from tests.services.helpers import make_user
+
+    make_user(session, email=f"deleted-{world.paul.id}@deleted.invalid")
+    request = privacy.request_deletion(session, actor=world.paul)
+    privacy.carry_out_deletion(session, actor=world.office, request_id=request.id)
+    session.commit()
+    assert session.get(User, world.paul.id).email.endswith("@deleted.invalid")

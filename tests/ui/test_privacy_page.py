@@ -56,6 +56,7 @@ def test_the_dry_run_comes_first_and_the_purge_asks_for_confirmation(people, ui_
     with ui_database() as session:
         assert session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "user.sign_in")) == 0
     assert any(i.value == "Nothing is past its retention period." for i in at.info)
+    assert any(c.value.startswith("Last purge: ") and c.value.endswith(", 3 items deleted.") for c in at.caption)
 
 
 def test_a_teacher_asks_for_deletion_and_the_office_carries_it_out(people, ui_database):
@@ -78,7 +79,7 @@ def test_a_teacher_asks_for_deletion_and_the_office_carries_it_out(people, ui_da
     assert not at.exception
     assert "The account was deleted as described." in [s.value for s in at.success]
     with ui_database() as session:
-        assert session.get(User, people.teacher.id).email == f"deleted-{people.teacher.id}@deleted.invalid"
+        assert session.get(User, people.teacher.id).email.endswith("@deleted.invalid")
 
 
 def test_the_account_page_prepares_the_zip_of_my_data(people, ui_database):

@@ -29,7 +29,10 @@ show_flash()
 st.subheader(_("privacy.page.purge_title"))
 with reading() as session:
     report = privacy.purge_report(session, actor=current)
+    last = privacy.last_purge(session, actor=current)
 st.caption(_("privacy.page.retention", months=report.retention_months, audit_months=report.audit_retention_months))
+st.caption(_("privacy.page.last_purge", date=format_date(last[0], lang()), total=last[1]) if last
+           else _("privacy.page.never_purged"))
 st.table({
     _("privacy.page.kind"): [_(f"privacy.kinds.{kind.kind}") for kind in report.kinds],
     _("privacy.page.count"): [kind.count for kind in report.kinds],
