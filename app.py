@@ -106,6 +106,7 @@ def navigation():
             page("national_statistics", "nav.statistics", ":material/monitoring:"),
             page("users", "nav.users", ":material/group:"),
             page("settings", "nav.settings", ":material/settings:"),
+            page("privacy", "nav.privacy", ":material/shield_person:"),
         ]
         if "teacher" not in current.roles:
             office.insert(0, page("projects", "nav.all_projects", ":material/folder:"))

@@ -1,4 +1,4 @@
-"""The ``assess`` command: one group per area (rubric, user, project, report, demo, settings), and ``serve``.
+"""The ``assess`` command: one group per area (rubric, user, project, report, demo, settings, privacy), and ``serve``.
 
 Exit codes: 0 success; 1 the input was refused (a checked file has problems, a service
 said no: unknown project, invalid field); 2 the command itself was used wrongly (bad
@@ -15,6 +15,7 @@ from assess.cli.admin import demo_command, init, user
 from assess.cli.common import AssessGroup
 from assess.cli.export import export
 from assess.cli.jury import eql, jury_group, round_group, stats_group
+from assess.cli.privacy import privacy_group
 from assess.cli.projects import project, report
 from assess.cli.rubric import rubric
 from assess.cli.serve import serve
@@ -29,7 +30,7 @@ def cli() -> None:
 
 
 for command in (init, serve, user, demo_command, project, report, rubric, survey, round_group, jury_group, stats_group,
-                eql, export, settings_group):
+                eql, export, settings_group, privacy_group):
     cli.add_command(command)
 
 

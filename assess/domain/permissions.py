@@ -68,6 +68,8 @@ is_juror = has_role("juror")
 is_owner = Rule(lambda actor, obj: obj is not None and actor.id is not None and obj.owner_id == actor.id, "is_owner")
 #: The national office's command-line operator.
 is_system = Rule(lambda actor, _obj: actor.is_system, "is_system")
+#: The object (an account) is the actor's own.
+is_self = Rule(lambda actor, obj: actor.id is not None and getattr(obj, "id", None) == actor.id, "is_self")
 
 PERMISSIONS: dict[str, Rule] = {
     "project.list": is_teacher | is_admin,
@@ -99,6 +101,12 @@ PERMISSIONS: dict[str, Rule] = {
     "statistics.export": is_admin | is_system,
     # Juror names instead of pseudonyms in exports: a separate, deliberate choice.
     "statistics.juror_names": is_admin | is_system,
+    # Privacy (GDPR, docs/privacy.md). Objects: the account concerned. A person downloads
+    # their own data (the office too, to answer a request made by letter); only the person
+    # asks for their account to be deleted; the office purges and carries out deletions.
+    "privacy.export": is_self | is_admin | is_system,
+    "privacy.request_deletion": is_self & ~is_system,
+    "privacy.manage": is_admin | is_system,
 }
 
 

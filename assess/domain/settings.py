@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 Problem = tuple[str, str, dict[str, Any]]
 
 #: The page's groups, in the order it shows them.
-GROUPS: tuple[str, ...] = ("signup", "surveys", "jury", "eql", "letterhead")
+GROUPS: tuple[str, ...] = ("signup", "surveys", "jury", "eql", "letterhead", "privacy")
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
@@ -459,6 +459,11 @@ SETTINGS: tuple[Setting, ...] = (
     Text("office.signatory", "letterhead", default="", max_length=200),
     Text("office.place", "letterhead", default="", max_length=100),
     Image("office.logo", "letterhead", default=None),
+    # Privacy (docs/privacy.md): after this many months `assess privacy purge` deletes the
+    # drafts of unfinished survey answers and the import logs...
+    Number("retention_months", "privacy", default=12, minimum=1, maximum=120, step=1, integer=True),
+    # ... and the audit log's entries: longer, as they prove what the jury and the office did.
+    Number("audit_retention_months", "privacy", default=36, minimum=1, maximum=120, step=1, integer=True),
 )
 
 BY_KEY: dict[str, Setting] = {setting.key: setting for setting in SETTINGS}

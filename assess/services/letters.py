@@ -73,6 +73,13 @@ def verdict_letters(session: Session, *, actor: Actor, round_id: int) -> list[Ve
     """The letters of a round's published decisions, by application id; an empty list if
     none is published yet. Admins and the command line only."""
     authorize(session, actor, _PERMISSION)
+    return published_letters(session, round_id=round_id)
+
+
+def published_letters(session: Session, *, round_id: int, application_ids: set[int] | None = None) -> list[VerdictLetterView]:
+    """:func:`verdict_letters` without the permission check, optionally for some
+    applications only: for a caller that checked its own (a teacher's data download,
+    assess.services.privacy)."""
     round_ = session.get(Round, round_id)
     if round_ is None:
         raise NotFound("letters.errors.unknown_round", value=round_id)
@@ -82,7 +89,8 @@ def verdict_letters(session: Session, *, actor: Actor, round_id: int) -> list[Ve
     rows = session.execute(
         select(Decision, Application)
         .join(Application, Application.id == Decision.application_id)
-        .where(Application.round_id == round_.id, Decision.published_at.is_not(None))
+        .where(Application.round_id == round_.id, Decision.published_at.is_not(None),
+               *([Application.id.in_(application_ids)] if application_ids is not None else []))
         .options(
             selectinload(Application.project).selectinload(Project.owner),
             selectinload(Application.project).selectinload(Project.school),

@@ -700,3 +700,26 @@ class WebSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# --- privacy ---------------------------------------------------------------------------------
+
+
+class DeletionRequest(Base):
+    """A person asked for their account to be deleted (assess.services.privacy); the office
+    carries it out. Kept afterwards as the proof that it was, with no personal field: the
+    account it names is pseudonymised by then."""
+
+    __tablename__ = "deletion_requests"
+    __table_args__ = (CheckConstraint("status IN ('pending', 'done', 'cancelled')", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The account row is pseudonymised, never removed (applications, scores and the audit
+    # log still point to it): the request keeps naming it.
+    user_id: Mapped[int] = mapped_column(_user_fk("CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    carried_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    carried_out_by: Mapped[int | None] = mapped_column(_user_fk())
+    # What was done, counts only (projects deleted, kept...).
+    outcome: Mapped[dict[str, Any]] = mapped_column(json_type(), default=dict)

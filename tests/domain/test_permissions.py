@@ -114,6 +114,10 @@ WHO_MAY = {
     "statistics.view": {"admin", "system"},
     "statistics.export": {"admin", "system"},
     "statistics.juror_names": {"admin", "system"},
+    # On a project (not an account): nobody's own account, so the office alone.
+    "privacy.export": {"admin", "system"},
+    "privacy.request_deletion": set(),
+    "privacy.manage": {"admin", "system"},
 }
 
 
@@ -152,3 +156,14 @@ def test_only_the_system_actor_is_the_system_not_any_actor_without_an_id():
         for permission in ("project.edit", "self_assessment.edit", "survey.manage"):
             assert can(SYSTEM, permission, PROJECT)
             assert not can(actor, permission, SimpleNamespace(owner_id=None)), (actor.roles, permission)
+
+
+def test_a_person_downloads_and_deletes_their_own_account_only():
+    own, other = SimpleNamespace(id=TEACHER.id), SimpleNamespace(id=OTHER_TEACHER.id)
+    assert can(TEACHER, "privacy.export", own) and not can(TEACHER, "privacy.export", other)
+    assert can(ADMIN, "privacy.export", other) and can(SYSTEM, "privacy.export", other)
+    assert can(TEACHER, "privacy.request_deletion", own)
+    assert not can(TEACHER, "privacy.request_deletion", other)
+    assert not can(ADMIN, "privacy.request_deletion", other), "the office carries requests out, it does not make them"
+    assert not can(SYSTEM, "privacy.request_deletion", SimpleNamespace(id=None))
+    assert not can(TEACHER, "privacy.manage") and can(ADMIN, "privacy.manage")

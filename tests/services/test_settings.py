@@ -66,6 +66,8 @@ GOOD = {
     "office.address": [("Réseau Canopé\r\n1 avenue du Futuroscope\n86961 Chasseneuil", "Réseau Canopé\n1 avenue du Futuroscope\n86961 Chasseneuil")],
     "office.signatory": [("Anne Lefèvre, cheffe du bureau", "Anne Lefèvre, cheffe du bureau")],
     "office.place": [("Chasseneuil-du-Poitou", "Chasseneuil-du-Poitou")],
+    "retention_months": [(1, 1), (120, 120), (24.0, 24)],
+    "audit_retention_months": [(1, 1), (120, 120), (36, 36)],
 }
 
 BAD = {
@@ -96,6 +98,10 @@ BAD = {
                        ("rue\x07", "settings.errors.control_characters")],
     "office.signatory": [("s" * 201, "settings.errors.too_long"), ("\x1b[31mred", "settings.errors.control_characters")],
     "office.place": [("p" * 101, "settings.errors.too_long"), ("Pa\u0085ris", "settings.errors.control_characters")],
+    "retention_months": [(0, "settings.range.integer"), (121, "settings.range.integer"), (1.5, "settings.range.integer"),
+                         ("12", "settings.range.integer"), (True, "settings.range.integer")],
+    "audit_retention_months": [(0, "settings.range.integer"), (-12, "settings.range.integer"),
+                               (10**400, "settings.range.integer")],
     "office.logo": [
         (b"", "settings.errors.logo_empty"), (SVG, "settings.errors.logo_svg"),
         (b"GIF89a" + b"\x00" * 20, "settings.errors.logo_type"), (b"%PDF-1.7", "settings.errors.logo_type"),

@@ -6,12 +6,14 @@ import streamlit as st
 
 from assess.domain.permissions import ROLES
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
-from assess.services import accounts, sign_in
+from assess.reports.pdf import format_date
+from assess.services import accounts, privacy, sign_in
 from assess.services.errors import ServiceError
 from assess.ui import auth
 from assess.ui.runtime import (
     _,
     actor,
+    apply_change,
     client_address,
     current_session_cookie,
     escape_markdown,
@@ -20,6 +22,7 @@ from assess.ui.runtime import (
     sessions,
     set_lang,
     show_error,
+    show_flash,
     transaction,
 )
 
@@ -85,6 +88,43 @@ with reading() as session:
     signs_in_with_password = accounts.has_password(session, actor=current)
 if signs_in_with_password:
     change_password_form()
+
+# --- privacy: my data, and deleting my account (assess/services/privacy.py, docs/privacy.md) ---
+def my_data_block() -> None:
+    st.subheader(_("privacy.account.data_title"))
+    st.caption(_("privacy.account.data_help"))
+    if st.button(_("privacy.account.prepare"), icon=":material/folder_zip:", key="privacy_prepare"):
+        bar = st.progress(0.0, text=_("privacy.account.preparing"))
+
+        def progress(done: int, total: int) -> None:
+            bar.progress(done / total if total else 1.0, text=_("privacy.account.rendering", done=done, total=total))
+
+        data = privacy.export_bytes(sessions(), actor=current, user_id=current.id, lang=lang(), progress=progress)
+        bar.empty()
+        st.download_button(_("privacy.account.download"), data=data, file_name=f"my-data-{current.id}.zip",
+                           mime="application/zip", type="primary", icon=":material/download:", on_click="ignore")
+
+
+def delete_account_block() -> None:
+    st.subheader(_("privacy.account.delete_title"))
+    st.markdown(_("privacy.what_happens"))
+    with reading() as session:
+        pending = privacy.pending_request(session, actor=current)
+    if pending is not None:
+        st.info(_("privacy.account.pending", date=format_date(pending.requested_at, lang())), icon=":material/schedule:")
+        if st.button(_("privacy.account.cancel"), key="privacy_cancel"):
+            apply_change(lambda session: privacy.cancel_request(session, actor=current), _("privacy.account.cancelled"))
+        return
+    sure = st.checkbox(_("privacy.account.confirm"), key="privacy_confirm_request")
+    if st.button(_("privacy.account.request"), disabled=not sure, icon=":material/person_remove:", key="privacy_request"):
+        apply_change(lambda session: privacy.request_deletion(session, actor=current), _("privacy.account.requested"),
+                     forget=("privacy_confirm_request",))
+
+
+st.divider()
+show_flash()
+my_data_block()
+delete_account_block()
 
 st.divider()
 if st.button(_("account.sign_out"), icon=":material/logout:"):
