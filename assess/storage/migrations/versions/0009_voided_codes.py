@@ -6,7 +6,7 @@ leave ``survey_codes``, so participation counts only codes that can still be ans
 and are kept here by their SHA-256 alone, so the answering page can tell a respondent
 holding an old slip that it was replaced.
 
-Revision ID: 0011
+Revision ID: 0009
 Revises: 0007
 Create Date: 2026-12-05
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011"
+revision: str = "0009"
 down_revision: str | None = "0008"
 branch_labels = None
 depends_on = None
