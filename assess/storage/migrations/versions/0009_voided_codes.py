@@ -7,7 +7,7 @@ and are kept here by their SHA-256 alone, so the answering page can tell a respo
 holding an old slip that it was replaced.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-05
 """
 

@@ -1,7 +1,7 @@
 """Requests to delete an account (GDPR, assess.services.privacy and docs/privacy.md).
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-05
 """
 
