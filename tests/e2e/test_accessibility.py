@@ -1,0 +1,221 @@
+"""The answering pages meet WCAG 2.1 AA, checked by axe-core in Chromium.
+
+Every page and state a pupil, a parent or a partner teacher can meet (the code form, a
+questionnaire at its start, half answered, after a failed send, the thanks; used, unknown
+and closed codes; a public link and a broken one; the young pupils' faces), in French and
+English, on a phone (375 px) and a computer (1280 px): no serious or critical violation.
+Then what axe cannot see, measured in the browser: answer text of 16 px or more, tap
+targets of 44 px or more on a phone, a focus outline of 3:1 or more, and after a failed
+send the focus and the view on the first missing answer, named in words.
+
+One server and one Chromium for the whole module; each view (language x width) walks
+its journeys in its own browser context.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from assess.i18n import t
+from assess.services import campaigns, projects, responding
+from tests.e2e.axe import assert_accessible
+from tests.e2e.conftest import launch_chromium, serve_app, wait_idle
+from tests.services.helpers import families_answers, make_campaign, make_project
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+
+PHONE, COMPUTER = 375, 1280
+VIEWS = [("fr", PHONE), ("en", PHONE), ("fr", COMPUTER), ("en", COMPUTER)]
+LOCALES = {"fr": "fr-FR", "en": "en-GB"}
+UNKNOWN_CODE = "ACDEF-GHJKM"  # well formed, never issued
+
+
+@dataclass
+class Surveys:
+    url: str
+    families_codes: list[str]
+    young_codes: list[str]
+    used_code: str
+    closed_code: str
+    link: str
+    sessions: object = field(repr=False)
+
+
+@pytest.fixture(scope="module")
+def surveys(tmp_path_factory):
+    with serve_app(tmp_path_factory.mktemp("a11y")) as app:
+        with app.sessions.begin() as session:
+            project = projects.get_project(session, actor=app.teacher, project_id=app.project_id)
+            families = make_campaign(session, owner=app.teacher, project=project, audience="families")
+            codes = campaigns.issue_codes(session, actor=app.teacher, campaign_id=families.id, count=len(VIEWS) * 3 + 1)
+            used = codes.pop()
+            responding.submit_with_code(session, code=used, answers=families_answers(), language="fr")
+            pupils_link = make_campaign(session, owner=app.teacher, project=project, audience="pupils", mode="link")
+            link = campaigns.public_link(session, actor=app.teacher, campaign_id=pupils_link.id)
+            young_project = make_project(session, owner=app.teacher, title="Little explorers", age_min=4, age_max=6)
+            young = make_campaign(session, owner=app.teacher, project=young_project, audience="pupils")
+            young_codes = campaigns.issue_codes(session, actor=app.teacher, campaign_id=young.id, count=len(VIEWS) * 2)
+            closed = campaigns.create_campaign(
+                session, actor=app.teacher, project_id=young_project.id, audience="families", mode="codes",
+                languages=["fr", "en"], opens_on=date.today() - timedelta(days=30), closes_on=date.today() + timedelta(days=30))
+            (closed_code,) = campaigns.issue_codes(session, actor=app.teacher, campaign_id=closed.id, count=1)
+            campaigns.close_campaign(session, actor=app.teacher, campaign_id=closed.id)
+        yield Surveys(app.url, codes, young_codes, used, closed_code, link.split("/?", 1)[1], app.sessions)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with launch_chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(params=VIEWS, ids=[f"{language}-{width}px" for language, width in VIEWS])
+def view(request, chromium):
+    language, width = request.param
+    phone = width == PHONE
+    context = chromium.new_context(viewport={"width": width, "height": 740 if phone else 900},
+                                   locale=LOCALES[language], is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield View(page, language, width, VIEWS.index(request.param))
+    context.close()
+
+
+@dataclass
+class View:
+    page: object
+    language: str
+    width: int
+    index: int  # which codes this view may use
+
+    def text(self, key: str, **params) -> str:
+        return t(key, self.language, **params)
+
+
+# --- what every state must show ---------------------------------------------------------------
+
+def open_address(view: View, address: str) -> None:
+    view.page.goto(address)
+    view.page.get_by_role("heading", level=1).first.wait_for()
+    wait_idle(view.page)
+
+
+def check_state(view: View, where: str) -> None:
+    """axe's WCAG 2.1 A/AA rules, the page's language and its own title."""
+    page = view.page
+    where = f"{where} [{view.language}, {view.width} px]"
+    # axe checks contrast only of what is in the window: the window is made as tall as the
+    # page (Streamlit scrolls inside its main block) for the check.
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": max(int(height), size["height"])})
+    try:
+        assert_accessible(page, where)
+    finally:
+        page.set_viewport_size(size)
+    assert page.evaluate("() => document.documentElement.lang") == view.language, where
+    heading = page.get_by_role("heading", level=1).first.inner_text().strip()
+    expect(page).to_have_title(re.compile(re.escape(heading)))
+
+
+def item_box(page, item_id: str):
+    return page.locator(f".st-key-respond_item_{item_id}")
+
+
+def choose_agreement(view: View, item_id: str, point: int) -> None:
+    option = item_box(view.page, item_id).get_by_role("radio", name=view.text(f"respond.scale.{point}"), exact=True)
+    option.click(force=True)  # the input is visually hidden; its label takes the click
+    expect(option).to_be_checked()
+    wait_idle(view.page)
+
+
+def send(view: View) -> None:
+    view.page.locator(".st-key-respond_send button").click()
+    wait_idle(view.page)
+
+
+# --- the journeys, in each language and width ------------------------------------------------------
+
+def test_a_family_answers_with_a_code(surveys, view):
+    page = view.page
+    code = surveys.families_codes[view.index]
+    open_address(view, f"{surveys.url}/?code={code}")
+    check_state(view, "families, start")
+    title_at_start = page.title()
+
+    choose_agreement(view, "child-talked", 5)
+    check_state(view, "families, mid-way")
+
+    send(view)  # "learned-other-countries" (question 2, required) is missing
+    missing = item_box(page, "learned-other-countries")
+    summary = page.locator(".st-key-respond_error_summary")
+    expect(summary).to_contain_text(view.text("respond.question", number=2, total=9))
+    question = "My child learned about other countries" if view.language == "en" else "Mon enfant a découvert d'autres pays"
+    expect(summary).to_contain_text(question)
+    assert "red" not in summary.inner_text() and "rouge" not in summary.inner_text()
+    # Focus and view on the first missing answer.
+    expect(missing.locator(":focus")).to_have_count(1)
+    expect(missing).to_be_in_viewport()
+    check_state(view, "families, after an error")
+    assert page.title() != title_at_start  # the title says there is something to correct
+
+    for item_id in ("learned-other-countries", "project-visible"):
+        choose_agreement(view, item_id, 4)
+    send(view)
+    page.get_by_role("heading", name=view.text("respond.sent_title")).wait_for()
+    check_state(view, "families, thanks")
+
+    open_address(view, f"{surveys.url}/?code={code}")
+    page.get_by_role("heading", name=view.text("respond.used.title")).wait_for()
+    check_state(view, "used code")
+
+
+def test_pages_for_codes_and_links_that_do_not_open_a_questionnaire(surveys, view):
+    page = view.page
+    open_address(view, f"{surveys.url}/?code=")
+    page.get_by_role("heading", name=view.text("respond.code_title")).wait_for()
+    check_state(view, "code form")
+
+    open_address(view, f"{surveys.url}/?code={UNKNOWN_CODE}")
+    page.get_by_role("heading", name=view.text("respond.unknown_code.title")).wait_for()
+    check_state(view, "unknown code")
+
+    open_address(view, f"{surveys.url}/?code={surveys.closed_code}")
+    page.get_by_role("heading", name=view.text("respond.closed.title")).wait_for()
+    check_state(view, "closed campaign")
+
+    open_address(view, f"{surveys.url}/?survey=no-such-link")
+    page.get_by_role("heading", name=view.text("respond.unknown_link.title")).wait_for()
+    check_state(view, "unknown link")
+
+    open_address(view, f"{surveys.url}/?{surveys.link}")
+    page.locator(".st-key-respond_send").wait_for()
+    check_state(view, "public link (older pupils), start")
+
+
+def test_a_young_pupil_stays_on_the_face_to_answer(surveys, view):
+    page = view.page
+    open_address(view, f"{surveys.url}/?code={surveys.young_codes[view.index]}")
+    check_state(view, "young pupils, first face")
+    faces = page.locator(".st-key-respond_faces")
+    faces.get_by_role("radio", name=re.compile(re.escape(view.text("respond.faces.5")))).click()
+    wait_idle(page)
+    # Screen 2 ("said-hello", required) is skipped; the pupil goes on to the last screen.
+    for number in range(2, 10):
+        page.locator(".st-key-respond_next button").click()
+        page.get_by_text(view.text("respond.question", number=number, total=9), exact=True).wait_for()
+        wait_idle(page)
+    check_state(view, "young pupils, last face")
+    send(view)
+    # Back on the screen of the missing face (2), not on screen 1, told why, focus on it.
+    page.get_by_text(view.text("respond.question", number=2, total=9), exact=True).wait_for()
+    missing = item_box(page, "said-hello")
+    expect(missing).to_be_visible()
+    expect(missing.locator(":focus")).to_have_count(1)
+    expect(missing).to_contain_text(view.text("errors.survey.required"))
+    check_state(view, "young pupils, after an error")
