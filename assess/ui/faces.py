@@ -55,7 +55,7 @@ RESPOND_STYLE = f"""
 [data-testid="stMain"] [data-testid="stButtonGroup"] button p,
 [data-testid="stMain"] textarea, [data-testid="stMain"] input {{ font-size: 1rem; }}
 [data-testid="stMain"] button, [data-testid="stMain"] summary,
-[data-testid="stMain"] [data-baseweb="input"] {{ min-height: 2.75rem; }}
+[data-testid="stMain"] [data-baseweb="input"], [data-testid="stMain"] input {{ min-height: 2.75rem; }}
 [data-testid="stMain"] button {{ min-width: 2.75rem; }}
 [data-testid="stMain"] :is(button, a, summary, textarea, input):focus-visible,
 [data-testid="stMain"] [data-testid="stRadioOption"]:has(input:focus-visible) {{

@@ -219,3 +219,85 @@ def test_a_young_pupil_stays_on_the_face_to_answer(surveys, view):
     expect(missing.locator(":focus")).to_have_count(1)
     expect(missing).to_contain_text(view.text("errors.survey.required"))
     check_state(view, "young pupils, after an error")
+
+
+# --- what axe does not measure: sizes on a phone, the focus outline -------------------------------
+
+TAP_TARGETS = ('button, a[href], summary, textarea, input:not([type=radio]):not([type=checkbox]), '
+               '[data-testid="stRadioOption"]')
+ANSWER_TEXTS = ('[data-testid="stRadioOption"] p, [data-testid="stButtonGroup"] button p, textarea, '
+                '[data-testid="stMain"] input:not([type=radio])')
+
+
+def measured(page, selector: str) -> list[dict]:
+    """Every visible element of ``selector``: its text, size and font size as Chromium lays it out.
+    A box of 1 px is visually hidden until focused ("Skip to main content"): not a tap target."""
+    return page.evaluate(
+        """(selector) => [...document.querySelectorAll(selector)].filter(e => e.checkVisibility()).map(e => {
+            const box = e.getBoundingClientRect();
+            return {text: (e.innerText || e.getAttribute('aria-label') || e.tagName).trim().slice(0, 40),
+                    width: box.width, height: box.height, font: parseFloat(getComputedStyle(e).fontSize)};
+        }).filter(e => e.width > 1 && e.height > 1)""",
+        selector,
+    )
+
+
+def contrast(colour: str, background: tuple[int, int, int] = (255, 255, 255)) -> float:
+    """WCAG contrast ratio of a CSS rgb()/rgba() colour on ``background``."""
+    red, green, blue, *alpha = (float(part) for part in re.findall(r"[\d.]+", colour))
+    opacity = alpha[0] if alpha else 1.0
+    mixed = [opacity * c + (1 - opacity) * b for c, b in zip((red, green, blue), background)]
+
+    def luminance(rgb) -> float:
+        linear = [c / 255 / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(mixed), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def focus_outline(page, inside: str) -> dict:
+    """Tab (as a keyboard user does) until the focus is inside ``inside``; the outline drawn
+    around the focused answer (the radio's row: its input is visually hidden)."""
+    for _press in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("(inside) => !!document.activeElement.closest(inside)", inside):
+            break
+    else:
+        raise AssertionError(f"Tab never reached {inside}")
+    return page.evaluate("""() => {
+        const focused = document.activeElement;
+        const shown = focused.closest('[data-testid="stRadioOption"]') || focused;
+        const style = getComputedStyle(shown);
+        return {style: style.outlineStyle, width: parseFloat(style.outlineWidth), colour: style.outlineColor};
+    }""")
+
+
+@pytest.fixture
+def phone_page(chromium):
+    context = chromium.new_context(viewport={"width": PHONE, "height": 740}, locale="fr-FR", is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield View(page, "fr", PHONE, 0)
+    context.close()
+
+
+@pytest.mark.parametrize("address", ["families", "young", "code_form", "link"])
+def test_on_a_phone_answers_are_16px_targets_44px_and_focus_is_outlined(surveys, phone_page, address):
+    view, page = phone_page, phone_page.page
+    addresses = {"families": f"?code={surveys.families_codes[-1]}", "young": f"?code={surveys.young_codes[-1]}",
+                 "code_form": "?code=", "link": f"?{surveys.link}"}
+    open_address(view, f"{surveys.url}/{addresses[address]}")
+    targets = measured(page, TAP_TARGETS)
+    assert targets
+    small = [target for target in targets if target["height"] < 44 or target["width"] < 44]
+    assert not small, f"{len(small)} of {len(targets)} tap targets under 44 px: {small}"
+    answers = measured(page, ANSWER_TEXTS)
+    small_text = [answer for answer in answers if answer["font"] < 16]
+    assert not small_text, f"answer text under 16 px: {small_text}"
+
+    if address in ("families", "young", "link"):
+        answer = '[class*="st-key-respond_item_"] :is(input, button, textarea)'
+        outline = focus_outline(page, answer)
+        assert outline["style"] != "none" and outline["width"] >= 2, outline
+        assert contrast(outline["colour"]) >= 3, outline

@@ -355,8 +355,7 @@ def one_at_a_time(kind: str, value: str, visit_key: str, visit: Visit) -> None:
 
 def code_form(*, title: bool = True) -> None:
     if title:
-        page_setup(_("respond.code_title"))
-        st.title(_("respond.code_title"))
+        heading(_("respond.code_title"))
         st.markdown(_("respond.code_intro"))
     with st.form("respond_code", border=True):
         typed = st.text_input(_("respond.code_label"), placeholder="ABCDE-FGHJK", max_chars=40, autocomplete="off")
