@@ -15,7 +15,7 @@ its journeys in its own browser context.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
@@ -24,7 +24,7 @@ from playwright.sync_api import expect
 from assess.i18n import t
 from assess.services import campaigns, projects, responding
 from tests.e2e.axe import assert_accessible
-from tests.e2e.conftest import launch_chromium, serve_app, wait_idle
+from tests.e2e.conftest import launch_chromium, open_page, serve_app, sign_in, wait_idle
 from tests.services.helpers import families_answers, make_campaign, make_project
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -43,7 +43,7 @@ class Surveys:
     used_code: str
     closed_code: str
     link: str
-    sessions: object = field(repr=False)
+    project_id: int  # the teacher's project with the public link
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def surveys(tmp_path_factory):
                 languages=["fr", "en"], opens_on=date.today() - timedelta(days=30), closes_on=date.today() + timedelta(days=30))
             (closed_code,) = campaigns.issue_codes(session, actor=app.teacher, campaign_id=closed.id, count=1)
             campaigns.close_campaign(session, actor=app.teacher, campaign_id=closed.id)
-        yield Surveys(app.url, codes, young_codes, used, closed_code, link.split("/?", 1)[1], app.sessions)
+        yield Surveys(app.url, codes, young_codes, used, closed_code, link.split("/?", 1)[1], app.project_id)
 
 
 @pytest.fixture(scope="module")
@@ -301,3 +301,32 @@ def test_on_a_phone_answers_are_16px_targets_44px_and_focus_is_outlined(surveys,
         outline = focus_outline(page, answer)
         assert outline["style"] != "none" and outline["width"] >= 2, outline
         assert contrast(outline["colour"]) >= 3, outline
+
+
+def test_the_teachers_pages_have_their_own_titles_and_language_and_the_qr_code_is_described(surveys, chromium):
+    """Beyond the answering pages: the app's titles and <html lang> come from app.py for
+    every page, and the public link's QR code (Surveys page) has a text alternative."""
+    context = chromium.new_context(viewport={"width": COMPUTER, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(surveys.url)
+    page.get_by_role("heading", name=t("sign_in.title", "fr")).wait_for()
+    wait_idle(page)
+    expect(page).to_have_title(f"{t('nav.sign_in', 'fr')} – {t('app.name', 'fr')}")
+    assert page.evaluate("() => document.documentElement.lang") == "fr"
+    context.close()
+
+    context = chromium.new_context(viewport={"width": COMPUTER, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, surveys.url)
+    expect(page).to_have_title("My projects – eTwinning quality label")
+    assert page.evaluate("() => document.documentElement.lang") == "en"
+    open_page(page, "Surveys", "Surveys")
+    expect(page).to_have_title("Surveys – eTwinning quality label")
+    page.goto(f"{surveys.url}/surveys?project={surveys.project_id}")  # the project with the public link
+    page.get_by_role("heading", name="Surveys").wait_for()
+    qr = page.get_by_role("img", name=re.compile("QR code: scanned with a phone, it opens the survey at"))
+    expect(qr).to_have_count(1)
+    assert qr.get_attribute("alt").endswith(surveys.link)  # the address it opens, in words
+    context.close()
