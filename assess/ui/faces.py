@@ -35,7 +35,7 @@ def face_label(point: int | str, word: str) -> str:
     return f"{FACES[point]} **{word}**"
 
 
-#: Focus outline of the answering page: near-black, 16:1 on white (WCAG 2.4.7, 1.4.11 ask 3:1).
+#: Focus outline of the answering page: near-black, 15.5:1 on white (WCAG 2.4.7, 1.4.11 ask 3:1).
 FOCUS_COLOUR = "#1f2430"
 
 #: The whole answering page (WCAG 2.1 AA, checked by tests/e2e/test_accessibility.py): a
