@@ -16,6 +16,10 @@ slip), ``?survey=TOKEN`` (a public link) or an empty ``?code`` (the form to type
 - Every check is the server's (``submit_*`` validates); its messages are shown next to the
   items they are about. Non-open visits (not yet open, closed, code used, unknown) get a
   page of their own, never a traceback.
+- WCAG 2.1 AA (tests/e2e/test_accessibility.py runs axe-core on every state): each state
+  has its own title and says its language (``page_setup``); after a failed send the
+  summary names each question to complete, and the focus and the view go to the first one
+  (``focus_script``); the styles for contrast, sizes and focus are faces.RESPOND_STYLE.
 """
 
 from __future__ import annotations
@@ -270,7 +274,7 @@ def focus_script(visit_key: str) -> None:
         "(function bring() {"
         "var found = document.querySelector(box);"
         "if (!found) { if (tries++ < 50) { setTimeout(bring, 100); } return; }"
-        "var answer = found.querySelector('input:checked, input, textarea, button');"
+        "var answer = found.querySelector('input, textarea, button');"
         "found.scrollIntoView({block: 'center'});"
         "if (answer) { answer.focus({preventScroll: true}); }"
         "})();"
