@@ -42,6 +42,7 @@ class Surveys:
     young_codes: list[str]
     used_code: str
     closed_code: str
+    not_yet_open_code: str
     link: str
     project_id: int  # the teacher's project with the public link
 
@@ -65,7 +66,11 @@ def surveys(tmp_path_factory):
                 languages=["fr", "en"], opens_on=date.today() - timedelta(days=30), closes_on=date.today() + timedelta(days=30))
             (closed_code,) = campaigns.issue_codes(session, actor=app.teacher, campaign_id=closed.id, count=1)
             campaigns.close_campaign(session, actor=app.teacher, campaign_id=closed.id)
-        yield Surveys(app.url, codes, young_codes, used, closed_code, link.split("/?", 1)[1], app.project_id)
+            later = campaigns.create_campaign(
+                session, actor=app.teacher, project_id=young_project.id, audience="families", mode="codes",
+                languages=["fr", "en"], opens_on=date.today() + timedelta(days=7), closes_on=date.today() + timedelta(days=30))
+            (later_code,) = campaigns.issue_codes(session, actor=app.teacher, campaign_id=later.id, count=1)
+        yield Surveys(app.url, codes, young_codes, used, closed_code, later_code, link.split("/?", 1)[1], app.project_id)
 
 
 @pytest.fixture(scope="module")
@@ -157,6 +162,10 @@ def test_a_family_answers_with_a_code(surveys, view):
 
     choose_agreement(view, "child-talked", 5)
     check_state(view, "families, mid-way")
+    page.locator(f"{SAVE} button").click()
+    wait_idle(page)
+    page.get_by_text(view.text("respond.saved", code="X").split("**")[0].strip()).wait_for()
+    check_state(view, "families, saved to finish later")
 
     send(view)  # "learned-other-countries" (question 2, required) is missing
     missing = item_box(page, "learned-other-countries")
@@ -196,12 +205,20 @@ def test_pages_for_codes_and_links_that_do_not_open_a_questionnaire(surveys, vie
     page.get_by_role("heading", name=view.text("respond.closed.title")).wait_for()
     check_state(view, "closed campaign")
 
+    open_address(view, f"{surveys.url}/?code={surveys.not_yet_open_code}", MESSAGE)
+    page.get_by_role("heading", name=view.text("respond.not_yet_open.title")).wait_for()
+    check_state(view, "campaign not open yet")
+
     open_address(view, f"{surveys.url}/?survey=no-such-link", MESSAGE)
     page.get_by_role("heading", name=view.text("respond.unknown_link.title")).wait_for()
     check_state(view, "unknown link")
 
     open_address(view, f"{surveys.url}/?{surveys.link}", SEND)
     check_state(view, "public link (older pupils), start")
+    # The respondent switches language: the page's language follows.
+    other = "en" if view.language == "fr" else "fr"
+    page.get_by_role("radio", name={"en": "English", "fr": "Français"}[other]).click()
+    expect(page.locator("html")).to_have_attribute("lang", other)
 
 
 def test_a_young_pupil_stays_on_the_face_to_answer(surveys, view):
