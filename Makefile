@@ -23,6 +23,11 @@ $(VENV)/.installed-test: pyproject.toml setup.py constraints.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@ $(VENV)/.installed-app
 
+# axe-core (npm, pinned by package-lock.json) for the accessibility tests in tests/e2e.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 # `assess serve` is how an installed suite starts too (headless, no usage statistics, the
 # shipped Streamlit settings); ADDRESS=0.0.0.0 listens on every interface.
 # Survey slips and links carry http://ADDRESS:PORT until the office sets the public
@@ -32,7 +37,7 @@ run: $(VENV)/.installed-app
 	$(BIN)/assess init
 	$(BIN)/assess serve --port $(PORT) --address $(ADDRESS)
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/ruff check assess app.py setup.py tests bench
 	$(BIN)/pytest -n 2 --dist loadgroup
 
@@ -46,4 +51,4 @@ lock: $(BIN)/python
 	$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules

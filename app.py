@@ -18,7 +18,7 @@ from assess import resources
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
 from assess.services import accounts, installation
 from assess.ui import auth
-from assess.ui.runtime import _, actor, lang, reading, session_cookie_script, set_lang, transaction
+from assess.ui.runtime import _, actor, lang, page_language_script, reading, session_cookie_script, set_lang, transaction
 
 PAGES = resources.pages_dir()
 
@@ -119,6 +119,15 @@ def navigation():
     return st.navigation(sections), False
 
 
+def page_title_and_language(chosen: st.Page) -> None:
+    """Each page its own title in the browser's tab ("My projects – eTwinning quality label":
+    set_page_config's title would otherwise be every page's), and the reader's language on
+    <html lang> (see runtime.page_language_script). The answering page sets both itself."""
+    st.set_page_config(page_title=_("app.page_title", page=chosen.title, name=_("app.name")))
+    with st.sidebar:
+        st.html(page_language_script(), unsafe_allow_javascript=True, width="content")
+
+
 def demo_banner() -> None:
     """A demonstration installation says so on every page (assess.services.installation)."""
     with reading() as session:
@@ -133,6 +142,7 @@ if respondent is not None:
 else:
     language_switch()
     chosen, signed_out = navigation()
+    page_title_and_language(chosen)
     # Before the page runs: a page may stop the run (st.stop), the cookie must still follow.
     session_cookie_script()
     chosen.run()

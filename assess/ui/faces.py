@@ -35,13 +35,33 @@ def face_label(point: int | str, word: str) -> str:
     return f"{FACES[point]} **{word}**"
 
 
-#: The whole answering page: a title that fits a phone, roomy answers to tap.
-RESPOND_STYLE = """
+#: Focus outline of the answering page: near-black, 15.5:1 on white (WCAG 2.4.7, 1.4.11 ask 3:1).
+FOCUS_COLOUR = "#1f2430"
+
+#: The whole answering page (WCAG 2.1 AA, checked by tests/e2e/test_accessibility.py): a
+#: title that fits a phone; captions (the required hint, "Question N of M", the autosave
+#: note, help texts) at 7:1, not the 3.9:1 of Streamlit's faded text (opacity 0.6); answers in
+#: 16 px text on rows and buttons at least 44 px tall; a visible focus outline, also on
+#: the radio buttons whose own focus mark is a faint tint; the hidden box of the page's
+#: scripts (language, focus after a failed send) takes no room.
+RESPOND_STYLE = f"""
 <style>
-[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; padding-bottom: 4rem; }
-[data-testid="stMainBlockContainer"] h1 { font-size: clamp(1.6rem, 6.5vw, 2.6rem); line-height: 1.2; }
-[class*="st-key-respond_item_"] [data-testid="stWidgetLabel"] p { font-size: 1.05rem; font-weight: 600; }
-[class*="st-key-respond_item_"] [data-testid="stRadio"] label { padding: 0.3rem 0; }
+[data-testid="stMainBlockContainer"] {{ padding-top: 2.5rem; padding-bottom: 4rem; }}
+[data-testid="stMainBlockContainer"] h1 {{ font-size: clamp(1.6rem, 6.5vw, 2.6rem); line-height: 1.2; }}
+[class*="st-key-respond_item_"] [data-testid="stWidgetLabel"] p {{ font-size: 1.05rem; font-weight: 600; }}
+[data-testid="stMain"] [data-testid="stCaptionContainer"] {{ opacity: 0.8; }}
+[data-testid="stMain"] [data-testid="stRadioOption"] {{ display: flex; align-items: center; min-height: 2.75rem; padding: 0; }}
+[data-testid="stMain"] [data-testid="stRadioOption"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMain"] [data-testid="stButtonGroup"] button p,
+[data-testid="stMain"] textarea, [data-testid="stMain"] input {{ font-size: 1rem; }}
+[data-testid="stMain"] button, [data-testid="stMain"] summary,
+[data-testid="stMain"] [data-baseweb="input"], [data-testid="stMain"] input {{ min-height: 2.75rem; }}
+[data-testid="stMain"] button {{ min-width: 2.75rem; }}
+[data-testid="stMain"] :is(button, a, summary, textarea, input):focus-visible,
+[data-testid="stMain"] [data-testid="stRadioOption"]:has(input:focus-visible) {{
+  outline: 3px solid {FOCUS_COLOUR} !important; outline-offset: 2px;
+}}
+[class*="st-key-respond_scripts_"] {{ display: none; }}
 </style>
 """
 

@@ -17,7 +17,7 @@ import streamlit as st
 from sqlalchemy.orm import Session, sessionmaker
 
 from assess.domain.permissions import Actor, PermissionDenied, can
-from assess.i18n import LANGUAGES, catalogue, normalise_language, t
+from assess.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, normalise_language, t
 from assess.services import accounts, settings, web_sessions
 from assess.services.errors import FieldError, InvalidInput, ServiceError, message_of
 from assess.storage import db
@@ -65,6 +65,15 @@ def lang() -> str:
 def set_lang(value: str) -> None:
     if value in LANGUAGES:
         st.session_state["lang"] = value
+
+
+def page_language_script() -> str:
+    """A script that gives the page the reader's language (``<html lang>``), for screen
+    readers' pronunciation and browsers' translation offers. Streamlit's index.html says
+    lang="en" whatever the page and has no setting for it (streamlit/streamlit#15726), so
+    a script sets it after each run. Only a language of the suite's own list is written."""
+    language = lang() if lang() in LANGUAGES else DEFAULT_LANGUAGE
+    return f"<script>document.documentElement.lang = {json.dumps(language)};</script>"
 
 
 def _(key: str, /, **params) -> str:

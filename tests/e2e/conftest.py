@@ -10,8 +10,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from playwright.sync_api import expect
@@ -62,11 +64,12 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 30) -> N
     raise RuntimeError(f"streamlit did not answer on {url} within {timeout} s")
 
 
-@pytest.fixture
-def live_app(tmp_path) -> LiveApp:
+@contextmanager
+def serve_app(folder: Path) -> Iterator[LiveApp]:
+    """A server on a new database in ``folder``, stopped (by its own process) on leaving."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    database_url = f"sqlite:///{tmp_path / 'assess.db'}"
+    database_url = f"sqlite:///{folder / 'assess.db'}"
     engine = make_engine(database_url)
     upgrade_database(engine)
     sessions = make_session_factory(engine)
@@ -78,7 +81,7 @@ def live_app(tmp_path) -> LiveApp:
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log = open(tmp_path / "streamlit.log", "wb")
+    log = open(folder / "streamlit.log", "wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address", "127.0.0.1",
          "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
@@ -100,7 +103,13 @@ def live_app(tmp_path) -> LiveApp:
 
 
 @pytest.fixture
-def browser():
+def live_app(tmp_path) -> Iterator[LiveApp]:
+    with serve_app(tmp_path) as app:
+        yield app
+
+
+@contextmanager
+def launch_chromium() -> Iterator:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -109,6 +118,12 @@ def browser():
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture
+def browser():
+    with launch_chromium() as chromium:
+        yield chromium
 
 
 def wait_idle(page, timeout: float = 15_000) -> None:

@@ -64,7 +64,7 @@ def installed(tmp_path_factory) -> Installed:
     source = base / "source"
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
         ".git", ".venv", "build", "dist", "data", "__pycache__", "*.egg-info", ".pytest_cache", ".hypothesis",
-        "test-results", ".cache"))
+        "test-results", ".cache", "node_modules"))
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--quiet", "-w", str(dist)],
                            capture_output=True, text=True, timeout=300)
     assert built.returncode == 0, built.stderr[-3000:]

@@ -101,3 +101,9 @@ def run_page(name: str, actor: Actor | None, *, lang: str = "en", state: dict | 
     for key, value in (state or {}).items():
         at.session_state[key] = value
     return at.run()
+
+
+def html_blocks(at: AppTest) -> list[str]:
+    """The st.html blocks of a run but the page-language script every page has (a fixed
+    text, runtime.page_language_script): what remains could carry someone's text."""
+    return [block.proto.body for block in at.get("html") if "document.documentElement.lang" not in block.proto.body]

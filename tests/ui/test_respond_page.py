@@ -171,7 +171,10 @@ def test_a_required_item_left_empty_is_shown_next_to_it_and_nothing_is_stored(pe
 
     assert response_count(ui_database) == 0
     errors = [e.value for e in at.error]
-    assert errors == ["Please answer this question.", "Please complete or correct the 1 answer(s) marked in red."]
+    # The summary names the question, by number and text, in words (not "marked in red").
+    assert errors == ["Please answer this question.", "Please complete or correct 1 answer(s) before sending:\n\n"
+                      '- Question 2 of 9, "My child learned about other countries and the way people live there.": '
+                      "Please answer this question."]
     # The message sits in the item's own box, under its question.
     assert [e.value for e in item_box(at, "learned-other-countries").error] == ["Please answer this question."]
     assert not item_box(at, "child-talked").error

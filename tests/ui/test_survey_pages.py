@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from assess.services import campaigns, responding
 from tests.services.helpers import families_answers, make_campaign, make_project
-from tests.ui.conftest import ROOT, run_page, sign_in_state
+from tests.ui.conftest import ROOT, html_blocks, run_page, sign_in_state
 from tests.ui.test_teacher_pages import assess_all, no_exception, page_text
 
 pytestmark = pytest.mark.xdist_group("ui")
@@ -206,7 +206,7 @@ def test_results_show_participation_and_hide_a_group_of_four(app_for, people, an
     assert "Secret pupil comment" not in text  # a hidden group's comments are never shown
     # Comments are the respondents' text, escaped: no HTML, no Markdown of theirs.
     assert r"Comment 1 \<script\>alert\(1\)\</script\> \*bold\*" in text
-    assert not at.get("html")
+    assert not html_blocks(at)
     assert len(at.get("plotly_chart")) == 2  # the levels of the criteria, the families' answers
     assert at.download_button(key="survey_results_pdf").label == "Download the survey results (PDF)"
 

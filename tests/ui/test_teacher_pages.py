@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from assess.services import projects, self_assessments
 from tests.services.helpers import make_project
-from tests.ui.conftest import ROOT, run_page, sign_in_state
+from tests.ui.conftest import ROOT, html_blocks, run_page, sign_in_state
 
 pytestmark = pytest.mark.xdist_group("ui")
 TEACHER_PAGES = ["projects", "self_assessment", "dashboard", "report"]
@@ -195,7 +195,7 @@ def test_titles_typed_by_teachers_are_shown_as_text(app_for, people, ui_database
     at = no_exception(app_for(people.teacher, page="projects"))
     bodies = [m.value for m in at.markdown]
     assert r"**\<b\>Breakfast\</b\> \*club\* \[x\]\(javascript:alert\(1\)\)**" in bodies
-    assert not at.get("html")
+    assert not html_blocks(at)
 
 
 # -- Self-assessment -------------------------------------------------------------------

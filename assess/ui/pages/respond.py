@@ -19,11 +19,16 @@ slip), ``?survey=TOKEN`` (a public link) or an empty ``?code`` (the form to type
 - Every check is the server's (``submit_*`` validates); its messages are shown next to the
   items they are about. Non-open visits (not yet open, closed, code used or replaced, unknown) get
   a page of their own, never a traceback.
+- WCAG 2.1 AA (tests/e2e/test_accessibility.py runs axe-core on every state): each state
+  has its own title and says its language (``page_setup``); after a failed send the
+  summary names each question to complete, and the focus and the view go to the first one
+  (``focus_script``); the styles for contrast, sizes and focus are faces.RESPOND_STYLE.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import date
 from typing import Any
@@ -36,7 +41,7 @@ from assess.i18n import LANGUAGE_NAMES, LANGUAGES
 from assess.services import campaigns, link_guard, responding
 from assess.services.responding import Visit, VisitStatus
 from assess.ui.faces import AGREEMENT_OPTIONS, FACES_KEY, FACES_STYLE, RESPOND_STYLE, face_label
-from assess.ui.runtime import _, lang, reading, set_lang, transaction
+from assess.ui.runtime import _, lang, page_language_script, reading, set_lang, transaction
 
 ANSWERS = "respond_answers"  # visit -> {item id: raw answer}
 ERRORS = "respond_errors"  # visit -> {item id: AnswerError} of the last save or submission
@@ -49,6 +54,11 @@ DRAWN_IN = "respond_drawn_in"  # visit -> language the browser last showed the a
 BROWSER = "respond_browser"  # the id in this browser's cookie, as the request that opened this session sent it
 LINK_REFUSAL = "respond_link_refusal"  # visit -> why the link refused the last sending (busy, no id)
 COOKIE_SET = "set_cookie"  # query parameter: the page has set the cookie and reloaded
+FOCUS = "respond_focus"  # visit -> id of the first missing answer, to bring into focus once after a failed send
+FOCUS_COUNT = "respond_focus_count"  # makes each focus script new, so that it runs again
+
+# Item ids come from the questionnaire files; only such ids are ever written into a script.
+_ITEM_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 
 
 # --- where the respondent comes from ---------------------------------------------------------
@@ -172,6 +182,9 @@ def answer_widget(item: Item, visit_key: str, code: str | None, *, faces: bool =
         st.session_state[key] = to_widget(item, state(ANSWERS, visit_key, {}).get(item.id))
     common = dict(key=key, on_change=changed, args=(visit_key, item, key, code))
     label = item_label(item)
+    error: AnswerError | None = state(ERRORS, visit_key, {}).get(item.id)
+    if error is not None:  # above the answers: in view with them when the page brings them into focus
+        st.error(_(error.key, **error.params), icon=":material/error:")
     if item.type is ItemType.AGREEMENT and faces:
         # Words fixed now, in this run's language (format_func may be called after the run).
         faces = {point: face_label(point, face_word(point)) for point in AGREEMENT_OPTIONS}
@@ -194,9 +207,6 @@ def answer_widget(item: Item, visit_key: str, code: str | None, *, faces: bool =
                      height=160 if faces else 110, **common)
     if item.help:
         st.caption(item.help.get(lang()))
-    error: AnswerError | None = state(ERRORS, visit_key, {}).get(item.id)
-    if error is not None:
-        st.error(_(error.key, **error.params), icon=":material/error:")
 
 
 # --- sending ---------------------------------------------------------------------------------------
@@ -220,9 +230,13 @@ def send(kind: str, value: str, visit_key: str, visit: Visit) -> None:
     if result.status is not VisitStatus.OPEN:
         st.rerun()  # closed meanwhile, or the code was used in another tab: its own page says so
     st.session_state.setdefault(ERRORS, {})[visit_key] = {e.item_id: e for e in result.errors}
-    if visit.questionnaire.display is Display.ONE_AT_A_TIME:
-        ids = [item.id for item in visit.questionnaire.items]
-        st.session_state.setdefault(STEP, {})[visit_key] = min(ids.index(e.item_id) for e in result.errors if e.item_id in ids)
+    ids = [item.id for item in visit.questionnaire.items]
+    first = min((ids.index(e.item_id) for e in result.errors if e.item_id in ids), default=None)
+    if first is not None:
+        # Focus and view go to the first answer to give; young pupils go to its screen.
+        st.session_state.setdefault(FOCUS, {})[visit_key] = ids[first]
+        if visit.questionnaire.display is Display.ONE_AT_A_TIME:
+            st.session_state.setdefault(STEP, {})[visit_key] = first
     st.rerun()
 
 
@@ -236,10 +250,58 @@ def saved_notice(kind: str, value: str, visit_key: str) -> None:
         st.success(_("respond.saved", code=campaigns.format_code(value)), icon=":material/bookmark_added:")
 
 
-def error_summary(visit_key: str) -> None:
+def error_summary(visit_key: str, questionnaire: Questionnaire) -> None:
+    """What is left to do, in words: each question by its number and text, with its message
+    (not "marked in red": colour alone tells nothing to some readers)."""
     errors = state(ERRORS, visit_key, {})
-    if errors:
-        st.error(_("respond.correct", count=len(errors)), icon=":material/error:")
+    if not errors:
+        return
+    total = len(questionnaire.items)
+    lines = [
+        _("respond.correct_item", number=number, total=total, text=item.text.get(lang()),
+          message=_(errors[item.id].key, **errors[item.id].params))
+        for number, item in enumerate(questionnaire.items, start=1) if item.id in errors
+    ]
+    with st.container(key="respond_error_summary"):
+        st.error("\n".join([_("respond.correct", count=len(errors)), "", *(f"- {line}" for line in lines)]),
+                 icon=":material/error:")
+
+
+def focus_script(visit_key: str) -> None:
+    """Once after a failed send: bring the first missing answer into view and give it the
+    focus (a screen reader then reads its question), instead of leaving the focus on
+    the page's body with no error in view."""
+    item_id = st.session_state.get(FOCUS, {}).pop(visit_key, None)
+    if not item_id or not _ITEM_ID.match(item_id):
+        return
+    count = st.session_state[FOCUS_COUNT] = st.session_state.get(FOCUS_COUNT, 0) + 1
+    # The box is drawn by the same run, maybe a moment later than this script: it is looked for a while.
+    script = (
+        "<script>(function () {"
+        f"var box = {json.dumps('.st-key-respond_item_' + item_id)}, tries = 0; /* {count} */"
+        "(function bring() {"
+        "var found = document.querySelector(box);"
+        "if (!found) { if (tries++ < 50) { setTimeout(bring, 100); } return; }"
+        "var answer = found.querySelector('input, textarea, button');"
+        "found.scrollIntoView({block: 'center'});"
+        "if (answer) { answer.focus({preventScroll: true}); }"
+        "})();"
+        "})();</script>"
+    )
+    with page_scripts("focus"):
+        st.html(script, unsafe_allow_javascript=True, width="content")
+
+
+def page_scripts(name: str):
+    """A hidden box for one of the page's scripts (faces.RESPOND_STYLE hides them)."""
+    return st.container(key=f"respond_scripts_{name}")
+
+
+def page_setup(title: str) -> None:
+    """This page's own title, in the browser's tab and history, and its language."""
+    st.set_page_config(page_title=title, layout="centered")
+    with page_scripts("language"):
+        st.html(page_language_script(), unsafe_allow_javascript=True, width="content")
 
 
 # --- the two displays --------------------------------------------------------------------------------
@@ -256,7 +318,7 @@ def whole_form(kind: str, value: str, visit_key: str, visit: Visit) -> None:
         with st.container(border=True, key=f"respond_item_{item.id}"):
             st.caption(_("respond.question", number=number, total=total))
             answer_widget(item, visit_key, code)
-    error_summary(visit_key)
+    error_summary(visit_key, questionnaire)
     link_refusal_notice(visit_key)
     saved_notice(kind, value, visit_key)
     with st.container(horizontal=True):
@@ -295,7 +357,7 @@ def one_at_a_time(kind: str, value: str, visit_key: str, visit: Visit) -> None:
         elif st.button(_("respond.send"), type="primary", icon=":material/send:", key="respond_send", width="stretch"):
             send(kind, value, visit_key, visit)
     if last:
-        error_summary(visit_key)
+        error_summary(visit_key, questionnaire)
         link_refusal_notice(visit_key)
     saved_notice(kind, value, visit_key)
     if code:
@@ -354,14 +416,14 @@ def browser_ready(visit: Visit) -> bool:
 
 
 def no_cookie_page() -> None:
-    st.title(_("respond_device.no_cookie_title"), anchor=False)
+    heading(_("respond_device.no_cookie_title"))
     st.warning(_("respond_device.no_cookie_text"), icon=":material/cookie:")
     st.button(_("respond_device.try_again"), icon=":material/refresh:", key="respond_cookie_again",
               on_click=st.query_params.pop, args=(COOKIE_SET, None))
 
 
 def device_used_page() -> None:
-    st.title(_("respond_device.used_title"), anchor=False)
+    heading(_("respond_device.used_title"))
     st.info(_("respond_device.used_text"), icon=":material/task_alt:")
     st.markdown(_("respond_device.shared"))  # content, not a grey caption (contrast)
 
@@ -391,7 +453,7 @@ def link_refusal_notice(visit_key: str) -> None:
 
 def code_form(*, title: bool = True) -> None:
     if title:
-        st.title(_("respond.code_title"))
+        heading(_("respond.code_title"))
         st.markdown(_("respond.code_intro"))
     with st.form("respond_code", border=True):
         typed = st.text_input(_("respond.code_label"), placeholder="ABCDE-FGHJK", max_chars=40, autocomplete="off")
@@ -406,31 +468,37 @@ def code_form(*, title: bool = True) -> None:
         st.rerun()
 
 
+def heading(text: str) -> None:
+    """The page's heading, also its title in the browser's tab."""
+    page_setup(text)
+    st.title(text, anchor=False)
+
+
 def status_page(kind: str, visit: Visit) -> None:
     if visit.status is VisitStatus.NOT_YET_OPEN:
-        st.title(_("respond.not_yet_open.title"), anchor=False)
+        heading(_("respond.not_yet_open.title"))
         st.info(_("respond.not_yet_open.text", date=long_date(visit.opens_on)), icon=":material/schedule:")
     elif visit.status is VisitStatus.CLOSED:
-        st.title(_("respond.closed.title"), anchor=False)
+        heading(_("respond.closed.title"))
         st.info(_("respond.closed.text", date=long_date(visit.closes_on)), icon=":material/event_busy:")
     elif visit.status is VisitStatus.USED:
-        st.title(_("respond.used.title"), anchor=False)
+        heading(_("respond.used.title"))
         st.info(_("respond.used.text"), icon=":material/task_alt:")
     elif visit.status is VisitStatus.VOIDED:
-        st.title(_("respond.voided.title"), anchor=False)
+        heading(_("respond.voided.title"))
         st.warning(_("respond.voided.text"), icon=":material/autorenew:")
         code_form(title=False)
     elif kind == "code":
-        st.title(_("respond.unknown_code.title"), anchor=False)
+        heading(_("respond.unknown_code.title"))
         st.warning(_("respond.unknown_code.text"), icon=":material/help:")
         code_form(title=False)
     else:
-        st.title(_("respond.unknown_link.title"), anchor=False)
+        heading(_("respond.unknown_link.title"))
         st.warning(_("respond.unknown_link.text"), icon=":material/link_off:")
 
 
 def thank_you(thanks) -> None:
-    st.title(_("respond.sent_title"), anchor=False)
+    heading(_("respond.sent_title"))
     st.success(thanks.get(lang()), icon=":material/favorite:")
     st.caption(_("respond.sent_close"))
 
@@ -478,7 +546,11 @@ def questionnaire_page(kind: str, value: str, visit_key: str, visit: Visit) -> N
         state(NONCE, visit_key, uuid.uuid4().hex)
     choose_language(visit_key, visit)
     redraw_answers_after_a_switch(visit_key, questionnaire)
-    st.title(questionnaire.title.get(lang()), anchor=False)
+    title = questionnaire.title.get(lang())
+    to_correct = len(state(ERRORS, visit_key, {}))
+    # The tab says there is something to correct (screen readers read the title first).
+    page_setup(_("respond.title_to_correct", count=to_correct, title=title) if to_correct else title)
+    st.title(title, anchor=False)
     if questionnaire.display is Display.ONE_AT_A_TIME and state(STEP, visit_key, 0) > 0:
         # After the first screen the sentence comes first; the introduction stays at hand.
         with st.expander(_("respond.about"), icon=":material/info:"):
@@ -491,6 +563,7 @@ def questionnaire_page(kind: str, value: str, visit_key: str, visit: Visit) -> N
         one_at_a_time(kind, value, visit_key, visit)
     else:
         whole_form(kind, value, visit_key, visit)
+    focus_script(visit_key)
 
 
 st.set_page_config(layout="centered")

@@ -226,7 +226,7 @@ def public_link(current, summary: CampaignSummary) -> None:
     png = qr_png(link)
     if png is not None:
         with st.container(horizontal=True, vertical_alignment="center"):
-            st.image(png, width=160, caption=_("surveys_page.qr_caption"))
+            st.image(png, width=160, caption=_("surveys_page.qr_caption"), alt=_("surveys_page.qr_alt", link=link))
             st.download_button(_("surveys_page.download_qr"), data=png, file_name=f"survey-link-{summary.id}.png",
                                mime="image/png", icon=":material/qr_code_2:", on_click="ignore", key=f"qr_{summary.id}")
 
