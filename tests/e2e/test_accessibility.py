@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assess.i18n import t
-from assess.services import campaigns, projects, responding
+from assess.services import campaigns, link_guard, projects, responding
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import launch_chromium, open_page, serve_app, sign_in, wait_idle
 from tests.services.helpers import families_answers, make_campaign, make_project
@@ -45,6 +45,8 @@ class Surveys:
     not_yet_open_code: str
     link: str
     project_id: int  # the teacher's project with the public link
+    replaced_code: str  # a code voided when its slips were printed again
+    answered_browser: str  # a browser id (cookie) that has already answered the public link
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +72,13 @@ def surveys(tmp_path_factory):
                 session, actor=app.teacher, project_id=young_project.id, audience="families", mode="codes",
                 languages=["fr", "en"], opens_on=date.today() + timedelta(days=7), closes_on=date.today() + timedelta(days=30))
             (later_code,) = campaigns.issue_codes(session, actor=app.teacher, campaign_id=later.id, count=1)
-        yield Surveys(app.url, codes, young_codes, used, closed_code, later_code, link.split("/?", 1)[1], app.project_id)
+            reprinted = make_campaign(session, owner=app.teacher, project=young_project, audience="families")
+            (replaced_code,) = campaigns.issue_codes(session, actor=app.teacher, campaign_id=reprinted.id, count=1)
+            campaigns.reissue_codes(session, actor=app.teacher, campaign_id=reprinted.id)
+            answered_browser = link_guard.new_browser_id(session)
+            link_guard.claim_device(session, campaign_id=pupils_link.id, browser_id=answered_browser)
+        yield Surveys(app.url, codes, young_codes, used, closed_code, later_code, link.split("/?", 1)[1], app.project_id,
+                      replaced_code, answered_browser)
 
 
 @pytest.fixture(scope="module")
@@ -209,6 +217,10 @@ def test_pages_for_codes_and_links_that_do_not_open_a_questionnaire(surveys, vie
     page.get_by_role("heading", name=view.text("respond.not_yet_open.title")).wait_for()
     check_state(view, "campaign not open yet")
 
+    open_address(view, f"{surveys.url}/?code={surveys.replaced_code}", FORM)
+    page.get_by_role("heading", name=view.text("respond.voided.title")).wait_for()
+    check_state(view, "code replaced by a new sheet of slips")
+
     open_address(view, f"{surveys.url}/?survey=no-such-link", MESSAGE)
     page.get_by_role("heading", name=view.text("respond.unknown_link.title")).wait_for()
     check_state(view, "unknown link")
@@ -219,6 +231,15 @@ def test_pages_for_codes_and_links_that_do_not_open_a_questionnaire(surveys, vie
     other = "en" if view.language == "fr" else "fr"
     page.get_by_role("radio", name={"en": "English", "fr": "Français"}[other]).click()
     expect(page.locator("html")).to_have_attribute("lang", other)
+
+
+def test_the_page_for_a_device_that_already_answered_the_link(surveys, view):
+    host = surveys.url.split("//", 1)[1].split(":", 1)[0]
+    view.page.context.add_cookies([{"name": link_guard.COOKIE_NAME, "value": surveys.answered_browser,
+                                    "domain": host, "path": "/"}])
+    open_address(view, f"{surveys.url}/?{surveys.link}", MESSAGE)
+    view.page.get_by_role("heading", name=view.text("respond_device.used_title")).wait_for()
+    check_state(view, "public link, this device already answered")
 
 
 def test_a_young_pupil_stays_on_the_face_to_answer(surveys, view):
