@@ -40,14 +40,29 @@ def test_the_office_sets_its_letterhead_and_logo(live_app, browser, tmp_path):
     renamed.write_bytes(SVG)
     logo.write_bytes(png(160, 60))
     uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
-    uploader.set_input_files(str(renamed))
-    wait_idle(page)
+
+    def upload(path):
+        # The button must not be pressed before the file is there (its name shows under the
+        # drop zone). With both cores busy, a file given while Streamlit still redraws the
+        # page after the last click can land on the replaced input and be lost: a person
+        # would pick it again, and so does the test.
+        for attempt in range(3):
+            wait_idle(page)
+            uploader.set_input_files(str(path))
+            try:
+                expect(page.get_by_text(path.name, exact=True).first).to_be_visible(timeout=8_000)
+                break
+            except AssertionError:
+                if attempt == 2:
+                    raise
+        wait_idle(page)
+
+    upload(renamed)
     page.get_by_role("button", name="Upload the logo").click()
     wait_idle(page)
     expect(page.get_by_text("Logo: SVG logos are refused", exact=False)).to_be_visible()
 
-    uploader.set_input_files(str(logo))
-    wait_idle(page)
+    upload(logo)
     page.get_by_role("button", name="Upload the logo").click()
     wait_idle(page)
     expect(page.get_by_text("Current logo: image/png, 160 × 60 pixels, 1 KB.")).to_be_visible()
@@ -59,8 +74,7 @@ def test_the_office_sets_its_letterhead_and_logo(live_app, browser, tmp_path):
     expect(page.get_by_text("No logo uploaded: the letters show the suite's logo.")).to_be_visible()
     with live_app.sessions() as session:
         assert settings.office_logo(session) is None
-    uploader.set_input_files(str(logo))
-    wait_idle(page)
+    upload(logo)
     page.get_by_role("button", name="Upload the logo").click()
     wait_idle(page)
     expect(page.get_by_text("Current logo: image/png, 160 × 60 pixels, 1 KB.")).to_be_visible()
