@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from assess.domain.answers import Answer, AnswerError, month_of, validate_answers
 from assess.domain.questionnaire import Questionnaire
 from assess.i18n import DEFAULT_LANGUAGE
-from assess.services import answer_tallies, campaigns, questionnaires
+from assess.services import answer_tallies, campaigns, questionnaires, survey_release
 from assess.storage.models import (
     QuestionnaireVersion,
     SurveyAnswer,
@@ -192,6 +192,7 @@ def _store(session: Session, *, campaign_id: int, answers: dict[str, Answer], la
     ])
     answer_tallies.add(session, answer_tallies.tally(
         (campaign_id, a.item_id, a.score, a.dont_know) for a in answers.values()))
+    survey_release.after_store(session, campaign_id)
 
 
 def submit_with_code(

@@ -50,7 +50,7 @@ from assess.domain.imports import FORMATS, ImportMapping, MappingFile, Skipped, 
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience, Questionnaire
 from assess.i18n import t
-from assess.services import answer_tallies, audit, campaigns, questionnaires, settings
+from assess.services import answer_tallies, audit, campaigns, questionnaires, settings, survey_release
 from assess.services.errors import Conflict, FieldError, InvalidInput, ServiceError
 from assess.services.projects import get_project
 from assess.storage import bulk
@@ -667,6 +667,7 @@ def store_import(session: Session, prepared: PreparedImport, *, actor: Actor) ->
         tally = _tally_of(rows, campaign.id)
         languages = _languages(rows)
     answer_tallies.add(session.connection(), tally)
+    survey_release.after_store(session.connection(), campaign.id)
     report = replace(prepared.report, rows_imported=len(rows), rows_repeated=repeated, stored=True,
                      campaign_id=campaign.id, languages=languages)
     log = SurveyImport(
