@@ -15,8 +15,8 @@ How figures are read (see docs/surveys.md):
   ``(mean - 1) / 4 x 5``, so 1 (strongly disagree) is 0 and 5 (strongly agree) is 5;
 - an audience with fewer than :data:`MIN_GROUP` respondents is *hidden*: none of its
   figures is shown apart (they are ``None``);
-- an item with fewer than :data:`MIN_GROUP` answers (agreement items: answers with a
-  score; choice items: responses that chose) is *hidden* too, whatever the size of its
+- an item with fewer than :data:`MIN_GROUP` answers (agreement items: scores and "don't
+  know"; choice items: responses that chose) is *hidden* too, whatever the size of its
   group (an item of the young pupils' version answered by one child among thirty older
   pupils; items a partial import left out), and it counts in no pooled figure (theme,
   criterion, all audiences), or subtracting the items shown would give it away. Since a
@@ -44,11 +44,11 @@ from assess.domain.rubric import HIGHEST_LEVEL, THEMES, Criterion, Rubric
 MIN_GROUP = 5
 
 
-def item_hidden(answers: int, dont_know: int = 0) -> bool:
-    """An item's figures are not shown: someone answered it, but fewer than MIN_GROUP gave
-    an answer that counts (a score, a choice). An item nobody answered shows "no answer",
-    which tells nothing about anyone."""
-    return answers + dont_know > 0 and answers < MIN_GROUP
+def item_hidden(answers: int) -> bool:
+    """An item's figures are not shown: someone answered it, but fewer than MIN_GROUP did
+    ("don't know" is an answer). An item nobody answered shows "no answer", which tells
+    nothing about anyone."""
+    return 0 < answers < MIN_GROUP
 
 
 def comparable_level(mean: float | None) -> float | None:
@@ -256,7 +256,7 @@ def compute(*, rubric: Rubric, items: Mapping[str, Sequence[Item]], counts: Coun
         for item in listed:
             if item.type is ItemType.AGREEMENT:
                 figures = _item_figures(counts, audience, item.id)
-                if item_hidden(figures.answered, figures.dont_know):
+                if item_hidden(figures.answered + figures.dont_know):
                     continue
                 scored[(audience, item.id)] = figures
                 agreement[audience].append(item)

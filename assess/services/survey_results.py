@@ -145,6 +145,9 @@ class ProjectResults:
                     "codes_issued": a.codes_issued,
                     "codes_used": a.codes_used,
                     "participation": a.participation,
+                    # Responses not in the figures yet (they count five or more at a time).
+                    "waiting": a.waiting,
+                    "hidden_items": a.group.hidden_items,
                     "campaigns": [
                         {"id": c.id, "mode": c.mode, "questionnaire": c.questionnaire_id, "status": c.status.value,
                          "opens_on": c.opens_on.isoformat(), "closes_on": c.closes_on.isoformat(),
