@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from assess.cli import cli
-from assess.services import responding
+from assess.services import campaigns, responding
 from assess.services.responding import VisitStatus
 from assess.storage.db import make_engine, make_session_factory
 from assess.storage.models import SurveyCampaign, SurveyCode
@@ -68,6 +68,7 @@ def project_id(db) -> int:
         pupils = make_campaign(session, owner=teacher, project=project, audience="pupils", mode="link")
         for _ in range(3):
             respond_by_link(session, pupils, all_agree(questionnaire_of(pupils), 5))
+        campaigns.close_campaign(session, actor=teacher, campaign_id=pupils.id)  # the three count, hidden apart
         return project.id
 
     return db.run(build)
@@ -98,8 +99,8 @@ def test_results_as_json(project_id):
     assert (talked["answered"], talked["dont_know"], talked["distribution"]) == (4, 1, [0, 1, 0, 2, 1])
     assert talked["mean"] == pytest.approx(3.75) and talked["agreeing"] == pytest.approx(0.75)
     assert talked["level"] == pytest.approx(3.4375)
-    heard = next(i for i in families["items"] if i["id"] == "heard-about")
-    assert heard["answered"] == 3 and {o["id"]: o["count"] for o in heard["options"]}["child"] == 2
+    assert "heard-about" not in {i["id"] for i in families["items"]}, "three answers: not shown"
+    assert (families["hidden_items"], families["waiting"]) == (2, 0)
     assert document["overall"]["hidden"] is False
     assert "comment" not in json.dumps(families["items"]), "no comment in the JSON"
 
