@@ -13,7 +13,6 @@ import io
 import json
 from io import BytesIO
 
-import pytest
 from pypdf import PdfReader
 
 from assess.domain.permissions import Actor
