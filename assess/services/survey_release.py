@@ -78,8 +78,16 @@ def _release(connection: Connection, campaign_id: int) -> None:
 
 def after_store(session: Session | Connection, campaign_id: int) -> bool:
     """Call after storing responses of ``campaign_id`` (same transaction): releases its
-    waiting responses when :data:`MIN_GROUP` or more wait. True if it released."""
+    waiting responses when :data:`MIN_GROUP` or more wait. True if it released.
+
+    Counted first without the lock (four submissions in five release nothing, and the lock,
+    held until commit, would make every writer of the campaign wait in turn), then again
+    under it: that second count, after any release committed meanwhile, is the one that
+    decides. Two submissions stored at once may each see four waiting and release nothing;
+    the next one then releases six or more, never fewer than five."""
     connection = _connection(session)
+    if waiting(connection, campaign_id) < MIN_GROUP:
+        return False
     _lock(connection, campaign_id)
     if waiting(connection, campaign_id) < MIN_GROUP:
         return False
