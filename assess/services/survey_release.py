@@ -17,7 +17,7 @@ Every writer of survey answers calls :func:`after_store` after
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from assess.domain.survey_results import MIN_GROUP
@@ -35,16 +35,19 @@ def _lock(connection: Connection, campaign_id: int) -> None:
     inserts of responses, which only take a key-share lock on the campaign. SQLite's
     write lock already serialises every writer."""
     if connection.dialect.name == "postgresql":
-        connection.execute(select(SurveyCampaign.id).where(SurveyCampaign.id == campaign_id)
-                           .with_for_update(key_share=True))
+        connection.execute(_LOCK, {"campaign_id": campaign_id})
+
+
+#: Built once: every submission runs it (see responding's statements).
+_WAITING = (select(func.count()).select_from(SurveyResponse)
+            .where(SurveyResponse.campaign_id == bindparam("campaign_id"), SurveyResponse.released.is_(False)))
+_LOCK = (select(SurveyCampaign.id).where(SurveyCampaign.id == bindparam("campaign_id"))
+         .with_for_update(key_share=True))
 
 
 def waiting(session: Session | Connection, campaign_id: int) -> int:
     """Responses of the campaign not in the figures yet."""
-    return int(_connection(session).scalar(
-        select(func.count()).select_from(SurveyResponse)
-        .where(SurveyResponse.campaign_id == campaign_id, SurveyResponse.released.is_(False))
-    ) or 0)
+    return int(_connection(session).scalar(_WAITING, {"campaign_id": campaign_id}) or 0)
 
 
 def copy_tallies(session: Session | Connection, campaign_ids) -> None:
