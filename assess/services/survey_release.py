@@ -79,9 +79,20 @@ def _release(connection: Connection, campaign_id: int) -> None:
     copy_tallies(connection, [campaign_id])
 
 
-def after_store(session: Session | Connection, campaign_id: int) -> bool:
+def releases_import(session: Session | Connection, campaign_id: int, rows: int) -> bool:
+    """An import of ``rows`` rows into ``campaign_id`` will be released with it: it makes
+    MIN_GROUP or more waiting responses. Its rows are then stored released (an UPDATE of
+    100,000 rows just stored would lengthen the write transaction by a third), and
+    :func:`after_store` is told so. Import campaigns take no web response, and one import
+    of a project writes at a time, so nothing else can join the campaign meanwhile."""
+    return rows > 0 and waiting(session, campaign_id) + rows >= MIN_GROUP
+
+
+def after_store(session: Session | Connection, campaign_id: int, *, stored_released: bool = False) -> bool:
     """Call after storing responses of ``campaign_id`` (same transaction): releases its
     waiting responses when :data:`MIN_GROUP` or more wait. True if it released.
+    ``stored_released``: the responses were stored released (:func:`releases_import`):
+    the few that waited before join them and the counts are copied.
 
     Counted first without the lock (four submissions in five release nothing, and the lock,
     held until commit, would make every writer of the campaign wait in turn), then again
@@ -89,6 +100,10 @@ def after_store(session: Session | Connection, campaign_id: int) -> bool:
     decides. Two submissions stored at once may each see four waiting and release nothing;
     the next one then releases six or more, never fewer than five."""
     connection = _connection(session)
+    if stored_released:
+        _lock(connection, campaign_id)
+        _release(connection, campaign_id)
+        return True
     if waiting(connection, campaign_id) < MIN_GROUP:
         return False
     _lock(connection, campaign_id)
