@@ -246,3 +246,39 @@ def test_the_release_survives_a_reread_of_the_tallies(session, teacher, project)
     for row in session.scalars(select(SurveyReleasedTally).where(SurveyReleasedTally.score > 0)):
         tallied[row.item_id] = tallied.get(row.item_id, 0) + row.answers
     assert released == tallied and set(released.values()) == {5}
+
+
+# --- the national exports, read back --------------------------------------------------------------
+
+
+def exported(session) -> dict:
+    """The workbook's survey sheets (read back with openpyxl) and the survey CSV files."""
+    import openpyxl
+
+    from assess.services import exports
+
+    out = io.BytesIO()
+    exports.write_workbook(session, out=out, actor=Actor.system())
+    book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    seen = {name: [row for row in book[name].iter_rows(values_only=True)] for name in ("Surveys", "Responses")}
+    for what in ("responses",):
+        text = io.StringIO(newline="")
+        exports.write_csv(session, actor=Actor.system(), what=what, out=text)
+        seen[what] = text.getvalue()
+    return seen
+
+
+def test_one_new_submission_moves_nothing_in_the_exports(session, teacher, project):
+    link = make_campaign(session, owner=teacher, project=project, audience="pupils", mode="link",
+                         questionnaire_id="pupils")
+    for _ in range(5):
+        respond_by_link(session, link, pupil(questionnaire_of(link), 4))
+    session.commit()
+    before = exported(session)
+    assert len(before["Responses"]) > 1 and "4" in before["responses"]
+
+    respond_by_link(session, link, pupil(questionnaire_of(link), 1, comment=SECRET))
+    session.commit()
+    after = exported(session)
+    assert after == before
+    assert SECRET not in after["responses"]
