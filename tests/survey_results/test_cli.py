@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from assess.cli import cli
+from assess.domain.permissions import Actor
 from assess.services import campaigns, responding
 from assess.services.responding import VisitStatus
 from assess.storage.db import make_engine, make_session_factory
@@ -188,3 +189,23 @@ def test_codes_refused_leave_no_campaign_and_no_file(db, project_id, tmp_path):
     assert codes_campaigns == 0
     assert run("survey", "codes", "--project", str(project_id), "--audience", "pupils", "--count", "0",
                "--out", str(out)).exit_code == 2
+
+
+def test_one_new_response_changes_no_figure_in_the_json(db, project_id):
+    def figures() -> dict:
+        document = json.loads(ok("survey", "results", "--project", str(project_id), "--json"))
+        for audience in document["audiences"]:  # participation: how many answered, not what
+            for key in ("campaigns", "codes_issued", "codes_used", "participation", "waiting"):
+                audience.pop(key)
+        return document
+
+    before = figures()
+
+    def one_more_family(session):
+        families = session.scalar(select(SurveyCampaign).where(SurveyCampaign.audience == "families"))
+        respond_with_codes(session, Actor.system(), families, [dict(FAMILIES[0], comment="Only mine")])
+
+    db.run(one_more_family)
+    assert figures() == before
+    assert "Only mine" not in ok("survey", "results", "--project", str(project_id), "--json")
+    assert "1 response(s) received and not in the figures yet" in ok("survey", "results", "--project", str(project_id))
