@@ -282,3 +282,21 @@ def test_one_new_submission_moves_nothing_in_the_exports(session, teacher, proje
     after = exported(session)
     assert after == before
     assert SECRET not in after["responses"]
+
+
+def test_the_self_assessment_report_shows_nothing_of_one_young_pupil(session, teacher, project):
+    from assess.reports.self_assessment import render_self_assessment_pdf
+    from assess.services import self_assessments
+
+    young_and_older(session, teacher, project, young=1, older=8)
+    assessment = self_assessments.start(session, actor=teacher, project_id=project.id, rubric_id="etwinning-2021")
+    for criterion in ("collaboration", "results", "technology"):  # far from the pupils' 5s: flagged, items listed
+        self_assessments.save_entry(session, actor=teacher, assessment_id=assessment.id, item_id=criterion, level=0)
+    report = self_assessments.report(session, actor=teacher, project_id=project.id)
+    assert report.surveys is not None and report.surveys.respondents == {"pupils": 9}
+    listed = {item.item_id for row in report.surveys.triangulation for item in row.items}
+    assert listed and not listed & set(YOUNG_ONLY)
+    text = pdf_text(render_self_assessment_pdf(report, lang="en"))
+    young_texts = [" ".join(i.text.en.split()) for i in questionnaires.installed_questionnaire("pupils-young").items
+                   if i.id in YOUNG_ONLY]
+    assert "Self-assessment and surveys" in text and not [t for t in young_texts if t in text]
