@@ -226,6 +226,38 @@ def test_one_new_response_shows_nowhere_on_the_page_until_five_have_come(app_for
     assert text.count("Comment 0 ") == 1, "the new family's comment is not shown"
 
 
+def test_one_young_pupil_among_older_ones_shows_nowhere_on_the_page(app_for, people, ui_database, project):
+    from assess.domain.questionnaire import ItemType
+    from assess.services import questionnaires
+
+    young_items = questionnaires.installed_questionnaire("pupils-young").items
+    with ui_database.begin() as session:
+        made = projects_get(session, people, project)
+        young = make_campaign(session, owner=people.teacher, project=made, audience="pupils", mode="link",
+                              questionnaire_id="pupils-young")
+        older = make_campaign(session, owner=people.teacher, project=made, audience="pupils", mode="link",
+                              questionnaire_id="pupils")
+        answers = {i.id: 1 for i in young_items if i.type is ItemType.AGREEMENT}
+        submitted = responding.submit_with_link(session, token=campaigns.link_token(session, young.id), nonce="y1",
+                                                answers={**answers, "liked-most": "Only the little one wrote this"},
+                                                language="en")
+        assert submitted.stored
+        older_items = questionnaires.installed_questionnaire("pupils").items
+        for n in range(8):
+            assert responding.submit_with_link(
+                session, token=campaigns.link_token(session, older.id), nonce=f"o{n}", language="en",
+                answers={i.id: 5 for i in older_items if i.type is ItemType.AGREEMENT}).stored
+        for campaign in (young, older):
+            campaigns.close_campaign(session, actor=people.teacher, campaign_id=campaign.id)
+    at = no_exception(app_for(people.teacher, page="survey_results"))
+    text = page_text(at)
+    assert {m.label: m.value for m in at.metric} == {"Pupils": "9"}
+    shared = {i.id for i in questionnaires.installed_questionnaire("pupils").items}
+    assert not [i.text.en for i in young_items if i.id not in shared and i.text.en in text]
+    assert "Only the little one wrote this" not in text
+    assert "6 question(s) answered by fewer than 5 people: not shown" in text
+
+
 def test_the_results_pdf_is_the_one_the_page_offers(people, ui_database, answered):
     from assess.reports.survey import render_survey_results_pdf
     from assess.services import survey_results
