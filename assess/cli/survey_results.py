@@ -103,10 +103,15 @@ def results(project_id: int, as_json: bool, lang: str) -> None:
         else:
             lines.append("  " + t("survey_results.cli.participation", lang, used=audience.codes_used,
                                   issued=audience.codes_issued, rate=percent(audience.participation, lang)))
+        if audience.waiting:
+            lines.append("  " + t("survey_results.waiting", lang, count=audience.waiting, min=found.min_group))
         if audience.hidden:
             lines.append(f"  {t('survey_results.cli.hidden', lang, min=found.min_group)}")
             lines.append("")
             continue
+        if audience.group.hidden_items:
+            lines.append("  " + t("survey_results.hidden_items", lang, count=audience.group.hidden_items,
+                                  min=found.min_group))
         lines.extend(_criteria_lines(audience.group, found.rubric, lang))
         lines.append(f"  {t('survey_results.cli.items', lang)}")
         for item in audience.group.items:

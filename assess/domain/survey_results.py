@@ -14,11 +14,20 @@ How figures are read (see docs/surveys.md):
 - the *comparable level* puts a mean on the 0-5 scale of the rubric levels:
   ``(mean - 1) / 4 x 5``, so 1 (strongly disagree) is 0 and 5 (strongly agree) is 5;
 - an audience with fewer than :data:`MIN_GROUP` respondents is *hidden*: none of its
-  figures is shown apart (they are ``None``), but its answers count in the figures of
-  all audiences together, which are themselves hidden under :data:`MIN_GROUP`;
+  figures is shown apart (they are ``None``);
+- an item with fewer than :data:`MIN_GROUP` answers (agreement items: scores and "don't
+  know"; choice items: responses that chose) is *hidden* too, whatever the size of its
+  group (an item of the young pupils' version answered by one child among thirty older
+  pupils; items a partial import left out), and it counts in no pooled figure (theme,
+  criterion, all audiences), or subtracting the items shown would give it away. Since a
+  hidden audience's items have fewer answers than it has respondents, its answers count
+  nowhere either;
 - secondary suppression: a figure of all audiences together is also hidden when the
-  hidden groups that feed it hold fewer than :data:`MIN_GROUP` respondents between them,
-  since subtracting the groups shown would otherwise give the small group's answers.
+  hidden groups that feed it hold fewer than :data:`MIN_GROUP` respondents between them.
+
+The counts handed here must be the *released* ones (assess.services.survey_release): the
+figures then move only by five respondents or more, so comparing two readings never
+isolates fewer than five people.
 """
 
 from __future__ import annotations
@@ -30,8 +39,16 @@ from assess.domain.content import LocalizedText
 from assess.domain.questionnaire import AGREEMENT_POINTS, AGREES_FROM, Audience, Item, ItemType
 from assess.domain.rubric import HIGHEST_LEVEL, THEMES, Criterion, Rubric
 
-#: No group of fewer respondents is shown apart.
+#: No group of fewer respondents, and no item of fewer answers, is shown; the figures move
+#: only when this many new respondents have come.
 MIN_GROUP = 5
+
+
+def item_hidden(answers: int) -> bool:
+    """An item's figures are not shown: someone answered it, but fewer than MIN_GROUP did
+    ("don't know" is an answer). An item nobody answered shows "no answer", which tells
+    nothing about anyone."""
+    return 0 < answers < MIN_GROUP
 
 
 def comparable_level(mean: float | None) -> float | None:
@@ -131,6 +148,8 @@ class GroupResults:
     items: tuple[ItemResult, ...]
     criteria: Mapping[str, Figures | None]
     themes: Mapping[str, Figures | None]
+    #: Items not shown (and counted in no pooled figure): fewer than MIN_GROUP answers.
+    hidden_items: int = 0
 
     def criterion(self, criterion_id: str) -> Figures | None:
         return self.criteria.get(criterion_id)
@@ -149,6 +168,9 @@ class GroupResults:
             if item.id == item_id:
                 return item
         raise KeyError(item_id)
+
+    def shows(self, item_id: str) -> bool:
+        return any(item.id == item_id for item in self.items)
 
 
 @dataclass(frozen=True)
@@ -217,47 +239,56 @@ def compute(*, rubric: Rubric, items: Mapping[str, Sequence[Item]], counts: Coun
     """Figures per item, theme and criterion of ``rubric``, per audience and for all together.
 
     ``items``: audience -> the items of its questionnaire(s), in display order (text items
-    are skipped; items of two questionnaires sharing an id are one item).
+    are skipped; items of two questionnaires sharing an id are one item). ``counts``: the
+    released counts (see the module's docstring).
     """
     audiences = sorted(set(items) | set(counts.respondents), key=_audience_order)
+    asked: dict[str, list[Item]] = {}
+    #: Agreement items shown, the only ones any pooled figure counts.
     agreement: dict[str, list[Item]] = {}
     scored: dict[tuple[str, str], Figures] = {}
     groups = []
     for audience in audiences:
         listed = [item for item in items.get(audience, ()) if item.type is not ItemType.TEXT]
-        agreement[audience] = [item for item in listed if item.type is ItemType.AGREEMENT]
-        for item in agreement[audience]:
-            scored[(audience, item.id)] = _item_figures(counts, audience, item.id)
+        asked[audience] = [item for item in listed if item.type is ItemType.AGREEMENT]
+        agreement[audience] = []
+        shown: list[ItemResult] = []
+        for item in listed:
+            if item.type is ItemType.AGREEMENT:
+                figures = _item_figures(counts, audience, item.id)
+                if item_hidden(figures.answered + figures.dont_know):
+                    continue
+                scored[(audience, item.id)] = figures
+                agreement[audience].append(item)
+                shown.append(ItemResult(item.id, item.type.value, item.text, tuple(item.themes), figures=figures))
+            else:
+                answered = int(counts.choice_answers.get((audience, item.id), 0))
+                if item_hidden(answered):
+                    continue
+                options = []
+                for option in item.options:
+                    n = int(counts.options.get((audience, item.id, option.id), 0))
+                    options.append(OptionCount(option.id, option.text, n, n / answered if answered else None))
+                shown.append(ItemResult(item.id, item.type.value, item.text, tuple(item.themes),
+                                        options=tuple(options), choice_answers=answered))
         respondents = int(counts.respondents.get(audience, 0))
         if _hidden(respondents):
             groups.append(GroupResults(
                 audience=audience, respondents=respondents, hidden=True, items=(),
                 criteria={c.id: None for c in rubric.criteria},
-                themes={theme: None for theme in _themes_of(agreement[audience])},
+                themes={theme: None for theme in _themes_of(asked[audience])},
             ))
             continue
-        results = []
-        for item in listed:
-            if item.type is ItemType.AGREEMENT:
-                results.append(ItemResult(item.id, item.type.value, item.text, tuple(item.themes),
-                                          figures=scored[(audience, item.id)]))
-            else:
-                answered = int(counts.choice_answers.get((audience, item.id), 0))
-                options = []
-                for option in item.options:
-                    n = int(counts.options.get((audience, item.id, option.id), 0))
-                    options.append(OptionCount(option.id, option.text, n, n / answered if answered else None))
-                results.append(ItemResult(item.id, item.type.value, item.text, tuple(item.themes),
-                                          options=tuple(options), choice_answers=answered))
         groups.append(GroupResults(
-            audience=audience, respondents=respondents, hidden=False, items=tuple(results),
+            audience=audience, respondents=respondents, hidden=False, items=tuple(shown),
             criteria={c.id: _pool(scored, _criterion_keys(c, {audience: agreement[audience]})) for c in rubric.criteria},
             themes={theme: _pool(scored, _theme_keys(theme, {audience: agreement[audience]}))
-                    for theme in _themes_of(agreement[audience])},
+                    for theme in _themes_of(asked[audience])},
+            hidden_items=len(listed) - len(shown),
         ))
 
     total = sum(int(counts.respondents.get(a, 0)) for a in audiences)
-    every_item = [item for audience in audiences for item in agreement[audience]]
+    every_item = [item for audience in audiences for item in asked[audience]]
     small = {g.audience: g.respondents for g in groups if g.hidden and g.respondents > 0}
 
     def safe_pool(keys: list[tuple[str, str]]) -> Figures | None:
@@ -274,12 +305,14 @@ def compute(*, rubric: Rubric, items: Mapping[str, Sequence[Item]], counts: Coun
             criteria={c.id: safe_pool(_criterion_keys(c, agreement)) for c in rubric.criteria},
             themes={theme: safe_pool(_theme_keys(theme, agreement)) for theme in _themes_of(every_item)},
         )
+    shown_apart = {g.audience for g in groups if not g.hidden}
     return Indicators(
         rubric_id=rubric.id,
         rubric_version=rubric.version,
         groups=tuple(groups),
         overall=overall,
-        criterion_items={c.id: tuple(_criterion_keys(c, agreement)) for c in rubric.criteria},
+        criterion_items={c.id: tuple(key for key in _criterion_keys(c, agreement) if key[0] in shown_apart)
+                         for c in rubric.criteria},
     )
 
 
@@ -375,7 +408,7 @@ def triangulate(
         if flagged:
             for audience, item_id in indicators.criterion_items.get(criterion.id, ()):
                 group = indicators.group(audience)
-                if group is None or group.hidden:
+                if group is None or group.hidden or not group.shows(item_id):
                     continue
                 item = group.item(item_id)
                 figures = item.figures or EMPTY

@@ -226,6 +226,9 @@ def _audience_section(results, audience, lang: str) -> dict:
         "name": audience_name(audience.audience, lang),
         "respondents": audience.respondents,
         "hidden": audience.hidden,
+        # Responses not in the figures yet, and items shown nowhere (fewer than min_group answers).
+        "waiting": audience.waiting,
+        "hidden_items": group.hidden_items,
         "participation": percent(audience.participation, lang) if audience.participation is not None else None,
         "codes_used": audience.codes_used,
         "codes_issued": audience.codes_issued,
@@ -293,7 +296,7 @@ def survey_results_context(results, *, lang: str) -> dict:
             }
             for c in results.campaigns
         ],
-        "any_hidden": any(a.hidden for a in results.audiences) or results.overall.hidden,
+        "any_hidden": any(a.hidden or a.group.hidden_items for a in results.audiences) or results.overall.hidden,
         "overview": {
             "headers": [name for name, _ in groups],
             "rows": [

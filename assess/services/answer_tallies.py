@@ -2,8 +2,10 @@
 
 Every writer of survey answers (the answering page, imports, the national demo) calls
 :func:`add` in the transaction that stores them, so the counts are exactly the answers
-(tests/survey_results/test_tallies.py checks each writer). The national figures read the
-counts instead of scanning millions of answers.
+(tests/survey_results/test_tallies.py checks each writer). These are the live counts: no
+reader shows them. The national figures read their copy as last released
+(``survey_released_tallies``, :mod:`assess.services.survey_release`, which every writer
+calls next), instead of scanning millions of answers.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from assess.domain.ids import parse_id
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience, Questionnaire
 from assess.i18n import LANGUAGES
-from assess.services import audit, questionnaires, settings
+from assess.services import audit, questionnaires, settings, survey_release
 from assess.services.errors import FieldError, InvalidInput, NotFound, ServiceError
 from assess.services.projects import get_project
 from assess.storage.models import SurveyCampaign, SurveyCode, SurveyDraft, SurveyResponse, SurveyVoidedCode, utcnow
@@ -261,6 +261,7 @@ def close_campaign(session: Session, *, actor: Actor, campaign_id: int) -> None:
     campaign = get_campaign(session, actor=actor, campaign_id=campaign_id)
     if campaign.closed_at is None:
         campaign.closed_at = utcnow()
+        survey_release.on_close(session, campaign.id)  # the campaign's last figures
         audit.record(session, actor=actor, action="survey.campaign_close", entity_type="survey_campaign", entity_id=campaign.id)
         session.flush()
 

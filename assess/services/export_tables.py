@@ -10,8 +10,10 @@ What counts where:
 - withdrawn applications appear on the Applications sheet with their status and no
   figures; their scores count nowhere else;
 - only scores of submitted assignments count (drafts are not the juror's word yet);
-- survey figures are read from the answers' counts per campaign, item and score
-  (``survey_answer_tallies``, as the dashboard does), never from the answers themselves.
+- survey figures are read from the answers' counts per campaign, item and score as last
+  released (``survey_released_tallies``, as the dashboard does), never from the answers
+  themselves; the responses sheet lists released responses only
+  (assess.services.survey_release).
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ from assess.storage.models import (
     Round,
     School,
     SurveyAnswer,
-    SurveyAnswerTally,
+    SurveyReleasedTally,
     SurveyCampaign,
     SurveyResponse,
     User,
@@ -480,7 +482,8 @@ def surveys(session: Session, scope: Scope, lang: str, rubric: Rubric, *,
         for item in campaign.questionnaire.items:
             listed.setdefault(item.id, item)
     respondents: dict[int, dict[str, int]] = defaultdict(dict)
-    query = select(SurveyResponse.campaign_id, func.count()).group_by(SurveyResponse.campaign_id)
+    query = (select(SurveyResponse.campaign_id, func.count()).where(SurveyResponse.released.is_(True))
+             .group_by(SurveyResponse.campaign_id))
     ids = scope.campaigns()
     if ids is not None:
         query = query.where(SurveyResponse.campaign_id.in_(ids))
@@ -508,17 +511,17 @@ def _survey_columns(lang: str) -> tuple[Column, ...]:
 def _answer_counts(session: Session, scope: Scope, campaigns: dict[int, _Campaign]) -> Iterator[tuple[int, Counts]]:
     """(project id, scores and "don't know" counts by audience and item), project by project.
 
-    From ``survey_answer_tallies`` (kept as answers are stored, about 150,000 rows at the
-    national scale; the dashboard reads the same), never from the millions of answers."""
+    From ``survey_released_tallies`` (the counts as last released, about 150,000 rows at
+    the national scale; the dashboard reads the same), never from the millions of answers."""
     query = (
-        select(SurveyCampaign.project_id, SurveyAnswerTally.campaign_id, SurveyAnswerTally.item_id,
-               SurveyAnswerTally.score, SurveyAnswerTally.answers)
-        .join(SurveyCampaign, SurveyCampaign.id == SurveyAnswerTally.campaign_id)
+        select(SurveyCampaign.project_id, SurveyReleasedTally.campaign_id, SurveyReleasedTally.item_id,
+               SurveyReleasedTally.score, SurveyReleasedTally.answers)
+        .join(SurveyCampaign, SurveyCampaign.id == SurveyReleasedTally.campaign_id)
         .order_by(SurveyCampaign.project_id)
     )
     ids = scope.campaigns()
     if ids is not None:
-        query = query.where(SurveyAnswerTally.campaign_id.in_(ids))
+        query = query.where(SurveyReleasedTally.campaign_id.in_(ids))
     for project_id, rows in groupby(_stream(session, query), key=lambda r: r[0]):
         scores: dict[tuple[str, str, int], int] = {}
         dont_know: dict[tuple[str, str], int] = {}
@@ -573,7 +576,7 @@ def responses(session: Session, scope: Scope, lang: str, *, campaigns: dict[int,
     :func:`campaigns_of` ``scope``, when the caller already read them."""
     campaigns = campaigns_of(session, scope) if campaigns is None else campaigns
     small = set(session.scalars(
-        select(SurveyResponse.campaign_id).group_by(SurveyResponse.campaign_id)
+        select(SurveyResponse.campaign_id).where(SurveyResponse.released.is_(True)).group_by(SurveyResponse.campaign_id)
         .having(func.count(SurveyResponse.id) < MIN_GROUP)
     ))
     audiences = {a: t(f"exports.audience.{a}", lang) for a in AUDIENCES}
@@ -589,13 +592,20 @@ def responses(session: Session, scope: Scope, lang: str, *, campaigns: dict[int,
                SurveyResponse.language, SurveyAnswer.score, SurveyAnswer.dont_know, SurveyAnswer.choices,
                SurveyAnswer.text)
         .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+        .where(SurveyResponse.released.is_(True))
         .order_by(SurveyAnswer.id)
     )
+    # Every answer of the scope less those of the few responses not released (fewer than
+    # five a campaign): two index scans, where joining millions of answers to their
+    # responses would take seconds.
     count = select(func.count(SurveyAnswer.id))
+    waiting = (select(func.count(SurveyAnswer.id)).join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+               .where(SurveyResponse.released.is_(False)))
     ids = scope.campaigns()
     if ids is not None:
         query = query.where(SurveyAnswer.campaign_id.in_(ids))
         count = count.where(SurveyAnswer.campaign_id.in_(ids))
+        waiting = waiting.where(SurveyResponse.campaign_id.in_(ids))
     columns = (_column(lang, "response", Kind.INTEGER, 10), _column(lang, "project", Kind.INTEGER, 9),
                _column(lang, "audience", width=12), _column(lang, "item", width=24),
                _column(lang, "themes", width=28), _column(lang, "month", Kind.MONTH, 9),
@@ -633,7 +643,7 @@ def responses(session: Session, scope: Scope, lang: str, *, campaigns: dict[int,
             yield (response_id, project_id, audience, item_id, by_item.get(item_id), month, language, level,
                    bool(dont_know), choices, text)
 
-    return Table("responses", columns, rows(), int(session.scalar(count) or 0))
+    return Table("responses", columns, rows(), int(session.scalar(count) or 0) - int(session.scalar(waiting) or 0))
 
 
 # --- the summary's figures -------------------------------------------------------------------

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from assess.domain.answers import Answer, AnswerError, month_of, validate_answers
 from assess.domain.questionnaire import Questionnaire
 from assess.i18n import DEFAULT_LANGUAGE
-from assess.services import answer_tallies, campaigns, link_guard, questionnaires
+from assess.services import answer_tallies, campaigns, link_guard, questionnaires, survey_release
 from assess.storage.models import (
     QuestionnaireVersion,
     SurveyAnswer,
@@ -214,6 +214,7 @@ def _store(session: Session, *, campaign_id: int, answers: dict[str, Answer], la
     ])
     answer_tallies.add(session, answer_tallies.tally(
         (campaign_id, a.item_id, a.score, a.dont_know) for a in answers.values()))
+    survey_release.after_store(session, campaign_id)
 
 
 def submit_with_code(

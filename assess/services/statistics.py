@@ -20,8 +20,9 @@ Views (one function each; :func:`national_figures` returns them all at once):
 
 Every view is one or a few GROUP BY queries; Python only shapes their small results. The
 survey views read the answers' counts per campaign, item and score
-(``survey_answer_tallies``, kept in the transaction that stores answers), never the
-millions of answers themselves. Applications, decisions and jurors' levels are small
+as last released (``survey_released_tallies``, copied from ``survey_answer_tallies`` when
+five respondents or more have come: assess.services.survey_release), never the millions
+of answers themselves nor the counts of answers not released yet. Applications, decisions and jurors' levels are small
 tables (a few thousand rows a year).
 
 What the filters (:class:`assess.domain.statistics.Filters`) narrow:
@@ -84,7 +85,7 @@ from assess.storage.models import (
     Round,
     RubricVersion,
     School,
-    SurveyAnswerTally,
+    SurveyReleasedTally,
     SurveyCampaign,
     SurveyCode,
     SurveyResponse,
@@ -549,7 +550,9 @@ def survey_participation(session: Session, *, actor: Actor, filters: Filters = F
 
 def _participation(session: Session, filters: Filters) -> tuple[AudienceParticipation, ...]:
     scope = _campaign_scope(filters)
-    responses = select(SurveyResponse.campaign_id, func.count().label("n")).group_by(SurveyResponse.campaign_id)
+    # Released responses only (assess.services.survey_release): the count moves with the figures.
+    responses = (select(SurveyResponse.campaign_id, func.count().label("n")).where(SurveyResponse.released.is_(True))
+                 .group_by(SurveyResponse.campaign_id))
     codes = select(SurveyCode.campaign_id, func.count().label("issued"),
                    func.count(case((SurveyCode.used.is_(True), 1))).label("used")).group_by(SurveyCode.campaign_id)
     if scope:
@@ -614,16 +617,16 @@ def survey_rubric(session: Session, filters: Filters) -> Rubric:
 
 def _answers_query(filters: Filters) -> Select:
     """(audience, questionnaire version, item, score, answers) from the answers' counts per
-    campaign (survey_answer_tallies, kept as answers are stored: a few hundred thousand rows
-    where the answers are millions), joined to the campaigns in scope. Score 0 counts the
-    "don't know" answers."""
+    campaign as last released (survey_released_tallies, a copy of survey_answer_tallies made
+    five respondents or more at a time: a few hundred thousand rows where the answers are
+    millions), joined to the campaigns in scope. Score 0 counts the "don't know" answers."""
     scope = _campaign_scope(filters)
     query = (
-        select(SurveyCampaign.audience, SurveyCampaign.questionnaire_version_id, SurveyAnswerTally.item_id,
-               SurveyAnswerTally.score, func.sum(SurveyAnswerTally.answers))
-        .join(SurveyCampaign, SurveyCampaign.id == SurveyAnswerTally.campaign_id)
-        .group_by(SurveyCampaign.audience, SurveyCampaign.questionnaire_version_id, SurveyAnswerTally.item_id,
-                  SurveyAnswerTally.score)
+        select(SurveyCampaign.audience, SurveyCampaign.questionnaire_version_id, SurveyReleasedTally.item_id,
+               SurveyReleasedTally.score, func.sum(SurveyReleasedTally.answers))
+        .join(SurveyCampaign, SurveyCampaign.id == SurveyReleasedTally.campaign_id)
+        .group_by(SurveyCampaign.audience, SurveyCampaign.questionnaire_version_id, SurveyReleasedTally.item_id,
+                  SurveyReleasedTally.score)
     )
     return query.where(*scope) if scope else query
 

@@ -50,7 +50,7 @@ from assess.domain.imports import FORMATS, ImportMapping, MappingFile, Skipped, 
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience, Questionnaire
 from assess.i18n import t
-from assess.services import answer_tallies, audit, campaigns, questionnaires, settings
+from assess.services import answer_tallies, audit, campaigns, questionnaires, settings, survey_release
 from assess.services.errors import Conflict, FieldError, InvalidInput, ServiceError
 from assess.services.projects import get_project
 from assess.storage import bulk
@@ -178,7 +178,7 @@ class _RowKeys:
         return hmac.digest(self.secret, message.encode(), "sha256").hex()
 
 
-_RESPONSE_COLUMNS = ("id", "campaign_id", "submitted_month", "language", "source", "import_key")
+_RESPONSE_COLUMNS = ("id", "campaign_id", "submitted_month", "language", "source", "import_key", "released")
 _ANSWER_COLUMNS = ("response_id", "campaign_id", "item_id", "score", "dont_know", "choices", "text")
 
 #: One answer ready to insert: (item id, score, don't know, choices as JSON text, text).
@@ -259,8 +259,9 @@ class _Writer:
       driver's executemany on SQLite (:mod:`assess.storage.bulk`).
     """
 
-    def __init__(self, session: Session, *, campaign_id: int, source: str):
+    def __init__(self, session: Session, *, campaign_id: int, source: str, released: bool = False):
         self.connection = session.connection()
+        self.released = released  # stored released: see survey_release.releases_import
         self.postgresql = self.connection.dialect.name == "postgresql"
         self.campaign_id = campaign_id
         self.source = source
@@ -328,7 +329,7 @@ class _Writer:
         responses = []
         answers = []
         for response_id, row in zip(ids, batch, strict=True):
-            responses.append((response_id, campaign_id, row.month, row.language, source, row.key))
+            responses.append((response_id, campaign_id, row.month, row.language, source, row.key, self.released))
             head = (response_id, campaign_id)
             answers.extend([head + answer for answer in row.answers])
         # NUL characters were refused as the rows were converted (_Converter), outside the transaction.
@@ -659,7 +660,8 @@ def store_import(session: Session, prepared: PreparedImport, *, actor: Actor) ->
         existing = _existing_keys(session, campaign.id)  # another import wrote meanwhile
         rows = [row for row in rows if row.key not in existing]
     repeated = prepared.report.rows_repeated + len(prepared.rows) - len(rows)
-    _Writer(session, campaign_id=campaign.id, source=prepared.upload.file_format).write_all(rows)
+    released = survey_release.releases_import(session.connection(), campaign.id, len(rows))
+    _Writer(session, campaign_id=campaign.id, source=prepared.upload.file_format, released=released).write_all(rows)
     if len(rows) == len(prepared.rows):  # counted before the transaction
         tally = Counter({(campaign.id, item, score): n for (_zero, item, score), n in prepared.tally.items()})
         languages = prepared.report.languages
@@ -667,6 +669,7 @@ def store_import(session: Session, prepared: PreparedImport, *, actor: Actor) ->
         tally = _tally_of(rows, campaign.id)
         languages = _languages(rows)
     answer_tallies.add(session.connection(), tally)
+    survey_release.after_store(session.connection(), campaign.id, stored_released=released)
     report = replace(prepared.report, rows_imported=len(rows), rows_repeated=repeated, stored=True,
                      campaign_id=campaign.id, languages=languages)
     log = SurveyImport(

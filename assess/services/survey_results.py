@@ -4,9 +4,13 @@ The database counts (GROUP BY audience, item, score...): answers are never loade
 one, except the comments of audiences shown apart. The figures themselves are computed in
 :mod:`assess.domain.survey_results`, which also says how to read them.
 
-Privacy: an audience with fewer than MIN_GROUP respondents is not shown apart (figures,
-items and comments); comments are listed in alphabetical order, with nothing that ties
-a comment to the other answers of the same response.
+Privacy (docs/surveys.md, "Anonymity"): only *released* responses are read
+(:mod:`assess.services.survey_release`: five or more at a time), so two readings never
+differ by fewer than MIN_GROUP respondents; an audience with fewer than MIN_GROUP
+respondents is not shown apart (figures, items and comments), nor is an item, or the
+comments of a question, with fewer than MIN_GROUP answers; comments are listed in
+alphabetical order, with nothing that ties a comment to the other answers of the same
+response.
 """
 
 from __future__ import annotations
@@ -55,8 +59,12 @@ class AudienceResults:
     campaigns: tuple[CampaignSummary, ...]
     #: Figures (items, criteria, themes); hidden under MIN_GROUP respondents.
     group: GroupResults
-    #: Text items and their answers; empty when the group is hidden.
+    #: Text items and their answers; empty when the group is hidden. A question with fewer
+    #: than MIN_GROUP comments is left out.
     comments: tuple[ItemComments, ...]
+    #: Responses stored but not in the figures yet: they count once MIN_GROUP of them wait
+    #: (or the campaign is closed).
+    waiting: int = 0
 
     @property
     def respondents(self) -> int:
@@ -137,6 +145,9 @@ class ProjectResults:
                     "codes_issued": a.codes_issued,
                     "codes_used": a.codes_used,
                     "participation": a.participation,
+                    # Responses not in the figures yet (they count five or more at a time).
+                    "waiting": a.waiting,
+                    "hidden_items": a.group.hidden_items,
                     "campaigns": [
                         {"id": c.id, "mode": c.mode, "questionnaire": c.questionnaire_id, "status": c.status.value,
                          "opens_on": c.opens_on.isoformat(), "closes_on": c.closes_on.isoformat(),
@@ -190,7 +201,7 @@ def _counts(session: Session, project_id: int) -> Counts:
         .select_from(SurveyAnswer)
         .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
         .join(SurveyCampaign, SurveyCampaign.id == SurveyResponse.campaign_id)
-        .where(SurveyCampaign.project_id == project_id)
+        .where(SurveyCampaign.project_id == project_id, SurveyResponse.released.is_(True))
     )
     scores: dict[tuple[str, str, int], int] = {}
     dont_know: dict[tuple[str, str], int] = {}
@@ -222,15 +233,23 @@ def _counts(session: Session, project_id: int) -> Counts:
             key = (audience, item_id, str(option_id))
             options[key] = options.get(key, 0) + n
 
-    respondents = dict(session.execute(
+    return Counts(scores=scores, dont_know=dont_know, options=options, choice_answers=choice_answers,
+                  respondents=_respondents(session, project_id, released=True))
+
+
+def _respondents(session: Session, project_id: int, *, released: bool | None) -> dict[str, int]:
+    """Audience -> responses (``released``: True, those in the figures; False, those waiting;
+    None, all)."""
+    query = (
         select(SurveyCampaign.audience, func.count(SurveyResponse.id))
         .select_from(SurveyResponse)
         .join(SurveyCampaign, SurveyCampaign.id == SurveyResponse.campaign_id)
         .where(SurveyCampaign.project_id == project_id)
         .group_by(SurveyCampaign.audience)
-    ).all())
-    return Counts(scores=scores, dont_know=dont_know, options=options, choice_answers=choice_answers,
-                  respondents={audience: int(n) for audience, n in respondents.items()})
+    )
+    if released is not None:
+        query = query.where(SurveyResponse.released.is_(released))
+    return {audience: int(n) for audience, n in session.execute(query)}
 
 
 def _comments(session: Session, project_id: int, audience: str, text_items: dict[str, Item]) -> tuple[ItemComments, ...]:
@@ -241,6 +260,7 @@ def _comments(session: Session, project_id: int, audience: str, text_items: dict
         .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
         .join(SurveyCampaign, SurveyCampaign.id == SurveyResponse.campaign_id)
         .where(SurveyCampaign.project_id == project_id, SurveyCampaign.audience == audience,
+               SurveyResponse.released.is_(True),
                SurveyAnswer.item_id.in_(list(text_items)), SurveyAnswer.text.is_not(None))
     ).all()
     found: dict[str, list[str]] = {}
@@ -248,11 +268,12 @@ def _comments(session: Session, project_id: int, audience: str, text_items: dict
         if text and text.strip():
             found.setdefault(item_id, []).append(text.strip())
     # Sorted by the text itself (the same on every database), never by storage order:
-    # the order must not tell which response a comment came with.
+    # the order must not tell which response a comment came with. A question fewer than
+    # MIN_GROUP people commented on shows none: in a class, one comment is one pupil.
     return tuple(
         ItemComments(item_id, item.text, tuple(sorted(found[item_id], key=lambda s: (s.casefold(), s))))
         for item_id, item in text_items.items()
-        if found.get(item_id)
+        if len(found.get(item_id, ())) >= MIN_GROUP
     )
 
 
@@ -278,6 +299,7 @@ def project_results(session: Session, *, actor: Actor, project_id: int, rubric: 
     ))
     items, text_items = _items_by_audience(stored)
     indicators = compute(rubric=rubric, items=items, counts=_counts(session, project.id))
+    waiting = _respondents(session, project.id, released=False)
     audiences = []
     for group in indicators.groups:
         comments = () if group.hidden else _comments(session, project.id, group.audience, text_items.get(group.audience, {}))
@@ -286,6 +308,7 @@ def project_results(session: Session, *, actor: Actor, project_id: int, rubric: 
             campaigns=tuple(c for c in summaries if c.audience == group.audience),
             group=group,
             comments=comments,
+            waiting=waiting.get(group.audience, 0),
         ))
     return ProjectResults(
         project_id=project.id,
@@ -333,7 +356,7 @@ def report_section(
     answered = session.scalar(
         select(func.count(SurveyResponse.id))
         .join(SurveyCampaign, SurveyCampaign.id == SurveyResponse.campaign_id)
-        .where(SurveyCampaign.project_id == project.id)
+        .where(SurveyCampaign.project_id == project.id, SurveyResponse.released.is_(True))
     )
     if not answered:
         return None

@@ -421,6 +421,8 @@ class SurveyResponse(Base):
         # Re-importing a file (or an export that repeats earlier rows) adds nothing twice.
         UniqueConstraint("campaign_id", "import_key"),
         CheckConstraint("source IN ('web', 'google', 'msforms', 'limesurvey')", name="source"),
+        # Released respondents per campaign, counted from this index alone.
+        Index("ix_survey_responses_campaign_released", "campaign_id", "released"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -432,6 +434,9 @@ class SurveyResponse(Base):
     source: Mapped[str] = mapped_column(String(12), default="web")
     # Imports: a keyed hash of the source row (never the row itself), to skip repeats.
     import_key: Mapped[str | None] = mapped_column(String(64))
+    # In the figures shown (assess.services.survey_release): responses are released five or
+    # more at a time, so two readings of the results never isolate fewer than five people.
+    released: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     answers: Mapped[list[SurveyAnswer]] = relationship(
         back_populates="response", cascade="all, delete-orphan", passive_deletes=True
@@ -472,6 +477,23 @@ class SurveyAnswerTally(Base):
     """
 
     __tablename__ = "survey_answer_tallies"
+    __table_args__ = (CheckConstraint("score BETWEEN 0 AND 5", name="score"),)
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    item_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    score: Mapped[int] = mapped_column(Integer, primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer)
+
+
+class SurveyReleasedTally(Base):
+    """The answers' counts as last released (assess.services.survey_release): a copy of a
+    campaign's ``survey_answer_tallies`` made when five or more new respondents have come
+    since the last copy, or when the campaign is closed. Every figure is read from here or
+    from released responses, never from the live counts."""
+
+    __tablename__ = "survey_released_tallies"
     __table_args__ = (CheckConstraint("score BETWEEN 0 AND 5", name="score"),)
 
     campaign_id: Mapped[int] = mapped_column(

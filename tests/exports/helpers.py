@@ -21,7 +21,7 @@ from datetime import date
 from sqlalchemy import select
 
 from assess.domain.permissions import Actor
-from assess.services import applications, decisions, jury, rubrics
+from assess.services import applications, campaigns, decisions, jury, rubrics
 from assess.storage.models import Application, Assignment, Project, Round, School, SurveyAnswer, SurveyResponse, User
 from tests.jury.helpers import apply, close, make_juror, make_office, make_round, other_project, score_all
 from tests.services.helpers import make_campaign, make_user
@@ -127,6 +127,10 @@ def build(session) -> Data:
         response.answers.append(SurveyAnswer(campaign_id=teachers_campaign.id, item_id=text_item, text=text))
         session.add(response)
     session.flush()
+    # Closed, so every response counts in the figures (fewer than five wait otherwise:
+    # assess.services.survey_release).
+    for campaign, by in ((families, owner), (pupils, owner), (teachers_campaign, teachers[5])):
+        campaigns.close_campaign(session, actor=by, campaign_id=campaign.id)
     session.commit()
     return data
 

@@ -147,6 +147,8 @@ def build(session, office: Actor | None = None) -> DataSet:
         pupils = make_campaign(session, owner=owner[name], project=made[name], audience="pupils", mode="link")
         for _ in range(count):
             respond_by_link(session, pupils, all_agree(questionnaire_of(pupils), score))
+        # Closed, so its answers count (fewer than five wait otherwise: survey_release).
+        campaigns.close_campaign(session, actor=owner[name], campaign_id=pupils.id)
     session.commit()
     return DataSet(office=office, teacher=teachers[0], juror=jurors[0], round1=round1.id, round2=round2.id,
                    projects={name: p.id for name, p in made.items()}, applications=applied)

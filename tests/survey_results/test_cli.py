@@ -13,7 +13,8 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from assess.cli import cli
-from assess.services import responding
+from assess.domain.permissions import Actor
+from assess.services import campaigns, responding
 from assess.services.responding import VisitStatus
 from assess.storage.db import make_engine, make_session_factory
 from assess.storage.models import SurveyCampaign, SurveyCode
@@ -68,6 +69,7 @@ def project_id(db) -> int:
         pupils = make_campaign(session, owner=teacher, project=project, audience="pupils", mode="link")
         for _ in range(3):
             respond_by_link(session, pupils, all_agree(questionnaire_of(pupils), 5))
+        campaigns.close_campaign(session, actor=teacher, campaign_id=pupils.id)  # the three count, hidden apart
         return project.id
 
     return db.run(build)
@@ -98,8 +100,8 @@ def test_results_as_json(project_id):
     assert (talked["answered"], talked["dont_know"], talked["distribution"]) == (4, 1, [0, 1, 0, 2, 1])
     assert talked["mean"] == pytest.approx(3.75) and talked["agreeing"] == pytest.approx(0.75)
     assert talked["level"] == pytest.approx(3.4375)
-    heard = next(i for i in families["items"] if i["id"] == "heard-about")
-    assert heard["answered"] == 3 and {o["id"]: o["count"] for o in heard["options"]}["child"] == 2
+    assert "heard-about" not in {i["id"] for i in families["items"]}, "three answers: not shown"
+    assert (families["hidden_items"], families["waiting"]) == (2, 0)
     assert document["overall"]["hidden"] is False
     assert "comment" not in json.dumps(families["items"]), "no comment in the JSON"
 
@@ -187,3 +189,23 @@ def test_codes_refused_leave_no_campaign_and_no_file(db, project_id, tmp_path):
     assert codes_campaigns == 0
     assert run("survey", "codes", "--project", str(project_id), "--audience", "pupils", "--count", "0",
                "--out", str(out)).exit_code == 2
+
+
+def test_one_new_response_changes_no_figure_in_the_json(db, project_id):
+    def figures() -> dict:
+        document = json.loads(ok("survey", "results", "--project", str(project_id), "--json"))
+        for audience in document["audiences"]:  # participation: how many answered, not what
+            for key in ("campaigns", "codes_issued", "codes_used", "participation", "waiting"):
+                audience.pop(key)
+        return document
+
+    before = figures()
+
+    def one_more_family(session):
+        families = session.scalar(select(SurveyCampaign).where(SurveyCampaign.audience == "families"))
+        respond_with_codes(session, Actor.system(), families, [dict(FAMILIES[0], comment="Only mine")])
+
+    db.run(one_more_family)
+    assert figures() == before
+    assert "Only mine" not in ok("survey", "results", "--project", str(project_id), "--json")
+    assert "1 response(s) received and not in the figures yet" in ok("survey", "results", "--project", str(project_id))

@@ -67,7 +67,8 @@ def counts(families: int = 4) -> Counts:
             ("pupils", "p-tools", 5): 5,
             ("families", "f-help", 5): families,
         },
-        dont_know={("pupils", "p-team"): 1, ("pupils", "p-tools"): 1},
+        # p-talk: four scores and a "don't know", five answers (fewer would hide the item).
+        dont_know={("pupils", "p-team"): 1, ("pupils", "p-tools"): 1, ("pupils", "p-talk"): 1},
         options={("pupils", "p-how", "a"): 3, ("pupils", "p-how", "b"): 2},
         choice_answers={("pupils", "p-how"): 5},
         respondents={"pupils": 6, "families": families},
@@ -102,7 +103,7 @@ def test_a_criterion_pools_the_answers_of_the_items_tied_to_its_themes(rubric):
     collab = pupils.criterion("collab")
     # p-team (0,1,0,2,2) + p-talk (1,0,3,0,0), p-talk counted once though it has two of its themes
     assert collab.distribution == (1, 1, 3, 2, 2)
-    assert (collab.answered, collab.dont_know) == (9, 1)
+    assert (collab.answered, collab.dont_know) == (9, 2)
     assert collab.mean == pytest.approx(30 / 9)
     assert collab.level == pytest.approx((30 / 9 - 1) / 4 * 5)
     # A theme pools its own items: communication is p-talk alone.
@@ -122,23 +123,42 @@ def test_a_group_under_five_is_hidden_apart_and_no_total_gives_it_away(rubric):
     assert families.level("collab") is None
     overall = indicators.overall
     assert not overall.hidden and overall.respondents == 10
-    # All audiences minus the pupils shown would be the four families' answers: not shown.
-    assert overall.criterion("collab") is None and overall.level("collab") is None
-    # Technology is fed by the pupils alone: the total gives nothing away.
-    assert overall.level("tech") == indicators.group("pupils").level("tech")
+    # The four families' item has four answers: it counts in no total, so all audiences
+    # minus the pupils shown gives nothing.
+    pupils = indicators.group("pupils")
+    assert overall.criterion("collab") == pupils.criterion("collab")
+    assert overall.level("tech") == pupils.level("tech")
 
 
-def test_small_groups_count_in_a_total_they_cannot_be_subtracted_from(rubric):
+def test_small_groups_count_in_no_total(rubric):
     items = {**ITEMS, "teachers": [item("t-help", ["collaboration"])]}
     three_and_three = Counts(
         scores={**counts(families=3).scores, ("teachers", "t-help", 1): 3},
+        dont_know=counts().dont_know,
         respondents={"pupils": 6, "families": 3, "teachers": 3},
     )
     indicators = compute(rubric=rubric, items=items, counts=three_and_three)
     assert indicators.group("families").hidden and indicators.group("teachers").hidden
-    # Families and teachers together are six: their pooled answers may be shown in the total.
-    # pupils (1,1,3,2,2) + three families' 5s + three teachers' 1s
-    assert indicators.overall.criterion("collab").distribution == (4, 1, 3, 2, 5)
+    # Each small group's item has three answers: shown nowhere, pooled nowhere.
+    assert indicators.overall.criterion("collab").distribution == (1, 1, 3, 2, 2)
+
+
+def test_an_item_under_five_answers_is_hidden_and_pooled_nowhere(rubric):
+    few = Counts(
+        scores={**counts().scores, ("pupils", "p-tools", 5): 4},
+        dont_know={("pupils", "p-team"): 1, ("pupils", "p-talk"): 1},
+        options={("pupils", "p-how", "a"): 4}, choice_answers={("pupils", "p-how"): 4},
+        respondents={"pupils": 30},
+    )
+    indicators = compute(rubric=rubric, items=ITEMS, counts=few)
+    pupils = indicators.group("pupils")
+    assert not pupils.hidden
+    assert [i.id for i in pupils.items] == ["p-team", "p-talk"] and pupils.hidden_items == 2
+    # p-tools is technology's only item: four answers are no figure, in the group or in all.
+    assert pupils.criterion("tech").answered == 0 and pupils.level("tech") is None
+    assert indicators.overall.criterion("tech").answered == 0
+    assert pupils.themes["technology"].answered == 0
+    assert indicators.criterion_items["tech"] == ()
 
 
 def test_a_fifth_respondent_shows_the_group(rubric):

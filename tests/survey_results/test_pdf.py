@@ -30,13 +30,17 @@ def flat(text: str) -> str:
 
 @pytest.fixture
 def surveyed(session, teacher, project):
-    """Five families (one comment is markup), four pupils (hidden apart)."""
+    """Five families (five comments, one is markup), four pupils (hidden apart, released by
+    closing their campaign)."""
     families = make_campaign(session, owner=teacher, project=project, audience="families", mode="codes")
-    respond_with_codes(session, teacher, families, FAMILIES)
+    answers = [dict(a) for a in FAMILIES]
+    answers[2]["comment"], answers[4]["comment"] = "Très bien", "Super"  # five comments: shown
+    respond_with_codes(session, teacher, families, answers)
     campaigns.issue_codes(session, actor=teacher, campaign_id=families.id, count=3)
     pupils = make_campaign(session, owner=teacher, project=project, audience="pupils", mode="link")
     for n in range(4):
         respond_by_link(session, pupils, all_agree(questionnaire_of(pupils), 4, comment=f"secret pupil comment {n}"))
+    campaigns.close_campaign(session, actor=teacher, campaign_id=pupils.id)
     session.commit()
     return project
 
@@ -56,10 +60,13 @@ def test_results_pdf(session, teacher, surveyed, lang):
     assert item[lang] in text
     assert "<img src=x>" in text and "Bravo aux élèves" in text and "Merci !" in text
     assert "5 / 8" in text, "codes used / issued"
-    level = {"en": "Level 3.4 · mean 3.7 · n = 14", "fr": "Niveau 3,4 · moyenne 3,7 · n = 14"}  # results: 52/14
+    # results: 49/13 (showed-work, answered once, is shown nowhere and pooled nowhere)
+    level = {"en": "Level 3.5 · mean 3.8 · n = 13", "fr": "Niveau 3,5 · moyenne 3,8 · n = 13"}
     assert level[lang] in text
     # Nothing of the hidden pupils apart: no item, no comment.
     assert "secret pupil comment" not in text
+    showed = {"en": "My child showed me things they made", "fr": "Mon enfant m'a montré"}
+    assert showed[lang] not in text, "one answer: no figure"
     assert "I worked in a team with pupils" not in text and "J'ai travaillé en équipe" not in text
 
 

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from assess.domain.permissions import Actor
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
-from assess.services import applications, decisions, jury
+from assess.services import applications, campaigns, decisions, jury
 from assess.storage.models import Application
 from tests.jury.helpers import CRITERIA, apply, close, make_juror, make_round, score_all
 from tests.services.helpers import make_campaign, make_project
@@ -214,6 +214,7 @@ def test_the_juror_reads_the_survey_results_per_criterion_and_small_groups_stay_
         teachers = make_campaign(session, owner=people.teacher, project=project, audience="teachers")
         questionnaire = questionnaire_of(teachers)
         respond_with_codes(session, people.teacher, teachers, [all_agree(questionnaire), all_agree(questionnaire)])
+        campaigns.close_campaign(session, actor=people.teacher, campaign_id=teachers.id)  # the two count, hidden
     at = run_page("jury_work", people.juror, state={OPEN: jury_round.application_id})
 
     text = page_text(at)

@@ -176,7 +176,9 @@ def test_the_navigation_offers_the_survey_pages_to_teachers_and_results_to_the_o
 
 # -- Survey results and the dashboard's triangulation -------------------------------------
 
-def answer_pupils(ui_database, people, project_id: int, count: int) -> None:
+def answer_pupils(ui_database, people, project_id: int, count: int, *, close: bool = True) -> None:
+    """``count`` pupils answer; ``close``: the campaign is closed then, so fewer than five
+    count in the figures (assess.services.survey_release)."""
     with ui_database.begin() as session:
         campaign = make_campaign(session, owner=people.teacher, project=projects_get(session, people, project_id),
                                  audience="pupils")
@@ -184,6 +186,8 @@ def answer_pupils(ui_database, people, project_id: int, count: int) -> None:
             answers = {"learned-new-things": 2, "international-team": 1, "talked-with-partners": 2,
                        "comment": "Secret pupil comment"}
             assert responding.submit_with_code(session, code=code, answers=answers, language="en").stored
+        if close:
+            campaigns.close_campaign(session, actor=people.teacher, campaign_id=campaign.id)
 
 
 @pytest.fixture
@@ -201,7 +205,7 @@ def test_results_show_participation_and_hide_a_group_of_four(app_for, people, an
     assert metrics == {"Pupils": "4", "Families": "5"}
     captions = [c.value for c in at.caption]
     assert "Participation: 71% (5 of 7 codes used)" in captions
-    assert any("Pupils: 4 respondent(s), fewer than 5" in i.value and "counted in the totals of all audiences where those cannot give them away" in i.value for i in at.info)
+    assert any("Pupils: 4 respondent(s), fewer than 5" in i.value and "count in no total" in i.value for i in at.info)
     text = page_text(at)
     assert "Secret pupil comment" not in text  # a hidden group's comments are never shown
     # Comments are the respondents' text, escaped: no HTML, no Markdown of theirs.
@@ -209,6 +213,49 @@ def test_results_show_participation_and_hide_a_group_of_four(app_for, people, an
     assert not html_blocks(at)
     assert len(at.get("plotly_chart")) == 2  # the levels of the criteria, the families' answers
     assert at.download_button(key="survey_results_pdf").label == "Download the survey results (PDF)"
+
+
+def test_one_new_response_shows_nowhere_on_the_page_until_five_have_come(app_for, people, ui_database, answered):
+    before = page_text(no_exception(app_for(people.teacher, page="survey_results")))
+    assert before.count("Comment 0 ") == 1
+    answer_families(ui_database, people, answered, 1)  # its comment: "Comment 0 ..." again
+    at = no_exception(app_for(people.teacher, page="survey_results"))
+    assert {m.label: m.value for m in at.metric} == {"Pupils": "4", "Families": "5"}
+    text = page_text(at)
+    assert "1 response(s) received and not in the figures yet" in text
+    assert text.count("Comment 0 ") == 1, "the new family's comment is not shown"
+
+
+def test_one_young_pupil_among_older_ones_shows_nowhere_on_the_page(app_for, people, ui_database, project):
+    from assess.domain.questionnaire import ItemType
+    from assess.services import questionnaires
+
+    young_items = questionnaires.installed_questionnaire("pupils-young").items
+    with ui_database.begin() as session:
+        made = projects_get(session, people, project)
+        young = make_campaign(session, owner=people.teacher, project=made, audience="pupils", mode="link",
+                              questionnaire_id="pupils-young")
+        older = make_campaign(session, owner=people.teacher, project=made, audience="pupils", mode="link",
+                              questionnaire_id="pupils")
+        answers = {i.id: 1 for i in young_items if i.type is ItemType.AGREEMENT}
+        submitted = responding.submit_with_link(session, token=campaigns.link_token(session, young.id), nonce="y1",
+                                                answers={**answers, "liked-most": "Only the little one wrote this"},
+                                                language="en")
+        assert submitted.stored
+        older_items = questionnaires.installed_questionnaire("pupils").items
+        for n in range(8):
+            assert responding.submit_with_link(
+                session, token=campaigns.link_token(session, older.id), nonce=f"o{n}", language="en",
+                answers={i.id: 5 for i in older_items if i.type is ItemType.AGREEMENT}).stored
+        for campaign in (young, older):
+            campaigns.close_campaign(session, actor=people.teacher, campaign_id=campaign.id)
+    at = no_exception(app_for(people.teacher, page="survey_results"))
+    text = page_text(at)
+    assert {m.label: m.value for m in at.metric} == {"Pupils": "9"}
+    shared = {i.id for i in questionnaires.installed_questionnaire("pupils").items}
+    assert not [i.text.en for i in young_items if i.id not in shared and i.text.en in text]
+    assert "Only the little one wrote this" not in text
+    assert "6 question(s) answered by fewer than 5 people: not shown" in text
 
 
 def test_the_results_pdf_is_the_one_the_page_offers(people, ui_database, answered):
@@ -325,7 +372,8 @@ def test_a_column_not_recognised_is_mapped_on_the_page(app_for, people, ui_datab
 
     with ui_database.begin() as session:
         results = survey_results.project_results(session, actor=people.teacher, project_id=project)
-    assert results.audience("families").respondents == 2
+    # Two rows: stored, and waiting for three more before they count (survey_release).
+    assert (results.audience("families").respondents, results.audience("families").waiting) == (0, 2)
 
 
 def test_an_unreadable_file_is_explained(app_for, people, project):

@@ -12,8 +12,9 @@ from datetime import date, timedelta
 
 from assess.domain.answers import month_of
 from assess.domain.questionnaire import Audience, ItemType, Questionnaire
+from assess.domain.survey_results import MIN_GROUP
 from assess.i18n import LANGUAGES
-from assess.services import answer_tallies, campaigns, questionnaires
+from assess.services import answer_tallies, campaigns, questionnaires, survey_release
 from assess.services.demo_national.country import COMMENTS, SCALES
 from assess.services.demo_national.plans import _Campaign
 from assess.services.demo_national.writer import _insert, _insert_ids, _Writer
@@ -133,6 +134,9 @@ class _Surveys:
             if len(batch.answers) >= 60_000:
                 self.flush(batch)
         self.flush(batch)
+        # Written whole: a campaign of five respondents or more is released in full, as
+        # migration 0011 did for the campaigns stored before it (see survey_release).
+        survey_release.copy_tallies(session, [c.id for _p, c in everything if c.responses >= MIN_GROUP])
 
     def campaign_rows(self, rng: random.Random, campaign: _Campaign, spec: list, ids, batch: _Batch) -> None:
         writer, campaign_id = self.writer, campaign.id
@@ -143,12 +147,14 @@ class _Surveys:
         languages = campaign.languages
         comments = COMMENTS[campaign.audience]
         null = writer.json_null
+        released = campaign.responses >= MIN_GROUP
         gauss, random_, bits = rng.gauss, rng.random, rng.getrandbits
         for _ in range(campaign.responses):
             response_id = next(ids)
             language = "fr" if "fr" in languages and (len(languages) == 1 or random_() < 0.9) else languages[0]
             import_key = f"{bits(256):064x}" if source == "google" else None
-            batch.responses.append((response_id, campaign_id, rng.choice(months), language, source, import_key))
+            batch.responses.append((response_id, campaign_id, rng.choice(months), language, source, import_key,
+                                    released))
             if campaign.mode == "link":
                 batch.links.append((f"{bits(256):064x}", campaign_id))
             mood = gauss(campaign.mood, 0.5)
@@ -185,8 +191,9 @@ class _Surveys:
 
     def flush(self, batch: _Batch) -> None:
         for table, columns, types, rows in (
-            (SurveyResponse.__table__, ("id", "campaign_id", "submitted_month", "language", "source", "import_key"),
-             ("int4", "int4", "date", "varchar", "varchar", "varchar"), batch.responses),
+            (SurveyResponse.__table__,
+             ("id", "campaign_id", "submitted_month", "language", "source", "import_key", "released"),
+             ("int4", "int4", "date", "varchar", "varchar", "varchar", "bool"), batch.responses),
             (SurveyAnswer.__table__, ("response_id", "campaign_id", "item_id", "score", "dont_know", "choices", "text"),
              ("int4", "int4", "varchar", "int4", "bool", "jsonb", "text"), batch.answers),
             (SurveyCode.__table__, ("code_hash", "campaign_id", "used"), ("varchar", "int4", "bool"), batch.codes),

@@ -2,8 +2,9 @@
 criterion, with participation, the answers to each question and the comments; and the
 survey results PDF.
 
-Privacy: an audience with fewer than MIN_GROUP respondents is not shown apart (the service
-hides its figures and comments); the page says so instead of showing nothing. Comments are
+Privacy: an audience with fewer than MIN_GROUP respondents is not shown apart, nor an item
+with fewer answers (the service hides them); responses join the figures MIN_GROUP or more
+at a time (assess.services.survey_release). The page says so instead of showing nothing. Comments are
 the respondents' own text: shown as escaped Markdown, never as HTML. The office (admin)
 reads this page for every project; nothing here changes anything.
 """
@@ -109,6 +110,8 @@ def participation(results) -> None:
         column.metric(audience_name(audience.audience, lang()), audience.respondents, border=True,
                       help=_("survey_results_page.respondents_help"))
         column.caption(rate)
+        if audience.waiting:
+            column.caption(_("survey_results.waiting", count=audience.waiting, min=results.min_group))
     table = pd.DataFrame([
         {
             _("survey_results.participation.audience"): audience_name(c.audience, lang()),
@@ -209,6 +212,8 @@ def audience_tab(results, audience) -> None:
     if audience.hidden:
         hidden_note(audience, results.min_group)
         return
+    if audience.group.hidden_items:
+        st.caption(_("survey_results.hidden_items", count=audience.group.hidden_items, min=results.min_group))
     st.markdown(f"#### {_('survey_results.criteria.heading')}")
     criteria_table(results, audience.group)
     agreement = [item for item in audience.group.items if item.figures is not None]
@@ -259,9 +264,11 @@ with reading() as session:
 if collected.ways:
     collection_block(collected, key="survey_collection")
 if results.respondents == 0:
-    st.info(_("survey_results.no_responses"))
+    waiting = sum(a.waiting for a in results.audiences)
+    st.info(_("survey_results.waiting", count=waiting, min=results.min_group) if waiting
+            else _("survey_results.no_responses"))
     st.stop()
-if any(a.hidden for a in results.audiences) or results.overall.hidden:
+if any(a.hidden or a.group.hidden_items for a in results.audiences) or results.overall.hidden:
     st.caption(_("survey_results.hidden_explained", min=results.min_group))
 overview(results)
 st.subheader(_("survey_results_page.by_audience"))
