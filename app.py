@@ -12,13 +12,17 @@ sign-in, no sidebar, whoever is signed in in this browser.
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from assess import resources
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
-from assess.services import accounts, installation
+from assess.services import accounts, installation, survey_release
 from assess.ui import auth
-from assess.ui.runtime import _, actor, lang, page_language_script, reading, session_cookie_script, set_lang, transaction
+from assess.ui.runtime import (
+    _, actor, lang, page_language_script, reading, session_cookie_script, sessions, set_lang, transaction,
+)
 
 PAGES = resources.pages_dir()
 
@@ -135,6 +139,16 @@ def demo_banner() -> None:
             st.warning(_("demo.banner"), icon=":material/science:")
 
 
+def release_ended_campaigns() -> None:
+    """Campaigns that ended by their date release their last waiting responses (fewer than
+    five: assess.services.survey_release) before any page reads figures; looked at once a
+    day per browser session, a read that finds nothing almost always."""
+    today = date.today()
+    if st.session_state.get("released_on") != today:
+        survey_release.release_ended_when_due(sessions(), today=today)
+        st.session_state["released_on"] = today
+
+
 respondent = respondent_navigation()
 demo_banner()
 if respondent is not None:
@@ -142,6 +156,8 @@ if respondent is not None:
 else:
     language_switch()
     chosen, signed_out = navigation()
+    if not signed_out:
+        release_ended_campaigns()
     page_title_and_language(chosen)
     # Before the page runs: a page may stop the run (st.stop), the cookie must still follow.
     session_cookie_script()

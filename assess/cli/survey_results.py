@@ -7,13 +7,14 @@ import json
 import click
 
 from assess.cli.types import ID
-from assess.cli.common import reading
+from assess.cli.common import database
 from assess.domain.permissions import Actor
 from assess.domain.survey_results import AudienceGap, Figures, GroupResults, TriangulationRow
 from assess.i18n import t
 from assess.reports.pdf import format_number
 from assess.reports.survey import audience_name, percent
-from assess.services import survey_results
+from assess.services import survey_release, survey_results
+from assess.storage.db import reading
 
 
 def _number(value: float | None, lang: str) -> str:
@@ -69,9 +70,12 @@ def _gap_dict(gap: AudienceGap) -> dict:
 @click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
 def results(project_id: int, as_json: bool, lang: str) -> None:
     """Print a project's survey results per audience, and the triangulation with the self-assessment."""
-    with reading() as session:
-        rows, found = survey_results.triangulation_with_results(session, actor=Actor.system(), project_id=project_id)
-        threshold = survey_results.gap_threshold(session)
+    with database() as sessions:
+        # Campaigns ended by their date release their last waiting responses (survey_release).
+        survey_release.release_ended_when_due(sessions, project_id=project_id)
+        with reading(sessions) as session:
+            rows, found = survey_results.triangulation_with_results(session, actor=Actor.system(), project_id=project_id)
+            threshold = survey_results.gap_threshold(session)
     if as_json:
         document = found.to_dict(lang=lang)
         document["triangulation"] = {

@@ -46,7 +46,7 @@ from assess.domain.statistics import csv_writer
 from assess.domain.survey_results import MIN_GROUP
 from assess.i18n import t
 from assess.reports.workbook import ChartBlock, Column, Kind, SheetRows, StreamingWorkbook
-from assess.services import audit, export_tables, settings
+from assess.services import audit, export_tables, settings, survey_release
 from assess.services.access import authorize
 from assess.services.errors import FieldError, InvalidInput, NotFound
 from assess.services.export_tables import Scope, Table
@@ -129,6 +129,8 @@ def run_export(sessions: sessionmaker, write: Callable[[Session], Summary], *, a
         _allowed(session, actor, juror_names=False)  # refused before any work
         # Made on first use; the read-only transaction below could not store it.
         settings.secret_key(session)
+    # Campaigns ended by their date release their last waiting responses (survey_release).
+    survey_release.release_ended_when_due(sessions)
     with reading(sessions) as session:
         summary = write(session)
     with writing(sessions) as session:

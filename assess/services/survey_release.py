@@ -17,10 +17,13 @@ Every writer of survey answers calls :func:`after_store` after
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
-from sqlalchemy.orm import Session
+from datetime import date
+
+from sqlalchemy import Connection, bindparam, delete, exists, func, insert, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from assess.domain.survey_results import MIN_GROUP
+from assess.storage.db import reading, writing
 from assess.storage.models import SurveyAnswerTally, SurveyCampaign, SurveyReleasedTally, SurveyResponse
 
 
@@ -120,6 +123,42 @@ def on_close(session: Session | Connection, campaign_id: int) -> None:
     _lock(connection, campaign_id)
     if waiting(connection, campaign_id):
         _release(connection, campaign_id)
+
+
+def ended_waiting(session: Session | Connection, *, today: date, project_id: int | None = None) -> list[int]:
+    """Campaigns past their closing date whose last responses (fewer than five) still wait.
+    A campaign that ends by its date is closed by nobody, so :func:`on_close` never ran
+    for it; its last responses would wait for good."""
+    query = select(SurveyCampaign.id).where(
+        SurveyCampaign.closes_on < today,
+        exists().where(SurveyResponse.campaign_id == SurveyCampaign.id, SurveyResponse.released.is_(False)),
+    )
+    if project_id is not None:
+        query = query.where(SurveyCampaign.project_id == project_id)
+    return list(_connection(session).scalars(query.order_by(SurveyCampaign.id)))
+
+
+def release_ended(session: Session | Connection, *, today: date, project_id: int | None = None) -> int:
+    """Release what waits in the campaigns that ended by their date, as if the teacher had
+    closed them on that date; the number of campaigns released. Callers look first with
+    :func:`ended_waiting` in a read, and write only when it finds some: the readers of
+    figures (the app's pages, exports, ``assess survey results``) call it before reading."""
+    ended = ended_waiting(session, today=today, project_id=project_id)
+    for campaign_id in ended:
+        on_close(session, campaign_id)
+    return len(ended)
+
+
+def release_ended_when_due(sessions: sessionmaker, *, today: date | None = None, project_id: int | None = None) -> int:
+    """:func:`release_ended` as readers of figures call it before reading: a look in a
+    read-only transaction, and a short write only when a campaign ended with responses
+    waiting (once per campaign, so almost never)."""
+    today = today or date.today()
+    with reading(sessions) as session:
+        if not ended_waiting(session, today=today, project_id=project_id):
+            return 0
+    with writing(sessions) as session:
+        return release_ended(session, today=today, project_id=project_id)
 
 
 def released_respondents(session: Session, campaign_ids=None) -> dict[int, int]:

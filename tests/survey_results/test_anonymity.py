@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
 from io import BytesIO
 
 from pypdf import PdfReader
@@ -105,6 +106,28 @@ def test_closing_the_campaign_releases_what_waits_and_later_arrivals_wait_again(
     session.commit()
     assert reading(session, teacher, project)["respondents"] == 7
     assert survey_release.waiting(session, link.id) == 0
+
+
+def test_a_campaign_that_ends_by_its_date_releases_its_last_responses_the_next_day(session, session_factory, teacher,
+                                                                                     project):
+    """Nobody closes a campaign that ends by its date: its last responses (fewer than five)
+    are released the day after, when a reader of figures first looks (pages, exports, CLI)."""
+    link = make_campaign(session, owner=teacher, project=project, audience="pupils", mode="link",
+                         questionnaire_id="pupils", days_open=0)
+    questionnaire = questionnaire_of(link)
+    for _ in range(7):
+        respond_by_link(session, link, pupil(questionnaire, 4))
+    session.commit()
+    closing = link.closes_on
+    assert survey_release.release_ended_when_due(session_factory, today=closing) == 0  # still open that day
+    assert reading(session, teacher, project)["respondents"] == 5
+    session.commit()  # the test's session writes in every transaction: it ends its own first
+    assert survey_release.release_ended_when_due(session_factory, today=closing + timedelta(days=1)) == 1
+    assert reading(session, teacher, project)["respondents"] == 7
+    assert survey_release.waiting(session, link.id) == 0
+    session.commit()
+    # Once released, a later look finds nothing to do: no write.
+    assert survey_release.release_ended_when_due(session_factory, today=closing + timedelta(days=2)) == 0
 
 
 # --- differencing around one import ------------------------------------------------------------
