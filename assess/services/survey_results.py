@@ -284,12 +284,13 @@ def _default_rubric(session: Session, *, actor: Actor, project: Project) -> Rubr
         assessment = self_assessments.current(session, actor=actor, project_id=project.id)
         if assessment is not None:
             return assessment.rubric
-    return rubrics.installed().default
+    # As a self-assessment started now would be: the office's default, else the school year's.
+    return rubrics.proposed(session, project_end=project.end_date)[0]
 
 
 def project_results(session: Session, *, actor: Actor, project_id: int, rubric: Rubric | None = None) -> ProjectResults:
     """Every figure of the project's surveys, against ``rubric`` (default: the rubric of the
-    teacher's current self-assessment, else the default rubric)."""
+    teacher's current self-assessment, else the rubric proposed for one)."""
     project = get_project(session, actor=actor, project_id=project_id, permission="survey.results")
     rubric = rubric or _default_rubric(session, actor=actor, project=project)
     summaries = tuple(campaigns.list_campaigns(session, actor=actor, project_id=project.id))
@@ -337,7 +338,8 @@ def triangulation_with_results(
 
     get_project(session, actor=actor, project_id=project_id, permission="survey.results")
     assessment = self_assessments.current(session, actor=actor, project_id=project_id)
-    rubric = assessment.rubric if assessment else rubrics.installed().default
+    project = session.get(Project, project_id)
+    rubric = assessment.rubric if assessment else rubrics.proposed(session, project_end=project.end_date)[0]
     self_levels = {c.criterion_id: c.level for c in assessment.score.criteria} if assessment else {}
     results = project_results(session, actor=actor, project_id=project_id, rubric=rubric)
     rows = triangulate(rubric=rubric, self_levels=self_levels, indicators=results.indicators,

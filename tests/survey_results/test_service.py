@@ -165,7 +165,11 @@ def test_answers_are_counted_by_the_database(session, engine, teacher, project, 
 
 
 def test_the_rubric_defaults_to_the_self_assessment_one(session, teacher, project, surveyed):
-    assert survey_results.project_results(session, actor=teacher, project_id=project.id).rubric.id == rubrics.installed().default.id
+    # Without a self-assessment: the one a self-assessment would be proposed (the project's school year).
+    proposed, _why = rubrics.proposed(session, project_end=project.end_date)
+    assert survey_results.project_results(session, actor=teacher, project_id=project.id).rubric.id == proposed.id
+    rows, _results = survey_results.triangulation_with_results(session, actor=teacher, project_id=project.id)
+    assert {row.criterion_id for row in rows} == {c.id for c in proposed.criteria}
     self_assessments.start(session, actor=teacher, project_id=project.id, rubric_id="etwinning-2014")
     assert survey_results.project_results(session, actor=teacher, project_id=project.id).rubric.id == "etwinning-2014"
 
