@@ -86,12 +86,15 @@ def test_limesurvey_question_codes_a_mapped_question_gives_its_subquestion_colum
     assert skipped(rows) == {3: [("B", "imports.skip.not_submitted")]}
 
 
-def test_limesurvey_n_a_is_not_answered_even_where_a_mapping_names_the_columns():
-    header = '"id","submitdate","lastpage","startlanguage","G2Q2[SQ001]","G2Q2[SQ002]","G1Q1[SQ001]"\n'
-    data = ("\ufeff" + header + '"1","2025-05-28 09:12:00","2","fr","N/A","N/A","AO04"\n').encode()
-    mapping = SAMPLES / "limesurvey-pupils-codes-mapping.yaml"
+def test_limesurvey_n_a_is_not_answered_even_where_a_mapping_names_the_columns(tmp_path):
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text('columns:\n  "Q5[SQ001]": activities:video-calls\n  "Q5[SQ002]": activities:forum-chat\n'
+                       "  Q1: learned-new-things\n  Q2: do-it-again\n  Q3: how-often\n")
+    header = '"id","submitdate","lastpage","startlanguage","Q1","Q2","Q3","Q5[SQ001]","Q5[SQ002]"\n'
+    data = ("\ufeff" + header + '"1","2025-05-28 09:12:00","2","fr","AO04","N/A","N/A","N/A","Y"\n').encode()
     _plan, rows = read("codes.csv", data, mapping=mapping)
-    assert answers(rows) == {2: {"learned-new-things": 4}}
+    # Not refused, and not "I don't know" either: the question was never shown.
+    assert answers(rows) == {2: {"learned-new-things": 4, "activities": ["forum-chat"]}}
 
 
 def test_google_grid_checkboxes_joined_with_commas_and_quiz_score_ignored():
