@@ -759,6 +759,8 @@ _QUIZ_PER_QUESTION = re.compile(r"^(?:points|feedback|commentaires?)\s*-\s", re.
 #: LimeSurvey's subquestion codes as it numbers them by default: SQ001, SQ002...
 _SUBQUESTION_CODE = re.compile(r"^sq0*(\d{1,3})$")
 _SUBMITTED = {"submitdate", "date submitted", "date de soumission"}
+#: LimeSurvey's "question code & question text" headings: ``G2Q2[SQ001]. Which activities... [Option]``.
+_CODE_PREFIX = re.compile(r"^(?=[A-Za-z0-9_]*\d)[A-Za-z][A-Za-z0-9_]*(?:\[[A-Za-z0-9_]+\])?\.\s+")
 
 
 def _is_quiz_score(header: str, norm: str) -> bool:
@@ -794,7 +796,7 @@ def _option_column(
         return None
     title = bracket.group(1)
     item_id = by_normalised.get(normalise(title)) or texts.get(normalise(title)) or texts.get(
-        normalise(_NUMBERING.sub("", title, count=1)))
+        normalise(_NUMBERING.sub("", title, count=1))) or texts.get(normalise(_CODE_PREFIX.sub("", title, count=1)))
     item = items.get(item_id or "")
     if item is None or item.type is not ItemType.MULTIPLE:
         return None

@@ -86,6 +86,19 @@ def test_limesurvey_question_codes_a_mapped_question_gives_its_subquestion_colum
     assert skipped(rows) == {3: [("B", "imports.skip.not_submitted")]}
 
 
+def test_limesurvey_question_code_and_text_headings():
+    q = pupils()
+    activities = q.item("activities")
+    header = ["id", "submitdate", "lastpage", "startlanguage", f"G1Q1[SQ001]. What you did [{q.item('do-it-again').text.en}]",
+              f"G2Q1. {q.item('how-often').text.en}"]
+    header += [f"G2Q2[SQ00{n}]. {activities.text.en} [{o.text.en}]" for n, o in enumerate(activities.options, 1)]
+    lines = [",".join(f'"{h}"' for h in header),
+             '"1","2025-05-28 09:12:00","3","en","Agree","Never","Yes","No","No","No","No","Yes"']
+    plan, rows = read("codes-and-texts.csv", ("\ufeff" + "\n".join(lines) + "\n").encode())
+    assert plan.unmatched == ()
+    assert answers(rows) == {2: {"do-it-again": 4, "how-often": ["never"], "activities": ["video-calls", "games-quizzes"]}}
+
+
 def test_limesurvey_n_a_is_not_answered_even_where_a_mapping_names_the_columns(tmp_path):
     mapping = tmp_path / "mapping.yaml"
     mapping.write_text('columns:\n  "Q5[SQ001]": activities:video-calls\n  "Q5[SQ002]": activities:forum-chat\n'
