@@ -710,6 +710,10 @@ class ColumnPlan:
     timestamp_index: int | None
     language_index: int | None
     day_first: bool
+    #: LimeSurvey's "Date submitted" column: a row where it is blank was never sent (skipped).
+    submitted_index: int | None = None
+    #: Cells that mean "not answered" in this format (LimeSurvey's N/A: a page never reached).
+    unanswered: frozenset[str] = frozenset()
 
     @property
     def matched_columns(self) -> dict[str, str]:
@@ -746,12 +750,71 @@ def _match_header(header: str, texts: Mapping[str, str]) -> str | None:
     return texts[max(endings, key=len)] if endings else None
 
 
+#: Quiz marks (Google Forms "Score", Microsoft Forms "Total points"...): not answers, not questions.
+_QUIZ_SCORES = frozenset(normalise(h) for h in (
+    "Score", "Total score", "Score total", "Points", "Total points", "Points totaux", "Note", "Note totale",
+    "Quiz feedback", "Commentaires du questionnaire",
+))
+_QUIZ_PER_QUESTION = re.compile(r"^(?:points|feedback|commentaires?)\s*-\s", re.IGNORECASE)
+#: LimeSurvey's subquestion codes as it numbers them by default: SQ001, SQ002...
+_SUBQUESTION_CODE = re.compile(r"^sq0*(\d{1,3})$")
+_SUBMITTED = {"submitdate", "date submitted", "date de soumission"}
+#: LimeSurvey's "question code & question text" headings: ``G2Q2[SQ001]. Which activities... [Option]``.
+_CODE_PREFIX = re.compile(r"^(?=[A-Za-z0-9_]*\d)[A-Za-z][A-Za-z0-9_]*(?:\[[A-Za-z0-9_]+\])?\.\s+")
+
+
+def _is_quiz_score(header: str, norm: str) -> bool:
+    if norm in _QUIZ_SCORES or _QUIZ_PER_QUESTION.match(header):
+        return True
+    bracket = _BRACKET.match(header)  # Google Forms per-question "Question [Score]" / "[Feedback]"
+    return bool(bracket) and normalise(bracket.group(2)) in {"score", "feedback", "points", "note", "commentaires"}
+
+
+def _option_of(item: Item, text: str) -> str | None:
+    """The option of a multiple-choice item a column per option stands for: by its text
+    (either language), its id, or LimeSurvey's default subquestion code (SQ001 = the first)."""
+    norm = normalise(text)
+    for option in item.options:
+        if norm in {normalise(option.text.en), normalise(option.text.fr), normalise(option.id)}:
+            return option.id
+    code = _SUBQUESTION_CODE.match(norm.replace(" ", ""))
+    if code and 1 <= int(code.group(1)) <= len(item.options):
+        return item.options[int(code.group(1)) - 1].id
+    return None
+
+
+def _option_column(
+    header: str, texts: Mapping[str, str], items: Mapping[str, Item], by_normalised: Mapping[str, str | None]
+) -> tuple[str, str | None] | None:
+    """(item, option) of a column per option, ``Question [Option]`` (full texts: LimeSurvey,
+    Google checkbox grids) or ``CODE[SQ001]`` whose ``CODE`` the mapping gives a multiple-choice
+    item; the option is None when the bracket names none of its options (LimeSurvey's
+    ``[Other]`` text). None when the bracket holds an item's text (a grid row:
+    ``Title [Statement]``) or the title is no multiple-choice item."""
+    bracket = _BRACKET.match(header)
+    if not bracket or normalise(bracket.group(2)) in texts:
+        return None
+    title = bracket.group(1)
+    item_id = by_normalised.get(normalise(title)) or texts.get(normalise(title)) or texts.get(
+        normalise(_NUMBERING.sub("", title, count=1))) or texts.get(normalise(_CODE_PREFIX.sub("", title, count=1)))
+    item = items.get(item_id or "")
+    if item is None or item.type is not ItemType.MULTIPLE:
+        return None
+    return item.id, _option_of(item, bracket.group(2))
+
+
 def plan_columns(
     headers: tuple[str, ...], *, questionnaire: Questionnaire, file_format: str, mapping: ImportMapping | None = None
 ) -> ColumnPlan:
     """Decide what each column is: identifying (dropped), an item's answers (matched),
-    ignored by the mapping, or unknown (unmatched)."""
+    ignored by the mapping or as a quiz score, or unknown (unmatched).
+
+    A column per option of a multiple-choice question (``Question [Option]``,
+    ``CODE[SQ001]``) is matched to that item and option; a grid or array row
+    (``Title [Statement]``, Microsoft Forms' ``Title.Statement``) to the item of its statement."""
     texts = _item_texts(questionnaire)
+    items = {item.id: item for item in questionnaire.items}
+    submitted_index = None
     by_header = {k: v for k, v in (mapping.columns.items() if mapping else ())}
     by_normalised = {normalise(k): v for k, v in by_header.items()}
     matched: list[Column] = []
@@ -772,6 +835,8 @@ def plan_columns(
                     day_first = norm in _DAY_FIRST_HEADERS
             if norm in _LANGUAGE_HEADERS and language_index is None:
                 language_index = index
+            if file_format == "limesurvey" and norm in _SUBMITTED and submitted_index is None:
+                submitted_index = index
             continue
         if header in by_header or (norm and norm in by_normalised):
             target = by_header[header] if header in by_header else by_normalised[norm]
@@ -781,6 +846,16 @@ def plan_columns(
                 item_id, _, option_id = target.partition(":")
                 matched.append(Column(index, header, item_id, option_id or None))
             continue
+        per_option = _option_column(header, texts, items, by_normalised) if norm else None
+        if per_option:
+            if per_option[1] is None:  # not an answer to the whole question: a cell would be refused
+                unmatched.append(label)
+            else:
+                matched.append(Column(index, header, *per_option))
+            continue
+        if norm and _is_quiz_score(header, norm):
+            ignored.append(label)
+            continue
         item_id = _match_header(header, texts) if norm else None
         if item_id is None:
             unmatched.append(label)
@@ -789,7 +864,8 @@ def plan_columns(
     return ColumnPlan(
         file_format=file_format, headers=headers, matched=tuple(matched), unmatched=tuple(unmatched),
         identifying=tuple(identifying), ignored=tuple(ignored), timestamp_index=timestamp_index,
-        language_index=language_index, day_first=day_first,
+        language_index=language_index, day_first=day_first, submitted_index=submitted_index,
+        unanswered=frozenset({"N/A"}) if file_format == "limesurvey" else frozenset(),
     )
 
 
@@ -1064,16 +1140,22 @@ def read_rows(
     columns = [(column.index, column.item_id, column.option_id, readers[column.item_id], column)
                for column in plan.matched]
     headers = tuple(normalise(h) for h in plan.headers)
+    unanswered, submitted = plan.unanswered, plan.submitted_index
     for number, cells in table.rows:
         if _blank(cells):
             yield SkippedRow(number, (Skipped(number, "", "imports.skip.empty", {}),))
+            continue
+        if submitted is not None and (submitted >= len(cells) or not cells[submitted].strip()):
+            # LimeSurvey: never sent (left before the last page); see docs/surveys.md.
+            yield SkippedRow(number, (Skipped(number, column_letter(submitted), "imports.skip.not_submitted", {},
+                                              plan.headers[submitted]),))
             continue
         width = len(cells)
         raw: dict[str, Any] = {}
         problems: list[Skipped] = []
         for index, item_id, option_id, reader, column in columns:
             cell = cells[index] if index < width else ""
-            if not cell or cell.isspace():
+            if not cell or cell.isspace() or cell in unanswered:
                 continue
             value = reader.checkbox(cell, option_id) if option_id else reader.read(cell)
             if isinstance(value, CellProblem):
