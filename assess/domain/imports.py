@@ -25,7 +25,13 @@ do not matter):
   contain commas are recognised whole); a LimeSurvey column per option
   (``Q5[SQ001]``, mapped to ``item:option``) holds ``Y``/``Yes``/``Oui``/``1``/``X``
   when chosen;
-- text: kept as written.
+- text: kept as written (past the item's limit, cut there with a note).
+
+Emoji and other symbols outside ASCII count in the comparison, each as a word (see
+:func:`normalise`): a form answered with faces is read through a mapping file. A bad cell
+costs that cell, not the response: "Other: ..." words typed into a choice question go to
+the questionnaire's comment (its last text item), noted by row and column; a bilingual
+label (``D'accord / Agree``) is read by either half.
 
 A mapping file (YAML) can name the item of any column and the answer of any cell text:
 see docs/surveys.md, "Importing answers from other tools".

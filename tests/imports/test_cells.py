@@ -147,3 +147,19 @@ def test_a_mapping_file_with_colliding_faces_stores_nothing(session, teacher, pr
         run_import(session, actor=teacher, project_id=project.id, audience="families",
                    file_name="google-families-bilingual.csv", data=sample("google-families-bilingual.csv"), mapping=bad)
     assert "faces.yaml:3" in str(refused.value.problems[0])
+
+
+def test_other_words_in_a_checkbox_answer_keep_the_options_ticked():
+    from tests.imports.helpers import pupils
+
+    questionnaire = pupils()
+    activities = next(i for i in questionnaire.items if i.id == "activities")
+    comment = [i for i in questionnaire.items if i.type.value == "text"][-1]
+    data = (f'"Timestamp","{activities.text.en}"\r\n'
+            '"2026/05/12","Video calls with partners, Forum or chat, Other: a museum visit, online"\r\n').encode()
+    table = imports.read_table(file_name="x.csv", data=data)
+    plan = imports.plan_columns(table.headers, questionnaire=questionnaire, file_format="google")
+    [row] = imports.read_rows(table, plan, questionnaire=questionnaire)
+    assert row.answers["activities"].to_raw() == ["video-calls", "forum-chat"]
+    assert row.answers[comment.id].to_raw() == "a museum visit, online"
+    assert [(n.column, n.key) for n in row.notes] == [("B", "imports.note.other_kept")]
