@@ -1082,8 +1082,8 @@ class _ItemReader:
             else:
                 ends = [i for i in (text.find(";", position), text.find(",", position)) if i >= 0]
                 end = min(ends) if ends else len(text)
-                found = self._option(normalise(text[position:end]))
-                if found is None:
+                found = self._bilingual(original[position:end], self._single)
+                if isinstance(found, CellProblem):
                     return CellProblem("imports.skip.option", {"value": _quote(original[position:end])})
                 chosen.append(found)
                 position = end
