@@ -919,7 +919,7 @@ _HALVES = re.compile(r"\s+[/|\-\u2013\u2014]\s+")
 def _other_text(cell: str) -> str | None:
     """The words typed after "Other:", or None if the cell is not an "Other" answer."""
     found = _OTHER.match(cell)
-    return cell[found.end():].strip() if found else None
+    return _CONTROL.sub("", cell[found.end():]).strip() if found else None
 
 
 def _code_number(norm: str) -> int | None:
