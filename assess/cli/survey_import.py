@@ -94,6 +94,10 @@ def _print(report: survey_imports.ImportReport, *, dry_run: bool) -> None:
     click.echo(f"rows skipped: {report.rows_skipped}")
     for line in report.skipped_messages(lang):
         click.echo(f"  {line}")
+    if report.notes:
+        click.echo(f"cells read with a note: {len(report.notes)}")
+        for line in report.note_messages(lang):
+            click.echo(f"  {line}")
     click.echo(f"questions found: {len(report.matched_columns)} column(s)")
     if report.unmatched_columns:
         click.echo("unmatched columns (not imported): " + "; ".join(report.unmatched_columns))

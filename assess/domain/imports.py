@@ -25,7 +25,13 @@ do not matter):
   contain commas are recognised whole); a LimeSurvey column per option
   (``Q5[SQ001]``, mapped to ``item:option``) holds ``Y``/``Yes``/``Oui``/``1``/``X``
   when chosen;
-- text: kept as written.
+- text: kept as written (past the item's limit, cut there with a note).
+
+Emoji and other symbols outside ASCII count in the comparison, each as a word (see
+:func:`normalise`): a form answered with faces is read through a mapping file. A bad cell
+costs that cell, not the response: "Other: ..." words typed into a choice question go to
+the questionnaire's comment (its last text item), noted by row and column; a bilingual
+label (``D'accord / Agree``) is read by either half.
 
 A mapping file (YAML) can name the item of any column and the answer of any cell text:
 see docs/surveys.md, "Importing answers from other tools".
@@ -83,14 +89,40 @@ class UnsafeXmlParser(RuntimeError):
 # --- text normalisation -----------------------------------------------------------------
 
 _PUNCTUATION = re.compile(r"[\W_]+")
+#: Symbols kept as answers, outside ASCII: emoji faces and pictures (So), maths (Sm) and
+#: currency (Sc). ASCII signs (+ < = $...) stay punctuation, as they always were here, and
+#: so do modifier symbols (Sk): the backquote and acute accent used as apostrophes.
+_KEPT_SYMBOLS = frozenset(("So", "Sm", "Sc"))
+#: Left out of a picture, as they do not change its meaning: variation selectors (text or
+#: emoji presentation of the same character) and emoji skin-tone modifiers.
+_PRESENTATION = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef\U0001f3fb-\U0001f3ff]")
+
+
+def _kept(ch: str) -> bool:
+    return not ch.isascii() and unicodedata.category(ch) in _KEPT_SYMBOLS
+
+
+def _symbol(ch: str) -> str:
+    return f" {ch} " if _kept(ch) else ch
 
 
 def normalise(text: Any) -> str:
     """Compare texts as a person would: no case, no accents, punctuation and runs of spaces
-    as one space. ``"Tout à fait d’accord !"`` -> ``"tout a fait d accord"``."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    return " ".join(_PUNCTUATION.sub(" ", plain).split())
+    as one space. ``"Tout à fait d’accord !"`` -> ``"tout a fait d accord"``.
+
+    Symbols are kept, each as a word of its own: ``"😀"`` and ``"🙁"`` are different
+    answers (a form for young pupils answers with faces), and ``"★★"`` stays two stars.
+    Variation selectors and skin tones are left out (``"🙂\ufe0f"`` is ``"🙂"``)."""
+    decomposed = unicodedata.normalize("NFKD", _PRESENTATION.sub("", str(text)))
+    plain = "".join(_symbol(ch) for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    if plain.isascii():  # the usual case: no symbol to keep
+        return " ".join(_PUNCTUATION.sub(" ", plain).split())
+    return " ".join(_PUNCTUATION.sub(_keep_symbols, plain).split())
+
+
+def _keep_symbols(found: re.Match[str]) -> str:
+    """A run of punctuation becomes a space, the kept symbols in it stay (spaced)."""
+    return " " + " ".join(ch for ch in found.group() if _kept(ch)) + " "
 
 
 _QUOTES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"}
@@ -636,11 +668,18 @@ def check_mapping(
                 f"column '{header}': '{option_id}' is not an option of '{item_id}' "
                 f"(options: {', '.join(o.id for o in item.options)})"
             )
+    yield from _collisions(mapping.columns, "columns", "column", keys)
     option_ids = {o.id for item in items.values() for o in item.options}
+    seen: dict[str, tuple[str, Any]] = {}
     for text, value in mapping.answers.items():
         path = ("answers", keys.get(("answers", text), text))
         if not text:
             yield path, "an answer text is empty"
+        elif not normalise(text):
+            yield path, (f"answer '{text}' is only punctuation: cells are compared without it, "
+                         "so it would match every cell of punctuation alone")
+        else:
+            yield from _collision(seen, text, value, path, "answer")
         if text in ("True", "False"):
             yield path, f"'{text}': YAML reads yes/no/on/off as true/false; put the cell text in double quotes (\"Yes\")"
         if isinstance(value, int):
@@ -652,6 +691,25 @@ def check_mapping(
             yield path, f"answer '{text}' is mapped to '{value}', which is neither 1 to 5, dont_know nor an option id" + (
                 f" of '{questionnaire.id}'" if questionnaire else ""
             )
+
+
+def _collision(seen: dict[str, tuple[str, Any]], text: str, value: Any, path: Path_, what: str) -> Iterator[tuple[Path_, str]]:
+    """A key that reads the same as an earlier one once normalised (``"Yes"`` and ``"yes "``)
+    but means something else: cells are compared normalised, so one of the two would be
+    silently lost."""
+    norm = normalise(text)
+    earlier = seen.setdefault(norm, (text, value))
+    if earlier[1] != value:
+        yield path, (f"{what} '{text}' reads the same as '{earlier[0]}' (case, accents, punctuation and "
+                     f"spaces do not count) but is mapped to '{value}', not '{earlier[1]}': keep one of them")
+
+
+def _collisions(table: Mapping[str, Any], section: str, what: str,
+                keys: Mapping[tuple[str, str], str | int]) -> Iterator[tuple[Path_, str]]:
+    seen: dict[str, tuple[str, Any]] = {}
+    for text, value in table.items():
+        if normalise(text):
+            yield from _collision(seen, text, value, (section, keys.get((section, text), text)), what)
 
 
 def parse_mapping(text: str | bytes, *, file: str = "<mapping>", questionnaire: Questionnaire | None = None) -> ImportMapping:
@@ -909,6 +967,37 @@ class CellProblem(NamedTuple):
     params: dict[str, Any]
 
 
+class CellNote(NamedTuple):
+    """A cell read, but not quite as written (``key``, ``params``: a catalogue key
+    ``imports.note.*`` saying how): the report lists it by row and column."""
+
+    value: Any
+    key: str
+    params: dict[str, Any]
+
+
+class CellOther(NamedTuple):
+    """An "Other: ..." answer typed into a choice question: ``value`` what the cell also
+    chose among the options (None: nothing), ``text`` the words typed, for the
+    questionnaire's comment item."""
+
+    value: Any
+    text: str
+
+
+#: "Other: ..." / "Autre : ..." as a choice cell holds a typed answer, when the tool writes
+#: the option's name before the words (a bare unknown text stays refused: it may be a typo).
+_OTHER = re.compile(r"^\s*(?:others?|autres?|autre r[eé]ponse)\s*(?:\([^)]*\))?\s*[:\uff1a]\s*", re.IGNORECASE)
+#: The halves of a bilingual answer label: "D'accord / Agree", "Agree - D'accord".
+_HALVES = re.compile(r"\s+[/|\-\u2013\u2014]\s+")
+
+
+def _other_text(cell: str) -> str | None:
+    """The words typed after "Other:", or None if the cell is not an "Other" answer."""
+    found = _OTHER.match(cell)
+    return _CONTROL.sub("", cell[found.end():]).strip() if found else None
+
+
 def _code_number(norm: str) -> int | None:
     found = _LIMESURVEY_CODE.match(norm.replace(" ", ""))
     return int(found.group(2)) if found else None
@@ -949,7 +1038,7 @@ class _ItemReader:
     def read(self, cell: str) -> Any:
         """The raw answer of a non-blank cell, or a :class:`CellProblem`."""
         if self.text:
-            return _CONTROL.sub("", cell).strip()
+            return self._text(cell)
         found = self.cache.get(cell, _UNSEEN)
         if found is _UNSEEN:
             if len(self.cache) > 10_000:
@@ -980,14 +1069,43 @@ class _ItemReader:
         clean, errors = validate_answers(self.questionnaire, {self.item.id: value}, complete=False)
         return clean[self.item.id] if clean else (errors[0] if errors else None)
 
+    def _text(self, cell: str) -> Any:
+        """Free text as written; past the item's limit, cut there with a note (the answering
+        page would not take more), rather than the whole response lost."""
+        text = _CONTROL.sub("", cell).strip()
+        limit = self.item.max_length
+        if len(text) <= limit:
+            return text
+        return CellNote(text[:limit].rstrip(), "imports.note.cut", {"length": len(text), "max": limit})
+
     def _read(self, cell: str) -> Any:
         kind = self.item.type
         if kind is ItemType.AGREEMENT:
-            return self._agreement(cell)
+            return self._bilingual(cell, self._agreement)
         if kind is ItemType.SINGLE:
-            found = self._option(normalise(cell))
-            return found if found else CellProblem("imports.skip.option", {"value": _quote(cell)})
+            found = self._bilingual(cell, self._single)
+            if isinstance(found, CellProblem) and (other := _other_text(cell)) is not None:
+                return CellOther(None, other)
+            return found
         return self._multiple(cell)
+
+    def _single(self, cell: str) -> Any:
+        found = self._option(normalise(cell))
+        return found if found else CellProblem("imports.skip.option", {"value": _quote(cell)})
+
+    @staticmethod
+    def _bilingual(cell: str, read: Any) -> Any:
+        """``read(cell)``; if it is refused, a label in two languages (``D'accord / Agree``,
+        ``Agree - D'accord``) is read half by half: the halves recognised must agree."""
+        found = read(cell)
+        if not isinstance(found, CellProblem):
+            return found
+        halves = _HALVES.split(cell.strip())
+        if len(halves) < 2:
+            return found
+        values = {read(half) for half in halves}
+        values = {v for v in values if not isinstance(v, CellProblem)}
+        return values.pop() if len(values) == 1 else found
 
     def _agreement(self, cell: str) -> Any:
         norm = normalise(cell)
@@ -1026,6 +1144,9 @@ class _ItemReader:
                 position += 1
             if position >= len(text):
                 break
+            other = _other_text(original[position:])
+            if other is not None:  # Google Forms writes the "Other" words last, commas and all
+                return CellOther(chosen or None, other)
             for option_text, option_id in self.folded:
                 if text.startswith(option_text, position):
                     end = position + len(option_text)
@@ -1037,8 +1158,8 @@ class _ItemReader:
             else:
                 ends = [i for i in (text.find(";", position), text.find(",", position)) if i >= 0]
                 end = min(ends) if ends else len(text)
-                found = self._option(normalise(text[position:end]))
-                if found is None:
+                found = self._bilingual(original[position:end], self._single)
+                if isinstance(found, CellProblem):
                     return CellProblem("imports.skip.option", {"value": _quote(original[position:end])})
                 chosen.append(found)
                 position = end
@@ -1102,12 +1223,43 @@ class ImportedRow:
     #: (header, cell) of every non-blank cell, identifying ones included, in a stable
     #: order: hashed with a secret key to recognise the row later, never stored.
     fingerprint: tuple[tuple[str, str], ...] = field(repr=False)
+    #: Cells read but not as written (cut, "Other" words moved): by row and column.
+    notes: tuple[Skipped, ...] = ()
 
 
 @dataclass(frozen=True)
 class SkippedRow:
     row: int
     problems: tuple[Skipped, ...]
+
+
+def _comment_item(questionnaire: Questionnaire) -> Item | None:
+    """Where "Other" words typed into a choice question go: the questionnaire's free-text
+    item (the last one if there are several: the closing "anything else?")."""
+    texts = [item for item in questionnaire.items if item.type is ItemType.TEXT]
+    return texts[-1] if texts else None
+
+
+def _keep_others(others: list[tuple[Column, str]], raw: dict[str, Any], comment: Item | None,
+                 number: int) -> Iterator[Skipped]:
+    """Add each "Other" text to the comment item's answer (after what the row wrote there,
+    within its limit), and note each cell: kept, cut or dropped."""
+    for column, text in others:
+        if not text:
+            continue
+        params = {"value": _quote(text)}
+        if comment is None:
+            yield Skipped(number, column.letter, "imports.note.other_dropped", params, column.header)
+            continue
+        before = raw.get(comment.id) or ""
+        joined = f"{before}\n{text}" if before else text
+        if len(joined) > comment.max_length:
+            joined = joined[: comment.max_length].rstrip()
+            yield Skipped(number, column.letter, "imports.note.other_cut", {**params, "max": comment.max_length},
+                          column.header)
+        else:
+            yield Skipped(number, column.letter, "imports.note.other_kept", params, column.header)
+        raw[comment.id] = joined
 
 
 def fingerprint(headers: tuple[str, ...], cells: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
@@ -1141,6 +1293,7 @@ def read_rows(
                for column in plan.matched]
     headers = tuple(normalise(h) for h in plan.headers)
     unanswered, submitted = plan.unanswered, plan.submitted_index
+    comment = _comment_item(questionnaire)
     for number, cells in table.rows:
         if _blank(cells):
             yield SkippedRow(number, (Skipped(number, "", "imports.skip.empty", {}),))
@@ -1153,11 +1306,21 @@ def read_rows(
         width = len(cells)
         raw: dict[str, Any] = {}
         problems: list[Skipped] = []
+        notes: list[Skipped] = []
+        others: list[tuple[Column, str]] = []
         for index, item_id, option_id, reader, column in columns:
             cell = cells[index] if index < width else ""
             if not cell or cell.isspace() or cell in unanswered:
                 continue
             value = reader.checkbox(cell, option_id) if option_id else reader.read(cell)
+            if isinstance(value, CellOther):
+                others.append((column, value.text))
+                if value.value is None:
+                    continue
+                value = value.value
+            if isinstance(value, CellNote):
+                notes.append(Skipped(number, column.letter, value.key, value.params, column.header))
+                value = value.value
             if isinstance(value, CellProblem):
                 problems.append(Skipped(number, column.letter, value.key, value.params, column.header))
                 continue
@@ -1169,6 +1332,8 @@ def read_rows(
                                         {"other": first_column[item_id].letter}, column.header))
             elif value != "":
                 raw[item_id] = value
+        if others:
+            notes.extend(_keep_others(others, raw, comment, number))
         clean: dict[str, Answer] = {}
         if not problems:  # validate_answers(questionnaire, raw, complete=False), item by item
             for item_id, reader in readers.items():
@@ -1190,5 +1355,5 @@ def read_rows(
         yield ImportedRow(
             row=number, answers=clean, language=_language(spoken) if spoken else None,
             submitted_on=_day(stamp, day_first=plan.day_first) if stamp else None,
-            fingerprint=fingerprint(headers, cells),
+            fingerprint=fingerprint(headers, cells), notes=tuple(notes),
         )

@@ -110,6 +110,9 @@ class ImportReport:
     questionnaire_id: str = ""
     #: Rows per language when the file says (LimeSurvey's startlanguage).
     languages: Mapping[str, int] = field(default_factory=dict)
+    #: Cells of imported rows read with a note (a text cut, "Other" words moved to the
+    #: comment): the cell is changed or lost, the rest of the response imported.
+    notes: tuple[Skipped, ...] = ()
 
     @property
     def rows_skipped(self) -> int:
@@ -125,6 +128,10 @@ class ImportReport:
 
     def skipped_messages(self, lang: str) -> list[str]:
         return [describe_skipped(s, lang) for s in self.skipped]
+
+    def note_messages(self, lang: str) -> list[str]:
+        """``row R, column C: what was done``, one per cell noted."""
+        return [describe_skipped(s, lang) for s in self.notes]
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -472,6 +479,7 @@ class _Tally:
     repeated: int = 0
     done: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    notes: list[Skipped] = field(default_factory=list)
     languages: dict[str, int] = field(default_factory=dict)
     #: The rows to insert (None: a preview, counting only).
     rows: list[_Row] | None = None
@@ -499,6 +507,7 @@ def _read_rows(upload: Upload, plan: reading.ColumnPlan, *, questionnaire: Quest
             else:
                 seen.add(key)
                 tally.imported += 1
+                tally.notes.extend(result.notes)
                 if result.language:
                     tally.languages[result.language] = tally.languages.get(result.language, 0) + 1
                 if convert is not None:
@@ -518,7 +527,7 @@ def _report(upload: Upload, plan: reading.ColumnPlan, tally: _Tally, *, stored: 
         unmatched_columns=plan.unmatched, dropped_columns=plan.identifying, ignored_columns=plan.ignored,
         rows_read=len(upload.table.rows), rows_imported=tally.imported, rows_repeated=tally.repeated,
         skipped=tuple(tally.skipped), stored=stored, campaign_id=campaign_id, questionnaire_id=questionnaire.id,
-        languages=tally.languages,
+        languages=tally.languages, notes=tuple(tally.notes),
     )
 
 

@@ -134,3 +134,33 @@ def test_a_missing_file_an_unknown_project_and_a_bad_audience(database, project_
     assert unknown.exit_code == 1 and "does not exist" in unknown.output
     assert run(GOOGLE, "--project", str(project_id), "--audience", "parents").exit_code == 2
     assert stored(database) == (0, 0, 0)
+
+
+@pytest.fixture
+def young_project_id(database: str) -> int:
+    engine = make_engine(database)
+    try:
+        with make_session_factory(engine).begin() as session:
+            owner = make_user(session, email="lea@example.org")
+            return make_project(session, owner=owner, age_min=5, age_max=6).id
+    finally:
+        engine.dispose()
+
+
+def test_a_young_pupils_form_answered_with_faces_imports_through_its_mapping(database, young_project_id):
+    emoji = str(SAMPLES / "google-pupils-young-emoji.csv")
+    faces = str(SAMPLES / "google-pupils-young-emoji-mapping.yaml")
+    result = run(emoji, "--project", str(young_project_id), "--audience", "pupils", "--mapping", faces)
+    assert result.exit_code == 0, result.output
+    assert "rows imported: 3" in result.stdout and "rows skipped: 0" in result.stdout
+    assert stored(database) == (1, 3, 1)
+
+
+def test_cells_read_with_a_note_are_listed_by_row_and_column(database, project_id):
+    other = str(SAMPLES / "google-families-other-long.csv")
+    result = run(other, "--project", str(project_id), "--audience", "families")
+    assert result.exit_code == 0, result.output
+    assert "rows imported: 3" in result.stdout and "rows skipped: 0" in result.stdout
+    assert "cells read with a note: 3" in result.stdout
+    assert "  row 2, column I: the \"Other\" answer 'my neighbour, who teaches there' is kept in the comment" in result.stdout
+    assert "  row 3, column J: a text of 2419 characters, cut to the 2000 the question takes" in result.stdout

@@ -381,3 +381,15 @@ def test_an_unreadable_file_is_explained(app_for, people, project):
     at = upload(at, "import_file", "class list.csv", b"Pupil,Age\nJeanne,9\n")
     assert "is not an export the suite recognises" in at.error[0].value
     assert not [b for b in at.button if b.key == "import_run"]
+
+
+def test_cells_read_with_a_note_are_listed_on_the_import_page(app_for, people, ui_database, project):
+    at = no_exception(app_for(people.teacher, page="survey_import"))
+    at.radio(key="import_audience").set_value("families")
+    name = "google-families-other-long.csv"
+    at = upload(at, "import_file", name, (SAMPLES / name).read_bytes())
+    assert "Cells read with a note (3): the rest of each response is imported" in page_text(at)
+    noted = [d for d in at.dataframe if "Reason" in d.value.columns]
+    assert list(noted[0].value["Row"]) == [2, 3, 4]
+    assert noted[0].value["Reason"][1] == "a text of 2419 characters, cut to the 2000 the question takes"
+    assert "3 would be imported" in at.info[0].value

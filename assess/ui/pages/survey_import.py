@@ -132,6 +132,7 @@ def columns_table(report: ImportReport, questionnaire: Questionnaire) -> None:
 
 
 def skipped_table(report: ImportReport) -> None:
+    notes_table(report)
     if not report.skipped:
         return
     st.markdown(f"**{_('import_page.skipped', count=report.rows_skipped)}**")
@@ -140,6 +141,20 @@ def skipped_table(report: ImportReport) -> None:
          _("import_page.column"): f"{s.column} · {s.header}" if s.column and s.header else s.column or "—",
          _("import_page.reason"): _(s.key, **s.params)}
         for s in report.skipped
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def notes_table(report: ImportReport) -> None:
+    """Cells of imported rows read with a note (cut, "Other" words moved), by row and column."""
+    if not report.notes:
+        return
+    st.markdown(f"**{_('import_page.noted', count=len(report.notes))}**")
+    rows = [
+        {_("import_page.row"): s.row,
+         _("import_page.column"): f"{s.column} · {s.header}" if s.header else s.column,
+         _("import_page.reason"): _(s.key, **s.params)}
+        for s in report.notes
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
