@@ -246,17 +246,19 @@ def _misread_letters(text: str) -> int:
         if not (before.isalpha() or after.isalpha()):
             continue
         category = unicodedata.category(ch)
-        if category[0] in "SCN" or category == "Po":
+        if category[0] in "SCN" or (category[0] == "P" and category != "Pd"):
             bad += 1
         elif ch.isalpha() and any(n.isascii() and n.isalpha() for n in (before, after)) \
                 and not unicodedata.name(ch, "LATIN").startswith("LATIN"):
+            bad += 1
+        elif ch.isupper() and before.islower() and after.islower():  # "rÈponses": Mac Roman read for Windows
             bad += 1
     return bad
 
 
 def _guess_encoding(data: bytes, name: str) -> str:
     """charset-normalizer's candidates among :data:`_GUESSES` on the sample, ranked by how
-    few misread letters they give, then by its language coherence. Two candidates that read
+    few misread letters they give, then by its language coherence less its chaos. Two candidates that read
     the sample differently and equally well leave the choice open: an ISO code page wins
     when the sample has no byte that only a Windows code page uses (0x80-0x9F), the Western
     one wins otherwise; a sample that no candidate reads cleanly is refused, never garbled."""
@@ -266,7 +268,8 @@ def _guess_encoding(data: bytes, name: str) -> str:
     ranked = []
     for match in from_bytes(sample, cp_isolation=list(_GUESSES)):
         text = str(match)
-        ranked.append((_misread_letters(text), -round(match.coherence, 2), _GUESSES.index(match.encoding)
+        ranked.append((_misread_letters(text), -round(match.coherence, 2) + round(match.chaos, 2),
+                       _GUESSES.index(match.encoding)
                        if match.encoding in _GUESSES else len(_GUESSES), match.encoding, text))
     ranked.sort()
     non_ascii = sum(1 for byte in sample if byte >= 0x80)
@@ -278,6 +281,9 @@ def _guess_encoding(data: bytes, name: str) -> str:
         iso = [r for r in (best, *ties) if r[3].startswith("iso")]
         if iso:
             best = iso[0]
+    for usual in _GUESSES[: best[2]]:  # one that reads the sample alike: name the most usual code page
+        if sample.decode(usual, errors="replace") == best[4]:
+            return codecs.lookup(usual).name
     return codecs.lookup(best[3]).name
 
 

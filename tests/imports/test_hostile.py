@@ -109,7 +109,9 @@ def test_columns_are_limited_and_located():
 
 
 def test_a_cell_longer_than_a_spreadsheet_cell_is_located():
-    long = "y" * (reading.MAX_CELL_CHARS + 1)
+    # A CSV file has no spreadsheet's cell limit (a pasted essay is cut later, to its item's limit):
+    # its cells are held to MAX_CSV_CELL_CHARS, under the record's bound.
+    long = "y" * (reading.MAX_CSV_CELL_CHARS + 1)
     error = refusal("long.csv", csv_of(["a", "b", "c"], ["x", "y", "z"], ["x", "y", long]))
     assert (error.key, error.params["row"], error.params["column"]) == ("imports.errors.cell_too_long", 3, "C")
     error = refusal("long.xlsx", hostile.huge_cell_xlsx(reading.MAX_CELL_CHARS + 1))  # openpyxl writes 32,767 at most
