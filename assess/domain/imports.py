@@ -302,21 +302,26 @@ def _encoding(data: bytes, name: str = "") -> str:
 def _delimiter(head: str) -> str:
     """The separator whose records in ``head`` (the start of the file) have more than one
     column and the same number of columns, header and rows alike; among equals, the one
-    giving the most columns (comma on a tie). Counting the header's columns alone is not
+    with the fewest tabs or bars left inside cells, then the most columns (comma on a tie).
+    Counting the header's columns alone is not
     enough: a `;` file whose questions hold commas has more commas than semicolons."""
     complete = head if len(head) < 65536 else head[: head.rfind("\n") + 1] or head
-    best, best_score = ",", (False, 0.0, 0)
+    best, best_score = ",", (False, 0.0, 0, 0)
     for candidate in DELIMITERS:
         try:
-            widths = [len(r) for r in itertools.islice(csv.reader(io.StringIO(complete), delimiter=candidate),
-                                                        _SAMPLE_RECORDS) if any(c.strip() for c in r)]
+            records = [r for r in itertools.islice(csv.reader(io.StringIO(complete), delimiter=candidate),
+                                                   _SAMPLE_RECORDS) if any(c.strip() for c in r)]
         except csv.Error:
             continue
-        if not widths:
+        if not records:
             continue
+        widths = [len(r) for r in records]
         rows = widths[1:]
         consistent = sum(1 for w in rows if w == widths[0]) / len(rows) if rows else 1.0
-        score = (widths[0] > 1, consistent, widths[0])
+        # Text holds commas and semicolons, rarely tabs or vertical bars: left in a cell, they
+        # were separators.
+        strays = sum(1 for r in records for c in r if "\t" in c or "|" in c)
+        score = (widths[0] > 1, consistent, -strays, widths[0])
         if score > best_score:
             best, best_score = candidate, score
     return best
@@ -333,7 +338,8 @@ def _records_csv(data: bytes, name: str, *, delimiter: str | None = None, encodi
     try:
         yield from _records_csv_as(data, name, encoding, delimiter=delimiter, chosen=chosen)
     except _NotThisEncoding:
-        raise ImportFileError("imports.reading.wrong_encoding", name=name, encoding=encoding) from None
+        shown = "utf-8" if encoding == "utf-8-sig" else codecs.lookup(encoding).name
+        raise ImportFileError("imports.reading.wrong_encoding", name=name, encoding=shown) from None
 
 
 class _NotThisEncoding(Exception):
