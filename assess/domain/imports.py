@@ -346,16 +346,14 @@ class _NotThisEncoding(Exception):
     pass
 
 
-_RESTART = object()  # tells read_table to forget the records read in another encoding
-
 # One long cell (a pasted essay, over the csv module's default of 131,072 characters) must not
 # make the whole file unreadable: cells may be as long as a record may be. This is the whole
 # process's setting, only ever raised; a line is held to MAX_RECORD_CHARS before the csv reader sees it.
 csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_CHARS))
 
 
-def _records_csv_as(data: bytes, name: str, encoding: str, *, restart: bool = False, delimiter: str | None = None,
-                    chosen: dict[str, str] | None = None) -> Iterator[Any]:
+def _records_csv_as(data: bytes, name: str, encoding: str, *, delimiter: str | None = None,
+                    chosen: dict[str, str] | None = None) -> Iterator[tuple[str, ...]]:
     text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
     try:
         delimiter = delimiter or _delimiter(text.read(65536))
@@ -365,8 +363,6 @@ def _records_csv_as(data: bytes, name: str, encoding: str, *, restart: bool = Fa
     if chosen is not None:
         canonical = codecs.lookup(encoding).name
         chosen.update(delimiter=delimiter, encoding="utf-8" if canonical == "utf-8-sig" else canonical)
-    if restart:
-        yield _RESTART
     pending = 0  # characters given to the csv reader since it last gave a record
     number = 1
 
@@ -392,7 +388,7 @@ def _records_csv_as(data: bytes, name: str, encoding: str, *, restart: bool = Fa
         raise _NotThisEncoding from None
     except csv.Error as error:
         if "field larger than" in str(error):
-            raise ImportFileError("imports.errors.cell_too_long", name=name, row=number, column="?",
+            raise ImportFileError("imports.reading.csv_cell_too_long", name=name, row=number, column="?",
                                   max=MAX_CSV_CELL_CHARS) from None
         raise ImportFileError("imports.errors.unreadable_row", name=name, row=number) from None
 
@@ -542,13 +538,13 @@ def _blank(cells: Iterable[str]) -> bool:
     return not "".join(cells).strip()  # every cell empty or spaces (one C call, for every row)
 
 
-def _check_record(cells: tuple[str, ...], number: int, name: str, max_cell: int = MAX_CELL_CHARS) -> None:
+def _check_record(cells: tuple[str, ...], number: int, name: str, max_cell: int = MAX_CELL_CHARS,
+                  too_long: str = "imports.errors.cell_too_long") -> None:
     if len(cells) > MAX_COLUMNS:
         raise ImportFileError("imports.errors.too_many_columns", name=name, row=number, max=MAX_COLUMNS)
     if cells and max(map(len, cells)) > max_cell:
         index = next(i for i, cell in enumerate(cells) if len(cell) > max_cell)
-        raise ImportFileError("imports.errors.cell_too_long", name=name, row=number, column=column_letter(index),
-                              max=max_cell)
+        raise ImportFileError(too_long, name=name, row=number, column=column_letter(index), max=max_cell)
 
 
 def read_table(*, file_name: str, data: bytes, delimiter: str | None = None, encoding: str | None = None) -> Table:
@@ -572,19 +568,16 @@ def read_table(*, file_name: str, data: bytes, delimiter: str | None = None, enc
     chosen: dict[str, str] = {}
     if container == "csv":
         records = _records_csv(data, name, delimiter=delimiter, encoding=encoding, chosen=chosen)
-        max_cell = MAX_CSV_CELL_CHARS
+        max_cell, too_long = MAX_CSV_CELL_CHARS, "imports.reading.csv_cell_too_long"
     else:
-        records, max_cell = _records_xlsx(data, name), MAX_CELL_CHARS
+        records, max_cell, too_long = _records_xlsx(data, name), MAX_CELL_CHARS, "imports.errors.cell_too_long"
     headers: tuple[str, ...] | None = None
     rows: list[tuple[int, tuple[str, ...]]] = []
     try:
         number = 0
         for cells in records:
-            if cells is _RESTART:  # read again in another encoding
-                headers, rows, number = None, [], 0
-                continue
             number += 1
-            _check_record(cells, number, name, max_cell)
+            _check_record(cells, number, name, max_cell, too_long)
             if headers is None:
                 if not _blank(cells):
                     headers = tuple(" ".join(c.split()) for c in cells)

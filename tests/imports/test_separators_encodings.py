@@ -161,3 +161,18 @@ def test_the_cli_takes_a_separator_and_an_encoding(database, project_id):  # noq
                                       "families", "--delimiter", "semicolon", "--encoding", "cp1252", "--dry-run"])
     assert result.exit_code == 0, result.output
     assert "rows to import: 3" in result.stdout and stored(database) == (0, 0, 0)
+
+
+def test_every_reading_refusal_reads_well_in_both_languages_and_is_documented():
+    from pathlib import Path
+
+    from assess.i18n import t
+
+    for key, params in {"encoding_unsure": {}, "wrong_encoding": {"encoding": "cp1250"},
+                        "csv_cell_too_long": {"row": 3, "column": "C", "max": reading.MAX_CSV_CELL_CHARS}}.items():
+        for lang in ("en", "fr"):
+            text = t(f"imports.reading.{key}", lang, name="answers.csv", **params)
+            assert "answers.csv" in text and "{" not in text and not text.startswith("imports."), (key, lang, text)
+            assert key == "csv_cell_too_long" or "UTF-8" in text  # says what to do
+    docs = (Path(__file__).parents[2] / "docs" / "surveys.md").read_text()
+    assert "1,000,000 characters" in docs and "--delimiter" in docs and "--encoding" in docs
