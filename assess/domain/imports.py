@@ -303,8 +303,8 @@ def _delimiter(head: str) -> str:
     """The separator whose records in ``head`` (the start of the file) have more than one
     column and the same number of columns, header and rows alike; among equals, the one
     with the fewest tabs or bars left inside cells, then the most columns (comma on a tie).
-    Counting the header's columns alone is not
-    enough: a `;` file whose questions hold commas has more commas than semicolons."""
+    Counting the header's columns alone is not enough: a `;` file whose questions hold
+    commas has more commas than semicolons. A record cut at the sample's end is left out."""
     complete = head if len(head) < 65536 else head[: head.rfind("\n") + 1] or head
     best, best_score = ",", (False, 0.0, 0, 0)
     for candidate in DELIMITERS:
