@@ -45,6 +45,10 @@ def _refusals() -> Iterator[None]:
         raise click.ClickException(message_of(error, "en")) from None
 
 
+#: --delimiter's words for the separators read (assess.domain.imports.DELIMITERS).
+_DELIMITERS = {"comma": ",", "semicolon": ";", "tab": "\t", "pipe": "|"}
+
+
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--project", "project_id", type=ID, required=True, help="Id of the project the answers belong to.")
@@ -53,8 +57,14 @@ def _refusals() -> Iterator[None]:
               help="The tool the file comes from; auto recognises it by its header row.")
 @click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False),
               help="YAML file naming the item of columns (and the meaning of answers) not recognised by their text.")
+@click.option("--delimiter", type=click.Choice(["auto", *_DELIMITERS]), default="auto", show_default=True,
+              help="A CSV file's column separator; auto decides it from the file's first records.")
+@click.option("--encoding", default="auto", show_default=True,
+              help="A CSV file's encoding (utf-8, cp1252, cp1250, iso-8859-2...); auto: UTF-8 or UTF-16, "
+                   "else guessed, and refused when the guess is unsure.")
 @click.option("--dry-run", is_flag=True, help="Read and check everything, report the figures, store nothing.")
-def import_(file: str, project_id: int, audience: str, file_format: str, mapping_path: str | None, dry_run: bool) -> None:
+def import_(file: str, project_id: int, audience: str, file_format: str, mapping_path: str | None, dry_run: bool,
+            delimiter: str = "auto", encoding: str = "auto") -> None:
     """Import answers from FILE (Google Forms CSV, Microsoft Forms XLSX, LimeSurvey CSV/XLSX).
 
     Columns that identify respondents (e-mail, name, times, ids, IP address...) are never
@@ -67,7 +77,9 @@ def import_(file: str, project_id: int, audience: str, file_format: str, mapping
     # The file is read before the transaction begins, and a dry run reads its rows after
     # the transaction ends: the database is not held while a large file is parsed.
     with _refusals():
-        upload = survey_imports.read_upload(file_name=file, data=data, file_format=file_format)
+        upload = survey_imports.read_upload(file_name=file, data=data, file_format=file_format,
+                                            delimiter=_DELIMITERS.get(delimiter),
+                                            encoding=None if encoding == "auto" else encoding)
     if dry_run:
         with reading() as session:
             context = survey_imports.import_context(session, actor=Actor.system(), project_id=project_id,
@@ -87,6 +99,8 @@ def import_(file: str, project_id: int, audience: str, file_format: str, mapping
 def _print(report: survey_imports.ImportReport, *, dry_run: bool) -> None:
     lang = "en"
     click.echo(f"format: {report.file_format} ({t(f'imports.format.{report.file_format}', lang)})")
+    if report.delimiter or report.encoding:
+        click.echo(f"reading: {report.reading_message(lang)}")
     click.echo(f"questionnaire: {report.questionnaire_id}")
     click.echo(f"rows read: {report.rows_read}")
     click.echo(f"rows {'to import' if dry_run else 'imported'}: {report.rows_imported}")

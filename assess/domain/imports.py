@@ -39,8 +39,10 @@ see docs/surveys.md, "Importing answers from other tools".
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -167,6 +169,9 @@ class Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[int, tuple[str, ...]], ...]
     container: str  # "csv" or "xlsx"
+    #: A CSV file's separator and encoding (a Python codec name), as detected or given; "" for XLSX.
+    delimiter: str = ""
+    encoding: str = ""
 
 
 def _cell_text(value: Any) -> str:
@@ -197,6 +202,9 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_COLUMNS = 1_000
 #: Characters of a cell: Excel's own limit.
 MAX_CELL_CHARS = 32_767
+#: Characters of a CSV cell: a CSV file has no such limit, and one long text (a pasted essay)
+#: must cost that cell (cut to its item's limit when cells are read), not the file.
+MAX_CSV_CELL_CHARS = 1_000_000
 #: Characters of one CSV record (all its cells): far above 1,000 short cells or a few long texts.
 MAX_RECORD_CHARS = 4 * 1024 * 1024
 #: Rows read in all, blank ones included (a blank tail does not count against MAX_ROWS, within reason).
@@ -221,59 +229,172 @@ def _mb(size: int) -> int:
 
 
 # --- reading a CSV file --------------------------------------------------------------------
+#
+# Spreadsheet programs write "CSV" as the computer's region wants it: `;` in French, German,
+# Italian or Spanish Excel, tabs from "Unicode text", Windows code pages of the teacher's
+# language. The separator and the encoding are decided from the content (a bounded sample at
+# the start), and a person can override both: the choice is shown in the preview.
+
+#: Separators tried, in the order that wins a tie.
+DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
+#: Encodings a person can choose instead of the one detected (any Python codec name is accepted).
+ENCODINGS: tuple[str, ...] = ("utf-8", "utf-16", "cp1252", "cp1250", "iso-8859-2", "iso-8859-15", "cp1257", "cp1251")
+#: Encodings the catalogues name in words (imports.reading.encodings.*), as codecs.lookup names them.
+ENCODING_NAMES: tuple[str, ...] = ("utf-8", "utf-16", "cp1252", "cp1250", "iso8859-2", "iso8859-15", "cp1257",
+                                   "iso8859-13", "cp1251", "cp1253", "cp1254", "mac-roman")
+#: Bytes looked at to decide the encoding and the separator: the work stays bounded whatever the file.
+SAMPLE_BYTES = 256 * 1024
+#: Records of the sample compared to decide the separator.
+_SAMPLE_RECORDS = 200
+#: Encodings charset-normalizer chooses among when a file is not UTF: the code pages
+#: Excel and the survey tools write in Europe (Western first, then Central European...).
+_GUESSES = ("cp1252", "cp1250", "iso8859_2", "iso8859_15", "cp1257", "iso8859_13", "cp1251", "cp1253",
+            "cp1254", "mac_roman")
+_C1_BYTES = re.compile(rb"[\x80-\x9f]")
 
 
-def _encoding(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+def _utf8_throughout(data: bytes) -> bool:
+    """Whether all of ``data`` is UTF-8, checked by chunks (no second copy of a large file)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(data), 1024 * 1024):
+            decoder.decode(data[start:start + 1024 * 1024])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _misread_letters(text: str) -> int:
+    """Characters that a wrong code page produces next to letters: symbols, control
+    characters, digits such as ³ or ¼, or a letter of another script (Cyrillic inside a
+    Latin word). A right guess gives (almost) none."""
+    bad = 0
+    for index, ch in enumerate(text):
+        if ch < "\x80":
+            continue
+        before = text[index - 1] if index else " "
+        after = text[index + 1] if index + 1 < len(text) else " "
+        if not (before.isalpha() or after.isalpha()):
+            continue
+        category = unicodedata.category(ch)
+        if category[0] in "SCN" or (category[0] == "P" and category != "Pd"):
+            bad += 1
+        elif ch.isalpha() and any(n.isascii() and n.isalpha() for n in (before, after)) \
+                and not unicodedata.name(ch, "LATIN").startswith("LATIN"):
+            bad += 1
+        elif ch.isupper() and before.islower() and after.islower():  # "rÈponses": Mac Roman read for Windows
+            bad += 1
+    return bad
+
+
+def _guess_encoding(data: bytes, name: str) -> str:
+    """charset-normalizer's candidates among :data:`_GUESSES` on the sample, ranked by how
+    few misread letters they give, then by its language coherence less its chaos. Two candidates that read
+    the sample differently and equally well leave the choice open: an ISO code page wins
+    when the sample has no byte that only a Windows code page uses (0x80-0x9F), the Western
+    one wins otherwise; a sample that no candidate reads cleanly is refused, never garbled."""
+    from charset_normalizer import from_bytes  # imported when needed: UTF files never need it
+
+    sample = data[:SAMPLE_BYTES]
+    ranked = []
+    for match in from_bytes(sample, cp_isolation=list(_GUESSES)):
+        text = str(match)
+        ranked.append((_misread_letters(text), -round(match.coherence, 2) + round(match.chaos, 2),
+                       _GUESSES.index(match.encoding)
+                       if match.encoding in _GUESSES else len(_GUESSES), match.encoding, text))
+    ranked.sort()
+    non_ascii = sum(1 for byte in sample if byte >= 0x80)
+    if not ranked or ranked[0][0] > non_ascii // 50:
+        raise ImportFileError("imports.reading.encoding_unsure", name=name)
+    best = ranked[0]
+    ties = [r for r in ranked if r[:2] == best[:2] and r[4] != best[4]]
+    if ties and not _C1_BYTES.search(sample):
+        iso = [r for r in (best, *ties) if r[3].startswith("iso")]
+        if iso:
+            best = iso[0]
+    for usual in _GUESSES[: best[2]]:  # one that reads the sample alike: name the most usual code page
+        if sample.decode(usual, errors="replace") == best[4]:
+            return codecs.lookup(usual).name
+    return codecs.lookup(best[3]).name
+
+
+def _encoding(data: bytes, name: str = "") -> str:
+    """UTF-8 (with or without its BOM) or UTF-16 (with its BOM), else charset-normalizer's
+    best guess (:func:`_guess_encoding`)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    return "utf-8-sig"
+    if _utf8_throughout(data):
+        return "utf-8-sig"
+    return _guess_encoding(data, name)
 
 
 def _delimiter(head: str) -> str:
-    """The separator giving the most columns in the header row (comma on a tie). ``head``
-    is the start of the file only: enough to compare, whatever the header's width."""
-    best, most = ",", 0
-    for candidate in (",", ";", "\t"):
+    """The separator whose records in ``head`` (the start of the file) have more than one
+    column and the same number of columns, header and rows alike; among equals, the one
+    with the fewest tabs or bars left inside cells, then the most columns (comma on a tie).
+    Counting the header's columns alone is not enough: a `;` file whose questions hold
+    commas has more commas than semicolons. A record cut at the sample's end is left out."""
+    complete = head if len(head) < 65536 else head[: head.rfind("\n") + 1] or head
+    best, best_score = ",", (False, 0.0, 0, 0)
+    for candidate in DELIMITERS:
         try:
-            first = next(csv.reader(io.StringIO(head), delimiter=candidate), [])
+            records = [r for r in itertools.islice(csv.reader(io.StringIO(complete), delimiter=candidate),
+                                                   _SAMPLE_RECORDS) if any(c.strip() for c in r)]
         except csv.Error:
             continue
-        if len(first) > most:
-            best, most = candidate, len(first)
+        if not records:
+            continue
+        widths = [len(r) for r in records]
+        rows = widths[1:]
+        consistent = sum(1 for w in rows if w == widths[0]) / len(rows) if rows else 1.0
+        # Text holds commas and semicolons, rarely tabs or vertical bars: left in a cell, they
+        # were separators.
+        strays = sum(1 for r in records for c in r if "\t" in c or "|" in c)
+        score = (widths[0] > 1, consistent, -strays, widths[0])
+        if score > best_score:
+            best, best_score = candidate, score
     return best
 
 
-def _records_csv(data: bytes, name: str) -> Iterator[tuple[str, ...]]:
-    """The records of a CSV file, decoded as they are read: UTF-8 (or UTF-16 with its BOM),
-    else Windows-1252 (Excel's "CSV" on Windows), whose bytes may be undefined too."""
-    encoding = _encoding(data)
+def _records_csv(data: bytes, name: str, *, delimiter: str | None = None, encoding: str | None = None,
+                 chosen: dict[str, str] | None = None) -> Iterator[tuple[str, ...]]:
+    """The records of a CSV file, decoded as they are read, in the encoding and with the
+    separator given, else detected (:func:`_encoding`, :func:`_delimiter`). ``chosen``
+    receives the ones used."""
+    encoding = encoding or _encoding(data, name)
+    if codecs.lookup(encoding).name == "utf-8":
+        encoding = "utf-8-sig"  # a BOM is not part of the first heading
     try:
-        yield from _records_csv_as(data, name, encoding)
+        yield from _records_csv_as(data, name, encoding, delimiter=delimiter, chosen=chosen)
     except _NotThisEncoding:
-        if encoding == "utf-16":
-            raise ImportFileError("imports.errors.unreadable", name=name) from None
-        try:
-            yield from _records_csv_as(data, name, "cp1252", restart=True)
-        except _NotThisEncoding:
-            raise ImportFileError("imports.errors.unreadable", name=name) from None
+        shown = "utf-8" if encoding == "utf-8-sig" else codecs.lookup(encoding).name
+        raise ImportFileError("imports.reading.wrong_encoding", name=name, encoding=shown) from None
 
 
 class _NotThisEncoding(Exception):
     pass
 
 
-_RESTART = object()  # tells read_table to forget the records read in another encoding
+# One long cell (a pasted essay, over the csv module's default of 131,072 characters) must not
+# make the whole file unreadable: cells may be as long as a record may be. This is the whole
+# process's setting, only ever raised; a line is held to MAX_RECORD_CHARS before the csv reader sees it.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_CHARS))
 
 
-def _records_csv_as(data: bytes, name: str, encoding: str, *, restart: bool = False) -> Iterator[Any]:
+def _records_csv_as(data: bytes, name: str, encoding: str, *, delimiter: str | None = None,
+                    chosen: dict[str, str] | None = None) -> Iterator[tuple[str, ...]]:
     text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
     try:
-        delimiter = _delimiter(text.read(65536))
+        delimiter = delimiter or _delimiter(text.read(65536))
         text.seek(0)
     except UnicodeDecodeError:
         raise _NotThisEncoding from None
-    if restart:
-        yield _RESTART
+    if chosen is not None:
+        canonical = codecs.lookup(encoding).name
+        chosen.update(delimiter=delimiter, encoding="utf-8" if canonical == "utf-8-sig" else canonical)
     pending = 0  # characters given to the csv reader since it last gave a record
     number = 1
 
@@ -289,8 +410,6 @@ def _records_csv_as(data: bytes, name: str, encoding: str, *, restart: bool = Fa
                 raise ImportFileError("imports.errors.row_too_long", name=name, row=number, max=_mb(MAX_RECORD_CHARS))
             yield line
 
-    # field_size_limit is left at the csv module's default (131,072 characters): it is the
-    # whole process's setting. Cells are held to MAX_CELL_CHARS by read_table, located.
     reader = csv.reader(lines(), delimiter=delimiter)
     try:
         for record in reader:
@@ -301,8 +420,8 @@ def _records_csv_as(data: bytes, name: str, encoding: str, *, restart: bool = Fa
         raise _NotThisEncoding from None
     except csv.Error as error:
         if "field larger than" in str(error):
-            raise ImportFileError("imports.errors.cell_too_long", name=name, row=number, column="?",
-                                  max=MAX_CELL_CHARS) from None
+            raise ImportFileError("imports.reading.csv_cell_too_long", name=name, row=number, column="?",
+                                  max=MAX_CSV_CELL_CHARS) from None
         raise ImportFileError("imports.errors.unreadable_row", name=name, row=number) from None
 
 
@@ -451,20 +570,22 @@ def _blank(cells: Iterable[str]) -> bool:
     return not "".join(cells).strip()  # every cell empty or spaces (one C call, for every row)
 
 
-def _check_record(cells: tuple[str, ...], number: int, name: str) -> None:
+def _check_record(cells: tuple[str, ...], number: int, name: str, max_cell: int = MAX_CELL_CHARS,
+                  too_long: str = "imports.errors.cell_too_long") -> None:
     if len(cells) > MAX_COLUMNS:
         raise ImportFileError("imports.errors.too_many_columns", name=name, row=number, max=MAX_COLUMNS)
-    if cells and max(map(len, cells)) > MAX_CELL_CHARS:
-        index = next(i for i, cell in enumerate(cells) if len(cell) > MAX_CELL_CHARS)
-        raise ImportFileError("imports.errors.cell_too_long", name=name, row=number, column=column_letter(index),
-                              max=MAX_CELL_CHARS)
+    if cells and max(map(len, cells)) > max_cell:
+        index = next(i for i, cell in enumerate(cells) if len(cell) > max_cell)
+        raise ImportFileError(too_long, name=name, row=number, column=column_letter(index), max=max_cell)
 
 
-def read_table(*, file_name: str, data: bytes) -> Table:
-    """The header and rows of a CSV (UTF-8 or Windows-1252; comma, semicolon or tab) or XLSX
-    file (its first sheet). Raises :class:`ImportFileError` if it is neither, or if it
-    breaks a limit (size, columns, rows, cell length, zip bomb, XML declarations): checked
-    while reading, so a hostile file is refused before it costs more than a few seconds."""
+def read_table(*, file_name: str, data: bytes, delimiter: str | None = None, encoding: str | None = None) -> Table:
+    """The header and rows of a CSV or XLSX file (its first sheet). A CSV file's separator
+    (:data:`DELIMITERS`) and encoding (UTF-8, UTF-16, else a code page guessed by
+    charset-normalizer) are detected from its content unless given; the table says which
+    were used. Raises :class:`ImportFileError` if it is neither, if the encoding is unsure,
+    or if it breaks a limit (size, columns, rows, cell length, zip bomb, XML declarations):
+    checked while reading, so a hostile file is refused before it costs more than a few seconds."""
     name = re.split(r"[\\/]", file_name or "")[-1]
     if not data or not data.strip():
         raise ImportFileError("imports.errors.empty", name=name)
@@ -473,19 +594,22 @@ def read_table(*, file_name: str, data: bytes) -> Table:
     if data.startswith(b"\xd0\xcf\x11\xe0"):  # the old binary .xls
         raise ImportFileError("imports.errors.unreadable", name=name)
     container = "xlsx" if data.startswith(b"PK\x03\x04") else "csv"
-    if container == "csv" and b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff")) or "16" in (encoding or "")
+    if container == "csv" and b"\x00" in data[:65536] and not utf16:
         raise ImportFileError("imports.errors.unreadable", name=name)  # binary, not text
-    records = _records_xlsx(data, name) if container == "xlsx" else _records_csv(data, name)
+    chosen: dict[str, str] = {}
+    if container == "csv":
+        records = _records_csv(data, name, delimiter=delimiter, encoding=encoding, chosen=chosen)
+        max_cell, too_long = MAX_CSV_CELL_CHARS, "imports.reading.csv_cell_too_long"
+    else:
+        records, max_cell, too_long = _records_xlsx(data, name), MAX_CELL_CHARS, "imports.errors.cell_too_long"
     headers: tuple[str, ...] | None = None
     rows: list[tuple[int, tuple[str, ...]]] = []
     try:
         number = 0
         for cells in records:
-            if cells is _RESTART:  # read again in another encoding
-                headers, rows, number = None, [], 0
-                continue
             number += 1
-            _check_record(cells, number, name)
+            _check_record(cells, number, name, max_cell, too_long)
             if headers is None:
                 if not _blank(cells):
                     headers = tuple(" ".join(c.split()) for c in cells)
@@ -505,7 +629,8 @@ def read_table(*, file_name: str, data: bytes) -> Table:
         rows.pop()
     if len(rows) > MAX_ROWS:
         raise ImportFileError("imports.errors.too_many_rows", name=name, max=MAX_ROWS)
-    return Table(headers=headers, rows=tuple(rows), container=container)
+    return Table(headers=headers, rows=tuple(rows), container=container, delimiter=chosen.get("delimiter", ""),
+                 encoding=chosen.get("encoding", ""))
 
 
 # --- recognising the format and the columns ---------------------------------------------

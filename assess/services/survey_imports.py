@@ -27,6 +27,7 @@ write transaction that checks again what may have changed and only inserts
 
 from __future__ import annotations
 
+import codecs
 import hmac
 import json
 import queue
@@ -113,6 +114,13 @@ class ImportReport:
     #: Cells of imported rows read with a note (a text cut, "Other" words moved to the
     #: comment): the cell is changed or lost, the rest of the response imported.
     notes: tuple[Skipped, ...] = ()
+    #: A CSV file's separator and encoding, as detected or chosen ("" for a workbook).
+    delimiter: str = ""
+    encoding: str = ""
+
+    def reading_message(self, lang: str) -> str:
+        """How a CSV file was read, in words ("" for a workbook): see :func:`describe_reading`."""
+        return describe_reading(self.delimiter, self.encoding, lang)
 
     @property
     def rows_skipped(self) -> int:
@@ -135,6 +143,25 @@ class ImportReport:
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def describe_delimiter(delimiter: str, lang: str) -> str:
+    names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+    return t(f"imports.reading.delimiters.{names[delimiter]}", lang) if delimiter in names else repr(delimiter)
+
+
+def describe_encoding(encoding: str, lang: str) -> str:
+    key = f"imports.reading.encodings.{encoding}"
+    return t(key, lang) if encoding in reading.ENCODING_NAMES else encoding
+
+
+def describe_reading(delimiter: str, encoding: str, lang: str) -> str:
+    """"Read as Windows-1250 (Central European), columns separated by semicolons (;)": what
+    the preview shows of a CSV file's separator and encoding ("" for a workbook)."""
+    if not delimiter and not encoding:
+        return ""
+    return t("imports.reading.read_as", lang, encoding=describe_encoding(encoding, lang),
+             delimiter=describe_delimiter(delimiter, lang))
 
 
 def _base_name(file_name: str) -> str:
@@ -356,6 +383,14 @@ class Upload:
     file_format: str
     table: reading.Table = field(repr=False)
 
+    @property
+    def delimiter(self) -> str:
+        return self.table.delimiter
+
+    @property
+    def encoding(self) -> str:
+        return self.table.encoding
+
 
 @dataclass(frozen=True)
 class ImportContext:
@@ -390,17 +425,35 @@ def _check_request(*, audience: str | None, file_format: str, data: Any) -> None
         raise InvalidInput(errors)
 
 
-def read_upload(*, file_name: str, data: bytes, file_format: str = "auto") -> Upload:
-    """Read an export (CSV or XLSX) and recognise its format (``auto``) or take the one given.
-    No database: call it before opening a transaction (reading a large file takes seconds,
-    a hostile one is refused within its limits, :mod:`assess.domain.imports`).
+def _check_reading(delimiter: str | None, encoding: str | None) -> None:
+    errors = []
+    if delimiter is not None and delimiter not in reading.DELIMITERS:
+        errors.append(FieldError("delimiter", "imports.reading.delimiter_choice", {"value": str(delimiter)[:10]}))
+    if encoding is not None:
+        try:
+            codecs.lookup(str(encoding))
+        except LookupError:
+            errors.append(FieldError("encoding", "imports.reading.encoding_choice", {"value": str(encoding)[:30]}))
+    if errors:
+        raise InvalidInput(errors)
 
-    Raises InvalidInput (format) or ServiceError ``imports.errors.*`` (unreadable, unknown
-    format, a limit passed: the message names the file, and the row and column when known)."""
+
+def read_upload(*, file_name: str, data: bytes, file_format: str = "auto", delimiter: str | None = None,
+                encoding: str | None = None) -> Upload:
+    """Read an export (CSV or XLSX) and recognise its format (``auto``) or take the one given.
+    A CSV file's separator (one of :data:`assess.domain.imports.DELIMITERS`) and encoding (a
+    codec name) are detected from its content unless given (None). No database: call it
+    before opening a transaction (reading a large file takes seconds, a hostile one is
+    refused within its limits, :mod:`assess.domain.imports`).
+
+    Raises InvalidInput (format, separator, encoding) or ServiceError ``imports.errors.*`` /
+    ``imports.reading.*`` (unreadable, encoding unsure, unknown format, a limit passed: the
+    message names the file, and the row and column when known)."""
     _check_request(audience=None, file_format=file_format, data=data)
+    _check_reading(delimiter, encoding)
     name = _base_name(file_name)
     try:
-        table = reading.read_table(file_name=name, data=bytes(data))
+        table = reading.read_table(file_name=name, data=bytes(data), delimiter=delimiter, encoding=encoding)
         detected = reading.format_of(table, file_name=name) if file_format == "auto" else file_format
     except reading.ImportFileError as error:
         raise ServiceError(error.key, **error.params) from None
@@ -527,7 +580,8 @@ def _report(upload: Upload, plan: reading.ColumnPlan, tally: _Tally, *, stored: 
         unmatched_columns=plan.unmatched, dropped_columns=plan.identifying, ignored_columns=plan.ignored,
         rows_read=len(upload.table.rows), rows_imported=tally.imported, rows_repeated=tally.repeated,
         skipped=tuple(tally.skipped), stored=stored, campaign_id=campaign_id, questionnaire_id=questionnaire.id,
-        languages=tally.languages, notes=tuple(tally.notes),
+        languages=tally.languages, notes=tuple(tally.notes), delimiter=upload.table.delimiter,
+        encoding=upload.table.encoding,
     )
 
 

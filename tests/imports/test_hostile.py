@@ -109,9 +109,11 @@ def test_columns_are_limited_and_located():
 
 
 def test_a_cell_longer_than_a_spreadsheet_cell_is_located():
-    long = "y" * (reading.MAX_CELL_CHARS + 1)
+    # A CSV file has no spreadsheet's cell limit (a pasted essay is cut later, to its item's limit):
+    # its cells are held to MAX_CSV_CELL_CHARS, under the record's bound.
+    long = "y" * (reading.MAX_CSV_CELL_CHARS + 1)
     error = refusal("long.csv", csv_of(["a", "b", "c"], ["x", "y", "z"], ["x", "y", long]))
-    assert (error.key, error.params["row"], error.params["column"]) == ("imports.errors.cell_too_long", 3, "C")
+    assert (error.key, error.params["row"], error.params["column"]) == ("imports.reading.csv_cell_too_long", 3, "C")
     error = refusal("long.xlsx", hostile.huge_cell_xlsx(reading.MAX_CELL_CHARS + 1))  # openpyxl writes 32,767 at most
     assert (error.key, error.params["row"], error.params["column"]) == ("imports.errors.cell_too_long", 2, "E")
     assert read("ok.csv", csv_of(["a"], ["y" * reading.MAX_CELL_CHARS])).rows[0][1][0] == "y" * reading.MAX_CELL_CHARS
@@ -121,7 +123,7 @@ def test_a_csv_record_is_bounded_before_it_is_split_into_cells():
     # One quoted cell running over lines, beyond the csv module's own field limit.
     data = b'a,b\nx,"' + b"line\n" * 300_000 + b'"\n'
     error = refusal("runaway.csv", data)
-    assert error.key in ("imports.errors.cell_too_long", "imports.errors.row_too_long")
+    assert error.key in ("imports.reading.csv_cell_too_long", "imports.errors.row_too_long")
     assert error.params["row"] == 2
     error = refusal("one-line.csv", b"a,b\n" + b"x" * (reading.MAX_RECORD_CHARS + 10) + b"\n")
     assert (error.key, error.params["row"]) == ("imports.errors.row_too_long", 2)

@@ -20,6 +20,7 @@ before) take one, short.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 
 import pandas as pd
@@ -27,7 +28,7 @@ import streamlit as st
 
 from assess.domain import imports as reading
 from assess.domain.content import ContentError
-from assess.domain.imports import FORMATS, ImportMapping, MappingFile
+from assess.domain.imports import DELIMITERS, ENCODINGS, FORMATS, ImportMapping, MappingFile
 from assess.domain.questionnaire import Audience, ItemType, Questionnaire
 from assess.reports.survey import audience_name
 from assess.services import campaigns, questionnaires, survey_imports
@@ -88,9 +89,12 @@ def remembered(slot: str, key: str, compute):
     return held[1]
 
 
-def read_file(name: str, data: bytes, digest: bytes, file_format: str) -> survey_imports.Upload:
-    key = signature(digest, name, file_format)
-    return remembered(READ, key, lambda: survey_imports.read_upload(file_name=name, data=data, file_format=file_format))
+def read_file(name: str, data: bytes, digest: bytes, file_format: str, delimiter: str = "auto",
+              encoding: str = "auto") -> survey_imports.Upload:
+    key = signature(digest, name, file_format, delimiter, encoding)
+    return remembered(READ, key, lambda: survey_imports.read_upload(
+        file_name=name, data=data, file_format=file_format, delimiter=None if delimiter == "auto" else delimiter,
+        encoding=None if encoding == "auto" else encoding))
 
 
 def previewed(key: str, current, project_id: int, audience: str, upload: survey_imports.Upload, mapping) -> ImportReport:
@@ -186,6 +190,8 @@ def mapping_screen(report: ImportReport, questionnaire: Questionnaire, file_key:
 def report_block(report: ImportReport, questionnaire: Questionnaire) -> None:
     box = st.success if report.stored and report.rows_imported else st.info
     box(report.message(lang()), icon=":material/task_alt:" if report.stored else ":material/preview:")
+    if report.reading_message(lang()):  # a CSV file: the separator and encoding used, changed under Options
+        st.caption(report.reading_message(lang()))
     columns_table(report, questionnaire)
     skipped_table(report)
 
@@ -234,6 +240,15 @@ with st.expander(_("import_page.options"), icon=":material/tune:"):
     formats = {"auto": _("import_page.auto"), **{f: _(f"imports.format.{f}") for f in FORMATS}}
     file_format = st.selectbox(_("import_page.format"), options=list(formats), format_func=formats.get,
                                key="import_format")
+    # A CSV file's separator and encoding are detected from it; the preview says which were used.
+    separators = {"auto": _("imports.reading.detected"),
+                  **{d: survey_imports.describe_delimiter(d, lang()) for d in DELIMITERS}}
+    delimiter = st.selectbox(_("imports.reading.delimiter"), options=list(separators), format_func=separators.get,
+                             key="import_delimiter")
+    encodings = {"auto": _("imports.reading.detected"),
+                 **{e: survey_imports.describe_encoding(codecs.lookup(e).name, lang()) for e in ENCODINGS}}
+    encoding = st.selectbox(_("imports.reading.encoding"), options=list(encodings), format_func=encodings.get,
+                            key="import_encoding")
     mapping_upload = st.file_uploader(_("import_page.mapping_file"), type=["yaml", "yml"], key="import_mapping",
                                       help=_("import_page.mapping_file_help"))
 if upload is None:
@@ -243,9 +258,10 @@ if upload is None:
 data = upload.getvalue()
 digest = hashlib.sha256(data).digest()  # once a run: 100 MB take a fifth of a second
 mapping_file = MappingFile(mapping_upload.name, mapping_upload.getvalue()) if mapping_upload is not None else None
-file_key = signature(choice.id, audience, upload.name, digest, file_format, mapping_file.text if mapping_file else b"")
+file_key = signature(choice.id, audience, upload.name, digest, file_format, delimiter, encoding,
+                     mapping_file.text if mapping_file else b"")
 try:
-    parsed = read_file(upload.name, data, digest, file_format)
+    parsed = read_file(upload.name, data, digest, file_format, delimiter, encoding)
     chosen = st.session_state.get(CHOICES, {}).get(file_key, {})
     mapping = mapping_for(mapping_file, chosen)
     preview = previewed(signature(file_key, sorted(chosen.items())), current, choice.id, audience, parsed, mapping)
