@@ -6,9 +6,11 @@ response of the project's import campaign (:func:`campaigns.import_campaign`), n
 the answers given on the web. Nothing identifying is stored: the columns naming or
 timing the respondent are dropped, the response keeps the month only, and the row is
 recognised later by ``import_key``, a keyed hash (HMAC-SHA256 with the installation's
-secret) of the campaign id and the row's cells. Importing a file twice, or a later
-export that repeats earlier rows, therefore adds nothing twice: those rows are counted
-as *repeated*.
+secret) of the campaign id, the answers as read and the timestamp to the minute (see
+:class:`_RowKeys`). Importing a file twice, a later export that repeats earlier rows, or
+the same responses exported by another route or re-saved by a spreadsheet program,
+therefore adds nothing twice: those rows are counted as *repeated*. An import that would
+store no answer is refused (:attr:`ImportReport.refusal`).
 
 As every service, this one never commits: a failure anywhere (a refused mapping, a
 database error, a progress callback that raises) leaves the caller's transaction to
