@@ -1137,15 +1137,28 @@ def _spaced(text: str | None) -> str | None:
     return " ".join(text.split()) if text is not None else None
 
 
-def response_content(row: ImportedRow) -> str:
+def _answer_json(answer: Answer) -> str:
+    return json.dumps([answer.item_id, answer.score, answer.dont_know, sorted(answer.choices), _spaced(answer.text)],
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def response_content(row: ImportedRow, cache: dict[Answer, str] | None = None) -> str:
     """The response as read, independent of how the file was written: the timestamp to the
     minute and each answer (item id -> score, don't know, choices, text, spaces folded), as
     compact JSON. A Google Forms CSV, the same answers downloaded from Google Sheets and
     an Excel re-save of either (quoting, separator, timestamp format changed) give the same
-    text; hashed with a secret key to recognise the response, never stored."""
-    answers = [[item_id, a.score, a.dont_know, sorted(a.choices), _spaced(a.text)]
-               for item_id, a in sorted(row.answers.items())]
-    return json.dumps([row.moment, answers], ensure_ascii=False, separators=(",", ":"))
+    text; hashed with a secret key to recognise the response, never stored. ``cache``:
+    each distinct answer's JSON, kept across the rows of a file (most answers repeat)."""
+    if cache is None:
+        cache = {}
+    parts = []
+    for _item_id, answer in sorted(row.answers.items()):
+        text = cache.get(answer)
+        if text is None:
+            text = cache[answer] = _answer_json(answer)
+        parts.append(text)
+    # The moment holds digits, "-", "T" and ":" only: quoted as JSON would.
+    return f'["{row.moment}",[{",".join(parts)}]]'
 
 
 def read_rows(
@@ -1207,9 +1220,10 @@ def read_rows(
             continue
         stamp = cells[plan.timestamp_index] if plan.timestamp_index is not None and plan.timestamp_index < width else ""
         spoken = cells[plan.language_index] if plan.language_index is not None and plan.language_index < width else ""
+        moment = _moment(stamp, day_first=plan.day_first) if stamp else ""  # the day, and the minute
         yield ImportedRow(
             row=number, answers=clean, language=_language(spoken) if spoken else None,
-            submitted_on=_day(stamp, day_first=plan.day_first) if stamp else None,
+            submitted_on=date.fromisoformat(moment[:10]) if moment else None,
             fingerprint=fingerprint(headers, cells),
-            moment=_moment(stamp, day_first=plan.day_first) if stamp else "",
+            moment=moment,
         )

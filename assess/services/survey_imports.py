@@ -530,6 +530,7 @@ def _read_rows(upload: Upload, plan: reading.ColumnPlan, *, questionnaire: Quest
     convert = _Converter() if keep else None
     seen: set[str] = set()  # raw keys: a row repeated cell for cell within the file
     ranks: Counter = Counter()  # responses of the file with the same content so far
+    answer_texts: dict = {}  # each distinct answer as JSON, made once (response_content)
     for result in reading.read_rows(table, plan, questionnaire=questionnaire, mapping=mapping):
         tally.done += 1
         if isinstance(result, SkippedRow):
@@ -542,7 +543,7 @@ def _read_rows(upload: Upload, plan: reading.ColumnPlan, *, questionnaire: Quest
         seen.add(raw)
         # Two families who gave the same answers in the same minute are two responses:
         # the rank tells them apart, and finds them again in another export of the file.
-        content = reading.response_content(result)
+        content = reading.response_content(result, answer_texts)
         rank = ranks[content]
         ranks[content] = rank + 1
         content = f"{content}#{rank}"
