@@ -63,8 +63,10 @@ _DELIMITERS = {"comma": ",", "semicolon": ";", "tab": "\t", "pipe": "|"}
               help="A CSV file's encoding (utf-8, cp1252, cp1250, iso-8859-2...); auto: UTF-8 or UTF-16, "
                    "else guessed, and refused when the guess is unsure.")
 @click.option("--dry-run", is_flag=True, help="Read and check everything, report the figures, store nothing.")
+@click.option("--day-first/--month-first", "day_first", default=None,
+              help="How to read dates such as 02/06/2025 (default: decided from the file's dates and headings).")
 def import_(file: str, project_id: int, audience: str, file_format: str, mapping_path: str | None, dry_run: bool,
-            delimiter: str = "auto", encoding: str = "auto") -> None:
+            day_first: bool | None, delimiter: str = "auto", encoding: str = "auto") -> None:
     """Import answers from FILE (Google Forms CSV, Microsoft Forms XLSX, LimeSurvey CSV/XLSX).
 
     Columns that identify respondents (e-mail, name, times, ids, IP address...) are never
@@ -85,13 +87,16 @@ def import_(file: str, project_id: int, audience: str, file_format: str, mapping
             context = survey_imports.import_context(session, actor=Actor.system(), project_id=project_id,
                                                     audience=audience)
         with _refusals():
-            report = survey_imports.preview(context, upload, mapping=mapping)
+            report = survey_imports.preview(context, upload, mapping=mapping, day_first=day_first)
+        if report.refusal is not None:  # the import would store no answer: say so, exit non-zero
+            _print(report, dry_run=dry_run)
+            raise click.ClickException(t(report.refusal[0], "en", **report.refusal[1]))
     else:
         # Rows are checked with no transaction open; one short transaction inserts them.
-        with progress_bar("Reading rows") as progress, database() as sessions:
+        with _refusals(), progress_bar("Reading rows") as progress, database() as sessions:
             report = survey_imports.import_upload(
                 sessions, actor=Actor.system(), project_id=project_id, audience=audience, upload=upload,
-                mapping=mapping, progress=progress,
+                mapping=mapping, progress=progress, day_first=day_first,
             )
     _print(report, dry_run=dry_run)
 
@@ -106,6 +111,8 @@ def _print(report: survey_imports.ImportReport, *, dry_run: bool) -> None:
     click.echo(f"rows {'to import' if dry_run else 'imported'}: {report.rows_imported}")
     click.echo(f"rows repeated (imported before): {report.rows_repeated}")
     click.echo(f"rows skipped: {report.rows_skipped}")
+    if report.date_message(lang):
+        click.echo(f"dates: {report.date_message(lang)}")
     for line in report.skipped_messages(lang):
         click.echo(f"  {line}")
     if report.notes:

@@ -43,6 +43,7 @@ import codecs
 import csv
 import io
 import itertools
+import json
 import re
 import unicodedata
 import zipfile
@@ -1302,7 +1303,8 @@ class _ItemReader:
 def _day(cell: str, *, day_first: bool) -> date | None:
     """The day of a timestamp as the tools write it: ``2025-10-03 09:41:12`` (LimeSurvey,
     XLSX), ``2025/10/03 9:41:12 AM GMT+2`` (Google), ``10/3/2025 9:41:12`` (English) or
-    ``03/10/2025 09:41:12`` (French). Ambiguous days follow the header's language."""
+    ``03/10/2025 09:41:12`` (French). Ambiguous days follow ``day_first``, decided for
+    the whole column by :func:`date_order`."""
     text = cell.strip()
     found = re.match(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text)
     try:
@@ -1318,6 +1320,88 @@ def _day(cell: str, *, day_first: bool) -> date | None:
     except ValueError:
         return None
     return None
+
+
+_CLOCK = re.compile(r"\b(\d{1,2})[:h.](\d{2})(?::\d{2}(?:[.,]\d+)?)?\s*([ap])?\.?\s*m?\b", re.IGNORECASE)
+
+
+def _moment(cell: str, *, day_first: bool) -> str:
+    """The timestamp to the minute, ``2025-10-03T09:41`` (the day alone without a time,
+    "" when unreadable): the same moment whichever tool wrote it. Google Forms writes
+    ``2025/10/03 9:41:12 AM GMT+2``, its spreadsheet ``10/3/2025 9:41:12``, a re-save by
+    Excel ``03/10/2025 09:41``; the zone is dropped (every tool writes the form's local time)."""
+    day = _day(cell, day_first=day_first)
+    if day is None:
+        return ""
+    rest = cell.strip()
+    rest = rest[re.match(r"^[^\sT]+T?", rest).end():]  # the date part (and ISO's T)
+    found = _CLOCK.search(rest)
+    if not found:
+        return day.isoformat()
+    hour, minute = int(found.group(1)), int(found.group(2))
+    half = (found.group(3) or "").lower()
+    if half == "p" and hour < 12:
+        hour += 12
+    elif half == "a" and hour == 12:
+        hour = 0
+    return f"{day.isoformat()}T{hour:02d}:{minute:02d}"
+
+
+_NUMERIC_DAY = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4})\b")
+
+
+class DateOrder(NamedTuple):
+    """How the day-and-month dates of a file are read. ``basis``: ``values`` (a date
+    such as 28/05/2025 proves it), ``heading`` (the timestamp heading's language, e.g.
+    French ``Horodateur``), ``choice`` (chosen by the person importing), ``unambiguous``
+    (no date could be read both ways, or there is no date), ``assumed`` (nothing
+    decides: month first assumed, reported) or ``conflict`` (values prove both orders)."""
+
+    day_first: bool
+    basis: str
+
+    @property
+    def undecided(self) -> bool:
+        return self.basis in ("assumed", "conflict")
+
+
+def date_order(table: Table, plan: ColumnPlan, *, day_first: bool | None = None) -> DateOrder:
+    """The order of day and month in the file's timestamps, decided for the whole column
+    from all its values (and those of the file's other time columns), the heading as a
+    hint: a single ``28/05/2025`` makes ``02/06/2025`` the 2nd of June. ``day_first``
+    given (True or False): the person importing chose."""
+    if day_first is not None:
+        return DateOrder(day_first, "choice")
+    time_names = set().union(*_TIMESTAMPS.get(plan.file_format, ()))
+    indexes = [i for i, h in enumerate(plan.headers) if normalise(h) in time_names]
+    if plan.timestamp_index is not None and plan.timestamp_index not in indexes:
+        indexes.append(plan.timestamp_index)
+    proves_day = proves_month = ambiguous = False
+    seen: set[str] = set()
+    for _number, cells in table.rows:
+        for index in indexes:
+            cell = cells[index] if index < len(cells) else ""
+            found = _NUMERIC_DAY.match(cell) if cell else None
+            if found is None or found.group(0) in seen:
+                continue
+            seen.add(found.group(0))
+            first, second = int(found.group(1)), int(found.group(2))
+            if first > 12 and second <= 12:
+                proves_day = True
+            elif second > 12 and first <= 12:
+                proves_month = True
+            elif first != second:
+                ambiguous = True
+    hint = plan.timestamp_index is not None and normalise(plan.headers[plan.timestamp_index]) in _DAY_FIRST_HEADERS
+    if proves_day and proves_month:
+        return DateOrder(hint, "conflict")
+    if proves_day or proves_month:
+        return DateOrder(proves_day, "values")
+    if not ambiguous:
+        return DateOrder(hint, "unambiguous")
+    if hint:
+        return DateOrder(True, "heading")
+    return DateOrder(False, "assumed")
 
 
 def _language(cell: str) -> str | None:
@@ -1350,6 +1434,9 @@ class ImportedRow:
     fingerprint: tuple[tuple[str, str], ...] = field(repr=False)
     #: Cells read but not as written (cut, "Other" words moved): by row and column.
     notes: tuple[Skipped, ...] = ()
+    #: The timestamp to the minute (see :func:`_moment`), "" without one: with the
+    #: answers, what recognises the response in another export of it (:func:`response_content`).
+    moment: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -1397,6 +1484,34 @@ def fingerprint(headers: tuple[str, ...], cells: tuple[str, ...]) -> tuple[tuple
         if cell:
             pairs.append((headers[index] if index < len(headers) else f"#{index}", cell))
     return tuple(sorted(pairs))
+
+
+def _spaced(text: str | None) -> str | None:
+    return " ".join(text.split()) if text is not None else None
+
+
+def _answer_json(answer: Answer) -> str:
+    return json.dumps([answer.item_id, answer.score, answer.dont_know, sorted(answer.choices), _spaced(answer.text)],
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def response_content(row: ImportedRow, cache: dict[Answer, str] | None = None) -> str:
+    """The response as read, independent of how the file was written: the timestamp to the
+    minute and each answer (item id -> score, don't know, choices, text, spaces folded), as
+    compact JSON. A Google Forms CSV, the same answers downloaded from Google Sheets and
+    an Excel re-save of either (quoting, separator, timestamp format changed) give the same
+    text; hashed with a secret key to recognise the response, never stored. ``cache``:
+    each distinct answer's JSON, kept across the rows of a file (most answers repeat)."""
+    if cache is None:
+        cache = {}
+    parts = []
+    for _item_id, answer in sorted(row.answers.items()):
+        text = cache.get(answer)
+        if text is None:
+            text = cache[answer] = _answer_json(answer)
+        parts.append(text)
+    # The moment holds digits, "-", "T" and ":" only: quoted as JSON would.
+    return f'["{row.moment}",[{",".join(parts)}]]'
 
 
 def read_rows(
@@ -1477,8 +1592,10 @@ def read_rows(
             continue
         stamp = cells[plan.timestamp_index] if plan.timestamp_index is not None and plan.timestamp_index < width else ""
         spoken = cells[plan.language_index] if plan.language_index is not None and plan.language_index < width else ""
+        moment = _moment(stamp, day_first=plan.day_first) if stamp else ""  # the day, and the minute
         yield ImportedRow(
             row=number, answers=clean, language=_language(spoken) if spoken else None,
-            submitted_on=_day(stamp, day_first=plan.day_first) if stamp else None,
+            submitted_on=date.fromisoformat(moment[:10]) if moment else None,
             fingerprint=fingerprint(headers, cells), notes=tuple(notes),
+            moment=moment,
         )

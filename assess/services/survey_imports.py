@@ -6,9 +6,11 @@ response of the project's import campaign (:func:`campaigns.import_campaign`), n
 the answers given on the web. Nothing identifying is stored: the columns naming or
 timing the respondent are dropped, the response keeps the month only, and the row is
 recognised later by ``import_key``, a keyed hash (HMAC-SHA256 with the installation's
-secret) of the campaign id and the row's cells. Importing a file twice, or a later
-export that repeats earlier rows, therefore adds nothing twice: those rows are counted
-as *repeated*.
+secret) of the campaign id, the answers as read and the timestamp to the minute (see
+:class:`_RowKeys`). Importing a file twice, a later export that repeats earlier rows, or
+the same responses exported by another route or re-saved by a spreadsheet program,
+therefore adds nothing twice: those rows are counted as *repeated*. An import that would
+store no answer is refused (:attr:`ImportReport.refusal`).
 
 As every service, this one never commits: a failure anywhere (a refused mapping, a
 database error, a progress callback that raises) leaves the caller's transaction to
@@ -28,6 +30,7 @@ write transaction that checks again what may have changed and only inserts
 from __future__ import annotations
 
 import codecs
+import hashlib
 import hmac
 import json
 import queue
@@ -117,6 +120,10 @@ class ImportReport:
     #: A CSV file's separator and encoding, as detected or chosen ("" for a workbook).
     delimiter: str = ""
     encoding: str = ""
+    #: How dates such as 02/06/2025 were read: day first or not, and on what basis
+    #: (:class:`assess.domain.imports.DateOrder`; ``assumed`` or ``conflict``: undecided).
+    day_first: bool = False
+    date_basis: str = "unambiguous"
 
     def reading_message(self, lang: str) -> str:
         """How a CSV file was read, in words ("" for a workbook): see :func:`describe_reading`."""
@@ -125,6 +132,29 @@ class ImportReport:
     @property
     def rows_skipped(self) -> int:
         return len({s.row for s in self.skipped})
+
+    @property
+    def date_undecided(self) -> bool:
+        return self.date_basis in ("assumed", "conflict")
+
+    def date_message(self, lang: str) -> str:
+        """What was assumed of the order of day and month, "" when nothing needs saying."""
+        if self.date_basis not in ("values", "heading", "choice", "assumed", "conflict"):
+            return ""
+        order = t("imports.dates.day_first" if self.day_first else "imports.dates.month_first", lang)
+        return t(f"imports.dates.{self.date_basis}", lang, order=order)
+
+    @property
+    def refusal(self) -> tuple[str, dict[str, Any]] | None:
+        """Why importing this file would store no answer (a catalogue key and its
+        parameters), None when it would store some or only finds rows imported before."""
+        if self.rows_read == 0:
+            return "imports.errors.no_rows", {"name": self.file_name}
+        if not self.matched_columns:
+            return "imports.errors.no_columns", {"name": self.file_name, "count": len(self.unmatched_columns)}
+        if self.rows_imported == 0 and self.rows_repeated == 0:
+            return "imports.errors.no_valid_rows", {"name": self.file_name, "count": self.rows_skipped}
+        return None
 
     def message(self, lang: str) -> str:
         """One sentence: format, rows read, imported, repeated, skipped."""
@@ -187,19 +217,33 @@ def _parse_mapping(mapping: Any, questionnaire: Questionnaire) -> ImportMapping 
 
 
 class _RowKeys:
-    """The ``import_key`` of each row: HMAC-SHA256, with the installation's secret, of
-    ``[campaign_id, fingerprint]`` as compact JSON (``json.dumps(..., ensure_ascii=False,
-    separators=(",", ":"))``).
+    """The keys of a row, HMAC-SHA256 with the installation's secret.
 
-    Keys stored by earlier imports were made so, and a changed byte would make every row
-    of those files look new: the JSON is the same, byte for byte (a test compares it with
-    json.dumps). It is only put together here with each header encoded once per file
-    rather than once a row, which halves the time of keying a large file."""
+    ``content(digest)`` is the ``import_key`` stored: of ``[campaign_id,"answers","<digest
+    in hex>"]``, ``digest`` the BLAKE2b digest (16 bytes) of the response as read
+    (:func:`assess.domain.imports.response_content`, the timestamp to the minute and the
+    answers) followed by its rank among the file's responses with the same content (4
+    bytes, big-endian); it recognises the response exported again by another route or
+    re-saved (another quoting, separator or timestamp format). The digest, not the text,
+    is kept until the rows are written: 100,000 rows wait in little memory.
+
+    Called with a row's raw fingerprint, it gives the key stored before: of
+    ``[campaign_id, fingerprint]`` as compact JSON (``json.dumps(..., ensure_ascii=False,
+    separators=(",", ":"))``). It is still made for each row, to recognise files imported
+    before the keys changed (rows stored with it) and a row repeated cell for cell within
+    a file: the JSON is the same, byte for byte (a test compares it with json.dumps). It is
+    only put together here with each header encoded once per file rather than once a row,
+    which halves the time of keying a large file."""
 
     def __init__(self, secret: bytes, campaign_id: int):
         self.secret = secret
         self.prefix = f"[{campaign_id},["
+        self.content_prefix = f'[{campaign_id},"answers",'
         self.headers: dict[str, str] = {}
+
+    def content(self, digest: bytes) -> str:
+        message = f'{self.content_prefix}"{digest.hex()}"]'
+        return hmac.digest(self.secret, message.encode(), "sha256").hex()
 
     def __call__(self, fingerprint: tuple[tuple[str, str], ...]) -> str:
         headers = self.headers
@@ -229,9 +273,9 @@ class _Row:
     month: str
     language: str | None
     answers: tuple[_AnswerRow, ...]
-    #: Index of the row in the upload's table: its fingerprint is made again from it
-    #: when the row's key must be made for another campaign id (see :func:`store_import`).
-    position: int
+    #: What the key is made of (see :class:`_RowKeys`): made again with it when the row's
+    #: key must be made for another campaign id (see :func:`store_import`).
+    content: bytes
 
 
 class _Converter:
@@ -245,7 +289,7 @@ class _Converter:
         self._choice_texts: dict[tuple[str, ...], str] = {}
         self._answers: dict[_AnswerRow, _AnswerRow] = {}
 
-    def __call__(self, key: str, row: reading.ImportedRow, position: int) -> _Row:
+    def __call__(self, key: str, row: reading.ImportedRow, content: bytes) -> _Row:
         shared = self._answers
         answers = []
         for a in row.answers.values():
@@ -260,7 +304,7 @@ class _Converter:
                 answers.append((a.item_id, a.score, a.dont_know, self._choices(a.choices), a.text))
         if row.language is not None and "\x00" in row.language:
             raise InvalidInput([FieldError("language", "errors.nul_byte", {})])
-        return _Row(key, self._month(row.submitted_on), row.language, tuple(answers), position)
+        return _Row(key, self._month(row.submitted_on), row.language, tuple(answers), content)
 
     def _month(self, day: date | None) -> str:
         if day not in self._months:
@@ -548,24 +592,35 @@ def _read_rows(upload: Upload, plan: reading.ColumnPlan, *, questionnaire: Quest
         progress(0, total)
     tally = _Tally(rows=[] if keep else None)
     convert = _Converter() if keep else None
-    seen: set[str] = set()
+    seen: set[str] = set()  # raw keys: a row repeated cell for cell within the file
+    ranks: Counter = Counter()  # responses of the file with the same content so far
+    answer_texts: dict = {}  # each distinct answer as JSON, made once (response_content)
     for result in reading.read_rows(table, plan, questionnaire=questionnaire, mapping=mapping):
         tally.done += 1
         if isinstance(result, SkippedRow):
             tally.skipped.extend(result.problems)
-        else:
-            key = row_key(result.fingerprint)
-            if key in existing or key in seen:
-                tally.repeated += 1
-            else:
-                seen.add(key)
-                tally.imported += 1
-                tally.notes.extend(result.notes)
-                if result.language:
-                    tally.languages[result.language] = tally.languages.get(result.language, 0) + 1
-                if convert is not None:
-                    # read_rows gives one result per row of the table, in order.
-                    tally.rows.append(convert(key, result, tally.done - 1))
+            continue
+        raw = row_key(result.fingerprint)  # the key of imports made before it changed
+        if raw in seen:
+            tally.repeated += 1
+            continue
+        seen.add(raw)
+        # Two families who gave the same answers in the same minute are two responses:
+        # the rank tells them apart, and finds them again in another export of the file.
+        digest = hashlib.blake2b(reading.response_content(result, answer_texts).encode(), digest_size=16).digest()
+        rank = ranks[digest]
+        ranks[digest] = rank + 1
+        content = digest + rank.to_bytes(4, "big")
+        key = row_key.content(content)
+        if key in existing or raw in existing:
+            tally.repeated += 1
+            continue
+        tally.imported += 1
+        tally.notes.extend(result.notes)
+        if result.language:
+            tally.languages[result.language] = tally.languages.get(result.language, 0) + 1
+        if convert is not None:
+            tally.rows.append(convert(key, result, content))
         if progress and tally.done % CHUNK == 0 and tally.done < total:
             progress(tally.done, total)
     if progress and total:
@@ -574,34 +629,41 @@ def _read_rows(upload: Upload, plan: reading.ColumnPlan, *, questionnaire: Quest
 
 
 def _report(upload: Upload, plan: reading.ColumnPlan, tally: _Tally, *, stored: bool, campaign_id: int | None,
-            questionnaire: Questionnaire) -> ImportReport:
+            questionnaire: Questionnaire, dates: reading.DateOrder) -> ImportReport:
     return ImportReport(
         file_name=upload.file_name, file_format=upload.file_format, matched_columns=plan.matched_columns,
         unmatched_columns=plan.unmatched, dropped_columns=plan.identifying, ignored_columns=plan.ignored,
         rows_read=len(upload.table.rows), rows_imported=tally.imported, rows_repeated=tally.repeated,
         skipped=tuple(tally.skipped), stored=stored, campaign_id=campaign_id, questionnaire_id=questionnaire.id,
         languages=tally.languages, notes=tuple(tally.notes), delimiter=upload.table.delimiter,
-        encoding=upload.table.encoding,
+        encoding=upload.table.encoding, day_first=dates.day_first, date_basis=dates.basis,
     )
 
 
 def preview(context: ImportContext, upload: Upload, *,
-            mapping: MappingFile | str | bytes | ImportMapping | None = None) -> ImportReport:
+            mapping: MappingFile | str | bytes | ImportMapping | None = None,
+            day_first: bool | None = None) -> ImportReport:
     """What importing ``upload`` would do, from what :func:`import_context` read: no session,
-    so that the rows are read outside any transaction. Raises MappingError."""
-    return _check_rows(context, upload, mapping=mapping, keep=False, progress=None)[2]
+    so that the rows are read outside any transaction. ``report.refusal`` says why an
+    import would be refused (it would store no answer). Raises MappingError."""
+    return _check_rows(context, upload, mapping=mapping, keep=False, progress=None, day_first=day_first)[2]
 
 
-def _check_rows(context: ImportContext, upload: Upload, *, mapping, keep: bool, progress: Progress | None):
+def _check_rows(context: ImportContext, upload: Upload, *, mapping, keep: bool, progress: Progress | None,
+                day_first: bool | None = None):
     """Every row of ``upload`` checked against the context (no session): the column plan,
-    the tally (with the rows to insert when ``keep``) and the report. Raises MappingError."""
+    the tally (with the rows to insert when ``keep``) and the report. ``day_first``: the
+    order of day and month chosen (None: decided from the file). Raises MappingError."""
     questionnaire = context.questionnaire
     parsed = _parse_mapping(mapping, questionnaire)
     plan = reading.plan_columns(upload.table.headers, questionnaire=questionnaire, file_format=upload.file_format,
                                 mapping=parsed)
+    dates = reading.date_order(upload.table, plan, day_first=day_first)
+    plan = replace(plan, day_first=dates.day_first)
     tally = _read_rows(upload, plan, questionnaire=questionnaire, mapping=parsed, existing=context.existing,
                        row_key=_RowKeys(context.secret, context.key_campaign_id), keep=keep, progress=progress)
-    report = _report(upload, plan, tally, stored=False, campaign_id=context.campaign_id, questionnaire=questionnaire)
+    report = _report(upload, plan, tally, stored=False, campaign_id=context.campaign_id, questionnaire=questionnaire,
+                     dates=dates)
     return plan, tally, report
 
 
@@ -615,6 +677,7 @@ def preview_import(
     session: Session, *, actor: Actor, project_id: int, audience: str, file_name: str | None = None,
     data: bytes | None = None, file_format: str = "auto",
     mapping: MappingFile | str | bytes | ImportMapping | None = None, upload: Upload | None = None,
+    day_first: bool | None = None,
 ) -> ImportReport:
     """What importing the file would do (columns found, rows imported, repeated and skipped),
     storing nothing. The same refusals as :func:`run_import`. Give ``upload`` (read by
@@ -622,7 +685,7 @@ def preview_import(
     call :func:`import_context` in a transaction and :func:`preview` after it."""
     _check_request(audience=audience, file_format=file_format, data=data if upload is None else None)
     context = import_context(session, actor=actor, project_id=project_id, audience=audience)
-    return preview(context, _upload_of(upload, file_name, data, file_format), mapping=mapping)
+    return preview(context, _upload_of(upload, file_name, data, file_format), mapping=mapping, day_first=day_first)
 
 
 @dataclass(frozen=True)
@@ -642,12 +705,18 @@ class PreparedImport:
 
 def prepare_import(context: ImportContext, upload: Upload, *,
                    mapping: MappingFile | str | bytes | ImportMapping | None = None,
-                   progress: Progress | None = None) -> PreparedImport:
+                   progress: Progress | None = None, day_first: bool | None = None) -> PreparedImport:
     """Check every row of ``upload`` and convert the new ones to what is inserted, with no
     session (the long part of an import: seconds for 100,000 rows). ``context``: read by
     :func:`import_context_for_import`. ``progress(done, total)`` as rows are checked.
-    Raises MappingError."""
-    plan, tally, report = _check_rows(context, upload, mapping=mapping, keep=True, progress=progress)
+    ``day_first``: the order of day and month chosen (None: decided from the file).
+    Raises MappingError, ServiceError ``imports.errors.no_*`` (the file would store no
+    answer: refused before anything, even the campaign, is made)."""
+    plan, tally, report = _check_rows(context, upload, mapping=mapping, keep=True, progress=progress,
+                                      day_first=day_first)
+    if report.refusal is not None:
+        key, params = report.refusal
+        raise ServiceError(key, **params)
     rows = tally.rows or []
     return PreparedImport(context=context, upload=upload, plan=plan, report=report, rows=rows, tally=_tally_of(rows))
 
@@ -693,10 +762,7 @@ def _rekeyed(prepared: PreparedImport, campaign_id: int) -> list[_Row]:
     """The rows keyed for ``campaign_id`` (another campaign was made between reading and
     writing than the one foreseen): their fingerprints made again from the table."""
     row_key = _RowKeys(prepared.context.secret, campaign_id)
-    headers = tuple(reading.normalise(h) for h in prepared.plan.headers)
-    cells_of = prepared.upload.table.rows
-    return [replace(row, key=row_key(reading.fingerprint(headers, cells_of[row.position][1])))
-            for row in prepared.rows]
+    return [replace(row, key=row_key.content(row.content)) for row in prepared.rows]
 
 
 def store_import(session: Session, prepared: PreparedImport, *, actor: Actor) -> ImportReport:
@@ -762,6 +828,7 @@ def _languages(rows: list[_Row]) -> dict[str, int]:
 def import_upload(
     sessions: sessionmaker, *, actor: Actor, project_id: int, audience: str, upload: Upload,
     mapping: MappingFile | str | bytes | ImportMapping | None = None, progress: Progress | None = None,
+    day_first: bool | None = None,
 ) -> ImportReport:
     """Import ``upload`` (read by :func:`read_upload`) into the project's import campaign
     for ``audience`` (made on first import), in three units of work of its own, so that no
@@ -778,7 +845,7 @@ def import_upload(
     _check_request(audience=audience, file_format="auto", data=None)
     with db.reading(sessions) as session:
         context = import_context_for_import(session, actor=actor, project_id=project_id, audience=audience)
-    prepared = prepare_import(context, upload, mapping=mapping, progress=progress)
+    prepared = prepare_import(context, upload, mapping=mapping, progress=progress, day_first=day_first)
     with db.writing(sessions) as session:
         return store_import(session, prepared, actor=actor)
 
@@ -788,6 +855,7 @@ def run_import(
     data: bytes | None = None, file_format: str = "auto",
     mapping: MappingFile | str | bytes | ImportMapping | None = None,
     dry_run: bool = False, progress: Progress | None = None, upload: Upload | None = None,
+    day_first: bool | None = None,
 ) -> ImportReport:
     """Import the rows of an export into the project's import campaign for ``audience``
     (made on first import), in ``session``'s transaction, which stays open while every row
@@ -805,8 +873,9 @@ def run_import(
     _check_request(audience=audience, file_format=file_format, data=data if upload is None else None)
     if dry_run:
         return preview_import(session, actor=actor, project_id=project_id, audience=audience, file_name=file_name,
-                              data=data, file_format=file_format, mapping=mapping, upload=upload)
+                              data=data, file_format=file_format, mapping=mapping, upload=upload,
+                              day_first=day_first)
     upload = _upload_of(upload, file_name, data, file_format)
     context = import_context_for_import(session, actor=actor, project_id=project_id, audience=audience)
-    prepared = prepare_import(context, upload, mapping=mapping, progress=progress)
+    prepared = prepare_import(context, upload, mapping=mapping, progress=progress, day_first=day_first)
     return store_import(session, prepared, actor=actor)

@@ -97,11 +97,13 @@ def read_file(name: str, data: bytes, digest: bytes, file_format: str, delimiter
         encoding=None if encoding == "auto" else encoding))
 
 
-def previewed(key: str, current, project_id: int, audience: str, upload: survey_imports.Upload, mapping) -> ImportReport:
+def previewed(key: str, current, project_id: int, audience: str, upload: survey_imports.Upload, mapping,
+              day_first: bool | None = None) -> ImportReport:
     def compute() -> ImportReport:
         with read_only() as session:  # reads only, and short
             context = survey_imports.import_context(session, actor=current, project_id=project_id, audience=audience)
-        return survey_imports.preview(context, upload, mapping=mapping)  # every row: outside the transaction
+        # every row: outside the transaction
+        return survey_imports.preview(context, upload, mapping=mapping, day_first=day_first)
 
     return remembered(PREVIEWED, key, compute)
 
@@ -192,11 +194,16 @@ def report_block(report: ImportReport, questionnaire: Questionnaire) -> None:
     box(report.message(lang()), icon=":material/task_alt:" if report.stored else ":material/preview:")
     if report.reading_message(lang()):  # a CSV file: the separator and encoding used, changed under Options
         st.caption(report.reading_message(lang()))
+    if not report.stored and report.refusal is not None:  # why the import button stays disabled
+        st.warning(_(report.refusal[0], **report.refusal[1]), icon=":material/block:")
+    if report.date_message(lang()):
+        (st.warning if report.date_undecided else st.caption)(report.date_message(lang()))
     columns_table(report, questionnaire)
     skipped_table(report)
 
 
-def run(current, project_id: int, audience: str, upload: survey_imports.Upload, mapping) -> ImportReport | None:
+def run(current, project_id: int, audience: str, upload: survey_imports.Upload, mapping,
+        day_first: bool | None = None) -> ImportReport | None:
     bar = st.progress(0.0, text=_("import_page.importing"))
 
     def progress(done: int, total: int) -> None:
@@ -206,7 +213,7 @@ def run(current, project_id: int, audience: str, upload: survey_imports.Upload, 
         # Rows are checked with no transaction open; one short transaction inserts them.
         report = survey_imports.import_upload(
             sessions(), actor=current, project_id=project_id, audience=audience, upload=upload, mapping=mapping,
-            progress=progress,
+            progress=progress, day_first=day_first,
         )
     except MappingError as error:
         show_mapping_problems(error)
@@ -251,6 +258,11 @@ with st.expander(_("import_page.options"), icon=":material/tune:"):
                             key="import_encoding")
     mapping_upload = st.file_uploader(_("import_page.mapping_file"), type=["yaml", "yml"], key="import_mapping",
                                       help=_("import_page.mapping_file_help"))
+    date_orders = {"auto": _("import_page.date_auto"), "day_first": _("import_page.date_day_first"),
+                   "month_first": _("import_page.date_month_first")}
+    date_choice = st.selectbox(_("import_page.date_order"), options=list(date_orders), format_func=date_orders.get,
+                               key="import_date_order")
+day_first = {"day_first": True, "month_first": False}.get(date_choice)
 if upload is None:
     st.info(_("import_page.upload_first"), icon=":material/upload_file:")
     st.stop()
@@ -264,7 +276,8 @@ try:
     parsed = read_file(upload.name, data, digest, file_format, delimiter, encoding)
     chosen = st.session_state.get(CHOICES, {}).get(file_key, {})
     mapping = mapping_for(mapping_file, chosen)
-    preview = previewed(signature(file_key, sorted(chosen.items())), current, choice.id, audience, parsed, mapping)
+    preview = previewed(signature(file_key, sorted(chosen.items()), date_choice), current, choice.id, audience, parsed,
+                        mapping, day_first)
 except (MappingError, ContentError) as error:
     show_mapping_problems(error)
     st.stop()
@@ -281,7 +294,7 @@ mapping_screen(preview, questionnaire, file_key)
 st.divider()
 if st.button(_("import_page.import", count=preview.rows_imported), type="primary", icon=":material/upload:",
              disabled=preview.rows_imported == 0, key="import_run"):
-    stored = run(current, choice.id, audience, parsed, mapping)
+    stored = run(current, choice.id, audience, parsed, mapping, day_first)
     if stored is not None:
         st.session_state[DONE] = (choice.id, stored)
         st.session_state.pop(PREVIEWED, None)  # the rows just imported now count as repeated
