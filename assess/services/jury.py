@@ -228,11 +228,16 @@ def _store_conflict(session: Session, *, actor: Actor, juror_id: int, applicatio
 
 def declare_conflict(
     session: Session, *, actor: Actor, application_id: int, juror_id: int | None = None, note: str = ""
-) -> ConflictOfInterest:
-    """Declare that a juror must not judge an application.
+) -> ConflictOfInterest | None:
+    """Declare that a juror must not judge an application, while its round is not
+    published (``jury.errors.round_published`` after: the published decisions and the
+    scores behind them stay as they are).
 
     - the office (``round.manage``) names any juror: kind ``office``;
-    - the application's teacher names a juror: ``declared_by_teacher``;
+    - the application's teacher names a juror: ``declared_by_teacher``. The teacher is
+      told nothing (None) whatever the id: an id that is not an active juror (no such
+      account, not a juror, deactivated) is recorded in the audit log only, so the
+      answer never tells a teacher who the jurors are;
     - an assigned juror declares it on themself (``juror_id`` None or their own):
       ``declared_by_juror``.
 
@@ -246,19 +251,26 @@ def declare_conflict(
         raise InvalidInput([FieldError("note", "errors.too_long", {"max": NOTE_MAX})])
     if permitted(session, actor, "round.manage"):
         kind = "office"
-        juror = _juror(session, juror_id)
     elif permitted(session, actor, "application.apply", application.project):
         kind = "declared_by_teacher"
-        juror = _juror(session, juror_id)
     elif "juror" in actor.roles and juror_id in (None, actor.id):
         own = session.scalar(select(Assignment).where(Assignment.application_id == application.id,
                                                       Assignment.juror_id == actor.id))
         if own is None:
             raise NotFound()
         kind = "declared_by_juror"
-        juror = _juror(session, actor.id)
+        juror_id = actor.id
     else:
         raise NotFound()
+    # Checked before the juror, so that the refusal is the same for every id.
+    _not_published(application.round)
+    if kind == "declared_by_teacher":
+        user = session.get(User, juror_id) if juror_id is not None else None
+        if user is None or not user.is_active or "juror" not in user.role_names:
+            audit.record(session, actor=actor, action="jury.conflict_ignored", entity_type="application",
+                         entity_id=application.id, details={"juror": juror_id, "reason": "not_a_juror"})
+            return None
+    juror = _juror(session, juror_id)
     stored, _ = _store_conflict(session, actor=actor, juror_id=juror.id, application_id=application.id, kind=kind,
                                 note=note)
     assignment = session.scalar(select(Assignment).where(Assignment.application_id == application.id,
@@ -268,7 +280,32 @@ def declare_conflict(
                      details={"juror": juror.id, "reason": kind, "scores": len(assignment.scores)})
         session.delete(assignment)
     session.flush()
-    return stored
+    return None if kind == "declared_by_teacher" else stored
+
+
+def remove_conflict(session: Session, *, actor: Actor, conflict_id: int) -> None:
+    """Remove a declared conflict of interest (office, ``round.manage``), while the round
+    is not published; audited (``jury.conflict_removed``).
+
+    The juror's assignment removed when the conflict was declared is NOT restored, nor
+    are the scores deleted with it: the juror becomes assignable again, and the office
+    assigns them (by hand or with the automatic assignment) if it wants them back.
+    A conflict found from the schools (``same_school``, ``same_region``) is refused
+    (``jury.errors.conflict_automatic``): it is recomputed from the schools and would
+    apply again at once.
+    """
+    authorize(session, actor, "round.manage")
+    stored = session.get(ConflictOfInterest, conflict_id)
+    if stored is None:
+        raise NotFound()
+    application = _application(session, stored.application_id)
+    _not_published(application.round)
+    if stored.kind in AUTOMATIC_KINDS:
+        raise Conflict("jury.errors.conflict_automatic")
+    audit.record(session, actor=actor, action="jury.conflict_removed", entity_type="application",
+                 entity_id=application.id, details={"juror": stored.juror_id, "kind": stored.kind})
+    session.delete(stored)
+    session.flush()
 
 
 # --- assignment ----------------------------------------------------------------------------

@@ -158,6 +158,23 @@ def test_a_conflict_recorded_by_the_office_takes_the_juror_off(app_for, people, 
         assert jury.progress(session, actor=people.admin, round_id=applied["round"]).assignments == 3
 
 
+
+def test_the_office_removes_a_declared_conflict_from_the_conflicts_tab(app_for, people, applied, ui_database):
+    first = applied["applications"][0]
+    with ui_database.begin() as session:
+        stored = jury.declare_conflict(session, actor=people.admin, application_id=first, juror_id=people.juror.id)
+        conflict_id = stored.id
+    at = no_exception(app_for(people.admin, page="rounds"))
+    at.selectbox(key="rn_conflict_remove").set_value(conflict_id)
+    at = submit(at, "Remove the conflict")
+
+    assert ("The conflict is removed; the juror may be assigned again (this is not done automatically)."
+            in texts(at.success))
+    with ui_database.begin() as session:
+        assert jury.list_conflicts(session, actor=people.admin, round_id=applied["round"]) == []
+    at = no_exception(app_for(people.admin, page="rounds", lang="fr"))
+    assert "Aucun conflit d'intérêts enregistré dans cette session." in texts(at.caption)
+
 # --- decisions --------------------------------------------------------------------------------
 
 def test_decisions_show_the_disagreement_then_stage_and_publish(app_for, people, scored, ui_database):

@@ -251,6 +251,16 @@ with conflicts_tab:
         }), hide_index=True, width="stretch")
     else:
         st.caption(_("rounds_page.no_conflicts"))
+    # Declared conflicts only: the ones found from the schools would apply again at once.
+    removable = {c.id: f"#{c.application_id} · {c.juror_name} ({_(f'jury.conflict_kind.{c.kind}')})"
+                 for c in conflicts if c.kind not in jury.AUTOMATIC_KINDS}
+    if removable and not published:
+        with st.form("rn_conflict_removal"):
+            chosen_conflict = st.selectbox(_("rounds_page.conflict_remove_pick"), options=list(removable),
+                                           format_func=removable.get, key="rn_conflict_remove")
+            if st.form_submit_button(_("rounds_page.conflict_remove"), icon=":material/delete:"):
+                apply(lambda session: jury.remove_conflict(session, actor=admin, conflict_id=chosen_conflict),
+                      _("rounds_page.conflict_removed"))
     if rows and not published:
         titles = {r["id"]: f"#{r['id']} {r['project']}" for r in rows}
         with st.form("rn_conflict"):

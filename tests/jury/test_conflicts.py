@@ -1,0 +1,105 @@
+"""Conflicts of interest at the service level: never after publication, the same refusal
+for a teacher whatever the id, removable by the office (audited)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from assess.domain.permissions import Actor, PermissionDenied
+from assess.services import jury
+from assess.services.errors import Conflict, InvalidInput, NotFound
+from assess.storage.models import Assignment, AuditLog, JurorScore, User
+from assess.storage.models import Conflict as ConflictOfInterest
+from tests.jury.helpers import apply, close, decide_round, make_juror, make_round, score_all
+from tests.services.helpers import make_user
+
+SYSTEM = Actor.system()
+
+
+def count(session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_no_conflict_is_declared_once_the_round_is_published(session, teacher, project):
+    made = make_round(session, per_application=1)
+    application = apply(session, teacher=teacher, round_id=made.id, project_id=project.id)
+    juror = make_juror(session, "a@example.org")
+    close(session, made.id)
+    decide_round(session, round_id=made.id, jurors={juror.id: juror}, levels={application.id: 3})
+    scores, assignments = count(session, JurorScore), count(session, Assignment)
+    assert scores == 6
+    for actor, juror_id in ((teacher, juror.id), (SYSTEM, juror.id), (juror, None)):
+        with pytest.raises(Conflict) as refused:
+            jury.declare_conflict(session, actor=actor, application_id=application.id, juror_id=juror_id)
+        assert refused.value.key == "jury.errors.round_published"
+    assert count(session, JurorScore) == scores and count(session, Assignment) == assignments
+    assert count(session, ConflictOfInterest) == 0
+
+
+def test_a_teachers_declaration_never_tells_who_is_a_juror(session, teacher, project):
+    made = make_round(session)
+    application = apply(session, teacher=teacher, round_id=made.id, project_id=project.id)
+    juror = make_juror(session, "a@example.org")
+    former = make_juror(session, "former@example.org")
+    session.get(User, former.id).is_active = False
+    plain = make_user(session, email="plain@example.org")
+    answers = []
+    for juror_id in (juror.id, former.id, plain.id, 987654, None):
+        try:
+            answers.append(jury.declare_conflict(session, actor=teacher, application_id=application.id,
+                                                 juror_id=juror_id))
+        except (InvalidInput, NotFound, Conflict) as refused:  # pragma: no cover - the bug
+            answers.append(type(refused).__name__)
+    assert answers == [None] * 5, "the teacher is told the same thing whatever the id"
+    stored = {(c.juror_id, c.kind) for c in jury.list_conflicts(session, actor=SYSTEM, round_id=made.id)}
+    assert stored == {(juror.id, "declared_by_teacher")}, "only a real juror's conflict is stored"
+
+
+def test_the_office_removes_a_declared_conflict_without_restoring_the_assignment(session, teacher, project):
+    made = make_round(session)
+    application = apply(session, teacher=teacher, round_id=made.id, project_id=project.id)
+    juror = make_juror(session, "a@example.org")
+    jury.assign_juror(session, actor=SYSTEM, application_id=application.id, juror_id=juror.id)
+    score_all(session, juror=juror, application_id=application.id, submit=False)
+    stored = jury.declare_conflict(session, actor=juror, application_id=application.id)
+    # Nobody but the office may remove it; the teacher and the juror are not told it exists.
+    for actor in (teacher, juror):
+        with pytest.raises((PermissionDenied, NotFound)):
+            jury.remove_conflict(session, actor=actor, conflict_id=stored.id)
+    office = make_user(session, email="office@example.org", roles={"admin"})
+    jury.remove_conflict(session, actor=office, conflict_id=stored.id)
+    assert jury.list_conflicts(session, actor=SYSTEM, round_id=made.id) == []
+    assert jury.conflict_kinds(session, juror_id=juror.id, application=application) == []
+    assert count(session, Assignment) == 0, "the assignment is not restored: the office assigns again"
+    entry = session.scalar(select(AuditLog).where(AuditLog.action == "jury.conflict_removed"))
+    assert entry.actor_id == office.id and entry.entity_id == str(application.id)
+    assert entry.details["juror"] == juror.id and entry.details["kind"] == "declared_by_juror"
+    with pytest.raises(NotFound):
+        jury.remove_conflict(session, actor=office, conflict_id=stored.id)
+    # Now the juror may be assigned again.
+    jury.assign_juror(session, actor=SYSTEM, application_id=application.id, juror_id=juror.id)
+
+
+def test_an_automatic_conflict_is_not_removed_since_it_would_come_back(session, teacher, project):
+    made = make_round(session)
+    apply(session, teacher=teacher, round_id=made.id, project_id=project.id)
+    partner = make_juror(session, "p@example.org", school_name="École Jean Jaurès", region="Occitanie")
+    jury.auto_assign(session, actor=SYSTEM, round_id=made.id)
+    stored = session.scalar(select(ConflictOfInterest).where(ConflictOfInterest.juror_id == partner.id))
+    assert stored is not None and stored.kind == "same_school"
+    with pytest.raises(Conflict) as refused:
+        jury.remove_conflict(session, actor=SYSTEM, conflict_id=stored.id)
+    assert refused.value.key == "jury.errors.conflict_automatic"
+
+
+def test_no_conflict_is_removed_once_the_round_is_published(session, teacher, project):
+    made = make_round(session, per_application=1)
+    application = apply(session, teacher=teacher, round_id=made.id, project_id=project.id)
+    juror, other = make_juror(session, "a@example.org"), make_juror(session, "b@example.org")
+    stored = jury.declare_conflict(session, actor=SYSTEM, application_id=application.id, juror_id=other.id)
+    close(session, made.id)
+    decide_round(session, round_id=made.id, jurors={juror.id: juror}, levels={application.id: 3})
+    with pytest.raises(Conflict) as refused:
+        jury.remove_conflict(session, actor=SYSTEM, conflict_id=stored.id)
+    assert refused.value.key == "jury.errors.round_published"
