@@ -42,10 +42,10 @@ from assess.domain.statistics import Filters, age_group
 from assess.domain.survey_results import MIN_GROUP, Counts, compute
 from assess.i18n import t
 from assess.reports.workbook import Column, Kind
-from assess.services import questionnaires, rounds, rubrics, settings
+from assess.services import questionnaires, rounds, settings
 from assess.services import statistics as national
 from assess.services.answer_tallies import DONT_KNOW_SCORE
-from assess.services.installation import counted_projects, counted_rounds
+from assess.services.installation import counted_projects
 from assess.services.jury import items_of
 from assess.storage.models import (
     Application,
@@ -454,13 +454,9 @@ def campaigns_of(session: Session, scope: Scope) -> dict[int, _Campaign]:
 
 
 def survey_rubric(session: Session, scope: Scope) -> Rubric:
-    """The rubric survey figures are read against: the newest round's in scope, else the
-    installed default."""
-    query = select(Round).where(counted_rounds(Round.id)).order_by(Round.id.desc()).limit(1)
-    if scope.filtered:
-        query = query.where(Round.id.in_(select(Application.round_id).where(*scope.where())))
-    newest = session.scalar(query)
-    return rounds.rubric_of(newest) if newest is not None else rubrics.installed().default
+    """The rubric survey figures are read against: the dashboard's rule
+    (:func:`assess.services.statistics.survey_rubric`) for the same round and year."""
+    return national.survey_rubric(session, Filters(round_id=scope.round_id, school_year=scope.school_year))
 
 
 @dataclass(frozen=True)

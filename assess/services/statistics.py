@@ -606,12 +606,29 @@ class SurveyLevels:
 
 
 def survey_rubric(session: Session, filters: Filters) -> Rubric:
-    """The rubric survey answers are read against: the filtered round's, else the default."""
+    """The rubric survey figures are read against, on the dashboard and in the workbook
+    alike (:mod:`assess.services.export_tables` calls this one; one rule, so the screen and
+    the Excel file never show the same answers against different criteria):
+
+    1. a round filter: that round's rubric (:class:`NotFound` for an unknown round);
+    2. else the rubric of the newest round (highest id) among the applications the filters
+       keep (:func:`_application_scope`): what the office's jurors scored against lately;
+    3. else, with a school year filter, the installed rubric whose period holds that year
+       (:func:`assess.services.rubrics.for_school_year`, as proposed to teachers);
+    4. else the installed default rubric."""
     if filters.round_id is not None:
         stored = session.get(Round, filters.round_id)
         if stored is None:
             raise NotFound()
         return rounds.rubric_of(stored)
+    newest = session.scalar(
+        select(Round).where(counted_rounds(Round.id), Round.id.in_(select(Application.round_id)
+                                                                   .where(*_application_scope(filters))))
+        .order_by(Round.id.desc()).limit(1))
+    if newest is not None:
+        return rounds.rubric_of(newest)
+    if filters.school_year is not None:
+        return rubrics.for_school_year(list(rubrics.installed()), int(filters.school_year[:4]))[0]
     return rubrics.installed().default
 
 
