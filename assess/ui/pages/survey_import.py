@@ -35,7 +35,7 @@ from assess.services import campaigns, questionnaires, survey_imports
 from assess.services.errors import ServiceError
 from assess.services.survey_imports import ImportReport, MappingError
 from assess.ui.project_picker import PAGES, pick_project
-from assess.ui.runtime import _, escape_markdown, lang, require_permission, sessions, show_error
+from assess.ui.runtime import _, error_text, escape_markdown, lang, require_permission, sessions, show_error
 from assess.ui.runtime import reading as read_only
 
 CHOICES = "import_choices"  # file signature -> {column: item id or "item:option"} chosen on the page
@@ -195,7 +195,8 @@ def report_block(report: ImportReport, questionnaire: Questionnaire) -> None:
     if report.reading_message(lang()):  # a CSV file: the separator and encoding used, changed under Options
         st.caption(report.reading_message(lang()))
     if not report.stored and report.refusal is not None:  # why the import button stays disabled
-        st.warning(_(report.refusal[0], **report.refusal[1]), icon=":material/block:")
+        # The file's name is the uploader's text: error_text escapes it for Markdown.
+        st.warning(error_text(ServiceError(report.refusal[0], **report.refusal[1])), icon=":material/block:")
     if report.date_message(lang()):
         (st.warning if report.date_undecided else st.caption)(report.date_message(lang()))
     columns_table(report, questionnaire)
