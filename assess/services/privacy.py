@@ -29,7 +29,7 @@ from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any, BinaryIO, Callable
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from assess.domain.permissions import Actor
@@ -156,17 +156,17 @@ def _retention(session: Session) -> dict[str, int]:
 
 
 def _kind_report(session: Session, kind: _Kind, now: datetime, months: dict[str, int]) -> KindReport:
-    due = kind.due(now, months)
-    count, oldest = session.execute(select(func.count(), func.min(kind.age)).select_from(kind.model).where(due)).one()
-    by_age: dict[str, int] = {}
-    if count:
-        for low, high in AGE_BANDS:
-            band = [kind.age <= months_before(now, low)]
-            if high is not None:
-                band.append(kind.age > months_before(now, high))
-            found = session.scalar(select(func.count()).select_from(kind.model).where(due, *band))
-            if found:
-                by_age[band_name(low, high)] = found
+    """One scan of the rows due: their number, the oldest, and how many per age band."""
+    bands = []
+    for low, high in AGE_BANDS:
+        within = [kind.age <= months_before(now, low)]
+        if high is not None:
+            within.append(kind.age > months_before(now, high))
+        bands.append(func.coalesce(func.sum(case((and_(*within), 1), else_=0)), 0))
+    count, oldest, *per_band = session.execute(
+        select(func.count(), func.min(kind.age), *bands).select_from(kind.model).where(kind.due(now, months))
+    ).one()
+    by_age = {band_name(low, high): int(found) for (low, high), found in zip(AGE_BANDS, per_band) if found}
     return KindReport(kind=kind.name, count=count, oldest=oldest, by_age=by_age)
 
 
