@@ -17,8 +17,7 @@ from assess.cli import cli
 from assess.domain.permissions import Actor
 from assess.services import campaigns, responding, settings
 from assess.services.responding import VisitStatus
-from assess.storage.db import make_engine, make_session_factory
-from tests.services.helpers import families_answers, make_project, make_user
+from tests.services.helpers import families_answers, in_database, make_project, make_user
 
 FORMATTED_CODE = re.compile(r"\b[A-Z0-9]{5}-[A-Z0-9]{5}\b")
 
@@ -29,15 +28,6 @@ def database(sqlite_database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.delenv(settings.PUBLIC_URL_VARIABLE, raising=False)
     monkeypatch.delenv(settings.SERVED_URL_VARIABLE, raising=False)
     return sqlite_database_url
-
-
-def in_database(url: str, job):
-    engine = make_engine(url)
-    try:
-        with make_session_factory(engine).begin() as session:
-            return job(session)
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture

@@ -55,3 +55,16 @@ def families_answers(**overrides) -> dict:
                "comment": "Merci !"}
     answers.update(overrides)
     return answers
+
+
+def in_database(url: str, job):
+    """``job(session)`` in one short transaction on the database at ``url`` (the one a CLI
+    command under test uses; SQLite takes one writer at a time), its result returned."""
+    from assess.storage.db import make_engine, make_session_factory
+
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine).begin() as session:
+            return job(session)
+    finally:
+        engine.dispose()

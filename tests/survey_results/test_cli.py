@@ -16,8 +16,8 @@ from assess.cli import cli
 from assess.domain.permissions import Actor
 from assess.services import campaigns, responding
 from assess.services.responding import VisitStatus
-from assess.storage.db import make_engine, make_session_factory
 from assess.storage.models import SurveyCampaign, SurveyCode
+from tests.services.helpers import in_database
 from tests.survey_results.helpers import (
     FAMILIES,
     all_agree,
@@ -46,12 +46,7 @@ class Db:
         self.url = url
 
     def run(self, job):
-        engine = make_engine(self.url)
-        try:
-            with make_session_factory(engine).begin() as session:
-                return job(session)
-        finally:
-            engine.dispose()
+        return in_database(self.url, job)
 
 
 @pytest.fixture
