@@ -201,29 +201,18 @@ def test_a_family_answers_with_a_code(surveys, view):
 
 def test_pages_for_codes_and_links_that_do_not_open_a_questionnaire(surveys, view):
     page = view.page
-    open_address(view, f"{surveys.url}/?code=", FORM)
-    page.get_by_role("heading", name=view.text("respond.code_title")).wait_for()
-    check_state(view, "code form")
-
-    open_address(view, f"{surveys.url}/?code={UNKNOWN_CODE}", FORM)
-    page.get_by_role("heading", name=view.text("respond.unknown_code.title")).wait_for()
-    check_state(view, "unknown code")
-
-    open_address(view, f"{surveys.url}/?code={surveys.closed_code}", MESSAGE)
-    page.get_by_role("heading", name=view.text("respond.closed.title")).wait_for()
-    check_state(view, "closed campaign")
-
-    open_address(view, f"{surveys.url}/?code={surveys.not_yet_open_code}", MESSAGE)
-    page.get_by_role("heading", name=view.text("respond.not_yet_open.title")).wait_for()
-    check_state(view, "campaign not open yet")
-
-    open_address(view, f"{surveys.url}/?code={surveys.replaced_code}", FORM)
-    page.get_by_role("heading", name=view.text("respond.voided.title")).wait_for()
-    check_state(view, "code replaced by a new sheet of slips")
-
-    open_address(view, f"{surveys.url}/?survey=no-such-link", MESSAGE)
-    page.get_by_role("heading", name=view.text("respond.unknown_link.title")).wait_for()
-    check_state(view, "unknown link")
+    states = [  # (address, what stands last on it, its heading's key, the state's name)
+        ("?code=", FORM, "respond.code_title", "code form"),
+        (f"?code={UNKNOWN_CODE}", FORM, "respond.unknown_code.title", "unknown code"),
+        (f"?code={surveys.closed_code}", MESSAGE, "respond.closed.title", "closed campaign"),
+        (f"?code={surveys.not_yet_open_code}", MESSAGE, "respond.not_yet_open.title", "campaign not open yet"),
+        (f"?code={surveys.replaced_code}", FORM, "respond.voided.title", "code replaced by a new sheet of slips"),
+        ("?survey=no-such-link", MESSAGE, "respond.unknown_link.title", "unknown link"),
+    ]
+    for address, last, heading, state in states:
+        open_address(view, f"{surveys.url}/{address}", last)
+        page.get_by_role("heading", name=view.text(heading)).wait_for()
+        check_state(view, state)
 
     open_address(view, f"{surveys.url}/?{surveys.link}", SEND)
     check_state(view, "public link (older pupils), start")
