@@ -12,16 +12,22 @@ sign-in, no sidebar, whoever is signed in in this browser.
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
-from assess import resources
+from assess import clock, resources
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
 from assess.services import accounts, installation, survey_release
 from assess.ui import auth
 from assess.ui.runtime import (
-    _, actor, lang, page_language_script, reading, session_cookie_script, sessions, set_lang, transaction,
+    _,
+    actor,
+    lang,
+    page_language_script,
+    reading,
+    session_cookie_script,
+    sessions,
+    set_lang,
+    transaction,
 )
 
 PAGES = resources.pages_dir()
@@ -143,7 +149,7 @@ def release_ended_campaigns() -> None:
     """Campaigns that ended by their date release their last waiting responses (fewer than
     five: assess.services.survey_release) before any page reads figures; looked at once a
     day per browser session, a read that finds nothing almost always."""
-    today = date.today()
+    today = clock.today()
     if st.session_state.get("released_on") != today:
         survey_release.release_ended_when_due(sessions(), today=today)
         st.session_state["released_on"] = today

@@ -43,14 +43,14 @@ import threading
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Iterator
 
+from common import fresh_database, in_own_process, peak_mib, postgres_url, teacher_and_project  # bench/common.py
 from sqlalchemy import Engine, event, func, select
 
-from common import fresh_database, in_own_process, peak_mib, postgres_url, teacher_and_project  # bench/common.py
-
+from assess import clock
 from assess.services import campaigns, questionnaires, settings
 from assess.storage.db import READ_ONLY, make_engine, make_session_factory, writing
 from assess.storage.models import SurveyAnswer, SurveyResponse
@@ -134,8 +134,8 @@ class Respondent(threading.Thread):
         with writing(sessions) as session:
             campaign = campaigns.create_campaign(
                 session, actor=teacher, project_id=project_id, audience="families", mode="link",
-                languages=["fr", "en"], opens_on=date.today() - timedelta(days=1),
-                closes_on=date.today() + timedelta(days=30))
+                languages=["fr", "en"], opens_on=clock.today() - timedelta(days=1),
+                closes_on=clock.today() + timedelta(days=30))
             self.token = campaigns.link_token(session, campaign.id)
         self.sessions = sessions
         self.stop = threading.Event()

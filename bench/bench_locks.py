@@ -37,14 +37,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import fresh_database, load_after_line, machine_line, teacher_and_project  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 import assess  # noqa: E402
+from assess import clock
 from assess.domain.permissions import Actor  # noqa: E402
 from assess.services import campaigns, responding  # noqa: E402
 from assess.storage import db  # noqa: E402
 from assess.storage.models import SurveyAnswer  # noqa: E402
-from common import fresh_database, load_after_line, machine_line, teacher_and_project  # noqa: E402
 
 ANSWERS = {"child-talked": 5, "learned-other-countries": 4, "project-visible": 4, "privacy-respected": "dont_know",
            "comment": "Merci !"}
@@ -53,7 +54,7 @@ ANSWERS = {"child-talked": 5, "learned-other-countries": 4, "project-visible": 4
 def build(url: str, *, codes: int, scale: float | None) -> list[str]:
     """The database: a codes campaign with ``codes`` codes (and the national demo at
     ``scale`` for the export). Returns the codes."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     sessions = db.make_session_factory(db.make_engine(url))
     if scale:
@@ -66,7 +67,7 @@ def build(url: str, *, codes: int, scale: float | None) -> list[str]:
         teacher, project_id = teacher_and_project(session)
         campaign = campaigns.create_campaign(
             session, actor=teacher, project_id=project_id, audience="families", mode="codes", languages=["fr", "en"],
-            opens_on=date.today() - timedelta(days=1), closes_on=date.today() + timedelta(days=30))
+            opens_on=clock.today() - timedelta(days=1), closes_on=clock.today() + timedelta(days=30))
         issued = []
         while len(issued) < codes:  # at most MAX_CODES at a time
             count = min(campaigns.MAX_CODES, codes - len(issued))

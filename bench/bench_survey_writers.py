@@ -40,12 +40,12 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import date, timedelta
-
-from sqlalchemy import Engine, func, insert, select
+from datetime import timedelta
 
 from common import fresh_database, in_own_process, postgres_url, teacher_and_project  # bench/common.py
+from sqlalchemy import Engine, func, insert, select
 
+from assess import clock
 from assess.services import campaigns, link_guard, responding
 from assess.storage.db import make_engine, make_session_factory
 from assess.storage.models import SurveyAnswer, SurveyCode, SurveyResponse, utcnow
@@ -72,7 +72,7 @@ def open_campaign(url: str, *, mode: str, submissions: int) -> tuple[int, list[s
             campaign = campaigns.create_campaign(
                 session, actor=teacher, project_id=project_id, audience="families",
                 mode="link" if mode == "link" else "codes", languages=["fr", "en"],
-                opens_on=date.today() - timedelta(days=1), closes_on=date.today() + timedelta(days=30),
+                opens_on=clock.today() - timedelta(days=1), closes_on=clock.today() + timedelta(days=30),
             )
             if mode == "link":
                 token = campaigns.link_token(session, campaign.id)
@@ -113,7 +113,7 @@ def _submit(engine: Engine, *, mode: str, campaign_id: int, jobs: list[str]) -> 
                 with engine.begin() as connection:
                     response_id = connection.execute(
                         insert(responses).returning(responses.c.id),
-                        {"campaign_id": campaign_id, "submitted_month": date.today().replace(day=1), "language": "fr",
+                        {"campaign_id": campaign_id, "submitted_month": clock.today().replace(day=1), "language": "fr",
                          "source": "web"},
                     ).scalar_one()
                     connection.execute(insert(answers), [

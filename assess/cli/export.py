@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from assess.cli.types import ID, OUTPUT_FILE
 from assess.cli.common import database, progress_bar
+from assess.cli.types import ID, OUTPUT_FILE
 from assess.domain.permissions import Actor
 from assess.files import atomic_output
 from assess.i18n import t

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 
-from assess.cli.types import ID
 from assess.cli.common import reading, transaction
+from assess.cli.types import ID
 from assess.domain.permissions import Actor
 from assess.i18n import t
-from assess.reports.pdf import format_number
+from assess.i18n.formats import format_number
 from assess.services import eql as eql_service
 from assess.services import jury as jury_service
 from assess.services import rounds

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from assess.cli.types import ID, OUTPUT_FOLDER
 from assess.cli.common import progress_bar, reading
+from assess.cli.types import ID, OUTPUT_FOLDER
 from assess.domain.permissions import Actor
 from assess.i18n import t
 from assess.services import letters

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from assess.cli.types import ID, OUTPUT_FILE
 from assess.cli.common import reading
 from assess.cli.letters import verdicts
+from assess.cli.types import ID, OUTPUT_FILE
 from assess.domain.permissions import Actor
 from assess.files import atomic_output
 from assess.services import projects, self_assessments

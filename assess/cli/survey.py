@@ -6,8 +6,8 @@ import click
 
 from assess.cli.survey_check import check
 from assess.cli.survey_codes import codes, reissue
-from assess.cli.survey_results import results
 from assess.cli.survey_import import import_
+from assess.cli.survey_results import results
 
 
 @click.group()

@@ -13,16 +13,17 @@ without slips nor slips without codes.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import click
 
-from assess.cli.types import ID, OUTPUT_FILE
+from assess import clock
 from assess.cli.common import transaction
+from assess.cli.types import ID, OUTPUT_FILE
 from assess.domain.permissions import Actor
-from assess.files import atomic_output
 from assess.domain.questionnaire import Audience
+from assess.files import atomic_output
 from assess.i18n import t
 from assess.services import campaigns, settings
 from assess.services.settings import PublicAddress
@@ -55,7 +56,7 @@ def codes(project_id: int, audience: str, count: int, out: Path, lang: str, clos
     """Open a codes campaign for AUDIENCE of a project (from today) and write COUNT code slips to OUT."""
     from assess.reports.slips import render_slips_pdf
 
-    today = date.today()
+    today = clock.today()
     closes_on = closes.date() if closes else today + timedelta(days=DEFAULT_DAYS)
     with atomic_output(out) as partial:  # the slips appear only once their codes are stored
         with transaction() as session:

@@ -8,8 +8,8 @@ from typing import Iterator
 
 import click
 
-from assess.cli.types import ID
 from assess.cli.common import database, progress_bar, reading
+from assess.cli.types import ID
 from assess.domain.imports import FORMATS, MAX_FILE_BYTES, MappingFile
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience

@@ -6,12 +6,12 @@ import json
 
 import click
 
-from assess.cli.types import ID
 from assess.cli.common import database
+from assess.cli.types import ID
 from assess.domain.permissions import Actor
 from assess.domain.survey_results import AudienceGap, Figures, GroupResults, TriangulationRow
 from assess.i18n import t
-from assess.reports.pdf import format_number
+from assess.i18n.formats import format_number
 from assess.reports.survey import audience_name, percent
 from assess.services import survey_release, survey_results
 from assess.storage.db import reading

@@ -14,6 +14,7 @@ from typing import Iterable
 
 from pydantic import Field, field_validator
 
+from assess import resources
 from assess.domain.content import (
     IDENTIFIER,
     Catalogue,
@@ -22,7 +23,6 @@ from assess.domain.content import (
     StrictModel,
     load_content_file,
 )
-from assess import resources
 from assess.domain.rubric import THEMES
 
 #: The agreement scale: 1 strongly disagree .. 5 strongly agree; "don't know" is stored as no score.

@@ -14,7 +14,7 @@ so two walls stand between that text and the machine:
 from __future__ import annotations
 
 import mimetypes
-from datetime import date, datetime
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Mapping
@@ -25,10 +25,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from assess import resources
+from assess import clock, resources
 from assess.domain.content import LocalizedText
 from assess.domain.countries import country_name
 from assess.i18n import t
+from assess.i18n.formats import format_date, format_number
 
 REPORTS_DIR = resources.reports_dir()
 TEMPLATES_DIR = REPORTS_DIR / "templates"
@@ -84,24 +85,6 @@ def loc(text: LocalizedText | str | None, lang: str) -> str:
     return text.get(lang) if isinstance(text, LocalizedText) else str(text)
 
 
-def format_date(value: date | datetime | None, lang: str) -> str:
-    """'12 March 2025' / '12 mars 2025', words and order from the report catalogue."""
-    if value is None:
-        return ""
-    day = t("report.date.first_day", lang) if value.day == 1 else str(value.day)
-    month = t(f"report.month.m{value.month}", lang)
-    # Non-breaking spaces: a date split over two lines reads badly in narrow table cells.
-    return t("report.date.format", lang, day=day, month=month, year=value.year).replace(" ", "\u00a0")
-
-
-def format_number(value: float | int | None, lang: str, *, digits: int = 1) -> str:
-    """At most ``digits`` decimals, trailing zeros dropped, with the language's decimal mark."""
-    if value is None:
-        return ""
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
-    return text.replace(".", t("report.number.decimal", lang))
-
-
 # Template helpers read the language from the render context, so templates write
 # {{ t("report.title") }} and {{ loc(criterion.name) }} without repeating ``lang``.
 @pass_context
@@ -146,7 +129,7 @@ def environment() -> Environment:
 def render_html(*, template: str, context: dict, lang: str) -> str:
     """The HTML a PDF is made from (useful to debug templates in a browser)."""
     # base.html prints the generation date; callers may fix it (tests, re-issued letters).
-    return environment().get_template(template).render({"generated_at": datetime.now(), **context, "lang": lang})
+    return environment().get_template(template).render({"generated_at": datetime.now(clock.office_zone()), **context, "lang": lang})
 
 
 def html_to_pdf(html: str, *, images: Mapping[str, tuple[str, bytes]] | None = None) -> bytes:

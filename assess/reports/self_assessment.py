@@ -10,13 +10,14 @@ from datetime import datetime
 
 from markupsafe import Markup
 
+from assess import clock
 from assess.domain.readiness import describe_check, readiness, state_key
 from assess.domain.scoring import describe_outcome, describe_reason
+from assess.i18n import t
 from assess.reports.pdf import render_pdf
 from assess.reports.radar import bars_svg, radar_svg
 from assess.reports.survey import survey_section_context
 from assess.reports.views import EntryView, SelfAssessmentReport
-from assess.i18n import t
 
 
 def _chart(report: SelfAssessmentReport, lang: str) -> Markup:
@@ -78,7 +79,7 @@ def self_assessment_context(report: SelfAssessmentReport, *, lang: str) -> dict:
         "reasons": [describe_reason(r, rubric=rubric, lang=lang) for r in score.verdict.reasons],
         "checks": [{"ok": c.ok, "text": describe_check(c, score=score, rubric=rubric, lang=lang), "state": t(state_key(c), lang)}
                    for c in checks],
-        "generated_at": report.generated_at or datetime.now(),
+        "generated_at": report.generated_at or datetime.now(clock.office_zone()),
         "surveys": survey_section_context(report.surveys, lang=lang) if report.surveys else None,
     }
 

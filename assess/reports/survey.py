@@ -18,7 +18,8 @@ from assess.domain.questionnaire import AGREEMENT_POINTS
 from assess.domain.rubric import HIGHEST_LEVEL
 from assess.domain.survey_results import AudienceGap, Figures, GroupResults, ItemResult, TriangulationRow
 from assess.i18n import t
-from assess.reports.pdf import format_number, render_pdf
+from assess.i18n.formats import format_number
+from assess.reports.pdf import render_pdf
 from assess.reports.views import SurveySectionView
 
 FONT = "DejaVu Sans, sans-serif"

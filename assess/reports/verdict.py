@@ -27,13 +27,14 @@ from typing import Callable, Iterator, Sequence
 
 from markupsafe import Markup
 
+from assess import clock
 from assess.domain.rubric import Rubric
 from assess.files import atomic_output
 from assess.i18n import normalise_language, t
-from assess.reports.pdf import REPORTS_DIR, format_date, html_to_pdf, render_html
+from assess.i18n.formats import format_date
+from assess.reports.pdf import REPORTS_DIR, html_to_pdf, render_html
 from assess.reports.radar import LABEL_LINES, bars_svg, radar_svg
 from assess.reports.views import OfficeView, VerdictLetterView
-
 
 ASSETS_DIR = REPORTS_DIR / "assets"
 DEFAULT_LOGO = "office-logo.svg"
@@ -167,7 +168,7 @@ def verdict_letter_context(view: VerdictLetterView, *, today: date | None = None
     lang = letter_language(view)
     office = view.office
     office_name = office.name.strip() or t("letters.default_office", lang)
-    when = view.published_at or today or date.today()
+    when = view.published_at or today or clock.today()
     when = when.date() if isinstance(when, datetime) else when
     day = format_date(when, lang)
     dateline = t("letters.place_date", lang, place=office.place.strip(), date=day) if office.place.strip() \
@@ -249,7 +250,7 @@ def render_verdict_letters(
     error; the letters not started are cancelled.
     """
     total = len(views)
-    today = today or date.today()  # one date for the whole batch, even across midnight
+    today = today or clock.today()  # one date for the whole batch, even across midnight
     if progress:
         progress(0, total)
     processes = _effective_workers(workers, total)

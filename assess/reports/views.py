@@ -11,8 +11,8 @@ from datetime import date, datetime
 from typing import Mapping
 
 from assess.domain.rubric import Rubric
-from assess.domain.settings import OfficeLogo
 from assess.domain.scoring import Score
+from assess.domain.settings import OfficeLogo
 from assess.domain.survey_results import MIN_GROUP, TriangulationRow
 
 

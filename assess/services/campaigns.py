@@ -17,6 +17,7 @@ from enum import StrEnum
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from assess import clock
 from assess.domain.ids import parse_id
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience, Questionnaire
@@ -74,7 +75,7 @@ def campaign_id_from_token(session: Session, token: str) -> int | None:
 
 
 def status(campaign: SurveyCampaign, *, today: date | None = None) -> Status:
-    today = today or date.today()
+    today = today or clock.today()
     if campaign.closed_at is not None or today > campaign.closes_on:
         return Status.CLOSED
     return Status.SCHEDULED if today < campaign.opens_on else Status.OPEN
@@ -173,7 +174,7 @@ def import_campaign(session: Session, *, actor: Actor, project_id: int, audience
     if found is not None:
         return found
     questionnaire = questionnaire_for(audience=Audience(audience), age_max=project.age_max)
-    today = date.today()
+    today = clock.today()
     campaign = SurveyCampaign(
         project=project, audience=audience, questionnaire_version=questionnaires.snapshot(session, questionnaire),
         mode=Mode.IMPORT, languages=list(LANGUAGES), opens_on=min(project.start_date, today),

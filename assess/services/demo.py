@@ -31,6 +31,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assess import clock
 from assess.domain.answers import DONT_KNOW
 from assess.domain.jury import school_year
 from assess.domain.permissions import Actor
@@ -203,7 +204,7 @@ def _answers(questionnaire: Questionnaire, *, mood: float, chance: random.Random
 
 def _surveys(session: Session, *, owner: Actor, project: Project, mood: float, chance: random.Random) -> None:
     """Code campaigns for each audience, answered by a plausible number of respondents."""
-    today = date.today()
+    today = clock.today()
     for audience, (fewest, most) in RESPONDENTS.items():
         count = chance.randint(fewest, most)
         campaign = campaigns.create_campaign(

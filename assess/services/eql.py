@@ -25,7 +25,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from assess.domain.countries import COUNTRIES
 from assess.domain.ids import parse_id
-from assess.domain.jury import EQL_RULES, Candidate, eql_eligible, label_countries, nomination_quota, propose_nominations
+from assess.domain.jury import (
+    EQL_RULES,
+    Candidate,
+    eql_eligible,
+    label_countries,
+    nomination_quota,
+    propose_nominations,
+)
 from assess.domain.permissions import Actor
 from assess.services import audit, rounds, settings
 from assess.services.access import authorize

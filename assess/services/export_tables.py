@@ -34,10 +34,10 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from assess.domain.jury import aggregate, severity
+from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience, Item, ItemType, Questionnaire
 from assess.domain.rubric import LEVELS, Rubric
 from assess.domain.scoring import score_aggregates
-from assess.domain.permissions import Actor
 from assess.domain.statistics import Filters, age_group
 from assess.domain.survey_results import MIN_GROUP, Counts, compute
 from assess.i18n import t
@@ -58,8 +58,8 @@ from assess.storage.models import (
     Round,
     School,
     SurveyAnswer,
-    SurveyReleasedTally,
     SurveyCampaign,
+    SurveyReleasedTally,
     SurveyResponse,
     User,
 )

@@ -9,6 +9,7 @@ the teacher. Jurors' private notes are never selected.
 from __future__ import annotations
 
 from dataclasses import replace
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 

@@ -42,7 +42,6 @@ from assess.storage.models import (
     Application,
     Assignment,
     AuditLog,
-    Conflict as JuryConflict,
     Decision,
     DeletionRequest,
     JurorScore,
@@ -59,6 +58,9 @@ from assess.storage.models import (
     User,
     WebSession,
     utcnow,
+)
+from assess.storage.models import (
+    Conflict as JuryConflict,
 )
 
 #: Rows deleted per write transaction: each holds SQLite's write lock for milliseconds.

@@ -27,6 +27,7 @@ from sqlalchemy import Row, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from assess import clock
 from assess.domain.answers import Answer, AnswerError, month_of, validate_answers
 from assess.domain.questionnaire import Questionnaire
 from assess.i18n import DEFAULT_LANGUAGE
@@ -163,7 +164,7 @@ def _visit_code(session: Session, found: Row | None, *, today: date, with_draft:
 
 
 def visit_by_code(session: Session, *, code: str, today: date | None = None) -> Visit:
-    return _visit_code(session, _code(session, code), today=today or date.today(), with_draft=True, code=code)
+    return _visit_code(session, _code(session, code), today=today or clock.today(), with_draft=True, code=code)
 
 
 def visit_by_link(session: Session, *, token: str, today: date | None = None, browser_id: str | None = None) -> Visit:
@@ -173,7 +174,7 @@ def visit_by_link(session: Session, *, token: str, today: date | None = None, br
     found = _campaign(session, campaign_id) if campaign_id else None
     if found is None or found[0].mode != campaigns.Mode.LINK:
         return Visit(VisitStatus.UNKNOWN)
-    visit = _visit(*found, today=today or date.today())
+    visit = _visit(*found, today=today or clock.today())
     if visit.one_per_device and link_guard.answered(session, campaign_id=campaign_id, browser_id=browser_id):
         return Visit(VisitStatus.DEVICE_USED, campaign_id=campaign_id, languages=visit.languages)
     return visit
@@ -187,7 +188,7 @@ def save_draft(
     found = _code(session, code)
     # Called at every change of an answer: the code is looked up once, and the draft
     # (replaced below) is not read into the visit.
-    visit = _visit_code(session, found, today=today or date.today(), with_draft=False)
+    visit = _visit_code(session, found, today=today or clock.today(), with_draft=False)
     if visit.status is not VisitStatus.OPEN:
         return ()
     clean, errors = validate_answers(visit.questionnaire, answers, complete=False)
@@ -220,7 +221,7 @@ def _store(session: Session, *, campaign_id: int, answers: dict[str, Answer], la
 def submit_with_code(
     session: Session, *, code: str, answers: Mapping[str, Any], language: str | None, today: date | None = None
 ) -> Submission:
-    today = today or date.today()
+    today = today or clock.today()
     found = _code(session, code)
     # The draft is not read: it is deleted below whatever it holds.
     visit = _visit_code(session, found, today=today, with_draft=False, code=code)
@@ -244,7 +245,7 @@ def submit_with_link(
     double click or a resent form stores one response. ``browser_id``: the id in the
     browser's cookie; one browser, one response (assess.services.link_guard), unless the
     teacher allowed several. ``now``: the time, for the rate bound and the burst count."""
-    today = today or date.today()
+    today = today or clock.today()
     visit = visit_by_link(session, token=token, today=today)
     if visit.status is not VisitStatus.OPEN:
         return Submission(False, visit.status)

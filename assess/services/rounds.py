@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from assess import clock
 from assess.domain.jury import AGGREGATIONS, ROUND_KINDS, RoundStatus, round_status, school_year
 from assess.domain.permissions import Actor
 from assess.domain.rubric import Rubric
@@ -62,8 +63,8 @@ class RoundSummary:
 
 
 def today() -> date:
-    """The date rounds are read against (one place, so tests and services agree)."""
-    return date.today()
+    """The date rounds are read against: the office's date (:func:`assess.clock.today`)."""
+    return clock.today()
 
 
 def status(stored: Round, *, on: date | None = None) -> RoundStatus:

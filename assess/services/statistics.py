@@ -85,9 +85,9 @@ from assess.storage.models import (
     Round,
     RubricVersion,
     School,
-    SurveyReleasedTally,
     SurveyCampaign,
     SurveyCode,
+    SurveyReleasedTally,
     SurveyResponse,
 )
 

@@ -47,6 +47,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from assess import clock
 from assess.domain import imports as reading
 from assess.domain.answers import month_of
 from assess.domain.content import ContentError, Problem
@@ -57,8 +58,7 @@ from assess.i18n import t
 from assess.services import answer_tallies, audit, campaigns, questionnaires, settings, survey_release
 from assess.services.errors import Conflict, FieldError, InvalidInput, ServiceError
 from assess.services.projects import get_project
-from assess.storage import bulk
-from assess.storage import db
+from assess.storage import bulk, db
 from assess.storage.models import SurveyAnswer, SurveyCampaign, SurveyImport, SurveyResponse
 
 __all__ = ["FORMATS", "ImportContext", "ImportReport", "MappingError", "MappingFile", "PreparedImport", "Upload",
@@ -284,7 +284,7 @@ class _Converter:
     them, each made once per distinct value; equal answers shared."""
 
     def __init__(self) -> None:
-        self.today = date.today()
+        self.today = clock.today()
         self._months: dict[date | None, str] = {}
         self._choice_texts: dict[tuple[str, ...], str] = {}
         self._answers: dict[_AnswerRow, _AnswerRow] = {}

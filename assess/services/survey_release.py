@@ -22,6 +22,7 @@ from datetime import date
 from sqlalchemy import Connection, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from assess import clock
 from assess.domain.survey_results import MIN_GROUP
 from assess.storage.db import reading, writing
 from assess.storage.models import SurveyAnswerTally, SurveyCampaign, SurveyReleasedTally, SurveyResponse
@@ -153,7 +154,7 @@ def release_ended_when_due(sessions: sessionmaker, *, today: date | None = None,
     """:func:`release_ended` as readers of figures call it before reading: a look in a
     read-only transaction, and a short write only when a campaign ended with responses
     waiting (once per campaign, so almost never)."""
-    today = today or date.today()
+    today = today or clock.today()
     with reading(sessions) as session:
         if not ended_waiting(session, today=today, project_id=project_id):
             return 0

@@ -6,13 +6,13 @@ sheet."""
 from __future__ import annotations
 
 import re
-from datetime import date
 from io import BytesIO
 
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+from assess import clock
 from assess.cli import cli
 from assess.domain.permissions import Actor
 from assess.services import campaigns, responding, settings
@@ -113,7 +113,7 @@ def test_reissue_refused_leaves_no_file(database, project_id, tmp_path):
     assert result.exit_code == 1 and result.stderr.startswith("Error: ") and "Traceback" not in result.output
     link_id = in_database(database, lambda session: campaigns.create_campaign(
         session, actor=Actor.system(), project_id=project_id, audience="families", mode="link", languages=["fr"],
-        opens_on=date.today(), closes_on=date.today()).id)
+        opens_on=clock.today(), closes_on=clock.today()).id)
     result = run("survey", "reissue", str(link_id), "--out", str(out))
     assert result.exit_code == 1 and "single-use codes" in result.stderr
     assert list(folder.iterdir()) == [], "no slips, no temporary file"

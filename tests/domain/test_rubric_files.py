@@ -8,8 +8,8 @@ import textwrap
 import pytest
 from click.testing import CliRunner
 
-from assess.cli import cli
 from assess import resources
+from assess.cli import cli
 from assess.domain.rubric import RubricCatalogue
 
 LEVELS = "\n".join(

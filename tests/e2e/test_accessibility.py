@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from assess import clock
 from assess.i18n import t
 from assess.services import campaigns, link_guard, projects, responding
 from tests.e2e.axe import assert_accessible
@@ -65,12 +66,12 @@ def surveys(tmp_path_factory):
             young_codes = campaigns.issue_codes(session, actor=app.teacher, campaign_id=young.id, count=len(VIEWS) * 2)
             closed = campaigns.create_campaign(
                 session, actor=app.teacher, project_id=young_project.id, audience="families", mode="codes",
-                languages=["fr", "en"], opens_on=date.today() - timedelta(days=30), closes_on=date.today() + timedelta(days=30))
+                languages=["fr", "en"], opens_on=clock.today() - timedelta(days=30), closes_on=clock.today() + timedelta(days=30))
             (closed_code,) = campaigns.issue_codes(session, actor=app.teacher, campaign_id=closed.id, count=1)
             campaigns.close_campaign(session, actor=app.teacher, campaign_id=closed.id)
             later = campaigns.create_campaign(
                 session, actor=app.teacher, project_id=young_project.id, audience="families", mode="codes",
-                languages=["fr", "en"], opens_on=date.today() + timedelta(days=7), closes_on=date.today() + timedelta(days=30))
+                languages=["fr", "en"], opens_on=clock.today() + timedelta(days=7), closes_on=clock.today() + timedelta(days=30))
             (later_code,) = campaigns.issue_codes(session, actor=app.teacher, campaign_id=later.id, count=1)
             reprinted = make_campaign(session, owner=app.teacher, project=young_project, audience="families")
             (replaced_code,) = campaigns.issue_codes(session, actor=app.teacher, campaign_id=reprinted.id, count=1)

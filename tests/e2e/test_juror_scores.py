@@ -4,11 +4,12 @@ find the assignment submitted with those levels."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from assess import clock
 from assess.domain.permissions import Actor
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.services import accounts, applications, jury, rounds
@@ -26,7 +27,7 @@ LEVELS = {"collaboration": 4, "technology": 3, "pedagogy": 5, "curricular-integr
 @pytest.fixture
 def assigned(live_app):
     """A closed round of the 2021 rubric, the teacher's application in it, a juror assigned."""
-    today = date.today()
+    today = clock.today()
     with live_app.sessions.begin() as session:
         office = Actor.system()
         juror = accounts.actor_of(accounts.create_user(

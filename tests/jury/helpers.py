@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from assess import clock
 from assess.domain.permissions import Actor
 from assess.domain.project import SchoolData
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
@@ -14,7 +15,7 @@ from assess.services.projects import school
 from assess.storage.models import Assignment, User
 from tests.services.helpers import make_project, make_user
 
-TODAY = date.today()
+TODAY = clock.today()
 #: The default rubric (etwinning-2006): six criteria, no gate.
 CRITERIA = ("innovation", "curricular-integration", "collaboration", "ict-use", "sustainability", "results")
 

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import assess
-from assess.i18n import catalogue
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
+from assess.i18n import catalogue
 
 
 def test_same_keys_in_english_and_french():

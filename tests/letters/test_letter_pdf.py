@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from assess.i18n import t
-from assess.reports.pdf import format_date, format_number
+from assess.i18n.formats import format_date, format_number
 from assess.reports.verdict import letter_filename, render_verdict_letter_html, render_verdict_letter_pdf
 from assess.reports.views import OfficeView
 from tests.letters.conftest import COMMENTS, OFFICE, make_view, pdf_pages, pdf_text

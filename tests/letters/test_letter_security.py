@@ -9,8 +9,8 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from assess.reports import verdict
 from assess.domain.settings import read_logo
+from assess.reports import verdict
 from assess.reports.verdict import DEFAULT_LOGO, render_verdict_letter_html, render_verdict_letter_pdf
 from assess.reports.views import OfficeView
 from tests.letters.conftest import COMMENTS, make_view, pdf_text

@@ -3,10 +3,11 @@ publish, write. Skipped while the jury services are not installed."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from assess import clock
 from assess.domain.permissions import Actor
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.services import letters
@@ -19,7 +20,7 @@ jury = pytest.importorskip("assess.services.jury")
 rounds = pytest.importorskip("assess.services.rounds")
 
 SYSTEM = Actor.system()
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def test_published_decisions_become_letters(session, teacher, project, tmp_path):

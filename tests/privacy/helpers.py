@@ -8,8 +8,8 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
-from datetime import date
 
+from assess import clock
 from assess.domain.permissions import Actor
 from assess.domain.rubric import parse_rubric
 from assess.services import accounts, campaigns, self_assessments
@@ -61,7 +61,7 @@ def make_world(session) -> World:
     assess_project(session, marie, lone.id, "lone evidence")
     campaign = make_campaign(session, owner=marie, project=lone)
     codes = campaigns.issue_codes(session, actor=marie, campaign_id=campaign.id, count=3)
-    response = SurveyResponse(campaign_id=campaign.id, submitted_month=date.today().replace(day=1), source="web")
+    response = SurveyResponse(campaign_id=campaign.id, submitted_month=clock.today().replace(day=1), source="web")
     session.add(response)
     session.flush()
     session.add(SurveyAnswer(response_id=response.id, campaign_id=campaign.id, item_id="child-talked", score=5))

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from assess.cli import cli
 from assess.services import privacy
-from assess.storage.models import DeletionRequest, SurveyDraft, SurveyCode, User
+from assess.storage.models import DeletionRequest, SurveyCode, SurveyDraft, User
 from tests.privacy.helpers import make_world, read_zip
 
 

@@ -7,7 +7,8 @@ from pypdf import PdfReader
 
 from assess.domain.countries import country_name
 from assess.domain.scoring import describe_outcome
-from assess.reports.pdf import environment, format_date, format_number
+from assess.i18n.formats import format_date, format_number
+from assess.reports.pdf import environment
 from assess.reports.self_assessment import render_self_assessment_pdf
 from tests.reports.conftest import make_report
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assess import clock
 from assess.domain.permissions import Actor
 from assess.services import accounts, projects
 
@@ -38,13 +39,13 @@ def make_project(session, *, owner: Actor, **overrides):
 
 def make_campaign(session, *, owner: Actor, project, audience: str = "families", mode: str = "codes",
                   languages=("fr", "en"), days_open: int = 30, questionnaire_id: str | None = None):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from assess.services import campaigns
 
     return campaigns.create_campaign(
         session, actor=owner, project_id=project.id, audience=audience, mode=mode, languages=list(languages),
-        opens_on=date.today() - timedelta(days=1), closes_on=date.today() + timedelta(days=days_open),
+        opens_on=clock.today() - timedelta(days=1), closes_on=clock.today() + timedelta(days=days_open),
         questionnaire_id=questionnaire_id,
     )
 

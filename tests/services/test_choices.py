@@ -11,11 +11,10 @@ import pytest
 
 from assess.domain.readiness import CheckKind, answered_no, is_ready, readiness, state_key
 from assess.i18n import t
-from assess.services import rubrics, self_assessments, settings
+from assess.services import accounts, rubrics, self_assessments, settings
 from assess.services.errors import InvalidInput, ServiceError
 from assess.services.rubrics import Proposal
 from assess.storage.models import AuditLog
-from assess.services import accounts
 from tests.services.helpers import make_project, make_user
 
 
@@ -199,8 +198,8 @@ def test_a_no_keeps_the_project_from_being_ready(session, teacher):
 
 
 def test_the_pdf_report_says_no_in_words(session, teacher):
-    from tests.survey_results.test_pdf import pdf_text
     from assess.reports.self_assessment import render_self_assessment_pdf
+    from tests.survey_results.test_pdf import pdf_text
 
     project = make_project(session, owner=teacher)
     assessment = start(session, teacher, project)

@@ -4,11 +4,12 @@ sent stay, and participation counts only codes that can still be answered."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from assess import clock
 from assess.domain.permissions import Actor
 from assess.services import campaigns, responding, statistics, survey_results
 from assess.services.errors import InvalidInput, NotFound
@@ -109,7 +110,7 @@ def test_nothing_to_reissue_is_refused_in_words(session, teacher, project):
 
 
 def test_a_campaign_not_yet_open_can_be_reissued(session, teacher, project):
-    today = date.today()
+    today = clock.today()
     later = campaigns.create_campaign(
         session, actor=teacher, project_id=project.id, audience="families", mode="codes", languages=["fr"],
         opens_on=today + timedelta(days=3), closes_on=today + timedelta(days=10),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, inspect, select
 
+from assess import clock
 from assess.services import campaigns, link_guard, responding
 from assess.services.errors import InvalidInput, NotFound
 from assess.services.responding import VisitStatus
@@ -43,7 +44,7 @@ def test_a_response_carries_no_code_and_only_the_month(session, teacher, project
     columns = {c.key for c in inspect(SurveyResponse).columns} | {c.key for c in inspect(SurveyAnswer).columns}
     assert not {"code_id", "code_hash", "token", "ip", "email", "name", "created_at"} & columns
     response = session.scalar(select(SurveyResponse))
-    assert response.submitted_month == date.today().replace(day=1), "the month only, not the day"
+    assert response.submitted_month == clock.today().replace(day=1), "the month only, not the day"
     assert {a.item_id: (a.score, a.dont_know) for a in response.answers}["privacy-respected"] == (None, True)
     assert session.scalar(select(SurveyCode.used)) is True
 
@@ -64,7 +65,7 @@ def test_a_used_code_gets_the_used_page_and_stores_nothing_more(session, teacher
     [(1, 5, VisitStatus.NOT_YET_OPEN), (-10, -1, VisitStatus.CLOSED), (-1, 5, VisitStatus.OPEN)],
 )
 def test_dates_decide_whether_a_campaign_can_be_answered(session, teacher, project, opens, closes, expected):
-    today = date.today()
+    today = clock.today()
     campaign = campaigns.create_campaign(
         session, actor=teacher, project_id=project.id, audience="families", mode="codes", languages=["fr"],
         opens_on=today + timedelta(days=opens), closes_on=today + timedelta(days=closes),

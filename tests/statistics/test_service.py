@@ -17,8 +17,8 @@ from assess.domain.statistics import AGE_GROUP_IDS, Filters, age_group
 from assess.services import jury, questionnaires, rubrics
 from assess.services import statistics as national
 from assess.services.errors import InvalidInput
-from tests.statistics.helpers import CRITERIA_2006, CRITERIA_2014, LAST_YEAR, THIS_YEAR, build
 from tests.services.helpers import make_user
+from tests.statistics.helpers import CRITERIA_2006, CRITERIA_2014, LAST_YEAR, THIS_YEAR, build
 
 
 @pytest.fixture

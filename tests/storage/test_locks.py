@@ -9,13 +9,13 @@ import csv
 import io
 import threading
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from assess import clock
 from assess.domain.permissions import Actor
 from assess.services import campaigns, exports, jury, projects, responding, self_assessments
 from assess.services.errors import InvalidInput
@@ -245,7 +245,7 @@ def test_nul_characters_are_refused_in_bulk_writes(session_factory):
         with db.writing(session_factory) as session:
             write_rows(session.connection(), User.__table__, ["email", "display_name", "language", "is_active",
                                                               "created_at"],
-                       [("a@example.org", "Ann\x00", "fr", True, date.today())])
+                       [("a@example.org", "Ann\x00", "fr", True, clock.today())])
     _refused(error, "display_name")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from assess import clock
 from assess.cli import cli
 from assess.domain.permissions import Actor
 from assess.services import campaigns, responding
@@ -145,7 +146,7 @@ def test_codes_opens_a_campaign_and_writes_the_slips(db, project_id, tmp_path):
         campaign = session.get(SurveyCampaign, campaign_id)
         assert (campaign.project_id, campaign.audience, campaign.mode) == (project_id, "pupils", "codes")
         assert campaign.languages == ["en", "fr"]
-        assert (campaign.opens_on, campaign.closes_on) == (date.today(), date.today() + timedelta(days=30))
+        assert (campaign.opens_on, campaign.closes_on) == (clock.today(), clock.today() + timedelta(days=30))
         hashes = set(session.scalars(select(SurveyCode.code_hash).where(SurveyCode.campaign_id == campaign_id)))
         assert len(hashes) == 25
         assert not {code.replace("-", "") for code in printed} & hashes, "stored hashed only"
@@ -158,7 +159,7 @@ def test_codes_opens_a_campaign_and_writes_the_slips(db, project_id, tmp_path):
 
 def test_codes_with_a_closing_day_and_english_slips(db, project_id, tmp_path):
     out = tmp_path / "slips.pdf"
-    closes = date.today() + timedelta(days=10)
+    closes = clock.today() + timedelta(days=10)
     output = ok("survey", "codes", "--project", str(project_id), "--audience", "teachers", "--count", "2",
                 "--out", str(out), "--lang", "en", "--closes", closes.isoformat())
     campaign_id = int(re.search(r"campaign (\d+)", output).group(1))
@@ -171,7 +172,7 @@ def test_codes_refused_leave_no_campaign_and_no_file(db, project_id, tmp_path):
     folder = tmp_path / "print"
     folder.mkdir()
     out = folder / "slips.pdf"
-    past = (date.today() - timedelta(days=1)).isoformat()
+    past = (clock.today() - timedelta(days=1)).isoformat()
     result = run("survey", "codes", "--project", str(project_id), "--audience", "pupils", "--count", "3",
                  "--out", str(out), "--closes", past)
     assert result.exit_code == 1 and "closes_on" in result.output

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from assess.storage.models import SurveyCampaign
-from tests.survey_results.test_cli import db, database, ok, project_id, run  # noqa: F401 - fixtures
+from tests.survey_results.test_cli import database, db, ok, project_id, run  # noqa: F401 - fixtures
 
 
 def stored_questionnaire(db, campaign_id: int) -> str:  # noqa: F811 - the fixture's value

@@ -15,7 +15,14 @@ from assess.reports.self_assessment import render_self_assessment_pdf
 from assess.reports.slips import PER_PAGE, render_slips_pdf, slips_context
 from assess.reports.survey import distribution_svg, levels_svg, render_survey_results_pdf
 from assess.services import campaigns, rubrics, self_assessments, survey_results
-from tests.survey_results.helpers import FAMILIES, all_agree, make_campaign, questionnaire_of, respond_by_link, respond_with_codes
+from tests.survey_results.helpers import (
+    FAMILIES,
+    all_agree,
+    make_campaign,
+    questionnaire_of,
+    respond_by_link,
+    respond_with_codes,
+)
 
 FORMATTED_CODE = re.compile(r"\b[A-Z0-9]{5}-[A-Z0-9]{5}\b")
 

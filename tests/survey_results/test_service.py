@@ -12,10 +12,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event
 
+from assess.domain.permissions import Actor
 from assess.domain.questionnaire import ItemType
 from assess.services import campaigns, rubrics, self_assessments, settings, survey_results
 from assess.services.errors import NotFound
-from assess.domain.permissions import Actor
 from tests.survey_results.helpers import (
     FAMILIES,
     all_agree,

@@ -14,7 +14,6 @@ from assess.services.rubrics import installed
 from assess.storage.models import User
 from tests.ui.conftest import PASSWORD, ROOT
 
-
 # --- helpers: find what a person sees by its label -------------------------------------------
 
 def widget(elements, label: str):

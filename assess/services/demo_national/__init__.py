@@ -49,10 +49,11 @@ from typing import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assess import clock
 from assess.domain.permissions import Actor
-from assess.services.access import authorize
 from assess.services import audit, installation
 from assess.services import rubrics as rubrics  # re-exported (tests)
+from assess.services.access import authorize
 from assess.services.demo_national.load import _Loader
 from assess.services.demo_national.sizes import (
     DEFAULT_SEED,
@@ -114,7 +115,7 @@ def load_national_demo(
     if national_demo_loaded(session):
         return NationalResult(created=False, seed=seed)
     started = time.perf_counter()
-    loader = _Loader(session, actor=actor, size=size, seed=seed, today=today or date.today(), progress=progress)
+    loader = _Loader(session, actor=actor, size=size, seed=seed, today=today or clock.today(), progress=progress)
     with _sqlite_cache(session):
         loader.run()
     audit.record(session, actor=actor, action="demo.load_national", entity_type="demo", entity_id="national",

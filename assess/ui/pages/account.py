@@ -6,7 +6,7 @@ import streamlit as st
 
 from assess.domain.permissions import ROLES
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
-from assess.reports.pdf import format_date
+from assess.i18n.formats import format_date
 from assess.services import accounts, privacy, sign_in
 from assess.services.errors import ServiceError
 from assess.ui import auth

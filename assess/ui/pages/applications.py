@@ -16,12 +16,12 @@ from assess.domain.jury import RoundStatus, school_year
 from assess.domain.permissions import can
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
-from assess.reports.pdf import format_date, format_number
+from assess.i18n.formats import format_date, format_number
 from assess.services import applications, projects, rounds
 from assess.services.applications import ApplicationStatus, TeacherView
 from assess.services.errors import ServiceError
 from assess.ui.project_picker import PAGES
-from assess.ui.runtime import _, code_span, escape_markdown, lang, require_permission, show_error, reading, transaction
+from assess.ui.runtime import _, code_span, escape_markdown, lang, reading, require_permission, show_error, transaction
 
 FLASH = "applications_flash"  # message key shown once after a rerun
 WITHDRAW = "applications_withdraw"  # application id waiting for the withdrawal confirmation

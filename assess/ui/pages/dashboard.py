@@ -3,9 +3,8 @@ and its reasons, charts, the readiness checklist and what to improve first."""
 
 from __future__ import annotations
 
-import streamlit as st
-
 import pandas as pd
+import streamlit as st
 
 from assess.domain.permissions import can
 from assess.domain.readiness import describe_check, is_ready, readiness, state_key, weakest_criteria
@@ -15,7 +14,7 @@ from assess.services import self_assessments, survey_results
 from assess.services.errors import ServiceError
 from assess.ui.charts import bars_figure, radar_figure
 from assess.ui.project_picker import PAGES, pick_project
-from assess.ui.runtime import _, lang, require_permission, show_error, reading
+from assess.ui.runtime import _, lang, reading, require_permission, show_error
 
 CHECK_ICONS = {True: (":material/check_circle:", "green"), False: (":material/cancel:", "red"), None: (":material/help:", "gray")}
 

@@ -12,12 +12,20 @@ through escape_markdown, never as HTML.
 
 from __future__ import annotations
 
-
 import pandas as pd
 import streamlit as st
 
 from assess.services import accounts, decisions, jury, letters, rounds
-from assess.ui.runtime import _, apply_change, escape_markdown, lang, require_permission, show_error, show_flash, reading
+from assess.ui.runtime import (
+    _,
+    apply_change,
+    escape_markdown,
+    lang,
+    reading,
+    require_permission,
+    show_error,
+    show_flash,
+)
 
 CONFIRM = "decisions_publish_confirm"  # the round waiting for the publication confirmation
 LETTERS = "decisions_letters"  # (round id, ZIP bytes, number of letters) of the letters made

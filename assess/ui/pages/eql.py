@@ -18,7 +18,7 @@ from assess.domain.countries import COUNTRIES, country_name
 from assess.services import eql, projects, rounds
 from assess.services.errors import PermissionDenied, ServiceError
 from assess.ui import runtime
-from assess.ui.runtime import _, apply_change, lang, require_permission, show_error, show_flash, reading, transaction
+from assess.ui.runtime import _, apply_change, lang, reading, require_permission, show_error, show_flash, transaction
 
 ROUND = "office_round_id"  # the chosen round, shared by the office's jury pages
 

@@ -20,13 +20,24 @@ import streamlit as st
 
 from assess.domain.rubric import LEVELS, Gate
 from assess.i18n import LANGUAGE_NAMES
-from assess.reports.pdf import format_date, format_number
+from assess.i18n.formats import format_date, format_number
 from assess.reports.survey import audience_name
 from assess.services import applications, collection, jury
 from assess.services.errors import InvalidInput, ServiceError
-from assess.ui.runtime import _, actor, error_text, escape_markdown, field_error_text, lang, require_permission, show_error, reading, transaction
 from assess.ui.collection_view import collection_block
 from assess.ui.rubric_widgets import levels_side_by_side
+from assess.ui.runtime import (
+    _,
+    actor,
+    error_text,
+    escape_markdown,
+    field_error_text,
+    lang,
+    reading,
+    require_permission,
+    show_error,
+    transaction,
+)
 
 OPEN = "jury_application"  # id of the application open on the page (None: the list)
 ERRORS = "jury_errors"  # (assignment id, item id) -> the error of its last save

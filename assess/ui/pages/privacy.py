@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assess.reports.pdf import format_date
+from assess.i18n.formats import format_date
 from assess.services import privacy
 from assess.ui.runtime import (
     FLASH,

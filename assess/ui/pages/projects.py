@@ -15,6 +15,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from assess import clock
 from assess.domain.countries import COUNTRIES, country_name
 from assess.domain.permissions import can
 from assess.domain.project import AGE_MAX, AGE_MIN, NAME_MAX, SUMMARY_MAX, TITLE_MAX
@@ -22,7 +23,7 @@ from assess.domain.scoring import describe_outcome
 from assess.services import projects, self_assessments
 from assess.services.errors import ServiceError
 from assess.ui.project_picker import PAGES
-from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, reading, transaction
+from assess.ui.runtime import _, escape_markdown, lang, reading, require_permission, show_error, transaction
 
 FORM = "projects_form"  # None, "new" or the id of the project being edited
 DELETE = "projects_delete"  # id of the project waiting for the delete confirmation
@@ -88,7 +89,7 @@ def project_form(prefix: str, initial: dict | None) -> dict | None:
             "summary": st.text_area(_("fields.summary"), value=initial.get("summary", ""), max_chars=SUMMARY_MAX, key=f"{prefix}summary"),
         }
         left, right = st.columns(2)
-        date_range = {"min_value": date(2005, 1, 1), "max_value": date(date.today().year + 5, 12, 31), "format": "YYYY-MM-DD"}
+        date_range = {"min_value": date(2005, 1, 1), "max_value": date(clock.today().year + 5, 12, 31), "format": "YYYY-MM-DD"}
         raw["start_date"] = left.date_input(_("fields.start_date"), value=initial.get("start_date"), key=f"{prefix}start", **date_range)
         raw["end_date"] = right.date_input(_("fields.end_date"), value=initial.get("end_date"), key=f"{prefix}end", **date_range)
         raw["age_min"], raw["age_max"] = st.slider(

@@ -14,7 +14,7 @@ import streamlit as st
 
 from assess.services import jury, rounds
 from assess.services.errors import PermissionDenied, ServiceError
-from assess.ui.runtime import _, lang, require_permission, show_error, reading
+from assess.ui.runtime import _, lang, reading, require_permission, show_error
 
 ROUND = "office_round_id"  # the chosen round, shared by the office's jury pages
 

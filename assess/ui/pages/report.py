@@ -10,7 +10,7 @@ from assess.reports.self_assessment import render_self_assessment_pdf
 from assess.services import self_assessments
 from assess.services.errors import ServiceError
 from assess.ui.project_picker import pick_project
-from assess.ui.runtime import _, lang, require_permission, show_error, reading
+from assess.ui.runtime import _, lang, reading, require_permission, show_error
 
 current = require_permission("project.list")
 st.title(_("report_page.title"))

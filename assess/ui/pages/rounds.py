@@ -8,17 +8,18 @@ are shown in tables, select options (plain text) or through escape_markdown.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Callable
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
+from assess import clock
 from assess.domain.assignment import ShortageReason
 from assess.domain.jury import AGGREGATIONS, ROUND_KINDS
 from assess.services import accounts, applications, jury, rounds, rubrics
-from assess.ui.runtime import _, apply_change, escape_markdown, lang, require_permission, show_flash, reading
+from assess.ui.runtime import _, apply_change, escape_markdown, lang, reading, require_permission, show_flash
 
 REPORT = "rounds_report"  # the last automatic assignment's report, shown once
 ROUND = "office_round_id"  # the chosen round, shared by the office's jury pages
@@ -67,7 +68,7 @@ def round_form(prefix: str, current: rounds.RoundSummary | None, locked: bool) -
     """The round's settings as typed (defaults: the round's, else a new round's)."""
     installed = {r.id: r for r in rubrics.installed()}
     rubric_ids = list(installed)
-    today = date.today()
+    today = clock.today()
     values = {}
     # Texts fixed in this run's language: a format_func may be called after the run.
     kinds = {k: _(f"jury.kind.{k}") for k in ROUND_KINDS}

@@ -20,11 +20,11 @@ import streamlit as st
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS, answered_no
 from assess.domain.rubric import LEVELS, Gate
 from assess.services import projects, rubrics, self_assessments
-from assess.services.rubrics import Proposal
 from assess.services.errors import ServiceError
+from assess.services.rubrics import Proposal
 from assess.ui.project_picker import pick_project
-from assess.ui.runtime import _, actor, escape_markdown, lang, reading, require_permission, show_error, transaction
 from assess.ui.rubric_widgets import levels_side_by_side
+from assess.ui.runtime import _, actor, escape_markdown, lang, reading, require_permission, show_error, transaction
 
 ERRORS = "assessment_errors"  # (assessment id, item id) -> the error of its last save
 CHANGING = "assessment_rubric_change"  # (assessment id, rubric id) waiting for the teacher's confirmation

@@ -15,7 +15,17 @@ from assess.services import audit, installation, rubrics, settings
 from assess.services.errors import InvalidInput, PermissionDenied, ServiceError
 from assess.ui import auth
 from assess.ui.runtime import (
-    FLASH, _, code_span, error_text, escape_markdown, field_error_text, lang, reading, require_permission, show_error, show_flash,
+    FLASH,
+    _,
+    code_span,
+    error_text,
+    escape_markdown,
+    field_error_text,
+    lang,
+    reading,
+    require_permission,
+    show_error,
+    show_flash,
     transaction,
 )
 

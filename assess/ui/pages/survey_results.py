@@ -34,7 +34,7 @@ from assess.services import collection, survey_results
 from assess.services.errors import ServiceError
 from assess.ui.collection_view import collection_block
 from assess.ui.project_picker import PAGES, pick_project
-from assess.ui.runtime import _, escape_markdown, lang, require_permission, show_error, reading
+from assess.ui.runtime import _, escape_markdown, lang, reading, require_permission, show_error
 
 
 def wrap(text: str, width: int = 40) -> str:

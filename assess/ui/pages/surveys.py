@@ -15,10 +15,11 @@ Project titles are typed by teachers: shown as plain text (escaped Markdown).
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
+from assess import clock
 from assess.domain.questionnaire import Audience, Display
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
 from assess.reports.slips import render_slips_pdf
@@ -28,7 +29,7 @@ from assess.services.campaigns import MAX_CODES, CampaignSummary, Mode, Status
 from assess.services.errors import ServiceError
 from assess.services.settings import AddressProblem, PublicAddress
 from assess.ui.project_picker import PAGES, pick_project
-from assess.ui.runtime import _, code_span, escape_markdown, lang, require_permission, show_error, reading, transaction
+from assess.ui.runtime import _, code_span, escape_markdown, lang, reading, require_permission, show_error, transaction
 
 SLIPS = "surveys_slips"  # campaign id -> (PDF bytes, number of codes) of the codes just issued
 CLOSING = "surveys_closing"  # campaign id waiting for the closing confirmation
@@ -141,7 +142,7 @@ def create_form(current, project) -> None:
     languages = st.pills(_("surveys_page.field.languages"), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.get,
                          selection_mode="multi", default=list(LANGUAGES), key=f"{prefix}languages")
     left, right = st.columns(2)
-    today = date.today()
+    today = clock.today()
     opens_on = left.date_input(_("surveys_page.field.opens_on"), value=today, format="YYYY-MM-DD", key=f"{prefix}opens")
     closes_on = right.date_input(_("surveys_page.field.closes_on"), value=today + timedelta(days=21), format="YYYY-MM-DD",
                                  key=f"{prefix}closes")

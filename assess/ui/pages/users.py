@@ -6,7 +6,6 @@ selectbox options (plain text) or escape_markdown, never as HTML.
 
 from __future__ import annotations
 
-
 import pandas as pd
 import streamlit as st
 
@@ -25,7 +24,6 @@ from assess.ui.runtime import (
     show_error,
     show_flash,
 )
-
 
 admin = require_permission("user.manage")
 
