@@ -166,16 +166,16 @@ def test_the_rows_of_every_sheet_count(monkeypatch):
         for info in source.infolist():
             target.writestr(info.filename, source.read(info.filename))
         target.writestr("xl/worksheets/sheet2.xml", sheet)  # no need to list it: the scan reads every part
-    monkeypatch.setattr(reading, "MAX_ROWS_READ", 3)
+    monkeypatch.setattr(reading.limits, "MAX_ROWS_READ", 3)  # the readers look their limits up there
     assert refusal("two-sheets.xlsx", out.getvalue()).key == "imports.errors.too_many_rows"
     assert read("one-sheet.xlsx", base).rows  # 2 rows of one sheet: within 3
 
 
 def test_the_cells_of_a_workbook_are_counted_as_it_unpacks(monkeypatch):
     base = xlsx([hostile.GOOGLE_HEADERS, hostile.GOOD_ROW])  # 10 cells
-    monkeypatch.setattr(reading, "MAX_XLSX_CELLS", 9)
+    monkeypatch.setattr(reading.limits, "MAX_XLSX_CELLS", 9)
     assert refusal("cells.xlsx", base).key == "imports.errors.too_many_cells"
-    monkeypatch.setattr(reading, "MAX_XLSX_CELLS", 10)
+    monkeypatch.setattr(reading.limits, "MAX_XLSX_CELLS", 10)
     assert read("cells.xlsx", base).rows
 
 
