@@ -52,7 +52,7 @@ What callers use is imported here: ``from assess.domain.imports import read_tabl
 
 from __future__ import annotations
 
-
+from assess.domain.imports import vocabulary
 from assess.domain.imports.cells import AGREEMENT_WORDS, CellNote, CellOther, CellProblem
 from assess.domain.imports.columns import Column, ColumnPlan, plan_columns
 from assess.domain.imports.csv_files import DELIMITERS, ENCODING_NAMES, ENCODINGS, SAMPLE_BYTES
@@ -77,7 +77,6 @@ from assess.domain.imports.mapping import ImportMapping, MappingFile, check_mapp
 from assess.domain.imports.reading import Table, read_table
 from assess.domain.imports.rows import ImportedRow, Skipped, SkippedRow, fingerprint, read_rows, response_content
 from assess.domain.imports.text import QUOTE_LENGTH, column_letter, normalise
-from assess.domain.imports import vocabulary
 from assess.domain.imports.vocabulary import Vocabulary, VocabularyError
 
 #: Headers of columns that identify a respondent or the moment of answering, normalised.

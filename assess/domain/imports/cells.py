@@ -88,7 +88,7 @@ class ItemReader:
                 if isinstance(value, str) and value in {o.id for o in item.options}:
                     self.options.setdefault(text, value)
             # Longest first, for the greedy split of multiple answers.
-            folded = {}
+            folded: dict[str, str] = {}
             for option in item.options:
                 for text in (option.text.en, option.text.fr, option.id):
                     folded.setdefault(fold(text), option.id)
@@ -120,11 +120,13 @@ class ItemReader:
         if self.text:
             return self._check(value)
         key = tuple(value) if self.multiple else value
-        found = self.checked.get(key, _UNSEEN)
-        if found is _UNSEEN:
-            if len(self.checked) > 10_000:
-                self.checked.clear()
-            found = self.checked[key] = self._check(value)
+        try:
+            return self.checked[key]
+        except KeyError:
+            pass
+        if len(self.checked) > 10_000:
+            self.checked.clear()
+        found = self.checked[key] = self._check(value)
         return found
 
     def _check(self, value: Any) -> Answer | AnswerError | None:

@@ -95,7 +95,7 @@ def _is_quiz_score(header: str, norm: str, quiz_scores: frozenset[str]) -> bool:
     if norm in quiz_scores or _QUIZ_PER_QUESTION.match(header):
         return True
     bracket = _BRACKET.match(header)  # Google Forms per-question "Question [Score]" / "[Feedback]"
-    return bool(bracket) and normalise(bracket.group(2)) in {"score", "feedback", "points", "note", "commentaires"}
+    return bracket is not None and normalise(bracket.group(2)) in {"score", "feedback", "points", "note", "commentaires"}
 
 
 def _option_of(item: Item, text: str) -> str | None:
@@ -187,11 +187,11 @@ def plan_columns(
         if norm and _is_quiz_score(header, norm, vocabulary.quiz_scores):
             ignored.append(label)
             continue
-        item_id = _match_header(header, texts) if norm else None
-        if item_id is None:
+        found = _match_header(header, texts) if norm else None
+        if found is None:
             unmatched.append(label)
         else:
-            matched.append(Column(index, header, item_id))
+            matched.append(Column(index, header, found))
     return ColumnPlan(
         file_format=file_format, headers=headers, matched=tuple(matched), unmatched=tuple(unmatched),
         identifying=tuple(identifying), ignored=tuple(ignored), timestamp_index=timestamp_index,

@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from assess.domain.imports import limits
 from assess.domain.imports.errors import ImportFileError
 
-
 #: Separators tried, in the order that wins a tie.
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 #: Encodings a person can choose instead of the one detected (any Python codec name is accepted).
@@ -63,12 +62,8 @@ def _misread_letters(text: str) -> int:
         if not (before.isalpha() or after.isalpha()):
             continue
         category = unicodedata.category(ch)
-        if category[0] in "SCN" or (category[0] == "P" and category != "Pd"):
-            bad += 1
-        elif ch.isalpha() and any(n.isascii() and n.isalpha() for n in (before, after)) \
-                and not unicodedata.name(ch, "LATIN").startswith("LATIN"):
-            bad += 1
-        elif ch.isupper() and before.islower() and after.islower():  # "rÈponses": Mac Roman read for Windows
+        if category[0] in "SCN" or (category[0] == "P" and category != "Pd") or (ch.isalpha() and any(n.isascii() and n.isalpha() for n in (before, after)) \
+                and not unicodedata.name(ch, "LATIN").startswith("LATIN")) or (ch.isupper() and before.islower() and after.islower()):
             bad += 1
     return bad
 

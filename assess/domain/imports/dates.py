@@ -47,7 +47,8 @@ def moment_of(cell: str, *, day_first: bool) -> str:
     if day is None:
         return ""
     rest = cell.strip()
-    rest = rest[re.match(r"^[^\sT]+T?", rest).end():]  # the date part (and ISO's T)
+    date_part = re.match(r"^[^\sT]+T?", rest)  # the date (and ISO's T): there is one, as day_of read it
+    rest = rest[date_part.end():] if date_part else rest
     found = _CLOCK.search(rest)
     if not found:
         return day.isoformat()

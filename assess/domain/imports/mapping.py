@@ -18,6 +18,7 @@ from assess.domain.content import IDENTIFIER, ContentError, Path_, Problem, Stri
 from assess.domain.imports.text import normalise
 from assess.domain.questionnaire import AGREEMENT_POINTS, ItemType, Questionnaire
 
+
 def _no_boolean(value: Any) -> Any:
     if isinstance(value, bool):  # YAML reads yes/no/on/off/true/false as booleans
         raise ValueError("yes/no/true/false is not an answer: write 1 to 5, dont_know or an option id")

@@ -199,9 +199,9 @@ def read_rows(
                 if isinstance(checked, Answer):
                     clean[item_id] = checked
                 elif checked is not None:
-                    column = first_column.get(item_id)
-                    problems.append(Skipped(number, column.letter if column else "", checked.key,
-                                            dict(checked.params), column.header if column else ""))
+                    first = first_column.get(item_id)
+                    problems.append(Skipped(number, first.letter if first else "", checked.key,
+                                            dict(checked.params), first.header if first else ""))
         if problems:
             yield SkippedRow(number, tuple(problems))
             continue

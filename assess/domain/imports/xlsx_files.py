@@ -15,6 +15,7 @@ from typing import Any
 from assess.domain.imports import limits
 from assess.domain.imports.errors import ImportFileError, UnsafeXmlParser
 
+
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
