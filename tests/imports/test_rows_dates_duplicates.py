@@ -161,7 +161,7 @@ def test_rows_keyed_the_old_way_are_still_recognised(session, teacher, project):
     """Rows stored before the keys changed carry the key of their raw cells: a file imported
     then is still found repeated when imported again (new rows are keyed the new way)."""
     report = do_import(session, teacher, project, SAME_ANSWERS[0])
-    table, plan, questionnaire = plan_of(SAME_ANSWERS[0])
+    table, _plan, _questionnaire = plan_of(SAME_ANSWERS[0])
     old_key = RowKeys(settings.secret_key(session), report.campaign_id)
     headers = tuple(imports.normalise(h) for h in table.headers)
     old_keys = [old_key(imports.fingerprint(headers, cells)) for _n, cells in table.rows]
@@ -211,7 +211,7 @@ def test_the_cli_refuses_an_import_that_would_store_no_answer(cli_project, name,
 
 
 def test_the_cli_reads_dates_in_the_order_chosen(cli_project):
-    url, project_id = cli_project
+    _url, project_id = cli_project
     result = CliRunner().invoke(cli, ["survey", "import", str(SAMPLES / "google-families-ie-dayfirst.csv"),
                                       "--project", str(project_id), "--audience", "families", "--month-first"])
     assert result.exit_code == 0, result.output

@@ -144,7 +144,7 @@ def test_a_later_export_with_new_rows_and_a_new_question_adds_the_new_rows_only(
     for row in rows[1:]:
         row.append("")
     rows.append(["2025/11/02 8:00:00 AM GMT+1", "zoe.late@example.org", "Agree", *[""] * 9, "Yes"])
-    rows.append(rows[1][:-1] + [""])  # a row repeated within the file
+    rows.append([*rows[1][:-1], ""])  # a row repeated within the file
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     later = do_import(session, teacher, project, "later.csv", out.getvalue().encode())
