@@ -42,10 +42,10 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Iterator
 
 from common import fresh_database, in_own_process, peak_mib, postgres_url, teacher_and_project  # bench/common.py
 from sqlalchemy import Engine, event, func, select
@@ -244,11 +244,11 @@ def floor(engine: Engine, path: Path) -> float:
         else:
             last = connection.exec_driver_sql("SELECT max(id) FROM survey_responses").scalar() or 0
             ids = range(last + 1, last + 1 + len(frame))
-        responses = [(rid, campaign_id, month, None, "google", None) for rid, month in zip(ids, months)]
+        responses = [(rid, campaign_id, month, None, "google", None) for rid, month in zip(ids, months, strict=True)]
         answers = []
         answer_cells = frame.iloc[:, 2:2 + len(columns)].itertuples(index=False, name=None)
-        for rid, cells in zip(ids, answer_cells):
-            for (_header, item_id, kind), cell in zip(columns, cells):
+        for rid, cells in zip(ids, answer_cells, strict=True):
+            for (_header, item_id, kind), cell in zip(columns, cells, strict=True):
                 if not cell:
                     continue
                 if kind == "agreement":
@@ -263,10 +263,10 @@ def floor(engine: Engine, path: Path) -> float:
             ("survey_answers", "response_id, campaign_id, item_id, score, dont_know, choices, text", answers),
         ):
             if postgresql:
-                with connection.connection.driver_connection.cursor() as cursor:
-                    with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                        for row in rows:
-                            copy.write_row(row)
+                cursor = connection.connection.driver_connection.cursor()
+                with cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
             else:
                 placeholders = ", ".join("?" * len(rows[0]))
                 connection.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)

@@ -3,8 +3,8 @@ LimeSurvey into a project's results."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import click
 

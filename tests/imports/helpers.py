@@ -62,22 +62,22 @@ def msforms_families(*, french: bool = False) -> bytes:
     headers = (MSFORMS_HEADERS_FR if french else MSFORMS_HEADERS_EN) + FAMILIES_EN
 
     def meta(n: int, email: str, name: str) -> list:
-        start = datetime(2025, 10, n + 1, 9, 30, 0)
-        done = datetime(2025, 10, n + 1, 9, 41, 12)
+        # Naive on purpose: Microsoft Forms writes the form's local time, with no zone.
+        start = datetime(2025, 10, n + 1, 9, 30, 0)  # noqa: DTZ001
+        done = datetime(2025, 10, n + 1, 9, 41, 12)  # noqa: DTZ001
         return [n, start, done, email, name, done]
 
     return xlsx([
         headers,
-        meta(1, "bruno.lefevre@example.org", "Bruno Lefèvre")
-        + ["Strongly agree", "Agree", "Agree", "Strongly agree", "Neutral", "I don't know", "Agree",
-           "An exhibition or event at school", "Well done"],
-        meta(2, "nadia.haddad@example.org", "Nadia Haddad")
-        + [4, 5, 3, 4, 4, 4, 5, "From my child", None],
-        meta(3, "olga.nowak@example.org", "Olga Nowak")
-        + ["Perhaps", "Agree", "Agree", "Agree", "Agree", "Agree", "Agree", "Another way", None],
+        [*meta(1, "bruno.lefevre@example.org", "Bruno Lefèvre"),
+         "Strongly agree", "Agree", "Agree", "Strongly agree", "Neutral", "I don't know", "Agree",
+         "An exhibition or event at school", "Well done"],
+        [*meta(2, "nadia.haddad@example.org", "Nadia Haddad"), 4, 5, 3, 4, 4, 4, 5, "From my child", None],
+        [*meta(3, "olga.nowak@example.org", "Olga Nowak"),
+         "Perhaps", "Agree", "Agree", "Agree", "Agree", "Agree", "Agree", "Another way", None],
         [None] * len(headers),
-        meta(5, "pierre.blanc@example.org", "Pierre Blanc")
-        + [0, "Agree", "Agree", "Agree", "Agree", "Agree", "Agree", "Another way", None],
+        [*meta(5, "pierre.blanc@example.org", "Pierre Blanc"),
+         0, "Agree", "Agree", "Agree", "Agree", "Agree", "Agree", "Another way", None],
     ])
 
 

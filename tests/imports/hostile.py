@@ -60,7 +60,7 @@ def nested_entities_xlsx(depth: int = 40_000) -> bytes:
 def billion_laughs_yaml() -> str:
     """A mapping file of some 370 bytes whose aliases nest to 9^9 strings."""
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for previous, name in zip("abcdefgh", "bcdefghi"):
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
     lines.append("columns: {Q1: child-talked}")
     lines.append("answers: {x: *i}")
@@ -77,7 +77,7 @@ def huge_cell_xlsx(length: int = 50_000_000) -> bytes:
     """A workbook of some 48 KB holding one cell of 50 million characters (an inline string:
     the sheet's XML compresses a thousand to one)."""
     marker = "HUGECELLMARKER"
-    base = xlsx([GOOGLE_HEADERS, GOOD_ROW[:4] + [marker]])
+    base = xlsx([GOOGLE_HEADERS, [*GOOD_ROW[:4], marker]])
     with zipfile.ZipFile(io.BytesIO(base)) as source:
         sheet = source.read("xl/worksheets/sheet1.xml")
     return _replace_member(base, "xl/worksheets/sheet1.xml", sheet.replace(marker.encode(), b"A" * length))
@@ -113,8 +113,8 @@ def many_strings_xlsx(count: int = 2_600_000) -> bytes:
 
     base = xlsx([GOOGLE_HEADERS, GOOD_ROW])
     texts = base64.b32encode(os.urandom(count * 5)).decode()
-    table = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{0}" uniqueCount="{0}">'
-             .format(count) + "".join(f"<si><t>{texts[i * 8:i * 8 + 8]}</t></si>" for i in range(count)) + "</sst>")
+    table = (f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{count}" '
+             f'uniqueCount="{count}">' + "".join(f"<si><t>{texts[i * 8:i * 8 + 8]}</t></si>" for i in range(count)) + "</sst>")
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(base)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():

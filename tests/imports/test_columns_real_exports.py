@@ -126,7 +126,7 @@ def test_microsoft_forms_likert_columns_are_matched_statement_by_statement():
     q = pupils()
     likert = "How much do you agree with these sentences?"
     statements = [q.item("learned-new-things").text.en, q.item("international-team").text.en]
-    done = datetime(2025, 5, 28, 9, 41)
+    done = datetime(2025, 5, 28, 9, 41)  # noqa: DTZ001 - a workbook cell holds the form's local time, no zone
     data = xlsx([
         MSFORMS_HEADERS_EN + ["Total points", "Quiz feedback"] + [f"{likert}.{s}" for s in statements],
         [1, done, done, "anonymous", None, done, 0, None, "Strongly agree", "Disagree"],

@@ -59,7 +59,7 @@ EXPECTED = {
 
 @pytest.mark.parametrize("case", list(EXPECTED))
 def test_a_hostile_upload_is_refused_with_a_clear_message_within_bounds(setting, case):
-    folder, url, project_id, cases, baseline = setting
+    _folder, url, project_id, cases, baseline = setting
     upload, mapping = cases[case]
     outcome = hostile.run_measured(hostile.import_args(upload, mapping, project_id), env={"ASSESS_DATABASE_URL": url})
 
@@ -102,7 +102,7 @@ def csv_of(headers: list[str], *rows: list[str]) -> bytes:
 def test_columns_are_limited_and_located():
     wide = [f"q{i}" for i in range(reading.MAX_COLUMNS)]
     assert len(read("wide.csv", csv_of(wide, ["x"] * len(wide))).headers) == reading.MAX_COLUMNS
-    error = refusal("wider.csv", csv_of(wide + ["one more"], ["x"]))
+    error = refusal("wider.csv", csv_of([*wide, "one more"], ["x"]))
     assert (error.key, error.params["row"]) == ("imports.errors.too_many_columns", 1)
     error = refusal("wide-row.csv", csv_of(["a", "b"], ["x", "y"], ["x"] * (reading.MAX_COLUMNS + 1)))
     assert (error.key, error.params["row"]) == ("imports.errors.too_many_columns", 3)
@@ -142,7 +142,7 @@ def test_a_workbook_cell_far_to_the_right_is_refused_before_the_row_is_padded():
 
 def test_a_text_run_of_megabytes_in_a_workbook_is_refused_while_unpacking():
     # Incompressible (the ratio check does not see it): the scan of the unpacked XML does.
-    base = xlsx([hostile.GOOGLE_HEADERS, hostile.GOOD_ROW[:4] + ["MARK"]])
+    base = xlsx([hostile.GOOGLE_HEADERS, [*hostile.GOOD_ROW[:4], "MARK"]])
     with zipfile.ZipFile(io.BytesIO(base)) as source:
         sheet = source.read("xl/worksheets/sheet1.xml")
     noise = os.urandom(1_500_000).hex().encode()  # 3 MB of text that compresses two to one at best
@@ -166,16 +166,16 @@ def test_the_rows_of_every_sheet_count(monkeypatch):
         for info in source.infolist():
             target.writestr(info.filename, source.read(info.filename))
         target.writestr("xl/worksheets/sheet2.xml", sheet)  # no need to list it: the scan reads every part
-    monkeypatch.setattr(reading, "MAX_ROWS_READ", 3)
+    monkeypatch.setattr(reading.limits, "MAX_ROWS_READ", 3)  # the readers look their limits up there
     assert refusal("two-sheets.xlsx", out.getvalue()).key == "imports.errors.too_many_rows"
     assert read("one-sheet.xlsx", base).rows  # 2 rows of one sheet: within 3
 
 
 def test_the_cells_of_a_workbook_are_counted_as_it_unpacks(monkeypatch):
     base = xlsx([hostile.GOOGLE_HEADERS, hostile.GOOD_ROW])  # 10 cells
-    monkeypatch.setattr(reading, "MAX_XLSX_CELLS", 9)
+    monkeypatch.setattr(reading.limits, "MAX_XLSX_CELLS", 9)
     assert refusal("cells.xlsx", base).key == "imports.errors.too_many_cells"
-    monkeypatch.setattr(reading, "MAX_XLSX_CELLS", 10)
+    monkeypatch.setattr(reading.limits, "MAX_XLSX_CELLS", 10)
     assert read("cells.xlsx", base).rows
 
 

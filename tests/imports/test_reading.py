@@ -338,7 +338,7 @@ def test_language_comes_from_limesurvey_startlanguage_else_none():
     ],
 )
 def test_the_day_of_a_timestamp(stamp, day_first, expected):
-    assert imports._day(stamp, day_first=day_first) == expected
+    assert imports.dates.day_of(stamp, day_first=day_first) == expected
 
 
 def test_the_day_is_read_from_each_format():
@@ -440,7 +440,7 @@ def test_every_shipped_item_and_option_is_found_by_its_text_in_both_languages(qu
 
 
 def test_a_file_with_too_many_rows_is_refused(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    monkeypatch.setattr(imports.limits, "MAX_ROWS", 3)  # the readers look their limits up there
     rows = [["Agree"]] * 4
     with pytest.raises(ImportFileError) as caught:
         imports.read_table(file_name=r"C:\Users\me\big.csv", data=google([FAMILIES_EN[0]], *rows))

@@ -17,6 +17,7 @@ from assess.domain.questionnaire import Audience
 from assess.services import campaigns, settings, survey_imports
 from assess.services.errors import ServiceError, message_of
 from assess.services.survey_imports import preview_import, run_import
+from assess.services.survey_imports.rows import RowKeys
 from assess.storage.db import make_engine, make_session_factory
 from assess.storage.models import Base, SurveyResponse
 from tests.imports.helpers import SAMPLES, sample
@@ -160,8 +161,8 @@ def test_rows_keyed_the_old_way_are_still_recognised(session, teacher, project):
     """Rows stored before the keys changed carry the key of their raw cells: a file imported
     then is still found repeated when imported again (new rows are keyed the new way)."""
     report = do_import(session, teacher, project, SAME_ANSWERS[0])
-    table, plan, questionnaire = plan_of(SAME_ANSWERS[0])
-    old_key = survey_imports._RowKeys(settings.secret_key(session), report.campaign_id)
+    table, _plan, _questionnaire = plan_of(SAME_ANSWERS[0])
+    old_key = RowKeys(settings.secret_key(session), report.campaign_id)
     headers = tuple(imports.normalise(h) for h in table.headers)
     old_keys = [old_key(imports.fingerprint(headers, cells)) for _n, cells in table.rows]
     ids = sorted(session.scalars(select(SurveyResponse.id)))
@@ -210,7 +211,7 @@ def test_the_cli_refuses_an_import_that_would_store_no_answer(cli_project, name,
 
 
 def test_the_cli_reads_dates_in_the_order_chosen(cli_project):
-    url, project_id = cli_project
+    _url, project_id = cli_project
     result = CliRunner().invoke(cli, ["survey", "import", str(SAMPLES / "google-families-ie-dayfirst.csv"),
                                       "--project", str(project_id), "--audience", "families", "--month-first"])
     assert result.exit_code == 0, result.output

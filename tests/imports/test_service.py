@@ -20,6 +20,7 @@ from assess.domain.permissions import Actor, PermissionDenied
 from assess.services import campaigns, responding, survey_imports
 from assess.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from assess.services.survey_imports import MappingError, preview_import, run_import
+from assess.services.survey_imports.rows import RowKeys
 from assess.storage.models import (
     AuditLog,
     Base,
@@ -143,7 +144,7 @@ def test_a_later_export_with_new_rows_and_a_new_question_adds_the_new_rows_only(
     for row in rows[1:]:
         row.append("")
     rows.append(["2025/11/02 8:00:00 AM GMT+1", "zoe.late@example.org", "Agree", *[""] * 9, "Yes"])
-    rows.append(rows[1][:-1] + [""])  # a row repeated within the file
+    rows.append([*rows[1][:-1], ""])  # a row repeated within the file
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     later = do_import(session, teacher, project, "later.csv", out.getvalue().encode())
@@ -226,7 +227,7 @@ def test_imported_answers_sit_next_to_web_answers(session, teacher, project):
     assert responding.submit_with_code(session, code=code, answers=families_answers(), language="fr").stored
     report = do_import(session, teacher, project, "google-families-en.csv")
     session.commit()
-    # The import takes response ids of its own (see survey_imports._Writer): the web's
+    # The import takes response ids of its own (see survey_imports.writer.Writer): the web's
     # next response still gets a free one.
     assert responding.submit_with_code(session, code=later, answers=families_answers(), language="fr").stored
     session.commit()
@@ -341,7 +342,7 @@ def test_row_keys_are_made_as_those_stored_by_earlier_imports():
     for campaign_id, cells in ((7, fingerprint), (12345, ())):
         message = json.dumps([campaign_id, cells], ensure_ascii=False, separators=(",", ":"))
         expected = hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()
-        assert survey_imports._RowKeys(secret, campaign_id)(cells) == expected
+        assert RowKeys(secret, campaign_id)(cells) == expected
 
 
 def test_cells_are_stored_exactly_as_written(session, teacher, project):

@@ -161,7 +161,7 @@ def test_a_failure_while_inserting_stores_nothing(session_factory, teacher, proj
     before = counts(session_factory)
     upload = survey_imports.read_upload(file_name="big.csv", data=families_export(ROWS))
     checked = []
-    with pytest.raises(Exception):  # the database's refusal (or Conflict, as SQLite calls it a constraint)
+    with pytest.raises(Exception):  # noqa: B017 - the database's refusal (or Conflict, as SQLite calls it a constraint)
         import_file(session_factory, teacher, project, upload, progress=lambda done, total: checked.append(done))
     assert checked[-1] == ROWS, "every row was checked: the failure came while inserting"
     assert counts(session_factory) == before

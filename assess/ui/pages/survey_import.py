@@ -174,12 +174,12 @@ def mapping_screen(report: ImportReport, questionnaire: Questionnaire, file_key:
     names = targets(questionnaire)
     chosen = st.session_state.setdefault(CHOICES, {}).setdefault(file_key, {})
     with st.form(f"import_mapping_{file_key}"):
-        picked = {}
+        picked: dict[str, str | None] = {}
         for index, column in enumerate(report.unmatched_columns):
             # The header is the teacher's text: a select box label is plain text on screen,
             # still escaped as it is read as Markdown.
             picked[column] = st.selectbox(
-                escape_markdown(column), options=list(names), format_func=names.get,
+                escape_markdown(column), options=list(names), format_func=names.__getitem__,
                 index=list(names).index(chosen.get(column, IGNORE)) if chosen.get(column, IGNORE) in names else 0,
                 key=f"import_map_{file_key}_{index}",
             )
@@ -240,30 +240,30 @@ if done is not None and done[0] == choice.id:
 
 # Texts fixed in this run's language: a format_func may be called after the run.
 audiences = {a.value: audience_name(a.value, lang()) for a in Audience}
-audience = st.radio(_("import_page.audience"), options=list(audiences), format_func=audiences.get, horizontal=True,
+audience = st.radio(_("import_page.audience"), options=list(audiences), format_func=audiences.__getitem__, horizontal=True,
                     key="import_audience")
 upload = st.file_uploader(_("import_page.file"), type=["csv", "xlsx"], key="import_file",
                           help=_("import_page.file_help"))
 with st.expander(_("import_page.options"), icon=":material/tune:"):
     formats = {"auto": _("import_page.auto"), **{f: _(f"imports.format.{f}") for f in FORMATS}}
-    file_format = st.selectbox(_("import_page.format"), options=list(formats), format_func=formats.get,
+    file_format = st.selectbox(_("import_page.format"), options=list(formats), format_func=formats.__getitem__,
                                key="import_format")
     # A CSV file's separator and encoding are detected from it; the preview says which were used.
     separators = {"auto": _("imports.reading.detected"),
                   **{d: survey_imports.describe_delimiter(d, lang()) for d in DELIMITERS}}
-    delimiter = st.selectbox(_("imports.reading.delimiter"), options=list(separators), format_func=separators.get,
+    delimiter = st.selectbox(_("imports.reading.delimiter"), options=list(separators), format_func=separators.__getitem__,
                              key="import_delimiter")
     encodings = {"auto": _("imports.reading.detected"),
                  **{e: survey_imports.describe_encoding(codecs.lookup(e).name, lang()) for e in ENCODINGS}}
-    encoding = st.selectbox(_("imports.reading.encoding"), options=list(encodings), format_func=encodings.get,
+    encoding = st.selectbox(_("imports.reading.encoding"), options=list(encodings), format_func=encodings.__getitem__,
                             key="import_encoding")
     mapping_upload = st.file_uploader(_("import_page.mapping_file"), type=["yaml", "yml"], key="import_mapping",
                                       help=_("import_page.mapping_file_help"))
     date_orders = {"auto": _("import_page.date_auto"), "day_first": _("import_page.date_day_first"),
                    "month_first": _("import_page.date_month_first")}
-    date_choice = st.selectbox(_("import_page.date_order"), options=list(date_orders), format_func=date_orders.get,
+    date_choice = st.selectbox(_("import_page.date_order"), options=list(date_orders), format_func=date_orders.__getitem__,
                                key="import_date_order")
-day_first = {"day_first": True, "month_first": False}.get(date_choice)
+day_first = {"day_first": True, "month_first": False}.get(date_choice or "auto")
 if upload is None:
     st.info(_("import_page.upload_first"), icon=":material/upload_file:")
     st.stop()
@@ -274,7 +274,8 @@ mapping_file = MappingFile(mapping_upload.name, mapping_upload.getvalue()) if ma
 file_key = signature(choice.id, audience, upload.name, digest, file_format, delimiter, encoding,
                      mapping_file.text if mapping_file else b"")
 try:
-    parsed = read_file(upload.name, data, digest, file_format, delimiter, encoding)
+    # A select box with options and no placeholder always holds one; "or" tells the type checker.
+    parsed = read_file(upload.name, data, digest, file_format or "auto", delimiter or "auto", encoding or "auto")
     chosen = st.session_state.get(CHOICES, {}).get(file_key, {})
     mapping = mapping_for(mapping_file, chosen)
     preview = previewed(signature(file_key, sorted(chosen.items()), date_choice), current, choice.id, audience, parsed,
