@@ -78,6 +78,8 @@ def record_partner_label(session: Session, *, actor: Actor, project_id: int, cou
 
 
 def remove_partner_label(session: Session, *, actor: Actor, project_id: int, country: str) -> None:
+    """Remove a partner label recorded by mistake (office); audited (``eql.partner_label.remove``).
+    The project stops being eligible if that label was its only one abroad."""
     authorize(session, actor, "eql.manage")
     code = _country(country)
     found = session.scalar(select(PartnerLabel).where(PartnerLabel.project_id == project_id,
@@ -88,6 +90,26 @@ def remove_partner_label(session: Session, *, actor: Actor, project_id: int, cou
                  details={"country": code})
     session.delete(found)
     session.flush()
+
+
+@dataclass(frozen=True)
+class PartnerLabelView:
+    project_id: int
+    project_title: str
+    country: str
+    source: str
+    created_at: datetime
+
+
+def list_partner_labels(session: Session, *, actor: Actor) -> list[PartnerLabelView]:
+    """Every recorded partner label, by project then country (office): what it may remove."""
+    authorize(session, actor, "eql.manage")
+    rows = session.execute(
+        select(PartnerLabel, Project.title).join(Project, Project.id == PartnerLabel.project_id)
+        .order_by(PartnerLabel.project_id, PartnerLabel.country)
+    ).all()
+    return [PartnerLabelView(label.project_id, title, label.country, label.source, label.created_at)
+            for label, title in rows]
 
 
 def partner_labels(session: Session, *, actor: Actor, project_id: int) -> list[str]:
