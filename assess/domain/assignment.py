@@ -21,7 +21,7 @@ What :func:`assign` guarantees:
    and so on; the total of new pairs is the largest possible. Without capacities this
    means: every application gets what it wants whenever it has that many jurors without
    a conflict, and otherwise all of them (proof at :func:`_fill`). ``short`` says how
-   many jurors each application still lacks, and :meth:`Assignment.explain` why.
+   many jurors each application still lacks, and each :class:`Shortage` why (a catalogue key and its values).
 2. Safety. No new pair is in ``conflicts`` or in ``existing``; existing pairs are kept
    and counted, and no pair is listed twice.
 3. Balance. Only new pairs move. There is no *improving chain*: jurors j0, j1, ..., jk
@@ -71,24 +71,18 @@ class Shortage:
     def missing(self) -> int:
         return self.wanted - self.assigned
 
-    def describe(self) -> str:
-        """The shortage in one English sentence, for the office's log and the command line."""
-        head = (
-            f"Application {self.application} lacks {_jurors(self.missing)}"
-            f" (it wants {self.wanted} and has {self.assigned})"
-        )
+    @property
+    def message_key(self) -> str:
+        """The catalogue key of the sentence that explains the shortage (translated at the
+        edge with :attr:`message_values`)."""
         if self.reason is ShortageReason.CONFLICTS:
-            if self.without_conflict == 0:
-                return f"{head}: no juror without a conflict."
-            return f"{head}: only {_jurors(self.without_conflict)} without a conflict."
-        return (
-            f"{head}: {_jurors(self.without_conflict)} without a conflict, but the "
-            f"{self.at_capacity} not assigned to it have reached their maximum."
-        )
+            return "jury.shortage.no_juror" if self.without_conflict == 0 else "jury.shortage.conflicts"
+        return "jury.shortage.capacity"
 
-
-def _jurors(count: int) -> str:
-    return f"{count} juror" if count == 1 else f"{count} jurors"
+    @property
+    def message_values(self) -> dict[str, int]:
+        return {"application": self.application, "missing": self.missing, "wanted": self.wanted,
+                "assigned": self.assigned, "free": self.without_conflict, "full": self.at_capacity}
 
 
 @dataclass(frozen=True)
@@ -100,10 +94,6 @@ class Assignment:
     #: Application -> jurors it still lacks; only applications that lack some are listed.
     short: Mapping[int, int]
     shortages: tuple[Shortage, ...] = field(default=())
-
-    def explain(self) -> tuple[str, ...]:
-        """One sentence per application left short, by application id."""
-        return tuple(shortage.describe() for shortage in self.shortages)
 
 
 def assign(

@@ -25,8 +25,10 @@ from assess.services.jury.aggregates import (
 )
 from assess.services.jury.assignment import (
     AssignmentReport,
+    applications_to_assign,
     assign_juror,
     auto_assign,
+    jurors_for_round,
     request_extra_juror,
     unassign_juror,
 )
@@ -34,7 +36,6 @@ from assess.services.jury.common import (
     COMMENT_MAX,
     NOTE_MAX,
     items_of,
-    jurors_for_round,
     jury_members,
     round_applications,
 )
@@ -49,6 +50,7 @@ from assess.services.jury.conflicts import (
     remove_conflict,
     waive_conflict,
 )
+from assess.services.jury.facts import application_facts, round_facts
 from assess.services.jury.progress import RoundProgress, progress
 from assess.services.jury.reliability import ItemReliability, JurorSeverity, RoundReliability, reliability
 from assess.services.jury.scoring import (
@@ -66,8 +68,8 @@ __all__ = [
     "AUTOMATIC_KINDS", "COMMENT_MAX", "NOTE_MAX", "OWN_APPLICATION", "ApplicationAggregate", "AssignmentItem",
     "AssignmentReport", "ConflictView", "ItemReliability", "ItemScore", "JurorScores", "JurorSeverity",
     "RoundProgress", "RoundReliability", "WaiverView", "aggregate_application", "aggregate_applications",
-    "aggregates", "assign_juror", "assignment_of", "auto_assign", "conflict_kinds", "declare_conflict",
+    "aggregates", "application_facts", "applications_to_assign", "assign_juror", "assignment_of", "auto_assign", "conflict_kinds", "declare_conflict",
     "items_of", "jurors_for_round", "jury_members", "list_conflicts", "list_waivers", "my_assignments",
     "other_scores", "progress", "reliability", "remove_conflict", "request_extra_juror", "round_aggregates",
-    "round_applications", "round_jurors", "save_score", "submit_scores", "unassign_juror", "waive_conflict",
+    "round_applications", "round_facts", "round_jurors", "save_score", "submit_scores", "unassign_juror", "waive_conflict",
 ]

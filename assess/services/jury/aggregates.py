@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assess.domain.jury import ItemAggregate, aggregate_items, pseudonym
+from assess.domain.jury import ItemAggregate, aggregate_items, juror_letter
 from assess.domain.permissions import Actor
 from assess.domain.rubric import Rubric
 from assess.domain.scoring import Outcome, Score, score_aggregates
@@ -121,7 +121,7 @@ def aggregate_applications(session: Session, applications: list[Application]) ->
         if rubric.id not in gate_minimums:
             gate_minimums[rubric.id] = settings.gate_minimums(session, rubric.id)
         jurors = tuple(
-            JurorScores(pseudonym=pseudonym(i), submitted_at=a.submitted_at, scores=scores[a.id],
+            JurorScores(pseudonym=juror_letter(i), submitted_at=a.submitted_at, scores=scores[a.id],
                         juror_id=a.juror_id, origin=a.origin)
             for i, a in enumerate(assignments[application.id])
         )

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from assess.domain.assignment import Shortage, assign
 from assess.domain.permissions import Actor
+from assess.i18n import t
 from assess.services import audit, rounds
 from assess.services.access import authorize
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
@@ -25,7 +26,34 @@ from assess.services.jury.common import (
     round_applications,
 )
 from assess.services.jury.conflicts import conflict_kinds, round_conflicts
-from assess.storage.models import Application, Assignment
+from assess.storage.models import Application, Assignment, User
+
+
+class NoExtraJuror(ServiceError):
+    """No juror can be added to the application; the reason (the shortage) is translated
+    with the message, in the reader's language."""
+
+    def __init__(self, shortage: Shortage | None):
+        self.shortage = shortage
+        super().__init__("jury.errors.no_extra_juror", reason="")
+
+    def message(self, lang: str) -> str:
+        found = self.shortage
+        reason = t(found.message_key, lang, **found.message_values) if found is not None else ""
+        return t(self.key, lang, reason=reason).strip()
+
+
+def jurors_for_round(session: Session, *, actor: Actor, round_id: int) -> list[User]:
+    """The jurors who may judge in this round (office): demonstration jurors in a
+    demonstration round, the others in a real one (:func:`jury_members`)."""
+    authorize(session, actor, "round.manage")
+    return jury_members(session, for_round=find_round(session, round_id))
+
+
+def applications_to_assign(session: Session, *, actor: Actor, round_id: int) -> list[Application]:
+    """The round's submitted applications, with their projects' schools (office)."""
+    authorize(session, actor, "round.manage")
+    return round_applications(session, find_round(session, round_id).id)
 
 
 @dataclass(frozen=True)
@@ -46,17 +74,18 @@ class AssignmentReport:
     conflicted_kept: tuple[tuple[int, int], ...] = ()
     removed: tuple[tuple[int, int], ...] = ()
 
-    def explain(self) -> tuple[str, ...]:
-        return tuple(s.describe() for s in self.shortages)
+    def explain(self, lang: str = "en") -> tuple[str, ...]:
+        """One sentence per application left short, in ``lang``."""
+        return tuple(t(s.message_key, lang, **s.message_values) for s in self.shortages)
 
-    def to_dict(self) -> dict:
+    def to_dict(self, *, lang: str = "en") -> dict:
         return {
             "round": self.round_id,
             "per_application": self.per_application,
             "created": [{"juror": j, "application": a} for j, a in self.created],
             "loads": [{"juror": j, "name": self.juror_names.get(j, ""), "load": n} for j, n in sorted(self.loads.items())],
             "short": [{"application": s.application, "missing": s.missing, "reason": s.reason.value,
-                       "explanation": s.describe()} for s in self.shortages],
+                       "explanation": t(s.message_key, lang, **s.message_values)} for s in self.shortages],
             "conflicts_found": self.conflicts_found,
             "conflicted_kept": [{"juror": j, "application": a} for j, a in self.conflicted_kept],
             "removed": [{"juror": j, "application": a} for j, a in self.removed],
@@ -188,8 +217,7 @@ def request_extra_juror(session: Session, *, actor: Actor, application_id: int) 
     result = assign(applications=[application.id], jurors=sorted(juror_ids), per_application=len(on_it),
                     conflicts=conflicts, existing=existing, extra_for=[application.id])
     if not result.pairs:
-        reason = result.shortages[0].describe() if result.shortages else ""
-        raise ServiceError("jury.errors.no_extra_juror", reason=reason)
+        raise NoExtraJuror(result.shortages[0] if result.shortages else None)
     (juror_id, _), = result.pairs
     stored = Assignment(application_id=application.id, juror_id=juror_id, origin="extra", created_by=actor.id)
     session.add(stored)

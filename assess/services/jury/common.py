@@ -53,11 +53,6 @@ def jury_members(session: Session, *, for_round: Round | None = None) -> list[Us
     return list(session.scalars(query))
 
 
-def jurors_for_round(session: Session, round_id: int) -> list[User]:
-    """The jurors who may judge in this round (:func:`jury_members` ``for_round``)."""
-    return jury_members(session, for_round=find_round(session, round_id))
-
-
 def active_juror(session: Session, juror_id: int | None, *, for_round: Round | None = None) -> User:
     """The active juror of this id (who may judge in ``for_round``), else InvalidInput."""
     user = session.get(User, juror_id) if juror_id is not None else None

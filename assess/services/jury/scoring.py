@@ -1,6 +1,6 @@
 """A juror's work, blind: drafts saved item by item (their own rows, so two jurors saving
 at once lose nothing), submitted when every counted criterion and gate has a level, and
-only then the other jurors' scores (pseudonymised: "Juror A")."""
+only then the other jurors' scores (pseudonymised: a letter, shown as "Juror A")."""
 
 from __future__ import annotations
 
@@ -13,26 +13,28 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from assess.domain.jury import pseudonym
-from assess.domain.permissions import Actor
+from assess.domain.jury import juror_letter
+from assess.domain.permissions import Actor, can
 from assess.domain.rubric import LEVELS
 from assess.services import audit, rounds
-from assess.services.access import authorize
+from assess.services.access import authorize, permitted
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound
 from assess.services.jury.common import COMMENT_MAX, NOTE_MAX, UNSET, items_of, refuse_if_published
-from assess.services.jury.conflicts import conflict_kinds, conflicted_applications
+from assess.services.jury.conflicts import conflicted_applications
+from assess.services.jury.facts import facts_of
 from assess.storage.models import Application, Assignment, JurorScore, Project, Round, utcnow
 
 
 def _usable(session: Session, assignment: Assignment | None, actor: Actor) -> Assignment:
-    """The actor's assignment, if the application is still submitted and they are not in
-    conflict with it; the same NotFound otherwise."""
+    """The actor's assignment, if they may judge the application (``application.judge``:
+    assigned, not in conflict, the application still submitted); the same NotFound
+    otherwise, so nothing tells an application in conflict from one that does not exist."""
     if assignment is None or assignment.juror_id != actor.id:
         raise NotFound()
     application = session.get(Application, assignment.application_id)
-    if application is None or application.status != "submitted":
-        raise NotFound()
-    if conflict_kinds(session, juror_id=actor.id, application=application):
+    if application is None or not permitted(
+            session, actor, "application.judge", facts_of(session, juror_id=actor.id, application=application,
+                                                          assignment=assignment)):
         raise NotFound()
     return assignment
 
@@ -113,8 +115,9 @@ def save_score(
     # Shared lock on the round: the rubric cannot be changed while this score is being saved.
     round_ = session.scalars(select(Round).where(Round.id == application.round_id).with_for_update(read=True)
                              .execution_options(populate_existing=True)).one()
-    refuse_if_published(round_)
-    if assignment.submitted_at is not None:
+    if not can(actor, "application.score", facts_of(session, juror_id=actor.id, application=application,
+                                                    assignment=assignment)):
+        refuse_if_published(round_)  # says why: published, else submitted
         raise Conflict("jury.errors.already_submitted")
     rubric = rounds.rubric_of(round_)
     if item_id not in items_of(rubric):
@@ -193,6 +196,7 @@ class ItemScore:
 class JurorScores:
     """One juror's submitted scores on an application, under a pseudonym."""
 
+    #: A letter ("A", "B"...), shown as "Juror A" (``jury.pseudonym.name``).
     pseudonym: str
     submitted_at: datetime | None
     scores: Mapping[str, ItemScore]
@@ -204,7 +208,7 @@ class JurorScores:
 def _assignments_with_names(session: Session, application_id: int) -> list[tuple[Assignment, str]]:
     assignments = list(session.scalars(select(Assignment).where(Assignment.application_id == application_id)
                                        .options(selectinload(Assignment.scores)).order_by(Assignment.id)))
-    return [(a, pseudonym(i)) for i, a in enumerate(assignments)]
+    return [(a, juror_letter(i)) for i, a in enumerate(assignments)]
 
 
 def _scores_of(assignment: Assignment) -> dict[str, ItemScore]:
@@ -215,7 +219,9 @@ def other_scores(session: Session, *, actor: Actor, application_id: int) -> list
     """The other jurors' submitted scores, for a juror of the application who has
     submitted their own; refused (:class:`NotFound`, ``jury.errors.submit_first``) before."""
     own = assignment_of(session, actor=actor, application_id=application_id)
-    if own.submitted_at is None:
+    application = session.get(Application, application_id)
+    if application is None or not can(actor, "application.view_other_scores",
+                                      facts_of(session, juror_id=actor.id, application=application, assignment=own)):
         raise NotFound("jury.errors.submit_first")
     return [
         JurorScores(pseudonym=name, submitted_at=a.submitted_at, scores=_scores_of(a), origin=a.origin)

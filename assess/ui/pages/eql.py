@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from assess.domain.countries import COUNTRIES, country_name
+from assess.i18n.formats import format_number
 from assess.services import eql, projects, rounds
 from assess.services.errors import PermissionDenied, ServiceError
 from assess.ui import runtime
@@ -107,8 +108,9 @@ if found.eligible:
         _("eql_page.column.project"): [c.title for c in found.eligible],
         _("eql_page.column.teacher"): [c.teacher for c in found.eligible],
         _("eql_page.column.countries"): [names(c.countries) for c in found.eligible],
-        _("eql_page.column.total"): [f"{c.total:g} / {c.maximum:g}" for c in found.eligible],
-        _("eql_page.column.threshold"): [f"{c.threshold:g}" for c in found.eligible],
+        _("eql_page.column.total"): [f"{format_number(c.total, lang(), digits=2)} / {format_number(c.maximum, lang())}"
+                                          for c in found.eligible],
+        _("eql_page.column.threshold"): [format_number(c.threshold, lang()) for c in found.eligible],
     }), hide_index=True, width="stretch")
     st.markdown(_("eql_page.proposed_count", count=len(found.proposed), eligible=len(found.eligible)))
 else:
