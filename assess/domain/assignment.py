@@ -40,9 +40,10 @@ What :func:`assign` guarantees:
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Collection, Mapping, Sequence
+from itertools import pairwise
 
 
 class AssignmentInputError(ValueError):
@@ -169,10 +170,12 @@ def assign(
     )
 
 
-def _check(applications, jurors, per_application, conflicts, existing, capacity, extra_for):
+def _check(applications: Sequence[int], jurors: Sequence[int], per_application: object,
+           conflicts: Collection[tuple[int, int]], existing: Collection[tuple[int, int]],
+           capacity: Mapping[int, int], extra_for: Collection[int]) -> tuple[list[int], list[int]]:
     app_ids, juror_ids = sorted(applications), sorted(jurors)
     for kind, ids in (("application", app_ids), ("juror", juror_ids)):
-        repeated = sorted({i for i, k in zip(ids, ids[1:]) if i == k})
+        repeated = sorted({i for i, k in pairwise(ids) if i == k})
         if repeated:
             raise AssignmentInputError(f"{kind} ids listed more than once: {repeated}")
     if isinstance(per_application, bool) or not isinstance(per_application, int) or per_application < 0:
@@ -334,7 +337,7 @@ def _balance(state: _State) -> None:
     while (chain := _improving_chain(state, witness)) is not None:
         # Choose every step's application before moving any, then move from the end back,
         # so that no juror on the way is ever above their room.
-        moves = [(h, c, min(witness[h][c])) for h, c in zip(chain, chain[1:])]
+        moves = [(h, c, min(witness[h][c])) for h, c in pairwise(chain)]
         touched = sorted({a for _, _, a in moves})
         for a in touched:
             link(a, False)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Hashable, Iterable, Mapping, Sequence
 
 AGGREGATIONS: tuple[str, ...] = ("mean", "median")
 ROUND_KINDS: tuple[str, ...] = ("label", "contest", "eql")

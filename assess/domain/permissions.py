@@ -12,8 +12,9 @@ without an id is not the system, it is nobody.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 ROLES: tuple[str, ...] = ("teacher", "juror", "admin")
 
@@ -31,7 +32,7 @@ class Actor:
     is_system: bool = False
 
     @classmethod
-    def system(cls) -> "Actor":
+    def system(cls) -> Actor:
         """The operator at the command line: full rights, recorded as a system action."""
         return cls(id=None, email="system", display_name="system", roles=frozenset(ROLES), is_system=True)
 
@@ -44,13 +45,13 @@ class Rule:
     def __call__(self, actor: Actor | None, obj: Any = None) -> bool:
         return actor is not None and bool(self._predicate(actor, obj))
 
-    def __and__(self, other: "Rule") -> "Rule":
+    def __and__(self, other: Rule) -> Rule:
         return Rule(lambda a, o: self(a, o) and other(a, o), f"({self.name} & {other.name})")
 
-    def __or__(self, other: "Rule") -> "Rule":
+    def __or__(self, other: Rule) -> Rule:
         return Rule(lambda a, o: self(a, o) or other(a, o), f"({self.name} | {other.name})")
 
-    def __invert__(self) -> "Rule":
+    def __invert__(self) -> Rule:
         return Rule(lambda a, o: not self(a, o), f"~{self.name}")
 
     def __repr__(self) -> str:

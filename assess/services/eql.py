@@ -178,7 +178,7 @@ def import_partner_labels_csv(session: Session, *, actor: Actor, data: bytes) ->
     wanted: list[tuple[int, str]] = []
     errors: list[FieldError] = []
     for number, row in enumerate(rows[1:], start=2):
-        def cell(index: int | None) -> str:
+        def cell(index: int | None, row: list[str] = row) -> str:
             return row[index].strip() if index is not None and index < len(row) else ""
 
         field = f"row {number}"

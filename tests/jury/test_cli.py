@@ -114,11 +114,11 @@ def test_eql_command(database):
         jurors = {j.id: j for j in (make_juror(session, f"j{i}@example.org") for i in range(2))}
         made = make_round(session)
         apps = []
-        for i, level in enumerate((5, 4, 1)):
+        for i in range(3):
             teacher = make_user(session, email=f"t{i}@example.org")
             p = make_project(session, owner=teacher, title=f"Project {i}", school={"name": f"S{i}", "country": "FR"})
             apps.append(apply(session, teacher=teacher, round_id=made.id, project_id=p.id))
-        decide_round(session, round_id=made.id, jurors=jurors, levels={a.id: lvl for a, lvl in zip(apps, (5, 4, 1))})
+        decide_round(session, round_id=made.id, jurors=jurors, levels={a.id: lvl for a, lvl in zip(apps, (5, 4, 1), strict=True)})
         for a in apps:
             eql.record_partner_label(session, actor=Actor.system(), project_id=a.project_id, country="IE")
         return made.id, [a.project_id for a in apps]

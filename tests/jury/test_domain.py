@@ -100,12 +100,12 @@ def candidate(key, total, *, eligible=True, threshold=20, maximum=30):
 
 
 def test_top_share_proposes_the_best_quarter_above_the_threshold():
-    pool = [candidate(k, t) for k, t in zip("abcdefgh", (29, 21, 28, 20, 25, 19, 27, 24))]
+    pool = [candidate(k, t) for k, t in zip("abcdefgh", (29, 21, 28, 20, 25, 19, 27, 24), strict=True)]
     assert nomination_quota(share=0.25, eligible=8) == 2
     assert propose_nominations(pool, rule="top_share", share=0.25) == ("a", "c")
     assert propose_nominations(pool, rule="top_share", share=1.0) == ("a", "c", "g", "e", "h", "b"), \
         "20 is not above 20"
-    assert propose_nominations(pool + [candidate("z", 30, eligible=False)], rule="top_share", share=0.25) == ("a", "c")
+    assert propose_nominations([*pool, candidate("z", 30, eligible=False)], rule="top_share", share=0.25) == ("a", "c")
 
 
 def test_automatic_rule_proposes_every_eligible_project():

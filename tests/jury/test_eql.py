@@ -26,7 +26,7 @@ def labelled(session, teacher, project):
         owner = make_user(session, email=f"t{i}@example.org")
         p = other_project(session, owner, title=f"Project {i}", school_name=f"School {i}")
         apps.append(apply(session, teacher=owner, round_id=made.id, project_id=p.id))
-    decide_round(session, round_id=made.id, jurors=jurors, levels=dict(zip([a.id for a in apps], (5, 4, 4, 3, 1))))
+    decide_round(session, round_id=made.id, jurors=jurors, levels=dict(zip([a.id for a in apps], (5, 4, 4, 3, 1), strict=True)))
     return made, [a.project_id for a in apps]
 
 

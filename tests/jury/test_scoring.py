@@ -29,7 +29,7 @@ def scored(session, teacher, project):
 
 
 def test_a_juror_sees_the_application_texts_evidence_and_surveys(session, scored):
-    made, application, a, _ = scored
+    _, application, a, _ = scored
     view = applications.application_for_juror(session, actor=a, application_id=application.id)
     assert view.rubric.id == "etwinning-2006" and view.texts["innovation"] == "What we did for innovation."
     assert view.evidence_links == ("https://twinspace.example.org/p/1",)

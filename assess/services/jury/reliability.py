@@ -69,7 +69,7 @@ class RoundReliability:
 
 def _submitted_levels(session: Session, round_id: int) -> list[tuple[int, int, str, int | None]]:
     """(juror, application, item, level) of every submitted score of the round."""
-    return [tuple(row) for row in session.execute(
+    return [(row[0], row[1], row[2], row[3]) for row in session.execute(
         select(Assignment.juror_id, Assignment.application_id, JurorScore.item_id, JurorScore.level)
         .join(JurorScore, JurorScore.assignment_id == Assignment.id)
         .join(Application, Application.id == Assignment.application_id)

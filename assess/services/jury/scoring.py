@@ -19,10 +19,24 @@ from assess.domain.rubric import LEVELS
 from assess.services import audit, rounds
 from assess.services.access import authorize, permitted
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound
-from assess.services.jury.common import COMMENT_MAX, NOTE_MAX, UNSET, items_of, refuse_if_published
+from assess.services.jury.common import (
+    COMMENT_MAX,
+    NOTE_MAX,
+    UNSET,
+    find_application,
+    items_of,
+    refuse_if_published,
+)
 from assess.services.jury.conflicts import conflicted_applications
 from assess.services.jury.facts import facts_of
 from assess.storage.models import Application, Assignment, JurorScore, Project, Round, utcnow
+
+
+def _juror_id(actor: Actor) -> int:
+    """The acting juror's id (checked by ``jury.score``: never the system, never None)."""
+    if actor.id is None:
+        raise NotFound()
+    return actor.id
 
 
 def _usable(session: Session, assignment: Assignment | None, actor: Actor) -> Assignment:
@@ -31,7 +45,7 @@ def _usable(session: Session, assignment: Assignment | None, actor: Actor) -> As
     otherwise, so nothing tells an application in conflict from one that does not exist."""
     if assignment is None or assignment.juror_id != actor.id:
         raise NotFound()
-    application = session.get(Application, assignment.application_id)
+    application = find_application(session, assignment.application_id)
     if application is None or not permitted(
             session, actor, "application.judge", facts_of(session, juror_id=actor.id, application=application,
                                                           assignment=assignment)):
@@ -80,7 +94,7 @@ def my_assignments(session: Session, *, actor: Actor) -> list[AssignmentItem]:
                  selectinload(Application.project).selectinload(Project.school))
         .order_by(Assignment.id)
     ).all()
-    conflicted = conflicted_applications(session, juror_id=actor.id, applications=[a for _, a in rows])
+    conflicted = conflicted_applications(session, juror_id=_juror_id(actor), applications=[a for _, a in rows])
     found = []
     for assignment, application in rows:
         if application.id in conflicted:
@@ -111,7 +125,7 @@ def save_score(
     ``comment`` is for the teacher (shown after publication), ``private_note`` for the
     jury and the office only. Refused once the juror submitted or the round is published."""
     assignment = _own_assignment(session, actor=actor, assignment_id=assignment_id)
-    application = session.get(Application, assignment.application_id)
+    application = find_application(session, assignment.application_id)
     # Shared lock on the round: the rubric cannot be changed while this score is being saved.
     round_ = session.scalars(select(Round).where(Round.id == application.round_id).with_for_update(read=True)
                              .execution_options(populate_existing=True)).one()
@@ -145,6 +159,8 @@ def save_score(
                 session.add(row)
         except IntegrityError:  # the same juror saving the same item twice at once
             row = find()
+            if row is None:  # pragma: no cover - rolled back by the other saver: try again later
+                raise
         session.expire(assignment, ["scores"])  # the new row joins the loaded collection
     changed: dict[str, Any] = {}
     if level is not UNSET and row.level != level:
@@ -168,7 +184,7 @@ def submit_scores(session: Session, *, actor: Actor, assignment_id: int) -> Assi
     """Submit the juror's scores: every counted criterion and every gate needs a level
     (:class:`InvalidInput` naming each one missing). Then they are final."""
     assignment = _own_assignment(session, actor=actor, assignment_id=assignment_id)
-    application = session.get(Application, assignment.application_id)
+    application = find_application(session, assignment.application_id)
     refuse_if_published(application.round)
     if assignment.submitted_at is not None:
         return assignment

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from assess.domain.countries import COUNTRIES, country_name
-from assess.i18n.formats import format_number
+from assess.i18n.formats import format_date, format_number
 from assess.services import eql, projects, rounds
 from assess.services.errors import PermissionDenied, ServiceError
 from assess.ui import runtime
@@ -77,6 +77,27 @@ with from_file:
         else:
             st.session_state[runtime.FLASH] = _("eql_page.imported", rows=done.rows, added=done.added, already=done.already)
             st.rerun()
+
+# --- recorded partner labels: a wrong one can be removed ---------------------------------------
+with reading() as session:
+    recorded = eql.list_partner_labels(session, actor=admin)
+if recorded:
+    with st.expander(_("eql_page.recorded_title", count=len(recorded)), icon=":material/list:"):
+        st.dataframe(pd.DataFrame({
+            _("eql_page.column.project"): [f"#{row.project_id} {row.project_title}" for row in recorded],
+            _("eql_page.column.country"): [country_name(row.country, lang()) for row in recorded],
+            _("eql_page.column.source"): [_(f"eql_page.source.{row.source}") for row in recorded],
+            _("eql_page.column.recorded_on"): [format_date(row.created_at, lang()) for row in recorded],
+        }), hide_index=True, width="stretch")
+        choices = {(row.project_id, row.country): f"#{row.project_id} {row.project_title} · "
+                   f"{country_name(row.country, lang())}" for row in recorded}
+        with st.form("eql_label_removal"):
+            wrong = st.selectbox(_("eql_page.remove_pick"), options=list(choices), format_func=choices.get,
+                                 key="eql_remove_pick")
+            if st.form_submit_button(_("eql_page.remove"), icon=":material/delete:"):
+                apply_change(lambda session: eql.remove_partner_label(session, actor=admin, project_id=wrong[0],
+                                                                      country=wrong[1]),
+                             _("eql_page.removed", country=country_name(wrong[1], lang())))
 
 # --- eligible projects and proposals -----------------------------------------------------------
 st.subheader(_("eql_page.proposals_title"))

@@ -8,8 +8,8 @@ are shown in tables, select options (plain text) or through escape_markdown.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Callable
 
 import pandas as pd
 import streamlit as st
