@@ -66,7 +66,7 @@ def jury_assign(round_id: int, per_application: int | None, as_json: bool, lang:
     """Assign jurors automatically (balanced loads, no conflict, earlier assignments kept);
     print each juror's load and the applications left short, with the reason."""
     with transaction() as session:
-        no_juror = not jury_service.jury_members(session)
+        no_juror = not jury_service.jurors_for_round(session, actor=Actor.system(), round_id=round_id)
         report = jury_service.auto_assign(session, actor=Actor.system(), round_id=round_id,
                                           per_application=per_application)
     if as_json:

@@ -116,7 +116,7 @@ def stage_proposals(session: Session, *, actor: Actor, round_id: int) -> int:
         raise Conflict("jury.errors.round_published")
     staged = 0
     for found in jury.round_aggregates(session, actor=actor, round_id=round_id):
-        if agreed(found):
+        if agreed(found) and found.proposal is not None:
             _stage(session, actor=actor, found=found, outcome=found.proposal, note=None, stored=None,
                    details={"bulk": True})
             staged += 1

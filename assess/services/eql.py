@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -69,9 +70,9 @@ def record_partner_label(session: Session, *, actor: Actor, project_id: int, cou
     try:
         with session.begin_nested():
             session.add(stored)
-    except IntegrityError:
-        return session.scalar(select(PartnerLabel).where(PartnerLabel.project_id == project.id,
-                                                         PartnerLabel.country == code))
+    except IntegrityError:  # recorded at the same moment by someone else
+        return session.scalars(select(PartnerLabel).where(PartnerLabel.project_id == project.id,
+                                                          PartnerLabel.country == code)).one()
     audit.record(session, actor=actor, action="eql.partner_label", entity_type="project", entity_id=project.id,
                  details={"country": code, "source": source})
     return stored
@@ -174,7 +175,7 @@ def import_partner_labels_csv(session: Session, *, actor: Actor, data: bytes) ->
     if twinspace_col is not None:
         for pid, url in session.execute(select(Project.id, Project.twinspace_url)
                                         .where(Project.twinspace_url.is_not(None)).order_by(Project.id)):
-            by_address.setdefault(_normalise_address(url), []).append(pid)
+            by_address.setdefault(_normalise_address(url or ""), []).append(pid)
     wanted: list[tuple[int, str]] = []
     errors: list[FieldError] = []
     for number, row in enumerate(rows[1:], start=2):
@@ -348,7 +349,7 @@ def proposals(session: Session, *, actor: Actor, round_id: int) -> Proposals:
          for c in found],
         rule=rule, share=share,
     )
-    by_key = {c.project_id: c for c in found}
+    by_key: dict[Hashable, EqlCandidate] = {c.project_id: c for c in found}
     quota = nomination_quota(share=share, eligible=sum(c.eligible for c in found)) if rule == "top_share" else None
     return Proposals(round_id=round_id, rule=rule, share=share, quota=quota, candidates=tuple(found),
                      proposed=tuple(by_key[k] for k in keys))

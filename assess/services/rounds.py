@@ -224,7 +224,8 @@ def update_round(
         "aggregation": stored.aggregation if aggregation is UNSET else aggregation,
         "disagreement_threshold": stored.disagreement_threshold if disagreement_threshold is UNSET else disagreement_threshold,
     }
-    errors = _validate(kind=stored.kind, **new)
+    # The values as typed: _validate checks them.
+    errors = _validate(kind=stored.kind, **new)  # type: ignore[arg-type]
     if errors:
         raise InvalidInput(errors)
     changed: dict[str, Any] = {}

@@ -68,8 +68,9 @@ __all__ = [
     "AUTOMATIC_KINDS", "COMMENT_MAX", "NOTE_MAX", "OWN_APPLICATION", "ApplicationAggregate", "AssignmentItem",
     "AssignmentReport", "ConflictView", "ItemReliability", "ItemScore", "JurorScores", "JurorSeverity",
     "RoundProgress", "RoundReliability", "WaiverView", "aggregate_application", "aggregate_applications",
-    "aggregates", "application_facts", "applications_to_assign", "assign_juror", "assignment_of", "auto_assign", "conflict_kinds", "declare_conflict",
-    "items_of", "jurors_for_round", "jury_members", "list_conflicts", "list_waivers", "my_assignments",
-    "other_scores", "progress", "reliability", "remove_conflict", "request_extra_juror", "round_aggregates",
-    "round_applications", "round_facts", "round_jurors", "save_score", "submit_scores", "unassign_juror", "waive_conflict",
+    "aggregates", "application_facts", "applications_to_assign", "assign_juror", "assignment_of", "auto_assign",
+    "conflict_kinds", "declare_conflict", "items_of", "jurors_for_round", "jury_members", "list_conflicts",
+    "list_waivers", "my_assignments", "other_scores", "progress", "reliability", "remove_conflict",
+    "request_extra_juror", "round_aggregates", "round_applications", "round_facts", "round_jurors",
+    "save_score", "submit_scores", "unassign_juror", "waive_conflict",
 ]
