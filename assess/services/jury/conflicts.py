@@ -226,7 +226,7 @@ def declare_conflict(
         kind = ConflictKind.OFFICE
     elif permitted(session, actor, "application.apply", application.project):
         kind = ConflictKind.DECLARED_BY_TEACHER
-    elif "juror" in actor.roles and juror_id in (None, actor.id):
+    elif juror_id in (None, actor.id) and permitted(session, actor, "jury.score"):
         own = session.scalar(select(Assignment).where(Assignment.application_id == application.id,
                                                       Assignment.juror_id == actor.id))
         if own is None:
