@@ -1,5 +1,5 @@
 """The national jury from the command line: ``assess round list``, ``assess jury assign``,
-``assess stats reliability`` and ``assess eql``. Each runs as the office (system actor)."""
+``assess stats reliability`` and ``assess eql`` (proposals, partner labels). Each runs as the office (system actor)."""
 
 from __future__ import annotations
 
@@ -66,11 +66,11 @@ def jury_assign(round_id: int, per_application: int | None, as_json: bool, lang:
     """Assign jurors automatically (balanced loads, no conflict, earlier assignments kept);
     print each juror's load and the applications left short, with the reason."""
     with transaction() as session:
-        no_juror = not jury_service.jury_members(session)
+        no_juror = not jury_service.jurors_for_round(session, actor=Actor.system(), round_id=round_id)
         report = jury_service.auto_assign(session, actor=Actor.system(), round_id=round_id,
                                           per_application=per_application)
     if as_json:
-        _echo_json(report.to_dict())
+        _echo_json(report.to_dict(lang=lang))
         return
     if no_juror:
         click.echo(t("jury.cli.no_juror", lang))
@@ -88,7 +88,7 @@ def jury_assign(round_id: int, per_application: int | None, as_json: bool, lang:
             click.echo(t("jury.cli.load_line", lang, name=report.juror_names.get(juror, ""), id=juror, load=load))
     if report.shortages:
         click.echo(t("jury.cli.short", lang))
-        for line in report.explain():
+        for line in report.explain(lang):
             click.echo(f"  {line}")
     else:
         click.echo(t("jury.cli.short_none", lang))
@@ -143,22 +143,55 @@ def _read_bytes(path: str) -> bytes:
         raise click.ClickException(t("cli.cannot_access", "en", path=path, reason=error.strerror or error)) from None
 
 
+def _label(value: str) -> tuple[int, str]:
+    """PROJECT:COUNTRY, e.g. 12:IE."""
+    project, _, country = value.partition(":")
+    try:
+        return ID.convert(project, None, None), country.strip().upper()
+    except click.BadParameter:
+        raise click.BadParameter(f"'{value}': give PROJECT:COUNTRY, e.g. 12:IE", param_hint="--remove-label") from None
+
+
 @click.command("eql")
-@ROUND
+@click.option("--round", "round_id", type=ID, default=None,
+              help="Round id (see `assess round list`): print its proposals. Required unless only labels are "
+                   "listed or removed.")
 @click.option("--labels", "labels_path", type=click.Path(dir_okay=False), default=None,
               help="First record partner labels from this CSV file (a project or twinspace column, and a country "
                    "column); any problem refuses the whole file.")
+@click.option("--remove-label", "removals", multiple=True, metavar="PROJECT:COUNTRY",
+              help="Remove a partner label recorded by mistake (repeatable), e.g. 12:IE.")
+@click.option("--labels-list", "list_labels", is_flag=True, help="List the recorded partner labels.")
 @JSON
 @LANG
-def eql(round_id: int, labels_path: str | None, as_json: bool, lang: str) -> None:
+def eql(round_id: int | None, labels_path: str | None, removals: tuple[str, ...], list_labels: bool, as_json: bool,
+        lang: str) -> None:
     """European label: the eligible projects (national labels in two countries) and the
-    nominations the rules propose (settings ``eql_rule`` and ``eql_share``)."""
+    nominations the rules propose (settings ``eql_rule`` and ``eql_share``); the partner
+    labels recorded, and removing a wrong one."""
+    if round_id is None and not (removals or list_labels):
+        raise click.UsageError("Missing option '--round'.")
+    wrong = [_label(value) for value in removals]
     data = _read_bytes(labels_path) if labels_path else None
     imported = None
     with transaction() as session:
         if data is not None:
             imported = eql_service.import_partner_labels_csv(session, actor=Actor.system(), data=data)
-        result = eql_service.proposals(session, actor=Actor.system(), round_id=round_id)
+        for project_id, country in wrong:
+            eql_service.remove_partner_label(session, actor=Actor.system(), project_id=project_id, country=country)
+        listed = eql_service.list_partner_labels(session, actor=Actor.system()) if list_labels else None
+        result = (eql_service.proposals(session, actor=Actor.system(), round_id=round_id)
+                  if round_id is not None else None)
+    for project_id, country in wrong:
+        click.echo(t("jury.cli.label_removed", lang, project=project_id, country=country))
+    if listed is not None:
+        if not listed:
+            click.echo(t("jury.cli.labels_none", lang))
+        for row in listed:
+            click.echo(t("jury.cli.label_line", lang, project=row.project_id, title=row.project_title,
+                         country=row.country, source=row.source))
+    if result is None:
+        return
     if as_json:
         document = result.to_dict()
         if imported is not None:

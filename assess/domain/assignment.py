@@ -21,7 +21,7 @@ What :func:`assign` guarantees:
    and so on; the total of new pairs is the largest possible. Without capacities this
    means: every application gets what it wants whenever it has that many jurors without
    a conflict, and otherwise all of them (proof at :func:`_fill`). ``short`` says how
-   many jurors each application still lacks, and :meth:`Assignment.explain` why.
+   many jurors each application still lacks, and each :class:`Shortage` why (a catalogue key and its values).
 2. Safety. No new pair is in ``conflicts`` or in ``existing``; existing pairs are kept
    and counted, and no pair is listed twice.
 3. Balance. Only new pairs move. There is no *improving chain*: jurors j0, j1, ..., jk
@@ -40,9 +40,10 @@ What :func:`assign` guarantees:
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Collection, Mapping, Sequence
+from itertools import pairwise
 
 
 class AssignmentInputError(ValueError):
@@ -71,24 +72,18 @@ class Shortage:
     def missing(self) -> int:
         return self.wanted - self.assigned
 
-    def describe(self) -> str:
-        """The shortage in one English sentence, for the office's log and the command line."""
-        head = (
-            f"Application {self.application} lacks {_jurors(self.missing)}"
-            f" (it wants {self.wanted} and has {self.assigned})"
-        )
+    @property
+    def message_key(self) -> str:
+        """The catalogue key of the sentence that explains the shortage (translated at the
+        edge with :attr:`message_values`)."""
         if self.reason is ShortageReason.CONFLICTS:
-            if self.without_conflict == 0:
-                return f"{head}: no juror without a conflict."
-            return f"{head}: only {_jurors(self.without_conflict)} without a conflict."
-        return (
-            f"{head}: {_jurors(self.without_conflict)} without a conflict, but the "
-            f"{self.at_capacity} not assigned to it have reached their maximum."
-        )
+            return "jury.shortage.no_juror" if self.without_conflict == 0 else "jury.shortage.conflicts"
+        return "jury.shortage.capacity"
 
-
-def _jurors(count: int) -> str:
-    return f"{count} juror" if count == 1 else f"{count} jurors"
+    @property
+    def message_values(self) -> dict[str, int]:
+        return {"application": self.application, "missing": self.missing, "wanted": self.wanted,
+                "assigned": self.assigned, "free": self.without_conflict, "full": self.at_capacity}
 
 
 @dataclass(frozen=True)
@@ -100,10 +95,6 @@ class Assignment:
     #: Application -> jurors it still lacks; only applications that lack some are listed.
     short: Mapping[int, int]
     shortages: tuple[Shortage, ...] = field(default=())
-
-    def explain(self) -> tuple[str, ...]:
-        """One sentence per application left short, by application id."""
-        return tuple(shortage.describe() for shortage in self.shortages)
 
 
 def assign(
@@ -179,10 +170,12 @@ def assign(
     )
 
 
-def _check(applications, jurors, per_application, conflicts, existing, capacity, extra_for):
+def _check(applications: Sequence[int], jurors: Sequence[int], per_application: object,
+           conflicts: Collection[tuple[int, int]], existing: Collection[tuple[int, int]],
+           capacity: Mapping[int, int], extra_for: Collection[int]) -> tuple[list[int], list[int]]:
     app_ids, juror_ids = sorted(applications), sorted(jurors)
     for kind, ids in (("application", app_ids), ("juror", juror_ids)):
-        repeated = sorted({i for i, k in zip(ids, ids[1:]) if i == k})
+        repeated = sorted({i for i, k in pairwise(ids) if i == k})
         if repeated:
             raise AssignmentInputError(f"{kind} ids listed more than once: {repeated}")
     if isinstance(per_application, bool) or not isinstance(per_application, int) or per_application < 0:
@@ -344,7 +337,7 @@ def _balance(state: _State) -> None:
     while (chain := _improving_chain(state, witness)) is not None:
         # Choose every step's application before moving any, then move from the end back,
         # so that no juror on the way is ever above their room.
-        moves = [(h, c, min(witness[h][c])) for h, c in zip(chain, chain[1:])]
+        moves = [(h, c, min(witness[h][c])) for h, c in pairwise(chain)]
         touched = sorted({a for _, _, a in moves})
         for a in touched:
             link(a, False)

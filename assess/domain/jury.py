@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Hashable, Iterable, Mapping, Sequence
 
 AGGREGATIONS: tuple[str, ...] = ("mean", "median")
 ROUND_KINDS: tuple[str, ...] = ("label", "contest", "eql")
@@ -78,7 +78,7 @@ class ItemAggregate:
     """One criterion or gate of one application across its jurors."""
 
     item_id: str
-    #: Juror key (e.g. "Juror A") -> level, in the jurors' order; None: not scored.
+    #: Juror key (e.g. the letter "A") -> level, in the jurors' order; None: not scored.
     levels: Mapping[str, int | None]
     aggregate: float | None
     spread: float | None
@@ -103,14 +103,15 @@ def aggregate_items(
     return tuple(results)
 
 
-def pseudonym(index: int) -> str:
-    """"Juror A", "Juror B"... "Juror Z", "Juror AA"...: how jurors are named to each other."""
+def juror_letter(index: int) -> str:
+    """"A", "B"... "Z", "AA"...: how jurors are named to each other, shown at the edge as
+    "Juror A" / "Juré A" (catalogue key ``jury.pseudonym.name``)."""
     letters = ""
     index += 1
     while index:
         index, rest = divmod(index - 1, 26)
         letters = chr(ord("A") + rest) + letters
-    return f"Juror {letters}"
+    return letters
 
 
 # --- severity ----------------------------------------------------------------------------

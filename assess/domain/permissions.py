@@ -12,8 +12,9 @@ without an id is not the system, it is nobody.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 ROLES: tuple[str, ...] = ("teacher", "juror", "admin")
 
@@ -31,7 +32,7 @@ class Actor:
     is_system: bool = False
 
     @classmethod
-    def system(cls) -> "Actor":
+    def system(cls) -> Actor:
         """The operator at the command line: full rights, recorded as a system action."""
         return cls(id=None, email="system", display_name="system", roles=frozenset(ROLES), is_system=True)
 
@@ -44,13 +45,13 @@ class Rule:
     def __call__(self, actor: Actor | None, obj: Any = None) -> bool:
         return actor is not None and bool(self._predicate(actor, obj))
 
-    def __and__(self, other: "Rule") -> "Rule":
+    def __and__(self, other: Rule) -> Rule:
         return Rule(lambda a, o: self(a, o) and other(a, o), f"({self.name} & {other.name})")
 
-    def __or__(self, other: "Rule") -> "Rule":
+    def __or__(self, other: Rule) -> Rule:
         return Rule(lambda a, o: self(a, o) or other(a, o), f"({self.name} | {other.name})")
 
-    def __invert__(self) -> "Rule":
+    def __invert__(self) -> Rule:
         return Rule(lambda a, o: not self(a, o), f"~{self.name}")
 
     def __repr__(self) -> str:
@@ -71,6 +72,63 @@ is_system = Rule(lambda actor, _obj: actor.is_system, "is_system")
 #: The object (an account) is the actor's own.
 is_self = Rule(lambda actor, obj: actor.id is not None and getattr(obj, "id", None) == actor.id, "is_self")
 
+# --- rules about the state of the jury's work ---------------------------------------------
+#
+# As pretalx's rules.py and HotCRP's ``can_view_review``: whether a juror may see or score
+# an application is a rule about facts (assigned? in conflict? own scores submitted? round
+# published?), not code spread over the services. The facts are plain values, read from
+# the database by the service (``assess.services.jury.facts``) and handed to these rules,
+# by the services (``authorize``/``permitted``) and the pages (``can``) alike.
+
+
+@dataclass(frozen=True)
+class ApplicationFacts:
+    """One application as the jury's rules see it, for one actor."""
+
+    application_id: int
+    #: The application is submitted (not withdrawn).
+    submitted: bool
+    #: The actor is assigned to it.
+    assigned: bool
+    #: The actor is in conflict of interest with it (stored, found from the schools and not
+    #: waived, or their own application).
+    in_conflict: bool
+    #: The actor submitted their own scores on it.
+    own_scores_submitted: bool
+    #: The decisions of its round are published.
+    round_published: bool
+
+
+@dataclass(frozen=True)
+class RoundFacts:
+    """A round as the rules see it."""
+
+    round_id: int
+    published: bool
+
+
+def _fact(name: str) -> Rule:
+    return Rule(lambda _actor, obj: obj is not None and bool(getattr(obj, name)), name)
+
+
+#: The actor is assigned to the application.
+is_assigned = _fact("assigned")
+#: The actor is not in conflict of interest with the application.
+not_in_conflict = ~_fact("in_conflict")
+#: The application was submitted and not withdrawn.
+application_submitted = _fact("submitted")
+#: The actor submitted their own scores on the application.
+own_scores_submitted = _fact("own_scores_submitted")
+#: The round (of the application, or the round itself) is not published.
+round_not_published = Rule(
+    lambda _actor, obj: obj is not None and not getattr(obj, "round_published", getattr(obj, "published", True)),
+    "round_not_published",
+)
+#: A juror working on an application: assigned, not in conflict, the application still submitted.
+judges = is_juror & ~is_system & is_assigned & not_in_conflict & application_submitted
+#: The national office (on screen or at the command line).
+is_office = is_admin | is_system
+
 PERMISSIONS: dict[str, Rule] = {
     "project.list": is_teacher | is_admin,
     "project.create": is_teacher | is_system,
@@ -86,13 +144,23 @@ PERMISSIONS: dict[str, Rule] = {
     "settings.manage": is_admin,
     "audit.view": is_admin,
     "demo.load": is_admin,
-    # The national jury. Objects: a project for application.*, none for the others; that a
-    # juror is assigned to (and not in conflict with) an application is checked by the service.
+    # The national jury. Objects: a project for application.apply and .view, none for the
+    # others unless said.
     "round.view": is_teacher | is_juror | is_admin,
     "round.manage": is_admin | is_system,
     "application.apply": is_owner & is_teacher,
     "application.view": is_owner | is_admin,
     "jury.score": is_juror & ~is_system,
+    # Objects: ApplicationFacts. A juror sees an application they judge; scores it while
+    # their scores are not submitted and the round not published; reads the other jurors'
+    # scores (pseudonymised) only once their own are submitted (blind scoring).
+    "application.judge": judges,
+    "application.score": judges & ~own_scores_submitted & round_not_published,
+    "application.view_other_scores": judges & own_scores_submitted,
+    # Objects: RoundFacts. Assignments, conflicts, waivers and decisions change until the
+    # round is published; then they stay as published.
+    "round.change": is_office & round_not_published,
+    "round.publish": is_office & round_not_published,
     "decision.manage": is_admin | is_system,
     "eql.manage": is_admin | is_system,
     # National statistics: figures for the ministry and the central service. The CLI acts

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assess.domain.permissions import Actor
+from assess.domain.permissions import Actor, can
 from assess.services import audit, jury
 from assess.services.access import authorize
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
@@ -112,11 +112,11 @@ def stage_proposals(session: Session, *, actor: Actor, round_id: int) -> int:
     round_ = session.get(Round, round_id)
     if round_ is None:
         raise NotFound()
-    if round_.published_at is not None:
+    if not can(actor, "round.change", jury.round_facts(round_)):
         raise Conflict("jury.errors.round_published")
     staged = 0
     for found in jury.round_aggregates(session, actor=actor, round_id=round_id):
-        if agreed(found):
+        if agreed(found) and found.proposal is not None:
             _stage(session, actor=actor, found=found, outcome=found.proposal, note=None, stored=None,
                    details={"bulk": True})
             staged += 1
@@ -192,7 +192,7 @@ def list_decisions(session: Session, *, actor: Actor, round_id: int) -> RoundDec
     undecided = [a.id for a in applications if a.id not in stored_by_id]
     decided = [a for a in applications if a.id in stored_by_id]
     decisions = []
-    for application, found in zip(decided, jury.aggregate_applications(session, decided)):
+    for application, found in zip(decided, jury.aggregate_applications(session, decided), strict=True):
         stored = stored_by_id[application.id]
         decisions.append(StagedDecision(
             application_id=application.id, project_id=application.project_id, project_title=application.project.title,
@@ -225,7 +225,7 @@ def publish_round(session: Session, *, actor: Actor, round_id: int) -> Publicati
                              .execution_options(populate_existing=True)).one_or_none()
     if round_ is None:
         raise NotFound()
-    if round_.published_at is not None:
+    if not can(actor, "round.publish", jury.round_facts(round_)):
         raise Conflict("jury.errors.round_published")
     applications = jury.round_applications(session, round_.id)
     decisions = {d.application_id: d for d in session.scalars(

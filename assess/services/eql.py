@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -69,15 +70,17 @@ def record_partner_label(session: Session, *, actor: Actor, project_id: int, cou
     try:
         with session.begin_nested():
             session.add(stored)
-    except IntegrityError:
-        return session.scalar(select(PartnerLabel).where(PartnerLabel.project_id == project.id,
-                                                         PartnerLabel.country == code))
+    except IntegrityError:  # recorded at the same moment by someone else
+        return session.scalars(select(PartnerLabel).where(PartnerLabel.project_id == project.id,
+                                                          PartnerLabel.country == code)).one()
     audit.record(session, actor=actor, action="eql.partner_label", entity_type="project", entity_id=project.id,
                  details={"country": code, "source": source})
     return stored
 
 
 def remove_partner_label(session: Session, *, actor: Actor, project_id: int, country: str) -> None:
+    """Remove a partner label recorded by mistake (office); audited (``eql.partner_label.remove``).
+    The project stops being eligible if that label was its only one abroad."""
     authorize(session, actor, "eql.manage")
     code = _country(country)
     found = session.scalar(select(PartnerLabel).where(PartnerLabel.project_id == project_id,
@@ -88,6 +91,26 @@ def remove_partner_label(session: Session, *, actor: Actor, project_id: int, cou
                  details={"country": code})
     session.delete(found)
     session.flush()
+
+
+@dataclass(frozen=True)
+class PartnerLabelView:
+    project_id: int
+    project_title: str
+    country: str
+    source: str
+    created_at: datetime
+
+
+def list_partner_labels(session: Session, *, actor: Actor) -> list[PartnerLabelView]:
+    """Every recorded partner label, by project then country (office): what it may remove."""
+    authorize(session, actor, "eql.manage")
+    rows = session.execute(
+        select(PartnerLabel, Project.title).join(Project, Project.id == PartnerLabel.project_id)
+        .order_by(PartnerLabel.project_id, PartnerLabel.country)
+    ).all()
+    return [PartnerLabelView(label.project_id, title, label.country, label.source, label.created_at)
+            for label, title in rows]
 
 
 def partner_labels(session: Session, *, actor: Actor, project_id: int) -> list[str]:
@@ -152,11 +175,11 @@ def import_partner_labels_csv(session: Session, *, actor: Actor, data: bytes) ->
     if twinspace_col is not None:
         for pid, url in session.execute(select(Project.id, Project.twinspace_url)
                                         .where(Project.twinspace_url.is_not(None)).order_by(Project.id)):
-            by_address.setdefault(_normalise_address(url), []).append(pid)
+            by_address.setdefault(_normalise_address(url or ""), []).append(pid)
     wanted: list[tuple[int, str]] = []
     errors: list[FieldError] = []
     for number, row in enumerate(rows[1:], start=2):
-        def cell(index: int | None) -> str:
+        def cell(index: int | None, row: list[str] = row) -> str:
             return row[index].strip() if index is not None and index < len(row) else ""
 
         field = f"row {number}"
@@ -326,7 +349,7 @@ def proposals(session: Session, *, actor: Actor, round_id: int) -> Proposals:
          for c in found],
         rule=rule, share=share,
     )
-    by_key = {c.project_id: c for c in found}
+    by_key: dict[Hashable, EqlCandidate] = {c.project_id: c for c in found}
     quota = nomination_quota(share=share, eligible=sum(c.eligible for c in found)) if rule == "top_share" else None
     return Proposals(round_id=round_id, rule=rule, share=share, quota=quota, candidates=tuple(found),
                      proposed=tuple(by_key[k] for k in keys))

@@ -176,6 +176,12 @@ def summary(stored: Round, *, applications: int = 0) -> RoundSummary:
     )
 
 
+def rubric_locked(session: Session, *, actor: Actor, round_id: int) -> bool:
+    """Whether the round's rubric is locked (a score was saved in it) (office)."""
+    authorize(session, actor, "round.manage")
+    return has_scores(session, round_id)
+
+
 def has_scores(session: Session, round_id: int) -> bool:
     """Whether any juror has saved a score in the round (its rubric is then locked)."""
     return bool(session.scalar(
@@ -218,7 +224,8 @@ def update_round(
         "aggregation": stored.aggregation if aggregation is UNSET else aggregation,
         "disagreement_threshold": stored.disagreement_threshold if disagreement_threshold is UNSET else disagreement_threshold,
     }
-    errors = _validate(kind=stored.kind, **new)
+    # The values as typed: _validate checks them.
+    errors = _validate(kind=stored.kind, **new)  # type: ignore[arg-type]
     if errors:
         raise InvalidInput(errors)
     changed: dict[str, Any] = {}

@@ -608,6 +608,25 @@ class Conflict(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class ConflictWaiver(Base):
+    """The office lets a juror judge one application despite a conflict found from the
+    schools (``same_school`` or ``same_region``), and says why."""
+
+    __tablename__ = "conflict_waivers"
+    __table_args__ = (
+        UniqueConstraint("juror_id", "application_id", "kind"),
+        CheckConstraint("kind IN ('same_school', 'same_region')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    juror_id: Mapped[int] = mapped_column(_user_fk("CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(_user_fk())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Assignment(Base):
     """A juror asked to score an application; ``submitted_at`` set once they submit."""
 

@@ -38,7 +38,7 @@ def test_three_jurors_four_applications_two_each():
     # Round 2 the lightest juror it lacks: 1->20, 2->30, 3->10 (10 and 20 at 2, by id), 4->20.
     assert result.pairs == ((10, 1), (10, 3), (10, 4), (20, 1), (20, 2), (20, 4), (30, 2), (30, 3))
     assert result.loads == {10: 3, 20: 3, 30: 2}
-    assert result.short == {} and result.explain() == ()
+    assert result.short == {} and result.shortages == ()
     assert all(len(jurors_of(result, a)) == 2 for a in [1, 2, 3, 4])
 
 
@@ -64,25 +64,23 @@ def test_an_application_with_one_juror_without_a_conflict_is_short_of_one_and_sa
     (shortage,) = result.shortages
     assert (shortage.wanted, shortage.assigned, shortage.missing) == (2, 1, 1)
     assert (shortage.without_conflict, shortage.reason) == (1, ShortageReason.CONFLICTS)
-    assert result.explain() == (
-        "Application 1 lacks 1 juror (it wants 2 and has 1): only 1 juror without a conflict.",
-    )
+    assert (shortage.message_key, shortage.message_values) == (
+        "jury.shortage.conflicts", {"application": 1, "missing": 1, "wanted": 2, "assigned": 1, "free": 1, "full": 0})
 
 
 def test_an_application_everyone_is_in_conflict_with():
     result = assign(applications=[5], jurors=[10, 20], conflicts={(10, 5), (20, 5)})
     assert result.pairs == () and result.short == {5: 2}
-    assert result.explain() == ("Application 5 lacks 2 jurors (it wants 2 and has 0): no juror without a conflict.",)
+    assert [(s.message_key, s.message_values["missing"]) for s in result.shortages] == [("jury.shortage.no_juror", 2)]
 
 
 def test_full_jurors_are_a_shortage_of_capacity_and_say_so():
     result = assign(applications=[1, 2], jurors=[10, 20, 30], capacity={10: 1, 20: 1, 30: 0})
     assert len(result.pairs) == 2 and result.short == {1: 1, 2: 1}
     assert {s.reason for s in result.shortages} == {ShortageReason.CAPACITY}
-    assert result.explain()[0] == (
-        "Application 1 lacks 1 juror (it wants 2 and has 1): 3 jurors without a conflict,"
-        " but the 2 not assigned to it have reached their maximum."
-    )
+    first = result.shortages[0]
+    assert (first.message_key, first.message_values) == (
+        "jury.shortage.capacity", {"application": 1, "missing": 1, "wanted": 2, "assigned": 1, "free": 3, "full": 2})
 
 
 def test_a_full_juror_passes_an_application_on_when_that_is_the_only_way():
@@ -277,7 +275,7 @@ def check_safety(spec: Round, result: Assignment) -> set[tuple[int, int]]:
         assert shortage.without_conflict == without_conflict
         expected = ShortageReason.CONFLICTS if without_conflict < spec.wanted[a] else ShortageReason.CAPACITY
         assert shortage.reason is expected
-        assert shortage.describe().startswith(f"Application {a} lacks {shortage.missing} juror")
+        assert shortage.message_values["application"] == a and shortage.message_values["missing"] == shortage.missing
     return new
 
 

@@ -19,12 +19,13 @@ def test_same_keys_in_english_and_french():
 
 def test_every_key_used_by_the_jury_code_exists():
     source = Path(assess.__file__).parent
-    files = [source / "services" / name for name in ("rounds.py", "applications.py", "jury.py", "decisions.py", "eql.py")]
+    files = [source / "services" / name for name in ("rounds.py", "applications.py", "decisions.py", "eql.py")]
+    files += sorted((source / "services" / "jury").glob("*.py"))
     files.append(source / "cli" / "jury.py")
     used = {key for path in files for key in re.findall(r'"((?:jury|errors)\.[a-z_]+\.[a-z_.]+|errors\.[a-z_]+)"',
                                                           path.read_text(encoding="utf-8"))}
     used |= {f"jury.errors.eligibility_no.{q}" for q in ELIGIBILITY_QUESTIONS}
     used |= {f"jury.errors.eligibility_unanswered.{q}" for q in ELIGIBILITY_QUESTIONS}
-    actions = {"jury.score.save"}  # audit actions, not messages
+    actions = {"jury.score.save", "jury.conflict_waived", "jury.conflict_removed", "jury.conflict_ignored"}  # audit actions, not messages
     missing = sorted(k for k in used - actions if k not in catalogue("en"))
     assert len(used) > 40 and missing == []

@@ -68,7 +68,7 @@ def test_jury_assign_prints_loads_and_shortages(database):
     assert f"Round {round_id}: 3 new assignment(s), 2 juror(s) per application." in output
     assert "1 new conflict(s) of interest found and recorded." in output
     assert "Colleague (#" in output and "Ana (#" in output
-    assert f"Application {first_id} lacks 1 juror (it wants 2 and has 1): only 1 juror without a conflict." in output
+    assert f"Application {first_id} lacks 1 juror(s) (it wants 2 and has 1): only 1 juror(s) without a conflict." in output
     document = json.loads(ok("jury", "assign", "--round", str(round_id), "--per-application", "1", "--json"))
     assert document["created"] == [] and document["short"] == []
     assert sorted(load["load"] for load in document["loads"]) == [1, 2]
@@ -114,11 +114,11 @@ def test_eql_command(database):
         jurors = {j.id: j for j in (make_juror(session, f"j{i}@example.org") for i in range(2))}
         made = make_round(session)
         apps = []
-        for i, level in enumerate((5, 4, 1)):
+        for i in range(3):
             teacher = make_user(session, email=f"t{i}@example.org")
             p = make_project(session, owner=teacher, title=f"Project {i}", school={"name": f"S{i}", "country": "FR"})
             apps.append(apply(session, teacher=teacher, round_id=made.id, project_id=p.id))
-        decide_round(session, round_id=made.id, jurors=jurors, levels={a.id: lvl for a, lvl in zip(apps, (5, 4, 1))})
+        decide_round(session, round_id=made.id, jurors=jurors, levels={a.id: lvl for a, lvl in zip(apps, (5, 4, 1), strict=True)})
         for a in apps:
             eql.record_partner_label(session, actor=Actor.system(), project_id=a.project_id, country="IE")
         return made.id, [a.project_id for a in apps]
@@ -132,3 +132,23 @@ def test_eql_command(database):
     assert f"#{projects[2]}" not in output, "refused here: not eligible, not listed"
     document = json.loads(ok("eql", "--round", str(round_id), "--json"))
     assert document["proposed"] == [projects[0]] and len(document["eligible"]) == 2
+
+
+def test_eql_command_lists_and_removes_a_wrong_partner_label(database):
+    def fill(session):
+        teacher = make_user(session, email="t@example.org")
+        p = make_project(session, owner=teacher, title="Project 0", school={"name": "S0", "country": "FR"})
+        eql.record_partner_label(session, actor=Actor.system(), project_id=p.id, country="IE")
+        eql.record_partner_label(session, actor=Actor.system(), project_id=p.id, country="PL")
+        return p.id
+
+    project_id = build(database, fill)
+    output = ok("eql", "--labels-list")
+    assert f"#{project_id} Project 0: IE (manual)" in output and f"#{project_id} Project 0: PL (manual)" in output
+    output = ok("eql", "--remove-label", f"{project_id}:pl")
+    assert f"Partner label removed: project #{project_id}, PL." in output
+    assert "PL" not in ok("eql", "--labels-list")
+    refused = run("eql", "--remove-label", f"{project_id}:PL")
+    assert refused.exit_code == 1 and "does not exist" in refused.output
+    french = ok("eql", "--remove-label", f"{project_id}:IE", "--lang", "fr")
+    assert f"Label partenaire retiré : projet n° {project_id}, IE." in french

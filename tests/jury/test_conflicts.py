@@ -12,7 +12,7 @@ from assess.services.errors import Conflict, InvalidInput, NotFound
 from assess.storage.models import Assignment, AuditLog, JurorScore, User
 from assess.storage.models import Conflict as ConflictOfInterest
 from tests.jury.helpers import apply, close, decide_round, make_juror, make_round, score_all
-from tests.services.helpers import make_user
+from tests.services.helpers import make_project, make_user
 
 SYSTEM = Actor.system()
 
@@ -103,3 +103,78 @@ def test_no_conflict_is_removed_once_the_round_is_published(session, teacher, pr
     with pytest.raises(Conflict) as refused:
         jury.remove_conflict(session, actor=SYSTEM, conflict_id=stored.id)
     assert refused.value.key == "jury.errors.round_published"
+
+
+def test_a_teacher_declares_a_conflict_only_while_the_round_is_open(session, teacher, project):
+    """Once applications are closed the jury is at work: a teacher's late declaration would
+    take a juror (and their scores) off the application. Refused, the same way whatever the id."""
+    made = make_round(session)
+    application = apply(session, teacher=teacher, round_id=made.id, project_id=project.id)
+    juror = make_juror(session, "a@example.org")
+    plain = make_user(session, email="plain@example.org")
+    jury.assign_juror(session, actor=SYSTEM, application_id=application.id, juror_id=juror.id)
+    close(session, made.id)
+    score_all(session, juror=juror, application_id=application.id)
+    scores = count(session, JurorScore)
+    refusals = []
+    for juror_id in (juror.id, plain.id, 987654, None):
+        with pytest.raises(Conflict) as refused:
+            jury.declare_conflict(session, actor=teacher, application_id=application.id, juror_id=juror_id)
+        refusals.append(refused.value.key)
+    assert refusals == ["jury.errors.declarations_closed"] * 4
+    assert count(session, JurorScore) == scores and count(session, ConflictOfInterest) == 0
+    # The office still may: it decides who judges.
+    jury.declare_conflict(session, actor=SYSTEM, application_id=application.id, juror_id=juror.id)
+    assert jury.conflict_kinds(session, juror_id=juror.id, application=application) == ["office"]
+
+
+def test_the_office_waives_an_automatic_conflict_for_one_application(session, teacher, project):
+    made = make_round(session)
+    application = apply(session, teacher=teacher, round_id=made.id, project_id=project.id)
+    partner = make_juror(session, "p@example.org", school_name="École Jean Jaurès", region="Occitanie")
+    jury.auto_assign(session, actor=SYSTEM, round_id=made.id)
+    assert jury.conflict_kinds(session, juror_id=partner.id, application=application) == ["same_school"]
+    office = make_user(session, email="office@example.org", roles={"admin"})
+    # Nobody but the office; a reason is required.
+    for actor in (teacher, partner):
+        with pytest.raises((PermissionDenied, NotFound)):
+            jury.waive_conflict(session, actor=actor, application_id=application.id, juror_id=partner.id,
+                                kind="same_school", reason="Different campus.")
+    with pytest.raises(InvalidInput) as refused:
+        jury.waive_conflict(session, actor=office, application_id=application.id, juror_id=partner.id,
+                            kind="same_school", reason="  ")
+    assert refused.value.errors[0].field == "reason"
+    jury.waive_conflict(session, actor=office, application_id=application.id, juror_id=partner.id,
+                        kind="same_school", reason="Different campus, never met the team.")
+    assert jury.conflict_kinds(session, juror_id=partner.id, application=application) == []
+    waived = jury.list_waivers(session, actor=office, round_id=made.id)
+    assert [(w.juror_id, w.application_id, w.kind, w.reason) for w in waived] == [
+        (partner.id, application.id, "same_school", "Different campus, never met the team.")]
+    entry = session.scalar(select(AuditLog).where(AuditLog.action == "jury.conflict_waived"))
+    assert entry.actor_id == office.id and entry.details == {"juror": partner.id, "kind": "same_school", "reason": True}
+    # The next automatic assignment neither stores the conflict again nor avoids the juror.
+    report = jury.auto_assign(session, actor=SYSTEM, round_id=made.id)
+    assert (partner.id, application.id) in report.created
+    assert jury.list_conflicts(session, actor=SYSTEM, round_id=made.id) == []
+    # Only for that application: the waiver is no blanket pass.
+    other = make_user(session, email="t2@example.org")
+    second = apply(session, teacher=other, round_id=made.id,
+                   project_id=make_project(session, owner=other, title="Second",
+                                           school={"name": "École Jean Jaurès", "country": "FR",
+                                                   "region": "Occitanie"}).id)
+    assert jury.conflict_kinds(session, juror_id=partner.id, application=second) == ["same_school"]
+
+
+def test_only_an_automatic_conflict_is_waived(session, teacher, project):
+    made = make_round(session)
+    application = apply(session, teacher=teacher, round_id=made.id, project_id=project.id)
+    juror = make_juror(session, "a@example.org")
+    jury.declare_conflict(session, actor=SYSTEM, application_id=application.id, juror_id=juror.id)
+    for kind in ("office", "own_application", "declared_by_juror"):
+        with pytest.raises(InvalidInput):
+            jury.waive_conflict(session, actor=SYSTEM, application_id=application.id, juror_id=juror.id,
+                                kind=kind, reason="Because.")
+    teacher_as_juror = make_juror(session, "own@example.org")
+    with pytest.raises(InvalidInput):
+        jury.waive_conflict(session, actor=SYSTEM, application_id=application.id, juror_id=teacher_as_juror.id,
+                            kind="same_school", reason="Not in conflict at all.")

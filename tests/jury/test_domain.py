@@ -13,10 +13,10 @@ from assess.domain.jury import (
     aggregate_items,
     disagrees,
     eql_eligible,
+    juror_letter,
     label_countries,
     nomination_quota,
     propose_nominations,
-    pseudonym,
     round_status,
     school_year,
     severity,
@@ -57,15 +57,15 @@ def test_mean_median_and_spread_leave_missing_levels_out():
 
 def test_disagreement_starts_at_the_threshold():
     assert disagrees([2, 4], 2) and not disagrees([2, 3], 2) and not disagrees([None], 0.5)
-    items = aggregate_items(item_ids=["a", "b"], levels_by_juror={"Juror A": {"a": 1, "b": 3}, "Juror B": {"a": 4}},
+    items = aggregate_items(item_ids=["a", "b"], levels_by_juror={"A": {"a": 1, "b": 3}, "B": {"a": 4}},
                             rule="median", threshold=2)
     a, b = items
     assert (a.aggregate, a.spread, a.disagreement) == (2.5, 3, True)
-    assert (b.levels, b.aggregate, b.spread, b.disagreement) == ({"Juror A": 3, "Juror B": None}, 3.0, 0, False)
+    assert (b.levels, b.aggregate, b.spread, b.disagreement) == ({"A": 3, "B": None}, 3.0, 0, False)
 
 
 def test_jurors_are_named_by_letters():
-    assert [pseudonym(i) for i in (0, 1, 25, 26, 27)] == ["Juror A", "Juror B", "Juror Z", "Juror AA", "Juror AB"]
+    assert [juror_letter(i) for i in (0, 1, 25, 26, 27)] == ["A", "B", "Z", "AA", "AB"]
 
 
 def test_severity_is_the_mean_deviation_from_co_jurors():
@@ -100,12 +100,12 @@ def candidate(key, total, *, eligible=True, threshold=20, maximum=30):
 
 
 def test_top_share_proposes_the_best_quarter_above_the_threshold():
-    pool = [candidate(k, t) for k, t in zip("abcdefgh", (29, 21, 28, 20, 25, 19, 27, 24))]
+    pool = [candidate(k, t) for k, t in zip("abcdefgh", (29, 21, 28, 20, 25, 19, 27, 24), strict=True)]
     assert nomination_quota(share=0.25, eligible=8) == 2
     assert propose_nominations(pool, rule="top_share", share=0.25) == ("a", "c")
     assert propose_nominations(pool, rule="top_share", share=1.0) == ("a", "c", "g", "e", "h", "b"), \
         "20 is not above 20"
-    assert propose_nominations(pool + [candidate("z", 30, eligible=False)], rule="top_share", share=0.25) == ("a", "c")
+    assert propose_nominations([*pool, candidate("z", 30, eligible=False)], rule="top_share", share=0.25) == ("a", "c")
 
 
 def test_automatic_rule_proposes_every_eligible_project():

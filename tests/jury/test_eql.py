@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from assess.domain.permissions import Actor, PermissionDenied
 from assess.services import eql, settings
-from assess.services.errors import InvalidInput
-from assess.storage.models import PartnerLabel, Project
+from assess.services.errors import InvalidInput, NotFound
+from assess.storage.models import AuditLog, PartnerLabel, Project
 from tests.jury.helpers import apply, decide_round, make_juror, make_round, other_project
 from tests.services.helpers import make_user
 
@@ -26,7 +26,7 @@ def labelled(session, teacher, project):
         owner = make_user(session, email=f"t{i}@example.org")
         p = other_project(session, owner, title=f"Project {i}", school_name=f"School {i}")
         apps.append(apply(session, teacher=owner, round_id=made.id, project_id=p.id))
-    decide_round(session, round_id=made.id, jurors=jurors, levels=dict(zip([a.id for a in apps], (5, 4, 4, 3, 1))))
+    decide_round(session, round_id=made.id, jurors=jurors, levels=dict(zip([a.id for a in apps], (5, 4, 4, 3, 1), strict=True)))
     return made, [a.project_id for a in apps]
 
 
@@ -40,6 +40,27 @@ def test_partner_labels_by_hand(session, labelled):
     with pytest.raises(PermissionDenied):
         eql.record_partner_label(session, actor=make_user(session, email="x@example.org"), project_id=projects[0],
                                  country="PL")
+
+
+def test_the_office_lists_and_removes_a_wrong_partner_label(session, labelled):
+    made, projects = labelled
+    eql.record_partner_label(session, actor=SYSTEM, project_id=projects[0], country="IE")
+    eql.record_partner_label(session, actor=SYSTEM, project_id=projects[1], country="PL")
+    listed = eql.list_partner_labels(session, actor=SYSTEM)
+    assert [(row.project_id, row.project_title, row.country, row.source) for row in listed] == [
+        (projects[0], "Our European breakfast", "IE", "manual"), (projects[1], "Project 0", "PL", "manual")]
+    assert {c.project_id for c in eql.eligible_projects(session, actor=SYSTEM, round_id=made.id)} == set(projects[:2])
+    with pytest.raises(PermissionDenied):
+        eql.remove_partner_label(session, actor=make_user(session, email="x@example.org"),
+                                 project_id=projects[1], country="PL")
+    office = make_user(session, email="office@example.org", roles={"admin"})
+    eql.remove_partner_label(session, actor=office, project_id=projects[1], country="pl")
+    assert [row.country for row in eql.list_partner_labels(session, actor=office)] == ["IE"]
+    assert [c.project_id for c in eql.eligible_projects(session, actor=SYSTEM, round_id=made.id)] == [projects[0]]
+    entry = session.scalar(select(AuditLog).where(AuditLog.action == "eql.partner_label.remove"))
+    assert entry.actor_id == office.id and entry.entity_id == str(projects[1]) and entry.details == {"country": "PL"}
+    with pytest.raises(NotFound):
+        eql.remove_partner_label(session, actor=office, project_id=projects[1], country="PL")
 
 
 def test_eligible_projects_need_labels_in_two_countries(session, labelled):

@@ -29,7 +29,7 @@ def scored(session, teacher, project):
 
 
 def test_a_juror_sees_the_application_texts_evidence_and_surveys(session, scored):
-    made, application, a, _ = scored
+    _, application, a, _ = scored
     view = applications.application_for_juror(session, actor=a, application_id=application.id)
     assert view.rubric.id == "etwinning-2006" and view.texts["innovation"] == "What we did for innovation."
     assert view.evidence_links == ("https://twinspace.example.org/p/1",)
@@ -114,7 +114,7 @@ def test_scoring_is_blind_until_the_juror_submits(session, scored):
     assert jury.other_scores(session, actor=a, application_id=application.id) == []
     jury.submit_scores(session, actor=b, assignment_id=jury.assignment_of(session, actor=b, application_id=application.id).id)
     (seen,) = jury.other_scores(session, actor=b, application_id=application.id)
-    assert seen.pseudonym in ("Juror A", "Juror B") and seen.juror_id is None
+    assert seen.pseudonym in ("A", "B") and seen.juror_id is None
     assert {k: v.level for k, v in seen.scores.items()} == dict.fromkeys(CRITERIA, 4)
     assert seen.scores["innovation"].private_note == "Strong project.", "the jury reads private notes"
 
@@ -125,7 +125,7 @@ def test_aggregates_spread_and_disagreement_then_an_extra_juror(session, scored)
     score_all(session, juror=b, application_id=application.id, level=3, overrides={"innovation": 2, "results": 4})
     found = jury.aggregates(session, actor=SYSTEM, application_id=application.id)
     innovation = found.item("innovation")
-    assert set(innovation.levels) == {"Juror A", "Juror B"} and sorted(innovation.levels.values()) == [2, 5]
+    assert set(innovation.levels) == {"A", "B"} and sorted(innovation.levels.values()) == [2, 5]
     assert (innovation.aggregate, innovation.spread, innovation.disagreement) == (3.5, 3, True)
     assert found.item("results").disagreement is False and found.disagreeing_items == ("innovation",)
     assert found.score.total == pytest.approx(3.5 + 3 * 4 + 3.5)

@@ -4,7 +4,7 @@ written straight into the jury tables, so these tests need none of the jury serv
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -16,7 +16,7 @@ from assess.storage.models import Application, Assignment, Decision, JurorScore,
 from tests.reports.conftest import rubric_yaml
 from tests.services.helpers import make_project, make_user
 
-PUBLISHED_AT = datetime(2026, 6, 12, 9, 0, tzinfo=timezone.utc)
+PUBLISHED_AT = datetime(2026, 6, 12, 9, 0, tzinfo=UTC)
 SECRET = "PRIVATE-NOTE-never-for-the-teacher"
 
 OFFICE = OfficeView(
@@ -55,7 +55,7 @@ def make_view(
     title: str = "Our rivers, our future",
     teacher: str = "Marie Dupont",
     gate_level: float | None = 3,
-    published_at: datetime | None = datetime(2026, 6, 12, 9, 0, tzinfo=timezone.utc),
+    published_at: datetime | None = datetime(2026, 6, 12, 9, 0, tzinfo=UTC),
 ) -> VerdictLetterView:
     levels = dict(LEVELS if levels is None else levels)
     comments = COMMENTS if comments is None else comments

@@ -40,7 +40,7 @@ def test_two_workers_write_one_file_per_view_and_report_progress(views, tmp_path
                                   progress=lambda done, total: calls.append((done, total)))
     assert [p.name for p in paths] == [f"verdict-{n}-{'fr' if n % 2 else 'en'}.pdf" for n in range(1, 6)]
     assert sorted(p.name for p in (tmp_path / "letters").iterdir()) == sorted(p.name for p in paths)  # no leftovers
-    for view, path in zip(views, paths):
+    for view, path in zip(views, paths, strict=True):
         text = pdf_text(path.read_bytes())
         assert view.project.teacher in text
     assert calls == [(n, 5) for n in range(0, 6)]
@@ -89,5 +89,5 @@ def test_no_views_no_files(tmp_path):
 def test_a_failing_letter_stops_the_batch_with_its_error(views, tmp_path, rubric):
     broken = make_view(rubric, application_id=99)
     object.__setattr__(broken, "rubric", None)  # the template cannot read it
-    with pytest.raises(Exception):
+    with pytest.raises(AttributeError):  # the template reads the missing rubric
         write_verdict_letters([views[0], broken], out_dir=tmp_path, workers=2)

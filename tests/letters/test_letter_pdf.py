@@ -35,7 +35,7 @@ def test_a_one_page_pdf(letter):
 
 
 def test_letterhead_place_date_and_signatory_from_the_office(letter):
-    lang, view, _, text = letter
+    lang, _, _, text = letter
     assert OFFICE.name in text
     for line in OFFICE.address.splitlines():
         assert line in text

@@ -175,6 +175,25 @@ def test_the_office_removes_a_declared_conflict_from_the_conflicts_tab(app_for, 
     at = no_exception(app_for(people.admin, page="rounds", lang="fr"))
     assert "Aucun conflit d'intérêts enregistré dans cette session." in texts(at.caption)
 
+def test_the_office_waives_a_same_school_conflict_with_a_reason(app_for, people, applied, ui_database):
+    with ui_database.begin() as session:
+        colleague = make_juror(session, "colleague@example.org", school_name="École Jean Jaurès", region="Occitanie")
+        jury.auto_assign(session, actor=people.admin, round_id=applied["round"])
+        found = next(c for c in jury.list_conflicts(session, actor=people.admin, round_id=applied["round"])
+                     if c.juror_id == colleague.id)
+    at = no_exception(app_for(people.admin, page="rounds"))
+    at.selectbox(key="rn_waiver_pick").set_value((colleague.id, found.application_id, "same_school"))
+    at.text_area(key="rn_waiver_reason").set_value("Another campus; never met the team.")
+    at = submit(at, "Waive the conflict")
+
+    assert "The conflict is waived for this application; the juror may now be assigned to it." in texts(at.success)
+    with ui_database.begin() as session:
+        [waiver] = jury.list_waivers(session, actor=people.admin, round_id=applied["round"])
+        assert (waiver.juror_id, waiver.reason) == (colleague.id, "Another campus; never met the team.")
+    at = no_exception(app_for(people.admin, page="rounds", lang="fr"))
+    assert "Conflits levés" in " ".join(m.value for m in at.markdown)
+
+
 # --- decisions --------------------------------------------------------------------------------
 
 def test_decisions_show_the_disagreement_then_stage_and_publish(app_for, people, scored, ui_database):
@@ -314,3 +333,16 @@ def test_the_office_records_a_partner_label(app_for, people, applied, ui_databas
     assert "The national label in Italy is recorded." in texts(at.success)
     with ui_database.begin() as session:
         assert eql.partner_labels(session, actor=people.admin, project_id=project_id) == ["IT"]
+
+
+def test_the_office_removes_a_partner_label_recorded_by_mistake(app_for, people, applied, ui_database):
+    with ui_database.begin() as session:
+        project_id = next(p.id for p in projects.list_projects(session, actor=people.admin) if p.title == TITLE)
+        eql.record_partner_label(session, actor=people.admin, project_id=project_id, country="IT")
+    at = no_exception(app_for(people.admin, page="eql"))
+    at.selectbox(key="eql_remove_pick").set_value((project_id, "IT"))
+    at = submit(at, "Remove the label")
+
+    assert "The national label in Italy is removed." in texts(at.success)
+    with ui_database.begin() as session:
+        assert eql.partner_labels(session, actor=people.admin, project_id=project_id) == []

@@ -96,7 +96,7 @@ class _Jury:
         jurors = {j.id: j for j in self.jurors}
         first = assign(applications=sorted(apps), jurors=sorted(jurors), per_application=2, conflicts=conflicts)
         if first.short:  # cannot happen with NationalSize.check()'s minimum of jurors and few conflicts
-            raise RuntimeError("; ".join(first.explain()))
+            raise RuntimeError(f"applications left short of jurors: {dict(first.short)}")
         levels: dict[tuple[int, int], dict[str, int]] = {}
         for juror_id, app_id in first.pairs:
             levels[(juror_id, app_id)] = self.levels(rng, apps[app_id], jurors[juror_id])

@@ -15,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from assess.i18n.formats import format_number
 from assess.services import accounts, decisions, jury, letters, rounds
 from assess.ui.runtime import (
     _,
@@ -38,12 +39,12 @@ admin = require_permission("decision.manage")
 
 
 def number(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
+    return "–" if value is None else format_number(value, lang(), digits=2)
 
 
 def juror_label(pseudonym: str) -> str:
-    """"Juror A" in the reader's language."""
-    return _("decisions_page.pseudonym", letter=pseudonym.removeprefix("Juror "))
+    """The juror's letter as "Juror A" in the reader's language."""
+    return _("decisions_page.pseudonym", letter=pseudonym)
 
 
 def items_table(found: jury.ApplicationAggregate) -> pd.DataFrame:
@@ -73,7 +74,7 @@ def application_box(found: jury.ApplicationAggregate) -> None:
         st.dataframe(items_table(found), hide_index=True, width="stretch")
         proposal = _(f"jury.outcome.{found.proposal}") if found.proposal else _("decisions_page.no_proposal")
         st.markdown(_("decisions_page.total", total=number(found.score.total), maximum=number(found.score.maximum),
-                      percentage=f"{found.score.percentage:.0f}", proposal=proposal))
+                      percentage=format_number(found.score.percentage, lang(), digits=0), proposal=proposal))
         if found.decision is not None:
             state = "published" if published else "staged"  # a round's decisions are published together
             st.success(_(f"decisions_page.{state}", outcome=_(f"jury.outcome.{found.decision}")))

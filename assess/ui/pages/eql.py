@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from assess.domain.countries import COUNTRIES, country_name
+from assess.i18n.formats import format_date, format_number
 from assess.services import eql, projects, rounds
 from assess.services.errors import PermissionDenied, ServiceError
 from assess.ui import runtime
@@ -77,6 +78,27 @@ with from_file:
             st.session_state[runtime.FLASH] = _("eql_page.imported", rows=done.rows, added=done.added, already=done.already)
             st.rerun()
 
+# --- recorded partner labels: a wrong one can be removed ---------------------------------------
+with reading() as session:
+    recorded = eql.list_partner_labels(session, actor=admin)
+if recorded:
+    with st.expander(_("eql_page.recorded_title", count=len(recorded)), icon=":material/list:"):
+        st.dataframe(pd.DataFrame({
+            _("eql_page.column.project"): [f"#{row.project_id} {row.project_title}" for row in recorded],
+            _("eql_page.column.country"): [country_name(row.country, lang()) for row in recorded],
+            _("eql_page.column.source"): [_(f"eql_page.source.{row.source}") for row in recorded],
+            _("eql_page.column.recorded_on"): [format_date(row.created_at, lang()) for row in recorded],
+        }), hide_index=True, width="stretch")
+        choices = {(row.project_id, row.country): f"#{row.project_id} {row.project_title} · "
+                   f"{country_name(row.country, lang())}" for row in recorded}
+        with st.form("eql_label_removal"):
+            wrong = st.selectbox(_("eql_page.remove_pick"), options=list(choices), format_func=choices.get,
+                                 key="eql_remove_pick")
+            if st.form_submit_button(_("eql_page.remove"), icon=":material/delete:"):
+                apply_change(lambda session: eql.remove_partner_label(session, actor=admin, project_id=wrong[0],
+                                                                      country=wrong[1]),
+                             _("eql_page.removed", country=country_name(wrong[1], lang())))
+
 # --- eligible projects and proposals -----------------------------------------------------------
 st.subheader(_("eql_page.proposals_title"))
 if not listed:
@@ -107,8 +129,9 @@ if found.eligible:
         _("eql_page.column.project"): [c.title for c in found.eligible],
         _("eql_page.column.teacher"): [c.teacher for c in found.eligible],
         _("eql_page.column.countries"): [names(c.countries) for c in found.eligible],
-        _("eql_page.column.total"): [f"{c.total:g} / {c.maximum:g}" for c in found.eligible],
-        _("eql_page.column.threshold"): [f"{c.threshold:g}" for c in found.eligible],
+        _("eql_page.column.total"): [f"{format_number(c.total, lang(), digits=2)} / {format_number(c.maximum, lang())}"
+                                          for c in found.eligible],
+        _("eql_page.column.threshold"): [format_number(c.threshold, lang()) for c in found.eligible],
     }), hide_index=True, width="stretch")
     st.markdown(_("eql_page.proposed_count", count=len(found.proposed), eligible=len(found.eligible)))
 else:

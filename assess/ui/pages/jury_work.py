@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 import streamlit as st
 
+from assess.domain.permissions import can
 from assess.domain.rubric import LEVELS, Gate
 from assess.i18n import LANGUAGE_NAMES
 from assess.i18n.formats import format_date, format_number
@@ -201,7 +202,7 @@ def others_block(others, item) -> None:
         score = other.scores.get(item.id)
         level = _("levels.none") if score is None or score.level is None else _(
             "levels.chosen", level=score.level, label=item.level(score.level).label.get(lang()))
-        lines = [f"- **{escape_markdown(other.pseudonym)}**: {level}"]
+        lines = [f"- **{escape_markdown(_('jury.pseudonym.name', letter=other.pseudonym))}**: {level}"]
         if score is not None and score.comment.strip():
             lines.append(f"  - {_('jury_page.comment')}: {escape_markdown(score.comment.strip())}")
         if score is not None and score.private_note.strip():
@@ -209,14 +210,13 @@ def others_block(others, item) -> None:
         st.markdown("\n".join(lines))
 
 
-def item_block(view, item, others) -> None:
+def item_block(view, item, others, *, editable: bool) -> None:
     own = view.scores.get(item.id)
     chosen = own.level if own else None
     name = item.name.get(lang())
     status = _("jury_page.not_scored") if chosen is None else _(
         "levels.chosen", level=chosen, label=item.level(chosen).label.get(lang()))
     icon = ":material/check_circle:" if chosen is not None else ":material/radio_button_unchecked:"
-    submitted = view.submitted_at is not None
     with st.expander(f"{name} — {status}", icon=icon, key=f"jw_exp_{view.application_id}_{item.id}"):
         if isinstance(item, Gate):
             st.caption(_("jury_page.gate_of", criterion=view.rubric.criterion(item.criterion).name.get(lang()),
@@ -241,22 +241,22 @@ def item_block(view, item, others) -> None:
 
         prefix = f"jw{view.assignment_id}_{item.id}"
         st.segmented_control(
-            _("jury_page.level"), options=list(LEVELS), default=chosen, key=f"{prefix}_level", disabled=submitted,
+            _("jury_page.level"), options=list(LEVELS), default=chosen, key=f"{prefix}_level", disabled=not editable,
             on_change=_save, args=(view.assignment_id, item.id, "level", f"{prefix}_level"),
         )
         st.text_area(
             _("jury_page.comment"), value=own.comment if own else "", key=f"{prefix}_comment",
-            max_chars=jury.COMMENT_MAX, help=_("jury_page.comment_help"), disabled=submitted, height=90,
+            max_chars=jury.COMMENT_MAX, help=_("jury_page.comment_help"), disabled=not editable, height=90,
             on_change=_save, args=(view.assignment_id, item.id, "comment", f"{prefix}_comment"),
         )
         st.text_area(
             _("jury_page.private_note"), value=own.private_note if own else "", key=f"{prefix}_note",
-            max_chars=jury.NOTE_MAX, help=_("jury_page.private_note_help"), disabled=submitted, height=90,
+            max_chars=jury.NOTE_MAX, help=_("jury_page.private_note_help"), disabled=not editable, height=90,
             on_change=_save, args=(view.assignment_id, item.id, "private_note", f"{prefix}_note"),
         )
         if error := st.session_state.get(ERRORS, {}).get((view.assignment_id, item.id)):
             show_refusal(error)
-        if submitted:
+        if others is not None:
             others_block(others, item)
 
 
@@ -352,9 +352,11 @@ def show_application(current, application_id: int) -> None:
     try:
         with reading() as session:
             view = applications.application_for_juror(session, actor=current, application_id=application_id)
+            # What the rules let this juror do now (the services check the same rules).
+            facts = jury.application_facts(session, actor=current, application_id=application_id)
             # Blind scoring: the others' scores are read only once the juror's own are submitted.
             others = (jury.other_scores(session, actor=current, application_id=application_id)
-                      if view.submitted_at is not None else None)
+                      if can(current, "application.view_other_scores", facts) else None)
             collected = collection.application_collection(session, actor=current, application_id=application_id)
     except ServiceError as error:
         st.title(_("jury_page.title"))
@@ -400,14 +402,15 @@ def show_application(current, application_id: int) -> None:
         collection_block(collected, key="jury_collection")
     st.subheader(_("jury_page.criteria"))
     for criterion in rubric.criteria:
-        item_block(view, criterion, others)
+        item_block(view, criterion, others, editable=can(current, "application.score", facts))
     if rubric.gates:
         st.subheader(_("jury_page.gates"))
         st.caption(_("jury_page.gates_help"))
         for gate in rubric.gates:
-            item_block(view, gate, others)
+            item_block(view, gate, others, editable=can(current, "application.score", facts))
     submit_block(current, view, needed)
-    conflict_block(current, view)
+    if can(current, "application.score", facts):
+        conflict_block(current, view)
 
 
 # --- the page -----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from assess.i18n.formats import format_number
 from assess.services import jury, rounds
 from assess.services.errors import PermissionDenied, ServiceError
 from assess.ui.runtime import _, lang, reading, require_permission, show_error
@@ -30,8 +31,11 @@ def explanation(item: jury.ItemReliability) -> str:
     return _("reliability_page.why.all_equal", count=item.pairable)
 
 
-def number(value: float | None, form: str) -> str:
-    return "–" if value is None or math.isnan(value) else format(value, form)
+def number(value: float | None, digits: int, *, signed: bool = False) -> str:
+    """A figure with the reader's decimal mark; "–" when there is none."""
+    if value is None or math.isnan(value):
+        return "–"
+    return ("+" if signed and value > 0 else "") + format_number(value, lang(), digits=digits)
 
 
 with reading() as session:
@@ -63,20 +67,20 @@ except (ServiceError, PermissionDenied) as error:
 st.subheader(_("reliability_page.alpha_title"))
 st.dataframe(pd.DataFrame({
     _("reliability_page.column.criterion"): [found.rubric.item(i.item_id).name.get(lang()) for i in found.items],
-    _("reliability_page.column.alpha"): [number(i.alpha, ".3f") for i in found.items],
+    _("reliability_page.column.alpha"): [number(i.alpha, 3) for i in found.items],
     _("reliability_page.column.reading"): [_(f"jury.reading.{i.reading}") for i in found.items],
     _("reliability_page.column.why"): [explanation(i) for i in found.items],
     _("reliability_page.column.units"): [i.units for i in found.items],
 }), hide_index=True, width="stretch")
 
 st.subheader(_("reliability_page.severity_title"))
-st.caption(_("reliability_page.severity_help", threshold=f"{found.severity_threshold:g}"))
+st.caption(_("reliability_page.severity_help", threshold=format_number(found.severity_threshold, lang(), digits=2)))
 if not found.jurors:
     st.info(_("reliability_page.no_scores"))
 else:
     st.dataframe(pd.DataFrame({
         _("reliability_page.column.juror"): [j.name for j in found.jurors],
-        _("reliability_page.column.deviation"): [number(j.mean_deviation, "+.2f") for j in found.jurors],
+        _("reliability_page.column.deviation"): [number(j.mean_deviation, 2, signed=True) for j in found.jurors],
         _("reliability_page.column.compared"): [j.compared for j in found.jurors],
         _("reliability_page.column.applications"): [j.applications for j in found.jurors],
         _("reliability_page.column.flag"): [_("reliability_page.flagged") if j.flagged else "" for j in found.jurors],

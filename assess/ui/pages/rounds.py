@@ -8,8 +8,8 @@ are shown in tables, select options (plain text) or through escape_markdown.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Callable
 
 import pandas as pd
 import streamlit as st
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from assess import clock
 from assess.domain.assignment import ShortageReason
 from assess.domain.jury import AGGREGATIONS, ROUND_KINDS
+from assess.domain.permissions import can
 from assess.services import accounts, applications, jury, rounds, rubrics
 from assess.ui.runtime import _, apply_change, escape_markdown, lang, reading, require_permission, show_flash
 
@@ -156,17 +157,20 @@ chosen = st.selectbox(
 )
 st.session_state[ROUND] = chosen
 current = by_id[chosen]
-published = current.published_at is not None
+# Assignments, conflicts and waivers change until the round is published (the same rule
+# as the services').
+changeable = can(admin, "round.change", jury.round_facts(current))
 
 with reading() as session:
-    locked = rounds.has_scores(session, chosen)
+    locked = rounds.rubric_locked(session, actor=admin, round_id=chosen)
     names = {u.id: u.display_name for u in accounts.list_users(session, actor=admin)}
     # Only the jurors who may judge this round (no demonstration juror in a real round).
-    jurors = {u.id: u.display_name for u in jury.jurors_for_round(session, chosen)}
+    jurors = {u.id: u.display_name for u in jury.jurors_for_round(session, actor=admin, round_id=chosen)}
     conflicts = jury.list_conflicts(session, actor=admin, round_id=chosen)
+    waivers = jury.list_waivers(session, actor=admin, round_id=chosen)
     statuses = applications.round_statuses(session, actor=admin, round_id=chosen)
     rows = []
-    for application in jury.round_applications(session, chosen):
+    for application in jury.applications_to_assign(session, actor=admin, round_id=chosen):
         school = application.project.school
         rows.append({
             "id": application.id,
@@ -181,7 +185,7 @@ settings_tab, applications_tab, conflicts_tab = st.tabs(
     [_("rounds_page.tab.settings"), _("rounds_page.tab.applications"), _("rounds_page.tab.conflicts")])
 
 with settings_tab:
-    if published:
+    if not changeable:
         st.info(_("jury.errors.round_published"))
     else:
         with st.form(f"round_edit_{chosen}"):
@@ -218,7 +222,7 @@ with applications_tab:
         if not last["short"]:
             st.caption(_("rounds_page.short_none"))
 
-    if rows and not published:
+    if rows and changeable:
         st.subheader(_("rounds_page.assign_title"))
         if not jurors:
             st.warning(_("jury.cli.no_juror"))
@@ -255,14 +259,36 @@ with conflicts_tab:
     # Declared conflicts only: the ones found from the schools would apply again at once.
     removable = {c.id: f"#{c.application_id} · {c.juror_name} ({_(f'jury.conflict_kind.{c.kind}')})"
                  for c in conflicts if c.kind not in jury.AUTOMATIC_KINDS}
-    if removable and not published:
+    if removable and changeable:
         with st.form("rn_conflict_removal"):
             chosen_conflict = st.selectbox(_("rounds_page.conflict_remove_pick"), options=list(removable),
                                            format_func=removable.get, key="rn_conflict_remove")
             if st.form_submit_button(_("rounds_page.conflict_remove"), icon=":material/delete:"):
                 apply(lambda session: jury.remove_conflict(session, actor=admin, conflict_id=chosen_conflict),
                       _("rounds_page.conflict_removed"))
-    if rows and not published:
+    # Found from the schools: the office may waive one for one juror and one application.
+    waivable = {(c.juror_id, c.application_id, c.kind): f"#{c.application_id} · {c.juror_name} "
+                f"({_(f'jury.conflict_kind.{c.kind}')})" for c in conflicts if c.kind in jury.AUTOMATIC_KINDS}
+    if waivable and changeable:
+        with st.form("rn_conflict_waiver"):
+            st.markdown(f"**{_('rounds_page.waiver_title')}**")
+            st.caption(_("rounds_page.waiver_help"))
+            waived = st.selectbox(_("rounds_page.waiver_pick"), options=list(waivable), format_func=waivable.get,
+                                  key="rn_waiver_pick")
+            reason = st.text_area(_("rounds_page.field.reason"), max_chars=jury.NOTE_MAX, key="rn_waiver_reason")
+            if st.form_submit_button(_("rounds_page.waive"), icon=":material/how_to_reg:"):
+                apply(lambda session: jury.waive_conflict(session, actor=admin, juror_id=waived[0],
+                                                          application_id=waived[1], kind=waived[2], reason=reason),
+                      _("rounds_page.waived"))
+    if waivers:
+        st.markdown(f"**{_('rounds_page.waivers')}**")
+        st.dataframe(pd.DataFrame({
+            _("rounds_page.column.application"): [w.application_id for w in waivers],
+            _("rounds_page.column.juror"): [w.juror_name for w in waivers],
+            _("rounds_page.column.kind"): [_(f"jury.conflict_kind.{w.kind}") for w in waivers],
+            _("rounds_page.column.reason"): [w.reason for w in waivers],
+        }), hide_index=True, width="stretch")
+    if rows and changeable:
         titles = {r["id"]: f"#{r['id']} {r['project']}" for r in rows}
         with st.form("rn_conflict"):
             st.markdown(f"**{_('rounds_page.conflict_title')}**")

@@ -1,0 +1,76 @@
+"""The national jury at work, one module per part:
+
+- :mod:`.conflicts`: conflicts of interest (found from the schools by
+  :mod:`assess.domain.conflicts`, declared, removed, waived);
+- :mod:`.assignment`: who judges what (automatic, by hand, one juror more);
+- :mod:`.scoring`: a juror's blind work (drafts, submission, the others' scores after);
+- :mod:`.aggregates`: the office's view of an application across its jurors;
+- :mod:`.reliability`: agreement between jurors and each juror's severity;
+- :mod:`.progress`: how far the jury is in a round;
+- :mod:`.common`: what they all read.
+
+Who may see and do what is decided by the named rules of
+:mod:`assess.domain.permissions` (see docs/jury.md). The names below are the package's
+public interface: callers write ``jury.auto_assign(...)``.
+"""
+
+from assess.domain.conflicts import AUTOMATIC_KINDS
+from assess.services.jury.aggregates import (
+    ApplicationAggregate,
+    aggregate_application,
+    aggregate_applications,
+    aggregates,
+    round_aggregates,
+    round_jurors,
+)
+from assess.services.jury.assignment import (
+    AssignmentReport,
+    applications_to_assign,
+    assign_juror,
+    auto_assign,
+    jurors_for_round,
+    request_extra_juror,
+    unassign_juror,
+)
+from assess.services.jury.common import (
+    COMMENT_MAX,
+    NOTE_MAX,
+    items_of,
+    jury_members,
+    round_applications,
+)
+from assess.services.jury.conflicts import (
+    OWN_APPLICATION,
+    ConflictView,
+    WaiverView,
+    conflict_kinds,
+    declare_conflict,
+    list_conflicts,
+    list_waivers,
+    remove_conflict,
+    waive_conflict,
+)
+from assess.services.jury.facts import application_facts, round_facts
+from assess.services.jury.progress import RoundProgress, progress
+from assess.services.jury.reliability import ItemReliability, JurorSeverity, RoundReliability, reliability
+from assess.services.jury.scoring import (
+    AssignmentItem,
+    ItemScore,
+    JurorScores,
+    assignment_of,
+    my_assignments,
+    other_scores,
+    save_score,
+    submit_scores,
+)
+
+__all__ = [
+    "AUTOMATIC_KINDS", "COMMENT_MAX", "NOTE_MAX", "OWN_APPLICATION", "ApplicationAggregate", "AssignmentItem",
+    "AssignmentReport", "ConflictView", "ItemReliability", "ItemScore", "JurorScores", "JurorSeverity",
+    "RoundProgress", "RoundReliability", "WaiverView", "aggregate_application", "aggregate_applications",
+    "aggregates", "application_facts", "applications_to_assign", "assign_juror", "assignment_of", "auto_assign",
+    "conflict_kinds", "declare_conflict", "items_of", "jurors_for_round", "jury_members", "list_conflicts",
+    "list_waivers", "my_assignments", "other_scores", "progress", "reliability", "remove_conflict",
+    "request_extra_juror", "round_aggregates", "round_applications", "round_facts", "round_jurors",
+    "save_score", "submit_scores", "unassign_juror", "waive_conflict",
+]

@@ -1,0 +1,349 @@
+"""Conflicts of interest: found from the schools, declared, removed and waived.
+
+``same_school`` and ``same_region`` (when the round asks for it) are found from the
+schools (:mod:`assess.domain.conflicts`) and stored when assigning; a juror declares one
+on themself, a teacher on a named juror of their application while the round is open,
+the office on anyone. A juror is never assigned their own application. A juror in
+conflict is never assigned, and never sees the application: every service a juror uses
+refuses it as if it did not exist. The office may remove a declared conflict and waive
+an automatic one for one juror and one application, with a reason; both audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from assess.domain import conflicts as rules
+from assess.domain.conflicts import AUTOMATIC_KINDS, ApplicationPlace, ConflictKind, JurorPlace
+from assess.domain.jury import RoundStatus
+from assess.domain.permissions import Actor
+from assess.services import audit, rounds
+from assess.services.access import authorize, permitted
+from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound
+from assess.services.jury.common import NOTE_MAX, active_juror, find_application, refuse_if_published
+from assess.storage.models import Application, Assignment, ConflictWaiver, Project, Round, School, User
+from assess.storage.models import Conflict as ConflictOfInterest
+
+REASON_MAX = 2000
+#: Kept for callers that name the kinds by these constants.
+OWN_APPLICATION = ConflictKind.OWN_APPLICATION
+
+
+# --- the facts the domain rules read -------------------------------------------------------
+
+
+def application_place(application: Application) -> ApplicationPlace:
+    project: Project = application.project
+    schools = {p.school_id for p in project.partners}
+    if project.school_id is not None:
+        schools.add(project.school_id)
+    return ApplicationPlace(
+        applicant_ids=frozenset(i for i in (application.teacher_id, project.owner_id) if i is not None),
+        school_ids=frozenset(schools),
+        country=project.school.country if project.school else None,
+        region=project.school.region if project.school else None,
+    )
+
+
+def juror_place(juror: User, school: School | None) -> JurorPlace:
+    return JurorPlace(juror_id=juror.id, school_id=juror.school_id if school is not None else None,
+                      country=school.country if school else None, region=school.region if school else None)
+
+
+def _waived(session: Session, *, application_ids: Iterable[int], juror_id: int | None = None
+            ) -> dict[tuple[int, int], frozenset[str]]:
+    """(juror, application) -> the kinds the office waived."""
+    ids = list(application_ids)
+    if not ids:
+        return {}
+    query = select(ConflictWaiver.juror_id, ConflictWaiver.application_id, ConflictWaiver.kind).where(
+        ConflictWaiver.application_id.in_(ids))
+    if juror_id is not None:
+        query = query.where(ConflictWaiver.juror_id == juror_id)
+    found: dict[tuple[int, int], set[str]] = {}
+    for juror, application, kind in session.execute(query):
+        found.setdefault((juror, application), set()).add(kind)
+    return {pair: frozenset(kinds) for pair, kinds in found.items()}
+
+
+def _found(juror: User, school: School | None, application: Application, waived: frozenset[str]
+           ) -> tuple[ConflictKind, ...]:
+    return rules.automatic_conflicts(juror_place(juror, school), application_place(application),
+                                     region_conflicts=application.round.region_conflicts, waived=waived)
+
+
+def conflict_kinds(session: Session, *, juror_id: int, application: Application) -> list[str]:
+    """Why this juror may not see this application: the stored conflicts and the ones
+    found now (own application, same school, same region when the round asks), less the
+    ones the office waived."""
+    stored = list(session.scalars(select(ConflictOfInterest.kind).where(
+        ConflictOfInterest.juror_id == juror_id, ConflictOfInterest.application_id == application.id)))
+    juror = session.get(User, juror_id)
+    if juror is None:
+        return stored
+    school = session.get(School, juror.school_id) if juror.school_id else None
+    waived = _waived(session, application_ids=[application.id], juror_id=juror_id).get(
+        (juror_id, application.id), frozenset())
+    return sorted((set(stored) - waived) | set(_found(juror, school, application, waived)))
+
+
+def conflicted_applications(session: Session, *, juror_id: int, applications: list[Application]) -> set[int]:
+    """The ids of the applications for which :func:`conflict_kinds` is not empty, in three
+    queries whatever their number."""
+    ids = [a.id for a in applications]
+    if not ids:
+        return set()
+    found = set(session.scalars(select(ConflictOfInterest.application_id).where(
+        ConflictOfInterest.juror_id == juror_id, ConflictOfInterest.application_id.in_(ids))))
+    juror = session.get(User, juror_id)
+    if juror is None:
+        return found
+    school = session.get(School, juror.school_id) if juror.school_id else None
+    waived = _waived(session, application_ids=ids, juror_id=juror_id)
+    return found | {a.id for a in applications if _found(juror, school, a, waived.get((juror_id, a.id), frozenset()))}
+
+
+def round_conflicts(session: Session, *, actor: Actor, round_: Round, applications: list[Application],
+                    jurors: list[User]) -> tuple[dict[tuple[int, int], list[str]], int]:
+    """(juror, application) -> conflict kinds, for the whole round; stores the automatic
+    ones not stored yet (nor waived) and returns how many it stored."""
+    schools = {s.id: s for s in session.scalars(select(School).where(
+        School.id.in_([j.school_id for j in jurors if j.school_id is not None])))}
+    waived = _waived(session, application_ids=[a.id for a in applications])
+    kinds: dict[tuple[int, int], list[str]] = {}
+    for juror_id, application_id, kind in session.execute(
+        select(ConflictOfInterest.juror_id, ConflictOfInterest.application_id, ConflictOfInterest.kind)
+        .join(Application, Application.id == ConflictOfInterest.application_id)
+        .where(Application.round_id == round_.id)
+    ):
+        kinds.setdefault((juror_id, application_id), []).append(kind)
+    stored = 0
+    for application in applications:
+        place = application_place(application)
+        for juror in jurors:
+            school = schools.get(juror.school_id) if juror.school_id is not None else None
+            found = rules.automatic_conflicts(juror_place(juror, school), place,
+                                              region_conflicts=round_.region_conflicts,
+                                              waived=waived.get((juror.id, application.id), frozenset()))
+            known = kinds.setdefault((juror.id, application.id), [])
+            for kind in found:
+                if kind in known:
+                    continue
+                known.append(kind)
+                if kind in AUTOMATIC_KINDS:
+                    _, new = store_conflict(session, actor=actor, juror_id=juror.id,
+                                            application_id=application.id, kind=kind)
+                    stored += new
+            if not known:
+                del kinds[(juror.id, application.id)]
+    return kinds, stored
+
+
+# --- stored conflicts ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    id: int
+    juror_id: int
+    juror_name: str
+    application_id: int
+    kind: str
+    note: str
+    created_at: datetime
+
+
+def list_conflicts(session: Session, *, actor: Actor, round_id: int) -> list[ConflictView]:
+    """The stored conflicts of a round's applications (office)."""
+    authorize(session, actor, "round.manage")
+    rows = session.execute(
+        select(ConflictOfInterest, User.display_name)
+        .join(Application, Application.id == ConflictOfInterest.application_id)
+        .join(User, User.id == ConflictOfInterest.juror_id)
+        .where(Application.round_id == round_id)
+        .order_by(ConflictOfInterest.application_id, ConflictOfInterest.juror_id, ConflictOfInterest.kind)
+    ).all()
+    return [ConflictView(c.id, c.juror_id, name, c.application_id, c.kind, c.note, c.created_at) for c, name in rows]
+
+
+def _stored(session: Session, *, juror_id: int, application_id: int, kind: str) -> ConflictOfInterest | None:
+    return session.scalar(select(ConflictOfInterest).where(
+        ConflictOfInterest.juror_id == juror_id, ConflictOfInterest.application_id == application_id,
+        ConflictOfInterest.kind == kind))
+
+
+def store_conflict(session: Session, *, actor: Actor, juror_id: int, application_id: int, kind: str,
+                   note: str = "") -> tuple[ConflictOfInterest, bool]:
+    """The stored conflict and whether it is new (audited when it is)."""
+    found = _stored(session, juror_id=juror_id, application_id=application_id, kind=kind)
+    if found is not None:
+        return found, False
+    stored = ConflictOfInterest(juror_id=juror_id, application_id=application_id, kind=kind, note=note,
+                                created_by=actor.id)
+    try:
+        with session.begin_nested():
+            session.add(stored)
+    except IntegrityError:  # declared at the same moment by someone else
+        again = _stored(session, juror_id=juror_id, application_id=application_id, kind=kind)
+        assert again is not None
+        return again, False
+    audit.record(session, actor=actor, action="jury.conflict", entity_type="application", entity_id=application_id,
+                 details={"juror": juror_id, "kind": kind, "note": bool(note)})
+    return stored, True
+
+
+def declare_conflict(
+    session: Session, *, actor: Actor, application_id: int, juror_id: int | None = None, note: str = ""
+) -> ConflictOfInterest | None:
+    """Declare that a juror must not judge an application, while its round is not
+    published (``jury.errors.round_published`` after: the published decisions and the
+    scores behind them stay as they are).
+
+    - the office (``round.manage``) names any juror: kind ``office``;
+    - the application's teacher names a juror: ``declared_by_teacher``, while the round
+      is open for applications only (``jury.errors.declarations_closed`` once the jury is
+      at work). The teacher is told nothing (None) whatever the id: an id that is not an
+      active juror (no such account, not a juror, deactivated) is recorded in the audit
+      log only, so the answer never tells a teacher who the jurors are;
+    - an assigned juror declares it on themself (``juror_id`` None or their own):
+      ``declared_by_juror``.
+
+    Anyone else gets :class:`NotFound`. The juror's assignment on the application, if
+    any, is removed with the scores they saved (recorded in the audit log): a juror in
+    conflict neither sees nor counts.
+    """
+    application = find_application(session, application_id)
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise InvalidInput([FieldError("note", "errors.too_long", {"max": NOTE_MAX})])
+    if permitted(session, actor, "round.manage"):
+        kind = ConflictKind.OFFICE
+    elif permitted(session, actor, "application.apply", application.project):
+        kind = ConflictKind.DECLARED_BY_TEACHER
+    elif juror_id in (None, actor.id) and permitted(session, actor, "jury.score"):
+        own = session.scalar(select(Assignment).where(Assignment.application_id == application.id,
+                                                      Assignment.juror_id == actor.id))
+        if own is None:
+            raise NotFound()
+        kind = ConflictKind.DECLARED_BY_JUROR
+        juror_id = actor.id
+    else:
+        raise NotFound()
+    # Checked before the juror, so that the refusal is the same for every id.
+    refuse_if_published(application.round)
+    if kind is ConflictKind.DECLARED_BY_TEACHER:
+        if rounds.status(application.round) not in (RoundStatus.UPCOMING, RoundStatus.OPEN):
+            raise Conflict("jury.errors.declarations_closed")
+        user = session.get(User, juror_id) if juror_id is not None else None
+        if user is None or not user.is_active or "juror" not in user.role_names:
+            audit.record(session, actor=actor, action="jury.conflict_ignored", entity_type="application",
+                         entity_id=application.id, details={"juror": juror_id, "reason": "not_a_juror"})
+            return None
+    juror = active_juror(session, juror_id)
+    stored, _ = store_conflict(session, actor=actor, juror_id=juror.id, application_id=application.id, kind=kind,
+                               note=note)
+    assignment = session.scalar(select(Assignment).where(Assignment.application_id == application.id,
+                                                         Assignment.juror_id == juror.id))
+    if assignment is not None:
+        audit.record(session, actor=actor, action="jury.unassign", entity_type="application", entity_id=application.id,
+                     details={"juror": juror.id, "reason": kind, "scores": len(assignment.scores)})
+        session.delete(assignment)
+    session.flush()
+    return None if kind is ConflictKind.DECLARED_BY_TEACHER else stored
+
+
+def remove_conflict(session: Session, *, actor: Actor, conflict_id: int) -> None:
+    """Remove a declared conflict of interest (office, ``round.manage``), while the round
+    is not published; audited (``jury.conflict_removed``).
+
+    The juror's assignment removed when the conflict was declared is NOT restored, nor
+    are the scores deleted with it: the juror becomes assignable again, and the office
+    assigns them (by hand or with the automatic assignment) if it wants them back.
+    A conflict found from the schools (``same_school``, ``same_region``) is refused
+    (``jury.errors.conflict_automatic``): it is recomputed from the schools and would
+    apply again at once; the office waives it instead (:func:`waive_conflict`).
+    """
+    authorize(session, actor, "round.manage")
+    stored = session.get(ConflictOfInterest, conflict_id)
+    if stored is None:
+        raise NotFound()
+    application = find_application(session, stored.application_id)
+    refuse_if_published(application.round)
+    if stored.kind in AUTOMATIC_KINDS:
+        raise Conflict("jury.errors.conflict_automatic")
+    audit.record(session, actor=actor, action="jury.conflict_removed", entity_type="application",
+                 entity_id=application.id, details={"juror": stored.juror_id, "kind": stored.kind})
+    session.delete(stored)
+    session.flush()
+
+
+# --- waivers -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WaiverView:
+    id: int
+    juror_id: int
+    juror_name: str
+    application_id: int
+    kind: str
+    reason: str
+    created_at: datetime
+
+
+def waive_conflict(session: Session, *, actor: Actor, application_id: int, juror_id: int, kind: str,
+                   reason: str) -> ConflictWaiver:
+    """Let a juror judge one application despite an automatic conflict (``same_school`` or
+    ``same_region``) that the schools give (office, ``round.manage``), while the round is
+    not published. A reason is required; audited (``jury.conflict_waived``). The stored
+    conflict is removed; the juror becomes assignable to this application only."""
+    authorize(session, actor, "round.manage")
+    application = find_application(session, application_id)
+    refuse_if_published(application.round)
+    reason = (reason or "").strip()
+    errors = []
+    if not reason:
+        errors.append(FieldError("reason", "errors.required", {}))
+    elif len(reason) > REASON_MAX:
+        errors.append(FieldError("reason", "errors.too_long", {"max": REASON_MAX}))
+    juror = active_juror(session, juror_id)
+    school = session.get(School, juror.school_id) if juror.school_id else None
+    if not rules.waivable(kind, juror_place(juror, school), application_place(application),
+                          region_conflicts=application.round.region_conflicts):
+        errors.append(FieldError("kind", "jury.errors.not_waivable", {"value": str(kind)[:20]}))
+    if errors:
+        raise InvalidInput(errors)
+    found = session.scalar(select(ConflictWaiver).where(
+        ConflictWaiver.juror_id == juror.id, ConflictWaiver.application_id == application.id,
+        ConflictWaiver.kind == kind))
+    if found is not None:
+        return found
+    waiver = ConflictWaiver(juror_id=juror.id, application_id=application.id, kind=str(kind), reason=reason,
+                            created_by=actor.id)
+    session.add(waiver)
+    stored = _stored(session, juror_id=juror.id, application_id=application.id, kind=kind)
+    if stored is not None:
+        session.delete(stored)
+    audit.record(session, actor=actor, action="jury.conflict_waived", entity_type="application",
+                 entity_id=application.id, details={"juror": juror.id, "kind": str(kind), "reason": True})
+    session.flush()
+    return waiver
+
+
+def list_waivers(session: Session, *, actor: Actor, round_id: int) -> list[WaiverView]:
+    """The waived conflicts of a round's applications (office)."""
+    authorize(session, actor, "round.manage")
+    rows = session.execute(
+        select(ConflictWaiver, User.display_name)
+        .join(Application, Application.id == ConflictWaiver.application_id)
+        .join(User, User.id == ConflictWaiver.juror_id)
+        .where(Application.round_id == round_id)
+        .order_by(ConflictWaiver.application_id, ConflictWaiver.juror_id, ConflictWaiver.kind)
+    ).all()
+    return [WaiverView(w.id, w.juror_id, name, w.application_id, w.kind, w.reason, w.created_at) for w, name in rows]

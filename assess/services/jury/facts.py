@@ -1,0 +1,61 @@
+"""The facts the permission rules read (:mod:`assess.domain.permissions`), from the database.
+
+A service builds them and asks the rule (``permitted``/``authorize``); a page asks for
+them (:func:`application_facts`) and asks :func:`assess.domain.permissions.can`: the same
+rule guards both, so a page never offers what the service would refuse.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assess.domain.permissions import Actor, ApplicationFacts, RoundFacts
+from assess.services.access import authorize
+from assess.services.jury.conflicts import conflict_kinds
+from assess.storage.models import Application, Assignment, Round
+
+
+def facts_of(session: Session, *, juror_id: int | None, application: Application,
+             assignment: Assignment | None = None) -> ApplicationFacts:
+    """``application`` as the rules see it for the juror ``juror_id`` (their assignment
+    read when not given)."""
+    if assignment is None and juror_id is not None:
+        assignment = session.scalar(select(Assignment).where(Assignment.application_id == application.id,
+                                                             Assignment.juror_id == juror_id))
+    assigned = assignment is not None and assignment.juror_id == juror_id
+    return ApplicationFacts(
+        application_id=application.id,
+        submitted=application.status == "submitted",
+        assigned=assigned,
+        in_conflict=juror_id is not None and bool(conflict_kinds(session, juror_id=juror_id, application=application)),
+        own_scores_submitted=assigned and assignment is not None and assignment.submitted_at is not None,
+        round_published=application.round.published_at is not None,
+    )
+
+
+class _RoundLike(Protocol):
+    id: int
+    published_at: datetime | None
+
+
+def round_facts(round_: Round | _RoundLike) -> RoundFacts:
+    """A round (stored, or a summary of one) as the rules see it."""
+    return RoundFacts(round_id=round_.id, published=round_.published_at is not None)
+
+
+NOTHING = ApplicationFacts(application_id=0, submitted=False, assigned=False, in_conflict=False,
+                           own_scores_submitted=False, round_published=True)
+
+
+def application_facts(session: Session, *, actor: Actor, application_id: int) -> ApplicationFacts:
+    """The facts of an application for the acting juror (what their page may offer); an
+    application that does not exist gives facts that permit nothing."""
+    authorize(session, actor, "jury.score")
+    application = session.get(Application, application_id)
+    if application is None:
+        return NOTHING
+    return facts_of(session, juror_id=actor.id, application=application)
