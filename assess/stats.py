@@ -248,21 +248,25 @@ def _check_level(level: str) -> str:
 def _difference_matrix(values: np.ndarray, n_c: np.ndarray, level: str) -> np.ndarray:
     """The squared difference ``delta^2_ck`` between every two (sorted, distinct) values."""
     if level == "nominal":
-        return 1.0 - np.eye(values.size)
+        different: np.ndarray = 1.0 - np.eye(values.size)
+        return different
     if level == "ordinal":
         # delta_ck = (sum of n_g for g from c to k) - (n_c + n_k) / 2, over ranks c <= k.
         cumulative = np.concatenate(([0.0], np.cumsum(n_c)))
         low = np.minimum.outer(np.arange(values.size), np.arange(values.size))
         high = np.maximum.outer(np.arange(values.size), np.arange(values.size))
         between = cumulative[high + 1] - cumulative[low]
-        return (between - (n_c[:, None] + n_c[None, :]) / 2.0) ** 2
+        ranked: np.ndarray = (between - (n_c[:, None] + n_c[None, :]) / 2.0) ** 2
+        return ranked
     difference = np.subtract.outer(values, values)
     if level == "interval":
-        return difference**2
+        squared: np.ndarray = difference**2
+        return squared
     # ratio: ((c - k) / (c + k))^2, and 0 for the pair (0, 0).
     total = np.add.outer(values, values)
     ratio = np.divide(difference, total, out=np.zeros_like(difference), where=total != 0)
-    return ratio**2
+    relative: np.ndarray = ratio**2
+    return relative
 
 
 def _format_value(value: float) -> str:
