@@ -12,11 +12,10 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Generic, Iterable, Iterator, Protocol, Self, TypeVar
+from typing import Any, Callable, Generic, Iterable, Iterator, Mapping, Protocol, Self, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
-from pydantic_core import ErrorDetails
 
 from assess.domain import safe_yaml
 from assess.i18n import LANGUAGES
@@ -129,7 +128,7 @@ def _compose(text: str, file: str) -> tuple[Any, Locator, list[Problem]]:
         return None, Locator(lines), [*problems, Problem(file, problem.line, problem.message)]
 
 
-def _describe(error: ErrorDetails) -> str:
+def _describe(error: Mapping[str, Any]) -> str:
     loc = error["loc"]
     kind = error["type"]
     field = ".".join(str(part) for part in loc)
