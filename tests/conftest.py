@@ -31,7 +31,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -68,6 +68,19 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str:
     return "PostgreSQL: configured" if POSTGRES_URL else f"PostgreSQL: NOT configured. {POSTGRES_MISSING}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Every PostgreSQL skip reported at one place, so that ``-ra`` folds them into one line
+    ("SKIPPED [n] tests/conftest.py: ... not set") instead of one line per test."""
+    report = yield
+    longrepr = report.longrepr
+    if report.skipped and isinstance(longrepr, tuple) and longrepr[2] == f"Skipped: {POSTGRES_MISSING}":
+        report.longrepr = (__file__, _require_postgres.__code__.co_firstlineno - 1, longrepr[2])
+    return report
 
 
 def _require_postgres() -> str:
