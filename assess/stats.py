@@ -6,7 +6,7 @@ no Streamlit, so every part of the suite can call it. See docs/statistics.md for
 read the coefficient.
 
 (The ICC and Cronbach's alpha lived here too; nothing in the suite called them, and their
-reference tests pulled pingouin, about 285 MB of test dependencies. Git history has them.)
+reference tests pulled pingouin, about 330 MB of test dependencies. Git history has them.)
 
 Orientation of the data: :func:`krippendorff_alpha` takes **raters x units**: one row per
 juror, one column per application (or per application and criterion); ``None`` or ``NaN``
