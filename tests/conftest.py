@@ -5,7 +5,9 @@ Which fixture to use:
 - ``session`` / ``session_factory`` / ``engine`` / ``database_url``: a migrated database,
   empty at the start of each test. Parametrized over ``sqlite`` and, when
   ``ASSESS_TEST_POSTGRES_URL`` is set (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/test``),
-  ``postgresql``: tests read ``test_x[sqlite]`` / ``test_x[postgresql]``. The database
+  ``postgresql``: tests read ``test_x[sqlite]`` / ``test_x[postgresql]``. Without the
+  variable the ``[postgresql]`` variants are skipped, with one reason in the summary and a
+  line in the header; with ``CI`` set the run fails instead. The database
   is created and migrated once per test session (and per xdist worker); rows are
   deleted before each test. If a test makes its own engine from ``database_url``, it
   must dispose of it (or at least close its connections) before it ends.
@@ -29,7 +31,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -43,9 +45,49 @@ from assess.storage.db import make_engine, make_session_factory, upgrade_databas
 from assess.storage.models import Base
 
 POSTGRES_URL = os.environ.get("ASSESS_TEST_POSTGRES_URL")
-BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+#: Both, always: without the URL the PostgreSQL variants are skipped with one reason in the
+#: summary (they used to vanish, and a green run could have tested one database of two).
+BACKENDS = ["sqlite", "postgresql"]
+POSTGRES_MISSING = (
+    "ASSESS_TEST_POSTGRES_URL is not set: the PostgreSQL variants of the database tests did not run "
+    "(`make test` sets it; e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)"
+)
 #: "gw0", "gw1"... under pytest-xdist; each worker gets its own databases.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A CI run that skipped PostgreSQL would be green while testing only SQLite.
+    if _ci() and not POSTGRES_URL:
+        raise pytest.UsageError(f"CI is set and {POSTGRES_MISSING}")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return "PostgreSQL: configured" if POSTGRES_URL else f"PostgreSQL: NOT configured. {POSTGRES_MISSING}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Every PostgreSQL skip reported at one place, so that ``-ra`` folds them into one line
+    ("SKIPPED [n] tests/conftest.py: ... not set") instead of one line per test."""
+    report = yield
+    longrepr = report.longrepr
+    if report.skipped and isinstance(longrepr, tuple) and longrepr[2] == f"Skipped: {POSTGRES_MISSING}":
+        report.longrepr = (__file__, _require_postgres.__code__.co_firstlineno - 1, longrepr[2])
+    return report
+
+
+def _require_postgres() -> str:
+    """The PostgreSQL URL, or a skip that every PostgreSQL variant shares (one line under -ra)."""
+    if not POSTGRES_URL:
+        pytest.skip(POSTGRES_MISSING)
+    return POSTGRES_URL
 
 
 @dataclass
@@ -70,7 +112,7 @@ class _TestDatabase:
 
 def _postgres_admin() -> Engine:
     # AUTOCOMMIT: CREATE/DROP DATABASE cannot run inside a transaction.
-    return make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    return make_engine(_require_postgres(), isolation_level="AUTOCOMMIT", poolclass=NullPool)
 
 
 def _create_postgres_database(prefix: str) -> str:
@@ -93,8 +135,6 @@ def _drop_postgres_database(url: str) -> None:
 
 @pytest.fixture(scope="session")
 def _postgresql_database() -> Iterator[_TestDatabase]:
-    if not POSTGRES_URL:
-        pytest.skip("ASSESS_TEST_POSTGRES_URL is not set")
     url = _create_postgres_database("assess_test")
     engine = make_engine(url)
     try:

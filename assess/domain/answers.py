@@ -6,6 +6,7 @@ answer is refused with the same message wherever it comes from.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Mapping
@@ -78,7 +79,7 @@ def validate_answers(
             else:
                 errors.append(AnswerError(item.id, "errors.survey.agreement", {}))
         elif item.type is ItemType.SINGLE:
-            option_ids = {o.id for o in item.options}
+            option_ids: Collection[str] = {o.id for o in item.options}
             if isinstance(value, (list, tuple)) and len(value) == 1:
                 value = value[0]
             if isinstance(value, str) and value in option_ids:

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Generic, Iterable, Iterator, Mapping, Protocol, Self, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -128,7 +128,7 @@ def _compose(text: str, file: str) -> tuple[Any, Locator, list[Problem]]:
         return None, Locator(lines), [*problems, Problem(file, problem.line, problem.message)]
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: Mapping[str, Any]) -> str:
     loc = error["loc"]
     kind = error["type"]
     field = ".".join(str(part) for part in loc)
@@ -204,7 +204,14 @@ def check_files(paths: Iterable[Path | str], *, loader: Callable[[Path | str], A
     return loaded, problems
 
 
-Document = TypeVar("Document", bound=StrictModel)
+class _Identified(Protocol):
+    """What a catalogue needs of a document: a content model with an ``id``."""
+
+    @property
+    def id(self) -> str: ...
+
+
+Document = TypeVar("Document", bound=_Identified)
 
 
 class CatalogueError(ContentError):
@@ -232,7 +239,7 @@ class Catalogue(Generic[Document]):
             self._by_id[document.id] = document
 
     @classmethod
-    def load(cls, directory: Path | str, *, loader: Callable[[Path | str], Document]):
+    def load(cls, directory: Path | str, *, loader: Callable[[Path | str], Document]) -> Self:
         folder = Path(directory)
         if not folder.is_dir():
             raise CatalogueError(f"{folder}: no such folder; it must hold the {cls.kind} files (*.yaml)")
@@ -243,7 +250,7 @@ class Catalogue(Generic[Document]):
         if problems:
             raise ContentError(problems)
         first_file: dict[str, Path] = {}
-        for path, document in zip(files, loaded):  # every file loaded: the lists match
+        for path, document in zip(files, loaded, strict=True):  # every file loaded: the lists match
             if document.id in first_file:
                 raise CatalogueError(f"{path}: the id '{document.id}' is already the id of {first_file[document.id]}")
             first_file[document.id] = path

@@ -7,9 +7,10 @@ imports all refuse the same things with the same messages (catalogue keys in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping
+from typing import Any, cast
 from urllib.parse import urlparse
 
 from assess.domain.countries import COUNTRIES
@@ -103,7 +104,7 @@ def _school(raw: Mapping[str, Any] | None, name: str, errors: _Errors) -> School
 
 
 def _age(raw: Mapping[str, Any], name: str, errors: _Errors) -> int:
-    value = raw.get(name)
+    value: Any = raw.get(name)
     try:
         age = int(value)
     except (TypeError, ValueError):
@@ -154,7 +155,7 @@ def validate_project(raw: Mapping[str, Any]) -> tuple[ProjectData | None, list[t
         errors.add("partners", "too_many", max=50)
     partners = tuple(_school(p, f"partners.{i}", errors) for i, p in partners_raw)
     seen: set[tuple[str, str]] = set()
-    for (i, _raw), partner in zip(partners_raw, partners):
+    for (i, _raw), partner in zip(partners_raw, partners, strict=True):
         key = (partner.name.casefold(), partner.country)
         if key in seen or key == (school.name.casefold(), school.country):
             errors.add(f"partners.{i}.name", "duplicate_partner", value=partner.name)
@@ -165,8 +166,8 @@ def validate_project(raw: Mapping[str, Any]) -> tuple[ProjectData | None, list[t
         ProjectData(
             title=title,
             summary=summary,
-            start_date=start,
-            end_date=end,
+            start_date=cast(date, start),  # both present: a missing date is an error above
+            end_date=cast(date, end),
             age_min=age_min,
             age_max=age_max,
             subjects=subjects,

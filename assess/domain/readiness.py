@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Mapping
+from typing import Mapping, cast
 
 from assess.domain.rubric import LEVELS, Rubric
 from assess.domain.scoring import CriterionResult, Outcome, Score
@@ -86,7 +86,7 @@ def describe_check(check: ReadinessCheck, *, score: Score, rubric: Rubric, lang:
         return t("readiness.eligibility", lang, name=t(f"eligibility.question.{check.subject}", lang))
     if check.kind is CheckKind.PASS_MARK:
         return t("readiness.pass_mark", lang, pass_mark=f"{score.pass_mark:g}")
-    item = rubric.item(check.subject)
+    item = rubric.item(cast(str, check.subject))  # criteria and gates always name theirs
     minimum = next(
         (g.minimum for g in score.gates if g.gate_id == check.subject),
         getattr(item, "minimum", None),

@@ -21,7 +21,7 @@ Pure: no database, no pages.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -64,8 +64,8 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node:
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # unannotated in types-PyYAML
         if isinstance(event, yaml.AliasEvent):
             raise YamlProblem(_line(event), f"aliases (*{event.anchor}) are not allowed: write the value out")
         if getattr(event, "anchor", None):
@@ -74,7 +74,8 @@ class _Loader(yaml.SafeLoader):
         try:
             if self._depth > MAX_DEPTH:
                 raise YamlProblem(_line(event), f"nested more than {MAX_DEPTH} levels deep")
-            node = super().compose_node(parent, index)
+            # Never None: PyYAML's composer always returns a node or raises.
+            node = cast(yaml.Node, super().compose_node(parent, index))
         finally:
             self._depth -= 1
         if node.tag not in ALLOWED_TAGS:

@@ -14,9 +14,10 @@ How points are counted (see docs/rubrics.md):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Mapping
+from typing import Any
 
 from assess.domain.rubric import LEVELS, Rubric
 from assess.i18n import t
@@ -46,7 +47,7 @@ class Reason:
 
     code: ReasonCode
     subject: str | None = None
-    values: Mapping[str, float | int] = field(default_factory=dict)
+    values: Mapping[str, float | int | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ class Score:
         """The total is above the European-label nomination threshold (strictly, as the rule says)."""
         return self.verdict.outcome is Outcome.PASS and self.total > self.eql_threshold
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view, used by ``assess rubric score --json`` and exports."""
         return {
             "rubric": {"id": self.rubric_id, "version": self.rubric_version},
@@ -188,7 +189,7 @@ def score(
             level=levels.get(c.id),
             weight=c.weight,
             counted=not c.independent,
-            points=None if levels.get(c.id) is None or c.independent else levels[c.id] * c.weight,
+            points=None if (level := levels.get(c.id)) is None or c.independent else level * c.weight,
             max_points=0.0 if c.independent else LEVELS[-1] * c.weight,
             minimum=c.minimum,
         )
@@ -222,10 +223,7 @@ def score(
     if not incomplete and total < rubric.verdict.pass_mark:
         reasons.append(Reason(ReasonCode.BELOW_PASS_MARK, None, {"total": total, "pass_mark": rubric.verdict.pass_mark}))
 
-    if incomplete:
-        outcome = Outcome.INCOMPLETE
-    else:
-        outcome = Outcome.FAIL if reasons else Outcome.PASS
+    outcome = Outcome.INCOMPLETE if incomplete else (Outcome.FAIL if reasons else Outcome.PASS)
     return Score(
         rubric_id=rubric.id,
         rubric_version=rubric.version,

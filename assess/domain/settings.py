@@ -21,8 +21,9 @@ import json
 import math
 import re
 import struct
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 Problem = tuple[str, str, dict[str, Any]]
@@ -84,12 +85,12 @@ class Setting:
 class Switch(Setting):
     kind: ClassVar[str] = "switch"
 
-    def check(self, value, *, gates=None):
+    def check(self, value: Any, *, gates: Mapping[str, frozenset[str]] | None = None) -> tuple[Any, list[Problem]]:
         if isinstance(value, bool):
             return value, []
         return None, _problem(self.key, "not_a_switch")
 
-    def parse(self, text):
+    def parse(self, text: str) -> Any:
         word = text.strip().lower()
         if word in _TRUE:
             return True
@@ -120,7 +121,7 @@ class Number(Setting):
     def range_params(self) -> dict[str, Any]:
         return {"min": _number_text(self.minimum), "max": _number_text(self.maximum), "step": _number_text(self.step)}
 
-    def check(self, value, *, gates=None):
+    def check(self, value: Any, *, gates: Mapping[str, frozenset[str]] | None = None) -> tuple[Any, list[Problem]]:
         wrong = self.key, self.range_key, self.range_params()
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return None, [wrong]
@@ -138,7 +139,7 @@ class Number(Setting):
         clean = round(round(steps) * self.step, 6)
         return (int(clean) if self.integer else float(clean)), []
 
-    def parse(self, text):
+    def parse(self, text: str) -> Any:
         cleaned = text.strip().replace(",", ".")  # 1,5 as French writes it
         try:
             return int(cleaned) if self.integer and cleaned.lstrip("+-").isdigit() else float(cleaned)
@@ -152,18 +153,18 @@ class Choice(Setting):
 
     kind: ClassVar[str] = "choice"
 
-    def range_params(self):
+    def range_params(self) -> dict[str, Any]:
         return {"choices": ", ".join(self.choices)}
 
     def choice_label_key(self, choice: str) -> str:
         return f"settings.{self.key}.choices.{choice}"
 
-    def check(self, value, *, gates=None):
+    def check(self, value: Any, *, gates: Mapping[str, frozenset[str]] | None = None) -> tuple[Any, list[Problem]]:
         if isinstance(value, str) and value in self.choices:
             return value, []
         return None, [(self.key, self.range_key, self.range_params())]
 
-    def parse(self, text):
+    def parse(self, text: str) -> Any:
         return text.strip()
 
 
@@ -177,14 +178,14 @@ class Text(Setting):
 
     kind: ClassVar[str] = "text"
 
-    def range_params(self):
+    def range_params(self) -> dict[str, Any]:
         return {"max": self.max_length, "lines": self.max_lines}
 
     @property
     def range_key(self) -> str:
         return "settings.range.lines" if self.multiline else "settings.range.text"
 
-    def check(self, value, *, gates=None):
+    def check(self, value: Any, *, gates: Mapping[str, frozenset[str]] | None = None) -> tuple[Any, list[Problem]]:
         if not isinstance(value, str):
             return None, _problem(self.key, "not_text")
         text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -198,7 +199,7 @@ class Text(Setting):
             return None, _problem(self.key, "too_many_lines", max=self.max_lines)
         return text, []
 
-    def parse(self, text):
+    def parse(self, text: str) -> Any:
         # A shell makes a literal newline awkward: "\n" typed as two characters is one.
         return text.replace("\\n", "\n") if self.multiline else text
 
@@ -211,10 +212,10 @@ class WebAddress(Setting):
 
     kind: ClassVar[str] = "url"
 
-    def range_params(self):
+    def range_params(self) -> dict[str, Any]:
         return {"max": self.max_length}
 
-    def check(self, value, *, gates=None):
+    def check(self, value: Any, *, gates: Mapping[str, frozenset[str]] | None = None) -> tuple[Any, list[Problem]]:
         if not isinstance(value, str):
             return None, _problem(self.key, "not_text")
         text = value.strip()
@@ -243,10 +244,10 @@ class GateMinimums(Setting):
 
     kind: ClassVar[str] = "gate_minimums"
 
-    def range_params(self):
+    def range_params(self) -> dict[str, Any]:
         return {"min": 0, "max": 5}
 
-    def check(self, value, *, gates=None):
+    def check(self, value: Any, *, gates: Mapping[str, frozenset[str]] | None = None) -> tuple[Any, list[Problem]]:
         if not isinstance(value, Mapping) or not all(isinstance(v, Mapping) for v in value.values()):
             return None, _problem(self.key, "gate_shape")
         problems: list[Problem] = []
@@ -268,7 +269,7 @@ class GateMinimums(Setting):
                     clean[rubric_id][gate_id] = level
         return (None, problems) if problems else (clean, [])
 
-    def parse(self, text):
+    def parse(self, text: str) -> Any:
         try:
             return json.loads(text)
         except (ValueError, RecursionError):  # not JSON, or nested past any sense
@@ -283,7 +284,9 @@ class InstalledRubric(Setting):
 
     kind: ClassVar[str] = "rubric"
 
-    def check(self, value, *, gates=None, rubrics: frozenset[str] | None = None):
+    def check(
+        self, value: Any, *, gates: Mapping[str, frozenset[str]] | None = None, rubrics: frozenset[str] | None = None
+    ) -> tuple[Any, list[Problem]]:
         if not isinstance(value, str):
             return None, _problem(self.key, "not_text")
         text = value.strip()
@@ -293,7 +296,7 @@ class InstalledRubric(Setting):
             return None, _problem(self.key, "unknown_rubric", value=text[:80])
         return text, []
 
-    def parse(self, text):
+    def parse(self, text: str) -> Any:
         return text.strip()
 
 
@@ -388,7 +391,7 @@ def read_logo(data: bytes) -> OfficeLogo:
         raise LogoRefused("logo_svg")
     else:
         raise LogoRefused("logo_type")
-    if not (0 < width and 0 < height):
+    if not (width > 0 and height > 0):
         raise LogoRefused("logo_damaged")
     if width > LOGO_MAX_PIXELS or height > LOGO_MAX_PIXELS:
         raise LogoRefused("logo_pixels", width=width, height=height, max=LOGO_MAX_PIXELS)
@@ -411,10 +414,10 @@ class Image(Setting):
 
     kind: ClassVar[str] = "image"
 
-    def range_params(self):
+    def range_params(self) -> dict[str, Any]:
         return {"max_kb": LOGO_MAX_BYTES // 1024, "max": LOGO_MAX_PIXELS}
 
-    def check(self, value, *, gates=None):
+    def check(self, value: Any, *, gates: Mapping[str, frozenset[str]] | None = None) -> tuple[Any, list[Problem]]:
         if value is None:
             return None, []
         if isinstance(value, OfficeLogo):

@@ -33,7 +33,7 @@ isolates fewer than five people.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence, cast
 
 from assess.domain.content import LocalizedText
 from assess.domain.questionnaire import AGREEMENT_POINTS, AGREES_FROM, Audience, Item, ItemType
@@ -83,17 +83,17 @@ class Figures:
             raise ValueError(f"a distribution has {len(AGREEMENT_POINTS)} counts, not {len(counts)}")
         answered = sum(counts)
         if not answered:
-            return cls(0, dont_know, counts, None, None, None)
-        mean = sum(point * n for point, n in zip(AGREEMENT_POINTS, counts)) / answered
-        agreeing = sum(n for point, n in zip(AGREEMENT_POINTS, counts) if point >= AGREES_FROM) / answered
-        return cls(answered, dont_know, counts, mean, agreeing, comparable_level(mean))
+            return cls(0, dont_know, cast("tuple[int, int, int, int, int]", counts), None, None, None)
+        mean = sum(point * n for point, n in zip(AGREEMENT_POINTS, counts, strict=True)) / answered
+        agreeing = sum(n for point, n in zip(AGREEMENT_POINTS, counts, strict=True) if point >= AGREES_FROM) / answered
+        return cls(answered, dont_know, cast("tuple[int, int, int, int, int]", counts), mean, agreeing, comparable_level(mean))
 
     @classmethod
     def pooled(cls, parts: Sequence["Figures"]) -> "Figures":
         distribution = [sum(p.distribution[i] for p in parts) for i in range(len(AGREEMENT_POINTS))]
         return cls.of(distribution, sum(p.dont_know for p in parts))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "answered": self.answered,
             "dont_know": self.dont_know,

@@ -325,11 +325,14 @@ def test_on_a_phone_answers_are_16px_targets_44px_and_focus_is_outlined(surveys,
     open_address(view, f"{surveys.url}/{addresses[address]}", last[address])
     # With both cores busy a last redraw can still be under way (the page is briefly
     # empty, once in a full run): measure once it stands again.
-    for _attempt in range(30):
-        targets = measured(page, TAP_TARGETS)
-        if len(targets) > 1:
-            break
-        page.wait_for_timeout(500)
+    page.wait_for_function(
+        """selector => [...document.querySelectorAll(selector)].filter(e => {
+            const box = e.getBoundingClientRect();
+            return e.checkVisibility() && box.width > 1 && box.height > 1;
+        }).length > 1""",
+        arg=TAP_TARGETS,
+    )
+    targets = measured(page, TAP_TARGETS)
     assert len(targets) > 1, targets
     small = [target for target in targets if target["height"] < 44 or target["width"] < 44]
     assert not small, f"{len(small)} of {len(targets)} tap targets under 44 px: {small}"

@@ -36,8 +36,13 @@ def snap(page, name: str, tmp_path: Path, *, whole: bool = True) -> None:
     block, so the window is made as tall as the content for the picture)."""
     if whole:
         height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-        page.set_viewport_size({"width": PHONE["width"], "height": max(int(height), PHONE["height"])})
-        page.wait_for_timeout(300)
+        tall = max(int(height), PHONE["height"])
+        page.set_viewport_size({"width": PHONE["width"], "height": tall})
+        # Drawn at the new size: the window has it and a frame has been painted since.
+        page.wait_for_function(
+            "tall => window.innerHeight === tall && new Promise(done => requestAnimationFrame(() => done(true)))",
+            arg=tall,
+        )
     page.screenshot(path=shots(tmp_path) / f"{name}.png")
     if whole:
         page.set_viewport_size(PHONE)

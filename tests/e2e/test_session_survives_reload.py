@@ -22,13 +22,13 @@ def session_cookie(page) -> dict | None:
 
 
 def wait_for_cookie(page, present: bool) -> None:
-    """The cookie is written by a script once the page has drawn it: wait for it."""
-    for _attempt in range(50):
-        cookie = session_cookie(page)  # read once: the script may clear it between two reads
-        if (cookie is not None and cookie["value"] != "") == present:
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(f"the session cookie is {'missing' if present else 'still there'}: {session_cookie(page)}")
+    """The cookie is written by a script once the page has drawn it: wait until the page
+    holds it (with a value) or no longer does, as long as the page's own waits."""
+    page.wait_for_function(
+        """([name, present]) => document.cookie.split("; ")
+            .some(cookie => cookie.startsWith(name + "=") && cookie.length > name.length + 1) === present""",
+        arg=[web_sessions.COOKIE_NAME, present],
+    )
 
 
 def test_a_reload_keeps_the_teacher_signed_in_until_they_sign_out(live_app, browser):

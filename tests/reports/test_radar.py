@@ -1,4 +1,8 @@
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -54,9 +58,58 @@ def test_missing_values_are_drawn_at_zero_and_marked():
     assert len(dashed) == 2
 
 
-def test_output_is_deterministic():
-    kwargs = dict(labels=["a", "b", "c", "d", "e"], values=[1.5, 2, None, 4, 5], title="T")
-    assert radar_svg(**kwargs) == radar_svg(**kwargs)
+def polygon_points(svg: str, css_class: str) -> list[list[tuple[float, float]]]:
+    return [
+        [tuple(float(n) for n in pair.split(",")) for pair in polygon.get("points").split()]
+        for polygon in ET.fromstring(svg).iter(f"{SVG}polygon")
+        if polygon.get("class") == css_class
+    ]
+
+
+def test_each_point_sits_at_its_level_on_its_axis():
+    # What a reader sees: a 5 reaches the outer ring, a 0 (or a missing level) the centre,
+    # a 2.5 lies halfway, each on its own axis.
+    values = [5, 0, 2.5, None, 1]
+    svg = radar_svg(labels=list("abcde"), values=values)
+    outer_ring = polygon_points(svg, "grid")[-1]
+    [shape] = polygon_points(svg, "value")
+    root = ET.fromstring(svg)
+    axis = next(line for line in root.iter(f"{SVG}line") if line.get("class") == "axis")
+    centre = (float(axis.get("x1")), float(axis.get("y1")))
+    for value, point, rim in zip(values, shape, outer_ring, strict=True):
+        share = (value or 0) / 5
+        assert point == pytest.approx(
+            (centre[0] + share * (rim[0] - centre[0]), centre[1] + share * (rim[1] - centre[1])), abs=0.02
+        )
+
+
+CHART_IN_A_FRESH_PROCESS = """
+import sys
+from assess.reports.radar import bars_svg, radar_svg
+labels = ["Pédagogie", "Collaboration", "TIC", "Résultats", "Ouverture"]
+values = [1.5, 2, None, 4, 5]
+sys.stdout.write(radar_svg(labels=labels, values=values, title="Projet « Eau »"))
+sys.stdout.write(bars_svg(labels=labels, values=values, title="Projet « Eau »"))
+"""
+
+
+def test_a_chart_is_the_same_file_in_every_process():
+    # A report printed twice (two server processes, two days) must hold the same drawing:
+    # nothing may depend on string hashing (set or dict order) or on the process.
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", CHART_IN_A_FRESH_PROCESS],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=Path(__file__).parents[2],  # this checkout's assess package
+            capture_output=True,
+            check=True,
+            text=True,
+            encoding="utf-8",
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
+    assert "Pédagogie" in outputs.pop()
 
 
 @pytest.mark.parametrize("count", [0, 2, 13])

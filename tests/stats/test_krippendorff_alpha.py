@@ -83,7 +83,7 @@ def test_order_of_raters_and_units_does_not_matter():
 
 
 def test_values_alone_in_their_unit_are_ignored():
-    with_lone_value = [row + [v] for row, v in zip(PAPER_DATA, [None, 9, None, None])]
+    with_lone_value = [[*row, v] for row, v in zip(PAPER_DATA, [None, 9, None, None], strict=True)]
     for level in PAPER_ALPHAS:
         assert krippendorff_alpha(with_lone_value, level=level) == pytest.approx(
             krippendorff_alpha(PAPER_DATA, level=level)

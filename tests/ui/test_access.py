@@ -20,8 +20,18 @@ OFFICE_PAGES = ["users", "settings"]
 
 
 def page_files(at: AppTest) -> set[str]:
-    """The pages the navigation offers in this session."""
-    return {Path(str(info["script_path"])).stem for info in at._registered_pages.values() if info.get("script_path")}
+    """The pages the navigation offers in this session: those ``AppTest.switch_page`` accepts
+    (it refuses a file ``st.navigation`` did not register, as a browser gets no such page).
+
+    Switching only takes effect at the next ``run()``: run nothing on ``at`` afterwards."""
+    offered = set()
+    for path in sorted((ROOT / "assess" / "ui" / "pages").glob("*.py")):
+        try:
+            at.switch_page(str(path.relative_to(ROOT)))
+        except ValueError:
+            continue
+        offered.add(path.stem)
+    return offered
 
 
 # --- the office's pages -----------------------------------------------------------------------

@@ -40,7 +40,7 @@ def page_text(at: AppTest) -> str:
         for child in getattr(node, "children", {}).values():
             yield from walk(child)
 
-    return "\n".join(walk(at._tree))
+    return "\n".join(text for block in (at.main, at.sidebar) for text in walk(block))
 
 
 def no_exception(at: AppTest) -> AppTest:
