@@ -52,9 +52,9 @@ def deployed(tmp_path_factory) -> Iterator[stack.Deployment]:
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator:
-    from tests.e2e.conftest import CHROMIUM, launch_chromium
-
     from pathlib import Path
+
+    from tests.e2e.conftest import CHROMIUM, launch_chromium
 
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")

@@ -85,10 +85,11 @@ def stop(process: subprocess.Popen, *, timeout: float = 15) -> None:
 
 
 def wait_for_http(url: str, process: subprocess.Popen, *, timeout: float = 60) -> None:
+    """Wait until ``url`` answers 200; fail if ``process`` (the one to answer) ends first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited with code {process.returncode} before answering {url}")
+            raise RuntimeError(f"process {process.pid} exited with code {process.returncode} before answering {url}")
         try:
             with urllib.request.urlopen(url, timeout=2, context=insecure_tls()) as answer:
                 if answer.status == 200:
@@ -135,17 +136,23 @@ class AppServer:
 
 
 @contextmanager
-def app_server(folder: Path, database_url: str) -> Iterator[AppServer]:
-    port = free_port()
-    log = (folder / f"app-{port}.log").open("wb")
-    process = subprocess.Popen(serve_command(port), cwd=folder, env=environment(database_url),
-                               stdout=log, stderr=subprocess.STDOUT)
+def app_servers(folder: Path, database_url: str, count: int) -> Iterator[list[AppServer]]:
+    """``count`` servers, started together as systemd starts the units."""
+    servers: list[AppServer] = []
+    logs = []
     try:
-        wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", process)
-        yield AppServer(port, process)
+        for port in (free_port() for _ in range(count)):
+            logs.append((folder / f"app-{port}.log").open("wb"))
+            servers.append(AppServer(port, subprocess.Popen(serve_command(port), cwd=folder, env=environment(database_url),
+                                                            stdout=logs[-1], stderr=subprocess.STDOUT)))
+        for server in servers:
+            wait_for_http(f"http://{server.address}/_stcore/health", server.process)
+        yield servers
     finally:
-        stop(process)
-        log.close()
+        for server in servers:
+            stop(server.process)
+        for log in logs:
+            log.close()
 
 
 # --- nginx -------------------------------------------------------------------------------
@@ -281,6 +288,6 @@ def deployment(folder: Path, database_url: str, *, servers: int = 2) -> Iterator
     initialised = run_assess(database_url, "init", folder=folder)
     assert initialised.returncode == 0, initialised.stderr
     with ExitStack() as stack:
-        started = [stack.enter_context(app_server(folder, database_url)) for _ in range(servers)]
+        started = stack.enter_context(app_servers(folder, database_url, servers))
         proxy = stack.enter_context(nginx(folder / "nginx", [server.address for server in started]))
         yield Deployment(folder, database_url, started, proxy)

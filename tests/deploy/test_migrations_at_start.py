@@ -79,7 +79,7 @@ def start_together(database_url: str, tmp_path, count: int) -> list[subprocess.C
 
 
 def applied(results: list[subprocess.CompletedProcess]) -> list[tuple[str, str]]:
-    return [found.groups() for result in results for found in APPLIED.finditer(result.stderr)]
+    return [(found[1], found[2]) for result in results for found in APPLIED.finditer(result.stderr)]
 
 
 def all_revisions() -> list[str]:
