@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 SITE = DEPLOY / "nginx" / "assess.conf"
+HTTP_SITE = DEPLOY / "nginx" / "assess-http.conf"
 SNIPPET = DEPLOY / "nginx" / "assess-proxy.conf"
 UNIT = DEPLOY / "systemd" / "assess@.service"
 #: The `assess` command of this environment (the subprocesses import this checkout's code).
@@ -161,14 +162,14 @@ def app_servers(folder: Path, database_url: str, count: int) -> Iterator[list[Ap
 def _replace(text: str, pattern: str, replacement: str, *, count: int = 0) -> str:
     """re.sub that fails loudly when the site file no longer has what the test rewrites."""
     changed, found = re.subn(pattern, replacement, text, count=count, flags=re.MULTILINE)
-    assert found, f"{SITE.name}: nothing matches {pattern!r}; update tests/deploy/stack.py"
+    assert found, f"deploy/nginx: nothing matches {pattern!r}; update tests/deploy/stack.py"
     return changed
 
 
 def site_for_test(*, folder: Path, servers: list[str], http_port: int, https_port: int) -> str:
-    """deploy/nginx/assess.conf with what differs on a test machine: loopback ports, the
-    app servers' addresses, a self-signed certificate, files in ``folder``."""
-    site = SITE.read_text()
+    """deploy/nginx/assess-http.conf and assess.conf with what differs on a test machine:
+    loopback ports, the app servers' addresses, a self-signed certificate, files in ``folder``."""
+    site = HTTP_SITE.read_text() + SITE.read_text()
     site = _replace(site, r"^\s*listen \[::\].*\n", "")
     site = _replace(site, r"listen 80;", f"listen 127.0.0.1:{http_port};")
     site = _replace(site, r"listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl")
