@@ -37,6 +37,9 @@ ANSWERS = {  # question -> answer chosen, and what the draft on the server holds
     "Mon enfant a découvert d'autres pays": ("Plutôt d'accord", "learned-other-countries", 4),
     "L'école a permis aux familles de voir le projet": ("Je ne sais pas / sans objet", "project-visible", "dont_know"),
 }
+COMMENT_QUESTION = "Souhaitez-vous dire autre chose"
+COMMENT = "Très beau projet, merci Madame Dupont !"
+ANSWERED = "4 question(s) répondue(s) sur 9"
 
 
 # --- the files themselves ------------------------------------------------------------------
@@ -164,6 +167,10 @@ def in_database(deployment, work):
         engine.dispose()
 
 
+def comment_box(page):
+    return item(page, COMMENT_QUESTION).get_by_label(re.compile(COMMENT_QUESTION))
+
+
 def session_holder(deployment) -> stack.AppServer:
     """The app server the browser's WebSocket is connected to (through nginx)."""
     holding = [server for server in deployment.servers if server.process.poll() is None and server.has_open_connection()]
@@ -182,7 +189,11 @@ def test_a_parent_finds_every_saved_answer_after_their_server_is_killed(deployed
     wait_idle(page)
     for question, (answer, _, _) in ANSWERS.items():
         choose(page, question, answer)
-    saved = {key: value for _, key, value in ANSWERS.values()}
+    comment_box(page).fill(COMMENT)
+    comment_box(page).press("Tab")  # a text area is sent when it loses the focus
+    wait_idle(page)
+    page.get_by_text(ANSWERED).wait_for()
+    saved = {key: value for _, key, value in ANSWERS.values()} | {"comment": COMMENT}
     assert in_database(deployed, lambda s: responding.visit_by_code(s, code=code).draft) == saved
 
     holder = session_holder(deployed)
@@ -198,7 +209,8 @@ def test_a_parent_finds_every_saved_answer_after_their_server_is_killed(deployed
     assert survivor is not holder and upstreams_of(deployed, "/")[-1].split(", ")[-1] == survivor.address
     for question, (answer, _, _) in ANSWERS.items():
         expect(item(page, question).get_by_role("radio", name=answer, exact=True)).to_be_checked()
-    page.get_by_text("3 question(s) répondue(s) sur 9").wait_for()
+    expect(comment_box(page)).to_have_value(COMMENT)
+    page.get_by_text(ANSWERED).wait_for()
 
     page.get_by_role("button", name="Envoyer mes réponses").click()
     page.get_by_role("heading", name="Vos réponses sont envoyées").wait_for()
@@ -209,6 +221,11 @@ def test_a_parent_finds_every_saved_answer_after_their_server_is_killed(deployed
         return responses, responding.visit_by_code(session, code=code).status
 
     assert in_database(deployed, stored) == (1, VisitStatus.USED)
-    # The proxy's log holds no survey code (nor any query string).
-    log = deployed.proxy.access_log.read_text()
-    assert code not in log and "?" not in log
+    # No log of the whole journey holds the code or what the parent wrote: the proxy's
+    # (nor any query string there), the app servers' output.
+    assert "?" not in deployed.proxy.access_log.read_text()
+    logs = [*deployed.proxy.folder.glob("*.log"), *deployed.folder.glob("app-*.log")]
+    assert len(logs) >= 4
+    for log in logs:
+        text = log.read_text(errors="replace")
+        assert code not in text and campaigns.format_code(code) not in text and "Dupont" not in text, log.name
