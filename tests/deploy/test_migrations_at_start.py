@@ -29,7 +29,7 @@ from assess.storage.models import Project, SurveyResponse
 from tests.deploy import stack
 from tests.services.helpers import families_answers, make_campaign, make_project, make_user
 
-pytestmark = [pytest.mark.deploy, pytest.mark.xdist_group("deploy-migrations")]
+pytestmark = [pytest.mark.deploy, pytest.mark.xdist_group("deploy")]
 
 SERVERS = 3
 #: `assess init`, with Alembic's INFO messages shown (they say which migration ran).
