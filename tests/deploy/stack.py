@@ -150,6 +150,9 @@ def app_servers(folder: Path, database_url: str, count: int) -> Iterator[list[Ap
             wait_for_http(f"http://{server.address}/_stcore/health", server.process)
         yield servers
     finally:
+        for server in servers:  # all asked at once: each takes a few seconds to close
+            if server.process.poll() is None:
+                server.process.terminate()
         for server in servers:
             stop(server.process)
         for log in logs:
