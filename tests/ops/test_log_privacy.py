@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
+import streamlit.logger as streamlit_logger
+from streamlit.testing.v1 import AppTest
 
 from assess import clock
 from assess.domain.permissions import Actor
@@ -32,6 +34,9 @@ from assess.storage import db
 from assess.storage.models import utcnow
 from tests.imports.helpers import FAMILIES_EN
 from tests.services.helpers import families_answers, project_fields
+from tests.ui.conftest import ROOT
+from tests.ui.test_respond_page import DONT_KNOW, answer, respondent, send
+from tests.ui.test_sign_in_page import submit
 
 TEACHER_EMAIL = "claire.fontaine@example.org"
 TEACHER_PASSWORD = "Vert-Pomme-Sous-La-Pluie-42"
@@ -75,9 +80,25 @@ def every_log() -> Iterator[Captured]:
         if logger is logging.root or not logger.propagate:
             logger.addHandler(captured)
     logging.captureWarnings(True)
+    # Streamlit's loggers made from now on take this level, and do not pass records on:
+    # each gets our handler as it is made (streamlit.logger.get_logger).
+    streamlit_level = streamlit_logger._global_log_level
+    streamlit_logger.set_log_level(logging.DEBUG)
+    made = streamlit_logger.get_logger
+
+    def get_logger(name: str) -> logging.Logger:
+        logger = made(name)
+        logger.addHandler(captured)
+        if logger not in loggers:
+            saved.append((logger, streamlit_level, logger.disabled))
+        return logger
+
     try:
-        yield captured
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(streamlit_logger, "get_logger", get_logger)
+            yield captured
     finally:
+        streamlit_logger.set_log_level(streamlit_level)
         logging.captureWarnings(False)
         for logger, level, disabled in saved:
             logger.setLevel(level)
@@ -206,4 +227,54 @@ def test_the_logs_of_a_whole_survey_hold_no_personal_data(database_url: str, eve
         for what, value in secrets.items()
         if value.lower() in text_of(record).lower()
     ]
+    assert not leaks, "personal data in the logs:\n" + "\n".join(leaks[:20])
+
+
+@pytest.mark.xdist_group("ui")
+def test_the_logs_of_the_pages_hold_no_personal_data(sqlite_database_url: str, monkeypatch, every_log: Captured):
+    """The same through the app's pages (Streamlit's AppTest): a wrong password on the
+    sign-in page, then a family answering with a code, a draft saved as they go."""
+    monkeypatch.setenv("ASSESS_DATABASE_URL", sqlite_database_url)
+    engine = db.make_engine(sqlite_database_url)
+    sessions = db.make_session_factory(engine)
+    try:
+        settings.make_secret_key(sessions)
+        with db.writing(sessions) as session:
+            office = accounts.create_first_admin(session, email="office@example.org", display_name="Office",
+                                                 password=TEACHER_PASSWORD + "-office")
+            teacher = accounts.actor_of(accounts.create_user(
+                session, actor=office, email=TEACHER_EMAIL, display_name="Claire F.", roles={"teacher"},
+                password=TEACHER_PASSWORD))
+            project = projects.create_project(session, actor=teacher, raw=project_fields())
+            campaign = campaigns.create_campaign(
+                session, actor=teacher, project_id=project.id, audience="families", mode="codes",
+                languages=["fr", "en"], opens_on=clock.today() - timedelta(days=1),
+                closes_on=clock.today() + timedelta(days=30))
+            [code] = campaigns.issue_codes(session, actor=teacher, campaign_id=campaign.id, count=1)
+    finally:
+        engine.dispose()
+    comment = "Léon a adoré les lettres de Cracovie, écrivez à " + EMAIL_IN_A_COMMENT
+    secrets = {"teacher's e-mail": TEACHER_EMAIL, "password": TEACHER_PASSWORD, "wrong password": WRONG_PASSWORD,
+               "code": code, "code as typed": campaigns.format_code(code), "answer's free text": comment,
+               "e-mail in a comment": EMAIL_IN_A_COMMENT}
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.session_state["lang"] = "en"
+    at.run()
+    at = submit(at, TEACHER_EMAIL, WRONG_PASSWORD)
+    assert at.error, "the wrong password was refused"
+
+    at = respondent(code=campaigns.format_code(code))
+    at = answer(at, code, {"child-talked": 5, "learned-other-countries": 4, "project-visible": DONT_KNOW,
+                           "heard-about": "event", "comment": comment})
+    at = send(at)
+    assert [t.value for t in at.title] == ["Your answers are sent"]
+
+    leaks = [
+        f"{what} in {record.name} ({record.levelname}): {text_of(record)[:300]!r}"
+        for record in every_log.records
+        for what, value in secrets.items()
+        if value.lower() in text_of(record).lower()
+    ]
+    assert any(r.name.startswith("streamlit") for r in every_log.records), "Streamlit's own loggers are captured"
     assert not leaks, "personal data in the logs:\n" + "\n".join(leaks[:20])
