@@ -47,12 +47,14 @@ def backup_command(out: Path) -> None:
 
 @click.command("restore")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def restore_command(source: Path) -> None:
+@click.option("--even-if-connected", is_flag=True,
+              help="PostgreSQL: restore although other sessions (app servers?) are connected to the database.")
+def restore_command(source: Path, even_if_connected: bool) -> None:
     """Replace the database with the backup SOURCE (stop the app servers first)."""
     url = database_url()
     click.echo(t("ops.backup.restoring", LANG, database=_database_name(url), file=source), err=True)
     try:
-        result = backups.restore(url, source)
+        result = backups.restore(url, source, even_if_connected=even_if_connected)
     except backups.BackupRefused as error:
         raise click.ClickException(error.message(LANG)) from None
     click.echo(t("ops.backup.restored", LANG, file=source, kind=t(f"ops.backup.kinds.{result.kind}", LANG),

@@ -32,11 +32,13 @@ from pathlib import Path
 
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
+from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import NullPool
 
 from assess.files import atomic_output
 from assess.services.errors import ServiceError
-from assess.storage.db import alembic_config
+from assess.storage.db import alembic_config, make_engine
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
@@ -73,9 +75,14 @@ def backup(url: str, out: Path) -> BackupResult:
     return BackupResult(kind=kind, path=out, size=out.stat().st_size, revision=revision)
 
 
-def restore(url: str, source: Path) -> BackupResult:
+def restore(url: str, source: Path, *, even_if_connected: bool = False) -> BackupResult:
     """Replace the database at ``url`` with the backup ``source``, after checking that the
-    file is a backup of ours, for this kind of database and a revision this version knows."""
+    file is a backup of ours, for this kind of database and a revision this version knows.
+
+    On PostgreSQL a database others are connected to (app servers still running) is
+    refused unless ``even_if_connected``: what they wrote meanwhile would be lost, and
+    their open transactions would make the restore wait. (SQLite cannot tell: the
+    documentation says to stop the app servers first.)"""
     parsed = make_url(url)
     kind = backup_kind(source)
     wanted = "sqlite" if parsed.get_backend_name() == "sqlite" else "postgresql"
@@ -88,6 +95,8 @@ def restore(url: str, source: Path) -> BackupResult:
     else:
         revision = _pg_dump_revision(source, parsed)
         _check_revision(revision, source)
+        if not even_if_connected:
+            _refuse_while_connected(url)
         _pg_restore(parsed, source)
     return BackupResult(kind=kind, path=source, size=source.stat().st_size, revision=revision)
 
@@ -257,3 +266,15 @@ def _pg_restore(url: URL, source: Path) -> None:
     _run([program, "--clean", "--if-exists", "--single-transaction", "--no-owner", "--no-privileges",
           "--exit-on-error", f"--dbname={url.database}", str(source)], url,
          what=lambda reason: BackupRefused("ops.backup.pg_failed", program="pg_restore", reason=reason))
+
+
+def _refuse_while_connected(url: str) -> None:
+    engine = make_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            others = connection.scalar(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+    finally:
+        engine.dispose()
+    if others:
+        raise BackupRefused("ops.backup.connected", count=others)
