@@ -204,9 +204,9 @@ def pg_environment(url: URL, environ: dict[str, str] | None = None) -> dict[str,
                             ("PGPASSWORD", url.password), ("PGDATABASE", url.database)):
         if value is not None:
             env[variable] = str(value)
-    for option, text in url.query.items():
-        if option in _LIBPQ_VARIABLES and isinstance(text, str):
-            env[_LIBPQ_VARIABLES[option]] = text
+    for option, value_text in url.query.items():
+        if option in _LIBPQ_VARIABLES and isinstance(value_text, str):
+            env[_LIBPQ_VARIABLES[option]] = value_text
     return env
 
 
