@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 import stat
 import threading
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -15,8 +16,15 @@ from click.testing import CliRunner
 from sqlalchemy import func, select, update
 
 from assess.cli import cli
-from assess.storage.db import make_engine, make_session_factory, writing
+from assess.storage.db import (
+    make_engine,
+    make_session_factory,
+    upgrade_database,
+    writing,
+)
 from assess.storage.models import AuditLog, Project, User
+from tests.conftest import _create_postgres_database, _drop_postgres_database
+from tests.ops.test_ready import previous_revision
 from tests.services.helpers import in_database, make_project, make_user
 
 
@@ -200,6 +208,43 @@ def test_the_password_never_goes_on_the_command_line():
                          environ={})
     assert env == {"PGHOST": "db.example", "PGPORT": "5433", "PGUSER": "office", "PGPASSWORD": "s3cr@t",
                    "PGDATABASE": "assess", "PGSSLMODE": "require"}
+
+
+@pytest.fixture
+def another_empty_database(empty_database_url: str, tmp_path) -> Iterator[str]:
+    """A second database of the same kind as ``empty_database_url``, with nothing in it,
+    not even a file on SQLite: where a backup goes after a disaster."""
+    if empty_database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'new' / 'assess.db'}"
+        return
+    url = _create_postgres_database("assess_restored")
+    try:
+        yield url
+    finally:
+        _drop_postgres_database(url)
+
+
+def test_a_backup_of_an_older_version_restored_is_migrated_by_init(empty_database_url: str, another_empty_database,
+                                                                   tmp_path: Path, monkeypatch):
+    """After a disaster, a backup made before the last upgrade is restored into a new
+    database: assess ready says it is behind; assess init (or the first app server)
+    migrates it, with the data."""
+    previous = previous_revision()
+    upgrade_database(empty_database_url, revision=previous)
+    fill(empty_database_url)
+    out = tmp_path / "before-the-upgrade.backup"
+    monkeypatch.setenv("ASSESS_DATABASE_URL", empty_database_url)
+    result = run("backup", "--out", str(out))
+    assert result.exit_code == 0 and f"revision {previous}" in result.stdout
+
+    monkeypatch.setenv("ASSESS_DATABASE_URL", another_empty_database)
+    result = run("restore", str(out))
+    assert result.exit_code == 0, result.output
+    result = run("ready")
+    assert result.exit_code == 1 and f"is at revision {previous}" in result.stderr
+    assert run("init").exit_code == 0
+    assert run("ready").exit_code == 0
+    assert stored(another_empty_database) == (["claire@example.org"], ["Petits déjeuners d'Europe"])
 
 
 GROUP = 10  # the writer below adds audit rows in transactions of this many

@@ -154,17 +154,19 @@ def run_a_whole_survey(url: str) -> dict[str, str]:
         assert sign_in.sign_in(sessions, email=TEACHER_EMAIL.upper(), password=TEACHER_PASSWORD,
                                client="192.0.2.44").actor is not None
         with db.writing(sessions) as session:
-            secrets["session cookie"] = web_sessions.start(session, user_id=teacher.id).cookie
+            secrets["session cookie"] = web_sessions.start(session, user_id=user.id).cookie
             assert web_sessions.user_for(session, cookie=secrets["session cookie"]) is not None
 
         with db.writing(sessions) as session:
             project = projects.create_project(session, actor=teacher, raw=project_fields())
-            dates = {"opens_on": clock.today() - timedelta(days=1), "closes_on": clock.today() + timedelta(days=30)}
+            opens_on, closes_on = clock.today() - timedelta(days=1), clock.today() + timedelta(days=30)
             by_code = campaigns.create_campaign(session, actor=teacher, project_id=project.id, audience="families",
-                                                mode="codes", languages=["fr", "en"], **dates)
+                                                mode="codes", languages=["fr", "en"], opens_on=opens_on,
+                                                closes_on=closes_on)
             codes = campaigns.issue_codes(session, actor=teacher, campaign_id=by_code.id, count=3)
             by_link = campaigns.create_campaign(session, actor=teacher, project_id=project.id, audience="families",
-                                                mode="link", languages=["fr", "en"], **dates)
+                                                mode="link", languages=["fr", "en"], opens_on=opens_on,
+                                                closes_on=closes_on)
             token = campaigns.link_token(session, by_link.id)
             secrets["code slip link"] = campaigns.code_link(session, codes[0])
         secrets |= {f"code {n}": code for n, code in enumerate(codes)}

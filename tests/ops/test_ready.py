@@ -15,6 +15,15 @@ from assess.cli import cli
 from assess.storage.db import alembic_config, head_revision, upgrade_database
 
 
+def previous_revision() -> str:
+    """The revision before the latest: a database an upgrade has not migrated yet."""
+    head = head_revision()
+    assert head is not None
+    previous = ScriptDirectory.from_config(alembic_config()).get_revision(head).down_revision
+    assert isinstance(previous, str), "one revision before the head"
+    return previous
+
+
 def ready(url: str, monkeypatch: pytest.MonkeyPatch, *args: str):
     monkeypatch.setenv("ASSESS_DATABASE_URL", url)
     return CliRunner().invoke(cli, ["ready", *args])
@@ -32,7 +41,7 @@ def test_a_migrated_database_is_ready(database_url: str, monkeypatch):
 
 
 def test_a_database_one_revision_behind_is_not_ready(empty_database_url: str, monkeypatch):
-    previous = ScriptDirectory.from_config(alembic_config()).get_revision(head_revision()).down_revision
+    previous = previous_revision()
     upgrade_database(empty_database_url, revision=previous)
 
     result = ready(empty_database_url, monkeypatch)

@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -29,8 +30,6 @@ COMMENT = "Léon a adoré les lettres de Cracovie, écrivez à parent.secret@exa
 
 def prepare(database_url: str) -> str:
     """An office, a teacher with a families' campaign by codes; one code returned."""
-    from datetime import timedelta
-
     engine = make_engine(database_url)
     try:
         upgrade_database(engine)
