@@ -30,6 +30,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import text
@@ -94,9 +95,7 @@ def restore(url: str, source: Path, *, even_if_connected: bool = False) -> Backu
         revision = _sqlite_restore(_sqlite_path(parsed), source)
     else:
         revision = _pg_dump_revision(source, parsed)
-        _check_revision(revision, source)
-        if not even_if_connected:
-            _refuse_while_connected(url)
+        _check_pg_target(url, backup_revision=_known_revision(revision, source), even_if_connected=even_if_connected)
         _pg_restore(parsed, source)
     return BackupResult(kind=kind, path=source, size=source.stat().st_size, revision=revision)
 
@@ -112,9 +111,9 @@ def backup_kind(path: Path) -> str | None:
     return None
 
 
-def _check_revision(revision: str | None, source: Path) -> None:
-    """A backup at a revision our scripts do not know was made by a newer version: the app
-    could neither use nor migrate it."""
+def _known_revision(revision: str | None, source: Path) -> str:
+    """``revision``, if our scripts know it; a backup at one they do not know was made by a
+    newer version: the app could neither use nor migrate it."""
     if revision is None:
         raise BackupRefused("ops.backup.not_a_backup", file=str(source))
     try:
@@ -123,6 +122,7 @@ def _check_revision(revision: str | None, source: Path) -> None:
         known = None
     if known is None:
         raise BackupRefused("ops.backup.newer_version", file=str(source), revision=revision)
+    return revision
 
 
 # -- SQLite ---------------------------------------------------------------------------
@@ -154,7 +154,7 @@ def _sqlite_restore(database: Path, source: Path) -> str | None:
     with closing(sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)) as backup_file:
         _check_sqlite(backup_file, source)
         revision = _sqlite_revision(backup_file)
-        _check_revision(revision, source)
+        _known_revision(revision, source)
         database.parent.mkdir(parents=True, exist_ok=True)
         with closing(sqlite3.connect(database)) as live:
             live.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
@@ -268,13 +268,26 @@ def _pg_restore(url: URL, source: Path) -> None:
          what=lambda reason: BackupRefused("ops.backup.pg_failed", program="pg_restore", reason=reason))
 
 
-def _refuse_while_connected(url: str) -> None:
+def _check_pg_target(url: str, *, backup_revision: str, even_if_connected: bool) -> None:
+    """Refuse a database others are connected to (unless ``even_if_connected``), and one
+    at a newer revision than the backup: ``--clean`` drops only the tables the backup holds,
+    so the ones an upgrade added would stay under an older revision (and pg_restore fails
+    on their constraints anyway). Restoring into an empty database has neither problem."""
     engine = make_engine(url, poolclass=NullPool)
     try:
         with engine.connect() as connection:
             others = connection.scalar(text(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+            current = MigrationContext.configure(connection).get_current_revision()
     finally:
         engine.dispose()
-    if others:
+    if others and not even_if_connected:
         raise BackupRefused("ops.backup.connected", count=others)
+    if current is not None and current != backup_revision and not _is_older(current, than=backup_revision):
+        raise BackupRefused("ops.backup.database_newer", current=current, revision=backup_revision)
+
+
+def _is_older(revision: str, *, than: str) -> bool:
+    """Whether ``revision`` comes before ``than`` among our migrations (an unknown one does not)."""
+    newest_first = [script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()]
+    return revision in newest_first and newest_first.index(revision) > newest_first.index(than)

@@ -16,12 +16,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select, update
 
 from assess.cli import cli
-from assess.storage.db import (
-    make_engine,
-    make_session_factory,
-    upgrade_database,
-    writing,
-)
+from assess.storage.db import head_revision, make_engine, make_session_factory, upgrade_database, writing
 from assess.storage.models import AuditLog, Project, User
 from tests.conftest import _create_postgres_database, _drop_postgres_database
 from tests.ops.test_ready import previous_revision
@@ -245,6 +240,30 @@ def test_a_backup_of_an_older_version_restored_is_migrated_by_init(empty_databas
     assert run("init").exit_code == 0
     assert run("ready").exit_code == 0
     assert stored(another_empty_database) == (["claire@example.org"], ["Petits déjeuners d'Europe"])
+
+
+def test_an_older_backup_is_not_restored_over_an_upgraded_postgresql_database(empty_database_url: str,
+                                                                            tmp_path: Path, monkeypatch):
+    """pg_restore --clean drops only the tables the backup holds: those the upgrade added
+    would stay, under an older revision, and the next start would fail to migrate. The
+    restore says so and changes nothing (SQLite replaces the whole file: no such case)."""
+    if not empty_database_url.startswith("postgresql"):
+        pytest.skip("a SQLite restore replaces every table")
+    previous = previous_revision()
+    upgrade_database(empty_database_url, revision=previous)
+    fill(empty_database_url)
+    monkeypatch.setenv("ASSESS_DATABASE_URL", empty_database_url)
+    out = tmp_path / "before-the-upgrade.backup"
+    assert run("backup", "--out", str(out)).exit_code == 0
+    upgrade_database(empty_database_url)  # the upgrade
+    in_database(empty_database_url, lambda session: make_user(session, email="after@example.org"))
+
+    result = run("restore", str(out))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: the database is at revision {head_revision()}, newer than the backup's ({previous}): restore it "
+        "into an empty database (docs/backups.md); nothing was changed")
+    assert stored(empty_database_url)[0] == ["after@example.org", "claire@example.org"]
 
 
 GROUP = 10  # the writer below adds audit rows in transactions of this many
