@@ -12,6 +12,7 @@ a report) never makes a survey submission or a juror's save wait.
 
 from __future__ import annotations
 
+import logging
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,6 +50,23 @@ def _normalise_url(url: str) -> str:
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed.render_as_string(hide_password=False)
+
+
+class _HideRowValues(logging.Filter):
+    """At DEBUG, SQLAlchemy's engine logs every row it fetches ("Row (...)"): accounts'
+    e-mails, survey answers, drafts. ``hide_parameters`` hides what is sent, not what comes
+    back, so the values are taken out here: logs never hold personal data, whatever level
+    an operator sets (tests/ops/test_log_privacy.py)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.endswith("Row %r"):
+            record.msg = record.msg.removesuffix("%r") + "(values hidden)"
+            record.args = ()
+        return True
+
+
+# SQLAlchemy logs through this logger whatever the engine (we set no logging_name).
+logging.getLogger("sqlalchemy.engine.Engine").addFilter(_HideRowValues())
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:
