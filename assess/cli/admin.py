@@ -57,20 +57,21 @@ def user_add(email: str, roles: tuple[str, ...], display_name: str | None, langu
     password = None
     if not sso_only:
         if sys.stdin.isatty():
-            password = click.prompt(t("cli.user.password_prompt", operator_language()), hide_input=True, confirmation_prompt=True)
+            password = click.prompt(t("cli.user.password_prompt", operator_language()), hide_input=True,
+                                    confirmation_prompt=True)
         else:
             password = sys.stdin.readline().rstrip("\r\n")
     name = display_name or email.split("@")[0]
     # Hashed before the transaction: it takes about 350 ms, and holds no write lock then.
-    password = accounts.new_password(password) if password is not None else None
+    hashed = accounts.new_password(password) if password is not None else None  # None: single sign-on only
     with transaction() as session:
-        if "admin" in roles and accounts.needs_first_admin(session) and not sso_only:
-            created = accounts.create_first_admin(session, email=email, display_name=name, password=password, language=language)
+        if "admin" in roles and accounts.needs_first_admin(session) and hashed is not None:
+            created = accounts.create_first_admin(session, email=email, display_name=name, password=hashed, language=language)
             if set(roles) - {"admin"}:
                 accounts.set_roles(session, actor=Actor.system(), user_id=created.id, roles=set(roles))
         else:
             accounts.create_user(session, actor=Actor.system(), email=email, display_name=name, roles=set(roles),
-                                 password=password, language=language)
+                                 password=hashed, language=language)
     click.echo(t("cli.user.created", operator_language(), email=email.strip().lower(), roles=", ".join(sorted(roles))))
 
 

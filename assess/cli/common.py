@@ -126,7 +126,7 @@ class AssessGroup(click.Group):
             try:
                 return super().invoke(ctx)
             except click.ClickException as error:
-                error.message = _shortened(error.message)
+                error.message = _shortened(error.message)  # type: ignore[misc]
                 error.show = partial(show_error, error)  # type: ignore[method-assign]
                 raise
             except (click.exceptions.Exit, click.Abort, KeyboardInterrupt, EOFError):

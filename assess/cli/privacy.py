@@ -14,6 +14,7 @@ from assess.cli.types import ID, OUTPUT_FILE
 from assess.domain.permissions import Actor
 from assess.files import atomic_output
 from assess.i18n import t
+from assess.i18n.formats import format_date
 from assess.services import privacy
 
 
@@ -78,12 +79,12 @@ def requests(as_json: bool) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     lang = operator_language()
-    if not rows:
+    if not found:
         click.echo(t("privacy.cli.no_requests", lang))
-    for row in rows:
-        counts = ", ".join(f"{k}={v}" for k, v in row["counts"].items())
-        click.echo(t("cli.privacy.request_line", lang, id=row["id"], user=row["user"], status=row["status"],
-                     date=row["requested_at"][:10], counts=counts))
+    for r in found:
+        counts = ", ".join(f"{k}={v}" for k, v in r.plan.items())
+        click.echo(t("cli.privacy.request_line", lang, id=r.id, user=r.user_id, status=r.status,
+                     date=format_date(r.requested_at, lang), counts=counts))
 
 
 @privacy_group.command("delete")

@@ -24,7 +24,7 @@ def _number(value: float | None, lang: str) -> str:
 def _criteria_lines(group: GroupResults, rubric, lang: str) -> list[str]:
     lines = [f"  {t('survey_results.cli.criteria', lang)}"]
     for criterion in rubric.criteria:
-        figures: Figures = group.criteria[criterion.id]
+        figures: Figures | None = group.criteria[criterion.id]
         if figures is None:
             lines.append("    " + t("survey_results.cli.criterion_hidden", lang, name=criterion.name.get(lang)))
             continue
