@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -27,7 +28,7 @@ def project() -> None:
 def project_list(as_json: bool) -> None:
     """List projects with their ids."""
     with reading() as session:
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "id": p.id,
                 "title": p.title,
@@ -71,4 +72,5 @@ def report_self_assessment(project_id: int, out: Path, lang: str) -> None:
     pdf = render_self_assessment_pdf(view, lang=lang)
     with atomic_output(out) as partial:
         partial.write_bytes(pdf)
-    click.echo(t("cli.project.wrote", operator_language(), file=out, size=format_count(len(pdf) // 1024, operator_language())))
+    operator = operator_language()  # the message's language, whatever the PDF's
+    click.echo(t("cli.project.wrote", operator, file=out, size=format_count(len(pdf) // 1024, operator)))
