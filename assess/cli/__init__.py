@@ -5,6 +5,10 @@ said no: unknown project, invalid field); 2 the command itself was used wrongly 
 option, unknown rubric or criterion in ``rubric score``), as click does. Never a
 traceback: anything unexpected is a one-line ``Error: ...`` and exit 1 (``ASSESS_DEBUG=1``
 shows the traceback); SIGTERM and SIGHUP end a command like Ctrl-C, nothing half-stored.
+
+Language: the operator's, from the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``; see
+:func:`assess.cli.common.operator_language`); ``--lang`` chooses the language of a
+command's output and defaults to it.
 """
 
 from __future__ import annotations

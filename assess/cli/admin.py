@@ -7,9 +7,11 @@ import time
 
 import click
 
-from assess.cli.common import progress_bar, reading, transaction
+from assess.cli.common import operator_language, progress_bar, reading, transaction
 from assess.cli.types import ID_MAX
 from assess.domain.permissions import ROLES, Actor
+from assess.i18n import t
+from assess.i18n.formats import format_count, format_number
 from assess.services import accounts, demo, demo_national, installation
 from assess.storage.db import current_revision, database_url, make_engine, upgrade_database
 
@@ -28,15 +30,15 @@ def init(demo_installation: bool) -> None:
         after = current_revision(engine)
     finally:
         engine.dispose()
+    lang = operator_language()
     if before == after:
-        click.echo(f"database is up to date (revision {after})")
+        click.echo(t("cli.init.up_to_date", lang, revision=after))
     else:
-        click.echo(f"database upgraded from {before or 'empty'} to revision {after}")
+        click.echo(t("cli.init.upgraded", lang, before=before or t("cli.init.empty", lang), after=after))
     if demo_installation:
         with transaction(migrate=False) as session:
             made = installation.make_demo_installation(session, actor=Actor.system())
-        click.echo("this is now a demonstration installation; load its data with `assess demo`" if made
-                   else "this is already a demonstration installation")
+        click.echo(t("cli.init.demo_made" if made else "cli.init.demo_already", lang))
 
 
 @click.group()
@@ -55,21 +57,22 @@ def user_add(email: str, roles: tuple[str, ...], display_name: str | None, langu
     password = None
     if not sso_only:
         if sys.stdin.isatty():
-            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+            password = click.prompt(t("cli.user.password_prompt", operator_language()), hide_input=True,
+                                    confirmation_prompt=True)
         else:
             password = sys.stdin.readline().rstrip("\r\n")
     name = display_name or email.split("@")[0]
     # Hashed before the transaction: it takes about 350 ms, and holds no write lock then.
-    password = accounts.new_password(password) if password is not None else None
+    hashed = accounts.new_password(password) if password is not None else None  # None: single sign-on only
     with transaction() as session:
-        if "admin" in roles and accounts.needs_first_admin(session) and not sso_only:
-            created = accounts.create_first_admin(session, email=email, display_name=name, password=password, language=language)
+        if "admin" in roles and accounts.needs_first_admin(session) and hashed is not None:
+            created = accounts.create_first_admin(session, email=email, display_name=name, password=hashed, language=language)
             if set(roles) - {"admin"}:
                 accounts.set_roles(session, actor=Actor.system(), user_id=created.id, roles=set(roles))
         else:
             accounts.create_user(session, actor=Actor.system(), email=email, display_name=name, roles=set(roles),
-                                 password=password, language=language)
-    click.echo(f"created {email.strip().lower()} ({', '.join(sorted(roles))})")
+                                 password=hashed, language=language)
+    click.echo(t("cli.user.created", operator_language(), email=email.strip().lower(), roles=", ".join(sorted(roles))))
 
 
 @click.command("demo")
@@ -84,7 +87,7 @@ def demo_command(scale: str, seed: int | None) -> None:
     Only into an installation without real data (it then becomes a demonstration
     installation) or one made with `assess init --demo`."""
     if seed is not None and scale != "national":
-        raise click.UsageError("--seed applies to --scale national only")
+        raise click.UsageError(t("cli.demo.seed_national_only", operator_language()))
     with reading() as session:  # refused before any work (and before the progress bar); a check needs no write lock
         installation.require_demo_allowed(session)
     if scale == "national":
@@ -92,37 +95,43 @@ def demo_command(scale: str, seed: int | None) -> None:
         return
     with transaction() as session:
         result = demo.load_demo(session, actor=Actor.system())
+    lang = operator_language()
     if not result.created:
-        click.echo("demonstration data is already loaded; nothing changed")
+        click.echo(t("cli.demo.already", lang))
         return
-    click.echo(f"loaded {result.projects} demonstration projects")
+    click.echo(t("cli.demo.loaded", lang, projects=format_number(result.projects, lang, digits=0)))
     if result.made_demo_installation:
-        click.echo("this is now a demonstration installation (a banner says so on every page)")
+        click.echo(t("cli.demo.made_installation", lang))
     if result.password:
-        click.echo("demo teachers (password shown once): " + ", ".join(result.teacher_emails))
-        click.echo("demo jurors (same password): " + ", ".join(result.juror_emails))
-        click.echo(f"password: {result.password}")
+        click.echo(t("cli.demo.teachers", lang, emails=", ".join(result.teacher_emails)))
+        click.echo(t("cli.demo.jurors", lang, emails=", ".join(result.juror_emails)))
+        click.echo(t("cli.demo.password", lang, password=result.password))
 
 
 def _national_demo(seed: int) -> None:
+    lang = operator_language()
     started = time.perf_counter()
-    with progress_bar("Generating the national demo") as progress, transaction() as session:
+    with progress_bar(t("cli.demo.national_progress", lang)) as progress, transaction() as session:
         result = demo_national.load_national_demo(session, actor=Actor.system(), seed=seed, progress=progress)
     if not result.created:
-        click.echo("the national demonstration is already loaded; nothing changed")
+        click.echo(t("cli.demo.national_already", lang))
         return
     counts = result.counts
 
-    def n(table: str) -> str:
-        return f"{counts.get(table, 0):,}"
+    def n(count: int) -> str:
+        return format_count(count, lang)
 
-    click.echo(f"loaded the national demonstration (seed {result.seed}) in {time.perf_counter() - started:.0f} s:")
-    click.echo(f"  {n('schools')} schools, {len(result.teacher_emails):,} teachers, {len(result.juror_emails):,} "
-               f"jurors, {n('projects')} projects, {n('project_partners')} project partners")
-    click.echo(f"  {n('rounds')} label rounds (published): {n('applications')} applications, "
-               f"{n('assignments')} juror assignments, {n('juror_scores')} juror scores, {n('decisions')} decisions")
-    click.echo(f"  {n('survey_campaigns')} survey campaigns, {n('survey_responses')} responses, "
-               f"{n('survey_answers')} answers, {n('survey_codes')} codes")
-    click.echo(f"accounts @{demo_national.NATIONAL_DOMAIN}, e.g. teacher {result.teacher_emails[0]}, "
-               f"juror {result.juror_emails[0]}")
-    click.echo(f"password of every national demo account (shown once): {result.password}")
+    def table(name: str) -> str:
+        return n(counts.get(name, 0))
+
+    click.echo(t("cli.demo.national_loaded", lang, seed=result.seed,
+                 seconds=format_number(time.perf_counter() - started, lang, digits=0)))
+    click.echo(t("cli.demo.national_people", lang, schools=table("schools"), teachers=n(len(result.teacher_emails)),
+                 jurors=n(len(result.juror_emails)), projects=table("projects"), partners=table("project_partners")))
+    click.echo(t("cli.demo.national_rounds", lang, rounds=table("rounds"), applications=table("applications"),
+                 assignments=table("assignments"), scores=table("juror_scores"), decisions=table("decisions")))
+    click.echo(t("cli.demo.national_surveys", lang, campaigns=table("survey_campaigns"),
+                 responses=table("survey_responses"), answers=table("survey_answers"), codes=table("survey_codes")))
+    click.echo(t("cli.demo.national_accounts", lang, domain=demo_national.NATIONAL_DOMAIN,
+                 teacher=result.teacher_emails[0], juror=result.juror_emails[0]))
+    click.echo(t("cli.demo.national_password", lang, password=result.password))

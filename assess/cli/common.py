@@ -6,8 +6,10 @@ import os
 import re
 import signal
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from typing import Callable, Iterator
+from functools import partial
+from typing import IO, Any
 
 import click
 from sqlalchemy.exc import StatementError
@@ -15,18 +17,64 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assess.domain.content import ContentError, check_files
 from assess.domain.permissions import PermissionDenied
-from assess.i18n import t
+from assess.i18n import LANGUAGES, language_of_environment, t
 from assess.services import settings
 from assess.services.errors import InvalidInput, ServiceError, message_of
 from assess.storage.db import database_url, make_engine, make_session_factory, upgrade_database, writing
 from assess.storage.db import reading as db_reading
 
-LANG = "en"
 #: Set to 1 to let unexpected errors through with their traceback (for developers).
 DEBUG_VARIABLE = "ASSESS_DEBUG"
 #: Signals that end a command the way Ctrl-C does: as an exception, so that every
 #: ``finally`` runs (the transaction rolls back, partial files are removed).
 ENDING_SIGNALS = tuple(s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s)
+
+
+def operator_language() -> str:
+    """The operator's language: what every message of the command line is written in.
+
+    Read from the locale (``LC_ALL``, else ``LC_MESSAGES``, else ``LANG``; see
+    :func:`assess.i18n.language_of_environment`) each time a command speaks, so a French
+    terminal reads French. A command's ``--lang`` (:data:`LANGUAGE_OPTION`) chooses the
+    language of what it writes or prints and defaults to this one."""
+    return language_of_environment()
+
+
+#: ``--lang`` for a command whose output (a PDF, a result printed) has a language: the
+#: operator's by default, so one locale decides everything a command shows.
+LANGUAGE_OPTION = click.option(
+    "--lang", type=click.Choice(LANGUAGES), default=operator_language, show_default="the operator's locale",
+    help="Language of the output (default: LC_ALL, LC_MESSAGES or LANG).")
+
+
+def _hint(error: click.ClickException) -> str:
+    """What a refused parameter is called, as click says it ('--project', 'RUBRIC_ID')."""
+    if not isinstance(error, click.BadParameter):
+        return ""
+    if error.param_hint is not None:
+        hint = error.param_hint
+        return hint if isinstance(hint, str) else " / ".join(repr(h) for h in hint)
+    return error.param.get_error_hint(error.ctx) if error.param is not None and error.ctx is not None else ""
+
+
+def show_error(error: click.ClickException, file: IO[Any] | None = None) -> None:
+    """click's ``Error: ...`` (with the usage line for a usage error) in the operator's
+    language: click's own words are English only."""
+    lang = operator_language()
+    context = error.ctx if isinstance(error, click.UsageError) else None
+    if context is not None:
+        names = context.command.get_help_option_names(context)
+        hint = t("cli.click.try_help", lang, command=context.command_path, option=max(names, key=len)) if names else ""
+        click.echo(f"{context.get_usage()}\n{hint}\n" if hint else f"{context.get_usage()}\n", file=file, err=True,
+                   color=context.color)
+    message = error.message
+    if isinstance(error, click.BadParameter):
+        hint = _hint(error)
+        message = t("cli.click.invalid_value_for", lang, param=hint, message=message) if hint else t(
+            "cli.click.invalid_value", lang, message=message)
+    elif type(error) is not click.ClickException and not isinstance(error, click.UsageError):
+        message = error.format_message()  # click's FileError and others build their own
+    click.echo(t("cli.click.error", lang, message=message), file=file, err=True)
 
 
 class Terminated(SystemExit):
@@ -78,21 +126,25 @@ class AssessGroup(click.Group):
             try:
                 return super().invoke(ctx)
             except click.ClickException as error:
-                error.message = _shortened(error.message)
+                error.message = _shortened(error.message)  # type: ignore[misc]
+                error.show = partial(show_error, error)  # type: ignore[method-assign]
                 raise
             except (click.exceptions.Exit, click.Abort, KeyboardInterrupt, EOFError):
                 raise
             except Terminated:
-                click.echo(t("cli.interrupted", LANG), err=True)
+                click.echo(t("cli.interrupted", operator_language()), err=True)
                 raise
             except Exception as error:
                 if os.environ.get(DEBUG_VARIABLE) == "1":
                     raise
                 if isinstance(error, OSError) and error.filename:
-                    message = t("cli.cannot_access", LANG, path=error.filename, reason=error.strerror or error)
+                    message = t("cli.cannot_access", operator_language(), path=error.filename,
+                                reason=error.strerror or error)
                 else:
-                    message = t("cli.unexpected", LANG, kind=type(error).__name__, detail=_detail(error))
-                raise click.ClickException(message) from None
+                    message = t("cli.unexpected", operator_language(), kind=type(error).__name__, detail=_detail(error))
+                refusal = click.ClickException(message)
+                refusal.show = partial(show_error, refusal)  # type: ignore[method-assign]
+                raise refusal from None
 
 
 @contextmanager
@@ -110,10 +162,11 @@ def database(*, migrate: bool = True) -> Iterator[sessionmaker]:
             settings.make_secret_key(factory)
         yield factory
     except InvalidInput as error:
-        lines = [message_of(error, "en")] + [f"  {e.field}: {e.message('en')}" for e in error.errors]
+        lang = operator_language()
+        lines = [message_of(error, lang)] + [f"  {e.field}: {e.message(lang)}" for e in error.errors]
         raise click.ClickException("\n".join(lines)) from None
     except (ServiceError, PermissionDenied) as error:
-        raise click.ClickException(message_of(error, "en")) from None
+        raise click.ClickException(message_of(error, operator_language())) from None
     except ContentError as error:
         # The installed rubrics or questionnaires are missing, empty or broken: which folder
         # or FILE:LINE, never a traceback (see assess.resources for where they are read).

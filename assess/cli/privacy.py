@@ -9,14 +9,13 @@ from pathlib import Path
 
 import click
 
-from assess.cli.common import database, progress_bar, reading, transaction
+from assess.cli.common import database, operator_language, progress_bar, reading, transaction
 from assess.cli.types import ID, OUTPUT_FILE
 from assess.domain.permissions import Actor
 from assess.files import atomic_output
 from assess.i18n import t
+from assess.i18n.formats import format_date
 from assess.services import privacy
-
-LANG = "en"  # the operator's language, as in the rest of the CLI
 
 
 @click.group("privacy")
@@ -25,12 +24,13 @@ def privacy_group() -> None:
 
 
 def _print_report(report: privacy.PurgeReport) -> None:
+    lang = operator_language()
     key = "privacy.cli.dry_run" if report.dry_run else "privacy.cli.purged"
-    click.echo(t(key, LANG, total=report.total, months=report.retention_months,
+    click.echo(t(key, lang, total=report.total, months=report.retention_months,
                  audit_months=report.audit_retention_months))
     for kind in report.kinds:
-        ages = ", ".join(f"{band} months: {count}" for band, count in kind.by_age.items())
-        click.echo(f"  {t(f'privacy.kinds.{kind.kind}', LANG)}: {kind.count}" + (f" ({ages})" if ages else ""))
+        ages = ", ".join(t("cli.privacy.age_band", lang, band=band, count=count) for band, count in kind.by_age.items())
+        click.echo(f"  {t(f'privacy.kinds.{kind.kind}', lang)}: {kind.count}" + (f" ({ages})" if ages else ""))
 
 
 @privacy_group.command("purge")
@@ -59,11 +59,11 @@ def purge(dry_run: bool, as_json: bool) -> None:
 @click.option("--lang", type=click.Choice(["en", "fr"]), default=None, help="Language of the PDFs (default: the account's).")
 def export(user_id: int, out: Path, lang: str | None) -> None:
     """Write everything stored about one person as a ZIP of JSON files and PDFs."""
-    with atomic_output(out) as part, database() as sessions, progress_bar(t("privacy.cli.rendering", LANG)) as progress:
-        with open(part, "wb") as handle:
-            files = privacy.export_data(sessions, actor=Actor.system(), user_id=user_id, target=handle, lang=lang,
-                                        progress=progress)
-    click.echo(t("privacy.cli.exported", LANG, file=out, files=files))
+    label = t("privacy.cli.rendering", operator_language())
+    with atomic_output(out) as part, database() as sessions, progress_bar(label) as progress, open(part, "wb") as handle:
+        files = privacy.export_data(sessions, actor=Actor.system(), user_id=user_id, target=handle, lang=lang,
+                                    progress=progress)
+    click.echo(t("privacy.cli.exported", operator_language(), file=out, files=files))
 
 
 @privacy_group.command("requests")
@@ -78,11 +78,13 @@ def requests(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    if not rows:
-        click.echo(t("privacy.cli.no_requests", LANG))
-    for row in rows:
-        counts = ", ".join(f"{k}={v}" for k, v in row["counts"].items())
-        click.echo(f"{row['id']}  user {row['user']}  {row['status']}  {row['requested_at'][:10]}  {counts}")
+    lang = operator_language()
+    if not found:
+        click.echo(t("privacy.cli.no_requests", lang))
+    for r in found:
+        counts = ", ".join(f"{k}={v}" for k, v in r.plan.items())
+        click.echo(t("cli.privacy.request_line", lang, id=r.id, user=r.user_id, status=r.status,
+                     date=format_date(r.requested_at, lang), counts=counts))
 
 
 @privacy_group.command("delete")
@@ -91,5 +93,5 @@ def delete(request_id: int) -> None:
     """Carry out a deletion request (docs/privacy.md says what happens)."""
     with transaction() as session:
         done = privacy.carry_out_deletion(session, actor=Actor.system(), request_id=request_id)
-    click.echo(t("privacy.cli.deleted", LANG, request=request_id,
+    click.echo(t("privacy.cli.deleted", operator_language(), request=request_id,
                  deleted=done["projects_deleted"], kept=done["projects_kept"]))

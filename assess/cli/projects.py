@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
-from assess.cli.common import reading
+from assess.cli.common import LANGUAGE_OPTION, operator_language, reading
 from assess.cli.letters import verdicts
 from assess.cli.types import ID, OUTPUT_FILE
 from assess.domain.permissions import Actor
 from assess.files import atomic_output
+from assess.i18n import t
+from assess.i18n.formats import format_count
 from assess.services import projects, self_assessments
 
 
@@ -25,7 +28,7 @@ def project() -> None:
 def project_list(as_json: bool) -> None:
     """List projects with their ids."""
     with reading() as session:
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "id": p.id,
                 "title": p.title,
@@ -41,9 +44,11 @@ def project_list(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
+    lang = operator_language()
     for r in rows:
         countries = ",".join(sorted({p["country"] for p in r["partners"]}))
-        click.echo(f"{r['id']}\t{r['title']}\t{r['teacher']}\t{r['start_date']}..{r['end_date']}\tpartners: {countries}")
+        partners = t("cli.project.partners", lang, countries=countries)
+        click.echo(f"{r['id']}\t{r['title']}\t{r['teacher']}\t{r['start_date']}..{r['end_date']}\t{partners}")
 
 
 @click.group()
@@ -57,7 +62,7 @@ report.add_command(verdicts)
 @report.command("self-assessment")
 @click.option("--project", "project_id", type=ID, required=True, help="Project id (see `assess project list`).")
 @click.option("--out", type=OUTPUT_FILE, required=True)
-@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+@LANGUAGE_OPTION
 def report_self_assessment(project_id: int, out: Path, lang: str) -> None:
     """Write the PDF self-assessment report of a project."""
     from assess.reports.self_assessment import render_self_assessment_pdf
@@ -67,4 +72,5 @@ def report_self_assessment(project_id: int, out: Path, lang: str) -> None:
     pdf = render_self_assessment_pdf(view, lang=lang)
     with atomic_output(out) as partial:
         partial.write_bytes(pdf)
-    click.echo(f"wrote {out} ({len(pdf) // 1024} KiB)")
+    operator = operator_language()  # the message's language, whatever the PDF's
+    click.echo(t("cli.project.wrote", operator, file=out, size=format_count(len(pdf) // 1024, operator)))

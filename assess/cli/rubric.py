@@ -6,10 +6,12 @@ import json
 
 import click
 
-from assess.cli.common import check_command
+from assess.cli.common import LANGUAGE_OPTION, check_command, operator_language
 from assess.domain.content import CatalogueError, ContentError
 from assess.domain.rubric import RubricCatalogue, load_rubric_file
 from assess.domain.scoring import ScoringInputError, describe_outcome, describe_reason, score
+from assess.i18n import t
+from assess.i18n.formats import format_number
 
 
 @click.group()
@@ -26,12 +28,12 @@ def _catalogue() -> RubricCatalogue:
     except CatalogueError as exc:
         raise click.ClickException(str(exc)) from None
     except ContentError as exc:
-        raise click.ClickException(f"installed rubrics have problems:\n{exc}") from None
+        raise click.ClickException(t("cli.rubric.installed_problems", operator_language(), problems=exc)) from None
 
 
 @rubric.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+@LANGUAGE_OPTION
 def list_(as_json: bool, lang: str) -> None:
     """List installed rubrics with id, version and title."""
     rubrics = [
@@ -42,23 +44,24 @@ def list_(as_json: bool, lang: str) -> None:
         click.echo(json.dumps(rubrics, ensure_ascii=False, indent=2))
         return
     for r in rubrics:
-        marker = " (default)" if r["default"] else ""
+        marker = t("cli.rubric.default", lang) if r["default"] else ""
         click.echo(f"{r['id']}\t{r['version']}\t{r['title']}{marker}")
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, int]:
+    lang = operator_language()
     parsed: dict[str, int] = {}
     for value in values:
         key, sep, level = value.partition("=")
         if not sep or not key.strip():
-            raise click.BadParameter(f"'{value}' is not ID=LEVEL", param_hint=option)
+            raise click.BadParameter(t("cli.rubric.not_pair", lang, value=value), param_hint=option)
         key = key.strip()
         if key in parsed:
-            raise click.BadParameter(f"'{key}' given twice", param_hint=option)
+            raise click.BadParameter(t("cli.rubric.twice", lang, key=key), param_hint=option)
         try:
             parsed[key] = int(level)
         except ValueError:
-            raise click.BadParameter(f"level in '{value}' must be a whole number from 0 to 5", param_hint=option) from None
+            raise click.BadParameter(t("cli.rubric.bad_level", lang, value=value), param_hint=option) from None
     return parsed
 
 
@@ -67,12 +70,13 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, int]:
 @click.option("--level", "levels", multiple=True, metavar="CRITERION=N", help="Level 0-5 of a criterion; one per criterion.")
 @click.option("--gate", "gates", multiple=True, metavar="ID=N", help="Level 0-5 of a gated sub-criterion.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+@LANGUAGE_OPTION
 def score_(rubric_id: str, levels: tuple[str, ...], gates: tuple[str, ...], as_json: bool, lang: str) -> None:
     """Score a project by hand: points, total, percentage, gates and verdict."""
     catalogue = _catalogue()
     if rubric_id not in catalogue:
-        raise click.BadParameter(f"unknown rubric '{rubric_id}' (installed: {', '.join(r.id for r in catalogue)})", param_hint="RUBRIC_ID")
+        raise click.BadParameter(t("cli.rubric.unknown", lang, rubric=rubric_id, installed=", ".join(r.id for r in catalogue)),
+                                param_hint="RUBRIC_ID")
     chosen = catalogue.get(rubric_id)
     given_levels = _pairs(levels, "--level")
     given_gates = _pairs(gates, "--gate")
@@ -85,26 +89,40 @@ def score_(rubric_id: str, levels: tuple[str, ...], gates: tuple[str, ...], as_j
     if missing or missing_gates:
         parts = []
         if missing:
-            parts.append("--level for " + ", ".join(missing))
+            parts.append(t("cli.rubric.missing_levels", lang, ids=", ".join(missing)))
         if missing_gates:
-            parts.append("--gate for " + ", ".join(missing_gates))
-        raise click.UsageError("missing " + " and ".join(parts))
+            parts.append(t("cli.rubric.missing_gates", lang, ids=", ".join(missing_gates)))
+        raise click.UsageError(t("cli.rubric.missing", lang, parts=t("cli.rubric.and", lang).join(parts)))
 
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
-    click.echo(f"{chosen.title.get(lang)} (version {chosen.version})")
+    _print_result(result, chosen, lang)
+
+
+def _print_result(result, chosen, lang: str) -> None:
+    def number(value: float) -> str:
+        return format_number(value, lang, digits=2)
+
+    click.echo(t("cli.rubric.heading", lang, title=chosen.title.get(lang), version=chosen.version))
     for c in result.criteria:
         name = chosen.criterion(c.criterion_id).name.get(lang)
-        points = "independent" if not c.counted else f"{c.points:g}/{c.max_points:g}"
-        minimum = f"  minimum {c.minimum}{'' if c.meets_minimum else ' NOT MET'}" if c.minimum is not None else ""
-        click.echo(f"  {c.criterion_id:<24} level {c.level}  {points}{minimum}  {name}")
+        points = t("cli.rubric.independent", lang) if not c.counted else f"{number(c.points)}/{number(c.max_points)}"
+        minimum = ""
+        if c.minimum is not None:
+            minimum = t("cli.rubric.minimum", lang, minimum=c.minimum) + ("" if c.meets_minimum else t(
+                "cli.rubric.not_met", lang))
+        click.echo(t("cli.rubric.criterion", lang, id=c.criterion_id, level=c.level, points=points, minimum=minimum,
+                     name=name))
     for g in result.gates:
-        state = "passed" if g.passed else "FAILED"
-        click.echo(f"  gate {g.gate_id:<19} level {g.value}  minimum {g.minimum}  {state}")
-    click.echo(f"Total: {result.total:g} / {result.maximum:g} ({result.percentage:.1f}%), pass mark {result.pass_mark:g}")
-    click.echo(f"Verdict: {result.verdict.outcome.value} - {describe_outcome(result.verdict.outcome, lang=lang)}")
+        state = t("cli.rubric.gate_passed" if g.passed else "cli.rubric.gate_failed", lang)
+        click.echo(t("cli.rubric.gate", lang, id=g.gate_id, level=g.value, minimum=g.minimum, state=state))
+    click.echo(t("cli.rubric.total", lang, total=number(result.total), maximum=number(result.maximum),
+                 percentage=format_number(result.percentage, lang, digits=1, trailing_zeros=True),
+                 pass_mark=number(result.pass_mark)))
+    click.echo(t("cli.rubric.verdict", lang, outcome=result.verdict.outcome.value,
+                 description=describe_outcome(result.verdict.outcome, lang=lang)))
     for reason in result.verdict.reasons:
         click.echo(f"  - {describe_reason(reason, rubric=chosen, lang=lang)}")
     if result.above_eql_threshold:
-        click.echo(f"Above the European-label nomination threshold ({result.eql_threshold:g}).")
+        click.echo(t("cli.rubric.above_eql", lang, threshold=number(result.eql_threshold)))

@@ -28,7 +28,9 @@ from pathlib import Path
 import click
 
 from assess import resources
+from assess.cli.common import operator_language
 from assess.domain.content import ContentError
+from assess.i18n import t
 from assess.services import questionnaires, rubrics
 from assess.services.settings import SERVED_URL_VARIABLE
 
@@ -78,7 +80,7 @@ def _check_installation() -> None:
     """Refuse to start a server that could only fail on its first page."""
     for needed in (resources.app_file(), resources.streamlit_config_file()):
         if not needed.is_file():
-            raise click.ClickException(f"{needed}: missing; the installation is incomplete (reinstall the package)")
+            raise click.ClickException(t("cli.serve.missing", operator_language(), path=needed))
     try:
         rubrics.installed()
         questionnaires.installed()
@@ -91,7 +93,7 @@ def _check_streamlit_options(options: tuple[str, ...]) -> None:
     this process is replaced by a server that would only print its own usage."""
     for option in options:
         if option.startswith("-") and not (option.startswith("--") and "." in option.split("=", 1)[0]):
-            raise click.UsageError(f"{option}: not a Streamlit option (they read --section.key=value)")
+            raise click.UsageError(t("cli.serve.not_streamlit", operator_language(), option=option))
 
 
 @click.command("serve")
@@ -104,7 +106,7 @@ def serve(port: int, address: str, streamlit_options: tuple[str, ...]) -> None:
     _check_streamlit_options(streamlit_options)
     _check_installation()
     command = streamlit_command(port=port, address=address, extra=streamlit_options)
-    click.echo(f"serving the suite on http://{address}:{port}/ (health: /_stcore/health)", err=True)
+    click.echo(t("cli.serve.serving", operator_language(), address=address, port=port), err=True)
     sys.stdout.flush()
     sys.stderr.flush()
     environment = server_environment(port=port, address=address)

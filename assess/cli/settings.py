@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from assess.cli.common import transaction
+from assess.cli.common import operator_language, transaction
 from assess.domain.permissions import Actor
 from assess.domain.settings import BY_KEY, LOGO_MAX_BYTES, SETTINGS, Image
 from assess.i18n import t
@@ -25,7 +25,7 @@ KEYS = ", ".join(setting.key for setting in SETTINGS)
 def _definition(key: str):
     found = BY_KEY.get(key)
     if found is None:
-        raise click.ClickException(f"unknown setting '{key[:100]}'; the settings are: {KEYS}")
+        raise click.ClickException(t("cli.settings.unknown", operator_language(), key=key[:100], keys=KEYS))
     return found
 
 
@@ -37,18 +37,20 @@ def _text(value: Any) -> str:
 
 
 def _refused(error: InvalidInput) -> click.ClickException:
-    return click.ClickException("; ".join(f"{e.field}: {e.message('en')}" for e in error.errors))
+    lang = operator_language()
+    return click.ClickException("; ".join(f"{e.field}: {e.message(lang)}" for e in error.errors))
 
 
 def _read_logo(path_text: str) -> bytes:
     path = Path(path_text)
     if not path.is_file():
-        raise click.ClickException(f"office.logo: not a file: {path_text[:300]}")
+        raise click.ClickException(t("cli.settings.not_file", operator_language(), path=path_text[:300]))
     try:
         with path.open("rb") as handle:
             return handle.read(LOGO_MAX_BYTES + 1)  # one byte more is enough to refuse a large file
     except OSError as error:
-        raise click.ClickException(f"office.logo: cannot read {path_text[:300]}: {error.strerror}") from None
+        raise click.ClickException(t("cli.settings.cannot_read", operator_language(), path=path_text[:300],
+                                     reason=error.strerror)) from None
 
 
 @click.group("settings")
@@ -60,6 +62,7 @@ def settings_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON array: key, value, default, allowed values.")
 def settings_list(as_json: bool) -> None:
     """Every setting with its value; '(default)' marks those never changed."""
+    lang = operator_language()
     with transaction() as session:
         current = service.values(session)
     rows = [
@@ -67,7 +70,7 @@ def settings_list(as_json: bool) -> None:
             "key": setting.key,
             "value": service.shown_value(setting.key, current[setting.key]),
             "default": service.shown_value(setting.key, setting.default),
-            "allowed": t(setting.range_key, "en", **setting.range_params()),
+            "allowed": t(setting.range_key, lang, **setting.range_params()),
         }
         for setting in SETTINGS
     ]
@@ -76,7 +79,7 @@ def settings_list(as_json: bool) -> None:
         return
     width = max(len(row["key"]) for row in rows)
     for row in rows:
-        marker = "  (default)" if row["value"] == row["default"] else ""
+        marker = t("cli.settings.default", lang) if row["value"] == row["default"] else ""
         click.echo(f"{row['key']:<{width}}  {_text(row['value'])!s}{marker}".replace("\n", "\\n"))
 
 
@@ -104,7 +107,9 @@ def settings_set(key: str, value: str) -> None:
         except InvalidInput as error:
             raise _refused(error) from None
         shown = _text(service.shown_value(key, service.get(session, key)))
-    click.echo(f"{key} = {shown}".replace("\n", "\\n") if changed else f"{key} unchanged")
+    lang = operator_language()
+    line = t("cli.settings.changed", lang, key=key, value=shown) if changed else t("cli.settings.unchanged", lang, key=key)
+    click.echo(line.replace("\n", "\\n"))
 
 
 @settings_group.command("reset")
@@ -115,4 +120,4 @@ def settings_reset(key: str) -> None:
     with transaction() as session:
         service.reset(session, actor=Actor.system(), key=key)
         shown = _text(service.shown_value(key, service.get(session, key)))
-    click.echo(f"{key} = {shown} (default)".replace("\n", "\\n"))
+    click.echo(t("cli.settings.reset", operator_language(), key=key, value=shown).replace("\n", "\\n"))

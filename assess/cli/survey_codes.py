@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from assess import clock
-from assess.cli.common import transaction
+from assess.cli.common import operator_language, transaction
 from assess.cli.types import ID, OUTPUT_FILE
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience
@@ -35,8 +35,10 @@ LANGUAGES = ["fr", "en"]
 def warn_about(address: PublicAddress) -> None:
     """The Surveys page's warning, on standard error: what is wrong, and who fixes it."""
     if address.problem is not None:
-        click.echo("Warning: " + t(f"public_address.{address.problem.value}", "en", url=address.url), err=True)
-        click.echo(t("public_address.cli_fix", "en"), err=True)
+        lang = operator_language()
+        problem = t(f"public_address.{address.problem.value}", lang, url=address.url)
+        click.echo(t("cli.click.warning", lang, message=problem), err=True)
+        click.echo(t("public_address.cli_fix", lang), err=True)
 
 
 @click.command("codes")
@@ -81,8 +83,8 @@ def codes(project_id: int, audience: str, count: int, out: Path, lang: str, clos
                 campaigns.close_campaign(session, actor=Actor.system(), campaign_id=campaign_id)
             raise
         partial.write_bytes(pdf)
-    click.echo(t("survey_results.cli.campaign", "en", id=campaign_id))
-    click.echo(t("survey_results.cli.slips_written", "en", path=out, count=count))
+    click.echo(t("survey_results.cli.campaign", operator_language(), id=campaign_id))
+    click.echo(t("survey_results.cli.slips_written", operator_language(), path=out, count=count))
     warn_about(public)
 
 
@@ -110,6 +112,6 @@ def reissue(campaign_id: int, out: Path, lang: str) -> None:
         pdf = render_slips_pdf(codes=issued, links=links, address=public.url, project_title=title,
                                audience=audience, lang=lang, languages=languages)
         partial.write_bytes(pdf)
-    click.echo(t("survey_results.cli.reissued", "en", id=campaign_id, count=len(issued)))
-    click.echo(t("survey_results.cli.slips_written", "en", path=out, count=len(issued)))
+    click.echo(t("survey_results.cli.reissued", operator_language(), id=campaign_id, count=len(issued)))
+    click.echo(t("survey_results.cli.slips_written", operator_language(), path=out, count=len(issued)))
     warn_about(public)

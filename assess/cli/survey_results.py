@@ -6,7 +6,7 @@ import json
 
 import click
 
-from assess.cli.common import database
+from assess.cli.common import LANGUAGE_OPTION, database
 from assess.cli.types import ID
 from assess.domain.permissions import Actor
 from assess.domain.survey_results import AudienceGap, Figures, GroupResults, TriangulationRow
@@ -24,7 +24,7 @@ def _number(value: float | None, lang: str) -> str:
 def _criteria_lines(group: GroupResults, rubric, lang: str) -> list[str]:
     lines = [f"  {t('survey_results.cli.criteria', lang)}"]
     for criterion in rubric.criteria:
-        figures: Figures = group.criteria[criterion.id]
+        figures: Figures | None = group.criteria[criterion.id]
         if figures is None:
             lines.append("    " + t("survey_results.cli.criterion_hidden", lang, name=criterion.name.get(lang)))
             continue
@@ -67,7 +67,7 @@ def _gap_dict(gap: AudienceGap) -> dict:
 @click.command("results")
 @click.option("--project", "project_id", type=ID, required=True, help="Project id (see `assess project list`).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+@LANGUAGE_OPTION
 def results(project_id: int, as_json: bool, lang: str) -> None:
     """Print a project's survey results per audience, and the triangulation with the self-assessment."""
     with database() as sessions:

@@ -9,11 +9,10 @@ from pathlib import Path
 import click
 
 from assess.domain.ids import ID_MAX, parse_id
-from assess.i18n import t
+from assess.i18n import language_of_environment, t
 
 __all__ = ["ID", "ID_MAX", "OUTPUT_FILE", "OUTPUT_FOLDER", "DatabaseId", "OutputPath", "check_output_file"]
 
-LANG = "en"  # the operator's language, as in the rest of the CLI
 
 
 def shortened(value: str, keep: int = 40) -> str:
@@ -31,7 +30,7 @@ class DatabaseId(click.ParamType):
             return value
         number = parse_id(str(value))
         if number is None:
-            self.fail(t("cli.id.invalid", LANG, value=shortened(str(value)), max=ID_MAX), param, ctx)
+            self.fail(t("cli.id.invalid", language_of_environment(), value=shortened(str(value)), max=ID_MAX), param, ctx)
         return number
 
 
@@ -43,17 +42,17 @@ def check_output_file(path: Path) -> None:
     folder, in a folder that exists and that we may write to."""
     folder = path.parent
     if path.is_dir():
-        raise click.BadParameter(t("cli.out.is_folder", LANG, path=path))
+        raise click.BadParameter(t("cli.out.is_folder", language_of_environment(), path=path))
     _check_folder(path, folder)
 
 
 def _check_folder(path: Path, folder: Path) -> None:
     if not folder.exists():
-        raise click.BadParameter(t("cli.out.no_folder", LANG, path=path, folder=folder))
+        raise click.BadParameter(t("cli.out.no_folder", language_of_environment(), path=path, folder=folder))
     if not folder.is_dir():
-        raise click.BadParameter(t("cli.out.not_folder", LANG, path=path, folder=folder))
+        raise click.BadParameter(t("cli.out.not_folder", language_of_environment(), path=path, folder=folder))
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise click.BadParameter(t("cli.out.not_writable", LANG, path=path, folder=folder))
+        raise click.BadParameter(t("cli.out.not_writable", language_of_environment(), path=path, folder=folder))
 
 
 class OutputPath(click.ParamType):
@@ -73,7 +72,7 @@ class OutputPath(click.ParamType):
                 check_output_file(path)
             elif path.exists():
                 if not path.is_dir():
-                    raise click.BadParameter(t("cli.out.is_file", LANG, path=path))
+                    raise click.BadParameter(t("cli.out.is_file", language_of_environment(), path=path))
                 _check_folder(path, path)
             else:
                 _check_folder(path, path.parent)

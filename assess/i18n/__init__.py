@@ -8,7 +8,9 @@ the same keys (a test checks it), so a missing translation is caught before rele
 
 from __future__ import annotations
 
+import os
 import tomllib
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -51,6 +53,25 @@ def normalise_language(value: str | None) -> str:
         code = part.split(";")[0].strip().split("-")[0].lower()
         if code in LANGUAGES:
             return code
+    return DEFAULT_LANGUAGE
+
+
+#: The locale variables that name the language of messages, strongest first (as gettext
+#: and every POSIX program read them): the first one set and not empty decides.
+LOCALE_VARIABLES: tuple[str, ...] = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def language_of_environment(environ: Mapping[str, str] | None = None) -> str:
+    """The operator's language from the locale: ``LC_ALL``, else ``LC_MESSAGES``, else
+    ``LANG`` ('fr_BE.UTF-8' -> 'fr'); English for any other language, 'C' or none.
+
+    The command line reads it once per command, so an operator whose terminal is in
+    French reads French messages, results and refusals."""
+    found = os.environ if environ is None else environ
+    for variable in LOCALE_VARIABLES:
+        value = found.get(variable)
+        if value:
+            return normalise_language(value.split(".")[0])
     return DEFAULT_LANGUAGE
 
 

@@ -22,9 +22,17 @@ def format_date(value: date | datetime | None, lang: str) -> str:
     return t("report.date.format", lang, day=day, month=month, year=value.year).replace(" ", "\u00a0")
 
 
-def format_number(value: float | int | None, lang: str, *, digits: int = 1) -> str:
-    """At most ``digits`` decimals, trailing zeros dropped, with the language's decimal mark."""
+def format_number(value: float | int | None, lang: str, *, digits: int = 1, trailing_zeros: bool = False) -> str:
+    """At most ``digits`` decimals, trailing zeros dropped (kept, exactly ``digits``, with
+    ``trailing_zeros``: '80.0'), with the language's decimal mark."""
     if value is None:
         return ""
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
+    text = f"{value:.{digits}f}"
+    if digits and not trailing_zeros:
+        text = text.rstrip("0").rstrip(".")
     return text.replace(".", t("report.number.decimal", lang))
+
+
+def format_count(value: int, lang: str) -> str:
+    """A whole number with the language's thousands separator: '300,000' / '300 000'."""
+    return f"{value:,}".replace(",", t("report.number.thousands", lang))

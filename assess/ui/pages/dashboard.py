@@ -9,6 +9,7 @@ import streamlit as st
 from assess.domain.permissions import can
 from assess.domain.readiness import describe_check, is_ready, readiness, state_key, weakest_criteria
 from assess.domain.scoring import Outcome, describe_outcome, describe_reason
+from assess.i18n.formats import format_number
 from assess.reports.survey import audience_name, number
 from assess.services import self_assessments, survey_results
 from assess.services.errors import ServiceError
@@ -25,7 +26,7 @@ def verdict(score, rubric) -> None:
     reasons = [describe_reason(r, rubric=rubric, lang=lang()) for r in score.verdict.reasons]
     box("\n".join([f"**{text}**", ""] + [f"- {r}" for r in reasons]), icon=":material/gavel:")
     if score.above_eql_threshold:
-        st.success(_("dashboard_page.eql", threshold=f"{score.eql_threshold:g}"), icon=":material/star:")
+        st.success(_("dashboard_page.eql", threshold=format_number(score.eql_threshold, lang(), digits=2)), icon=":material/star:")
 
 
 def charts(score, rubric) -> None:
@@ -98,7 +99,7 @@ def triangulation(current, project_id: int) -> None:
         return
     if not results.respondents:
         return
-    shown = f"{threshold:g}"
+    shown = format_number(threshold, lang(), digits=2)
     st.subheader(_("survey_results_page.triangulation.title"))
     st.caption(_("survey_results_page.triangulation.intro", threshold=shown))
     hidden, dash = _("survey_results.hidden_short"), _("survey_results.none")
@@ -159,10 +160,10 @@ if assessment is None:
 
 score, rubric = assessment.score, assessment.rubric
 total, maximum, percentage = st.columns(3)
-total.metric(_("dashboard_page.total"), f"{score.total:g}", border=True)
-maximum.metric(_("dashboard_page.maximum"), f"{score.maximum:g}", border=True,
-               help=_("dashboard_page.pass_mark", pass_mark=f"{score.pass_mark:g}"))
-percentage.metric(_("dashboard_page.percentage"), f"{score.percentage:.0f} %", border=True)
+total.metric(_("dashboard_page.total"), format_number(score.total, lang(), digits=2), border=True)
+maximum.metric(_("dashboard_page.maximum"), format_number(score.maximum, lang(), digits=2), border=True,
+               help=_("dashboard_page.pass_mark", pass_mark=format_number(score.pass_mark, lang(), digits=2)))
+percentage.metric(_("dashboard_page.percentage"), f"{format_number(score.percentage, lang(), digits=0)} %", border=True)
 verdict(score, rubric)
 charts(score, rubric)
 checklist(score, rubric, assessment)

@@ -20,6 +20,7 @@ from assess.domain.countries import COUNTRIES, country_name
 from assess.domain.permissions import can
 from assess.domain.project import AGE_MAX, AGE_MIN, NAME_MAX, SUMMARY_MAX, TITLE_MAX
 from assess.domain.scoring import describe_outcome
+from assess.i18n.formats import format_date
 from assess.services import projects, self_assessments
 from assess.services.errors import ServiceError
 from assess.ui.project_picker import PAGES
@@ -66,7 +67,7 @@ def load_rows(current) -> list[Row]:
             rows.append(Row(
                 id=p.id,
                 title=p.title,
-                dates=_("projects_page.dates", start=p.start_date.isoformat(), end=p.end_date.isoformat()),
+                dates=_("projects_page.dates", start=format_date(p.start_date, lang()), end=format_date(p.end_date, lang())),
                 countries=", ".join(names),
                 owner=p.owner.display_name,
                 progress=assessment.score.assessed if assessment else None,

@@ -19,6 +19,7 @@ import streamlit as st
 
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS, answered_no
 from assess.domain.rubric import LEVELS, Gate
+from assess.i18n.formats import format_number
 from assess.services import projects, rubrics, self_assessments
 from assess.services.errors import ServiceError
 from assess.services.rubrics import Proposal
@@ -223,7 +224,8 @@ rubric_changer(assessment)
 done, total = score.assessed
 left, right = st.columns([2, 1], vertical_alignment="bottom")
 left.progress(done / total if total else 0.0, text=_("assessment_page.progress", done=done, total=total))
-right.metric(_("assessment_page.running_total"), f"{score.total:g} / {score.maximum:g}")
+right.metric(_("assessment_page.running_total"),
+             f"{format_number(score.total, lang(), digits=2)} / {format_number(score.maximum, lang(), digits=2)}")
 st.caption(_("assessment_page.saved", time=_local_time(assessment.updated_at)), help=_("assessment_page.saved_help"))
 
 eligibility(assessment)

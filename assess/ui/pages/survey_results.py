@@ -21,6 +21,7 @@ import streamlit as st
 from assess.domain.permissions import can
 from assess.domain.questionnaire import AGREEMENT_POINTS
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
+from assess.i18n.formats import format_date
 from assess.reports.survey import (
     DONT_KNOW_COLOUR,
     SCALE_COLOURS,
@@ -117,7 +118,7 @@ def participation(results) -> None:
             _("survey_results.participation.audience"): audience_name(c.audience, lang()),
             _("survey_results.participation.questionnaire"): c.questionnaire_title.get(lang()) or c.questionnaire_id,
             _("survey_results.participation.mode"): _(f"survey_results.mode.{c.mode}"),
-            _("survey_results.participation.dates"): f"{c.opens_on.isoformat()} – {c.closes_on.isoformat()}",
+            _("survey_results.participation.dates"): f"{format_date(c.opens_on, lang())} – {format_date(c.closes_on, lang())}",
             _("survey_results_page.status"): _(f"survey_results.status.{c.status.value}"),
             _("survey_results.participation.responses"): c.responses,
             _("survey_results.participation.codes"): _("survey_results.participation.codes_value", used=c.codes_used,
