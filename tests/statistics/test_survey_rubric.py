@@ -11,7 +11,7 @@ import pytest
 
 from assess.domain.statistics import Filters
 from assess.services import exports
-from assess.services import statistics as national
+from assess.services import national
 from tests.statistics.helpers import CRITERIA_2014, LAST_YEAR, THIS_YEAR, build
 
 
@@ -23,7 +23,7 @@ def data(session):
 def workbook_criteria(session, data, **scope) -> set[str]:
     """The criterion ids of the workbook's survey sheet, read back from the XLSX."""
     out = io.BytesIO()
-    exports.write_workbook(session, actor=data.office, out=out, **scope)
+    exports.write_workbook(session, actor=data.office, out=out, filters=Filters(**scope))
     sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["Surveys"]
     names = [c.value for c in next(sheet.iter_rows(max_row=1))]
     column = names.index("Criterion id")
