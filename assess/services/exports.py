@@ -59,7 +59,7 @@ from assess.services.errors import FieldError, InvalidInput, NotFound
 from assess.services.national import _survey_tables, _tables
 from assess.services.national._scope import NO_FILTER, check_filters, school_year_bounds
 from assess.services.national._tables import Table
-from assess.services.national.surveys import survey_rubric
+from assess.services.national.surveys import _survey_rubric
 from assess.storage.db import reading, writing
 from assess.storage.models import Round, utcnow
 
@@ -238,7 +238,7 @@ def workbook_tables(session: Session, scope: Filters, *, lang: str, juror_names:
     # Read once for the two tables each that need them.
     infos = _tables.round_infos(session, scope)
     campaigns = _survey_tables.campaigns_of(session, scope)
-    surveys, totals = _survey_tables.surveys(session, scope, lang, survey_rubric(session, scope),
+    surveys, totals = _survey_tables.surveys(session, scope, lang, _survey_rubric(session, scope),
                                              campaigns=campaigns)
     return [
         _tables.applications(session, scope, lang, infos=infos),

@@ -17,7 +17,6 @@ from assess.reports import workbook
 from assess.services import exports, jury, rubrics, settings, survey_results
 from assess.services.errors import InvalidInput, NotFound
 from assess.services.national._tables import agreement, juror_labels, pseudonym_codes
-from tests.exports.helpers import filters_of
 from assess.storage.models import (
     Application,
     Assignment,
@@ -29,7 +28,7 @@ from assess.storage.models import (
     SurveyCampaign,
     User,
 )
-from tests.exports.helpers import FORMULA
+from tests.exports.helpers import FORMULA, filters_of
 from tests.services.helpers import make_user
 
 SHEETS = ["Summary", "Applications", "Scores", "Criteria", "Jurors", "Surveys", "Responses"]

@@ -14,8 +14,7 @@ import openpyxl
 import pytest
 
 from assess.domain.statistics import Filters
-from assess.services import exports
-from assess.services import national
+from assess.services import exports, national
 from tests.statistics.helpers import LAST_YEAR, THIS_YEAR, build
 
 #: Each filter kind the page offers, with a value of the data set that keeps data.

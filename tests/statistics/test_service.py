@@ -14,10 +14,9 @@ from assess import stats
 from assess.domain.permissions import Actor, PermissionDenied
 from assess.domain.questionnaire import ItemType
 from assess.domain.statistics import AGE_GROUP_IDS, Filters, age_group
-from assess.services import jury, questionnaires, rubrics
-from assess.services import national
-from assess.services.national import _sql
+from assess.services import jury, national, questionnaires, rubrics
 from assess.services.errors import InvalidInput
+from assess.services.national import _sql
 from tests.services.helpers import make_user
 from tests.statistics.helpers import CRITERIA_2006, CRITERIA_2014, LAST_YEAR, THIS_YEAR, build
 

@@ -10,8 +10,7 @@ import openpyxl
 import pytest
 
 from assess.domain.statistics import Filters
-from assess.services import exports
-from assess.services import national
+from assess.services import exports, national
 from tests.statistics.helpers import CRITERIA_2014, LAST_YEAR, THIS_YEAR, build
 
 
@@ -46,7 +45,7 @@ def test_screen_and_workbook_read_surveys_against_the_same_rubric(session, data,
 
 def test_the_rubric_survey_figures_use(session, data):
     def rubric(**filters) -> str:
-        return national.survey_rubric(session, Filters(**filters)).id
+        return national.survey_rubric(session, actor=data.office, filters=Filters(**filters)).id
 
     # A round: that round's rubric. Otherwise the newest round's among the applications in
     # scope: round 2 (etwinning-2014) for all and this year; Occitanie's projects (P1, P3)

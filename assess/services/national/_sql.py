@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, case
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.functions import FunctionElement
 
 from assess.domain.statistics import AGE_GROUPS
@@ -36,7 +37,8 @@ def subjects_of(project=Project):
     return json_array_elements(project.subjects).table_valued("value")
 
 
-def age_group_sql(age_min: ColumnElement, age_max: ColumnElement) -> ColumnElement:
+def age_group_sql(age_min: ColumnElement[int] | QueryableAttribute[int],
+                  age_max: ColumnElement[int] | QueryableAttribute[int]) -> ColumnElement[str]:
     """:func:`assess.domain.statistics.age_group` in SQL: the group of the middle of the
     range, by integer division (both databases truncate, and ages are positive)."""
     middle = (age_min + age_max) // 2

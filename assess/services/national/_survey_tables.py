@@ -48,8 +48,7 @@ def campaigns_of(session: Session, scope: Filters) -> dict[int, _Campaign]:
                     SurveyCampaign.questionnaire_version_id)
              .order_by(SurveyCampaign.created_at.desc(), SurveyCampaign.id.desc()))
     ids = campaign_ids(scope)
-    if ids is not None:
-        query = query.where(SurveyCampaign.id.in_(ids))
+    query = query.where(SurveyCampaign.id.in_(ids))
     rows = session.execute(query).all()
     versions = {v.id: questionnaires.from_snapshot(v) for v in session.scalars(
         select(QuestionnaireVersion).where(QuestionnaireVersion.id.in_({r[3] for r in rows})))} if rows else {}
@@ -79,13 +78,12 @@ def surveys(session: Session, scope: Filters, lang: str, rubric: Rubric, *,
     query = (select(SurveyResponse.campaign_id, func.count()).where(SurveyResponse.released.is_(True))
              .group_by(SurveyResponse.campaign_id))
     ids = campaign_ids(scope)
-    if ids is not None:
-        query = query.where(SurveyResponse.campaign_id.in_(ids))
+    query = query.where(SurveyResponse.campaign_id.in_(ids))
     for campaign_id, n in session.execute(query):
-        campaign = campaigns.get(campaign_id)
-        if campaign is not None:
-            counts = respondents[campaign.project_id]
-            counts[campaign.audience] = counts.get(campaign.audience, 0) + int(n)
+        responded = campaigns.get(campaign_id)
+        if responded is not None:
+            counts = respondents[responded.project_id]
+            counts[responded.audience] = counts.get(responded.audience, 0) + int(n)
     titles = dict(session.execute(select(Project.id, Project.title).where(Project.id.in_(list(items)))).all()) \
         if items else {}
     expected = sum(len(by_audience) + 1 for by_audience in items.values()) * len(rubric.criteria)
@@ -114,8 +112,7 @@ def _answer_counts(session: Session, scope: Filters, campaigns: dict[int, _Campa
         .order_by(SurveyCampaign.project_id)
     )
     ids = campaign_ids(scope)
-    if ids is not None:
-        query = query.where(SurveyReleasedTally.campaign_id.in_(ids))
+    query = query.where(SurveyReleasedTally.campaign_id.in_(ids))
     for project_id, rows in groupby(_stream(session, query), key=lambda r: r[0]):
         scores: dict[tuple[str, str, int], int] = {}
         dont_know: dict[tuple[str, str], int] = {}
@@ -196,17 +193,16 @@ def responses(session: Session, scope: Filters, lang: str, *, campaigns: dict[in
     waiting = (select(func.count(SurveyAnswer.id)).join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
                .where(SurveyResponse.released.is_(False)))
     ids = campaign_ids(scope)
-    if ids is not None:
-        query = query.where(SurveyAnswer.campaign_id.in_(ids))
-        count = count.where(SurveyAnswer.campaign_id.in_(ids))
-        waiting = waiting.where(SurveyResponse.campaign_id.in_(ids))
+    query = query.where(SurveyAnswer.campaign_id.in_(ids))
+    count = count.where(SurveyAnswer.campaign_id.in_(ids))
+    waiting = waiting.where(SurveyResponse.campaign_id.in_(ids))
     columns = (_column(lang, "response", Kind.INTEGER, 10), _column(lang, "project", Kind.INTEGER, 9),
                _column(lang, "audience", width=12), _column(lang, "item", width=24),
                _column(lang, "themes", width=28), _column(lang, "month", Kind.MONTH, 9),
                _column(lang, "language", width=9), _column(lang, "score", Kind.INTEGER, 7),
                _column(lang, "dont_know", Kind.BOOLEAN, 10), _column(lang, "choices", width=24),
                _column(lang, "text", width=60))
-    unknown = (None, None, {})
+    unknown: tuple[int | None, str | None, dict[str, str]] = (None, None, {})
     # Raw driver values (see _driver_stream): months are made dates once each (a few
     # distinct values); choices come as JSON text from SQLite ('null' for most answers)
     # and as lists from psycopg, and are joined once per distinct value.
@@ -215,11 +211,11 @@ def responses(session: Session, scope: Filters, lang: str, *, campaigns: dict[in
 
     def choice_text(raw: Any) -> str | None:
         if type(raw) is str:
-            found = choice_texts.get(raw, False)
-            if found is False:
-                found = choice_text(json.loads(raw))
-                if len(choice_texts) < 10_000:
-                    choice_texts[raw] = found
+            if raw in choice_texts:
+                return choice_texts[raw]
+            found = choice_text(json.loads(raw))
+            if len(choice_texts) < 10_000:
+                choice_texts[raw] = found
             return found
         return ", ".join(map(str, raw)) if raw else None
 

@@ -79,8 +79,8 @@ def _driver_stream(session: Session, query: Select) -> Iterator[tuple]:
     compiled = query.compile(dialect=connection.dialect)
     params: Any = compiled.params
     if compiled.positional:
-        params = [params[name] for name in compiled.positiontup]
-    driver = connection.connection.driver_connection
+        params = [params[name] for name in compiled.positiontup or ()]
+    driver: Any = connection.connection.driver_connection
     postgresql = connection.dialect.name == "postgresql"
     cursor = driver.cursor(name="assess_export_rows") if postgresql else driver.cursor()
     try:
@@ -90,7 +90,7 @@ def _driver_stream(session: Session, query: Select) -> Iterator[tuple]:
     finally:
         # An interrupted export may close the connection before this generator is
         # collected: the cursor is gone with it, nothing to report.
-        with suppress(connection.dialect.dbapi.Error):
+        with suppress(Exception if connection.dialect.dbapi is None else connection.dialect.dbapi.Error):
             cursor.close()
 
 
@@ -235,7 +235,7 @@ def _application_rows(session: Session, scope: Filters, query: Select, infos: di
     undecided = _undecided_levels(session, scope)
     labels = {key: t(f"exports.verdict.{key}", lang) for key in ("label", "no_label", "pending", "withdrawn")}
     statuses = {key: t(f"exports.status.{key}", lang) for key in ("submitted", "withdrawn")}
-    groups = {}
+    groups: dict[tuple[int, int], str] = {}
     for (application_id, round_id, year, status, project_id, title, school, region, age_min, age_max, levels,
          total, percentage, outcome, published_at) in _stream(session, query):
         info = infos[round_id]
@@ -268,7 +268,7 @@ def _from_scores(info: _RoundInfo, levels: dict[str, list[int]]) -> tuple[float,
 
 
 def _submitted(scope: Filters):
-    return (Assignment.submitted_at.is_not(None), Application.status == "submitted", *application_conditions(scope, withdrawn=True))
+    return (Assignment.submitted_at.is_not(None), *application_conditions(scope))
 
 
 def scores(session: Session, scope: Filters, lang: str, jurors: dict[int, str], *,
@@ -340,8 +340,8 @@ def jurors(session: Session, scope: Filters, lang: str, labels: dict[int, str]) 
     loads = {j: (int(n), int(done)) for j, n, done in session.execute(
         select(Assignment.juror_id, func.count(Assignment.id), func.count(Assignment.submitted_at))
         .join(Application, Application.id == Assignment.application_id)
-        .where(Application.status == "submitted", *application_conditions(scope, withdrawn=True)).group_by(Assignment.juror_id))}
-    rows = [tuple(r) for r in session.execute(
+        .where(*application_conditions(scope)).group_by(Assignment.juror_id))}
+    rows: list[tuple[int, int, str, int | None]] = [(r[0], r[1], r[2], r[3]) for r in session.execute(
         select(Assignment.juror_id, Assignment.application_id, JurorScore.item_id, JurorScore.level)
         .join(JurorScore, JurorScore.assignment_id == Assignment.id)
         .join(Application, Application.id == Assignment.application_id)
@@ -385,7 +385,7 @@ def per_round(session: Session, scope: Filters) -> list[tuple[str, int, int, int
                func.count(Decision.id).filter(published, Decision.outcome == "no_label"))
         .join(Application, Application.round_id == Round.id)
         .outerjoin(Decision, Decision.application_id == Application.id)
-        .where(Application.status == "submitted", *application_conditions(scope, withdrawn=True))
+        .where(*application_conditions(scope))
         .group_by(Round.id, Round.name).order_by(Round.id)
     )
     return [(name, int(n), int(labels), int(refused), int(n) - int(labels) - int(refused))

@@ -24,7 +24,7 @@ from assess.services.national.surveys import (
     SurveyLevels,
     _participation,
     _survey_levels,
-    survey_rubric,
+    _survey_rubric,
 )
 from assess.storage.models import (
     Application,
@@ -65,7 +65,7 @@ def national_figures(session: Session, *, actor: Actor, filters: Filters = NO_FI
         criteria=levels_given(session, filters),
         agreement=_agreement(session, filters),
         participation=participation,
-        surveys=_survey_levels(session, filters, rubric or survey_rubric(session, filters), participation),
+        surveys=_survey_levels(session, filters, rubric or _survey_rubric(session, filters), participation),
     )
 
 
@@ -116,7 +116,7 @@ def filter_options(session: Session, *, actor: Actor) -> FilterOptions:
         rounds=tuple(RoundOption(id_, name, school_year(closes_on)) for id_, name, closes_on in listed),
         school_years=tuple(sorted(years, reverse=True)),
         countries=tuple(countries),
-        regions=tuple(regions),
+        regions=tuple(r for r in regions if r is not None),
         age_groups=tuple(g for g in AGE_GROUP_IDS if g in groups),
         subjects=tuple(sorted((str(s) for s in found_subjects if s is not None and str(s).strip()),
                               key=lambda s: (s.casefold(), s))),

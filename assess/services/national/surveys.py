@@ -77,13 +77,13 @@ def _participation(session: Session, filters: Filters) -> tuple[AudienceParticip
         scoped = select(SurveyCampaign.id).where(*scope)
         responses = responses.where(SurveyResponse.campaign_id.in_(scoped))
         codes = codes.where(SurveyCode.campaign_id.in_(scoped))
-    responses, codes = responses.subquery(), codes.subquery()
+    released, issued = responses.subquery(), codes.subquery()
     rows = session.execute(
         select(SurveyCampaign.audience, func.count(SurveyCampaign.id), func.count(distinct(SurveyCampaign.project_id)),
-               func.coalesce(func.sum(responses.c.n), 0), func.coalesce(func.sum(codes.c.issued), 0),
-               func.coalesce(func.sum(codes.c.used), 0))
-        .outerjoin(responses, responses.c.campaign_id == SurveyCampaign.id)
-        .outerjoin(codes, codes.c.campaign_id == SurveyCampaign.id)
+               func.coalesce(func.sum(released.c.n), 0), func.coalesce(func.sum(issued.c.issued), 0),
+               func.coalesce(func.sum(issued.c.used), 0))
+        .outerjoin(released, released.c.campaign_id == SurveyCampaign.id)
+        .outerjoin(issued, issued.c.campaign_id == SurveyCampaign.id)
         .where(*scope)
         .group_by(SurveyCampaign.audience)
     ).all()
@@ -123,14 +123,20 @@ class SurveyLevels:
         return next((r for r in self.rows if r.audience == audience and r.criterion_id == criterion_id), None)
 
 
-def survey_rubric(session: Session, filters: Filters) -> Rubric:
+def survey_rubric(session: Session, *, actor: Actor, filters: Filters = NO_FILTER) -> Rubric:
+    """The rubric survey figures are read against for ``filters`` (see :func:`_survey_rubric`)."""
+    authorize(session, actor, "statistics.view")
+    return _survey_rubric(session, check_filters(filters))
+
+
+def _survey_rubric(session: Session, filters: Filters) -> Rubric:
     """The rubric survey figures are read against, on the dashboard and in the workbook
-    alike (:mod:`assess.services.export_tables` calls this one; one rule, so the screen and
-    the Excel file never show the same answers against different criteria):
+    alike (the exports call this one; one rule, so the screen and the Excel file never
+    show the same answers against different criteria):
 
     1. a round filter: that round's rubric (:class:`NotFound` for an unknown round);
     2. else the rubric of the newest round (highest id) among the applications the filters
-       keep (:func:`_application_scope`): what the office's jurors scored against lately;
+       keep (:func:`application_conditions`): what the office's jurors scored against lately;
     3. else, with a school year filter, the installed rubric whose period holds that year
        (:func:`assess.services.rubrics.for_school_year`, as proposed to teachers);
     4. else the installed default rubric."""
@@ -186,7 +192,7 @@ def survey_levels(session: Session, *, actor: Actor, filters: Filters = NO_FILTE
     pooled answers of the items informing it, nationally over the scope's campaigns."""
     authorize(session, actor, "statistics.view")
     filters = check_filters(filters)
-    return _survey_levels(session, filters, rubric or survey_rubric(session, filters),
+    return _survey_levels(session, filters, rubric or _survey_rubric(session, filters),
                           _participation(session, filters))
 
 

@@ -244,10 +244,10 @@ def survey_view(found: national.SurveyLevels) -> None:
         _("statistics_page.column.criterion"): [r.name.get(lang()) for r in shown],
         _("statistics_page.column.respondents"): [r.respondents for r in shown],
         _("statistics_page.column.shown"): ["" if not r.hidden else hidden for r in shown],
-        _("statistics_page.column.answers"): [None if r.hidden else r.figures.answered for r in shown],
-        _("statistics_page.column.dont_know"): [None if r.hidden else r.figures.dont_know for r in shown],
-        _("statistics_page.column.mean_score"): [None if r.hidden else decimal(r.figures.mean) for r in shown],
-        _("statistics_page.column.agreeing"): [None if r.hidden else share(r.figures.agreeing) for r in shown],
+        _("statistics_page.column.answers"): [None if r.figures is None else r.figures.answered for r in shown],
+        _("statistics_page.column.dont_know"): [None if r.figures is None else r.figures.dont_know for r in shown],
+        _("statistics_page.column.mean_score"): [None if r.figures is None else decimal(r.figures.mean) for r in shown],
+        _("statistics_page.column.agreeing"): [None if r.figures is None else share(r.figures.agreeing) for r in shown],
         _("statistics_page.column.survey_level"): [None if r.hidden else decimal(r.level) for r in shown],
     })
     audiences = list(dict.fromkeys(r.audience for r in shown))
