@@ -7,6 +7,7 @@ scores CSV files, and from the workbook read back with openpyxl."""
 
 from __future__ import annotations
 
+import csv
 import io
 from collections import Counter
 
@@ -45,8 +46,6 @@ def filters_of(data, kind: str) -> Filters:
 def csv_rows(session, data, filters: Filters, what: str) -> list[dict]:
     out = io.StringIO(newline="")
     exports.write_csv(session, actor=data.office, what=what, out=out, filters=filters)
-    import csv
-
     return list(csv.DictReader(io.StringIO(out.getvalue().lstrip("\ufeff"))))
 
 

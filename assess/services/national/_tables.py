@@ -156,7 +156,8 @@ class _RoundInfo:
 
 
 def round_infos(session: Session, scope: Filters) -> dict[int, _RoundInfo]:
-    query = select(Round).where(Round.id.in_(select(Application.round_id).where(*application_conditions(scope, withdrawn=True)))).order_by(Round.id)
+    in_scope = select(Application.round_id).where(*application_conditions(scope, withdrawn=True))
+    query = select(Round).where(Round.id.in_(in_scope)).order_by(Round.id)
     found = {}
     for round_ in session.scalars(query):
         rubric = rounds.rubric_of(round_)
@@ -208,7 +209,8 @@ def _partner_countries(session: Session, scope: Filters) -> dict[int, str]:
     found: dict[int, set[str]] = defaultdict(set)
     for project_id, country in session.execute(
         select(ProjectPartner.project_id, School.country).join(School, School.id == ProjectPartner.school_id)
-        .where(ProjectPartner.project_id.in_(select(Application.project_id).where(*application_conditions(scope, withdrawn=True))))
+        .where(ProjectPartner.project_id.in_(
+            select(Application.project_id).where(*application_conditions(scope, withdrawn=True))))
     ):
         found[project_id].add(country)
     return {p: ", ".join(sorted(c)) for p, c in found.items()}
@@ -222,7 +224,7 @@ def _undecided_levels(session: Session, scope: Filters) -> dict[int, dict[str, l
         select(Assignment.application_id, JurorScore.item_id, JurorScore.level)
         .join(JurorScore, JurorScore.assignment_id == Assignment.id)
         .join(Application, Application.id == Assignment.application_id)
-        .where(Assignment.submitted_at.is_not(None), Application.status == "submitted", ~decided, *application_conditions(scope, withdrawn=True))
+        .where(Assignment.submitted_at.is_not(None), ~decided, *application_conditions(scope))
     ):
         if level is not None:
             found[application_id][item_id].append(level)
@@ -394,7 +396,8 @@ def per_round(session: Session, scope: Filters) -> list[tuple[str, int, int, int
 
 def withdrawn(session: Session, scope: Filters) -> int:
     return int(session.scalar(select(func.count(Application.id))
-                              .where(Application.status == "withdrawn", *application_conditions(scope, withdrawn=True))) or 0)
+                              .where(Application.status == "withdrawn",
+                                     *application_conditions(scope, withdrawn=True))) or 0)
 
 
 def level_distribution(table: Table) -> list[tuple]:

@@ -58,7 +58,8 @@ def _audience_order(audience: str | None) -> int:
     return _AUDIENCE_ORDER.index(audience) if audience in _AUDIENCE_ORDER else len(_AUDIENCE_ORDER)
 
 
-def survey_participation(session: Session, *, actor: Actor, filters: Filters = NO_FILTER) -> tuple[AudienceParticipation, ...]:
+def survey_participation(session: Session, *, actor: Actor,
+                         filters: Filters = NO_FILTER) -> tuple[AudienceParticipation, ...]:
     """Per audience (pupils, families, teachers): campaigns, projects with a campaign,
     responses, codes issued and used, over the scope's campaigns."""
     authorize(session, actor, "statistics.view")

@@ -164,7 +164,8 @@ def criteria_view(found: tuple[national.CriterionLevels, ...]) -> None:
         return
     names = [c.name.get(lang()) for c in found]
     several = len({c.rubric_version_id for c in found}) > 1
-    labels = [f"{name} ({c.rubric_id} {c.rubric_version})" if several else name for name, c in zip(names, found, strict=True)]
+    labels = [f"{name} ({c.rubric_id} {c.rubric_version})" if several else name
+              for name, c in zip(names, found, strict=True)]
     table = pd.DataFrame({
         _("statistics_page.column.rubric"): [f"{c.rubric_id} {c.rubric_version}" for c in found],
         _("statistics_page.column.criterion"): names,
