@@ -1,6 +1,6 @@
 """Benchmark: the national dashboard's figures (issue 5, benchmark 2).
 
-``assess.services.statistics.national_figures`` on a national database (about 3,000
+``assess.services.national.national_figures`` on a national database (about 3,000
 applications over 3 yearly rounds, 60 jurors, 2-3 juror score sets per application,
 1,500 projects with survey campaigns, 300,000 responses, some 3 million answers),
 against the floor: one GROUP BY scan of the answers table,
@@ -47,7 +47,7 @@ from sqlalchemy import text  # noqa: E402
 
 from assess.domain.permissions import Actor  # noqa: E402
 from assess.domain.statistics import Filters  # noqa: E402
-from assess.services import statistics as national  # noqa: E402
+from assess.services import national  # noqa: E402
 from assess.storage.db import make_engine, make_session_factory, upgrade_database  # noqa: E402
 from common import load_after_line, machine_line, peak_mib  # noqa: E402
 

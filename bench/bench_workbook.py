@@ -45,10 +45,12 @@ sys.path.insert(0, str(HERE))
 from sqlalchemy import text  # noqa: E402
 
 from assess.domain.permissions import Actor  # noqa: E402
+from assess.domain.statistics import Filters  # noqa: E402
 from assess.reports import workbook  # noqa: E402
 from assess.reports.workbook import Kind, StreamingWorkbook  # noqa: E402
 from assess.services import exports  # noqa: E402
-from assess.services.export_tables import Scope, Table  # noqa: E402
+from assess.services.national import _tables  # noqa: E402
+from assess.services.national._tables import Table  # noqa: E402
 from assess.storage.db import make_engine, make_session_factory  # noqa: E402
 from common import load_after_line, machine_line, peak_mib  # noqa: E402
 
@@ -174,7 +176,7 @@ def write_pandas(path: str, tables: list[Table]) -> tuple[int, float]:
 
 def _subset(session, rows: int) -> list[Table]:
     """The workbook's tables with the first ``rows`` responses, fetched into memory."""
-    tables, _ = exports.workbook_tables(session, Scope(), actor=Actor.system(), lang="en", juror_names=False)
+    tables, _ = exports.workbook_tables(session, Filters(), lang="en", juror_names=False)
     kept = []
     for table in tables:
         found = []
@@ -206,7 +208,7 @@ def child(run: str, url: str, rows: int, out: str) -> dict[str, Any]:
             result["profile"] = stream.getvalue()
         elif run == "query":
             start = time.perf_counter()
-            tables, _ = exports.workbook_tables(session, Scope(), actor=Actor.system(), lang="en", juror_names=False)
+            tables, _ = exports.workbook_tables(session, Filters(), lang="en", juror_names=False)
             per_table = {}
             for table in tables:
                 began = time.perf_counter()
@@ -216,12 +218,13 @@ def child(run: str, url: str, rows: int, out: str) -> dict[str, Any]:
                           tables=per_table)
         elif run == "xlsxwriter":
             start = time.perf_counter()
-            scope = Scope()
-            tables, totals = exports.workbook_tables(session, scope, actor=Actor.system(), lang="en", juror_names=False)
+            scope = Filters()
+            tables, totals = exports.workbook_tables(session, scope, lang="en", juror_names=False)
             counts = {t.key: t.expected for t in tables}
-            blocks = exports._blocks(session, scope, tables[2], "en")
-            facts = exports._facts(session, scope, None, "en", juror_names=False, counts=counts, totals=totals,
-                                   sheets=[])
+            rounds = _tables.per_round(session, scope)
+            blocks = exports._blocks(rounds, tables[2], "en")
+            facts = exports._facts(session, scope, None, "en", rounds=rounds, juror_names=False, counts=counts,
+                                   totals=totals, sheets=[])
             written = write_xlsxwriter(out, tables, facts=facts, blocks=blocks)
             result.update(seconds=time.perf_counter() - start, rows=written)
         else:  # subset-ours, subset-xlsxwriter, subset-pandas: writing only, from rows in memory

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from assess.cli.common import database, progress_bar
 from assess.cli.types import ID, OUTPUT_FILE
 from assess.domain.permissions import Actor
+from assess.domain.statistics import AGE_GROUP_IDS, Filters
 from assess.files import atomic_output
 from assess.i18n import t
 from assess.services import exports
@@ -17,6 +20,26 @@ OUT = click.option("--out", "out", type=OUTPUT_FILE, required=True,
                    help="File to write.")
 ROUND = click.option("--round", "round_id", type=ID, default=None, help="Only this round (see `assess round list`).")
 YEAR = click.option("--year", "school_year", default=None, metavar="2025-2026", help="Only this school year.")
+COUNTRY = click.option("--country", default=None, metavar="IE",
+                       help="Only projects with a partner school in this country (ISO code).")
+REGION = click.option("--region", default=None, help="Only projects whose applicant school is in this region.")
+AGE_GROUP = click.option("--age-group", "age_group", type=click.Choice(list(AGE_GROUP_IDS)), default=None,
+                         help="Only projects whose pupils' ages fall in this group.")
+SUBJECT = click.option("--subject", default=None, help="Only projects listing this subject.")
+
+
+def scope_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The dashboard's filters, as options (the export keeps what the dashboard shows)."""
+    for option in reversed((ROUND, YEAR, COUNTRY, REGION, AGE_GROUP, SUBJECT)):
+        command = option(command)
+    return command
+
+
+def filters_of(options: dict[str, Any]) -> Filters:
+    return Filters(**{name: options.pop(name) for name in FILTER_NAMES})
+
+
+FILTER_NAMES = ("round_id", "school_year", "country", "region", "age_group", "subject")
 NAMES = click.option("--juror-names", is_flag=True, help="Jurors' names instead of their pseudonyms.")
 LANG = click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
                     help="Language of sheet names, headers and labels.")
@@ -29,35 +52,35 @@ def export() -> None:
 
 @export.command("xlsx")
 @OUT
-@ROUND
-@YEAR
+@scope_options
 @NAMES
 @LANG
-def export_xlsx(out: Path, round_id: int | None, school_year: str | None, juror_names: bool, lang: str) -> None:
+def export_xlsx(out: Path, juror_names: bool, lang: str, **scope: Any) -> None:
     """Write the statistics workbook (Summary, Applications, Scores, Criteria, Jurors,
-    Surveys, Responses) for a round, a school year or everything."""
+    Surveys, Responses) for everything, or what the dashboard's filters keep."""
     actor = Actor.system()
+    filters = filters_of(scope)
     with atomic_output(out) as part, database() as sessions, progress_bar(t("exports.cli.progress", lang)) as progress:
         summary = exports.run_export(sessions, lambda session: exports.write_workbook(
-            session, actor=actor, out=str(part), round_id=round_id, school_year=school_year,
-            juror_names=juror_names, progress=progress, lang=lang), actor=actor)
+            session, actor=actor, out=str(part), filters=filters, juror_names=juror_names, progress=progress,
+            lang=lang), actor=actor)
     click.echo(t("exports.cli.written", lang, file=out, sheets=len(summary.sheets), rows=summary.rows))
 
 
 @export.command("csv")
 @click.option("--what", type=click.Choice(list(exports.CSV_TABLES)), required=True, help="The table to write.")
 @OUT
-@ROUND
-@YEAR
+@scope_options
 @NAMES
 @LANG
-def export_csv(what: str, out: Path, round_id: int | None, school_year: str | None, juror_names: bool,
-               lang: str) -> None:
+def export_csv(what: str, out: Path, juror_names: bool, lang: str, **scope: Any) -> None:
     """Write one table as CSV (UTF-8): applications, scores or responses."""
     actor = Actor.system()
-    with atomic_output(out) as part, database() as sessions, progress_bar(t("exports.cli.progress", lang)) as progress:
-        with open(part, "w", encoding="utf-8", newline="") as handle:
-            summary = exports.run_export(sessions, lambda session: exports.write_csv(
-                session, actor=actor, what=what, out=handle, round_id=round_id, school_year=school_year,
-                juror_names=juror_names, progress=progress, lang=lang), actor=actor)
+    filters = filters_of(scope)
+    with (atomic_output(out) as part, database() as sessions,
+          progress_bar(t("exports.cli.progress", lang)) as progress,
+          open(part, "w", encoding="utf-8", newline="") as handle):
+        summary = exports.run_export(sessions, lambda session: exports.write_csv(
+            session, actor=actor, what=what, out=handle, filters=filters, juror_names=juror_names,
+            progress=progress, lang=lang), actor=actor)
     click.echo(t("exports.cli.csv_written", lang, file=out, rows=summary.rows))

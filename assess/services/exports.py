@@ -1,6 +1,9 @@
 """National statistics exports: the Excel workbook the office sends on, and CSV files.
 
-The workbook (:func:`write_workbook`) covers a round, a school year, both, or everything:
+The workbook (:func:`write_workbook`) covers what the dashboard's filters keep
+(:class:`assess.domain.statistics.Filters`: round, school year, partner country, region,
+age group, subject), read with the dashboard's building blocks
+(:mod:`assess.services.national`), so a figure is the same on screen and in the file:
 
 - Summary: the filters, key figures, rows per sheet, and two charts (applications and
   labels per round; levels given per criterion);
@@ -9,7 +12,7 @@ The workbook (:func:`write_workbook`) covers a round, a school year, both, or ev
   staged or published one, else from the jurors' submitted levels (the round's mean or
   median). Only published decisions are verdicts; the others are "pending";
 - Scores: every level of every submitted assignment, the juror under a stable
-  pseudonym (see :func:`assess.services.export_tables.pseudonym_codes`), or their name
+  pseudonym (see :func:`assess.services.national._tables.pseudonym_codes`), or their name
   when asked for with the ``statistics.juror_names`` permission;
 - Criteria: per rubric version and criterion (or gate), how often each level was given
   and the mean;
@@ -18,8 +21,9 @@ The workbook (:func:`write_workbook`) covers a round, a school year, both, or ev
   of their co-jurors' mean on the same application and criterion);
 - Surveys: per project, audience and criterion: respondents, answers, mean and
   comparable level, blank (not left out) under MIN_GROUP respondents. Criteria are
-  those of the newest round's rubric in scope (the installed default without rounds).
-  With a round or year filter, the surveys of the projects applying in it;
+  those of the rubric the dashboard reads survey answers against
+  (:func:`assess.services.national.survey_rubric`), and the campaigns those the
+  dashboard counts for the same filters;
 - Responses: every answer, one row each, anonymous (a response carries no code, no
   account and only its month); continued on "Responses (2)"... past Excel's row limit.
 
@@ -35,22 +39,27 @@ rows, whether names were shown) in a short writing transaction of its own.
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any, Callable, Sequence, TypeVar
+from typing import IO, Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from assess.domain.countries import country_name
 from assess.domain.permissions import Actor
-from assess.domain.statistics import csv_writer
+from assess.domain.statistics import Filters, csv_writer
 from assess.domain.survey_results import MIN_GROUP
 from assess.i18n import t
 from assess.reports.workbook import ChartBlock, Column, Kind, SheetRows, StreamingWorkbook
-from assess.services import audit, export_tables, settings, survey_release
+from assess.services import audit, settings, survey_release
 from assess.services.access import authorize
 from assess.services.errors import FieldError, InvalidInput, NotFound
-from assess.services.export_tables import Scope, Table
-from assess.services.statistics import school_year_bounds
+from assess.services.national import _survey_tables, _tables
+from assess.services.national._scope import NO_FILTER, check_filters, school_year_bounds
+from assess.services.national._tables import Table
+from assess.services.national.surveys import _survey_rubric
 from assess.storage.db import reading, writing
 from assess.storage.models import Round, utcnow
 
@@ -97,19 +106,23 @@ def sheet_name(key: str, lang: str) -> str:
 # --- checks --------------------------------------------------------------------------------
 
 
-def _scope(session: Session, *, round_id: int | None, school_year: str | None) -> tuple[Scope, Round | None]:
+def _scope(session: Session, filters: Filters) -> tuple[Filters, Round | None]:
+    """The filters checked as the dashboard checks them (:class:`InvalidInput` for a badly
+    written school year or an unknown age group), and the round they name, if any
+    (:class:`NotFound` for an unknown one)."""
     found = None
-    if round_id is not None:
-        found = session.get(Round, round_id)
+    if filters.round_id is not None:
+        found = session.get(Round, filters.round_id)
         if found is None:
             raise NotFound()
-    if school_year is not None:
-        school_year = str(school_year).strip()
+    if filters.school_year is not None:
+        school_year = str(filters.school_year).strip()
         try:
             school_year_bounds(school_year)
         except ValueError:
             raise InvalidInput([FieldError("school_year", "exports.errors.school_year", {"value": school_year})]) from None
-    return Scope(round_id=round_id, school_year=school_year), found
+        filters = dataclasses.replace(filters, school_year=school_year)
+    return check_filters(filters), found
 
 
 def _allowed(session: Session, actor: Actor, juror_names: bool) -> None:
@@ -144,6 +157,7 @@ def record_export(session: Session, *, actor: Actor, summary: WorkbookSummary | 
     _allowed(session, actor, summary.juror_names)
     audit.record(session, actor=actor, action="statistics.export", entity_type="export", entity_id=summary.kind,
                  details={"round": summary.filters.get("round"), "school_year": summary.filters.get("school_year"),
+                          **{k: v for k, v in summary.filters.items() if k not in ("round", "school_year")},
                           "juror_names": summary.juror_names, "rows": summary.rows})
     session.flush()
 
@@ -177,8 +191,7 @@ def write_workbook(
     *,
     actor: Actor,
     out: str | IO[bytes],
-    round_id: int | None = None,
-    school_year: str | None = None,
+    filters: Filters = NO_FILTER,
     juror_names: bool = False,
     progress: Progress | None = None,
     lang: str = "en",
@@ -188,12 +201,13 @@ def write_workbook(
 
     ``progress(done, total)`` is told how far it got, in rows: each row counts twice,
     once written and once compressed into the file (the total comes from COUNT queries
-    made first). Requires ``statistics.export``, and ``statistics.juror_names`` with
-    ``juror_names``. An unknown round: :class:`NotFound`; a school year not written
-    like "2025-2026": :class:`InvalidInput` on ``school_year``."""
+    made first). ``filters``: what the dashboard's filters keep (every figure by default).
+    Requires ``statistics.export``, and ``statistics.juror_names`` with ``juror_names``.
+    An unknown round: :class:`NotFound`; a school year not written like "2025-2026" or an
+    unknown age group: :class:`InvalidInput` on ``school_year`` / ``age_group``."""
     _allowed(session, actor, juror_names)
-    scope, round_ = _scope(session, round_id=round_id, school_year=school_year)
-    tables, survey_totals = workbook_tables(session, scope, actor=actor, lang=lang, juror_names=juror_names)
+    scope, round_ = _scope(session, filters)
+    tables, survey_totals = workbook_tables(session, scope, lang=lang, juror_names=juror_names)
     criteria = tables[2]
     counter = _Counter(progress, 2 * sum(table.expected for table in tables))
     written: list[SheetRows] = []
@@ -205,7 +219,7 @@ def write_workbook(
             sheets = book.table(sheet_name(table.key, lang), table.columns, table.rows, on_rows=counter.add)
             written += sheets
             by_key[table.key] = sum(s.rows for s in sheets)
-        rounds = export_tables.per_round(session, scope)
+        rounds = _tables.per_round(session, scope)
         facts = _facts(session, scope, round_, lang, rounds=rounds, juror_names=juror_names, counts=by_key,
                        totals=survey_totals, sheets=written)
         summary = book.summary(sheet_name("summary", lang), title=t("exports.summary.title", lang), facts=facts,
@@ -215,33 +229,38 @@ def write_workbook(
     return WorkbookSummary(sheets=(summary, *written), filters=_filters(scope), juror_names=juror_names)
 
 
-def workbook_tables(session: Session, scope: Scope, *, actor: Actor, lang: str, juror_names: bool
-                    ) -> tuple[list[Table], export_tables.SurveyTotals]:
+def workbook_tables(session: Session, scope: Filters, *, lang: str, juror_names: bool
+                    ) -> tuple[list[Table], _survey_tables.SurveyTotals]:
     """The workbook's tables but the summary, in sheet order, ready to be read (the
-    benchmark reads them apart to time the queries alone)."""
-    labels = export_tables.juror_labels(session, secret=settings.secret_key(session), names=juror_names, lang=lang)
+    benchmark reads them apart to time the queries alone). ``scope``: checked filters
+    (:func:`_scope`); the caller has checked the permissions."""
+    labels = _tables.juror_labels(session, secret=settings.secret_key(session), names=juror_names, lang=lang)
     # Read once for the two tables each that need them.
-    infos = export_tables.round_infos(session, scope)
-    campaigns = export_tables.campaigns_of(session, scope)
-    surveys, totals = export_tables.surveys(session, scope, lang, export_tables.survey_rubric(session, scope),
-                                            campaigns=campaigns)
+    infos = _tables.round_infos(session, scope)
+    campaigns = _survey_tables.campaigns_of(session, scope)
+    surveys, totals = _survey_tables.surveys(session, scope, lang, _survey_rubric(session, scope),
+                                             campaigns=campaigns)
     return [
-        export_tables.applications(session, scope, lang, infos=infos),
-        export_tables.scores(session, scope, lang, labels, infos=infos),
-        export_tables.criteria(session, scope, lang, actor=actor),
-        export_tables.jurors(session, scope, lang, labels),
+        _tables.applications(session, scope, lang, infos=infos),
+        _tables.scores(session, scope, lang, labels, infos=infos),
+        _tables.criteria(session, scope, lang),
+        _tables.jurors(session, scope, lang, labels),
         surveys,
-        export_tables.responses(session, scope, lang, campaigns=campaigns),
+        _survey_tables.responses(session, scope, lang, campaigns=campaigns),
     ], totals
 
 
-def _filters(scope: Scope) -> dict[str, Any]:
-    return {name: value for name, value in (("round", scope.round_id), ("school_year", scope.school_year))
-            if value is not None}
+#: The filters as the audit log names them.
+_AUDITED = (("round", "round_id"), ("school_year", "school_year"), ("country", "country"), ("region", "region"),
+            ("age_group", "age_group"), ("subject", "subject"))
 
 
-def _facts(session: Session, scope: Scope, round_: Round | None, lang: str, *, rounds: Sequence[tuple],
-           juror_names: bool, counts: dict[str, int], totals: export_tables.SurveyTotals,
+def _filters(scope: Filters) -> dict[str, Any]:
+    return {name: getattr(scope, field_) for name, field_ in _AUDITED if getattr(scope, field_) is not None}
+
+
+def _facts(session: Session, scope: Filters, round_: Round | None, lang: str, *, rounds: Sequence[tuple],
+           juror_names: bool, counts: dict[str, int], totals: _survey_tables.SurveyTotals,
            sheets: Sequence[SheetRows]) -> list:
     submitted = sum(r[1] for r in rounds)
     labels = sum(r[2] for r in rounds)
@@ -256,10 +275,11 @@ def _facts(session: Session, scope: Scope, round_: Round | None, lang: str, *, r
         fact("generated", utcnow().strftime("%Y-%m-%d %H:%M UTC")),
         fact("round", f"{round_.name} ({round_.id})" if round_ is not None else every),
         fact("school_year", scope.school_year or every),
+        *_project_filter_facts(scope, lang, fact),
         fact("jurors_shown_as", t("exports.summary.names" if juror_names else "exports.summary.pseudonyms", lang)),
         fact("survey_min_group", t("exports.summary.min_group", lang, count=MIN_GROUP)),
         fact("applications", submitted),
-        fact("withdrawn", export_tables.withdrawn(session, scope)),
+        fact("withdrawn", _tables.withdrawn(session, scope)),
         fact("published", published),
         fact("labels", labels),
         fact("label_rate", labels / published if published else None, Kind.SHARE),
@@ -274,14 +294,29 @@ def _facts(session: Session, scope: Scope, round_: Round | None, lang: str, *, r
     return facts
 
 
+def _project_filter_facts(scope: Filters, lang: str, fact: Callable[..., tuple]) -> list[tuple]:
+    """The summary's lines for the project filters the office chose (none when unset, so
+    a workbook of a round or a year reads as it always has)."""
+    found = []
+    if scope.country is not None:
+        found.append(fact("country", country_name(scope.country, lang)))
+    if scope.region is not None:
+        found.append(fact("region", scope.region))
+    if scope.age_group is not None:
+        found.append(fact("age_group", t(f"exports.age_group.{scope.age_group}", lang)))
+    if scope.subject is not None:
+        found.append(fact("subject", scope.subject))
+    return found
+
+
 def _blocks(rounds: Sequence[tuple], criteria: Table, lang: str) -> list[ChartBlock]:
-    """The summary's charts: ``rounds`` from :func:`export_tables.per_round` (read once
+    """The summary's charts: ``rounds`` from :func:`_tables.per_round` (read once
     for the key figures and this chart), the levels from the criteria table."""
 
     def column(key: str, kind: Kind = Kind.INTEGER, **params: Any) -> Column:
         return Column(t(f"exports.summary.{key}", lang, **params), kind)
 
-    levels = export_tables.level_distribution(criteria)
+    levels = _tables.level_distribution(criteria)
     return [
         ChartBlock(t("exports.summary.per_round", lang),
                    (column("round_column", Kind.TEXT), column("applications_column"), column("labels_column"),
@@ -302,8 +337,7 @@ def write_csv(
     actor: Actor,
     what: str,
     out: IO[str],
-    round_id: int | None = None,
-    school_year: str | None = None,
+    filters: Filters = NO_FILTER,
     juror_names: bool = False,
     progress: Progress | None = None,
     lang: str = "en",
@@ -317,14 +351,14 @@ def write_csv(
     _allowed(session, actor, juror_names)
     if what not in CSV_TABLES:
         raise InvalidInput([FieldError("what", "exports.errors.what", {"value": what, "known": ", ".join(CSV_TABLES)})])
-    scope, _ = _scope(session, round_id=round_id, school_year=school_year)
+    scope, _ = _scope(session, filters)
     if what == "applications":
-        table = export_tables.applications(session, scope, lang)
+        table = _tables.applications(session, scope, lang)
     elif what == "scores":
-        labels = export_tables.juror_labels(session, secret=settings.secret_key(session), names=juror_names, lang=lang)
-        table = export_tables.scores(session, scope, lang, labels)
+        labels = _tables.juror_labels(session, secret=settings.secret_key(session), names=juror_names, lang=lang)
+        table = _tables.scores(session, scope, lang, labels)
     else:
-        table = export_tables.responses(session, scope, lang)
+        table = _survey_tables.responses(session, scope, lang)
     counter = _Counter(progress, table.expected)
     writer = csv_writer(out)
     writer.writerow([c.header for c in table.columns])

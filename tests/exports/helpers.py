@@ -21,6 +21,7 @@ from datetime import date
 from sqlalchemy import select
 
 from assess.domain.permissions import Actor
+from assess.domain.statistics import Filters
 from assess.services import applications, campaigns, decisions, jury, rubrics
 from assess.storage.models import Application, Assignment, Project, Round, School, SurveyAnswer, SurveyResponse, User
 from tests.jury.helpers import apply, close, make_juror, make_office, make_round, other_project, score_all
@@ -47,6 +48,12 @@ class Data:
 def _levels(base: int) -> dict[str, int]:
     return {"innovation": base, "curricular-integration": base, "collaboration": min(base + 1, 5),
             "ict-use": base, "sustainability": max(base - 1, 0), "results": base}
+
+
+def filters_of(options: dict) -> Filters:
+    """The export's filters from a test's ``round_id=`` / ``school_year=`` shorthand
+    (taken out of ``options``)."""
+    return Filters(round_id=options.pop("round_id", None), school_year=options.pop("school_year", None))
 
 
 def build(session) -> Data:

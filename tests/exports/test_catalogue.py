@@ -9,10 +9,12 @@ import pytest
 
 from assess.domain.statistics import AGE_GROUP_IDS
 from assess.i18n import LANGUAGES, catalogue
-from assess.services import export_tables, exports
+from assess.services import exports
+from assess.services.national import _survey_tables
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ["assess/services/exports.py", "assess/services/export_tables.py", "assess/cli/export.py"]
+SOURCES = ["assess/services/exports.py", "assess/services/national/_tables.py",
+           "assess/services/national/_survey_tables.py", "assess/cli/export.py"]
 
 
 def keys(lang: str) -> set[str]:
@@ -33,7 +35,7 @@ def test_every_key_used_exists(lang):
         used |= {f"exports.summary.{m.group(1)}" for m in re.finditer(r'(?:fact|column)\("([a-z_]+)"', text)}
     used |= {f"exports.sheets.{key}" for key in exports.SHEETS}
     used |= {f"exports.age_group.{key}" for key in AGE_GROUP_IDS}
-    used |= {f"exports.audience.{key}" for key in (*export_tables.AUDIENCES, "all")}
+    used |= {f"exports.audience.{key}" for key in (*_survey_tables.AUDIENCES, "all")}
     used |= {f"exports.verdict.{key}" for key in ("label", "no_label", "pending", "withdrawn")}
     used |= {f"exports.status.{key}" for key in ("submitted", "withdrawn")}
     assert len(used) > 60

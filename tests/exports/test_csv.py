@@ -12,13 +12,14 @@ from assess.domain.permissions import Actor, PermissionDenied
 from assess.services import exports
 from assess.services.errors import InvalidInput, NotFound
 from assess.storage.models import Application, Assignment, JurorScore, SurveyAnswer
-from tests.exports.helpers import DANGEROUS, FORMULA
+from tests.exports.helpers import DANGEROUS, FORMULA, filters_of
 from tests.services.helpers import make_user
 
 
 def export(session, what: str, **options) -> tuple[int, list[list[str]]]:
     out = io.StringIO(newline="")
-    written = exports.write_csv(session, actor=options.pop("actor", Actor.system()), what=what, out=out, **options).rows
+    written = exports.write_csv(session, actor=options.pop("actor", Actor.system()), what=what, out=out,
+                                filters=filters_of(options), **options).rows
     return written, list(csv.reader(io.StringIO(out.getvalue(), newline="")))
 
 

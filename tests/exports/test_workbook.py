@@ -16,7 +16,7 @@ from assess.domain.permissions import Actor, PermissionDenied, Rule
 from assess.reports import workbook
 from assess.services import exports, jury, rubrics, settings, survey_results
 from assess.services.errors import InvalidInput, NotFound
-from assess.services.export_tables import agreement, juror_labels, pseudonym_codes
+from assess.services.national._tables import agreement, juror_labels, pseudonym_codes
 from assess.storage.models import (
     Application,
     Assignment,
@@ -28,7 +28,7 @@ from assess.storage.models import (
     SurveyCampaign,
     User,
 )
-from tests.exports.helpers import FORMULA
+from tests.exports.helpers import FORMULA, filters_of
 from tests.services.helpers import make_user
 
 SHEETS = ["Summary", "Applications", "Scores", "Criteria", "Jurors", "Surveys", "Responses"]
@@ -38,6 +38,7 @@ def export(session, tmp_path=None, **options):
     """Write the workbook (as the office unless told otherwise); (summary, openpyxl book, bytes)."""
     out = io.BytesIO()
     options.setdefault("actor", Actor.system())
+    options["filters"] = filters_of(options)
     summary = exports.write_workbook(session, out=out, **options)
     exports.record_export(session, actor=options["actor"], summary=summary)
     data = out.getvalue()
@@ -309,7 +310,10 @@ def test_filters_by_round_and_by_year(session, data):
     assert {r[0] for r in rows(year["Applications"])} == {r[0] for r in rows(round_a["Applications"])}
     later = session.scalar(select(Application.school_year).where(Application.round_id == data.round_b))
     _, both, _ = export(session, round_id=data.round_a, school_year=later)
-    assert rows(both["Applications"]) == [] and rows(both["Responses"]) == []
+    assert rows(both["Applications"]) == []
+    # Surveys as on the dashboard: the campaigns of the round's projects that opened in
+    # the school year (P1's, this year), whatever year the project applied in.
+    assert len(rows(both["Responses"])) == p1_answers
     facts_ = facts(both)
     assert facts_["School year"] == later and facts_["Round"] == f"Labels 2024-2025 ({data.round_a})"
 

@@ -136,14 +136,13 @@ def test_an_error_removes_the_temporary_files():
     import os
 
     book = StreamingWorkbook()
-    with pytest.raises(RuntimeError):
-        with book:
-            book.table("Data", COLUMNS, [(1, "x", None, None, None, None)])
+    with pytest.raises(RuntimeError), book:
+        book.table("Data", COLUMNS, [(1, "x", None, None, None, None)])
 
-            def failing():
-                yield (2, "y", None, None, None, None)
-                raise RuntimeError("database gone")
+        def failing():
+            yield (2, "y", None, None, None, None)
+            raise RuntimeError("database gone")
 
-            book.table("More", COLUMNS, failing())
+        book.table("More", COLUMNS, failing())
     assert all(not os.path.exists(s._writer.out) if s._writer else True for s in book._sheets)
     assert all(s._writer is None for s in book._sheets)

@@ -27,7 +27,8 @@ from sqlalchemy import func, select
 
 from assess.cli import cli
 from assess.domain.permissions import Actor
-from assess.services import demo, demo_national, eql, exports, installation, jury, statistics
+from assess.services import demo, demo_national, eql, exports, installation, jury
+from assess.services import national as statistics
 from assess.services.errors import Conflict, InvalidInput, ServiceError, message_of
 from assess.storage.db import make_engine, make_session_factory, upgrade_database
 from assess.storage.models import Application, Assignment, Project, Round, Setting, User

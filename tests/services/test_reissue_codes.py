@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from assess import clock
 from assess.domain.permissions import Actor
-from assess.services import campaigns, responding, statistics, survey_results
+from assess.services import campaigns, responding, survey_results
+from assess.services import national as statistics
 from assess.services.errors import InvalidInput, NotFound
 from assess.services.responding import VisitStatus
 from assess.storage.models import AuditLog, SurveyCode, SurveyDraft, SurveyResponse, SurveyVoidedCode

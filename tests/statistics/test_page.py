@@ -10,7 +10,7 @@ import pytest
 
 from assess.domain.statistics import AGE_GROUP_IDS
 from assess.i18n import LANGUAGES, catalogue
-from assess.services import statistics
+from assess.services import national
 from tests.statistics.helpers import build
 from tests.ui.conftest import ROOT, run_page
 from tests.ui.test_access import DENIED, page_files
@@ -89,6 +89,20 @@ def test_the_page_in_french(people, data):
     assert "Candidatures" in metrics(at)
 
 
+def test_french_pages_write_decimals_with_a_comma_and_say_why_alpha_is_undefined(people, data):
+    """Issue 12, finding 4: decimals and the reasons in the reader's language."""
+    at = run_page("national_statistics", people.admin, lang="fr")
+
+    assert not at.exception and not at.error
+    criteria = at.dataframe[6].value
+    means = [m for m in criteria["Niveau moyen"] if m is not None]
+    assert means and all("." not in m for m in means) and any("," in m for m in means)
+    agreement = at.dataframe[7].value
+    assert "Aucune candidature n'a encore les niveaux de deux jurés." in set(agreement["Pourquoi non défini"])
+    rates = at.dataframe[0].value["Taux d'attribution (%)"]
+    assert "66,7" in set(rates)
+
+
 def test_an_empty_database_shows_no_figure_and_no_error(people):
     at = run_page("national_statistics", people.admin)
 
@@ -114,7 +128,7 @@ def test_the_excel_workbook_is_made_for_the_chosen_round(people, data):
 def test_keys_built_at_run_time_exist(lang):
     messages = catalogue(lang)
     built = [f"statistics.age_group.{g}" for g in AGE_GROUP_IDS]
-    built += [f"statistics_page.axis.{axis}" for axis in statistics.AXES]
+    built += [f"statistics_page.axis.{axis}" for axis in national.AXES]
     built += [f"statistics_page.kind.{kind}" for kind in ("criterion", "gate")]
     built += [f"jury.reading.{r}" for r in ("reliable", "tentative", "unreliable", "undefined")]
     built += [f"survey_results.audience.{a}" for a in ("pupils", "families", "teachers")] + ["survey_results.overall"]

@@ -14,9 +14,9 @@ from assess import stats
 from assess.domain.permissions import Actor, PermissionDenied
 from assess.domain.questionnaire import ItemType
 from assess.domain.statistics import AGE_GROUP_IDS, Filters, age_group
-from assess.services import jury, questionnaires, rubrics
-from assess.services import statistics as national
+from assess.services import jury, national, questionnaires, rubrics
 from assess.services.errors import InvalidInput
+from assess.services.national import _sql
 from tests.services.helpers import make_user
 from tests.statistics.helpers import CRITERIA_2006, CRITERIA_2014, LAST_YEAR, THIS_YEAR, build
 
@@ -139,6 +139,13 @@ def test_jurors_agreement_is_the_reliability_pages_alpha(session, data):
     assert [a.item_id for a in second] == list(CRITERIA_2014)
     assert all(math.isnan(a.alpha) and a.reading == "undefined" and (a.units, a.pairable) == (1, 0) for a in second)
     assert second[0].round_name == "Labels this year"
+
+
+def test_why_an_alpha_is_undefined_is_a_code_not_an_english_sentence(session, data):
+    """Issue 12, finding 4: the reason leaves the service as a code the page translates."""
+    found = figures(session, data).agreement
+    assert {a.reason for a in found if a.round_id == data.round1} == {None}
+    assert {a.reason for a in found if a.round_id == data.round2} == {"no_pairs"}
 
 
 def test_agreement_on_part_of_the_applications(session, data):
@@ -320,7 +327,7 @@ def test_the_sql_age_group_is_the_domain_one_for_every_age_pair(session):
     ages = union_all(*(select(literal(low, Integer).label("age_min"), literal(high, Integer).label("age_max"))
                        for low, high in pairs)).subquery("ages")
     found = session.execute(select(ages.c.age_min, ages.c.age_max,
-                                   national.age_group_sql(ages.c.age_min, ages.c.age_max))).all()
+                                   _sql.age_group_sql(ages.c.age_min, ages.c.age_max))).all()
 
     assert len(found) == len(pairs) == 210
     assert {(low, high): group for low, high, group in found} == {(low, high): age_group(low, high)
@@ -329,7 +336,7 @@ def test_the_sql_age_group_is_the_domain_one_for_every_age_pair(session):
 
 
 def test_json_elements_compile_per_database():
-    subjects = national.subjects_of()
+    subjects = _sql.subjects_of()
     query = select(subjects.c.value)
     assert "json_each(projects.subjects)" in str(query.compile(dialect=sqlite.dialect()))
     assert "jsonb_array_elements_text(projects.subjects)" in str(query.compile(dialect=postgresql.dialect()))

@@ -10,8 +10,7 @@ import openpyxl
 import pytest
 
 from assess.domain.statistics import Filters
-from assess.services import exports
-from assess.services import statistics as national
+from assess.services import exports, national
 from tests.statistics.helpers import CRITERIA_2014, LAST_YEAR, THIS_YEAR, build
 
 
@@ -23,7 +22,7 @@ def data(session):
 def workbook_criteria(session, data, **scope) -> set[str]:
     """The criterion ids of the workbook's survey sheet, read back from the XLSX."""
     out = io.BytesIO()
-    exports.write_workbook(session, actor=data.office, out=out, **scope)
+    exports.write_workbook(session, actor=data.office, out=out, filters=Filters(**scope))
     sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["Surveys"]
     names = [c.value for c in next(sheet.iter_rows(max_row=1))]
     column = names.index("Criterion id")
@@ -46,7 +45,7 @@ def test_screen_and_workbook_read_surveys_against_the_same_rubric(session, data,
 
 def test_the_rubric_survey_figures_use(session, data):
     def rubric(**filters) -> str:
-        return national.survey_rubric(session, Filters(**filters)).id
+        return national.survey_rubric(session, actor=data.office, filters=Filters(**filters)).id
 
     # A round: that round's rubric. Otherwise the newest round's among the applications in
     # scope: round 2 (etwinning-2014) for all and this year; Occitanie's projects (P1, P3)

@@ -19,7 +19,8 @@ from pypdf import PdfReader
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import ItemType
 from assess.reports.survey import render_survey_results_pdf
-from assess.services import campaigns, questionnaires, statistics, survey_imports, survey_release, survey_results
+from assess.services import campaigns, questionnaires, survey_imports, survey_release, survey_results
+from assess.services import national as statistics
 from tests.survey_results.helpers import all_agree, make_campaign, questionnaire_of, respond_by_link
 
 YOUNG_ONLY = ("liked-making-together", "said-hello", "know-where-friends-live", "used-tablet",

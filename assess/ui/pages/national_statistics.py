@@ -4,7 +4,9 @@ agree; survey participation and what each audience says per criterion. Filters o
 axis; each view is a Plotly chart with its figures beside it and a CSV download; then the
 Excel workbook of the statistics.
 
-Every figure is computed in the database (assess.services.statistics). Round names,
+Every figure is computed in the database (assess.services.national), with the building
+blocks the workbook and the CSV exports read too. Decimals are written in the reader's
+language (assess.i18n.formats: a comma in French). Round names,
 regions and subjects are typed by people: shown in tables and in escaped chart labels
 only, and written to CSV through csv_bytes (a spreadsheet never runs them as formulas).
 """
@@ -21,8 +23,9 @@ from assess.domain.countries import country_name
 from assess.domain.permissions import PermissionDenied, can
 from assess.domain.rubric import LEVELS
 from assess.domain.statistics import Filters, csv_bytes
+from assess.i18n.formats import format_number
 from assess.reports.survey import percent
-from assess.services import statistics
+from assess.services import national
 from assess.services.errors import ServiceError
 from assess.services.exports import run_export, write_workbook
 from assess.ui.charts import LINE_COLOR, OK_COLOR, grouped_bars_figure
@@ -46,12 +49,25 @@ def download(table: pd.DataFrame, name: str) -> None:
 
 
 def rounded(value: float | None, digits: int = 2) -> float | None:
+    """A number for a chart (Plotly draws numbers; its axis labels are not ours)."""
     return None if value is None or math.isnan(value) else round(value, digits)
 
 
-def share(value: float | None) -> float | None:
-    """A share 0..1 as a percentage, one decimal."""
-    return None if value is None else round(value * 100, 1)
+def decimal(value: float | None, digits: int = 2) -> str | None:
+    """A number for a table, in the reader's language ("2,5" in French); None stays a
+    blank cell."""
+    found = rounded(value, digits)
+    return None if found is None else format_number(found, lang(), digits=digits)
+
+
+def share(value: float | None) -> str | None:
+    """A share 0..1 as a percentage, one decimal, in the reader's language."""
+    return None if value is None else decimal(value * 100, 1)
+
+
+def why_undefined(item: national.ItemAgreement) -> str:
+    """Why an alpha is undefined, said in the reader's language (the service gives a code)."""
+    return "" if item.reason is None else _(f"statistics.reason.{item.reason}", count=item.pairable)
 
 
 def chart_and_table(figure, table: pd.DataFrame, name: str) -> None:
@@ -77,7 +93,7 @@ def choose(label: str, options, key: str, name=str):
                         format_func=lambda v: _("statistics_page.all") if v is None else name(v))
 
 
-def filters_from(options: statistics.FilterOptions) -> Filters:
+def filters_from(options: national.FilterOptions) -> Filters:
     rounds = {r.id: r.name for r in options.rounds}
     first, second, third = st.columns(3)
     with first:
@@ -98,7 +114,7 @@ def filters_from(options: statistics.FilterOptions) -> Filters:
 # --- the views --------------------------------------------------------------------------------
 
 
-def axis_name(axis: str, row: statistics.AxisRow) -> str:
+def axis_name(axis: str, row: national.AxisRow) -> str:
     if axis == "round":
         return row.label or str(row.key)
     if axis == "country":
@@ -110,7 +126,7 @@ def axis_name(axis: str, row: statistics.AxisRow) -> str:
     return str(row.key)
 
 
-def applications_view(found: statistics.ApplicationFigures) -> None:
+def applications_view(found: national.ApplicationFigures) -> None:
     st.header(_("statistics_page.applications.title"))
     st.caption(_("statistics_page.applications.intro"))
     total = found.total
@@ -118,8 +134,8 @@ def applications_view(found: statistics.ApplicationFigures) -> None:
     applications.metric(_("statistics_page.column.applications"), total.applications)
     labels.metric(_("statistics_page.column.labels"), total.labels)
     rate.metric(_("statistics_page.award_rate"), percent(total.award_rate, lang()))
-    tabs = st.tabs([_(f"statistics_page.axis.{axis}") for axis in statistics.AXES])
-    for tab, axis in zip(tabs, statistics.AXES):
+    tabs = st.tabs([_(f"statistics_page.axis.{axis}") for axis in national.AXES])
+    for tab, axis in zip(tabs, national.AXES, strict=True):
         with tab:
             rows = found.axis(axis)
             if not rows:
@@ -140,7 +156,7 @@ def applications_view(found: statistics.ApplicationFigures) -> None:
             chart_and_table(figure, table, f"applications-{axis.replace('_', '-')}")
 
 
-def criteria_view(found: tuple[statistics.CriterionLevels, ...]) -> None:
+def criteria_view(found: tuple[national.CriterionLevels, ...]) -> None:
     st.header(_("statistics_page.criteria.title"))
     st.caption(_("statistics_page.criteria.intro"))
     if not found:
@@ -148,14 +164,15 @@ def criteria_view(found: tuple[statistics.CriterionLevels, ...]) -> None:
         return
     names = [c.name.get(lang()) for c in found]
     several = len({c.rubric_version_id for c in found}) > 1
-    labels = [f"{name} ({c.rubric_id} {c.rubric_version})" if several else name for name, c in zip(names, found)]
+    labels = [f"{name} ({c.rubric_id} {c.rubric_version})" if several else name
+              for name, c in zip(names, found, strict=True)]
     table = pd.DataFrame({
         _("statistics_page.column.rubric"): [f"{c.rubric_id} {c.rubric_version}" for c in found],
         _("statistics_page.column.criterion"): names,
         _("statistics_page.column.kind"): [_(f"statistics_page.kind.{c.kind}") for c in found],
         **{_("statistics_page.column.level", level=level): [c.distribution[level] for c in found] for level in LEVELS},
         _("statistics_page.column.count"): [c.count for c in found],
-        _("statistics_page.column.mean"): [rounded(c.mean) for c in found],
+        _("statistics_page.column.mean"): [decimal(c.mean) for c in found],
     })
     figure = grouped_bars_figure(
         labels, [(_("statistics_page.column.level", level=level), [c.distribution[level] for c in found])
@@ -164,7 +181,7 @@ def criteria_view(found: tuple[statistics.CriterionLevels, ...]) -> None:
     chart_and_table(figure, table, "criteria")
 
 
-def agreement_view(found: tuple[statistics.ItemAgreement, ...]) -> None:
+def agreement_view(found: tuple[national.ItemAgreement, ...]) -> None:
     st.header(_("statistics_page.agreement.title"))
     st.caption(_("statistics_page.agreement.intro"))
     if not found:
@@ -181,15 +198,16 @@ def agreement_view(found: tuple[statistics.ItemAgreement, ...]) -> None:
     table = pd.DataFrame({
         _("statistics_page.axis.round"): [a.round_name for a in found],
         _("statistics_page.column.criterion"): [a.name.get(lang()) for a in found],
-        _("statistics_page.column.alpha"): [rounded(a.alpha, 3) for a in found],
+        _("statistics_page.column.alpha"): [decimal(a.alpha, 3) for a in found],
         _("statistics_page.column.reading"): [_(f"jury.reading.{a.reading}") for a in found],
+        _("statistics_page.column.why"): [why_undefined(a) for a in found],
         _("statistics_page.column.units"): [a.units for a in found],
         _("statistics_page.column.pairable"): [a.pairable for a in found],
     })
     chart_and_table(figure, table, "agreement")
 
 
-def participation_view(found: tuple[statistics.AudienceParticipation, ...]) -> None:
+def participation_view(found: tuple[national.AudienceParticipation, ...]) -> None:
     st.header(_("statistics_page.participation.title"))
     st.caption(_("statistics_page.participation.intro"))
     if not found:
@@ -213,7 +231,7 @@ def participation_view(found: tuple[statistics.AudienceParticipation, ...]) -> N
     chart_and_table(figure, table, "participation")
 
 
-def survey_view(found: statistics.SurveyLevels) -> None:
+def survey_view(found: national.SurveyLevels) -> None:
     st.header(_("statistics_page.surveys.title"))
     st.caption(_("statistics_page.surveys.intro", rubric=escape_markdown(found.rubric.title.get(lang())),
                  min=found.min_group))
@@ -227,11 +245,11 @@ def survey_view(found: statistics.SurveyLevels) -> None:
         _("statistics_page.column.criterion"): [r.name.get(lang()) for r in shown],
         _("statistics_page.column.respondents"): [r.respondents for r in shown],
         _("statistics_page.column.shown"): ["" if not r.hidden else hidden for r in shown],
-        _("statistics_page.column.answers"): [None if r.hidden else r.figures.answered for r in shown],
-        _("statistics_page.column.dont_know"): [None if r.hidden else r.figures.dont_know for r in shown],
-        _("statistics_page.column.mean_score"): [None if r.hidden else rounded(r.figures.mean) for r in shown],
-        _("statistics_page.column.agreeing"): [None if r.hidden else share(r.figures.agreeing) for r in shown],
-        _("statistics_page.column.survey_level"): [None if r.hidden else rounded(r.level) for r in shown],
+        _("statistics_page.column.answers"): [None if r.figures is None else r.figures.answered for r in shown],
+        _("statistics_page.column.dont_know"): [None if r.figures is None else r.figures.dont_know for r in shown],
+        _("statistics_page.column.mean_score"): [None if r.figures is None else decimal(r.figures.mean) for r in shown],
+        _("statistics_page.column.agreeing"): [None if r.figures is None else share(r.figures.agreeing) for r in shown],
+        _("statistics_page.column.survey_level"): [None if r.hidden else decimal(r.level) for r in shown],
     })
     audiences = list(dict.fromkeys(r.audience for r in shown))
     criteria = list(found.rubric.criteria)
@@ -250,8 +268,8 @@ def survey_view(found: statistics.SurveyLevels) -> None:
 
 
 def workbook_section(filters: Filters) -> None:
-    """The statistics workbook (assess.services.exports.write_workbook), for the chosen
-    round and school year; the other filters do not apply to it."""
+    """The statistics workbook (assess.services.exports.write_workbook), for the filters
+    chosen above: the same figures as the page's."""
     st.header(_("statistics_page.workbook.title"))
     if not can(admin, "statistics.export"):
         st.info(_("statistics_page.workbook.not_allowed"))
@@ -260,7 +278,7 @@ def workbook_section(filters: Filters) -> None:
     names = st.checkbox(_("statistics_page.workbook.juror_names"), value=False, key="statistics_juror_names",
                         disabled=not can(admin, "statistics.juror_names"),
                         help=_("statistics_page.workbook.juror_names_help"))
-    wanted = (filters.round_id, filters.school_year, names, lang())
+    wanted = (filters, names, lang())
     if st.button(_("statistics_page.workbook.make"), icon=":material/table_view:", key="statistics_make_workbook"):
         st.session_state.pop(WORKBOOK, None)
         with st.status(_("statistics_page.workbook.making"), expanded=True) as status:
@@ -273,8 +291,7 @@ def workbook_section(filters: Filters) -> None:
             try:
                 language = lang()
                 run_export(sessions(), lambda session: write_workbook(
-                    session, actor=admin, out=out, round_id=filters.round_id, school_year=filters.school_year,
-                    juror_names=names, progress=progress, lang=language), actor=admin)
+                    session, actor=admin, out=out, filters=filters, juror_names=names, progress=progress, lang=language), actor=admin)
             except (ServiceError, PermissionDenied) as error:
                 status.update(label=_("statistics_page.workbook.failed"), state="error")
                 show_error(error)
@@ -284,7 +301,7 @@ def workbook_section(filters: Filters) -> None:
         st.session_state[WORKBOOK] = (wanted, out.getvalue())
     made = st.session_state.get(WORKBOOK)
     if made is not None and made[0] == wanted:
-        st.download_button(_("statistics_page.workbook.download"), data=made[1], file_name="national-statistics.xlsx",
+        st.download_button(_("statistics_page.workbook.download"), data=made[1], file_name="national-national.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            icon=":material/download:", type="primary", on_click="ignore", key="statistics_workbook_download")
 
@@ -294,12 +311,12 @@ def workbook_section(filters: Filters) -> None:
 st.title(_("statistics_page.title"))
 st.caption(_("statistics_page.intro"))
 with reading() as session:
-    options = statistics.filter_options(session, actor=admin)
+    options = national.filter_options(session, actor=admin)
 with st.container(border=True):
     chosen = filters_from(options)
 try:
     with reading() as session:
-        found = statistics.national_figures(session, actor=admin, filters=chosen)
+        found = national.national_figures(session, actor=admin, filters=chosen)
 except (ServiceError, PermissionDenied) as error:
     show_error(error)
     st.stop()

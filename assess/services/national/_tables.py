@@ -1,52 +1,31 @@
-"""The tables of the statistics exports, read from the database (see assess.services.exports).
-
-Each function returns a :class:`Table`: its columns (header, type, width) and its rows,
-as an iterator where the table can be long (streamed with ``yield_per``) and as a list
-where it is bounded by the number of jurors, criteria or projects. A table is read in one
-pass, after the counts the progress bar needs.
-
-What counts where:
-
-- withdrawn applications appear on the Applications sheet with their status and no
-  figures; their scores count nowhere else;
-- only scores of submitted assignments count (drafts are not the juror's word yet);
-- survey figures are read from the answers' counts per campaign, item and score as last
-  released (``survey_released_tallies``, as the dashboard does), never from the answers
-  themselves; the responses sheet lists released responses only
-  (assess.services.survey_release).
-"""
+"""The tables of the statistics exports: applications, scores, criteria, jurors."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
-import json
 import statistics
 from collections import defaultdict
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import date
-from itertools import groupby
-from typing import Any, Hashable, Iterable, Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from assess.domain.jury import aggregate, severity
-from assess.domain.permissions import Actor
-from assess.domain.questionnaire import Audience, Item, ItemType, Questionnaire
+from assess.domain.questionnaire import Audience
 from assess.domain.rubric import LEVELS, Rubric
 from assess.domain.scoring import score_aggregates
 from assess.domain.statistics import Filters, age_group
-from assess.domain.survey_results import MIN_GROUP, Counts, compute
 from assess.i18n import t
 from assess.reports.workbook import Column, Kind
-from assess.services import questionnaires, rounds, settings
-from assess.services import statistics as national
-from assess.services.answer_tallies import DONT_KNOW_SCORE
-from assess.services.installation import counted_projects
+from assess.services import rounds, settings
 from assess.services.jury import items_of
+from assess.services.national._scope import application_conditions
+from assess.services.national.criteria import levels_given
 from assess.storage.models import (
     Application,
     Assignment,
@@ -54,13 +33,8 @@ from assess.storage.models import (
     JurorScore,
     Project,
     ProjectPartner,
-    QuestionnaireVersion,
     Round,
     School,
-    SurveyAnswer,
-    SurveyCampaign,
-    SurveyReleasedTally,
-    SurveyResponse,
     User,
 )
 
@@ -79,35 +53,6 @@ class Table:
     rows: Iterable[Sequence[Any]]
     #: Rows expected, counted before reading (for progress).
     expected: int
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The applications an export covers: a round, a school year, both or all; never
-    those of demonstration projects, but in a demonstration installation
-    (:func:`assess.services.installation.counted_projects`, as the dashboard)."""
-
-    round_id: int | None = None
-    school_year: str | None = None
-
-    @property
-    def filtered(self) -> bool:
-        return self.round_id is not None or self.school_year is not None
-
-    def where(self) -> list:
-        found = [counted_projects(Application.project_id)]
-        if self.round_id is not None:
-            found.append(Application.round_id == self.round_id)
-        if self.school_year is not None:
-            found.append(Application.school_year == self.school_year)
-        return found
-
-    def campaigns(self) -> Select | None:
-        """Ids of the campaigns covered: those of the projects with a (not withdrawn)
-        application in scope; when not filtered, every campaign of a counted project."""
-        if not self.filtered:
-            return select(SurveyCampaign.id).where(counted_projects(SurveyCampaign.project_id))
-        return select(SurveyCampaign.id).where(SurveyCampaign.project_id.in_(national.applied_projects(*self.where())))
 
 
 def _column(lang: str, key: str, kind: Kind = Kind.TEXT, width: float = 12.0) -> Column:
@@ -134,8 +79,8 @@ def _driver_stream(session: Session, query: Select) -> Iterator[tuple]:
     compiled = query.compile(dialect=connection.dialect)
     params: Any = compiled.params
     if compiled.positional:
-        params = [params[name] for name in compiled.positiontup]
-    driver = connection.connection.driver_connection
+        params = [params[name] for name in compiled.positiontup or ()]
+    driver: Any = connection.connection.driver_connection
     postgresql = connection.dialect.name == "postgresql"
     cursor = driver.cursor(name="assess_export_rows") if postgresql else driver.cursor()
     try:
@@ -145,7 +90,7 @@ def _driver_stream(session: Session, query: Select) -> Iterator[tuple]:
     finally:
         # An interrupted export may close the connection before this generator is
         # collected: the cursor is gone with it, nothing to report.
-        with suppress(connection.dialect.dbapi.Error):
+        with suppress(Exception if connection.dialect.dbapi is None else connection.dialect.dbapi.Error):
             cursor.close()
 
 
@@ -210,8 +155,9 @@ class _RoundInfo:
     gate_minimums: dict[str, int]
 
 
-def round_infos(session: Session, scope: Scope) -> dict[int, _RoundInfo]:
-    query = select(Round).where(Round.id.in_(select(Application.round_id).where(*scope.where()))).order_by(Round.id)
+def round_infos(session: Session, scope: Filters) -> dict[int, _RoundInfo]:
+    in_scope = select(Application.round_id).where(*application_conditions(scope, withdrawn=True))
+    query = select(Round).where(Round.id.in_(in_scope)).order_by(Round.id)
     found = {}
     for round_ in session.scalars(query):
         rubric = rounds.rubric_of(round_)
@@ -231,7 +177,7 @@ def _item_columns(infos: dict[int, _RoundInfo], lang: str) -> list[tuple[str, st
     return [(i, name if names.count(name) == 1 else f"{name} ({i})") for i, name in items.items()]
 
 
-def applications(session: Session, scope: Scope, lang: str, *, infos: dict[int, _RoundInfo] | None = None) -> Table:
+def applications(session: Session, scope: Filters, lang: str, *, infos: dict[int, _RoundInfo] | None = None) -> Table:
     """``infos``: :func:`round_infos` of ``scope``, when the caller already read them."""
     infos = round_infos(session, scope) if infos is None else infos
     items = _item_columns(infos, lang)
@@ -245,7 +191,7 @@ def applications(session: Session, scope: Scope, lang: str, *, infos: dict[int, 
         _column(lang, "total", Kind.NUMBER, 9), _column(lang, "share", Kind.SHARE, 10),
         _column(lang, "verdict", width=12),
     )
-    in_scope = select(Application.id).where(*scope.where())
+    in_scope = select(Application.id).where(*application_conditions(scope, withdrawn=True))
     query = (
         select(Application.id, Application.round_id, Application.school_year, Application.status, Project.id,
                Project.title, School.name, School.region, Project.age_min, Project.age_max, Decision.levels,
@@ -253,23 +199,24 @@ def applications(session: Session, scope: Scope, lang: str, *, infos: dict[int, 
         .join(Project, Project.id == Application.project_id)
         .outerjoin(School, School.id == Project.school_id)
         .outerjoin(Decision, Decision.application_id == Application.id)
-        .where(*scope.where()).order_by(Application.id)
+        .where(*application_conditions(scope, withdrawn=True)).order_by(Application.id)
     )
     return Table("applications", columns, _application_rows(session, scope, query, infos, items, lang),
                  _count(session, in_scope))
 
 
-def _partner_countries(session: Session, scope: Scope) -> dict[int, str]:
+def _partner_countries(session: Session, scope: Filters) -> dict[int, str]:
     found: dict[int, set[str]] = defaultdict(set)
     for project_id, country in session.execute(
         select(ProjectPartner.project_id, School.country).join(School, School.id == ProjectPartner.school_id)
-        .where(ProjectPartner.project_id.in_(select(Application.project_id).where(*scope.where())))
+        .where(ProjectPartner.project_id.in_(
+            select(Application.project_id).where(*application_conditions(scope, withdrawn=True))))
     ):
         found[project_id].add(country)
     return {p: ", ".join(sorted(c)) for p, c in found.items()}
 
 
-def _undecided_levels(session: Session, scope: Scope) -> dict[int, dict[str, list[int]]]:
+def _undecided_levels(session: Session, scope: Filters) -> dict[int, dict[str, list[int]]]:
     """Application -> item -> submitted levels, for applications without a decision."""
     found: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     decided = exists().where(Decision.application_id == Application.id)
@@ -277,20 +224,20 @@ def _undecided_levels(session: Session, scope: Scope) -> dict[int, dict[str, lis
         select(Assignment.application_id, JurorScore.item_id, JurorScore.level)
         .join(JurorScore, JurorScore.assignment_id == Assignment.id)
         .join(Application, Application.id == Assignment.application_id)
-        .where(Assignment.submitted_at.is_not(None), Application.status == "submitted", ~decided, *scope.where())
+        .where(Assignment.submitted_at.is_not(None), ~decided, *application_conditions(scope))
     ):
         if level is not None:
             found[application_id][item_id].append(level)
     return found
 
 
-def _application_rows(session: Session, scope: Scope, query: Select, infos: dict[int, _RoundInfo],
+def _application_rows(session: Session, scope: Filters, query: Select, infos: dict[int, _RoundInfo],
                       items: list[tuple[str, str]], lang: str) -> Iterator[tuple]:
     partners = _partner_countries(session, scope)
     undecided = _undecided_levels(session, scope)
     labels = {key: t(f"exports.verdict.{key}", lang) for key in ("label", "no_label", "pending", "withdrawn")}
     statuses = {key: t(f"exports.status.{key}", lang) for key in ("submitted", "withdrawn")}
-    groups = {}
+    groups: dict[tuple[int, int], str] = {}
     for (application_id, round_id, year, status, project_id, title, school, region, age_min, age_max, levels,
          total, percentage, outcome, published_at) in _stream(session, query):
         info = infos[round_id]
@@ -322,11 +269,11 @@ def _from_scores(info: _RoundInfo, levels: dict[str, list[int]]) -> tuple[float,
 # --- scores, criteria, jurors ------------------------------------------------------------------
 
 
-def _submitted(scope: Scope):
-    return (Assignment.submitted_at.is_not(None), Application.status == "submitted", *scope.where())
+def _submitted(scope: Filters):
+    return (Assignment.submitted_at.is_not(None), *application_conditions(scope))
 
 
-def scores(session: Session, scope: Scope, lang: str, jurors: dict[int, str], *,
+def scores(session: Session, scope: Filters, lang: str, jurors: dict[int, str], *,
            infos: dict[int, _RoundInfo] | None = None) -> Table:
     """``infos``: :func:`round_infos` of ``scope``, when the caller already read them."""
     infos = round_infos(session, scope) if infos is None else infos
@@ -352,11 +299,10 @@ def scores(session: Session, scope: Scope, lang: str, jurors: dict[int, str], *,
     return Table("scores", columns, rows(), _count(session, query))
 
 
-def criteria(session: Session, scope: Scope, lang: str, *, actor: Actor) -> Table:
+def criteria(session: Session, scope: Filters, lang: str) -> Table:
     """Per rubric version and item: how many times each level was given, and the mean: the
-    dashboard's figures (assess.services.statistics.criterion_levels), as a sheet."""
-    found = national.criterion_levels(session, actor=actor,
-                                      filters=Filters(round_id=scope.round_id, school_year=scope.school_year))
+    dashboard's figures (:func:`assess.services.national.criteria.levels_given`), as a sheet."""
+    found = levels_given(session, scope)
     rows = [(f"{c.rubric_id} {c.rubric_version}", c.item_id, c.name.get(lang), *c.distribution, c.count, c.mean)
             for c in found]
     columns = (_column(lang, "rubric", width=20), _column(lang, "criterion_id", width=22),
@@ -389,15 +335,15 @@ def agreement(rows: Iterable[tuple[Hashable, Hashable, str, float | None]], *,
     return {juror: (within, compared) for juror, (within, compared) in found.items()}
 
 
-def jurors(session: Session, scope: Scope, lang: str, labels: dict[int, str]) -> Table:
+def jurors(session: Session, scope: Filters, lang: str, labels: dict[int, str]) -> Table:
     """Per juror: applications assigned and submitted, levels given and their mean,
     severity (mean deviation from co-jurors, flagged from the ``severity_threshold``
     setting) and agreement (share of their levels within one level of their co-jurors' mean)."""
     loads = {j: (int(n), int(done)) for j, n, done in session.execute(
         select(Assignment.juror_id, func.count(Assignment.id), func.count(Assignment.submitted_at))
         .join(Application, Application.id == Assignment.application_id)
-        .where(Application.status == "submitted", *scope.where()).group_by(Assignment.juror_id))}
-    rows = [tuple(r) for r in session.execute(
+        .where(*application_conditions(scope)).group_by(Assignment.juror_id))}
+    rows: list[tuple[int, int, str, int | None]] = [(r[0], r[1], r[2], r[3]) for r in session.execute(
         select(Assignment.juror_id, Assignment.application_id, JurorScore.item_id, JurorScore.level)
         .join(JurorScore, JurorScore.assignment_id == Assignment.id)
         .join(Application, Application.id == Assignment.application_id)
@@ -428,224 +374,10 @@ def jurors(session: Session, scope: Scope, lang: str, labels: dict[int, str]) ->
     return Table("jurors", columns, table, len(table))
 
 
-# --- surveys -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Campaign:
-    project_id: int
-    audience: str
-    questionnaire: Questionnaire
-
-
-def campaigns_of(session: Session, scope: Scope) -> dict[int, _Campaign]:
-    """Campaign id -> its project, audience and questionnaire, newest first."""
-    query = (select(SurveyCampaign.id, SurveyCampaign.project_id, SurveyCampaign.audience,
-                    SurveyCampaign.questionnaire_version_id)
-             .order_by(SurveyCampaign.created_at.desc(), SurveyCampaign.id.desc()))
-    ids = scope.campaigns()
-    if ids is not None:
-        query = query.where(SurveyCampaign.id.in_(ids))
-    rows = session.execute(query).all()
-    versions = {v.id: questionnaires.from_snapshot(v) for v in session.scalars(
-        select(QuestionnaireVersion).where(QuestionnaireVersion.id.in_({r[3] for r in rows})))} if rows else {}
-    return {campaign_id: _Campaign(project_id, audience, versions[version_id])
-            for campaign_id, project_id, audience, version_id in rows}
-
-
-def survey_rubric(session: Session, scope: Scope) -> Rubric:
-    """The rubric survey figures are read against: the dashboard's rule
-    (:func:`assess.services.statistics.survey_rubric`) for the same round and year."""
-    return national.survey_rubric(session, Filters(round_id=scope.round_id, school_year=scope.school_year))
-
-
-@dataclass(frozen=True)
-class SurveyTotals:
-    projects: int
-    responses: int
-
-
-def surveys(session: Session, scope: Scope, lang: str, rubric: Rubric, *,
-            campaigns: dict[int, _Campaign] | None = None) -> tuple[Table, SurveyTotals]:
-    """Per project, audience (and all audiences together) and criterion of ``rubric``:
-    respondents, answers drawn on, mean (1-5) and comparable level (0-5). Groups under
-    MIN_GROUP respondents keep their row, with the figures blank. ``campaigns``:
-    :func:`campaigns_of` ``scope``, when the caller already read them."""
-    campaigns = campaigns_of(session, scope) if campaigns is None else campaigns
-    items: dict[int, dict[str, dict[str, Item]]] = defaultdict(lambda: defaultdict(dict))
-    for campaign in campaigns.values():  # newest first: its texts win for a shared item id
-        listed = items[campaign.project_id][campaign.audience]
-        for item in campaign.questionnaire.items:
-            listed.setdefault(item.id, item)
-    respondents: dict[int, dict[str, int]] = defaultdict(dict)
-    query = (select(SurveyResponse.campaign_id, func.count()).where(SurveyResponse.released.is_(True))
-             .group_by(SurveyResponse.campaign_id))
-    ids = scope.campaigns()
-    if ids is not None:
-        query = query.where(SurveyResponse.campaign_id.in_(ids))
-    for campaign_id, n in session.execute(query):
-        campaign = campaigns.get(campaign_id)
-        if campaign is not None:
-            counts = respondents[campaign.project_id]
-            counts[campaign.audience] = counts.get(campaign.audience, 0) + int(n)
-    titles = dict(session.execute(select(Project.id, Project.title).where(Project.id.in_(list(items)))).all()) \
-        if items else {}
-    expected = sum(len(by_audience) + 1 for by_audience in items.values()) * len(rubric.criteria)
-    table = Table("surveys", _survey_columns(lang), _survey_rows(session, scope, lang, rubric, campaigns, items,
-                                                                 respondents, titles), expected)
-    return table, SurveyTotals(projects=len(items), responses=sum(sum(r.values()) for r in respondents.values()))
-
-
-def _survey_columns(lang: str) -> tuple[Column, ...]:
-    return (_column(lang, "project", Kind.INTEGER, 9), _column(lang, "project_title", width=40),
-            _column(lang, "audience", width=16), _column(lang, "criterion_id", width=22),
-            _column(lang, "criterion", width=32), _column(lang, "respondents", Kind.INTEGER, 12),
-            _column(lang, "answers", Kind.INTEGER, 10), _column(lang, "mean", Kind.NUMBER, 9),
-            _column(lang, "comparable_level", Kind.NUMBER, 12))
-
-
-def _answer_counts(session: Session, scope: Scope, campaigns: dict[int, _Campaign]) -> Iterator[tuple[int, Counts]]:
-    """(project id, scores and "don't know" counts by audience and item), project by project.
-
-    From ``survey_released_tallies`` (the counts as last released, about 150,000 rows at
-    the national scale; the dashboard reads the same), never from the millions of answers."""
-    query = (
-        select(SurveyCampaign.project_id, SurveyReleasedTally.campaign_id, SurveyReleasedTally.item_id,
-               SurveyReleasedTally.score, SurveyReleasedTally.answers)
-        .join(SurveyCampaign, SurveyCampaign.id == SurveyReleasedTally.campaign_id)
-        .order_by(SurveyCampaign.project_id)
-    )
-    ids = scope.campaigns()
-    if ids is not None:
-        query = query.where(SurveyReleasedTally.campaign_id.in_(ids))
-    for project_id, rows in groupby(_stream(session, query), key=lambda r: r[0]):
-        scores: dict[tuple[str, str, int], int] = {}
-        dont_know: dict[tuple[str, str], int] = {}
-        for _project, campaign_id, item_id, level, n in rows:
-            campaign = campaigns.get(campaign_id)
-            if campaign is None:
-                continue
-            if level == DONT_KNOW_SCORE:
-                key = (campaign.audience, item_id)
-                dont_know[key] = dont_know.get(key, 0) + n
-            else:
-                key3 = (campaign.audience, item_id, level)
-                scores[key3] = scores.get(key3, 0) + n
-        yield project_id, Counts(scores=scores, dont_know=dont_know)
-
-
-def _survey_rows(session: Session, scope: Scope, lang: str, rubric: Rubric, campaigns: dict[int, _Campaign],
-                 items: dict[int, dict[str, dict[str, Item]]], respondents: dict[int, dict[str, int]],
-                 titles: dict[int, str]) -> Iterator[tuple]:
-    audiences = {a: t(f"exports.audience.{a}", lang) for a in (*AUDIENCES, "all")}
-    names = [(c.id, c.name.get(lang)) for c in rubric.criteria]
-    counted = _answer_counts(session, scope, campaigns)
-    pending = next(counted, None)
-    for project_id in sorted(items):
-        found = Counts()
-        while pending is not None and pending[0] <= project_id:
-            if pending[0] == project_id:
-                found = pending[1]
-            pending = next(counted, None)
-        counts = Counts(scores=found.scores, dont_know=found.dont_know, respondents=respondents.get(project_id, {}))
-        listed = {a: [i for i in by_id.values() if i.type is not ItemType.TEXT]
-                  for a, by_id in items[project_id].items()}
-        indicators = compute(rubric=rubric, items=listed, counts=counts)
-        for group in (*indicators.groups, indicators.overall):
-            label = audiences.get(group.audience or "all", group.audience)
-            for criterion_id, name in names:
-                figures = None if group.is_hidden(criterion_id) else group.criteria.get(criterion_id)
-                yield (project_id, titles.get(project_id), label, criterion_id, name, group.respondents,
-                       figures.answered if figures else None, figures.mean if figures else None,
-                       figures.level if figures else None)
-
-
-# --- responses -----------------------------------------------------------------------------------
-
-
-def responses(session: Session, scope: Scope, lang: str, *, campaigns: dict[int, _Campaign] | None = None) -> Table:
-    """Every answer, one row each, in the order they were stored.
-
-    A campaign with fewer than MIN_GROUP respondents is not shown apart: its answers are
-    listed (they count in every total) without their project and without their free
-    text, the two things that could lead back to a pupil of a small group. ``campaigns``:
-    :func:`campaigns_of` ``scope``, when the caller already read them."""
-    campaigns = campaigns_of(session, scope) if campaigns is None else campaigns
-    small = set(session.scalars(
-        select(SurveyResponse.campaign_id).where(SurveyResponse.released.is_(True)).group_by(SurveyResponse.campaign_id)
-        .having(func.count(SurveyResponse.id) < MIN_GROUP)
-    ))
-    audiences = {a: t(f"exports.audience.{a}", lang) for a in AUDIENCES}
-    themes: dict[int, dict[str, str]] = {}
-    info: dict[int, tuple[int, str, dict[str, str]]] = {}
-    for campaign_id, campaign in campaigns.items():
-        key = id(campaign.questionnaire)
-        if key not in themes:
-            themes[key] = {i.id: ", ".join(i.themes) for i in campaign.questionnaire.items if i.themes}
-        info[campaign_id] = (campaign.project_id, audiences.get(campaign.audience, campaign.audience), themes[key])
-    query = (
-        select(SurveyAnswer.response_id, SurveyAnswer.campaign_id, SurveyAnswer.item_id, SurveyResponse.submitted_month,
-               SurveyResponse.language, SurveyAnswer.score, SurveyAnswer.dont_know, SurveyAnswer.choices,
-               SurveyAnswer.text)
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .where(SurveyResponse.released.is_(True))
-        .order_by(SurveyAnswer.id)
-    )
-    # Every answer of the scope less those of the few responses not released (fewer than
-    # five a campaign): two index scans, where joining millions of answers to their
-    # responses would take seconds.
-    count = select(func.count(SurveyAnswer.id))
-    waiting = (select(func.count(SurveyAnswer.id)).join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-               .where(SurveyResponse.released.is_(False)))
-    ids = scope.campaigns()
-    if ids is not None:
-        query = query.where(SurveyAnswer.campaign_id.in_(ids))
-        count = count.where(SurveyAnswer.campaign_id.in_(ids))
-        waiting = waiting.where(SurveyResponse.campaign_id.in_(ids))
-    columns = (_column(lang, "response", Kind.INTEGER, 10), _column(lang, "project", Kind.INTEGER, 9),
-               _column(lang, "audience", width=12), _column(lang, "item", width=24),
-               _column(lang, "themes", width=28), _column(lang, "month", Kind.MONTH, 9),
-               _column(lang, "language", width=9), _column(lang, "score", Kind.INTEGER, 7),
-               _column(lang, "dont_know", Kind.BOOLEAN, 10), _column(lang, "choices", width=24),
-               _column(lang, "text", width=60))
-    unknown = (None, None, {})
-    # Raw driver values (see _driver_stream): months are made dates once each (a few
-    # distinct values); choices come as JSON text from SQLite ('null' for most answers)
-    # and as lists from psycopg, and are joined once per distinct value.
-    months: dict[Any, date | None] = {None: None}
-    choice_texts: dict[str, str | None] = {}
-
-    def choice_text(raw: Any) -> str | None:
-        if type(raw) is str:
-            found = choice_texts.get(raw, False)
-            if found is False:
-                found = choice_text(json.loads(raw))
-                if len(choice_texts) < 10_000:
-                    choice_texts[raw] = found
-            return found
-        return ", ".join(map(str, raw)) if raw else None
-
-    def rows() -> Iterator[tuple]:
-        for response_id, campaign_id, item_id, stored, language, level, dont_know, choices, text in _driver_stream(
-                session, query):
-            project_id, audience, by_item = info.get(campaign_id, unknown)
-            if campaign_id in small:
-                project_id, text = None, None
-            month = months.get(stored)
-            if month is None and stored is not None:
-                month = months[stored] = stored if isinstance(stored, date) else date.fromisoformat(stored[:10])
-            if choices is not None:
-                choices = choice_text(choices)
-            yield (response_id, project_id, audience, item_id, by_item.get(item_id), month, language, level,
-                   bool(dont_know), choices, text)
-
-    return Table("responses", columns, rows(), int(session.scalar(count) or 0) - int(session.scalar(waiting) or 0))
-
-
 # --- the summary's figures -------------------------------------------------------------------
 
 
-def per_round(session: Session, scope: Scope) -> list[tuple[str, int, int, int, int]]:
+def per_round(session: Session, scope: Filters) -> list[tuple[str, int, int, int, int]]:
     """(round name, applications, labels, no label, pending) per round, for the summary's chart:
     submitted applications; labels and refusals as published."""
     published = Decision.published_at.is_not(None)
@@ -655,16 +387,17 @@ def per_round(session: Session, scope: Scope) -> list[tuple[str, int, int, int, 
                func.count(Decision.id).filter(published, Decision.outcome == "no_label"))
         .join(Application, Application.round_id == Round.id)
         .outerjoin(Decision, Decision.application_id == Application.id)
-        .where(Application.status == "submitted", *scope.where())
+        .where(*application_conditions(scope))
         .group_by(Round.id, Round.name).order_by(Round.id)
     )
     return [(name, int(n), int(labels), int(refused), int(n) - int(labels) - int(refused))
             for _id, name, n, labels, refused in session.execute(query)]
 
 
-def withdrawn(session: Session, scope: Scope) -> int:
+def withdrawn(session: Session, scope: Filters) -> int:
     return int(session.scalar(select(func.count(Application.id))
-                              .where(Application.status == "withdrawn", *scope.where())) or 0)
+                              .where(Application.status == "withdrawn",
+                                     *application_conditions(scope, withdrawn=True))) or 0)
 
 
 def level_distribution(table: Table) -> list[tuple]:
@@ -676,4 +409,3 @@ def level_distribution(table: Table) -> list[tuple]:
         n = row[9]
         rows.append((name, *(k / n for k in row[3:9])))
     return rows
-
