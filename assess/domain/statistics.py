@@ -1,6 +1,6 @@
 """National statistics: the axes the office counts by, and how a project falls on them.
 
-Pure code, shared by the dashboard (assess/services/statistics.py) and the exports
+Pure code, shared by the dashboard (assess/services/national/) and the exports
 (assess/services/exports.py): both must put a project in the same age group.
 """
 

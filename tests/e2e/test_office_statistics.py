@@ -29,7 +29,7 @@ COUNTRY_HEADER = ["Partner country", "Applications", "Decisions published", "Lab
 @pytest.fixture
 def country(live_app):
     """The small demo office, and what the statistics should say, counted here in plain SQL
-    (not through assess.services.statistics): applications by region, labels, and the
+    (not through assess.services.national): applications by region, labels, and the
     partner countries of each region's applications."""
     with live_app.sessions.begin() as session:
         # live_app holds a real teacher and project: the demo loads only into a demonstration
