@@ -18,6 +18,10 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from assess import clock
+from assess.domain.codes import CODE_ALPHABET as CODE_ALPHABET
+from assess.domain.codes import CODE_LENGTH as CODE_LENGTH
+from assess.domain.codes import format_code as format_code
+from assess.domain.codes import normalise_code as normalise_code
 from assess.domain.ids import parse_id
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience, Questionnaire
@@ -27,10 +31,6 @@ from assess.services.errors import FieldError, InvalidInput, NotFound, ServiceEr
 from assess.services.projects import get_project
 from assess.storage.models import SurveyCampaign, SurveyCode, SurveyDraft, SurveyResponse, SurveyVoidedCode, utcnow
 
-#: Letters and digits that cannot be mistaken for one another on a printed slip
-#: (no 0/O, 1/I/L, 5/S, 8/B, 2/Z).
-CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
-CODE_LENGTH = 10  # 25^10, about 2^46: guessing one code among thousands stays hopeless
 MAX_CODES = 1000
 
 
@@ -44,16 +44,6 @@ class Status(StrEnum):
     SCHEDULED = "scheduled"
     OPEN = "open"
     CLOSED = "closed"
-
-
-def normalise_code(code: str) -> str:
-    """What the respondent typed, as stored: upper case, no spaces or dashes."""
-    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
-
-
-def format_code(code: str) -> str:
-    """A code as printed: two groups of five, easier to copy."""
-    return f"{code[:5]}-{code[5:]}"
 
 
 def hash_code(code: str) -> str:

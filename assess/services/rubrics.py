@@ -6,29 +6,15 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
-from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
 from assess.domain.jury import school_year
-from assess.domain.rubric import Rubric, RubricCatalogue
-from assess.services import snapshots
-from assess.services.errors import ServiceError
+from assess.domain.rubric import Rubric
+from assess.services import settings, snapshots
+from assess.services._installed_rubrics import installed  # re-exported: used across the services
+from assess.services._installed_rubrics import installed_rubric as installed_rubric
 from assess.storage.models import RubricVersion
-
-
-@lru_cache(maxsize=1)
-def installed() -> RubricCatalogue:
-    """The installed rubric files (see assess.resources), loaded once per process; a missing
-    or empty folder raises CatalogueError."""
-    return RubricCatalogue.from_directory()
-
-
-def installed_rubric(rubric_id: str) -> Rubric:
-    try:
-        return installed().get(rubric_id)
-    except KeyError:
-        raise ServiceError("errors.unknown_rubric", value=rubric_id) from None
 
 
 def snapshot(session: Session, rubric: Rubric) -> RubricVersion:
@@ -80,8 +66,6 @@ def proposed(session: Session, *, project_end: date) -> tuple[Rubric, Proposal]:
     """The rubric proposed for a project's self-assessment: the office's ``default_rubric``
     when it is installed, else the one of the school year the project ends in (a label is
     asked for at the end of a project, against that year's criteria)."""
-    from assess.services import settings  # settings reads rubrics to check its own values
-
     candidates = list(installed())
     chosen = settings.get(session, "default_rubric")
     if chosen:

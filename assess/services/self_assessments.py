@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from assess.domain.permissions import Actor
 from assess.domain.project import is_web_address
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.domain.rubric import LEVELS, Rubric
-from assess.domain.scoring import Score, score
-from assess.reports.views import EntryView, PartnerView, ProjectView, SelfAssessmentReport
+from assess.domain.scoring import score
+from assess.reports.views import PartnerView, ProjectView, SelfAssessmentReport
 from assess.services import audit, rubrics, settings, survey_results
+from assess.services._current_assessment import Assessment as Assessment
+from assess.services._current_assessment import current as current
+from assess.services._current_assessment import load as _load
 from assess.services.errors import FieldError, InvalidInput
 from assess.services.projects import get_project
 from assess.storage.models import Project, SelfAssessment, SelfAssessmentEntry, utcnow
@@ -22,60 +24,6 @@ from assess.storage.models import Project, SelfAssessment, SelfAssessmentEntry, 
 NOTE_MAX = 5000
 LINKS_MAX = 20
 UNSET = object()
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """A self-assessment with the rubric it is read against and its current score."""
-
-    id: int
-    project_id: int
-    rubric: Rubric
-    entries: dict[str, EntryView]
-    eligibility: dict[str, bool | None]
-    score: Score
-    updated_at: datetime
-
-
-def _load(session: Session, assessment: SelfAssessment) -> Assessment:
-    rubric = rubrics.from_snapshot(assessment.rubric_version)
-    entries = {
-        e.item_id: EntryView(level=e.level, evidence_note=e.evidence_note or "", evidence_links=tuple(e.evidence_links or ()))
-        for e in assessment.entries
-    }
-    criteria_ids = {c.id for c in rubric.criteria}
-    result = score(
-        rubric,
-        levels={k: v.level for k, v in entries.items() if k in criteria_ids},
-        gates={k: v.level for k, v in entries.items() if k not in criteria_ids},
-        gate_minimums=settings.gate_minimums(session, rubric.id),
-    )
-    return Assessment(
-        id=assessment.id,
-        project_id=assessment.project_id,
-        rubric=rubric,
-        entries=entries,
-        eligibility={q: assessment.eligibility.get(q) for q in ELIGIBILITY_QUESTIONS},
-        score=result,
-        updated_at=assessment.updated_at,
-    )
-
-
-def _stored(session: Session, *, actor: Actor, project_id: int, permission: str) -> SelfAssessment | None:
-    get_project(session, actor=actor, project_id=project_id, permission=permission)
-    return session.scalar(
-        select(SelfAssessment)
-        .where(SelfAssessment.project_id == project_id)
-        .options(selectinload(SelfAssessment.entries), selectinload(SelfAssessment.rubric_version))
-        .order_by(SelfAssessment.updated_at.desc(), SelfAssessment.id.desc())
-        .limit(1)
-    )
-
-
-def current(session: Session, *, actor: Actor, project_id: int) -> Assessment | None:
-    """The project's latest self-assessment, or None if the teacher has not started one."""
-    stored = _stored(session, actor=actor, project_id=project_id, permission="self_assessment.view")
-    return _load(session, stored) if stored else None
 
 
 def proposed_rubric(session: Session, *, actor: Actor, project_id: int) -> tuple[Rubric, rubrics.Proposal]:
@@ -218,7 +166,7 @@ def save_entry(
     actor: Actor,
     assessment_id: int,
     item_id: str,
-    level: int | None | object = UNSET,
+    level: int | object | None = UNSET,
     evidence_note: str | object = UNSET,
     evidence_links: list[str] | str | object = UNSET,
 ) -> Assessment:

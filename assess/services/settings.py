@@ -18,9 +18,10 @@ import ipaddress
 import logging
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +31,7 @@ from assess.domain import settings as registry
 from assess.domain.permissions import Actor
 from assess.domain.settings import BY_KEY, OFFICE_FIELDS, Image, OfficeLogo, stored_logo
 from assess.services import audit
+from assess.services._installed_rubrics import installed as installed_rubrics
 from assess.services.access import authorize
 from assess.services.errors import FieldError, InvalidInput
 from assess.storage.db import writing
@@ -104,10 +106,8 @@ def shown_value(key: str, value: Any) -> Any:
 def _known_gates(session: Session) -> dict[str, frozenset[str]]:
     """The gates of the installed rubrics, and those already stored: minimums kept for a
     rubric no longer installed may be saved again unchanged."""
-    from assess.services import rubrics  # loads the content files: only when a gate minimum changes
-
     known = {rubric_id: frozenset(levels) for rubric_id, levels in get(session, "gate_minimums").items()}
-    for rubric in rubrics.installed():
+    for rubric in installed_rubrics():
         known[rubric.id] = frozenset(gate.id for gate in rubric.gates)
     return known
 
@@ -119,9 +119,7 @@ def _check(session: Session, key: str, value: Any) -> tuple[Any, list[FieldError
         return None, [FieldError(field=str(key)[:100], key="settings.errors.unknown_key", params={"value": str(key)[:100]})]
     gates = _known_gates(session) if isinstance(definition, registry.GateMinimums) else None
     if isinstance(definition, registry.InstalledRubric):
-        from assess.services import rubrics  # loads the content files: only when this setting changes
-
-        clean, problems = definition.check(value, rubrics=frozenset(r.id for r in rubrics.installed()))
+        clean, problems = definition.check(value, rubrics=frozenset(r.id for r in installed_rubrics()))
     else:
         clean, problems = definition.check(value, gates=gates)
     return clean, [FieldError(field=field, key=message, params=params) for field, message, params in problems]

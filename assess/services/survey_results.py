@@ -15,9 +15,9 @@ response.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Mapping
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
@@ -37,6 +37,7 @@ from assess.domain.survey_results import (
 )
 from assess.reports.views import SurveySectionView
 from assess.services import campaigns, questionnaires, rubrics, settings
+from assess.services._current_assessment import current as current_assessment
 from assess.services.access import permitted
 from assess.services.campaigns import CampaignSummary
 from assess.services.projects import get_project
@@ -278,10 +279,8 @@ def _comments(session: Session, project_id: int, audience: str, text_items: dict
 
 
 def _default_rubric(session: Session, *, actor: Actor, project: Project) -> Rubric:
-    from assess.services import self_assessments
-
     if permitted(session, actor, "self_assessment.view", project):
-        assessment = self_assessments.current(session, actor=actor, project_id=project.id)
+        assessment = current_assessment(session, actor=actor, project_id=project.id)
         if assessment is not None:
             return assessment.rubric
     # As a self-assessment started now would be: the office's default, else the school year's.
@@ -334,10 +333,8 @@ def triangulation_with_results(
     session: Session, *, actor: Actor, project_id: int
 ) -> tuple[list[TriangulationRow], ProjectResults]:
     """:func:`triangulation` and the results it was read from (for pages showing both)."""
-    from assess.services import self_assessments
-
     get_project(session, actor=actor, project_id=project_id, permission="survey.results")
-    assessment = self_assessments.current(session, actor=actor, project_id=project_id)
+    assessment = current_assessment(session, actor=actor, project_id=project_id)
     project = session.get(Project, project_id)
     rubric = assessment.rubric if assessment else rubrics.proposed(session, project_end=project.end_date)[0]
     self_levels = {c.criterion_id: c.level for c in assessment.score.criteria} if assessment else {}
