@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from assess.domain.permissions import ROLES, Actor
 from assess.i18n import LANGUAGES
 from assess.services import audit, settings, web_sessions
-from assess.services.access import authorize, check_actor
+from assess.services.access import authorize, check_actor, public_entry_point
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
 from assess.storage.models import User, UserRole, utcnow
 
@@ -101,11 +101,13 @@ def _add_user(session: Session, *, email: str, display_name: str, password: str 
     return user
 
 
+@public_entry_point(reason='first administrator: asked on a fresh installation, before any account exists')
 def needs_first_admin(session: Session) -> bool:
     """True on a fresh installation: no administrator exists yet."""
     return session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == "admin")) == 0
 
 
+@public_entry_point(reason='first administrator: made on a fresh installation, before any account exists')
 def create_first_admin(session: Session, *, email: str, display_name: str, password: str | NewPassword,
                        language: str | None = None) -> Actor:
     """Create the national office's administrator; refused once one exists (no default password)."""
@@ -129,6 +131,7 @@ def create_user(session: Session, *, actor: Actor, email: str, display_name: str
     return user
 
 
+@public_entry_point(reason='sign-up: a teacher makes their own account, not signed in yet')
 def sign_up(session: Session, *, email: str, display_name: str, password: str | NewPassword, language: str | None = None) -> Actor:
     """A teacher creates their own account, when the office allows it."""
     if not settings.get(session, "allow_signup"):
@@ -151,6 +154,7 @@ def normalise_email(email: str | None) -> str:
     return (email or "").strip().lower()
 
 
+@public_entry_point(reason='sign-in: first step, reads the hash to check for an e-mail')
 def password_hash_for(session: Session, *, email: str) -> StoredPassword | None:
     """The hash to check for this e-mail: None for an unknown e-mail, a single-sign-on-only
     account and a deactivated one (all three then get the same answer as a wrong password)."""
@@ -181,6 +185,7 @@ def upgraded_hash(stored: StoredPassword, password: str) -> str | None:
     return hash_password(password) if _hasher.check_needs_rehash(stored.password_hash) else None
 
 
+@public_entry_point(reason='sign-in: last step, records a password checked outside any transaction')
 def record_sign_in(session: Session, *, stored: StoredPassword, new_hash: str | None = None, now: datetime | None = None) -> Actor | None:
     """Write down a sign-in whose password was checked against ``stored``. None when the
     account changed in between (deactivated, or its password changed): refused then."""
@@ -195,6 +200,7 @@ def record_sign_in(session: Session, *, stored: StoredPassword, new_hash: str | 
     return actor_of(user)
 
 
+@public_entry_point(reason='sign-in: records a wrong password for an existing account')
 def record_sign_in_failure(session: Session, *, stored: StoredPassword | None) -> None:
     """A wrong password for an account that has one goes to the audit log (unknown e-mails
     do not: the log would fill with whatever was typed)."""
@@ -202,6 +208,7 @@ def record_sign_in_failure(session: Session, *, stored: StoredPassword | None) -
         audit.record(session, actor=None, action="user.sign_in_failed", entity_type="user", entity_id=stored.user_id)
 
 
+@public_entry_point(reason="sign-in: checks an e-mail and a password inside the caller's transaction")
 def authenticate(session: Session, *, email: str, password: str) -> Actor | None:
     """The actor for these credentials, or None (same answer for unknown e-mail and wrong password).
 
@@ -216,6 +223,7 @@ def authenticate(session: Session, *, email: str, password: str) -> Actor | None
     return record_sign_in(session, stored=stored, new_hash=upgraded_hash(stored, password))
 
 
+@public_entry_point(reason='sign-in: the identity provider proved the e-mail')
 def actor_for_single_sign_on(session: Session, *, email: str | None) -> Actor | None:
     """The actor for an e-mail proven by the identity provider, if the office made an account for it."""
     if not email:
@@ -228,12 +236,14 @@ def actor_for_single_sign_on(session: Session, *, email: str | None) -> Actor | 
     return actor_of(user)
 
 
+@public_entry_point(reason="sign-in: re-reads a signed-in person's account (roles, active)")
 def refresh_actor(session: Session, *, actor_id: int) -> Actor | None:
     """The actor as stored now (roles may have changed, the account may be deactivated)."""
     user = session.get(User, actor_id)
     return actor_of(user) if user is not None and user.is_active else None
 
 
+@public_entry_point(reason="sign-in: who a browser's session cookie signs in")
 def actor_for_session(session: Session, *, cookie: str | None, now: datetime | None = None,
                       touch: bool = True) -> Actor | None:
     """The actor a browser's session cookie signs in, re-read now (roles may have changed);
@@ -243,6 +253,7 @@ def actor_for_session(session: Session, *, cookie: str | None, now: datetime | N
     return actor_of(user) if user is not None else None
 
 
+@public_entry_point(reason="sign-in: who a browser's session cookie signs in, on every click")
 def actor_and_seen_due(session: Session, *, cookie: str | None,
                        now: datetime | None = None) -> tuple[Actor | None, bool]:
     """Read-only, for every click: :func:`actor_for_session` without the write, and whether
@@ -251,6 +262,7 @@ def actor_and_seen_due(session: Session, *, cookie: str | None,
     return (actor_of(user), seen_due) if user is not None else (None, False)
 
 
+@public_entry_point(reason="sign-out: by the browser's cookie, whoever it signs in")
 def sign_out(session: Session, *, cookie: str | None) -> None:
     """End every session of the person this cookie belongs to (sign-out in one browser
     signs them out everywhere, as a lost phone would need)."""

@@ -27,6 +27,7 @@ from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience, Questionnaire
 from assess.i18n import LANGUAGES
 from assess.services import audit, questionnaires, settings, survey_release
+from assess.services.access import public_entry_point
 from assess.services.errors import FieldError, InvalidInput, NotFound, ServiceError
 from assess.services.projects import get_project
 from assess.storage.models import SurveyCampaign, SurveyCode, SurveyDraft, SurveyResponse, SurveyVoidedCode, utcnow
@@ -55,6 +56,7 @@ def link_token(session: Session, campaign_id: int) -> str:
     return f"{campaign_id}-{mac[:24]}"
 
 
+@public_entry_point(reason='respondent by link: the campaign a public link names')
 def campaign_id_from_token(session: Session, token: str) -> int | None:
     """The campaign a public link token stands for, or None if the token is not genuine."""
     head, _, _ = (token or "").partition("-")

@@ -32,6 +32,7 @@ from assess.domain.answers import Answer, AnswerError, month_of, validate_answer
 from assess.domain.questionnaire import Questionnaire
 from assess.i18n import DEFAULT_LANGUAGE
 from assess.services import answer_tallies, campaigns, link_guard, questionnaires, survey_release
+from assess.services.access import public_entry_point
 from assess.storage.models import (
     QuestionnaireVersion,
     SurveyAnswer,
@@ -163,10 +164,12 @@ def _visit_code(session: Session, found: Row | None, *, today: date, with_draft:
                   draft=session.get(SurveyDraft, found.id) if with_draft else None)
 
 
+@public_entry_point(reason='respondent: opens a questionnaire with a single-use code')
 def visit_by_code(session: Session, *, code: str, today: date | None = None) -> Visit:
     return _visit_code(session, _code(session, code), today=today or clock.today(), with_draft=True, code=code)
 
 
+@public_entry_point(reason="respondent: opens a questionnaire by a campaign's public link")
 def visit_by_link(session: Session, *, token: str, today: date | None = None, browser_id: str | None = None) -> Visit:
     """``browser_id``: the id in the browser's cookie (assess.services.link_guard); a browser
     that already answered a campaign taking one response per device gets DEVICE_USED."""
@@ -180,6 +183,7 @@ def visit_by_link(session: Session, *, token: str, today: date | None = None, br
     return visit
 
 
+@public_entry_point(reason='respondent: keeps unfinished answers under a single-use code')
 def save_draft(
     session: Session, *, code: str, answers: Mapping[str, Any], language: str | None, today: date | None = None
 ) -> tuple[AnswerError, ...]:
@@ -218,6 +222,7 @@ def _store(session: Session, *, campaign_id: int, answers: dict[str, Answer], la
     survey_release.after_store(session, campaign_id)
 
 
+@public_entry_point(reason='respondent: sends answers with a single-use code')
 def submit_with_code(
     session: Session, *, code: str, answers: Mapping[str, Any], language: str | None, today: date | None = None
 ) -> Submission:
@@ -237,6 +242,7 @@ def submit_with_code(
     return Submission(True, VisitStatus.OPEN)
 
 
+@public_entry_point(reason="respondent: sends answers by a campaign's public link")
 def submit_with_link(
     session: Session, *, token: str, nonce: str, answers: Mapping[str, Any], language: str | None,
     browser_id: str | None = None, today: date | None = None, now: datetime | None = None,
