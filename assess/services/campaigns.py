@@ -26,7 +26,7 @@ from assess.domain.ids import parse_id
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience, Questionnaire
 from assess.i18n import LANGUAGES
-from assess.services import audit, questionnaires, settings, survey_release
+from assess.services import _snapshots, _survey_release, audit, questionnaires, settings
 from assess.services.access import public_entry_point
 from assess.services.errors import FieldError, InvalidInput, NotFound, ServiceError
 from assess.services.projects import get_project
@@ -134,7 +134,7 @@ def create_campaign(
     campaign = SurveyCampaign(
         project=project,
         audience=audience,
-        questionnaire_version=questionnaires.snapshot(session, questionnaire),
+        questionnaire_version=_snapshots.questionnaire_version(session, questionnaire),
         mode=mode,
         languages=[language for language in LANGUAGES if language in languages],
         opens_on=opens_on,
@@ -168,7 +168,7 @@ def import_campaign(session: Session, *, actor: Actor, project_id: int, audience
     questionnaire = questionnaire_for(audience=Audience(audience), age_max=project.age_max)
     today = clock.today()
     campaign = SurveyCampaign(
-        project=project, audience=audience, questionnaire_version=questionnaires.snapshot(session, questionnaire),
+        project=project, audience=audience, questionnaire_version=_snapshots.questionnaire_version(session, questionnaire),
         mode=Mode.IMPORT, languages=list(LANGUAGES), opens_on=min(project.start_date, today),
         closes_on=max(project.end_date, today), created_by=actor.id,
     )
@@ -254,7 +254,7 @@ def close_campaign(session: Session, *, actor: Actor, campaign_id: int) -> None:
     campaign = get_campaign(session, actor=actor, campaign_id=campaign_id)
     if campaign.closed_at is None:
         campaign.closed_at = utcnow()
-        survey_release.on_close(session, campaign.id)  # the campaign's last figures
+        _survey_release.on_close(session, campaign.id)  # the campaign's last figures
         audit.record(session, actor=actor, action="survey.campaign_close", entity_type="survey_campaign", entity_id=campaign.id)
         session.flush()
 

@@ -44,7 +44,7 @@ from assess.i18n import t
 from assess.reports.workbook import Column, Kind
 from assess.services import questionnaires, rounds, settings
 from assess.services import statistics as national
-from assess.services.answer_tallies import DONT_KNOW_SCORE
+from assess.services._answer_tallies import DONT_KNOW_SCORE
 from assess.services.installation import counted_projects
 from assess.services.jury import items_of
 from assess.storage.models import (

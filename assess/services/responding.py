@@ -31,7 +31,7 @@ from assess import clock
 from assess.domain.answers import Answer, AnswerError, month_of, validate_answers
 from assess.domain.questionnaire import Questionnaire
 from assess.i18n import DEFAULT_LANGUAGE
-from assess.services import answer_tallies, campaigns, link_guard, questionnaires, survey_release
+from assess.services import _answer_tallies, _snapshots, _survey_release, campaigns, link_guard
 from assess.services.access import public_entry_point
 from assess.storage.models import (
     QuestionnaireVersion,
@@ -119,12 +119,12 @@ class Submission:
 def _campaign(session: Session, campaign_id: int) -> tuple[Row, Questionnaire] | None:
     """The campaign's row (the columns of survey_campaigns, and its questionnaire's digest)
     and its questionnaire. The snapshot's content is read and parsed once per process
-    (:func:`questionnaires.from_digest`): reading it at every visit and submission took
+    (:func:`_snapshots.questionnaire_from_digest`): reading it at every visit and submission took
     more time than storing the answers."""
     campaign = session.execute(_CAMPAIGN_WITH_DIGEST, {"campaign_id": campaign_id}).first()
     if campaign is None:
         return None
-    return campaign, questionnaires.from_digest(
+    return campaign, _snapshots.questionnaire_from_digest(
         session, version_id=campaign.questionnaire_version_id, digest=campaign.digest)
 
 
@@ -217,9 +217,9 @@ def _store(session: Session, *, campaign_id: int, answers: dict[str, Answer], la
          "dont_know": a.dont_know, "choices": list(a.choices) if a.choices else None, "text": a.text}
         for a in answers.values()
     ])
-    answer_tallies.add(session, answer_tallies.tally(
+    _answer_tallies.add(session, _answer_tallies.tally(
         (campaign_id, a.item_id, a.score, a.dont_know) for a in answers.values()))
-    survey_release.after_store(session, campaign_id)
+    _survey_release.after_store(session, campaign_id)
 
 
 @public_entry_point(reason='respondent: sends answers with a single-use code')

@@ -13,7 +13,7 @@ from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.domain.rubric import LEVELS, Rubric
 from assess.domain.scoring import score
 from assess.reports.views import PartnerView, ProjectView, SelfAssessmentReport
-from assess.services import audit, rubrics, settings, survey_results
+from assess.services import _snapshots, audit, rubrics, settings, survey_results
 from assess.services._current_assessment import Assessment as Assessment
 from assess.services._current_assessment import current as current
 from assess.services._current_assessment import load as _load
@@ -49,7 +49,7 @@ def start(session: Session, *, actor: Actor, project_id: int, rubric_id: str | N
 def _open(session: Session, *, actor: Actor, project: Project, rubric: Rubric) -> SelfAssessment:
     """The project's self-assessment against this rubric version, made if there is none; it
     becomes the current one."""
-    version = rubrics.snapshot(session, rubric)
+    version = _snapshots.rubric_version(session, rubric)
     stored = session.scalar(
         select(SelfAssessment).where(SelfAssessment.project_id == project.id, SelfAssessment.rubric_version_id == version.id)
     )

@@ -71,7 +71,7 @@ from assess.domain.statistics import AGE_GROUP_IDS, AGE_GROUPS, Filters
 from assess.domain.survey_results import MIN_GROUP, Counts, Figures, Indicators, compute
 from assess.services import questionnaires, rounds, rubrics
 from assess.services.access import authorize
-from assess.services.answer_tallies import DONT_KNOW_SCORE
+from assess.services._answer_tallies import DONT_KNOW_SCORE
 from assess.services.errors import FieldError, InvalidInput, NotFound
 from assess.services.installation import counted_projects, counted_rounds
 from assess.storage.models import (

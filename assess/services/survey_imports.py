@@ -55,7 +55,9 @@ from assess.domain.imports import FORMATS, ImportMapping, MappingFile, Skipped, 
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience, Questionnaire
 from assess.i18n import t
-from assess.services import answer_tallies, audit, campaigns, questionnaires, settings, survey_release
+from assess.services import _answer_tallies as answer_tallies  # (issue 12: building blocks are private modules)
+from assess.services import _survey_release as survey_release
+from assess.services import audit, campaigns, questionnaires, settings
 from assess.services.errors import Conflict, FieldError, InvalidInput, ServiceError
 from assess.services.projects import get_project
 from assess.storage import bulk, db

@@ -14,7 +14,7 @@ from assess.domain.answers import month_of
 from assess.domain.questionnaire import Audience, ItemType, Questionnaire
 from assess.domain.survey_results import MIN_GROUP
 from assess.i18n import LANGUAGES
-from assess.services import answer_tallies, campaigns, questionnaires, survey_release
+from assess.services import _answer_tallies, _snapshots, _survey_release, campaigns
 from assess.services.demo_national.country import COMMENTS, SCALES
 from assess.services.demo_national.plans import _Campaign
 from assess.services.demo_national.writer import _insert, _insert_ids, _Writer
@@ -102,7 +102,7 @@ class _Surveys:
             for campaign in project.campaigns:
                 key = campaign.questionnaire.id
                 if key not in versions:
-                    versions[key] = questionnaires.snapshot(session, campaign.questionnaire).id
+                    versions[key] = _snapshots.questionnaire_version(session, campaign.questionnaire).id
         everything = [(p, c) for p in self.projects for c in p.campaigns]
         ids = _insert_ids(session, SurveyCampaign.__table__, [
             {"project_id": p.id, "audience": c.audience, "questionnaire_version_id": versions[c.questionnaire.id],
@@ -136,7 +136,7 @@ class _Surveys:
         self.flush(batch)
         # Written whole: a campaign of five respondents or more is released in full, as
         # migration 0011 did for the campaigns stored before it (see survey_release).
-        survey_release.copy_tallies(session, [c.id for _p, c in everything if c.responses >= MIN_GROUP])
+        _survey_release.copy_tallies(session, [c.id for _p, c in everything if c.responses >= MIN_GROUP])
 
     def campaign_rows(self, rng: random.Random, campaign: _Campaign, spec: list, ids, batch: _Batch) -> None:
         writer, campaign_id = self.writer, campaign.id
@@ -201,7 +201,7 @@ class _Surveys:
         ):
             self.writer.write(table, columns, types, rows)
             self.count(table, len(rows))
-        answer_tallies.add(self.session, answer_tallies.tally(a[1:5] for a in batch.answers))
+        _answer_tallies.add(self.session, _answer_tallies.tally(a[1:5] for a in batch.answers))
         self.advance(batch.done)
         batch.clear()
 
