@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,9 +54,27 @@ PENDING_OTHER_BRANCHES: dict[str, set[str]] = {
         "assess.services.letters:published_letters",
         "assess.services.rounds:has_scores",
         "assess.services.statistics:survey_rubric",
+        # Old public names kept in this branch's modules only because another branch's
+        # module calls them (each says so in its docstring); they go when those callers
+        # move (rounds.py -> _snapshots.rubric_version, survey_imports.py -> a private
+        # campaign look-up, cli/survey_codes.py -> campaigns.slip_links, cli/admin.py ->
+        # an actor's use case).
+        "assess.services.rubrics:snapshot",
+        "assess.services.campaigns:existing_import_campaign",
+        "assess.services.campaigns:code_link",
+        "assess.services.installation:require_demo_allowed",
     },
-    # pages and CLI calling a service's private building block, "module:line"
-    "private": set(),
+    # pages and CLI calling a service's building block, "path:line"
+    "private": {
+        "assess/cli/survey_codes.py:69",  # campaigns.code_link
+        "assess/cli/survey_codes.py:70",  # settings.public_address
+        "assess/cli/survey_codes.py:105",
+        "assess/cli/survey_codes.py:106",
+        "assess/cli/settings.py:64",  # settings.values, settings.get
+        "assess/cli/settings.py:89",
+        "assess/cli/settings.py:106",
+        "assess/cli/settings.py:117",
+    },
 }
 
 
@@ -252,6 +271,47 @@ def test_every_public_service_function_takes_an_actor():
     assert not missing, "\n".join(missing)
 
 
+@cache
+def _session_functions(module: str) -> frozenset[str]:
+    """The functions of ``module`` that take a session but no actor."""
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    found = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            arguments = [a.arg for a in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]]
+            if "session" in arguments and "actor" not in arguments:
+                found.add(node.name)
+    return frozenset(found)
+
+
+def _borrowed() -> dict[str, set[str]]:
+    """Per public service module, the session functions of a private module it names as its
+    own (``get = _settings_values.get``, ``from ._x import f``): still building blocks."""
+    found: dict[str, set[str]] = {}
+    for name, path in _service_modules().items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        private_modules = {}
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom):
+                base = _resolve(name, path, node)
+                for alias in node.names:
+                    target = f"{base}.{alias.name}"
+                    if target in MODULES and alias.name.startswith("_"):
+                        private_modules[alias.asname or alias.name] = target
+                    elif base in MODULES and base.rsplit(".", 1)[-1].startswith("_") \
+                            and alias.name in _session_functions(base):
+                        found.setdefault(name, set()).add(alias.asname or alias.name)
+        for node in tree.body:
+            if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Attribute)
+                    and isinstance(node.value.value, ast.Name) and node.value.value.id in private_modules
+                    and node.value.attr in _session_functions(private_modules[node.value.value.id])):
+                found.setdefault(name, set()).update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return found
+
+
+BORROWED_BUILDING_BLOCKS = _borrowed()
+
+
 def test_pages_and_cli_never_call_a_service_building_block():
     """A private module or function of the services is for other services only."""
     wrong = []
@@ -275,9 +335,12 @@ def test_pages_and_cli_never_call_a_service_building_block():
                     if within(alias.name, "assess.services") and "._" in alias.name:
                         wrong.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {alias.name}")
         for node, _ in _walk(tree):
-            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-                    and node.value.id in services_names and node.attr.startswith("_")):
-                wrong.append(f"{path.relative_to(ROOT)}:{node.lineno} uses {services_names[node.value.id]}.{node.attr}")
+            if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and node.value.id in services_names):
+                continue
+            module = services_names[node.value.id]
+            if node.attr.startswith("_") or node.attr in BORROWED_BUILDING_BLOCKS.get(module, ()):
+                wrong.append(f"{path.relative_to(ROOT)}:{node.lineno} uses {module}.{node.attr}")
     wrong = [w for w in wrong if w.split(" ")[0] not in PENDING_OTHER_BRANCHES["private"]]
     assert not wrong, "pages and the CLI call services' private building blocks:\n" + "\n".join(wrong)
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-ROLES: tuple[str, ...] = ("teacher", "juror", "admin")
+from assess.domain.states import Role
+
+ROLES: tuple[str, ...] = tuple(Role)  # (defined once: assess.domain.states)
 
 
 @dataclass(frozen=True)

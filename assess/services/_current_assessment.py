@@ -19,7 +19,7 @@ from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.domain.rubric import Rubric
 from assess.domain.scoring import Score, score
 from assess.reports.views import EntryView
-from assess.services import rubrics, settings
+from assess.services import _settings_values, rubrics
 from assess.services.projects import get_project
 from assess.storage.models import SelfAssessment
 
@@ -48,7 +48,7 @@ def load(session: Session, assessment: SelfAssessment) -> Assessment:
         rubric,
         levels={k: v.level for k, v in entries.items() if k in criteria_ids},
         gates={k: v.level for k, v in entries.items() if k not in criteria_ids},
-        gate_minimums=settings.gate_minimums(session, rubric.id),
+        gate_minimums=_settings_values.gate_minimums(session, rubric.id),
     )
     return Assessment(
         id=assessment.id,

@@ -17,8 +17,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from assess.domain.permissions import ROLES, Actor
+from assess.domain.states import Role
 from assess.i18n import LANGUAGES
-from assess.services import audit, settings, web_sessions
+from assess.services import _settings_values, audit, web_sessions
 from assess.services.access import authorize, check_actor, public_entry_point
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
 from assess.storage.models import User, UserRole, utcnow
@@ -104,7 +105,7 @@ def _add_user(session: Session, *, email: str, display_name: str, password: str 
 @public_entry_point(reason='first administrator: asked on a fresh installation, before any account exists')
 def needs_first_admin(session: Session) -> bool:
     """True on a fresh installation: no administrator exists yet."""
-    return session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == "admin")) == 0
+    return session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == Role.ADMIN)) == 0
 
 
 @public_entry_point(reason='first administrator: made on a fresh installation, before any account exists')
@@ -113,8 +114,8 @@ def create_first_admin(session: Session, *, email: str, display_name: str, passw
     """Create the national office's administrator; refused once one exists (no default password)."""
     if not needs_first_admin(session):
         raise Conflict("errors.admin_exists")
-    email = _check_new_account(session, email=email, display_name=display_name, password=password, roles={"admin"})
-    user = _add_user(session, email=email, display_name=display_name, password=password, roles={"admin"}, language=language)
+    email = _check_new_account(session, email=email, display_name=display_name, password=password, roles={Role.ADMIN})
+    user = _add_user(session, email=email, display_name=display_name, password=password, roles={Role.ADMIN}, language=language)
     audit.record(session, actor=None, action="user.create_first_admin", entity_type="user", entity_id=user.id)
     return actor_of(user)
 
@@ -131,13 +132,19 @@ def create_user(session: Session, *, actor: Actor, email: str, display_name: str
     return user
 
 
+@public_entry_point(reason="sign-up: whether the page offers it, to someone not signed in")
+def sign_up_open(session: Session) -> bool:
+    """Whether the office lets teachers make their own account."""
+    return bool(_settings_values.get(session, "allow_signup"))
+
+
 @public_entry_point(reason='sign-up: a teacher makes their own account, not signed in yet')
 def sign_up(session: Session, *, email: str, display_name: str, password: str | NewPassword, language: str | None = None) -> Actor:
     """A teacher creates their own account, when the office allows it."""
-    if not settings.get(session, "allow_signup"):
+    if not _settings_values.get(session, "allow_signup"):
         raise ServiceError("errors.signup_closed")
-    email = _check_new_account(session, email=email, display_name=display_name, password=password, roles={"teacher"})
-    user = _add_user(session, email=email, display_name=display_name, password=password, roles={"teacher"}, language=language)
+    email = _check_new_account(session, email=email, display_name=display_name, password=password, roles={Role.TEACHER})
+    user = _add_user(session, email=email, display_name=display_name, password=password, roles={Role.TEACHER}, language=language)
     audit.record(session, actor=actor_of(user), action="user.sign_up", entity_type="user", entity_id=user.id)
     return actor_of(user)
 
@@ -294,7 +301,7 @@ def _user(session: Session, user_id: int) -> User:
 
 def _active_admins(session: Session) -> int:
     return session.scalar(
-        select(func.count()).select_from(UserRole).join(User).where(UserRole.role == "admin", User.is_active.is_(True))
+        select(func.count()).select_from(UserRole).join(User).where(UserRole.role == Role.ADMIN, User.is_active.is_(True))
     )
 
 
@@ -306,7 +313,7 @@ def set_roles(session: Session, *, actor: Actor, user_id: int, roles: set[str]) 
     if unknown or not roles:
         errors = [FieldError("roles", "errors.unknown_role", {"value": r}) for r in sorted(unknown)]
         raise InvalidInput(errors or [FieldError("roles", "errors.at_least_one", {})])
-    if "admin" in user.role_names and "admin" not in roles and user.is_active and _active_admins(session) <= 1:
+    if Role.ADMIN in user.role_names and Role.ADMIN not in roles and user.is_active and _active_admins(session) <= 1:
         raise Conflict("errors.last_admin")
     old = sorted(user.role_names)
     user.roles = [r for r in user.roles if r.role in roles] + [UserRole(role=r) for r in sorted(roles - user.role_names)]
@@ -317,7 +324,7 @@ def set_roles(session: Session, *, actor: Actor, user_id: int, roles: set[str]) 
 def set_active(session: Session, *, actor: Actor, user_id: int, active: bool) -> None:
     authorize(session, actor, "user.manage")
     user = _user(session, user_id)
-    if not active and "admin" in user.role_names and user.is_active and _active_admins(session) <= 1:
+    if not active and Role.ADMIN in user.role_names and user.is_active and _active_admins(session) <= 1:
         raise Conflict("errors.last_admin")
     user.is_active = active
     details = {}

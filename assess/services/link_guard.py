@@ -43,7 +43,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from assess.domain.permissions import Actor
-from assess.services import audit, campaigns, settings
+from assess.services import _settings_values, audit, campaigns
 from assess.services.access import public_entry_point
 from assess.services.errors import FieldError, InvalidInput
 from assess.storage.models import SurveyLinkDevice, SurveyLinkPace, SurveyLinkSubmission, utcnow
@@ -98,7 +98,7 @@ def _secret(session: Session) -> bytes:
     transaction = session.get_transaction()
     cached = session.info.get(_SECRET)
     if cached is None or cached[0] is not transaction:  # (a key made in a rolled-back transaction is not kept)
-        cached = session.info[_SECRET] = (transaction, settings.secret_key(session))
+        cached = session.info[_SECRET] = (transaction, _settings_values.secret_key(session))
     return cached[1]
 
 

@@ -4,15 +4,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from assess.domain.jury import school_year
 from assess.domain.rubric import Rubric
-from assess.services import _snapshots, settings
-from assess.services._installed_rubrics import installed  # re-exported: used across the services
+from assess.services import _snapshots
 from assess.services._installed_rubrics import installed_rubric as installed_rubric
 from assess.storage.models import RubricVersion
 
@@ -62,16 +59,3 @@ def for_school_year(candidates: list[Rubric], school_year_start: int) -> tuple[R
     if matching:
         return _newest(matching), Proposal.SCHOOL_YEAR
     return _newest(candidates), Proposal.NEWEST
-
-
-def proposed(session: Session, *, project_end: date) -> tuple[Rubric, Proposal]:
-    """The rubric proposed for a project's self-assessment: the office's ``default_rubric``
-    when it is installed, else the one of the school year the project ends in (a label is
-    asked for at the end of a project, against that year's criteria)."""
-    candidates = list(installed())
-    chosen = settings.get(session, "default_rubric")
-    if chosen:
-        found = next((r for r in candidates if r.id == chosen), None)
-        if found is not None:
-            return found, Proposal.SETTING
-    return for_school_year(candidates, int(school_year(project_end)[:4]))

@@ -13,7 +13,7 @@ from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.domain.rubric import LEVELS, Rubric
 from assess.domain.scoring import score
 from assess.reports.views import PartnerView, ProjectView, SelfAssessmentReport
-from assess.services import _snapshots, audit, rubrics, settings, survey_results
+from assess.services import _proposed_rubric, _settings_values, _snapshots, audit, rubrics, survey_results
 from assess.services._current_assessment import Assessment as Assessment
 from assess.services._current_assessment import current as current
 from assess.services._current_assessment import load as _load
@@ -29,7 +29,7 @@ UNSET = object()
 def proposed_rubric(session: Session, *, actor: Actor, project_id: int) -> tuple[Rubric, rubrics.Proposal]:
     """The rubric a new self-assessment of the project is proposed with, and why."""
     project = get_project(session, actor=actor, project_id=project_id, permission="self_assessment.view")
-    return rubrics.proposed(session, project_end=project.end_date)
+    return _proposed_rubric.proposed(session, project_end=project.end_date)
 
 
 def start(session: Session, *, actor: Actor, project_id: int, rubric_id: str | None = None) -> Assessment:
@@ -40,7 +40,7 @@ def start(session: Session, *, actor: Actor, project_id: int, rubric_id: str | N
     if rubric_id:
         rubric = rubrics.installed_rubric(rubric_id)
     else:
-        rubric, _why = rubrics.proposed(session, project_end=project.end_date)
+        rubric, _why = _proposed_rubric.proposed(session, project_end=project.end_date)
     stored = _open(session, actor=actor, project=project, rubric=rubric)
     session.refresh(stored)
     return _load(session, stored)
@@ -238,8 +238,8 @@ def report(session: Session, *, actor: Actor, project_id: int) -> SelfAssessment
     project = get_project(session, actor=actor, project_id=project_id, permission="report.self_assessment")
     assessment = current(session, actor=actor, project_id=project_id)
     if assessment is None:
-        rubric, _why = rubrics.proposed(session, project_end=project.end_date)
-        assessment_score = score(rubric, levels={}, gates={}, gate_minimums=settings.gate_minimums(session, rubric.id))
+        rubric, _why = _proposed_rubric.proposed(session, project_end=project.end_date)
+        assessment_score = score(rubric, levels={}, gates={}, gate_minimums=_settings_values.gate_minimums(session, rubric.id))
         entries, eligibility = {}, {}
     else:
         rubric, assessment_score = assessment.rubric, assessment.score

@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from assess.services import settings
+from assess.services import _settings_values
 from assess.services.access import public_entry_point
 from assess.storage.models import User, WebSession, utcnow
 
@@ -60,7 +60,7 @@ def _token_hash(token: str) -> str:
 
 
 def _signature(session: Session, payload: str) -> str:
-    key = settings.secret_key(session)
+    key = _settings_values.secret_key(session)
     digest = hmac.new(key, f"web-session:{payload}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
