@@ -11,7 +11,7 @@ from typing import Any
 from assess.domain.permissions import PermissionDenied
 from assess.i18n import t
 
-__all__ = ["FieldError", "InvalidInput", "NotFound", "PermissionDenied", "ServiceError", "Conflict", "message_of"]
+__all__ = ["Conflict", "FieldError", "InvalidInput", "NotFound", "PermissionDenied", "ServiceError", "message_of"]
 
 
 class ServiceError(Exception):

@@ -234,7 +234,7 @@ def _service_modules() -> dict[str, Path]:
     }
 
 
-def _public_entry_point_reason(function: ast.FunctionDef) -> str | None:
+def _public_entry_point_reason(function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     for decorator in function.decorator_list:
         if not isinstance(decorator, ast.Call):
             continue

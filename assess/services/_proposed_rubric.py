@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from assess.domain.jury import school_year
 from assess.domain.rubric import Rubric
 from assess.services import _settings_values
-from assess.services.rubrics import Proposal, for_school_year, installed
+from assess.services._installed_rubrics import installed
+from assess.services.rubrics import Proposal, for_school_year
 
 
 def proposed(session: Session, *, project_end: date) -> tuple[Rubric, Proposal]:

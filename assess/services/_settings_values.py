@@ -189,4 +189,5 @@ def secret_key(session: Session) -> bytes:
         except IntegrityError:
             pass
         row = session.get(Setting, _SECRET_KEY)
+        assert row is not None, "stored by this use or by the one it raced"
     return str(row.value).encode()

@@ -8,7 +8,8 @@ refused with a message that says how to fix it, instead of silently diverging.
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import select

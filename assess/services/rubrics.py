@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from assess.domain.rubric import Rubric
 from assess.services import _snapshots
+from assess.services._installed_rubrics import installed as installed  # re-exported: used across the services
 from assess.services._installed_rubrics import installed_rubric as installed_rubric
 from assess.storage.models import RubricVersion
 
