@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from assess.domain.permissions import Actor
 from assess.domain.states import Role
 from assess.services import audit
-from assess.services.access import check_actor
+from assess.services.access import check_actor, public_entry_point
 from assess.services.errors import Conflict
 from assess.storage.models import Project, Round, Setting, User, UserRole
 
@@ -43,10 +43,9 @@ def _is_demo(session: Session) -> bool:
     return session.get(Setting, DEMO_INSTALLATION_KEY) is not None
 
 
-def is_demo_installation(session: Session, *, actor: Actor) -> bool:
-    """Whether this is a demonstration installation (any signed-in person may know: every
-    page says so in a banner)."""
-    check_actor(session, actor, "demo.load")
+@public_entry_point(reason="every page, the sign-in page too, says whether this is a demonstration installation")
+def is_demo_installation(session: Session) -> bool:
+    """Whether this is a demonstration installation (a banner on every page says so)."""
     return _is_demo(session)
 
 

@@ -67,7 +67,7 @@ def test_the_demo_is_refused_in_an_installation_holding_real_data(session):
     session.rollback()
     # Nothing half-stored: one teacher, one project, no demonstration account, no mark.
     assert count(session, User) == 1 and count(session, Project) == 1 and count(session, Round) == 0
-    assert not installation.is_demo_installation(session, actor=Actor.system())
+    assert not installation.is_demo_installation(session)
 
 
 @pytest.mark.parametrize("real", ["teacher", "juror", "round"])
@@ -84,11 +84,11 @@ def test_any_real_account_or_round_counts_as_real_data(session, real):
 def test_an_installation_with_only_its_administrators_takes_the_demo_and_becomes_a_demo_one(session):
     make_user(session, email="office@ministry.example.org", roles={"admin"})
     session.commit()
-    assert installation.demo_allowed(session, actor=Actor.system()) and not installation.is_demo_installation(session, actor=Actor.system())
+    assert installation.demo_allowed(session, actor=Actor.system()) and not installation.is_demo_installation(session)
 
     result = demo.load_demo(session, actor=OFFICE)
     session.commit()
-    assert result.created and installation.is_demo_installation(session, actor=Actor.system())
+    assert result.created and installation.is_demo_installation(session)
     # Every row the demo made is marked; the office's own account is not.
     assert {u.email for u in session.scalars(select(User).where(User.is_demo.is_(False)))} == {
         "office@ministry.example.org"}
@@ -135,7 +135,7 @@ def mixed(session):
     session.flush()
     data = build(session)  # four real jurors, two real rounds, applications, scores, surveys
     session.commit()
-    assert not installation.is_demo_installation(session, actor=Actor.system())
+    assert not installation.is_demo_installation(session)
     return loaded, data
 
 
@@ -331,7 +331,7 @@ def test_migration_0007_marks_the_rows_the_demo_made(empty_database_url):
             assert demo_ids(session, User) == {2, 3}
             assert demo_ids(session, Project) == {1}
             assert demo_ids(session, Round) == {1}
-            assert not installation.is_demo_installation(session, actor=Actor.system())
+            assert not installation.is_demo_installation(session)
     finally:
         engine.dispose()
 
@@ -354,7 +354,7 @@ def test_migration_0007_makes_an_installation_holding_only_the_demo_a_demo_one(e
         upgrade_database(engine)
         with make_session_factory(engine)() as session:
             assert demo_ids(session, User) == {2} and demo_ids(session, Project) == {1}
-            assert installation.is_demo_installation(session, actor=Actor.system())
+            assert installation.is_demo_installation(session)
             assert not installation.holds_real_data(session, actor=Actor.system())
     finally:
         engine.dispose()
@@ -388,7 +388,7 @@ def test_init_demo_makes_a_demonstration_installation(sqlite_database_url, monke
     engine = make_engine(sqlite_database_url)
     try:
         with make_session_factory(engine).begin() as session:
-            assert installation.is_demo_installation(session, actor=Actor.system())
+            assert installation.is_demo_installation(session)
             make_user(session, email="trainee@school.example.org")  # real-looking work in a demo installation
     finally:
         engine.dispose()

@@ -272,7 +272,7 @@ def test_every_account_project_and_round_is_a_demonstration_one(national):
     session = national
     for model in (User, Project, Round):
         assert session.scalar(select(func.count()).select_from(model).where(model.is_demo.is_(False))) == 0, model
-    assert installation.is_demo_installation(session, actor=Actor.system())
+    assert installation.is_demo_installation(session)
 
 
 def test_loading_again_changes_nothing(national, country):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from assess.domain.permissions import Actor
 from assess.i18n import t
 from assess.services import accounts, installation
 from assess.storage.models import Project
@@ -56,7 +55,7 @@ def test_a_demo_installation_says_so_on_every_page(app_for, ui_database):
     settings_page = app_for(admin, page="settings")
     assert t("demo.installation", "en") in texts(settings_page.info)
     with ui_database() as session:
-        assert installation.is_demo_installation(session, actor=Actor.system())
+        assert installation.is_demo_installation(session)
 
 
 def test_first_run_demo_choice_makes_a_demo_installation(app_for, ui_database):

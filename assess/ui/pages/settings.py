@@ -186,7 +186,7 @@ for group in registry.GROUPS:
 st.subheader(_("settings_page.demo_title"))
 st.caption(_("settings_page.demo_help"))
 with reading() as session:
-    demo_installation = installation.is_demo_installation(session, actor=admin)
+    demo_installation = installation.is_demo_installation(session)
     demo_allowed = demo_installation or not installation.holds_real_data(session, actor=admin)
 if demo_installation:
     st.info(_("demo.installation"), icon=":material/science:")
