@@ -75,7 +75,7 @@ def results(project_id: int, as_json: bool, lang: str) -> None:
         survey_release.release_ended_when_due(sessions, project_id=project_id)
         with reading(sessions) as session:
             rows, found = survey_results.triangulation_with_results(session, actor=Actor.system(), project_id=project_id)
-            threshold = survey_results.gap_threshold(session)
+            threshold = survey_results.gap_threshold(session, actor=Actor.system())
     if as_json:
         document = found.to_dict(lang=lang)
         document["triangulation"] = {

@@ -16,7 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-ROLES: tuple[str, ...] = ("teacher", "juror", "admin")
+from assess.domain.states import Role
+
+ROLES: tuple[str, ...] = tuple(Role)  # (defined once: assess.domain.states)
 
 
 @dataclass(frozen=True)

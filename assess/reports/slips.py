@@ -13,9 +13,9 @@ from typing import Sequence
 import segno
 from markupsafe import Markup
 
+from assess.domain.codes import format_code
 from assess.i18n import LANGUAGES, t
 from assess.reports.pdf import render_pdf
-from assess.services.campaigns import format_code
 
 #: Slips per A4 sheet: 3 columns x 7 rows.
 COLUMNS, ROWS = 3, 7
@@ -35,7 +35,7 @@ def slips_context(
         raise ValueError("one link per code")
     wanted = [lang, *(languages or ())]
     shown = [language for language in dict.fromkeys(wanted) if language in LANGUAGES]
-    slips = [{"code": format_code(code), "qr": Markup(qr_svg(link))} for code, link in zip(codes, links)]
+    slips = [{"code": format_code(code), "qr": Markup(qr_svg(link))} for code, link in zip(codes, links, strict=True)]
     return {
         "project_title": project_title,
         "audience": t(f"survey_results.audience.{audience}", lang),

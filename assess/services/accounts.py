@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from assess.domain.permissions import ROLES, Actor
+from assess.domain.states import Role
 from assess.i18n import LANGUAGES
-from assess.services import audit, settings, web_sessions
-from assess.services.access import authorize, check_actor
+from assess.services import _settings_values, audit, web_sessions
+from assess.services.access import authorize, check_actor, public_entry_point
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
 from assess.storage.models import User, UserRole, utcnow
 
@@ -101,18 +102,20 @@ def _add_user(session: Session, *, email: str, display_name: str, password: str 
     return user
 
 
+@public_entry_point(reason='first administrator: asked on a fresh installation, before any account exists')
 def needs_first_admin(session: Session) -> bool:
     """True on a fresh installation: no administrator exists yet."""
-    return session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == "admin")) == 0
+    return session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == Role.ADMIN)) == 0
 
 
+@public_entry_point(reason='first administrator: made on a fresh installation, before any account exists')
 def create_first_admin(session: Session, *, email: str, display_name: str, password: str | NewPassword,
                        language: str | None = None) -> Actor:
     """Create the national office's administrator; refused once one exists (no default password)."""
     if not needs_first_admin(session):
         raise Conflict("errors.admin_exists")
-    email = _check_new_account(session, email=email, display_name=display_name, password=password, roles={"admin"})
-    user = _add_user(session, email=email, display_name=display_name, password=password, roles={"admin"}, language=language)
+    email = _check_new_account(session, email=email, display_name=display_name, password=password, roles={Role.ADMIN})
+    user = _add_user(session, email=email, display_name=display_name, password=password, roles={Role.ADMIN}, language=language)
     audit.record(session, actor=None, action="user.create_first_admin", entity_type="user", entity_id=user.id)
     return actor_of(user)
 
@@ -129,12 +132,19 @@ def create_user(session: Session, *, actor: Actor, email: str, display_name: str
     return user
 
 
+@public_entry_point(reason="sign-up: whether the page offers it, to someone not signed in")
+def sign_up_open(session: Session) -> bool:
+    """Whether the office lets teachers make their own account."""
+    return bool(_settings_values.get(session, "allow_signup"))
+
+
+@public_entry_point(reason='sign-up: a teacher makes their own account, not signed in yet')
 def sign_up(session: Session, *, email: str, display_name: str, password: str | NewPassword, language: str | None = None) -> Actor:
     """A teacher creates their own account, when the office allows it."""
-    if not settings.get(session, "allow_signup"):
+    if not _settings_values.get(session, "allow_signup"):
         raise ServiceError("errors.signup_closed")
-    email = _check_new_account(session, email=email, display_name=display_name, password=password, roles={"teacher"})
-    user = _add_user(session, email=email, display_name=display_name, password=password, roles={"teacher"}, language=language)
+    email = _check_new_account(session, email=email, display_name=display_name, password=password, roles={Role.TEACHER})
+    user = _add_user(session, email=email, display_name=display_name, password=password, roles={Role.TEACHER}, language=language)
     audit.record(session, actor=actor_of(user), action="user.sign_up", entity_type="user", entity_id=user.id)
     return actor_of(user)
 
@@ -151,6 +161,7 @@ def normalise_email(email: str | None) -> str:
     return (email or "").strip().lower()
 
 
+@public_entry_point(reason='sign-in: first step, reads the hash to check for an e-mail')
 def password_hash_for(session: Session, *, email: str) -> StoredPassword | None:
     """The hash to check for this e-mail: None for an unknown e-mail, a single-sign-on-only
     account and a deactivated one (all three then get the same answer as a wrong password)."""
@@ -181,6 +192,7 @@ def upgraded_hash(stored: StoredPassword, password: str) -> str | None:
     return hash_password(password) if _hasher.check_needs_rehash(stored.password_hash) else None
 
 
+@public_entry_point(reason='sign-in: last step, records a password checked outside any transaction')
 def record_sign_in(session: Session, *, stored: StoredPassword, new_hash: str | None = None, now: datetime | None = None) -> Actor | None:
     """Write down a sign-in whose password was checked against ``stored``. None when the
     account changed in between (deactivated, or its password changed): refused then."""
@@ -195,6 +207,7 @@ def record_sign_in(session: Session, *, stored: StoredPassword, new_hash: str | 
     return actor_of(user)
 
 
+@public_entry_point(reason='sign-in: records a wrong password for an existing account')
 def record_sign_in_failure(session: Session, *, stored: StoredPassword | None) -> None:
     """A wrong password for an account that has one goes to the audit log (unknown e-mails
     do not: the log would fill with whatever was typed)."""
@@ -202,6 +215,7 @@ def record_sign_in_failure(session: Session, *, stored: StoredPassword | None) -
         audit.record(session, actor=None, action="user.sign_in_failed", entity_type="user", entity_id=stored.user_id)
 
 
+@public_entry_point(reason="sign-in: checks an e-mail and a password inside the caller's transaction")
 def authenticate(session: Session, *, email: str, password: str) -> Actor | None:
     """The actor for these credentials, or None (same answer for unknown e-mail and wrong password).
 
@@ -216,6 +230,7 @@ def authenticate(session: Session, *, email: str, password: str) -> Actor | None
     return record_sign_in(session, stored=stored, new_hash=upgraded_hash(stored, password))
 
 
+@public_entry_point(reason='sign-in: the identity provider proved the e-mail')
 def actor_for_single_sign_on(session: Session, *, email: str | None) -> Actor | None:
     """The actor for an e-mail proven by the identity provider, if the office made an account for it."""
     if not email:
@@ -228,12 +243,14 @@ def actor_for_single_sign_on(session: Session, *, email: str | None) -> Actor | 
     return actor_of(user)
 
 
+@public_entry_point(reason="sign-in: re-reads a signed-in person's account (roles, active)")
 def refresh_actor(session: Session, *, actor_id: int) -> Actor | None:
     """The actor as stored now (roles may have changed, the account may be deactivated)."""
     user = session.get(User, actor_id)
     return actor_of(user) if user is not None and user.is_active else None
 
 
+@public_entry_point(reason="sign-in: who a browser's session cookie signs in")
 def actor_for_session(session: Session, *, cookie: str | None, now: datetime | None = None,
                       touch: bool = True) -> Actor | None:
     """The actor a browser's session cookie signs in, re-read now (roles may have changed);
@@ -243,6 +260,7 @@ def actor_for_session(session: Session, *, cookie: str | None, now: datetime | N
     return actor_of(user) if user is not None else None
 
 
+@public_entry_point(reason="sign-in: who a browser's session cookie signs in, on every click")
 def actor_and_seen_due(session: Session, *, cookie: str | None,
                        now: datetime | None = None) -> tuple[Actor | None, bool]:
     """Read-only, for every click: :func:`actor_for_session` without the write, and whether
@@ -251,6 +269,7 @@ def actor_and_seen_due(session: Session, *, cookie: str | None,
     return (actor_of(user), seen_due) if user is not None else (None, False)
 
 
+@public_entry_point(reason="sign-out: by the browser's cookie, whoever it signs in")
 def sign_out(session: Session, *, cookie: str | None) -> None:
     """End every session of the person this cookie belongs to (sign-out in one browser
     signs them out everywhere, as a lost phone would need)."""
@@ -282,7 +301,7 @@ def _user(session: Session, user_id: int) -> User:
 
 def _active_admins(session: Session) -> int:
     return session.scalar(
-        select(func.count()).select_from(UserRole).join(User).where(UserRole.role == "admin", User.is_active.is_(True))
+        select(func.count()).select_from(UserRole).join(User).where(UserRole.role == Role.ADMIN, User.is_active.is_(True))
     )
 
 
@@ -294,7 +313,7 @@ def set_roles(session: Session, *, actor: Actor, user_id: int, roles: set[str]) 
     if unknown or not roles:
         errors = [FieldError("roles", "errors.unknown_role", {"value": r}) for r in sorted(unknown)]
         raise InvalidInput(errors or [FieldError("roles", "errors.at_least_one", {})])
-    if "admin" in user.role_names and "admin" not in roles and user.is_active and _active_admins(session) <= 1:
+    if Role.ADMIN in user.role_names and Role.ADMIN not in roles and user.is_active and _active_admins(session) <= 1:
         raise Conflict("errors.last_admin")
     old = sorted(user.role_names)
     user.roles = [r for r in user.roles if r.role in roles] + [UserRole(role=r) for r in sorted(roles - user.role_names)]
@@ -305,7 +324,7 @@ def set_roles(session: Session, *, actor: Actor, user_id: int, roles: set[str]) 
 def set_active(session: Session, *, actor: Actor, user_id: int, active: bool) -> None:
     authorize(session, actor, "user.manage")
     user = _user(session, user_id)
-    if not active and "admin" in user.role_names and user.is_active and _active_admins(session) <= 1:
+    if not active and Role.ADMIN in user.role_names and user.is_active and _active_admins(session) <= 1:
         raise Conflict("errors.last_admin")
     user.is_active = active
     details = {}

@@ -29,9 +29,10 @@ from assess.domain.jury import RoundStatus, school_year
 from assess.domain.permissions import Actor, PermissionDenied
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.domain.rubric import Rubric
+from assess.domain.states import ApplicationStatus, Verdict
 from assess.i18n import LANGUAGES
-from assess.services import audit, jury, rounds, settings, survey_results
-from assess.services.access import authorize, permitted
+from assess.services import _settings_values, audit, jury, rounds, survey_results
+from assess.services.access import authorize, check_actor, permitted
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
 from assess.services.projects import get_project
 from assess.services.self_assessments import clean_links, project_view
@@ -42,15 +43,10 @@ TEXT_MAX = 3000
 RECHECK_NOTE_MAX = 3000
 
 
-class ApplicationStatus:
-    SUBMITTED = "submitted"  # the round is still open
-    UNDER_REVIEW = "under_review"  # the round is closed, verdicts not published yet
-    DECIDED = "decided"  # the round's decisions are published
-    WITHDRAWN = "withdrawn"
-
-
-def max_per_year(session: Session) -> int:
-    return int(settings.get(session, "max_applications_per_year"))
+def max_per_year(session: Session, *, actor: Actor) -> int:
+    """How many applications a teacher may send in one school year (the office's setting)."""
+    check_actor(session, actor, "application.apply")
+    return int(_settings_values.get(session, "max_applications_per_year"))
 
 
 def _eligibility_errors(answers: Mapping[str, bool | None]) -> list[FieldError]:
@@ -84,7 +80,7 @@ def _refused_applications(session: Session, project_id: int, *, excluding_round:
         select(Application)
         .join(Decision, Decision.application_id == Application.id)
         .where(Application.project_id == project_id, Application.round_id != excluding_round,
-               Decision.outcome == "no_label", Decision.published_at.is_not(None))
+               Decision.outcome == Verdict.NO_LABEL, Decision.published_at.is_not(None))
         .order_by(Application.submitted_at, Application.id)
     ))
 
@@ -101,7 +97,7 @@ def _resubmission_errors(
     second = session.scalar(
         select(func.count(Application.id)).where(
             Application.project_id == project.id, Application.resubmission_of.is_not(None),
-            Application.status == "submitted", Application.round_id != round_.id)
+            Application.status == ApplicationStatus.SUBMITTED, Application.round_id != round_.id)
     )
     if second:
         raise Conflict("jury.errors.second_application_used")
@@ -160,7 +156,7 @@ def apply(
 
     earlier = session.scalar(select(Application).where(Application.round_id == round_.id,
                                                        Application.project_id == project.id))
-    if earlier is not None and earlier.status == "submitted":
+    if earlier is not None and earlier.status == ApplicationStatus.SUBMITTED:
         raise Conflict("jury.errors.already_applied")
 
     errors = _eligibility_errors(eligibility) + _text_errors(texts, rubric)
@@ -178,17 +174,17 @@ def apply(
         raise InvalidInput(errors)
 
     year = school_year(rounds.today())
-    limit = max_per_year(session)
+    limit = max_per_year(session, actor=actor)
     # One application at a time per teacher (PostgreSQL; SQLite serializes writers anyway),
     # so two sent at once cannot both pass the limit.
     session.execute(select(User.id).where(User.id == actor.id).with_for_update())
     used = session.scalar(select(func.count(Application.id)).where(
-        Application.teacher_id == actor.id, Application.school_year == year, Application.status == "submitted"))
+        Application.teacher_id == actor.id, Application.school_year == year, Application.status == ApplicationStatus.SUBMITTED))
     if used >= limit:
         raise ServiceError("jury.errors.limit_reached", max=limit, year=year)
 
     values = dict(
-        teacher_id=actor.id, school_year=year, status="submitted", language=language,
+        teacher_id=actor.id, school_year=year, status=ApplicationStatus.SUBMITTED, language=language,
         eligibility={q: True for q in ELIGIBILITY_QUESTIONS},
         texts={k: v for k, v in texts.items() if v and v.strip()}, evidence_links=list(links),
         resubmission_of=resubmission_of, recheck_criteria=list(dict.fromkeys(recheck_criteria)),
@@ -219,11 +215,11 @@ def withdraw(session: Session, *, actor: Actor, application_id: int) -> Applicat
     """Withdraw one's application while the round is open (until its closing day included).
     Its jurors' assignments are kept but the application leaves their lists."""
     stored = _own_application(session, actor=actor, application_id=application_id, permission="application.apply")
-    if stored.status == "withdrawn":
+    if stored.status == ApplicationStatus.WITHDRAWN:
         return stored
     if rounds.status(stored.round) is not RoundStatus.OPEN:
         raise ServiceError("jury.errors.round_closed", closes_on=stored.round.closes_on.isoformat())
-    stored.status = "withdrawn"
+    stored.status = ApplicationStatus.WITHDRAWN
     stored.withdrawn_at = utcnow()
     session.flush()
     audit.record(session, actor=actor, action="application.withdraw", entity_type="application", entity_id=stored.id,
@@ -266,7 +262,7 @@ class TeacherView:
 
 def _status(round_: Round, stored: Application, *, decision_published: bool) -> str:
     """The status the teacher reads: the one rule for a single application and a round's list."""
-    if stored.status == "withdrawn":
+    if stored.status == ApplicationStatus.WITHDRAWN:
         return ApplicationStatus.WITHDRAWN
     if round_.published_at is not None and decision_published:
         return ApplicationStatus.DECIDED
@@ -294,7 +290,7 @@ def _teacher_view(session: Session, stored: Application) -> TeacherView:
         project_title=stored.project.title, submitted_at=stored.submitted_at, withdrawn_at=stored.withdrawn_at,
         texts=dict(stored.texts), evidence_links=tuple(stored.evidence_links), rubric=rubric,
     )
-    if stored.status == "withdrawn":
+    if stored.status == ApplicationStatus.WITHDRAWN:
         return TeacherView(status=ApplicationStatus.WITHDRAWN, **base)
     decision = session.scalar(select(Decision).where(Decision.application_id == stored.id))
     state = _status(round_, stored, decision_published=decision is not None and decision.published_at is not None)

@@ -12,66 +12,52 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from assess import clock
+from assess.domain.codes import CODE_ALPHABET as CODE_ALPHABET
+from assess.domain.codes import CODE_LENGTH as CODE_LENGTH
+from assess.domain.codes import format_code as format_code
+from assess.domain.codes import normalise_code as normalise_code
 from assess.domain.ids import parse_id
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience, Questionnaire
+from assess.domain.states import CampaignMode, CampaignStatus
 from assess.i18n import LANGUAGES
-from assess.services import audit, questionnaires, settings, survey_release
+from assess.services import _settings_values, _snapshots, _survey_release, audit, questionnaires
+from assess.services._settings_values import PublicAddress
+from assess.services.access import check_actor, public_entry_point
 from assess.services.errors import FieldError, InvalidInput, NotFound, ServiceError
 from assess.services.projects import get_project
 from assess.storage.models import SurveyCampaign, SurveyCode, SurveyDraft, SurveyResponse, SurveyVoidedCode, utcnow
 
-#: Letters and digits that cannot be mistaken for one another on a printed slip
-#: (no 0/O, 1/I/L, 5/S, 8/B, 2/Z).
-CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
-CODE_LENGTH = 10  # 25^10, about 2^46: guessing one code among thousands stays hopeless
 MAX_CODES = 1000
 
 
-class Mode(StrEnum):
-    LINK = "link"
-    CODES = "codes"
-    IMPORT = "import"
-
-
-class Status(StrEnum):
-    SCHEDULED = "scheduled"
-    OPEN = "open"
-    CLOSED = "closed"
-
-
-def normalise_code(code: str) -> str:
-    """What the respondent typed, as stored: upper case, no spaces or dashes."""
-    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
-
-
-def format_code(code: str) -> str:
-    """A code as printed: two groups of five, easier to copy."""
-    return f"{code[:5]}-{code[5:]}"
+# The names this module's callers know them by (defined once: assess.domain.states).
+Mode = CampaignMode
+Status = CampaignStatus
 
 
 def hash_code(code: str) -> str:
     return hashlib.sha256(normalise_code(code).encode()).hexdigest()
 
 
-def link_token(session: Session, campaign_id: int) -> str:
-    mac = hmac.new(settings.secret_key(session), f"campaign:{campaign_id}".encode(), hashlib.sha256).hexdigest()
+def _link_token(session: Session, campaign_id: int) -> str:
+    mac = hmac.new(_settings_values.secret_key(session), f"campaign:{campaign_id}".encode(), hashlib.sha256).hexdigest()
     return f"{campaign_id}-{mac[:24]}"
 
 
+@public_entry_point(reason='respondent by link: the campaign a public link names')
 def campaign_id_from_token(session: Session, token: str) -> int | None:
     """The campaign a public link token stands for, or None if the token is not genuine."""
     head, _, _ = (token or "").partition("-")
     campaign_id = parse_id(head) if head == head.strip() else None  # ASCII digits only: '١٢' is not 12
     if campaign_id is None or not token.isascii():
         return None
-    return campaign_id if hmac.compare_digest(link_token(session, campaign_id), token) else None
+    return campaign_id if hmac.compare_digest(_link_token(session, campaign_id), token) else None
 
 
 def status(campaign: SurveyCampaign, *, today: date | None = None) -> Status:
@@ -142,7 +128,7 @@ def create_campaign(
     campaign = SurveyCampaign(
         project=project,
         audience=audience,
-        questionnaire_version=questionnaires.snapshot(session, questionnaire),
+        questionnaire_version=_snapshots.questionnaire_version(session, questionnaire),
         mode=mode,
         languages=[language for language in LANGUAGES if language in languages],
         opens_on=opens_on,
@@ -176,7 +162,7 @@ def import_campaign(session: Session, *, actor: Actor, project_id: int, audience
     questionnaire = questionnaire_for(audience=Audience(audience), age_max=project.age_max)
     today = clock.today()
     campaign = SurveyCampaign(
-        project=project, audience=audience, questionnaire_version=questionnaires.snapshot(session, questionnaire),
+        project=project, audience=audience, questionnaire_version=_snapshots.questionnaire_version(session, questionnaire),
         mode=Mode.IMPORT, languages=list(LANGUAGES), opens_on=min(project.start_date, today),
         closes_on=max(project.end_date, today), created_by=actor.id,
     )
@@ -250,19 +236,39 @@ def public_link(session: Session, *, actor: Actor, campaign_id: int) -> str:
     campaign = get_campaign(session, actor=actor, campaign_id=campaign_id)
     if campaign.mode != Mode.LINK:
         raise InvalidInput([FieldError("mode", "errors.survey.link_mode", {})])
-    return f"{settings.public_url(session)}/?survey={link_token(session, campaign.id)}"
+    return f"{_settings_values.public_url(session)}/?survey={_link_token(session, campaign.id)}"
+
+
+def _code_link(public_url: str, code: str) -> str:
+    """The address printed as a QR code on a slip."""
+    return f"{public_url}/?code={normalise_code(code)}"
 
 
 def code_link(session: Session, code: str) -> str:
-    """The address printed as a QR code on a slip."""
-    return f"{settings.public_url(session)}/?code={normalise_code(code)}"
+    """Kept for cli/survey_codes.py (another helper's branch of issue 12), which moves to
+    :func:`slip_links`: listed in tests/test_architecture.py until then."""
+    return _code_link(_settings_values.public_url(session), code)
+
+
+def slip_links(session: Session, *, actor: Actor, campaign_id: int, codes: list[str]) -> list[str]:
+    """The addresses printed as QR codes on the slips of ``codes`` (the campaign's teacher)."""
+    get_campaign(session, actor=actor, campaign_id=campaign_id)
+    public_url = _settings_values.public_url(session)
+    return [_code_link(public_url, code) for code in codes]
+
+
+def public_address(session: Session, *, actor: Actor) -> PublicAddress:
+    """The address slips and links carry, and what is wrong with it, for a signed-in
+    person making them (the office sets it: assess.services.settings)."""
+    check_actor(session, actor, "survey.manage")
+    return _settings_values.public_address(session)
 
 
 def close_campaign(session: Session, *, actor: Actor, campaign_id: int) -> None:
     campaign = get_campaign(session, actor=actor, campaign_id=campaign_id)
     if campaign.closed_at is None:
         campaign.closed_at = utcnow()
-        survey_release.on_close(session, campaign.id)  # the campaign's last figures
+        _survey_release.on_close(session, campaign.id)  # the campaign's last figures
         audit.record(session, actor=actor, action="survey.campaign_close", entity_type="survey_campaign", entity_id=campaign.id)
         session.flush()
 

@@ -18,13 +18,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assess.domain.permissions import Actor
+from assess.domain.states import CampaignMode, ResponseSource
 from assess.services import jury
 from assess.services.campaigns import Mode
 from assess.services.projects import get_project
 from assess.storage.models import Application, SurveyCampaign, SurveyLinkPace, SurveyResponse
 
 #: The order ways are shown in: the most controlled first.
-WAYS = ("codes", "link", "import")
+WAYS = (CampaignMode.CODES, CampaignMode.LINK, CampaignMode.IMPORT)
 
 
 @dataclass(frozen=True)
@@ -72,12 +73,12 @@ def _collection(session: Session, project_id: int) -> Collection:
     ways = []
     for row in counted:
         # Responses sent on this site are "web"; the campaign's mode says through what.
-        imported = row.mode == Mode.IMPORT or row.source != "web"
-        way = "import" if imported else row.mode
+        imported = row.mode == Mode.IMPORT or row.source != ResponseSource.WEB
+        way = CampaignMode.IMPORT if imported else row.mode
         ways.append(Way(
             audience=row.audience, way=way, tool=row.source if imported else None, responses=row.responses,
-            in_bursts=int(bursts.get(row.audience) or 0) if way == "link" else 0,
-            several_per_device=way == "link" and row.several > 0,
+            in_bursts=int(bursts.get(row.audience) or 0) if way == CampaignMode.LINK else 0,
+            several_per_device=way == CampaignMode.LINK and row.several > 0,
         ))
     ways.sort(key=lambda w: (w.audience, WAYS.index(w.way), w.tool or ""))
     return Collection(ways=tuple(ways))

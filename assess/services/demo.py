@@ -38,7 +38,9 @@ from assess.domain.permissions import Actor
 from assess.domain.project import SchoolData
 from assess.domain.questionnaire import ItemType, Questionnaire
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
+from assess.domain.states import CampaignMode, Role, RoundKind
 from assess.services import (
+    _schools,
     accounts,
     applications,
     audit,
@@ -208,7 +210,7 @@ def _surveys(session: Session, *, owner: Actor, project: Project, mood: float, c
     for audience, (fewest, most) in RESPONDENTS.items():
         count = chance.randint(fewest, most)
         campaign = campaigns.create_campaign(
-            session, actor=owner, project_id=project.id, audience=audience, mode="codes", languages=["fr", "en"],
+            session, actor=owner, project_id=project.id, audience=audience, mode=CampaignMode.CODES, languages=["fr", "en"],
             opens_on=today - timedelta(days=20), closes_on=today + timedelta(days=10),
         )
         codes = campaigns.issue_codes(session, actor=owner, campaign_id=campaign.id, count=count + 4)
@@ -286,7 +288,7 @@ def _jury_round(session: Session, *, actor: Actor, people: dict[str, Actor]) -> 
     if session.scalar(select(Application.id).where(Application.teacher_id.in_(teachers)).limit(1)) is not None:
         return False
     today = rounds.today()
-    made = rounds.create_round(session, actor=actor, kind="label", name=_round_name(today),
+    made = rounds.create_round(session, actor=actor, kind=RoundKind.LABEL, name=_round_name(today),
                                opens_on=today - timedelta(days=45), closes_on=today + timedelta(days=5),
                                per_application=2, aggregation="mean", disagreement_threshold=2)
     # A demonstration round: only demonstration projects apply and only demonstration jurors judge.
@@ -365,7 +367,7 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
     password = secrets.token_urlsafe(9)
     created_people = False
     people: dict[str, Actor] = {}
-    for login, name, role in [*(t + ("teacher",) for t in TEACHERS), *(j + ("juror",) for j in JURORS)]:
+    for login, name, role in [*(t + (Role.TEACHER,) for t in TEACHERS), *(j + (Role.JUROR,) for j in JURORS)]:
         user = session.scalar(select(User).where(User.email == _email(login)))
         if user is None:
             user = accounts.create_user(session, actor=actor, email=_email(login), display_name=name, roles={role},
@@ -373,7 +375,7 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
             created_people = True
         user.is_demo = True
         if login in JUROR_SCHOOLS and user.school_id is None:
-            user.school_id = projects.school(session, SchoolData(**JUROR_SCHOOLS[login])).id
+            user.school_id = _schools.find_or_add_school(session, SchoolData(**JUROR_SCHOOLS[login])).id
             session.flush()
         people[login] = accounts.actor_of(user)
 

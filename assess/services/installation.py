@@ -27,7 +27,9 @@ from sqlalchemy import ColumnElement, exists, literal, or_, select
 from sqlalchemy.orm import Session
 
 from assess.domain.permissions import Actor
+from assess.domain.states import Role
 from assess.services import audit
+from assess.services.access import check_actor, public_entry_point
 from assess.services.errors import Conflict
 from assess.storage.models import Project, Round, Setting, User, UserRole
 
@@ -37,20 +39,32 @@ DEMO_INSTALLATION_KEY = "_demo_installation"
 REAL_DATA_REFUSAL = "demo.errors.real_data"
 
 
-def is_demo_installation(session: Session) -> bool:
+def _is_demo(session: Session) -> bool:
     return session.get(Setting, DEMO_INSTALLATION_KEY) is not None
+
+
+@public_entry_point(reason="every page, the sign-in page too, says whether this is a demonstration installation")
+def is_demo_installation(session: Session) -> bool:
+    """Whether this is a demonstration installation (a banner on every page says so)."""
+    return _is_demo(session)
 
 
 def _demo_installation_exists() -> ColumnElement[bool]:
     return exists(select(literal(1)).select_from(Setting).where(Setting.key == DEMO_INSTALLATION_KEY))
 
 
-def holds_real_data(session: Session) -> bool:
+def holds_real_data(session: Session, *, actor: Actor) -> bool:
+    """:func:`_holds_real_data`, asked by a signed-in person (the Settings page)."""
+    check_actor(session, actor, "demo.load")
+    return _holds_real_data(session)
+
+
+def _holds_real_data(session: Session) -> bool:
     """Whether anything but the administrators and demonstration rows is stored: an
     account that is neither, a real project or a real round (campaigns, applications and
     self-assessments belong to a project)."""
     not_admin = ~exists(select(literal(1)).select_from(UserRole)
-                         .where(UserRole.user_id == User.id, UserRole.role == "admin"))
+                         .where(UserRole.user_id == User.id, UserRole.role == Role.ADMIN))
     found = (
         select(User.id).where(User.is_demo.is_(False), not_admin).limit(1),
         select(Project.id).where(Project.is_demo.is_(False)).limit(1),
@@ -59,22 +73,27 @@ def holds_real_data(session: Session) -> bool:
     return any(session.scalar(query) is not None for query in found)
 
 
-def demo_allowed(session: Session) -> bool:
+def _demo_allowed(session: Session) -> bool:
+    return _is_demo(session) or not _holds_real_data(session)
+
+
+def demo_allowed(session: Session, *, actor: Actor) -> bool:
     """Whether demonstration data may be loaded here."""
-    return is_demo_installation(session) or not holds_real_data(session)
+    check_actor(session, actor, "demo.load")
+    return _demo_allowed(session)
 
 
 def require_demo_allowed(session: Session) -> None:
     """:class:`Conflict` (``demo.errors.real_data``) when this installation holds real data
     and was not created as a demonstration installation."""
-    if not demo_allowed(session):
+    if not _demo_allowed(session):
         raise Conflict(REAL_DATA_REFUSAL)
 
 
 def make_demo_installation(session: Session, *, actor: Actor | None) -> bool:
     """Mark this installation as a demonstration installation; refused (as loading the demo
     is) when it holds real data. Returns whether it was not one before."""
-    if is_demo_installation(session):
+    if _is_demo(session):
         return False
     require_demo_allowed(session)
     session.add(Setting(key=DEMO_INSTALLATION_KEY, value=True, updated_by=actor.id if actor else None))

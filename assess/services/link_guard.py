@@ -43,7 +43,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from assess.domain.permissions import Actor
-from assess.services import audit, campaigns, settings
+from assess.services import _settings_values, audit, campaigns
+from assess.services.access import public_entry_point
 from assess.services.errors import FieldError, InvalidInput
 from assess.storage.models import SurveyLinkDevice, SurveyLinkPace, SurveyLinkSubmission, utcnow
 
@@ -97,7 +98,7 @@ def _secret(session: Session) -> bytes:
     transaction = session.get_transaction()
     cached = session.info.get(_SECRET)
     if cached is None or cached[0] is not transaction:  # (a key made in a rolled-back transaction is not kept)
-        cached = session.info[_SECRET] = (transaction, settings.secret_key(session))
+        cached = session.info[_SECRET] = (transaction, _settings_values.secret_key(session))
     return cached[1]
 
 
@@ -106,12 +107,14 @@ def _signature(session: Session, token: str) -> str:
     return base64.urlsafe_b64encode(digest[:18]).decode()
 
 
+@public_entry_point(reason='respondent by link: the signed id of an anonymous browser')
 def new_browser_id(session: Session) -> str:
     """A random id for a browser's cookie, signed by this installation."""
     token = secrets.token_urlsafe(18)
     return f"{token}.{_signature(session, token)}"
 
 
+@public_entry_point(reason='respondent by link: whether a browser id is one this installation signed')
 def genuine(session: Session, browser_id: str | None) -> bool:
     """Whether ``browser_id`` is one this installation made (a made-up id is not)."""
     match = _BROWSER_ID.match(browser_id or "")
@@ -122,6 +125,7 @@ def _device_hash(session: Session, campaign_id: int, browser_id: str) -> str:
     return hmac.new(_secret(session), f"link-device:{campaign_id}:{browser_id}".encode(), hashlib.sha256).hexdigest()
 
 
+@public_entry_point(reason='respondent by link: whether this browser already answered')
 def answered(session: Session, *, campaign_id: int, browser_id: str | None) -> bool:
     """Whether this browser already sent a response through this campaign's link (read-only)."""
     if not genuine(session, browser_id):
@@ -131,6 +135,7 @@ def answered(session: Session, *, campaign_id: int, browser_id: str | None) -> b
     return found.first() is not None
 
 
+@public_entry_point(reason='respondent by link: records that this browser answered')
 def claim_device(session: Session, *, campaign_id: int, browser_id: str) -> bool:
     """Record that this browser answered; False if it had already (then nothing changes).
     Call it in the transaction that stores the response."""
@@ -140,6 +145,7 @@ def claim_device(session: Session, *, campaign_id: int, browser_id: str) -> bool
     return added.first() is not None
 
 
+@public_entry_point(reason="respondent by link: undoes a refused submission's nonce")
 def forget_nonce(session: Session, *, nonce_hash: str) -> None:
     """Undo the page's nonce of a submission refused after it was recorded, so that the same
     page sending again is not taken for a resent form that was stored."""
@@ -159,12 +165,14 @@ def _pace(session: Session, campaign_id: int):
     return found
 
 
+@public_entry_point(reason='respondent by link: the pace bound of a public link')
 def within_rate(session: Session, *, campaign_id: int, now: datetime | None = None) -> bool:
     """Whether one more response may come through this link in the current minute."""
     pace = _pace(session, campaign_id)
     return not (pace.minute == _minute(now or utcnow()) and pace.in_minute >= RATE_PER_MINUTE)
 
 
+@public_entry_point(reason="respondent by link: counts a response towards the link's bursts")
 def count_response(session: Session, *, campaign_id: int, now: datetime | None = None) -> None:
     """Count a response stored through this link in the current minute; when the minute's
     count passes :data:`BURST_OVER`, the minute's responses so far, then each further one,

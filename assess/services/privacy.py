@@ -33,8 +33,9 @@ from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, upd
 from sqlalchemy.orm import Session, sessionmaker
 
 from assess.domain.permissions import Actor
+from assess.domain.states import DeletionStatus, Role
 from assess.i18n import LANGUAGES, t
-from assess.services import audit, letters, self_assessments, settings, sign_in, web_sessions
+from assess.services import _settings_values, audit, letters, self_assessments, sign_in, web_sessions
 from assess.services.access import authorize
 from assess.services.errors import Conflict, NotFound
 from assess.storage.db import reading, writing
@@ -154,7 +155,7 @@ class PurgeReport:
 
 
 def _retention(session: Session) -> dict[str, int]:
-    return {key: int(settings.get(session, key)) for key in ("retention_months", "audit_retention_months")}
+    return {key: int(_settings_values.get(session, key)) for key in ("retention_months", "audit_retention_months")}
 
 
 def _kind_report(session: Session, kind: _Kind, now: datetime, months: dict[str, int]) -> KindReport:
@@ -461,7 +462,7 @@ def pending_request(session: Session, *, actor: Actor) -> DeletionRequest | None
     """The actor's own request waiting for the office, if any."""
     _account_row(session, actor, "privacy.request_deletion", actor.id)
     return session.scalar(select(DeletionRequest).where(DeletionRequest.user_id == actor.id,
-                                                        DeletionRequest.status == "pending"))
+                                                        DeletionRequest.status == DeletionStatus.PENDING))
 
 
 def request_deletion(session: Session, *, actor: Actor) -> DeletionRequest:
@@ -469,7 +470,7 @@ def request_deletion(session: Session, *, actor: Actor) -> DeletionRequest:
     existing = pending_request(session, actor=actor)
     if existing is not None:
         return existing
-    request = DeletionRequest(user_id=actor.id, status="pending", outcome={})
+    request = DeletionRequest(user_id=actor.id, status=DeletionStatus.PENDING, outcome={})
     session.add(request)
     session.flush()
     audit.record(session, actor=actor, action="privacy.deletion_requested", entity_type="user", entity_id=actor.id,
@@ -482,7 +483,7 @@ def cancel_request(session: Session, *, actor: Actor) -> bool:
     existing = pending_request(session, actor=actor)
     if existing is None:
         return False
-    existing.status = "cancelled"
+    existing.status = DeletionStatus.CANCELLED
     audit.record(session, actor=actor, action="privacy.deletion_cancelled", entity_type="user", entity_id=actor.id,
                  details={"request": existing.id})
     session.flush()
@@ -494,7 +495,7 @@ def _applied_projects(session: Session, user_id: int) -> set[int]:
                                .where(Project.owner_id == user_id)))
 
 
-def deletion_plan(session: Session, user_id: int) -> dict[str, int]:
+def _deletion_plan(session: Session, user_id: int) -> dict[str, int]:
     """What carrying out a deletion does to this account's data, in counts."""
     projects = set(session.scalars(select(Project.id).where(Project.owner_id == user_id)))
     kept = _applied_projects(session, user_id)
@@ -533,11 +534,11 @@ def deletion_requests(session: Session, *, actor: Actor) -> list[RequestView]:
     """Every request, pending first then newest first, for the office."""
     authorize(session, actor, "privacy.manage")
     rows = session.execute(select(DeletionRequest, User).join(User, User.id == DeletionRequest.user_id)
-                           .order_by((DeletionRequest.status != "pending"), DeletionRequest.requested_at.desc(),
+                           .order_by((DeletionRequest.status != DeletionStatus.PENDING), DeletionRequest.requested_at.desc(),
                                      DeletionRequest.id.desc()))
     return [RequestView(id=r.id, user_id=u.id, display_name=u.display_name, email=u.email, status=r.status,
                         requested_at=r.requested_at, carried_out_at=r.carried_out_at,
-                        plan=deletion_plan(session, u.id) if r.status == "pending" else dict(r.outcome))
+                        plan=_deletion_plan(session, u.id) if r.status == DeletionStatus.PENDING else dict(r.outcome))
             for r, u in rows]
 
 
@@ -549,10 +550,10 @@ def deleted_name(user_id: int) -> str:
 def _last_active_admin(session: Session, user: User) -> bool:
     from assess.storage.models import UserRole
 
-    if "admin" not in user.role_names or not user.is_active:
+    if Role.ADMIN not in user.role_names or not user.is_active:
         return False
     admins = session.scalar(select(func.count()).select_from(UserRole).join(User)
-                            .where(UserRole.role == "admin", User.is_active.is_(True)))
+                            .where(UserRole.role == Role.ADMIN, User.is_active.is_(True)))
     return admins <= 1
 
 
@@ -563,12 +564,12 @@ def carry_out_deletion(session: Session, *, actor: Actor, request_id: int) -> di
     request = session.get(DeletionRequest, request_id)
     if request is None:
         raise NotFound()
-    if request.status != "pending":
+    if request.status != DeletionStatus.PENDING:
         raise Conflict("privacy.errors.not_pending")
     user = session.get(User, request.user_id)
     if _last_active_admin(session, user):
         raise Conflict("errors.last_admin")
-    plan = deletion_plan(session, user.id)
+    plan = _deletion_plan(session, user.id)
     kept = _applied_projects(session, user.id)
     # Sign-in throttles are keyed by the e-mail: found before it is replaced.
     throttles = [key.hash for key in sign_in._keys(session, email=user.email, client=None)]
@@ -596,8 +597,8 @@ def carry_out_deletion(session: Session, *, actor: Actor, request_id: int) -> di
     user.is_active = False
     now = utcnow()
     for pending in session.scalars(select(DeletionRequest).where(DeletionRequest.user_id == user.id,
-                                                                 DeletionRequest.status == "pending")):
-        pending.status = "done"
+                                                                 DeletionRequest.status == DeletionStatus.PENDING)):
+        pending.status = DeletionStatus.DONE
         pending.carried_out_at = now
         pending.carried_out_by = actor.id
         pending.outcome = plan

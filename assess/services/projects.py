@@ -8,23 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from assess.domain.permissions import Actor, PermissionDenied
-from assess.domain.project import ProjectData, SchoolData, validate_project
+from assess.domain.project import ProjectData, validate_project
+from assess.domain.states import Role
 from assess.services import audit
+from assess.services._schools import find_or_add_school
 from assess.services.access import authorize, permitted
 from assess.services.errors import FieldError, InvalidInput, NotFound
-from assess.storage.models import Project, ProjectPartner, School
-
-
-def school(session: Session, data: SchoolData) -> School:
-    """The school with this name and country, created on first mention."""
-    found = session.scalar(select(School).where(School.name == data.name, School.country == data.country))
-    if found is None:
-        found = School(name=data.name, country=data.country, region=data.region)
-        session.add(found)
-        session.flush()
-    elif data.region and not found.region:
-        found.region = data.region
-    return found
+from assess.storage.models import Project, ProjectPartner
 
 
 def _validated(raw: Mapping[str, Any]) -> ProjectData:
@@ -44,8 +34,8 @@ def _apply(session: Session, project: Project, data: ProjectData) -> None:
     project.subjects = list(data.subjects)
     project.languages = list(data.languages)
     project.twinspace_url = data.twinspace_url
-    project.school = school(session, data.school)
-    wanted = [school(session, partner) for partner in data.partners]
+    project.school = find_or_add_school(session, data.school)
+    wanted = [find_or_add_school(session, partner) for partner in data.partners]
     kept = {p.school_id: p for p in project.partners}
     project.partners = [kept.get(s.id) or ProjectPartner(school=s) for s in wanted]
 
@@ -96,7 +86,7 @@ def list_projects(session: Session, *, actor: Actor) -> list[Project]:
         .options(selectinload(Project.partners).selectinload(ProjectPartner.school), selectinload(Project.school), selectinload(Project.owner))
         .order_by(Project.updated_at.desc(), Project.id.desc())
     )
-    if "admin" not in actor.roles:
+    if Role.ADMIN not in actor.roles:
         query = query.where(Project.owner_id == actor.id)
     return list(session.scalars(query))
 

@@ -1,14 +1,12 @@
 """Questionnaires as used: the installed files, and the snapshots campaigns are read against
-(see assess.services.snapshots)."""
+(see assess.services._snapshots)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy.orm import Session
-
 from assess.domain.questionnaire import Audience, Questionnaire, QuestionnaireCatalogue
-from assess.services import snapshots
+from assess.services import _snapshots
 from assess.services.errors import ServiceError
 from assess.storage.models import QuestionnaireVersion
 
@@ -31,15 +29,6 @@ def for_audience(audience: Audience | str) -> list[Questionnaire]:
     return installed().for_audience(Audience(audience))
 
 
-def snapshot(session: Session, questionnaire: Questionnaire) -> QuestionnaireVersion:
-    return snapshots.snapshot(session, table=QuestionnaireVersion, id_column="questionnaire_id", document=questionnaire)
-
-
 def from_snapshot(stored: QuestionnaireVersion) -> Questionnaire:
-    return snapshots.from_snapshot(stored, Questionnaire)
+    return _snapshots.from_snapshot(stored, Questionnaire)
 
-
-def from_digest(session: Session, *, version_id: int, digest: str) -> Questionnaire:
-    """The questionnaire of snapshot ``version_id``, whose ``digest`` the caller has read: its
-    content is read from the database only the first time this process needs it."""
-    return snapshots.parsed(Questionnaire, digest, lambda: session.get(QuestionnaireVersion, version_id).content)

@@ -30,8 +30,10 @@ from sqlalchemy.orm import Session
 from assess import clock
 from assess.domain.answers import Answer, AnswerError, month_of, validate_answers
 from assess.domain.questionnaire import Questionnaire
+from assess.domain.states import ResponseSource
 from assess.i18n import DEFAULT_LANGUAGE
-from assess.services import answer_tallies, campaigns, link_guard, questionnaires, survey_release
+from assess.services import _answer_tallies, _snapshots, _survey_release, campaigns, link_guard
+from assess.services.access import public_entry_point
 from assess.storage.models import (
     QuestionnaireVersion,
     SurveyAnswer,
@@ -118,12 +120,12 @@ class Submission:
 def _campaign(session: Session, campaign_id: int) -> tuple[Row, Questionnaire] | None:
     """The campaign's row (the columns of survey_campaigns, and its questionnaire's digest)
     and its questionnaire. The snapshot's content is read and parsed once per process
-    (:func:`questionnaires.from_digest`): reading it at every visit and submission took
+    (:func:`_snapshots.questionnaire_from_digest`): reading it at every visit and submission took
     more time than storing the answers."""
     campaign = session.execute(_CAMPAIGN_WITH_DIGEST, {"campaign_id": campaign_id}).first()
     if campaign is None:
         return None
-    return campaign, questionnaires.from_digest(
+    return campaign, _snapshots.questionnaire_from_digest(
         session, version_id=campaign.questionnaire_version_id, digest=campaign.digest)
 
 
@@ -163,10 +165,12 @@ def _visit_code(session: Session, found: Row | None, *, today: date, with_draft:
                   draft=session.get(SurveyDraft, found.id) if with_draft else None)
 
 
+@public_entry_point(reason='respondent: opens a questionnaire with a single-use code')
 def visit_by_code(session: Session, *, code: str, today: date | None = None) -> Visit:
     return _visit_code(session, _code(session, code), today=today or clock.today(), with_draft=True, code=code)
 
 
+@public_entry_point(reason="respondent: opens a questionnaire by a campaign's public link")
 def visit_by_link(session: Session, *, token: str, today: date | None = None, browser_id: str | None = None) -> Visit:
     """``browser_id``: the id in the browser's cookie (assess.services.link_guard); a browser
     that already answered a campaign taking one response per device gets DEVICE_USED."""
@@ -180,6 +184,7 @@ def visit_by_link(session: Session, *, token: str, today: date | None = None, br
     return visit
 
 
+@public_entry_point(reason='respondent: keeps unfinished answers under a single-use code')
 def save_draft(
     session: Session, *, code: str, answers: Mapping[str, Any], language: str | None, today: date | None = None
 ) -> tuple[AnswerError, ...]:
@@ -206,18 +211,19 @@ def save_draft(
 def _store(session: Session, *, campaign_id: int, answers: dict[str, Answer], language: str | None, today: date) -> None:
     response_id = session.execute(_INSERT_RESPONSE, {
         "campaign_id": campaign_id, "submitted_month": month_of(today), "language": language or DEFAULT_LANGUAGE,
-        "source": "web",
+        "source": ResponseSource.WEB,
     }).scalar_one()
     session.execute(_INSERT_ANSWERS, [
         {"response_id": response_id, "campaign_id": campaign_id, "item_id": a.item_id, "score": a.score,
          "dont_know": a.dont_know, "choices": list(a.choices) if a.choices else None, "text": a.text}
         for a in answers.values()
     ])
-    answer_tallies.add(session, answer_tallies.tally(
+    _answer_tallies.add(session, _answer_tallies.tally(
         (campaign_id, a.item_id, a.score, a.dont_know) for a in answers.values()))
-    survey_release.after_store(session, campaign_id)
+    _survey_release.after_store(session, campaign_id)
 
 
+@public_entry_point(reason='respondent: sends answers with a single-use code')
 def submit_with_code(
     session: Session, *, code: str, answers: Mapping[str, Any], language: str | None, today: date | None = None
 ) -> Submission:
@@ -237,6 +243,7 @@ def submit_with_code(
     return Submission(True, VisitStatus.OPEN)
 
 
+@public_entry_point(reason="respondent: sends answers by a campaign's public link")
 def submit_with_link(
     session: Session, *, token: str, nonce: str, answers: Mapping[str, Any], language: str | None,
     browser_id: str | None = None, today: date | None = None, now: datetime | None = None,

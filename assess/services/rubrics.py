@@ -4,39 +4,25 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from enum import StrEnum
-from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
-from assess.domain.jury import school_year
-from assess.domain.rubric import Rubric, RubricCatalogue
-from assess.services import snapshots
-from assess.services.errors import ServiceError
+from assess.domain.rubric import Rubric
+from assess.services import _snapshots
+from assess.services._installed_rubrics import installed as installed  # re-exported: used across the services
+from assess.services._installed_rubrics import installed_rubric as installed_rubric
 from assess.storage.models import RubricVersion
 
 
-@lru_cache(maxsize=1)
-def installed() -> RubricCatalogue:
-    """The installed rubric files (see assess.resources), loaded once per process; a missing
-    or empty folder raises CatalogueError."""
-    return RubricCatalogue.from_directory()
-
-
-def installed_rubric(rubric_id: str) -> Rubric:
-    try:
-        return installed().get(rubric_id)
-    except KeyError:
-        raise ServiceError("errors.unknown_rubric", value=rubric_id) from None
-
-
 def snapshot(session: Session, rubric: Rubric) -> RubricVersion:
-    return snapshots.snapshot(session, table=RubricVersion, id_column="rubric_id", document=rubric)
+    """Kept for services/rounds.py (the jury helper's branch of issue 12), until it calls
+    :func:`assess.services._snapshots.rubric_version`: listed in tests/test_architecture.py."""
+    return _snapshots.rubric_version(session, rubric)
 
 
 def from_snapshot(stored: RubricVersion) -> Rubric:
-    return snapshots.from_snapshot(stored, Rubric)
+    return _snapshots.from_snapshot(stored, Rubric)
 
 
 # --- which rubric a self-assessment starts with -----------------------------------------------
@@ -74,18 +60,3 @@ def for_school_year(candidates: list[Rubric], school_year_start: int) -> tuple[R
     if matching:
         return _newest(matching), Proposal.SCHOOL_YEAR
     return _newest(candidates), Proposal.NEWEST
-
-
-def proposed(session: Session, *, project_end: date) -> tuple[Rubric, Proposal]:
-    """The rubric proposed for a project's self-assessment: the office's ``default_rubric``
-    when it is installed, else the one of the school year the project ends in (a label is
-    asked for at the end of a project, against that year's criteria)."""
-    from assess.services import settings  # settings reads rubrics to check its own values
-
-    candidates = list(installed())
-    chosen = settings.get(session, "default_rubric")
-    if chosen:
-        found = next((r for r in candidates if r.id == chosen), None)
-        if found is not None:
-            return found, Proposal.SETTING
-    return for_school_year(candidates, int(school_year(project_end)[:4]))

@@ -34,7 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from assess.domain.permissions import Actor
-from assess.services import accounts, audit, settings
+from assess.services import _settings_values, accounts, audit
 from assess.storage import db
 from assess.storage.models import SignInThrottle, utcnow
 
@@ -69,7 +69,7 @@ class _Key:
 
 
 def _keys(session: Session, *, email: str, client: str | None) -> list[_Key]:
-    secret = settings.secret_key(session)
+    secret = _settings_values.secret_key(session)
 
     def keyed(text: str) -> str:
         return hmac.new(secret, f"sign-in-throttle:{text}".encode(), hashlib.sha256).hexdigest()

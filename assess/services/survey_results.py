@@ -15,9 +15,9 @@ response.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Mapping
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
@@ -36,8 +36,9 @@ from assess.domain.survey_results import (
     triangulate,
 )
 from assess.reports.views import SurveySectionView
-from assess.services import campaigns, questionnaires, rubrics, settings
-from assess.services.access import permitted
+from assess.services import _proposed_rubric, _settings_values, campaigns, questionnaires
+from assess.services._current_assessment import current as current_assessment
+from assess.services.access import check_actor, permitted
 from assess.services.campaigns import CampaignSummary
 from assess.services.projects import get_project
 from assess.storage.models import Project, SurveyAnswer, SurveyCampaign, SurveyResponse, utcnow
@@ -278,14 +279,12 @@ def _comments(session: Session, project_id: int, audience: str, text_items: dict
 
 
 def _default_rubric(session: Session, *, actor: Actor, project: Project) -> Rubric:
-    from assess.services import self_assessments
-
     if permitted(session, actor, "self_assessment.view", project):
-        assessment = self_assessments.current(session, actor=actor, project_id=project.id)
+        assessment = current_assessment(session, actor=actor, project_id=project.id)
         if assessment is not None:
             return assessment.rubric
     # As a self-assessment started now would be: the office's default, else the school year's.
-    return rubrics.proposed(session, project_end=project.end_date)[0]
+    return _proposed_rubric.proposed(session, project_end=project.end_date)[0]
 
 
 def project_results(session: Session, *, actor: Actor, project_id: int, rubric: Rubric | None = None) -> ProjectResults:
@@ -334,16 +333,14 @@ def triangulation_with_results(
     session: Session, *, actor: Actor, project_id: int
 ) -> tuple[list[TriangulationRow], ProjectResults]:
     """:func:`triangulation` and the results it was read from (for pages showing both)."""
-    from assess.services import self_assessments
-
     get_project(session, actor=actor, project_id=project_id, permission="survey.results")
-    assessment = self_assessments.current(session, actor=actor, project_id=project_id)
+    assessment = current_assessment(session, actor=actor, project_id=project_id)
     project = session.get(Project, project_id)
-    rubric = assessment.rubric if assessment else rubrics.proposed(session, project_end=project.end_date)[0]
+    rubric = assessment.rubric if assessment else _proposed_rubric.proposed(session, project_end=project.end_date)[0]
     self_levels = {c.criterion_id: c.level for c in assessment.score.criteria} if assessment else {}
     results = project_results(session, actor=actor, project_id=project_id, rubric=rubric)
     rows = triangulate(rubric=rubric, self_levels=self_levels, indicators=results.indicators,
-                       threshold=gap_threshold(session))
+                       threshold=gap_threshold(session, actor=actor))
     return rows, results
 
 
@@ -363,7 +360,7 @@ def report_section(
     if not answered:
         return None
     results = project_results(session, actor=actor, project_id=project.id, rubric=rubric)
-    threshold = gap_threshold(session)
+    threshold = gap_threshold(session, actor=actor)
     rows = triangulate(rubric=rubric, self_levels=self_levels, indicators=results.indicators, threshold=threshold)
     return SurveySectionView(
         triangulation=tuple(rows),
@@ -373,5 +370,7 @@ def report_section(
     )
 
 
-def gap_threshold(session: Session) -> float:
-    return float(settings.get(session, "triangulation_gap"))
+def gap_threshold(session: Session, *, actor: Actor) -> float:
+    """The gap between self-assessed and survey levels from which a row is flagged."""
+    check_actor(session, actor, "survey.results")
+    return float(_settings_values.get(session, "triangulation_gap"))

@@ -28,7 +28,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from assess.services import settings
+from assess.services import _settings_values
+from assess.services.access import public_entry_point
 from assess.storage.models import User, WebSession, utcnow
 
 COOKIE_NAME = "assess_session"
@@ -59,11 +60,12 @@ def _token_hash(token: str) -> str:
 
 
 def _signature(session: Session, payload: str) -> str:
-    key = settings.secret_key(session)
+    key = _settings_values.secret_key(session)
     digest = hmac.new(key, f"web-session:{payload}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
+@public_entry_point(reason='sign-in: opens the session of someone whose identity was just proven')
 def start(session: Session, *, user_id: int, now: datetime | None = None) -> Started:
     """Open a session for ``user_id`` (whose credentials the caller has just checked)."""
     now = now or utcnow()
@@ -127,6 +129,7 @@ def _touch(session: Session, row: WebSession, now: datetime) -> None:
         session.flush()
 
 
+@public_entry_point(reason="sign-in: who a browser's session cookie signs in")
 def user_for(session: Session, *, cookie: str | None, now: datetime | None = None, touch: bool = True) -> User | None:
     """The active account this cookie signs in, or None (see the module's text for when).
     ``touch``: also record that the session is in use, when due (a write)."""
@@ -140,6 +143,7 @@ def user_for(session: Session, *, cookie: str | None, now: datetime | None = Non
     return user
 
 
+@public_entry_point(reason="sign-in: who a browser's session cookie signs in, on every click")
 def user_and_seen_due(session: Session, *, cookie: str | None,
                       now: datetime | None = None) -> tuple[User | None, bool]:
     """Read-only, for the check made on every click: the account this cookie signs in (as
@@ -152,6 +156,7 @@ def user_and_seen_due(session: Session, *, cookie: str | None,
     return user, _seen_due(row, now)
 
 
+@public_entry_point(reason="sign-in: whether a live session's use is due to be written")
 def seen_is_due(session: Session, *, cookie: str | None, now: datetime | None = None) -> bool:
     """Whether the session's "last seen" time is old enough to be written again: read-only,
     so that the check made on every click needs no write lock."""
@@ -160,6 +165,7 @@ def seen_is_due(session: Session, *, cookie: str | None, now: datetime | None = 
     return row is not None and _seen_due(row, now)
 
 
+@public_entry_point(reason='sign-in: records that a live session is in use')
 def mark_seen(session: Session, *, cookie: str | None, now: datetime | None = None) -> None:
     """Record that the session is in use (the idle timeout counts from here)."""
     now = now or utcnow()
@@ -168,6 +174,7 @@ def mark_seen(session: Session, *, cookie: str | None, now: datetime | None = No
         _touch(session, row, now)
 
 
+@public_entry_point(reason="sign-out: ends a person's sessions (sign-out by cookie, or after the account changed)")
 def end_all(session: Session, *, user_id: int, keep: str | None = None) -> int:
     """End every session of ``user_id`` but the one of the cookie ``keep``; how many ended."""
     query = delete(WebSession).where(WebSession.user_id == user_id)
@@ -179,6 +186,7 @@ def end_all(session: Session, *, user_id: int, keep: str | None = None) -> int:
     return ended
 
 
+@public_entry_point(reason="sign-out: whose session a browser's cookie is")
 def user_id_of(session: Session, *, cookie: str | None) -> int | None:
     """Whose session this cookie is (a live one), for sign-out."""
     row = _live_row(session, cookie, utcnow())

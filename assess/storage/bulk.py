@@ -15,7 +15,7 @@ from typing import Sequence
 
 from sqlalchemy import JSON, Connection, Table, func, select
 
-from assess.services.errors import FieldError, InvalidInput
+from assess.errors import FieldError, InvalidInput
 from assess.storage.db import holds_nul
 
 

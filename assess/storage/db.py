@@ -26,7 +26,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from assess.services.errors import FieldError, InvalidInput
+from assess.errors import FieldError, InvalidInput
 
 DEFAULT_DATABASE_URL = "sqlite:///data/assess.db"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"

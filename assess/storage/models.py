@@ -33,6 +33,21 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.mutable import MutableDict, MutableList
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
+from assess.domain.questionnaire import Audience
+from assess.domain.states import (
+    STORED_APPLICATION_STATUSES,
+    Aggregation,
+    ApplicationStatus,
+    AssignmentOrigin,
+    CampaignMode,
+    DeletionStatus,
+    ResponseSource,
+    Role,
+    RoundKind,
+    Verdict,
+    one_of,
+)
+
 #: Constraint names are deterministic, so migrations can name (and later drop) them.
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -42,7 +57,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-ROLES: tuple[str, ...] = ("teacher", "juror", "admin")
+ROLES: tuple[str, ...] = tuple(Role)  # (defined once: assess.domain.states)
 
 
 def utcnow() -> datetime:
@@ -132,7 +147,7 @@ class User(Base):
 
 class UserRole(Base):
     __tablename__ = "user_roles"
-    __table_args__ = (CheckConstraint("role IN ('teacher', 'juror', 'admin')", name="role"),)
+    __table_args__ = (CheckConstraint(one_of("role", Role), name="role"),)
 
     user_id: Mapped[int] = mapped_column(_user_fk("CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
@@ -316,8 +331,8 @@ class QuestionnaireVersion(Base):
 class SurveyCampaign(Base):
     __tablename__ = "survey_campaigns"
     __table_args__ = (
-        CheckConstraint("audience IN ('pupils', 'families', 'teachers')", name="audience"),
-        CheckConstraint("mode IN ('link', 'codes', 'import')", name="mode"),
+        CheckConstraint(one_of("audience", Audience), name="audience"),
+        CheckConstraint(one_of("mode", CampaignMode), name="mode"),
         CheckConstraint("opens_on <= closes_on", name="date_order"),
     )
 
@@ -420,7 +435,7 @@ class SurveyResponse(Base):
     __table_args__ = (
         # Re-importing a file (or an export that repeats earlier rows) adds nothing twice.
         UniqueConstraint("campaign_id", "import_key"),
-        CheckConstraint("source IN ('web', 'google', 'msforms', 'limesurvey')", name="source"),
+        CheckConstraint(one_of("source", ResponseSource), name="source"),
         # Released respondents per campaign, counted from this index alone.
         Index("ix_survey_responses_campaign_released", "campaign_id", "released"),
     )
@@ -431,7 +446,7 @@ class SurveyResponse(Base):
     # in a small class (who answered on Tuesday?).
     submitted_month: Mapped[date] = mapped_column(Date)
     language: Mapped[str | None] = mapped_column(String(8))
-    source: Mapped[str] = mapped_column(String(12), default="web")
+    source: Mapped[str] = mapped_column(String(12), default=ResponseSource.WEB.value)
     # Imports: a keyed hash of the source row (never the row itself), to skip repeats.
     import_key: Mapped[str | None] = mapped_column(String(64))
     # In the figures shown (assess.services.survey_release): responses are released five or
@@ -528,8 +543,8 @@ class Round(Base):
 
     __tablename__ = "rounds"
     __table_args__ = (
-        CheckConstraint("kind IN ('label', 'contest', 'eql')", name="kind"),
-        CheckConstraint("aggregation IN ('mean', 'median')", name="aggregation"),
+        CheckConstraint(one_of("kind", RoundKind), name="kind"),
+        CheckConstraint(one_of("aggregation", Aggregation), name="aggregation"),
         CheckConstraint("per_application BETWEEN 1 AND 10", name="per_application"),
         CheckConstraint("opens_on <= closes_on", name="date_order"),
     )
@@ -543,7 +558,7 @@ class Round(Base):
     opens_on: Mapped[date] = mapped_column(Date)
     closes_on: Mapped[date] = mapped_column(Date)
     per_application: Mapped[int] = mapped_column(Integer, default=2)
-    aggregation: Mapped[str] = mapped_column(String(10), default="mean")
+    aggregation: Mapped[str] = mapped_column(String(10), default=Aggregation.MEAN.value)
     # Spread (highest minus lowest level) on a criterion from which jurors disagree.
     disagreement_threshold: Mapped[int] = mapped_column(Integer, default=2)
     # Jurors from the applicant's region are in conflict too (some offices ask it).
@@ -562,7 +577,7 @@ class Application(Base):
     __tablename__ = "applications"
     __table_args__ = (
         UniqueConstraint("round_id", "project_id"),
-        CheckConstraint("status IN ('submitted', 'withdrawn')", name="status"),
+        CheckConstraint(one_of("status", STORED_APPLICATION_STATUSES), name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -571,7 +586,7 @@ class Application(Base):
     teacher_id: Mapped[int] = mapped_column(_user_fk("RESTRICT"), index=True)
     # "2025-2026": the limit of applications per teacher counts per school year.
     school_year: Mapped[str] = mapped_column(String(9))
-    status: Mapped[str] = mapped_column(String(10), default="submitted")
+    status: Mapped[str] = mapped_column(String(10), default=ApplicationStatus.SUBMITTED.value)
     language: Mapped[str] = mapped_column(String(8), default="en")
     eligibility: Mapped[dict[str, bool]] = mapped_column(json_dict(), default=dict)
     # The teacher's short text per criterion id.
@@ -633,7 +648,7 @@ class Assignment(Base):
     __tablename__ = "assignments"
     __table_args__ = (
         UniqueConstraint("application_id", "juror_id"),
-        CheckConstraint("origin IN ('auto', 'manual', 'extra')", name="origin"),
+        CheckConstraint(one_of("origin", AssignmentOrigin), name="origin"),
         # Each juror's load and severity across a round (national statistics).
         Index("ix_assignments_juror_application", "juror_id", "application_id"),
     )
@@ -641,7 +656,7 @@ class Assignment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     juror_id: Mapped[int] = mapped_column(_user_fk("RESTRICT"), index=True)
-    origin: Mapped[str] = mapped_column(String(10), default="auto")
+    origin: Mapped[str] = mapped_column(String(10), default=AssignmentOrigin.AUTO.value)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(_user_fk())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -679,7 +694,7 @@ class Decision(Base):
     """The office's verdict on an application: staged, reviewed, then published with the round."""
 
     __tablename__ = "decisions"
-    __table_args__ = (CheckConstraint("outcome IN ('label', 'no_label')", name="outcome"),)
+    __table_args__ = (CheckConstraint(one_of("outcome", Verdict), name="outcome"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), unique=True)
@@ -752,13 +767,13 @@ class DeletionRequest(Base):
     account it names is pseudonymised by then."""
 
     __tablename__ = "deletion_requests"
-    __table_args__ = (CheckConstraint("status IN ('pending', 'done', 'cancelled')", name="status"),)
+    __table_args__ = (CheckConstraint(one_of("status", DeletionStatus), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The account row is pseudonymised, never removed (applications, scores and the audit
     # log still point to it): the request keeps naming it.
     user_id: Mapped[int] = mapped_column(_user_fk("CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(10), default="pending")
+    status: Mapped[str] = mapped_column(String(10), default=DeletionStatus.PENDING.value)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     carried_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     carried_out_by: Mapped[int | None] = mapped_column(_user_fk())

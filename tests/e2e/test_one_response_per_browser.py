@@ -44,7 +44,7 @@ def test_the_same_browser_sends_once_through_a_public_link(live_app, browser):
     with live_app.sessions.begin() as session:
         project = projects.get_project(session, actor=live_app.teacher, project_id=live_app.project_id)
         campaign = make_campaign(session, owner=live_app.teacher, project=project, audience="families", mode="link")
-        link = f"{live_app.url}/?survey={campaigns.link_token(session, campaign.id)}"
+        link = f"{live_app.url}/?survey={campaigns._link_token(session, campaign.id)}"
     context = browser.new_context(viewport=PHONE, locale="fr-FR", is_mobile=True, has_touch=True)
 
     # Two tabs of one browser, both showing the questions before either sends.

@@ -11,7 +11,7 @@ from assess.domain.permissions import Actor
 from assess.domain.project import SchoolData
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.services import applications, decisions, jury, rounds
-from assess.services.projects import school
+from assess.services._schools import find_or_add_school as school
 from assess.storage.models import Assignment, User
 from tests.services.helpers import make_project, make_user
 

@@ -78,14 +78,14 @@ def test_any_real_account_or_round_counts_as_real_data(session, real):
     else:
         make_user(session, email=f"{real}@school.example.org", roles={real})
     session.commit()
-    assert installation.holds_real_data(session)
-    assert not installation.demo_allowed(session)
+    assert installation.holds_real_data(session, actor=Actor.system())
+    assert not installation.demo_allowed(session, actor=Actor.system())
 
 
 def test_an_installation_with_only_its_administrators_takes_the_demo_and_becomes_a_demo_one(session):
     make_user(session, email="office@ministry.example.org", roles={"admin"})
     session.commit()
-    assert installation.demo_allowed(session) and not installation.is_demo_installation(session)
+    assert installation.demo_allowed(session, actor=Actor.system()) and not installation.is_demo_installation(session)
 
     result = demo.load_demo(session, actor=OFFICE)
     session.commit()
@@ -96,7 +96,7 @@ def test_an_installation_with_only_its_administrators_takes_the_demo_and_becomes
     assert count(session, Project, Project.is_demo.is_(False)) == 0
     assert count(session, Round, Round.is_demo.is_(False)) == 0
     # Demo rows are not real data: loading again is allowed and changes nothing.
-    assert not installation.holds_real_data(session)
+    assert not installation.holds_real_data(session, actor=Actor.system())
     assert not demo.load_demo(session, actor=OFFICE).created
 
 
@@ -356,7 +356,7 @@ def test_migration_0007_makes_an_installation_holding_only_the_demo_a_demo_one(e
         with make_session_factory(engine)() as session:
             assert demo_ids(session, User) == {2} and demo_ids(session, Project) == {1}
             assert installation.is_demo_installation(session)
-            assert not installation.holds_real_data(session)
+            assert not installation.holds_real_data(session, actor=Actor.system())
     finally:
         engine.dispose()
 

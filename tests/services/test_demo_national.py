@@ -282,7 +282,7 @@ def test_loading_again_changes_nothing(national, country):
     session.commit()
     assert not again.created and again.password is None
     assert row_counts(session) == before
-    assert demo_national.national_demo_loaded(session)
+    assert demo_national._national_demo_loaded(session)
 
 
 def test_the_same_seed_gives_the_same_country(session):
@@ -319,7 +319,7 @@ def test_only_the_office_loads_it(session):
     teacher = Actor(id=None, email="t@example.org", display_name="T", roles=frozenset({"teacher"}))
     with pytest.raises(PermissionDenied):
         demo_national.load_national_demo(session, actor=teacher, size=SMALL)
-    assert not demo_national.national_demo_loaded(session)
+    assert not demo_national._national_demo_loaded(session)
 
 
 def test_sizes_are_checked():

@@ -31,7 +31,7 @@ def send(session, token: str, browser_id: str | None, *, now: datetime = NOON, n
 @pytest.fixture
 def link(session, teacher, project):
     campaign = make_campaign(session, owner=teacher, project=project, mode="link")
-    return campaign, campaigns.link_token(session, campaign.id)
+    return campaign, campaigns._link_token(session, campaign.id)
 
 
 def test_the_attack_of_the_finding_stores_one_response(session, link):
@@ -131,7 +131,7 @@ def test_the_rate_bound_refuses_past_the_bound_and_accepts_the_next_minute(sessi
 def test_the_rate_bound_is_per_link(session, teacher, project, link):
     campaign, token = link
     other = make_campaign(session, owner=teacher, project=project, mode="link")
-    other_token = campaigns.link_token(session, other.id)
+    other_token = campaigns._link_token(session, other.id)
     for each in (campaign, other):
         link_guard.set_one_response_per_device(session, actor=teacher, campaign_id=each.id, one_per_device=False)
     for _ in range(link_guard.RATE_PER_MINUTE):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assess.domain.scoring import Outcome
-from assess.services import rubrics, self_assessments
+from assess.services import _snapshots, rubrics, self_assessments
 from assess.services.errors import Conflict, InvalidInput, NotFound
 from tests.services.helpers import make_project, make_user
 
@@ -67,7 +67,7 @@ def test_stored_results_keep_their_rubric_when_the_file_changes(session, teacher
     edited = original.model_copy(update={"criteria": [c.model_copy(update={"minimum": None}) for c in original.criteria]})
     # Same id and version, different content: refused, with a message naming the fix.
     with pytest.raises(Conflict) as error:
-        rubrics.snapshot(session, edited)
+        _snapshots.rubric_version(session, edited)
     assert "Give the changed file a new version" in error.value.message("en")
     # The stored result still reads against the original minimum of collaboration.
     reloaded = self_assessments.current(session, actor=teacher, project_id=project.id)

@@ -16,7 +16,7 @@ ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 def genuine(session, teacher, project) -> str:
     campaign = make_campaign(session, owner=teacher, project=project, mode="link")
     session.commit()
-    token = campaigns.link_token(session, campaign.id)
+    token = campaigns._link_token(session, campaign.id)
     assert responding.visit_by_link(session, token=token).status is VisitStatus.OPEN
     return token
 

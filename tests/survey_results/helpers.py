@@ -25,7 +25,7 @@ def all_agree(questionnaire: Questionnaire, score: int = 4, **overrides) -> dict
 
 
 def respond_by_link(session, campaign, answers: dict, language: str = "fr") -> None:
-    token = campaigns.link_token(session, campaign.id)
+    token = campaigns._link_token(session, campaign.id)
     result = responding.submit_with_link(session, token=token, nonce=uuid.uuid4().hex, answers=answers, language=language,
                                          browser_id=link_guard.new_browser_id(session))
     assert result.stored, result.errors

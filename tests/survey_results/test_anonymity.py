@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import ItemType
 from assess.reports.survey import render_survey_results_pdf
-from assess.services import campaigns, questionnaires, survey_imports, survey_release, survey_results
+from assess.services import _survey_release, campaigns, questionnaires, survey_imports, survey_release, survey_results
 from assess.services import national as statistics
 from tests.survey_results.helpers import all_agree, make_campaign, questionnaire_of, respond_by_link
 
@@ -105,7 +105,7 @@ def test_closing_the_campaign_releases_what_waits_and_later_arrivals_wait_again(
     campaigns.close_campaign(session, actor=teacher, campaign_id=link.id)
     session.commit()
     assert reading(session, teacher, project)["respondents"] == 7
-    assert survey_release.waiting(session, link.id) == 0
+    assert _survey_release.waiting(session, link.id) == 0
 
 
 def test_a_campaign_that_ends_by_its_date_releases_its_last_responses_the_next_day(session, session_factory, teacher,
@@ -124,7 +124,7 @@ def test_a_campaign_that_ends_by_its_date_releases_its_last_responses_the_next_d
     session.commit()  # the test's session writes in every transaction: it ends its own first
     assert survey_release.release_ended_when_due(session_factory, today=closing + timedelta(days=1)) == 1
     assert reading(session, teacher, project)["respondents"] == 7
-    assert survey_release.waiting(session, link.id) == 0
+    assert _survey_release.waiting(session, link.id) == 0
     session.commit()
     # Once released, a later look finds nothing to do: no write.
     assert survey_release.release_ended_when_due(session_factory, today=closing + timedelta(days=2)) == 0

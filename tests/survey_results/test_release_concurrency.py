@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from assess.domain.questionnaire import ItemType
-from assess.services import campaigns, questionnaires, responding, survey_release
+from assess.services import _survey_release, campaigns, questionnaires, responding
 from tests.survey_results.helpers import make_campaign, respond_with_codes
 
 
@@ -34,7 +34,7 @@ def test_a_submission_stored_during_a_release_is_not_released_alone(engine, sess
 
     releasing = session_factory()
     assert responding.submit_with_code(releasing, code=first, answers=every_item(5), language="fr").stored
-    assert survey_release.waiting(releasing, campaign_id) == 0, "the fifth releases the five (not committed yet)"
+    assert _survey_release.waiting(releasing, campaign_id) == 0, "the fifth releases the five (not committed yet)"
 
     failures: list[BaseException] = []
 
@@ -62,5 +62,5 @@ def test_a_submission_stored_during_a_release_is_not_released_alone(engine, sess
         worker.join(30)
     assert not failures, failures
     with session_factory() as check:
-        assert survey_release.waiting(check, campaign_id) == 1, "the second waits for four more"
-        assert survey_release.released_respondents(check, [campaign_id]) == {campaign_id: 5}
+        assert _survey_release.waiting(check, campaign_id) == 1, "the second waits for four more"
+        assert _survey_release.released_respondents(check, [campaign_id]) == {campaign_id: 5}

@@ -14,7 +14,7 @@ from sqlalchemy import event
 
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import ItemType
-from assess.services import campaigns, rubrics, self_assessments, settings, survey_results
+from assess.services import _proposed_rubric, campaigns, rubrics, self_assessments, settings, survey_results
 from assess.services.errors import NotFound
 from tests.survey_results.helpers import (
     FAMILIES,
@@ -166,7 +166,7 @@ def test_answers_are_counted_by_the_database(session, engine, teacher, project, 
 
 def test_the_rubric_defaults_to_the_self_assessment_one(session, teacher, project, surveyed):
     # Without a self-assessment: the one a self-assessment would be proposed (the project's school year).
-    proposed, _why = rubrics.proposed(session, project_end=project.end_date)
+    proposed, _why = _proposed_rubric.proposed(session, project_end=project.end_date)
     assert survey_results.project_results(session, actor=teacher, project_id=project.id).rubric.id == proposed.id
     rows, _results = survey_results.triangulation_with_results(session, actor=teacher, project_id=project.id)
     assert {row.criterion_id for row in rows} == {c.id for c in proposed.criteria}

@@ -27,7 +27,7 @@ def collect(ui_database, teacher, project_id: int) -> None:
         codes = make_campaign(session, owner=teacher, project=project)
         respond_with_codes(session, teacher, codes, FAMILIES)
         link = make_campaign(session, owner=teacher, project=project, mode="link")
-        token = campaigns.link_token(session, link.id)
+        token = campaigns._link_token(session, link.id)
         minute = utcnow().replace(second=1)
         for index in range(23):
             now = minute + timedelta(minutes=5) if index >= 2 else minute

@@ -25,7 +25,7 @@ def link(ui_database, people):
     with ui_database.begin() as session:
         project = make_project(session, owner=people.teacher)
         campaign = make_campaign(session, owner=people.teacher, project=project, audience="teachers", mode="link")
-        token = campaigns.link_token(session, campaign.id)
+        token = campaigns._link_token(session, campaign.id)
         questionnaire = responding.visit_by_link(session, token=token).questionnaire
     return token, {item.id: 4 for item in questionnaire.items if item.required}
 

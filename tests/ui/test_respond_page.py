@@ -387,7 +387,7 @@ def test_the_sign_in_page_leads_to_the_code_form(people):
 def link_token(ui_database, people, project) -> str:
     with ui_database.begin() as session:
         campaign = make_campaign(session, owner=people.teacher, project=project, audience="teachers", mode="link")
-        return campaigns.link_token(session, campaign.id)
+        return campaigns._link_token(session, campaign.id)
 
 
 def test_a_public_link_stores_one_response_even_when_sent_twice(people, ui_database, link_token):

@@ -86,7 +86,7 @@ class NationalResult:
     seconds: float = 0.0
 
 
-def national_demo_loaded(session: Session) -> bool:
+def _national_demo_loaded(session: Session) -> bool:
     """Whether the national demo is already in the database (its accounts or its rounds)."""
     if session.scalar(select(User.id).where(User.email.like(f"%@{NATIONAL_DOMAIN}")).limit(1)) is not None:
         return True
@@ -112,7 +112,7 @@ def load_national_demo(
     size = size or DEFAULT_SIZE
     size.check()
     installation.make_demo_installation(session, actor=actor)
-    if national_demo_loaded(session):
+    if _national_demo_loaded(session):
         return NationalResult(created=False, seed=seed)
     started = time.perf_counter()
     loader = _Loader(session, actor=actor, size=size, seed=seed, today=today or clock.today(), progress=progress)

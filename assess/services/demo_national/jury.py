@@ -9,6 +9,7 @@ from assess.domain.assignment import assign
 from assess.domain.jury import aggregate_items
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.domain.scoring import Outcome, score_aggregates
+from assess.domain.states import ApplicationStatus, AssignmentOrigin, RoundKind, Verdict
 from assess.services.demo import JURY_COMMENTS, TEXTS
 from assess.services.demo_national.country import CONSENSUS_NOTE, RECHECK_NOTE
 from assess.services.demo_national.draws import _level
@@ -34,7 +35,7 @@ class _Jury:
     def store_round(self, index: int) -> None:
         plan, rng = self.rounds[index], self.rng(f"round-{index}")
         session, actor = self.session, self.actor
-        stored = Round(kind="label", name=f"Session des labels {plan.year} {ROUND_MARK}",
+        stored = Round(kind=RoundKind.LABEL, name=f"Session des labels {plan.year} {ROUND_MARK}",
                        rubric_version_id=self.rubric_version.id, opens_on=plan.opens_on, closes_on=plan.closes_on,
                        per_application=2, aggregation="mean", disagreement_threshold=2, region_conflicts=False,
                        published_at=plan.published_at, created_by=actor.id, is_demo=True,
@@ -54,7 +55,7 @@ class _Jury:
                 # After a second application the office takes no more of this project
                 # (assess.services.applications: jury.errors.second_application_used).
                 continue
-            resubmission = project.last_outcome == "no_label"
+            resubmission = project.last_outcome == Verdict.NO_LABEL
             if resubmission:
                 project.resubmitted = True
                 project.quality += 0.5  # they worked on what the jury said
@@ -66,7 +67,7 @@ class _Jury:
             recheck = sorted(project.last_levels, key=lambda i: project.last_levels[i])[:2] if resubmission else []
             rows.append({
                 "round_id": stored.id, "project_id": project.id, "teacher_id": self.teachers[project.owner].id,
-                "school_year": plan.year, "status": "withdrawn" if withdrawn else "submitted",
+                "school_year": plan.year, "status": ApplicationStatus.WITHDRAWN if withdrawn else ApplicationStatus.SUBMITTED,
                 "language": "en" if rng.random() < 0.08 else "fr",
                 "eligibility": dict.fromkeys(ELIGIBILITY_QUESTIONS, True), "texts": texts,
                 "evidence_links": [project.twinspace_url],
@@ -108,9 +109,9 @@ class _Jury:
             if any(i.disagreement for i in self.aggregate(app_id, ids_, levels)))
         extra = assign(applications=disagreeing, jurors=sorted(jurors), per_application=2, conflicts=conflicts,
                        existing=first.pairs, extra_for=disagreeing) if disagreeing else None
-        pairs = [(j, a, "auto") for j, a in first.pairs] + [(j, a, "extra") for j, a in (extra.pairs if extra else ())]
+        pairs = [(j, a, AssignmentOrigin.AUTO) for j, a in first.pairs] + [(j, a, AssignmentOrigin.EXTRA) for j, a in (extra.pairs if extra else ())]
         for juror_id, app_id, origin in pairs:
-            if origin == "extra":
+            if origin == AssignmentOrigin.EXTRA:
                 levels[(juror_id, app_id)] = self.levels(rng, apps[app_id], jurors[juror_id])
                 on[app_id].append(juror_id)
 
@@ -118,7 +119,7 @@ class _Jury:
         assignment_rows, moments = [], []
         for juror_id, app_id, origin in pairs:
             created = self.at(rng, plan.closes_on, plan.closes_on + timedelta(days=3))
-            if origin == "extra":
+            if origin == AssignmentOrigin.EXTRA:
                 created = self.at(rng, plan.closes_on + timedelta(days=10), scoring_ends)
             submitted = self.at(rng, created.date(), scoring_ends)
             submitted = max(submitted, created)
@@ -145,7 +146,7 @@ class _Jury:
             items = self.aggregate(app_id, on[app_id], levels)
             found = score_aggregates(self.rubric, {i.item_id: i.aggregate for i in items},
                                      gate_minimums=self.gate_minimums)
-            outcome = "label" if found.verdict.outcome is Outcome.PASS else "no_label"
+            outcome = Verdict.LABEL if found.verdict.outcome is Outcome.PASS else Verdict.NO_LABEL
             decision_rows.append({
                 "application_id": app_id, "outcome": outcome,
                 "levels": {i.item_id: i.aggregate for i in items if i.aggregate is not None},
@@ -165,7 +166,7 @@ class _Jury:
         # Some labelled projects' partners hold a national label in their own country.
         labels = []
         for app_id, project in apps.items():
-            if project.last_outcome != "label" or project.partner_labels or rng.random() > 0.35:
+            if project.last_outcome != Verdict.LABEL or project.partner_labels or rng.random() > 0.35:
                 continue
             project.partner_labels = True
             countries = sorted({self._partner(s).country for s in project.partners} - {"FR"})

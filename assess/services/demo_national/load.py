@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from assess.domain.jury import school_year
 from assess.domain.permissions import Actor
-from assess.services import rubrics, settings
+from assess.services import _settings_values, _snapshots, rubrics
 from assess.services.demo_national.jury import _Jury
 from assess.services.demo_national.people import _People
 from assess.services.demo_national.plans import _RoundPlan
@@ -62,8 +62,8 @@ class _Loader(_People, _Jury, _Surveys):
 
     def run(self) -> None:
         self.rubric = rubrics.installed().default
-        self.rubric_version = rubrics.snapshot(self.session, self.rubric)
-        self.gate_minimums = settings.gate_minimums(self.session, self.rubric.id)
+        self.rubric_version = _snapshots.rubric_version(self.session, self.rubric)
+        self.gate_minimums = _settings_values.gate_minimums(self.session, self.rubric.id)
         self.items = items_of(self.rubric)
         self.writer = _Writer(self.session)
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
+from assess.domain.states import Role
 from assess.services import accounts
 from assess.services.demo_national.country import (
     ACTIVITIES,
@@ -137,8 +138,8 @@ class _People:
         for person, user_id in zip(people, ids, strict=True):
             person.id = user_id
         self.count(table, len(ids))
-        roles = [{"user_id": t.id, "role": "teacher"} for t in self.teachers]
-        roles += [{"user_id": j.id, "role": "juror"} for j in self.jurors]
+        roles = [{"user_id": t.id, "role": Role.TEACHER} for t in self.teachers]
+        roles += [{"user_id": j.id, "role": Role.JUROR} for j in self.jurors]
         _insert(self.session, UserRole.__table__, roles)
         self.count(UserRole.__table__, len(roles))
         self.teacher_emails = [t.email for t in self.teachers]

@@ -12,9 +12,10 @@ from datetime import date, timedelta
 
 from assess.domain.answers import month_of
 from assess.domain.questionnaire import Audience, ItemType, Questionnaire
+from assess.domain.states import CampaignMode, ResponseSource
 from assess.domain.survey_results import MIN_GROUP
 from assess.i18n import LANGUAGES
-from assess.services import answer_tallies, campaigns, questionnaires, survey_release
+from assess.services import _answer_tallies, _snapshots, _survey_release, campaigns
 from assess.services.demo_national.country import COMMENTS, SCALES
 from assess.services.demo_national.plans import _Campaign
 from assess.services.demo_national.writer import _insert, _insert_ids, _Writer
@@ -43,13 +44,13 @@ class _Surveys:
                 audiences.append("teachers")
             for audience in audiences:
                 questionnaire = campaigns.questionnaire_for(audience=Audience(audience), age_max=project.ages[1])
-                mode = "import" if audience == "families" and rng.random() < 0.03 else rng.choice(("link", "codes"))
+                mode = CampaignMode.IMPORT if audience == Audience.FAMILIES and rng.random() < 0.03 else rng.choice((CampaignMode.LINK, CampaignMode.CODES))
                 latest = min(project.end, self.today - timedelta(days=7))
                 earliest = min(project.start + timedelta(days=30), latest)
                 opens_on = earliest + timedelta(days=rng.randint(0, max(0, (latest - earliest).days - 30)))
                 closes_on = opens_on + timedelta(days=rng.randint(21, 75))
                 languages = ["en", "fr"] if rng.random() < 0.6 else ["fr"]
-                if mode == "import":
+                if mode == CampaignMode.IMPORT:
                     # As campaigns.import_campaign makes them.
                     opens_on, closes_on, languages = min(project.start, self.today), max(project.end, self.today), \
                         list(LANGUAGES)
@@ -88,7 +89,7 @@ class _Surveys:
                 campaign.responses = n
         for campaign in everything:
             campaign.responses = int(campaign.responses)
-            if campaign.mode == "codes":
+            if campaign.mode == CampaignMode.CODES:
                 # Not every code handed out comes back.
                 participation = rng.uniform(0.55, 0.97)
                 campaign.codes = max(campaign.responses, math.ceil(campaign.responses / participation))
@@ -102,7 +103,7 @@ class _Surveys:
             for campaign in project.campaigns:
                 key = campaign.questionnaire.id
                 if key not in versions:
-                    versions[key] = questionnaires.snapshot(session, campaign.questionnaire).id
+                    versions[key] = _snapshots.questionnaire_version(session, campaign.questionnaire).id
         everything = [(p, c) for p in self.projects for c in p.campaigns]
         ids = _insert_ids(session, SurveyCampaign.__table__, [
             {"project_id": p.id, "audience": c.audience, "questionnaire_version_id": versions[c.questionnaire.id],
@@ -114,7 +115,7 @@ class _Surveys:
             campaign.id = campaign_id
         self.count(SurveyCampaign.__table__, len(ids))
 
-        imports = [(p, c) for p, c in everything if c.mode == "import"]
+        imports = [(p, c) for p, c in everything if c.mode == CampaignMode.IMPORT]
         _insert(session, SurveyImport.__table__, [
             {"campaign_id": c.id, "file_name": "Réponses des familles.csv", "file_format": "google",
              "rows_imported": c.responses, "rows_skipped": rng.randint(0, 2), "rows_repeated": 0,
@@ -136,14 +137,14 @@ class _Surveys:
         self.flush(batch)
         # Written whole: a campaign of five respondents or more is released in full, as
         # migration 0011 did for the campaigns stored before it (see survey_release).
-        survey_release.copy_tallies(session, [c.id for _p, c in everything if c.responses >= MIN_GROUP])
+        _survey_release.copy_tallies(session, [c.id for _p, c in everything if c.responses >= MIN_GROUP])
 
     def campaign_rows(self, rng: random.Random, campaign: _Campaign, spec: list, ids, batch: _Batch) -> None:
         writer, campaign_id = self.writer, campaign.id
         last = min(campaign.closes_on, self.today)
         months = [writer.date(m) for m in _months(campaign.opens_on, max(campaign.opens_on, last))]
         cuts = self.cuts
-        source = "google" if campaign.mode == "import" else "web"
+        source = ResponseSource.GOOGLE if campaign.mode == CampaignMode.IMPORT else ResponseSource.WEB
         languages = campaign.languages
         comments = COMMENTS[campaign.audience]
         null = writer.json_null
@@ -155,7 +156,7 @@ class _Surveys:
             import_key = f"{bits(256):064x}" if source == "google" else None
             batch.responses.append((response_id, campaign_id, rng.choice(months), language, source, import_key,
                                     released))
-            if campaign.mode == "link":
+            if campaign.mode == CampaignMode.LINK:
                 batch.links.append((f"{bits(256):064x}", campaign_id))
             mood = gauss(campaign.mood, 0.5)
             answers = batch.answers
@@ -182,7 +183,7 @@ class _Surveys:
                     answers.append((response_id, campaign_id, item_id, None, False, options[1](chosen), None))
                 elif random_() < 0.04:  # free text, mostly left blank (not stored, as on the web)
                     answers.append((response_id, campaign_id, item_id, None, False, null, rng.choice(comments)))
-        if campaign.mode == "codes":
+        if campaign.mode == CampaignMode.CODES:
             # The SHA-256 of random bytes, not of a code: no code was ever printed, so none
             # can be typed in (and the seed does not give them away).
             batch.codes.extend((hashlib.sha256(secrets.token_bytes(16)).hexdigest(), campaign_id, k < campaign.responses)
@@ -201,7 +202,7 @@ class _Surveys:
         ):
             self.writer.write(table, columns, types, rows)
             self.count(table, len(rows))
-        answer_tallies.add(self.session, answer_tallies.tally(a[1:5] for a in batch.answers))
+        _answer_tallies.add(self.session, _answer_tallies.tally(a[1:5] for a in batch.answers))
         self.advance(batch.done)
         batch.clear()
 

@@ -20,7 +20,7 @@ from assess.domain.survey_results import MIN_GROUP, Counts, compute
 from assess.i18n import t
 from assess.reports.workbook import Column, Kind
 from assess.services import questionnaires
-from assess.services.answer_tallies import DONT_KNOW_SCORE
+from assess.services._answer_tallies import DONT_KNOW_SCORE
 from assess.services.national._scope import campaign_ids
 from assess.services.national._tables import Table, _column, _driver_stream, _stream
 from assess.storage.models import (

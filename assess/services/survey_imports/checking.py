@@ -15,7 +15,7 @@ from assess.domain.content import ContentError, Problem
 from assess.domain.imports import ImportMapping, MappingFile, Skipped, SkippedRow
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Questionnaire
-from assess.services import answer_tallies
+from assess.services import _answer_tallies as answer_tallies
 from assess.services.errors import ServiceError
 from assess.services.survey_imports.context import ImportContext, import_context
 from assess.services.survey_imports.report import CHUNK, ImportReport, MappingError, Progress

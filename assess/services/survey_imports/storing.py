@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assess.domain.imports import ImportMapping, MappingFile
 from assess.domain.permissions import Actor
-from assess.services import answer_tallies, audit, campaigns, survey_release
+from assess.services import _answer_tallies as answer_tallies
+from assess.services import _survey_release as survey_release
+from assess.services import audit, campaigns
 from assess.services.errors import Conflict
 from assess.services.projects import get_project
 from assess.services.survey_imports.checking import PreparedImport, prepare_import, preview_import, tally_of

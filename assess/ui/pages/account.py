@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from assess.domain.permissions import ROLES
+from assess.domain.states import Role
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
 from assess.i18n.formats import format_date
 from assess.services import accounts, privacy, sign_in
@@ -38,7 +39,7 @@ st.markdown(
     f"**{_('fields.email')}:** {escape_markdown(current.email)}  \n"
     f"**{_('fields.roles')}:** {roles}"
 )
-if "juror" in current.roles:
+if Role.JUROR in current.roles:
     st.info(_("account.jury_note"), icon=":material/gavel:")
 
 st.subheader(_("account.language_title"))

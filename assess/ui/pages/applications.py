@@ -15,6 +15,7 @@ import streamlit as st
 from assess.domain.jury import RoundStatus, school_year
 from assess.domain.permissions import can
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
+from assess.domain.states import Verdict
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
 from assess.i18n.formats import format_date, format_number
 from assess.services import applications, projects, rounds
@@ -157,7 +158,7 @@ def apply_section(current, open_rounds, own_projects, mine) -> None:
         st.info(_("applications_page.already"), icon=":material/check_circle:")
         return
     refused = next((v for v in mine if v.project_id == project_id and v.round_id != round_id
-                    and v.verdict == "no_label"), None)
+                    and v.verdict == Verdict.NO_LABEL), None)
     application_form(current, summary, project_id, refused)
 
 
@@ -193,7 +194,7 @@ def withdrawal(current, view: TeacherView) -> None:
 def feedback(view: TeacherView) -> None:
     """After publication: the verdict, the total and the level and comments per criterion."""
     rubric = view.rubric
-    if view.verdict == "label":
+    if view.verdict == Verdict.LABEL:
         st.success(_("jury.outcome.label"), icon=":material/workspace_premium:")
     else:
         st.warning(_("jury.outcome.no_label"), icon=":material/info:")
@@ -266,7 +267,7 @@ try:
         mine = applications.my_applications(session, actor=current)
         own_projects = [(p.id, p.title) for p in projects.list_projects(session, actor=current)
                         if can(current, "application.apply", p)]
-        limit = applications.max_per_year(session)
+        limit = applications.max_per_year(session, actor=current)
 except ServiceError as error:
     show_error(error)
     st.stop()

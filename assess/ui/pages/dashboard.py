@@ -94,7 +94,7 @@ def triangulation(current, project_id: int) -> None:
     try:
         with reading() as session:
             rows, results = survey_results.triangulation_with_results(session, actor=current, project_id=project_id)
-            threshold = survey_results.gap_threshold(session)
+            threshold = survey_results.gap_threshold(session, actor=current)
     except ServiceError:
         return
     if not results.respondents:

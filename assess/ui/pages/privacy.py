@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from assess.domain.states import DeletionStatus
 from assess.i18n.formats import format_date
 from assess.services import privacy
 from assess.ui.runtime import (
@@ -69,7 +70,7 @@ for request in requests:
                       status=_(f"privacy.status.{request.status}")))
         if counts:
             st.caption(counts)
-        if request.status == "pending":
+        if request.status == DeletionStatus.PENDING:
             sure = st.checkbox(_("privacy.page.confirm_delete"), key=f"privacy_confirm_{request.id}")
             if st.button(_("privacy.page.carry_out"), key=f"privacy_carry_out_{request.id}", disabled=not sure,
                          icon=":material/person_remove:"):

@@ -21,6 +21,7 @@ from assess.domain.permissions import can
 from assess.domain.project import AGE_MAX, AGE_MIN, NAME_MAX, SUMMARY_MAX, TITLE_MAX
 from assess.domain.scoring import describe_outcome
 from assess.i18n.formats import format_date
+from assess.domain.states import Role
 from assess.services import projects, self_assessments
 from assess.services.errors import ServiceError
 from assess.ui.project_picker import PAGES
@@ -203,7 +204,7 @@ def show_row(current, row: Row) -> None:
     with st.container(border=True):
         st.markdown(f"{':material/check_circle: ' if chosen else ''}**{escape_markdown(row.title)}**")
         details = [row.dates, _("projects_page.partner_countries", countries=row.countries)]
-        if "admin" in current.roles:
+        if Role.ADMIN in current.roles:
             details.append(_("projects_page.owner", name=row.owner))
         st.caption(escape_markdown(" · ".join(details)))
         if row.progress is None:

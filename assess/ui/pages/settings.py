@@ -164,9 +164,8 @@ def logo_form(logo: registry.OfficeLogo | None) -> None:
 
 
 with reading() as session:
-    current = settings.values(session)
-    public_address = settings.public_url(session)
-    office_logo = settings.office_logo(session)
+    shown = settings.for_the_office(session, actor=admin)
+    current, public_address, office_logo = shown.values, shown.public_url, shown.office_logo
 
 st.title(_("settings_page.title"))
 show_flash()
@@ -188,7 +187,7 @@ st.subheader(_("settings_page.demo_title"))
 st.caption(_("settings_page.demo_help"))
 with reading() as session:
     demo_installation = installation.is_demo_installation(session)
-    demo_allowed = demo_installation or not installation.holds_real_data(session)
+    demo_allowed = demo_installation or not installation.holds_real_data(session, actor=admin)
 if demo_installation:
     st.info(_("demo.installation"), icon=":material/science:")
 elif demo_allowed:

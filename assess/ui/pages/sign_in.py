@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
-from assess.services import accounts, settings, sign_in
+from assess.services import accounts, sign_in
 from assess.services.errors import ServiceError
 from assess.ui import auth, runtime
 from assess.ui.runtime import _, lang, reading, show_error, transaction
@@ -74,6 +74,6 @@ if auth.sso_configured():
     st.caption(_("sign_in.or_password"))
 sign_in_form()
 with reading() as session:
-    signup_open = settings.get(session, "allow_signup")
+    signup_open = accounts.sign_up_open(session)
 if signup_open:
     sign_up_form()

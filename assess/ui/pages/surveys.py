@@ -24,7 +24,7 @@ from assess.domain.questionnaire import Audience, Display
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
 from assess.reports.slips import render_slips_pdf
 from assess.reports.survey import audience_name, percent
-from assess.services import campaigns, link_guard, projects, questionnaires, settings
+from assess.services import campaigns, link_guard, projects, questionnaires
 from assess.services.campaigns import MAX_CODES, CampaignSummary, Mode, Status
 from assess.services.errors import ServiceError
 from assess.services.settings import AddressProblem, PublicAddress
@@ -66,8 +66,8 @@ def make_slips(current, campaign_id: int, count: int | None) -> None:
             codes = campaigns.reissue_codes(session, actor=current, campaign_id=campaign_id)
         else:
             codes = campaigns.issue_codes(session, actor=current, campaign_id=campaign_id, count=count)
-        links = [campaigns.code_link(session, code) for code in codes]
-        address = settings.public_url(session)
+        links = campaigns.slip_links(session, actor=current, campaign_id=campaign_id, codes=codes)
+        address = campaigns.public_address(session, actor=current).url
         title, audience, languages = campaign.project.title, campaign.audience, list(campaign.languages)
     with st.spinner(_("surveys_page.making_slips")):
         pdf = render_slips_pdf(codes=codes, links=links, address=address, project_title=title, audience=audience,
@@ -318,7 +318,7 @@ try:
         summaries = campaigns.list_campaigns(session, actor=current, project_id=choice.id)
         # The address slips and links carry, read once per run: shown at the top, and
         # beside the slips, the link and the replacement of codes (the functions above).
-        ADDRESS = settings.public_address(session)
+        ADDRESS = campaigns.public_address(session, actor=current)
 except ServiceError as error:
     show_error(error)
     st.stop()

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from assess.domain.permissions import ROLES
+from assess.domain.states import Role
 from assess.services import accounts
 from assess.services.errors import InvalidInput
 from assess.ui import auth
@@ -71,7 +72,7 @@ NEW = ("new_email", "new_name", "new_roles", "new_password", "new_sso_only")
 with st.form("create_user"):
     email = st.text_input(_("fields.email"), key="new_email")
     name = st.text_input(_("fields.display_name"), key="new_name")
-    roles = st.multiselect(_("fields.roles"), options=list(ROLES), default=["teacher"], format_func=role_name, key="new_roles")
+    roles = st.multiselect(_("fields.roles"), options=list(ROLES), default=[Role.TEACHER], format_func=role_name, key="new_roles")
     password = st.text_input(
         _("users.initial_password"),
         type="password",

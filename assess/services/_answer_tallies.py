@@ -11,7 +11,7 @@ calls next), instead of scanning millions of answers.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite

@@ -8,13 +8,17 @@ refused with a message that says how to fix it, instead of silently diverging.
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assess.domain.questionnaire import Questionnaire
+from assess.domain.rubric import Rubric
 from assess.services.errors import Conflict
+from assess.storage.models import QuestionnaireVersion, RubricVersion
 
 Row = TypeVar("Row")
 Document = TypeVar("Document", bound=BaseModel)
@@ -50,3 +54,19 @@ def parsed(model: type[Document], digest: str, content: Callable[[], Any]) -> Do
     if document is None:
         document = _parsed[key] = model.model_validate(content())
     return document
+
+
+def questionnaire_version(session: Session, questionnaire: Questionnaire) -> QuestionnaireVersion:
+    """The stored snapshot of ``questionnaire`` (made on its first use)."""
+    return snapshot(session, table=QuestionnaireVersion, id_column="questionnaire_id", document=questionnaire)
+
+
+def questionnaire_from_digest(session: Session, *, version_id: int, digest: str) -> Questionnaire:
+    """The questionnaire of snapshot ``version_id``, whose ``digest`` the caller has read: its
+    content is read from the database only the first time this process needs it."""
+    return parsed(Questionnaire, digest, lambda: session.get(QuestionnaireVersion, version_id).content)
+
+
+def rubric_version(session: Session, rubric: Rubric) -> RubricVersion:
+    """The stored snapshot of ``rubric`` (made on its first use)."""
+    return snapshot(session, table=RubricVersion, id_column="rubric_id", document=rubric)
