@@ -19,9 +19,9 @@ office decided. The pages, the letters and the workbook put them into words.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Mapping
 
 from assess.domain.rubric import LEVELS, Rubric
 from assess.i18n import t
@@ -51,7 +51,7 @@ class Reason:
 
     code: ReasonCode
     subject: str | None = None
-    values: Mapping[str, float | int] = field(default_factory=dict)
+    values: Mapping[str, float | int | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -187,13 +187,16 @@ def score(
     _check_levels("criterion", levels, {c.id for c in rubric.criteria}, fractional=fractional)
     _check_levels("gate", gates, {g.id for g in rubric.gates}, fractional=fractional)
 
+    def points(level: float | None, weight: float, independent: bool) -> float | None:
+        return None if level is None or independent else level * weight
+
     criteria = tuple(
         CriterionResult(
             criterion_id=c.id,
             level=levels.get(c.id),
             weight=c.weight,
             counted=not c.independent,
-            points=None if levels.get(c.id) is None or c.independent else levels[c.id] * c.weight,
+            points=points(levels.get(c.id), c.weight, c.independent),
             max_points=0.0 if c.independent else LEVELS[-1] * c.weight,
             minimum=c.minimum,
         )
@@ -227,10 +230,7 @@ def score(
     if not incomplete and total < rubric.verdict.pass_mark:
         reasons.append(Reason(ReasonCode.BELOW_PASS_MARK, None, {"total": total, "pass_mark": rubric.verdict.pass_mark}))
 
-    if incomplete:
-        outcome = Outcome.INCOMPLETE
-    else:
-        outcome = Outcome.FAIL if reasons else Outcome.PASS
+    outcome = Outcome.INCOMPLETE if incomplete else Outcome.FAIL if reasons else Outcome.PASS
     return Score(
         rubric_id=rubric.id,
         rubric_version=rubric.version,
