@@ -121,3 +121,17 @@ def test_the_letter_states_the_rules_and_the_jury_s_summary(session, lang, expec
     assert SUMMARY in text
     assert "Only for the office." not in text
     assert pdf_pages(pdf) <= 2
+
+
+def test_who_reads_a_decision_s_reasons_is_a_rule_about_publication():
+    from assess.domain.permissions import DecisionFacts, can
+
+    owner = Actor(id=1, email="t@example.org", display_name="T", roles=frozenset({"teacher"}))
+    other = Actor(id=2, email="o@example.org", display_name="O", roles=frozenset({"teacher"}))
+    juror = Actor(id=3, email="j@example.org", display_name="J", roles=frozenset({"juror"}))
+    admin = Actor(id=4, email="a@example.org", display_name="A", roles=frozenset({"admin"}))
+    for published in (False, True):
+        facts = DecisionFacts(owner_id=owner.id, published=published)
+        allowed = {name for name, actor in (("owner", owner), ("other", other), ("juror", juror), ("admin", admin),
+                                            ("system", Actor.system())) if can(actor, "decision.view", facts)}
+        assert allowed == ({"owner", "admin", "system"} if published else {"admin", "system"})

@@ -201,7 +201,7 @@ def why(view: TeacherView, verdict: decisions.JuryVerdict | None) -> None:
         return
     lines = reason_lines(verdict.reasons, rubric=view.rubric, lang=lang())
     st.markdown(f"**{_('reasons.heading')}**\n\n"
-                + "\n".join(f"- {RULE_ICONS[line.met]} {escape_markdown(line.text)}" for line in lines))
+                + "  \n".join(f"{RULE_ICONS[line.met]} {escape_markdown(line.text)}" for line in lines))
     note = override_note(verdict.reasons, lang=lang())
     if note:
         st.caption(note)

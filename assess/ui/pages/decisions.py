@@ -68,8 +68,8 @@ def items_table(found: jury.ApplicationAggregate) -> pd.DataFrame:
 
 
 def rule_list(lines: list[ReasonLine]) -> str:
-    """The rules as a Markdown list, each marked met, not met or not scored."""
-    return "\n".join(f"- {RULE_ICONS[line.met]} {escape_markdown(line.text)}" for line in lines)
+    """The rules one a line, each marked met, not met or not scored."""
+    return "  \n".join(f"{RULE_ICONS[line.met]} {escape_markdown(line.text)}" for line in lines)
 
 
 def rules_behind(found: jury.ApplicationAggregate) -> None:
@@ -88,36 +88,42 @@ def quoted(text: str) -> str:
     return "\n".join(f"> {escape_markdown(line)}  " for line in text.strip().splitlines())
 
 
+def said(label: str, text: str) -> str:
+    """A list item: who wrote it, in italics, then their text, escaped, line breaks kept."""
+    return f"- *{label}* " + "  \n  ".join(escape_markdown(line) for line in text.strip().splitlines())
+
+
 def reading_matter(found: jury.ApplicationAggregate, sent: decisions.SentApplication | None) -> None:
-    """Criterion by criterion, the teacher's text and what each juror who submitted wrote,
+    """Criterion by criterion, the teacher's text and what each juror who submitted wrote:
     their comment for the teacher and their private note for the office."""
-    st.markdown(f"**{_('reasons.office.read')}**")
     jurors = [j for j in found.jurors if j.submitted_at is not None]
     texts = sent.texts if sent is not None else {}
     criteria = {c.id for c in found.rubric.criteria}
+    blocks = []
     for item_id in (i.item_id for i in found.items):
-        lines = [f"**{escape_markdown(found.rubric.item(item_id).name.get(lang()))}**"]
+        lines = []
         if item_id in criteria:
             text = texts.get(item_id, "").strip()
-            lines += [f"*{_('reasons.office.teacher_text')}*", quoted(text) if text else _("reasons.office.no_text")]
-        said = []
+            lines.append(said(_("reasons.office.teacher_text"), text or _("reasons.office.no_text")))
         for juror in jurors:
             given = juror.scores.get(item_id)
-            if given is None:
-                continue
-            if given.comment.strip():
-                said += [_("reasons.office.comment", juror=juror_label(juror.pseudonym)), quoted(given.comment)]
-            if given.private_note.strip():
-                said += [_("reasons.office.private_note", juror=juror_label(juror.pseudonym)),
-                         quoted(given.private_note)]
-        lines += said or [f"*{_('reasons.office.nothing_said')}*"]
-        with st.container(border=True):
-            st.markdown("\n\n".join(lines))
+            if given is not None and given.comment.strip():
+                lines.append(said(_("reasons.office.comment", juror=juror_label(juror.pseudonym)), given.comment))
+            if given is not None and given.private_note.strip():
+                lines.append(said(_("reasons.office.private_note", juror=juror_label(juror.pseudonym)),
+                                  given.private_note))
+        if len(lines) == (1 if item_id in criteria else 0):
+            lines.append(f"- *{_('reasons.office.nothing_said')}*")
+        name = escape_markdown(found.rubric.item(item_id).name.get(lang()))
+        blocks.append(f"**{name}**\n\n" + "\n".join(lines))
     if sent is not None and sent.evidence_links:
-        st.markdown(f"**{_('reasons.office.evidence')}**\n\n"
-                    + "\n".join(f"- {code_span(link)}" for link in sent.evidence_links))
+        blocks.append(f"**{_('reasons.office.evidence')}**\n\n"
+                      + "\n".join(f"- {code_span(link)}" for link in sent.evidence_links))
     if sent is not None and sent.recheck_note.strip():
-        st.markdown(f"**{_('reasons.office.recheck_note')}**\n\n{quoted(sent.recheck_note)}")
+        blocks.append(f"**{_('reasons.office.recheck_note')}**\n\n{quoted(sent.recheck_note)}")
+    # One Markdown block per box, not one element per criterion: a page shows 20 boxes.
+    with st.container(border=True):
+        st.markdown(f"**{_('reasons.office.read')}**\n\n" + "\n\n".join(blocks))
 
 
 def application_box(found: jury.ApplicationAggregate, sent: decisions.SentApplication | None = None) -> None:
