@@ -109,6 +109,15 @@ class RoundFacts:
     published: bool
 
 
+@dataclass(frozen=True)
+class DecisionFacts:
+    """The decision on an application as the rules see it: whose project it judges and
+    whether it is published (before, only the office reads it)."""
+
+    owner_id: int | None
+    published: bool
+
+
 def _fact(name: str) -> Rule:
     return Rule(lambda _actor, obj: obj is not None and bool(getattr(obj, name)), name)
 
@@ -164,6 +173,9 @@ PERMISSIONS: dict[str, Rule] = {
     "round.change": is_office & round_not_published,
     "round.publish": is_office & round_not_published,
     "decision.manage": is_admin | is_system,
+    # Objects: DecisionFacts. The verdict's reasons and the jury's summary: the office
+    # always, the project's teacher once published.
+    "decision.view": is_office | (is_owner & _fact("published")),
     "eql.manage": is_admin | is_system,
     # National statistics: figures for the ministry and the central service. The CLI acts
     # as the system (whoever runs it already holds the database).

@@ -10,6 +10,11 @@ How points are counted (see docs/rubrics.md):
   scale starts at 0 and the percentage is ``total / maximum x 100``. Per-criterion
   minimum levels are verdict rules only: they never shift the scale;
 - gates (gated sub-criteria) are pass/fail checks and never add points.
+
+Why a verdict is what it is: :func:`verdict_rules` checks each rule of the rubric (the
+pass mark, each per-criterion minimum, each gate) against the figures and says which are
+met, as structured values (:class:`RuleCheck`); :func:`reasons_for` adds the outcome the
+office decided. The pages, the letters and the workbook put them into words.
 """
 
 from __future__ import annotations
@@ -183,13 +188,16 @@ def score(
     _check_levels("criterion", levels, {c.id for c in rubric.criteria}, fractional=fractional)
     _check_levels("gate", gates, {g.id for g in rubric.gates}, fractional=fractional)
 
+    def points(level: float | None, weight: float, independent: bool) -> float | None:
+        return None if level is None or independent else level * weight
+
     criteria = tuple(
         CriterionResult(
             criterion_id=c.id,
             level=levels.get(c.id),
             weight=c.weight,
             counted=not c.independent,
-            points=None if (level := levels.get(c.id)) is None or c.independent else level * c.weight,
+            points=points(levels.get(c.id), c.weight, c.independent),
             max_points=0.0 if c.independent else LEVELS[-1] * c.weight,
             minimum=c.minimum,
         )
@@ -246,6 +254,86 @@ def score_aggregates(rubric: Rubric, aggregates: Mapping[str, float | None], *,
     return score(rubric, levels={i: v for i, v in aggregates.items() if i in criteria},
                  gates={i: v for i, v in aggregates.items() if i not in criteria},
                  gate_minimums=gate_minimums, fractional=True)
+
+
+class RuleKind(StrEnum):
+    """The rules that decide a verdict."""
+
+    PASS_MARK = "pass_mark"  # the total against the rubric's pass mark
+    MINIMUM = "minimum"  # a criterion's level against its minimum
+    GATE = "gate"  # a gate's level against its minimum (the rubric's or the office's setting)
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    """One rule of the verdict held against the figures.
+
+    ``subject``: the criterion or gate id (None for the pass mark); ``value``: the total
+    or the level (None while not scored); ``threshold``: the pass mark or the minimum;
+    ``met``: None while the figure is not known.
+    """
+
+    kind: RuleKind
+    subject: str | None
+    value: float | None
+    threshold: float
+    met: bool | None
+
+
+def verdict_rules(result: Score) -> tuple[RuleCheck, ...]:
+    """Every rule that decides ``result``'s verdict, met or not: the pass mark first, then
+    each criterion with a minimum, then each gate, in the rubric's order."""
+    counted_missing = any(c.level is None for c in result.criteria if c.counted)
+    checks = [RuleCheck(RuleKind.PASS_MARK, None, None if counted_missing else result.total, result.pass_mark,
+                        None if counted_missing else result.total >= result.pass_mark)]
+    checks += [RuleCheck(RuleKind.MINIMUM, c.criterion_id, c.level, c.minimum, c.meets_minimum)
+               for c in result.criteria if c.minimum is not None]
+    checks += [RuleCheck(RuleKind.GATE, g.gate_id, g.value, g.minimum, g.passed) for g in result.gates]
+    return tuple(checks)
+
+
+#: The outcomes the office decides.
+LABEL, NO_LABEL = "label", "no_label"
+
+
+@dataclass(frozen=True)
+class DecisionReasons:
+    """Why an application got its verdict: each rule checked, what the rules give, and the
+    outcome decided (the office may decide otherwise than the rules, which it then says)."""
+
+    rules: tuple[RuleCheck, ...]
+    #: What the rules give: pass, fail, or incomplete while something is not scored.
+    proposal: Outcome
+    #: The outcome decided (``label`` or ``no_label``), None while undecided.
+    outcome: str | None = None
+
+    @property
+    def failed(self) -> tuple[RuleCheck, ...]:
+        """The rules not met: the reasons for "no label"."""
+        return tuple(r for r in self.rules if r.met is False)
+
+    @property
+    def overridden(self) -> bool:
+        """The office decided otherwise than the rules give."""
+        if self.outcome is None or self.proposal is Outcome.INCOMPLETE:
+            return False
+        return (self.outcome == LABEL) != (self.proposal is Outcome.PASS)
+
+    def to_dict(self) -> dict:
+        """JSON-ready, for exports."""
+        return {
+            "outcome": self.outcome,
+            "proposal": self.proposal.value,
+            "overridden": self.overridden,
+            "rules": [{"kind": r.kind.value, "subject": r.subject, "value": r.value, "threshold": r.threshold,
+                       "met": r.met} for r in self.rules],
+        }
+
+
+def reasons_for(result: Score, *, outcome: str | None = None) -> DecisionReasons:
+    """The reasons of a verdict: ``result`` scored on the levels decided on (a jury's
+    aggregates), ``outcome`` the office's decision if there is one."""
+    return DecisionReasons(rules=verdict_rules(result), proposal=result.verdict.outcome, outcome=outcome)
 
 
 def describe_reason(reason: Reason, *, rubric: Rubric, lang: str) -> str:

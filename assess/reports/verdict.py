@@ -29,11 +29,13 @@ from markupsafe import Markup
 
 from assess import clock
 from assess.domain.rubric import Rubric
+from assess.domain.scoring import reasons_for
 from assess.files import atomic_output
 from assess.i18n import normalise_language, t
 from assess.i18n.formats import format_date
 from assess.reports.pdf import REPORTS_DIR, html_to_pdf, render_html
 from assess.reports.radar import LABEL_LINES, bars_svg, radar_svg
+from assess.reports.reasons import override_note, reason_lines
 from assess.reports.views import OfficeView, VerdictLetterView
 
 ASSETS_DIR = REPORTS_DIR / "assets"
@@ -164,6 +166,17 @@ def _criteria(view: VerdictLetterView, lang: str) -> list[dict]:
     return rows
 
 
+def _reasons(view: VerdictLetterView, lang: str) -> dict:
+    """Each rule that decided the verdict, met or not, with its figures; a sentence if the
+    office decided otherwise than the rules; the jury's summary."""
+    reasons = reasons_for(view.score, outcome=view.outcome)
+    return {
+        "reasons": reason_lines(reasons, rubric=view.rubric, lang=lang),
+        "override": override_note(reasons, lang=lang),
+        "summary": view.summary.strip(),
+    }
+
+
 def verdict_letter_context(view: VerdictLetterView, *, today: date | None = None) -> dict:
     lang = letter_language(view)
     office = view.office
@@ -188,6 +201,7 @@ def verdict_letter_context(view: VerdictLetterView, *, today: date | None = None
         "score": view.score,
         "chart": _chart(view, lang),
         "criteria": _criteria(view, lang),
+        **_reasons(view, lang),
     }
 
 

@@ -105,3 +105,4 @@ class VerdictLetterView:
     outcome: str  # "label" or "no_label"
     feedback: tuple[CriterionFeedback, ...]
     published_at: datetime | None = None
+    summary: str = ""  # the jury's summary (the office's consensus note), shown once published

@@ -10,15 +10,18 @@ caller's transaction, so either all are published or none.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assess.domain.permissions import Actor, can
-from assess.services import audit, jury
-from assess.services.access import authorize
+from assess.domain.permissions import Actor, DecisionFacts, can
+from assess.domain.rubric import Rubric
+from assess.domain.scoring import DecisionReasons, Score, reasons_for, score_aggregates
+from assess.services import audit, jury, rounds, settings
+from assess.services.access import authorize, permitted
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
 from assess.storage.models import Application, Decision, Round, utcnow
 
@@ -245,3 +248,121 @@ def publish_round(session: Session, *, actor: Actor, round_id: int) -> Publicati
                  details={"decisions": len(decisions), "labels": labels,
                           "applications": sorted(decisions)})
     return Publication(round_id=round_.id, published_at=at, decisions=len(decisions), labels=labels)
+
+
+# --- why: the rules behind a verdict, and the jury's summary ----------------------------------
+
+
+def decided_score(rubric: Rubric, levels: Mapping[str, float | None], *,
+                  gate_minimums: Mapping[str, int] | None = None) -> Score:
+    """The score of the levels a decision was taken on (a jury's aggregates, stored with
+    the decision); ids the rubric does not know are left out rather than failing."""
+    known = {i.id for i in (*rubric.criteria, *rubric.gates)}
+    return score_aggregates(rubric, {k: float(v) for k, v in levels.items() if k in known and v is not None},
+                            gate_minimums=gate_minimums)
+
+
+def _reasons(session: Session, application: Application, decision: Decision | None,
+             gate_minimums: dict[str, dict[str, int]]) -> DecisionReasons:
+    rubric = rounds.rubric_of(application.round)
+    if rubric.id not in gate_minimums:
+        gate_minimums[rubric.id] = settings.gate_minimums(session, rubric.id)
+    if decision is None:  # undecided: what the jury's aggregates give now
+        found = jury.aggregate_application(session, application)
+        return reasons_for(found.score)
+    result = decided_score(rubric, dict(decision.levels or {}), gate_minimums=gate_minimums[rubric.id])
+    return reasons_for(result, outcome=decision.outcome)
+
+
+def _decision_facts(application: Application, decision: Decision | None) -> DecisionFacts:
+    return DecisionFacts(owner_id=application.project.owner_id,
+                         published=decision is not None and decision.published_at is not None)
+
+
+def decision_reasons(session: Session, *, actor: Actor, application_id: int) -> DecisionReasons:
+    """Each rule that decides the application's verdict (pass mark, per-criterion minimums,
+    gates) with its figure, threshold and whether it is met, and the outcome decided.
+    From the levels the decision was taken on; before any decision, from the jury's
+    aggregates now. The office at any time, the teacher once published (``decision.view``);
+    anyone else, and the teacher before publication, gets :class:`NotFound`."""
+    application = session.get(Application, application_id)
+    if application is None:
+        raise NotFound()
+    decision = session.scalar(select(Decision).where(Decision.application_id == application.id))
+    if not permitted(session, actor, "decision.view", _decision_facts(application, decision)):
+        raise NotFound()
+    return _reasons(session, application, decision, {})
+
+
+def round_reasons(session: Session, *, actor: Actor, round_id: int,
+                  application_ids: Iterable[int] | None = None) -> dict[int, DecisionReasons]:
+    """:func:`decision_reasons` of every decided application of the round (staged or
+    published), by application id, from the stored decisions: a few queries whatever the
+    round's size (the workbook of a national round). Office only."""
+    authorize(session, actor, "decision.manage")
+    round_ = session.get(Round, round_id)
+    if round_ is None:
+        raise NotFound()
+    rubric = rounds.rubric_of(round_)
+    gate_minimums = settings.gate_minimums(session, rubric.id)
+    query = (select(Decision.application_id, Decision.levels, Decision.outcome)
+             .join(Application, Application.id == Decision.application_id)
+             .where(Application.round_id == round_.id).order_by(Decision.application_id))
+    if application_ids is not None:
+        query = query.where(Decision.application_id.in_(list(application_ids)))
+    return {
+        application_id: reasons_for(decided_score(rubric, dict(levels or {}), gate_minimums=gate_minimums),
+                                    outcome=outcome)
+        for application_id, levels, outcome in session.execute(query)
+    }
+
+
+@dataclass(frozen=True)
+class JuryVerdict:
+    """What the teacher reads once the round is published: the reasons of the verdict and
+    the jury's summary (the office's consensus note, empty if it wrote none)."""
+
+    application_id: int
+    reasons: DecisionReasons
+    summary: str
+
+
+def published_verdict(session: Session, *, actor: Actor, application_id: int) -> JuryVerdict | None:
+    """The application's published verdict with its reasons and the jury's summary, for its
+    teacher (and the office); None before publication: nothing of the jury's work shows
+    before. :class:`NotFound` for anyone who may not see the application."""
+    application = session.get(Application, application_id)
+    if application is None or not permitted(session, actor, "application.view", application.project):
+        raise NotFound()
+    decision = session.scalar(select(Decision).where(Decision.application_id == application.id))
+    facts = _decision_facts(application, decision)
+    if decision is None or not facts.published or not permitted(session, actor, "decision.view", facts):
+        return None
+    return JuryVerdict(application_id=application.id, reasons=_reasons(session, application, decision, {}),
+                       summary=(decision.consensus_note or "").strip())
+
+
+@dataclass(frozen=True)
+class SentApplication:
+    """What the teacher sent, for the office to read before deciding."""
+
+    application_id: int
+    language: str
+    texts: Mapping[str, str]
+    evidence_links: tuple[str, ...]
+    recheck_note: str
+
+
+def sent_applications(session: Session, *, actor: Actor, application_ids: Iterable[int]) -> dict[int, SentApplication]:
+    """The teachers' texts, evidence links and re-check notes of some applications, by id,
+    in one query (the page of applications the office reads). Office only."""
+    authorize(session, actor, "decision.manage")
+    ids = list(application_ids)
+    if not ids:
+        return {}
+    rows = session.execute(select(Application.id, Application.language, Application.texts,
+                                  Application.evidence_links, Application.recheck_note)
+                           .where(Application.id.in_(ids)))
+    return {row.id: SentApplication(application_id=row.id, language=row.language or "", texts=dict(row.texts or {}),
+                                    evidence_links=tuple(row.evidence_links or ()), recheck_note=row.recheck_note or "")
+            for row in rows}

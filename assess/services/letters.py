@@ -131,6 +131,7 @@ def published_letters(session: Session, *, round_id: int, application_ids: set[i
                 outcome=decision.outcome,
                 feedback=feedback,
                 published_at=decision.published_at,
+                summary=(decision.consensus_note or "").strip(),
             )
         )
     return letters

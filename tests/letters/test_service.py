@@ -42,13 +42,15 @@ def test_one_view_per_published_decision_in_the_teachers_language(session, round
                                       "Juror B for Our rivers, our future on innovation")
 
 
-def test_private_notes_drafts_and_consensus_notes_never_reach_the_letter(session, round_with_decisions):
+def test_private_notes_and_drafts_never_reach_the_letter_the_consensus_note_does(session, round_with_decisions):
+    # Issue 13: the office's consensus note is the jury's summary the teacher reads once
+    # published; the jurors' private notes and drafts never leave the database.
     round_, _ = round_with_decisions
     views = letters.verdict_letters(session, actor=Actor.system(), round_id=round_.id)
-    assert SECRET not in repr(views) and "DRAFT" not in repr(views) and "CONSENSUS" not in repr(views)
+    assert SECRET not in repr(views) and "DRAFT" not in repr(views)
     for view in views:
         text = pdf_text(render_verdict_letter_pdf(view))
-        assert SECRET not in text and "DRAFT" not in text and "CONSENSUS" not in text
+        assert SECRET not in text and "DRAFT" not in text and "CONSENSUS note of the jury" in text
         assert f"Juror A for {view.project.title} on innovation" in text
 
 

@@ -1,6 +1,8 @@
 """Label applications, for teachers: the open rounds, applying with one of their projects,
 following their applications, withdrawing one while its round is open, and reading the
-verdict and the jury's feedback once the office has published the round's decisions.
+verdict and the jury's feedback once the office has published the round's decisions:
+each rule that decided it (pass mark, minimums, gates, with the figures) and the jury's
+summary (the office's consensus note).
 
 Every rule is the service's (``applications.apply``): the page sends what was typed and
 shows the refusals, named after the fields. Before publication the service gives nothing
@@ -18,7 +20,8 @@ from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.domain.states import Verdict
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
 from assess.i18n.formats import format_date, format_number
-from assess.services import applications, projects, rounds
+from assess.reports.reasons import override_note, reason_lines
+from assess.services import applications, decisions, projects, rounds
 from assess.services.applications import ApplicationStatus, TeacherView
 from assess.services.errors import ServiceError
 from assess.ui.project_picker import PAGES
@@ -34,6 +37,8 @@ STATUS_COLOURS = {
     ApplicationStatus.DECIDED: "green",
     ApplicationStatus.WITHDRAWN: "gray",
 }
+RULE_ICONS = {True: ":green[:material/check_circle:]", False: ":red[:material/cancel:]",
+              None: ":gray[:material/pending:]"}
 FIELD_LABELS = {
     "eligibility": "applications_page.eligibility",
     "evidence_links": "applications_page.evidence",
@@ -191,8 +196,25 @@ def withdrawal(current, view: TeacherView) -> None:
                   on_click=st.session_state.__setitem__, args=(WITHDRAW, None))
 
 
-def feedback(view: TeacherView) -> None:
-    """After publication: the verdict, the total and the level and comments per criterion."""
+def why(view: TeacherView, verdict: decisions.JuryVerdict | None) -> None:
+    """Each rule that decided the verdict, met or not, with its figures; then the jury's summary."""
+    if verdict is None:
+        return
+    lines = reason_lines(verdict.reasons, rubric=view.rubric, lang=lang())
+    st.markdown(f"**{_('reasons.heading')}**\n\n"
+                + "  \n".join(f"{RULE_ICONS[line.met]} {escape_markdown(line.text)}" for line in lines))
+    note = override_note(verdict.reasons, lang=lang())
+    if note:
+        st.caption(note)
+    if verdict.summary:
+        with st.container(border=True):
+            st.markdown(f"**{_('reasons.summary')}**\n\n"
+                        + "  \n".join(escape_markdown(line) for line in verdict.summary.splitlines()))
+
+
+def feedback(view: TeacherView, verdict: decisions.JuryVerdict | None = None) -> None:
+    """After publication: the verdict, the total, why (the rules and the jury's summary),
+    and the level and comments per criterion."""
     rubric = view.rubric
     if view.verdict == Verdict.LABEL:
         st.success(_("jury.outcome.label"), icon=":material/workspace_premium:")
@@ -206,6 +228,7 @@ def feedback(view: TeacherView) -> None:
                       _("applications_page.percentage_value", value=format_number(view.percentage, lang(), digits=0)))
     if view.published_at is not None:
         figures[2].metric(_("applications_page.published"), format_date(view.published_at, lang()))
+    why(view, verdict)
     st.markdown(f"**{_('applications_page.feedback')}**")
     for item in view.feedback:
         name = rubric.item(item.item_id).name.get(lang())
@@ -234,7 +257,7 @@ def what_was_sent(view: TeacherView) -> None:
             st.markdown("\n".join(f"- {code_span(link)}" for link in view.evidence_links))
 
 
-def application_box(current, view: TeacherView) -> None:
+def application_box(current, view: TeacherView, verdict: decisions.JuryVerdict | None = None) -> None:
     with st.container(border=True, key=f"application_{view.id}"):
         with st.container(horizontal=True, vertical_alignment="center"):
             st.markdown(f"**{escape_markdown(view.project_title)}**")
@@ -245,7 +268,7 @@ def application_box(current, view: TeacherView) -> None:
             facts.append(_("applications_page.withdrawn_on", date=format_date(view.withdrawn_at, lang())))
         st.caption(" · ".join(facts))
         if view.status == ApplicationStatus.DECIDED:
-            feedback(view)
+            feedback(view, verdict)
         elif view.status == ApplicationStatus.SUBMITTED:
             st.caption(_("applications_page.waiting_open"))
         elif view.status == ApplicationStatus.UNDER_REVIEW:
@@ -265,6 +288,8 @@ try:
     with reading() as session:
         summaries = rounds.list_rounds(session, actor=current)
         mine = applications.my_applications(session, actor=current)
+        verdicts = {v.id: decisions.published_verdict(session, actor=current, application_id=v.id)
+                    for v in mine if v.status == ApplicationStatus.DECIDED}
         own_projects = [(p.id, p.title) for p in projects.list_projects(session, actor=current)
                         if can(current, "application.apply", p)]
         limit = applications.max_per_year(session, actor=current)
@@ -293,4 +318,4 @@ st.subheader(_("applications_page.mine"))
 if not mine:
     st.caption(_("applications_page.none"))
 for view in mine:
-    application_box(current, view)
+    application_box(current, view, verdicts.get(view.id))

@@ -1,6 +1,10 @@
 """The office's decisions on a round: per application the jury's aggregates, spread and
 disagreement; an extra juror or a consensus note; decisions staged (the clear-cut ones
 in one go), then published together; then the verdict letters as a ZIP of PDFs.
+Before deciding, each box shows the rules behind the proposal (pass mark, minimums,
+gates, met or not) and what there is to read: the teacher's text and each juror's
+comment and private note, criterion by criterion. The consensus note is the jury's
+summary the teacher reads once the round is published.
 
 A national round has a thousand applications: one table lists them all, and the
 detailed boxes with their actions are shown for a page of them at a time, chosen by a
@@ -15,11 +19,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from assess.domain.scoring import reasons_for
 from assess.i18n.formats import format_number
+from assess.reports.reasons import ReasonLine, override_note, reason_lines
 from assess.services import accounts, decisions, jury, letters, rounds
 from assess.ui.runtime import (
     _,
     apply_change,
+    code_span,
     escape_markdown,
     lang,
     reading,
@@ -34,6 +41,8 @@ ROUND = "office_round_id"  # the chosen round, shared by the office's jury pages
 OUTCOMES = decisions.OUTCOMES
 PAGE_SIZE = 20  # detailed boxes at once: each holds a table and forms, slow to draw by the hundred
 SHOW = ("all", "disagreement", "undecided", "decided")
+RULE_ICONS = {True: ":green[:material/check_circle:]", False: ":red[:material/cancel:]",
+              None: ":gray[:material/pending:]"}
 
 admin = require_permission("decision.manage")
 
@@ -58,7 +67,66 @@ def items_table(found: jury.ApplicationAggregate) -> pd.DataFrame:
     return pd.DataFrame(table)
 
 
-def application_box(found: jury.ApplicationAggregate) -> None:
+def rule_list(lines: list[ReasonLine]) -> str:
+    """The rules one a line, each marked met, not met or not scored."""
+    return "  \n".join(f"{RULE_ICONS[line.met]} {escape_markdown(line.text)}" for line in lines)
+
+
+def rules_behind(found: jury.ApplicationAggregate) -> None:
+    """Each rule of the verdict held against the aggregates, and whether the decision
+    staged goes against them."""
+    reasons = reasons_for(found.score, outcome=found.decision)
+    st.markdown(f"**{_('reasons.office.heading')}**\n\n"
+                + rule_list(reason_lines(reasons, rubric=found.rubric, lang=lang())))
+    note = override_note(reasons, lang=lang())
+    if note:
+        st.caption(note)
+
+
+def quoted(text: str) -> str:
+    """Someone's text as an escaped Markdown quote, line breaks kept."""
+    return "\n".join(f"> {escape_markdown(line)}  " for line in text.strip().splitlines())
+
+
+def said(label: str, text: str) -> str:
+    """A list item: who wrote it, in italics, then their text, escaped, line breaks kept."""
+    return f"- *{label}* " + "  \n  ".join(escape_markdown(line) for line in text.strip().splitlines())
+
+
+def reading_matter(found: jury.ApplicationAggregate, sent: decisions.SentApplication | None) -> None:
+    """Criterion by criterion, the teacher's text and what each juror who submitted wrote:
+    their comment for the teacher and their private note for the office."""
+    jurors = [j for j in found.jurors if j.submitted_at is not None]
+    texts = sent.texts if sent is not None else {}
+    criteria = {c.id for c in found.rubric.criteria}
+    blocks = []
+    for item_id in (i.item_id for i in found.items):
+        lines = []
+        if item_id in criteria:
+            text = texts.get(item_id, "").strip()
+            lines.append(said(_("reasons.office.teacher_text"), text or _("reasons.office.no_text")))
+        for juror in jurors:
+            given = juror.scores.get(item_id)
+            if given is not None and given.comment.strip():
+                lines.append(said(_("reasons.office.comment", juror=juror_label(juror.pseudonym)), given.comment))
+            if given is not None and given.private_note.strip():
+                lines.append(said(_("reasons.office.private_note", juror=juror_label(juror.pseudonym)),
+                                  given.private_note))
+        if len(lines) == (1 if item_id in criteria else 0):
+            lines.append(f"- *{_('reasons.office.nothing_said')}*")
+        name = escape_markdown(found.rubric.item(item_id).name.get(lang()))
+        blocks.append(f"**{name}**\n\n" + "\n".join(lines))
+    if sent is not None and sent.evidence_links:
+        blocks.append(f"**{_('reasons.office.evidence')}**\n\n"
+                      + "\n".join(f"- {code_span(link)}" for link in sent.evidence_links))
+    if sent is not None and sent.recheck_note.strip():
+        blocks.append(f"**{_('reasons.office.recheck_note')}**\n\n{quoted(sent.recheck_note)}")
+    # One Markdown block per box, not one element per criterion: a page shows 20 boxes.
+    with st.container(border=True):
+        st.markdown(f"**{_('reasons.office.read')}**\n\n" + "\n\n".join(blocks))
+
+
+def application_box(found: jury.ApplicationAggregate, sent: decisions.SentApplication | None = None) -> None:
     key = found.application_id
     label = _("decisions_page.application", id=key, title=escape_markdown(found.project_title))
     if found.disagreement:
@@ -75,12 +143,14 @@ def application_box(found: jury.ApplicationAggregate) -> None:
         proposal = _(f"jury.outcome.{found.proposal}") if found.proposal else _("decisions_page.no_proposal")
         st.markdown(_("decisions_page.total", total=number(found.score.total), maximum=number(found.score.maximum),
                       percentage=format_number(found.score.percentage, lang(), digits=0), proposal=proposal))
+        rules_behind(found)
         if found.decision is not None:
             state = "published" if published else "staged"  # a round's decisions are published together
             st.success(_(f"decisions_page.{state}", outcome=_(f"jury.outcome.{found.decision}")))
+        reading_matter(found, sent)
         if published:
             if found.consensus_note:
-                st.markdown(f"**{_('decisions_page.note')}** {escape_markdown(found.consensus_note)}")
+                st.markdown(f"**{_('reasons.summary')}**\n\n{quoted(found.consensus_note)}")
             return
         actions(found)
 
@@ -88,8 +158,8 @@ def application_box(found: jury.ApplicationAggregate) -> None:
 def actions(found: jury.ApplicationAggregate) -> None:
     key = found.application_id
     with st.form(f"note_{key}"):
-        note = st.text_area(_("decisions_page.note"), value=found.consensus_note, max_chars=decisions.NOTE_MAX,
-                            help=_("decisions_page.note_help"))
+        note = st.text_area(_("reasons.office.summary"), value=found.consensus_note, max_chars=decisions.NOTE_MAX,
+                            help=_("reasons.office.summary_help"))
         if st.form_submit_button(_("decisions_page.save_note")):
             apply_change(lambda session: decisions.add_consensus_note(session, actor=admin, application_id=key, note=note),
                   _("decisions_page.note_saved"))
@@ -251,8 +321,11 @@ if not found:
     st.info(_("decisions_page.no_applications"))
 else:
     overview(found)
-    for aggregate in choose_applications(found):
-        application_box(aggregate)
+    shown = choose_applications(found)
+    with reading() as session:  # what the teachers sent, for the page of boxes shown only
+        sent = decisions.sent_applications(session, actor=admin, application_ids=[f.application_id for f in shown])
+    for aggregate in shown:
+        application_box(aggregate, sent.get(aggregate.application_id))
 
 if published:
     st.success(_("decisions_page.round_published", date=current.published_at.date().isoformat()))
