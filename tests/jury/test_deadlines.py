@@ -194,7 +194,7 @@ def test_the_office_sees_each_jurors_progress_in_a_round(session, teacher):
 def test_the_late_list_names_late_jurors_then_those_due_soon(session, teacher):
     other_teacher = make_user(session, email="jonas@example.org")
     ana, ben, cleo = (make_juror(session, f"{n}@example.org") for n in ("ana", "ben", "cleo"))
-    late, late_ids = late_round(session, name="Late round", teacher=teacher, jurors=[ana, ben], deadline_in=-3)
+    _late, late_ids = late_round(session, name="Late round", teacher=teacher, jurors=[ana, ben], deadline_in=-3)
     soon, _ = late_round(session, name="Soon round", teacher=other_teacher, jurors=[cleo], deadline_in=2, count=1)
     far, _ = late_round(session, name="Far round", teacher=other_teacher, jurors=[ana], deadline_in=20, count=1)
     for application_id in late_ids:  # Ben is done: never late

@@ -15,11 +15,16 @@ from assess.i18n.formats import format_date
 from assess.services import decisions, jury, rounds
 from tests.jury.helpers import TODAY, apply, close, make_juror, make_round, score_all
 from tests.services.helpers import make_project
-from tests.ui.conftest import app_for, people, run_page, ui_database  # noqa: F401 (fixtures)
+from tests.ui import conftest as ui_fixtures
+from tests.ui.conftest import run_page
 from tests.ui.test_teacher_pages import no_exception
 from tests.ui.test_teacher_pages import page_text as raw_page_text
 
 pytestmark = pytest.mark.xdist_group("ui")
+
+# The AppTest fixtures of tests/ui: a migrated SQLite database for the app, its people.
+ui_database = ui_fixtures.ui_database
+people = ui_fixtures.people
 
 OPEN = "jury_application"
 OFFICE = Actor.system()
@@ -42,7 +47,7 @@ class TwoRounds:
 
 
 @pytest.fixture
-def two_rounds(people, ui_database) -> TwoRounds:  # noqa: F811 (pytest fixtures by name)
+def two_rounds(people, ui_database) -> TwoRounds:
     """The juror scored and saw published three applications last session; this session
     two wait for them, due in five days."""
     with ui_database.begin() as session:
@@ -107,12 +112,29 @@ def test_the_office_sees_each_jurors_progress_and_the_late_list(people, two_roun
         rounds.update_round(session, actor=OFFICE, round_id=two_rounds.current_id,
                             scoring_deadline=TODAY - timedelta(days=1), closes_on=TODAY - timedelta(days=2))
         jury.assign_juror(session, actor=OFFICE, application_id=two_rounds.waiting[0], juror_id=late_juror.id)
-    at = no_exception(run_page("rounds", people.admin))
-    text = page_text(at)
+    at = no_exception(run_page("rounds", people.admin, state={"office_round_id": two_rounds.current_id}))
     assert "Progress" in [t.label for t in at.tabs]
-    assert "Ana Juror" in text and "Late" in text
-    # The late list names each late juror with the applications left.
-    frames = [f.value for f in at.dataframe]
-    late = next(f for f in frames if "Days late" in f.columns)
-    assert sorted(late["Juror"]) == ["Ana Juror", "Late"]
-    assert sorted(late["Left"]) == [1, 2]
+    frames = [f.value for f in at.table]
+    jurors = next(f for f in frames if "Assigned" in f.columns)
+    assert sorted(zip(jurors["Juror"], jurors["Assigned"], jurors["Submitted"], jurors["Left"], jurors["Deadline"],
+                      strict=True)) == [("Ana Juror", 2, 0, 2, "Late"), ("Late", 1, 0, 1, "Late")]
+    # The late list names each late juror with the applications left and how late.
+    late = next(f for f in frames if "Against the deadline" in f.columns)
+    assert sorted(zip(late["Juror"], late["Left"], late["Against the deadline"], strict=True)) == [
+        ("Ana Juror", 2, "1 day late"), ("Late", 1, "1 day late")]
+
+
+def test_the_office_sets_the_deadline_in_the_round_settings(people, two_rounds, ui_database):
+    at = no_exception(run_page("rounds", people.admin, state={"office_round_id": two_rounds.current_id}))
+    field = next(d for d in at.date_input if d.label == "Scoring deadline" and d.key != "rn_new_deadline")
+    assert field.value == two_rounds.deadline
+    field.set_value(TODAY - timedelta(days=1))  # the closing day itself: no day left to score
+    next(b for b in at.button if b.label == "Save the round").click()
+    text = page_text(no_exception(at.run()))
+    assert "The scoring deadline must come after the closing date" in text
+    later = two_rounds.deadline + timedelta(days=7)
+    next(d for d in at.date_input if d.label == "Scoring deadline" and d.key != "rn_new_deadline").set_value(later)
+    next(b for b in at.button if b.label == "Save the round").click()
+    no_exception(at.run())
+    with ui_database.begin() as session:
+        assert rounds.get_round(session, actor=OFFICE, round_id=two_rounds.current_id).scoring_deadline == later
