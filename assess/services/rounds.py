@@ -3,8 +3,10 @@ by the national office with a rubric, dates and the jury's rules.
 
 A round's status comes from its dates and its publication (see
 :func:`assess.domain.jury.round_status`): upcoming, open for applications, scoring (closed
-for applications, verdicts not yet published), published. Its rubric is locked once the
-first juror's score is saved: the levels were given against that version.
+for applications, verdicts not yet published), published. Its optional scoring deadline
+(the last day jurors are expected to submit) falls after the closing date: the jury scores
+from the day after (:func:`assess.domain.jury.deadline_problem`, docs/jury.md). Its rubric
+is locked once the first juror's score is saved: the levels were given against that version.
 """
 
 from __future__ import annotations

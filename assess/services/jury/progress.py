@@ -12,7 +12,7 @@ applications left within ``within_days`` of it is due soon.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from sqlalchemy import and_, exists, func, select
@@ -131,12 +131,8 @@ def juror_progress(session: Session, *, actor: Actor, round_id: int,
     round_ = find_round(session, round_id)
     found = _juror_rows(session, Round.id == round_.id, within_days=within_days, today=clock.today())
     if round_.published_at is not None:
-        found = [_without_state(p) for p in found]
+        found = [replace(p, state=DeadlineState.NONE) for p in found]
     return found
-
-
-def _without_state(found: JurorProgress) -> JurorProgress:
-    return JurorProgress(**{**found.__dict__, "state": DeadlineState.NONE})
 
 
 def late_jurors(session: Session, *, actor: Actor, round_id: int | None = None,
