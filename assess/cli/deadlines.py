@@ -19,7 +19,7 @@ from assess.i18n import t
 from assess.i18n.formats import format_date
 from assess.services import jury, rounds
 
-WITHIN = click.option("--within", "within_days", type=click.IntRange(0, 365), default=jury.DUE_SOON_DAYS,
+WITHIN = click.option("--within", "within_days", type=click.IntRange(1, 365), default=jury.DUE_SOON_DAYS,
                       show_default=True, help="Also list jurors whose deadline falls within this many days.")
 
 

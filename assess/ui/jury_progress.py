@@ -32,7 +32,7 @@ def where_text(found: jury.JurorProgress) -> str:
 
 
 def progress_tab(admin: Actor, *, round_id: int, scoring_deadline, published: bool) -> None:
-    within = int(st.number_input(_("jury_progress.within"), min_value=0, max_value=WITHIN_MAX,
+    within = int(st.number_input(_("jury_progress.within"), min_value=1, max_value=WITHIN_MAX,
                                  value=jury.DUE_SOON_DAYS, step=1, help=_("jury_progress.within_help"),
                                  key=f"jp_within_{round_id}"))
     with reading() as session:
