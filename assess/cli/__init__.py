@@ -17,6 +17,7 @@ import click
 
 from assess.cli.admin import demo_command, init, user
 from assess.cli.common import AssessGroup
+from assess.cli.deadlines import round_deadline  # noqa: F401 (adds deadline, progress, late to `round`)
 from assess.cli.export import export
 from assess.cli.jury import eql, jury_group, round_group, stats_group
 from assess.cli.ops import OPS_COMMANDS

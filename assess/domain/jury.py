@@ -1,5 +1,6 @@
 """The national jury's arithmetic: aggregates of several jurors' levels, disagreement,
-juror severity, school years, round status and the European label rules.
+juror severity, school years, round status, the scoring deadline and the European label
+rules.
 
 Pure Python, no SQL: :mod:`assess.services.jury`, :mod:`assess.services.decisions` and
 :mod:`assess.services.eql` read the database and call these functions.
@@ -40,6 +41,60 @@ def round_status(*, opens_on: date, closes_on: date, published_at: datetime | No
     if today <= closes_on:
         return RoundStatus.OPEN
     return RoundStatus.SCORING
+
+
+# --- the scoring deadline ---------------------------------------------------------------
+#
+# Applications are accepted up to and including ``closes_on``; the jury scores from the day
+# after. The scoring deadline is the last day on which scores are expected (inclusive, in
+# the office's time zone), so it falls strictly after ``closes_on``: a deadline on the
+# closing day would leave the jury no day at all. It is optional (None: no deadline) and is
+# a target, not a lock: a juror may still submit after it, and is then listed as late.
+
+
+def deadline_problem(*, closes_on: date, scoring_deadline: date | None) -> str | None:
+    """The catalogue key of what is wrong with a scoring deadline, None when it is fine."""
+    if scoring_deadline is not None and scoring_deadline <= closes_on:
+        return "jury.errors.deadline_before_closing"
+    return None
+
+
+def days_left(scoring_deadline: date | None, *, today: date) -> int | None:
+    """Days from ``today`` to the deadline: 0 on the deadline day, below zero once it has
+    passed (-1 the day after); None without a deadline."""
+    return None if scoring_deadline is None else (scoring_deadline - today).days
+
+
+class DeadlineState(StrEnum):
+    """Where a juror (or a round) stands against the scoring deadline."""
+
+    NONE = "none"  # no deadline set, or nothing left to submit
+    ON_TIME = "on_time"  # work left, the deadline further than the warning window
+    DUE_SOON = "due_soon"  # work left, the deadline within the warning window (today included)
+    LATE = "late"  # work left after the deadline day
+
+
+def deadline_state(*, scoring_deadline: date | None, left: int, today: date, within_days: int) -> DeadlineState:
+    """``left`` applications still to submit; ``within_days``: the warning window."""
+    remaining = days_left(scoring_deadline, today=today)
+    if remaining is None or left <= 0:
+        return DeadlineState.NONE
+    if remaining < 0:
+        return DeadlineState.LATE
+    return DeadlineState.DUE_SOON if remaining <= within_days else DeadlineState.ON_TIME
+
+
+def next_unsubmitted(order: Sequence[tuple[Hashable, bool]], *, after: Hashable | None = None) -> Hashable | None:
+    """The next key whose work is not submitted, in ``order`` (key, submitted) pairs: the first
+    one after ``after`` (going round to the start), never ``after`` itself; the first
+    unsubmitted one without ``after`` (or when ``after`` is not in the order). None when
+    nothing else is left."""
+    keys = [key for key, _ in order]
+    start = keys.index(after) + 1 if after in keys else 0
+    for key, submitted in [*order[start:], *order[:start]]:
+        if not submitted and key != after:
+            return key
+    return None
 
 
 def school_year(day: date) -> str:

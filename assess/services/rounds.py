@@ -3,8 +3,10 @@ by the national office with a rubric, dates and the jury's rules.
 
 A round's status comes from its dates and its publication (see
 :func:`assess.domain.jury.round_status`): upcoming, open for applications, scoring (closed
-for applications, verdicts not yet published), published. Its rubric is locked once the
-first juror's score is saved: the levels were given against that version.
+for applications, verdicts not yet published), published. Its optional scoring deadline
+(the last day jurors are expected to submit) falls after the closing date: the jury scores
+from the day after (:func:`assess.domain.jury.deadline_problem`, docs/jury.md). Its rubric
+is locked once the first juror's score is saved: the levels were given against that version.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assess import clock
-from assess.domain.jury import AGGREGATIONS, ROUND_KINDS, RoundStatus, round_status, school_year
+from assess.domain.jury import AGGREGATIONS, ROUND_KINDS, RoundStatus, deadline_problem, round_status, school_year
 from assess.domain.permissions import Actor
 from assess.domain.rubric import Rubric
 from assess.services import audit, rubrics
@@ -49,6 +51,8 @@ class RoundSummary:
     published_at: datetime | None
     status: RoundStatus
     applications: int
+    #: The last day jurors are expected to submit (None: no deadline set).
+    scoring_deadline: date | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -59,6 +63,7 @@ class RoundSummary:
             "disagreement_threshold": self.disagreement_threshold, "region_conflicts": self.region_conflicts,
             "published_at": self.published_at.isoformat() if self.published_at else None,
             "status": self.status.value, "applications": self.applications,
+            "scoring_deadline": self.scoring_deadline.isoformat() if self.scoring_deadline else None,
         }
 
 
@@ -82,7 +87,7 @@ def round_school_year(stored: Round) -> str:
 
 
 def _validate(*, kind: str, name: str, opens_on: Any, closes_on: Any, per_application: Any, aggregation: str,
-              disagreement_threshold: Any) -> list[FieldError]:
+              disagreement_threshold: Any, scoring_deadline: Any = None) -> list[FieldError]:
     errors = []
     if kind not in ROUND_KINDS:
         errors.append(FieldError("kind", "jury.errors.round_kind", {"value": kind, "known": ", ".join(ROUND_KINDS)}))
@@ -95,6 +100,12 @@ def _validate(*, kind: str, name: str, opens_on: Any, closes_on: Any, per_applic
             errors.append(FieldError(field, "errors.not_a_date", {}))
     if isinstance(opens_on, date) and isinstance(closes_on, date) and closes_on < opens_on:
         errors.append(FieldError("closes_on", "errors.end_before_start", {}))
+    if scoring_deadline is not None:
+        if not isinstance(scoring_deadline, date) or isinstance(scoring_deadline, datetime):
+            errors.append(FieldError("scoring_deadline", "errors.not_a_date", {}))
+        elif isinstance(closes_on, date) and (problem := deadline_problem(closes_on=closes_on,
+                                                                          scoring_deadline=scoring_deadline)):
+            errors.append(FieldError("scoring_deadline", problem, {}))
     if isinstance(per_application, bool) or not isinstance(per_application, int) or not 1 <= per_application <= PER_APPLICATION_MAX:
         errors.append(FieldError("per_application", "jury.errors.per_application", {"max": PER_APPLICATION_MAX}))
     if aggregation not in AGGREGATIONS:
@@ -119,13 +130,17 @@ def create_round(
     aggregation: str = "mean",
     disagreement_threshold: int = 2,
     region_conflicts: bool = False,
+    scoring_deadline: date | None = None,
 ) -> Round:
     """Open a round (office only). ``rubric_id``: an installed rubric, the default one if
     not given; its current version is stored with the round. ``disagreement_threshold``:
-    the spread (highest minus lowest juror level on a criterion) from which jurors disagree."""
+    the spread (highest minus lowest juror level on a criterion) from which jurors disagree.
+    ``scoring_deadline``: the last day jurors are expected to submit, after ``closes_on``
+    (:func:`assess.domain.jury.deadline_problem`); None: no deadline."""
     authorize(session, actor, "round.manage")
     errors = _validate(kind=kind, name=name, opens_on=opens_on, closes_on=closes_on, per_application=per_application,
-                       aggregation=aggregation, disagreement_threshold=disagreement_threshold)
+                       aggregation=aggregation, disagreement_threshold=disagreement_threshold,
+                       scoring_deadline=scoring_deadline)
     if errors:
         raise InvalidInput(errors)
     rubric = rubrics.installed_rubric(rubric_id) if rubric_id else rubrics.installed().default
@@ -133,7 +148,7 @@ def create_round(
     stored = Round(
         kind=kind, name=name.strip(), rubric_version=version, opens_on=opens_on, closes_on=closes_on,
         per_application=per_application, aggregation=aggregation, disagreement_threshold=disagreement_threshold,
-        region_conflicts=bool(region_conflicts), created_by=actor.id,
+        region_conflicts=bool(region_conflicts), created_by=actor.id, scoring_deadline=scoring_deadline,
     )
     session.add(stored)
     session.flush()
@@ -141,7 +156,8 @@ def create_round(
                  details={"kind": kind, "name": stored.name, "rubric": rubric.id, "version": rubric.version,
                           "opens_on": opens_on.isoformat(), "closes_on": closes_on.isoformat(),
                           "per_application": per_application, "aggregation": aggregation,
-                          "disagreement_threshold": disagreement_threshold, "region_conflicts": bool(region_conflicts)})
+                          "disagreement_threshold": disagreement_threshold, "region_conflicts": bool(region_conflicts),
+                          "scoring_deadline": scoring_deadline.isoformat() if scoring_deadline else None})
     return stored
 
 
@@ -173,6 +189,7 @@ def summary(stored: Round, *, applications: int = 0) -> RoundSummary:
         per_application=stored.per_application, aggregation=stored.aggregation,
         disagreement_threshold=stored.disagreement_threshold, region_conflicts=stored.region_conflicts,
         published_at=stored.published_at, status=status(stored), applications=applications,
+        scoring_deadline=stored.scoring_deadline,
     )
 
 
@@ -205,8 +222,10 @@ def update_round(
     aggregation: str = UNSET,
     disagreement_threshold: int = UNSET,
     region_conflicts: bool = UNSET,
+    scoring_deadline: date | None = UNSET,
 ) -> Round:
-    """Change a round's settings (only the given ones). The rubric cannot change once any
+    """Change a round's settings (only the given ones; ``scoring_deadline=None`` removes the
+    deadline). The rubric cannot change once any
     juror has saved a score (:class:`Conflict`, ``jury.errors.rubric_locked``); a
     published round cannot change at all."""
     authorize(session, actor, "round.manage")
@@ -223,6 +242,9 @@ def update_round(
         "per_application": stored.per_application if per_application is UNSET else per_application,
         "aggregation": stored.aggregation if aggregation is UNSET else aggregation,
         "disagreement_threshold": stored.disagreement_threshold if disagreement_threshold is UNSET else disagreement_threshold,
+        # Checked against the closing date as changed: moving the closing date past the
+        # deadline is refused on the deadline's field.
+        "scoring_deadline": stored.scoring_deadline if scoring_deadline is UNSET else scoring_deadline,
     }
     # The values as typed: _validate checks them.
     errors = _validate(kind=stored.kind, **new)  # type: ignore[arg-type]

@@ -334,6 +334,8 @@ class SurveyCampaign(Base):
         CheckConstraint(one_of("audience", Audience), name="audience"),
         CheckConstraint(one_of("mode", CampaignMode), name="mode"),
         CheckConstraint("opens_on <= closes_on", name="date_order"),
+        # Scoring starts the day after the closing date (assess.domain.jury.deadline_problem).
+        CheckConstraint("scoring_deadline IS NULL OR scoring_deadline > closes_on", name="scoring_deadline_order"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -566,6 +568,8 @@ class Round(Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(_user_fk())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The last day jurors are expected to submit their scores (None: no deadline set).
+    scoring_deadline: Mapped[date | None] = mapped_column(Date, nullable=True)
     # A demonstration round: demonstration projects apply and demonstration jurors judge
     # here, and nowhere else.
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

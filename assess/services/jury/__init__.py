@@ -6,7 +6,8 @@
 - :mod:`.scoring`: a juror's blind work (drafts, submission, the others' scores after);
 - :mod:`.aggregates`: the office's view of an application across its jurors;
 - :mod:`.reliability`: agreement between jurors and each juror's severity;
-- :mod:`.progress`: how far the jury is in a round;
+- :mod:`.progress`: how far the jury is in a round, each juror against the scoring
+  deadline (the late list), and a juror's work by round;
 - :mod:`.common`: what they all read.
 
 Who may see and do what is decided by the named rules of
@@ -51,7 +52,17 @@ from assess.services.jury.conflicts import (
     waive_conflict,
 )
 from assess.services.jury.facts import application_facts, round_facts
-from assess.services.jury.progress import RoundProgress, progress
+from assess.services.jury.progress import (
+    DUE_SOON_DAYS,
+    JurorProgress,
+    JurorWork,
+    RoundProgress,
+    RoundWork,
+    juror_progress,
+    late_jurors,
+    my_work,
+    progress,
+)
 from assess.services.jury.reliability import ItemReliability, JurorSeverity, RoundReliability, reliability
 from assess.services.jury.scoring import (
     AssignmentItem,
@@ -65,12 +76,55 @@ from assess.services.jury.scoring import (
 )
 
 __all__ = [
-    "AUTOMATIC_KINDS", "COMMENT_MAX", "NOTE_MAX", "OWN_APPLICATION", "ApplicationAggregate", "AssignmentItem",
-    "AssignmentReport", "ConflictView", "ItemReliability", "ItemScore", "JurorScores", "JurorSeverity",
-    "RoundProgress", "RoundReliability", "WaiverView", "aggregate_application", "aggregate_applications",
-    "aggregates", "application_facts", "applications_to_assign", "assign_juror", "assignment_of", "auto_assign",
-    "conflict_kinds", "declare_conflict", "items_of", "jurors_for_round", "jury_members", "list_conflicts",
-    "list_waivers", "my_assignments", "other_scores", "progress", "reliability", "remove_conflict",
-    "request_extra_juror", "round_aggregates", "round_applications", "round_facts", "round_jurors",
-    "save_score", "submit_scores", "unassign_juror", "waive_conflict",
+    "AUTOMATIC_KINDS",
+    "COMMENT_MAX",
+    "DUE_SOON_DAYS",
+    "NOTE_MAX",
+    "OWN_APPLICATION",
+    "ApplicationAggregate",
+    "AssignmentItem",
+    "AssignmentReport",
+    "ConflictView",
+    "ItemReliability",
+    "ItemScore",
+    "JurorProgress",
+    "JurorScores",
+    "JurorSeverity",
+    "JurorWork",
+    "RoundProgress",
+    "RoundReliability",
+    "RoundWork",
+    "WaiverView",
+    "aggregate_application",
+    "aggregate_applications",
+    "aggregates",
+    "application_facts",
+    "applications_to_assign",
+    "assign_juror",
+    "assignment_of",
+    "auto_assign",
+    "conflict_kinds",
+    "declare_conflict",
+    "items_of",
+    "juror_progress",
+    "jurors_for_round",
+    "jury_members",
+    "late_jurors",
+    "list_conflicts",
+    "list_waivers",
+    "my_assignments",
+    "my_work",
+    "other_scores",
+    "progress",
+    "reliability",
+    "remove_conflict",
+    "request_extra_juror",
+    "round_aggregates",
+    "round_applications",
+    "round_facts",
+    "round_jurors",
+    "save_score",
+    "submit_scores",
+    "unassign_juror",
+    "waive_conflict",
 ]

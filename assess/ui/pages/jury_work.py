@@ -1,5 +1,10 @@
 """The juror's work: their list of applications, then one application criterion by criterion.
 
+- The list shows each round still at work on its own (its count of submitted applications,
+  its scoring deadline in words with the days left, a "Next application" button), the
+  published rounds folded apart below; "Next application" opens the next one not yet
+  submitted in the same round (``jury.my_work``), read when clicked.
+
 - The list and every application come from the services, which leave out what the juror
   may not see: an application withdrawn, not assigned to them, or in conflict with them.
   An id left in ``st.session_state`` for such an application gets the same refusal as an
@@ -76,6 +81,21 @@ def _open(application_id: int | None) -> None:
     st.session_state.pop(CONFLICT_ERROR, None)
 
 
+def _open_next(round_id: int, after: int | None) -> None:
+    """on_click: open the round's next application not yet submitted, as the database has it
+    now; stay where one is when none is left."""
+    current = actor()
+    if current is None:
+        return
+    with reading() as session:
+        work = next((w for w in jury.my_work(session, actor=current).current if w.round_id == round_id), None)
+    target = work.next_application(after=after) if work is not None else None
+    if target is None:
+        st.session_state[FLASH] = "jury_deadline.nothing_left"
+    else:
+        _open(target)
+
+
 def show_flash() -> None:
     flash = st.session_state.pop(FLASH, None)
     if flash:
@@ -128,6 +148,24 @@ def status_text(item: jury.AssignmentItem) -> str:
     return _("jury_page.status_not_started")
 
 
+def deadline_text(work: jury.RoundWork) -> str | None:
+    """"Scoring deadline: 12 March 2027 (5 days left)"; the days left (or late) only while
+    applications are left; None without a deadline."""
+    if work.scoring_deadline is None:
+        return None
+    day = format_date(work.scoring_deadline, lang())
+    left = work.days_left
+    if not work.current or work.submitted >= work.total or left is None:
+        return _("jury_deadline.deadline_done", date=day)
+    if left > 1:
+        when = _("jury_deadline.days_left", days=left)
+    elif left in (0, 1):
+        when = _(f"jury_deadline.{'today' if left == 0 else 'one_day_left'}")
+    else:
+        when = _("jury_deadline.one_day_late") if left == -1 else _("jury_deadline.days_late", days=-left)
+    return _("jury_deadline.deadline", date=day, when=when)
+
+
 # --- the list -----------------------------------------------------------------------------------
 
 
@@ -137,23 +175,42 @@ def show_list(current) -> None:
     show_flash()
     try:
         with reading() as session:
-            found = jury.my_assignments(session, actor=current)
+            work = jury.my_work(session, actor=current)
     except ServiceError as error:
         show_error(error)
         return
-    if not found:
+    if not work.current:
         st.info(_("jury_page.none"))
-        return
-    done = sum(1 for item in found if item.submitted_at is not None)
-    st.progress(done / len(found), text=_("jury_page.list_progress", done=done, total=len(found)))
-    for item in found:
+    for found in work.current:
+        round_block(found)
+    if work.past:
+        with st.expander(_("jury_deadline.past", count=len(work.past)), icon=":material/history:",
+                         key="jury_past_rounds"):
+            st.caption(_("jury_deadline.past_help"))
+            for found in work.past:
+                round_block(found)
+
+
+def round_block(work: jury.RoundWork) -> None:
+    """One round's applications, with its count, deadline and "Next application"."""
+    st.subheader(escape_markdown(work.round_name))
+    text = deadline_text(work)
+    if work.late and text:
+        st.caption(_(f"jury.status.{work.round_status.value}"))
+        st.warning(text, icon=":material/alarm:")
+    else:
+        st.caption(" · ".join(part for part in (_(f"jury.status.{work.round_status.value}"), text) if part))
+    st.progress(work.submitted / work.total if work.total else 0.0,
+                text=_("jury_page.list_progress", done=work.submitted, total=work.total))
+    if work.current and work.next_application() is not None:
+        st.button(_("jury_deadline.next"), type="primary", icon=":material/skip_next:",
+                  key=f"jury_next_{work.round_id}", on_click=_open_next, args=(work.round_id, None))
+    for item in work.items:
         with st.container(border=True, key=f"jury_item_{item.application_id}"):
             left, right = st.columns([4, 1], vertical_alignment="center")
             with left:
                 st.markdown(f"**{escape_markdown(item.project_title)}**")
                 st.caption(" · ".join([
-                    escape_markdown(item.round_name),
-                    _(f"jury.status.{item.round_status}"),
                     _("jury_page.scored", scored=item.scored, total=item.to_score),
                     status_text(item),
                 ]))
@@ -348,10 +405,10 @@ def project_facts(view) -> None:
 
 
 def show_application(current, application_id: int) -> None:
-    st.button(_("jury_page.back"), icon=":material/arrow_back:", on_click=_open, args=(None,), key="jury_back")
     try:
         with reading() as session:
             view = applications.application_for_juror(session, actor=current, application_id=application_id)
+            work = jury.my_work(session, actor=current).round_of(application_id)
             # What the rules let this juror do now (the services check the same rules).
             facts = jury.application_facts(session, actor=current, application_id=application_id)
             # Blind scoring: the others' scores are read only once the juror's own are submitted.
@@ -359,9 +416,15 @@ def show_application(current, application_id: int) -> None:
                       if can(current, "application.view_other_scores", facts) else None)
             collected = collection.application_collection(session, actor=current, application_id=application_id)
     except ServiceError as error:
+        st.button(_("jury_page.back"), icon=":material/arrow_back:", on_click=_open, args=(None,), key="jury_back")
         st.title(_("jury_page.title"))
         show_error(error)
         return
+    with st.container(horizontal=True):
+        st.button(_("jury_page.back"), icon=":material/arrow_back:", on_click=_open, args=(None,), key="jury_back")
+        if work is not None and work.current and work.next_application(after=application_id) is not None:
+            st.button(_("jury_deadline.next"), icon=":material/skip_next:", key="jury_next",
+                      on_click=_open_next, args=(work.round_id, application_id))
     rubric = view.rubric
     items = [*rubric.criteria, *rubric.gates]
     needed = [*rubric.counted_criteria, *rubric.gates]
@@ -372,6 +435,8 @@ def show_application(current, application_id: int) -> None:
         _("jury_page.rubric", title=rubric.title.get(lang()), version=rubric.version),
         _("jury_page.letter_language", language=LANGUAGE_NAMES.get(view.language, view.language)),
     ]))
+    if work is not None and (text := deadline_text(work)):
+        st.caption(text)
     project_facts(view)
 
     scored = sum(1 for i in items if view.scores.get(i.id) and view.scores[i.id].level is not None)

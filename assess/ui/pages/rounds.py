@@ -20,14 +20,15 @@ from assess.domain.assignment import ShortageReason
 from assess.domain.jury import AGGREGATIONS, ROUND_KINDS
 from assess.domain.permissions import can
 from assess.services import accounts, applications, jury, rounds, rubrics
+from assess.ui.jury_progress import progress_tab
 from assess.ui.runtime import _, apply_change, escape_markdown, lang, reading, require_permission, show_flash
 
 REPORT = "rounds_report"  # the last automatic assignment's report, shown once
 ROUND = "office_round_id"  # the chosen round, shared by the office's jury pages
 FIELDS = ("kind", "name", "opens_on", "closes_on", "per_application", "aggregation", "disagreement_threshold",
-          "juror_id", "note")
+          "juror_id", "note", "scoring_deadline")
 NEW = tuple(f"rn_new_{name}" for name in ("kind", "name", "rubric", "opens", "closes", "per", "aggregation",
-                                          "threshold", "region"))
+                                          "threshold", "region", "deadline"))
 
 admin = require_permission("round.manage")
 
@@ -94,6 +95,10 @@ def round_form(prefix: str, current: rounds.RoundSummary | None, locked: bool) -
     values["closes_on"] = right.date_input(_("rounds_page.field.closes_on"),
                                            value=current.closes_on if current else today + timedelta(days=30),
                                            format="YYYY-MM-DD", key=f"{prefix}closes")
+    # Optional (empty: no deadline); after the closing date, checked by the service.
+    values["scoring_deadline"] = st.date_input(
+        _("rounds_page.field.scoring_deadline"), value=current.scoring_deadline if current else None,
+        format="YYYY-MM-DD", help=_("rounds_page.deadline_help"), key=f"{prefix}deadline")
     values["per_application"] = int(left.number_input(
         _("rounds_page.field.per_application"), min_value=1, max_value=rounds.PER_APPLICATION_MAX, step=1,
         value=current.per_application if current else 2, key=f"{prefix}per"))
@@ -181,8 +186,12 @@ with reading() as session:
         })
     assigned = jury.round_jurors(session, actor=admin, round_id=chosen)
 
-settings_tab, applications_tab, conflicts_tab = st.tabs(
-    [_("rounds_page.tab.settings"), _("rounds_page.tab.applications"), _("rounds_page.tab.conflicts")])
+settings_tab, applications_tab, conflicts_tab, progress_of_jurors = st.tabs(
+    [_("rounds_page.tab.settings"), _("rounds_page.tab.applications"), _("rounds_page.tab.conflicts"),
+     _("jury_progress.tab")])
+
+with progress_of_jurors:
+    progress_tab(admin, round_id=chosen, scoring_deadline=current.scoring_deadline, published=not changeable)
 
 with settings_tab:
     if not changeable:
