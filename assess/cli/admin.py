@@ -48,7 +48,7 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("email")
-@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES), help="Repeat for several roles.")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice([role.value for role in ROLES]), help="Repeat for several roles.")
 @click.option("--name", "display_name", help="Name shown (default: the part of the e-mail before @).")
 @click.option("--language", type=click.Choice(["en", "fr"]))
 @click.option("--sso-only", is_flag=True, help="No password: the person signs in through single sign-on.")
