@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from assess.i18n import t
 from assess.services import accounts
 from assess.storage.models import User
 from tests.ui.conftest import PASSWORD, app_for, people, ui_database  # noqa: F401 (fixtures)
-from assess.i18n import t
 from tests.ui.test_shell_pages import texts, widget
 
 
