@@ -32,6 +32,7 @@ from assess.services.jury.assignment import (
     request_extra_juror,
     unassign_juror,
 )
+from assess.services.jury.capacity import CAPACITY_MAX, capacity_of, set_capacity
 from assess.services.jury.common import (
     COMMENT_MAX,
     NOTE_MAX,
@@ -41,6 +42,7 @@ from assess.services.jury.common import (
 )
 from assess.services.jury.conflicts import (
     OWN_APPLICATION,
+    ConflictedJuror,
     ConflictView,
     WaiverView,
     conflict_kinds,
@@ -65,12 +67,13 @@ from assess.services.jury.scoring import (
 )
 
 __all__ = [
-    "AUTOMATIC_KINDS", "COMMENT_MAX", "NOTE_MAX", "OWN_APPLICATION", "ApplicationAggregate", "AssignmentItem",
-    "AssignmentReport", "ConflictView", "ItemReliability", "ItemScore", "JurorScores", "JurorSeverity",
+    "AUTOMATIC_KINDS", "CAPACITY_MAX", "COMMENT_MAX", "NOTE_MAX", "OWN_APPLICATION", "ApplicationAggregate", "AssignmentItem",
+    "AssignmentReport", "ConflictView", "ConflictedJuror", "ItemReliability", "ItemScore", "JurorScores", "JurorSeverity",
     "RoundProgress", "RoundReliability", "WaiverView", "aggregate_application", "aggregate_applications",
     "aggregates", "application_facts", "applications_to_assign", "assign_juror", "assignment_of", "auto_assign",
+    "capacity_of",
     "conflict_kinds", "declare_conflict", "items_of", "jurors_for_round", "jury_members", "list_conflicts",
     "list_waivers", "my_assignments", "other_scores", "progress", "reliability", "remove_conflict",
     "request_extra_juror", "round_aggregates", "round_applications", "round_facts", "round_jurors",
-    "save_score", "submit_scores", "unassign_juror", "waive_conflict",
+    "save_score", "set_capacity", "submit_scores", "unassign_juror", "waive_conflict",
 ]
