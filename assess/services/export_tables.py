@@ -95,7 +95,8 @@ class Scope:
         return self.round_id is not None or self.school_year is not None
 
     def where(self) -> list:
-        found = [counted_projects(Application.project_id)]
+        # A draft is its teacher's only (assess.services.applications): never exported.
+        found = [counted_projects(Application.project_id), Application.status != "draft"]
         if self.round_id is not None:
             found.append(Application.round_id == self.round_id)
         if self.school_year is not None:
