@@ -23,9 +23,9 @@ names nor their private notes).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Mapping, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session

@@ -16,8 +16,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assess.domain.permissions import Actor, can
 from assess import clock
+from assess.domain.permissions import Actor, can
 from assess.i18n import t as _t
 from assess.i18n.formats import format_date
 from assess.services import audit, jury

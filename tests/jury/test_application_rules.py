@@ -21,6 +21,7 @@ from tests.jury.helpers import (
     decide_round,
     make_juror,
     make_round,
+    score_all,
     texts,
     yes,
 )
@@ -37,7 +38,6 @@ def test_publishing_a_round_before_its_closing_date_is_refused_with_the_date(ses
     application = apply(session, teacher=teacher, round_id=made.id, project_id=project.id)
     juror = make_juror(session, "a@example.org")
     jury.auto_assign(session, actor=SYSTEM, round_id=made.id)
-    from tests.jury.helpers import score_all
     score_all(session, juror=juror, application_id=application.id)
     decisions.stage_decision(session, actor=SYSTEM, application_id=application.id)
 

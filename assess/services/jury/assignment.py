@@ -17,6 +17,7 @@ from assess.i18n import t
 from assess.services import audit, rounds
 from assess.services.access import authorize
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
+from assess.services.jury.capacity import capacities, refuse_beyond_capacity
 from assess.services.jury.common import (
     active_juror,
     find_application,
@@ -25,7 +26,6 @@ from assess.services.jury.common import (
     refuse_if_published,
     round_applications,
 )
-from assess.services.jury.capacity import capacities, refuse_beyond_capacity
 from assess.services.jury.conflicts import ConflictedJuror, conflict_kinds, round_conflicts
 from assess.storage.models import Application, Assignment, User
 

@@ -23,9 +23,9 @@ from assess.domain import conflicts as rules
 from assess.domain.conflicts import AUTOMATIC_KINDS, ApplicationPlace, ConflictKind, JurorPlace
 from assess.domain.jury import RoundStatus
 from assess.domain.permissions import Actor
+from assess.i18n import t
 from assess.services import audit, rounds
 from assess.services.access import authorize, permitted
-from assess.i18n import t
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound
 from assess.services.jury.common import NOTE_MAX, active_juror, find_application, refuse_if_published
 from assess.storage.models import Application, Assignment, ConflictWaiver, Project, Round, School, User
