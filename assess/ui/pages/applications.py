@@ -184,13 +184,15 @@ def apply_section(current, open_rounds, own_projects, mine, left: applications.A
                                  format_func=titles.get)
     summary = by_round[round_id]
     st.caption(round_line(summary))
-    if any(v.round_id == round_id and v.project_id == project_id and v.status != ApplicationStatus.WITHDRAWN
-           for v in mine):
+    if any(v.round_id == round_id and v.project_id == project_id
+           and v.status not in (ApplicationStatus.WITHDRAWN, ApplicationStatus.DRAFT) for v in mine):
         st.info(_("applications_page.already"), icon=":material/check_circle:")
         return
     refused = next((v for v in mine if v.project_id == project_id and v.round_id != round_id
                     and v.verdict == "no_label"), None)
-    application_form(current, summary, project_id, refused)
+    draft = next((v for v in mine if v.round_id == round_id and v.project_id == project_id
+                  and v.status == ApplicationStatus.DRAFT), None)
+    application_form(current, summary, project_id, refused, draft)
 
 
 # --- the teacher's applications -------------------------------------------------------------
