@@ -14,7 +14,7 @@ from tests.ui.test_teacher_pages import no_exception
 
 
 def submit(at, label: str):
-    [b for b in at.button if b.label == label][0].click()
+    next(b for b in at.button if b.label == label).click()
     return no_exception(at.run())
 
 
