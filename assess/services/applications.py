@@ -242,7 +242,7 @@ def save_draft(
     project_id: int,
     eligibility: Mapping[str, bool | None],
     texts: Mapping[str, str],
-    evidence_links: Sequence[str] | str = (),
+    evidence_links: list[str] | tuple[str, ...] | str = (),
     language: str = "en",
     recheck_criteria: Sequence[str] = (),
     recheck_note: str = "",
@@ -274,6 +274,7 @@ def save_draft(
     if stored is None:
         stored = Application(round_id=round_.id, project_id=project.id)
         session.add(stored)
+    assert actor.id is not None  # get_project let only an account of this database through
     stored.teacher_id = actor.id
     stored.school_year = school_year(rounds.today())
     stored.status = "draft"
@@ -298,7 +299,7 @@ def edit(
     actor: Actor,
     application_id: int,
     texts: Mapping[str, str] | None = None,
-    evidence_links: Sequence[str] | str | None = None,
+    evidence_links: list[str] | tuple[str, ...] | str | None = None,
     recheck_note: str | None = None,
 ) -> Application:
     """Change a sent application's texts, evidence links or re-check note until the
@@ -312,7 +313,7 @@ def edit(
     errors = _text_errors(texts, rounds.rubric_of(stored.round)) if texts is not None else []
     if recheck_note is not None and len(recheck_note) > RECHECK_NOTE_MAX:
         errors.append(FieldError("recheck_note", "errors.too_long", {"max": RECHECK_NOTE_MAX}))
-    links: Sequence[str] = ()
+    links: tuple[str, ...] | list[str] = ()
     if evidence_links is not None:
         try:
             links = clean_links(evidence_links)
