@@ -36,20 +36,28 @@ st.set_page_config(page_title="eTwinning quality label", page_icon=":material/ve
 
 
 def language_switch() -> None:
-    choice = st.sidebar.segmented_control(
+    # Only a click on the switch is a choice: the widget keeps the value it had before
+    # signing in (the browser's), which must not then replace the account's saved language.
+    if st.session_state.get("language_switch") != lang():
+        st.session_state["language_switch"] = lang()
+    st.sidebar.segmented_control(
         _("app.language"),
         options=list(LANGUAGES),
         format_func=LANGUAGE_NAMES.get,
-        default=lang(),
         key="language_switch",
+        on_change=chosen_language,
     )
-    if choice and choice != lang():
-        set_lang(choice)
-        current = actor()
-        if current is not None:
-            with transaction() as session:
-                accounts.set_language(session, actor=current, language=choice)
-        st.rerun()
+
+
+def chosen_language() -> None:
+    choice = st.session_state.get("language_switch")
+    if not choice or choice == lang():
+        return
+    set_lang(choice)
+    current = actor()
+    if current is not None:
+        with transaction() as session:
+            accounts.set_language(session, actor=current, language=choice)
 
 
 def page(name: str, title_key: str, icon: str, *, default: bool = False) -> st.Page:

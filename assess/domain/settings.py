@@ -467,6 +467,8 @@ SETTINGS: tuple[Setting, ...] = (
     Number("retention_months", "privacy", default=12, minimum=1, maximum=120, step=1, integer=True),
     # ... and the audit log's entries: longer, as they prove what the jury and the office did.
     Number("audit_retention_months", "privacy", default=36, minimum=1, maximum=120, step=1, integer=True),
+    # A project labelled in a school year applies again from the next school year only.
+    Switch("one_label_per_year", "jury", default=True),
 )
 
 BY_KEY: dict[str, Setting] = {setting.key: setting for setting in SETTINGS}

@@ -30,17 +30,19 @@ ROLES: tuple[Role, ...] = tuple(Role)
 
 
 class ApplicationStatus(StrEnum):
-    """Where an application stands. Only SUBMITTED and WITHDRAWN are stored; UNDER_REVIEW
+    """Where an application stands. Only DRAFT, SUBMITTED and WITHDRAWN are stored; UNDER_REVIEW
     and DECIDED are what a submitted application shows once its round closed or published
     (:data:`STORED_APPLICATION_STATUSES`)."""
 
+    DRAFT = "draft"  # kept by the teacher, seen by no one else until submitted
     SUBMITTED = "submitted"  # the round is still open
     UNDER_REVIEW = "under_review"  # the round is closed, verdicts not published yet
     DECIDED = "decided"  # the round's decisions are published
     WITHDRAWN = "withdrawn"
 
 
-STORED_APPLICATION_STATUSES: tuple[ApplicationStatus, ...] = (ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN)
+STORED_APPLICATION_STATUSES: tuple[ApplicationStatus, ...] = (
+    ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN)
 
 
 class RoundKind(StrEnum):

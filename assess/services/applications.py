@@ -9,7 +9,12 @@ The office's rules (see docs and ``assess.services.settings``):
   1 September), withdrawn ones not counted;
 - after a refusal (a published ``no_label`` decision), one second application of the
   same project, which names the criteria to re-check and where the new evidence is;
-- applications are made and withdrawn while the round is open.
+- applications are made, edited and withdrawn while the round is open (until its
+  closing day included);
+- a teacher may keep a *draft* (:func:`save_draft`): theirs only, never seen by the
+  jury nor counted (in the yearly limit or the office's figures), sent with :func:`apply`;
+- a project labelled in a school year does not apply again that year (the
+  ``one_label_per_year`` setting, on by default).
 
 The teacher sees nothing of the jury's work before the round's decisions are published;
 then the verdict, the levels and each juror's comment per criterion (never the jurors'
@@ -18,9 +23,9 @@ names nor their private notes).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Mapping, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -117,6 +122,37 @@ def _resubmission_errors(
     return errors
 
 
+def _refuse_if_labelled_this_year(session: Session, *, project: Project, year: str) -> None:
+    """``jury.errors.labelled_this_year`` when the project got a published label for an
+    application of this school year and the office keeps that rule."""
+    if not _settings_values.get(session, "one_label_per_year"):
+        return
+    labelled = session.scalar(
+        select(Application.id).join(Decision, Decision.application_id == Application.id)
+        .where(Application.project_id == project.id, Application.school_year == year,
+               Decision.outcome == "label", Decision.published_at.is_not(None)).limit(1))
+    if labelled is not None:
+        raise Conflict("jury.errors.labelled_this_year", year=year)
+
+
+def _open_application_round(session: Session, *, project: Project, round_id: int) -> Round:
+    """The round if the project may apply to it now (the checks :func:`apply` and
+    :func:`save_draft` share)."""
+    round_ = session.get(Round, round_id)
+    if round_ is None:
+        raise NotFound()
+    if round_.kind == "eql":
+        raise ServiceError("jury.errors.not_an_application_round")
+    if bool(project.is_demo) != bool(round_.is_demo):
+        # Demonstration projects apply to demonstration rounds only (assess.services.installation).
+        raise ServiceError("demo.errors.demo_project" if project.is_demo else "demo.errors.real_project")
+    if rounds.status(round_) is not RoundStatus.OPEN:
+        raise ServiceError("jury.errors.round_not_open", opens_on=round_.opens_on.isoformat(),
+                           closes_on=round_.closes_on.isoformat())
+    _refuse_if_labelled_this_year(session, project=project, year=school_year(rounds.today()))
+    return round_
+
+
 def apply(
     session: Session,
     *,
@@ -141,17 +177,7 @@ def apply(
     (every eligibility question not answered yes, texts, links, re-check fields).
     """
     project = get_project(session, actor=actor, project_id=project_id, permission="application.apply")
-    round_ = session.get(Round, round_id)
-    if round_ is None:
-        raise NotFound()
-    if round_.kind == "eql":
-        raise ServiceError("jury.errors.not_an_application_round")
-    if bool(project.is_demo) != bool(round_.is_demo):
-        # Demonstration projects apply to demonstration rounds only (assess.services.installation).
-        raise ServiceError("demo.errors.demo_project" if project.is_demo else "demo.errors.real_project")
-    if rounds.status(round_) is not RoundStatus.OPEN:
-        raise ServiceError("jury.errors.round_not_open", opens_on=round_.opens_on.isoformat(),
-                           closes_on=round_.closes_on.isoformat())
+    round_ = _open_application_round(session, project=project, round_id=round_id)
     rubric = rounds.rubric_of(round_)
 
     earlier = session.scalar(select(Application).where(Application.round_id == round_.id,
@@ -190,7 +216,7 @@ def apply(
         resubmission_of=resubmission_of, recheck_criteria=list(dict.fromkeys(recheck_criteria)),
         recheck_note=(recheck_note or "").strip(), submitted_at=utcnow(), withdrawn_at=None,
     )
-    if earlier is None:  # a withdrawn application of the same round is submitted again
+    if earlier is None:  # a withdrawn application or a draft of the same round is submitted
         earlier = Application(round_id=round_.id, project_id=project.id)
         session.add(earlier)
     for key, value in values.items():
@@ -201,6 +227,133 @@ def apply(
                           "criteria": sorted(values["texts"]), "links": len(links),
                           "resubmission_of": resubmission_of})
     return earlier
+
+
+def save_draft(
+    session: Session,
+    *,
+    actor: Actor,
+    round_id: int,
+    project_id: int,
+    eligibility: Mapping[str, bool | None],
+    texts: Mapping[str, str],
+    evidence_links: list[str] | tuple[str, ...] | str = (),
+    language: str = "en",
+    recheck_criteria: Sequence[str] = (),
+    recheck_note: str = "",
+) -> Application:
+    """Keep an unfinished application as a draft, while the round is open: the teacher's
+    only (the jury never sees it, no count includes it), sent later with :func:`apply`.
+    Unanswered questions and empty texts are allowed; what is given must fit (texts'
+    length, links). Refused for an application already sent (``jury.errors.not_a_draft``:
+    :func:`edit` changes it)."""
+    project = get_project(session, actor=actor, project_id=project_id, permission="application.apply")
+    round_ = _open_application_round(session, project=project, round_id=round_id)
+    rubric = rounds.rubric_of(round_)
+    stored = session.scalar(select(Application).where(Application.round_id == round_.id,
+                                                      Application.project_id == project.id))
+    if stored is not None and stored.status == "submitted":
+        raise Conflict("jury.errors.not_a_draft")
+    errors = _text_errors(texts, rubric)
+    if language not in LANGUAGES:
+        errors.append(FieldError("language", "jury.errors.language", {"value": language}))
+    if len(recheck_note or "") > RECHECK_NOTE_MAX:
+        errors.append(FieldError("recheck_note", "errors.too_long", {"max": RECHECK_NOTE_MAX}))
+    try:
+        links = clean_links(evidence_links)
+    except InvalidInput as refused:
+        errors += refused.errors
+        links = ()
+    if errors:
+        raise InvalidInput(errors)
+    if stored is None:
+        stored = Application(round_id=round_.id, project_id=project.id)
+        session.add(stored)
+    assert actor.id is not None  # get_project let only an account of this database through
+    stored.teacher_id = actor.id
+    stored.school_year = school_year(rounds.today())
+    stored.status = "draft"
+    stored.language = language
+    stored.eligibility = {q: eligibility.get(q) is True for q in ELIGIBILITY_QUESTIONS}
+    stored.texts = {k: v for k, v in texts.items() if v and v.strip()}
+    stored.evidence_links = list(links)
+    known = {c.id for c in rubric.criteria} | {g.id for g in rubric.gates}
+    stored.recheck_criteria = [c for c in dict.fromkeys(recheck_criteria) if c in known]
+    stored.recheck_note = (recheck_note or "").strip()
+    stored.submitted_at = utcnow()
+    stored.withdrawn_at = None
+    session.flush()
+    audit.record(session, actor=actor, action="application.draft", entity_type="application", entity_id=stored.id,
+                 details={"round": round_.id, "project": project.id, "criteria": sorted(stored.texts)})
+    return stored
+
+
+def edit(
+    session: Session,
+    *,
+    actor: Actor,
+    application_id: int,
+    texts: Mapping[str, str] | None = None,
+    evidence_links: list[str] | tuple[str, ...] | str | None = None,
+    recheck_note: str | None = None,
+) -> Application:
+    """Change a sent application's texts, evidence links or re-check note until the
+    round's closing date (``jury.errors.round_closed`` after); checked as sending is.
+    Only what is given changes; audited."""
+    stored = _own_application(session, actor=actor, application_id=application_id, permission="application.apply")
+    if stored.status == "withdrawn":
+        raise Conflict("jury.errors.withdrawn")
+    if rounds.status(stored.round) is not RoundStatus.OPEN:
+        raise ServiceError("jury.errors.round_closed", closes_on=stored.round.closes_on.isoformat())
+    errors = _text_errors(texts, rounds.rubric_of(stored.round)) if texts is not None else []
+    if recheck_note is not None and len(recheck_note) > RECHECK_NOTE_MAX:
+        errors.append(FieldError("recheck_note", "errors.too_long", {"max": RECHECK_NOTE_MAX}))
+    links: tuple[str, ...] | list[str] = ()
+    if evidence_links is not None:
+        try:
+            links = clean_links(evidence_links)
+        except InvalidInput as refused:
+            errors += refused.errors
+    if errors:
+        raise InvalidInput(errors)
+    changed = []
+    if texts is not None:
+        stored.texts = {k: v for k, v in texts.items() if v and v.strip()}
+        changed.append("texts")
+    if evidence_links is not None:
+        stored.evidence_links = list(links)
+        changed.append("evidence_links")
+    if recheck_note is not None and stored.resubmission_of is not None:
+        stored.recheck_note = recheck_note.strip()
+        changed.append("recheck_note")
+    session.flush()
+    audit.record(session, actor=actor, action="application.edit", entity_type="application", entity_id=stored.id,
+                 details={"round": stored.round_id, "changed": changed})
+    return stored
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """The teacher's applications sent this school year against the office's limit."""
+
+    used: int
+    limit: int
+    year: str
+
+    @property
+    def reached(self) -> bool:
+        return self.used >= self.limit
+
+
+def allowance(session: Session, *, actor: Actor) -> Allowance:
+    """How many applications the teacher sent this school year (drafts and withdrawn
+    ones not counted) and the limit: the page offers the form only while some are left."""
+    if not permitted(session, actor, "project.list"):
+        raise PermissionDenied("project.list")
+    year = school_year(rounds.today())
+    used = session.scalar(select(func.count(Application.id)).where(
+        Application.teacher_id == actor.id, Application.school_year == year, Application.status == "submitted"))
+    return Allowance(used=int(used or 0), limit=max_per_year(session), year=year)
 
 
 def _own_application(session: Session, *, actor: Actor, application_id: int, permission: str) -> Application:
@@ -264,6 +417,8 @@ def _status(round_: Round, stored: Application, *, decision_published: bool) -> 
     """The status the teacher reads: the one rule for a single application and a round's list."""
     if stored.status == ApplicationStatus.WITHDRAWN:
         return ApplicationStatus.WITHDRAWN
+    if stored.status == "draft":
+        return ApplicationStatus.DRAFT
     if round_.published_at is not None and decision_published:
         return ApplicationStatus.DECIDED
     return ApplicationStatus.SUBMITTED if rounds.status(round_) is RoundStatus.OPEN else ApplicationStatus.UNDER_REVIEW
@@ -278,7 +433,9 @@ def round_statuses(session: Session, *, actor: Actor, round_id: int) -> dict[int
         raise NotFound()
     published = set(session.scalars(select(Decision.application_id).join(Application).where(
         Application.round_id == round_id, Decision.published_at.is_not(None))))
-    stored = session.scalars(select(Application).where(Application.round_id == round_id))
+    # Drafts are their teachers' only.
+    stored = session.scalars(select(Application).where(Application.round_id == round_id,
+                                                       Application.status != "draft"))
     return {a.id: _status(round_, a, decision_published=a.id in published) for a in stored}
 
 
@@ -290,8 +447,8 @@ def _teacher_view(session: Session, stored: Application) -> TeacherView:
         project_title=stored.project.title, submitted_at=stored.submitted_at, withdrawn_at=stored.withdrawn_at,
         texts=dict(stored.texts), evidence_links=tuple(stored.evidence_links), rubric=rubric,
     )
-    if stored.status == ApplicationStatus.WITHDRAWN:
-        return TeacherView(status=ApplicationStatus.WITHDRAWN, **base)
+    if stored.status in (ApplicationStatus.WITHDRAWN, ApplicationStatus.DRAFT):
+        return TeacherView(status=_status(round_, stored, decision_published=False), **base)
     decision = session.scalar(select(Decision).where(Decision.application_id == stored.id))
     state = _status(round_, stored, decision_published=decision is not None and decision.published_at is not None)
     if state != ApplicationStatus.DECIDED:

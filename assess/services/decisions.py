@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assess import clock
 from assess.domain.permissions import Actor, DecisionFacts, can
 from assess.domain.rubric import Rubric
 from assess.domain.scoring import DecisionReasons, Score, reasons_for, score_aggregates
+from assess.i18n import t as _t
+from assess.i18n.formats import format_date
 from assess.services import audit, jury, rounds, settings
 from assess.services.access import authorize, permitted
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
@@ -219,10 +222,24 @@ class Publication:
     labels: int
 
 
+class PublishBeforeClosing(Conflict):
+    """The round still takes applications (until its closing day included): its
+    decisions wait. The date is written in the reader's language."""
+
+    def __init__(self, closes_on: date):
+        self.closes_on = closes_on
+        super().__init__("jury.errors.publish_before_closing", closes_on=closes_on.isoformat())
+        self.args = (self.message("en"),)
+
+    def message(self, lang: str) -> str:
+        return _t(self.key, lang, closes_on=format_date(self.closes_on, lang))
+
+
 def publish_round(session: Session, *, actor: Actor, round_id: int) -> Publication:
     """Publish every staged decision of the round at once and mark the round published.
-    Refused while a submitted application has no decision (``jury.errors.undecided``)
-    and for a round already published."""
+    Refused while a submitted application has no decision (``jury.errors.undecided``),
+    for a round already published, and before the round's closing date has passed
+    (:class:`PublishBeforeClosing`: teachers may still apply, edit or withdraw)."""
     authorize(session, actor, "decision.manage")
     round_ = session.scalars(select(Round).where(Round.id == round_id).with_for_update()
                              .execution_options(populate_existing=True)).one_or_none()
@@ -230,6 +247,8 @@ def publish_round(session: Session, *, actor: Actor, round_id: int) -> Publicati
         raise NotFound()
     if not can(actor, "round.publish", jury.round_facts(round_)):
         raise Conflict("jury.errors.round_published")
+    if clock.today() <= round_.closes_on:
+        raise PublishBeforeClosing(round_.closes_on)
     applications = jury.round_applications(session, round_.id)
     decisions = {d.application_id: d for d in session.scalars(
         select(Decision).where(Decision.application_id.in_([a.id for a in applications])))} if applications else {}

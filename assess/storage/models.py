@@ -131,6 +131,8 @@ class User(Base):
     # A demonstration account (assess demo): never a candidate juror in a real round,
     # never counted in the national figures or exports (assess.services.installation).
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A juror's capacity: the most applications they are given in one round; None: no maximum.
+    max_per_round: Mapped[int | None] = mapped_column(Integer)
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -581,6 +583,7 @@ class Application(Base):
     __tablename__ = "applications"
     __table_args__ = (
         UniqueConstraint("round_id", "project_id"),
+        # A draft is the teacher's only, until they submit it (assess.services.applications).
         CheckConstraint(one_of("status", STORED_APPLICATION_STATUSES), name="status"),
     )
 

@@ -12,7 +12,7 @@ from assess.domain.project import SchoolData
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.services import applications, decisions, jury, rounds
 from assess.services._schools import find_or_add_school as school
-from assess.storage.models import Assignment, User
+from assess.storage.models import Assignment, Round, User
 from tests.services.helpers import make_project, make_user
 
 TODAY = clock.today()
@@ -95,5 +95,7 @@ def decide_round(session, *, round_id: int, jurors: dict[int, Actor], levels: di
         for assignment in session.scalars(select(Assignment).where(Assignment.application_id == application_id)):
             score_all(session, juror=jurors[assignment.juror_id], application_id=application_id, level=level)
         decisions.stage_decision(session, actor=Actor.system(), application_id=application_id)
+    if session.get(Round, round_id).closes_on >= TODAY:  # published only once the round has closed
+        close(session, round_id)
     decisions.publish_round(session, actor=Actor.system(), round_id=round_id)
 

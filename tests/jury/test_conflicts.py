@@ -123,8 +123,8 @@ def test_a_teacher_declares_a_conflict_only_while_the_round_is_open(session, tea
         refusals.append(refused.value.key)
     assert refusals == ["jury.errors.declarations_closed"] * 4
     assert count(session, JurorScore) == scores and count(session, ConflictOfInterest) == 0
-    # The office still may: it decides who judges.
-    jury.declare_conflict(session, actor=SYSTEM, application_id=application.id, juror_id=juror.id)
+    # The office still may: it decides who judges (confirming that the juror's scores go).
+    jury.declare_conflict(session, actor=SYSTEM, application_id=application.id, juror_id=juror.id, confirm=True)
     assert jury.conflict_kinds(session, juror_id=juror.id, application=application) == ["office"]
 
 

@@ -54,6 +54,7 @@ SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><image href
 
 GOOD = {
     "allow_signup": [(True, True), (False, False)],
+    "one_label_per_year": [(True, True), (False, False)],
     "public_url": [("https://label.example.org/", "https://label.example.org"), ("http://10.0.0.5:8501/suite", "http://10.0.0.5:8501/suite"),
                    ("", "")],
     "triangulation_gap": [(0.1, 0.1), (0.3, 0.3), (1.5, 1.5), (5, 5.0), (0.1 + 0.2, 0.3)],
@@ -72,6 +73,7 @@ GOOD = {
 
 BAD = {
     "allow_signup": [("yes", "settings.errors.not_a_switch"), (1, "settings.errors.not_a_switch"), (None, "settings.errors.not_a_switch")],
+    "one_label_per_year": [("yes", "settings.errors.not_a_switch")],
     "public_url": [
         ("label.example.org", "settings.range.url"), ("ftp://example.org", "settings.range.url"),
         ("javascript:alert(1)", "settings.range.url"), ("https://", "settings.range.url"),

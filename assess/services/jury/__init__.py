@@ -33,6 +33,7 @@ from assess.services.jury.assignment import (
     request_extra_juror,
     unassign_juror,
 )
+from assess.services.jury.capacity import CAPACITY_MAX, capacity_of, set_capacity
 from assess.services.jury.common import (
     COMMENT_MAX,
     NOTE_MAX,
@@ -42,6 +43,7 @@ from assess.services.jury.common import (
 )
 from assess.services.jury.conflicts import (
     OWN_APPLICATION,
+    ConflictedJuror,
     ConflictView,
     WaiverView,
     conflict_kinds,
@@ -77,20 +79,22 @@ from assess.services.jury.scoring import (
 
 __all__ = [
     "AUTOMATIC_KINDS",
-    "COMMENT_MAX",
-    "DUE_SOON_DAYS",
-    "NOTE_MAX",
-    "OWN_APPLICATION",
     "ApplicationAggregate",
     "AssignmentItem",
     "AssignmentReport",
+    "CAPACITY_MAX",
+    "COMMENT_MAX",
     "ConflictView",
+    "ConflictedJuror",
+    "DUE_SOON_DAYS",
     "ItemReliability",
     "ItemScore",
     "JurorProgress",
     "JurorScores",
     "JurorSeverity",
     "JurorWork",
+    "NOTE_MAX",
+    "OWN_APPLICATION",
     "RoundProgress",
     "RoundReliability",
     "RoundWork",
@@ -103,6 +107,7 @@ __all__ = [
     "assign_juror",
     "assignment_of",
     "auto_assign",
+    "capacity_of",
     "conflict_kinds",
     "declare_conflict",
     "items_of",
@@ -124,6 +129,7 @@ __all__ = [
     "round_facts",
     "round_jurors",
     "save_score",
+    "set_capacity",
     "submit_scores",
     "unassign_juror",
     "waive_conflict",

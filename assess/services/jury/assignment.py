@@ -17,6 +17,7 @@ from assess.i18n import t
 from assess.services import audit, rounds
 from assess.services.access import authorize
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
+from assess.services.jury.capacity import capacities, refuse_beyond_capacity
 from assess.services.jury.common import (
     active_juror,
     find_application,
@@ -25,7 +26,7 @@ from assess.services.jury.common import (
     refuse_if_published,
     round_applications,
 )
-from assess.services.jury.conflicts import conflict_kinds, round_conflicts
+from assess.services.jury.conflicts import ConflictedJuror, conflict_kinds, round_conflicts
 from assess.storage.models import Application, Assignment, User
 
 
@@ -133,7 +134,7 @@ def auto_assign(session: Session, *, actor: Actor, round_id: int, per_applicatio
             existing.append(pair)
     conflicts = {pair for pair in kinds if pair not in set(kept)}
     result = assign(applications=sorted(app_ids), jurors=sorted(juror_ids), per_application=n,
-                    conflicts=conflicts, existing=existing)
+                    conflicts=conflicts, existing=existing, capacity=capacities(jurors))
     for juror_id, application_id in result.pairs:
         session.add(Assignment(application_id=application_id, juror_id=juror_id, origin="auto", created_by=actor.id))
         audit.record(session, actor=actor, action="jury.assign", entity_type="application", entity_id=application_id,
@@ -152,7 +153,9 @@ def auto_assign(session: Session, *, actor: Actor, round_id: int, per_applicatio
 def assign_juror(session: Session, *, actor: Actor, application_id: int, juror_id: int,
                  origin: str = "manual") -> Assignment:
     """Assign a juror to an application by hand (office). Refuses a juror in conflict
-    (``jury.errors.conflicted``, naming the kinds); an existing assignment is returned."""
+    (:class:`ConflictedJuror`, saying why in the reader's language) and a juror who has
+    their maximum of applications in the round (``jury.errors.at_capacity``); an
+    existing assignment is returned."""
     authorize(session, actor, "round.manage")
     application = find_application(session, application_id)
     refuse_if_published(application.round)
@@ -161,11 +164,12 @@ def assign_juror(session: Session, *, actor: Actor, application_id: int, juror_i
     juror = active_juror(session, juror_id, for_round=application.round)
     kinds = conflict_kinds(session, juror_id=juror.id, application=application)
     if kinds:
-        raise Conflict("jury.errors.conflicted", kinds=", ".join(kinds))
+        raise ConflictedJuror(kinds)
     found = session.scalar(select(Assignment).where(Assignment.application_id == application.id,
                                                     Assignment.juror_id == juror.id))
     if found is not None:
         return found
+    refuse_beyond_capacity(session, juror=juror, round_=application.round)
     stored = Assignment(application_id=application.id, juror_id=juror.id, origin=origin, created_by=actor.id)
     session.add(stored)
     session.flush()
@@ -215,7 +219,7 @@ def request_extra_juror(session: Session, *, actor: Actor, application_id: int) 
     conflicts = {(j.id, application.id) for j in jurors if (j.id, application.id) not in set(on_it)
                  and conflict_kinds(session, juror_id=j.id, application=application)}
     result = assign(applications=[application.id], jurors=sorted(juror_ids), per_application=len(on_it),
-                    conflicts=conflicts, existing=existing, extra_for=[application.id])
+                    conflicts=conflicts, existing=existing, extra_for=[application.id], capacity=capacities(jurors))
     if not result.pairs:
         raise NoExtraJuror(result.shortages[0] if result.shortages else None)
     (juror_id, _), = result.pairs

@@ -23,6 +23,7 @@ from assess.domain import conflicts as rules
 from assess.domain.conflicts import AUTOMATIC_KINDS, ApplicationPlace, ConflictKind, JurorPlace
 from assess.domain.jury import RoundStatus
 from assess.domain.permissions import Actor
+from assess.i18n import t
 from assess.services import audit, rounds
 from assess.services.access import authorize, permitted
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound
@@ -33,6 +34,20 @@ from assess.storage.models import Conflict as ConflictOfInterest
 REASON_MAX = 2000
 #: Kept for callers that name the kinds by these constants.
 OWN_APPLICATION = ConflictKind.OWN_APPLICATION
+
+
+class ConflictedJuror(Conflict):
+    """A juror who may not judge an application; the message says why in sentences of the
+    reader's language (``jury.conflict_reason.<kind>``), never the stored kinds."""
+
+    def __init__(self, kinds: Iterable[str]):
+        self.kinds = tuple(kinds)
+        super().__init__("jury.errors.in_conflict", reasons="")
+        self.args = (self.message("en"),)
+
+    def message(self, lang: str) -> str:
+        reasons = " ".join(t(f"jury.conflict_reason.{kind}", lang) for kind in self.kinds)
+        return t(self.key, lang, reasons=reasons).strip()
 
 
 # --- the facts the domain rules read -------------------------------------------------------
@@ -157,19 +172,23 @@ class ConflictView:
     kind: str
     note: str
     created_at: datetime
+    #: The applicant project's title: what the office reads, rather than an id.
+    application_title: str = ""
 
 
 def list_conflicts(session: Session, *, actor: Actor, round_id: int) -> list[ConflictView]:
     """The stored conflicts of a round's applications (office)."""
     authorize(session, actor, "round.manage")
     rows = session.execute(
-        select(ConflictOfInterest, User.display_name)
+        select(ConflictOfInterest, User.display_name, Project.title)
         .join(Application, Application.id == ConflictOfInterest.application_id)
+        .join(Project, Project.id == Application.project_id)
         .join(User, User.id == ConflictOfInterest.juror_id)
         .where(Application.round_id == round_id)
         .order_by(ConflictOfInterest.application_id, ConflictOfInterest.juror_id, ConflictOfInterest.kind)
     ).all()
-    return [ConflictView(c.id, c.juror_id, name, c.application_id, c.kind, c.note, c.created_at) for c, name in rows]
+    return [ConflictView(c.id, c.juror_id, name, c.application_id, c.kind, c.note, c.created_at,
+                         application_title=title) for c, name, title in rows]
 
 
 def _stored(session: Session, *, juror_id: int, application_id: int, kind: str) -> ConflictOfInterest | None:
@@ -199,7 +218,8 @@ def store_conflict(session: Session, *, actor: Actor, juror_id: int, application
 
 
 def declare_conflict(
-    session: Session, *, actor: Actor, application_id: int, juror_id: int | None = None, note: str = ""
+    session: Session, *, actor: Actor, application_id: int, juror_id: int | None = None, note: str = "",
+    confirm: bool = False,
 ) -> ConflictOfInterest | None:
     """Declare that a juror must not judge an application, while its round is not
     published (``jury.errors.round_published`` after: the published decisions and the
@@ -216,7 +236,9 @@ def declare_conflict(
 
     Anyone else gets :class:`NotFound`. The juror's assignment on the application, if
     any, is removed with the scores they saved (recorded in the audit log): a juror in
-    conflict neither sees nor counts.
+    conflict neither sees nor counts. The office is asked first when the juror saved
+    scores on it: ``jury.errors.conflict_removes_scores`` (how many) unless ``confirm``,
+    and nothing is stored then.
     """
     application = find_application(session, application_id)
     note = (note or "").strip()
@@ -246,10 +268,13 @@ def declare_conflict(
                          entity_id=application.id, details={"juror": juror_id, "reason": "not_a_juror"})
             return None
     juror = active_juror(session, juror_id)
-    stored, _ = store_conflict(session, actor=actor, juror_id=juror.id, application_id=application.id, kind=kind,
-                               note=note)
     assignment = session.scalar(select(Assignment).where(Assignment.application_id == application.id,
                                                          Assignment.juror_id == juror.id))
+    if kind is ConflictKind.OFFICE and assignment is not None and assignment.scores and not confirm:
+        raise Conflict("jury.errors.conflict_removes_scores", name=juror.display_name,
+                       count=len(assignment.scores), submitted=assignment.submitted_at is not None)
+    stored, _ = store_conflict(session, actor=actor, juror_id=juror.id, application_id=application.id, kind=kind,
+                               note=note)
     if assignment is not None:
         audit.record(session, actor=actor, action="jury.unassign", entity_type="application", entity_id=application.id,
                      details={"juror": juror.id, "reason": kind, "scores": len(assignment.scores)})

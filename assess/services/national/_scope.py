@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, exists, literal, select
 from sqlalchemy.orm import aliased
 
 from assess.domain.jury import SCHOOL_YEAR_START_MONTH
+from assess.domain.states import ApplicationStatus
 from assess.domain.statistics import AGE_GROUP_IDS, Filters
 from assess.services.errors import FieldError, InvalidInput
 from assess.services.installation import counted_projects
@@ -55,7 +56,7 @@ def check_filters(filters: Filters) -> Filters:
 def applied_projects(*conditions: ColumnElement) -> Select:
     """Ids of the projects with a (not withdrawn) application meeting ``conditions``: how
     the survey views (here and in the exports) narrow campaigns to a round or year."""
-    return select(Application.project_id).where(Application.status == "submitted", *conditions)
+    return select(Application.project_id).where(Application.status == ApplicationStatus.SUBMITTED, *conditions)
 
 
 def projects_matching(filters: Filters) -> Select | None:
@@ -85,9 +86,11 @@ def application_conditions(filters: Filters, *, withdrawn: bool = False) -> list
     in the exports alike (demonstration projects' applications only in a demonstration
     installation: :func:`counted_projects`). ``withdrawn``: keep withdrawn applications
     too (the exports' Applications sheet lists them with their status, and no figure)."""
-    conditions: list[ColumnElement] = [counted_projects(Application.project_id)]
+    # A draft is its teacher's only (assess.services.applications): never in a figure or an export.
+    conditions: list[ColumnElement] = [counted_projects(Application.project_id),
+                                       Application.status != ApplicationStatus.DRAFT]
     if not withdrawn:
-        conditions.append(Application.status == "submitted")
+        conditions.append(Application.status == ApplicationStatus.SUBMITTED)
     if filters.round_id is not None:
         conditions.append(Application.round_id == filters.round_id)
     if filters.school_year is not None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assess.domain.jury import RoundStatus, school_year
+from assess.domain.jury import RoundStatus
 from assess.domain.permissions import can
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.domain.states import Verdict
@@ -32,6 +32,7 @@ WITHDRAW = "applications_withdraw"  # application id waiting for the withdrawal 
 ROUND_PICKER, PROJECT_PICKER = "applications_round", "applications_project"
 
 STATUS_COLOURS = {
+    ApplicationStatus.DRAFT: "violet",
     ApplicationStatus.SUBMITTED: "blue",
     ApplicationStatus.UNDER_REVIEW: "orange",
     ApplicationStatus.DECIDED: "green",
@@ -82,10 +83,24 @@ def forget_form(prefix: str) -> None:
         del st.session_state[key]
 
 
-def application_form(current, summary, project_id: int, refused: TeacherView | None) -> None:
+def fill_from_draft(prefix: str, draft: TeacherView | None) -> None:
+    """A kept draft fills the form once (what is typed afterwards stays)."""
+    if draft is None or st.session_state.get(f"{prefix}filled"):
+        return
+    st.session_state[f"{prefix}filled"] = True
+    for criterion_id, text in draft.texts.items():
+        st.session_state[f"{prefix}text_{criterion_id}"] = text
+    st.session_state[f"{prefix}links"] = "\n".join(draft.evidence_links)
+
+
+def application_form(current, summary, project_id: int, refused: TeacherView | None,
+                     draft: TeacherView | None = None) -> None:
     with reading() as session:
         rubric = rounds.rubric_of(rounds.get_round(session, actor=current, round_id=summary.id))
     prefix = f"ap_{summary.id}_{project_id}_"
+    fill_from_draft(prefix, draft)
+    if draft is not None:
+        st.info(_("applications_page.draft_kept"), icon=":material/edit_note:")
     if refused is not None:
         st.info(_("applications_page.refused_before", round=escape_markdown(refused.round_name)),
                 icon=":material/replay:")
@@ -119,7 +134,21 @@ def application_form(current, summary, project_id: int, refused: TeacherView | N
                                      format_func=names.get, key=f"{prefix}recheck")
             note = st.text_area(_("applications_page.recheck_note"), key=f"{prefix}recheck_note",
                                 max_chars=applications.RECHECK_NOTE_MAX, help=_("applications_page.recheck_note_help"))
-        sent = st.form_submit_button(_("applications_page.send"), type="primary", icon=":material/send:")
+        with st.container(horizontal=True):
+            sent = st.form_submit_button(_("applications_page.send"), type="primary", icon=":material/send:")
+            kept = st.form_submit_button(_("applications_page.keep_draft"), icon=":material/save:")
+    if kept and not sent:
+        try:
+            with transaction() as session:
+                applications.save_draft(
+                    session, actor=current, round_id=summary.id, project_id=project_id, eligibility=answers,
+                    texts={k: v for k, v in texts.items() if v.strip()}, evidence_links=links, language=language,
+                    recheck_criteria=recheck, recheck_note=note)
+        except ServiceError as error:
+            show_refusal(error, rubric)
+            return
+        st.session_state[FLASH] = "applications_page.draft_saved"
+        st.rerun()
     if not sent:
         return
     try:
@@ -138,8 +167,11 @@ def application_form(current, summary, project_id: int, refused: TeacherView | N
     st.rerun()
 
 
-def apply_section(current, open_rounds, own_projects, mine) -> None:
+def apply_section(current, open_rounds, own_projects, mine, left: applications.Allowance) -> None:
     st.subheader(_("applications_page.apply"))
+    if left.reached:  # said now, rather than refused after the whole form is filled in
+        st.info(_("applications_page.limit_reached", max=left.limit, year=left.year), icon=":material/block:")
+        return
     if not open_rounds:
         st.info(_("applications_page.no_open_round"))
         return
@@ -158,13 +190,15 @@ def apply_section(current, open_rounds, own_projects, mine) -> None:
                                  format_func=titles.get)
     summary = by_round[round_id]
     st.caption(round_line(summary))
-    if any(v.round_id == round_id and v.project_id == project_id and v.status != ApplicationStatus.WITHDRAWN
-           for v in mine):
+    if any(v.round_id == round_id and v.project_id == project_id
+           and v.status not in (ApplicationStatus.WITHDRAWN, ApplicationStatus.DRAFT) for v in mine):
         st.info(_("applications_page.already"), icon=":material/check_circle:")
         return
     refused = next((v for v in mine if v.project_id == project_id and v.round_id != round_id
                     and v.verdict == Verdict.NO_LABEL), None)
-    application_form(current, summary, project_id, refused)
+    draft = next((v for v in mine if v.round_id == round_id and v.project_id == project_id
+                  and v.status == ApplicationStatus.DRAFT), None)
+    application_form(current, summary, project_id, refused, draft)
 
 
 # --- the teacher's applications -------------------------------------------------------------
@@ -271,11 +305,13 @@ def application_box(current, view: TeacherView, verdict: decisions.JuryVerdict |
             feedback(view, verdict)
         elif view.status == ApplicationStatus.SUBMITTED:
             st.caption(_("applications_page.waiting_open"))
+        elif view.status == ApplicationStatus.DRAFT:
+            st.caption(_("applications_page.draft_help"))
         elif view.status == ApplicationStatus.UNDER_REVIEW:
             st.caption(_("applications_page.waiting_jury"))
         if view.status != ApplicationStatus.WITHDRAWN:
             what_was_sent(view)
-        if view.status == ApplicationStatus.SUBMITTED:
+        if view.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.DRAFT):
             withdrawal(current, view)
 
 
@@ -292,7 +328,7 @@ try:
                     for v in mine if v.status == ApplicationStatus.DECIDED}
         own_projects = [(p.id, p.title) for p in projects.list_projects(session, actor=current)
                         if can(current, "application.apply", p)]
-        limit = applications.max_per_year(session, actor=current)
+        left = applications.allowance(session, actor=current)
 except ServiceError as error:
     show_error(error)
     st.stop()
@@ -308,11 +344,9 @@ if open_rounds:
         st.markdown(f"- **{escape_markdown(summary.name)}** · {round_line(summary)}")
 else:
     st.caption(_("applications_page.no_open_round"))
-year = school_year(rounds.today())
-used = sum(1 for v in mine if v.status != ApplicationStatus.WITHDRAWN and school_year(v.submitted_at.date()) == year)
-st.caption(_("applications_page.limit", used=used, max=limit, year=year))
+st.caption(_("applications_page.limit", used=left.used, max=left.limit, year=left.year))
 
-apply_section(current, open_rounds, own_projects, mine)
+apply_section(current, open_rounds, own_projects, mine, left)
 
 st.subheader(_("applications_page.mine"))
 if not mine:

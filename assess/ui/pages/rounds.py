@@ -259,6 +259,7 @@ with conflicts_tab:
     if conflicts:
         st.dataframe(pd.DataFrame({
             _("rounds_page.column.application"): [c.application_id for c in conflicts],
+            _("rounds_page.column.project"): [c.application_title for c in conflicts],
             _("rounds_page.column.juror"): [c.juror_name for c in conflicts],
             _("rounds_page.column.kind"): [_(f"jury.conflict_kind.{c.kind}") for c in conflicts],
             _("rounds_page.column.note"): [c.note for c in conflicts],
@@ -266,7 +267,8 @@ with conflicts_tab:
     else:
         st.caption(_("rounds_page.no_conflicts"))
     # Declared conflicts only: the ones found from the schools would apply again at once.
-    removable = {c.id: f"#{c.application_id} · {c.juror_name} ({_(f'jury.conflict_kind.{c.kind}')})"
+    removable = {c.id: f"#{c.application_id} {c.application_title} · {c.juror_name} "
+                 f"({_(f'jury.conflict_kind.{c.kind}')})"
                  for c in conflicts if c.kind not in jury.AUTOMATIC_KINDS}
     if removable and changeable:
         with st.form("rn_conflict_removal"):
@@ -276,7 +278,7 @@ with conflicts_tab:
                 apply(lambda session: jury.remove_conflict(session, actor=admin, conflict_id=chosen_conflict),
                       _("rounds_page.conflict_removed"))
     # Found from the schools: the office may waive one for one juror and one application.
-    waivable = {(c.juror_id, c.application_id, c.kind): f"#{c.application_id} · {c.juror_name} "
+    waivable = {(c.juror_id, c.application_id, c.kind): f"#{c.application_id} {c.application_title} · {c.juror_name} "
                 f"({_(f'jury.conflict_kind.{c.kind}')})" for c in conflicts if c.kind in jury.AUTOMATIC_KINDS}
     if waivable and changeable:
         with st.form("rn_conflict_waiver"):
@@ -305,7 +307,10 @@ with conflicts_tab:
             juror = st.selectbox(_("rounds_page.field.juror_id"), options=list(jurors), format_func=jurors.get,
                                  index=None, placeholder=_("rounds_page.choose_juror"))
             note = st.text_area(_("rounds_page.field.note"), max_chars=jury.NOTE_MAX)
+            # The confirmation step: the service refuses, saying how many scores would go,
+            # until the office ticks this and sends again.
+            confirm = st.checkbox(_("rounds_page.conflict_confirm"), key="rn_conflict_confirm")
             if st.form_submit_button(_("rounds_page.declare")):
                 with_juror(juror, lambda session: jury.declare_conflict(session, actor=admin, application_id=target,
-                                                                        juror_id=juror, note=note),
+                                                                        juror_id=juror, note=note, confirm=confirm),
                            _("rounds_page.conflict_recorded"))

@@ -11,7 +11,7 @@ import streamlit as st
 
 from assess.domain.permissions import ROLES
 from assess.domain.states import Role
-from assess.services import accounts
+from assess.services import accounts, jury
 from assess.services.errors import InvalidInput
 from assess.ui import auth
 from assess.ui.auth import role_name
@@ -42,6 +42,7 @@ with reading() as session:
             "active": user.is_active,
             "last_login": user.last_login_at,
             "has_password": user.password_hash is not None,
+            "max_per_round": user.max_per_round,
         }
         for user in accounts.list_users(session, actor=admin)
     }
@@ -114,6 +115,18 @@ if chosen is not None:
                 lambda session: accounts.set_roles(session, actor=admin, user_id=chosen, roles=set(new_roles)),
                 _("users.roles_saved", email=label),
             )
+
+    if "juror" in person["roles"] and person["active"]:
+        # A juror's capacity: the automatic and the manual assignment keep it (0: no maximum).
+        with roles_tab, st.form(f"capacity_{chosen}"):
+            capacity = st.number_input(_("users.capacity"), min_value=0, max_value=jury.CAPACITY_MAX, step=1,
+                                       value=person["max_per_round"] or 0, help=_("users.capacity_help"))
+            if st.form_submit_button(_("users.capacity_save")):
+                apply_change(
+                    lambda session: jury.set_capacity(session, actor=admin, juror_id=chosen,
+                                                      max_per_round=int(capacity) or None),
+                    _("users.capacity_saved", email=label),
+                )
 
     with access_tab:
         if person["active"]:

@@ -2,7 +2,7 @@
 their scores (None: the office set none). It falls after the closing date: applications
 are accepted up to and including ``closes_on``, the jury scores from the day after.
 
-Revision ID: 0014_scoring_deadline
+Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-06
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014_scoring_deadline"
+revision: str = "0013"
 down_revision: str | None = "0012"
 branch_labels = None
 depends_on = None
