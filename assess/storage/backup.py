@@ -38,7 +38,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
 from assess.files import atomic_output
-from assess.services.errors import ServiceError
+from assess.errors import ServiceError
 from assess.storage.db import alembic_config, make_engine
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
