@@ -89,7 +89,7 @@ def demo_command(scale: str, seed: int | None) -> None:
     if seed is not None and scale != "national":
         raise click.UsageError(t("cli.demo.seed_national_only", operator_language()))
     with reading() as session:  # refused before any work (and before the progress bar); a check needs no write lock
-        installation.require_demo_allowed(session)
+        installation.require_demo_allowed(session, actor=Actor.system())
     if scale == "national":
         _national_demo(demo_national.DEFAULT_SEED if seed is None else seed)
         return

@@ -83,11 +83,16 @@ def demo_allowed(session: Session, *, actor: Actor) -> bool:
     return _demo_allowed(session)
 
 
-def require_demo_allowed(session: Session) -> None:
-    """:class:`Conflict` (``demo.errors.real_data``) when this installation holds real data
-    and was not created as a demonstration installation."""
+def _require_demo_allowed(session: Session) -> None:
     if not _demo_allowed(session):
         raise Conflict(REAL_DATA_REFUSAL)
+
+
+def require_demo_allowed(session: Session, *, actor: Actor) -> None:
+    """:class:`Conflict` (``demo.errors.real_data``) when this installation holds real data
+    and was not created as a demonstration installation: ``assess demo`` asks before any work."""
+    check_actor(session, actor, "demo.load")
+    _require_demo_allowed(session)
 
 
 def make_demo_installation(session: Session, *, actor: Actor | None) -> bool:
@@ -95,7 +100,7 @@ def make_demo_installation(session: Session, *, actor: Actor | None) -> bool:
     is) when it holds real data. Returns whether it was not one before."""
     if _is_demo(session):
         return False
-    require_demo_allowed(session)
+    _require_demo_allowed(session)
     session.add(Setting(key=DEMO_INSTALLATION_KEY, value=True, updated_by=actor.id if actor else None))
     audit.record(session, actor=actor, action="installation.demo", entity_type="installation", entity_id="demo")
     session.flush()

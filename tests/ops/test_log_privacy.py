@@ -168,7 +168,8 @@ def run_a_whole_survey(url: str) -> dict[str, str]:
                                                 mode="link", languages=["fr", "en"], opens_on=opens_on,
                                                 closes_on=closes_on)
             token = campaigns.link_token(session, by_link.id)
-            secrets["code slip link"] = campaigns.code_link(session, codes[0])
+            (secrets["code slip link"],) = campaigns.slip_links(session, actor=teacher, campaign_id=by_code.id,
+                                                                codes=codes[:1])
         secrets |= {f"code {n}": code for n, code in enumerate(codes)}
         secrets |= {f"code {n} as typed": campaigns.format_code(code) for n, code in enumerate(codes)}
         secrets["link token"] = token
