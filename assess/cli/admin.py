@@ -10,6 +10,7 @@ import click
 from assess.cli.common import operator_language, progress_bar, reading, transaction
 from assess.cli.types import ID_MAX
 from assess.domain.permissions import ROLES, Actor
+from assess.domain.states import Role
 from assess.i18n import t
 from assess.i18n.formats import format_count, format_number
 from assess.services import accounts, demo, demo_national, installation
@@ -48,7 +49,8 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("email")
-@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES), help="Repeat for several roles.")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice([role.value for role in ROLES]),
+              help="Repeat for several roles.")
 @click.option("--name", "display_name", help="Name shown (default: the part of the e-mail before @).")
 @click.option("--language", type=click.Choice(["en", "fr"]))
 @click.option("--sso-only", is_flag=True, help="No password: the person signs in through single sign-on.")
@@ -65,9 +67,9 @@ def user_add(email: str, roles: tuple[str, ...], display_name: str | None, langu
     # Hashed before the transaction: it takes about 350 ms, and holds no write lock then.
     hashed = accounts.new_password(password) if password is not None else None  # None: single sign-on only
     with transaction() as session:
-        if "admin" in roles and accounts.needs_first_admin(session) and hashed is not None:
+        if Role.ADMIN in roles and accounts.needs_first_admin(session) and hashed is not None:
             created = accounts.create_first_admin(session, email=email, display_name=name, password=hashed, language=language)
-            if set(roles) - {"admin"}:
+            if set(roles) - {Role.ADMIN}:
                 accounts.set_roles(session, actor=Actor.system(), user_id=created.id, roles=set(roles))
         else:
             accounts.create_user(session, actor=Actor.system(), email=email, display_name=name, roles=set(roles),
