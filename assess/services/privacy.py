@@ -520,7 +520,8 @@ def _deletion_plan(session: Session, user_id: int) -> dict[str, int]:
 class RequestView:
     id: int
     user_id: int
-    #: The account's name and e-mail now: "Deleted account N" once carried out.
+    #: The account's name and e-mail now: "Deleted account N" once carried out
+    #: (``privacy.pseudonym.account`` in the reader's language: see ``pseudonymised``).
     display_name: str
     email: str
     status: str
@@ -528,6 +529,8 @@ class RequestView:
     carried_out_at: datetime | None
     #: Pending: what carrying it out will do; done: what it did (counts).
     plan: dict[str, int]
+    #: Carried out: the account keeps only its pseudonym, which pages show in their language.
+    pseudonymised: bool = False
 
 
 def deletion_requests(session: Session, *, actor: Actor) -> list[RequestView]:
@@ -538,12 +541,15 @@ def deletion_requests(session: Session, *, actor: Actor) -> list[RequestView]:
                                      DeletionRequest.id.desc()))
     return [RequestView(id=r.id, user_id=u.id, display_name=u.display_name, email=u.email, status=r.status,
                         requested_at=r.requested_at, carried_out_at=r.carried_out_at,
-                        plan=_deletion_plan(session, u.id) if r.status == DeletionStatus.PENDING else dict(r.outcome))
+                        plan=_deletion_plan(session, u.id) if r.status == DeletionStatus.PENDING else dict(r.outcome),
+                        pseudonymised=r.status == DeletionStatus.DONE)
             for r, u in rows]
 
 
 def deleted_name(user_id: int) -> str:
-    """The name a pseudonymised account keeps, in every list that still shows it."""
+    """The name a pseudonymised account keeps, in every list that still shows it: stored
+    data, in English; a page that knows the account is deleted shows
+    ``privacy.pseudonym.account`` in its reader's language instead."""
     return f"Deleted account {user_id}"
 
 
