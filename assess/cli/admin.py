@@ -9,7 +9,7 @@ import click
 
 from assess.cli.common import operator_language, progress_bar, reading, transaction
 from assess.cli.types import ID_MAX
-from assess.domain.permissions import ROLES, Actor
+from assess.domain.permissions import Actor
 from assess.domain.states import Role
 from assess.i18n import t
 from assess.i18n.formats import format_count, format_number
@@ -49,7 +49,7 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("email")
-@click.option("--role", "roles", multiple=True, required=True, type=click.Choice([role.value for role in ROLES]),
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice([role.value for role in Role]),
               help="Repeat for several roles.")
 @click.option("--name", "display_name", help="Name shown (default: the part of the e-mail before @).")
 @click.option("--language", type=click.Choice(["en", "fr"]))
