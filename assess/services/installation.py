@@ -24,7 +24,7 @@ office setting and cannot be changed from the Settings page.
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, exists, literal, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from assess.domain.permissions import Actor
 from assess.domain.states import Role
@@ -107,7 +107,7 @@ def make_demo_installation(session: Session, *, actor: Actor | None) -> bool:
     return True
 
 
-def counted_projects(project_id: ColumnElement[int]) -> ColumnElement[bool]:
+def counted_projects(project_id: ColumnElement[int] | InstrumentedAttribute[int]) -> ColumnElement[bool]:
     """The condition the national figures and the exports put on every project they count
     (applications, campaigns, partner labels): a real project, or any project in a
     demonstration installation. One SQL condition, so that the statistics and the exports
@@ -116,6 +116,6 @@ def counted_projects(project_id: ColumnElement[int]) -> ColumnElement[bool]:
     return or_(project_id.not_in(select(Project.id).where(Project.is_demo.is_(True))), _demo_installation_exists())
 
 
-def counted_rounds(round_id: ColumnElement[int]) -> ColumnElement[bool]:
+def counted_rounds(round_id: ColumnElement[int] | InstrumentedAttribute[int]) -> ColumnElement[bool]:
     """:func:`counted_projects` for rounds (the filters' list of rounds)."""
     return or_(round_id.not_in(select(Round.id).where(Round.is_demo.is_(True))), _demo_installation_exists())
