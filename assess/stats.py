@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -100,6 +101,31 @@ def _is_missing_marker(value: Any) -> bool:
 # ----------------------------------------------------------------------- Krippendorff's alpha
 
 
+class AlphaUndefined(StrEnum):
+    """Why an alpha is undefined: a code, put in words by :func:`reason_text` in the
+    reader's language where it is shown."""
+
+    #: No unit has values from two raters: no pairable values.
+    NO_PAIRS = "no_pairs"
+    #: Every pairable value is the same: the expected disagreement is 0.
+    ALL_EQUAL = "all_equal"
+    #: Nothing to compute from yet (no submitted scores): for callers that never ran alpha.
+    NO_SCORES = "no_scores"
+
+
+def reason_text(code: AlphaUndefined | str, lang: str, *, pairable_values: int = 0,
+                equal_value: float | None = None) -> str:
+    """The sentence that explains an undefined alpha, in ``lang``, its numbers written as
+    the reader writes them (``AlphaResult.pairable_values`` and ``.equal_value``)."""
+    # Imported here: the statistics need no catalogue unless a person reads their reasons.
+    from assess.i18n import t
+    from assess.i18n.formats import format_count, format_number
+
+    code = AlphaUndefined(code)
+    value = "" if equal_value is None else format_number(equal_value, lang, digits=3)
+    return t(f"stats.alpha_undefined.{code.value}", lang, count=format_count(pairable_values, lang), value=value)
+
+
 @dataclass(frozen=True)
 class AlphaResult:
     """Krippendorff's alpha with what went into it, returned by :func:`krippendorff_alpha_explained`.
@@ -107,8 +133,8 @@ class AlphaResult:
     Attributes:
         alpha: the coefficient, ``1 - observed_disagreement / expected_disagreement``; ``NaN``
             when it is undefined.
-        reason: ``None`` when ``alpha`` is defined; otherwise one English sentence saying why
-            it is not (for a log, a tooltip or a report footnote).
+        reason: ``None`` when ``alpha`` is defined; otherwise an :class:`AlphaUndefined` code
+            saying why it is not (:func:`reason_text` puts it in words, in a language).
         level: the level of measurement used ("nominal", "ordinal", "interval" or "ratio").
         pairable_values: ``n``, the number of values in units scored by at least two raters
             (the total of the coincidence matrix). Values alone in their unit are not
@@ -117,14 +143,18 @@ class AlphaResult:
             units; ``NaN`` when there are no pairable values.
         expected_disagreement: ``D_e``, the mean difference between any two pairable values,
             whatever their unit; ``NaN`` when there are no pairable values.
+        equal_value: the value all pairable values share when that is the reason
+            (``AlphaUndefined.ALL_EQUAL``), else ``None``.
     """
 
     alpha: float
-    reason: str | None
+    reason: AlphaUndefined | None
     level: str
     pairable_values: int
     observed_disagreement: float
     expected_disagreement: float
+    #: The one value every pairable value has, when that is why alpha is undefined.
+    equal_value: float | None = None
 
     @property
     def defined(self) -> bool:
@@ -170,12 +200,14 @@ def krippendorff_alpha_explained(data: Any, *, level: str = "ordinal") -> AlphaR
 
     Takes the same arguments and raises the same errors as :func:`krippendorff_alpha`, and
     returns an :class:`AlphaResult`: ``result.alpha`` is the coefficient (``NaN`` when
-    undefined), ``result.reason`` is ``None`` or the sentence that explains the ``NaN``,
+    undefined), ``result.reason`` is ``None`` or the code that explains the ``NaN``,
     alongside the number of pairable values and the two disagreements.
 
     >>> result = krippendorff_alpha_explained([[3, 3, 3], [3, 3, None]])
-    >>> result.alpha, result.reason
-    (nan, 'all 4 pairable values are equal (3), so the expected disagreement is 0 and alpha is undefined')
+    >>> result.alpha, result.reason, result.equal_value
+    (nan, <AlphaUndefined.ALL_EQUAL: 'all_equal'>, 3.0)
+    >>> reason_text(result.reason, "en", pairable_values=result.pairable_values, equal_value=result.equal_value)
+    'all 4 pairable values are equal (3), so the expected disagreement is 0 and alpha is undefined'
     """
     level_name = _check_level(level)
     matrix = _as_matrix(data, what="raters x units")
@@ -196,9 +228,7 @@ def krippendorff_alpha_explained(data: Any, *, level: str = "ordinal") -> AlphaR
     if n == 0:
         return AlphaResult(
             alpha=math.nan,
-            reason=(
-                "no unit has values from at least two raters, so there are no pairable values and alpha is undefined"
-            ),
+            reason=AlphaUndefined.NO_PAIRS,
             level=level_name,
             pairable_values=0,
             observed_disagreement=math.nan,
@@ -216,10 +246,8 @@ def krippendorff_alpha_explained(data: Any, *, level: str = "ordinal") -> AlphaR
     if values.size < 2:
         return AlphaResult(
             alpha=math.nan,
-            reason=(
-                f"all {n} pairable values are equal ({_format_value(values[0])}), so the expected "
-                "disagreement is 0 and alpha is undefined"
-            ),
+            reason=AlphaUndefined.ALL_EQUAL,
+            equal_value=float(values[0]),
             level=level_name,
             pairable_values=n,
             observed_disagreement=0.0,
@@ -267,10 +295,6 @@ def _difference_matrix(values: np.ndarray, n_c: np.ndarray, level: str) -> np.nd
     ratio = np.divide(difference, total, out=np.zeros_like(difference), where=total != 0)
     relative: np.ndarray = ratio**2
     return relative
-
-
-def _format_value(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 # ------------------------------------------------------------------------------------ readings

@@ -33,48 +33,15 @@ PACKAGE = ROOT / "assess"
 PENDING_OTHER_BRANCHES: dict[str, set[str]] = {
     # public session functions without an actor, "module:function"
     "actor": {
-        "assess.services.export_tables:juror_labels",
-        "assess.services.export_tables:round_infos",
-        "assess.services.export_tables:applications",
-        "assess.services.export_tables:scores",
-        "assess.services.export_tables:jurors",
-        "assess.services.export_tables:campaigns_of",
-        "assess.services.export_tables:survey_rubric",
-        "assess.services.export_tables:surveys",
-        "assess.services.export_tables:responses",
-        "assess.services.export_tables:per_round",
-        "assess.services.export_tables:withdrawn",
-        "assess.services.jury:jury_members",
-        "assess.services.jury:jurors_for_round",
-        "assess.services.jury:conflict_kinds",
-        "assess.services.jury:round_applications",
-        "assess.services.jury:aggregate_application",
-        "assess.services.jury:aggregate_applications",
         "assess.services.letters:office_view",
         "assess.services.letters:published_letters",
         "assess.services.rounds:has_scores",
-        "assess.services.statistics:survey_rubric",
-        # Old public names kept in this branch's modules only because another branch's
-        # module calls them (each says so in its docstring); they go when those callers
-        # move (rounds.py -> _snapshots.rubric_version, survey_imports.py -> a private
-        # campaign look-up, cli/survey_codes.py -> campaigns.slip_links, cli/admin.py ->
-        # an actor's use case).
+        # Kept public only because services/rounds.py (another helper's) calls it: it goes
+        # when rounds.py calls _snapshots.rubric_version.
         "assess.services.rubrics:snapshot",
-        "assess.services.campaigns:existing_import_campaign",
-        "assess.services.campaigns:code_link",
-        "assess.services.installation:require_demo_allowed",
     },
     # pages and CLI calling a service's building block, "path:line"
-    "private": {
-        "assess/cli/survey_codes.py:69",  # campaigns.code_link
-        "assess/cli/survey_codes.py:70",  # settings.public_address
-        "assess/cli/survey_codes.py:105",
-        "assess/cli/survey_codes.py:106",
-        "assess/cli/settings.py:64",  # settings.values, settings.get
-        "assess/cli/settings.py:89",
-        "assess/cli/settings.py:106",
-        "assess/cli/settings.py:117",
-    },
+    "private": set(),
 }
 
 

@@ -9,7 +9,8 @@ import click
 
 from assess.cli.common import operator_language, progress_bar, reading, transaction
 from assess.cli.types import ID_MAX
-from assess.domain.permissions import ROLES, Actor
+from assess.domain.permissions import Actor
+from assess.domain.states import Role
 from assess.i18n import t
 from assess.i18n.formats import format_count, format_number
 from assess.services import accounts, demo, demo_national, installation
@@ -48,7 +49,8 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("email")
-@click.option("--role", "roles", multiple=True, required=True, type=click.Choice([role.value for role in ROLES]), help="Repeat for several roles.")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice([role.value for role in Role]),
+              help="Repeat for several roles.")
 @click.option("--name", "display_name", help="Name shown (default: the part of the e-mail before @).")
 @click.option("--language", type=click.Choice(["en", "fr"]))
 @click.option("--sso-only", is_flag=True, help="No password: the person signs in through single sign-on.")
@@ -65,9 +67,9 @@ def user_add(email: str, roles: tuple[str, ...], display_name: str | None, langu
     # Hashed before the transaction: it takes about 350 ms, and holds no write lock then.
     hashed = accounts.new_password(password) if password is not None else None  # None: single sign-on only
     with transaction() as session:
-        if "admin" in roles and accounts.needs_first_admin(session) and hashed is not None:
+        if Role.ADMIN in roles and accounts.needs_first_admin(session) and hashed is not None:
             created = accounts.create_first_admin(session, email=email, display_name=name, password=hashed, language=language)
-            if set(roles) - {"admin"}:
+            if set(roles) - {Role.ADMIN}:
                 accounts.set_roles(session, actor=Actor.system(), user_id=created.id, roles=set(roles))
         else:
             accounts.create_user(session, actor=Actor.system(), email=email, display_name=name, roles=set(roles),
@@ -89,7 +91,7 @@ def demo_command(scale: str, seed: int | None) -> None:
     if seed is not None and scale != "national":
         raise click.UsageError(t("cli.demo.seed_national_only", operator_language()))
     with reading() as session:  # refused before any work (and before the progress bar); a check needs no write lock
-        installation.require_demo_allowed(session)
+        installation.require_demo_allowed(session, actor=Actor.system())
     if scale == "national":
         _national_demo(demo_national.DEFAULT_SEED if seed is None else seed)
         return

@@ -53,6 +53,11 @@ def _read_logo(path_text: str) -> bytes:
                                      reason=error.strerror)) from None
 
 
+def _value(session, key: str) -> Any:
+    """One setting's value, read as the office reads it (the command line acts as the system)."""
+    return service.for_the_office(session, actor=Actor.system()).values[key]
+
+
 @click.group("settings")
 def settings_group() -> None:
     """The national office's settings (see docs/settings.md)."""
@@ -64,7 +69,7 @@ def settings_list(as_json: bool) -> None:
     """Every setting with its value; '(default)' marks those never changed."""
     lang = operator_language()
     with transaction() as session:
-        current = service.values(session)
+        current = service.for_the_office(session, actor=Actor.system()).values
     rows = [
         {
             "key": setting.key,
@@ -89,7 +94,7 @@ def settings_get(key: str) -> None:
     """Print one setting's value (the logo: its type, size and checksum, as JSON)."""
     _definition(key)
     with transaction() as session:
-        value = service.get(session, key)
+        value = _value(session, key)
     click.echo(_text(service.shown_value(key, value)))
 
 
@@ -106,7 +111,7 @@ def settings_set(key: str, value: str) -> None:
             changed = service.put_many(session, actor=Actor.system(), values={key: parsed})
         except InvalidInput as error:
             raise _refused(error) from None
-        shown = _text(service.shown_value(key, service.get(session, key)))
+        shown = _text(service.shown_value(key, _value(session, key)))
     lang = operator_language()
     line = t("cli.settings.changed", lang, key=key, value=shown) if changed else t("cli.settings.unchanged", lang, key=key)
     click.echo(line.replace("\n", "\\n"))
@@ -119,5 +124,5 @@ def settings_reset(key: str) -> None:
     _definition(key)
     with transaction() as session:
         service.reset(session, actor=Actor.system(), key=key)
-        shown = _text(service.shown_value(key, service.get(session, key)))
+        shown = _text(service.shown_value(key, _value(session, key)))
     click.echo(t("cli.settings.reset", operator_language(), key=key, value=shown).replace("\n", "\\n"))

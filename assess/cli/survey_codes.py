@@ -3,7 +3,7 @@
 slips lost or printed with a wrong address.
 
 Both warn on standard error, in words, when the address printed on the slips is a guess or
-reaches only the server's own computer (assess.services.settings.public_address).
+reaches only the server's own computer (assess.services.campaigns.public_address).
 
 The codes exist in clear only in the PDF written: they are never printed to the terminal
 and the database keeps their SHA-256 only. The PDF is made before the transaction ends,
@@ -25,7 +25,7 @@ from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience
 from assess.files import atomic_output
 from assess.i18n import t
-from assess.services import campaigns, settings
+from assess.services import campaigns
 from assess.services.settings import PublicAddress
 
 DEFAULT_DAYS = 30
@@ -68,8 +68,8 @@ def codes(project_id: int, audience: str, count: int, out: Path, lang: str, clos
                 languages=LANGUAGES, opens_on=today, closes_on=closes_on, questionnaire_id=questionnaire_id,
             )
             issued = campaigns.issue_codes(session, actor=actor, campaign_id=campaign.id, count=count)
-            links = [campaigns.code_link(session, code) for code in issued]
-            public, title = settings.public_address(session), campaign.project.title
+            links = campaigns.slip_links(session, actor=actor, campaign_id=campaign.id, codes=issued)
+            public, title = campaigns.public_address(session, actor=actor), campaign.project.title
             address = public.url
             languages, campaign_id = [lang, *campaign.languages], campaign.id
         # Rendered once the codes are stored, outside the transaction: it holds SQLite's write
@@ -102,10 +102,11 @@ def reissue(campaign_id: int, out: Path, lang: str) -> None:
 
     with atomic_output(out) as partial:  # the slips appear only once their codes are stored
         with transaction() as session:
-            campaign = campaigns.get_campaign(session, actor=Actor.system(), campaign_id=campaign_id)
-            issued = campaigns.reissue_codes(session, actor=Actor.system(), campaign_id=campaign_id)
-            links = [campaigns.code_link(session, code) for code in issued]
-            public, title = settings.public_address(session), campaign.project.title
+            actor = Actor.system()
+            campaign = campaigns.get_campaign(session, actor=actor, campaign_id=campaign_id)
+            issued = campaigns.reissue_codes(session, actor=actor, campaign_id=campaign_id)
+            links = campaigns.slip_links(session, actor=actor, campaign_id=campaign.id, codes=issued)
+            public, title = campaigns.public_address(session, actor=actor), campaign.project.title
             audience, languages = campaign.audience, [lang, *campaign.languages]
         # Outside the transaction, as above. If this fails the new codes are unused: running the
         # command again replaces them in turn.

@@ -8,27 +8,32 @@ from contextlib import contextmanager
 
 import click
 
-from assess.cli.common import database, progress_bar, reading
+from assess.cli.common import database, operator_language, progress_bar, reading
 from assess.cli.types import ID
 from assess.domain.imports import FORMATS, MAX_FILE_BYTES, MappingFile
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience
 from assess.domain.safe_yaml import MAX_BYTES as MAX_MAPPING_BYTES
 from assess.i18n import t
+from assess.i18n.formats import format_count
 from assess.services import survey_imports
 from assess.services.errors import InvalidInput, ServiceError, message_of
 
 
 def _read(path: str, what: str, *, limit: int) -> bytes:
-    """The file's bytes; one that is too large is refused before it is read into memory."""
+    """The file's bytes; one that is too large is refused before it is read into memory.
+    ``what``: "file" or "mapping", the words of the refusal."""
+    lang = operator_language()
     try:
         with open(path, "rb") as file:
             data = file.read(limit + 1)
     except OSError as exc:
-        raise click.ClickException(f"cannot read the {what} {path}: {exc.strerror or exc}") from None
+        raise click.ClickException(t(f"cli.survey_import.cannot_read_{what}", lang, path=path,
+                                     reason=exc.strerror or exc)) from None
     if len(data) > limit:
-        raise click.ClickException(f"the {what} {path} is larger than {limit // (1024 * 1024)} MB"
-                                   if limit >= 1024 * 1024 else f"the {what} {path} is larger than {limit // 1024} KB")
+        size = (t("cli.survey_import.megabytes", lang, count=format_count(limit // (1024 * 1024), lang))
+                if limit >= 1024 * 1024 else t("cli.survey_import.kilobytes", lang, count=format_count(limit // 1024, lang)))
+        raise click.ClickException(t(f"cli.survey_import.{what}_too_large", lang, path=path, size=size))
     return data
 
 
@@ -39,10 +44,11 @@ def _refusals() -> Iterator[None]:
     try:
         yield
     except InvalidInput as error:
-        lines = [message_of(error, "en")] + [f"  {e.field}: {e.message('en')}" for e in error.errors]
+        lang = operator_language()
+        lines = [message_of(error, lang)] + [f"  {e.field}: {e.message(lang)}" for e in error.errors]
         raise click.ClickException("\n".join(lines)) from None
     except ServiceError as error:
-        raise click.ClickException(message_of(error, "en")) from None
+        raise click.ClickException(message_of(error, operator_language())) from None
 
 
 #: --delimiter's words for the separators read (assess.domain.imports.DELIMITERS).
@@ -74,7 +80,7 @@ def import_(file: str, project_id: int, audience: str, file_format: str, mapping
     repeated and not added twice.
     """
     data = _read(file, "file", limit=MAX_FILE_BYTES)
-    mapping = (MappingFile(name=mapping_path, text=_read(mapping_path, "mapping file", limit=MAX_MAPPING_BYTES))
+    mapping = (MappingFile(name=mapping_path, text=_read(mapping_path, "mapping", limit=MAX_MAPPING_BYTES))
                if mapping_path else None)
     # The file is read before the transaction begins, and a dry run reads its rows after
     # the transaction ends: the database is not held while a large file is parsed.
@@ -90,10 +96,10 @@ def import_(file: str, project_id: int, audience: str, file_format: str, mapping
             report = survey_imports.preview(context, upload, mapping=mapping, day_first=day_first)
         if report.refusal is not None:  # the import would store no answer: say so, exit non-zero
             _print(report, dry_run=dry_run)
-            raise click.ClickException(t(report.refusal[0], "en", **report.refusal[1]))
+            raise click.ClickException(t(report.refusal[0], operator_language(), **report.refusal[1]))
     else:
         # Rows are checked with no transaction open; one short transaction inserts them.
-        with _refusals(), progress_bar("Reading rows") as progress, database() as sessions:
+        with _refusals(), progress_bar(t("cli.survey_import.reading_rows", operator_language())) as progress, database() as sessions:
             report = survey_imports.import_upload(
                 sessions, actor=Actor.system(), project_id=project_id, audience=audience, upload=upload,
                 mapping=mapping, progress=progress, day_first=day_first,
@@ -102,29 +108,36 @@ def import_(file: str, project_id: int, audience: str, file_format: str, mapping
 
 
 def _print(report: survey_imports.ImportReport, *, dry_run: bool) -> None:
-    lang = "en"
-    click.echo(f"format: {report.file_format} ({t(f'imports.format.{report.file_format}', lang)})")
+    lang = operator_language()
+
+    def line(key: str, **params: object) -> None:
+        click.echo(t(f"cli.survey_import.{key}", lang, **params))
+
+    def count(value: int) -> str:
+        return format_count(value, lang)
+
+    line("format", format=report.file_format, tool=t(f"imports.format.{report.file_format}", lang))
     if report.delimiter or report.encoding:
-        click.echo(f"reading: {report.reading_message(lang)}")
-    click.echo(f"questionnaire: {report.questionnaire_id}")
-    click.echo(f"rows read: {report.rows_read}")
-    click.echo(f"rows {'to import' if dry_run else 'imported'}: {report.rows_imported}")
-    click.echo(f"rows repeated (imported before): {report.rows_repeated}")
-    click.echo(f"rows skipped: {report.rows_skipped}")
+        line("reading", message=report.reading_message(lang))
+    line("questionnaire", id=report.questionnaire_id)
+    line("rows_read", count=count(report.rows_read))
+    line("rows_to_import" if dry_run else "rows_imported", count=count(report.rows_imported))
+    line("rows_repeated", count=count(report.rows_repeated))
+    line("rows_skipped", count=count(report.rows_skipped))
     if report.date_message(lang):
-        click.echo(f"dates: {report.date_message(lang)}")
-    for line in report.skipped_messages(lang):
-        click.echo(f"  {line}")
+        line("dates", message=report.date_message(lang))
+    for skipped in report.skipped_messages(lang):
+        click.echo(f"  {skipped}")
     if report.notes:
-        click.echo(f"cells read with a note: {len(report.notes)}")
-        for line in report.note_messages(lang):
-            click.echo(f"  {line}")
-    click.echo(f"questions found: {len(report.matched_columns)} column(s)")
+        line("notes", count=count(len(report.notes)))
+        for note in report.note_messages(lang):
+            click.echo(f"  {note}")
+    line("questions_found", count=count(len(report.matched_columns)))
     if report.unmatched_columns:
-        click.echo("unmatched columns (not imported): " + "; ".join(report.unmatched_columns))
+        line("unmatched", columns="; ".join(report.unmatched_columns))
     if report.ignored_columns:
-        click.echo("columns ignored by the mapping: " + "; ".join(report.ignored_columns))
+        line("ignored", columns="; ".join(report.ignored_columns))
     if report.dropped_columns:
-        click.echo("identifying columns dropped (never stored): " + "; ".join(report.dropped_columns))
+        line("dropped", columns="; ".join(report.dropped_columns))
     if dry_run:
-        click.echo("dry run: nothing was stored")
+        line("dry_run")

@@ -6,10 +6,10 @@ answer is refused with the same message wherever it comes from.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from assess.domain.questionnaire import AGREEMENT_POINTS, ItemType, Questionnaire
 

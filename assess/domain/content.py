@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Generic, Iterable, Iterator, Mapping, Protocol, Self, TypeVar
+from typing import Any, Generic, Protocol, Self, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -110,7 +111,7 @@ def _compose(text: str, file: str) -> tuple[Any, Locator, list[Problem]]:
                 key = safe_yaml.construct(loader, key_node)
                 if not isinstance(key, (str, int)):
                     key = str(key)
-                child = path + (key,)
+                child = (*path, key)
                 if key in result:
                     problems.append(
                         Problem(file, key_node.start_mark.line + 1, f"duplicate key '{key}'")
@@ -119,7 +120,7 @@ def _compose(text: str, file: str) -> tuple[Any, Locator, list[Problem]]:
                 result[key] = build(value_node, child)
             return result
         if isinstance(node, yaml.SequenceNode):
-            return [build(item, path + (index,)) for index, item in enumerate(node.value)]
+            return [build(item, (*path, index)) for index, item in enumerate(node.value)]
         return safe_yaml.construct(loader, node)
 
     try:

@@ -8,9 +8,9 @@ generations A, B and C alike. See docs/surveys.md for the file format.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
-from typing import Iterable
 
 from pydantic import Field, field_validator
 
@@ -117,26 +117,26 @@ def check_questionnaire(questionnaire: Questionnaire) -> Iterable[tuple[Path_, s
     for index, item in enumerate(questionnaire.items):
         path = ("items", index)
         if item.id in seen:
-            yield path + ("id",), f"duplicate item id '{item.id}'"
+            yield (*path, "id"), f"duplicate item id '{item.id}'"
         seen.add(item.id)
         for theme_index, theme in enumerate(item.themes):
             if theme not in THEMES:
-                yield path + ("themes", theme_index), (
+                yield (*path, "themes", theme_index), (
                     f"item '{item.id}' is tied to unknown theme '{theme}' (known: {', '.join(THEMES)})"
                 )
         choice = item.type in (ItemType.SINGLE, ItemType.MULTIPLE)
         if choice and len(item.options) < 2:
-            yield path + ("options",), f"{item.type.value}-choice item '{item.id}' needs at least two options"
+            yield (*path, "options"), f"{item.type.value}-choice item '{item.id}' needs at least two options"
         if not choice and item.options:
-            yield path + ("options",), f"{item.type.value} item '{item.id}' takes no options"
+            yield (*path, "options"), f"{item.type.value} item '{item.id}' takes no options"
         option_ids = [o.id for o in item.options]
         for option_index, option_id in enumerate(option_ids):
             if option_ids.index(option_id) != option_index:
-                yield path + ("options", option_index, "id"), f"duplicate option id '{option_id}' in item '{item.id}'"
+                yield (*path, "options", option_index, "id"), f"duplicate option id '{option_id}' in item '{item.id}'"
         if item.type is ItemType.TEXT and item.themes:
-            yield path + ("themes",), f"text item '{item.id}' cannot be scored, so it informs no theme"
+            yield (*path, "themes"), f"text item '{item.id}' cannot be scored, so it informs no theme"
         if questionnaire.display is Display.ONE_AT_A_TIME and item.type not in (ItemType.AGREEMENT, ItemType.TEXT):
-            yield path + ("type",), (
+            yield (*path, "type"), (
                 f"item '{item.id}': the one-at-a-time (faces) display takes agreement and text items only"
             )
 
@@ -151,7 +151,7 @@ class QuestionnaireCatalogue(Catalogue[Questionnaire]):
     kind = "questionnaire"
 
     @classmethod
-    def from_directory(cls, directory: Path | str | None = None) -> "QuestionnaireCatalogue":
+    def from_directory(cls, directory: Path | str | None = None) -> QuestionnaireCatalogue:
         """The questionnaires in ``directory``, by default the installed ones (see assess.resources)."""
         return cls.load(directory or resources.surveys_dir(), loader=load_questionnaire_file)
 

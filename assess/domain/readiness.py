@@ -9,9 +9,10 @@ still stands between the project and a label.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Mapping, cast
+from typing import cast
 
 from assess.domain.rubric import LEVELS, Rubric
 from assess.domain.scoring import CriterionResult, Outcome, Score

@@ -6,8 +6,8 @@ rules a file must follow. See ``docs/rubrics.md`` for the file format.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from pydantic import Field, field_validator
 
@@ -146,7 +146,7 @@ def _check_levels(item: ScoredItem, path: Path_) -> Iterable[tuple[Path_, str]]:
     found = [level.level for level in item.levels]
     if found != list(LEVELS):
         shown = ", ".join(map(str, found)) or "none"
-        yield path + ("levels",), (
+        yield (*path, "levels"), (
             f"levels of '{item.id}' must be 0, 1, 2, 3, 4, 5, each once, in increasing order (found {shown})"
         )
 
@@ -160,17 +160,17 @@ def check_rubric(rubric: Rubric) -> Iterable[tuple[Path_, str]]:
     ]
     for item, path in items:
         if item.id in seen:
-            yield path + ("id",), f"duplicate id '{item.id}'"
+            yield (*path, "id"), f"duplicate id '{item.id}'"
         seen[item.id] = path
         yield from _check_levels(item, path)
         for theme_index, theme in enumerate(item.themes):
             if theme not in THEMES:
-                yield path + ("themes", theme_index), (
+                yield (*path, "themes", theme_index), (
                     f"unknown theme '{theme}' in '{item.id}' (known: {', '.join(THEMES)})"
                 )
         minimum = getattr(item, "minimum", None)
         if minimum is not None and minimum not in LEVELS:
-            yield path + ("minimum",), f"minimum of '{item.id}' must be a level from 0 to 5, not {minimum}"
+            yield (*path, "minimum"), f"minimum of '{item.id}' must be a level from 0 to 5, not {minimum}"
 
     if not rubric.criteria:
         yield ("criteria",), "a rubric needs at least one criterion"
@@ -209,7 +209,7 @@ class RubricCatalogue(Catalogue[Rubric]):
     kind = "rubric"
 
     @classmethod
-    def from_directory(cls, directory: Path | str | None = None) -> "RubricCatalogue":
+    def from_directory(cls, directory: Path | str | None = None) -> RubricCatalogue:
         """The rubrics in ``directory``, by default the installed ones (see assess.resources)."""
         return cls.load(directory or resources.rubrics_dir(), loader=load_rubric_file)
 

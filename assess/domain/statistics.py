@@ -11,9 +11,10 @@ import io
 import math
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import IO, Any, Iterable, Sequence
+from typing import IO, Any
 
 # Pupils' age groups, after the stages of schooling (ISCED 0-3 and beyond). A project
 # falls in the group of the middle of its age range: a 10-14 project counts as lower
@@ -104,7 +105,7 @@ def csv_safe(value: Any) -> Any:
         return value  # the common case, answered fast
     starts = [0, *(match.end() for match in CELL_BREAKS.finditer(value))]
     stops = [*starts[1:], len(value)]
-    found = (_formula_at(value, start, stop) for start, stop in zip(starts, stops))
+    found = (_formula_at(value, start, stop) for start, stop in zip(starts, stops, strict=False))
     signs = sorted({sign for sign in found if sign is not None})
     if not signs and not value.startswith(FORMULA_STARTS):
         return value

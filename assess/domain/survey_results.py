@@ -32,8 +32,9 @@ isolates fewer than five people.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence, cast
+from typing import Any, cast
 
 from assess.domain.content import LocalizedText
 from assess.domain.questionnaire import AGREEMENT_POINTS, AGREES_FROM, Audience, Item, ItemType
@@ -77,7 +78,7 @@ class Figures:
     level: float | None
 
     @classmethod
-    def of(cls, distribution: Sequence[int], dont_know: int = 0) -> "Figures":
+    def of(cls, distribution: Sequence[int], dont_know: int = 0) -> Figures:
         counts = tuple(int(n) for n in distribution)
         if len(counts) != len(AGREEMENT_POINTS):
             raise ValueError(f"a distribution has {len(AGREEMENT_POINTS)} counts, not {len(counts)}")
@@ -89,7 +90,7 @@ class Figures:
         return cls(answered, dont_know, cast("tuple[int, int, int, int, int]", counts), mean, agreeing, comparable_level(mean))
 
     @classmethod
-    def pooled(cls, parts: Sequence["Figures"]) -> "Figures":
+    def pooled(cls, parts: Sequence[Figures]) -> Figures:
         distribution = [sum(p.distribution[i] for p in parts) for i in range(len(AGREEMENT_POINTS))]
         return cls.of(distribution, sum(p.dont_know for p in parts))
 

@@ -142,8 +142,8 @@ def create_campaign(
     return campaign
 
 
-def existing_import_campaign(session: Session, *, project_id: int, audience: str) -> SurveyCampaign | None:
-    """The project's import campaign for ``audience``, if an import made it (no permission check)."""
+def _existing_import_campaign(session: Session, *, project_id: int, audience: str) -> SurveyCampaign | None:
+    """The project's import campaign for ``audience``, if an import made it (no permission check: a building block of the survey imports, which check the project)."""
     return session.scalar(
         select(SurveyCampaign).where(
             SurveyCampaign.project_id == project_id, SurveyCampaign.audience == audience, SurveyCampaign.mode == Mode.IMPORT
@@ -156,7 +156,7 @@ def import_campaign(session: Session, *, actor: Actor, project_id: int, audience
     project = get_project(session, actor=actor, project_id=project_id, permission="survey.manage")
     if audience not in Audience.__members__.values():
         raise InvalidInput([FieldError("audience", "errors.required", {})])
-    found = existing_import_campaign(session, project_id=project.id, audience=audience)
+    found = _existing_import_campaign(session, project_id=project.id, audience=audience)
     if found is not None:
         return found
     questionnaire = questionnaire_for(audience=Audience(audience), age_max=project.age_max)
@@ -242,12 +242,6 @@ def public_link(session: Session, *, actor: Actor, campaign_id: int) -> str:
 def _code_link(public_url: str, code: str) -> str:
     """The address printed as a QR code on a slip."""
     return f"{public_url}/?code={normalise_code(code)}"
-
-
-def code_link(session: Session, code: str) -> str:
-    """Kept for cli/survey_codes.py (another helper's branch of issue 12), which moves to
-    :func:`slip_links`: listed in tests/test_architecture.py until then."""
-    return _code_link(_settings_values.public_url(session), code)
 
 
 def slip_links(session: Session, *, actor: Actor, campaign_id: int, codes: list[str]) -> list[str]:

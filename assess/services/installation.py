@@ -24,7 +24,7 @@ office setting and cannot be changed from the Settings page.
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, exists, literal, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from assess.domain.permissions import Actor
 from assess.domain.states import Role
@@ -83,11 +83,16 @@ def demo_allowed(session: Session, *, actor: Actor) -> bool:
     return _demo_allowed(session)
 
 
-def require_demo_allowed(session: Session) -> None:
-    """:class:`Conflict` (``demo.errors.real_data``) when this installation holds real data
-    and was not created as a demonstration installation."""
+def _require_demo_allowed(session: Session) -> None:
     if not _demo_allowed(session):
         raise Conflict(REAL_DATA_REFUSAL)
+
+
+def require_demo_allowed(session: Session, *, actor: Actor) -> None:
+    """:class:`Conflict` (``demo.errors.real_data``) when this installation holds real data
+    and was not created as a demonstration installation: ``assess demo`` asks before any work."""
+    check_actor(session, actor, "demo.load")
+    _require_demo_allowed(session)
 
 
 def make_demo_installation(session: Session, *, actor: Actor | None) -> bool:
@@ -95,14 +100,14 @@ def make_demo_installation(session: Session, *, actor: Actor | None) -> bool:
     is) when it holds real data. Returns whether it was not one before."""
     if _is_demo(session):
         return False
-    require_demo_allowed(session)
+    _require_demo_allowed(session)
     session.add(Setting(key=DEMO_INSTALLATION_KEY, value=True, updated_by=actor.id if actor else None))
     audit.record(session, actor=actor, action="installation.demo", entity_type="installation", entity_id="demo")
     session.flush()
     return True
 
 
-def counted_projects(project_id: ColumnElement[int]) -> ColumnElement[bool]:
+def counted_projects(project_id: ColumnElement[int] | InstrumentedAttribute[int]) -> ColumnElement[bool]:
     """The condition the national figures and the exports put on every project they count
     (applications, campaigns, partner labels): a real project, or any project in a
     demonstration installation. One SQL condition, so that the statistics and the exports
@@ -111,6 +116,6 @@ def counted_projects(project_id: ColumnElement[int]) -> ColumnElement[bool]:
     return or_(project_id.not_in(select(Project.id).where(Project.is_demo.is_(True))), _demo_installation_exists())
 
 
-def counted_rounds(round_id: ColumnElement[int]) -> ColumnElement[bool]:
+def counted_rounds(round_id: ColumnElement[int] | InstrumentedAttribute[int]) -> ColumnElement[bool]:
     """:func:`counted_projects` for rounds (the filters' list of rounds)."""
     return or_(round_id.not_in(select(Round.id).where(Round.is_demo.is_(True))), _demo_installation_exists())

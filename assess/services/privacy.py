@@ -24,10 +24,11 @@ import io
 import json
 import secrets
 import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import SimpleNamespace
-from typing import Any, BinaryIO, Callable
+from typing import Any, BinaryIO
 
 from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -169,7 +170,7 @@ def _kind_report(session: Session, kind: _Kind, now: datetime, months: dict[str,
     count, oldest, *per_band = session.execute(
         select(func.count(), func.min(kind.age), *bands).select_from(kind.model).where(kind.due(now, months))
     ).one()
-    by_age = {band_name(low, high): int(found) for (low, high), found in zip(AGE_BANDS, per_band) if found}
+    by_age = {band_name(low, high): int(found) for (low, high), found in zip(AGE_BANDS, per_band, strict=True) if found}
     return KindReport(kind=kind.name, count=count, oldest=oldest, by_age=by_age)
 
 
@@ -277,7 +278,7 @@ def _projects(projects: list[Project]) -> list[dict[str, Any]]:
 
 
 def _self_assessments(session: Session, project_ids: list[int]) -> list[dict[str, Any]]:
-    stored = session.scalars(select(SelfAssessment).where(SelfAssessment.project_id.in_(project_ids))
+    stored: Iterable[SelfAssessment] = session.scalars(select(SelfAssessment).where(SelfAssessment.project_id.in_(project_ids))
                              .order_by(SelfAssessment.id)) if project_ids else []
     return [{
         "id": a.id, "project_id": a.project_id, "rubric": a.rubric_version.rubric_id,
@@ -520,7 +521,8 @@ def _deletion_plan(session: Session, user_id: int) -> dict[str, int]:
 class RequestView:
     id: int
     user_id: int
-    #: The account's name and e-mail now: "Deleted account N" once carried out.
+    #: The account's name and e-mail now: "Deleted account N" once carried out
+    #: (``privacy.pseudonym.account`` in the reader's language: see ``pseudonymised``).
     display_name: str
     email: str
     status: str
@@ -528,6 +530,8 @@ class RequestView:
     carried_out_at: datetime | None
     #: Pending: what carrying it out will do; done: what it did (counts).
     plan: dict[str, int]
+    #: Carried out: the account keeps only its pseudonym, which pages show in their language.
+    pseudonymised: bool = False
 
 
 def deletion_requests(session: Session, *, actor: Actor) -> list[RequestView]:
@@ -538,12 +542,15 @@ def deletion_requests(session: Session, *, actor: Actor) -> list[RequestView]:
                                      DeletionRequest.id.desc()))
     return [RequestView(id=r.id, user_id=u.id, display_name=u.display_name, email=u.email, status=r.status,
                         requested_at=r.requested_at, carried_out_at=r.carried_out_at,
-                        plan=_deletion_plan(session, u.id) if r.status == DeletionStatus.PENDING else dict(r.outcome))
+                        plan=_deletion_plan(session, u.id) if r.status == DeletionStatus.PENDING else dict(r.outcome),
+                        pseudonymised=r.status == DeletionStatus.DONE)
             for r, u in rows]
 
 
 def deleted_name(user_id: int) -> str:
-    """The name a pseudonymised account keeps, in every list that still shows it."""
+    """The name a pseudonymised account keeps, in every list that still shows it: stored
+    data, in English; a page that knows the account is deleted shows
+    ``privacy.pseudonym.account`` in its reader's language instead."""
     return f"Deleted account {user_id}"
 
 
@@ -554,7 +561,7 @@ def _last_active_admin(session: Session, user: User) -> bool:
         return False
     admins = session.scalar(select(func.count()).select_from(UserRole).join(User)
                             .where(UserRole.role == Role.ADMIN, User.is_active.is_(True)))
-    return admins <= 1
+    return (admins or 0) <= 1
 
 
 def carry_out_deletion(session: Session, *, actor: Actor, request_id: int) -> dict[str, int]:
@@ -567,6 +574,8 @@ def carry_out_deletion(session: Session, *, actor: Actor, request_id: int) -> di
     if request.status != DeletionStatus.PENDING:
         raise Conflict("privacy.errors.not_pending")
     user = session.get(User, request.user_id)
+    if user is None:  # the request's account is never removed (pseudonymised at most)
+        raise NotFound()
     if _last_active_admin(session, user):
         raise Conflict("errors.last_admin")
     plan = _deletion_plan(session, user.id)

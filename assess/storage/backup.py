@@ -37,8 +37,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
+from assess.errors import ServiceError
 from assess.files import atomic_output
-from assess.services.errors import ServiceError
 from assess.storage.db import alembic_config, make_engine
 
 SQLITE_MAGIC = b"SQLite format 3\x00"

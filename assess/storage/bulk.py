@@ -10,8 +10,8 @@ per-row processing cost more than the database itself at these sizes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Sequence
 
 from sqlalchemy import JSON, Connection, Table, func, select
 
@@ -49,12 +49,14 @@ def write_rows(connection: Connection, table: Table, columns: Sequence[str], row
         _refuse_nul_characters(table, columns, rows)
     names = ", ".join(columns)
     if connection.dialect.name == "postgresql":
-        with connection.connection.driver_connection.cursor() as cursor:
-            with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-                if copy_types is not None:
-                    copy.set_types(list(copy_types))
-                for row in rows:
-                    copy.write_row(row)
+        driver = connection.connection.driver_connection
+        if driver is None:  # a connection in use always has one; said for the type checker
+            raise RuntimeError("the connection has no driver connection")
+        with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+            if copy_types is not None:
+                copy.set_types(list(copy_types))
+            for row in rows:
+                copy.write_row(row)
     else:
         marks = ", ".join("?" * len(columns))
         connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
@@ -67,7 +69,7 @@ def _refuse_nul_characters(table: Table, columns: Sequence[str], rows: Sequence[
     PostgreSQL's jsonb refuses as well."""
     json_columns = {name for name in columns if isinstance(table.c[name].type, JSON)}
     for row in rows:
-        for name, value in zip(columns, row):
+        for name, value in zip(columns, row, strict=True):
             if value is None or type(value) in _PLAIN:  # the fast path: millions of rows go by
                 continue
             value = getattr(value, "obj", value)  # psycopg's Jsonb wrapper

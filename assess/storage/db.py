@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -128,7 +129,7 @@ def _make_sqlite_engine(url: str, **kwargs) -> Engine:
         if options.get("isolation_level") == "AUTOCOMMIT":
             return
         dbapi_connection = connection.connection.dbapi_connection
-        if dbapi_connection.isolation_level is not None:
+        if dbapi_connection is not None and dbapi_connection.isolation_level is not None:
             # Put back after an AUTOCOMMIT use: the pool's reset hands control to sqlite3.
             dbapi_connection.isolation_level = None
         if read_only:

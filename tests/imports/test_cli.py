@@ -164,3 +164,20 @@ def test_cells_read_with_a_note_are_listed_by_row_and_column(database, project_i
     assert "cells read with a note: 3" in result.stdout
     assert "  row 2, column I: the \"Other\" answer 'my neighbour, who teaches there' is kept in the comment" in result.stdout
     assert "  row 3, column J: a text of 2419 characters, cut to the 2000 the question takes" in result.stdout
+
+
+FRENCH = {"LANG": "fr_BE.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+
+
+def test_an_operator_on_a_french_terminal_reads_the_report_in_french(database, project_id, tmp_path):
+    result = CliRunner().invoke(cli, ["survey", "import", GOOGLE, "--project", str(project_id),
+                                      "--audience", "families", "--dry-run"], env=FRENCH)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "lignes lues : 6" in out
+    assert "rien n'a été enregistré" in out
+    assert "rows read" not in out and "dry run" not in out
+    missing = CliRunner().invoke(cli, ["survey", "import", str(tmp_path / "absent.csv"), "--project", str(project_id),
+                                       "--audience", "families"], env=FRENCH)
+    assert missing.exit_code == 1
+    assert "impossible de lire le fichier" in missing.stderr and "cannot read" not in missing.stderr

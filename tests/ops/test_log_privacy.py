@@ -167,8 +167,9 @@ def run_a_whole_survey(url: str) -> dict[str, str]:
             by_link = campaigns.create_campaign(session, actor=teacher, project_id=project.id, audience="families",
                                                 mode="link", languages=["fr", "en"], opens_on=opens_on,
                                                 closes_on=closes_on)
-            token = campaigns.link_token(session, by_link.id)
-            secrets["code slip link"] = campaigns.code_link(session, codes[0])
+            token = campaigns.public_link(session, actor=teacher, campaign_id=by_link.id).split("?survey=", 1)[1]
+            (secrets["code slip link"],) = campaigns.slip_links(session, actor=teacher, campaign_id=by_code.id,
+                                                                codes=codes[:1])
         secrets |= {f"code {n}": code for n, code in enumerate(codes)}
         secrets |= {f"code {n} as typed": campaigns.format_code(code) for n, code in enumerate(codes)}
         secrets["link token"] = token

@@ -77,7 +77,8 @@ def test_links_and_slips_carry_the_address(session, teacher, project, monkeypatc
     codes = make_campaign(session, owner=teacher, project=project)
     link = make_campaign(session, owner=teacher, project=project, mode="link")
     (code,) = campaigns.issue_codes(session, actor=teacher, campaign_id=codes.id, count=1)
-    assert campaigns.code_link(session, code) == f"http://192.168.1.20:8611/?code={code}"
+    assert campaigns.slip_links(session, actor=teacher, campaign_id=codes.id, codes=[code]) == [
+        f"http://192.168.1.20:8611/?code={code}"]
     assert campaigns.public_link(session, actor=teacher, campaign_id=link.id).startswith(
         "http://192.168.1.20:8611/?survey=")
 

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from assess.stats import AlphaResult, krippendorff_alpha, krippendorff_alpha_explained
+from assess.stats import AlphaResult, AlphaUndefined, krippendorff_alpha, krippendorff_alpha_explained, reason_text
 
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section E: 4 observers
 # (rows A-D) x 12 units, with missing values; unit 12 has a single value and is not pairable.
@@ -102,7 +102,8 @@ def test_nominal_alpha_ignores_the_labels():
 def test_all_values_equal_is_undefined_with_the_reason(level):
     result = krippendorff_alpha_explained([[3, 3, 3], [3, 3, None]], level=level)
     assert math.isnan(result.alpha) and not result.defined
-    assert "equal" in result.reason and "expected disagreement is 0" in result.reason
+    assert result.reason is AlphaUndefined.ALL_EQUAL
+    assert "expected disagreement is 0" in reason_text(result.reason, "en", pairable_values=4)
     assert result.pairable_values == 4
     assert math.isnan(krippendorff_alpha([[3, 3, 3], [3, 3, None]], level=level))
 
@@ -111,7 +112,8 @@ def test_equal_pairable_values_with_other_lone_values_is_undefined():
     # The 5 is alone in its unit: only the 2s are pairable.
     result = krippendorff_alpha_explained([[2, 2, 5], [2, 2, None]], level="interval")
     assert math.isnan(result.alpha)
-    assert "equal (2)" in result.reason
+    assert result.reason is AlphaUndefined.ALL_EQUAL and result.equal_value == 2
+    assert "equal (2)" in reason_text(result.reason, "en", pairable_values=4, equal_value=result.equal_value)
 
 
 @pytest.mark.parametrize(
@@ -128,7 +130,8 @@ def test_no_pairable_values_is_undefined_with_the_reason(data):
     result = krippendorff_alpha_explained(data, level="nominal")
     assert math.isnan(result.alpha)
     assert result.pairable_values == 0
-    assert "no pairable values" in result.reason
+    assert result.reason is AlphaUndefined.NO_PAIRS
+    assert "no pairable values" in reason_text(result.reason, "en")
     assert math.isnan(result.observed_disagreement) and math.isnan(result.expected_disagreement)
 
 

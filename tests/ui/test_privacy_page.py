@@ -98,3 +98,13 @@ def test_the_zip_the_page_offers_is_the_services(people, ui_database):
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         account = json.loads(archive.read("account.json"))
     assert account["email"] == "claire@example.org" and account["roles"] == ["teacher"]
+
+
+def test_a_french_office_reads_the_deleted_account_in_french(people, ui_database):
+    with ui_database.begin() as session:
+        request = privacy.request_deletion(session, actor=people.teacher)
+        privacy.carry_out_deletion(session, actor=people.admin, request_id=request.id)
+    at = run_page("privacy", people.admin, lang="fr")
+    assert not at.exception
+    assert any(f"Compte supprimé {people.teacher.id}" in m.value for m in at.markdown)
+    assert not any("Deleted account" in m.value for m in at.markdown)

@@ -33,7 +33,7 @@ class ImportContext:
     existing: frozenset[str] = field(repr=False)
     secret: bytes = field(repr=False)
     #: The campaign id the row keys are made with: the campaign's, else the id the
-    #: campaign will most likely get when the import makes it (:func:`next_campaign_id`).
+    #: campaign will most likely get when the import makes it (:func:`_next_campaign_id`).
     key_campaign_id: int = 0
     #: The import logs of the campaign when read (count, highest id): a write phase that
     #: finds others knows that rows were imported meanwhile.
@@ -46,7 +46,7 @@ def questionnaire_of(project, campaign, audience: str) -> Questionnaire:
     return campaigns.questionnaire_for(audience=Audience(audience), age_max=project.age_max)
 
 
-def existing_keys(session: Session, campaign_id: int | None) -> frozenset[str]:
+def _existing_keys(session: Session, campaign_id: int | None) -> frozenset[str]:
     if campaign_id is None:
         return frozenset()
     return frozenset(session.scalars(
@@ -56,7 +56,7 @@ def existing_keys(session: Session, campaign_id: int | None) -> frozenset[str]:
     ))
 
 
-def imports_seen(session: Session, campaign_id: int | None) -> tuple[int, int]:
+def _imports_seen(session: Session, campaign_id: int | None) -> tuple[int, int]:
     if campaign_id is None:
         return (0, 0)
     found = session.execute(select(func.count(SurveyImport.id), func.coalesce(func.max(SurveyImport.id), 0))
@@ -64,7 +64,7 @@ def imports_seen(session: Session, campaign_id: int | None) -> tuple[int, int]:
     return (found[0], found[1])
 
 
-def next_campaign_id(session: Session) -> int:
+def _next_campaign_id(session: Session) -> int:
     """The id the next campaign made will most likely get, read without writing: SQLite
     gives the highest rowid plus one, PostgreSQL the sequence's next value. Another
     campaign made in between only costs the import a second keying of its rows (in its
@@ -81,7 +81,7 @@ def project_campaign(session: Session, *, actor: Actor, project_id: int, audienc
     """The project (the actor's right checked), its import campaign for ``audience`` or None."""
     project = get_project(session, actor=actor, project_id=project_id, permission="survey.manage")
     check_request(audience=audience, file_format="auto", data=None)
-    return project, campaigns.existing_import_campaign(session, project_id=project.id, audience=audience)
+    return project, campaigns._existing_import_campaign(session, project_id=project.id, audience=audience)
 
 
 def import_context(session: Session, *, actor: Actor, project_id: int, audience: str) -> ImportContext:
@@ -90,7 +90,7 @@ def import_context(session: Session, *, actor: Actor, project_id: int, audience:
 
     Raises NotFound / PermissionDenied (not the project's owner), InvalidInput (audience)."""
     project, campaign = project_campaign(session, actor=actor, project_id=project_id, audience=audience)
-    existing = existing_keys(session, campaign.id if campaign is not None else None)
+    existing = _existing_keys(session, campaign.id if campaign is not None else None)
     if existing:
         # The secret exists (rows were keyed with it); the savepoint makes sure a preview
         # writes nothing even if it did not.
@@ -118,7 +118,7 @@ def import_context_for_import(session: Session, *, actor: Actor, project_id: int
     campaign_id = campaign.id if campaign is not None else None
     return ImportContext(
         project_id=project.id, audience=audience, questionnaire=questionnaire_of(project, campaign, audience),
-        campaign_id=campaign_id, existing=existing_keys(session, campaign_id), secret=settings.secret_key(session),
-        key_campaign_id=campaign_id if campaign_id is not None else next_campaign_id(session),
-        imports_seen=imports_seen(session, campaign_id),
+        campaign_id=campaign_id, existing=_existing_keys(session, campaign_id), secret=settings.secret_key(session),
+        key_campaign_id=campaign_id if campaign_id is not None else _next_campaign_id(session),
+        imports_seen=_imports_seen(session, campaign_id),
     )

@@ -19,9 +19,9 @@ from assess.services.errors import Conflict
 from assess.services.projects import get_project
 from assess.services.survey_imports.checking import PreparedImport, prepare_import, preview_import, tally_of
 from assess.services.survey_imports.context import (
-    existing_keys,
+    _existing_keys,
+    _imports_seen,
     import_context_for_import,
-    imports_seen,
     questionnaire_of,
 )
 from assess.services.survey_imports.report import ImportReport, Progress
@@ -62,7 +62,7 @@ def store_import(session: Session, prepared: PreparedImport, *, actor: Actor) ->
     context = prepared.context
     project = get_project(session, actor=actor, project_id=context.project_id, permission="survey.manage")
     _serialize_imports(session, project.id)
-    campaign = campaigns.existing_import_campaign(session, project_id=project.id, audience=context.audience)
+    campaign = campaigns._existing_import_campaign(session, project_id=project.id, audience=context.audience)
     if campaign is None:
         campaign = campaigns.import_campaign(session, actor=actor, project_id=project.id, audience=context.audience)
     if campaign.id != context.campaign_id and (
@@ -73,8 +73,8 @@ def store_import(session: Session, prepared: PreparedImport, *, actor: Actor) ->
     rows = prepared.rows
     if campaign.id != context.key_campaign_id:
         rows = _rekeyed(prepared, campaign.id)
-    if campaign.id != context.campaign_id or imports_seen(session, campaign.id) != context.imports_seen:
-        existing = existing_keys(session, campaign.id)  # another import wrote meanwhile
+    if campaign.id != context.campaign_id or _imports_seen(session, campaign.id) != context.imports_seen:
+        existing = _existing_keys(session, campaign.id)  # another import wrote meanwhile
         rows = [row for row in rows if row.key not in existing]
     repeated = prepared.report.rows_repeated + len(prepared.rows) - len(rows)
     released = survey_release.releases_import(session.connection(), campaign.id, len(rows))

@@ -6,6 +6,8 @@ from ``ASSESS_DATABASE_URL`` / the default URL, through ``make_engine`` so SQLit
 its pragmas.
 """
 
+from typing import Any
+
 from alembic import context
 
 from assess.storage.db import database_url, make_engine
@@ -14,7 +16,7 @@ from assess.storage.models import Base
 config = context.config
 target_metadata = Base.metadata
 
-OPTIONS = dict(
+OPTIONS: dict[str, Any] = dict(
     target_metadata=target_metadata,
     # SQLite cannot ALTER most things: batch mode copies the table instead.
     render_as_batch=True,

@@ -65,7 +65,8 @@ for request in requests:
     # Only what it touches: a teacher's request says nothing of jury work, and so on.
     counts = "  \n".join(_(f"privacy.plan.{name}", count=count) for name, count in request.plan.items() if count)
     with st.container(border=True):
-        st.markdown(_("privacy.page.request", name=escape_markdown(request.display_name),
+        name = _("privacy.pseudonym.account", id=request.user_id) if request.pseudonymised else request.display_name
+        st.markdown(_("privacy.page.request", name=escape_markdown(name),
                       email=escape_markdown(request.email), date=when,
                       status=_(f"privacy.status.{request.status}")))
         if counts:
