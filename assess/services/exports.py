@@ -8,7 +8,9 @@ age group, subject), read with the dashboard's building blocks
 - Summary: the filters, key figures, rows per sheet, and two charts (applications and
   labels per round; levels given per criterion);
 - Applications: one row per application, withdrawn ones included with their status
-  (and no figures). Aggregates come from the decision's levels when the office has
+  (and no figures); its rubric, and one column per rubric generation and criterion, so
+  a level never sits under another generation's heading; where it stands (submitted,
+  decision staged, decided, withdrawn) and the rules that decide its verdict (reasons). Aggregates come from the decision's levels when the office has
   staged or published one, else from the jurors' submitted levels (the round's mean or
   median). Only published decisions are verdicts; the others are "pending";
 - Scores: every level of every submitted assignment, the juror under a stable
@@ -25,7 +27,14 @@ age group, subject), read with the dashboard's building blocks
   (:func:`assess.services.national.survey_rubric`), and the campaigns those the
   dashboard counts for the same filters;
 - Responses: every answer, one row each, anonymous (a response carries no code, no
-  account and only its month); continued on "Responses (2)"... past Excel's row limit.
+  account and only its month), with the question's id and text; continued on
+  "Responses (2)"... past Excel's row limit. Past :data:`RESPONSES_IN_WORKBOOK` answers
+  they are left out unless asked for (``with_responses``), for a CSV file of their own;
+- Regions, Age groups: the dashboard's applications, verdicts, labels and award rate
+  per applicant region and pupils' age group.
+
+Figures are rounded (:func:`assess.services.national._tables.rounded`) in the workbook
+and the CSV files alike.
 
 Rows are streamed from the database in chunks and written as they come
 (assess.reports.workbook), so memory stays flat whatever the size.
