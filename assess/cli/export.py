@@ -55,16 +55,29 @@ def export() -> None:
 @scope_options
 @NAMES
 @LANG
-def export_xlsx(out: Path, juror_names: bool, lang: str, **scope: Any) -> None:
+@click.option("--with-responses", "with_responses", is_flag=True,
+              help="Keep every survey answer in the workbook, however many; by default, past "
+                   "200,000 answers they go to OUT-responses.csv beside it.")
+def export_xlsx(out: Path, juror_names: bool, lang: str, with_responses: bool, **scope: Any) -> None:
     """Write the statistics workbook (Summary, Applications, Scores, Criteria, Jurors,
-    Surveys, Responses) for everything, or what the dashboard's filters keep."""
+    Surveys, Responses, Regions, Age groups) for everything, or what the dashboard's
+    filters keep. At national scale the survey answers go to a CSV file of their own."""
     actor = Actor.system()
     filters = filters_of(scope)
     with atomic_output(out) as part, database() as sessions, progress_bar(t("exports.cli.progress", lang)) as progress:
         summary = exports.run_export(sessions, lambda session: exports.write_workbook(
             session, actor=actor, out=str(part), filters=filters, juror_names=juror_names, progress=progress,
-            lang=lang), actor=actor)
+            lang=lang, with_responses=True if with_responses else None), actor=actor)
     click.echo(t("exports.cli.written", lang, file=out, sheets=len(summary.sheets), rows=summary.rows))
+    if summary.responses_apart:
+        apart = out.with_name(f"{out.stem}-responses.csv")
+        with (atomic_output(apart) as part, database() as sessions,
+              progress_bar(t("exports.cli.progress", lang)) as progress,
+              open(part, "w", encoding="utf-8", newline="") as handle):
+            written = exports.run_export(sessions, lambda session: exports.write_csv(
+                session, actor=actor, what="responses", out=handle, filters=filters, progress=progress,
+                lang=lang), actor=actor)
+        click.echo(t("exports.cli.responses_apart", lang, file=apart, rows=written.rows))
 
 
 @export.command("csv")

@@ -10,8 +10,9 @@ from pathlib import Path
 import click
 
 from assess.cli.common import reading, transaction
-from assess.cli.types import ID
+from assess.cli.types import ID, OUTPUT_FILE
 from assess.domain.permissions import Actor
+from assess.files import atomic_output
 from assess.i18n import t
 from assess.i18n.formats import format_number
 from assess.services import eql as eql_service
@@ -152,6 +153,13 @@ def _label(value: str) -> tuple[int, str]:
         raise click.BadParameter(f"'{value}': give PROJECT:COUNTRY, e.g. 12:IE", param_hint="--remove-label") from None
 
 
+def _applications(values: tuple[str, ...]) -> list[int] | None:
+    """Application ids given to ``option``; None for ``all``."""
+    if any(v.strip().casefold() == "all" for v in values):
+        return None
+    return [ID.convert(v, None, None) for v in values]
+
+
 @click.command("eql")
 @click.option("--round", "round_id", type=ID, default=None,
               help="Round id (see `assess round list`): print its proposals. Required unless only labels are "
@@ -162,26 +170,60 @@ def _label(value: str) -> tuple[int, str]:
 @click.option("--remove-label", "removals", multiple=True, metavar="PROJECT:COUNTRY",
               help="Remove a partner label recorded by mistake (repeatable), e.g. 12:IE.")
 @click.option("--labels-list", "list_labels", is_flag=True, help="List the recorded partner labels.")
+@click.option("--confirm", "confirmed", multiple=True, metavar="APPLICATION|all",
+              help="Confirm the rules' proposal for this application (repeatable), or for every one not yet "
+                   "confirmed or overridden.")
+@click.option("--override", "overridden", multiple=True, type=ID, metavar="APPLICATION",
+              help="Decide otherwise than the rules propose for this application (nominate it if not proposed, "
+                   "leave it out if proposed); needs --reason.")
+@click.option("--reason", default="", help="Why the office overrides the proposal.")
+@click.option("--export", "export_path", type=OUTPUT_FILE, default=None,
+              help="Write the round's eligible projects, proposals and the office's decisions (.csv or .xlsx).")
 @JSON
 @LANG
-def eql(round_id: int | None, labels_path: str | None, removals: tuple[str, ...], list_labels: bool, as_json: bool,
-        lang: str) -> None:
+def eql(round_id: int | None, labels_path: str | None, removals: tuple[str, ...], list_labels: bool,
+        confirmed: tuple[str, ...], overridden: tuple[int, ...], reason: str, export_path: Path | None,
+        as_json: bool, lang: str) -> None:
     """European label: the eligible projects (national labels in two countries) and the
-    nominations the rules propose (settings ``eql_rule`` and ``eql_share``); the partner
-    labels recorded, and removing a wrong one."""
+    nominations the rules propose (settings ``eql_rule`` and ``eql_share``), by
+    application id; the office's confirmations and overrides; the partner labels
+    recorded, and removing a wrong one."""
     if round_id is None and not (removals or list_labels):
         raise click.UsageError("Missing option '--round'.")
     wrong = [_label(value) for value in removals]
+    to_confirm = _applications(confirmed) if confirmed else []
     data = _read_bytes(labels_path) if labels_path else None
     imported = None
+    decided: list[eql_service.Nomination] = []
+    confirmed_count = None
     with transaction() as session:
         if data is not None:
             imported = eql_service.import_partner_labels_csv(session, actor=Actor.system(), data=data)
         for project_id, country in wrong:
             eql_service.remove_partner_label(session, actor=Actor.system(), project_id=project_id, country=country)
         listed = eql_service.list_partner_labels(session, actor=Actor.system()) if list_labels else None
+        if round_id is not None:
+            for application_id in overridden:
+                current = {n.application_id: n for n in eql_service.nominations(session, actor=Actor.system(),
+                                                                               round_id=round_id)}
+                found = current.get(application_id)
+                decided.append(eql_service.decide_nomination(
+                    session, actor=Actor.system(), round_id=round_id, application_id=application_id,
+                    nominate=not found.proposed if found else True, reason=reason))
+            if to_confirm is None:
+                confirmed_count = eql_service.confirm_proposals(session, actor=Actor.system(), round_id=round_id)
+            else:
+                for application_id in to_confirm:
+                    current = {n.application_id: n for n in eql_service.nominations(
+                        session, actor=Actor.system(), round_id=round_id)}
+                    found = current.get(application_id)
+                    decided.append(eql_service.decide_nomination(
+                        session, actor=Actor.system(), round_id=round_id, application_id=application_id,
+                        nominate=found.proposed if found else True))
         result = (eql_service.proposals(session, actor=Actor.system(), round_id=round_id)
                   if round_id is not None else None)
+        nominations = (eql_service.nominations(session, actor=Actor.system(), round_id=round_id)
+                       if round_id is not None else [])
     for project_id, country in wrong:
         click.echo(t("jury.cli.label_removed", lang, project=project_id, country=country))
     if listed is not None:
@@ -192,8 +234,21 @@ def eql(round_id: int | None, labels_path: str | None, removals: tuple[str, ...]
                          country=row.country, source=row.source))
     if result is None:
         return
+    if export_path is not None and round_id is not None:
+        kind = "xlsx" if export_path.suffix.casefold() == ".xlsx" else "csv"
+        with atomic_output(export_path) as part, reading() as session:
+            if kind == "xlsx":
+                with open(part, "wb") as binary:
+                    rows = eql_service.export_nominations(session, actor=Actor.system(), round_id=round_id,
+                                                          kind=kind, out=binary, lang=lang)
+            else:
+                with open(part, "w", encoding="utf-8", newline="") as text:
+                    rows = eql_service.export_nominations(session, actor=Actor.system(), round_id=round_id,
+                                                          kind=kind, out=text, lang=lang)
+        click.echo(t("jury.cli.eql_exported", lang, file=export_path, rows=rows))
     if as_json:
         document = result.to_dict()
+        document["nominations"] = [n.to_dict() for n in nominations]
         if imported is not None:
             document["partner_labels"] = {"rows": imported.rows, "added": imported.added, "already": imported.already}
         _echo_json(document)
@@ -201,23 +256,28 @@ def eql(round_id: int | None, labels_path: str | None, removals: tuple[str, ...]
     if imported is not None:
         click.echo(t("jury.cli.labels_imported", lang, rows=imported.rows, added=imported.added,
                      already=imported.already))
+    for done in decided:
+        click.echo(t("jury.cli.eql_decided", lang, application=done.application_id,
+                     state=t(f"eql_export.states.{done.state}", lang)))
+    if confirmed_count is not None:
+        click.echo(t("jury.cli.eql_confirmed_all", lang, count=confirmed_count))
     click.echo(t("jury.cli.eql", lang, round=result.round_id, rule=result.rule))
-    eligible = result.eligible
     if result.rule == "automatic":
         click.echo(t("jury.cli.eql_automatic", lang))
     else:
-        click.echo(t("jury.cli.eql_top_share", lang, quota=result.quota, eligible=len(eligible),
+        click.echo(t("jury.cli.eql_top_share", lang, quota=result.quota, eligible=len(result.eligible),
                      share=f"{result.share:.0%}"))
-    if not eligible:
+    if not nominations:
         click.echo(t("jury.cli.eql_none", lang))
-    proposed = {c.project_id for c in result.proposed}
-    for c in sorted(eligible, key=lambda c: (c.project_id not in proposed, -c.total, c.project_id)):
-        click.echo(t("jury.cli.eql_line", lang, mark="*" if c.project_id in proposed else " ", id=c.project_id,
-                     title=c.title, teacher=c.teacher, total=format_number(c.total, lang, digits=2),
-                     maximum=format_number(c.maximum, lang), threshold=format_number(c.threshold, lang),
-                     countries=", ".join(c.countries)))
-    others = len(result.candidates) - len(eligible)
+    for n in sorted(nominations, key=lambda n: (not n.nominated, -n.candidate.total, n.application_id)):
+        c = n.candidate
+        click.echo(t("jury.cli.eql_nomination_line", lang, mark="*" if n.nominated else " ",
+                     application=n.application_id, project=c.project_id, title=c.title, teacher=c.teacher,
+                     total=format_number(c.total, lang, digits=2), maximum=format_number(c.maximum, lang),
+                     threshold=format_number(c.threshold, lang), countries=", ".join(c.countries),
+                     state=t(f"eql_export.states.{n.state}", lang)))
+    others = len(result.candidates) - len(result.eligible)
     if others:
         click.echo(t("jury.cli.eql_not_eligible", lang, count=others))
-    if proposed:
-        click.echo(f"  * {t('jury.cli.proposed', lang)}")
+    if any(n.nominated for n in nominations):
+        click.echo(f"  * {t('jury.cli.nominated', lang)}")

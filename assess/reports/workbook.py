@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -38,7 +39,7 @@ from decimal import Decimal
 from enum import StrEnum
 from itertools import chain, islice
 from types import SimpleNamespace
-from typing import IO, Any, Callable, Iterable, Iterator, Sequence
+from typing import IO, Any
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
@@ -223,7 +224,7 @@ def _scratch_file(folder: str | os.PathLike | None) -> str | None:
     workbook's other temporary files; None lets openpyxl use the system's folder."""
     if folder is None:
         return None
-    path = str(partial_file(folder, "sheet.xml"))
+    path = str(partial_file(os.fspath(folder), "sheet.xml"))
     ALL_TEMP_FILES.append(path)  # openpyxl removes it after saving, and at exit
     return path
 
@@ -385,8 +386,8 @@ class StreamingWorkbook:
         for values in rows:
             number += 1
             row = str(number)
-            chunk.append(f'<row r="{row}">'
-                         + "".join([w(v, row) for w, v in zip(writers, values) if v is not None]) + "</row>")
+            cells = "".join([w(v, row) for w, v in zip(writers, values, strict=True) if v is not None])
+            chunk.append(f'<row r="{row}">{cells}</row>')
             if len(chunk) == CHUNK_ROWS:
                 yield "".join(chunk)
                 chunk.clear()
@@ -428,8 +429,8 @@ class StreamingWorkbook:
             for values in block.rows:
                 number += 1
                 row = str(number)
-                lines.append(f'<row r="{row}">'
-                             + "".join(w(v, row) for w, v in zip(writers, values) if v is not None) + "</row>")
+                cells = "".join(w(v, row) for w, v in zip(writers, values, strict=True) if v is not None)
+                lines.append(f'<row r="{row}">{cells}</row>')
             if block.rows and len(block.columns) > 1:
                 sheet.add_chart(self._chart(sheet, block, first, number), f"I{anchor_row}")
                 anchor_row += 18
@@ -480,7 +481,7 @@ class _Archive(ZipFile):
             return
         info = ZipInfo.from_file(filename, arcname)
         info.compress_type = self.compression
-        info._compresslevel = self.compresslevel
+        info._compresslevel = self.compresslevel  # type: ignore[attr-defined]  # private, as zipfile sets it
         size, done, told = max(info.file_size, 1), 0, 0
         with open(filename, "rb") as source, self.open(info, "w") as target:
             while block := source.read(1 << 20):

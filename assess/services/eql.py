@@ -19,12 +19,13 @@ import io
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import IO
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from assess.domain.countries import COUNTRIES
+from assess.domain.countries import COUNTRIES, country_name
 from assess.domain.ids import parse_id
 from assess.domain.jury import (
     EQL_RULES,
@@ -35,10 +36,13 @@ from assess.domain.jury import (
     propose_nominations,
 )
 from assess.domain.permissions import Actor
+from assess.domain.statistics import csv_writer
+from assess.i18n import t
+from assess.reports.workbook import Column, Kind, StreamingWorkbook
 from assess.services import audit, rounds, settings
 from assess.services.access import authorize
 from assess.services.errors import FieldError, InvalidInput, NotFound
-from assess.storage.models import Application, Decision, PartnerLabel, Project, Round
+from assess.storage.models import Application, Decision, EqlNomination, PartnerLabel, Project, Round, utcnow
 
 CSV_MAX_BYTES = 2_000_000
 CSV_MAX_ROWS = 10_000
@@ -251,7 +255,7 @@ class EqlCandidate:
         return {
             "project": self.project_id, "application": self.application_id, "title": self.title,
             "teacher": self.teacher, "home_country": self.home_country, "countries": list(self.countries),
-            "total": self.total, "maximum": self.maximum, "percentage": round(self.percentage, 2),
+            "total": round(self.total, 2), "maximum": self.maximum, "percentage": round(self.percentage, 2),
             "threshold": self.threshold, "above_threshold": self.above_threshold, "eligible": self.eligible,
         }
 
@@ -333,7 +337,7 @@ class Proposals:
             "round": self.round_id, "rule": self.rule, "share": self.share, "quota": self.quota,
             "eligible": [c.to_dict() for c in self.eligible],
             "not_eligible": [c.to_dict() for c in self.candidates if not c.eligible],
-            "proposed": [c.project_id for c in self.proposed],
+            "proposed": [c.application_id for c in self.proposed],
         }
 
 
@@ -353,3 +357,149 @@ def proposals(session: Session, *, actor: Actor, round_id: int) -> Proposals:
     quota = nomination_quota(share=share, eligible=sum(c.eligible for c in found)) if rule == "top_share" else None
     return Proposals(round_id=round_id, rule=rule, share=share, quota=quota, candidates=tuple(found),
                      proposed=tuple(by_key[k] for k in keys))
+
+
+# --- the office's word on each proposal ----------------------------------------------------------
+
+REASON_MAX = 2_000
+
+
+@dataclass(frozen=True)
+class Nomination:
+    """An eligible project of a round as the office nominates it: what the rules propose
+    and what the office said (None: not yet confirmed nor overridden)."""
+
+    candidate: EqlCandidate
+    proposed: bool
+    #: The office's word: True nominated, False left out, None not given yet.
+    decided: bool | None
+    overrides: bool
+    reason: str
+    decided_at: datetime | None
+
+    @property
+    def application_id(self) -> int:
+        return self.candidate.application_id
+
+    @property
+    def nominated(self) -> bool:
+        """Nominated: as the office said, else as the rules propose."""
+        return self.proposed if self.decided is None else self.decided
+
+    @property
+    def state(self) -> str:
+        """``proposed`` (waiting for the office), ``confirmed`` or ``overridden``;
+        ``not_proposed`` for an eligible project the rules leave out and nobody touched."""
+        if self.decided is None:
+            return "proposed" if self.proposed else "not_proposed"
+        return "overridden" if self.overrides else "confirmed"
+
+    def to_dict(self) -> dict:
+        return {**self.candidate.to_dict(), "proposed": self.proposed, "state": self.state,
+                "nominated": self.nominated, "reason": self.reason}
+
+
+def nominations(session: Session, *, actor: Actor, round_id: int) -> list[Nomination]:
+    """Every eligible project of the round, best first, with the rules' proposal and the
+    office's word (confirmed, overridden with its reason, or still to give)."""
+    found = proposals(session, actor=actor, round_id=round_id)
+    proposed = {c.application_id for c in found.proposed}
+    words = {n.application_id: n for n in session.scalars(
+        select(EqlNomination).where(EqlNomination.round_id == round_id))}
+    listed = []
+    for c in sorted(found.eligible, key=lambda c: (-c.total, c.application_id)):
+        word = words.get(c.application_id)
+        listed.append(Nomination(candidate=c, proposed=c.application_id in proposed,
+                                 decided=None if word is None else word.nominated,
+                                 overrides=bool(word and word.overrides), reason=word.reason if word else "",
+                                 decided_at=word.decided_at if word else None))
+    return listed
+
+
+def decide_nomination(session: Session, *, actor: Actor, round_id: int, application_id: int, nominate: bool,
+                      reason: str = "") -> Nomination:
+    """The office's word on one eligible application of the round: ``nominate`` as the
+    rules propose confirms the proposal; the other way overrides it and needs a
+    ``reason`` (:class:`InvalidInput` on ``reason`` otherwise). Saying it again replaces
+    the earlier word. Audited (``eql.nomination.confirm`` / ``eql.nomination.override``).
+    An application that is not eligible in the round: :class:`NotFound`."""
+    authorize(session, actor, "eql.manage")
+    listed = {n.application_id: n for n in nominations(session, actor=actor, round_id=round_id)}
+    found = listed.get(application_id)
+    if found is None:
+        raise NotFound()
+    reason = (reason or "").strip()
+    overrides = bool(nominate) != found.proposed
+    if overrides and not reason:
+        raise InvalidInput([FieldError("reason", "jury.errors.eql_reason_required", {})])
+    if len(reason) > REASON_MAX:
+        raise InvalidInput([FieldError("reason", "errors.too_long", {"max": REASON_MAX})])
+    stored = session.scalar(select(EqlNomination).where(EqlNomination.round_id == round_id,
+                                                        EqlNomination.application_id == application_id))
+    if stored is None:
+        stored = EqlNomination(round_id=round_id, application_id=application_id)
+        session.add(stored)
+    stored.nominated, stored.overrides, stored.reason = bool(nominate), overrides, reason
+    stored.decided_by, stored.decided_at = actor.id, utcnow()
+    session.flush()
+    audit.record(session, actor=actor, action="eql.nomination.override" if overrides else "eql.nomination.confirm",
+                 entity_type="application", entity_id=application_id,
+                 details={"round": round_id, "nominated": bool(nominate), "proposed": found.proposed,
+                          **({"reason": reason} if overrides else {})})
+    return next(n for n in nominations(session, actor=actor, round_id=round_id) if n.application_id == application_id)
+
+
+def confirm_proposals(session: Session, *, actor: Actor, round_id: int) -> int:
+    """Confirm, in one go, every proposal of the round the office has not yet spoken on
+    (each audited as if confirmed by hand). Returns how many."""
+    count = 0
+    for found in nominations(session, actor=actor, round_id=round_id):
+        if found.decided is None and found.proposed:
+            decide_nomination(session, actor=actor, round_id=round_id, application_id=found.application_id,
+                              nominate=True)
+            count += 1
+    return count
+
+
+# --- exports -------------------------------------------------------------------------------------
+
+NOMINATION_FORMATS = ("csv", "xlsx")
+
+
+def nomination_columns(lang: str) -> list[Column]:
+    def column(key: str, kind: Kind = Kind.TEXT, width: float = 14.0) -> Column:
+        return Column(t(f"eql_export.{key}", lang), kind, width)
+
+    return [column("application", Kind.INTEGER, 11), column("project", Kind.INTEGER, 9),
+            column("title", width=40), column("teacher", width=24), column("countries", width=24),
+            column("total", Kind.NUMBER, 9), column("maximum", Kind.NUMBER, 9), column("threshold", Kind.NUMBER, 10),
+            column("proposed", Kind.BOOLEAN, 10), column("state", width=14), column("nominated", Kind.BOOLEAN, 11),
+            column("reason", width=48)]
+
+
+def nomination_rows(listed: list[Nomination], lang: str) -> list[list]:
+    return [[n.application_id, n.candidate.project_id, n.candidate.title, n.candidate.teacher,
+             ", ".join(country_name(code, lang) for code in n.candidate.countries),
+             round(n.candidate.total, 2), n.candidate.maximum, n.candidate.threshold, n.proposed,
+             t(f"eql_export.states.{n.state}", lang), n.nominated, n.reason] for n in listed]
+
+
+def export_nominations(session: Session, *, actor: Actor, round_id: int, kind: str, out: IO, lang: str = "en") -> int:
+    """Write the round's eligible projects with the rules' proposal and the office's word
+    as CSV (``out``: text, opened with ``newline=""``) or XLSX (``out``: binary), every
+    cell typed, none a formula (:func:`assess.domain.statistics.csv_writer`,
+    :mod:`assess.reports.workbook`). Audited (``eql.export``). Returns the rows written."""
+    if kind not in NOMINATION_FORMATS:
+        raise InvalidInput([FieldError("kind", "exports.errors.what", {"value": kind,
+                                                                       "known": ", ".join(NOMINATION_FORMATS)})])
+    listed = nominations(session, actor=actor, round_id=round_id)
+    columns, rows = nomination_columns(lang), nomination_rows(listed, lang)
+    if kind == "csv":
+        writer = csv_writer(out)
+        writer.writerow([c.header for c in columns])
+        writer.writerows(rows)
+    else:
+        with StreamingWorkbook() as book:
+            book.table(t("eql_export.sheet", lang), columns, rows)
+            book.save(out)
+    return len(rows)

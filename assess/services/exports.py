@@ -8,7 +8,9 @@ age group, subject), read with the dashboard's building blocks
 - Summary: the filters, key figures, rows per sheet, and two charts (applications and
   labels per round; levels given per criterion);
 - Applications: one row per application, withdrawn ones included with their status
-  (and no figures). Aggregates come from the decision's levels when the office has
+  (and no figures); its rubric, and one column per rubric generation and criterion, so
+  a level never sits under another generation's heading; where it stands (submitted,
+  decision staged, decided, withdrawn) and the rules that decide its verdict (reasons). Aggregates come from the decision's levels when the office has
   staged or published one, else from the jurors' submitted levels (the round's mean or
   median). Only published decisions are verdicts; the others are "pending";
 - Scores: every level of every submitted assignment, the juror under a stable
@@ -25,7 +27,14 @@ age group, subject), read with the dashboard's building blocks
   (:func:`assess.services.national.survey_rubric`), and the campaigns those the
   dashboard counts for the same filters;
 - Responses: every answer, one row each, anonymous (a response carries no code, no
-  account and only its month); continued on "Responses (2)"... past Excel's row limit.
+  account and only its month), with the question's id and text; continued on
+  "Responses (2)"... past Excel's row limit. Past :data:`RESPONSES_IN_WORKBOOK` answers
+  they are left out unless asked for (``with_responses``), for a CSV file of their own;
+- Regions, Age groups: the dashboard's applications, verdicts, labels and award rate
+  per applicant region and pupils' age group.
+
+Figures are rounded (:func:`assess.services.national._tables.rounded`) in the workbook
+and the CSV files alike.
 
 Rows are streamed from the database in chunks and written as they come
 (assess.reports.workbook), so memory stays flat whatever the size.
@@ -52,6 +61,7 @@ from assess.domain.permissions import Actor
 from assess.domain.statistics import Filters, csv_writer
 from assess.domain.survey_results import MIN_GROUP
 from assess.i18n import t
+from assess.i18n.formats import format_count
 from assess.reports.workbook import ChartBlock, Column, Kind, SheetRows, StreamingWorkbook
 from assess.services import audit, settings, survey_release
 from assess.services.access import authorize
@@ -63,7 +73,12 @@ from assess.services.national.surveys import _survey_rubric
 from assess.storage.db import reading, writing
 from assess.storage.models import Round, utcnow
 
-SHEETS: tuple[str, ...] = ("summary", "applications", "scores", "criteria", "jurors", "surveys", "responses")
+SHEETS: tuple[str, ...] = ("summary", "applications", "scores", "criteria", "jurors", "surveys", "responses",
+                           "regions", "age_groups")
+#: Survey answers the workbook holds unless told otherwise (``with_responses``): past
+#: this, at national scale (3 million answers, 127 MB), they go to a CSV file of their
+#: own (:func:`write_csv`, ``responses``) and the workbook opens in Excel in seconds.
+RESPONSES_IN_WORKBOOK = 200_000
 CSV_TABLES: tuple[str, ...] = ("applications", "scores", "responses")
 
 Progress = Callable[[int, int], None]
@@ -78,6 +93,9 @@ class WorkbookSummary:
     filters: dict[str, Any] = field(default_factory=dict)
     juror_names: bool = False
     kind: str = "xlsx"
+    #: Survey answers left out of the workbook (too many): write them with
+    #: :func:`write_csv` (``responses``) beside it. 0 when the workbook holds them.
+    responses_apart: int = 0
 
     @property
     def rows(self) -> int:
@@ -195,6 +213,7 @@ def write_workbook(
     juror_names: bool = False,
     progress: Progress | None = None,
     lang: str = "en",
+    with_responses: bool | None = None,
 ) -> WorkbookSummary:
     """Write the statistics workbook to ``out`` (a path or a binary file object); record
     it afterwards with :func:`record_export`.
@@ -204,11 +223,20 @@ def write_workbook(
     made first). ``filters``: what the dashboard's filters keep (every figure by default).
     Requires ``statistics.export``, and ``statistics.juror_names`` with ``juror_names``.
     An unknown round: :class:`NotFound`; a school year not written like "2025-2026" or an
-    unknown age group: :class:`InvalidInput` on ``school_year`` / ``age_group``."""
+    unknown age group: :class:`InvalidInput` on ``school_year`` / ``age_group``.
+
+    ``with_responses``: whether the Responses sheet holds every survey answer; by
+    default only up to :data:`RESPONSES_IN_WORKBOOK` of them, more are left out (the
+    summary says so, ``responses_apart`` counts them) for the caller to write as CSV."""
     _allowed(session, actor, juror_names)
     scope, round_ = _scope(session, filters)
     tables, survey_totals = workbook_tables(session, scope, lang=lang, juror_names=juror_names)
-    criteria = tables[2]
+    criteria = next(table for table in tables if table.key == "criteria")
+    answers = next(table for table in tables if table.key == "responses")
+    apart = 0
+    if with_responses is False or (with_responses is None and answers.expected > RESPONSES_IN_WORKBOOK):
+        tables.remove(answers)
+        apart = answers.expected
     counter = _Counter(progress, 2 * sum(table.expected for table in tables))
     written: list[SheetRows] = []
     by_key: dict[str, int] = {}
@@ -221,12 +249,13 @@ def write_workbook(
             by_key[table.key] = sum(s.rows for s in sheets)
         rounds = _tables.per_round(session, scope)
         facts = _facts(session, scope, round_, lang, rounds=rounds, juror_names=juror_names, counts=by_key,
-                       totals=survey_totals, sheets=written)
+                       totals=survey_totals, sheets=written, apart=apart)
         summary = book.summary(sheet_name("summary", lang), title=t("exports.summary.title", lang), facts=facts,
                                blocks=_blocks(rounds, criteria, lang))
         book.save(out, on_rows=counter.add)
     counter.finish()
-    return WorkbookSummary(sheets=(summary, *written), filters=_filters(scope), juror_names=juror_names)
+    return WorkbookSummary(sheets=(summary, *written), filters=_filters(scope), juror_names=juror_names,
+                           responses_apart=apart)
 
 
 def workbook_tables(session: Session, scope: Filters, *, lang: str, juror_names: bool
@@ -240,14 +269,16 @@ def workbook_tables(session: Session, scope: Filters, *, lang: str, juror_names:
     campaigns = _survey_tables.campaigns_of(session, scope)
     surveys, totals = _survey_tables.surveys(session, scope, lang, _survey_rubric(session, scope),
                                              campaigns=campaigns)
-    return [
+    tables = [
         _tables.applications(session, scope, lang, infos=infos),
         _tables.scores(session, scope, lang, labels, infos=infos),
         _tables.criteria(session, scope, lang),
         _tables.jurors(session, scope, lang, labels),
         surveys,
         _survey_tables.responses(session, scope, lang, campaigns=campaigns),
-    ], totals
+        *_tables.axis_tables(session, scope, lang),
+    ]
+    return [_tables.rounded(table) for table in tables], totals
 
 
 #: The filters as the audit log names them.
@@ -261,7 +292,7 @@ def _filters(scope: Filters) -> dict[str, Any]:
 
 def _facts(session: Session, scope: Filters, round_: Round | None, lang: str, *, rounds: Sequence[tuple],
            juror_names: bool, counts: dict[str, int], totals: _survey_tables.SurveyTotals,
-           sheets: Sequence[SheetRows]) -> list:
+           sheets: Sequence[SheetRows], apart: int = 0) -> list:
     submitted = sum(r[1] for r in rounds)
     labels = sum(r[2] for r in rounds)
     published = labels + sum(r[3] for r in rounds)
@@ -282,13 +313,14 @@ def _facts(session: Session, scope: Filters, round_: Round | None, lang: str, *,
         fact("withdrawn", _tables.withdrawn(session, scope)),
         fact("published", published),
         fact("labels", labels),
-        fact("label_rate", labels / published if published else None, Kind.SHARE),
+        fact("label_rate", round(labels / published, 4) if published else None, Kind.SHARE),
         fact("pending", submitted - published),
         fact("jurors", counts.get("jurors", 0)),
         fact("scores", counts.get("scores", 0)),
         fact("projects_surveyed", totals.projects),
         fact("responses", totals.responses),
-        fact("answers", counts.get("responses", 0)),
+        fact("answers", t("exports.summary.answers_apart", lang, count=format_count(apart, lang)) if apart
+             else counts.get("responses", 0)),
     ]
     facts += [fact("sheet_rows", s.rows, name=s.name) for s in sheets]
     return facts
@@ -359,6 +391,7 @@ def write_csv(
         table = _tables.scores(session, scope, lang, labels)
     else:
         table = _survey_tables.responses(session, scope, lang)
+    table = _tables.rounded(table)
     counter = _Counter(progress, table.expected)
     writer = csv_writer(out)
     writer.writerow([c.header for c in table.columns])

@@ -786,3 +786,25 @@ class DeletionRequest(Base):
     carried_out_by: Mapped[int | None] = mapped_column(_user_fk())
     # What was done, counts only (projects deleted, kept...).
     outcome: Mapped[dict[str, Any]] = mapped_column(json_type(), default=dict)
+
+
+# --- European label: the office's word on each nomination ---------------------------------------
+
+
+class EqlNomination(Base):
+    """The office confirms a European-label proposal, or overrides it (nominates an
+    eligible project the rules did not propose, or leaves out a proposed one) with a
+    reason; one row per round and application, the latest word kept (each audited)."""
+
+    __tablename__ = "eql_nominations"
+    __table_args__ = (UniqueConstraint("round_id", "application_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    nominated: Mapped[bool] = mapped_column(Boolean)
+    #: Whether the office's word differs from the rules' proposal (then ``reason`` says why).
+    overrides: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[int | None] = mapped_column(_user_fk())
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -34,9 +34,10 @@ def test_xlsx(database, tmp_path):
     result = run("xlsx", "--out", str(out))
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Summary", "Applications", "Scores", "Criteria", "Jurors", "Surveys", "Responses"]
+    assert book.sheetnames == ["Summary", "Applications", "Scores", "Criteria", "Jurors", "Surveys", "Responses",
+                               "Regions", "Age groups"]
     rows = sum(book[name].max_row - 1 for name in book.sheetnames[1:])
-    assert result.stdout.strip() == f"Wrote {out}: 7 sheets, {rows} rows."
+    assert result.stdout.strip() == f"Wrote {out}: 9 sheets, {rows} rows."
     assert "Writing the export" in result.stderr
     assert not list(tmp_path.glob("*.part"))
 
@@ -71,7 +72,7 @@ def test_csv(database, tmp_path):
     with open(out, encoding="utf-8", newline="") as handle:
         table = list(csv.reader(handle))
     assert result.stdout.strip() == f"Wrote {out}: {len(table) - 1} rows."
-    assert "'" + FORMULA in [row[10] for row in table]
+    assert "'" + FORMULA in [row[11] for row in table]
 
 
 @pytest.mark.parametrize("what", ["applications", "scores", "responses"])

@@ -34,29 +34,29 @@ def test_row_counts_and_headers(session, data):
         .where(Assignment.submitted_at.is_not(None), Application.status == "submitted"))
     written, table = export(session, "responses")
     assert written == len(table) - 1 == session.scalar(select(func.count(SurveyAnswer.id)))
-    assert table[0] == ["Response", "Project", "Audience", "Question", "Themes", "Month", "Language", "Score",
+    assert table[0] == ["Response", "Project", "Audience", "Question id", "Question", "Themes", "Month", "Language", "Score",
                         "Don't know", "Choices", "Text"]
 
 
 def test_cells_starting_like_a_formula_are_prefixed(session, data):
     _, table = export(session, "responses")
-    texts = [row[10] for row in table[1:] if row[10]]
+    texts = [row[11] for row in table[1:] if row[11]]
     for dangerous in (FORMULA, *DANGEROUS):
         assert "'" + dangerous in texts, dangerous
         assert dangerous not in texts
     assert "Merci !" in texts, "other texts are left alone"
     _, applications = export(session, "applications")
-    titles = [row[5] for row in applications[1:]]
+    titles = [row[6] for row in applications[1:]]
     assert "'=HYPERLINK(\"http://x\")" in titles and "Stars over Europe" in titles
 
 
 def test_values_as_data_people_expect(session, data):
     _, table = export(session, "responses")
-    row = next(r for r in table[1:] if r[3] == "privacy-respected" and r[8] == "true")
-    assert row[7] == "" and row[5].endswith("-01") and len(row[5]) == 10
-    assert next(r for r in table[1:] if r[3] == "heard-about")[9] in {"child", "school-message"}
+    row = next(r for r in table[1:] if r[3] == "privacy-respected" and r[9] == "true")
+    assert row[8] == "" and row[6].endswith("-01") and len(row[6]) == 10
+    assert next(r for r in table[1:] if r[3] == "heard-about")[10] in {"child", "school-message"}
     _, applications = export(session, "applications")
-    shares = [float(r[-2]) for r in applications[1:] if r[-2]]
+    shares = [float(r[-3]) for r in applications[1:] if r[-3]]
     assert shares and all(0 <= s <= 1 for s in shares)
 
 

@@ -37,7 +37,7 @@ def test_no_cell_opens_as_a_formula_with_either_separator(session, tmp_path, hos
 def test_the_comment_of_the_finding_is_one_quoted_cell_shown_as_typed(session, tmp_path, hostile):
     text = written(session, tmp_path, "responses")
 
-    comments = [row[10] for row in python_rows(text, ",")[1:]]
+    comments = [row[11] for row in python_rows(text, ",")[1:]]
     assert "Merci;'=cmd|' /C calc'!A0" in comments
     assert " '=1+1" in comments and "'＝1+1" in comments and "Oui\n'-2+3" in comments
     line = next(line for line in text.splitlines() if "Merci;" in line)

@@ -121,17 +121,18 @@ def test_eql_command(database):
         decide_round(session, round_id=made.id, jurors=jurors, levels={a.id: lvl for a, lvl in zip(apps, (5, 4, 1), strict=True)})
         for a in apps:
             eql.record_partner_label(session, actor=Actor.system(), project_id=a.project_id, country="IE")
-        return made.id, [a.project_id for a in apps]
+        return made.id, [a.project_id for a in apps], [a.id for a in apps]
 
-    round_id, projects = build(database, fill)
+    round_id, projects, applications = build(database, fill)
     output = ok("eql", "--round", str(round_id))
     assert f"Round {round_id}: European label proposals (rule: top_share)" in output
     assert "At most 1 of the 2 eligible project(s) (25%)" in output
-    assert f"  * #{projects[0]} Project 0 (T0): 30 / 30, threshold 20; labels in FR, IE" in output
-    assert f"    #{projects[1]} Project 1 (T1): 24 / 30" in output
-    assert f"#{projects[2]}" not in output, "refused here: not eligible, not listed"
+    assert (f"  * application #{applications[0]} (project #{projects[0]}) Project 0 (T0): 30 / 30, threshold 20; "
+            "labels in FR, IE") in output
+    assert f"    application #{applications[1]} (project #{projects[1]}) Project 1 (T1): 24 / 30" in output
+    assert f"#{applications[2]} " not in output, "refused here: not eligible, not listed"
     document = json.loads(ok("eql", "--round", str(round_id), "--json"))
-    assert document["proposed"] == [projects[0]] and len(document["eligible"]) == 2
+    assert document["proposed"] == [applications[0]] and len(document["eligible"]) == 2
 
 
 def test_eql_command_lists_and_removes_a_wrong_partner_label(database):

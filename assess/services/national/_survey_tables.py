@@ -172,12 +172,15 @@ def responses(session: Session, scope: Filters, lang: str, *, campaigns: dict[in
     ))
     audiences = {a: t(f"exports.audience.{a}", lang) for a in AUDIENCES}
     themes: dict[int, dict[str, str]] = {}
-    info: dict[int, tuple[int, str, dict[str, str]]] = {}
+    texts: dict[int, dict[str, str]] = {}  # the question as the respondents read it, in the export's language
+    info: dict[int, tuple[int, str, dict[str, str], dict[str, str]]] = {}
     for campaign_id, campaign in campaigns.items():
         key = id(campaign.questionnaire)
         if key not in themes:
             themes[key] = {i.id: ", ".join(i.themes) for i in campaign.questionnaire.items if i.themes}
-        info[campaign_id] = (campaign.project_id, audiences.get(campaign.audience, campaign.audience), themes[key])
+            texts[key] = {i.id: i.text.get(lang) for i in campaign.questionnaire.items}
+        info[campaign_id] = (campaign.project_id, audiences.get(campaign.audience, campaign.audience), themes[key],
+                             texts[key])
     query = (
         select(SurveyAnswer.response_id, SurveyAnswer.campaign_id, SurveyAnswer.item_id, SurveyResponse.submitted_month,
                SurveyResponse.language, SurveyAnswer.score, SurveyAnswer.dont_know, SurveyAnswer.choices,
@@ -197,12 +200,12 @@ def responses(session: Session, scope: Filters, lang: str, *, campaigns: dict[in
     count = count.where(SurveyAnswer.campaign_id.in_(ids))
     waiting = waiting.where(SurveyResponse.campaign_id.in_(ids))
     columns = (_column(lang, "response", Kind.INTEGER, 10), _column(lang, "project", Kind.INTEGER, 9),
-               _column(lang, "audience", width=12), _column(lang, "item", width=24),
-               _column(lang, "themes", width=28), _column(lang, "month", Kind.MONTH, 9),
+               _column(lang, "audience", width=12), _column(lang, "question_id", width=20),
+               _column(lang, "item", width=48), _column(lang, "themes", width=28), _column(lang, "month", Kind.MONTH, 9),
                _column(lang, "language", width=9), _column(lang, "score", Kind.INTEGER, 7),
                _column(lang, "dont_know", Kind.BOOLEAN, 10), _column(lang, "choices", width=24),
                _column(lang, "text", width=60))
-    unknown: tuple[int | None, str | None, dict[str, str]] = (None, None, {})
+    unknown: tuple[int | None, str | None, dict[str, str], dict[str, str]] = (None, None, {}, {})
     # Raw driver values (see _driver_stream): months are made dates once each (a few
     # distinct values); choices come as JSON text from SQLite ('null' for most answers)
     # and as lists from psycopg, and are joined once per distinct value.
@@ -222,7 +225,7 @@ def responses(session: Session, scope: Filters, lang: str, *, campaigns: dict[in
     def rows() -> Iterator[tuple]:
         for response_id, campaign_id, item_id, stored, language, level, dont_know, choices, text in _driver_stream(
                 session, query):
-            project_id, audience, by_item = info.get(campaign_id, unknown)
+            project_id, audience, by_item, questions = info.get(campaign_id, unknown)
             if campaign_id in small:
                 project_id, text = None, None
             month = months.get(stored)
@@ -230,7 +233,7 @@ def responses(session: Session, scope: Filters, lang: str, *, campaigns: dict[in
                 month = months[stored] = stored if isinstance(stored, date) else date.fromisoformat(stored[:10])
             if choices is not None:
                 choices = choice_text(choices)
-            yield (response_id, project_id, audience, item_id, by_item.get(item_id), month, language, level,
-                   bool(dont_know), choices, text)
+            yield (response_id, project_id, audience, item_id, questions.get(item_id), by_item.get(item_id), month,
+                   language, level, bool(dont_know), choices, text)
 
     return Table("responses", columns, rows(), int(session.scalar(count) or 0) - int(session.scalar(waiting) or 0))

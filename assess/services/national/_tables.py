@@ -18,13 +18,15 @@ from sqlalchemy.orm import Session
 from assess.domain.jury import aggregate, severity
 from assess.domain.questionnaire import Audience
 from assess.domain.rubric import LEVELS, Rubric
-from assess.domain.scoring import score_aggregates
+from assess.domain.scoring import Outcome, score_aggregates
 from assess.domain.statistics import Filters, age_group
 from assess.i18n import t
+from assess.i18n.formats import format_number
 from assess.reports.workbook import Column, Kind
 from assess.services import rounds, settings
 from assess.services.jury import items_of
 from assess.services.national._scope import application_conditions
+from assess.services.national.applications import _applications
 from assess.services.national.criteria import levels_given
 from assess.storage.models import (
     Application,
@@ -53,6 +55,32 @@ class Table:
     rows: Iterable[Sequence[Any]]
     #: Rows expected, counted before reading (for progress).
     expected: int
+
+
+#: Decimals kept in the exports: two for levels, means and totals, two of a percentage for shares.
+DIGITS = {Kind.NUMBER: 2, Kind.SHARE: 4}
+
+
+def rounded(table: Table) -> Table:
+    """``table`` with its figures rounded (:data:`DIGITS`), so that a CSV file reads
+    0.6833 and not 0.6833333333333332 and the workbook holds what it shows. The rows
+    pass untouched when no column holds such figures (the answers' millions of rows)."""
+    places = [(i, DIGITS[c.kind]) for i, c in enumerate(table.columns) if c.kind in DIGITS]
+    if not places:
+        return table
+
+    def rows() -> Iterator[Sequence[Any]]:
+        for row in table.rows:
+            values = list(row)
+            for i, digits in places:
+                value = values[i]
+                if type(value) is float or type(value) is int:
+                    values[i] = round(value, digits)
+            yield values
+
+    if isinstance(table.rows, (list, tuple)):  # read again for the summary's charts
+        return Table(table.key, table.columns, list(rows()), table.expected)
+    return Table(table.key, table.columns, rows(), table.expected)
 
 
 def _column(lang: str, key: str, kind: Kind = Kind.TEXT, width: float = 12.0) -> Column:
@@ -154,6 +182,10 @@ class _RoundInfo:
     aggregation: str
     gate_minimums: dict[str, int]
 
+    @property
+    def rubric_label(self) -> str:
+        return f"{self.rubric.id} {self.rubric.version}"
+
 
 def round_infos(session: Session, scope: Filters) -> dict[int, _RoundInfo]:
     in_scope = select(Application.round_id).where(*application_conditions(scope, withdrawn=True))
@@ -166,15 +198,26 @@ def round_infos(session: Session, scope: Filters) -> dict[int, _RoundInfo]:
     return found
 
 
-def _item_columns(infos: dict[int, _RoundInfo], lang: str) -> list[tuple[str, str]]:
-    """(item id, header) of every criterion and gate of the rounds' rubrics, in rubric
-    order, each id once; a name shared by two ids gets its id added."""
-    items: dict[str, str] = {}
+def _item_columns(infos: dict[int, _RoundInfo], lang: str) -> list[tuple[str, str, str]]:
+    """(rubric id, item id, header) of every criterion and gate of the rounds' rubrics, in
+    rubric order, one column per rubric generation and item: two generations may give
+    one id to different criteria (A's "Results and benefits" and C's "Results,
+    documentation and dissemination" are both ``results``), so a level is never shown
+    under another generation's heading. With several generations each header names its
+    rubric; a name shared by two ids of one rubric gets its id added."""
+    items: dict[tuple[str, str], str] = {}
     for info in infos.values():
         for item_id in items_of(info.rubric):
-            items.setdefault(item_id, info.rubric.item(item_id).name.get(lang))
-    names = list(items.values())
-    return [(i, name if names.count(name) == 1 else f"{name} ({i})") for i, name in items.items()]
+            items.setdefault((info.rubric.id, item_id), info.rubric.item(item_id).name.get(lang))
+    several = len({rubric_id for rubric_id, _ in items}) > 1
+    columns = []
+    for (rubric_id, item_id), name in items.items():
+        if sum(1 for (r, _), n in items.items() if r == rubric_id and n == name) > 1:
+            name = f"{name} ({item_id})"
+        if several:
+            name = t("exports.columns.item_of_rubric", lang, name=name, rubric=rubric_id)
+        columns.append((rubric_id, item_id, name))
+    return columns
 
 
 def applications(session: Session, scope: Filters, lang: str, *, infos: dict[int, _RoundInfo] | None = None) -> Table:
@@ -183,13 +226,14 @@ def applications(session: Session, scope: Filters, lang: str, *, infos: dict[int
     items = _item_columns(infos, lang)
     columns = (
         _column(lang, "application", Kind.INTEGER, 11), _column(lang, "round", width=28),
-        _column(lang, "school_year", width=11), _column(lang, "status", width=11),
+        _column(lang, "school_year", width=11), _column(lang, "status", width=15),
+        _column(lang, "rubric", width=18),
         _column(lang, "project", Kind.INTEGER, 9), _column(lang, "project_title", width=40),
         _column(lang, "school", width=32), _column(lang, "region", width=20), _column(lang, "age_group", width=18),
         _column(lang, "partner_countries", width=18),
-        *(Column(header, Kind.NUMBER, 14) for _, header in items),
+        *(Column(header, Kind.NUMBER, 14) for _, _, header in items),
         _column(lang, "total", Kind.NUMBER, 9), _column(lang, "share", Kind.SHARE, 10),
-        _column(lang, "verdict", width=12),
+        _column(lang, "verdict", width=12), _column(lang, "reasons", width=60),
     )
     in_scope = select(Application.id).where(*application_conditions(scope, withdrawn=True))
     query = (
@@ -231,18 +275,31 @@ def _undecided_levels(session: Session, scope: Filters) -> dict[int, dict[str, l
     return found
 
 
+#: Application statuses as the workbook names them: where the application stands.
+STATUSES = ("submitted", "staged", "decided", "withdrawn")
+
+
+def _status(status: str, outcome: str | None, published_at: Any) -> str:
+    if status != "submitted":
+        return "withdrawn"
+    if outcome is None:
+        return "submitted"
+    return "decided" if published_at is not None else "staged"
+
+
 def _application_rows(session: Session, scope: Filters, query: Select, infos: dict[int, _RoundInfo],
-                      items: list[tuple[str, str]], lang: str) -> Iterator[tuple]:
+                      items: list[tuple[str, str, str]], lang: str) -> Iterator[tuple]:
     partners = _partner_countries(session, scope)
     undecided = _undecided_levels(session, scope)
     labels = {key: t(f"exports.verdict.{key}", lang) for key in ("label", "no_label", "pending", "withdrawn")}
-    statuses = {key: t(f"exports.status.{key}", lang) for key in ("submitted", "withdrawn")}
+    statuses = {key: t(f"exports.status.{key}", lang) for key in STATUSES}
     groups: dict[tuple[int, int], str] = {}
     for (application_id, round_id, year, status, project_id, title, school, region, age_min, age_max, levels,
          total, percentage, outcome, published_at) in _stream(session, query):
         info = infos[round_id]
         aggregates: dict[str, float | None] = {}
         share = None
+        reasons = None
         if status != "submitted":
             verdict, total = labels["withdrawn"], None
         else:
@@ -252,11 +309,15 @@ def _application_rows(session: Session, scope: Filters, query: Select, infos: di
                 share = None if percentage is None else percentage / 100
             elif application_id in undecided:
                 total, share, aggregates = _from_scores(info, undecided[application_id])
+            if aggregates:
+                reasons = verdict_reasons(info, aggregates, outcome, lang)
         group = groups.get((age_min, age_max))
         if group is None:
             group = groups[(age_min, age_max)] = t(f"exports.age_group.{age_group(age_min, age_max)}", lang)
-        yield (application_id, info.name, year, statuses.get(status, status), project_id, title, school, region,
-               group, partners.get(project_id), *(aggregates.get(i) for i, _ in items), total, share, verdict)
+        yield (application_id, info.name, year, statuses[_status(status, outcome, published_at)], info.rubric_label,
+               project_id, title, school, region, group, partners.get(project_id),
+               *(aggregates.get(i) if r == info.rubric.id else None for r, i, _ in items), total, share, verdict,
+               reasons)
 
 
 def _from_scores(info: _RoundInfo, levels: dict[str, list[int]]) -> tuple[float, float, dict[str, float | None]]:
@@ -264,6 +325,45 @@ def _from_scores(info: _RoundInfo, levels: dict[str, list[int]]) -> tuple[float,
     aggregates = {i: aggregate(levels.get(i, ()), info.aggregation) for i in items_of(info.rubric)}
     result = score_aggregates(info.rubric, aggregates, gate_minimums=info.gate_minimums)
     return result.total, result.percentage / 100, aggregates
+
+
+def verdict_reasons(info: _RoundInfo, aggregates: dict[str, float | None], outcome: str | None, lang: str) -> str:
+    """Each rule that decides a verdict, met or not, with its figures: every criterion's
+    minimum, every gate, then the pass mark ("; " between them); and, when the office
+    decided against what the rules give, that it did. Derived from the rubric's rules
+    with :func:`assess.domain.scoring.score_aggregates` (the same scoring the jury's
+    proposal uses)."""
+    rubric = info.rubric
+    known = set(items_of(rubric))
+    result = score_aggregates(rubric, {k: v for k, v in aggregates.items() if k in known},
+                              gate_minimums=info.gate_minimums)
+
+    def number(value: float | None) -> str:
+        return format_number(value, lang, digits=2)
+
+    found = []
+    for criterion in result.criteria:
+        name = rubric.item(criterion.criterion_id).name.get(lang)
+        if criterion.level is None and criterion.counted:
+            found.append(t("exports.reason.not_scored", lang, name=name))
+        elif criterion.minimum is not None and criterion.level is not None:
+            key = "minimum_met" if criterion.level >= criterion.minimum else "minimum_missed"
+            found.append(t(f"exports.reason.{key}", lang, name=name, level=number(criterion.level),
+                           minimum=criterion.minimum))
+    for gate in result.gates:
+        name = rubric.item(gate.gate_id).name.get(lang)
+        if gate.value is None:
+            found.append(t("exports.reason.not_scored", lang, name=name))
+        else:
+            key = "gate_met" if gate.value >= gate.minimum else "gate_missed"
+            found.append(t(f"exports.reason.{key}", lang, name=name, level=number(gate.value), minimum=gate.minimum))
+    pass_mark = rubric.verdict.pass_mark
+    key = "pass_mark_met" if result.total >= pass_mark else "pass_mark_missed"
+    found.append(t(f"exports.reason.{key}", lang, total=number(result.total), pass_mark=number(pass_mark)))
+    proposed = {Outcome.PASS: "label", Outcome.FAIL: "no_label"}.get(result.verdict.outcome)
+    if outcome is not None and proposed is not None and outcome != proposed:
+        found.append(t("exports.reason.office_choice", lang))
+    return "; ".join(found)
 
 
 # --- scores, criteria, jurors ------------------------------------------------------------------
@@ -372,6 +472,31 @@ def jurors(session: Session, scope: Filters, lang: str, labels: dict[int, str]) 
                _column(lang, "compared", Kind.INTEGER, 10), _column(lang, "flagged", Kind.BOOLEAN, 9),
                _column(lang, "agreement", Kind.SHARE, 11))
     return Table("jurors", columns, table, len(table))
+
+
+# --- regions and age groups ------------------------------------------------------------------
+
+
+def axis_tables(session: Session, scope: Filters, lang: str) -> list[Table]:
+    """Applications, published verdicts, labels and award rate per applicant region
+    (``regions``) and per pupils' age group (``age_groups``): the dashboard's figures
+    (:func:`assess.services.national.applications.applications_by_axis`), as sheets."""
+    figures = _applications(session, scope)
+    unknown = t("exports.summary.unknown_region", lang)
+    regions = [(r.key if r.key is not None else unknown, *_tally_row(r.tally)) for r in figures.axis("region")]
+    ages = [(t(f"exports.age_group.{r.key}", lang), *_tally_row(r.tally)) for r in figures.axis("age_group")]
+
+    def figures_columns(first: str) -> tuple[Column, ...]:
+        return (_column(lang, first, width=28), _column(lang, "applications", Kind.INTEGER, 13),
+                _column(lang, "published", Kind.INTEGER, 13), _column(lang, "labels", Kind.INTEGER, 9),
+                _column(lang, "award_rate", Kind.SHARE, 11))
+
+    return [Table("regions", figures_columns("region"), regions, len(regions)),
+            Table("age_groups", figures_columns("age_group"), ages, len(ages))]
+
+
+def _tally_row(tally: Any) -> tuple:
+    return tally.applications, tally.decided, tally.labels, tally.award_rate
 
 
 # --- the summary's figures -------------------------------------------------------------------

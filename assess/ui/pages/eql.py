@@ -9,6 +9,7 @@ options (plain text) only.
 
 from __future__ import annotations
 
+import io
 import unicodedata
 
 import pandas as pd
@@ -116,30 +117,77 @@ st.session_state[ROUND] = chosen
 
 with reading() as session:
     found = eql.proposals(session, actor=admin, round_id=chosen)
-proposed = {c.project_id for c in found.proposed}
+    listed_nominations = eql.nominations(session, actor=admin, round_id=chosen)
 if found.rule == "top_share":
     st.caption(_("eql_page.rule_top_share", share=f"{found.share:.0%}", quota=found.quota,
                  eligible=len(found.eligible)))
 else:
     st.caption(_("eql_page.rule_automatic"))
 
-if found.eligible:
+if listed_nominations:
     st.dataframe(pd.DataFrame({
-        _("eql_page.column.proposed"): [c.project_id in proposed for c in found.eligible],
-        _("eql_page.column.project"): [c.title for c in found.eligible],
-        _("eql_page.column.teacher"): [c.teacher for c in found.eligible],
-        _("eql_page.column.countries"): [names(c.countries) for c in found.eligible],
-        _("eql_page.column.total"): [f"{format_number(c.total, lang(), digits=2)} / {format_number(c.maximum, lang())}"
-                                          for c in found.eligible],
-        _("eql_page.column.threshold"): [format_number(c.threshold, lang()) for c in found.eligible],
+        _("eql_page.column.application"): [n.application_id for n in listed_nominations],
+        _("eql_page.column.proposed"): [n.proposed for n in listed_nominations],
+        _("eql_page.column.decision"): [_(f"eql_export.states.{n.state}") for n in listed_nominations],
+        _("eql_page.column.nominated"): [n.nominated for n in listed_nominations],
+        _("eql_page.column.project"): [n.candidate.title for n in listed_nominations],
+        _("eql_page.column.teacher"): [n.candidate.teacher for n in listed_nominations],
+        _("eql_page.column.countries"): [names(n.candidate.countries) for n in listed_nominations],
+        _("eql_page.column.total"): [f"{format_number(n.candidate.total, lang(), digits=2)} / "
+                                     f"{format_number(n.candidate.maximum, lang())}" for n in listed_nominations],
+        _("eql_page.column.threshold"): [format_number(n.candidate.threshold, lang()) for n in listed_nominations],
+        _("eql_page.column.reason"): [n.reason for n in listed_nominations],
     }), hide_index=True, width="stretch")
     st.markdown(_("eql_page.proposed_count", count=len(found.proposed), eligible=len(found.eligible)))
+
+    # --- the office's word: confirm the proposals, or override one with a reason ---------------
+    waiting = sum(1 for n in listed_nominations if n.state == "proposed")
+    if waiting and st.button(_("eql_page.confirm_all", count=waiting), icon=":material/done_all:",
+                             key="eql_confirm_all"):
+        apply_change(lambda session: eql.confirm_proposals(session, actor=admin, round_id=chosen),
+                     _("eql_page.confirmed_all", count=waiting))
+    choices = {n.application_id: f"#{n.application_id} {n.candidate.title} · {_(f'eql_export.states.{n.state}')}"
+               for n in listed_nominations}
+    with st.form("eql_decide"):
+        picked = st.selectbox(_("eql_page.decide_pick"), options=list(choices), format_func=choices.get,
+                              key="eql_decide_pick")
+        nominate = st.radio(_("eql_page.decide_choice"), options=[True, False], horizontal=True,
+                            format_func=lambda v: _("eql_page.nominate") if v else _("eql_page.leave_out"),
+                            key="eql_decide_choice")
+        reason = st.text_area(_("eql_page.reason"), help=_("eql_page.reason_help"), max_chars=eql.REASON_MAX,
+                              key="eql_decide_reason")
+        if st.form_submit_button(_("eql_page.decide"), type="primary"):
+            apply_change(lambda session: eql.decide_nomination(session, actor=admin, round_id=chosen,
+                                                               application_id=picked, nominate=nominate,
+                                                               reason=reason),
+                         _("eql_page.decided", application=picked), forget=("eql_decide_reason",))
+
+    # --- the nominations as files ------------------------------------------------------------------
+    def nominations_file(kind: str) -> bytes:
+        with reading() as session:
+            if kind == "csv":
+                text = io.StringIO(newline="")
+                eql.export_nominations(session, actor=admin, round_id=chosen, kind="csv", out=text, lang=lang())
+                return text.getvalue().encode("utf-8")
+            binary = io.BytesIO()
+            eql.export_nominations(session, actor=admin, round_id=chosen, kind="xlsx", out=binary, lang=lang())
+            return binary.getvalue()
+
+    left, right = st.columns(2)
+    left.download_button(_("eql_page.download_csv"), data=nominations_file("csv"),
+                         file_name=f"eql-nominations-round-{chosen}.csv", mime="text/csv",
+                         icon=":material/download:", on_click="ignore", key="eql_download_csv")
+    right.download_button(_("eql_page.download_xlsx"), data=nominations_file("xlsx"),
+                          file_name=f"eql-nominations-round-{chosen}.xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          icon=":material/download:", on_click="ignore", key="eql_download_xlsx")
 else:
     st.info(_("eql_page.none_eligible"))
-waiting = [c for c in found.candidates if not c.eligible]
-if waiting:
-    st.caption(_("eql_page.not_eligible", count=len(waiting)))
+waiting_label = [c for c in found.candidates if not c.eligible]
+if waiting_label:
+    st.caption(_("eql_page.not_eligible", count=len(waiting_label)))
     st.dataframe(pd.DataFrame({
-        _("eql_page.column.project"): [c.title for c in waiting],
-        _("eql_page.column.countries"): [names(c.countries) for c in waiting],
+        _("eql_page.column.application"): [c.application_id for c in waiting_label],
+        _("eql_page.column.project"): [c.title for c in waiting_label],
+        _("eql_page.column.countries"): [names(c.countries) for c in waiting_label],
     }), hide_index=True, width="stretch")

@@ -23,11 +23,11 @@ from assess.domain.countries import country_name
 from assess.domain.permissions import PermissionDenied, can
 from assess.domain.rubric import LEVELS
 from assess.domain.statistics import Filters, csv_bytes
-from assess.i18n.formats import format_number
+from assess.i18n.formats import format_count, format_number
 from assess.reports.survey import percent
 from assess.services import national
 from assess.services.errors import ServiceError
-from assess.services.exports import run_export, write_workbook
+from assess.services.exports import run_export, write_csv, write_workbook
 from assess.ui.charts import LINE_COLOR, OK_COLOR, grouped_bars_figure
 from assess.ui.runtime import _, escape_markdown, lang, reading, require_permission, sessions, show_error
 
@@ -278,7 +278,9 @@ def workbook_section(filters: Filters) -> None:
     names = st.checkbox(_("statistics_page.workbook.juror_names"), value=False, key="statistics_juror_names",
                         disabled=not can(admin, "statistics.juror_names"),
                         help=_("statistics_page.workbook.juror_names_help"))
-    wanted = (filters, names, lang())
+    every_answer = st.checkbox(_("statistics_page.workbook.with_responses"), value=False,
+                               key="statistics_with_responses", help=_("statistics_page.workbook.with_responses_help"))
+    wanted = (filters, names, lang(), every_answer)
     if st.button(_("statistics_page.workbook.make"), icon=":material/table_view:", key="statistics_make_workbook"):
         st.session_state.pop(WORKBOOK, None)
         with st.status(_("statistics_page.workbook.making"), expanded=True) as status:
@@ -290,20 +292,31 @@ def workbook_section(filters: Filters) -> None:
             out = io.BytesIO()
             try:
                 language = lang()
-                run_export(sessions(), lambda session: write_workbook(
-                    session, actor=admin, out=out, filters=filters, juror_names=names, progress=progress, lang=language), actor=admin)
+                made_summary = run_export(sessions(), lambda session: write_workbook(
+                    session, actor=admin, out=out, filters=filters, juror_names=names, progress=progress, lang=language,
+                    with_responses=True if every_answer else None), actor=admin)
+                answers = io.StringIO(newline="")
+                if made_summary.responses_apart:  # left out of the workbook: a CSV file of their own
+                    run_export(sessions(), lambda session: write_csv(session, actor=admin, what="responses",
+                                                                     out=answers, filters=filters, lang=language),
+                               actor=admin)
             except (ServiceError, PermissionDenied) as error:
                 status.update(label=_("statistics_page.workbook.failed"), state="error")
                 show_error(error)
                 return
             bar.progress(1.0)
             status.update(label=_("statistics_page.workbook.made"), state="complete", expanded=False)
-        st.session_state[WORKBOOK] = (wanted, out.getvalue())
+        st.session_state[WORKBOOK] = (wanted, out.getvalue(), answers.getvalue().encode("utf-8"),
+                                      made_summary.responses_apart)
     made = st.session_state.get(WORKBOOK)
     if made is not None and made[0] == wanted:
         st.download_button(_("statistics_page.workbook.download"), data=made[1], file_name="national-national.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            icon=":material/download:", type="primary", on_click="ignore", key="statistics_workbook_download")
+        if made[3]:
+            st.download_button(_("statistics_page.workbook.download_responses", count=format_count(made[3], lang())),
+                               data=made[2], file_name="national-responses.csv", mime="text/csv",
+                               icon=":material/download:", on_click="ignore", key="statistics_responses_download")
 
 
 # --- the page ---------------------------------------------------------------------------------
