@@ -79,9 +79,10 @@ def test_every_verdict_states_the_rules_that_decided_it(session, data):
     found = {r["Application"]: r for r in by_header(book["Applications"])}
     refused, labelled = found[data.applications["a3"]], found[data.applications["a1"]]
     assert refused["Verdict"] == "No label"
-    assert "below the pass mark of 15" in refused["Reasons"] and "12" in refused["Reasons"]
-    assert "Collaboration between partner schools: 3, minimum 2 met" in refused["Reasons"]
-    assert "reaches the pass mark of 15" in labelled["Reasons"] and "below" not in labelled["Reasons"]
+    # The same words as the letter and the teacher's page (assess/reports/reasons.py).
+    assert "Total of 12 against a pass mark of 15 — not met" in refused["Reasons"]
+    assert "Collaboration between partner schools: level 3 against a minimum of 2 — met" in refused["Reasons"]
+    assert "against a pass mark of 15 — met" in labelled["Reasons"] and "not met" not in labelled["Reasons"]
     assert found[data.applications["a4"]]["Reasons"] is None, "withdrawn: no verdict, no reason"
     _, french, _ = export(session, lang="fr")
     motifs = {r["Candidature"]: r["Motifs"] for r in by_header(french["Candidatures"])}

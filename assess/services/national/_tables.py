@@ -18,12 +18,13 @@ from sqlalchemy.orm import Session
 from assess.domain.jury import aggregate, severity
 from assess.domain.questionnaire import Audience
 from assess.domain.rubric import LEVELS, Rubric
-from assess.domain.scoring import Outcome, score_aggregates
+from assess.domain.scoring import reasons_for, score_aggregates
 from assess.domain.statistics import Filters, age_group
 from assess.i18n import t
-from assess.i18n.formats import format_number
+from assess.reports.reasons import override_note, reason_lines
 from assess.reports.workbook import Column, Kind
 from assess.services import rounds, settings
+from assess.services.decisions import decided_score
 from assess.services.jury import items_of
 from assess.services.national._scope import application_conditions
 from assess.services.national.applications import _applications
@@ -328,42 +329,15 @@ def _from_scores(info: _RoundInfo, levels: dict[str, list[int]]) -> tuple[float,
 
 
 def verdict_reasons(info: _RoundInfo, aggregates: dict[str, float | None], outcome: str | None, lang: str) -> str:
-    """Each rule that decides a verdict, met or not, with its figures: every criterion's
-    minimum, every gate, then the pass mark ("; " between them); and, when the office
-    decided against what the rules give, that it did. Derived from the rubric's rules
-    with :func:`assess.domain.scoring.score_aggregates` (the same scoring the jury's
-    proposal uses)."""
-    rubric = info.rubric
-    known = set(items_of(rubric))
-    result = score_aggregates(rubric, {k: v for k, v in aggregates.items() if k in known},
-                              gate_minimums=info.gate_minimums)
-
-    def number(value: float | None) -> str:
-        return format_number(value, lang, digits=2)
-
-    found = []
-    for criterion in result.criteria:
-        name = rubric.item(criterion.criterion_id).name.get(lang)
-        if criterion.level is None and criterion.counted:
-            found.append(t("exports.reason.not_scored", lang, name=name))
-        elif criterion.minimum is not None and criterion.level is not None:
-            key = "minimum_met" if criterion.level >= criterion.minimum else "minimum_missed"
-            found.append(t(f"exports.reason.{key}", lang, name=name, level=number(criterion.level),
-                           minimum=criterion.minimum))
-    for gate in result.gates:
-        name = rubric.item(gate.gate_id).name.get(lang)
-        if gate.value is None:
-            found.append(t("exports.reason.not_scored", lang, name=name))
-        else:
-            key = "gate_met" if gate.value >= gate.minimum else "gate_missed"
-            found.append(t(f"exports.reason.{key}", lang, name=name, level=number(gate.value), minimum=gate.minimum))
-    pass_mark = rubric.verdict.pass_mark
-    key = "pass_mark_met" if result.total >= pass_mark else "pass_mark_missed"
-    found.append(t(f"exports.reason.{key}", lang, total=number(result.total), pass_mark=number(pass_mark)))
-    proposed = {Outcome.PASS: "label", Outcome.FAIL: "no_label"}.get(result.verdict.outcome)
-    if outcome is not None and proposed is not None and outcome != proposed:
-        found.append(t("exports.reason.office_choice", lang))
-    return "; ".join(found)
+    """Each rule that decides a verdict, met or not, with its figures ("; " between them),
+    and, when the office decided against what the rules give, that it did: the same
+    rules (:func:`assess.domain.scoring.reasons_for`) in the same words
+    (:mod:`assess.reports.reasons`) as the teacher's page, the office's boxes and the letter."""
+    result = decided_score(info.rubric, aggregates, gate_minimums=info.gate_minimums)
+    reasons = reasons_for(result, outcome=outcome)
+    found = [line.text for line in reason_lines(reasons, rubric=info.rubric, lang=lang)]
+    note = override_note(reasons, lang=lang)
+    return "; ".join([*found, note] if note else found)
 
 
 # --- scores, criteria, jurors ------------------------------------------------------------------
