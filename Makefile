@@ -37,8 +37,14 @@ run: $(VENV)/.installed-app
 	$(BIN)/assess init
 	$(BIN)/assess serve --port $(PORT) --address $(ADDRESS)
 
+# The database tests run on SQLite and on PostgreSQL, the production database (the
+# machine's server by default; point it elsewhere with ASSESS_TEST_POSTGRES_URL=...).
+ASSESS_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+export ASSESS_TEST_POSTGRES_URL
+
 test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/ruff check assess app.py setup.py tests bench
+	$(BIN)/mypy assess/domain assess/stats.py
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: $(VENV)/.installed-test

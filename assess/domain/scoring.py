@@ -319,7 +319,7 @@ class DecisionReasons:
             return False
         return (self.outcome == LABEL) != (self.proposal is Outcome.PASS)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready, for exports."""
         return {
             "outcome": self.outcome,
