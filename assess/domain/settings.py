@@ -467,12 +467,14 @@ SETTINGS: tuple[Setting, ...] = (
     Number("retention_months", "privacy", default=12, minimum=1, maximum=120, step=1, integer=True),
     # ... and the audit log's entries: longer, as they prove what the jury and the office did.
     Number("audit_retention_months", "privacy", default=36, minimum=1, maximum=120, step=1, integer=True),
+    # The signatory's title, printed under their name on letters and certificates.
+    Text("office.signatory_title", "letterhead", default="", max_length=200),
 )
 
 BY_KEY: dict[str, Setting] = {setting.key: setting for setting in SETTINGS}
 
 #: The letterhead's text fields, as ``office.<field>`` keys.
-OFFICE_FIELDS: tuple[str, ...] = ("name", "address", "signatory", "place")
+OFFICE_FIELDS: tuple[str, ...] = ("name", "address", "signatory", "place", "signatory_title")
 
 
 def definition(key: str) -> Setting | None:

@@ -89,6 +89,7 @@ class OfficeView:
     signatory: str = ""
     place: str = ""
     logo: OfficeLogo | None = None  # the uploaded logo, checked; None: ours
+    signatory_title: str = ""  # printed under the signatory's name
 
 
 @dataclass(frozen=True)

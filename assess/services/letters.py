@@ -37,6 +37,7 @@ def office_view(session: Session) -> OfficeView:
         address=office["address"],  # line breaks inside are kept and printed
         signatory=office["signatory"],
         place=office["place"],
+        signatory_title=office["signatory_title"],
         logo=settings.office_logo(session),
     )
 
