@@ -106,3 +106,8 @@ class VerdictLetterView:
     outcome: str  # "label" or "no_label"
     feedback: tuple[CriterionFeedback, ...]
     published_at: datetime | None = None
+    school_year: str = ""  # the application's, e.g. "2025-2026" (file names, certificate)
+
+    @property
+    def project_title(self) -> str:
+        return self.project.title

@@ -132,6 +132,7 @@ def published_letters(session: Session, *, round_id: int, application_ids: set[i
                 outcome=decision.outcome,
                 feedback=feedback,
                 published_at=decision.published_at,
+                school_year=application.school_year or "",
             )
         )
     return letters

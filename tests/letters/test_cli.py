@@ -38,7 +38,8 @@ def test_writes_one_letter_per_published_decision_with_a_progress_bar(database, 
     out = tmp_path / "letters"
     result = run("--round", str(round_id), "--out", str(out), "--workers", "2")
     assert result.exit_code == 0, result.output
-    expected = sorted([f"verdict-{made['Our rivers, our future']}-fr.pdf", f"verdict-{made['Stars over Europe']}-en.pdf"])
+    expected = sorted(["quality-label-letter-our-rivers-our-future-2025-2026-fr.pdf",
+                       "quality-label-letter-stars-over-europe-2025-2026-en.pdf"])
     assert sorted(p.name for p in out.iterdir()) == expected
     assert result.stdout.strip() == f"Wrote 2 verdict letters to {out}"
     assert "Writing verdict letters" in result.stderr
