@@ -36,11 +36,10 @@ def _pool(workers: int, *, preload: str) -> ProcessPoolExecutor:
     The fork server imports ``preload`` (the renderer's module) once, so each worker
     starts with WeasyPrint loaded."""
     if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([preload])
-    else:
-        context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        forkserver = multiprocessing.get_context("forkserver")
+        forkserver.set_forkserver_preload([preload])
+        return ProcessPoolExecutor(max_workers=workers, mp_context=forkserver)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
 def _effective_workers(workers: int | None, count: int) -> int:
@@ -134,6 +133,6 @@ def zip_all(
     buffer = io.BytesIO()
     # PDFs are compressed already: stored, not deflated again.
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for file_name, pdf in zip(batch_filenames(views, name), documents, strict=True):
-            archive.writestr(file_name, pdf or b"")
+        for file_name, document in zip(batch_filenames(views, name), documents, strict=True):
+            archive.writestr(file_name, document or b"")
     return buffer.getvalue()

@@ -111,3 +111,19 @@ class VerdictLetterView:
     @property
     def project_title(self) -> str:
         return self.project.title
+
+
+@dataclass(frozen=True)
+class CertificateView:
+    """A label certificate, to be framed: the label, the project, its schools and their
+    countries, the school year, the office and its signatory (one per published label)."""
+
+    application_id: int
+    language: str
+    office: OfficeView
+    project_title: str
+    teacher: str
+    schools: tuple[PartnerView, ...]  # the applicant's school first, then the partners
+    school_year: str
+    round_name: str
+    published_at: datetime | None = None

@@ -34,7 +34,7 @@ def run(*args: str):
 
 
 def test_writes_one_letter_per_published_decision_with_a_progress_bar(database, rubric, tmp_path):
-    round_id, made = _build(database, rubric, published=True)
+    round_id, _made = _build(database, rubric, published=True)
     out = tmp_path / "letters"
     result = run("--round", str(round_id), "--out", str(out), "--workers", "2")
     assert result.exit_code == 0, result.output
