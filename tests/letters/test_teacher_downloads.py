@@ -86,3 +86,17 @@ def test_the_office_may_get_them_too(session, published):
     office = make_user(session, email="office@example.org", roles={"admin"})
     documents = letters.teacher_documents(session, actor=office, application_id=made["Our rivers, our future"])
     assert documents.letter.project.title == "Our rivers, our future"
+
+
+def test_the_rule_the_application_s_teacher_or_the_office_once_the_verdict_is_out():
+    from assess.domain.permissions import VerdictFacts, can
+
+    teacher = Actor(id=7, email="t@example.org", display_name="T", roles=frozenset({"teacher"}))
+    other = Actor(id=8, email="o@example.org", display_name="O", roles=frozenset({"teacher"}))
+    juror = Actor(id=9, email="j@example.org", display_name="J", roles=frozenset({"juror"}))
+    admin = Actor(id=10, email="a@example.org", display_name="A", roles=frozenset({"admin"}))
+    out = VerdictFacts(application_id=1, owner_id=7, verdict_published=True)
+    not_yet = VerdictFacts(application_id=1, owner_id=7, verdict_published=False)
+    assert [can(a, "application.documents", out) for a in (teacher, other, juror, admin, Actor.system())] == [
+        True, False, False, True, True]
+    assert not any(can(a, "application.documents", not_yet) for a in (teacher, admin, Actor.system()))
