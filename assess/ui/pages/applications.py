@@ -1,6 +1,7 @@
 """Label applications, for teachers: the open rounds, applying with one of their projects,
 following their applications, withdrawing one while its round is open, and reading the
-verdict and the jury's feedback once the office has published the round's decisions.
+verdict and the jury's feedback once the office has published the round's decisions,
+with the letter and (for a label) the certificate to download.
 
 Every rule is the service's (``applications.apply``): the page sends what was typed and
 shows the refusals, named after the fields. Before publication the service gives nothing
@@ -17,7 +18,7 @@ from assess.domain.permissions import can
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
 from assess.i18n.formats import format_date, format_number
-from assess.services import applications, projects, rounds
+from assess.services import applications, letters, projects, rounds
 from assess.services.applications import ApplicationStatus, TeacherView
 from assess.services.errors import ServiceError
 from assess.ui.project_picker import PAGES
@@ -219,6 +220,25 @@ def feedback(view: TeacherView) -> None:
             st.markdown("\n".join(lines))
 
 
+def documents(current, view: TeacherView) -> None:
+    """The verdict letter and, for a label, the certificate, to download once the round is
+    published (``letters.teacher_documents`` says whether); each PDF is made only when its
+    button is clicked (a callable, run by Streamlit on the click)."""
+    try:
+        with reading() as session:
+            found = letters.teacher_documents(session, actor=current, application_id=view.id)
+    except ServiceError:
+        return  # not published yet, or not theirs: nothing to offer
+    with st.container(horizontal=True, key=f"documents_{view.id}"):
+        st.download_button(_("applications_page.documents.letter"), data=found.letter_pdf,
+                           file_name=found.letter_filename, mime="application/pdf", on_click="ignore",
+                           icon=":material/mail:", key=f"letter_{view.id}")
+        if found.certificate is not None:
+            st.download_button(_("applications_page.documents.certificate"), data=found.certificate_pdf,
+                               file_name=found.certificate_filename, mime="application/pdf", on_click="ignore",
+                               icon=":material/workspace_premium:", key=f"certificate_{view.id}")
+
+
 def what_was_sent(view: TeacherView) -> None:
     with st.expander(_("applications_page.sent_texts"), icon=":material/description:", key=f"ap_sent_{view.id}"):
         for criterion in view.rubric.criteria:
@@ -245,6 +265,7 @@ def application_box(current, view: TeacherView) -> None:
         st.caption(" · ".join(facts))
         if view.status == ApplicationStatus.DECIDED:
             feedback(view)
+            documents(current, view)
         elif view.status == ApplicationStatus.SUBMITTED:
             st.caption(_("applications_page.waiting_open"))
         elif view.status == ApplicationStatus.UNDER_REVIEW:
