@@ -10,9 +10,12 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
+import sys
+import types
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -40,6 +43,21 @@ def _pool(workers: int, *, preload: str) -> ProcessPoolExecutor:
         forkserver.set_forkserver_preload([preload])
         return ProcessPoolExecutor(max_workers=workers, mp_context=forkserver)
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+@contextmanager
+def _neutral_main() -> Iterator[None]:
+    """Streamlit (and its AppTest) runs each page as the module ``__main__``, and a worker
+    started by spawn or forkserver imports the parent's ``__main__`` again as its own:
+    it would run the page's code (and die of it). Workers start while a blank
+    ``__main__`` stands in; the page's is put back at once."""
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
 
 
 def _effective_workers(workers: int | None, count: int) -> int:
@@ -78,7 +96,8 @@ def render_all(
         return
     pool = _pool(processes, preload=render.__module__)
     try:
-        pending: dict[Future, int] = {pool.submit(render, view, today): i for i, view in enumerate(views)}
+        with _neutral_main():  # the workers start on the first submissions
+            pending: dict[Future, int] = {pool.submit(render, view, today): i for i, view in enumerate(views)}
         done = 0
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)

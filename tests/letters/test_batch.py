@@ -94,3 +94,19 @@ def test_a_failing_letter_stops_the_batch_with_its_error(views, tmp_path, rubric
     object.__setattr__(broken, "rubric", None)  # the template cannot read it
     with pytest.raises(AttributeError):  # the template reads the missing rubric
         write_verdict_letters([views[0], broken], out_dir=tmp_path, workers=2)
+
+
+def test_a_pool_started_from_a_streamlit_page_does_not_run_the_page_again(views, tmp_path, monkeypatch):
+    """Streamlit runs each page as the module ``__main__``: workers must not import it
+    again as theirs (multiprocessing's spawn and forkserver would), running the page."""
+    import types
+
+    marker = tmp_path / "page-ran"
+    page = tmp_path / "page.py"
+    page.write_text(f"open({str(marker)!r}, 'w').close()\nraise SystemExit(3)\n", encoding="utf-8")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(page)
+    monkeypatch.setitem(__import__("sys").modules, "__main__", main)
+    paths = write_verdict_letters(views[:2], out_dir=tmp_path / "letters", workers=2)
+    assert len(paths) == 2 and not marker.exists()
+    assert __import__("sys").modules["__main__"] is main  # the page's module is back
