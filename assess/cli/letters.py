@@ -1,4 +1,5 @@
-"""``assess report verdicts``: the verdict letters of a round as PDF files."""
+"""``assess letters`` (also ``assess report verdicts``): the verdict letters of a round as
+PDF files, and with ``--certificates`` the certificates of its labels."""
 
 from __future__ import annotations
 
@@ -20,18 +21,33 @@ LANG = "en"  # the operator's language; each letter is in its teacher's
 @click.option("--round", "round_id", type=ID, required=True, help="Round id (see `assess round list`).")
 @click.option("--out", "out_dir", type=OUTPUT_FOLDER, required=True,
               help="Folder to write the letters to (created if needed).")
+@click.option("--certificates", is_flag=True,
+              help="Also write a label certificate for each published label.")
 @click.option("--workers", type=click.IntRange(min=1), default=min(2, os.cpu_count() or 1), show_default=True,
-              help="Letters rendered at once, one process each.")
-def verdicts(round_id: int, out_dir: Path, workers: int) -> None:
+              help="Documents rendered at once, one process each.")
+def verdicts(round_id: int, out_dir: Path, certificates: bool, workers: int) -> None:
     """Write one PDF verdict letter per published decision of a round, each in its teacher's
-    language: verdict-<application id>-<lang>.pdf."""
-    from assess.reports.verdict import write_verdict_letters  # WeasyPrint loads only when needed
+    language: quality-label-letter-<project>-<school year>-<lang>.pdf; with --certificates,
+    also quality-label-certificate-<project>-<school year>-<lang>.pdf per label."""
+    # WeasyPrint loads only when needed.
+    from assess.reports.certificate import write_certificates
+    from assess.reports.verdict import write_verdict_letters
 
     with reading() as session:
         views = letters.verdict_letters(session, actor=Actor.system(), round_id=round_id)
+        awarded = letters.certificates(session, actor=Actor.system(), round_id=round_id) if certificates else []
     if not views:
         raise click.ClickException(t("letters.cli.none_published", LANG, round=round_id))
     with progress_bar(t("letters.cli.progress", LANG)) as progress:
         paths = write_verdict_letters(views, out_dir=out_dir, workers=workers, progress=progress)
     key = "letters.cli.written_one" if len(paths) == 1 else "letters.cli.written"
+    click.echo(t(key, LANG, count=len(paths), folder=out_dir))
+    if not certificates:
+        return
+    if not awarded:
+        click.echo(t("certificates.cli.none", LANG, round=round_id))
+        return
+    with progress_bar(t("certificates.cli.progress", LANG)) as progress:
+        paths = write_certificates(awarded, out_dir=out_dir, workers=workers, progress=progress)
+    key = "certificates.cli.written_one" if len(paths) == 1 else "certificates.cli.written"
     click.echo(t(key, LANG, count=len(paths), folder=out_dir))

@@ -118,6 +118,17 @@ class DecisionFacts:
     published: bool
 
 
+@dataclass(frozen=True)
+class VerdictFacts:
+    """An application's verdict as the rules see it: whose it is, whether it is out."""
+
+    application_id: int
+    #: The teacher who applied (``is_owner`` reads ``owner_id``).
+    owner_id: int | None
+    #: Its decision and its round are published.
+    verdict_published: bool
+
+
 def _fact(name: str) -> Rule:
     return Rule(lambda _actor, obj: obj is not None and bool(getattr(obj, name)), name)
 
@@ -139,6 +150,8 @@ round_not_published = Rule(
 judges = is_juror & ~is_system & is_assigned & not_in_conflict & application_submitted
 #: The national office (on screen or at the command line).
 is_office = is_admin | is_system
+#: The application's decision and its round are published.
+verdict_published = _fact("verdict_published")
 
 PERMISSIONS: dict[str, Rule] = {
     "project.list": is_teacher | is_admin,
@@ -176,6 +189,9 @@ PERMISSIONS: dict[str, Rule] = {
     # Objects: DecisionFacts. The verdict's reasons and the jury's summary: the office
     # always, the project's teacher once published.
     "decision.view": is_office | (is_owner & _fact("published")),
+    # Objects: VerdictFacts. The letter and the certificate of an application: its teacher
+    # (and the office) once the verdict is published, never before.
+    "application.documents": (is_owner | is_office) & verdict_published,
     "eql.manage": is_admin | is_system,
     # National statistics: figures for the ministry and the central service. The CLI acts
     # as the system (whoever runs it already holds the database).

@@ -469,12 +469,14 @@ SETTINGS: tuple[Setting, ...] = (
     Number("audit_retention_months", "privacy", default=36, minimum=1, maximum=120, step=1, integer=True),
     # A project labelled in a school year applies again from the next school year only.
     Switch("one_label_per_year", "jury", default=True),
+    # The signatory's title, printed under their name on letters and certificates.
+    Text("office.signatory_title", "letterhead", default="", max_length=200),
 )
 
 BY_KEY: dict[str, Setting] = {setting.key: setting for setting in SETTINGS}
 
 #: The letterhead's text fields, as ``office.<field>`` keys.
-OFFICE_FIELDS: tuple[str, ...] = ("name", "address", "signatory", "place")
+OFFICE_FIELDS: tuple[str, ...] = ("name", "address", "signatory", "place", "signatory_title")
 
 
 def definition(key: str) -> Setting | None:

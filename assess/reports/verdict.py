@@ -1,9 +1,7 @@
 """Verdict letters: a :class:`VerdictLetterView` as a one-page PDF letter of the national office.
 
 One letter per published decision, in the teacher's language. A round has hundreds of
-them and WeasyPrint is CPU-bound, so batches are rendered by a pool of processes
-(:func:`write_verdict_letters`, :func:`verdict_letters_zip`); the views are frozen
-dataclasses of plain values and pydantic models, hence picklable.
+them: batches are rendered by a pool of processes (:mod:`assess.reports.batch`).
 
 The office's logo is an image uploaded on the Settings page (PNG or JPEG, checked in
 :mod:`assess.domain.settings`), given to the letter as a ``data:`` URI: the local-only
@@ -13,26 +11,23 @@ assets. Without an uploaded logo the letter shows ours.
 
 from __future__ import annotations
 
-import io
 import itertools
 import math
-import multiprocessing
-import os
 import re
-import zipfile
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 from markupsafe import Markup
 
 from assess import clock
 from assess.domain.rubric import Rubric
 from assess.domain.scoring import reasons_for
-from assess.files import atomic_output
 from assess.i18n import normalise_language, t
 from assess.i18n.formats import format_date
+from assess.reports import batch
+from assess.reports.batch import Progress
+from assess.reports.filenames import letter_filename
 from assess.reports.pdf import REPORTS_DIR, html_to_pdf, render_html
 from assess.reports.radar import LABEL_LINES, bars_svg, radar_svg
 from assess.reports.reasons import override_note, reason_lines
@@ -42,7 +37,7 @@ ASSETS_DIR = REPORTS_DIR / "assets"
 DEFAULT_LOGO = "office-logo.svg"
 TEMPLATE = "verdict_letter.html"
 
-Progress = Callable[[int, int], None]
+__all__ = ["letter_filename", "render_verdict_letter_pdf", "verdict_letters_zip", "write_verdict_letters"]
 
 
 # -- One letter -------------------------------------------------------------------------
@@ -63,10 +58,6 @@ def _letter_images(view: VerdictLetterView) -> dict[str, tuple[str, bytes]]:
 
 def letter_language(view: VerdictLetterView) -> str:
     return normalise_language(view.language)
-
-
-def letter_filename(view: VerdictLetterView) -> str:
-    return f"verdict-{int(view.application_id)}-{letter_language(view)}.pdf"
 
 
 def _level_label(rubric: Rubric, item_id: str, level: float | None, lang: str) -> str:
@@ -125,7 +116,7 @@ def _chart(view: VerdictLetterView, lang: str) -> Markup:
     if 3 <= len(labels) <= 12:
         return Markup(_square(radar_svg(labels=labels, values=values)))
     names = [view.rubric.criterion(c.criterion_id).name.get(lang) for c in counted]
-    return Markup(bars_svg(labels=[f"{n}. {name}" for n, name in zip(labels, names)], values=values))
+    return Markup(bars_svg(labels=[f"{n}. {name}" for n, name in zip(labels, names, strict=True)], values=values))
 
 
 def _criteria(view: VerdictLetterView, lang: str) -> list[dict]:
@@ -221,32 +212,8 @@ def render_verdict_letter_pdf(view: VerdictLetterView, *, today: date | None = N
 # -- Batches ----------------------------------------------------------------------------
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    """Processes started from a clean server (forkserver) where available, else spawned:
-    never a plain fork of a parent that may run threads (Streamlit, database pools).
-    The fork server imports this module once, so each worker starts with WeasyPrint loaded."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
-    else:
-        context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
-
-
 def _render_one(view: VerdictLetterView, today: date) -> bytes:
     return render_verdict_letter_pdf(view, today=today)
-
-
-#: Below this many letters, starting worker processes (each loads WeasyPrint, ~1-2 s)
-#: costs more than it saves: render in this process.
-POOL_FROM = 8
-
-
-def _effective_workers(workers: int | None, count: int) -> int:
-    wanted = workers if workers and workers > 0 else (os.cpu_count() or 1)
-    if count < POOL_FROM:
-        return 1
-    return max(1, min(wanted, count))
 
 
 def render_verdict_letters(
@@ -256,40 +223,8 @@ def render_verdict_letters(
     progress: Progress | None = None,
     today: date | None = None,
 ) -> Iterator[tuple[int, bytes]]:
-    """``(index in views, PDF bytes)`` as each letter is ready (not in order).
-
-    ``progress(done, total)`` is called once with ``done=0`` before the first letter, then
-    after each letter. ``workers`` <= 1, or fewer than :data:`POOL_FROM` letters, renders
-    in this process; otherwise a pool of that many processes. A letter that fails stops the batch with its
-    error; the letters not started are cancelled.
-    """
-    total = len(views)
-    today = today or clock.today()  # one date for the whole batch, even across midnight
-    if progress:
-        progress(0, total)
-    processes = _effective_workers(workers, total)
-    if processes <= 1:
-        for index, view in enumerate(views):
-            pdf = _render_one(view, today)
-            if progress:
-                progress(index + 1, total)
-            yield index, pdf
-        return
-    pool = _pool(processes)
-    try:
-        pending: dict[Future, int] = {pool.submit(_render_one, view, today): i for i, view in enumerate(views)}
-        done = 0
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                index = pending.pop(future)
-                pdf = future.result()
-                done += 1
-                if progress:
-                    progress(done, total)
-                yield index, pdf
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    """``(index in views, PDF bytes)`` as each letter is ready (see :func:`batch.render_all`)."""
+    return batch.render_all(views, render=_render_one, workers=workers, progress=progress, today=today)
 
 
 def write_verdict_letters(
@@ -300,17 +235,10 @@ def write_verdict_letters(
     progress: Progress | None = None,
     today: date | None = None,
 ) -> list[Path]:
-    """Write one ``verdict-<application id>-<lang>.pdf`` per view into ``out_dir`` (created
-    if needed); returns the paths in the order of ``views``."""
-    folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths: list[Path | None] = [None] * len(views)
-    for index, pdf in render_verdict_letters(views, workers=workers, progress=progress, today=today):
-        path = folder / letter_filename(views[index])
-        with atomic_output(path) as partial:  # never a half-written letter under the final name
-            partial.write_bytes(pdf)
-        paths[index] = path
-    return [p for p in paths if p is not None]
+    """Write one ``quality-label-letter-<project>-<year>-<lang>.pdf`` per view into
+    ``out_dir`` (created if needed); returns the paths in the order of ``views``."""
+    return batch.write_all(views, render=_render_one, name=letter_filename, out_dir=out_dir, workers=workers,
+                           progress=progress, today=today)
 
 
 def verdict_letters_zip(
@@ -321,12 +249,5 @@ def verdict_letters_zip(
     today: date | None = None,
 ) -> bytes:
     """A ZIP of the same files as :func:`write_verdict_letters`, for the download button."""
-    letters: list[bytes | None] = [None] * len(views)
-    for index, pdf in render_verdict_letters(views, workers=workers, progress=progress, today=today):
-        letters[index] = pdf
-    buffer = io.BytesIO()
-    # PDFs are compressed already: stored, not deflated again.
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for view, pdf in zip(views, letters):
-            archive.writestr(letter_filename(view), pdf)
-    return buffer.getvalue()
+    return batch.zip_all(views, render=_render_one, name=letter_filename, workers=workers, progress=progress,
+                         today=today)

@@ -89,6 +89,7 @@ class OfficeView:
     signatory: str = ""
     place: str = ""
     logo: OfficeLogo | None = None  # the uploaded logo, checked; None: ours
+    signatory_title: str = ""  # printed under the signatory's name
 
 
 @dataclass(frozen=True)
@@ -106,3 +107,24 @@ class VerdictLetterView:
     feedback: tuple[CriterionFeedback, ...]
     published_at: datetime | None = None
     summary: str = ""  # the jury's summary (the office's consensus note), shown once published
+    school_year: str = ""  # the application's, e.g. "2025-2026" (file names, certificate)
+
+    @property
+    def project_title(self) -> str:
+        return self.project.title
+
+
+@dataclass(frozen=True)
+class CertificateView:
+    """A label certificate, to be framed: the label, the project, its schools and their
+    countries, the school year, the office and its signatory (one per published label)."""
+
+    application_id: int
+    language: str
+    office: OfficeView
+    project_title: str
+    teacher: str
+    schools: tuple[PartnerView, ...]  # the applicant's school first, then the partners
+    school_year: str
+    round_name: str
+    published_at: datetime | None = None

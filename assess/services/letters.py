@@ -1,4 +1,5 @@
-"""Verdict letters of a round: one :class:`VerdictLetterView` per published decision.
+"""Verdict letters of a round: one :class:`VerdictLetterView` per published decision,
+and one :class:`CertificateView` per published label.
 
 Read straight from the jury tables (rounds, applications, decisions, scores) so that a
 letter says exactly what was published: the decision's outcome and aggregate levels,
@@ -8,17 +9,19 @@ the teacher. Jurors' private notes are never selected.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from assess.domain.permissions import PERMISSIONS, Actor
+from assess.domain.permissions import PERMISSIONS, Actor, VerdictFacts
 from assess.domain.rubric import Rubric
 from assess.domain.scoring import score
-from assess.reports.views import CriterionFeedback, OfficeView, VerdictLetterView
+from assess.reports.filenames import certificate_filename, letter_filename
+from assess.reports.views import CertificateView, CriterionFeedback, OfficeView, PartnerView, VerdictLetterView
 from assess.services import rubrics, settings
-from assess.services.access import authorize
+from assess.services.access import authorize, permitted
 from assess.services.errors import NotFound
 from assess.services.self_assessments import project_view
 from assess.storage.models import Application, Assignment, Decision, JurorScore, Project, ProjectPartner, Round, User
@@ -37,6 +40,7 @@ def office_view(session: Session) -> OfficeView:
         address=office["address"],  # line breaks inside are kept and printed
         signatory=office["signatory"],
         place=office["place"],
+        signatory_title=office["signatory_title"],
         logo=settings.office_logo(session),
     )
 
@@ -132,6 +136,88 @@ def published_letters(session: Session, *, round_id: int, application_ids: set[i
                 feedback=feedback,
                 published_at=decision.published_at,
                 summary=(decision.consensus_note or "").strip(),
+                school_year=application.school_year or "",
             )
         )
     return letters
+
+
+# -- Certificates -----------------------------------------------------------------------
+
+
+def certificate_of(letter: VerdictLetterView) -> CertificateView:
+    """The certificate of a labelled application, from what its letter says."""
+    project = letter.project
+    home = (PartnerView(school=project.school, country=project.country or ""),) if project.school else ()
+    return CertificateView(
+        application_id=letter.application_id,
+        language=letter.language,
+        office=letter.office,
+        project_title=project.title,
+        teacher=project.teacher,
+        schools=(*home, *project.partners),
+        school_year=letter.school_year,
+        round_name=letter.round_name,
+        published_at=letter.published_at,
+    )
+
+
+def certificates(session: Session, *, actor: Actor, round_id: int) -> list[CertificateView]:
+    """The certificates of a round's published labels, by application id. Admins and the
+    command line only."""
+    authorize(session, actor, _PERMISSION)
+    return [certificate_of(letter) for letter in published_letters(session, round_id=round_id)
+            if letter.outcome == "label"]
+
+
+# -- A teacher's own documents ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeacherDocuments:
+    """The letter of one application and, for a label, its certificate; rendered on
+    demand (the page's download buttons call these only when clicked)."""
+
+    letter: VerdictLetterView
+    certificate: CertificateView | None
+
+    @property
+    def letter_filename(self) -> str:
+        return letter_filename(self.letter)
+
+    @property
+    def certificate_filename(self) -> str | None:
+        return certificate_filename(self.certificate) if self.certificate is not None else None
+
+    def letter_pdf(self) -> bytes:
+        from assess.reports.verdict import render_verdict_letter_pdf  # WeasyPrint loads only when needed
+
+        return render_verdict_letter_pdf(self.letter)
+
+    def certificate_pdf(self) -> bytes:
+        from assess.reports.certificate import render_certificate_pdf
+
+        if self.certificate is None:
+            raise NotFound()
+        return render_certificate_pdf(self.certificate)
+
+    def renderers(self) -> dict[str, Callable[[], bytes]]:
+        return {"letter": self.letter_pdf, **({"certificate": self.certificate_pdf} if self.certificate else {})}
+
+
+def teacher_documents(session: Session, *, actor: Actor, application_id: int) -> TeacherDocuments:
+    """The letter (and certificate) of one application, for its teacher or the office,
+    once its decision and its round are published. Anything else, another teacher's
+    application included, gets the refusal of an application that does not exist."""
+    stored = session.get(Application, application_id)
+    decision = session.scalar(select(Decision).where(Decision.application_id == application_id)) if stored else None
+    facts = VerdictFacts(
+        application_id=application_id,
+        owner_id=stored.teacher_id if stored is not None else None,
+        verdict_published=bool(stored is not None and decision is not None and decision.published_at is not None
+                               and stored.round.published_at is not None),
+    )
+    if stored is None or not permitted(session, actor, "application.documents", facts):
+        raise NotFound()
+    [letter] = published_letters(session, round_id=stored.round_id, application_ids={stored.id})
+    return TeacherDocuments(letter=letter, certificate=certificate_of(letter) if letter.outcome == "label" else None)

@@ -34,11 +34,12 @@ def run(*args: str):
 
 
 def test_writes_one_letter_per_published_decision_with_a_progress_bar(database, rubric, tmp_path):
-    round_id, made = _build(database, rubric, published=True)
+    round_id, _made = _build(database, rubric, published=True)
     out = tmp_path / "letters"
     result = run("--round", str(round_id), "--out", str(out), "--workers", "2")
     assert result.exit_code == 0, result.output
-    expected = sorted([f"verdict-{made['Our rivers, our future']}-fr.pdf", f"verdict-{made['Stars over Europe']}-en.pdf"])
+    expected = sorted(["quality-label-letter-our-rivers-our-future-2025-2026-fr.pdf",
+                       "quality-label-letter-stars-over-europe-2025-2026-en.pdf"])
     assert sorted(p.name for p in out.iterdir()) == expected
     assert result.stdout.strip() == f"Wrote 2 verdict letters to {out}"
     assert "Writing verdict letters" in result.stderr
@@ -63,3 +64,19 @@ def test_an_unknown_round(database, tmp_path):
 
 def test_workers_must_be_positive(database, tmp_path):
     assert run("--round", "1", "--out", str(tmp_path), "--workers", "0").exit_code == 2
+
+
+def test_certificates_too_under_assess_letters(database, rubric, tmp_path):
+    round_id, _ = _build(database, rubric, published=True)
+    out = tmp_path / "documents"
+    result = CliRunner().invoke(cli, ["letters", "--round", str(round_id), "--out", str(out), "--certificates"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "quality-label-certificate-our-rivers-our-future-2025-2026-fr.pdf",  # the one published label
+        "quality-label-letter-our-rivers-our-future-2025-2026-fr.pdf",
+        "quality-label-letter-stars-over-europe-2025-2026-en.pdf",
+    ]
+    assert result.stdout.splitlines() == [f"Wrote 2 verdict letters to {out}", f"Wrote 1 label certificate to {out}"]
+    assert "Writing verdict letters" in result.stderr and "Writing label certificates" in result.stderr
+    certificate = pdf_text((out / "quality-label-certificate-our-rivers-our-future-2025-2026-fr.pdf").read_bytes())
+    assert "Label de qualité national" in certificate and "Our rivers, our future" in certificate

@@ -123,8 +123,8 @@ def test_empty_office_settings_print_the_default_office(rubric):
 
 
 def test_a_teacher_language_with_a_region_and_an_unknown_one(rubric):
-    assert letter_filename(make_view(rubric, language="fr-BE")) == "verdict-42-fr.pdf"
-    assert letter_filename(make_view(rubric, language="de")) == "verdict-42-en.pdf"
+    assert letter_filename(make_view(rubric, language="fr-BE")) == "quality-label-letter-our-rivers-our-future-fr.pdf"
+    assert letter_filename(make_view(rubric, language="de")) == "quality-label-letter-our-rivers-our-future-en.pdf"
 
 
 def test_views_survive_pickling(rubric):

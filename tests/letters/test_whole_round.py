@@ -24,6 +24,7 @@ TODAY = clock.today()
 
 
 def test_published_decisions_become_letters(session, teacher, project, tmp_path):
+    from assess.reports.filenames import slug
     from assess.reports.verdict import write_verdict_letters
 
     round_ = rounds.create_round(session, actor=SYSTEM, kind="label", name="Labels 2026",
@@ -56,7 +57,7 @@ def test_published_decisions_become_letters(session, teacher, project, tmp_path)
     assert view.language == "fr" and view.outcome == "label"
     assert view.score.total == pytest.approx(3.5 * sum(c.weight for c in rubric.criteria if not c.independent))
     [path] = write_verdict_letters(views, out_dir=tmp_path, workers=2)
-    assert path.name == f"verdict-{application.id}-fr.pdf"
+    assert path.name == f"quality-label-letter-{slug(project.title)}-{application.school_year}-fr.pdf"
     text = pdf_text(path.read_bytes())
     assert "Le Label de qualité national est attribué à votre projet." in text
     for criterion in rubric.criteria:

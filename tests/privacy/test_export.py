@@ -45,8 +45,8 @@ def test_the_zip_holds_the_teachers_data_and_nobody_elses(session_factory, world
     # The PDFs the suite makes for her: both self-assessment reports, her verdict letter.
     assert sorted(pdfs) == sorted([f"pdf/self-assessment-{world.applied_project}-en.pdf",
                                    f"pdf/self-assessment-{world.lone_project}-en.pdf",
-                                   f"pdf/verdict-{world.marie_application}-fr.pdf"])
-    assert "Our rivers, our future" in pdfs[f"pdf/verdict-{world.marie_application}-fr.pdf"]
+                                   "pdf/quality-label-letter-our-rivers-our-future-2025-2026-fr.pdf"])
+    assert "Our rivers, our future" in pdfs["pdf/quality-label-letter-our-rivers-our-future-2025-2026-fr.pdf"]
     assert "A project never applied with" in pdfs[f"pdf/self-assessment-{world.lone_project}-en.pdf"]
     assert steps[0] == (0, 3) and steps[-1] == (3, 3), "the long part reports its progress"
 

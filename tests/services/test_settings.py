@@ -67,6 +67,7 @@ GOOD = {
     "office.address": [("Réseau Canopé\r\n1 avenue du Futuroscope\n86961 Chasseneuil", "Réseau Canopé\n1 avenue du Futuroscope\n86961 Chasseneuil")],
     "office.signatory": [("Anne Lefèvre, cheffe du bureau", "Anne Lefèvre, cheffe du bureau")],
     "office.place": [("Chasseneuil-du-Poitou", "Chasseneuil-du-Poitou")],
+    "office.signatory_title": [("Cheffe du bureau", "Cheffe du bureau")],
     "retention_months": [(1, 1), (120, 120), (24.0, 24)],
     "audit_retention_months": [(1, 1), (120, 120), (36, 36)],
 }
@@ -100,6 +101,7 @@ BAD = {
                        ("rue\x07", "settings.errors.control_characters")],
     "office.signatory": [("s" * 201, "settings.errors.too_long"), ("\x1b[31mred", "settings.errors.control_characters")],
     "office.place": [("p" * 101, "settings.errors.too_long"), ("Pa\u0085ris", "settings.errors.control_characters")],
+    "office.signatory_title": [("t" * 201, "settings.errors.too_long")],
     "retention_months": [(0, "settings.range.integer"), (121, "settings.range.integer"), (1.5, "settings.range.integer"),
                          ("12", "settings.range.integer"), (True, "settings.range.integer")],
     "audit_retention_months": [(0, "settings.range.integer"), (-12, "settings.range.integer"),
@@ -202,7 +204,8 @@ def test_several_settings_are_stored_all_or_nothing(session):
 
     changed = settings.put_many(session, actor=SYSTEM, values={"office.name": "Bureau national", "office.place": "Paris"})
     assert changed == ["office.name", "office.place"]
-    assert settings.office(session) == {"name": "Bureau national", "address": "", "signatory": "", "place": "Paris"}
+    assert settings.office(session) == {"name": "Bureau national", "address": "", "signatory": "", "place": "Paris",
+                                        "signatory_title": ""}
 
 
 def test_each_change_is_audited_once_with_old_and_new_values(session):

@@ -15,8 +15,8 @@ from assess.domain.rubric import Rubric
 from assess.domain.statistics import Filters
 from assess.domain.survey_results import MIN_GROUP, Counts, Figures, Indicators, compute
 from assess.services import questionnaires, rounds, rubrics
-from assess.services.access import authorize
 from assess.services._answer_tallies import DONT_KNOW_SCORE
+from assess.services.access import authorize
 from assess.services.errors import NotFound
 from assess.services.installation import counted_rounds
 from assess.services.national._scope import NO_FILTER, application_conditions, campaign_conditions, check_filters

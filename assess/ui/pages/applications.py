@@ -2,7 +2,8 @@
 following their applications, withdrawing one while its round is open, and reading the
 verdict and the jury's feedback once the office has published the round's decisions:
 each rule that decided it (pass mark, minimums, gates, with the figures) and the jury's
-summary (the office's consensus note).
+summary (the office's consensus note),
+with the letter and (for a label) the certificate to download.
 
 Every rule is the service's (``applications.apply``): the page sends what was typed and
 shows the refusals, named after the fields. Before publication the service gives nothing
@@ -21,7 +22,7 @@ from assess.domain.states import Verdict
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
 from assess.i18n.formats import format_date, format_number
 from assess.reports.reasons import override_note, reason_lines
-from assess.services import applications, decisions, projects, rounds
+from assess.services import applications, decisions, letters, projects, rounds
 from assess.services.applications import ApplicationStatus, TeacherView
 from assess.services.errors import ServiceError
 from assess.ui.project_picker import PAGES
@@ -277,6 +278,25 @@ def feedback(view: TeacherView, verdict: decisions.JuryVerdict | None = None) ->
             st.markdown("\n".join(lines))
 
 
+def documents(current, view: TeacherView) -> None:
+    """The verdict letter and, for a label, the certificate, to download once the round is
+    published (``letters.teacher_documents`` says whether); each PDF is made only when its
+    button is clicked (a callable, run by Streamlit on the click)."""
+    try:
+        with reading() as session:
+            found = letters.teacher_documents(session, actor=current, application_id=view.id)
+    except ServiceError:
+        return  # not published yet, or not theirs: nothing to offer
+    with st.container(horizontal=True, key=f"documents_{view.id}"):
+        st.download_button(_("applications_page.documents.letter"), data=found.letter_pdf,
+                           file_name=found.letter_filename, mime="application/pdf", on_click="ignore",
+                           icon=":material/mail:", key=f"letter_{view.id}")
+        if found.certificate is not None:
+            st.download_button(_("applications_page.documents.certificate"), data=found.certificate_pdf,
+                               file_name=found.certificate_filename, mime="application/pdf", on_click="ignore",
+                               icon=":material/workspace_premium:", key=f"certificate_{view.id}")
+
+
 def what_was_sent(view: TeacherView) -> None:
     with st.expander(_("applications_page.sent_texts"), icon=":material/description:", key=f"ap_sent_{view.id}"):
         for criterion in view.rubric.criteria:
@@ -303,6 +323,7 @@ def application_box(current, view: TeacherView, verdict: decisions.JuryVerdict |
         st.caption(" · ".join(facts))
         if view.status == ApplicationStatus.DECIDED:
             feedback(view, verdict)
+            documents(current, view)
         elif view.status == ApplicationStatus.SUBMITTED:
             st.caption(_("applications_page.waiting_open"))
         elif view.status == ApplicationStatus.DRAFT:

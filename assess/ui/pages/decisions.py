@@ -21,6 +21,7 @@ import streamlit as st
 
 from assess.domain.scoring import reasons_for
 from assess.i18n.formats import format_number
+from assess.reports.filenames import round_zip_filename
 from assess.reports.reasons import ReasonLine, override_note, reason_lines
 from assess.services import accounts, decisions, jury, letters, rounds
 from assess.ui.runtime import (
@@ -282,7 +283,7 @@ def verdict_letters() -> None:
     made = st.session_state.get(LETTERS)
     if made and made[0] == chosen:
         st.download_button(_("decisions_page.letters_download", count=made[2]), data=made[1],
-                           file_name=f"verdict-letters-round-{chosen}.zip", mime="application/zip", type="primary",
+                           file_name=round_zip_filename("letters", current.name), mime="application/zip", type="primary",
                            icon=":material/download:", on_click="ignore", key="letters_download")
 
 

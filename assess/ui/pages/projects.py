@@ -20,8 +20,8 @@ from assess.domain.countries import COUNTRIES, country_name
 from assess.domain.permissions import can
 from assess.domain.project import AGE_MAX, AGE_MIN, NAME_MAX, SUMMARY_MAX, TITLE_MAX
 from assess.domain.scoring import describe_outcome
-from assess.i18n.formats import format_date
 from assess.domain.states import Role
+from assess.i18n.formats import format_date
 from assess.services import projects, self_assessments
 from assess.services.errors import ServiceError
 from assess.ui.project_picker import PAGES
