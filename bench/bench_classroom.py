@@ -48,18 +48,22 @@ def one_run(backend: str, *, servers: int, respondents: int, think: tuple[float,
         async def measured():
             watch = load_stack.LoadWatch()
             watch.start()
-            started = load_stack.wall()
+            started, cpu = load_stack.wall(), load_stack.servers_cpu(app)
             timings = await classroom(app.url, codes, think=think, seed=seed)
+            cpu = load_stack.servers_cpu(app) - cpu
             await watch.stop()
-            return timings, load_stack.wall() - started, watch
+            return timings, load_stack.wall() - started, watch, cpu
 
-        timings, elapsed, watch = asyncio.run(measured())
+        timings, elapsed, watch, cpu = asyncio.run(measured())
         stored = load_stack.responses_stored(app.database_url, campaign_ids)
         print(f"\n{app.describe()}: {respondents} respondents, think {think[0]}-{think[1]} s, {elapsed:.1f} s")
         print(f"  {watch.line()}")
         print(f"  open the address: {load_stack.summary(timings.opens)}")
         print(f"  click:            {load_stack.summary(timings.clicks)}")
         print(f"  submission:       {load_stack.summary(timings.submissions)}")
+        actions = len(timings.opens) + len(timings.clicks) + len(timings.submissions)
+        print(f"  app servers' CPU: {cpu:.1f} s for {actions} actions, {cpu / max(actions, 1) * 1000:.0f} ms an action "
+              f"(a server is one Python process: at most one core)")
         lost = timings.sent - stored
         print(f"  sent {timings.sent}, thanked {timings.thanked}, stored {stored}, lost {lost}; "
               f"failed respondents {len(timings.failures)}")
@@ -74,7 +78,8 @@ def one_run(backend: str, *, servers: int, respondents: int, think: tuple[float,
         return {"backend": backend, "servers": servers, "respondents": respondents, "seconds": round(elapsed, 1),
                 "click_p50": load_stack.percentile(timings.clicks, 0.5), "click_p95": click95,
                 "submission_p50": load_stack.percentile(timings.submissions, 0.5), "submission_p95": submit95,
-                "open_p95": load_stack.percentile(timings.opens, 0.95), "sent": timings.sent, "stored": stored,
+                "open_p95": load_stack.percentile(timings.opens, 0.95),
+                "server_cpu_ms_per_action": cpu / max(actions, 1) * 1000, "sent": timings.sent, "stored": stored,
                 "lost": lost, "failures": len(timings.failures), "load_before": watch.before,
                 "load_max": max(watch.samples, default=None), "load_after": watch.after}
 

@@ -206,5 +206,16 @@ class LoadWatch:
         return f"load average (1 min): before {self.before:.2f}, during {during}, after {self.after:.2f}"
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far: what an app server spends on
+    the benchmark's runs, whatever else the machine's cores are doing."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def servers_cpu(app: Served) -> float:
+    return sum(cpu_seconds(server.process.pid) for server in app.servers)
+
+
 def wall() -> float:
     return time.perf_counter()
