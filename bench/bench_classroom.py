@@ -40,48 +40,14 @@ async def classroom(url: str, codes: list[str], *, think: tuple[float, float], s
     return timings
 
 
-def one_run(backend: str, *, servers: int, respondents: int, think: tuple[float, float], seed: int) -> dict:
+def one_run(backend: str, *, servers: int, respondents: int, think: tuple[float, float], seed: int,
+            streamlit_options: tuple[str, ...] = ()) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench_classroom_") as folder, \
-            load_stack.served(backend, Path(folder), servers=servers) as app:
+            load_stack.served(backend, Path(folder), servers=servers, streamlit_options=streamlit_options) as app:
         codes, campaign_ids = load_stack.issue_codes(app.database_url, respondents)
-
-        async def measured():
-            watch = load_stack.LoadWatch()
-            watch.start()
-            started, cpu = load_stack.wall(), load_stack.servers_cpu(app)
-            timings = await classroom(app.url, codes, think=think, seed=seed)
-            cpu = load_stack.servers_cpu(app) - cpu
-            await watch.stop()
-            return timings, load_stack.wall() - started, watch, cpu
-
-        timings, elapsed, watch, cpu = asyncio.run(measured())
-        stored = load_stack.responses_stored(app.database_url, campaign_ids)
-        print(f"\n{app.describe()}: {respondents} respondents, think {think[0]}-{think[1]} s, {elapsed:.1f} s")
-        print(f"  {watch.line()}")
-        print(f"  open the address: {load_stack.summary(timings.opens)}")
-        print(f"  click:            {load_stack.summary(timings.clicks)}")
-        print(f"  submission:       {load_stack.summary(timings.submissions)}")
-        actions = len(timings.opens) + len(timings.clicks) + len(timings.submissions)
-        print(f"  app servers' CPU: {cpu:.1f} s for {actions} actions, {cpu / max(actions, 1) * 1000:.0f} ms an action "
-              f"(a server is one Python process: at most one core)")
-        lost = timings.sent - stored
-        print(f"  sent {timings.sent}, thanked {timings.thanked}, stored {stored}, lost {lost}; "
-              f"failed respondents {len(timings.failures)}")
-        for failure in sorted(set(timings.failures))[:5]:
-            print(f"    {failure}")
-        click95 = load_stack.percentile(timings.clicks, 0.95)
-        submit95 = load_stack.percentile(timings.submissions, 0.95)
-        verdict = "met" if click95 < CLICK_TARGET and submit95 < SUBMISSION_TARGET and lost == 0 and \
-            not timings.failures else "MISSED"
-        print(f"  targets (p95 click < {CLICK_TARGET:.0f} s, p95 submission < {SUBMISSION_TARGET:.0f} s, "
-              f"none lost): {verdict}")
-        return {"backend": backend, "servers": servers, "respondents": respondents, "seconds": round(elapsed, 1),
-                "click_p50": load_stack.percentile(timings.clicks, 0.5), "click_p95": click95,
-                "submission_p50": load_stack.percentile(timings.submissions, 0.5), "submission_p95": submit95,
-                "open_p95": load_stack.percentile(timings.opens, 0.95),
-                "server_cpu_ms_per_action": cpu / max(actions, 1) * 1000, "sent": timings.sent, "stored": stored,
-                "lost": lost, "failures": len(timings.failures), "load_before": watch.before,
-                "load_max": max(watch.samples, default=None), "load_after": watch.after}
+        title = f"{respondents} respondents at once, think {think[0]}-{think[1]} s"
+        return load_stack.measure(app, campaign_ids, title, classroom(app.url, codes, think=think, seed=seed),
+                                  targets=(CLICK_TARGET, SUBMISSION_TARGET))
 
 
 def main() -> None:
@@ -92,6 +58,9 @@ def main() -> None:
                         help="seconds a respondent pauses before each action (default 1 4)")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--servers", type=int, help="app servers (default: 1 on SQLite, 2 on PostgreSQL)")
+    parser.add_argument("--streamlit-option", action="append", default=[], metavar="--NAME=VALUE",
+                        help="added to each server's command after `--`, e.g. --streamlit-option=--runner.postScriptGC=false")
     parser.add_argument("--quick", action="store_true", help="8 respondents on SQLite, short pauses (< 60 s)")
     args = parser.parse_args()
     if args.quick:
@@ -104,8 +73,9 @@ def main() -> None:
     results = []
     for _ in range(args.repeat):
         for backend in backends:
-            results.append(one_run(backend, servers=1 if backend == "sqlite" else 2, respondents=args.respondents,
-                                   think=tuple(args.think), seed=args.seed + len(results)))
+            servers = args.servers or (1 if backend == "sqlite" else 2)
+            results.append(one_run(backend, servers=servers, respondents=args.respondents, think=tuple(args.think),
+                                   seed=args.seed + len(results), streamlit_options=tuple(args.streamlit_option)))
     print(load_after_line())
     print(json.dumps(results))
 

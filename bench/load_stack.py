@@ -49,26 +49,28 @@ class Served:
     database_url: str
     servers: list[stack.AppServer]
     proxy: stack.Nginx | None
+    streamlit_options: tuple[str, ...] = ()
 
     def describe(self) -> str:
         front = "nginx (TLS, sticky route cookie) in front" if self.proxy else "reached directly"
         backend = "PostgreSQL" if self.database_url.startswith("postgresql") else "SQLite"
-        return f"{backend}, {len(self.servers)} app server(s) (`assess serve`), {front}"
+        options = f" with {' '.join(self.streamlit_options)}" if self.streamlit_options else ""
+        return f"{backend}, {len(self.servers)} app server(s) (`assess serve`{options}), {front}"
 
 
 @contextmanager
-def served(backend: str, folder: Path, *, servers: int) -> Iterator[Served]:
+def served(backend: str, folder: Path, *, servers: int, streamlit_options: tuple[str, ...] = ()) -> Iterator[Served]:
     with fresh_database(backend, str(folder)) as url:
         initialised = stack.run_assess(url, "init", folder=folder)
         if initialised.returncode:
             sys.exit(f"assess init failed:\n{initialised.stderr}")
         with ExitStack() as started:
-            app = started.enter_context(stack.app_servers(folder, url, servers))
+            app = started.enter_context(stack.app_servers(folder, url, servers, streamlit_options))
             if backend == "sqlite":
-                yield Served(f"http://{app[0].address}", url, app, None)
+                yield Served(f"http://{app[0].address}", url, app, None, streamlit_options)
             else:
                 proxy = started.enter_context(stack.nginx(folder / "nginx", [s.address for s in app]))
-                yield Served(proxy.url, url, app, proxy)
+                yield Served(proxy.url, url, app, proxy, streamlit_options)
 
 
 def issue_codes(database_url: str, count: int, *, per_campaign: int = 1000) -> tuple[list[str], list[int]]:
@@ -219,3 +221,58 @@ def servers_cpu(app: Served) -> float:
 
 def wall() -> float:
     return time.perf_counter()
+
+
+def server_rss_mib(app: Served) -> list[float]:
+    """Each app server's resident memory now (VmRSS)."""
+    sizes = []
+    for server in app.servers:
+        for line in Path(f"/proc/{server.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
+
+
+def measure(app: Served, campaign_ids: list[int], title: str, load, *, targets: tuple[float, float]) -> dict:
+    """Run the coroutine ``load`` (it returns Timings) with the load average watched and the
+    app servers' CPU counted; print the figures and return them."""
+
+    async def measured():
+        watch = LoadWatch()
+        watch.start()
+        started, cpu, client_cpu = wall(), servers_cpu(app), time.process_time()
+        timings = await load
+        cpu, client_cpu = servers_cpu(app) - cpu, time.process_time() - client_cpu
+        elapsed = wall() - started
+        await watch.stop()
+        return timings, elapsed, watch, cpu, client_cpu
+
+    timings, elapsed, watch, cpu, client_cpu = asyncio.run(measured())
+    stored = responses_stored(app.database_url, campaign_ids)
+    actions = len(timings.opens) + len(timings.clicks) + len(timings.submissions)
+    lost = timings.sent - stored
+    click95, submit95 = percentile(timings.clicks, 0.95), percentile(timings.submissions, 0.95)
+    met = click95 < targets[0] and submit95 < targets[1] and lost == 0 and not timings.failures
+    print(f"\n{app.describe()}: {title}: {elapsed:.1f} s")
+    print(f"  {watch.line()}")
+    print(f"  open the address: {summary(timings.opens)}")
+    print(f"  click:            {summary(timings.clicks)}")
+    print(f"  submission:       {summary(timings.submissions)}")
+    print(f"  throughput: {stored / elapsed:.2f} responses stored a second, {actions / elapsed:.1f} actions a second")
+    print(f"  app servers' CPU: {cpu:.1f} s for {actions} actions, {cpu / max(actions, 1) * 1000:.0f} ms an action "
+          f"(each server is one Python process: at most one core); RSS now "
+          f"{', '.join(f'{size:.0f}' for size in server_rss_mib(app))} MiB; the clients' CPU {client_cpu:.1f} s")
+    print(f"  sent {timings.sent}, thanked {timings.thanked}, stored {stored}, lost {lost}; "
+          f"failed respondents {len(timings.failures)}")
+    for failure in sorted(set(timings.failures))[:5]:
+        print(f"    {failure}")
+    print(f"  targets (p95 click < {targets[0]:g} s, p95 submission < {targets[1]:g} s, none lost): "
+          f"{'met' if met else 'MISSED'}")
+    return {"setup": app.describe(), "title": title, "seconds": round(elapsed, 1),
+            "click_p50": percentile(timings.clicks, 0.5), "click_p95": click95,
+            "submission_p50": percentile(timings.submissions, 0.5), "submission_p95": submit95,
+            "open_p95": percentile(timings.opens, 0.95), "stored_per_s": stored / elapsed,
+            "server_cpu_ms_per_action": cpu / max(actions, 1) * 1000, "client_cpu_s": client_cpu,
+            "server_rss_mib": server_rss_mib(app), "sent": timings.sent, "stored": stored, "lost": lost,
+            "failures": len(timings.failures), "load_before": watch.before,
+            "load_max": max(watch.samples, default=None), "load_after": watch.after, "targets_met": met}
