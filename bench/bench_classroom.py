@@ -70,7 +70,7 @@ def main() -> None:
         print("PostgreSQL skipped: set ASSESS_BENCH_POSTGRES_URL or ASSESS_TEST_POSTGRES_URL")
         backends.remove("postgresql")
     print(machine_line())
-    results = []
+    results: list[dict] = []
     for _ in range(args.repeat):
         for backend in backends:
             servers = args.servers or (1 if backend == "sqlite" else 2)

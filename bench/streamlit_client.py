@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Subprotocol
 
 FINISHED = ForwardMsg.FINISHED_SUCCESSFULLY
 WIDGET_KINDS = ("radio", "text_area", "button", "button_group", "text_input", "checkbox", "selectbox")
@@ -91,7 +92,7 @@ class Respondent:
         self.cookie = ""
         self.states: dict[str, WidgetState] = {}  # the values the person has given, sent with every run
         self.page = Page()
-        self._socket = None
+        self._socket: ClientConnection | None = None
 
     # --- opening the address --------------------------------------------------------------
 
@@ -107,7 +108,7 @@ class Respondent:
         await asyncio.to_thread(self._load_page)
         address = self.base_url.replace("http", "ws", 1) + "/_stcore/stream"
         headers = {"Cookie": self.cookie} if self.cookie else {}
-        self._socket = await connect(address, subprotocols=["streamlit"], additional_headers=headers,
+        self._socket = await connect(address, subprotocols=[Subprotocol("streamlit")], additional_headers=headers,
                                      ssl=_tls() if self.secure else None, max_size=2**24, open_timeout=60,
                                      ping_interval=None)
         return await self.run()
@@ -127,6 +128,8 @@ class Respondent:
             states.append(state)
         if trigger is not None:
             states.add(id=trigger, trigger_value=True)
+        if self._socket is None:
+            raise RunFailed("run() before open()")
         await self._socket.send(message.SerializeToString())
         page = Page()
         while True:
