@@ -50,6 +50,7 @@ class Served:
     servers: list[stack.AppServer]
     proxy: stack.Nginx | None
     streamlit_options: tuple[str, ...] = ()
+    first_pages: list[float] = field(default_factory=list)  # each server's first page after it started
 
     def describe(self) -> str:
         front = "nginx (TLS, sticky route cookie) in front" if self.proxy else "reached directly"
@@ -66,11 +67,28 @@ def served(backend: str, folder: Path, *, servers: int, streamlit_options: tuple
             sys.exit(f"assess init failed:\n{initialised.stderr}")
         with ExitStack() as started:
             app = started.enter_context(stack.app_servers(folder, url, servers, streamlit_options))
+            first_pages = [warm_up(server) for server in app]
             if backend == "sqlite":
-                yield Served(f"http://{app[0].address}", url, app, None, streamlit_options)
+                yield Served(f"http://{app[0].address}", url, app, None, streamlit_options, first_pages)
             else:
                 proxy = started.enter_context(stack.nginx(folder / "nginx", [s.address for s in app]))
-                yield Served(proxy.url, url, app, proxy, streamlit_options)
+                yield Served(proxy.url, url, app, proxy, streamlit_options, first_pages)
+
+
+def warm_up(server: stack.AppServer) -> float:
+    """Open the respondent's page once on ``server`` (an unknown code): a server's first
+    page imports the pages and loads the questionnaires, seconds that a server running for
+    days has long paid. Returns how long that first page took."""
+
+    async def first_page() -> float:
+        respondent = Respondent(f"http://{server.address}", "code=WARMUP2345")
+        try:
+            elapsed, _ = await timed(respondent.open())
+            return elapsed
+        finally:
+            await respondent.close()
+
+    return asyncio.run(first_page())
 
 
 def issue_codes(database_url: str, count: int, *, per_campaign: int = 1000) -> tuple[list[str], list[int]]:
@@ -255,6 +273,8 @@ def measure(app: Served, campaign_ids: list[int], title: str, load, *, targets: 
     met = click95 < targets[0] and submit95 < targets[1] and lost == 0 and not timings.failures
     print(f"\n{app.describe()}: {title}: {elapsed:.1f} s")
     print(f"  {watch.line()}")
+    print(f"  (each server's first page after it started, before the measure: "
+          f"{', '.join(f'{first:.1f} s' for first in app.first_pages)})")
     print(f"  open the address: {summary(timings.opens)}")
     print(f"  click:            {summary(timings.clicks)}")
     print(f"  submission:       {summary(timings.submissions)}")
@@ -271,7 +291,8 @@ def measure(app: Served, campaign_ids: list[int], title: str, load, *, targets: 
     return {"setup": app.describe(), "title": title, "seconds": round(elapsed, 1),
             "click_p50": percentile(timings.clicks, 0.5), "click_p95": click95,
             "submission_p50": percentile(timings.submissions, 0.5), "submission_p95": submit95,
-            "open_p95": percentile(timings.opens, 0.95), "stored_per_s": stored / elapsed,
+            "open_p95": percentile(timings.opens, 0.95), "first_pages_s": app.first_pages,
+            "stored_per_s": stored / elapsed,
             "server_cpu_ms_per_action": cpu / max(actions, 1) * 1000, "client_cpu_s": client_cpu,
             "server_rss_mib": server_rss_mib(app), "sent": timings.sent, "stored": stored, "lost": lost,
             "failures": len(timings.failures), "load_before": watch.before,
