@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import re
 import statistics
 import sys
 import time
@@ -51,6 +52,15 @@ class Served:
     proxy: stack.Nginx | None
     streamlit_options: tuple[str, ...] = ()
     first_pages: list[float] = field(default_factory=list)  # each server's first page after it started
+    folder: Path | None = None  # where the servers' logs are
+
+    def logged_errors(self) -> list[str]:
+        """The distinct exception lines of the app servers' logs (they hold no personal data)."""
+        found: set[str] = set()
+        for log in sorted(self.folder.glob("app-*.log")) if self.folder else []:
+            found.update(line.strip() for line in log.read_text(errors="replace").splitlines()
+                         if re.match(r"^\s*[\w.]+(Error|Exception|Timeout)\b", line))
+        return sorted(found)
 
     def describe(self) -> str:
         front = "nginx (TLS, sticky route cookie) in front" if self.proxy else "reached directly"
@@ -69,10 +79,10 @@ def served(backend: str, folder: Path, *, servers: int, streamlit_options: tuple
             app = started.enter_context(stack.app_servers(folder, url, servers, streamlit_options))
             first_pages = [warm_up(server) for server in app]
             if backend == "sqlite":
-                yield Served(f"http://{app[0].address}", url, app, None, streamlit_options, first_pages)
+                yield Served(f"http://{app[0].address}", url, app, None, streamlit_options, first_pages, folder)
             else:
                 proxy = started.enter_context(stack.nginx(folder / "nginx", [s.address for s in app]))
-                yield Served(proxy.url, url, app, proxy, streamlit_options, first_pages)
+                yield Served(proxy.url, url, app, proxy, streamlit_options, first_pages, folder)
 
 
 def warm_up(server: stack.AppServer) -> float:
@@ -286,6 +296,8 @@ def measure(app: Served, campaign_ids: list[int], title: str, load, *, targets: 
           f"failed respondents {len(timings.failures)}")
     for failure in sorted(set(timings.failures))[:5]:
         print(f"    {failure}")
+    for error in app.logged_errors()[:8]:
+        print(f"    server log: {error[:200]}")
     print(f"  targets (p95 click < {targets[0]:g} s, p95 submission < {targets[1]:g} s, none lost): "
           f"{'met' if met else 'MISSED'}")
     return {"setup": app.describe(), "title": title, "seconds": round(elapsed, 1),
@@ -295,5 +307,5 @@ def measure(app: Served, campaign_ids: list[int], title: str, load, *, targets: 
             "stored_per_s": stored / elapsed,
             "server_cpu_ms_per_action": cpu / max(actions, 1) * 1000, "client_cpu_s": client_cpu,
             "server_rss_mib": server_rss_mib(app), "sent": timings.sent, "stored": stored, "lost": lost,
-            "failures": len(timings.failures), "load_before": watch.before,
+            "failures": len(timings.failures), "logged_errors": app.logged_errors(), "load_before": watch.before,
             "load_max": max(watch.samples, default=None), "load_after": watch.after, "targets_met": met}
