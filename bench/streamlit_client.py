@@ -18,6 +18,7 @@ them in its cache after the first page, and they are nginx's or Starlette's stat
 from __future__ import annotations
 
 import asyncio
+import functools
 import ssl
 import time
 import urllib.request
@@ -60,8 +61,11 @@ class Page:
         return any(text in shown for shown in self.texts)
 
 
+@functools.cache
 def _tls() -> ssl.SSLContext:
-    """The benchmarks' nginx uses a self-signed certificate (tests/deploy/stack.py)."""
+    """The benchmarks' nginx uses a self-signed certificate (tests/deploy/stack.py). One
+    context for all respondents: making one loads the system's certificates (milliseconds
+    of the clients' CPU, taken from the servers on a 2-core machine)."""
     context = ssl.create_default_context()
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
