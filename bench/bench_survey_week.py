@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import json
 import random
+import sys
 import tempfile
 from pathlib import Path
 
@@ -43,6 +44,8 @@ async def survey_week(url: str, codes: list[str], *, concurrent: int, think: tup
         rng = random.Random(seed + number)
         while not queue.empty():
             await load_stack.answer_survey(url, queue.get_nowait(), timings, think=think, rng=rng)
+            if timings.thanked and timings.thanked % 250 == 0 and not queue.empty():
+                print(f"  ... {timings.thanked} thanked", file=sys.stderr, flush=True)  # a run takes minutes
 
     await asyncio.gather(*(respondent(n) for n in range(concurrent)))
     return timings
