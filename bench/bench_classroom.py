@@ -66,8 +66,8 @@ def main() -> None:
     if args.quick:
         args.backend, args.respondents, args.think = "sqlite", 8, (0.2, 0.6)
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
-    if "postgresql" in backends and not postgres_url():
-        print("PostgreSQL skipped: set ASSESS_BENCH_POSTGRES_URL or ASSESS_TEST_POSTGRES_URL")
+    if "postgresql" in backends and not (postgres_url() and load_stack.stack.nginx_binary()):
+        print("PostgreSQL skipped: it needs ASSESS_BENCH_POSTGRES_URL or ASSESS_TEST_POSTGRES_URL, and nginx")
         backends.remove("postgresql")
     print(machine_line())
     results: list[dict] = []
