@@ -37,6 +37,7 @@ async def survey_week(url: str, codes: list[str], *, concurrent: int, think: tup
                       seed: int) -> load_stack.Timings:
     timings = load_stack.Timings()
     queue: asyncio.Queue[str] = asyncio.Queue()
+    shown: list[int] = []  # the progress lines printed
     for code in codes:
         queue.put_nowait(code)
 
@@ -44,8 +45,9 @@ async def survey_week(url: str, codes: list[str], *, concurrent: int, think: tup
         rng = random.Random(seed + number)
         while not queue.empty():
             await load_stack.answer_survey(url, queue.get_nowait(), timings, think=think, rng=rng)
-            if timings.thanked and timings.thanked % 250 == 0 and not queue.empty():
-                print(f"  ... {timings.thanked} thanked", file=sys.stderr, flush=True)  # a run takes minutes
+            if timings.thanked // 250 > len(shown) and not queue.empty():  # a run takes minutes
+                shown.append(timings.thanked)
+                print(f"  ... {timings.thanked} thanked", file=sys.stderr, flush=True)
 
     await asyncio.gather(*(respondent(n) for n in range(concurrent)))
     return timings
