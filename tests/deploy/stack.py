@@ -111,12 +111,16 @@ def insecure_tls() -> ssl.SSLContext:
 # --- app servers -------------------------------------------------------------------------
 
 
-def serve_command(port: int) -> list[str]:
-    """ExecStart of deploy/systemd/assess@.service, on the test's port."""
+def serve_command(port: int, streamlit_options: tuple[str, ...] = ()) -> list[str]:
+    """ExecStart of deploy/systemd/assess@.service, on the test's port; the benchmarks add
+    Streamlit options after its `--` (``streamlit_options``, e.g. "--runner.postScriptGC=false")."""
     unit = UNIT.read_text()
     found = re.search(r"^ExecStart=\S+/assess (serve .*)$", unit, re.MULTILINE)
     assert found, f"no `ExecStart=.../assess serve ...` line in {UNIT}"
-    return [str(ASSESS), *found.group(1).replace("%i", str(port)).split()]
+    command = [str(ASSESS), *found.group(1).replace("%i", str(port)).split()]
+    if streamlit_options and "--" not in command:
+        command.append("--")
+    return [*command, *streamlit_options]
 
 
 @dataclass
@@ -137,14 +141,15 @@ class AppServer:
 
 
 @contextmanager
-def app_servers(folder: Path, database_url: str, count: int) -> Iterator[list[AppServer]]:
+def app_servers(folder: Path, database_url: str, count: int,
+                streamlit_options: tuple[str, ...] = ()) -> Iterator[list[AppServer]]:
     """``count`` servers, started together as systemd starts the units."""
     servers: list[AppServer] = []
     logs = []
     try:
         for port in (free_port() for _ in range(count)):
             logs.append((folder / f"app-{port}.log").open("wb"))
-            servers.append(AppServer(port, subprocess.Popen(serve_command(port), cwd=folder, env=environment(database_url),
+            servers.append(AppServer(port, subprocess.Popen(serve_command(port, streamlit_options), cwd=folder, env=environment(database_url),
                                                             stdout=logs[-1], stderr=subprocess.STDOUT)))
         for server in servers:
             wait_for_http(f"http://{server.address}/_stcore/health", server.process)
