@@ -19,7 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 from assess.domain.permissions import Actor
 from assess.domain.states import Role
 from assess.services.access import authorize
-from assess.storage.models import Application, Project, ProjectPartner, School, User
+from assess.storage.models import Application, Assignment, Project, ProjectPartner, School, User
 
 PAGE_SIZE = 25
 
@@ -103,3 +103,14 @@ def application_ids_matching(session: Session, *, actor: Actor, round_id: int, t
         own = Application.id == int(word) if word.isdigit() else false()
         query = query.where(or_(own, and_(_project_word(word)), by_teacher))
     return set(session.scalars(query))
+
+
+def juror_names(session: Session, *, actor: Actor, round_id: int) -> dict[int, str]:
+    """The names of the round's jurors (office): the decisions page read every account
+    with its roles (960 at national scale) to name a few dozen jurors."""
+    authorize(session, actor, "decision.manage")
+    return dict(session.execute(
+        select(User.id, User.display_name).where(User.id.in_(
+            select(Assignment.juror_id).join(Application, Application.id == Assignment.application_id)
+            .where(Application.round_id == round_id)))
+    ).tuples().all())

@@ -80,3 +80,19 @@ def test_a_juror_may_not_list_projects(session, catalogue):
     juror = make_user(session, email="ana@example.org", roles={"juror"})
     with pytest.raises(PermissionDenied):
         search.find_projects(session, actor=juror)
+
+
+def test_the_decisions_page_names_the_round_jurors_only(session, office, catalogue):
+    from assess.services import jury
+    from tests.jury.helpers import apply, close, make_juror, make_round
+
+    made = make_round(session, office=office, name="Labels 2026")
+    project = catalogue["claire0"]
+    apply(session, teacher=accounts.actor_of(project.owner), round_id=made.id, project_id=project.id)
+    juror = make_juror(session, "ana.juror@example.org")
+    make_juror(session, "second.juror@example.org")
+    close(session, made.id)
+    jury.auto_assign(session, actor=office, round_id=made.id)
+    session.commit()
+    names = search.juror_names(session, actor=office, round_id=made.id)
+    assert juror.id in names and office.id not in names and project.owner_id not in names

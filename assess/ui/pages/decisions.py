@@ -22,7 +22,7 @@ import streamlit as st
 from assess.domain.scoring import reasons_for
 from assess.i18n.formats import format_number
 from assess.reports.reasons import ReasonLine, override_note, reason_lines
-from assess.services import accounts, decisions, jury, letters, rounds, search
+from assess.services import decisions, jury, letters, rounds, search
 from assess.ui.runtime import (
     _,
     apply_change,
@@ -339,7 +339,7 @@ published = current.published_at is not None
 
 with reading() as session:
     found = jury.round_aggregates(session, actor=admin, round_id=chosen)
-    names = {u.id: u.display_name for u in accounts.list_users(session, actor=admin)}
+    names = search.juror_names(session, actor=admin, round_id=chosen)
 decided = sum(1 for f in found if f.decision is not None)
 
 st.caption(_("decisions_page.rules", rule=_(f"decisions_page.rule.{current.aggregation}"),
