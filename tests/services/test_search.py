@@ -96,3 +96,9 @@ def test_the_decisions_page_names_the_round_jurors_only(session, office, catalog
     session.commit()
     names = search.juror_names(session, actor=office, round_id=made.id)
     assert juror.id in names and office.id not in names and project.owner_id not in names
+
+
+def test_project_titles_by_id_for_a_choice(session, office, teacher, catalogue):
+    titles = search.project_titles(session, actor=office)
+    assert len(titles) == 5 and titles[catalogue["jonas1"].id] == "Breakfast club 1"
+    assert set(search.project_titles(session, actor=teacher)) == {catalogue[f"claire{n}"].id for n in range(3)}
