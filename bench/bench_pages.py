@@ -15,7 +15,7 @@ Aim (ours; the issue sets one only for the dashboard's figures, see bench_dashbo
 every page answers a click in under a second at national scale. Pages over it are
 listed with the reason in bench/RESULTS.md.
 
-    python bench/bench_pages.py [--runs 5] [--office-only]
+    python bench/bench_pages.py [--runs 5] [--office-only] [--only eql,decisions]
 
 Issue 13 added the office's searches and filters as pages of their own ("decisions,
 searched", "national statistics, one region"...): the widget is set once, then the
@@ -133,6 +133,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="reruns timed after the first run of each page")
     parser.add_argument("--office-only", action="store_true", help="only the office's pages and searches")
+    parser.add_argument("--only", default="", help="comma-separated labels of the pages to time (e.g. eql,decisions)")
     options = parser.parse_args()
 
     plan = [("office", name, name, None) for name in OFFICE_PAGES]
@@ -140,6 +141,8 @@ def main() -> None:
     if not options.office_only:
         plan += [("juror", name, name, None) for name in JUROR_PAGES]
         plan += [("teacher", name, name, None) for name in TEACHER_PAGES]
+    if options.only:
+        plan = [step for step in plan if step[1] in options.only.split(",")]
 
     source = national_database_url().removeprefix("sqlite:///")
     print(machine_line())

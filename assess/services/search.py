@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, selectinload
 
 from assess.domain.permissions import Actor
 from assess.domain.states import Role
@@ -46,8 +46,8 @@ def _project_word(word: str) -> ColumnElement[bool]:
     matches = [_contains(Project.title, word), school_named, owner_named]
     if word.isdigit():
         number = int(word)
-        matches += [Project.id == number,
-                    exists().where(Application.project_id == Project.id, Application.id == number)]
+        applied = aliased(Application)  # not the outer query's applications (decisions' search)
+        matches += [Project.id == number, exists().where(applied.project_id == Project.id, applied.id == number)]
     return or_(*matches)
 
 

@@ -102,3 +102,15 @@ def test_project_titles_by_id_for_a_choice(session, office, teacher, catalogue):
     titles = search.project_titles(session, actor=office)
     assert len(titles) == 5 and titles[catalogue["jonas1"].id] == "Breakfast club 1"
     assert set(search.project_titles(session, actor=teacher)) == {catalogue[f"claire{n}"].id for n in range(3)}
+
+
+def test_a_number_finds_the_round_application_by_its_id(session, office, catalogue):
+    from tests.jury.helpers import apply, make_round
+
+    made = make_round(session, office=office, name="Labels 2026")
+    project = catalogue["jonas0"]
+    applied = apply(session, teacher=accounts.actor_of(project.owner), round_id=made.id, project_id=project.id)
+    session.commit()
+    assert search.application_ids_matching(session, actor=office, round_id=made.id, text=str(applied.id)) == {
+        applied.id}
+    assert search.application_ids_matching(session, actor=office, round_id=made.id, text="weber") == {applied.id}
