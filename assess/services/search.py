@@ -109,11 +109,10 @@ def juror_names(session: Session, *, actor: Actor, round_id: int) -> dict[int, s
     """The names of the round's jurors (office): the decisions page read every account
     with its roles (960 at national scale) to name a few dozen jurors."""
     authorize(session, actor, "decision.manage")
-    return dict(session.execute(
+    return {user_id: name for user_id, name in session.execute(
         select(User.id, User.display_name).where(User.id.in_(
             select(Assignment.juror_id).join(Application, Application.id == Assignment.application_id)
-            .where(Application.round_id == round_id)))
-    ).tuples().all())
+            .where(Application.round_id == round_id))))}
 
 
 def project_titles(session: Session, *, actor: Actor) -> dict[int, str]:
@@ -123,4 +122,4 @@ def project_titles(session: Session, *, actor: Actor) -> dict[int, str]:
     query = select(Project.id, Project.title).order_by(Project.updated_at.desc(), Project.id.desc())
     if Role.ADMIN not in actor.roles:
         query = query.where(Project.owner_id == actor.id)
-    return dict(session.execute(query).tuples().all())
+    return {project_id: title for project_id, title in session.execute(query)}
