@@ -39,7 +39,7 @@ def _usable(path: Path) -> bool:
         if current_revision(engine) != head_revision():
             return False
         with make_session_factory(engine)() as session:
-            return demo_national.national_demo_loaded(session)
+            return demo_national._national_demo_loaded(session)  # renamed in issue 12
     except Exception:  # a damaged or foreign file: build it again
         return False
     finally:

@@ -10,7 +10,7 @@ caller's transaction, so either all are published or none.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -109,11 +109,13 @@ def agreed(found: jury.ApplicationAggregate) -> bool:
             and not found.disagreement and found.decision is None)
 
 
-def stage_proposals(session: Session, *, actor: Actor, round_id: int) -> int:
+def stage_proposals(session: Session, *, actor: Actor, round_id: int,
+                    application_ids: Collection[int] | None = None) -> int:
     """Stage the proposal of every application of the round that is :func:`agreed`, in
     one go (a national round has a thousand applications, most of them clear-cut); the
     others are left for the office to read one by one. Each decision is audited as if
-    staged by hand, marked ``bulk``. Returns how many were staged."""
+    staged by hand, marked ``bulk``. Returns how many were staged. ``application_ids``:
+    only those (the office's filtered list)."""
     authorize(session, actor, "decision.manage")
     round_ = session.get(Round, round_id)
     if round_ is None:
@@ -122,6 +124,8 @@ def stage_proposals(session: Session, *, actor: Actor, round_id: int) -> int:
         raise Conflict("jury.errors.round_published")
     staged = 0
     for found in jury.round_aggregates(session, actor=actor, round_id=round_id):
+        if application_ids is not None and found.application_id not in application_ids:
+            continue
         if agreed(found) and found.proposal is not None:
             _stage(session, actor=actor, found=found, outcome=found.proposal, note=None, stored=None,
                    details={"bulk": True})

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only, selectinload
 
 from assess.domain.jury import ItemAggregate, aggregate_items, juror_letter
 from assess.domain.permissions import Actor
@@ -15,9 +15,9 @@ from assess.domain.rubric import Rubric
 from assess.domain.scoring import Outcome, Score, score_aggregates
 from assess.services import rounds, settings
 from assess.services.access import authorize
-from assess.services.jury.common import find_application, find_round, items_of, round_applications
+from assess.services.jury.common import find_application, find_round, items_of
 from assess.services.jury.scoring import ItemScore, JurorScores
-from assess.storage.models import Application, Assignment, Decision, JurorScore
+from assess.storage.models import Application, Assignment, Decision, JurorScore, Project
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,16 @@ def round_aggregates(session: Session, *, actor: Actor, round_id: int) -> list[A
     """:func:`aggregates` of every submitted application of the round."""
     authorize(session, actor, "decision.manage")
     find_round(session, round_id)
-    return aggregate_applications(session, round_applications(session, round_id))
+    # Only what the aggregates read (ids and the project's title): a national round's
+    # thousand applications with their texts, partners and schools took half the
+    # office's decisions page to load (issue 13).
+    applications = list(session.scalars(
+        select(Application).where(Application.round_id == round_id, Application.status == "submitted")
+        .options(load_only(Application.id, Application.round_id, Application.project_id),
+                 selectinload(Application.project).load_only(Project.id, Project.title))
+        .order_by(Application.id)
+    ))
+    return aggregate_applications(session, applications)
 
 
 def round_jurors(session: Session, *, actor: Actor, round_id: int) -> dict[int, list[int]]:

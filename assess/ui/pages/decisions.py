@@ -23,7 +23,7 @@ from assess.domain.scoring import reasons_for
 from assess.i18n.formats import format_number
 from assess.reports.filenames import round_zip_filename
 from assess.reports.reasons import ReasonLine, override_note, reason_lines
-from assess.services import accounts, decisions, jury, letters, rounds
+from assess.services import decisions, jury, letters, rounds, search
 from assess.ui.runtime import (
     _,
     apply_change,
@@ -36,6 +36,7 @@ from assess.ui.runtime import (
     show_flash,
 )
 
+STAGE_SHOWN = "decisions_stage_shown_confirm"  # the round whose shown list waits for the confirmation
 CONFIRM = "decisions_publish_confirm"  # the round waiting for the publication confirmation
 LETTERS = "decisions_letters"  # (round id, ZIP bytes, number of letters) of the letters made
 ROUND = "office_round_id"  # the chosen round, shared by the office's jury pages
@@ -198,28 +199,33 @@ def overview(found: list[jury.ApplicationAggregate]) -> None:
         column_config={_("decisions_page.column.total"): st.column_config.NumberColumn(format="%.2f")})
 
 
-def matches(found: jury.ApplicationAggregate, show: str, words: list[str]) -> bool:
+def matches(found: jury.ApplicationAggregate, show: str, searched: set[int] | None) -> bool:
     if show == "disagreement" and not found.disagreement:
         return False
     if show == "undecided" and found.decision is not None:
         return False
     if show == "decided" and found.decision is None:
         return False
-    title = found.project_title.casefold()
-    return all(word == str(found.application_id) or word in title for word in words)
+    return searched is None or found.application_id in searched
 
 
-def choose_applications(found: list[jury.ApplicationAggregate]) -> list[jury.ApplicationAggregate]:
-    """The page of applications to show in detail, by the filter, the search and the page number."""
+def choose_applications(found: list[jury.ApplicationAggregate]) -> tuple[list[jury.ApplicationAggregate],
+                                                                        list[jury.ApplicationAggregate]]:
+    """The applications chosen by the filter and the search (the words are looked up by the
+    database: title, school, teacher, number), and the page of them to show in detail."""
     with st.container(horizontal=True, vertical_alignment="bottom"):
         show = st.segmented_control(_("decisions_page.show"), options=SHOW, default="all", key="decisions_show",
                                     format_func=lambda option: _(f"decisions_page.show_option.{option}"))
-        text = st.text_input(_("decisions_page.find"), key="decisions_find", help=_("decisions_page.find_help"))
-    words = text.casefold().split()
-    chosen_ones = [f for f in found if matches(f, show or "all", words)]
+        text = st.text_input(_("decisions_page.find"), key="decisions_find",
+                             help=_("decisions_page.shown_bulk.find_help"))
+    searched = None
+    if text.strip():
+        with reading() as session:
+            searched = search.application_ids_matching(session, actor=admin, round_id=chosen, text=text)
+    chosen_ones = [f for f in found if matches(f, show or "all", searched)]
     if not chosen_ones:
         st.info(_("decisions_page.none_shown"))
-        return []
+        return [], []
     pages = (len(chosen_ones) + PAGE_SIZE - 1) // PAGE_SIZE
     number = 1
     if pages > 1:
@@ -230,7 +236,29 @@ def choose_applications(found: list[jury.ApplicationAggregate]) -> list[jury.App
     first = (number - 1) * PAGE_SIZE
     shown = chosen_ones[first:first + PAGE_SIZE]
     st.caption(_("decisions_page.shown", first=first + 1, last=first + len(shown), count=len(chosen_ones)))
-    return shown
+    return chosen_ones, shown
+
+
+def stage_shown(chosen_ones: list[jury.ApplicationAggregate], everything: int) -> None:
+    """The proposals of the filtered list staged at once, after a confirmation; each is
+    audited by the service as staged by hand. Offered only when the list is narrowed."""
+    clear_cut = [f.application_id for f in chosen_ones if decisions.agreed(f)]
+    if len(chosen_ones) == everything or not clear_cut:
+        return
+    st.caption(_("decisions_page.shown_bulk.help", shown=len(chosen_ones), count=len(clear_cut)))
+    if st.session_state.get(STAGE_SHOWN) != chosen:
+        st.button(_("decisions_page.shown_bulk.stage"), icon=":material/done_all:", key="stage_shown",
+                  on_click=st.session_state.__setitem__, args=(STAGE_SHOWN, chosen))
+        return
+    st.warning(_("decisions_page.shown_bulk.confirm", count=len(clear_cut)), icon=":material/done_all:")
+    with st.container(horizontal=True):
+        if st.button(_("decisions_page.shown_bulk.yes"), type="primary", key="stage_shown_yes"):
+            st.session_state[STAGE_SHOWN] = None
+            apply_change(lambda session: decisions.stage_proposals(session, actor=admin, round_id=chosen,
+                                                                   application_ids=set(clear_cut)),
+                         _("decisions_page.bulk_done", count=len(clear_cut)))
+        st.button(_("decisions_page.shown_bulk.cancel"), key="stage_shown_no",
+                  on_click=st.session_state.__setitem__, args=(STAGE_SHOWN, None))
 
 
 def bulk_staging(found: list[jury.ApplicationAggregate]) -> None:
@@ -312,7 +340,7 @@ published = current.published_at is not None
 
 with reading() as session:
     found = jury.round_aggregates(session, actor=admin, round_id=chosen)
-    names = {u.id: u.display_name for u in accounts.list_users(session, actor=admin)}
+    names = search.juror_names(session, actor=admin, round_id=chosen)
 decided = sum(1 for f in found if f.decision is not None)
 
 st.caption(_("decisions_page.rules", rule=_(f"decisions_page.rule.{current.aggregation}"),
@@ -322,7 +350,9 @@ if not found:
     st.info(_("decisions_page.no_applications"))
 else:
     overview(found)
-    shown = choose_applications(found)
+    chosen_ones, shown = choose_applications(found)
+    if not published:
+        stage_shown(chosen_ones, len(found))
     with reading() as session:  # what the teachers sent, for the page of boxes shown only
         sent = decisions.sent_applications(session, actor=admin, application_ids=[f.application_id for f in shown])
     for aggregate in shown:

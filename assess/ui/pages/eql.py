@@ -17,7 +17,7 @@ import streamlit as st
 
 from assess.domain.countries import COUNTRIES, country_name
 from assess.i18n.formats import format_date, format_number
-from assess.services import eql, projects, rounds
+from assess.services import eql, rounds, search
 from assess.services.errors import PermissionDenied, ServiceError
 from assess.ui import runtime
 from assess.ui.runtime import _, apply_change, lang, reading, require_permission, show_error, show_flash, transaction
@@ -43,7 +43,7 @@ def names(codes) -> str:
 
 with reading() as session:
     listed = rounds.list_rounds(session, actor=admin)
-    titles = {p.id: f"#{p.id} {p.title}" for p in projects.list_projects(session, actor=admin)}
+    titles = {i: f"#{i} {title}" for i, title in search.project_titles(session, actor=admin).items()}
 
 st.title(_("eql_page.title"))
 st.caption(_("eql_page.intro"))

@@ -1,0 +1,125 @@
+"""Search and paging done by the database, for the office's long lists at national scale.
+
+A country has 1,500 projects and 1,000 applications a round: loading them all to filter
+and draw them in Python took 22 s a click on All projects. Here the words, the filters
+and the page (LIMIT/OFFSET) are one SQL query, and only the page's rows are loaded.
+
+Every word typed must match (any case) the project's title, its school's name, its
+teacher's name or e-mail, or be the id of the project or of one of its applications.
+``%`` and ``_`` typed are taken literally.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, selectinload
+
+from assess.domain.permissions import Actor
+from assess.domain.states import Role
+from assess.services.access import authorize
+from assess.storage.models import Application, Assignment, Project, ProjectPartner, School, User
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    projects: list[Project]  # loaded with their school, partners' schools and owner
+    total: int  # how many match, over every page
+
+
+def words_of(text: str) -> list[str]:
+    return text.casefold().split()
+
+
+def _contains(column: ColumnElement[str] | InstrumentedAttribute[str], word: str) -> ColumnElement[bool]:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(column).like(f"%{escaped}%", escape="\\")
+
+
+def _project_word(word: str) -> ColumnElement[bool]:
+    school_named = exists().where(School.id == Project.school_id, _contains(School.name, word))
+    owner_named = exists().where(User.id == Project.owner_id,
+                                 or_(_contains(User.display_name, word), _contains(User.email, word)))
+    matches = [_contains(Project.title, word), school_named, owner_named]
+    if word.isdigit():
+        number = int(word)
+        applied = aliased(Application)  # not the outer query's applications (decisions' search)
+        matches += [Project.id == number, exists().where(applied.project_id == Project.id, applied.id == number)]
+    return or_(*matches)
+
+
+def _project_filters(query: Select, *, actor: Actor, text: str, region: str | None,
+                     round_id: int | None) -> Select:
+    if Role.ADMIN not in actor.roles:
+        query = query.where(Project.owner_id == actor.id)
+    for word in words_of(text):
+        query = query.where(_project_word(word))
+    if region:
+        query = query.where(exists().where(School.id == Project.school_id, School.region == region))
+    if round_id is not None:
+        query = query.where(exists().where(Application.project_id == Project.id, Application.round_id == round_id))
+    return query
+
+
+def find_projects(session: Session, *, actor: Actor, text: str = "", region: str | None = None,
+                  round_id: int | None = None, limit: int = PAGE_SIZE, offset: int = 0) -> ProjectPage:
+    """One page of the projects ``actor`` may list (a teacher's own; every one for the
+    office), newest change first, with how many match in all."""
+    authorize(session, actor, "project.list")
+    filtered = _project_filters(select(Project.id), actor=actor, text=text, region=region, round_id=round_id)
+    total = session.scalar(select(func.count()).select_from(filtered.subquery())) or 0
+    page = (
+        _project_filters(select(Project), actor=actor, text=text, region=region, round_id=round_id)
+        .options(selectinload(Project.partners).selectinload(ProjectPartner.school),
+                 selectinload(Project.school), selectinload(Project.owner))
+        .order_by(Project.updated_at.desc(), Project.id.desc())
+        .limit(limit).offset(offset)
+    )
+    return ProjectPage(projects=list(session.scalars(page)), total=total)
+
+
+def project_regions(session: Session, *, actor: Actor) -> list[str]:
+    """The regions of the projects' schools, for the office's region filter."""
+    authorize(session, actor, "project.list")
+    query = (select(School.region).join(Project, Project.school_id == School.id)
+             .where(School.region.is_not(None), School.region != "").distinct().order_by(School.region))
+    if Role.ADMIN not in actor.roles:
+        query = query.where(Project.owner_id == actor.id)
+    return list(session.scalars(query))
+
+
+def application_ids_matching(session: Session, *, actor: Actor, round_id: int, text: str) -> set[int]:
+    """The ids of the round's applications whose project, school or teacher matches every
+    word of ``text`` (see the module), or whose id is one of the words (office)."""
+    authorize(session, actor, "decision.manage")
+    query = select(Application.id).join(Project, Project.id == Application.project_id).where(
+        Application.round_id == round_id)
+    for word in words_of(text):
+        by_teacher = exists().where(User.id == Application.teacher_id,
+                                    or_(_contains(User.display_name, word), _contains(User.email, word)))
+        own = Application.id == int(word) if word.isdigit() else false()
+        query = query.where(or_(own, and_(_project_word(word)), by_teacher))
+    return set(session.scalars(query))
+
+
+def juror_names(session: Session, *, actor: Actor, round_id: int) -> dict[int, str]:
+    """The names of the round's jurors (office): the decisions page read every account
+    with its roles (960 at national scale) to name a few dozen jurors."""
+    authorize(session, actor, "decision.manage")
+    return {user_id: name for user_id, name in session.execute(
+        select(User.id, User.display_name).where(User.id.in_(
+            select(Assignment.juror_id).join(Application, Application.id == Assignment.application_id)
+            .where(Application.round_id == round_id))))}
+
+
+def project_titles(session: Session, *, actor: Actor) -> dict[int, str]:
+    """Every project's title by id, newest change first, without loading the projects
+    (the European label page built its choice of 1,500 projects from full objects)."""
+    authorize(session, actor, "project.list")
+    query = select(Project.id, Project.title).order_by(Project.updated_at.desc(), Project.id.desc())
+    if Role.ADMIN not in actor.roles:
+        query = query.where(Project.owner_id == actor.id)
+    return {project_id: title for project_id, title in session.execute(query)}
