@@ -353,7 +353,7 @@ def allowance(session: Session, *, actor: Actor) -> Allowance:
     year = school_year(rounds.today())
     used = session.scalar(select(func.count(Application.id)).where(
         Application.teacher_id == actor.id, Application.school_year == year, Application.status == "submitted"))
-    return Allowance(used=int(used or 0), limit=max_per_year(session), year=year)
+    return Allowance(used=int(used or 0), limit=max_per_year(session, actor=actor), year=year)
 
 
 def _own_application(session: Session, *, actor: Actor, application_id: int, permission: str) -> Application:

@@ -207,7 +207,7 @@ def write_workbook(
     unknown age group: :class:`InvalidInput` on ``school_year`` / ``age_group``."""
     _allowed(session, actor, juror_names)
     scope, round_ = _scope(session, filters)
-    tables, survey_totals = workbook_tables(session, scope, lang=lang, juror_names=juror_names)
+    tables, survey_totals = _workbook_tables(session, scope, lang=lang, juror_names=juror_names)
     criteria = tables[2]
     counter = _Counter(progress, 2 * sum(table.expected for table in tables))
     written: list[SheetRows] = []
@@ -229,7 +229,7 @@ def write_workbook(
     return WorkbookSummary(sheets=(summary, *written), filters=_filters(scope), juror_names=juror_names)
 
 
-def workbook_tables(session: Session, scope: Filters, *, lang: str, juror_names: bool
+def _workbook_tables(session: Session, scope: Filters, *, lang: str, juror_names: bool
                     ) -> tuple[list[Table], _survey_tables.SurveyTotals]:
     """The workbook's tables but the summary, in sheet order, ready to be read (the
     benchmark reads them apart to time the queries alone). ``scope``: checked filters

@@ -28,7 +28,7 @@ from assess.storage.models import Application, Assignment, Decision, JurorScore,
 _PERMISSION = "decision.manage" if "decision.manage" in PERMISSIONS else "settings.manage"
 
 
-def office_view(session: Session) -> OfficeView:
+def _office_view(session: Session) -> OfficeView:
     """The national office from the settings; empty fields stay empty (the letter then
     prints its default office name, no address, our logo)."""
     office = settings.office(session)
@@ -74,10 +74,10 @@ def verdict_letters(session: Session, *, actor: Actor, round_id: int) -> list[Ve
     """The letters of a round's published decisions, by application id; an empty list if
     none is published yet. Admins and the command line only."""
     authorize(session, actor, _PERMISSION)
-    return published_letters(session, round_id=round_id)
+    return _published_letters(session, round_id=round_id)
 
 
-def published_letters(session: Session, *, round_id: int, application_ids: set[int] | None = None) -> list[VerdictLetterView]:
+def _published_letters(session: Session, *, round_id: int, application_ids: set[int] | None = None) -> list[VerdictLetterView]:
     """:func:`verdict_letters` without the permission check, optionally for some
     applications only: for a caller that checked its own (a teacher's data download,
     assess.services.privacy)."""
@@ -85,7 +85,7 @@ def published_letters(session: Session, *, round_id: int, application_ids: set[i
     if round_ is None:
         raise NotFound("letters.errors.unknown_round", value=round_id)
     rubric = rubrics.from_snapshot(round_.rubric_version)
-    office = office_view(session)
+    office = _office_view(session)
     gate_minimums = settings.gate_minimums(session, rubric.id)
     rows = session.execute(
         select(Decision, Application)

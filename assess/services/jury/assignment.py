@@ -17,8 +17,8 @@ from assess.i18n import t
 from assess.services import audit, rounds
 from assess.services.access import authorize
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
-from assess.services.jury.capacity import capacities, refuse_beyond_capacity
-from assess.services.jury.common import (
+from assess.services.jury._capacity import capacities, refuse_beyond_capacity
+from assess.services.jury._common import (
     active_juror,
     find_application,
     find_round,
@@ -26,7 +26,8 @@ from assess.services.jury.common import (
     refuse_if_published,
     round_applications,
 )
-from assess.services.jury.conflicts import ConflictedJuror, conflict_kinds, round_conflicts
+from assess.services.jury._conflicts import kinds_of
+from assess.services.jury.conflicts import ConflictedJuror, round_conflicts
 from assess.storage.models import Application, Assignment, User
 
 
@@ -162,7 +163,7 @@ def assign_juror(session: Session, *, actor: Actor, application_id: int, juror_i
     if application.status != "submitted":
         raise Conflict("jury.errors.withdrawn")
     juror = active_juror(session, juror_id, for_round=application.round)
-    kinds = conflict_kinds(session, juror_id=juror.id, application=application)
+    kinds = kinds_of(session, juror_id=juror.id, application=application)
     if kinds:
         raise ConflictedJuror(kinds)
     found = session.scalar(select(Assignment).where(Assignment.application_id == application.id,
@@ -217,7 +218,7 @@ def request_extra_juror(session: Session, *, actor: Actor, application_id: int) 
     ]
     on_it = [pair for pair in existing if pair[1] == application.id]
     conflicts = {(j.id, application.id) for j in jurors if (j.id, application.id) not in set(on_it)
-                 and conflict_kinds(session, juror_id=j.id, application=application)}
+                 and kinds_of(session, juror_id=j.id, application=application)}
     result = assign(applications=[application.id], jurors=sorted(juror_ids), per_application=len(on_it),
                     conflicts=conflicts, existing=existing, extra_for=[application.id], capacity=capacities(jurors))
     if not result.pairs:

@@ -22,7 +22,7 @@ from assess import clock
 from assess.domain.jury import DeadlineState, RoundStatus, days_left, deadline_state, next_unsubmitted
 from assess.domain.permissions import Actor
 from assess.services.access import authorize
-from assess.services.jury.common import find_round
+from assess.services.jury._common import find_round
 from assess.services.jury.scoring import AssignmentItem, my_assignments
 from assess.storage.models import Application, Assignment, Round, User
 from assess.storage.models import Conflict as ConflictOfInterest

@@ -16,7 +16,7 @@ from assess.domain.permissions import Actor, PermissionDenied
 from assess.domain.rubric import Rubric
 from assess.services import rounds, settings
 from assess.services.access import permitted
-from assess.services.jury.common import find_round, items_of
+from assess.services.jury._common import find_round, items_of
 from assess.storage.models import Application, Assignment, JurorScore, User
 
 

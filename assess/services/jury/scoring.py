@@ -19,7 +19,7 @@ from assess.domain.rubric import LEVELS
 from assess.services import audit, rounds
 from assess.services.access import authorize, permitted
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound
-from assess.services.jury.common import (
+from assess.services.jury._common import (
     COMMENT_MAX,
     NOTE_MAX,
     UNSET,
@@ -27,8 +27,8 @@ from assess.services.jury.common import (
     items_of,
     refuse_if_published,
 )
-from assess.services.jury.conflicts import conflicted_applications
-from assess.services.jury.facts import facts_of
+from assess.services.jury._conflicts import conflicted_applications
+from assess.services.jury._facts import facts_of
 from assess.storage.models import Application, Assignment, JurorScore, Project, Round, utcnow
 
 

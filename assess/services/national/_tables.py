@@ -25,7 +25,7 @@ from assess.reports.workbook import Column, Kind
 from assess.services import rounds, settings
 from assess.services.jury import items_of
 from assess.services.national._scope import application_conditions
-from assess.services.national.criteria import levels_given
+from assess.services.national.criteria import _levels_given
 from assess.storage.models import (
     Application,
     Assignment,
@@ -301,8 +301,8 @@ def scores(session: Session, scope: Filters, lang: str, jurors: dict[int, str], 
 
 def criteria(session: Session, scope: Filters, lang: str) -> Table:
     """Per rubric version and item: how many times each level was given, and the mean: the
-    dashboard's figures (:func:`assess.services.national.criteria.levels_given`), as a sheet."""
-    found = levels_given(session, scope)
+    dashboard's figures (:func:`assess.services.national.criteria._levels_given`), as a sheet."""
+    found = _levels_given(session, scope)
     rows = [(f"{c.rubric_id} {c.rubric_version}", c.item_id, c.name.get(lang), *c.distribution, c.count, c.mean)
             for c in found]
     columns = (_column(lang, "rubric", width=20), _column(lang, "criterion_id", width=22),
