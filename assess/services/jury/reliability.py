@@ -25,9 +25,13 @@ class ItemReliability:
     item_id: str
     alpha: float  # NaN when undefined
     reading: str  # reliable, tentative, unreliable, undefined
-    reason: str | None  # why alpha is undefined (English), else None
+    #: Why alpha is undefined, a code put in words where it is read
+    #: (:func:`assess.stats.reason_text`); None when it is defined.
+    reason: stats.AlphaUndefined | None
     units: int  # applications with at least one level
     pairable: int  # levels in applications scored by two jurors or more
+    #: The level every pairable value shares, when that is the reason.
+    equal_value: float | None = None
 
 
 @dataclass(frozen=True)
@@ -102,10 +106,11 @@ def reliability(session: Session, *, actor: Actor, round_id: int) -> RoundReliab
         if jurors and applications:
             result = stats.krippendorff_alpha_explained(matrix, level="ordinal")
             alpha, reason, pairable = result.alpha, result.reason, result.pairable_values
+            equal_value = result.equal_value
         else:
-            alpha, reason, pairable = math.nan, "no submitted scores yet", 0
+            alpha, reason, pairable, equal_value = math.nan, stats.AlphaUndefined.NO_SCORES, 0, None
         items.append(ItemReliability(item_id=item_id, alpha=alpha, reading=stats.reading(alpha), reason=reason,
-                                     units=units, pairable=pairable))
+                                     units=units, pairable=pairable, equal_value=equal_value))
     threshold = float(settings.get(session, "severity_threshold"))
     found = severity(rows, threshold=threshold)
     names = dict(session.execute(select(User.id, User.display_name).where(User.id.in_(jurors))).all()) if jurors else {}
