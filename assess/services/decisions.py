@@ -21,6 +21,7 @@ from assess import clock
 from assess.domain.permissions import Actor, DecisionFacts, can
 from assess.domain.rubric import Rubric
 from assess.domain.scoring import DecisionReasons, Score, reasons_for, score_aggregates
+from assess.domain.states import ApplicationStatus, Verdict
 from assess.i18n import t as _t
 from assess.i18n.formats import format_date
 from assess.services import audit, jury, rounds, settings
@@ -30,7 +31,7 @@ from assess.services.jury._aggregates import aggregate_application, aggregate_ap
 from assess.services.jury._common import round_applications
 from assess.storage.models import Application, Decision, Round, utcnow
 
-OUTCOMES: tuple[str, ...] = ("label", "no_label")
+OUTCOMES: tuple[str, ...] = tuple(Verdict)
 NOTE_MAX = 5000
 UNSET = object()
 
@@ -41,7 +42,7 @@ def _application(session: Session, application_id: int) -> Application:
         raise NotFound()
     if stored.round.published_at is not None:
         raise Conflict("jury.errors.round_published")
-    if stored.status != "submitted":
+    if stored.status != ApplicationStatus.SUBMITTED:
         raise Conflict("jury.errors.withdrawn")
     return stored
 
@@ -264,7 +265,7 @@ def publish_round(session: Session, *, actor: Actor, round_id: int) -> Publicati
         decision.published_at = at
     round_.published_at = at
     session.flush()
-    labels = sum(1 for d in decisions.values() if d.outcome == "label")
+    labels = sum(1 for d in decisions.values() if d.outcome == Verdict.LABEL)
     audit.record(session, actor=actor, action="round.publish", entity_type="round", entity_id=round_.id,
                  details={"decisions": len(decisions), "labels": labels,
                           "applications": sorted(decisions)})

@@ -22,6 +22,7 @@ from assess import clock
 from assess.domain.jury import AGGREGATIONS, ROUND_KINDS, RoundStatus, deadline_problem, round_status, school_year
 from assess.domain.permissions import Actor
 from assess.domain.rubric import Rubric
+from assess.domain.states import Aggregation, ApplicationStatus
 from assess.services import _snapshots, audit, rubrics
 from assess.services.access import authorize
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound
@@ -127,7 +128,7 @@ def create_round(
     closes_on: date,
     rubric_id: str | None = None,
     per_application: int = 2,
-    aggregation: str = "mean",
+    aggregation: str = Aggregation.MEAN,
     disagreement_threshold: int = 2,
     region_conflicts: bool = False,
     scoring_deadline: date | None = None,
@@ -175,7 +176,7 @@ def list_rounds(session: Session, *, actor: Actor) -> list[RoundSummary]:
     authorize(session, actor, "round.view")
     counts = dict(session.execute(
         select(Application.round_id, func.count(Application.id))
-        .where(Application.status == "submitted")
+        .where(Application.status == ApplicationStatus.SUBMITTED)
         .group_by(Application.round_id)
     ).all())
     stored = session.scalars(select(Round).order_by(Round.opens_on.desc(), Round.id.desc()))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from assess.domain.jury import ItemAggregate, aggregate_items, juror_letter
 from assess.domain.rubric import Rubric
 from assess.domain.scoring import Outcome, Score, score_aggregates
+from assess.domain.states import Verdict
 from assess.services import rounds, settings
 from assess.services.jury._common import items_of
 from assess.services.jury.scoring import ItemScore, JurorScores
@@ -60,7 +61,7 @@ class ApplicationAggregate:
         outcome = self.score.verdict.outcome
         if outcome is Outcome.INCOMPLETE:
             return None
-        return "label" if outcome is Outcome.PASS else "no_label"
+        return Verdict.LABEL if outcome is Outcome.PASS else Verdict.NO_LABEL
 
     def to_dict(self) -> dict:
         return {

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from assess.domain.states import ApplicationStatus
 from assess.services.errors import Conflict
 from assess.storage.models import Application, Assignment, Round, User
 
@@ -20,7 +21,7 @@ def round_load(session: Session, *, juror_id: int, round_id: int) -> int:
     return session.scalar(select(func.count(Assignment.id)).join(
         Application, Application.id == Assignment.application_id).where(
         Assignment.juror_id == juror_id, Application.round_id == round_id,
-        Application.status == "submitted")) or 0
+        Application.status == ApplicationStatus.SUBMITTED)) or 0
 
 
 def refuse_beyond_capacity(session: Session, *, juror: User, round_: Round) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assess.domain.permissions import ApplicationFacts
+from assess.domain.states import ApplicationStatus
 from assess.services.jury._conflicts import kinds_of
 from assess.storage.models import Application, Assignment
 
@@ -22,7 +23,7 @@ def facts_of(session: Session, *, juror_id: int | None, application: Application
     assigned = assignment is not None and assignment.juror_id == juror_id
     return ApplicationFacts(
         application_id=application.id,
-        submitted=application.status == "submitted",
+        submitted=application.status == ApplicationStatus.SUBMITTED,
         assigned=assigned,
         in_conflict=juror_id is not None and bool(kinds_of(session, juror_id=juror_id, application=application)),
         own_scores_submitted=assigned and assignment is not None and assignment.submitted_at is not None,

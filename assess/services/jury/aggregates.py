@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assess.domain.permissions import Actor
+from assess.domain.states import ApplicationStatus
 from assess.services.access import authorize
 from assess.services.jury._aggregates import ApplicationAggregate, aggregate_application, aggregate_applications
 from assess.services.jury._common import find_application, find_round, round_applications
@@ -36,7 +37,7 @@ def round_jurors(session: Session, *, actor: Actor, round_id: int) -> dict[int, 
     for application_id, juror_id in session.execute(
         select(Assignment.application_id, Assignment.juror_id)
         .join(Application, Application.id == Assignment.application_id)
-        .where(Application.round_id == round_id, Application.status == "submitted").order_by(Assignment.id)
+        .where(Application.round_id == round_id, Application.status == ApplicationStatus.SUBMITTED).order_by(Assignment.id)
     ):
         found.setdefault(application_id, []).append(juror_id)
     return found

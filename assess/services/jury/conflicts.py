@@ -23,6 +23,7 @@ from assess.domain import conflicts as rules
 from assess.domain.conflicts import AUTOMATIC_KINDS, ConflictKind
 from assess.domain.jury import RoundStatus
 from assess.domain.permissions import Actor
+from assess.domain.states import Role
 from assess.i18n import t
 from assess.services import audit, rounds
 from assess.services.access import authorize, permitted
@@ -197,7 +198,7 @@ def declare_conflict(
         if rounds.status(application.round) not in (RoundStatus.UPCOMING, RoundStatus.OPEN):
             raise Conflict("jury.errors.declarations_closed")
         user = session.get(User, juror_id) if juror_id is not None else None
-        if user is None or not user.is_active or "juror" not in user.role_names:
+        if user is None or not user.is_active or Role.JUROR not in user.role_names:
             audit.record(session, actor=actor, action="jury.conflict_ignored", entity_type="application",
                          entity_id=application.id, details={"juror": juror_id, "reason": "not_a_juror"})
             return None

@@ -14,6 +14,7 @@ from assess import stats
 from assess.domain.jury import severity
 from assess.domain.permissions import Actor, PermissionDenied
 from assess.domain.rubric import Rubric
+from assess.domain.states import ApplicationStatus
 from assess.services import rounds, settings
 from assess.services.access import permitted
 from assess.services.jury._common import find_round, items_of
@@ -77,7 +78,7 @@ def _submitted_levels(session: Session, round_id: int) -> list[tuple[int, int, s
         select(Assignment.juror_id, Assignment.application_id, JurorScore.item_id, JurorScore.level)
         .join(JurorScore, JurorScore.assignment_id == Assignment.id)
         .join(Application, Application.id == Assignment.application_id)
-        .where(Application.round_id == round_id, Application.status == "submitted",
+        .where(Application.round_id == round_id, Application.status == ApplicationStatus.SUBMITTED,
                Assignment.submitted_at.is_not(None))
         .order_by(Assignment.juror_id, Assignment.application_id, JurorScore.item_id)
     )]

@@ -19,6 +19,7 @@ from assess.domain.jury import aggregate, severity
 from assess.domain.questionnaire import Audience
 from assess.domain.rubric import LEVELS, Rubric
 from assess.domain.scoring import score_aggregates
+from assess.domain.states import ApplicationStatus
 from assess.domain.statistics import Filters, age_group
 from assess.i18n import t
 from assess.reports.workbook import Column, Kind
@@ -243,7 +244,7 @@ def _application_rows(session: Session, scope: Filters, query: Select, infos: di
         info = infos[round_id]
         aggregates: dict[str, float | None] = {}
         share = None
-        if status != "submitted":
+        if status != ApplicationStatus.SUBMITTED:
             verdict, total = labels["withdrawn"], None
         else:
             verdict = labels[outcome] if outcome is not None and published_at is not None else labels["pending"]
@@ -396,7 +397,7 @@ def per_round(session: Session, scope: Filters) -> list[tuple[str, int, int, int
 
 def withdrawn(session: Session, scope: Filters) -> int:
     return int(session.scalar(select(func.count(Application.id))
-                              .where(Application.status == "withdrawn",
+                              .where(Application.status == ApplicationStatus.WITHDRAWN,
                                      *application_conditions(scope, withdrawn=True))) or 0)
 
 
