@@ -178,3 +178,18 @@ def test_only_an_automatic_conflict_is_waived(session, teacher, project):
     with pytest.raises(InvalidInput):
         jury.waive_conflict(session, actor=SYSTEM, application_id=application.id, juror_id=teacher_as_juror.id,
                             kind="same_school", reason="Not in conflict at all.")
+
+
+def test_only_the_office_asks_why_a_juror_may_not_judge(session, teacher, project):
+    """Why a juror is in conflict names the juror's school: neither the teacher nor a juror
+    reads it."""
+    made = make_round(session)
+    application = apply(session, teacher=teacher, round_id=made.id, project_id=project.id)
+    juror = make_juror(session, "asks@example.org")
+    for who in (teacher, juror):
+        with pytest.raises(PermissionDenied):
+            jury.conflict_kinds(session, actor=who, juror_id=juror.id, application_id=application.id)
+    office = make_user(session, email="office@example.org", roles={"admin"})
+    assert jury.conflict_kinds(session, actor=office, juror_id=juror.id, application_id=application.id) == []
+    with pytest.raises(NotFound):
+        jury.conflict_kinds(session, actor=office, juror_id=juror.id, application_id=application.id + 1000)
