@@ -89,7 +89,7 @@ def build_standin(path: Path, *, answers_wanted: int) -> None:
     """A national-sized database: the schema by the migrations, the rubric and questionnaire
     snapshots through the services, every row after that by bulk inserts (the services
     would take hours for 3 million answers)."""
-    from assess.services import questionnaires, rubrics
+    from assess.services import _snapshots, questionnaires, rubrics
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -98,7 +98,7 @@ def build_standin(path: Path, *, answers_wanted: int) -> None:
     sessions = make_session_factory(engine)
     with sessions.begin() as session:
         rubric = rubrics.installed().default
-        rubric_version = rubrics.snapshot(session, rubric).id
+        rubric_version = _snapshots.rubric_version(session, rubric).id
         criteria = [c.id for c in rubric.criteria] + [g.id for g in rubric.gates]
         versions = {}
         for questionnaire in questionnaires.installed():

@@ -181,7 +181,7 @@ def write_pandas(path: str, tables: list[Table]) -> tuple[int, float]:
 
 def _subset(session, rows: int) -> list[Table]:
     """The workbook's tables with the first ``rows`` responses, fetched into memory."""
-    tables, _ = exports.workbook_tables(session, Filters(), lang="en", juror_names=False)
+    tables, _ = exports._workbook_tables(session, Filters(), lang="en", juror_names=False)
     kept = []
     for table in tables:
         found = []
@@ -222,7 +222,7 @@ def child(run: str, url: str, rows: int, out: str) -> dict[str, Any]:
             result["profile"] = stream.getvalue()
         elif run == "query":
             start = time.perf_counter()
-            tables, _ = exports.workbook_tables(session, Filters(), lang="en", juror_names=False)
+            tables, _ = exports._workbook_tables(session, Filters(), lang="en", juror_names=False)
             per_table = {}
             for table in tables:
                 began = time.perf_counter()
@@ -233,7 +233,7 @@ def child(run: str, url: str, rows: int, out: str) -> dict[str, Any]:
         elif run == "xlsxwriter":
             start = time.perf_counter()
             scope = Filters()
-            tables, totals = exports.workbook_tables(session, scope, lang="en", juror_names=False)
+            tables, totals = exports._workbook_tables(session, scope, lang="en", juror_names=False)
             counts = {t.key: t.expected for t in tables}
             rounds = _tables.per_round(session, scope)
             blocks = exports._blocks(rounds, tables[2], "en")

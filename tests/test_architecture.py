@@ -27,24 +27,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "assess"
 
-#: TEMPORARY. Offenders in modules other helpers of issue 12 are rewriting at the same
-#: time (jury, national statistics, imports, letters, CLI...). Their branches fix them;
-#: the lead removes each entry (and then this list) when merging. Do not add to it.
-PENDING_OTHER_BRANCHES: dict[str, set[str]] = {
-    # public session functions without an actor, "module:function"
-    "actor": {
-        "assess.services.letters:office_view",
-        "assess.services.letters:published_letters",
-        "assess.services.rounds:has_scores",
-        # Kept public only because services/rounds.py (another helper's) calls it: it goes
-        # when rounds.py calls _snapshots.rubric_version.
-        "assess.services.rubrics:snapshot",
-    },
-    # pages and CLI calling a service's building block, "path:line"
-    "private": set(),
-}
-
-
 @dataclass(frozen=True)
 class Import:
     source: str  # the importing module
@@ -233,7 +215,6 @@ def test_every_public_service_function_takes_an_actor():
         f"{MODULES[module].relative_to(ROOT)}:{line} {function}() takes a session but no actor keyword "
         "(add actor=, make it private, or mark it @public_entry_point(reason=...))"
         for module, function, line in _without_actor()
-        if f"{module}:{function}" not in PENDING_OTHER_BRANCHES["actor"]
     ]
     assert not missing, "\n".join(missing)
 
@@ -308,7 +289,6 @@ def test_pages_and_cli_never_call_a_service_building_block():
             module = services_names[node.value.id]
             if node.attr.startswith("_") or node.attr in BORROWED_BUILDING_BLOCKS.get(module, ()):
                 wrong.append(f"{path.relative_to(ROOT)}:{node.lineno} uses {module}.{node.attr}")
-    wrong = [w for w in wrong if w.split(" ")[0] not in PENDING_OTHER_BRANCHES["private"]]
     assert not wrong, "pages and the CLI call services' private building blocks:\n" + "\n".join(wrong)
 
 

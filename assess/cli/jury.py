@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from assess import stats
 from assess.cli.common import reading, transaction
 from assess.cli.types import ID, OUTPUT_FILE
 from assess.domain.permissions import Actor
@@ -123,7 +124,8 @@ def stats_reliability(round_id: int, as_json: bool, lang: str) -> None:
         click.echo(t("jury.cli.alpha_line", lang, name=result.rubric.item(item.item_id).name.get(lang),
                      alpha=_number(item.alpha, lang), reading=t(f"jury.reading.{item.reading}", lang)))
         if item.reason:
-            click.echo(t("jury.cli.alpha_reason", lang, reason=item.reason))
+            reason = stats.reason_text(item.reason, lang, pairable_values=item.pairable, equal_value=item.equal_value)
+            click.echo(t("jury.cli.alpha_reason", lang, reason=reason))
     click.echo(t("jury.cli.severity", lang, threshold=format_number(result.severity_threshold, lang, digits=2)))
     if not result.jurors:
         click.echo("  " + t("jury.cli.no_scores", lang))

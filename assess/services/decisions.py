@@ -21,14 +21,17 @@ from assess import clock
 from assess.domain.permissions import Actor, DecisionFacts, can
 from assess.domain.rubric import Rubric
 from assess.domain.scoring import DecisionReasons, Score, reasons_for, score_aggregates
+from assess.domain.states import ApplicationStatus, Verdict
 from assess.i18n import t as _t
 from assess.i18n.formats import format_date
 from assess.services import audit, jury, rounds, settings
 from assess.services.access import authorize, permitted
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
+from assess.services.jury._aggregates import aggregate_application, aggregate_applications
+from assess.services.jury._common import round_applications
 from assess.storage.models import Application, Decision, Round, utcnow
 
-OUTCOMES: tuple[str, ...] = ("label", "no_label")
+OUTCOMES: tuple[str, ...] = tuple(Verdict)
 NOTE_MAX = 5000
 UNSET = object()
 
@@ -39,7 +42,7 @@ def _application(session: Session, application_id: int) -> Application:
         raise NotFound()
     if stored.round.published_at is not None:
         raise Conflict("jury.errors.round_published")
-    if stored.status != "submitted":
+    if stored.status != ApplicationStatus.SUBMITTED:
         raise Conflict("jury.errors.withdrawn")
     return stored
 
@@ -65,7 +68,7 @@ def stage_decision(
     agreed reading after a disagreement; None keeps the one already staged."""
     authorize(session, actor, "decision.manage")
     application = _application(session, application_id)
-    found = jury.aggregate_application(session, application)
+    found = aggregate_application(session, application)
     if found.submitted == 0:
         raise ServiceError("jury.errors.no_scores")
     chosen = outcome or found.proposal
@@ -196,13 +199,13 @@ def list_decisions(session: Session, *, actor: Actor, round_id: int) -> RoundDec
     round_ = session.get(Round, round_id)
     if round_ is None:
         raise NotFound()
-    applications = jury.round_applications(session, round_.id)
+    applications = round_applications(session, round_.id)
     stored_by_id = {d.application_id: d for d in session.scalars(
         select(Decision).where(Decision.application_id.in_([a.id for a in applications])))} if applications else {}
     undecided = [a.id for a in applications if a.id not in stored_by_id]
     decided = [a for a in applications if a.id in stored_by_id]
     decisions = []
-    for application, found in zip(decided, jury.aggregate_applications(session, decided), strict=True):
+    for application, found in zip(decided, aggregate_applications(session, decided), strict=True):
         stored = stored_by_id[application.id]
         decisions.append(StagedDecision(
             application_id=application.id, project_id=application.project_id, project_title=application.project.title,
@@ -253,7 +256,7 @@ def publish_round(session: Session, *, actor: Actor, round_id: int) -> Publicati
         raise Conflict("jury.errors.round_published")
     if clock.today() <= round_.closes_on:
         raise PublishBeforeClosing(round_.closes_on)
-    applications = jury.round_applications(session, round_.id)
+    applications = round_applications(session, round_.id)
     decisions = {d.application_id: d for d in session.scalars(
         select(Decision).where(Decision.application_id.in_([a.id for a in applications])))} if applications else {}
     undecided = [a.id for a in applications if a.id not in decisions]
@@ -266,7 +269,7 @@ def publish_round(session: Session, *, actor: Actor, round_id: int) -> Publicati
         decision.published_at = at
     round_.published_at = at
     session.flush()
-    labels = sum(1 for d in decisions.values() if d.outcome == "label")
+    labels = sum(1 for d in decisions.values() if d.outcome == Verdict.LABEL)
     audit.record(session, actor=actor, action="round.publish", entity_type="round", entity_id=round_.id,
                  details={"decisions": len(decisions), "labels": labels,
                           "applications": sorted(decisions)})
@@ -291,7 +294,7 @@ def _reasons(session: Session, application: Application, decision: Decision | No
     if rubric.id not in gate_minimums:
         gate_minimums[rubric.id] = settings.gate_minimums(session, rubric.id)
     if decision is None:  # undecided: what the jury's aggregates give now
-        found = jury.aggregate_application(session, application)
+        found = aggregate_application(session, application)
         return reasons_for(found.score)
     result = decided_score(rubric, dict(decision.levels or {}), gate_minimums=gate_minimums[rubric.id])
     return reasons_for(result, outcome=decision.outcome)

@@ -39,6 +39,7 @@ from assess.domain.permissions import Actor
 from assess.domain.statistics import csv_writer
 from assess.i18n import t
 from assess.reports.workbook import Column, Kind, StreamingWorkbook
+from assess.domain.states import ApplicationStatus
 from assess.services import audit, rounds, settings
 from assess.services.access import authorize
 from assess.services.errors import FieldError, InvalidInput, NotFound
@@ -266,7 +267,7 @@ def _pool(session: Session, round_: Round) -> list[tuple[Application, Decision]]
         select(Application, Decision)
         .join(Decision, Decision.application_id == Application.id)
         .join(Round, Round.id == Application.round_id)
-        .where(Decision.outcome == "label", Decision.published_at.is_not(None), Application.status == "submitted")
+        .where(Decision.outcome == "label", Decision.published_at.is_not(None), Application.status == ApplicationStatus.SUBMITTED)
         .order_by(Decision.published_at, Application.id)
         .options(selectinload(Application.round), selectinload(Application.project).selectinload(Project.school),
                  selectinload(Application.project).selectinload(Project.owner))

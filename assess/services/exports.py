@@ -230,7 +230,7 @@ def write_workbook(
     summary says so, ``responses_apart`` counts them) for the caller to write as CSV."""
     _allowed(session, actor, juror_names)
     scope, round_ = _scope(session, filters)
-    tables, survey_totals = workbook_tables(session, scope, lang=lang, juror_names=juror_names)
+    tables, survey_totals = _workbook_tables(session, scope, lang=lang, juror_names=juror_names)
     criteria = next(table for table in tables if table.key == "criteria")
     answers = next(table for table in tables if table.key == "responses")
     apart = 0
@@ -258,7 +258,7 @@ def write_workbook(
                            responses_apart=apart)
 
 
-def workbook_tables(session: Session, scope: Filters, *, lang: str, juror_names: bool
+def _workbook_tables(session: Session, scope: Filters, *, lang: str, juror_names: bool
                     ) -> tuple[list[Table], _survey_tables.SurveyTotals]:
     """The workbook's tables but the summary, in sheet order, ready to be read (the
     benchmark reads them apart to time the queries alone). ``scope``: checked filters

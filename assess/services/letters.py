@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from assess.domain.permissions import PERMISSIONS, Actor, VerdictFacts
 from assess.domain.rubric import Rubric
 from assess.domain.scoring import score
+from assess.domain.states import Verdict
 from assess.reports.filenames import certificate_filename, letter_filename
 from assess.reports.views import CertificateView, CriterionFeedback, OfficeView, PartnerView, VerdictLetterView
 from assess.services import rubrics, settings
@@ -31,7 +32,7 @@ from assess.storage.models import Application, Assignment, Decision, JurorScore,
 _PERMISSION = "decision.manage" if "decision.manage" in PERMISSIONS else "settings.manage"
 
 
-def office_view(session: Session) -> OfficeView:
+def _office_view(session: Session) -> OfficeView:
     """The national office from the settings; empty fields stay empty (the letter then
     prints its default office name, no address, our logo)."""
     office = settings.office(session)
@@ -78,10 +79,10 @@ def verdict_letters(session: Session, *, actor: Actor, round_id: int) -> list[Ve
     """The letters of a round's published decisions, by application id; an empty list if
     none is published yet. Admins and the command line only."""
     authorize(session, actor, _PERMISSION)
-    return published_letters(session, round_id=round_id)
+    return _published_letters(session, round_id=round_id)
 
 
-def published_letters(session: Session, *, round_id: int, application_ids: set[int] | None = None) -> list[VerdictLetterView]:
+def _published_letters(session: Session, *, round_id: int, application_ids: set[int] | None = None) -> list[VerdictLetterView]:
     """:func:`verdict_letters` without the permission check, optionally for some
     applications only: for a caller that checked its own (a teacher's data download,
     assess.services.privacy)."""
@@ -89,7 +90,7 @@ def published_letters(session: Session, *, round_id: int, application_ids: set[i
     if round_ is None:
         raise NotFound("letters.errors.unknown_round", value=round_id)
     rubric = rubrics.from_snapshot(round_.rubric_version)
-    office = office_view(session)
+    office = _office_view(session)
     gate_minimums = settings.gate_minimums(session, rubric.id)
     rows = session.execute(
         select(Decision, Application)
@@ -166,8 +167,8 @@ def certificates(session: Session, *, actor: Actor, round_id: int) -> list[Certi
     """The certificates of a round's published labels, by application id. Admins and the
     command line only."""
     authorize(session, actor, _PERMISSION)
-    return [certificate_of(letter) for letter in published_letters(session, round_id=round_id)
-            if letter.outcome == "label"]
+    return [certificate_of(letter) for letter in _published_letters(session, round_id=round_id)
+            if letter.outcome == Verdict.LABEL]
 
 
 # -- A teacher's own documents ----------------------------------------------------------
@@ -219,5 +220,5 @@ def teacher_documents(session: Session, *, actor: Actor, application_id: int) ->
     )
     if stored is None or not permitted(session, actor, "application.documents", facts):
         raise NotFound()
-    [letter] = published_letters(session, round_id=stored.round_id, application_ids={stored.id})
-    return TeacherDocuments(letter=letter, certificate=certificate_of(letter) if letter.outcome == "label" else None)
+    [letter] = _published_letters(session, round_id=stored.round_id, application_ids={stored.id})
+    return TeacherDocuments(letter=letter, certificate=certificate_of(letter) if letter.outcome == Verdict.LABEL else None)

@@ -399,7 +399,7 @@ def collect(session: Session, *, actor: Actor, user_id: int, lang: str | None = 
             report = self_assessments.report(session, actor=actor, project_id=project_id)
             data.reports.append((f"self-assessment-{project_id}-{language}.pdf", report))
     for round_id, application_ids in sorted(published.items()):
-        data.letters += letters.published_letters(session, round_id=round_id, application_ids=application_ids)
+        data.letters += letters._published_letters(session, round_id=round_id, application_ids=application_ids)
     return data
 
 

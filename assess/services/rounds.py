@@ -22,7 +22,8 @@ from assess import clock
 from assess.domain.jury import AGGREGATIONS, ROUND_KINDS, RoundStatus, deadline_problem, round_status, school_year
 from assess.domain.permissions import Actor
 from assess.domain.rubric import Rubric
-from assess.services import audit, rubrics
+from assess.domain.states import Aggregation, ApplicationStatus
+from assess.services import _snapshots, audit, rubrics
 from assess.services.access import authorize
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound
 from assess.storage.models import Application, Assignment, JurorScore, Round
@@ -127,7 +128,7 @@ def create_round(
     closes_on: date,
     rubric_id: str | None = None,
     per_application: int = 2,
-    aggregation: str = "mean",
+    aggregation: str = Aggregation.MEAN,
     disagreement_threshold: int = 2,
     region_conflicts: bool = False,
     scoring_deadline: date | None = None,
@@ -144,7 +145,7 @@ def create_round(
     if errors:
         raise InvalidInput(errors)
     rubric = rubrics.installed_rubric(rubric_id) if rubric_id else rubrics.installed().default
-    version = rubrics.snapshot(session, rubric)
+    version = _snapshots.rubric_version(session, rubric)
     stored = Round(
         kind=kind, name=name.strip(), rubric_version=version, opens_on=opens_on, closes_on=closes_on,
         per_application=per_application, aggregation=aggregation, disagreement_threshold=disagreement_threshold,
@@ -175,7 +176,7 @@ def list_rounds(session: Session, *, actor: Actor) -> list[RoundSummary]:
     authorize(session, actor, "round.view")
     counts = dict(session.execute(
         select(Application.round_id, func.count(Application.id))
-        .where(Application.status == "submitted")
+        .where(Application.status == ApplicationStatus.SUBMITTED)
         .group_by(Application.round_id)
     ).all())
     stored = session.scalars(select(Round).order_by(Round.opens_on.desc(), Round.id.desc()))
@@ -196,10 +197,10 @@ def summary(stored: Round, *, applications: int = 0) -> RoundSummary:
 def rubric_locked(session: Session, *, actor: Actor, round_id: int) -> bool:
     """Whether the round's rubric is locked (a score was saved in it) (office)."""
     authorize(session, actor, "round.manage")
-    return has_scores(session, round_id)
+    return _has_scores(session, round_id)
 
 
-def has_scores(session: Session, round_id: int) -> bool:
+def _has_scores(session: Session, round_id: int) -> bool:
     """Whether any juror has saved a score in the round (its rubric is then locked)."""
     return bool(session.scalar(
         select(func.count(JurorScore.id))
@@ -253,9 +254,9 @@ def update_round(
     changed: dict[str, Any] = {}
     if rubric_id is not UNSET and rubric_id is not None:
         rubric = rubrics.installed_rubric(rubric_id)
-        version = rubrics.snapshot(session, rubric)
+        version = _snapshots.rubric_version(session, rubric)
         if version.id != stored.rubric_version_id:
-            if has_scores(session, stored.id):
+            if _has_scores(session, stored.id):
                 raise Conflict("jury.errors.rubric_locked")
             changed["rubric"] = [f"{stored.rubric_version.rubric_id} {stored.rubric_version.version}",
                                  f"{rubric.id} {rubric.version}"]

@@ -6,19 +6,11 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from sqlalchemy.orm import Session
-
 from assess.domain.rubric import Rubric
 from assess.services import _snapshots
 from assess.services._installed_rubrics import installed as installed  # re-exported: used across the services
 from assess.services._installed_rubrics import installed_rubric as installed_rubric
 from assess.storage.models import RubricVersion
-
-
-def snapshot(session: Session, rubric: Rubric) -> RubricVersion:
-    """Kept for services/rounds.py (the jury helper's branch of issue 12), until it calls
-    :func:`assess.services._snapshots.rubric_version`: listed in tests/test_architecture.py."""
-    return _snapshots.rubric_version(session, rubric)
 
 
 def from_snapshot(stored: RubricVersion) -> Rubric:

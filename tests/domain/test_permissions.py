@@ -13,7 +13,10 @@ from assess.domain.permissions import (
     PERMISSIONS,
     ROLES,
     Actor,
+    ApplicationFacts,
+    DecisionFacts,
     PermissionDenied,
+    RoundFacts,
     Rule,
     can,
     has_role,
@@ -110,6 +113,14 @@ WHO_MAY = {
     "application.view": {"owner", "admin", "system"},
     "jury.score": {"juror"},
     "decision.manage": {"admin", "system"},
+    # On facts (OBJECT_OF below): the juror assigned to a submitted application, before
+    # submitting their scores; the office judges nothing, the system is nobody's juror.
+    "application.judge": {"juror"},
+    "application.score": {"juror"},
+    "application.view_other_scores": {"juror"},
+    "round.change": {"admin", "system"},
+    "round.publish": {"admin", "system"},
+    "decision.view": {"owner", "admin", "system"},
     "eql.manage": {"admin", "system"},
     "statistics.view": {"admin", "system"},
     "statistics.export": {"admin", "system"},
@@ -121,6 +132,27 @@ WHO_MAY = {
 }
 
 
+def _facts(**changed) -> ApplicationFacts:
+    """An application the juror is assigned to, submitted, no conflict, scores not yet
+    submitted, round not published; ``changed`` as said."""
+    values = {"application_id": 7, "submitted": True, "assigned": True, "in_conflict": False,
+              "own_scores_submitted": False, "round_published": False}
+    return ApplicationFacts(**{**values, **changed})
+
+
+OPEN_ROUND = RoundFacts(round_id=9, published=False)
+#: What each rule of state is asked about in WHO_MAY; the others are asked about PROJECT.
+OBJECT_OF = {
+    "application.judge": _facts(),
+    "application.score": _facts(),
+    "application.view_other_scores": _facts(own_scores_submitted=True),
+    "round.change": OPEN_ROUND,
+    "round.publish": OPEN_ROUND,
+    "decision.view": DecisionFacts(owner_id=TEACHER.id, published=True),
+}
+ACTORS = {"owner": TEACHER, "teacher": OTHER_TEACHER, "juror": JUROR, "admin": ADMIN, "system": SYSTEM}
+
+
 def test_the_table_below_covers_every_permission():
     assert set(WHO_MAY) == set(PERMISSIONS)
 
@@ -128,8 +160,30 @@ def test_the_table_below_covers_every_permission():
 @pytest.mark.parametrize(("permission", "allowed"), sorted(WHO_MAY.items()), ids=sorted(WHO_MAY))
 def test_who_may_do_what(permission, allowed):
     """On a project owned by "owner": a juror sees nothing, the office reads but never edits."""
-    actors = {"owner": TEACHER, "teacher": OTHER_TEACHER, "juror": JUROR, "admin": ADMIN, "system": SYSTEM}
-    assert {name for name, actor in actors.items() if can(actor, permission, PROJECT)} == allowed
+    obj = OBJECT_OF.get(permission, PROJECT)
+    assert {name for name, actor in ACTORS.items() if can(actor, permission, obj)} == allowed
+
+
+#: The same rules once the state closes them: who may still.
+ONCE_CLOSED = [
+    ("application.judge", _facts(in_conflict=True), set()),
+    ("application.judge", _facts(assigned=False), set()),
+    ("application.judge", _facts(submitted=False), set()),
+    ("application.score", _facts(own_scores_submitted=True), set()),
+    ("application.score", _facts(round_published=True), set()),
+    ("application.view_other_scores", _facts(), set()),
+    ("application.view_other_scores", _facts(own_scores_submitted=True, in_conflict=True), set()),
+    ("round.change", RoundFacts(round_id=9, published=True), set()),
+    ("round.publish", RoundFacts(round_id=9, published=True), set()),
+    ("decision.view", DecisionFacts(owner_id=TEACHER.id, published=False), {"admin", "system"}),
+]
+
+
+@pytest.mark.parametrize(("permission", "obj", "allowed"), ONCE_CLOSED,
+                         ids=[f"{p}-{i}" for i, (p, _, _) in enumerate(ONCE_CLOSED)])
+def test_the_state_closes_what_it_should(permission, obj, allowed):
+    """A conflict, a withdrawal, submitted scores or a published round take the right away."""
+    assert {name for name, actor in ACTORS.items() if can(actor, permission, obj)} == allowed
 
 
 def test_require_refuses_with_permission_denied_and_says_no_more():

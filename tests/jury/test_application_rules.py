@@ -97,7 +97,7 @@ def test_a_draft_is_kept_unseen_by_the_jury_and_uncounted_then_sent(session, tea
                                     eligibility={}, texts={"innovation": "A first idea."})
 
     assert draft.status == "draft"
-    assert jury.round_applications(session, made.id) == []
+    assert jury.applications_to_assign(session, actor=SYSTEM, round_id=made.id) == []
     assert jury.auto_assign(session, actor=SYSTEM, round_id=made.id).created == ()
     assert applications.allowance(session, actor=teacher).used == 0
     [mine] = applications.my_applications(session, actor=teacher)
@@ -111,7 +111,7 @@ def test_a_draft_is_kept_unseen_by_the_jury_and_uncounted_then_sent(session, tea
 
     assert sent.id == draft.id and sent.status == "submitted"
     assert applications.allowance(session, actor=teacher).used == 1
-    assert [a.id for a in jury.round_applications(session, made.id)] == [draft.id]
+    assert [a.id for a in jury.applications_to_assign(session, actor=SYSTEM, round_id=made.id)] == [draft.id]
 
 
 def test_a_sent_application_is_edited_until_the_closing_date_then_no_more(session, teacher, project):

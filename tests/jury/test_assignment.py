@@ -74,15 +74,15 @@ def test_partner_schools_and_regions_make_conflicts_when_the_round_asks(session,
     partner = make_juror(session, "partner@example.org", school_name="Scoil Mhuire", country="IE")
     neighbour = make_juror(session, "neighbour@example.org", school_name="Lycée Pierre de Fermat", region="occitanie ")
     elsewhere = make_juror(session, "far@example.org", school_name="Lycée du Nord", region="Hauts-de-France")
-    assert jury.conflict_kinds(session, juror_id=partner.id, application=application) == ["same_school"]
-    assert jury.conflict_kinds(session, juror_id=neighbour.id, application=application) == ["same_region"]
-    assert jury.conflict_kinds(session, juror_id=elsewhere.id, application=application) == []
+    assert jury.conflict_kinds(session, actor=SYSTEM, juror_id=partner.id, application_id=application.id) == ["same_school"]
+    assert jury.conflict_kinds(session, actor=SYSTEM, juror_id=neighbour.id, application_id=application.id) == ["same_region"]
+    assert jury.conflict_kinds(session, actor=SYSTEM, juror_id=elsewhere.id, application_id=application.id) == []
     report = jury.auto_assign(session, actor=SYSTEM, round_id=made.id, per_application=3)
     assert report.created == ((elsewhere.id, application.id),) and report.short == {application.id: 2}
     no_region = make_round(session, name="No regions")
     other = make_project(session, owner=teacher, title="Second project")
     second = apply(session, teacher=teacher, round_id=no_region.id, project_id=other.id)
-    assert jury.conflict_kinds(session, juror_id=neighbour.id, application=second) == []
+    assert jury.conflict_kinds(session, actor=SYSTEM, juror_id=neighbour.id, application_id=second.id) == []
 
 
 def test_a_juror_is_never_assigned_their_own_application(session):

@@ -107,6 +107,33 @@ def test_stats_reliability(database):
     empty = build(database, lambda s: make_round(s, name="Empty").id)
     output = ok("stats", "reliability", "--round", str(empty))
     assert "(cannot be computed)" in output and "No submitted scores yet." in output
+    assert "    no submitted scores yet" in output, "why alpha is undefined, under each criterion"
+
+
+def test_stats_reliability_says_why_alpha_is_undefined_in_french(database):
+    """A French operator read "no submitted scores yet" (and then the bare code) in English."""
+    empty = build(database, lambda s: make_round(s, name="Vide").id)
+    output = ok("stats", "reliability", "--round", str(empty), "--lang", "fr")
+    assert "    aucune note soumise pour l'instant" in output
+    assert "no submitted" not in output and "no_scores" not in output
+    # Alpha undefined because all the levels given are equal: the sentence names how many.
+    round_id = build(database, equal_round)
+    output = ok("stats", "reliability", "--round", str(round_id), "--lang", "fr")
+    assert "les 4 valeurs comparables sont toutes égales (3)" in output
+
+
+def equal_round(session) -> int:
+    """Two applications, two jurors, every level 3: alpha undefined, all values equal."""
+    made = make_round(session)
+    jurors = [make_juror(session, f"same{i}@example.org") for i in range(2)]
+    for i in range(2):
+        teacher = make_user(session, email=f"same-t{i}@example.org")
+        p = make_project(session, owner=teacher, title=f"Same {i}", school={"name": f"Same school {i}", "country": "FR"})
+        application = apply(session, teacher=teacher, round_id=made.id, project_id=p.id)
+        for juror in jurors:
+            jury.assign_juror(session, actor=Actor.system(), application_id=application.id, juror_id=juror.id)
+            score_all(session, juror=juror, application_id=application.id, level=3)
+    return made.id
 
 
 def test_eql_command(database):

@@ -70,7 +70,7 @@ def test_the_office_removes_a_declared_conflict_without_restoring_the_assignment
     office = make_user(session, email="office@example.org", roles={"admin"})
     jury.remove_conflict(session, actor=office, conflict_id=stored.id)
     assert jury.list_conflicts(session, actor=SYSTEM, round_id=made.id) == []
-    assert jury.conflict_kinds(session, juror_id=juror.id, application=application) == []
+    assert jury.conflict_kinds(session, actor=SYSTEM, juror_id=juror.id, application_id=application.id) == []
     assert count(session, Assignment) == 0, "the assignment is not restored: the office assigns again"
     entry = session.scalar(select(AuditLog).where(AuditLog.action == "jury.conflict_removed"))
     assert entry.actor_id == office.id and entry.entity_id == str(application.id)
@@ -125,7 +125,7 @@ def test_a_teacher_declares_a_conflict_only_while_the_round_is_open(session, tea
     assert count(session, JurorScore) == scores and count(session, ConflictOfInterest) == 0
     # The office still may: it decides who judges (confirming that the juror's scores go).
     jury.declare_conflict(session, actor=SYSTEM, application_id=application.id, juror_id=juror.id, confirm=True)
-    assert jury.conflict_kinds(session, juror_id=juror.id, application=application) == ["office"]
+    assert jury.conflict_kinds(session, actor=SYSTEM, juror_id=juror.id, application_id=application.id) == ["office"]
 
 
 def test_the_office_waives_an_automatic_conflict_for_one_application(session, teacher, project):
@@ -133,7 +133,7 @@ def test_the_office_waives_an_automatic_conflict_for_one_application(session, te
     application = apply(session, teacher=teacher, round_id=made.id, project_id=project.id)
     partner = make_juror(session, "p@example.org", school_name="École Jean Jaurès", region="Occitanie")
     jury.auto_assign(session, actor=SYSTEM, round_id=made.id)
-    assert jury.conflict_kinds(session, juror_id=partner.id, application=application) == ["same_school"]
+    assert jury.conflict_kinds(session, actor=SYSTEM, juror_id=partner.id, application_id=application.id) == ["same_school"]
     office = make_user(session, email="office@example.org", roles={"admin"})
     # Nobody but the office; a reason is required.
     for actor in (teacher, partner):
@@ -146,7 +146,7 @@ def test_the_office_waives_an_automatic_conflict_for_one_application(session, te
     assert refused.value.errors[0].field == "reason"
     jury.waive_conflict(session, actor=office, application_id=application.id, juror_id=partner.id,
                         kind="same_school", reason="Different campus, never met the team.")
-    assert jury.conflict_kinds(session, juror_id=partner.id, application=application) == []
+    assert jury.conflict_kinds(session, actor=SYSTEM, juror_id=partner.id, application_id=application.id) == []
     waived = jury.list_waivers(session, actor=office, round_id=made.id)
     assert [(w.juror_id, w.application_id, w.kind, w.reason) for w in waived] == [
         (partner.id, application.id, "same_school", "Different campus, never met the team.")]
@@ -162,7 +162,7 @@ def test_the_office_waives_an_automatic_conflict_for_one_application(session, te
                    project_id=make_project(session, owner=other, title="Second",
                                            school={"name": "École Jean Jaurès", "country": "FR",
                                                    "region": "Occitanie"}).id)
-    assert jury.conflict_kinds(session, juror_id=partner.id, application=second) == ["same_school"]
+    assert jury.conflict_kinds(session, actor=SYSTEM, juror_id=partner.id, application_id=second.id) == ["same_school"]
 
 
 def test_only_an_automatic_conflict_is_waived(session, teacher, project):
@@ -178,3 +178,18 @@ def test_only_an_automatic_conflict_is_waived(session, teacher, project):
     with pytest.raises(InvalidInput):
         jury.waive_conflict(session, actor=SYSTEM, application_id=application.id, juror_id=teacher_as_juror.id,
                             kind="same_school", reason="Not in conflict at all.")
+
+
+def test_only_the_office_asks_why_a_juror_may_not_judge(session, teacher, project):
+    """Why a juror is in conflict names the juror's school: neither the teacher nor a juror
+    reads it."""
+    made = make_round(session)
+    application = apply(session, teacher=teacher, round_id=made.id, project_id=project.id)
+    juror = make_juror(session, "asks@example.org")
+    for who in (teacher, juror):
+        with pytest.raises(PermissionDenied):
+            jury.conflict_kinds(session, actor=who, juror_id=juror.id, application_id=application.id)
+    office = make_user(session, email="office@example.org", roles={"admin"})
+    assert jury.conflict_kinds(session, actor=office, juror_id=juror.id, application_id=application.id) == []
+    with pytest.raises(NotFound):
+        jury.conflict_kinds(session, actor=office, juror_id=juror.id, application_id=application.id + 1000)

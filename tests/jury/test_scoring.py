@@ -7,6 +7,7 @@ import math
 import pytest
 from sqlalchemy import func, select
 
+from assess import stats
 from assess.domain.permissions import Actor, PermissionDenied
 from assess.services import applications, jury, settings
 from assess.services.errors import Conflict, InvalidInput, NotFound, ServiceError
@@ -192,6 +193,16 @@ def test_reliability_of_a_round_without_scores_is_undefined(session):
     made = make_round(session)
     result = jury.reliability(session, actor=SYSTEM, round_id=made.id)
     assert all(math.isnan(i.alpha) and i.reading == "undefined" for i in result.items) and result.jurors == ()
+
+
+def test_no_scores_is_a_reason_code_the_office_reads_in_its_language(session):
+    """The service said "no submitted scores yet" in English, whatever the reader's language."""
+    made = make_round(session)
+    result = jury.reliability(session, actor=SYSTEM, round_id=made.id)
+    assert {i.reason for i in result.items} == {stats.AlphaUndefined.NO_SCORES}
+    assert {c["reason"] for c in result.to_dict(lang="fr")["criteria"]} == {"no_scores"}
+    item = result.items[0]
+    assert stats.reason_text(item.reason, "fr", pairable_values=item.pairable) == "aucune note soumise pour l'instant"
 
 
 def test_two_jurors_saving_at_the_same_instant_lose_nothing(session, session_factory, scored):

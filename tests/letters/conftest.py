@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from assess.domain.rubric import Rubric, parse_rubric
 from assess.domain.scoring import score
 from assess.reports.views import CriterionFeedback, OfficeView, PartnerView, ProjectView, VerdictLetterView
-from assess.services import rubrics
-from assess.storage.models import Application, Assignment, Decision, JurorScore, Round
+from assess.storage.models import Application, Assignment, Decision, JurorScore, Round, RubricVersion
 from tests.reports.conftest import rubric_yaml
 from tests.services.helpers import make_project, make_user
 
@@ -109,7 +109,14 @@ def pdf_pages(data: bytes) -> int:
 
 
 def make_round(session, rubric, name="Labels juin 2026") -> Round:
-    version = rubrics.snapshot(session, rubric)
+    # The rubric's snapshot, as creating a round stores it (a test rubric, not an installed one).
+    version = session.scalar(select(RubricVersion).where(RubricVersion.rubric_id == rubric.id,
+                                                         RubricVersion.version == rubric.version))
+    if version is None:
+        version = RubricVersion(rubric_id=rubric.id, version=rubric.version, digest=rubric.digest,
+                                content=rubric.model_dump(mode="json"))
+        session.add(version)
+        session.flush()
     stored = Round(kind="label", name=name, rubric_version_id=version.id, opens_on=date(2026, 3, 1),
                    closes_on=date(2026, 5, 31), per_application=2, aggregation="mean", disagreement_threshold=2)
     session.add(stored)

@@ -83,11 +83,11 @@ def test_a_teacher_asks_and_the_office_carries_it_out(session, world):
 
 
 def test_a_deleted_jurors_scores_stay_under_their_pseudonym(session, world):
-    before = jury.aggregate_application(session, session.get(Application, world.marie_application))
+    before = jury.aggregates(session, actor=Actor.system(), application_id=world.marie_application)
     request = privacy.request_deletion(session, actor=world.juror)
     privacy.carry_out_deletion(session, actor=Actor.system(), request_id=request.id)
     session.commit()
-    after = jury.aggregate_application(session, session.get(Application, world.marie_application))
+    after = jury.aggregates(session, actor=Actor.system(), application_id=world.marie_application)
     assert [(j.pseudonym, j.scores) for j in after.jurors] == [(j.pseudonym, j.scores) for j in before.jurors]
     assert after.items == before.items
     assert session.get(User, world.juror.id).email.endswith("@deleted.invalid")

@@ -200,7 +200,7 @@ def test_decisions_are_what_the_scoring_engine_gives(national, country):
     outcomes = Counter()
     for decision in decided:
         application = session.get(Application, decision.application_id)
-        found = jury.aggregate_application(session, application)
+        found = jury.aggregates(session, actor=Actor.system(), application_id=application.id)
         assert decision.outcome == found.proposal
         assert decision.total == pytest.approx(found.score.total)
         assert decision.percentage == pytest.approx(found.score.percentage)

@@ -8,7 +8,9 @@
 - :mod:`.reliability`: agreement between jurors and each juror's severity;
 - :mod:`.progress`: how far the jury is in a round, each juror against the scoring
   deadline (the late list), and a juror's work by round;
-- :mod:`.common`: what they all read.
+- the private modules (``_common``, ``_conflicts``, ``_facts``, ``_aggregates``,
+  ``_capacity``): the building blocks they share, which check no actor; other services
+  may use them, pages and the command line never.
 
 Who may see and do what is decided by the named rules of
 :mod:`assess.domain.permissions` (see docs/jury.md). The names below are the package's
@@ -16,10 +18,9 @@ public interface: callers write ``jury.auto_assign(...)``.
 """
 
 from assess.domain.conflicts import AUTOMATIC_KINDS
+from assess.services.jury._common import COMMENT_MAX, NOTE_MAX, items_of
 from assess.services.jury.aggregates import (
     ApplicationAggregate,
-    aggregate_application,
-    aggregate_applications,
     aggregates,
     round_aggregates,
     round_jurors,
@@ -34,13 +35,6 @@ from assess.services.jury.assignment import (
     unassign_juror,
 )
 from assess.services.jury.capacity import CAPACITY_MAX, capacity_of, set_capacity
-from assess.services.jury.common import (
-    COMMENT_MAX,
-    NOTE_MAX,
-    items_of,
-    jury_members,
-    round_applications,
-)
 from assess.services.jury.conflicts import (
     OWN_APPLICATION,
     ConflictedJuror,
@@ -79,28 +73,26 @@ from assess.services.jury.scoring import (
 
 __all__ = [
     "AUTOMATIC_KINDS",
+    "CAPACITY_MAX",
+    "COMMENT_MAX",
+    "DUE_SOON_DAYS",
+    "NOTE_MAX",
+    "OWN_APPLICATION",
     "ApplicationAggregate",
     "AssignmentItem",
     "AssignmentReport",
-    "CAPACITY_MAX",
-    "COMMENT_MAX",
     "ConflictView",
     "ConflictedJuror",
-    "DUE_SOON_DAYS",
     "ItemReliability",
     "ItemScore",
     "JurorProgress",
     "JurorScores",
     "JurorSeverity",
     "JurorWork",
-    "NOTE_MAX",
-    "OWN_APPLICATION",
     "RoundProgress",
     "RoundReliability",
     "RoundWork",
     "WaiverView",
-    "aggregate_application",
-    "aggregate_applications",
     "aggregates",
     "application_facts",
     "applications_to_assign",
@@ -113,7 +105,6 @@ __all__ = [
     "items_of",
     "juror_progress",
     "jurors_for_round",
-    "jury_members",
     "late_jurors",
     "list_conflicts",
     "list_waivers",
@@ -125,7 +116,6 @@ __all__ = [
     "remove_conflict",
     "request_extra_juror",
     "round_aggregates",
-    "round_applications",
     "round_facts",
     "round_jurors",
     "save_score",

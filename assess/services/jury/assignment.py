@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from assess.domain.assignment import Shortage, assign
 from assess.domain.permissions import Actor
+from assess.domain.states import ApplicationStatus, AssignmentOrigin
 from assess.i18n import t
 from assess.services import audit, rounds
 from assess.services.access import authorize
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
-from assess.services.jury.capacity import capacities, refuse_beyond_capacity
-from assess.services.jury.common import (
+from assess.services.jury._capacity import capacities, refuse_beyond_capacity
+from assess.services.jury._common import (
     active_juror,
     find_application,
     find_round,
@@ -26,7 +27,8 @@ from assess.services.jury.common import (
     refuse_if_published,
     round_applications,
 )
-from assess.services.jury.conflicts import ConflictedJuror, conflict_kinds, round_conflicts
+from assess.services.jury._conflicts import kinds_of
+from assess.services.jury.conflicts import ConflictedJuror, round_conflicts
 from assess.storage.models import Application, Assignment, User
 
 
@@ -136,9 +138,9 @@ def auto_assign(session: Session, *, actor: Actor, round_id: int, per_applicatio
     result = assign(applications=sorted(app_ids), jurors=sorted(juror_ids), per_application=n,
                     conflicts=conflicts, existing=existing, capacity=capacities(jurors))
     for juror_id, application_id in result.pairs:
-        session.add(Assignment(application_id=application_id, juror_id=juror_id, origin="auto", created_by=actor.id))
+        session.add(Assignment(application_id=application_id, juror_id=juror_id, origin=AssignmentOrigin.AUTO, created_by=actor.id))
         audit.record(session, actor=actor, action="jury.assign", entity_type="application", entity_id=application_id,
-                     details={"juror": juror_id, "origin": "auto"})
+                     details={"juror": juror_id, "origin": AssignmentOrigin.AUTO})
     session.flush()
     audit.record(session, actor=actor, action="jury.auto_assign", entity_type="round", entity_id=round_.id,
                  details={"per_application": n, "created": len(result.pairs), "short": {str(k): v for k, v in result.short.items()},
@@ -151,7 +153,7 @@ def auto_assign(session: Session, *, actor: Actor, round_id: int, per_applicatio
 
 
 def assign_juror(session: Session, *, actor: Actor, application_id: int, juror_id: int,
-                 origin: str = "manual") -> Assignment:
+                 origin: str = AssignmentOrigin.MANUAL) -> Assignment:
     """Assign a juror to an application by hand (office). Refuses a juror in conflict
     (:class:`ConflictedJuror`, saying why in the reader's language) and a juror who has
     their maximum of applications in the round (``jury.errors.at_capacity``); an
@@ -159,10 +161,10 @@ def assign_juror(session: Session, *, actor: Actor, application_id: int, juror_i
     authorize(session, actor, "round.manage")
     application = find_application(session, application_id)
     refuse_if_published(application.round)
-    if application.status != "submitted":
+    if application.status != ApplicationStatus.SUBMITTED:
         raise Conflict("jury.errors.withdrawn")
     juror = active_juror(session, juror_id, for_round=application.round)
-    kinds = conflict_kinds(session, juror_id=juror.id, application=application)
+    kinds = kinds_of(session, juror_id=juror.id, application=application)
     if kinds:
         raise ConflictedJuror(kinds)
     found = session.scalar(select(Assignment).where(Assignment.application_id == application.id,
@@ -204,7 +206,7 @@ def request_extra_juror(session: Session, *, actor: Actor, application_id: int) 
     application = find_application(session, application_id)
     round_ = application.round
     refuse_if_published(round_)
-    if application.status != "submitted":
+    if application.status != ApplicationStatus.SUBMITTED:
         raise Conflict("jury.errors.withdrawn")
     jurors = jury_members(session, for_round=round_)
     juror_ids = {j.id for j in jurors}
@@ -217,16 +219,16 @@ def request_extra_juror(session: Session, *, actor: Actor, application_id: int) 
     ]
     on_it = [pair for pair in existing if pair[1] == application.id]
     conflicts = {(j.id, application.id) for j in jurors if (j.id, application.id) not in set(on_it)
-                 and conflict_kinds(session, juror_id=j.id, application=application)}
+                 and kinds_of(session, juror_id=j.id, application=application)}
     result = assign(applications=[application.id], jurors=sorted(juror_ids), per_application=len(on_it),
                     conflicts=conflicts, existing=existing, extra_for=[application.id], capacity=capacities(jurors))
     if not result.pairs:
         raise NoExtraJuror(result.shortages[0] if result.shortages else None)
     (juror_id, _), = result.pairs
-    stored = Assignment(application_id=application.id, juror_id=juror_id, origin="extra", created_by=actor.id)
+    stored = Assignment(application_id=application.id, juror_id=juror_id, origin=AssignmentOrigin.EXTRA, created_by=actor.id)
     session.add(stored)
     session.flush()
     audit.record(session, actor=actor, action="jury.assign", entity_type="application", entity_id=application.id,
-                 details={"juror": juror_id, "origin": "extra"})
+                 details={"juror": juror_id, "origin": AssignmentOrigin.EXTRA})
     return stored
 

@@ -8,17 +8,13 @@ the round's submitted applications (a withdrawn application frees its place).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assess.domain.permissions import Actor
 from assess.services import audit
 from assess.services.access import authorize
-from assess.services.errors import Conflict, FieldError, InvalidInput
-from assess.services.jury.common import active_juror
-from assess.storage.models import Application, Assignment, Round, User
+from assess.services.errors import FieldError, InvalidInput
+from assess.services.jury._common import active_juror
 
 #: No round needs more: a larger number is a typing mistake.
 CAPACITY_MAX = 10_000
@@ -46,25 +42,3 @@ def capacity_of(session: Session, *, actor: Actor, juror_id: int) -> int | None:
     """A juror's maximum per round (office); None: no maximum."""
     authorize(session, actor, "round.manage")
     return active_juror(session, juror_id).max_per_round
-
-
-def capacities(jurors: Iterable[User]) -> dict[int, int]:
-    """Juror id -> maximum, for the jurors who have one (what the assignment reads)."""
-    return {j.id: j.max_per_round for j in jurors if j.max_per_round is not None}
-
-
-def round_load(session: Session, *, juror_id: int, round_id: int) -> int:
-    return session.scalar(select(func.count(Assignment.id)).join(
-        Application, Application.id == Assignment.application_id).where(
-        Assignment.juror_id == juror_id, Application.round_id == round_id,
-        Application.status == "submitted")) or 0
-
-
-def refuse_beyond_capacity(session: Session, *, juror: User, round_: Round) -> None:
-    """``jury.errors.at_capacity`` (naming the juror and their maximum) when the juror
-    already has their maximum of applications in the round."""
-    if juror.max_per_round is None:
-        return
-    load = round_load(session, juror_id=juror.id, round_id=round_.id)
-    if load >= juror.max_per_round:
-        raise Conflict("jury.errors.at_capacity", name=juror.display_name, load=load, max=juror.max_per_round)

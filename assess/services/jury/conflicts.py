@@ -20,14 +20,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assess.domain import conflicts as rules
-from assess.domain.conflicts import AUTOMATIC_KINDS, ApplicationPlace, ConflictKind, JurorPlace
+from assess.domain.conflicts import AUTOMATIC_KINDS, ConflictKind
 from assess.domain.jury import RoundStatus
 from assess.domain.permissions import Actor
+from assess.domain.states import Role
 from assess.i18n import t
 from assess.services import audit, rounds
 from assess.services.access import authorize, permitted
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound
-from assess.services.jury.common import NOTE_MAX, active_juror, find_application, refuse_if_published
+from assess.services.jury._common import NOTE_MAX, active_juror, find_application, refuse_if_published
+from assess.services.jury._conflicts import application_place, juror_place, kinds_of, waived_kinds
 from assess.storage.models import Application, Assignment, ConflictWaiver, Project, Round, School, User
 from assess.storage.models import Conflict as ConflictOfInterest
 
@@ -50,78 +52,11 @@ class ConflictedJuror(Conflict):
         return t(self.key, lang, reasons=reasons).strip()
 
 
-# --- the facts the domain rules read -------------------------------------------------------
-
-
-def application_place(application: Application) -> ApplicationPlace:
-    project: Project = application.project
-    schools = {p.school_id for p in project.partners}
-    if project.school_id is not None:
-        schools.add(project.school_id)
-    return ApplicationPlace(
-        applicant_ids=frozenset(i for i in (application.teacher_id, project.owner_id) if i is not None),
-        school_ids=frozenset(schools),
-        country=project.school.country if project.school else None,
-        region=project.school.region if project.school else None,
-    )
-
-
-def juror_place(juror: User, school: School | None) -> JurorPlace:
-    return JurorPlace(juror_id=juror.id, school_id=juror.school_id if school is not None else None,
-                      country=school.country if school else None, region=school.region if school else None)
-
-
-def _waived(session: Session, *, application_ids: Iterable[int], juror_id: int | None = None
-            ) -> dict[tuple[int, int], frozenset[str]]:
-    """(juror, application) -> the kinds the office waived."""
-    ids = list(application_ids)
-    if not ids:
-        return {}
-    query = select(ConflictWaiver.juror_id, ConflictWaiver.application_id, ConflictWaiver.kind).where(
-        ConflictWaiver.application_id.in_(ids))
-    if juror_id is not None:
-        query = query.where(ConflictWaiver.juror_id == juror_id)
-    found: dict[tuple[int, int], set[str]] = {}
-    for juror, application, kind in session.execute(query):
-        found.setdefault((juror, application), set()).add(kind)
-    return {pair: frozenset(kinds) for pair, kinds in found.items()}
-
-
-def _found(juror: User, school: School | None, application: Application, waived: frozenset[str]
-           ) -> tuple[ConflictKind, ...]:
-    return rules.automatic_conflicts(juror_place(juror, school), application_place(application),
-                                     region_conflicts=application.round.region_conflicts, waived=waived)
-
-
-def conflict_kinds(session: Session, *, juror_id: int, application: Application) -> list[str]:
-    """Why this juror may not see this application: the stored conflicts and the ones
-    found now (own application, same school, same region when the round asks), less the
-    ones the office waived."""
-    stored = list(session.scalars(select(ConflictOfInterest.kind).where(
-        ConflictOfInterest.juror_id == juror_id, ConflictOfInterest.application_id == application.id)))
-    juror = session.get(User, juror_id)
-    if juror is None:
-        return stored
-    school = session.get(School, juror.school_id) if juror.school_id else None
-    waived = _waived(session, application_ids=[application.id], juror_id=juror_id).get(
-        (juror_id, application.id), frozenset())
-    return sorted((set(stored) - waived) | set(_found(juror, school, application, waived)))
-
-
-def conflicted_applications(session: Session, *, juror_id: int, applications: list[Application]) -> set[int]:
-    """The ids of the applications for which :func:`conflict_kinds` is not empty, in three
-    queries whatever their number."""
-    ids = [a.id for a in applications]
-    if not ids:
-        return set()
-    found = set(session.scalars(select(ConflictOfInterest.application_id).where(
-        ConflictOfInterest.juror_id == juror_id, ConflictOfInterest.application_id.in_(ids))))
-    juror = session.get(User, juror_id)
-    if juror is None:
-        return found
-    school = session.get(School, juror.school_id) if juror.school_id else None
-    waived = _waived(session, application_ids=ids, juror_id=juror_id)
-    return found | {a.id for a in applications if _found(juror, school, a, waived.get((juror_id, a.id), frozenset()))}
+def conflict_kinds(session: Session, *, actor: Actor, juror_id: int, application_id: int) -> list[str]:
+    """Why this juror may not judge this application (office): the stored conflicts and
+    the ones the schools give now, less the ones the office waived; empty when none."""
+    authorize(session, actor, "round.manage")
+    return kinds_of(session, juror_id=juror_id, application=find_application(session, application_id))
 
 
 def round_conflicts(session: Session, *, actor: Actor, round_: Round, applications: list[Application],
@@ -130,7 +65,7 @@ def round_conflicts(session: Session, *, actor: Actor, round_: Round, applicatio
     ones not stored yet (nor waived) and returns how many it stored."""
     schools = {s.id: s for s in session.scalars(select(School).where(
         School.id.in_([j.school_id for j in jurors if j.school_id is not None])))}
-    waived = _waived(session, application_ids=[a.id for a in applications])
+    waived = waived_kinds(session, application_ids=[a.id for a in applications])
     kinds: dict[tuple[int, int], list[str]] = {}
     for juror_id, application_id, kind in session.execute(
         select(ConflictOfInterest.juror_id, ConflictOfInterest.application_id, ConflictOfInterest.kind)
@@ -263,7 +198,7 @@ def declare_conflict(
         if rounds.status(application.round) not in (RoundStatus.UPCOMING, RoundStatus.OPEN):
             raise Conflict("jury.errors.declarations_closed")
         user = session.get(User, juror_id) if juror_id is not None else None
-        if user is None or not user.is_active or "juror" not in user.role_names:
+        if user is None or not user.is_active or Role.JUROR not in user.role_names:
             audit.record(session, actor=actor, action="jury.conflict_ignored", entity_type="application",
                          entity_id=application.id, details={"juror": juror_id, "reason": "not_a_juror"})
             return None

@@ -10,31 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assess.domain.permissions import Actor, ApplicationFacts, RoundFacts
 from assess.services.access import authorize
-from assess.services.jury.conflicts import conflict_kinds
-from assess.storage.models import Application, Assignment, Round
-
-
-def facts_of(session: Session, *, juror_id: int | None, application: Application,
-             assignment: Assignment | None = None) -> ApplicationFacts:
-    """``application`` as the rules see it for the juror ``juror_id`` (their assignment
-    read when not given)."""
-    if assignment is None and juror_id is not None:
-        assignment = session.scalar(select(Assignment).where(Assignment.application_id == application.id,
-                                                             Assignment.juror_id == juror_id))
-    assigned = assignment is not None and assignment.juror_id == juror_id
-    return ApplicationFacts(
-        application_id=application.id,
-        submitted=application.status == "submitted",
-        assigned=assigned,
-        in_conflict=juror_id is not None and bool(conflict_kinds(session, juror_id=juror_id, application=application)),
-        own_scores_submitted=assigned and assignment is not None and assignment.submitted_at is not None,
-        round_published=application.round.published_at is not None,
-    )
+from assess.services.jury._facts import facts_of
+from assess.storage.models import Application, Round
 
 
 class _RoundLike(Protocol):

@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 from assess import clock
 from assess.domain.jury import DeadlineState, RoundStatus, days_left, deadline_state, next_unsubmitted
 from assess.domain.permissions import Actor
+from assess.domain.states import ApplicationStatus
 from assess.services.access import authorize
-from assess.services.jury.common import find_round
+from assess.services.jury._common import find_round
 from assess.services.jury.scoring import AssignmentItem, my_assignments
 from assess.storage.models import Application, Assignment, Round, User
 from assess.storage.models import Conflict as ConflictOfInterest
@@ -47,7 +48,7 @@ def progress(session: Session, *, actor: Actor, round_id: int) -> RoundProgress:
     # Ids only: the rounds page asks this of every round, and loading each application
     # with its project took over half a second a national round.
     applications = session.scalars(select(Application.id).where(
-        Application.round_id == round_.id, Application.status == "submitted").order_by(Application.id)).all()
+        Application.round_id == round_.id, Application.status == ApplicationStatus.SUBMITTED).order_by(Application.id)).all()
     counts = dict(session.execute(
         select(Assignment.application_id, func.count(Assignment.id))
         .join(Application, Application.id == Assignment.application_id)
@@ -55,7 +56,7 @@ def progress(session: Session, *, actor: Actor, round_id: int) -> RoundProgress:
     ).all())
     submitted = session.scalar(
         select(func.count(Assignment.id)).join(Application, Application.id == Assignment.application_id)
-        .where(Application.round_id == round_.id, Application.status == "submitted", Assignment.submitted_at.is_not(None))
+        .where(Application.round_id == round_.id, Application.status == ApplicationStatus.SUBMITTED, Assignment.submitted_at.is_not(None))
     )
     return RoundProgress(
         applications=len(applications),
@@ -107,7 +108,7 @@ def _juror_rows(session: Session, *conditions, within_days: int, today: date) ->
         .join(Application, Application.id == Assignment.application_id)
         .join(Round, Round.id == Application.round_id)
         .join(User, User.id == Assignment.juror_id)
-        .where(Application.status == "submitted", not_conflicted, *conditions)
+        .where(Application.status == ApplicationStatus.SUBMITTED, not_conflicted, *conditions)
         .group_by(Round.id, Round.name, Round.scoring_deadline, User.id, User.display_name, User.email)
         .order_by(Round.id, User.display_name, User.id)
     ).all()

@@ -14,9 +14,10 @@ from assess import stats
 from assess.domain.jury import severity
 from assess.domain.permissions import Actor, PermissionDenied
 from assess.domain.rubric import Rubric
+from assess.domain.states import ApplicationStatus
 from assess.services import rounds, settings
 from assess.services.access import permitted
-from assess.services.jury.common import find_round, items_of
+from assess.services.jury._common import find_round, items_of
 from assess.storage.models import Application, Assignment, JurorScore, User
 
 
@@ -25,9 +26,13 @@ class ItemReliability:
     item_id: str
     alpha: float  # NaN when undefined
     reading: str  # reliable, tentative, unreliable, undefined
-    reason: str | None  # why alpha is undefined (English), else None
+    #: Why alpha is undefined, a code put in words where it is read
+    #: (:func:`assess.stats.reason_text`); None when it is defined.
+    reason: stats.AlphaUndefined | None
     units: int  # applications with at least one level
     pairable: int  # levels in applications scored by two jurors or more
+    #: The level every pairable value shares, when that is the reason.
+    equal_value: float | None = None
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,7 @@ def _submitted_levels(session: Session, round_id: int) -> list[tuple[int, int, s
         select(Assignment.juror_id, Assignment.application_id, JurorScore.item_id, JurorScore.level)
         .join(JurorScore, JurorScore.assignment_id == Assignment.id)
         .join(Application, Application.id == Assignment.application_id)
-        .where(Application.round_id == round_id, Application.status == "submitted",
+        .where(Application.round_id == round_id, Application.status == ApplicationStatus.SUBMITTED,
                Assignment.submitted_at.is_not(None))
         .order_by(Assignment.juror_id, Assignment.application_id, JurorScore.item_id)
     )]
@@ -102,10 +107,11 @@ def reliability(session: Session, *, actor: Actor, round_id: int) -> RoundReliab
         if jurors and applications:
             result = stats.krippendorff_alpha_explained(matrix, level="ordinal")
             alpha, reason, pairable = result.alpha, result.reason, result.pairable_values
+            equal_value = result.equal_value
         else:
-            alpha, reason, pairable = math.nan, "no submitted scores yet", 0
+            alpha, reason, pairable, equal_value = math.nan, stats.AlphaUndefined.NO_SCORES, 0, None
         items.append(ItemReliability(item_id=item_id, alpha=alpha, reading=stats.reading(alpha), reason=reason,
-                                     units=units, pairable=pairable))
+                                     units=units, pairable=pairable, equal_value=equal_value))
     threshold = float(settings.get(session, "severity_threshold"))
     found = severity(rows, threshold=threshold)
     names = dict(session.execute(select(User.id, User.display_name).where(User.id.in_(jurors))).all()) if jurors else {}

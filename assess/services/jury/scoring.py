@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session, selectinload
 from assess.domain.jury import juror_letter
 from assess.domain.permissions import Actor, can
 from assess.domain.rubric import LEVELS
+from assess.domain.states import ApplicationStatus, AssignmentOrigin
 from assess.services import audit, rounds
 from assess.services.access import authorize, permitted
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound
-from assess.services.jury.common import (
+from assess.services.jury._common import (
     COMMENT_MAX,
     NOTE_MAX,
     UNSET,
@@ -27,8 +28,8 @@ from assess.services.jury.common import (
     items_of,
     refuse_if_published,
 )
-from assess.services.jury.conflicts import conflicted_applications
-from assess.services.jury.facts import facts_of
+from assess.services.jury._conflicts import conflicted_applications
+from assess.services.jury._facts import facts_of
 from assess.storage.models import Application, Assignment, JurorScore, Project, Round, utcnow
 
 
@@ -88,7 +89,7 @@ def my_assignments(session: Session, *, actor: Actor) -> list[AssignmentItem]:
     authorize(session, actor, "jury.score")
     rows = session.execute(
         select(Assignment, Application).join(Application, Application.id == Assignment.application_id)
-        .where(Assignment.juror_id == actor.id, Application.status == "submitted")
+        .where(Assignment.juror_id == actor.id, Application.status == ApplicationStatus.SUBMITTED)
         .options(selectinload(Assignment.scores), selectinload(Application.round),
                  selectinload(Application.project).selectinload(Project.partners),
                  selectinload(Application.project).selectinload(Project.school))
@@ -218,7 +219,7 @@ class JurorScores:
     scores: Mapping[str, ItemScore]
     #: Only for the office (None for jurors).
     juror_id: int | None = None
-    origin: str = "auto"
+    origin: str = AssignmentOrigin.AUTO
 
 
 def _assignments_with_names(session: Session, application_id: int) -> list[tuple[Assignment, str]]:

@@ -19,6 +19,7 @@ from assess.domain.jury import aggregate, severity
 from assess.domain.questionnaire import Audience
 from assess.domain.rubric import LEVELS, Rubric
 from assess.domain.scoring import reasons_for, score_aggregates
+from assess.domain.states import ApplicationStatus
 from assess.domain.statistics import Filters, age_group
 from assess.i18n import t
 from assess.reports.reasons import override_note, reason_lines
@@ -28,7 +29,7 @@ from assess.services.decisions import decided_score
 from assess.services.jury import items_of
 from assess.services.national._scope import application_conditions
 from assess.services.national.applications import _applications
-from assess.services.national.criteria import levels_given
+from assess.services.national.criteria import _levels_given
 from assess.storage.models import (
     Application,
     Assignment,
@@ -301,7 +302,7 @@ def _application_rows(session: Session, scope: Filters, query: Select, infos: di
         aggregates: dict[str, float | None] = {}
         share = None
         reasons = None
-        if status != "submitted":
+        if status != ApplicationStatus.SUBMITTED:
             verdict, total = labels["withdrawn"], None
         else:
             verdict = labels[outcome] if outcome is not None and published_at is not None else labels["pending"]
@@ -375,8 +376,8 @@ def scores(session: Session, scope: Filters, lang: str, jurors: dict[int, str], 
 
 def criteria(session: Session, scope: Filters, lang: str) -> Table:
     """Per rubric version and item: how many times each level was given, and the mean: the
-    dashboard's figures (:func:`assess.services.national.criteria.levels_given`), as a sheet."""
-    found = levels_given(session, scope)
+    dashboard's figures (:func:`assess.services.national.criteria._levels_given`), as a sheet."""
+    found = _levels_given(session, scope)
     rows = [(f"{c.rubric_id} {c.rubric_version}", c.item_id, c.name.get(lang), *c.distribution, c.count, c.mean)
             for c in found]
     columns = (_column(lang, "rubric", width=20), _column(lang, "criterion_id", width=22),
@@ -495,7 +496,7 @@ def per_round(session: Session, scope: Filters) -> list[tuple[str, int, int, int
 
 def withdrawn(session: Session, scope: Filters) -> int:
     return int(session.scalar(select(func.count(Application.id))
-                              .where(Application.status == "withdrawn",
+                              .where(Application.status == ApplicationStatus.WITHDRAWN,
                                      *application_conditions(scope, withdrawn=True))) or 0)
 
 

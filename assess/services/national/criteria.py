@@ -75,10 +75,10 @@ def criterion_levels(session: Session, *, actor: Actor, filters: Filters = NO_FI
     the distribution of the submitted juror levels and their mean. Items nobody scored in
     the scope are left out."""
     authorize(session, actor, "statistics.view")
-    return levels_given(session, check_filters(filters))
+    return _levels_given(session, check_filters(filters))
 
 
-def levels_given(session: Session, filters: Filters) -> tuple[CriterionLevels, ...]:
+def _levels_given(session: Session, filters: Filters) -> tuple[CriterionLevels, ...]:
     """:func:`criterion_levels` without the permission check: the building block the
     dashboard and the workbook's Criteria sheet both read (filters already checked)."""
     counts: dict[tuple[int, str], list[int]] = {}

@@ -18,7 +18,7 @@ from assess.services.national._scope import NO_FILTER, check_filters
 from assess.services.national._sql import project_age_group, subjects_of
 from assess.services.national.agreement import ItemAgreement, _agreement
 from assess.services.national.applications import ApplicationFigures, _applications
-from assess.services.national.criteria import CriterionLevels, levels_given
+from assess.services.national.criteria import CriterionLevels, _levels_given
 from assess.services.national.surveys import (
     AudienceParticipation,
     SurveyLevels,
@@ -62,7 +62,7 @@ def national_figures(session: Session, *, actor: Actor, filters: Filters = NO_FI
     return NationalFigures(
         filters=filters,
         applications=_applications(session, filters),
-        criteria=levels_given(session, filters),
+        criteria=_levels_given(session, filters),
         agreement=_agreement(session, filters),
         participation=participation,
         surveys=_survey_levels(session, filters, rubric or _survey_rubric(session, filters), participation),

@@ -12,6 +12,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from assess import stats
 from assess.i18n.formats import format_number
 from assess.services import jury, rounds
 from assess.services.errors import PermissionDenied, ServiceError
@@ -23,12 +24,14 @@ admin = require_permission("round.manage")
 
 
 def explanation(item: jury.ItemReliability) -> str:
-    """Why the alpha reads as it does, in the reader's language."""
+    """Why the alpha reads as it does, in the reader's language: for an undefined alpha,
+    the reason the service gives (no scores yet, no pairs, every level the same)."""
     if item.reading != "undefined":
         return _(f"reliability_page.why.{item.reading}")
-    if item.pairable == 0:
-        return _("reliability_page.why.no_pairs")
-    return _("reliability_page.why.all_equal", count=item.pairable)
+    if item.reason is stats.AlphaUndefined.ALL_EQUAL:
+        return _("reliability_page.why.all_equal", count=item.pairable)
+    # No scores at all, or none on an application two jurors scored: the same sentence.
+    return _("reliability_page.why.no_pairs")
 
 
 def number(value: float | None, digits: int, *, signed: bool = False) -> str:

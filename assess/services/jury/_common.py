@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from assess.domain.rubric import Rubric
+from assess.domain.states import ApplicationStatus, Role
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound
 from assess.storage.models import Application, Project, Round, User, UserRole
 
@@ -47,7 +48,7 @@ def jury_members(session: Session, *, for_round: Round | None = None) -> list[Us
     judge in it: demonstration jurors in a demonstration round, the others in a real one
     (demonstration accounts share a password shown on screen: they never judge real work)."""
     query = (select(User).join(UserRole, UserRole.user_id == User.id)
-             .where(UserRole.role == "juror", User.is_active.is_(True)).order_by(User.id))
+             .where(UserRole.role == Role.JUROR, User.is_active.is_(True)).order_by(User.id))
     if for_round is not None:
         query = query.where(User.is_demo.is_(bool(for_round.is_demo)))
     return list(session.scalars(query))
@@ -56,7 +57,7 @@ def jury_members(session: Session, *, for_round: Round | None = None) -> list[Us
 def active_juror(session: Session, juror_id: int | None, *, for_round: Round | None = None) -> User:
     """The active juror of this id (who may judge in ``for_round``), else InvalidInput."""
     user = session.get(User, juror_id) if juror_id is not None else None
-    if user is None or not user.is_active or "juror" not in user.role_names:
+    if user is None or not user.is_active or Role.JUROR not in user.role_names:
         raise InvalidInput([FieldError("juror_id", "jury.errors.not_a_juror", {"value": juror_id})])
     if for_round is not None and bool(user.is_demo) != bool(for_round.is_demo):
         key = "demo.errors.demo_juror" if user.is_demo else "demo.errors.real_juror"
@@ -67,7 +68,7 @@ def active_juror(session: Session, juror_id: int | None, *, for_round: Round | N
 def round_applications(session: Session, round_id: int) -> list[Application]:
     """The round's submitted applications, with their projects' schools and partners."""
     return list(session.scalars(
-        select(Application).where(Application.round_id == round_id, Application.status == "submitted")
+        select(Application).where(Application.round_id == round_id, Application.status == ApplicationStatus.SUBMITTED)
         .options(selectinload(Application.project).selectinload(Project.partners),
                  selectinload(Application.project).selectinload(Project.school))
         .order_by(Application.id)
