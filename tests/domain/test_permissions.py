@@ -18,6 +18,7 @@ from assess.domain.permissions import (
     PermissionDenied,
     RoundFacts,
     Rule,
+    VerdictFacts,
     can,
     has_role,
     is_admin,
@@ -121,6 +122,7 @@ WHO_MAY = {
     "round.change": {"admin", "system"},
     "round.publish": {"admin", "system"},
     "decision.view": {"owner", "admin", "system"},
+    "application.documents": {"owner", "admin", "system"},
     "eql.manage": {"admin", "system"},
     "statistics.view": {"admin", "system"},
     "statistics.export": {"admin", "system"},
@@ -149,6 +151,7 @@ OBJECT_OF = {
     "round.change": OPEN_ROUND,
     "round.publish": OPEN_ROUND,
     "decision.view": DecisionFacts(owner_id=TEACHER.id, published=True),
+    "application.documents": VerdictFacts(application_id=1, owner_id=TEACHER.id, verdict_published=True),
 }
 ACTORS = {"owner": TEACHER, "teacher": OTHER_TEACHER, "juror": JUROR, "admin": ADMIN, "system": SYSTEM}
 
@@ -176,6 +179,8 @@ ONCE_CLOSED = [
     ("round.change", RoundFacts(round_id=9, published=True), set()),
     ("round.publish", RoundFacts(round_id=9, published=True), set()),
     ("decision.view", DecisionFacts(owner_id=TEACHER.id, published=False), {"admin", "system"}),
+    # The letter and the certificate: nobody before publication, the office included.
+    ("application.documents", VerdictFacts(application_id=1, owner_id=TEACHER.id, verdict_published=False), set()),
 ]
 
 
