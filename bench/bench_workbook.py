@@ -118,7 +118,7 @@ def write_xlsxwriter(path: str, tables: list[Table], *, facts: list, blocks: lis
                     sheet.write_string(0, c, column.header, head)
                 sheet.freeze_panes(1, 0)
                 row = 1
-            for c, (call, value) in enumerate(zip(calls, values)):
+            for c, (call, value) in enumerate(zip(calls, values, strict=True)):
                 if value is not None:
                     call(sheet, row, c, value)
             row += 1

@@ -60,7 +60,7 @@ def distribution_svg(distribution: tuple[int, ...] | list[int], dont_know: int =
     total = sum(distribution) + dont_know
     x = 0.0
     if total:
-        for n, colour in zip([*distribution, dont_know], [*SCALE_COLOURS, DONT_KNOW_COLOUR]):
+        for n, colour in zip([*distribution, dont_know], [*SCALE_COLOURS, DONT_KNOW_COLOUR], strict=True):
             if not n:
                 continue
             w = width * n / total
@@ -124,7 +124,7 @@ def levels_svg(
     if title:
         parts.append(f'<text x="0" y="{_num(font * 1.4)}" font-size="{_num(font * 1.15)}" font-weight="bold" '
                      f'fill="{INK}">{escape(title)}</text>')
-    for (name, colour, _), (x, line) in zip(series, legend):
+    for (name, colour, _), (x, line) in zip(series, legend, strict=True):
         y = top + line * font * 1.4
         parts.append(f'<rect x="{_num(x)}" y="{_num(y + font * 0.4)}" width="{_num(font)}" height="{_num(font)}" '
                      f'fill="{colour}"/>')
@@ -186,7 +186,7 @@ def number(value: float | None, lang: str, digits: int = 1) -> str:
 def _legend(lang: str) -> list[dict]:
     """The answers 1..5 and "don't know", each with its colour in the distribution bars."""
     labels = [t(f"survey_results.scale.s{p}", lang) for p in AGREEMENT_POINTS] + [t("survey_results.scale.dont_know", lang)]
-    return [{"label": label, "colour": colour} for label, colour in zip(labels, [*SCALE_COLOURS, DONT_KNOW_COLOUR])]
+    return [{"label": label, "colour": colour} for label, colour in zip(labels, [*SCALE_COLOURS, DONT_KNOW_COLOUR], strict=True)]
 
 
 def _figures(figures: Figures | None, lang: str) -> dict | None:
