@@ -142,10 +142,7 @@ def _axis_label(
     x, y = at
     lines = _wrap(label)
     # Anchor text away from the chart: right of centre starts at the axis end, left ends there.
-    if abs(x - cx) < font:
-        anchor = "middle"
-    else:
-        anchor = "start" if x > cx else "end"
+    anchor = "middle" if abs(x - cx) < font else ("start" if x > cx else "end")
     # Labels above the centre grow upwards, below grow downwards, on the sides they are centred.
     angle = 2 * math.pi * index / count
     vertical = -math.cos(angle)  # -1 at the top, +1 at the bottom

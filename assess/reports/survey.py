@@ -156,10 +156,7 @@ def levels_svg(
                 length = bar_w * max(0.0, min(float(value), maximum)) / maximum
                 parts.append(f'<rect class="value" x="{_num(bar_x)}" y="{_num(y)}" width="{_num(length)}" '
                              f'height="{_num(bar_h)}" fill="{colour}"/>')
-            if value is None:
-                shown = "–"
-            else:
-                shown = f"{float(value):.1f}".rstrip("0").rstrip(".").replace(".", decimal)
+            shown = "–" if value is None else f"{float(value):.1f}".rstrip("0").rstrip(".").replace(".", decimal)
             parts.append(f'<text x="{_num(bar_x + length + font * 0.3)}" y="{_num(y + bar_h * 0.9)}" '
                          f'font-size="{_num(font * 0.75)}" fill="{MUTED if value is None else INK}">{escape(shown)}</text>')
     parts.append("</svg>")
