@@ -4,6 +4,7 @@ the database: sheets, headers, layout, row counts, figures, pseudonyms, filters.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import zipfile
 
@@ -55,7 +56,7 @@ def header(sheet) -> list[str]:
 
 def by_header(sheet) -> list[dict]:
     names = header(sheet)
-    return [dict(zip(names, row)) for row in rows(sheet)]
+    return [dict(zip(names, row, strict=True)) for row in rows(sheet)]
 
 
 def facts(book, name="Summary") -> dict:
@@ -347,7 +348,7 @@ def test_progress_goes_up_to_the_total(session, data):
     told = []
     export(session, progress=lambda done, total: told.append((done, total)))
     assert told[0][0] == 0 and told[-1][0] == told[-1][1] > 0
-    assert all(a[0] <= b[0] for a, b in zip(told, told[1:]))
+    assert all(a[0] <= b[0] for a, b in itertools.pairwise(told))
     assert len({total for _, total in told}) == 1
 
 
