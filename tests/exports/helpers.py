@@ -85,7 +85,7 @@ def build(session) -> Data:
     for name, (first, second) in bases.items():
         assigned = session.scalars(select(Assignment).where(Assignment.application_id == data.applications[name])
                                    .order_by(Assignment.juror_id)).all()
-        for assignment, base in zip(assigned, (first, second)):
+        for assignment, base in zip(assigned, (first, second), strict=True):
             score_all(session, juror=data.jurors[assignment.juror_id], application_id=data.applications[name],
                       overrides=_levels(base))
         decisions.stage_decision(session, actor=office, application_id=data.applications[name])
@@ -107,7 +107,7 @@ def build(session) -> Data:
     for name, levels in (("b1", (4, 2)), ("b5", (3, None))):
         assigned = session.scalars(select(Assignment).where(Assignment.application_id == data.applications[name])
                                    .order_by(Assignment.juror_id)).all()
-        for assignment, level in zip(assigned, levels):
+        for assignment, level in zip(assigned, levels, strict=True):
             score_all(session, juror=data.jurors[assignment.juror_id], application_id=data.applications[name],
                       level=level if level is not None else 1, items=items_2021, submit=level is not None)
     decisions.stage_decision(session, actor=office, application_id=data.applications["b1"])
