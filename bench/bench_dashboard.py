@@ -157,7 +157,7 @@ def build_standin(path: Path, *, answers_wanted: int) -> None:
                 levels = [max(0, min(5, round(quality + chance.gauss(0, 0.8)))) for _ in criteria]
                 means.append(sum(levels) / len(levels))
                 scores += [(assignment_id, rubric_version, item, level, "", "", STAMP)
-                           for item, level in zip(criteria, levels)]
+                           for item, level in zip(criteria, levels, strict=True)]
             if r < 3 and status == "submitted":
                 mean = sum(means) / len(means)
                 decisions.append((application_id, "label" if mean >= 3 else "no_label", "{}", mean * 6, mean * 20, "",
@@ -201,7 +201,7 @@ def build_standin(path: Path, *, answers_wanted: int) -> None:
     for index in chance.choices(range(len(campaigns)), weights=weights, k=responses_total):
         counts[index] += 1
     codes = []
-    for (cid, _audience, _agreement, _choice, mode, _opens), n in zip(campaigns, counts):
+    for (cid, _audience, _agreement, _choice, mode, _opens), n in zip(campaigns, counts, strict=True):
         if mode == "codes":
             issued = n + chance.randint(0, max(1, n // 3))
             codes += [(cid, f"{cid:08x}{k:056x}", 1 if k < n else 0) for k in range(issued)]
@@ -209,7 +209,7 @@ def build_standin(path: Path, *, answers_wanted: int) -> None:
     response_id = 0
     answers, responses = [], []
     written = 0
-    for (cid, audience, agreement, choice, _mode, opens), n in zip(campaigns, counts):
+    for (cid, _audience, agreement, choice, _mode, opens), n in zip(campaigns, counts, strict=True):
         mood = chance.uniform(2.5, 4.7)
         month = opens.replace(day=1).isoformat()
         for _ in range(n):

@@ -121,7 +121,7 @@ def radar_svg(
         f'<polygon class="value" points="{polygon(shape)}" fill="{FILL}" fill-opacity="0.25" '
         f'stroke="{FILL}" stroke-width="1.6" stroke-linejoin="round"/>'
     )
-    for (x, y), value in zip(shape, values):
+    for (x, y), value in zip(shape, values, strict=True):
         if value is None:
             parts.append(
                 f'<circle class="missing" cx="{_num(x)}" cy="{_num(y)}" r="{_num(font * 0.3)}" '
@@ -130,7 +130,7 @@ def radar_svg(
         else:
             parts.append(f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{_num(font * 0.28)}" fill="{FILL}"/>')
 
-    for i, (label, value) in enumerate(zip(labels, values)):
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         parts.append(_axis_label(i, count, label, value is None, point(i, maximum * 1.08), cx, font))
     parts.append("</svg>")
     return "\n".join(parts)
@@ -142,10 +142,7 @@ def _axis_label(
     x, y = at
     lines = _wrap(label)
     # Anchor text away from the chart: right of centre starts at the axis end, left ends there.
-    if abs(x - cx) < font:
-        anchor = "middle"
-    else:
-        anchor = "start" if x > cx else "end"
+    anchor = "middle" if abs(x - cx) < font else ("start" if x > cx else "end")
     # Labels above the centre grow upwards, below grow downwards, on the sides they are centred.
     angle = 2 * math.pi * index / count
     vertical = -math.cos(angle)  # -1 at the top, +1 at the bottom
@@ -189,7 +186,7 @@ def bars_svg(
     if title:
         parts.append(f'<text x="0" y="{_num(font * 1.4)}" font-size="{_num(font * 1.15)}" '
                      f'font-weight="bold" fill="{INK}">{escape(title)}</text>')
-    for n, (label, value) in enumerate(zip(labels, values)):
+    for n, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = top + n * row
         room = int((label_w - font) / (font * 0.62))  # DejaVu Sans averages ~0.6 em per character
         text = label if len(label) <= room else label[: room - 1].rstrip() + "…"

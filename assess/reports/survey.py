@@ -60,7 +60,7 @@ def distribution_svg(distribution: tuple[int, ...] | list[int], dont_know: int =
     total = sum(distribution) + dont_know
     x = 0.0
     if total:
-        for n, colour in zip([*distribution, dont_know], [*SCALE_COLOURS, DONT_KNOW_COLOUR]):
+        for n, colour in zip([*distribution, dont_know], [*SCALE_COLOURS, DONT_KNOW_COLOUR], strict=True):
             if not n:
                 continue
             w = width * n / total
@@ -124,7 +124,7 @@ def levels_svg(
     if title:
         parts.append(f'<text x="0" y="{_num(font * 1.4)}" font-size="{_num(font * 1.15)}" font-weight="bold" '
                      f'fill="{INK}">{escape(title)}</text>')
-    for (name, colour, _), (x, line) in zip(series, legend):
+    for (name, colour, _), (x, line) in zip(series, legend, strict=True):
         y = top + line * font * 1.4
         parts.append(f'<rect x="{_num(x)}" y="{_num(y + font * 0.4)}" width="{_num(font)}" height="{_num(font)}" '
                      f'fill="{colour}"/>')
@@ -156,10 +156,7 @@ def levels_svg(
                 length = bar_w * max(0.0, min(float(value), maximum)) / maximum
                 parts.append(f'<rect class="value" x="{_num(bar_x)}" y="{_num(y)}" width="{_num(length)}" '
                              f'height="{_num(bar_h)}" fill="{colour}"/>')
-            if value is None:
-                shown = "–"
-            else:
-                shown = f"{float(value):.1f}".rstrip("0").rstrip(".").replace(".", decimal)
+            shown = "–" if value is None else f"{float(value):.1f}".rstrip("0").rstrip(".").replace(".", decimal)
             parts.append(f'<text x="{_num(bar_x + length + font * 0.3)}" y="{_num(y + bar_h * 0.9)}" '
                          f'font-size="{_num(font * 0.75)}" fill="{MUTED if value is None else INK}">{escape(shown)}</text>')
     parts.append("</svg>")
@@ -186,7 +183,7 @@ def number(value: float | None, lang: str, digits: int = 1) -> str:
 def _legend(lang: str) -> list[dict]:
     """The answers 1..5 and "don't know", each with its colour in the distribution bars."""
     labels = [t(f"survey_results.scale.s{p}", lang) for p in AGREEMENT_POINTS] + [t("survey_results.scale.dont_know", lang)]
-    return [{"label": label, "colour": colour} for label, colour in zip(labels, [*SCALE_COLOURS, DONT_KNOW_COLOUR])]
+    return [{"label": label, "colour": colour} for label, colour in zip(labels, [*SCALE_COLOURS, DONT_KNOW_COLOUR], strict=True)]
 
 
 def _figures(figures: Figures | None, lang: str) -> dict | None:

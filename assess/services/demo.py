@@ -113,7 +113,7 @@ A = ("innovation", "curricular-integration", "collaboration", "ict-use", "sustai
 
 
 def _all(*values: int) -> dict[str, int]:
-    return dict(zip(A, values))
+    return dict(zip(A, values, strict=True))
 
 
 PROJECTS = [

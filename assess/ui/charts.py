@@ -71,7 +71,7 @@ def bars_figure(
     names = [_wrap(label, 28) for label in labels]
     colors = [
         MISSING_COLOR if v is None else LOW_COLOR if m is not None and v < m else OK_COLOR
-        for v, m in zip(values, minimums)
+        for v, m in zip(values, minimums, strict=True)
     ]
     figure = go.Figure(
         go.Bar(
@@ -85,7 +85,7 @@ def bars_figure(
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
-    with_minimum = [(n, m) for n, m in zip(names, minimums) if m is not None]
+    with_minimum = [(n, m) for n, m in zip(names, minimums, strict=True) if m is not None]
     if with_minimum:
         figure.add_trace(
             go.Scatter(

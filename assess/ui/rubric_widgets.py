@@ -10,7 +10,7 @@ from assess.ui.runtime import lang
 def levels_side_by_side(item, chosen: int | None) -> None:
     """The six levels of a criterion or gate with their descriptors, the chosen one ticked."""
     # Six columns on a laptop; Streamlit stacks them on a phone.
-    for column, level in zip(st.columns(len(item.levels)), item.levels):
+    for column, level in zip(st.columns(len(item.levels)), item.levels, strict=True):
         with column, st.container(border=True, height="stretch"):
             label = f"{level.level} · {level.label.get(lang())}"
             if level.level == chosen:

@@ -65,7 +65,7 @@ def test_a_killed_export_leaves_no_file_anywhere(country, tmp_path, what, sent):
             assert time.monotonic() < deadline, "no partial file appeared"
             time.sleep(0.005)
         process.send_signal(sent)
-        stdout, stderr = process.communicate(timeout=60)
+        _stdout, stderr = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()

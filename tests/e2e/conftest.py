@@ -81,25 +81,24 @@ def serve_app(folder: Path) -> Iterator[LiveApp]:
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log = open(folder / "streamlit.log", "wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "ASSESS_DATABASE_URL": database_url}, stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_healthy(url, process)
-        yield LiveApp(url, sessions, teacher, project_id)
-    finally:
-        # Stop the server we started (also when the test failed), by its own process.
-        process.terminate()
+    with open(folder / "streamlit.log", "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address", "127.0.0.1",
+             "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=ROOT, env={**os.environ, "ASSESS_DATABASE_URL": database_url}, stdout=log, stderr=subprocess.STDOUT,
+        )
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-        engine.dispose()
+            _wait_healthy(url, process)
+            yield LiveApp(url, sessions, teacher, project_id)
+        finally:
+            # Stop the server we started (also when the test failed), by its own process.
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            engine.dispose()
 
 
 @pytest.fixture

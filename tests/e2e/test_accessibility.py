@@ -280,7 +280,7 @@ def contrast(colour: str, background: tuple[int, int, int] = (255, 255, 255)) ->
     """WCAG contrast ratio of a CSS rgb()/rgba() colour on ``background``."""
     red, green, blue, *alpha = (float(part) for part in re.findall(r"[\d.]+", colour))
     opacity = alpha[0] if alpha else 1.0
-    mixed = [opacity * c + (1 - opacity) * b for c, b in zip((red, green, blue), background)]
+    mixed = [opacity * c + (1 - opacity) * b for c, b in zip((red, green, blue), background, strict=True)]
 
     def luminance(rgb) -> float:
         linear = [c / 255 / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]

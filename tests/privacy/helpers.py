@@ -51,7 +51,7 @@ def assess_project(session, teacher: Actor, project_id: int, note: str) -> None:
 def make_world(session) -> World:
     office = accounts.create_first_admin(session, email="office@example.org", display_name="National office",
                                          password="correct horse battery")
-    round_, applications = make_published_round(session, parse_rubric(rubric_yaml()))
+    _round, applications = make_published_round(session, parse_rubric(rubric_yaml()))
     marie, paul = actor(session, "marie@example.org"), actor(session, "paul@example.org")
     application = session.get(Application, applications["Our rivers, our future"])
     assess_project(session, marie, application.project_id, MARIES_NOTE)

@@ -75,7 +75,7 @@ def test_a_teacher_cannot_download_another_persons_data(session_factory, world):
 def test_the_office_answers_a_request_by_letter(session_factory, world):
     buffer = io.BytesIO()
     privacy.export_data(session_factory, actor=Actor.system(), user_id=world.paul.id, target=buffer, lang="fr")
-    documents, pdfs, everything = read_zip(buffer.getvalue())
+    documents, _pdfs, everything = read_zip(buffer.getvalue())
     assert documents["account.json"]["email"] == "paul@example.org"
     assert "marie@example.org" not in everything and MARIES_NOTE not in everything
     with pytest.raises(NotFound):

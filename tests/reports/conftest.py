@@ -8,6 +8,7 @@ from datetime import date, datetime
 import pytest
 import yaml
 
+from assess import clock
 from assess.domain.rubric import Rubric, parse_rubric
 from assess.domain.scoring import score
 from assess.reports.views import EntryView, PartnerView, ProjectView, SelfAssessmentReport
@@ -121,5 +122,5 @@ def make_report(
         entries=entries,
         eligibility={"shared_plan": True, "finished": True, "full_participation": True,
                      "collaborative_activities": True, "data_protection": None},
-        generated_at=datetime(2025, 3, 1, 10, 30),
+        generated_at=datetime(2025, 3, 1, 10, 30, tzinfo=clock.office_zone()),
     )

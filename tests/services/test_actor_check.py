@@ -30,7 +30,7 @@ CALLS = {
 
 
 def refused_everywhere(session, actor: Actor, project) -> None:
-    for name, call in CALLS.items():
+    for call in CALLS.values():
         with pytest.raises(PermissionDenied):
             call(session, actor, project)
         session.rollback()

@@ -3,6 +3,7 @@ whose jury, decisions and surveys hold together as the services would have made 
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from collections import Counter
 from collections.abc import Iterator
@@ -67,7 +68,7 @@ def _national(request, _sqlite_template, tmp_path_factory) -> Iterator[tuple[Eng
         with make_session_factory(engine).begin() as session:
             result = demo_national.load_national_demo(session, actor=OFFICE, size=SMALL, today=TODAY,
                                                       progress=lambda done, total: steps.append((done, total)))
-        assert steps and steps[-1][0] == steps[-1][1] and all(a[0] <= b[0] for a, b in zip(steps, steps[1:]))
+        assert steps and steps[-1][0] == steps[-1][1] and all(a[0] <= b[0] for a, b in itertools.pairwise(steps))
         yield engine, result
     finally:
         engine.dispose()

@@ -36,7 +36,7 @@ def link(session, teacher, project):
 
 def test_the_attack_of_the_finding_stores_one_response(session, link):
     """200 submissions from one client (one cookie), as fast as it can: one response."""
-    campaign, token = link
+    _campaign, token = link
     browser = link_guard.new_browser_id(session)
     results = [send(session, token, browser) for _ in range(200)]
     assert [r.stored for r in results].count(True) == 1
@@ -45,7 +45,7 @@ def test_the_attack_of_the_finding_stores_one_response(session, link):
 
 
 def test_a_second_response_from_the_same_browser_is_refused_and_others_are_welcome(session, link):
-    campaign, token = link
+    _campaign, token = link
     first, second = link_guard.new_browser_id(session), link_guard.new_browser_id(session)
     assert send(session, token, first).stored
     refused = send(session, token, first)
@@ -61,7 +61,7 @@ def test_a_second_response_from_the_same_browser_is_refused_and_others_are_welco
 def test_a_double_click_still_thanks_and_a_refusal_does_not_look_like_one(session, link):
     """The page's nonce (a resent form) and the browser rule work together: the resent form
     is "already stored", a new page from a browser that answered is "this device answered"."""
-    campaign, token = link
+    _campaign, token = link
     browser = link_guard.new_browser_id(session)
     assert send(session, token, browser, nonce="page-1").stored
     assert send(session, token, browser, nonce="page-1").status is VisitStatus.USED
@@ -72,7 +72,7 @@ def test_a_double_click_still_thanks_and_a_refusal_does_not_look_like_one(sessio
 @pytest.mark.parametrize("browser_id", [None, "", "made-up", "A" * 24 + "." + "B" * 24])
 def test_a_request_without_a_genuine_browser_id_stores_nothing(session, link, browser_id):
     """A script that sends no cookie, or one it made up, does not get around the rule."""
-    campaign, token = link
+    _campaign, token = link
     result = send(session, token, browser_id)
     assert (result.stored, result.status) == (False, VisitStatus.NO_BROWSER_ID)
     assert responses(session) == 0
@@ -174,7 +174,7 @@ def test_responses_that_arrive_in_bursts_are_counted(session, link):
 
 def test_one_browser_sending_from_eight_tabs_at_once_stores_one_response(session, session_factory, link):
     """The database decides (the unique keyed hash), whatever the timing."""
-    campaign, token = link
+    _campaign, token = link
     browser = link_guard.new_browser_id(session)
     session.commit()
     results = run_together(session_factory, [lambda own: send(own, token, browser) for _ in range(8)])

@@ -101,7 +101,7 @@ def build(session, office: Actor | None = None) -> DataSet:
                            partners=partners("IE", "FI", prefix="P5 "), age_min=3, age_max=5,
                            subjects=["Art", "=SUM(A1)"]),
     }
-    owner = dict(zip(made, teachers))
+    owner = dict(zip(made, teachers, strict=True))
 
     # Round 1: applied, closed, scored, decided and published.
     round1 = make_round(session, office=office, name="Labels last year", rubric_id="etwinning-2006")

@@ -129,7 +129,7 @@ def test_jurors_agreement_is_the_reliability_pages_alpha(session, data):
 
     first = [a for a in found if a.round_id == data.round1]
     assert [a.item_id for a in first] == list(CRITERIA_2006)
-    for mine, theirs in zip(first, reliability.items):
+    for mine, theirs in zip(first, reliability.items, strict=True):
         assert mine.item_id == theirs.item_id
         assert mine.alpha == pytest.approx(theirs.alpha)
         assert (mine.reading, mine.units, mine.pairable) == (theirs.reading, theirs.units, theirs.pairable)

@@ -124,10 +124,10 @@ def test_a_long_read_does_not_stop_survey_answers_nor_jurors(session_factory, te
 
 
 def test_a_write_in_a_reading_transaction_is_refused(session_factory, teacher):
-    with pytest.raises(DBAPIError, match="(?i)read-?only"):
+    with pytest.raises(DBAPIError, match=r"(?i)read-?only"):
         with db.reading(session_factory) as session:
             projects.create_project(session, actor=teacher, raw=project_fields(title="Written while reading"))
-    with pytest.raises(DBAPIError, match="(?i)read-?only"):
+    with pytest.raises(DBAPIError, match=r"(?i)read-?only"):
         with db.reading(session_factory) as session:
             session.execute(text("UPDATE users SET display_name = 'changed'"))
     # The connection goes back to the pool writable: the next writing works, reads see it.
@@ -180,7 +180,7 @@ def test_an_export_reads_in_a_read_only_transaction_and_records_itself_apart(ses
 
     summary = exports.run_export(session_factory, lambda session: exports.write_csv(
         session, actor=Actor.system(), what="applications", out=out), actor=Actor.system())
-    assert summary.rows == 0 and list(csv.reader(io.StringIO(out.getvalue())))[0][0] == "Application"
+    assert summary.rows == 0 and next(csv.reader(io.StringIO(out.getvalue())))[0] == "Application"
     with db.reading(session_factory) as session:
         recorded = session.scalars(select(AuditLog).where(AuditLog.action == "statistics.export")).all()
     assert [(r.entity_id, r.details["rows"]) for r in recorded] == [("csv:applications", 0)]

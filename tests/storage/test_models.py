@@ -202,7 +202,7 @@ def test_times_are_aware_utc(session):
     assert user.last_login_at == datetime(2025, 1, 1, 10, tzinfo=UTC)
     assert user.last_login_at.tzinfo == UTC
     assert user.created_at.tzinfo == UTC
-    user.last_login_at = datetime(2025, 1, 1)
+    user.last_login_at = datetime(2025, 1, 1)  # noqa: DTZ001 (naive on purpose: the column must refuse it)
     with pytest.raises(StatementError, match="naive datetime"):
         session.flush()
     session.rollback()

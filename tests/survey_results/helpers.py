@@ -33,7 +33,7 @@ def respond_by_link(session, campaign, answers: dict, language: str = "fr") -> N
 
 def respond_with_codes(session, owner, campaign, answer_sets: list[dict], language: str = "fr") -> list[str]:
     codes = campaigns.issue_codes(session, actor=owner, campaign_id=campaign.id, count=len(answer_sets))
-    for code, answers in zip(codes, answer_sets):
+    for code, answers in zip(codes, answer_sets, strict=True):
         result = responding.submit_with_code(session, code=code, answers=answers, language=language)
         assert result.stored, result.errors
     return codes

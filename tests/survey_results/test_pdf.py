@@ -83,7 +83,7 @@ def test_hostile_comments_are_text_and_fetch_nothing(session, teacher, project, 
     hostile = [f'<img src="{base}/a">', f'<link rel=stylesheet href="{base}/b">', '<img src="file:///etc/passwd">',
                f"<style>@import '{base}/c';</style>", "</td></tr></table><h1>forged</h1>"]
     respond_with_codes(session, teacher, families, [{**answers, "comment": comment}
-                                                      for answers, comment in zip(FAMILIES, hostile)])
+                                                      for answers, comment in zip(FAMILIES, hostile, strict=True)])
     results = survey_results.project_results(session, actor=teacher, project_id=project.id)
     text = flat(pdf_text(render_survey_results_pdf(results, lang="en")))
     assert hits == []

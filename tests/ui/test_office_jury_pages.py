@@ -303,7 +303,7 @@ def test_reliability_shows_each_criterion_with_its_reading(app_for, people, scor
     at = no_exception(app_for(people.admin, page="reliability"))
 
     alphas = at.dataframe[0].value
-    readings = dict(zip(alphas["Criterion"], alphas["Reading"]))
+    readings = dict(zip(alphas["Criterion"], alphas["Reading"], strict=True))
     assert readings["Curricular integration"] == "reliable"
     assert readings["Collaboration between partner schools"] == "unreliable"
     jurors = at.dataframe[1].value

@@ -44,13 +44,13 @@ def test_the_dry_run_comes_first_and_the_purge_asks_for_confirmation(people, ui_
     at = run_page("privacy", people.admin)
     assert not at.exception
     table = at.table[0].value
-    rows = dict(zip(table.iloc[:, 0], table.iloc[:, 1]))
+    rows = dict(zip(table.iloc[:, 0], table.iloc[:, 1], strict=True))
     assert rows["Audit log entries"] == 3
     [button] = [b for b in at.button if b.label == "Delete now"]
     assert button.disabled, "nothing is deleted before the confirmation"
 
     at.checkbox(key="privacy_confirm_purge").check().run()
-    at = [b for b in at.button if b.label == "Delete now"][0].click().run()
+    at = next(b for b in at.button if b.label == "Delete now").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == ["Purge done: 3 items deleted."]
     with ui_database() as session:

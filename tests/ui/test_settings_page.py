@@ -107,7 +107,7 @@ def test_the_letterhead_and_its_logo(app_for, people, ui_database):
         logo = settings.office_logo(session)
         assert (logo.width, logo.height) == (64, 32)
 
-    at = [b for b in at.button if b.label == "Remove the logo"][0].click().run()
+    at = next(b for b in at.button if b.label == "Remove the logo").click().run()
     with ui_database() as session:
         assert settings.office_logo(session) is None
     assert any(c.value == "No logo uploaded: the letters show the suite's logo." for c in at.caption)

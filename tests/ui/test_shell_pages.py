@@ -35,7 +35,7 @@ def user(session_factory, email: str) -> User | None:
     with session_factory() as session:
         found = session.scalar(select(User).where(User.email == email))
         if found is not None:
-            found.role_names  # load the roles before the session closes
+            found.role_names  # noqa: B018 (read for its effect: loads the roles before the session closes)
         return found
 
 

@@ -165,7 +165,7 @@ class _Jury:
 
         # Some labelled projects' partners hold a national label in their own country.
         labels = []
-        for app_id, project in apps.items():
+        for project in apps.values():
             if project.last_outcome != Verdict.LABEL or project.partner_labels or rng.random() > 0.35:
                 continue
             project.partner_labels = True

@@ -118,7 +118,7 @@ def triangulation(current, project_id: int) -> None:
         {
             _("survey_results.triangulation.criterion"): row.name.get(lang()),
             _("survey_results.triangulation.self"): dash if row.self_level is None else str(row.self_level),
-            **{name: cell(gap) for name, gap in zip(groups, row.audiences)},
+            **{name: cell(gap) for name, gap in zip(groups, row.audiences, strict=True)},
             **({overall: cell(row.overall)} if len(groups) > 1 else {}),
             _("survey_results_page.triangulation.flagged", threshold=shown): "⚑" if row.flagged else "",
         }

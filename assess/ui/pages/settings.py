@@ -50,7 +50,7 @@ def save(values: dict[str, Any], slots: Slots) -> None:
         with transaction() as session:
             changed = settings.put_many(session, actor=admin, values=values)
     except InvalidInput as error:
-        (slots[FORM_TOP] if FORM_TOP in slots else st).error(error_text(error))
+        slots.get(FORM_TOP, st).error(error_text(error))
         for problem in error.errors:
             key = problem.field
             while key not in slots and "." in key:
@@ -58,7 +58,7 @@ def save(values: dict[str, Any], slots: Slots) -> None:
             setting = registry.definition(key)
             text = field_error_text(problem)
             named = text if setting is None else _("settings.page.field_error", label=label(setting), message=text)
-            (slots[key] if key in slots else st).error(named)
+            slots.get(key, st).error(named)
         return
     except (ServiceError, PermissionDenied) as error:
         show_error(error)

@@ -51,7 +51,7 @@ def distribution_figure(items) -> go.Figure:
     """One stacked bar per agreement question: answers 1..5 (red to green), then don't know (grey)."""
     names = [wrap(item.text.get(lang())) for item in items]
     figure = go.Figure()
-    for index, (word, colour) in enumerate(zip(scale_words(), [*SCALE_COLOURS, DONT_KNOW_COLOUR])):
+    for index, (word, colour) in enumerate(zip(scale_words(), [*SCALE_COLOURS, DONT_KNOW_COLOUR], strict=True)):
         counts = [item.figures.distribution[index] if index < len(AGREEMENT_POINTS) else item.figures.dont_know
                   for item in items]
         figure.add_trace(go.Bar(
@@ -87,7 +87,7 @@ def levels_figure(results) -> go.Figure | None:
     figure = go.Figure()
     for name, colour, group in series:
         levels = [None if group.is_hidden(c.id) else group.level(c.id) for c in criteria]
-        texts = [hidden if group.is_hidden(c.id) else number(level, lang()) for c, level in zip(criteria, levels)]
+        texts = [hidden if group.is_hidden(c.id) else number(level, lang()) for c, level in zip(criteria, levels, strict=True)]
         figure.add_trace(go.Bar(
             x=[level or 0 for level in levels], y=names, orientation="h", name=html.escape(name), marker_color=colour,
             text=[html.escape(text) for text in texts], textposition="auto",
@@ -104,7 +104,8 @@ def levels_figure(results) -> go.Figure | None:
 def participation(results) -> None:
     st.subheader(_("survey_results.participation.heading"))
     columns = st.columns(max(len(results.audiences), 1))
-    for column, audience in zip(columns, results.audiences):
+    # Not strict: with no audience yet the page still has its one (empty) column.
+    for column, audience in zip(columns, results.audiences, strict=False):
         rate = (_("survey_results_page.participation_value", rate=percent(audience.participation, lang()),
                   used=audience.codes_used, issued=audience.codes_issued)
                 if audience.participation is not None else _("survey_results_page.no_codes"))
@@ -275,7 +276,7 @@ overview(results)
 st.subheader(_("survey_results_page.by_audience"))
 tabs = st.tabs([_("survey_results_page.tab", audience=audience_name(a.audience, lang()), count=a.respondents)
                 for a in results.audiences])
-for tab, audience in zip(tabs, results.audiences):
+for tab, audience in zip(tabs, results.audiences, strict=True):
     with tab:
         audience_tab(results, audience)
 pdf_download(results, choice)
