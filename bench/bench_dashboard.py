@@ -43,13 +43,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from sqlalchemy import text  # noqa: E402
+from common import load_after_line, machine_line, peak_mib
+from sqlalchemy import text
 
-from assess.domain.permissions import Actor  # noqa: E402
-from assess.domain.statistics import Filters  # noqa: E402
-from assess.services import national  # noqa: E402
-from assess.storage.db import make_engine, make_session_factory, upgrade_database  # noqa: E402
-from common import load_after_line, machine_line, peak_mib  # noqa: E402
+from assess.domain.permissions import Actor
+from assess.domain.statistics import Filters
+from assess.services import national
+from assess.storage.db import make_engine, make_session_factory, upgrade_database
 
 RUNS = 5
 STANDIN = HERE / ".cache" / "dashboard-standin.db"

@@ -37,15 +37,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import fresh_database, load_after_line, machine_line, teacher_and_project  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
+from common import fresh_database, load_after_line, machine_line, teacher_and_project
+from sqlalchemy import func, select
 
-import assess  # noqa: E402
+import assess
 from assess import clock
-from assess.domain.permissions import Actor  # noqa: E402
-from assess.services import campaigns, responding  # noqa: E402
-from assess.storage import db  # noqa: E402
-from assess.storage.models import SurveyAnswer  # noqa: E402
+from assess.domain.permissions import Actor
+from assess.services import campaigns, responding
+from assess.storage import db
+from assess.storage.models import SurveyAnswer
 
 ANSWERS = {"child-talked": 5, "learned-other-countries": 4, "project-visible": 4, "privacy-respected": "dont_know",
            "comment": "Merci !"}

@@ -25,7 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -34,15 +34,15 @@ from weasyprint import __version__ as weasyprint_version
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from assess.domain.rubric import RubricCatalogue  # noqa: E402
-from assess.domain.scoring import score  # noqa: E402
-from assess.reports.pdf import html_to_pdf  # noqa: E402
-from assess.reports.verdict import (  # noqa: E402
+from assess.domain.rubric import RubricCatalogue
+from assess.domain.scoring import score
+from assess.reports.pdf import html_to_pdf
+from assess.reports.verdict import (
     render_verdict_letter_html,
     render_verdict_letter_pdf,
     write_verdict_letters,
 )
-from assess.reports.views import CriterionFeedback, OfficeView, PartnerView, ProjectView, VerdictLetterView  # noqa: E402
+from assess.reports.views import CriterionFeedback, OfficeView, PartnerView, ProjectView, VerdictLetterView
 
 RUNS = 7
 FLOOR_HTML = "<html><body><p>One page.</p></body></html>"
@@ -83,7 +83,7 @@ def sample_views(count: int) -> list[VerdictLetterView]:
             score=score(rubric, levels=levels, gates=gates, fractional=True),
             outcome="no_label" if n % 3 == 0 else "label",
             feedback=feedback,
-            published_at=datetime(2026, 6, 12, tzinfo=timezone.utc),
+            published_at=datetime(2026, 6, 12, tzinfo=UTC),
         ))
     return views
 

@@ -47,17 +47,17 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from sqlalchemy import text  # noqa: E402
+from common import load_after_line, machine_line, peak_mib
+from sqlalchemy import text
 
-from assess.domain.permissions import Actor  # noqa: E402
-from assess.domain.statistics import Filters  # noqa: E402
-from assess.reports import workbook  # noqa: E402
-from assess.reports.workbook import Kind, StreamingWorkbook  # noqa: E402
-from assess.services import exports  # noqa: E402
-from assess.services.national import _tables  # noqa: E402
-from assess.services.national._tables import Table  # noqa: E402
-from assess.storage.db import make_engine, make_session_factory  # noqa: E402
-from common import load_after_line, machine_line, peak_mib  # noqa: E402
+from assess.domain.permissions import Actor
+from assess.domain.statistics import Filters
+from assess.reports import workbook
+from assess.reports.workbook import Kind, StreamingWorkbook
+from assess.services import exports
+from assess.services.national import _tables
+from assess.services.national._tables import Table
+from assess.storage.db import make_engine, make_session_factory
 
 COPY = HERE / ".cache" / "workbook-national.db"
 

@@ -11,8 +11,8 @@ import sqlite3
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url

@@ -27,16 +27,16 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # benchmarks run as `python bench/bench_x.py`
     sys.path.insert(0, str(ROOT))
 
-from common import fresh_database, teacher_and_project  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
-from streamlit_client import Respondent, RunFailed, timed  # noqa: E402
+from common import fresh_database, teacher_and_project
+from sqlalchemy import func, select
+from streamlit_client import Respondent, RunFailed, timed
 
-from assess import clock  # noqa: E402
-from assess.i18n import t  # noqa: E402
-from assess.services import campaigns  # noqa: E402
-from assess.storage.db import make_engine, make_session_factory, reading, writing  # noqa: E402
-from assess.storage.models import SurveyResponse  # noqa: E402
-from tests.deploy import stack  # noqa: E402
+from assess import clock
+from assess.i18n import t
+from assess.services import campaigns
+from assess.storage.db import make_engine, make_session_factory, reading, writing
+from assess.storage.models import SurveyResponse
+from tests.deploy import stack
 
 COMMENT = "Très beau projet, merci à toute l'équipe !"
 

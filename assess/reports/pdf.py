@@ -14,10 +14,10 @@ so two walls stand between that text and the machine:
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Mapping
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Mapping
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 

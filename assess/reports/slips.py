@@ -8,7 +8,7 @@ returned PDF: never log, store or print them elsewhere.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import segno
 from markupsafe import Markup

@@ -6,9 +6,9 @@ queries and the renderer can be tested with values made in the test itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Mapping
 
 from assess.domain.rubric import Rubric
 from assess.domain.scoring import Score

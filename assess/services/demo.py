@@ -367,7 +367,7 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
     password = secrets.token_urlsafe(9)
     created_people = False
     people: dict[str, Actor] = {}
-    for login, name, role in [*(t + (Role.TEACHER,) for t in TEACHERS), *(j + (Role.JUROR,) for j in JURORS)]:
+    for login, name, role in [*((*t, Role.TEACHER) for t in TEACHERS), *((*j, Role.JUROR) for j in JURORS)]:
         user = session.scalar(select(User).where(User.email == _email(login)))
         if user is None:
             user = accounts.create_user(session, actor=actor, email=_email(login), display_name=name, roles={role},

@@ -36,10 +36,10 @@ from assess.domain.jury import (
     propose_nominations,
 )
 from assess.domain.permissions import Actor
+from assess.domain.states import ApplicationStatus
 from assess.domain.statistics import csv_writer
 from assess.i18n import t
 from assess.reports.workbook import Column, Kind, StreamingWorkbook
-from assess.domain.states import ApplicationStatus
 from assess.services import audit, rounds, settings
 from assess.services.access import authorize
 from assess.services.errors import FieldError, InvalidInput, NotFound

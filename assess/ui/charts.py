@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import textwrap
-from typing import Sequence
+from collections.abc import Sequence
 
 import plotly.graph_objects as go
 

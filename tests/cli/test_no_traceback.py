@@ -132,9 +132,7 @@ def valid_value(param: click.Parameter, files: Files, out_dir: Path, command: tu
     name = param.name
     if isinstance(param, click.Option) and not param.required:
         return None
-    if name in ("project_id",):
-        value = "1"
-    elif name == "round_id":
+    if name in ("project_id",) or name == "round_id":
         value = "1"
     elif name == "rubric_id":
         value = files.rubric.stem
@@ -179,7 +177,7 @@ def hostile_values(param: click.Parameter, files: Files) -> list[str]:
                 str(files.folder) if name == "out" else str(files.google_csv), "/proc/version"]
     hostile_files = [str(files.missing), str(files.folder), str(files.empty), str(files.binary), str(files.latin1)]
     if name == "labels_path":  # the partner-label CSV of `assess eql`
-        return hostile_files + [str(files.labels_superscript), str(files.labels_long_field), str(files.labels_latin1)]
+        return [*hostile_files, str(files.labels_superscript), str(files.labels_long_field), str(files.labels_latin1)]
     if isinstance(kind, click.Path) or name in ("file", "files", "mapping_path"):
         return hostile_files
     if isinstance(kind, click.types.IntParamType) or name.endswith("_id"):
@@ -235,8 +233,8 @@ def must_be_refused(param: click.Parameter | None, value: str, files: Files) -> 
     if isinstance(param.type, DatabaseId):
         return True
     if isinstance(param.type, click.types.IntParamType):  # counts: click reads '١٢' as twelve, as int() does
-        return not (value == ARABIC_TWELVE or isinstance(param.type, click.IntRange) and param.type.max is None
-                    and value == BIG_ID)
+        return not (value == ARABIC_TWELVE or (isinstance(param.type, click.IntRange) and param.type.max is None
+                    and value == BIG_ID))
     return isinstance(param.type, (click.Choice, click.DateTime))
 
 

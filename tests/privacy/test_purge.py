@@ -134,9 +134,8 @@ def test_the_retention_is_the_offices_setting(session_factory, world):
 
 
 def test_only_the_office_purges(session_factory, world):
-    with reading(session_factory) as session:
-        with pytest.raises(PermissionDenied):
-            privacy.purge_report(session, actor=world.marie)
+    with reading(session_factory) as session, pytest.raises(PermissionDenied):
+        privacy.purge_report(session, actor=world.marie)
     with pytest.raises(PermissionDenied):
         privacy.purge(session_factory, actor=world.juror)
     with reading(session_factory) as session:
@@ -148,4 +147,4 @@ def test_months_are_calendar_months():
 
     assert privacy.months_before(datetime(2026, 3, 31, 12, tzinfo=UTC), 1) == datetime(2026, 2, 28, 12, tzinfo=UTC)
     assert privacy.months_before(datetime(2026, 1, 15, tzinfo=UTC), 13) == datetime(2024, 12, 15, tzinfo=UTC)
-    assert web_sessions.IDLE_TIMEOUT < timedelta(days=3)  # the expired session above is dead by idleness too
+    assert timedelta(days=3) > web_sessions.IDLE_TIMEOUT  # the expired session above is dead by idleness too

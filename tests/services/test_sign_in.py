@@ -258,7 +258,7 @@ def test_three_clients_sending_wrong_passwords_keep_no_one_out(session_factory, 
                     sign_in.sign_in(session_factory, email=f"{uuid.uuid4().hex}@example.org", password="wrong",
                                     client=None)
                 tried[number] += 1
-        except BaseException as error:  # noqa: BLE001 - reported by the test below
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=send_wrong_passwords, args=(n,)) for n in range(3)]

@@ -310,7 +310,7 @@ VIEWS = ["national_figures", "applications_by_axis", "criterion_levels", "jury_a
 
 
 @pytest.mark.parametrize("role", ["teacher", "juror"])
-@pytest.mark.parametrize("view", VIEWS + ["filter_options"])
+@pytest.mark.parametrize("view", [*VIEWS, "filter_options"])
 def test_teachers_and_jurors_are_refused(session, role, view):
     someone = make_user(session, email=f"{role}@example.org", roles={role})
     function = getattr(national, view)

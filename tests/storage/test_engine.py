@@ -66,7 +66,7 @@ def test_models_and_migrations_do_not_differ(engine):
 
 def test_sqlite_pragmas(sqlite_engine):
     with sqlite_engine.connect() as connection:
-        pragma = lambda name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
+        pragma = lambda name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
         assert pragma("journal_mode") == "wal"
         assert pragma("foreign_keys") == 1
         assert pragma("busy_timeout") == db.SQLITE_BUSY_TIMEOUT_MS
@@ -103,9 +103,8 @@ def test_sqlite_second_writer_waits_for_the_lock_then_gives_up(
         with sqlite_engine.connect() as first:
             first.execute(select(func.count(User.id)))  # a read is enough: the lock is taken at BEGIN
             started = time.monotonic()
-            with pytest.raises(OperationalError, match="database is locked"):
-                with other.connect() as second:
-                    second.execute(select(func.count(User.id)))
+            with pytest.raises(OperationalError, match="database is locked"), other.connect() as second:
+                second.execute(select(func.count(User.id)))
             assert time.monotonic() - started >= 0.15  # waited in the busy handler
             first.rollback()
         with other.connect() as second:  # lock released: it goes through

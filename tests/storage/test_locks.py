@@ -124,12 +124,10 @@ def test_a_long_read_does_not_stop_survey_answers_nor_jurors(session_factory, te
 
 
 def test_a_write_in_a_reading_transaction_is_refused(session_factory, teacher):
-    with pytest.raises(DBAPIError, match=r"(?i)read-?only"):
-        with db.reading(session_factory) as session:
-            projects.create_project(session, actor=teacher, raw=project_fields(title="Written while reading"))
-    with pytest.raises(DBAPIError, match=r"(?i)read-?only"):
-        with db.reading(session_factory) as session:
-            session.execute(text("UPDATE users SET display_name = 'changed'"))
+    with pytest.raises(DBAPIError, match=r"(?i)read-?only"), db.reading(session_factory) as session:
+        projects.create_project(session, actor=teacher, raw=project_fields(title="Written while reading"))
+    with pytest.raises(DBAPIError, match=r"(?i)read-?only"), db.reading(session_factory) as session:
+        session.execute(text("UPDATE users SET display_name = 'changed'"))
     # The connection goes back to the pool writable: the next writing works, reads see it.
     with db.writing(session_factory) as session:
         projects.create_project(session, actor=teacher, raw=project_fields(title="Written while writing"))
@@ -208,9 +206,8 @@ def test_nul_characters_are_refused_by_field_and_nothing_is_stored(session_facto
                                              level=3, comment="Fine\x00work"),
     }
     for field, attempt in attempts.items():
-        with pytest.raises(InvalidInput) as error:
-            with db.writing(session_factory) as session:
-                attempt(session)
+        with pytest.raises(InvalidInput) as error, db.writing(session_factory) as session:
+            attempt(session)
         _refused(error, field)
     # A survey answer is refused by its question, as any other wrong answer: the
     # respondent sees it next to the question; the other answers of a draft are kept.
@@ -223,10 +220,9 @@ def test_nul_characters_are_refused_by_field_and_nothing_is_stored(session_facto
                                              language="fr")
         assert not result.stored and [(e.item_id, e.key) for e in result.errors] == [("comment", "errors.nul_byte")]
     # What the services write with Core statements is checked as well.
-    with pytest.raises(InvalidInput) as error:
-        with db.writing(session_factory) as session:
-            session.execute(SurveyAnswer.__table__.insert(), [{"response_id": 1, "campaign_id": 1, "item_id": "comment",
-                                                               "text": "Mer\x00ci"}])
+    with pytest.raises(InvalidInput) as error, db.writing(session_factory) as session:
+        session.execute(SurveyAnswer.__table__.insert(), [{"response_id": 1, "campaign_id": 1, "item_id": "comment",
+                                                           "text": "Mer\x00ci"}])
     _refused(error, "text")
 
     with db.reading(session_factory) as session:
@@ -241,11 +237,10 @@ def test_nul_characters_are_refused_by_field_and_nothing_is_stored(session_facto
 def test_nul_characters_are_refused_in_bulk_writes(session_factory):
     from assess.storage.bulk import write_rows
 
-    with pytest.raises(InvalidInput) as error:
-        with db.writing(session_factory) as session:
-            write_rows(session.connection(), User.__table__, ["email", "display_name", "language", "is_active",
-                                                              "created_at"],
-                       [("a@example.org", "Ann\x00", "fr", True, clock.today())])
+    with pytest.raises(InvalidInput) as error, db.writing(session_factory) as session:
+        write_rows(session.connection(), User.__table__, ["email", "display_name", "language", "is_active",
+                                                          "created_at"],
+                   [("a@example.org", "Ann\x00", "fr", True, clock.today())])
     _refused(error, "display_name")
 
 
@@ -254,10 +249,9 @@ def test_nul_characters_are_refused_in_bulk_writes(session_factory):
 
 def test_database_errors_do_not_show_the_values_given(session_factory):
     secret = "answer-nobody-should-read-in-a-log"
-    with pytest.raises(IntegrityError) as error:
-        with db.writing(session_factory) as session:
-            session.add_all([User(email="twice@example.org", display_name=secret),
-                             User(email="twice@example.org", display_name=secret)])
+    with pytest.raises(IntegrityError) as error, db.writing(session_factory) as session:
+        session.add_all([User(email="twice@example.org", display_name=secret),
+                         User(email="twice@example.org", display_name=secret)])
     assert secret not in str(error.value)
     assert "hidden due to hide_parameters" in str(error.value)
 

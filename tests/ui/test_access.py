@@ -185,7 +185,7 @@ NAV_KEY = re.compile(r"""(["'])((?:nav|app)\.[a-z0-9_.]+)\1""")
 
 
 def ui_sources() -> list[Path]:
-    return sorted((ROOT / "assess" / "ui").rglob("*.py")) + [ROOT / "app.py"]
+    return [*sorted((ROOT / "assess" / "ui").rglob("*.py")), ROOT / "app.py"]
 
 
 def used_keys() -> dict[str, set[str]]:

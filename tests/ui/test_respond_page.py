@@ -183,7 +183,7 @@ def test_a_required_item_left_empty_is_shown_next_to_it_and_nothing_is_stored(pe
     at = answer(at, code, {"comment": "Later"})  # answering another question keeps the message
     assert [e.value for e in item_box(at, "learned-other-countries").error] == ["Please answer this question."]
     at = answer(at, code, {"learned-other-countries": 2})
-    assert not any("Please answer this question." == e.value for e in at.error)
+    assert not any(e.value == "Please answer this question." for e in at.error)
     at = send(at)
     assert [t.value for t in at.title] == ["Your answers are sent"]
     assert response_count(ui_database) == 1

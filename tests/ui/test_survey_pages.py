@@ -348,12 +348,12 @@ def test_import_previews_then_imports_with_a_report(app_for, people, ui_database
 
 def test_a_column_not_recognised_is_mapped_on_the_page(app_for, people, ui_database, project):
     data = (
-        "Timestamp,Did your child talk about the project at home?,"
-        "My child learned about other countries and the way people live there.,"
-        "\"The school let families see the project (an exhibition, a show, a website or the TwinSpace).\"\n"
-        "2025/10/03 9:41:12 AM GMT+2,Strongly agree,Agree,Agree\n"
-        "2025/10/04 9:41:12 AM GMT+2,Agree,Agree,Strongly agree\n"
-    ).encode()
+        b"Timestamp,Did your child talk about the project at home?,"
+        b"My child learned about other countries and the way people live there.,"
+        b"\"The school let families see the project (an exhibition, a show, a website or the TwinSpace).\"\n"
+        b"2025/10/03 9:41:12 AM GMT+2,Strongly agree,Agree,Agree\n"
+        b"2025/10/04 9:41:12 AM GMT+2,Agree,Agree,Strongly agree\n"
+    )
     at = no_exception(app_for(people.teacher, page="survey_import", lang="fr"))
     at.radio(key="import_audience").set_value("families")
     at = upload(at, "import_file", "reworded.csv", data)

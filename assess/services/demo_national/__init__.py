@@ -42,9 +42,9 @@ accounts, projects and rounds ``is_demo`` and makes the installation a demonstra
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session

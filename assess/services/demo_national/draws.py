@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 
 def _weighted(rng: random.Random, table: Mapping[str, Any] | Sequence[Any], weights: Sequence[float]):

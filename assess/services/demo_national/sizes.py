@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 NATIONAL_DOMAIN = "national.demo.etwinning.example"
 ROUND_MARK = "(démo nationale)"

@@ -4,8 +4,9 @@ docstring)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
