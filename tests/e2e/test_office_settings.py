@@ -80,7 +80,7 @@ def test_the_office_sets_its_letterhead_and_logo(live_app, browser, tmp_path):
     expect(page.get_by_text("Current logo: image/png, 160 × 60 pixels, 1 KB.")).to_be_visible()
 
     with live_app.sessions() as session:
-        assert settings.office(session) == {"name": "Bureau d'assistance national", "address": "", "signatory": "",
+        assert settings.office(session) == {"name": "Bureau d'assistance national", "address": "", "signatory": "", "signatory_title": "",
                                             "place": "Chasseneuil-du-Poitou"}
         stored = settings.office_logo(session)
         assert (stored.width, stored.height) == (160, 60)
