@@ -15,6 +15,7 @@ from assess.cli.admin import demo_command, init, user
 from assess.cli.common import AssessGroup
 from assess.cli.export import export
 from assess.cli.jury import eql, jury_group, round_group, stats_group
+from assess.cli.mail import mail_group
 from assess.cli.privacy import privacy_group
 from assess.cli.projects import project, report
 from assess.cli.rubric import rubric
@@ -30,7 +31,7 @@ def cli() -> None:
 
 
 for command in (init, serve, user, demo_command, project, report, rubric, survey, round_group, jury_group, stats_group,
-                eql, export, settings_group, privacy_group):
+                eql, export, settings_group, privacy_group, mail_group):
     cli.add_command(command)
 
 

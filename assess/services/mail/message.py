@@ -59,7 +59,6 @@ def build(*, sender: str, sender_name: str, recipient: str, recipient_name: str,
     message["Subject"] = one_line(subject)
     message["Date"] = format_datetime(now)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    message["Content-Language"] = language
     # Tells out-of-office replies not to answer (RFC 3834).
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(body)
@@ -67,4 +66,6 @@ def build(*, sender: str, sender_name: str, recipient: str, recipient_name: str,
     for attachment in attachments:
         maintype, _, subtype = attachment.media_type.partition("/")
         message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
+    # Last: set_content and add_attachment move or clear the message's content-* headers.
+    message["Content-Language"] = language
     return Envelope(message=message, recipient=recipient, attachments=tuple(a.filename for a in attachments))
