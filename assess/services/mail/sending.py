@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from assess import clock
@@ -84,17 +84,17 @@ def due_ids(session: Session, *, now: datetime, limit: int, only: Iterable[int] 
     return list(session.scalars(query.order_by(OutboxMail.next_attempt_at, OutboxMail.id).limit(limit)))
 
 
-def _claim(sessions: sessionmaker, mail_id: int, now: datetime) -> _Claimed | None | str:
+def _claim(sessions: sessionmaker, mail_id: int, now: datetime) -> _Claimed | str | None:
     """Claim a due mail; None when another sender has it; 'gone' for an account that can
     no longer receive mail (the mail is cancelled)."""
     with writing(sessions) as session:
-        claimed = session.execute(
+        result = session.execute(
             update(OutboxMail)
             .where(OutboxMail.id == mail_id, OutboxMail.status == "queued", OutboxMail.next_attempt_at <= now)
             .values(next_attempt_at=now + CLAIM)
             .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed != 1:
+        )
+        if cast(CursorResult, result).rowcount != 1:
             return None
         mail = session.get(OutboxMail, mail_id)
         user = session.get(User, mail.account_id) if mail is not None else None
@@ -152,7 +152,8 @@ class _Connection:
     """One SMTP connection for a batch, opened at the first mail that needs it."""
 
     def __init__(self, config: SmtpConfig, stack: ExitStack):
-        self.config, self.stack, self.smtp = config, stack, None
+        self.config, self.stack = config, stack
+        self.smtp: smtplib.SMTP | None = None
 
     def open(self) -> smtplib.SMTP:
         if self.smtp is None:
@@ -193,10 +194,10 @@ def send_due(sessions: sessionmaker, *, now: datetime | None = None, limit: int 
         public_url = settings.public_url(session)
         office_name = settings.office(session)["name"]
         ids = due_ids(session, now=now, limit=limit, only=only)
-    if not ids:
-        return report
-    if not config.ready:
+    if not config.ready:  # said even with nothing due: the office should know before it is
         report.not_configured = True
+        return report
+    if not ids:
         return report
     config = SmtpConfig(**{**config.__dict__, "password": smtp_password()})
     with ExitStack() as stack:

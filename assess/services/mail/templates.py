@@ -16,7 +16,7 @@ from assess.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, t
 from assess.i18n.formats import format_date, format_number
 
 # Plain text: nothing to escape (no markup is read from it); undefined placeholders fail.
-_TEXT = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False)  # noqa: S701
+_TEXT = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False)
 _HTML = Environment(autoescape=True, undefined=StrictUndefined)
 _HTML_PAGE = _HTML.from_string(
     '<!DOCTYPE html>\n<html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ subject }}</title></head>'
