@@ -114,7 +114,7 @@ BAD = {
     "mail.host": [("smtp.example.org\r\nX: 1", "settings.errors.control_characters"), ("h" * 254, "settings.errors.too_long")],
     "mail.port": [(0, "settings.range.integer"), (65536, "settings.range.integer"), ("587", "settings.range.integer")],
     "mail.tls": [("ssl", "settings.range.choice"), ("", "settings.range.choice")],
-    "mail.user": [("user\n", "settings.errors.control_characters")],
+    "mail.user": [("label\noffice", "settings.errors.control_characters")],
     "mail.sender": [("label@example.org\r\nBcc: x@example.org", "settings.errors.control_characters")],
     "mail.reminder_days": [(0, "settings.range.integer"), (31, "settings.range.integer")],
     **{f"mail.auto.{kind}": [("yes", "settings.errors.not_a_switch")] for kind in (
