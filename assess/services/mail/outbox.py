@@ -101,7 +101,8 @@ def list_mails(session: Session, *, actor: Actor, statuses: Iterable[str] | None
 def counts(session: Session, *, actor: Actor) -> dict[str, int]:
     """Mails per status (every status present, 0 when none)."""
     authorize(session, actor, PERMISSION)
-    found = dict(session.execute(select(OutboxMail.status, func.count()).group_by(OutboxMail.status)).tuples().all())
+    found = {status: count for status, count in
+             session.execute(select(OutboxMail.status, func.count()).group_by(OutboxMail.status))}
     return {status: int(found.get(status, 0)) for status in STATUSES}
 
 
