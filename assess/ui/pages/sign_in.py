@@ -71,7 +71,7 @@ def sign_up_form() -> None:
 def forgot_password_form() -> None:
     """"Forgot my password": the same answer, at once, whether the address has an account
     or not; the mail (if any) is sent from a background thread (assess.services.mail)."""
-    with st.expander(_("mail.sign_in.forgot"), icon=":material/key:"):
+    with st.popover(_("mail.sign_in.forgot"), icon=":material/key:"):
         st.caption(_("mail.sign_in.forgot_help"))
         with st.form("forgot_password", clear_on_submit=True):
             email = st.text_input(_("fields.email"), autocomplete="email", key="forgot_email")
@@ -89,8 +89,8 @@ if auth.sso_configured():
     auth.sign_in_with_provider_button()
     st.caption(_("sign_in.or_password"))
 sign_in_form()
-forgot_password_form()
 with reading() as session:
     signup_open = settings.get(session, "allow_signup")
 if signup_open:
     sign_up_form()
+forgot_password_form()
