@@ -12,7 +12,7 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from assess.cli.common import ENDING_SIGNALS, database, progress_bar, reading, transaction
+from assess.cli.common import ENDING_SIGNALS, _detail, database, progress_bar, reading, transaction
 from assess.domain.permissions import Actor
 from assess.i18n import t
 from assess.services.accounts import normalise_email
@@ -86,10 +86,15 @@ def worker(interval: float, limit: int) -> None:
     with database() as sessions, _stop_on_signals() as stop:
         click.echo(t("mail.cli.worker_started", LANG, seconds=f"{interval:g}"), err=True)
         while not stop.is_set():
-            _collect(sessions)
-            report = sending.send_due(sessions, limit=limit)
-            if report.tried:
-                _report(report)
+            try:
+                _collect(sessions)
+                report = sending.send_due(sessions, limit=limit)
+            except Exception as error:  # the database restarting: say so, try again next time
+                click.echo(t("mail.cli.worker_error", LANG, kind=type(error).__name__, detail=_detail(error),
+                             seconds=f"{interval:g}"), err=True)
+            else:
+                if report.tried:
+                    _report(report)
             stop.wait(interval)
     click.echo(t("mail.cli.worker_stopped", LANG), err=True)
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assess import clock
@@ -58,8 +59,13 @@ def queue(session: Session, *, kind: str, account: User, context: dict[str, Any]
         status="queued" if sent_automatically(session, kind) else "held",
         next_attempt_at=now or clock.now(), dedupe_key=dedupe_key, created_by=created_by,
     )
-    session.add(mail)
-    session.flush()
+    try:
+        # A savepoint: another collector (the worker, the page's button) may queue the same
+        # event at the same moment; the unique key keeps one, this one gives way.
+        with session.begin_nested():
+            session.add(mail)
+    except IntegrityError:
+        return None
     return mail
 
 

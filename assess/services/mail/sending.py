@@ -236,6 +236,9 @@ def _send_one(sessions: sessionmaker, connection: _Connection, config: SmtpConfi
         error, permanent = _describe(failure), True
     except (smtplib.SMTPException, OSError) as failure:
         error = _describe(failure)
+    except Exception as failure:  # rendering the letter failed: recorded and retried, the batch goes on
+        log.exception("mail %s could not be prepared", mail_id)
+        error = _describe(failure)
     if error is not None:
         log.warning("mail %s not sent: %s", mail_id, error)
     _record(sessions, claimed, now=now, error=error, permanent=permanent,

@@ -131,11 +131,11 @@ else:
 st.subheader(_("mail.page.invite_title"))
 st.caption(_("mail.page.invite_help"))
 with reading() as session:
-    people = [(user.id, f"{user.display_name} <{user.email}>") for user in accounts.list_users(session, actor=current)
-              if user.is_active]
+    people: dict[int, str] = {user.id: f"{user.display_name} <{user.email}>"
+                               for user in accounts.list_users(session, actor=current) if user.is_active}
 with st.form("invite"):
-    account_id = st.selectbox(_("mail.page.invite_account"), options=[i for i, _label in people],
-                              format_func=dict(people).get)
+    account_id = st.selectbox(_("mail.page.invite_account"), options=list(people),
+                              format_func=lambda i: people[i])
     invite = st.form_submit_button(_("mail.page.invite"))
 if invite and account_id is not None:
     apply_change(lambda session: passwords.invite(session, actor=current, account_id=account_id),
