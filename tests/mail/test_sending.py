@@ -9,7 +9,7 @@ from datetime import timedelta
 from assess import clock
 from assess.domain.permissions import Actor
 from assess.services import decisions
-from assess.services.mail import outbox, sending
+from assess.services.mail import collect, outbox, sending
 from assess.storage.db import writing
 from tests.jury.helpers import score_all
 from tests.mail.conftest import configure
@@ -169,3 +169,18 @@ def test_without_a_server_mails_wait_queued(session_factory, office):
 
     assert report.not_configured and report.tried == 0
     assert [m.status for m in mails(session_factory)] == ["queued"]
+
+
+def test_a_mail_claimed_by_one_sender_is_not_sent_by_another(session_factory, mail_ready):
+    with writing(session_factory) as session:
+        round_with_application(session, assign=False)
+        collect.collect(session)
+    [mail] = mails(session_factory)
+    now = clock.now()
+
+    assert sending._claim(session_factory, mail.id, now) is not None
+    assert sending._claim(session_factory, mail.id, now) is None  # the other sender
+    assert sending.send_due(session_factory).tried == 0
+    # A sender that died frees it after the claim's time.
+    assert len(sending.send_due(session_factory, now=now + sending.CLAIM + timedelta(seconds=1)).sent) == 1
+    assert len(mail_ready.received) == 1
