@@ -73,6 +73,15 @@ def respondent_navigation():
     return st.navigation([respond], position="hidden")
 
 
+def password_link_navigation():
+    """A set-password link (``?password_token=``, assess.services.mail) opens its page alone."""
+    if "password_token" not in st.query_params:
+        return None
+    link = st.Page(f"{PAGES}/set_password.py", title=_("mail.set_password.title"), icon=":material/key:",
+                   url_path="set_password", default=True)
+    return st.navigation([link], position="hidden")
+
+
 def open_code_form() -> None:
     st.query_params["code"] = ""
 
@@ -125,6 +134,7 @@ def navigation():
             page("users", "nav.users", ":material/group:"),
             page("settings", "nav.settings", ":material/settings:"),
             page("privacy", "nav.privacy", ":material/shield_person:"),
+            page("outbox", "mail.page.title", ":material/outbox:"),
         ]
         if "teacher" not in current.roles:
             office.insert(0, page("projects", "nav.all_projects", ":material/folder:"))
@@ -163,7 +173,7 @@ def release_ended_campaigns() -> None:
         st.session_state["released_on"] = today
 
 
-respondent = respondent_navigation()
+respondent = respondent_navigation() or password_link_navigation()
 demo_banner()
 if respondent is not None:
     respondent.run()

@@ -21,6 +21,7 @@ from assess.cli.deadlines import round_deadline  # noqa: F401 (adds deadline, pr
 from assess.cli.export import export
 from assess.cli.jury import eql, jury_group, round_group, stats_group
 from assess.cli.letters import verdicts
+from assess.cli.mail import mail_group
 from assess.cli.ops import OPS_COMMANDS
 from assess.cli.privacy import privacy_group
 from assess.cli.projects import project, report
@@ -37,7 +38,7 @@ def cli() -> None:
 
 
 for command in (init, serve, user, demo_command, project, report, rubric, survey, round_group, jury_group, stats_group,
-                eql, export, settings_group, privacy_group, *OPS_COMMANDS):
+                eql, export, settings_group, privacy_group, *OPS_COMMANDS, mail_group):
     cli.add_command(command)
 cli.add_command(verdicts, name="letters")  # the same command as `assess report verdicts`
 

@@ -205,6 +205,8 @@ PERMISSIONS: dict[str, Rule] = {
     "privacy.export": is_self | is_admin | is_system,
     "privacy.request_deletion": is_self & ~is_system,
     "privacy.manage": is_admin | is_system,
+    # E-mail (docs/mail.md): the office previews, edits and sends the outbox's mails.
+    "mail.manage": is_admin | is_system,
 }
 
 

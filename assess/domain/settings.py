@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 Problem = tuple[str, str, dict[str, Any]]
 
 #: The page's groups, in the order it shows them.
-GROUPS: tuple[str, ...] = ("signup", "surveys", "jury", "eql", "letterhead", "privacy")
+GROUPS: tuple[str, ...] = ("signup", "surveys", "jury", "eql", "letterhead", "privacy", "mail")
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
@@ -471,6 +471,23 @@ SETTINGS: tuple[Setting, ...] = (
     Switch("one_label_per_year", "jury", default=True),
     # The signatory's title, printed under their name on letters and certificates.
     Text("office.signatory_title", "letterhead", default="", max_length=200),
+    # E-mail (docs/mail.md): the SMTP server; its password only from ASSESS_SMTP_PASSWORD or
+    # the file ASSESS_SMTP_PASSWORD_FILE names, never in the database. No host: nothing is sent.
+    Text("mail.host", "mail", default="", max_length=253),
+    Number("mail.port", "mail", default=587, minimum=1, maximum=65535, step=1, integer=True),
+    Choice("mail.tls", "mail", default="starttls", choices=("starttls", "tls", "none")),
+    Text("mail.user", "mail", default="", max_length=320),
+    Text("mail.sender", "mail", default="", max_length=320),
+    # Reminders go to jurors with unsubmitted scores this many days before the deadline.
+    Number("mail.reminder_days", "mail", default=3, minimum=1, maximum=30, step=1, integer=True),
+    # Per kind of mail: sent without the office's look (on) or held in the outbox (off).
+    # A password reset cannot wait for the office: on by default.
+    Switch("mail.auto.invitation", "mail", default=False),
+    Switch("mail.auto.password_reset", "mail", default=True),
+    Switch("mail.auto.assignments", "mail", default=False),
+    Switch("mail.auto.reminder", "mail", default=False),
+    Switch("mail.auto.application_received", "mail", default=False),
+    Switch("mail.auto.verdict", "mail", default=False),
 )
 
 BY_KEY: dict[str, Setting] = {setting.key: setting for setting in SETTINGS}

@@ -808,3 +808,62 @@ class EqlNomination(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     decided_by: Mapped[int | None] = mapped_column(_user_fk())
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# --- e-mail ----------------------------------------------------------------------------------
+
+
+class OutboxMail(Base):
+    """A mail to one account (assess.services.mail): queued, previewed and edited by the
+    office when the office holds its kind, sent by ``assess mail send`` or the worker.
+
+    The recipient is always an account: pupils and families have none, so they can never
+    be written to. ``dedupe_key`` makes the collection of events idempotent (one
+    "application received" per application...). A link that signs someone in (set one's
+    password) is never stored here: its token is made when the mail is sent and only its
+    hash is kept (``password_tokens``)."""
+
+    __tablename__ = "outbox_mails"
+    __table_args__ = (
+        CheckConstraint("status IN ('held', 'queued', 'sent', 'failed', 'cancelled')", name="status"),
+        Index("ix_outbox_mails_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    account_id: Mapped[int] = mapped_column(_user_fk("CASCADE"), index=True)
+    # Where it was (or will be) sent: the account's address when queued, refreshed at sending.
+    address: Mapped[str] = mapped_column(String(320))
+    language: Mapped[str] = mapped_column(String(8))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    # What is attached when sending, as references: [{"kind": "verdict_letter", "application_id": 6}].
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(json_list(), default=list)
+    # 'invitation' or 'password_reset': a set-password link is made at sending.
+    token_purpose: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default="held")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    # When it may be tried next; a sender moves it forward to claim the mail while sending.
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(_user_fk())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    edited_by: Mapped[int | None] = mapped_column(_user_fk())
+
+
+class PasswordToken(Base):
+    """A link to set one's password (invitation or "forgot my password"): only the SHA-256
+    of its random token is stored; it expires and works once."""
+
+    __tablename__ = "password_tokens"
+    __table_args__ = (CheckConstraint("purpose IN ('invitation', 'password_reset')", name="purpose"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(_user_fk("CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -131,6 +131,7 @@ WHO_MAY = {
     "privacy.export": {"admin", "system"},
     "privacy.request_deletion": set(),
     "privacy.manage": {"admin", "system"},
+    "mail.manage": {"admin", "system"},
 }
 
 

@@ -70,6 +70,15 @@ GOOD = {
     "office.signatory_title": [("Cheffe du bureau", "Cheffe du bureau")],
     "retention_months": [(1, 1), (120, 120), (24.0, 24)],
     "audit_retention_months": [(1, 1), (120, 120), (36, 36)],
+    # E-mail (docs/mail.md)
+    "mail.host": [(" smtp.example.org ", "smtp.example.org"), ("", "")],
+    "mail.port": [(1, 1), (587, 587), (65535, 65535)],
+    "mail.tls": [("starttls", "starttls"), ("tls", "tls"), ("none", "none")],
+    "mail.user": [("label-office", "label-office"), ("", "")],
+    "mail.sender": [("label@example.org", "label@example.org"), ("", "")],
+    "mail.reminder_days": [(1, 1), (30, 30)],
+    **{f"mail.auto.{kind}": [(True, True), (False, False)] for kind in (
+        "invitation", "password_reset", "assignments", "reminder", "application_received", "verdict")},
 }
 
 BAD = {
@@ -106,6 +115,14 @@ BAD = {
                          ("12", "settings.range.integer"), (True, "settings.range.integer")],
     "audit_retention_months": [(0, "settings.range.integer"), (-12, "settings.range.integer"),
                                (10**400, "settings.range.integer")],
+    "mail.host": [("smtp.example.org\r\nX: 1", "settings.errors.control_characters"), ("h" * 254, "settings.errors.too_long")],
+    "mail.port": [(0, "settings.range.integer"), (65536, "settings.range.integer"), ("587", "settings.range.integer")],
+    "mail.tls": [("ssl", "settings.range.choice"), ("", "settings.range.choice")],
+    "mail.user": [("label\noffice", "settings.errors.control_characters")],
+    "mail.sender": [("label@example.org\r\nBcc: x@example.org", "settings.errors.control_characters")],
+    "mail.reminder_days": [(0, "settings.range.integer"), (31, "settings.range.integer")],
+    **{f"mail.auto.{kind}": [("yes", "settings.errors.not_a_switch")] for kind in (
+        "invitation", "password_reset", "assignments", "reminder", "application_received", "verdict")},
     "office.logo": [
         (b"", "settings.errors.logo_empty"), (SVG, "settings.errors.logo_svg"),
         (b"GIF89a" + b"\x00" * 20, "settings.errors.logo_type"), (b"%PDF-1.7", "settings.errors.logo_type"),

@@ -9,6 +9,7 @@ import streamlit as st
 
 from assess.services import accounts, sign_in
 from assess.services.errors import ServiceError
+from assess.services.mail import passwords, sending
 from assess.ui import auth, runtime
 from assess.ui.runtime import _, lang, reading, show_error, transaction
 
@@ -67,6 +68,21 @@ def sign_up_form() -> None:
     st.rerun()
 
 
+def forgot_password_form() -> None:
+    """"Forgot my password": the same answer, at once, whether the address has an account
+    or not; the mail (if any) is sent from a background thread (assess.services.mail)."""
+    with st.popover(_("mail.sign_in.forgot"), icon=":material/key:"):
+        st.caption(_("mail.sign_in.forgot_help"))
+        with st.form("forgot_password", clear_on_submit=True):
+            email = st.text_input(_("fields.email"), autocomplete="email", key="forgot_email")
+            submitted = st.form_submit_button(_("mail.sign_in.submit"))
+        if submitted:
+            mail_id = passwords.request_password_reset(runtime.sessions(), email=email, language=lang())
+            if mail_id is not None:
+                sending.send_soon(runtime.sessions(), [mail_id])
+            st.info(_("mail.sign_in.answer"), icon=":material/mail:")
+
+
 st.title(_("sign_in.title"))
 st.markdown(_("sign_in.intro"))
 if auth.sso_configured():
@@ -77,3 +93,4 @@ with reading() as session:
     signup_open = accounts.sign_up_open(session)
 if signup_open:
     sign_up_form()
+forgot_password_form()

@@ -1,0 +1,141 @@
+"""Events become mails: what happened in the jury's tables since the last look, found by
+reading them (no jury code calls the mail service), each mail once thanks to its
+``dedupe_key``. Run by ``assess mail send``, the worker and the Outbox page.
+
+Only events of the last :data:`LOOKBACK` are looked at, so installing the mail service
+on a database with years of history does not write to every teacher about old news.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assess import clock
+from assess.services import settings
+from assess.services.mail.outbox import queue
+from assess.storage.models import Application, Assignment, Decision, Project, Round, User
+
+LOOKBACK = timedelta(days=7)
+
+
+def _context(session: Session) -> dict[str, str]:
+    return {"office": settings.office(session)["name"], "link": settings.public_url(session)}
+
+
+def scoring_deadline(round_: Round) -> date:
+    """The date jurors must have submitted by. Rounds have no scoring deadline of their own
+    yet (another part of issue 13 adds one): until then, the closing date stands in."""
+    deadline = getattr(round_, "scoring_deadline", None)
+    return deadline if isinstance(deadline, date) else round_.closes_on
+
+
+def applications_received(session: Session, *, now: datetime) -> int:
+    rows = session.execute(
+        select(Application, Round.name, Project.title, User)
+        .join(Round, Round.id == Application.round_id).join(Project, Project.id == Application.project_id)
+        .join(User, User.id == Application.teacher_id)
+        .where(Application.status == "submitted", Application.submitted_at >= now - LOOKBACK)
+        .order_by(Application.id)
+    ).all()
+    made = 0
+    base = _context(session)
+    for application, round_name, title, teacher in rows:
+        made += queue(session, kind="application_received", account=teacher, language=teacher.language or application.language,
+                      context={**base, "round": round_name, "project": title, "application": application.id},
+                      dedupe_key=f"application_received:{application.id}", now=now) is not None
+    return made
+
+
+def _open_work(session: Session, *, since: datetime | None = None) -> dict[tuple[int, int], list[int]]:
+    """Per (round, juror), the ids of unsubmitted assignments on live applications of
+    unpublished rounds (``since``: only pairs with an assignment made after it)."""
+    rows = session.execute(
+        select(Application.round_id, Assignment.juror_id, Assignment.id, Assignment.created_at)
+        .join(Application, Application.id == Assignment.application_id)
+        .join(Round, Round.id == Application.round_id)
+        .where(Round.published_at.is_(None), Application.status == "submitted", Assignment.submitted_at.is_(None))
+        .order_by(Assignment.id)
+    ).all()
+    found: dict[tuple[int, int], list[int]] = defaultdict(list)
+    recent: set[tuple[int, int]] = set()
+    for round_id, juror_id, assignment_id, created_at in rows:
+        found[round_id, juror_id].append(assignment_id)
+        if since is None or created_at >= since:
+            recent.add((round_id, juror_id))
+    return {pair: ids for pair, ids in found.items() if pair in recent}
+
+
+def assignments(session: Session, *, now: datetime) -> int:
+    """A juror with new applications to score: one mail per round, saying how many wait.
+    More assignments later make a new mail (its key names the newest assignment)."""
+    made = 0
+    base = _context(session)
+    for (round_id, juror_id), ids in _open_work(session, since=now - LOOKBACK).items():
+        round_, juror = session.get(Round, round_id), session.get(User, juror_id)
+        if round_ is None or juror is None:
+            continue
+        made += queue(session, kind="assignments", account=juror,
+                      context={**base, "round": round_.name, "count": len(ids), "deadline": scoring_deadline(round_)},
+                      dedupe_key=f"assignments:{round_id}:{juror_id}:{max(ids)}", now=now) is not None
+    return made
+
+
+def reminders(session: Session, *, now: datetime, today: date) -> int:
+    """Jurors with unsubmitted scores, ``mail.reminder_days`` days or less before the
+    deadline: one reminder per round and deadline."""
+    days = int(settings.get(session, "mail.reminder_days"))
+    made = 0
+    base = _context(session)
+    for (round_id, juror_id), ids in _open_work(session).items():
+        round_, juror = session.get(Round, round_id), session.get(User, juror_id)
+        if round_ is None or juror is None:
+            continue
+        deadline = scoring_deadline(round_)
+        left = (deadline - today).days
+        if not 0 <= left <= days:
+            continue
+        made += queue(session, kind="reminder", account=juror,
+                      context={**base, "round": round_.name, "count": len(ids), "deadline": deadline, "days": left},
+                      dedupe_key=f"reminder:{round_id}:{juror_id}:{deadline.isoformat()}", now=now) is not None
+    return made
+
+
+def verdicts(session: Session, *, now: datetime) -> int:
+    """The teacher of each application whose decision was published: the outcome, with the
+    verdict letter attached (rendered when sent)."""
+    rows = session.execute(
+        select(Decision.outcome, Application, Round, Project.title, User)
+        .join(Application, Application.id == Decision.application_id)
+        .join(Round, Round.id == Application.round_id).join(Project, Project.id == Application.project_id)
+        .join(User, User.id == Application.teacher_id)
+        .where(Decision.published_at.is_not(None), Decision.published_at >= now - LOOKBACK)
+        .order_by(Application.id)
+    ).all()
+    made = 0
+    base = _context(session)
+    for outcome, application, round_, title, teacher in rows:
+        made += queue(
+            session, kind="verdict", account=teacher, language=teacher.language or application.language,
+            context={**base, "round": round_.name, "project": title, "outcome": outcome, "application": application.id},
+            attachments=[{"kind": "verdict_letter", "round_id": round_.id, "application_id": application.id}],
+            dedupe_key=f"verdict:{application.id}", now=now,
+        ) is not None
+    return made
+
+
+def collect(session: Session, *, now: datetime | None = None, today: date | None = None) -> dict[str, int]:
+    """Queue the mails of every recent event not mailed yet; how many of each kind."""
+    now = now or clock.now()
+    made = {
+        "application_received": applications_received(session, now=now),
+        "assignments": assignments(session, now=now),
+        "reminder": reminders(session, now=now, today=today or clock.today()),
+        "verdict": verdicts(session, now=now),
+    }
+    session.flush()
+    return made
+

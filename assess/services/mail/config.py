@@ -1,0 +1,54 @@
+"""The SMTP server: host, port, TLS mode, user and sender from the settings; the password
+from the environment only (``ASSESS_SMTP_PASSWORD``, or the file that
+``ASSESS_SMTP_PASSWORD_FILE`` names, e.g. a container secret), never from the database."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from assess.services import settings
+
+PASSWORD_VARIABLE = "ASSESS_SMTP_PASSWORD"
+PASSWORD_FILE_VARIABLE = "ASSESS_SMTP_PASSWORD_FILE"
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    tls: str  # 'starttls', 'tls' or 'none'
+    user: str
+    sender: str
+    password: str = field(default="", repr=False)
+
+    @property
+    def ready(self) -> bool:
+        """A host and a sender: without them nothing can be sent (mails wait, queued)."""
+        return bool(self.host and self.sender)
+
+
+def smtp_password() -> str:
+    """The SMTP password from the environment or its secret file; empty when neither is set."""
+    path = os.environ.get(PASSWORD_FILE_VARIABLE)
+    if path:
+        return Path(path).read_text(encoding="utf-8").strip()
+    return os.environ.get(PASSWORD_VARIABLE, "")
+
+
+def smtp_config(session: Session) -> SmtpConfig:
+    return SmtpConfig(
+        host=settings.get(session, "mail.host"),
+        port=int(settings.get(session, "mail.port")),
+        tls=settings.get(session, "mail.tls"),
+        user=settings.get(session, "mail.user"),
+        sender=settings.get(session, "mail.sender"),
+    )
+
+
+def sent_automatically(session: Session, kind: str) -> bool:
+    """Whether the office lets mails of this kind go without its look (a setting per kind)."""
+    return bool(settings.get(session, f"mail.auto.{kind}"))
