@@ -215,6 +215,8 @@ def test_bad_arguments_are_refused_without_traceback(database, files, tmp_path, 
     refused = must_be_refused(param, args[-1] if param is None else value, files)
     if path == ("serve",) and not refused:
         pytest.skip("a value serve may accept would start a server in this process (serve execs Streamlit)")
+    if path == ("mail", "worker") and not refused:
+        pytest.skip("a value the mail worker accepts starts its endless loop (it stops on SIGTERM: tests/mail/test_cli.py)")
     result = invoke(database, args, input="a password\n")
     if must_be_refused(param, args[-1] if param is None else value, files):
         assert_clean_refusal(result, args)
