@@ -30,7 +30,7 @@ def mail_group() -> None:
 
 def _collect(sessions: sessionmaker) -> int:
     with writing(sessions) as session:
-        made = collect.collect(session)
+        made = collect.collect(session, actor=Actor.system())
     return sum(made.values())
 
 

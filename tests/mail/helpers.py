@@ -46,7 +46,7 @@ def round_with_application(session, *, closes_in: int = 10, assign: bool = True,
 
 def collect_and_send(sessions, **collect_options) -> sending.SendReport:
     with writing(sessions) as session:
-        collect.collect(session, **collect_options)
+        collect.collect(session, actor=Actor.system(), **collect_options)
     return sending.send_due(sessions)
 
 

@@ -13,7 +13,7 @@ from assess.services import accounts, decisions
 from assess.services.mail import collect, passwords, sending
 from assess.storage.db import reading, writing
 from assess.storage.models import Application, User
-from tests.jury.helpers import TODAY, score_all
+from tests.jury.helpers import TODAY, close, score_all
 from tests.mail.helpers import collect_and_send, mails, round_with_application
 from tests.services.helpers import make_campaign
 
@@ -31,6 +31,7 @@ def test_every_recipient_is_an_account(session_factory, office, mail_ready):
         for juror in scene.jurors.values():
             score_all(session, juror=juror, application_id=scene.application_id, level=2)
         decisions.stage_decision(session, actor=Actor.system(), application_id=scene.application_id)
+        close(session, scene.round_id)  # a round is published once closed
         decisions.publish_round(session, actor=Actor.system(), round_id=scene.round_id)
         passwords.invite(session, actor=office, account_id=scene.teacher.id)
     passwords.request_password_reset(session_factory, email="juror1@example.org", language="en")
@@ -92,7 +93,7 @@ def test_reminders_go_to_jurors_who_still_owe_scores_before_the_deadline(session
 def test_a_mail_queued_before_the_account_was_deactivated_is_cancelled(session_factory, office, mail_ready):
     with writing(session_factory) as session:
         scene = round_with_application(session, assign=False)
-        collect.collect(session)
+        collect.collect(session, actor=Actor.system())
     with writing(session_factory) as session:
         accounts.set_active(session, actor=office, user_id=scene.teacher.id, active=False)
 

@@ -11,7 +11,7 @@ from assess.domain.permissions import Actor
 from assess.services import decisions
 from assess.services.mail import collect, outbox, sending
 from assess.storage.db import writing
-from tests.jury.helpers import score_all
+from tests.jury.helpers import close, score_all
 from tests.mail.conftest import configure
 from tests.mail.helpers import collect_and_send, mails, round_with_application
 
@@ -65,6 +65,7 @@ def test_the_verdict_mail_carries_the_letter_as_a_pdf(session_factory, mail_read
         for juror in scene.jurors.values():
             score_all(session, juror=juror, application_id=scene.application_id, level=4)
         decisions.stage_decision(session, actor=Actor.system(), application_id=scene.application_id)
+        close(session, scene.round_id)  # a round is published once closed
         decisions.publish_round(session, actor=Actor.system(), round_id=scene.round_id)
 
     collect_and_send(session_factory)
@@ -174,7 +175,7 @@ def test_without_a_server_mails_wait_queued(session_factory, office):
 def test_a_mail_claimed_by_one_sender_is_not_sent_by_another(session_factory, mail_ready):
     with writing(session_factory) as session:
         round_with_application(session, assign=False)
-        collect.collect(session)
+        collect.collect(session, actor=Actor.system())
     [mail] = mails(session_factory)
     now = clock.now()
 

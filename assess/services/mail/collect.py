@@ -15,8 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assess import clock
+from assess.domain.permissions import Actor
 from assess.services import settings
-from assess.services.mail.outbox import queue
+from assess.services.access import authorize
+from assess.services.mail.outbox import _queue
 from assess.storage.models import Application, Assignment, Decision, Project, Round, User
 
 LOOKBACK = timedelta(days=7)
@@ -33,7 +35,7 @@ def scoring_deadline(round_: Round) -> date:
     return deadline if isinstance(deadline, date) else round_.closes_on
 
 
-def applications_received(session: Session, *, now: datetime) -> int:
+def _applications_received(session: Session, *, now: datetime) -> int:
     rows = session.execute(
         select(Application, Round.name, Project.title, User)
         .join(Round, Round.id == Application.round_id).join(Project, Project.id == Application.project_id)
@@ -44,7 +46,7 @@ def applications_received(session: Session, *, now: datetime) -> int:
     made = 0
     base = _context(session)
     for application, round_name, title, teacher in rows:
-        made += queue(session, kind="application_received", account=teacher, language=teacher.language or application.language,
+        made += _queue(session, kind="application_received", account=teacher, language=teacher.language or application.language,
                       context={**base, "round": round_name, "project": title, "application": application.id},
                       dedupe_key=f"application_received:{application.id}", now=now) is not None
     return made
@@ -69,7 +71,7 @@ def _open_work(session: Session, *, since: datetime | None = None) -> dict[tuple
     return {pair: ids for pair, ids in found.items() if pair in recent}
 
 
-def assignments(session: Session, *, now: datetime) -> int:
+def _assignments(session: Session, *, now: datetime) -> int:
     """A juror with new applications to score: one mail per round, saying how many wait.
     More assignments later make a new mail (its key names the newest assignment)."""
     made = 0
@@ -78,13 +80,13 @@ def assignments(session: Session, *, now: datetime) -> int:
         round_, juror = session.get(Round, round_id), session.get(User, juror_id)
         if round_ is None or juror is None:
             continue
-        made += queue(session, kind="assignments", account=juror,
+        made += _queue(session, kind="assignments", account=juror,
                       context={**base, "round": round_.name, "count": len(ids), "deadline": scoring_deadline(round_)},
                       dedupe_key=f"assignments:{round_id}:{juror_id}:{max(ids)}", now=now) is not None
     return made
 
 
-def reminders(session: Session, *, now: datetime, today: date) -> int:
+def _reminders(session: Session, *, now: datetime, today: date) -> int:
     """Jurors with unsubmitted scores, ``mail.reminder_days`` days or less before the
     deadline: one reminder per round and deadline."""
     days = int(settings.get(session, "mail.reminder_days"))
@@ -98,13 +100,13 @@ def reminders(session: Session, *, now: datetime, today: date) -> int:
         left = (deadline - today).days
         if not 0 <= left <= days:
             continue
-        made += queue(session, kind="reminder", account=juror,
+        made += _queue(session, kind="reminder", account=juror,
                       context={**base, "round": round_.name, "count": len(ids), "deadline": deadline, "days": left},
                       dedupe_key=f"reminder:{round_id}:{juror_id}:{deadline.isoformat()}", now=now) is not None
     return made
 
 
-def verdicts(session: Session, *, now: datetime) -> int:
+def _verdicts(session: Session, *, now: datetime) -> int:
     """The teacher of each application whose decision was published: the outcome, with the
     verdict letter attached (rendered when sent)."""
     rows = session.execute(
@@ -118,7 +120,7 @@ def verdicts(session: Session, *, now: datetime) -> int:
     made = 0
     base = _context(session)
     for outcome, application, round_, title, teacher in rows:
-        made += queue(
+        made += _queue(
             session, kind="verdict", account=teacher, language=teacher.language or application.language,
             context={**base, "round": round_.name, "project": title, "outcome": outcome, "application": application.id},
             attachments=[{"kind": "verdict_letter", "round_id": round_.id, "application_id": application.id}],
@@ -127,14 +129,15 @@ def verdicts(session: Session, *, now: datetime) -> int:
     return made
 
 
-def collect(session: Session, *, now: datetime | None = None, today: date | None = None) -> dict[str, int]:
+def collect(session: Session, *, actor: Actor, now: datetime | None = None, today: date | None = None) -> dict[str, int]:
     """Queue the mails of every recent event not mailed yet; how many of each kind."""
+    authorize(session, actor, "mail.manage")
     now = now or clock.now()
     made = {
-        "application_received": applications_received(session, now=now),
-        "assignments": assignments(session, now=now),
-        "reminder": reminders(session, now=now, today=today or clock.today()),
-        "verdict": verdicts(session, now=now),
+        "application_received": _applications_received(session, now=now),
+        "assignments": _assignments(session, now=now),
+        "reminder": _reminders(session, now=now, today=today or clock.today()),
+        "verdict": _verdicts(session, now=now),
     }
     session.flush()
     return made

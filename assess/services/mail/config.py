@@ -10,7 +10,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from assess.domain.permissions import Actor
 from assess.services import settings
+from assess.services.access import authorize
 
 PASSWORD_VARIABLE = "ASSESS_SMTP_PASSWORD"
 PASSWORD_FILE_VARIABLE = "ASSESS_SMTP_PASSWORD_FILE"
@@ -39,7 +41,7 @@ def smtp_password() -> str:
     return os.environ.get(PASSWORD_VARIABLE, "")
 
 
-def smtp_config(session: Session) -> SmtpConfig:
+def _smtp_config(session: Session) -> SmtpConfig:
     return SmtpConfig(
         host=settings.get(session, "mail.host"),
         port=int(settings.get(session, "mail.port")),
@@ -49,6 +51,12 @@ def smtp_config(session: Session) -> SmtpConfig:
     )
 
 
-def sent_automatically(session: Session, kind: str) -> bool:
+def _sent_automatically(session: Session, kind: str) -> bool:
     """Whether the office lets mails of this kind go without its look (a setting per kind)."""
     return bool(settings.get(session, f"mail.auto.{kind}"))
+
+
+def smtp_config(session: Session, *, actor: Actor) -> SmtpConfig:
+    """The SMTP settings as the office reads them on the Outbox page (no password)."""
+    authorize(session, actor, "mail.manage")
+    return _smtp_config(session)

@@ -23,7 +23,7 @@ from assess.services import audit
 from assess.services.access import authorize
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound
 from assess.services.mail import KINDS
-from assess.services.mail.config import sent_automatically
+from assess.services.mail.config import _sent_automatically
 from assess.services.mail.templates import BODY_MAX, SUBJECT_MAX, one_line, render
 from assess.storage.models import OutboxMail, User
 
@@ -38,7 +38,7 @@ def recipient_language(user: User, fallback: str | None = None) -> str:
     return user.language or fallback or "en"
 
 
-def queue(session: Session, *, kind: str, account: User, context: dict[str, Any], language: str | None = None,
+def _queue(session: Session, *, kind: str, account: User, context: dict[str, Any], language: str | None = None,
           attachments: Sequence[dict[str, Any]] = (), token_purpose: str | None = None,
           dedupe_key: str | None = None, created_by: int | None = None,
           now: datetime | None = None) -> OutboxMail | None:
@@ -56,7 +56,7 @@ def queue(session: Session, *, kind: str, account: User, context: dict[str, Any]
     mail = OutboxMail(
         kind=kind, account_id=account.id, address=account.email, language=lang, subject=subject, body=body,
         attachments=list(attachments), token_purpose=token_purpose,
-        status="queued" if sent_automatically(session, kind) else "held",
+        status="queued" if _sent_automatically(session, kind) else "held",
         next_attempt_at=now or clock.now(), dedupe_key=dedupe_key, created_by=created_by,
     )
     try:

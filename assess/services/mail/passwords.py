@@ -15,7 +15,7 @@ from assess.services import audit, settings
 from assess.services.access import authorize
 from assess.services.accounts import normalise_email
 from assess.services.errors import NotFound, ServiceError
-from assess.services.mail.outbox import PERMISSION, queue
+from assess.services.mail.outbox import PERMISSION, _queue
 from assess.services.mail.templates import LINK_MARK
 from assess.storage.db import writing
 from assess.storage.models import OutboxMail, User
@@ -30,7 +30,7 @@ def invite(session: Session, *, actor: Actor, account_id: int, now: datetime | N
     user = session.get(User, account_id)
     if user is None:
         raise NotFound("mail.errors.unknown_account", value=account_id)
-    mail = queue(session, kind="invitation", account=user, token_purpose="invitation", created_by=actor.id, now=now,
+    mail = _queue(session, kind="invitation", account=user, token_purpose="invitation", created_by=actor.id, now=now,
                  context={"office": settings.office(session)["name"], "link": LINK_MARK, "email": user.email})
     if mail is None:
         raise ServiceError("mail.errors.account_inactive")
@@ -57,7 +57,7 @@ def request_password_reset(sessions: sessionmaker, *, email: str, language: str,
             OutboxMail.created_at >= now - RESET_INTERVAL))
         if recent is not None:
             return None
-        mail = queue(session, kind="password_reset", account=user, language=user.language or language,
+        mail = _queue(session, kind="password_reset", account=user, language=user.language or language,
                      token_purpose="password_reset", now=now,
                      context={"office": settings.office(session)["name"], "link": LINK_MARK})
         if mail is None:

@@ -28,7 +28,7 @@ from assess import clock
 from assess.i18n import t
 from assess.services import letters, settings
 from assess.services.mail import tokens
-from assess.services.mail.config import SmtpConfig, smtp_config, smtp_password
+from assess.services.mail.config import SmtpConfig, _smtp_config, smtp_password
 from assess.services.mail.message import Attachment, Envelope, build, with_link
 from assess.storage.db import reading, writing
 from assess.storage.models import OutboxMail, User
@@ -77,7 +77,7 @@ class _Permanent(Exception):
     """A failure that another try will not mend (the server refuses the address)."""
 
 
-def due_ids(session: Session, *, now: datetime, limit: int, only: Iterable[int] | None = None) -> list[int]:
+def _due_ids(session: Session, *, now: datetime, limit: int, only: Iterable[int] | None = None) -> list[int]:
     query = select(OutboxMail.id).where(OutboxMail.status == "queued", OutboxMail.next_attempt_at <= now)
     if only is not None:
         query = query.where(OutboxMail.id.in_(list(only)))
@@ -118,7 +118,7 @@ def _attachments(sessions: sessionmaker, refs: tuple[dict[str, Any], ...]) -> tu
         from assess.reports.verdict import letter_filename, render_verdict_letter_pdf  # WeasyPrint when needed
 
         with reading(sessions) as session:
-            views = letters.published_letters(session, round_id=int(ref["round_id"]),
+            views = letters._published_letters(session, round_id=int(ref["round_id"]),
                                               application_ids={int(ref["application_id"])})
         if not views:
             raise _Permanent("the verdict letter is not published")
@@ -190,10 +190,10 @@ def send_due(sessions: sessionmaker, *, now: datetime | None = None, limit: int 
     now = now or clock.now()
     report = SendReport()
     with reading(sessions) as session:
-        config = smtp_config(session)
+        config = _smtp_config(session)
         public_url = settings.public_url(session)
         office_name = settings.office(session)["name"]
-        ids = due_ids(session, now=now, limit=limit, only=only)
+        ids = _due_ids(session, now=now, limit=limit, only=only)
     if not config.ready:  # said even with nothing due: the office should know before it is
         report.not_configured = True
         return report

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from assess import clock
 from assess.services import audit, web_sessions
+from assess.services.access import public_entry_point
 from assess.services.accounts import PASSWORD_MIN_LENGTH, NewPassword, actor_of
 from assess.services.errors import FieldError, InvalidInput, ServiceError
 from assess.storage.models import PasswordToken, User
@@ -63,6 +64,7 @@ def _live(session: Session, token: str, now: datetime) -> tuple[PasswordToken, U
     return row, user
 
 
+@public_entry_point(reason="a person following a set-password link is not signed in: the token is the credential")
 def check(session: Session, *, token: str, now: datetime | None = None) -> str | None:
     """The purpose of a usable token (the page says "welcome" or "choose a new password"),
     else None: unknown, used, expired and a deactivated account look the same."""
@@ -70,6 +72,7 @@ def check(session: Session, *, token: str, now: datetime | None = None) -> str |
     return found[0].purpose if found else None
 
 
+@public_entry_point(reason="a person following a set-password link is not signed in: the token is the credential")
 def set_password_with(session: Session, *, token: str, password: NewPassword, now: datetime | None = None):
     """Set the account's password from a link (hashed before this transaction) and use the
     link up; returns the account's actor. Refused alike for any link that does not work."""

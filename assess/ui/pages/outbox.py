@@ -55,7 +55,7 @@ st.caption(_("mail.page.intro"))
 show_flash()
 
 with reading() as session:
-    smtp = config.smtp_config(session)
+    smtp = config.smtp_config(session, actor=current)
     counts = outbox.counts(session, actor=current)
 if not smtp.ready:
     st.warning(_("mail.page.not_configured"), icon=":material/mail_lock:")
@@ -65,7 +65,7 @@ elif smtp.user and not config.smtp_password():
 left, right = st.columns(2)
 if left.button(_("mail.page.collect"), icon=":material/search:"):
     with transaction() as session:
-        made = collect.collect(session)
+        made = collect.collect(session, actor=current)
     st.session_state[FLASH] = _("mail.page.collected", count=sum(made.values()))
     st.rerun()
 if right.button(_("mail.page.send_due"), icon=":material/send:", disabled=not counts["queued"]):
