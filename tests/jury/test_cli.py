@@ -180,3 +180,22 @@ def test_eql_command_lists_and_removes_a_wrong_partner_label(database):
     assert refused.exit_code == 1 and "does not exist" in refused.output
     french = ok("eql", "--remove-label", f"{project_id}:IE", "--lang", "fr")
     assert f"Label partenaire retiré : projet n° {project_id}, IE." in french
+
+
+def test_jury_assign_explains_a_shortage_in_the_operators_language(database, monkeypatch):
+    """Issue 12, "What was seen" 4: the shortage explanation was an English sentence built
+    in the domain (Shortage.describe), printed as is whatever the operator's language."""
+    def fill(session):
+        teacher = make_user(session, email="claire@example.org")
+        made = make_round(session)
+        first = apply(session, teacher=teacher, round_id=made.id, project_id=make_project(session, owner=teacher).id)
+        make_juror(session, "colleague@example.org", school_name="École Jean Jaurès")
+        make_juror(session, "ana@example.org")
+        return made.id, first.id
+
+    round_id, first_id = build(database, fill)
+    monkeypatch.setenv("LANG", "fr_BE.UTF-8")
+    output = ok("jury", "assign", "--round", str(round_id), "--lang", "fr")
+    assert (f"Il manque 1 juré(s) à la candidature {first_id} (elle en demande 2 et en a 1) : "
+            "seulement 1 juré(s) sans conflit d'intérêts.") in output
+    assert "lacks" not in output

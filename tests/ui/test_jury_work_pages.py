@@ -337,3 +337,15 @@ def test_the_teacher_sees_nothing_of_the_jury_before_publication_and_the_feedbac
     assert "level 3.5 of 5" in after
     for hidden in ("PRIVATE", "Juror A", "Juror B", "Ana Juror", "Cojuror"):
         assert hidden not in after, hidden
+
+
+def test_a_french_juror_reads_the_other_jurors_as_jure_b(people, jury_round, ui_database):
+    """Issue 12, "What was seen" 4: the pseudonym was built in English in the domain
+    ("Juror B") and shown as is on the French page."""
+    with ui_database.begin() as session:
+        score_all(session, juror=jury_round.co_juror, application_id=jury_round.application_id, level=5,
+                  comment=CO_COMMENT)
+        score_all(session, juror=people.juror, application_id=jury_round.application_id, level=3)
+    at = run_page("jury_work", people.juror, lang="fr", state={OPEN: jury_round.application_id})
+    text = page_text(at)
+    assert "Juré B" in text and "Juror B" not in text

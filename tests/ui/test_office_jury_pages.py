@@ -346,3 +346,43 @@ def test_the_office_removes_a_partner_label_recorded_by_mistake(app_for, people,
     assert "The national label in Italy is removed." in texts(at.success)
     with ui_database.begin() as session:
         assert eql.partner_labels(session, actor=people.admin, project_id=project_id) == []
+
+
+# --- in the office's language, by title (issue 12 "What was seen" 4, issue 13) ----------------
+
+def all_text(at) -> str:
+    parts = [*texts(at.markdown), *texts(at.caption), *texts(at.warning), *texts(at.info), *texts(at.success)]
+    parts += [e.label for e in at.expander]
+    for frame in at.dataframe:
+        value = frame.value
+        parts += [str(c) for c in value.columns] + [str(v) for v in value.to_numpy().ravel()]
+    return "\n".join(parts)
+
+
+def test_a_french_office_reads_the_jurors_as_jure_a_and_b(app_for, people, scored):
+    at = no_exception(app_for(people.admin, page="decisions", lang="fr"))
+    shown = all_text(at)
+    assert "Juré A" in shown and "Juré B" in shown
+    assert "Juror A" not in shown and "Juror B" not in shown
+
+
+def test_a_french_office_reads_why_an_application_lacks_jurors_in_french(app_for, people, applied, ui_database):
+    with ui_database.begin() as session:
+        rounds.update_round(session, actor=people.admin, round_id=applied["round"], per_application=3)
+    at = no_exception(app_for(people.admin, page="rounds", lang="fr"))
+    at = click(at, "rn_auto")
+    shortages = texts(at.warning)
+    assert len(shortages) == 2
+    assert all("Il manque 1 juré(s)" in w and "sans conflit d'intérêts" in w for w in shortages)
+    assert not any("lacks" in w or "juror(s)" in w for w in shortages)
+
+
+def test_the_conflicts_tab_names_the_project_and_the_kind_in_words(app_for, people, applied, ui_database):
+    first = applied["applications"][0]
+    with ui_database.begin() as session:
+        jury.declare_conflict(session, actor=people.admin, juror_id=people.juror.id, application_id=first,
+                              note="knows the school")
+    at = no_exception(app_for(people.admin, page="rounds"))
+    table = next(f.value for f in at.dataframe if "Project" in f.value.columns and "Kind" in f.value.columns)
+    assert list(table["Project"]) == ["Stars <b>over</b> *Europe*"]
+    assert list(table["Kind"]) == ["Set by the national office"]  # words, not the stored key "office"
