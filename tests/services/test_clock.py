@@ -31,3 +31,25 @@ def test_a_misspelt_zone_is_named_in_the_error(monkeypatch):
 
 def test_now_is_aware_utc():
     assert clock.now().tzinfo is UTC
+
+
+def test_a_round_closes_on_the_offices_date_not_the_servers(monkeypatch):
+    """Issue 12, "What was seen" 5: deadlines were read with date.today(), the server's date.
+    A round whose last day is the server's today is already closed where the office's
+    calendar has moved on (and still open where it has not reached that day)."""
+    from assess.services import rounds
+    from assess.storage.models import Round
+
+    server_today = datetime.now().date()  # noqa: DTZ005  (the server's own clock, on purpose)
+    # UTC+14 and UTC-11 are 25 hours apart: their dates always differ, so at least one of
+    # them is not the server's date, wherever the server is.
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        monkeypatch.setenv("ASSESS_TIME_ZONE", zone)
+        if clock.today() != server_today:
+            break
+    office_today = clock.today()
+    assert office_today != server_today
+    last_day = min(office_today, server_today)
+    stored = Round(opens_on=last_day - timedelta(days=10), closes_on=last_day, published_at=None)
+    expected = rounds.RoundStatus.OPEN if office_today == last_day else rounds.RoundStatus.SCORING
+    assert rounds.status(stored) == expected
