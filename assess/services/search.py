@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, selectinload
 
+from assess.domain.ids import parse_id
 from assess.domain.permissions import Actor
 from assess.domain.states import Role
 from assess.services.access import authorize
@@ -44,8 +45,8 @@ def _project_word(word: str) -> ColumnElement[bool]:
     owner_named = exists().where(User.id == Project.owner_id,
                                  or_(_contains(User.display_name, word), _contains(User.email, word)))
     matches = [_contains(Project.title, word), school_named, owner_named]
-    if word.isdigit():
-        number = int(word)
+    number = parse_id(word)
+    if number is not None:
         applied = aliased(Application)  # not the outer query's applications (decisions' search)
         matches += [Project.id == number, exists().where(applied.project_id == Project.id, applied.id == number)]
     return or_(*matches)
@@ -100,7 +101,8 @@ def application_ids_matching(session: Session, *, actor: Actor, round_id: int, t
     for word in words_of(text):
         by_teacher = exists().where(User.id == Application.teacher_id,
                                     or_(_contains(User.display_name, word), _contains(User.email, word)))
-        own = Application.id == int(word) if word.isdigit() else false()
+        number = parse_id(word)
+        own = Application.id == number if number is not None else false()
         query = query.where(or_(own, and_(_project_word(word)), by_teacher))
     return set(session.scalars(query))
 
