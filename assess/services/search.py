@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, selectinload
 
 from assess.domain.ids import parse_id
@@ -103,7 +103,7 @@ def application_ids_matching(session: Session, *, actor: Actor, round_id: int, t
                                     or_(_contains(User.display_name, word), _contains(User.email, word)))
         number = parse_id(word)
         own = Application.id == number if number is not None else false()
-        query = query.where(or_(own, and_(_project_word(word)), by_teacher))
+        query = query.where(or_(own, _project_word(word), by_teacher))
     return set(session.scalars(query))
 
 
