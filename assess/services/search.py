@@ -6,7 +6,8 @@ and the page (LIMIT/OFFSET) are one SQL query, and only the page's rows are load
 
 Every word typed must match (any case) the project's title, its school's name, its
 teacher's name or e-mail, or be the id of the project or of one of its applications.
-``%`` and ``_`` typed are taken literally.
+``%`` and ``_`` typed are taken literally. A word typed twice counts once, and only the
+first ``WORDS_MAX`` words are looked for, so a pasted page makes a query of bounded size.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from assess.services.access import authorize
 from assess.storage.models import Application, Assignment, Project, ProjectPartner, School, User
 
 PAGE_SIZE = 25
+#: Words looked for at most: each is several conditions, and the box takes a pasted page.
+WORDS_MAX = 10
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,8 @@ class ProjectPage:
 
 
 def words_of(text: str) -> list[str]:
-    return text.casefold().split()
+    """The distinct words of ``text``, the first :data:`WORDS_MAX` of them."""
+    return list(dict.fromkeys(text.casefold().split()))[:WORDS_MAX]
 
 
 def _contains(column: ColumnElement[str] | InstrumentedAttribute[str], word: str) -> ColumnElement[bool]:

@@ -127,3 +127,12 @@ def test_a_word_of_other_digits_or_beyond_an_id_is_only_a_word(session, office, 
         assert search.find_projects(session, actor=office, text=word).total == 0
         assert search.application_ids_matching(session, actor=office, round_id=made.id, text=word) == set()
 
+
+
+def test_many_words_typed_make_a_bounded_query(session, office, catalogue):
+    """A pasted page of words is looked for by its first distinct words, not one condition
+    per word pasted."""
+    assert len(search.words_of("danube " * 10_000)) == 1
+    assert len(search.words_of(" ".join(f"w{n}" for n in range(10_000)))) == search.WORDS_MAX
+    assert titles(search.find_projects(session, actor=office, text="rivers danube " * 5_000)) == [
+        "Rivers of Europe: the Danube"]
