@@ -4,7 +4,7 @@ Every writer of survey answers (the answering page, imports, the national demo) 
 :func:`add` in the transaction that stores them, so the counts are exactly the answers
 (tests/survey_results/test_tallies.py checks each writer). These are the live counts: no
 reader shows them. The national figures read their copy as last released
-(``survey_released_tallies``, :mod:`assess.services.survey_release`, which every writer
+(``survey_released_tallies``, :mod:`assess.services._survey_release`, which every writer
 calls next), instead of scanning millions of answers.
 """
 

@@ -8,20 +8,23 @@ self-assessment from here, so neither imports the other back.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from assess.domain.permissions import Actor
+from assess.domain.permissions import Actor, can
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.domain.rubric import Rubric
 from assess.domain.scoring import Score, score
 from assess.reports.views import EntryView
 from assess.services import _settings_values, rubrics
+from assess.services.access import check_actor
+from assess.services.errors import NotFound
 from assess.services.projects import get_project
-from assess.storage.models import SelfAssessment
+from assess.storage.models import Project, SelfAssessment
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,10 @@ class Assessment:
     updated_at: datetime
 
 
-def load(session: Session, assessment: SelfAssessment) -> Assessment:
+def load(session: Session, assessment: SelfAssessment, *,
+         gate_minimums: dict[str, dict[str, int]] | None = None) -> Assessment:
+    """The stored self-assessment read against its snapshot; ``gate_minimums`` is the
+    setting when the caller read it once for several (:func:`current_of`)."""
     rubric = rubrics.from_snapshot(assessment.rubric_version)
     entries = {
         e.item_id: EntryView(level=e.level, evidence_note=e.evidence_note or "", evidence_links=tuple(e.evidence_links or ()))
@@ -48,7 +54,8 @@ def load(session: Session, assessment: SelfAssessment) -> Assessment:
         rubric,
         levels={k: v.level for k, v in entries.items() if k in criteria_ids},
         gates={k: v.level for k, v in entries.items() if k not in criteria_ids},
-        gate_minimums=_settings_values.gate_minimums(session, rubric.id),
+        gate_minimums=(_settings_values.gate_minimums(session, rubric.id) if gate_minimums is None
+                       else dict(gate_minimums.get(rubric.id, {}))),
     )
     return Assessment(
         id=assessment.id,
@@ -76,3 +83,28 @@ def current(session: Session, *, actor: Actor, project_id: int) -> Assessment | 
     """The project's latest self-assessment, or None if the teacher has not started one."""
     found = stored(session, actor=actor, project_id=project_id, permission="self_assessment.view")
     return load(session, found) if found else None
+
+
+def current_of(session: Session, *, actor: Actor, project_ids: Collection[int]) -> dict[int, Assessment]:
+    """:func:`current` of several projects, by project id (those not started left out), in
+    a few queries for them all rather than a few for each."""
+    if not project_ids:
+        return {}
+    # get_project's refusal, the actor checked once rather than read again for each project
+    check_actor(session, actor, "self_assessment.view")
+    for project_id in project_ids:
+        project = session.get(Project, project_id)
+        if project is None or not can(actor, "self_assessment.view", project):
+            raise NotFound()
+    ranked = select(
+        SelfAssessment.id,
+        func.row_number().over(partition_by=SelfAssessment.project_id,
+                               order_by=(SelfAssessment.updated_at.desc(), SelfAssessment.id.desc())).label("rank"),
+    ).where(SelfAssessment.project_id.in_(list(project_ids))).subquery()
+    latest = session.scalars(
+        select(SelfAssessment)
+        .where(SelfAssessment.id.in_(select(ranked.c.id).where(ranked.c.rank == 1)))
+        .options(selectinload(SelfAssessment.entries), selectinload(SelfAssessment.rubric_version))
+    )
+    minimums = _settings_values.get(session, "gate_minimums")
+    return {found.project_id: load(session, found, gate_minimums=minimums) for found in latest}

@@ -6,22 +6,26 @@ and the page (LIMIT/OFFSET) are one SQL query, and only the page's rows are load
 
 Every word typed must match (any case) the project's title, its school's name, its
 teacher's name or e-mail, or be the id of the project or of one of its applications.
-``%`` and ``_`` typed are taken literally.
+``%`` and ``_`` typed are taken literally. A word typed twice counts once, and only the
+first ``WORDS_MAX`` words are looked for, so a pasted page makes a query of bounded size.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, selectinload
 
+from assess.domain.ids import parse_id
 from assess.domain.permissions import Actor
 from assess.domain.states import Role
 from assess.services.access import authorize
 from assess.storage.models import Application, Assignment, Project, ProjectPartner, School, User
 
 PAGE_SIZE = 25
+#: Words looked for at most: each is several conditions, and the box takes a pasted page.
+WORDS_MAX = 10
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,8 @@ class ProjectPage:
 
 
 def words_of(text: str) -> list[str]:
-    return text.casefold().split()
+    """The distinct words of ``text``, the first :data:`WORDS_MAX` of them."""
+    return list(dict.fromkeys(text.casefold().split()))[:WORDS_MAX]
 
 
 def _contains(column: ColumnElement[str] | InstrumentedAttribute[str], word: str) -> ColumnElement[bool]:
@@ -44,8 +49,8 @@ def _project_word(word: str) -> ColumnElement[bool]:
     owner_named = exists().where(User.id == Project.owner_id,
                                  or_(_contains(User.display_name, word), _contains(User.email, word)))
     matches = [_contains(Project.title, word), school_named, owner_named]
-    if word.isdigit():
-        number = int(word)
+    number = parse_id(word)
+    if number is not None:
         applied = aliased(Application)  # not the outer query's applications (decisions' search)
         matches += [Project.id == number, exists().where(applied.project_id == Project.id, applied.id == number)]
     return or_(*matches)
@@ -100,8 +105,9 @@ def application_ids_matching(session: Session, *, actor: Actor, round_id: int, t
     for word in words_of(text):
         by_teacher = exists().where(User.id == Application.teacher_id,
                                     or_(_contains(User.display_name, word), _contains(User.email, word)))
-        own = Application.id == int(word) if word.isdigit() else false()
-        query = query.where(or_(own, and_(_project_word(word)), by_teacher))
+        number = parse_id(word)
+        own = Application.id == number if number is not None else false()
+        query = query.where(or_(own, _project_word(word), by_teacher))
     return set(session.scalars(query))
 
 

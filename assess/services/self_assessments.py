@@ -16,6 +16,7 @@ from assess.reports.views import PartnerView, ProjectView, SelfAssessmentReport
 from assess.services import _proposed_rubric, _settings_values, _snapshots, audit, rubrics, survey_results
 from assess.services._current_assessment import Assessment as Assessment
 from assess.services._current_assessment import current as current
+from assess.services._current_assessment import current_of as current_of
 from assess.services._current_assessment import load as _load
 from assess.services.errors import FieldError, InvalidInput
 from assess.services.projects import get_project

@@ -114,3 +114,25 @@ def test_a_number_finds_the_round_application_by_its_id(session, office, catalog
     assert search.application_ids_matching(session, actor=office, round_id=made.id, text=str(applied.id)) == {
         applied.id}
     assert search.application_ids_matching(session, actor=office, round_id=made.id, text="weber") == {applied.id}
+
+
+def test_a_word_of_other_digits_or_beyond_an_id_is_only_a_word(session, office, catalogue):
+    """'²' passes str.isdigit() but int() refuses it; 20 digits are beyond any id (SQLite
+    cannot even bind them): neither is an id, both are looked for as text."""
+    from tests.jury.helpers import make_round
+
+    made = make_round(session, office=office, name="Labels 2026")
+    session.commit()
+    for word in ("²", "١٢", "9" * 20):
+        assert search.find_projects(session, actor=office, text=word).total == 0
+        assert search.application_ids_matching(session, actor=office, round_id=made.id, text=word) == set()
+
+
+
+def test_many_words_typed_make_a_bounded_query(session, office, catalogue):
+    """A pasted page of words is looked for by its first distinct words, not one condition
+    per word pasted."""
+    assert len(search.words_of("danube " * 10_000)) == 1
+    assert len(search.words_of(" ".join(f"w{n}" for n in range(10_000)))) == search.WORDS_MAX
+    assert titles(search.find_projects(session, actor=office, text="rivers danube " * 5_000)) == [
+        "Rivers of Europe: the Danube"]

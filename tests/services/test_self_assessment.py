@@ -72,3 +72,24 @@ def test_stored_results_keep_their_rubric_when_the_file_changes(session, teacher
     # The stored result still reads against the original minimum of collaboration.
     reloaded = self_assessments.current(session, actor=teacher, project_id=project.id)
     assert reloaded.rubric.criterion("collaboration").minimum == 2
+
+
+def test_the_current_ones_of_a_page_of_projects_at_once(session, teacher):
+    """current_of: what current() reads for each project (the latest self-assessment, a
+    project not started left out), and the same refusal for another teacher's project."""
+    started, changed, untouched = (make_project(session, owner=teacher, title=f"Project {n}") for n in ("A", "B", "C"))
+    first = self_assessments.start(session, actor=teacher, project_id=started.id, rubric_id="etwinning-2006")
+    self_assessments.save_entry(session, actor=teacher, assessment_id=first.id, item_id="innovation", level=3)
+    self_assessments.start(session, actor=teacher, project_id=changed.id, rubric_id="etwinning-2006")
+    self_assessments.start(session, actor=teacher, project_id=changed.id, rubric_id="etwinning-2021")
+    session.commit()
+
+    ids = [started.id, changed.id, untouched.id]
+    found = self_assessments.current_of(session, actor=teacher, project_ids=ids)
+    assert set(found) == {started.id, changed.id}
+    for project_id, assessment in found.items():
+        assert assessment == self_assessments.current(session, actor=teacher, project_id=project_id)
+    assert found[changed.id].rubric.id == "etwinning-2021"
+    assert self_assessments.current_of(session, actor=teacher, project_ids=[]) == {}
+    with pytest.raises(NotFound):
+        self_assessments.current_of(session, actor=make_user(session, email="other@example.org"), project_ids=ids)

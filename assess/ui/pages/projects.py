@@ -77,8 +77,9 @@ def load_rows(current, wanted: Wanted) -> tuple[list[Row], int]:
         found = search.find_projects(session, actor=current, text=wanted.text, region=wanted.region,
                                      round_id=wanted.round_id, limit=search.PAGE_SIZE,
                                      offset=(wanted.page - 1) * search.PAGE_SIZE)
+        assessments = self_assessments.current_of(session, actor=current, project_ids=[p.id for p in found.projects])
         for p in found.projects:
-            assessment = self_assessments.current(session, actor=current, project_id=p.id)
+            assessment = assessments.get(p.id)
             names = sorted({country_name(x.school.country, lang()) for x in p.partners})
             rows.append(Row(
                 id=p.id,
