@@ -15,6 +15,7 @@ the same school year (by closing date).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -425,16 +426,25 @@ def decide_nomination(session: Session, *, actor: Actor, round_id: int, applicat
     the earlier word. Audited (``eql.nomination.confirm`` / ``eql.nomination.override``).
     An application that is not eligible in the round: :class:`NotFound`."""
     authorize(session, actor, "eql.manage")
-    listed = {n.application_id: n for n in nominations(session, actor=actor, round_id=round_id)}
-    found = listed.get(application_id)
+    found = next((n for n in nominations(session, actor=actor, round_id=round_id)
+                  if n.application_id == application_id), None)
     if found is None:
         raise NotFound()
+    return _record_word(session, actor=actor, round_id=round_id, found=found, nominate=nominate, reason=reason)
+
+
+def _record_word(session: Session, *, actor: Actor, round_id: int, found: Nomination, nominate: bool,
+                 reason: str = "") -> Nomination:
+    """Store and audit the office's word on ``found`` (one of :func:`nominations`), and
+    return it as :func:`nominations` would now list it (the rules' proposal does not
+    depend on the office's word, so nothing else is read again)."""
     reason = (reason or "").strip()
     overrides = bool(nominate) != found.proposed
     if overrides and not reason:
         raise InvalidInput([FieldError("reason", "jury.errors.eql_reason_required", {})])
     if len(reason) > REASON_MAX:
         raise InvalidInput([FieldError("reason", "errors.too_long", {"max": REASON_MAX})])
+    application_id = found.application_id
     stored = session.scalar(select(EqlNomination).where(EqlNomination.round_id == round_id,
                                                         EqlNomination.application_id == application_id))
     if stored is None:
@@ -447,17 +457,18 @@ def decide_nomination(session: Session, *, actor: Actor, round_id: int, applicat
                  entity_type="application", entity_id=application_id,
                  details={"round": round_id, "nominated": bool(nominate), "proposed": found.proposed,
                           **({"reason": reason} if overrides else {})})
-    return next(n for n in nominations(session, actor=actor, round_id=round_id) if n.application_id == application_id)
+    return dataclasses.replace(found, decided=stored.nominated, overrides=stored.overrides, reason=stored.reason,
+                               decided_at=stored.decided_at)
 
 
 def confirm_proposals(session: Session, *, actor: Actor, round_id: int) -> int:
     """Confirm, in one go, every proposal of the round the office has not yet spoken on
-    (each audited as if confirmed by hand). Returns how many."""
+    (each audited as if confirmed by hand). Returns how many. The round's nominations are
+    read once, not again for each proposal confirmed."""
     count = 0
     for found in nominations(session, actor=actor, round_id=round_id):
         if found.decided is None and found.proposed:
-            decide_nomination(session, actor=actor, round_id=round_id, application_id=found.application_id,
-                              nominate=True)
+            _record_word(session, actor=actor, round_id=round_id, found=found, nominate=True)
             count += 1
     return count
 
