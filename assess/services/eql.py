@@ -499,12 +499,17 @@ def nomination_rows(listed: list[Nomination], lang: str) -> list[list]:
 def export_nominations(session: Session, *, actor: Actor, round_id: int, kind: str, out: IO, lang: str = "en") -> int:
     """Write the round's eligible projects with the rules' proposal and the office's word
     as CSV (``out``: text, opened with ``newline=""``) or XLSX (``out``: binary), every
-    cell typed, none a formula (:func:`assess.domain.statistics.csv_writer`,
-    :mod:`assess.reports.workbook`). Audited (``eql.export``). Returns the rows written."""
-    if kind not in NOMINATION_FORMATS:
-        raise InvalidInput([FieldError("kind", "exports.errors.what", {"value": kind,
-                                                                       "known": ", ".join(NOMINATION_FORMATS)})])
-    listed = nominations(session, actor=actor, round_id=round_id)
+    cell typed, none a formula (:func:`write_nominations`). Requires ``eql.manage``; not
+    audited (reading them is not). Returns the rows written."""
+    _nomination_format(kind)
+    return write_nominations(nominations(session, actor=actor, round_id=round_id), kind=kind, out=out, lang=lang)
+
+
+def write_nominations(listed: list[Nomination], *, kind: str, out: IO, lang: str = "en") -> int:
+    """Write nominations already read (:func:`nominations`, which checks the permission)
+    as :func:`export_nominations` does, without reading them again: a page that shows
+    them makes its files from what it shows. Returns the rows written."""
+    _nomination_format(kind)
     columns, rows = nomination_columns(lang), nomination_rows(listed, lang)
     if kind == "csv":
         writer = csv_writer(out)
@@ -515,3 +520,9 @@ def export_nominations(session: Session, *, actor: Actor, round_id: int, kind: s
             book.table(t("eql_export.sheet", lang), columns, rows)
             book.save(out)
     return len(rows)
+
+
+def _nomination_format(kind: str) -> None:
+    if kind not in NOMINATION_FORMATS:
+        raise InvalidInput([FieldError("kind", "exports.errors.what", {"value": kind,
+                                                                       "known": ", ".join(NOMINATION_FORMATS)})])
