@@ -401,10 +401,16 @@ class Nomination:
                 "nominated": self.nominated, "reason": self.reason}
 
 
-def nominations(session: Session, *, actor: Actor, round_id: int) -> list[Nomination]:
+def nominations(session: Session, *, actor: Actor, round_id: int, read: Proposals | None = None) -> list[Nomination]:
     """Every eligible project of the round, best first, with the rules' proposal and the
-    office's word (confirmed, overridden with its reason, or still to give)."""
-    found = proposals(session, actor=actor, round_id=round_id)
+    office's word (confirmed, overridden with its reason, or still to give). ``read``: the
+    round's :func:`proposals` when the caller has them already (a page showing both), so
+    they are not worked out again."""
+    if read is None or read.round_id != round_id:
+        found = proposals(session, actor=actor, round_id=round_id)
+    else:
+        authorize(session, actor, "eql.manage")
+        found = read
     proposed = {c.application_id for c in found.proposed}
     words = {n.application_id: n for n in session.scalars(
         select(EqlNomination).where(EqlNomination.round_id == round_id))}

@@ -86,6 +86,14 @@ def test_nominations_already_read_are_written_as_the_export_writes_them(session,
     with pytest.raises(InvalidInput):
         eql.write_nominations(listed, kind="pdf", out=io.BytesIO())
 
+
+def test_nominations_from_proposals_already_read_are_the_same(session, eligible):
+    found = eql.proposals(session, actor=SYSTEM, round_id=eligible.id)
+    assert (eql.nominations(session, actor=SYSTEM, round_id=eligible.id, read=found)
+            == eql.nominations(session, actor=SYSTEM, round_id=eligible.id))
+    with pytest.raises(PermissionDenied):
+        eql.nominations(session, actor=make_user(session, email="t@example.org"), round_id=eligible.id, read=found)
+
 def test_the_command_shows_application_ids_and_takes_the_office_s_word(sqlite_database_url, monkeypatch, tmp_path):
     from assess.cli import cli
     from assess.storage.db import make_engine, make_session_factory

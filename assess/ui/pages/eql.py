@@ -117,7 +117,7 @@ st.session_state[ROUND] = chosen
 
 with reading() as session:
     found = eql.proposals(session, actor=admin, round_id=chosen)
-    listed_nominations = eql.nominations(session, actor=admin, round_id=chosen)
+    listed_nominations = eql.nominations(session, actor=admin, round_id=chosen, read=found)
 if found.rule == "top_share":
     st.caption(_("eql_page.rule_top_share", share=f"{found.share:.0%}", quota=found.quota,
                  eligible=len(found.eligible)))
