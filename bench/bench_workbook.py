@@ -57,6 +57,7 @@ from assess.reports.workbook import Kind, StreamingWorkbook
 from assess.services import exports
 from assess.services.national import _tables
 from assess.services.national._tables import Table
+from assess.services.national.applications import _applications
 from assess.storage.db import make_engine, make_session_factory
 
 COPY = HERE / ".cache" / "workbook-national.db"
@@ -233,9 +234,10 @@ def child(run: str, url: str, rows: int, out: str) -> dict[str, Any]:
         elif run == "xlsxwriter":
             start = time.perf_counter()
             scope = Filters()
-            tables, totals = exports._workbook_tables(session, scope, lang="en", juror_names=False)
+            figures = _applications(session, scope)
+            tables, totals = exports._workbook_tables(session, scope, lang="en", juror_names=False, figures=figures)
             counts = {t.key: t.expected for t in tables}
-            rounds = _tables.per_round(session, scope)
+            rounds = _tables.per_round(figures)
             blocks = exports._blocks(rounds, tables[2], "en")
             facts = exports._facts(session, scope, None, "en", rounds=rounds, juror_names=False, counts=counts,
                                    totals=totals, sheets=[])

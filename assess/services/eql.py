@@ -15,6 +15,7 @@ the same school year (by closing date).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -400,10 +401,16 @@ class Nomination:
                 "nominated": self.nominated, "reason": self.reason}
 
 
-def nominations(session: Session, *, actor: Actor, round_id: int) -> list[Nomination]:
+def nominations(session: Session, *, actor: Actor, round_id: int, read: Proposals | None = None) -> list[Nomination]:
     """Every eligible project of the round, best first, with the rules' proposal and the
-    office's word (confirmed, overridden with its reason, or still to give)."""
-    found = proposals(session, actor=actor, round_id=round_id)
+    office's word (confirmed, overridden with its reason, or still to give). ``read``: the
+    round's :func:`proposals` when the caller has them already (a page showing both), so
+    they are not worked out again."""
+    if read is None or read.round_id != round_id:
+        found = proposals(session, actor=actor, round_id=round_id)
+    else:
+        authorize(session, actor, "eql.manage")
+        found = read
     proposed = {c.application_id for c in found.proposed}
     words = {n.application_id: n for n in session.scalars(
         select(EqlNomination).where(EqlNomination.round_id == round_id))}
@@ -425,16 +432,25 @@ def decide_nomination(session: Session, *, actor: Actor, round_id: int, applicat
     the earlier word. Audited (``eql.nomination.confirm`` / ``eql.nomination.override``).
     An application that is not eligible in the round: :class:`NotFound`."""
     authorize(session, actor, "eql.manage")
-    listed = {n.application_id: n for n in nominations(session, actor=actor, round_id=round_id)}
-    found = listed.get(application_id)
+    found = next((n for n in nominations(session, actor=actor, round_id=round_id)
+                  if n.application_id == application_id), None)
     if found is None:
         raise NotFound()
+    return _record_word(session, actor=actor, round_id=round_id, found=found, nominate=nominate, reason=reason)
+
+
+def _record_word(session: Session, *, actor: Actor, round_id: int, found: Nomination, nominate: bool,
+                 reason: str = "") -> Nomination:
+    """Store and audit the office's word on ``found`` (one of :func:`nominations`), and
+    return it as :func:`nominations` would now list it (the rules' proposal does not
+    depend on the office's word, so nothing else is read again)."""
     reason = (reason or "").strip()
     overrides = bool(nominate) != found.proposed
     if overrides and not reason:
         raise InvalidInput([FieldError("reason", "jury.errors.eql_reason_required", {})])
     if len(reason) > REASON_MAX:
         raise InvalidInput([FieldError("reason", "errors.too_long", {"max": REASON_MAX})])
+    application_id = found.application_id
     stored = session.scalar(select(EqlNomination).where(EqlNomination.round_id == round_id,
                                                         EqlNomination.application_id == application_id))
     if stored is None:
@@ -447,17 +463,18 @@ def decide_nomination(session: Session, *, actor: Actor, round_id: int, applicat
                  entity_type="application", entity_id=application_id,
                  details={"round": round_id, "nominated": bool(nominate), "proposed": found.proposed,
                           **({"reason": reason} if overrides else {})})
-    return next(n for n in nominations(session, actor=actor, round_id=round_id) if n.application_id == application_id)
+    return dataclasses.replace(found, decided=stored.nominated, overrides=stored.overrides, reason=stored.reason,
+                               decided_at=stored.decided_at)
 
 
 def confirm_proposals(session: Session, *, actor: Actor, round_id: int) -> int:
     """Confirm, in one go, every proposal of the round the office has not yet spoken on
-    (each audited as if confirmed by hand). Returns how many."""
+    (each audited as if confirmed by hand). Returns how many. The round's nominations are
+    read once, not again for each proposal confirmed."""
     count = 0
     for found in nominations(session, actor=actor, round_id=round_id):
         if found.decided is None and found.proposed:
-            decide_nomination(session, actor=actor, round_id=round_id, application_id=found.application_id,
-                              nominate=True)
+            _record_word(session, actor=actor, round_id=round_id, found=found, nominate=True)
             count += 1
     return count
 
@@ -488,12 +505,17 @@ def nomination_rows(listed: list[Nomination], lang: str) -> list[list]:
 def export_nominations(session: Session, *, actor: Actor, round_id: int, kind: str, out: IO, lang: str = "en") -> int:
     """Write the round's eligible projects with the rules' proposal and the office's word
     as CSV (``out``: text, opened with ``newline=""``) or XLSX (``out``: binary), every
-    cell typed, none a formula (:func:`assess.domain.statistics.csv_writer`,
-    :mod:`assess.reports.workbook`). Audited (``eql.export``). Returns the rows written."""
-    if kind not in NOMINATION_FORMATS:
-        raise InvalidInput([FieldError("kind", "exports.errors.what", {"value": kind,
-                                                                       "known": ", ".join(NOMINATION_FORMATS)})])
-    listed = nominations(session, actor=actor, round_id=round_id)
+    cell typed, none a formula (:func:`write_nominations`). Requires ``eql.manage``; not
+    audited (reading them is not). Returns the rows written."""
+    _nomination_format(kind)
+    return write_nominations(nominations(session, actor=actor, round_id=round_id), kind=kind, out=out, lang=lang)
+
+
+def write_nominations(listed: list[Nomination], *, kind: str, out: IO, lang: str = "en") -> int:
+    """Write nominations already read (:func:`nominations`, which checks the permission)
+    as :func:`export_nominations` does, without reading them again: a page that shows
+    them makes its files from what it shows. Returns the rows written."""
+    _nomination_format(kind)
     columns, rows = nomination_columns(lang), nomination_rows(listed, lang)
     if kind == "csv":
         writer = csv_writer(out)
@@ -504,3 +526,9 @@ def export_nominations(session: Session, *, actor: Actor, round_id: int, kind: s
             book.table(t("eql_export.sheet", lang), columns, rows)
             book.save(out)
     return len(rows)
+
+
+def _nomination_format(kind: str) -> None:
+    if kind not in NOMINATION_FORMATS:
+        raise InvalidInput([FieldError("kind", "exports.errors.what", {"value": kind,
+                                                                       "known": ", ".join(NOMINATION_FORMATS)})])

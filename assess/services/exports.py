@@ -69,6 +69,7 @@ from assess.services.errors import FieldError, InvalidInput, NotFound
 from assess.services.national import _survey_tables, _tables
 from assess.services.national._scope import NO_FILTER, check_filters, school_year_bounds
 from assess.services.national._tables import Table
+from assess.services.national.applications import ApplicationFigures, _applications
 from assess.services.national.surveys import _survey_rubric
 from assess.storage.db import reading, writing
 from assess.storage.models import Round, utcnow
@@ -230,7 +231,8 @@ def write_workbook(
     summary says so, ``responses_apart`` counts them) for the caller to write as CSV."""
     _allowed(session, actor, juror_names)
     scope, round_ = _scope(session, filters)
-    tables, survey_totals = _workbook_tables(session, scope, lang=lang, juror_names=juror_names)
+    figures = _applications(session, scope)  # the Regions and Age groups sheets, and the summary's rounds
+    tables, survey_totals = _workbook_tables(session, scope, lang=lang, juror_names=juror_names, figures=figures)
     criteria = next(table for table in tables if table.key == "criteria")
     answers = next(table for table in tables if table.key == "responses")
     apart = 0
@@ -247,7 +249,7 @@ def write_workbook(
             sheets = book.table(sheet_name(table.key, lang), table.columns, table.rows, on_rows=counter.add)
             written += sheets
             by_key[table.key] = sum(s.rows for s in sheets)
-        rounds = _tables.per_round(session, scope)
+        rounds = _tables.per_round(figures)
         facts = _facts(session, scope, round_, lang, rounds=rounds, juror_names=juror_names, counts=by_key,
                        totals=survey_totals, sheets=written, apart=apart)
         summary = book.summary(sheet_name("summary", lang), title=t("exports.summary.title", lang), facts=facts,
@@ -258,11 +260,13 @@ def write_workbook(
                            responses_apart=apart)
 
 
-def _workbook_tables(session: Session, scope: Filters, *, lang: str, juror_names: bool
-                    ) -> tuple[list[Table], _survey_tables.SurveyTotals]:
+def _workbook_tables(session: Session, scope: Filters, *, lang: str, juror_names: bool,
+                     figures: ApplicationFigures | None = None
+                     ) -> tuple[list[Table], _survey_tables.SurveyTotals]:
     """The workbook's tables but the summary, in sheet order, ready to be read (the
     benchmark reads them apart to time the queries alone). ``scope``: checked filters
-    (:func:`_scope`); the caller has checked the permissions."""
+    (:func:`_scope`); the caller has checked the permissions. ``figures``: the dashboard's
+    application figures for ``scope``, when the caller has read them already."""
     labels = _tables.juror_labels(session, secret=settings.secret_key(session), names=juror_names, lang=lang)
     # Read once for the two tables each that need them.
     infos = _tables.round_infos(session, scope)
@@ -276,7 +280,7 @@ def _workbook_tables(session: Session, scope: Filters, *, lang: str, juror_names
         _tables.jurors(session, scope, lang, labels),
         surveys,
         _survey_tables.responses(session, scope, lang, campaigns=campaigns),
-        *_tables.axis_tables(session, scope, lang),
+        *_tables.axis_tables(figures if figures is not None else _applications(session, scope), lang),
     ]
     return [_tables.rounded(table) for table in tables], totals
 

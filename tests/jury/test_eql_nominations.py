@@ -76,6 +76,24 @@ def test_nominations_export_as_csv_and_xlsx_with_no_formula(session, eligible):
     assert sheet.cell(3, 12).data_type == "s", "a text, never a formula"
 
 
+
+def test_nominations_already_read_are_written_as_the_export_writes_them(session, eligible):
+    listed = eql.nominations(session, actor=SYSTEM, round_id=eligible.id)
+    exported, written = io.StringIO(newline=""), io.StringIO(newline="")
+    assert eql.export_nominations(session, actor=SYSTEM, round_id=eligible.id, kind="csv", out=exported) == 4
+    assert eql.write_nominations(listed, kind="csv", out=written) == 4
+    assert written.getvalue() == exported.getvalue()
+    with pytest.raises(InvalidInput):
+        eql.write_nominations(listed, kind="pdf", out=io.BytesIO())
+
+
+def test_nominations_from_proposals_already_read_are_the_same(session, eligible):
+    found = eql.proposals(session, actor=SYSTEM, round_id=eligible.id)
+    assert (eql.nominations(session, actor=SYSTEM, round_id=eligible.id, read=found)
+            == eql.nominations(session, actor=SYSTEM, round_id=eligible.id))
+    with pytest.raises(PermissionDenied):
+        eql.nominations(session, actor=make_user(session, email="t@example.org"), round_id=eligible.id, read=found)
+
 def test_the_command_shows_application_ids_and_takes_the_office_s_word(sqlite_database_url, monkeypatch, tmp_path):
     from assess.cli import cli
     from assess.storage.db import make_engine, make_session_factory

@@ -121,6 +121,17 @@ def test_the_excel_workbook_is_made_for_the_chosen_round(people, data):
     assert "Download the workbook (Excel)" in downloads(at)
 
 
+
+def test_answers_past_the_workbook_s_share_come_as_a_csv_file_beside_it(people, data, monkeypatch):
+    exports = pytest.importorskip("assess.services.exports")
+    monkeypatch.setattr(exports, "RESPONSES_IN_WORKBOOK", 0)  # every answer goes apart
+    at = run_page("national_statistics", people.admin)
+    at.button(key="statistics_make_workbook").click().run()
+
+    assert not at.exception and not at.error
+    assert "Download the workbook (Excel)" in downloads(at)
+    assert any(label.startswith("Download the survey answers (CSV, ") for label in downloads(at))
+
 # --- texts ------------------------------------------------------------------------------------
 
 

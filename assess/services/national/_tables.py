@@ -28,7 +28,7 @@ from assess.services import rounds, settings
 from assess.services.decisions import decided_score
 from assess.services.jury import items_of
 from assess.services.national._scope import application_conditions
-from assess.services.national.applications import _applications
+from assess.services.national.applications import ApplicationFigures
 from assess.services.national.criteria import _levels_given
 from assess.storage.models import (
     Application,
@@ -452,11 +452,10 @@ def jurors(session: Session, scope: Filters, lang: str, labels: dict[int, str]) 
 # --- regions and age groups ------------------------------------------------------------------
 
 
-def axis_tables(session: Session, scope: Filters, lang: str) -> list[Table]:
+def axis_tables(figures: ApplicationFigures, lang: str) -> list[Table]:
     """Applications, published verdicts, labels and award rate per applicant region
     (``regions``) and per pupils' age group (``age_groups``): the dashboard's figures
-    (:func:`assess.services.national.applications.applications_by_axis`), as sheets."""
-    figures = _applications(session, scope)
+    (``figures``, from :func:`assess.services.national.applications._applications`), as sheets."""
     unknown = t("exports.summary.unknown_region", lang)
     regions = [(r.key if r.key is not None else unknown, *_tally_row(r.tally)) for r in figures.axis("region")]
     ages = [(t(f"exports.age_group.{r.key}", lang), *_tally_row(r.tally)) for r in figures.axis("age_group")]
@@ -477,21 +476,13 @@ def _tally_row(tally: Any) -> tuple:
 # --- the summary's figures -------------------------------------------------------------------
 
 
-def per_round(session: Session, scope: Filters) -> list[tuple[str, int, int, int, int]]:
-    """(round name, applications, labels, no label, pending) per round, for the summary's chart:
-    submitted applications; labels and refusals as published."""
-    published = Decision.published_at.is_not(None)
-    query = (
-        select(Round.id, Round.name, func.count(Application.id),
-               func.count(Decision.id).filter(published, Decision.outcome == "label"),
-               func.count(Decision.id).filter(published, Decision.outcome == "no_label"))
-        .join(Application, Application.round_id == Round.id)
-        .outerjoin(Decision, Decision.application_id == Application.id)
-        .where(*application_conditions(scope))
-        .group_by(Round.id, Round.name).order_by(Round.id)
-    )
-    return [(name, int(n), int(labels), int(refused), int(n) - int(labels) - int(refused))
-            for _id, name, n, labels, refused in session.execute(query)]
+def per_round(figures: ApplicationFigures) -> list[tuple[str, int, int, int, int]]:
+    """(round name, applications, labels, no label, pending) per round, oldest round id
+    first, for the summary's chart: submitted applications; labels and refusals as
+    published. Taken from the dashboard's round axis (``figures``, read once for the
+    Regions and Age groups sheets too), not read again."""
+    return [(r.label or str(r.key), r.applications, r.labels, r.decided - r.labels, r.applications - r.decided)
+            for r in sorted(figures.axis("round"), key=lambda r: r.key)]
 
 
 def withdrawn(session: Session, scope: Filters) -> int:

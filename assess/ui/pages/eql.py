@@ -117,7 +117,7 @@ st.session_state[ROUND] = chosen
 
 with reading() as session:
     found = eql.proposals(session, actor=admin, round_id=chosen)
-    listed_nominations = eql.nominations(session, actor=admin, round_id=chosen)
+    listed_nominations = eql.nominations(session, actor=admin, round_id=chosen, read=found)
 if found.rule == "top_share":
     st.caption(_("eql_page.rule_top_share", share=f"{found.share:.0%}", quota=found.quota,
                  eligible=len(found.eligible)))
@@ -163,21 +163,25 @@ if listed_nominations:
                          _("eql_page.decided", application=picked), forget=("eql_decide_reason",))
 
     # --- the nominations as files ------------------------------------------------------------------
-    def nominations_file(kind: str) -> bytes:
-        with reading() as session:
-            if kind == "csv":
-                text = io.StringIO(newline="")
-                eql.export_nominations(session, actor=admin, round_id=chosen, kind="csv", out=text, lang=lang())
-                return text.getvalue().encode("utf-8")
-            binary = io.BytesIO()
-            eql.export_nominations(session, actor=admin, round_id=chosen, kind="xlsx", out=binary, lang=lang())
-            return binary.getvalue()
+    # Made when clicked (on another thread, without the session), from the nominations shown
+    # above: only plain values go in, and nothing is read again on every run of the page.
+    def nominations_file(kind: str, listed: list[eql.Nomination], language: str) -> bytes:
+        if kind == "csv":
+            text = io.StringIO(newline="")
+            eql.write_nominations(listed, kind="csv", out=text, lang=language)
+            return text.getvalue().encode("utf-8")
+        binary = io.BytesIO()
+        eql.write_nominations(listed, kind="xlsx", out=binary, lang=language)
+        return binary.getvalue()
 
+    language = lang()
     left, right = st.columns(2)
-    left.download_button(_("eql_page.download_csv"), data=nominations_file("csv"),
+    left.download_button(_("eql_page.download_csv"),
+                         data=lambda: nominations_file("csv", listed_nominations, language),
                          file_name=f"eql-nominations-round-{chosen}.csv", mime="text/csv",
                          icon=":material/download:", on_click="ignore", key="eql_download_csv")
-    right.download_button(_("eql_page.download_xlsx"), data=nominations_file("xlsx"),
+    right.download_button(_("eql_page.download_xlsx"),
+                          data=lambda: nominations_file("xlsx", listed_nominations, language),
                           file_name=f"eql-nominations-round-{chosen}.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           icon=":material/download:", on_click="ignore", key="eql_download_xlsx")

@@ -295,18 +295,25 @@ def workbook_section(filters: Filters) -> None:
                 made_summary = run_export(sessions(), lambda session: write_workbook(
                     session, actor=admin, out=out, filters=filters, juror_names=names, progress=progress, lang=language,
                     with_responses=True if every_answer else None), actor=admin)
-                answers = io.StringIO(newline="")
-                if made_summary.responses_apart:  # left out of the workbook: a CSV file of their own
-                    run_export(sessions(), lambda session: write_csv(session, actor=admin, what="responses",
-                                                                     out=answers, filters=filters, lang=language),
-                               actor=admin)
+                # Left out of the workbook (past RESPONSES_IN_WORKBOOK answers): a CSV file of their
+                # own, encoded as it is written, so the page holds its bytes once (not a str
+                # of it besides, and a copy of that str encoded).
+                answers = io.BytesIO()
+                if made_summary.responses_apart:
+                    text = io.TextIOWrapper(answers, encoding="utf-8", newline="", write_through=True)
+                    try:
+                        run_export(sessions(), lambda session: write_csv(session, actor=admin, what="responses",
+                                                                         out=text, filters=filters, lang=language),
+                                   actor=admin)
+                    finally:
+                        text.detach()  # closing the wrapper would close the bytes too
             except (ServiceError, PermissionDenied) as error:
                 status.update(label=_("statistics_page.workbook.failed"), state="error")
                 show_error(error)
                 return
             bar.progress(1.0)
             status.update(label=_("statistics_page.workbook.made"), state="complete", expanded=False)
-        st.session_state[WORKBOOK] = (wanted, out.getvalue(), answers.getvalue().encode("utf-8"),
+        st.session_state[WORKBOOK] = (wanted, out.getvalue(), answers.getvalue(),
                                       made_summary.responses_apart)
     made = st.session_state.get(WORKBOOK)
     if made is not None and made[0] == wanted:
