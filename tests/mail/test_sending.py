@@ -4,6 +4,7 @@ failures retried, then shown."""
 
 from __future__ import annotations
 
+import smtplib
 from datetime import timedelta
 
 from assess import clock
@@ -147,6 +148,28 @@ def test_a_server_that_does_not_answer_is_retried_later_then_the_failure_is_show
         outbox.release(session, actor=office, mail_ids=[mail.id])
     assert len(sending.send_due(session_factory).sent) == 1
     assert smtp_server.to("claire@example.org")
+
+
+def test_a_batch_tries_a_server_that_does_not_answer_once(session_factory, office, smtp_server, monkeypatch):
+    """Every mail of the batch is retried later with the error, without waiting for the
+    server again per mail (a page sending 200 mails would wait 200 timeouts)."""
+    with writing(session_factory) as session:
+        configure(session, office, port=smtp_server.port)
+        round_with_application(session)
+        configure(session, office, port=1)  # nothing listens there
+    connections = []
+
+    class Counted(smtplib.SMTP):
+        def __init__(self, *args, **kwargs):
+            connections.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(smtplib, "SMTP", Counted)
+    report = collect_and_send(session_factory)
+
+    assert len(report.retrying) == len(mails(session_factory)) == 3
+    assert len(connections) == 1
+    assert all("ConnectionRefusedError" in mail.last_error for mail in mails(session_factory))
 
 
 def test_an_address_the_server_refuses_fails_at_once(session_factory, mail_ready):

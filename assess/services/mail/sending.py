@@ -154,21 +154,36 @@ class _Connection:
     def __init__(self, config: SmtpConfig, stack: ExitStack):
         self.config, self.stack = config, stack
         self.smtp: smtplib.SMTP | None = None
+        #: Why connecting failed: the batch's other mails get the same error at once,
+        #: not another SMTP_TIMEOUT each (nor another login refused, per mail).
+        self.refused: OSError | None = None
 
     def open(self) -> smtplib.SMTP:
+        if self.refused is not None:
+            raise self.refused
         if self.smtp is None:
-            config = self.config
-            context = ssl.create_default_context()
-            if config.tls == "tls":
-                smtp: smtplib.SMTP = smtplib.SMTP_SSL(config.host, config.port, timeout=SMTP_TIMEOUT, context=context)
-            else:
-                smtp = smtplib.SMTP(config.host, config.port, timeout=SMTP_TIMEOUT)
-                if config.tls == "starttls":
-                    smtp.starttls(context=context)
+            try:
+                self.smtp = self._connect()
+            except OSError as error:  # smtplib's errors are OSErrors too
+                self.refused = error
+                raise
+        return self.smtp
+
+    def _connect(self) -> smtplib.SMTP:
+        config = self.config
+        context = ssl.create_default_context()
+        if config.tls == "tls":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(config.host, config.port, timeout=SMTP_TIMEOUT, context=context)
+        else:
+            smtp = smtplib.SMTP(config.host, config.port, timeout=SMTP_TIMEOUT)
+        with ExitStack() as opening:
+            opening.enter_context(smtp)  # closed if STARTTLS or the login fails
+            if config.tls == "starttls":
+                smtp.starttls(context=context)
             if config.user:
                 smtp.login(config.user, config.password)
-            self.smtp = self.stack.enter_context(smtp)
-        return self.smtp
+            opening.pop_all()
+        return self.stack.enter_context(smtp)
 
     def send(self, envelope: Envelope, sender: str) -> None:
         try:
