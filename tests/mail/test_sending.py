@@ -208,3 +208,17 @@ def test_a_mail_claimed_by_one_sender_is_not_sent_by_another(session_factory, ma
     # A sender that died frees it after the claim's time.
     assert len(sending.send_due(session_factory, now=now + sending.CLAIM + timedelta(seconds=1)).sent) == 1
     assert len(mail_ready.received) == 1
+
+
+def test_collecting_again_queues_no_event_twice(session_factory, office, smtp_server):
+    with writing(session_factory) as session:
+        configure(session, office, port=smtp_server.port, auto=False)
+        round_with_application(session, closes_in=2)  # jurors get a reminder too
+    with writing(session_factory) as session:
+        first = collect.collect(session, actor=Actor.system())
+    with writing(session_factory) as session:
+        again = collect.collect(session, actor=Actor.system())
+
+    assert first == {"application_received": 1, "assignments": 2, "reminder": 2, "verdict": 0}
+    assert sum(again.values()) == 0
+    assert len(mails(session_factory)) == 5

@@ -19,13 +19,23 @@ from assess.domain.permissions import Actor
 from assess.services import settings
 from assess.services.access import authorize
 from assess.services.mail.outbox import _queue
-from assess.storage.models import Application, Assignment, Decision, Project, Round, User
+from assess.storage.models import Application, Assignment, Decision, OutboxMail, Project, Round, User
 
 LOOKBACK = timedelta(days=7)
 
 
 def _context(session: Session) -> dict[str, str]:
     return {"office": settings.office(session)["name"], "link": settings.public_url(session)}
+
+
+def _queued_keys(session: Session, keys: list[str]) -> set[str]:
+    """Which of these events have their mail already: one query per scan, not one per
+    event (a scan sees a week of events on every run, nearly all of them mailed)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        found.update(session.scalars(select(OutboxMail.dedupe_key).where(
+            OutboxMail.dedupe_key.in_(keys[start:start + 500]))))
+    return found
 
 
 def scoring_deadline(round_: Round) -> date:
@@ -44,7 +54,10 @@ def _applications_received(session: Session, *, base: dict[str, str], now: datet
         .order_by(Application.id)
     ).all()
     made = 0
+    done = _queued_keys(session, [f"application_received:{row[0].id}" for row in rows])
     for application, round_name, title, teacher in rows:
+        if f"application_received:{application.id}" in done:
+            continue
         made += _queue(session, kind="application_received", account=teacher, language=teacher.language or application.language,
                       context={**base, "round": round_name, "project": title, "application": application.id},
                       dedupe_key=f"application_received:{application.id}", now=now) is not None
@@ -59,6 +72,13 @@ class _Work:
     juror: User
     ids: list[int] = field(default_factory=list)
     newest: datetime | None = None
+
+    @property
+    def assignments_key(self) -> str:
+        return f"assignments:{self.round.id}:{self.juror.id}:{max(self.ids)}"
+
+    def reminder_key(self, deadline: date) -> str:
+        return f"reminder:{self.round.id}:{self.juror.id}:{deadline.isoformat()}"
 
 
 def _open_work(session: Session) -> list[_Work]:
@@ -85,13 +105,15 @@ def _assignments(session: Session, work: list[_Work], *, base: dict[str, str], n
     """A juror with new applications to score: one mail per round, saying how many wait.
     More assignments later make a new mail (its key names the newest assignment)."""
     made = 0
-    for item in work:
-        if item.newest is None or item.newest < now - LOOKBACK:
+    recent = [item for item in work if item.newest is not None and item.newest >= now - LOOKBACK]
+    done = _queued_keys(session, [item.assignments_key for item in recent])
+    for item in recent:
+        if item.assignments_key in done:
             continue
         round_, juror, ids = item.round, item.juror, item.ids
         made += _queue(session, kind="assignments", account=juror,
                       context={**base, "round": round_.name, "count": len(ids), "deadline": scoring_deadline(round_)},
-                      dedupe_key=f"assignments:{round_.id}:{juror.id}:{max(ids)}", now=now) is not None
+                      dedupe_key=item.assignments_key, now=now) is not None
     return made
 
 
@@ -100,15 +122,16 @@ def _reminders(session: Session, work: list[_Work], *, base: dict[str, str], now
     deadline: one reminder per round and deadline."""
     days = int(settings.get(session, "mail.reminder_days"))
     made = 0
-    for item in work:
-        round_, juror, ids = item.round, item.juror, item.ids
-        deadline = scoring_deadline(round_)
-        left = (deadline - today).days
-        if not 0 <= left <= days:
+    due = [(item, deadline) for item in work
+           if 0 <= ((deadline := scoring_deadline(item.round)) - today).days <= days]
+    done = _queued_keys(session, [item.reminder_key(deadline) for item, deadline in due])
+    for item, deadline in due:
+        if item.reminder_key(deadline) in done:
             continue
-        made += _queue(session, kind="reminder", account=juror,
-                      context={**base, "round": round_.name, "count": len(ids), "deadline": deadline, "days": left},
-                      dedupe_key=f"reminder:{round_.id}:{juror.id}:{deadline.isoformat()}", now=now) is not None
+        made += _queue(session, kind="reminder", account=item.juror,
+                      context={**base, "round": item.round.name, "count": len(item.ids), "deadline": deadline,
+                               "days": (deadline - today).days},
+                      dedupe_key=item.reminder_key(deadline), now=now) is not None
     return made
 
 
@@ -124,7 +147,10 @@ def _verdicts(session: Session, *, base: dict[str, str], now: datetime) -> int:
         .order_by(Application.id)
     ).all()
     made = 0
+    done = _queued_keys(session, [f"verdict:{row[1].id}" for row in rows])
     for outcome, application, round_, title, teacher in rows:
+        if f"verdict:{application.id}" in done:
+            continue
         made += _queue(
             session, kind="verdict", account=teacher, language=teacher.language or application.language,
             context={**base, "round": round_.name, "project": title, "outcome": outcome, "application": application.id},
