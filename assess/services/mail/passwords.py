@@ -17,7 +17,7 @@ from assess.services.accounts import normalise_email
 from assess.services.errors import NotFound, ServiceError
 from assess.services.mail.outbox import PERMISSION, _queue
 from assess.services.mail.templates import LINK_MARK
-from assess.storage.db import writing
+from assess.storage.db import reading, writing
 from assess.storage.models import OutboxMail, User
 
 #: At most one reset mail per account in this time: the form cannot flood someone's inbox.
@@ -48,6 +48,11 @@ def request_password_reset(sessions: sessionmaker, *, email: str, language: str,
     email = normalise_email(email)
     if not email or len(email) > 320:
         return None
+    # Whoever is on the sign-in page may type anything: an address with no active account
+    # is answered from a read, without taking the database's write lock.
+    with reading(sessions) as session:
+        if session.scalar(select(User.id).where(User.email == email, User.is_active.is_(True))) is None:
+            return None
     with writing(sessions) as session:
         user = session.scalar(select(User).where(User.email == email))
         if user is None or not user.is_active:
