@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from assess import clock
 from assess.domain.permissions import Actor
-from assess.services import settings
+from assess.services import _settings_values
 from assess.services.access import authorize
 from assess.services.mail.outbox import _queue
 from assess.storage.models import Application, Assignment, Decision, OutboxMail, Project, Round, User
@@ -25,7 +25,7 @@ LOOKBACK = timedelta(days=7)
 
 
 def _context(session: Session) -> dict[str, str]:
-    return {"office": settings.office(session)["name"], "link": settings.public_url(session)}
+    return {"office": _settings_values.office(session)["name"], "link": _settings_values.public_url(session)}
 
 
 def _queued_keys(session: Session, keys: list[str]) -> set[str]:
@@ -120,7 +120,7 @@ def _assignments(session: Session, work: list[_Work], *, base: dict[str, str], n
 def _reminders(session: Session, work: list[_Work], *, base: dict[str, str], now: datetime, today: date) -> int:
     """Jurors with unsubmitted scores, ``mail.reminder_days`` days or less before the
     deadline: one reminder per round and deadline."""
-    days = int(settings.get(session, "mail.reminder_days"))
+    days = int(_settings_values.get(session, "mail.reminder_days"))
     made = 0
     due = [(item, deadline) for item in work
            if 0 <= ((deadline := scoring_deadline(item.round)) - today).days <= days]

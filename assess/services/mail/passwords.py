@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assess import clock
 from assess.domain.permissions import Actor
-from assess.services import audit, settings
+from assess.services import _settings_values, audit
 from assess.services.access import authorize
 from assess.services.accounts import normalise_email
 from assess.services.errors import NotFound, ServiceError
@@ -31,7 +31,7 @@ def invite(session: Session, *, actor: Actor, account_id: int, now: datetime | N
     if user is None:
         raise NotFound("mail.errors.unknown_account", value=account_id)
     mail = _queue(session, kind="invitation", account=user, token_purpose="invitation", created_by=actor.id, now=now,
-                 context={"office": settings.office(session)["name"], "link": LINK_MARK, "email": user.email})
+                 context={"office": _settings_values.office(session)["name"], "link": LINK_MARK, "email": user.email})
     if mail is None:
         raise ServiceError("mail.errors.account_inactive")
     audit.record(session, actor=actor, action="mail.invite", entity_type="user", entity_id=user.id,
@@ -64,7 +64,7 @@ def request_password_reset(sessions: sessionmaker, *, email: str, language: str,
             return None
         mail = _queue(session, kind="password_reset", account=user, language=user.language or language,
                      token_purpose="password_reset", now=now,
-                     context={"office": settings.office(session)["name"], "link": LINK_MARK})
+                     context={"office": _settings_values.office(session)["name"], "link": LINK_MARK})
         if mail is None:
             return None
         audit.record(session, actor=None, action="mail.password_reset_requested", entity_type="user",

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assess import clock
 from assess.i18n import t
-from assess.services import letters, settings
+from assess.services import _settings_values, letters
 from assess.services.mail import tokens
 from assess.services.mail.config import SmtpConfig, _smtp_config, smtp_password
 from assess.services.mail.message import Attachment, Envelope, build, with_link
@@ -206,8 +206,8 @@ def send_due(sessions: sessionmaker, *, now: datetime | None = None, limit: int 
     report = SendReport()
     with reading(sessions) as session:
         config = _smtp_config(session)
-        public_url = settings.public_url(session)
-        office_name = settings.office(session)["name"]
+        public_url = _settings_values.public_url(session)
+        office_name = _settings_values.office(session)["name"]
         ids = _due_ids(session, now=now, limit=limit, only=only)
     if not config.ready:  # said even with nothing due: the office should know before it is
         report.not_configured = True
