@@ -122,3 +122,11 @@ def test_a_link_stops_working_when_the_account_is_deactivated(session_factory, o
     with reading(session_factory) as session:
         assert tokens.check(session, token=token) is None
         assert session.get(User, account_id).password_hash is None
+
+
+def test_forgot_my_password_takes_no_write_lock_for_an_address_without_an_account(session_factory, monkeypatch):
+    def no_write(_sessions):
+        raise AssertionError("a write transaction for an unknown address")
+
+    monkeypatch.setattr(passwords, "writing", no_write)
+    assert passwords.request_password_reset(session_factory, email="nobody@example.org", language="en") is None

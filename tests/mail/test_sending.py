@@ -4,6 +4,7 @@ failures retried, then shown."""
 
 from __future__ import annotations
 
+import smtplib
 from datetime import timedelta
 
 from assess import clock
@@ -149,6 +150,28 @@ def test_a_server_that_does_not_answer_is_retried_later_then_the_failure_is_show
     assert smtp_server.to("claire@example.org")
 
 
+def test_a_batch_tries_a_server_that_does_not_answer_once(session_factory, office, smtp_server, monkeypatch):
+    """Every mail of the batch is retried later with the error, without waiting for the
+    server again per mail (a page sending 200 mails would wait 200 timeouts)."""
+    with writing(session_factory) as session:
+        configure(session, office, port=smtp_server.port)
+        round_with_application(session)
+        configure(session, office, port=1)  # nothing listens there
+    connections = []
+
+    class Counted(smtplib.SMTP):
+        def __init__(self, *args, **kwargs):
+            connections.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(smtplib, "SMTP", Counted)
+    report = collect_and_send(session_factory)
+
+    assert len(report.retrying) == len(mails(session_factory)) == 3
+    assert len(connections) == 1
+    assert all("ConnectionRefusedError" in mail.last_error for mail in mails(session_factory))
+
+
 def test_an_address_the_server_refuses_fails_at_once(session_factory, mail_ready):
     mail_ready.refused.add("claire@example.org")
     with writing(session_factory) as session:
@@ -185,3 +208,17 @@ def test_a_mail_claimed_by_one_sender_is_not_sent_by_another(session_factory, ma
     # A sender that died frees it after the claim's time.
     assert len(sending.send_due(session_factory, now=now + sending.CLAIM + timedelta(seconds=1)).sent) == 1
     assert len(mail_ready.received) == 1
+
+
+def test_collecting_again_queues_no_event_twice(session_factory, office, smtp_server):
+    with writing(session_factory) as session:
+        configure(session, office, port=smtp_server.port, auto=False)
+        round_with_application(session, closes_in=2)  # jurors get a reminder too
+    with writing(session_factory) as session:
+        first = collect.collect(session, actor=Actor.system())
+    with writing(session_factory) as session:
+        again = collect.collect(session, actor=Actor.system())
+
+    assert first == {"application_received": 1, "assignments": 2, "reminder": 2, "verdict": 0}
+    assert sum(again.values()) == 0
+    assert len(mails(session_factory)) == 5

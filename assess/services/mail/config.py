@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from assess.domain.permissions import Actor
-from assess.services import settings
+from assess.services import _settings_values
 from assess.services.access import authorize
 
 PASSWORD_VARIABLE = "ASSESS_SMTP_PASSWORD"
@@ -43,17 +43,17 @@ def smtp_password() -> str:
 
 def _smtp_config(session: Session) -> SmtpConfig:
     return SmtpConfig(
-        host=settings.get(session, "mail.host"),
-        port=int(settings.get(session, "mail.port")),
-        tls=settings.get(session, "mail.tls"),
-        user=settings.get(session, "mail.user"),
-        sender=settings.get(session, "mail.sender"),
+        host=_settings_values.get(session, "mail.host"),
+        port=int(_settings_values.get(session, "mail.port")),
+        tls=_settings_values.get(session, "mail.tls"),
+        user=_settings_values.get(session, "mail.user"),
+        sender=_settings_values.get(session, "mail.sender"),
     )
 
 
 def _sent_automatically(session: Session, kind: str) -> bool:
     """Whether the office lets mails of this kind go without its look (a setting per kind)."""
-    return bool(settings.get(session, f"mail.auto.{kind}"))
+    return bool(_settings_values.get(session, f"mail.auto.{kind}"))
 
 
 def smtp_config(session: Session, *, actor: Actor) -> SmtpConfig:

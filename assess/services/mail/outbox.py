@@ -121,7 +121,10 @@ def get_mail(session: Session, *, actor: Actor, mail_id: int) -> OutboxMail:
 
 
 def _editable(session: Session, actor: Actor, mail_id: int) -> OutboxMail:
-    mail = get_mail(session, actor=actor, mail_id=mail_id)
+    return _still_editable(get_mail(session, actor=actor, mail_id=mail_id))
+
+
+def _still_editable(mail: OutboxMail) -> OutboxMail:
     if mail.status not in EDITABLE:
         raise Conflict("mail.errors.not_editable", status=mail.status)
     return mail
@@ -154,9 +157,15 @@ def release(session: Session, *, actor: Actor, mail_ids: Iterable[int], now: dat
     """Send these held (or failed) mails: queued, due now. Returns the ids released."""
     authorize(session, actor, PERMISSION)
     now = now or clock.now()
+    wanted = list(mail_ids)
+    # One read for the lot (the page releases up to 500 held mails at once), not one each.
+    found = {mail.id: mail for mail in session.scalars(select(OutboxMail).where(OutboxMail.id.in_(wanted)))}
     released = []
-    for mail_id in mail_ids:
-        mail = _editable(session, actor, mail_id)
+    for mail_id in wanted:
+        mail = found.get(mail_id)
+        if mail is None:
+            raise NotFound("mail.errors.unknown_mail", value=mail_id)
+        _still_editable(mail)
         if mail.status == "failed":
             mail.attempts = 0  # the office asks again: a fresh series of tries
         mail.status, mail.next_attempt_at = "queued", now

@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assess import clock
 from assess.domain.permissions import Actor
-from assess.services import audit, settings
+from assess.services import _settings_values, audit
 from assess.services.access import authorize
 from assess.services.accounts import normalise_email
 from assess.services.errors import NotFound, ServiceError
 from assess.services.mail.outbox import PERMISSION, _queue
 from assess.services.mail.templates import LINK_MARK
-from assess.storage.db import writing
+from assess.storage.db import reading, writing
 from assess.storage.models import OutboxMail, User
 
 #: At most one reset mail per account in this time: the form cannot flood someone's inbox.
@@ -31,7 +31,7 @@ def invite(session: Session, *, actor: Actor, account_id: int, now: datetime | N
     if user is None:
         raise NotFound("mail.errors.unknown_account", value=account_id)
     mail = _queue(session, kind="invitation", account=user, token_purpose="invitation", created_by=actor.id, now=now,
-                 context={"office": settings.office(session)["name"], "link": LINK_MARK, "email": user.email})
+                 context={"office": _settings_values.office(session)["name"], "link": LINK_MARK, "email": user.email})
     if mail is None:
         raise ServiceError("mail.errors.account_inactive")
     audit.record(session, actor=actor, action="mail.invite", entity_type="user", entity_id=user.id,
@@ -48,6 +48,11 @@ def request_password_reset(sessions: sessionmaker, *, email: str, language: str,
     email = normalise_email(email)
     if not email or len(email) > 320:
         return None
+    # Whoever is on the sign-in page may type anything: an address with no active account
+    # is answered from a read, without taking the database's write lock.
+    with reading(sessions) as session:
+        if session.scalar(select(User.id).where(User.email == email, User.is_active.is_(True))) is None:
+            return None
     with writing(sessions) as session:
         user = session.scalar(select(User).where(User.email == email))
         if user is None or not user.is_active:
@@ -59,7 +64,7 @@ def request_password_reset(sessions: sessionmaker, *, email: str, language: str,
             return None
         mail = _queue(session, kind="password_reset", account=user, language=user.language or language,
                      token_purpose="password_reset", now=now,
-                     context={"office": settings.office(session)["name"], "link": LINK_MARK})
+                     context={"office": _settings_values.office(session)["name"], "link": LINK_MARK})
         if mail is None:
             return None
         audit.record(session, actor=None, action="mail.password_reset_requested", entity_type="user",

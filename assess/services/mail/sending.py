@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assess import clock
 from assess.i18n import t
-from assess.services import letters, settings
+from assess.services import _settings_values, letters
 from assess.services.mail import tokens
 from assess.services.mail.config import SmtpConfig, _smtp_config, smtp_password
 from assess.services.mail.message import Attachment, Envelope, build, with_link
@@ -154,21 +154,36 @@ class _Connection:
     def __init__(self, config: SmtpConfig, stack: ExitStack):
         self.config, self.stack = config, stack
         self.smtp: smtplib.SMTP | None = None
+        #: Why connecting failed: the batch's other mails get the same error at once,
+        #: not another SMTP_TIMEOUT each (nor another login refused, per mail).
+        self.refused: OSError | None = None
 
     def open(self) -> smtplib.SMTP:
+        if self.refused is not None:
+            raise self.refused
         if self.smtp is None:
-            config = self.config
-            context = ssl.create_default_context()
-            if config.tls == "tls":
-                smtp: smtplib.SMTP = smtplib.SMTP_SSL(config.host, config.port, timeout=SMTP_TIMEOUT, context=context)
-            else:
-                smtp = smtplib.SMTP(config.host, config.port, timeout=SMTP_TIMEOUT)
-                if config.tls == "starttls":
-                    smtp.starttls(context=context)
+            try:
+                self.smtp = self._connect()
+            except OSError as error:  # smtplib's errors are OSErrors too
+                self.refused = error
+                raise
+        return self.smtp
+
+    def _connect(self) -> smtplib.SMTP:
+        config = self.config
+        context = ssl.create_default_context()
+        if config.tls == "tls":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(config.host, config.port, timeout=SMTP_TIMEOUT, context=context)
+        else:
+            smtp = smtplib.SMTP(config.host, config.port, timeout=SMTP_TIMEOUT)
+        with ExitStack() as opening:
+            opening.enter_context(smtp)  # closed if STARTTLS or the login fails
+            if config.tls == "starttls":
+                smtp.starttls(context=context)
             if config.user:
                 smtp.login(config.user, config.password)
-            self.smtp = self.stack.enter_context(smtp)
-        return self.smtp
+            opening.pop_all()
+        return self.stack.enter_context(smtp)
 
     def send(self, envelope: Envelope, sender: str) -> None:
         try:
@@ -191,8 +206,8 @@ def send_due(sessions: sessionmaker, *, now: datetime | None = None, limit: int 
     report = SendReport()
     with reading(sessions) as session:
         config = _smtp_config(session)
-        public_url = settings.public_url(session)
-        office_name = settings.office(session)["name"]
+        public_url = _settings_values.public_url(session)
+        office_name = _settings_values.office(session)["name"]
         ids = _due_ids(session, now=now, limit=limit, only=only)
     if not config.ready:  # said even with nothing due: the office should know before it is
         report.not_configured = True

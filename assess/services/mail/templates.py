@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import Environment, StrictUndefined
+from jinja2 import Environment, StrictUndefined, Template
 
 from assess.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, t
 from assess.i18n.formats import format_date, format_number
@@ -27,6 +28,12 @@ _HTML_PAGE = _HTML.from_string(
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 SUBJECT_MAX = 300
 BODY_MAX = 20_000
+
+
+@lru_cache(maxsize=64)
+def _text_template(source: str) -> Template:
+    """A catalogue text compiled once: a collect run renders many mails of few kinds."""
+    return _TEXT.from_string(source)
 
 
 def _language(lang: str) -> str:
@@ -54,8 +61,8 @@ def render(kind: str, lang: str, **context: Any) -> tuple[str, str]:
     messages = catalogue(lang)
     context = {key: _shown(value, lang) for key, value in context.items()}
     context["office"] = context.get("office") or t("letters.default_office", lang)
-    subject = _TEXT.from_string(messages[f"mail.templates.{kind}.subject"]).render(**context)
-    body = _TEXT.from_string(messages[f"mail.templates.{kind}.body"]).render(
+    subject = _text_template(messages[f"mail.templates.{kind}.subject"]).render(**context)
+    body = _text_template(messages[f"mail.templates.{kind}.body"]).render(
         signature=t("mail.signature", lang, office=context.get("office", "")), **context
     )
     return one_line(subject), body.strip() + "\n"

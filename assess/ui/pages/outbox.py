@@ -99,8 +99,8 @@ else:
     if status == "held" and st.button(_("mail.page.send_all_held", count=len(rows)), icon=":material/forward_to_inbox:"):
         send_now([row.id for row in rows])
 
-    chosen = st.selectbox(_("mail.page.choose"), options=[row.id for row in rows], key="outbox_mail",
-                          format_func=lambda i: next(f"{r.id} · {r.subject}" for r in rows if r.id == i))
+    labels = {row.id: f"{row.id} · {row.subject}" for row in rows}
+    chosen = st.selectbox(_("mail.page.choose"), options=list(labels), key="outbox_mail", format_func=labels.get)
     with reading() as session:
         mail = outbox.get_mail(session, actor=current, mail_id=chosen)
         recipient = f"{mail.address} ({_('mail.kinds.' + mail.kind)}, {mail.language})"
