@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import ssl
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -29,6 +28,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
+
+from tests.servers import insecure_tls  # bench/load_stack.py puts the checkout on sys.path first
 
 FINISHED = ForwardMsg.FINISHED_SUCCESSFULLY
 WIDGET_KINDS = ("radio", "text_area", "button", "button_group", "text_input", "checkbox", "selectbox")
@@ -61,15 +62,10 @@ class Page:
         return any(text in shown for shown in self.texts)
 
 
-@functools.cache
-def _tls() -> ssl.SSLContext:
-    """The benchmarks' nginx uses a self-signed certificate (tests/deploy/stack.py). One
-    context for all respondents: making one loads the system's certificates (milliseconds
-    of the clients' CPU, taken from the servers on a 2-core machine)."""
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    return context
+#: The benchmarks' nginx uses a self-signed certificate (tests/deploy/stack.py). One
+#: context for all respondents: making one loads the system's certificates (milliseconds
+#: of the clients' CPU, taken from the servers on a 2-core machine).
+_tls = functools.cache(insecure_tls)
 
 
 def _read_element(element, page: Page) -> None:

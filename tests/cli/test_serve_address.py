@@ -5,7 +5,6 @@ serves to the app, so slips made by an installation nobody configured carry port
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,14 +13,9 @@ from pathlib import Path
 import pytest
 
 from assess.services.settings import PUBLIC_URL_VARIABLE, SERVED_URL_VARIABLE
+from tests.servers import free_port, stop
 
 ASSESS = Path(sys.executable).with_name("assess")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def environment_of_the_server(tmp_path, *args: str, **extra: str) -> dict[str, str]:
@@ -39,12 +33,7 @@ def environment_of_the_server(tmp_path, *args: str, **extra: str) -> dict[str, s
             time.sleep(0.1)
         raise AssertionError("the server did not start")
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server, timeout=30)
 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads the server's environment from /proc")

@@ -12,17 +12,15 @@ import os
 import re
 import shutil
 import signal
-import socket
-import ssl
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.servers import free_port, stop, wait_for_http
+from tests.servers import insecure_tls as insecure_tls  # the tests' name for it: stack.insecure_tls()
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -58,12 +56,6 @@ def postgres_missing() -> str | None:
     return None
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def environment(database_url: str) -> dict[str, str]:
     """What the systemd unit's EnvironmentFile gives a server, plus this checkout on the
     import path (so `assess` runs the code under test, not another installed copy)."""
@@ -72,40 +64,6 @@ def environment(database_url: str) -> dict[str, str]:
     for variable in ("ASSESS_SERVED_URL", "ASSESS_PUBLIC_URL"):
         env.pop(variable, None)
     return env
-
-
-def stop(process: subprocess.Popen, *, timeout: float = 15) -> None:
-    """Stop a process this module started (SIGTERM, then SIGKILL)."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def wait_for_http(url: str, process: subprocess.Popen, *, timeout: float = 60) -> None:
-    """Wait until ``url`` answers 200; fail if ``process`` (the one to answer) ends first."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"process {process.pid} exited with code {process.returncode} before answering {url}")
-        try:
-            with urllib.request.urlopen(url, timeout=2, context=insecure_tls()) as answer:
-                if answer.status == 200:
-                    return
-        except (OSError, urllib.error.URLError):
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {timeout} s")
-
-
-def insecure_tls() -> ssl.SSLContext:
-    """The test's self-signed certificate is not checked (what is tested is nginx's answer)."""
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    return context
 
 
 # --- app servers -------------------------------------------------------------------------

@@ -5,11 +5,8 @@ SQLite file prepared through the services, driven by the Debian Chromium via Pla
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +19,7 @@ from sqlalchemy.orm import sessionmaker
 from assess.domain.permissions import Actor
 from assess.services import accounts
 from assess.storage.db import make_engine, make_session_factory, upgrade_database
+from tests.servers import free_port, stop, wait_for_http
 from tests.services.helpers import make_project
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,26 +42,6 @@ class LiveApp:
     project_id: int
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"streamlit did not answer on {url} within {timeout} s")
-
-
 @contextmanager
 def serve_app(folder: Path) -> Iterator[LiveApp]:
     """A server on a new database in ``folder``, stopped (by its own process) on leaving."""
@@ -79,7 +57,7 @@ def serve_app(folder: Path) -> Iterator[LiveApp]:
             session, actor=admin, email=TEACHER_EMAIL, display_name="Claire Martin", roles={"teacher"}, password=PASSWORD))
         project_id = make_project(session, owner=teacher, title=PROJECT_TITLE).id
 
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     with open(folder / "streamlit.log", "wb") as log:
         process = subprocess.Popen(
@@ -88,16 +66,11 @@ def serve_app(folder: Path) -> Iterator[LiveApp]:
             cwd=ROOT, env={**os.environ, "ASSESS_DATABASE_URL": database_url}, stdout=log, stderr=subprocess.STDOUT,
         )
         try:
-            _wait_healthy(url, process)
+            wait_for_http(f"{url}/_stcore/health", process, timeout=30)
             yield LiveApp(url, sessions, teacher, project_id)
         finally:
             # Stop the server we started (also when the test failed), by its own process.
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process, timeout=10)
             engine.dispose()
 
 

@@ -243,3 +243,20 @@ def test_every_yaml_file_is_read_by_the_one_bounded_reader():
             continue
         calls = re.findall(r"(?<![\w.])yaml\.(?:\w*load|compose\w*|\w*Loader)\(", path.read_text())
         assert not calls, f"{path.relative_to(root.parent)} calls {calls}: use assess.domain.safe_yaml"
+
+
+def test_the_markup_openpyxl_builds_up_front_is_bounded(monkeypatch):
+    """A styles part of cell formats (60 MB that zip to 1 MB, under every size and ratio
+    bound) made openpyxl build objects for 40 s: the tags of the parts that are neither
+    a sheet nor the shared strings are counted as they unpack."""
+    base = xlsx([hostile.GOOGLE_HEADERS, hostile.GOOD_ROW])
+    with zipfile.ZipFile(io.BytesIO(base)) as source:
+        styles = source.read("xl/styles.xml")
+    start, end = styles.index(b"<cellXfs"), styles.index(b"</cellXfs>")
+    formats = 2_000
+    xf = b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    data = hostile._replace_member(base, "xl/styles.xml",
+                                   styles[:start] + b'<cellXfs count="%d">' % formats + xf * formats + styles[end:])
+    assert read("styles.xlsx", data).rows  # far below the bound
+    monkeypatch.setattr(reading.limits, "MAX_XLSX_MARKUP", 1_000)
+    assert refusal("styles.xlsx", data).key == "imports.errors.unreadable"

@@ -4,7 +4,6 @@ otherwise with the reason, as an operator and as monitoring (``--json``) read it
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from click.testing import CliRunner
 
 from assess.cli import cli
 from assess.storage.db import alembic_config, head_revision, upgrade_database
+from tests.servers import free_port
 
 
 def previous_revision() -> str:
@@ -72,9 +72,7 @@ def test_a_missing_sqlite_file_is_not_ready_and_is_not_created(tmp_path: Path, m
 
 
 def test_a_database_server_that_does_not_answer_is_not_ready(monkeypatch):
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()  # a port nothing listens on
     result = ready(f"postgresql+psycopg://office:secret-word@127.0.0.1:{port}/assess", monkeypatch, "--json")
     assert result.exit_code == 1
     found = json.loads(result.stdout)

@@ -18,7 +18,8 @@ from playwright.sync_api import expect
 from assess import clock
 from assess.services import accounts, campaigns, projects
 from assess.storage.db import make_engine, make_session_factory, upgrade_database
-from tests.e2e.conftest import _free_port, _wait_healthy, launch_chromium, wait_idle
+from tests.e2e.conftest import launch_chromium, wait_idle
+from tests.servers import free_port, stop, wait_for_http
 from tests.services.helpers import project_fields
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -64,7 +65,7 @@ def test_a_real_server_at_debug_prints_nothing_personal(tmp_path: Path):
         pytest.skip("/usr/bin/chromium is missing (apt-get install chromium)")
     database_url = f"sqlite:///{tmp_path / 'assess.db'}"
     code = prepare(database_url)
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     output = tmp_path / "server.log"
     with output.open("wb") as log:
@@ -73,7 +74,7 @@ def test_a_real_server_at_debug_prints_nothing_personal(tmp_path: Path):
              "--logger.level=debug", "--server.fileWatcherType=none"],
             cwd=ROOT, env={**os.environ, "ASSESS_DATABASE_URL": database_url}, stdout=log, stderr=subprocess.STDOUT)
         try:
-            _wait_healthy(url, server)
+            wait_for_http(f"{url}/_stcore/health", server, timeout=30)
             with launch_chromium() as chromium:
                 page = chromium.new_page(locale="en-GB")
                 page.set_default_timeout(15_000)
@@ -96,12 +97,7 @@ def test_a_real_server_at_debug_prints_nothing_personal(tmp_path: Path):
                 page.get_by_role("alert").first.wait_for()  # required questions left: the draft is kept
                 wait_idle(page)
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server, timeout=10)
     printed = output.read_text(errors="replace")
     assert "Runtime state:" in printed, "the server logged at DEBUG"
     secrets = {"e-mail": EMAIL, "password": PASSWORD, "wrong password": WRONG, "code": code,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,8 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+
+from tests.servers import free_port, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -128,12 +129,6 @@ def test_init_demo_and_a_pdf_report(installed):
     assert "ETWINNING QUALITY LABEL" in text
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def get(url: str) -> tuple[int, str]:
     with urllib.request.urlopen(url, timeout=5) as answer:
         return answer.status, answer.read().decode("utf-8", "replace")
@@ -166,12 +161,7 @@ def test_serve_answers_its_health_check(installed):
         assert {"--server.headless=true", "--browser.gatherUsageStats=false", "--client.showErrorDetails=none",
                 "--theme.primaryColor=#2F5D8A"} <= set(command)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server, timeout=30)
     assert server.returncode is not None
 
 

@@ -38,6 +38,11 @@ MAX_XLSX_UNPACKED_BYTES = 1024 * 1024 * 1024
 MAX_XLSX_RATIO = 100
 #: Cells of all the sheets of a workbook: 200,000 rows of 50 answers.
 MAX_XLSX_CELLS = 10_000_000
+#: Tags of the parts that are neither a worksheet nor the shared strings (styles, workbook,
+#: relationships...): openpyxl makes objects of them all before the first row, some 30 us a
+#: tag, so 60 MB of cell formats zipped to 1 MB took 40 s. A form tool's export holds a few
+#: hundred; Excel allows 64,000 cell formats, a few tags each.
+MAX_XLSX_MARKUP = 100_000
 RATIO_FROM_BYTES = 1024 * 1024
 
 MB = 1024 * 1024

@@ -38,6 +38,7 @@ _STRING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,31}:)?si[\s/>]")
 #: forbid in an Office file: the whole family of entity attacks needs it.
 _DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
 _WORKSHEETS = "xl/worksheets/"
+_SHARED_STRINGS = "xl/sharedStrings.xml"
 #: Shared strings beyond the cells that could use them (Excel keeps none unused; slack for
 #: other tools). openpyxl loads them all before the first row: without this bound a 17 MB
 #: file of 2.6 million short strings took 22 s to open.
@@ -49,6 +50,8 @@ class _PartCounts:
     rows: int = 0
     cells: int = 0
     strings: int = 0
+    #: Tags of the parts openpyxl reads whole up front (see limits.MAX_XLSX_MARKUP).
+    markup: int = 0
 
 
 def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, counts: _PartCounts) -> None:
@@ -59,6 +62,7 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, count
     worksheet: on opening a workbook, openpyxl reads every sheet that does not state its
     size in full, not only the first one that is imported."""
     worksheet = info.filename.startswith(_WORKSHEETS)
+    bounded = not worksheet and info.filename != _SHARED_STRINGS  # those are bounded by their rows and cells
     carry = b""
     run = 0  # bytes since the last "<"
 
@@ -79,6 +83,10 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, count
                 raise ImportFileError("imports.errors.too_many_cells", name=name, max=limits.MAX_XLSX_CELLS)
         else:
             counts.strings += len(_STRING_TAG.findall(scanned))
+        if bounded:
+            counts.markup += scanned.count(b"<")
+            if counts.markup > limits.MAX_XLSX_MARKUP:
+                raise ImportFileError("imports.errors.unreadable", name=name)
 
     with archive.open(info) as part:
         while chunk := part.read(limits.MB):
