@@ -12,17 +12,16 @@ from pathlib import Path
 import click
 from sqlalchemy.engine import make_url
 
+from assess.cli.common import operator_language
 from assess.cli.types import OUTPUT_FILE
 from assess.i18n import t
 from assess.i18n.formats import format_number
 from assess.storage import backup as backups
 from assess.storage.db import database_url
 
-LANG = "en"  # the operator's language, as in the rest of the CLI
-
 
 def _size(size: int) -> str:
-    return t("ops.backup.megabytes", LANG, size=format_number(size / 1_000_000, LANG, digits=1))
+    return t("ops.backup.megabytes", operator_language(), size=format_number(size / 1_000_000, operator_language(), digits=1))
 
 
 def _database_name(url: str) -> str:
@@ -36,13 +35,13 @@ def _database_name(url: str) -> str:
 def backup_command(out: Path) -> None:
     """Back up the database while the app runs: a SQLite copy, or pg_dump's custom format."""
     url = database_url()
-    click.echo(t("ops.backup.starting", LANG, database=_database_name(url), file=out), err=True)
+    click.echo(t("ops.backup.starting", operator_language(), database=_database_name(url), file=out), err=True)
     try:
         result = backups.backup(url, out)
     except backups.BackupRefused as error:
-        raise click.ClickException(error.message(LANG)) from None
-    click.echo(t("ops.backup.written", LANG, file=result.path, size=_size(result.size),
-                 kind=t(f"ops.backup.kinds.{result.kind}", LANG), revision=result.revision or "-"))
+        raise click.ClickException(error.message(operator_language())) from None
+    click.echo(t("ops.backup.written", operator_language(), file=result.path, size=_size(result.size),
+                 kind=t(f"ops.backup.kinds.{result.kind}", operator_language()), revision=result.revision or "-"))
 
 
 @click.command("restore")
@@ -52,10 +51,10 @@ def backup_command(out: Path) -> None:
 def restore_command(source: Path, even_if_connected: bool) -> None:
     """Replace the database with the backup SOURCE (stop the app servers first)."""
     url = database_url()
-    click.echo(t("ops.backup.restoring", LANG, database=_database_name(url), file=source), err=True)
+    click.echo(t("ops.backup.restoring", operator_language(), database=_database_name(url), file=source), err=True)
     try:
         result = backups.restore(url, source, even_if_connected=even_if_connected)
     except backups.BackupRefused as error:
-        raise click.ClickException(error.message(LANG)) from None
-    click.echo(t("ops.backup.restored", LANG, file=source, kind=t(f"ops.backup.kinds.{result.kind}", LANG),
+        raise click.ClickException(error.message(operator_language())) from None
+    click.echo(t("ops.backup.restored", operator_language(), file=source, kind=t(f"ops.backup.kinds.{result.kind}", operator_language()),
                  revision=result.revision or "-"))

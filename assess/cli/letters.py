@@ -8,13 +8,11 @@ from pathlib import Path
 
 import click
 
-from assess.cli.common import progress_bar, reading
+from assess.cli.common import operator_language, progress_bar, reading
 from assess.cli.types import ID, OUTPUT_FOLDER
 from assess.domain.permissions import Actor
 from assess.i18n import t
 from assess.services import letters
-
-LANG = "en"  # the operator's language; each letter is in its teacher's
 
 
 @click.command("verdicts")
@@ -37,17 +35,17 @@ def verdicts(round_id: int, out_dir: Path, certificates: bool, workers: int) -> 
         views = letters.verdict_letters(session, actor=Actor.system(), round_id=round_id)
         awarded = letters.certificates(session, actor=Actor.system(), round_id=round_id) if certificates else []
     if not views:
-        raise click.ClickException(t("letters.cli.none_published", LANG, round=round_id))
-    with progress_bar(t("letters.cli.progress", LANG)) as progress:
+        raise click.ClickException(t("letters.cli.none_published", operator_language(), round=round_id))
+    with progress_bar(t("letters.cli.progress", operator_language())) as progress:
         paths = write_verdict_letters(views, out_dir=out_dir, workers=workers, progress=progress)
     key = "letters.cli.written_one" if len(paths) == 1 else "letters.cli.written"
-    click.echo(t(key, LANG, count=len(paths), folder=out_dir))
+    click.echo(t(key, operator_language(), count=len(paths), folder=out_dir))
     if not certificates:
         return
     if not awarded:
-        click.echo(t("certificates.cli.none", LANG, round=round_id))
+        click.echo(t("certificates.cli.none", operator_language(), round=round_id))
         return
-    with progress_bar(t("certificates.cli.progress", LANG)) as progress:
+    with progress_bar(t("certificates.cli.progress", operator_language())) as progress:
         paths = write_certificates(awarded, out_dir=out_dir, workers=workers, progress=progress)
     key = "certificates.cli.written_one" if len(paths) == 1 else "certificates.cli.written"
-    click.echo(t(key, LANG, count=len(paths), folder=out_dir))
+    click.echo(t(key, operator_language(), count=len(paths), folder=out_dir))

@@ -12,15 +12,13 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from assess.cli.common import ENDING_SIGNALS, _detail, database, progress_bar, reading, transaction
+from assess.cli.common import ENDING_SIGNALS, _detail, database, operator_language, progress_bar, reading, transaction
 from assess.domain.permissions import Actor
 from assess.i18n import t
 from assess.services.accounts import normalise_email
 from assess.services.mail import collect, outbox, passwords, sending
 from assess.storage.db import writing
 from assess.storage.models import User
-
-LANG = "en"  # the operator's language, as in the rest of the CLI
 
 
 @click.group("mail")
@@ -36,8 +34,8 @@ def _collect(sessions: sessionmaker) -> int:
 
 def _report(report: sending.SendReport) -> None:
     if report.not_configured:
-        click.echo(t("mail.cli.not_configured", LANG), err=True)
-    click.echo(t("mail.cli.report", LANG, sent=len(report.sent), retrying=len(report.retrying),
+        click.echo(t("mail.cli.not_configured", operator_language()), err=True)
+    click.echo(t("mail.cli.report", operator_language(), sent=len(report.sent), retrying=len(report.retrying),
                  failed=len(report.failed), cancelled=len(report.cancelled)))
 
 
@@ -49,8 +47,8 @@ def send(limit: int, no_collect: bool) -> None:
     progress. Held mails wait for the office (Outbox page)."""
     with database() as sessions:
         if not no_collect:
-            click.echo(t("mail.cli.collected", LANG, count=_collect(sessions)))
-        with progress_bar(t("mail.cli.progress", LANG)) as progress:
+            click.echo(t("mail.cli.collected", operator_language(), count=_collect(sessions)))
+        with progress_bar(t("mail.cli.progress", operator_language())) as progress:
             report = sending.send_due(sessions, limit=limit, progress=progress)
     _report(report)
     if report.not_configured:
@@ -84,19 +82,19 @@ def worker(interval: float, limit: int) -> None:
     """Keep sending: every INTERVAL seconds, queue the mails of new events and send what is
     due. Stops cleanly on SIGTERM or Ctrl-C."""
     with database() as sessions, _stop_on_signals() as stop:
-        click.echo(t("mail.cli.worker_started", LANG, seconds=f"{interval:g}"), err=True)
+        click.echo(t("mail.cli.worker_started", operator_language(), seconds=f"{interval:g}"), err=True)
         while not stop.is_set():
             try:
                 _collect(sessions)
                 report = sending.send_due(sessions, limit=limit)
             except Exception as error:  # the database restarting: say so, try again next time
-                click.echo(t("mail.cli.worker_error", LANG, kind=type(error).__name__, detail=_detail(error),
+                click.echo(t("mail.cli.worker_error", operator_language(), kind=type(error).__name__, detail=_detail(error),
                              seconds=f"{interval:g}"), err=True)
             else:
                 if report.tried:
                     _report(report)
             stop.wait(interval)
-    click.echo(t("mail.cli.worker_stopped", LANG), err=True)
+    click.echo(t("mail.cli.worker_stopped", operator_language()), err=True)
 
 
 @mail_group.command("list")
@@ -118,6 +116,6 @@ def invite(email: str) -> None:
     with transaction() as session:
         account_id = session.scalar(select(User.id).where(User.email == normalise_email(email)))
         if account_id is None:
-            raise click.ClickException(t("mail.cli.unknown_email", LANG, email=email))
+            raise click.ClickException(t("mail.cli.unknown_email", operator_language(), email=email))
         mail = passwords.invite(session, actor=Actor.system(), account_id=account_id)
-        click.echo(t("mail.cli.invited", LANG, mail=mail.id, email=mail.address, status=mail.status))
+        click.echo(t("mail.cli.invited", operator_language(), mail=mail.id, email=mail.address, status=mail.status))

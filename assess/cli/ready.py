@@ -20,10 +20,10 @@ from alembic.util.exc import CommandError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from assess.cli.common import operator_language
 from assess.i18n import t
 from assess.storage.db import alembic_config, current_revision, database_url, head_revision, make_engine
 
-LANG = "en"  # the operator's language, as in the rest of the CLI
 #: Seconds to wait for a database server that does not answer.
 CONNECT_TIMEOUT = 5
 
@@ -72,7 +72,7 @@ def _is_known(revision: str) -> bool:
 
 
 def _outcome(state: str, revision: str | None, expected: str | None, **params: str) -> Readiness:
-    message = t(f"ops.ready.{state}", LANG, revision=revision or "-", expected=expected or "-", **params)
+    message = t(f"ops.ready.{state}", operator_language(), revision=revision or "-", expected=expected or "-", **params)
     return Readiness(ready=state == "ready", state=state, revision=revision, expected=expected, message=message)
 
 

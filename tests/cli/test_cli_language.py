@@ -85,3 +85,13 @@ def test_the_same_commands_stay_english_elsewhere(database, tmp_path):
 ])
 def test_the_operator_language_follows_the_locale_variables_in_gettext_order(environ, expected):
     assert language_of_environment(environ) == expected
+
+
+def test_the_operations_commands_speak_french_on_a_french_terminal(tmp_path, monkeypatch):
+    """`assess ready`, `assess backup`, `assess mail` and `assess letters` used to print
+    English whatever the locale, while every other command followed it."""
+    monkeypatch.setenv("ASSESS_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    result = run(FRENCH, "ready")
+    assert result.exit_code != 0
+    assert "base de données" in result.output
+    assert "database" not in result.output.lower()
