@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from assess.domain.alphabet import letters_for
+
 AGGREGATIONS: tuple[str, ...] = ("mean", "median")
 ROUND_KINDS: tuple[str, ...] = ("label", "contest", "eql")
 EQL_RULES: tuple[str, ...] = ("top_share", "automatic")
@@ -161,12 +163,7 @@ def aggregate_items(
 def juror_letter(index: int) -> str:
     """"A", "B"... "Z", "AA"...: how jurors are named to each other, shown at the edge as
     "Juror A" / "Juré A" (catalogue key ``jury.pseudonym.name``)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
+    return letters_for(index)
 
 
 # --- severity ----------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import re
 import unicodedata
 from typing import Any
 
+from assess.domain.alphabet import letters_for
+
 #: Cell values quoted back in a report are cut to this length.
 QUOTE_LENGTH = 60
 
@@ -66,12 +68,7 @@ def fold(text: str) -> str:
 
 def column_letter(index: int) -> str:
     """0 -> A, 25 -> Z, 26 -> AA, as spreadsheets name columns."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
+    return letters_for(index)
 
 
 def quote(value: str) -> str:
