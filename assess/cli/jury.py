@@ -205,27 +205,26 @@ def eql(round_id: int | None, labels_path: str | None, removals: tuple[str, ...]
             eql_service.remove_partner_label(session, actor=Actor.system(), project_id=project_id, country=country)
         listed = eql_service.list_partner_labels(session, actor=Actor.system()) if list_labels else None
         if round_id is not None:
+            # The rules' proposals do not depend on the office's word: read them once, not
+            # once per id given (each read works out the whole round).
+            proposed = ({n.application_id: n.proposed
+                         for n in eql_service.nominations(session, actor=Actor.system(), round_id=round_id)}
+                        if overridden or to_confirm else {})
             for application_id in overridden:
-                current = {n.application_id: n for n in eql_service.nominations(session, actor=Actor.system(),
-                                                                               round_id=round_id)}
-                found = current.get(application_id)
                 decided.append(eql_service.decide_nomination(
                     session, actor=Actor.system(), round_id=round_id, application_id=application_id,
-                    nominate=not found.proposed if found else True, reason=reason))
+                    nominate=not proposed.get(application_id, False), reason=reason))
             if to_confirm is None:
                 confirmed_count = eql_service.confirm_proposals(session, actor=Actor.system(), round_id=round_id)
             else:
                 for application_id in to_confirm:
-                    current = {n.application_id: n for n in eql_service.nominations(
-                        session, actor=Actor.system(), round_id=round_id)}
-                    found = current.get(application_id)
                     decided.append(eql_service.decide_nomination(
                         session, actor=Actor.system(), round_id=round_id, application_id=application_id,
-                        nominate=found.proposed if found else True))
+                        nominate=proposed.get(application_id, True)))
         result = (eql_service.proposals(session, actor=Actor.system(), round_id=round_id)
                   if round_id is not None else None)
-        nominations = (eql_service.nominations(session, actor=Actor.system(), round_id=round_id)
-                       if round_id is not None else [])
+        nominations = (eql_service.nominations(session, actor=Actor.system(), round_id=round_id, read=result)
+                       if round_id is not None and result is not None else [])
     for project_id, country in wrong:
         click.echo(t("jury.cli.label_removed", lang, project=project_id, country=country))
     if listed is not None:
