@@ -91,11 +91,11 @@ def levels_svg(
     maximum: float = HIGHEST_LEVEL,
     width: float = 520,
     title: str = "",
-    decimal: str = ".",
+    lang: str = "en",
 ) -> str:
     """Grouped horizontal bars: per label (a criterion), one bar per series (name, colour,
     values), on a 0..maximum scale, with a legend. Each bar ends with its value (one
-    decimal, written with ``decimal``); ``None`` values: a dash, no bar."""
+    decimal, written as ``lang`` writes numbers); ``None`` values: a dash, no bar."""
     if not series:
         raise ValueError("at least one series")
     if any(len(values) != len(labels) for _, _, values in series):
@@ -156,7 +156,7 @@ def levels_svg(
                 length = bar_w * max(0.0, min(float(value), maximum)) / maximum
                 parts.append(f'<rect class="value" x="{_num(bar_x)}" y="{_num(y)}" width="{_num(length)}" '
                              f'height="{_num(bar_h)}" fill="{colour}"/>')
-            shown = "–" if value is None else f"{float(value):.1f}".rstrip("0").rstrip(".").replace(".", decimal)
+            shown = "–" if value is None else format_number(float(value), lang, digits=1)
             parts.append(f'<text x="{_num(bar_x + length + font * 0.3)}" y="{_num(y + bar_h * 0.9)}" '
                          f'font-size="{_num(font * 0.75)}" fill="{MUTED if value is None else INK}">{escape(shown)}</text>')
     parts.append("</svg>")
@@ -266,7 +266,7 @@ def _levels_chart(results, lang: str) -> Markup:
     if not series:
         return Markup("")
     return Markup(levels_svg(labels=[c.name.get(lang) for c in criteria], series=series,
-                             title=t("survey_results.overview.heading", lang), decimal=t("report.number.decimal", lang)))
+                             title=t("survey_results.overview.heading", lang), lang=lang))
 
 
 def survey_results_context(results, *, lang: str) -> dict:
@@ -359,7 +359,7 @@ def survey_section_context(section: SurveySectionView, *, lang: str) -> dict:
         series.append((audience_name(None, lang), SERIES_COLOURS["all"], [r.overall.level for r in rows]))
     chart = levels_svg(labels=[r.name.get(lang) for r in rows], series=series,
                        title=t("survey_results.triangulation.chart_title", lang),
-                       decimal=t("report.number.decimal", lang)) if rows else ""
+                       lang=lang) if rows else ""
     threshold = format_number(section.threshold, lang)
     return {
         "threshold": threshold,
