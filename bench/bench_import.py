@@ -51,7 +51,7 @@ from common import fresh_database, in_own_process, peak_mib, postgres_url, teach
 from sqlalchemy import Engine, event, func, select
 
 from assess import clock
-from assess.services import campaigns, questionnaires, settings
+from assess.services import _settings_values, campaigns, questionnaires
 from assess.storage.db import READ_ONLY, make_engine, make_session_factory, writing
 from assess.storage.models import SurveyAnswer, SurveyResponse
 
@@ -193,7 +193,7 @@ def ours(engine: Engine, path: Path, respondent: bool = False) -> tuple[float, f
     sessions = make_session_factory(engine)
     with writing(sessions) as session:
         teacher, project_id = teacher_and_project(session)
-        settings.secret_key(session)  # made when the app or the CLI opens the database
+        _settings_values.secret_key(session)  # made when the app or the CLI opens the database
     family = Respondent(sessions, teacher, project_id) if respondent else None
     if family:
         family.start()

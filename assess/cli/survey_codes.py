@@ -23,6 +23,7 @@ from assess.cli.common import operator_language, transaction
 from assess.cli.types import ID, OUTPUT_FILE
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience
+from assess.domain.states import CampaignMode
 from assess.files import atomic_output
 from assess.i18n import t
 from assess.services import campaigns
@@ -64,7 +65,7 @@ def codes(project_id: int, audience: str, count: int, out: Path, lang: str, clos
         with transaction() as session:
             actor = Actor.system()
             campaign = campaigns.create_campaign(
-                session, actor=actor, project_id=project_id, audience=audience, mode=campaigns.Mode.CODES,
+                session, actor=actor, project_id=project_id, audience=audience, mode=CampaignMode.CODES,
                 languages=LANGUAGES, opens_on=today, closes_on=closes_on, questionnaire_id=questionnaire_id,
             )
             issued = campaigns.issue_codes(session, actor=actor, campaign_id=campaign.id, count=count)

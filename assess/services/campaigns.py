@@ -36,10 +36,6 @@ from assess.storage.models import SurveyCampaign, SurveyCode, SurveyDraft, Surve
 MAX_CODES = 1000
 
 
-# The names this module's callers know them by (defined once: assess.domain.states).
-Mode = CampaignMode
-Status = CampaignStatus
-
 
 def hash_code(code: str) -> str:
     return hashlib.sha256(normalise_code(code).encode()).hexdigest()
@@ -60,11 +56,11 @@ def campaign_id_from_token(session: Session, token: str) -> int | None:
     return campaign_id if hmac.compare_digest(_link_token(session, campaign_id), token) else None
 
 
-def status(campaign: SurveyCampaign, *, today: date | None = None) -> Status:
+def status(campaign: SurveyCampaign, *, today: date | None = None) -> CampaignStatus:
     today = today or clock.today()
     if campaign.closed_at is not None or today > campaign.closes_on:
-        return Status.CLOSED
-    return Status.SCHEDULED if today < campaign.opens_on else Status.OPEN
+        return CampaignStatus.CLOSED
+    return CampaignStatus.SCHEDULED if today < campaign.opens_on else CampaignStatus.OPEN
 
 
 def questionnaire_for(*, audience: Audience, age_max: int) -> Questionnaire:
@@ -83,7 +79,7 @@ def _validate(*, audience: str, mode: str, languages, opens_on, closes_on, quest
     errors = []
     if audience not in Audience.__members__.values():
         errors.append(FieldError("audience", "errors.required", {}))
-    if mode not in (Mode.LINK, Mode.CODES):
+    if mode not in (CampaignMode.LINK, CampaignMode.CODES):
         errors.append(FieldError("mode", "errors.required", {}))
     if not languages or any(language not in LANGUAGES for language in languages):
         errors.append(FieldError("languages", "errors.at_least_one", {}))
@@ -146,7 +142,7 @@ def _existing_import_campaign(session: Session, *, project_id: int, audience: st
     """The project's import campaign for ``audience``, if an import made it (no permission check: a building block of the survey imports, which check the project)."""
     return session.scalar(
         select(SurveyCampaign).where(
-            SurveyCampaign.project_id == project_id, SurveyCampaign.audience == audience, SurveyCampaign.mode == Mode.IMPORT
+            SurveyCampaign.project_id == project_id, SurveyCampaign.audience == audience, SurveyCampaign.mode == CampaignMode.IMPORT
         )
     )
 
@@ -163,13 +159,13 @@ def import_campaign(session: Session, *, actor: Actor, project_id: int, audience
     today = clock.today()
     campaign = SurveyCampaign(
         project=project, audience=audience, questionnaire_version=_snapshots.questionnaire_version(session, questionnaire),
-        mode=Mode.IMPORT, languages=list(LANGUAGES), opens_on=min(project.start_date, today),
+        mode=CampaignMode.IMPORT, languages=list(LANGUAGES), opens_on=min(project.start_date, today),
         closes_on=max(project.end_date, today), created_by=actor.id,
     )
     session.add(campaign)
     session.flush()
     audit.record(session, actor=actor, action="survey.campaign_create", entity_type="survey_campaign",
-                 entity_id=campaign.id, details={"project": project.id, "audience": audience, "mode": Mode.IMPORT.value})
+                 entity_id=campaign.id, details={"project": project.id, "audience": audience, "mode": CampaignMode.IMPORT.value})
     return campaign
 
 
@@ -193,7 +189,7 @@ def _new_codes(session: Session, *, campaign_id: int, count: int) -> list[str]:
 def issue_codes(session: Session, *, actor: Actor, campaign_id: int, count: int) -> list[str]:
     """Make ``count`` new single-use codes; they are returned once, in clear, for the slips."""
     campaign = get_campaign(session, actor=actor, campaign_id=campaign_id)
-    if campaign.mode != Mode.CODES:
+    if campaign.mode != CampaignMode.CODES:
         raise InvalidInput([FieldError("mode", "errors.survey.codes_mode", {})])
     if not isinstance(count, int) or not 1 <= count <= MAX_CODES:
         raise InvalidInput([FieldError("count", "errors.survey.code_count", {"max": MAX_CODES})])
@@ -212,9 +208,9 @@ def reissue_codes(session: Session, *, actor: Actor, campaign_id: int) -> list[s
     participation counts only the codes that can still be answered. Answers saved with them
     (drafts) are deleted. Codes already used keep their responses."""
     campaign = get_campaign(session, actor=actor, campaign_id=campaign_id)
-    if campaign.mode != Mode.CODES:
+    if campaign.mode != CampaignMode.CODES:
         raise InvalidInput([FieldError("mode", "errors.survey.codes_mode", {})])
-    if status(campaign) is Status.CLOSED:
+    if status(campaign) is CampaignStatus.CLOSED:
         raise InvalidInput([FieldError("campaign", "errors.survey.reissue_closed", {})])
     unused = select(SurveyCode.id).where(SurveyCode.campaign_id == campaign.id, SurveyCode.used.is_(False))
     session.execute(delete(SurveyDraft).where(SurveyDraft.code_id.in_(unused.scalar_subquery())))
@@ -234,7 +230,7 @@ def reissue_codes(session: Session, *, actor: Actor, campaign_id: int) -> list[s
 
 def public_link(session: Session, *, actor: Actor, campaign_id: int) -> str:
     campaign = get_campaign(session, actor=actor, campaign_id=campaign_id)
-    if campaign.mode != Mode.LINK:
+    if campaign.mode != CampaignMode.LINK:
         raise InvalidInput([FieldError("mode", "errors.survey.link_mode", {})])
     return f"{_settings_values.public_url(session)}/?survey={_link_token(session, campaign.id)}"
 
@@ -277,7 +273,7 @@ class CampaignSummary:
     languages: tuple[str, ...]
     opens_on: date
     closes_on: date
-    status: Status
+    status: CampaignStatus
     codes_issued: int
     codes_used: int
     responses: int

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from assess.domain.permissions import Actor
 from assess.domain.states import CampaignMode, ResponseSource
 from assess.services import jury
-from assess.services.campaigns import Mode
 from assess.services.projects import get_project
 from assess.storage.models import Application, SurveyCampaign, SurveyLinkPace, SurveyResponse
 
@@ -73,7 +72,7 @@ def _collection(session: Session, project_id: int) -> Collection:
     ways = []
     for row in counted:
         # Responses sent on this site are "web"; the campaign's mode says through what.
-        imported = row.mode == Mode.IMPORT or row.source != ResponseSource.WEB
+        imported = row.mode == CampaignMode.IMPORT or row.source != ResponseSource.WEB
         way = CampaignMode.IMPORT if imported else row.mode
         ways.append(Way(
             audience=row.audience, way=way, tool=row.source if imported else None, responses=row.responses,

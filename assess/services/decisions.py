@@ -24,7 +24,7 @@ from assess.domain.scoring import DecisionReasons, Score, reasons_for, score_agg
 from assess.domain.states import ApplicationStatus, Verdict
 from assess.i18n import t as _t
 from assess.i18n.formats import format_date
-from assess.services import audit, jury, rounds, settings
+from assess.services import _settings_values, audit, jury, rounds
 from assess.services.access import authorize, permitted
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
 from assess.services.jury._aggregates import aggregate_application, aggregate_applications
@@ -292,7 +292,7 @@ def _reasons(session: Session, application: Application, decision: Decision | No
              gate_minimums: dict[str, dict[str, int]]) -> DecisionReasons:
     rubric = rounds.rubric_of(application.round)
     if rubric.id not in gate_minimums:
-        gate_minimums[rubric.id] = settings.gate_minimums(session, rubric.id)
+        gate_minimums[rubric.id] = _settings_values.gate_minimums(session, rubric.id)
     if decision is None:  # undecided: what the jury's aggregates give now
         found = aggregate_application(session, application)
         return reasons_for(found.score)
@@ -330,7 +330,7 @@ def round_reasons(session: Session, *, actor: Actor, round_id: int,
     if round_ is None:
         raise NotFound()
     rubric = rounds.rubric_of(round_)
-    gate_minimums = settings.gate_minimums(session, rubric.id)
+    gate_minimums = _settings_values.gate_minimums(session, rubric.id)
     query = (select(Decision.application_id, Decision.levels, Decision.outcome)
              .join(Application, Application.id == Decision.application_id)
              .where(Application.round_id == round_.id).order_by(Decision.application_id))

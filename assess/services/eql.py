@@ -41,7 +41,7 @@ from assess.domain.states import ApplicationStatus
 from assess.domain.statistics import csv_writer
 from assess.i18n import t
 from assess.reports.workbook import Column, Kind, StreamingWorkbook
-from assess.services import audit, rounds, settings
+from assess.services import _settings_values, audit, rounds
 from assess.services.access import authorize
 from assess.services.errors import FieldError, InvalidInput, NotFound
 from assess.storage.models import Application, Decision, EqlNomination, PartnerLabel, Project, Round, utcnow
@@ -346,10 +346,10 @@ class Proposals:
 def proposals(session: Session, *, actor: Actor, round_id: int) -> Proposals:
     """The nominations the rules propose, best first (the ``eql_rule`` and ``eql_share`` settings)."""
     found = candidates(session, actor=actor, round_id=round_id)
-    rule = str(settings.get(session, "eql_rule"))
+    rule = str(_settings_values.get(session, "eql_rule"))
     if rule not in EQL_RULES:
         rule = "top_share"
-    share = float(settings.get(session, "eql_share"))
+    share = float(_settings_values.get(session, "eql_share"))
     keys = propose_nominations(
         [Candidate(key=c.project_id, total=c.total, maximum=c.maximum, threshold=c.threshold, eligible=c.eligible)
          for c in found],

@@ -63,7 +63,7 @@ from assess.domain.survey_results import MIN_GROUP
 from assess.i18n import t
 from assess.i18n.formats import format_count
 from assess.reports.workbook import ChartBlock, Column, Kind, SheetRows, StreamingWorkbook
-from assess.services import audit, settings, survey_release
+from assess.services import _settings_values, audit, survey_release
 from assess.services.access import authorize
 from assess.services.errors import FieldError, InvalidInput, NotFound
 from assess.services.national import _survey_tables, _tables
@@ -160,7 +160,7 @@ def run_export(sessions: sessionmaker, write: Callable[[Session], Summary], *, a
     with writing(sessions) as session:
         _allowed(session, actor, juror_names=False)  # refused before any work
         # Made on first use; the read-only transaction below could not store it.
-        settings.secret_key(session)
+        _settings_values.secret_key(session)
     # Campaigns ended by their date release their last waiting responses (survey_release).
     survey_release.release_ended_when_due(sessions)
     with reading(sessions) as session:
@@ -267,7 +267,7 @@ def _workbook_tables(session: Session, scope: Filters, *, lang: str, juror_names
     benchmark reads them apart to time the queries alone). ``scope``: checked filters
     (:func:`_scope`); the caller has checked the permissions. ``figures``: the dashboard's
     application figures for ``scope``, when the caller has read them already."""
-    labels = _tables.juror_labels(session, secret=settings.secret_key(session), names=juror_names, lang=lang)
+    labels = _tables.juror_labels(session, secret=_settings_values.secret_key(session), names=juror_names, lang=lang)
     # Read once for the two tables each that need them.
     infos = _tables.round_infos(session, scope)
     campaigns = _survey_tables.campaigns_of(session, scope)
@@ -391,7 +391,7 @@ def write_csv(
     if what == "applications":
         table = _tables.applications(session, scope, lang)
     elif what == "scores":
-        labels = _tables.juror_labels(session, secret=settings.secret_key(session), names=juror_names, lang=lang)
+        labels = _tables.juror_labels(session, secret=_settings_values.secret_key(session), names=juror_names, lang=lang)
         table = _tables.scores(session, scope, lang, labels)
     else:
         table = _survey_tables.responses(session, scope, lang)

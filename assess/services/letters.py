@@ -15,34 +15,33 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from assess.domain.permissions import PERMISSIONS, Actor, VerdictFacts
+from assess.domain.permissions import Actor, VerdictFacts
 from assess.domain.rubric import Rubric
 from assess.domain.scoring import score
 from assess.domain.states import Verdict
 from assess.reports.filenames import certificate_filename, letter_filename
 from assess.reports.views import CertificateView, CriterionFeedback, OfficeView, PartnerView, VerdictLetterView
-from assess.services import rubrics, settings
+from assess.services import _settings_values, rubrics
 from assess.services.access import authorize, permitted
 from assess.services.errors import NotFound
 from assess.services.self_assessments import project_view
 from assess.storage.models import Application, Assignment, Decision, JurorScore, Project, ProjectPartner, Round, User
 
-# "decision.manage" (admin or the command line) is the jury's permission; older
-# installations without it fall back to the settings one (admin only).
-_PERMISSION = "decision.manage" if "decision.manage" in PERMISSIONS else "settings.manage"
+# Letters and certificates are the jury's documents: the permission that decides verdicts.
+_PERMISSION = "decision.manage"
 
 
 def _office_view(session: Session) -> OfficeView:
     """The national office from the settings; empty fields stay empty (the letter then
     prints its default office name, no address, our logo)."""
-    office = settings.office(session)
+    office = _settings_values.office(session)
     return OfficeView(
         name=office["name"],
         address=office["address"],  # line breaks inside are kept and printed
         signatory=office["signatory"],
         place=office["place"],
         signatory_title=office["signatory_title"],
-        logo=settings.office_logo(session),
+        logo=_settings_values.office_logo(session),
     )
 
 
@@ -91,7 +90,7 @@ def _published_letters(session: Session, *, round_id: int, application_ids: set[
         raise NotFound("letters.errors.unknown_round", value=round_id)
     rubric = rubrics.from_snapshot(round_.rubric_version)
     office = _office_view(session)
-    gate_minimums = settings.gate_minimums(session, rubric.id)
+    gate_minimums = _settings_values.gate_minimums(session, rubric.id)
     rows = session.execute(
         select(Decision, Application)
         .join(Application, Application.id == Decision.application_id)

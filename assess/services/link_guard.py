@@ -43,6 +43,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from assess.domain.permissions import Actor
+from assess.domain.states import CampaignMode
 from assess.services import _settings_values, audit, campaigns
 from assess.services.access import public_entry_point
 from assess.services.errors import FieldError, InvalidInput
@@ -185,7 +186,7 @@ def set_one_response_per_device(session: Session, *, actor: Actor, campaign_id: 
     """The teacher's choice for a link campaign: one response per browser (the default), or
     several (a class sharing one tablet)."""
     campaign = campaigns.get_campaign(session, actor=actor, campaign_id=campaign_id)
-    if campaign.mode != campaigns.Mode.LINK:
+    if campaign.mode != CampaignMode.LINK:
         raise InvalidInput([FieldError("mode", "errors.survey.link_mode", {})])
     if campaign.one_response_per_device != bool(one_per_device):
         campaign.one_response_per_device = bool(one_per_device)

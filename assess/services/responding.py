@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from assess import clock
 from assess.domain.answers import Answer, AnswerError, month_of, validate_answers
 from assess.domain.questionnaire import Questionnaire
-from assess.domain.states import ResponseSource
+from assess.domain.states import CampaignMode, CampaignStatus, ResponseSource
 from assess.i18n import DEFAULT_LANGUAGE
 from assess.services import _answer_tallies, _snapshots, _survey_release, campaigns, link_guard
 from assess.services.access import public_entry_point
@@ -134,16 +134,16 @@ def _visit(campaign: Row, questionnaire: Questionnaire, *, today: date, draft: S
     state = campaigns.status(campaign, today=today)
     base = dict(campaign_id=campaign.id, opens_on=campaign.opens_on, closes_on=campaign.closes_on,
                 languages=tuple(campaign.languages))
-    if state is campaigns.Status.SCHEDULED:
+    if state is CampaignStatus.SCHEDULED:
         return Visit(VisitStatus.NOT_YET_OPEN, **base)
-    if state is campaigns.Status.CLOSED:
+    if state is CampaignStatus.CLOSED:
         return Visit(VisitStatus.CLOSED, **base)
     return Visit(
         VisitStatus.OPEN,
         questionnaire=questionnaire,
         draft=dict(draft.answers) if draft else {},
         draft_language=draft.language if draft else None,
-        one_per_device=campaign.mode == campaigns.Mode.LINK and campaign.one_response_per_device,
+        one_per_device=campaign.mode == CampaignMode.LINK and campaign.one_response_per_device,
         **base,
     )
 
@@ -177,7 +177,7 @@ def visit_by_link(session: Session, *, token: str, today: date | None = None, br
     that already answered a campaign taking one response per device gets DEVICE_USED."""
     campaign_id = campaigns.campaign_id_from_token(session, token)
     found = _campaign(session, campaign_id) if campaign_id else None
-    if found is None or found[0].mode != campaigns.Mode.LINK:
+    if found is None or found[0].mode != CampaignMode.LINK:
         return Visit(VisitStatus.UNKNOWN)
     visit = _visit(*found, today=today or clock.today())
     if visit.one_per_device and link_guard.answered(session, campaign_id=campaign_id, browser_id=browser_id):

@@ -59,7 +59,7 @@ def shown_value(key: str, value: Any) -> Any:
 def _known_gates(session: Session) -> dict[str, frozenset[str]]:
     """The gates of the installed rubrics, and those already stored: minimums kept for a
     rubric no longer installed may be saved again unchanged."""
-    known = {rubric_id: frozenset(levels) for rubric_id, levels in get(session, "gate_minimums").items()}
+    known = {rubric_id: frozenset(levels) for rubric_id, levels in _settings_values.get(session, "gate_minimums").items()}
     for rubric in installed_rubrics():
         known[rubric.id] = frozenset(gate.id for gate in rubric.gates)
     return known
@@ -93,7 +93,7 @@ def put_many(session: Session, *, actor: Actor, values: Mapping[str, Any]) -> li
         raise InvalidInput(errors)
     changed = []
     for key, value in clean.items():
-        old = get(session, key)
+        old = _settings_values.get(session, key)
         if value == old:
             continue
         _store(session, key, value, actor)
@@ -155,23 +155,10 @@ def make_secret_key(sessions: sessionmaker) -> None:
     CLI call this when they open the database, so that read-only units of work (session
     cookies, survey links, import previews) never have to write it."""
     with writing(sessions) as session:
-        secret_key(session)
+        _settings_values.secret_key(session)
 
 
-# --- readers ----------------------------------------------------------------------------
-# The address, the types and the variables are what callers name; the readers are a
-# building block of the services (assess.services._settings_values). The readers stay here
-# under their old names only for the modules other helpers of issue 12 are rewriting
-# (letters, jury, eql, exports, export_tables, survey_imports, cli/survey_codes) and for
-# the tests; tests/test_architecture.py refuses pages and the CLI calling them
-# (PENDING_OTHER_BRANCHES lists the CLI's until merged).
+# The readers (get, values, office, public_url...) are a building block of the services:
+# assess.services._settings_values. Pages and the CLI read settings through for_the_office.
 __all__ = ["FALLBACK_URL", "PUBLIC_URL_VARIABLE", "SERVED_URL_VARIABLE", "AddressProblem", "AddressSource",
            "PublicAddress", "is_loopback"]
-get = _settings_values.get
-values = _settings_values.values
-gate_minimums = _settings_values.gate_minimums
-public_address = _settings_values.public_address
-public_url = _settings_values.public_url
-office = _settings_values.office
-office_logo = _settings_values.office_logo
-secret_key = _settings_values.secret_key

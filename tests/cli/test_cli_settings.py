@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from assess.cli import cli
 from assess.domain import settings as registry
-from assess.services import settings
+from assess.services import _settings_values
 from assess.storage.db import make_engine, make_session_factory
 from assess.storage.models import AuditLog
 from tests.services.test_settings import SVG, jpeg_header, png
@@ -47,7 +47,7 @@ def stored(database: str, key: str):
     engine = make_engine(database)
     try:
         with make_session_factory(engine)() as session:
-            return settings.get(session, key)
+            return _settings_values.get(session, key)
     finally:
         engine.dispose()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from assess.services import settings
+from assess.services import _settings_values
 from tests.e2e.conftest import open_page, sign_in, wait_idle
 from tests.services.test_settings import SVG, png
 
@@ -29,7 +29,7 @@ def test_the_office_sets_its_letterhead_and_logo(live_app, browser, tmp_path):
     wait_idle(page)
     expect(letterhead.get_by_text("Place of the letters: At most 100 characters (this has 101).")).to_be_visible()
     with live_app.sessions() as session:
-        assert settings.office(session)["name"] == ""  # the form is stored all or nothing
+        assert _settings_values.office(session)["name"] == ""  # the form is stored all or nothing
 
     letterhead.get_by_label("Place of the letters", exact=True).fill("Chasseneuil-du-Poitou")
     letterhead.get_by_role("button", name="Save").click()
@@ -73,14 +73,14 @@ def test_the_office_sets_its_letterhead_and_logo(live_app, browser, tmp_path):
     wait_idle(page)
     expect(page.get_by_text("No logo uploaded: the letters show the suite's logo.")).to_be_visible()
     with live_app.sessions() as session:
-        assert settings.office_logo(session) is None
+        assert _settings_values.office_logo(session) is None
     upload(logo)
     page.get_by_role("button", name="Upload the logo").click()
     wait_idle(page)
     expect(page.get_by_text("Current logo: image/png, 160 × 60 pixels, 1 KB.")).to_be_visible()
 
     with live_app.sessions() as session:
-        assert settings.office(session) == {"name": "Bureau d'assistance national", "address": "", "signatory": "", "signatory_title": "",
+        assert _settings_values.office(session) == {"name": "Bureau d'assistance national", "address": "", "signatory": "", "signatory_title": "",
                                             "place": "Chasseneuil-du-Poitou"}
-        stored = settings.office_logo(session)
+        stored = _settings_values.office_logo(session)
         assert (stored.width, stored.height) == (160, 60)

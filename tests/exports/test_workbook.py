@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from assess.domain import permissions
 from assess.domain.permissions import Actor, PermissionDenied, Rule
 from assess.reports import workbook
-from assess.services import exports, jury, rubrics, settings, survey_results
+from assess.services import _settings_values, exports, jury, rubrics, survey_results
 from assess.services.errors import InvalidInput, NotFound
 from assess.services.national._tables import agreement, juror_labels, pseudonym_codes
 from assess.storage.models import (
@@ -175,7 +175,7 @@ def test_criteria_figures_are_the_sql_aggregates(session, data):
 
 def test_jurors_sheet(session, data):
     _, book, _ = export(session, round_id=data.round_a)
-    labels = juror_labels(session, secret=settings.secret_key(session), names=False, lang="en")
+    labels = juror_labels(session, secret=_settings_values.secret_key(session), names=False, lang="en")
     found = {r["Juror"]: r for r in by_header(book["Jurors"])}
     reliability = jury.reliability(session, actor=Actor.system(), round_id=data.round_a)
     assert len(found) == len(reliability.jurors)

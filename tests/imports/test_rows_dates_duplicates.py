@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from assess.cli import cli
 from assess.domain import imports
 from assess.domain.questionnaire import Audience
-from assess.services import campaigns, settings, survey_imports
+from assess.services import _settings_values, campaigns, survey_imports
 from assess.services.errors import ServiceError, message_of
 from assess.services.survey_imports import preview_import, run_import
 from assess.services.survey_imports.rows import RowKeys
@@ -162,7 +162,7 @@ def test_rows_keyed_the_old_way_are_still_recognised(session, teacher, project):
     then is still found repeated when imported again (new rows are keyed the new way)."""
     report = do_import(session, teacher, project, SAME_ANSWERS[0])
     table, _plan, _questionnaire = plan_of(SAME_ANSWERS[0])
-    old_key = RowKeys(settings.secret_key(session), report.campaign_id)
+    old_key = RowKeys(_settings_values.secret_key(session), report.campaign_id)
     headers = tuple(imports.normalise(h) for h in table.headers)
     old_keys = [old_key(imports.fingerprint(headers, cells)) for _n, cells in table.rows]
     ids = sorted(session.scalars(select(SurveyResponse.id)))

@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, text
 
-from assess.services import campaigns, link_guard, responding, settings, survey_imports
+from assess.services import _settings_values, campaigns, link_guard, responding, survey_imports
 from assess.storage import db
 from assess.storage.models import Base, SurveyCampaign, SurveyResponse, utcnow
 from tests.imports.helpers import FAMILIES_EN
@@ -27,7 +27,7 @@ ROWS = 3000
 def installation_secret(session_factory) -> None:
     """Made when the app or the CLI opens the database; an import only reads it."""
     with db.writing(session_factory) as session:
-        settings.secret_key(session)
+        _settings_values.secret_key(session)
 
 
 def families_export(rows: int) -> bytes:

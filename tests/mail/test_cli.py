@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from assess.cli import cli
 from assess.domain import settings as registry
-from assess.services import settings
+from assess.services import _settings_values
 from assess.storage.db import reading, writing
 from assess.storage.models import Setting
 from tests.mail.conftest import SmtpServer, configure, free_port
@@ -106,7 +106,7 @@ def test_the_smtp_password_comes_from_the_environment_only(session_factory, offi
     # No setting could hold it.
     assert not [s.key for s in registry.SETTINGS if s.key.endswith("password")]
     with pytest.raises(KeyError):
-        settings.get(session, "mail.password")
+        _settings_values.get(session, "mail.password")
 
 
 def test_the_worker_sends_then_stops_on_sigterm(session_factory, mail_ready, database_url):

@@ -11,7 +11,7 @@ import pytest
 
 from assess.domain.readiness import CheckKind, answered_no, is_ready, readiness, state_key
 from assess.i18n import t
-from assess.services import accounts, rubrics, self_assessments, settings
+from assess.services import _settings_values, accounts, rubrics, self_assessments, settings
 from assess.services.errors import InvalidInput, ServiceError
 from assess.services.rubrics import Proposal
 from assess.storage.models import AuditLog
@@ -73,11 +73,11 @@ def test_the_default_rubric_setting_takes_installed_rubrics_only(session, admin)
         settings.put(session, actor=admin, key="default_rubric", value="etwinning-1999")
     [error] = refused.value.errors
     assert (error.field, error.message("en")) == ("default_rubric", "Unknown rubric 'etwinning-1999'.")
-    assert settings.get(session, "default_rubric") == ""
+    assert _settings_values.get(session, "default_rubric") == ""
     settings.put(session, actor=admin, key="default_rubric", value=" etwinning-2021 ")
-    assert settings.get(session, "default_rubric") == "etwinning-2021"
+    assert _settings_values.get(session, "default_rubric") == "etwinning-2021"
     settings.put(session, actor=admin, key="default_rubric", value="")  # back to "by school year"
-    assert settings.get(session, "default_rubric") == ""
+    assert _settings_values.get(session, "default_rubric") == ""
 
 
 def test_an_unknown_rubric_is_refused_at_start(session, teacher):

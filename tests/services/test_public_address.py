@@ -8,8 +8,9 @@ import pytest
 
 from assess.cli.serve import server_environment
 from assess.domain.permissions import Actor
-from assess.services import campaigns, settings
-from assess.services.settings import AddressProblem, AddressSource, public_address
+from assess.services import _settings_values, campaigns, settings
+from assess.services._settings_values import public_address
+from assess.services.settings import AddressProblem, AddressSource
 from tests.services.helpers import make_campaign
 
 
@@ -47,7 +48,7 @@ def test_the_environment_comes_before_the_server_and_the_setting_before_both(ses
     settings.put(session, actor=Actor.system(), key="public_url", value="https://label.example.org/suite/")
     found = public_address(session)
     assert (found.url, found.source, found.problem) == ("https://label.example.org/suite", AddressSource.SETTING, None)
-    assert settings.public_url(session) == "https://label.example.org/suite"
+    assert _settings_values.public_url(session) == "https://label.example.org/suite"
 
 
 def test_an_unusable_environment_address_is_skipped_not_printed(session, monkeypatch):

@@ -18,7 +18,7 @@ from assess.domain.rubric import parse_rubric
 from assess.i18n import t
 from assess.reports.pdf import FetchRefused, LocalOnlyFetcher
 from assess.reports.verdict import render_verdict_letter_html, render_verdict_letter_pdf
-from assess.services import audit, letters, rubrics, settings
+from assess.services import _settings_values, audit, letters, rubrics, settings
 from assess.services.errors import InvalidInput
 from assess.storage.models import AuditLog, Setting
 from tests.letters.conftest import make_published_round, pdf_text
@@ -142,14 +142,14 @@ def test_every_setting_is_covered_by_these_tests():
 @pytest.mark.parametrize(("key", "value", "stored"), [(k, v, s) for k, cases in GOOD.items() for v, s in cases])
 def test_good_values_are_stored_clean(session, key, value, stored):
     settings.put(session, actor=SYSTEM, key=key, value=value)
-    assert settings.get(session, key) == stored
-    assert type(settings.get(session, key)) is type(stored)
+    assert _settings_values.get(session, key) == stored
+    assert type(_settings_values.get(session, key)) is type(stored)
 
 
 @pytest.mark.parametrize(("key", "value", "message"), [(k, v, m) for k, cases in BAD.items() for v, m in cases],
                          ids=lambda v: repr(v)[:30])
 def test_bad_values_are_refused_with_a_field_message(session, key, value, message):
-    before = settings.get(session, key)
+    before = _settings_values.get(session, key)
     with pytest.raises(InvalidInput) as refused:
         settings.put(session, actor=SYSTEM, key=key, value=value)
     [error] = refused.value.errors
@@ -157,7 +157,7 @@ def test_bad_values_are_refused_with_a_field_message(session, key, value, messag
     for lang in ("en", "fr"):
         text = error.message(lang)
         assert text and not text.startswith("settings.") and "{" not in text
-    assert settings.get(session, key) == before
+    assert _settings_values.get(session, key) == before
     assert session.query(AuditLog).count() == 0
 
 
@@ -185,7 +185,7 @@ def test_gate_minimums_of_installed_rubrics_only(session):
     rubric = next(r for r in rubrics.installed() if r.gates)
     gate = rubric.gates[0].id
     settings.put(session, actor=SYSTEM, key="gate_minimums", value={rubric.id: {gate: 4}})
-    assert settings.gate_minimums(session, rubric.id) == {gate: 4}
+    assert _settings_values.gate_minimums(session, rubric.id) == {gate: 4}
 
     cases = [
         ({rubric.id: {gate: 6}}, f"gate_minimums.{rubric.id}.{gate}", "settings.range.gate_minimums"),
@@ -200,7 +200,7 @@ def test_gate_minimums_of_installed_rubrics_only(session):
         with pytest.raises(InvalidInput) as refused:
             settings.put(session, actor=SYSTEM, key="gate_minimums", value=value)
         assert [(e.field, e.key) for e in refused.value.errors] == [(field, message)], value
-    assert settings.gate_minimums(session, rubric.id) == {gate: 4}
+    assert _settings_values.gate_minimums(session, rubric.id) == {gate: 4}
 
 
 def test_minimums_kept_for_a_rubric_no_longer_installed_can_be_saved_again(session):
@@ -209,7 +209,7 @@ def test_minimums_kept_for_a_rubric_no_longer_installed_can_be_saved_again(sessi
     session.flush()
     settings.put(session, actor=SYSTEM, key="gate_minimums",
                  value={"retired-rubric": {"safety": 3}, rubric.id: {rubric.gates[0].id: 2}})
-    assert settings.gate_minimums(session, "retired-rubric") == {"safety": 3}
+    assert _settings_values.gate_minimums(session, "retired-rubric") == {"safety": 3}
 
 
 def test_several_settings_are_stored_all_or_nothing(session):
@@ -217,11 +217,11 @@ def test_several_settings_are_stored_all_or_nothing(session):
         settings.put_many(session, actor=SYSTEM, values={"office.name": "Bureau national", "office.place": "x" * 300,
                                                          "eql_share": 0})
     assert {e.field for e in refused.value.errors} == {"office.place", "eql_share"}
-    assert settings.get(session, "office.name") == ""
+    assert _settings_values.get(session, "office.name") == ""
 
     changed = settings.put_many(session, actor=SYSTEM, values={"office.name": "Bureau national", "office.place": "Paris"})
     assert changed == ["office.name", "office.place"]
-    assert settings.office(session) == {"name": "Bureau national", "address": "", "signatory": "", "place": "Paris",
+    assert _settings_values.office(session) == {"name": "Bureau national", "address": "", "signatory": "", "place": "Paris",
                                         "signatory_title": ""}
 
 
@@ -242,7 +242,7 @@ def test_only_the_office_changes_settings(session):
     teacher = make_user(session, email="teacher@example.org")
     with pytest.raises(PermissionDenied):
         settings.put(session, actor=teacher, key="allow_signup", value=True)
-    assert settings.get(session, "allow_signup") is False
+    assert _settings_values.get(session, "allow_signup") is False
 
 
 def test_a_stored_value_no_longer_valid_reads_as_the_default(session, caplog):
@@ -250,34 +250,34 @@ def test_a_stored_value_no_longer_valid_reads_as_the_default(session, caplog):
     session.add(Setting(key="office", value={"name": "Bureau", "logo_file": "../../etc/passwd"}))
     session.add(Setting(key="office.logo", value={"data": "bm90IGFuIGltYWdl"}))
     session.flush()
-    assert settings.get(session, "severity_threshold") == 1.0
-    assert settings.office(session)["name"] == "Bureau"
-    assert settings.office_logo(session) is None
+    assert _settings_values.get(session, "severity_threshold") == 1.0
+    assert _settings_values.office(session)["name"] == "Bureau"
+    assert _settings_values.office_logo(session) is None
     assert "severity_threshold" in caplog.text
 
 
 def test_reset_puts_the_default_back(session):
     settings.put(session, actor=SYSTEM, key="eql_rule", value="automatic")
     settings.reset(session, actor=SYSTEM, key="eql_rule")
-    assert settings.get(session, "eql_rule") == "top_share"
+    assert _settings_values.get(session, "eql_rule") == "top_share"
 
 
 def test_the_default_is_a_copy(session):
-    settings.get(session, "gate_minimums")["x"] = {"y": 1}
-    assert settings.get(session, "gate_minimums") == {}
+    _settings_values.get(session, "gate_minimums")["x"] = {"y": 1}
+    assert _settings_values.get(session, "gate_minimums") == {}
 
 
 # --- the logo ---------------------------------------------------------------------------------
 
 def test_jpeg_and_png_sizes_are_read_from_their_headers(session):
     settings.put(session, actor=SYSTEM, key="office.logo", value=jpeg_header(640, 200))
-    logo = settings.office_logo(session)
+    logo = _settings_values.office_logo(session)
     assert (logo.media_type, logo.width, logo.height) == ("image/jpeg", 640, 200)
     settings.put(session, actor=SYSTEM, key="office.logo", value=png(2000, 1))
-    logo = settings.office_logo(session)
+    logo = _settings_values.office_logo(session)
     assert (logo.media_type, logo.width, logo.height) == ("image/png", 2000, 1)
     settings.put(session, actor=SYSTEM, key="office.logo", value=None)
-    assert settings.office_logo(session) is None
+    assert _settings_values.office_logo(session) is None
 
 
 @pytest.fixture

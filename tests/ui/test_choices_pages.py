@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from assess.services import rubrics, self_assessments, settings
+from assess.services import _settings_values, rubrics, self_assessments, settings
 from assess.storage.models import SurveyCampaign
 from tests.services.helpers import make_project
 from tests.ui.test_teacher_pages import no_exception, page_text, start_on_the_page
@@ -119,7 +119,7 @@ def test_the_settings_page_offers_the_installed_rubrics(app_for, people, ui_data
     [save] = [b for b in at.button if b.form_id == "settings_jury" and b.label == "Save"]
     at = no_exception(save.click().run())
     with ui_database.begin() as session:
-        assert settings.get(session, "default_rubric") == "etwinning-2014"
+        assert _settings_values.get(session, "default_rubric") == "etwinning-2014"
 
 
 # -- the questionnaire of a campaign ------------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 
 from assess.domain import settings as registry
 from assess.i18n import t
-from assess.services import settings
+from assess.services import _settings_values
 from assess.storage.models import AuditLog
 from tests.services.test_settings import SVG, png
 
@@ -58,9 +58,9 @@ def test_a_group_saves_together_and_is_audited(app_for, people, ui_database):
     assert not at.exception
 
     with ui_database() as session:
-        assert settings.get(session, "max_applications_per_year") == 6
-        assert settings.get(session, "severity_threshold") == 2.5
-        assert (settings.get(session, "eql_rule"), settings.get(session, "eql_share")) == ("automatic", 0.4)
+        assert _settings_values.get(session, "max_applications_per_year") == 6
+        assert _settings_values.get(session, "severity_threshold") == 2.5
+        assert (_settings_values.get(session, "eql_rule"), _settings_values.get(session, "eql_share")) == ("automatic", 0.4)
         assert session.query(AuditLog).filter_by(action="setting.change").count() == 4
     assert widgets_by_key(at)["setting:eql_share"].value == 0.4
 
@@ -81,8 +81,8 @@ def test_a_refused_value_is_shown_under_its_field_and_nothing_is_stored(app_for,
     assert kind == "Error" and text.startswith("Public address of the suite: An address starting with http:// or https://")
     assert widgets_by_key(at)["setting:public_url"].value == "label.example.org/?x"  # kept as typed
     with ui_database() as session:
-        assert settings.get(session, "public_url") == ""
-        assert settings.get(session, "triangulation_gap") == 1.5  # the group is stored all or nothing
+        assert _settings_values.get(session, "public_url") == ""
+        assert _settings_values.get(session, "triangulation_gap") == 1.5  # the group is stored all or nothing
 
 
 def test_the_letterhead_and_its_logo(app_for, people, ui_database):
@@ -102,14 +102,14 @@ def test_the_letterhead_and_its_logo(app_for, people, ui_database):
     assert not at.exception
     assert any(c.value == "Current logo: image/png, 64 × 32 pixels, 1 KB." for c in at.caption)
     with ui_database() as session:
-        assert settings.office(session)["name"] == "Bureau d'assistance national"
-        assert settings.office(session)["address"] == "Réseau Canopé\n86961 Chasseneuil"
-        logo = settings.office_logo(session)
+        assert _settings_values.office(session)["name"] == "Bureau d'assistance national"
+        assert _settings_values.office(session)["address"] == "Réseau Canopé\n86961 Chasseneuil"
+        logo = _settings_values.office_logo(session)
         assert (logo.width, logo.height) == (64, 32)
 
     at = next(b for b in at.button if b.label == "Remove the logo").click().run()
     with ui_database() as session:
-        assert settings.office_logo(session) is None
+        assert _settings_values.office_logo(session) is None
     assert any(c.value == "No logo uploaded: the letters show the suite's logo." for c in at.caption)
 
 

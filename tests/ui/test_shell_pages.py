@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from assess.i18n import t
-from assess.services import accounts, settings
+from assess.services import _settings_values, accounts, settings
 from assess.services.rubrics import installed
 from assess.storage.models import User
 from tests.ui.conftest import PASSWORD, ROOT
@@ -301,8 +301,8 @@ def test_settings_saves_sign_up_and_a_gate_minimum(app_for, people, ui_database)
     at = button.click().run()
 
     with ui_database() as session:
-        assert settings.get(session, "allow_signup") is True
-        assert settings.gate_minimums(session, rubric.id)[gate.id] == 4
+        assert _settings_values.get(session, "allow_signup") is True
+        assert _settings_values.gate_minimums(session, rubric.id)[gate.id] == 4
     assert at.number_input(key=f"gate_{rubric.id}_{gate.id}").value == 4
     # The audit log lists both changes.
     assert list(at.dataframe[0].value["Action"]).count("setting.change") == 2

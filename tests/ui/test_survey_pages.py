@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
+from assess.domain.states import CampaignStatus
 from assess.services import campaigns, link_guard, responding
 from tests.services.helpers import families_answers, make_campaign, make_project
 from tests.ui.conftest import ROOT, html_blocks, run_page, sign_in_state
@@ -72,7 +73,7 @@ def test_a_teacher_creates_a_link_campaign_and_gets_its_address(app_for, people,
     at = click(at, "sv_new_create")
 
     [made] = summaries(ui_database, people.teacher, project)
-    assert (made.audience, made.mode, made.languages, made.status) == ("teachers", "link", ("en", "fr"), campaigns.Status.OPEN)
+    assert (made.audience, made.mode, made.languages, made.status) == ("teachers", "link", ("en", "fr"), CampaignStatus.OPEN)
     assert at.success[0].value == "The campaign is created."
     [code_block] = at.code
     with ui_database.begin() as session:
@@ -122,11 +123,11 @@ def test_closing_a_campaign_asks_first(app_for, people, ui_database, project):
     at = click(at, f"close_{campaign_id}")
     assert "This cannot be undone." in at.warning[0].value
     at = click(at, f"close_no_{campaign_id}")
-    assert summaries(ui_database, people.teacher, project)[0].status is campaigns.Status.OPEN
+    assert summaries(ui_database, people.teacher, project)[0].status is CampaignStatus.OPEN
 
     at = click(at, f"close_{campaign_id}")
     at = click(at, f"close_yes_{campaign_id}")
-    assert summaries(ui_database, people.teacher, project)[0].status is campaigns.Status.CLOSED
+    assert summaries(ui_database, people.teacher, project)[0].status is CampaignStatus.CLOSED
     assert at.success[0].value == "The campaign is closed."
     assert not [b for b in at.button if b.key and b.key.startswith(("close_", "print_"))]
 

@@ -13,7 +13,7 @@ from assess.domain.jury import ItemAggregate, aggregate_items, juror_letter
 from assess.domain.rubric import Rubric
 from assess.domain.scoring import Outcome, Score, score_aggregates
 from assess.domain.states import Verdict
-from assess.services import rounds, settings
+from assess.services import _settings_values, rounds
 from assess.services.jury._common import items_of
 from assess.services.jury.scoring import ItemScore, JurorScores
 from assess.storage.models import Application, Assignment, Decision, JurorScore
@@ -118,7 +118,7 @@ def aggregate_applications(session: Session, applications: list[Application]) ->
         round_ = application.round
         rubric = rounds.rubric_of(round_)
         if rubric.id not in gate_minimums:
-            gate_minimums[rubric.id] = settings.gate_minimums(session, rubric.id)
+            gate_minimums[rubric.id] = _settings_values.gate_minimums(session, rubric.id)
         jurors = tuple(
             JurorScores(pseudonym=juror_letter(i), submitted_at=a.submitted_at, scores=scores[a.id],
                         juror_id=a.juror_id, origin=a.origin)

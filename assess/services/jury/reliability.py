@@ -15,7 +15,7 @@ from assess.domain.jury import severity
 from assess.domain.permissions import Actor, PermissionDenied
 from assess.domain.rubric import Rubric
 from assess.domain.states import ApplicationStatus
-from assess.services import rounds, settings
+from assess.services import _settings_values, rounds
 from assess.services.access import permitted
 from assess.services.jury._common import find_round, items_of
 from assess.storage.models import Application, Assignment, JurorScore, User
@@ -112,7 +112,7 @@ def reliability(session: Session, *, actor: Actor, round_id: int) -> RoundReliab
             alpha, reason, pairable, equal_value = math.nan, stats.AlphaUndefined.NO_SCORES, 0, None
         items.append(ItemReliability(item_id=item_id, alpha=alpha, reading=stats.reading(alpha), reason=reason,
                                      units=units, pairable=pairable, equal_value=equal_value))
-    threshold = float(settings.get(session, "severity_threshold"))
+    threshold = float(_settings_values.get(session, "severity_threshold"))
     found = severity(rows, threshold=threshold)
     names = dict(session.execute(select(User.id, User.display_name).where(User.id.in_(jurors))).all()) if jurors else {}
     per_juror = Counter(juror for juror, _ in {(r[0], r[1]) for r in rows})

@@ -24,7 +24,7 @@ from assess.domain.statistics import Filters, age_group
 from assess.i18n import t
 from assess.reports.reasons import override_note, reason_lines
 from assess.reports.workbook import Column, Kind
-from assess.services import rounds, settings
+from assess.services import _settings_values, rounds
 from assess.services.decisions import decided_score
 from assess.services.jury import items_of
 from assess.services.national._scope import application_conditions
@@ -196,7 +196,7 @@ def round_infos(session: Session, scope: Filters) -> dict[int, _RoundInfo]:
     for round_ in session.scalars(query):
         rubric = rounds.rubric_of(round_)
         found[round_.id] = _RoundInfo(round_.name, rubric, round_.aggregation,
-                                      settings.gate_minimums(session, rubric.id))
+                                      _settings_values.gate_minimums(session, rubric.id))
     return found
 
 
@@ -423,7 +423,7 @@ def jurors(session: Session, scope: Filters, lang: str, labels: dict[int, str]) 
         .join(JurorScore, JurorScore.assignment_id == Assignment.id)
         .join(Application, Application.id == Assignment.application_id)
         .where(*_submitted(scope)))]
-    threshold = float(settings.get(session, "severity_threshold"))
+    threshold = float(_settings_values.get(session, "severity_threshold"))
     severities = severity(rows, threshold=threshold)
     agreeing = agreement(rows)
     given: dict[int, list[int]] = defaultdict(list)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience, Questionnaire
-from assess.services import campaigns, questionnaires, settings
+from assess.services import _settings_values, campaigns, questionnaires
 from assess.services.projects import get_project
 from assess.services.survey_imports.upload import check_request
 from assess.storage.models import SurveyCampaign, SurveyImport, SurveyResponse
@@ -95,7 +95,7 @@ def import_context(session: Session, *, actor: Actor, project_id: int, audience:
         # The secret exists (rows were keyed with it); the savepoint makes sure a preview
         # writes nothing even if it did not.
         with session.begin_nested() as savepoint:
-            secret = settings.secret_key(session)
+            secret = _settings_values.secret_key(session)
             savepoint.rollback()
     else:
         secret = secrets.token_bytes(32)  # nothing to compare with: only repeats within the file count
@@ -118,7 +118,7 @@ def import_context_for_import(session: Session, *, actor: Actor, project_id: int
     campaign_id = campaign.id if campaign is not None else None
     return ImportContext(
         project_id=project.id, audience=audience, questionnaire=questionnaire_of(project, campaign, audience),
-        campaign_id=campaign_id, existing=_existing_keys(session, campaign_id), secret=settings.secret_key(session),
+        campaign_id=campaign_id, existing=_existing_keys(session, campaign_id), secret=_settings_values.secret_key(session),
         key_campaign_id=campaign_id if campaign_id is not None else _next_campaign_id(session),
         imports_seen=_imports_seen(session, campaign_id),
     )

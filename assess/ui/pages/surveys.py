@@ -21,11 +21,12 @@ import streamlit as st
 
 from assess import clock
 from assess.domain.questionnaire import Audience, Display
+from assess.domain.states import CampaignMode, CampaignStatus
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
 from assess.reports.slips import render_slips_pdf
 from assess.reports.survey import audience_name, percent
 from assess.services import campaigns, link_guard, projects, questionnaires
-from assess.services.campaigns import MAX_CODES, CampaignSummary, Mode, Status
+from assess.services.campaigns import MAX_CODES, CampaignSummary
 from assess.services.errors import ServiceError
 from assess.services.settings import AddressProblem, PublicAddress
 from assess.ui.project_picker import PAGES, pick_project
@@ -36,7 +37,7 @@ CLOSING = "surveys_closing"  # campaign id waiting for the closing confirmation
 REISSUING = "surveys_reissuing"  # campaign id waiting for the confirmation to replace its unused codes
 FLASH = "surveys_flash"  # message key shown once after a rerun
 FIELDS = ("audience", "mode", "languages", "opens_on", "closes_on", "count", "questionnaire")
-STATUS_COLOURS = {Status.SCHEDULED: "blue", Status.OPEN: "green", Status.CLOSED: "gray"}
+STATUS_COLOURS = {CampaignStatus.SCHEDULED: "blue", CampaignStatus.OPEN: "green", CampaignStatus.CLOSED: "gray"}
 
 try:  # segno draws the QR codes of the slips; without it, the link alone is shown
     import segno
@@ -136,7 +137,7 @@ def create_form(current, project) -> None:
             st.caption(_("surveys_page.ages_version", low=questionnaire.ages[0], high=questionnaire.ages[1]))
         with st.expander(_("surveys_page.see_questions"), icon=":material/list:"):
             st.markdown("\n".join(f"1. {item.text.get(lang())}" for item in questionnaire.items))
-    modes = {m: _(f"surveys_page.mode.{m}") for m in (Mode.CODES.value, Mode.LINK.value)}
+    modes = {m: _(f"surveys_page.mode.{m}") for m in (CampaignMode.CODES.value, CampaignMode.LINK.value)}
     mode = st.radio(_("surveys_page.field.mode"), options=list(modes), format_func=modes.get,
                     captions=[_(f"surveys_page.mode_help.{m}") for m in modes], key=f"{prefix}mode")
     languages = st.pills(_("surveys_page.field.languages"), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.get,
@@ -148,7 +149,7 @@ def create_form(current, project) -> None:
                                  key=f"{prefix}closes")
     one_per_device = one_per_device_choice(mode, prefix)
     count = None
-    if mode == Mode.CODES:
+    if mode == CampaignMode.CODES:
         count = st.number_input(_("surveys_page.field.count"), min_value=1, max_value=MAX_CODES, value=25, step=1,
                                 help=_("surveys_page.count_help"), key=f"{prefix}count")
     if not st.button(_("surveys_page.create"), type="primary", icon=":material/add:", key=f"{prefix}create"):
@@ -176,7 +177,7 @@ def create_form(current, project) -> None:
 def one_per_device_choice(mode: str, prefix: str) -> bool:
     """Public links: one response per device (assess.services.link_guard), unless the class
     shares a tablet."""
-    if mode != Mode.LINK:
+    if mode != CampaignMode.LINK:
         return True
     return st.toggle(_("surveys_device.one_per_device"), value=True, help=_("surveys_device.one_per_device_help"),
                      key=f"{prefix}one_per_device")
@@ -293,11 +294,11 @@ def campaign_box(current, summary: CampaignSummary) -> None:
             figures[2].metric(_("surveys_page.participation"), percent(summary.participation, lang()))
         if summary.id in st.session_state.get(SLIPS, {}):
             slips_download(summary)
-        if summary.mode == Mode.IMPORT:
+        if summary.mode == CampaignMode.IMPORT:
             st.caption(_("surveys_page.import_help"))
             return
-        if summary.status is not Status.CLOSED:
-            if summary.mode == Mode.LINK:
+        if summary.status is not CampaignStatus.CLOSED:
+            if summary.mode == CampaignMode.LINK:
                 public_link(current, summary)
             else:
                 more_codes(current, summary)
