@@ -30,7 +30,7 @@ from assess.i18n import t
 from assess.reports.views import VerdictLetterView
 from assess.services import _settings_values, letters
 from assess.services.mail import tokens
-from assess.services.mail.config import SmtpConfig, _smtp_config, smtp_password
+from assess.services.mail.config import SmtpConfig, _smtp_config, smtp_password, tls_context
 from assess.services.mail.message import Attachment, Envelope, build, with_link
 from assess.storage.db import reading, writing
 from assess.storage.models import OutboxMail, User
@@ -191,7 +191,7 @@ class _Connection:
 
     def _connect(self) -> smtplib.SMTP:
         config = self.config
-        context = ssl.create_default_context()
+        context = tls_context()
         if config.tls == "tls":
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(config.host, config.port, timeout=SMTP_TIMEOUT, context=context)
         else:
@@ -216,6 +216,13 @@ class _Connection:
 
 
 def _describe(error: BaseException) -> str:
+    """What the outbox shows of a failure (in English, as every stored error): the two
+    refusals of a secure connection in words, then the error itself."""
+    if isinstance(error, ssl.SSLCertVerificationError):
+        reason = error.verify_message or error.reason or str(error)
+        return t("mail.errors.untrusted_certificate", "en", reason=reason)
+    if isinstance(error, smtplib.SMTPNotSupportedError) and "STARTTLS" in str(error).upper():
+        return t("mail.errors.no_starttls", "en")
     return f"{type(error).__name__}: {error}".strip()
 
 
@@ -267,6 +274,8 @@ def _send_one(sessions: sessionmaker, connection: _Connection, config: SmtpConfi
         connection.send(envelope, config.sender)
     except _Permanent as failure:
         error, permanent = str(failure), True
+    except ssl.SSLError as failure:  # also a ValueError: a certificate to mend, then the next try goes
+        error = _describe(failure)
     except ValueError as failure:  # an address the message cannot hold
         error, permanent = _describe(failure), True
     except (smtplib.SMTPException, OSError) as failure:
