@@ -33,11 +33,11 @@ def fill(session):
     return made.id, applied, conflicted, ana.id, ben.id
 
 
-def holders(database) -> dict[int, int]:
-    return build(database, lambda s: dict(s.execute(select(Assignment.application_id, Assignment.juror_id)).all()))
+def holders(url: str) -> dict[int, int]:
+    return build(url, lambda s: dict(s.execute(select(Assignment.application_id, Assignment.juror_id)).all()))
 
 
-def test_the_office_lists_then_moves_a_filtered_list(database):
+def test_the_office_lists_then_moves_a_filtered_list(database):  # noqa: F811
     round_id, applied, conflicted, ana, ben = build(database, fill)
     base = ["jury", "reassign", "--round", str(round_id), "--from", str(ana)]
 
@@ -62,7 +62,7 @@ def test_the_office_lists_then_moves_a_filtered_list(database):
     assert holders(database) == {applied[0]: ana, applied[1]: ben, applied[2]: ben, conflicted: ana}
 
 
-def test_scores_are_dropped_only_with_confirm_and_french_is_spoken(database):
+def test_scores_are_dropped_only_with_confirm_and_french_is_spoken(database):  # noqa: F811
     round_id, applied, _, ana, ben = build(database, fill)
     base = ["jury", "reassign", "--round", str(round_id), "--from", str(ana), "--to", str(ben),
             "--application", str(applied[0])]
@@ -79,7 +79,7 @@ def test_scores_are_dropped_only_with_confirm_and_french_is_spoken(database):
     assert holders(database)[applied[0]] == ben
 
 
-def test_usage_mistakes_are_said_without_a_traceback(database):
+def test_usage_mistakes_are_said_without_a_traceback(database):  # noqa: F811
     round_id, applied, _, ana, ben = build(database, fill)
     base = ["jury", "reassign", "--round", str(round_id), "--from", str(ana)]
     assert run(*base, "--to", str(ben), "--application", str(applied[1]), "--find", "x").exit_code == 2

@@ -26,8 +26,8 @@ def texts(elements) -> list[str]:
     return [e.value for e in elements]
 
 
-def holders(ui_database) -> dict[int, int]:
-    with ui_database() as session:
+def holders(sessions) -> dict[int, int]:
+    with sessions() as session:
         return dict(session.execute(select(Assignment.application_id, Assignment.juror_id)).all())
 
 

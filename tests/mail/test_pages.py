@@ -151,8 +151,8 @@ def test_creating_an_account_sends_its_invitation_with_a_link_to_choose_a_passwo
         "Invitation (no password yet)"
 
 
-def test_a_held_invitation_waits_in_the_outbox_and_no_tick_no_mail(app_for, people, ui_database,
-                                                                   smtp_server):  # noqa: F811
+def test_a_held_invitation_waits_in_the_outbox_and_no_tick_no_mail(
+        app_for, people, ui_database, smtp_server):  # noqa: F811
     with writing(ui_database) as session:
         configure(session, people.admin, port=smtp_server.port, auto=False)
     at = create_account(app_for(people.admin, page="users"), "lea.petit@example.org")

@@ -141,8 +141,8 @@ def test_a_server_without_starttls_gets_nothing_in_clear(session_factory, office
     assert mail.status == "queued" and "does not offer STARTTLS" in mail.last_error
 
 
-def test_the_outbox_page_shows_the_certificate_failure(app_for, people, ui_database, starttls_server,
-                                                       monkeypatch):  # noqa: F811
+def test_the_outbox_page_shows_the_certificate_failure(
+        app_for, people, ui_database, starttls_server, monkeypatch):  # noqa: F811
     monkeypatch.delenv(config.CA_FILE_VARIABLE, raising=False)
     with writing(ui_database) as session:
         configure(session, people.admin, port=starttls_server.port, **{"mail.tls": "starttls"})
