@@ -118,10 +118,11 @@ with st.form("create_user"):
         # No password typed with an invitation: the person chooses it with the mail's link.
         # Hashed before the transaction: hashing is slow.
         hashed = None if sso_only or (inviting and not password) else accounts.new_password(password)
+        shown = escape_markdown(email.strip().lower())
         apply_change(
             lambda session: create(session, email=email, name=name, roles=set(roles), password=hashed,
                                    invite=inviting),
-            _("users.created_invited" if inviting else "users.created", email=escape_markdown(email.strip().lower())),
+            _("users.created_invited", email=shown) if inviting else _("users.created", email=shown),
             forget=NEW, then=remember_invitation,
         )
 
