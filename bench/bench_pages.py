@@ -57,8 +57,6 @@ OFFICE_SCENARIOS = [
     ("decisions, searched", "decisions", _search("decisions_find", "school")),
     ("decisions, disagreements", "decisions", lambda app: app.segmented_control(key="decisions_show").set_value("disagreement")),
     ("national statistics, one region", "national_statistics", _first_choice("statistics_region")),
-    # The list of a juror's applications to move to another juror, narrowed by words.
-    ("rounds, a juror's applications searched", "rounds", _search("rn_reassign_find", "school")),
 ]
 JUROR_PAGES = ["jury_work"]
 TEACHER_PAGES = ["projects", "self_assessment", "dashboard", "report", "surveys", "survey_results", "applications"]
