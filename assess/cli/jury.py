@@ -1,5 +1,6 @@
-"""The national jury from the command line: ``assess round list``, ``assess jury assign``,
-``assess stats reliability`` and ``assess eql`` (proposals, partner labels). Each runs as the office (system actor)."""
+"""The national jury from the command line: ``assess round list``, ``assess jury assign`` and
+``assess jury reassign``, ``assess stats reliability`` and ``assess eql`` (proposals, partner
+labels). Each runs as the office (system actor)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import click
 
 from assess import stats
-from assess.cli.common import reading, transaction
+from assess.cli.common import LANGUAGE_OPTION, reading, transaction
 from assess.cli.types import ID, OUTPUT_FILE
 from assess.domain.permissions import Actor
 from assess.files import atomic_output
@@ -18,7 +19,7 @@ from assess.i18n import t
 from assess.i18n.formats import format_number
 from assess.services import eql as eql_service
 from assess.services import jury as jury_service
-from assess.services import rounds
+from assess.services import rounds, search
 
 LANG = click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
@@ -55,7 +56,7 @@ def round_list(as_json: bool, lang: str) -> None:
 
 @click.group("jury")
 def jury_group() -> None:
-    """The jury: assigning jurors to applications."""
+    """The jury: assigning jurors to applications, moving applications between jurors."""
 
 
 @jury_group.command("assign")
@@ -94,6 +95,71 @@ def jury_assign(round_id: int, per_application: int | None, as_json: bool, lang:
             click.echo(f"  {line}")
     else:
         click.echo(t("jury.cli.short_none", lang))
+
+
+@jury_group.command("reassign")
+@ROUND
+@click.option("--from", "from_juror", type=ID, required=True, help="The juror whose applications move (account id).")
+@click.option("--to", "to_juror", type=ID, default=None, help="The juror who takes them (account id).")
+@click.option("--application", "application_ids", type=ID, multiple=True,
+              help="Move this application (repeatable). Default: every application of --from chosen by --find "
+                   "and --state.")
+@click.option("--find", "text", default="", help="Only the applications whose project title, school, teacher or "
+                                                 "number match every word.")
+@click.option("--state", type=click.Choice(search.WORK_STATES), default="all", show_default=True,
+              help="Only the applications on which the juror saved no score (not_started), saved some without "
+                   "submitting (started), or submitted.")
+@click.option("--list", "list_only", is_flag=True, help="List the chosen applications; move nothing.")
+@click.option("--confirm", is_flag=True, help="Move them even when the scores the old juror saved on them are deleted.")
+@JSON
+@LANGUAGE_OPTION
+def jury_reassign(round_id: int, from_juror: int, to_juror: int | None, application_ids: tuple[int, ...], text: str,
+                  state: str, list_only: bool, confirm: bool, as_json: bool, lang: str) -> None:
+    """Move applications of a round from one juror to another, all or none: each must be
+    allowed to the new juror (no conflict of interest, within their maximum); the old
+    juror's saved scores go only with --confirm. Without --application, the juror's
+    applications chosen by --find and --state move."""
+    if application_ids and (text or state != "all"):
+        raise click.UsageError(t("jury.cli.reassign_either", lang))
+    if to_juror is None and not list_only:
+        raise click.UsageError(t("jury.cli.reassign_to", lang))
+    if list_only:
+        with reading() as session:
+            found = search.assigned_applications(session, actor=Actor.system(), round_id=round_id,
+                                                 juror_id=from_juror, text=text, state=state,
+                                                 limit=jury_service.REASSIGN_MAX)
+        rows = [r for r in found.rows if not application_ids or r.application_id in application_ids]
+        if as_json:
+            _echo_json([{"application": r.application_id, "project": r.project_title, "teacher": r.teacher,
+                         "scores": r.scores, "submitted": r.submitted} for r in rows])
+            return
+        if not rows:
+            click.echo(t("jury.cli.reassign_none_match", lang, juror=from_juror))
+        for r in rows:
+            state_word = t(f"jury.cli.work_state.{'submitted' if r.submitted else 'started' if r.scores else 'not_started'}",
+                           lang)
+            click.echo(t("jury.cli.reassign_line", lang, application=r.application_id, title=r.project_title,
+                         teacher=r.teacher, scores=r.scores, state=state_word))
+        return
+    with transaction() as session:
+        ids = list(application_ids)
+        if not ids:
+            ids = search.assigned_applications(session, actor=Actor.system(), round_id=round_id, juror_id=from_juror,
+                                               text=text, state=state, limit=1).ids
+            if not ids:
+                raise click.ClickException(t("jury.cli.reassign_none_match", lang, juror=from_juror))
+        try:
+            done = jury_service.reassign(session, actor=Actor.system(), round_id=round_id, from_juror_id=from_juror,
+                                         to_juror_id=to_juror, application_ids=ids, confirm=confirm)
+        except jury_service.ReassignmentDropsScores as asked:
+            raise click.ClickException(f"{asked.message(lang)} {t('jury.cli.reassign_confirm', lang)}") from None
+    if as_json:
+        _echo_json(done.to_dict())
+        return
+    click.echo(t("jury.cli.reassigned", lang, count=len(done.moved), source=done.from_name, target=done.to_name,
+                 ids=", ".join(str(i) for i in done.moved)))
+    if done.scores_dropped:
+        click.echo(t("jury.cli.reassign_dropped", lang, count=done.scores_dropped, name=done.from_name))
 
 
 @click.group("stats")

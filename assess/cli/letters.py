@@ -27,25 +27,24 @@ def verdicts(round_id: int, out_dir: Path, certificates: bool, workers: int) -> 
     """Write one PDF verdict letter per published decision of a round, each in its teacher's
     language: quality-label-letter-<project>-<school year>-<lang>.pdf; with --certificates,
     also quality-label-certificate-<project>-<school year>-<lang>.pdf per label."""
-    # WeasyPrint loads only when needed.
-    from assess.reports.certificate import write_certificates
-    from assess.reports.verdict import write_verdict_letters
+    from assess.reports.documents import write_round_documents  # WeasyPrint loads only when needed
 
+    lang = operator_language()
     with reading() as session:
         views = letters.verdict_letters(session, actor=Actor.system(), round_id=round_id)
         awarded = letters.certificates(session, actor=Actor.system(), round_id=round_id) if certificates else []
     if not views:
-        raise click.ClickException(t("letters.cli.none_published", operator_language(), round=round_id))
-    with progress_bar(t("letters.cli.progress", operator_language())) as progress:
-        paths = write_verdict_letters(views, out_dir=out_dir, workers=workers, progress=progress)
-    key = "letters.cli.written_one" if len(paths) == 1 else "letters.cli.written"
-    click.echo(t(key, operator_language(), count=len(paths), folder=out_dir))
+        raise click.ClickException(t("letters.cli.none_published", lang, round=round_id))
+    # One batch for both kinds (the Decisions page's ZIP is made by the same function).
+    label = t("certificates.cli.progress_both", lang) if awarded else t("letters.cli.progress", lang)
+    with progress_bar(label) as progress:
+        written, certified = write_round_documents(views, awarded, out_dir=out_dir, workers=workers, progress=progress)
+    key = "letters.cli.written_one" if len(written) == 1 else "letters.cli.written"
+    click.echo(t(key, lang, count=len(written), folder=out_dir))
     if not certificates:
         return
     if not awarded:
-        click.echo(t("certificates.cli.none", operator_language(), round=round_id))
+        click.echo(t("certificates.cli.none", lang, round=round_id))
         return
-    with progress_bar(t("certificates.cli.progress", operator_language())) as progress:
-        paths = write_certificates(awarded, out_dir=out_dir, workers=workers, progress=progress)
-    key = "certificates.cli.written_one" if len(paths) == 1 else "certificates.cli.written"
-    click.echo(t(key, operator_language(), count=len(paths), folder=out_dir))
+    key = "certificates.cli.written_one" if len(certified) == 1 else "certificates.cli.written"
+    click.echo(t(key, lang, count=len(certified), folder=out_dir))

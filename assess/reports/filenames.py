@@ -75,5 +75,6 @@ def batch_filenames(views: Sequence[_Named], name: Callable[[_Named], str]) -> l
 
 
 def round_zip_filename(kind: str, round_name: str) -> str:
-    """``quality-label-<letters|certificates>-<round>.zip``."""
+    """``quality-label-<letters|certificates|documents>-<round>.zip`` (documents: the
+    letters and the certificates together)."""
     return f"quality-label-{kind}-{slug(round_name, empty='round')}.zip"

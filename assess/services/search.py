@@ -21,7 +21,7 @@ from assess.domain.ids import parse_id
 from assess.domain.permissions import Actor
 from assess.domain.states import Role
 from assess.services.access import authorize
-from assess.storage.models import Application, Assignment, Project, ProjectPartner, School, User
+from assess.storage.models import Application, Assignment, JurorScore, Project, ProjectPartner, School, User
 
 PAGE_SIZE = 25
 #: Words looked for at most: each is several conditions, and the box takes a pasted page.
@@ -102,13 +102,77 @@ def application_ids_matching(session: Session, *, actor: Actor, round_id: int, t
     authorize(session, actor, "decision.manage")
     query = select(Application.id).join(Project, Project.id == Application.project_id).where(
         Application.round_id == round_id)
+    return set(session.scalars(_application_words(query, text)))
+
+
+def _application_words(query: Select, text: str) -> Select:
+    """``query`` (on applications joined to their projects) narrowed to the applications
+    matching every word of ``text``: project, school, teacher, or the application's id."""
     for word in words_of(text):
         by_teacher = exists().where(User.id == Application.teacher_id,
                                     or_(_contains(User.display_name, word), _contains(User.email, word)))
         number = parse_id(word)
         own = Application.id == number if number is not None else false()
         query = query.where(or_(own, _project_word(word), by_teacher))
-    return set(session.scalars(query))
+    return query
+
+
+#: What a juror did on an application, to choose which of their applications move.
+WORK_STATES = ("all", "not_started", "started", "submitted")
+
+
+@dataclass(frozen=True)
+class AssignedRow:
+    application_id: int
+    project_title: str
+    teacher: str
+    scores: int  # the juror's saved scores on it
+    submitted: bool  # the juror submitted them
+
+
+@dataclass(frozen=True)
+class AssignedPage:
+    rows: list[AssignedRow]  # this page's
+    total: int  # how many match, over every page
+    ids: list[int]  # every matching application, over every page (what a bulk action takes)
+    scored: int  # how many of them carry scores the juror saved
+
+
+def _work_filter(query: Select, state: str, scores: ColumnElement[int]) -> Select:
+    if state == "not_started":
+        return query.where(Assignment.submitted_at.is_(None), scores == 0)
+    if state == "started":
+        return query.where(Assignment.submitted_at.is_(None), scores > 0)
+    if state == "submitted":
+        return query.where(Assignment.submitted_at.is_not(None))
+    return query
+
+
+def assigned_applications(session: Session, *, actor: Actor, round_id: int, juror_id: int, text: str = "",
+                          state: str = "all", limit: int = PAGE_SIZE, offset: int = 0) -> AssignedPage:
+    """One page of a juror's applications in a round (office), by application id, chosen
+    by the words of ``text`` (as :func:`application_ids_matching`) and by what the juror
+    did on them (:data:`WORK_STATES`); with every matching id, for a bulk action on the
+    filtered list (:func:`assess.services.jury.reassign`)."""
+    authorize(session, actor, "round.manage")
+    scores = (select(func.count(JurorScore.id)).where(JurorScore.assignment_id == Assignment.id)
+              .correlate(Assignment).scalar_subquery())
+    teacher = aliased(User)  # not the words' User, which their conditions correlate
+    base = (select(Application.id, Project.title, teacher.display_name, scores.label("scores"), Assignment.submitted_at)
+            .join(Assignment, Assignment.application_id == Application.id)
+            .join(Project, Project.id == Application.project_id)
+            .join(teacher, teacher.id == Application.teacher_id)
+            .where(Application.round_id == round_id, Assignment.juror_id == juror_id))
+    query = _work_filter(_application_words(base, text), state if state in WORK_STATES else "all", scores)
+    # Every matching id (a juror's load: tens, at most their maximum), then the page's rows.
+    matching = query.with_only_columns(Application.id, scores > 0).order_by(Application.id)
+    every = session.execute(matching).all()
+    page = session.execute(query.order_by(Application.id).limit(limit).offset(offset)).all()
+    return AssignedPage(
+        rows=[AssignedRow(application_id=a, project_title=title, teacher=teacher, scores=n, submitted=at is not None)
+              for a, title, teacher, n, at in page],
+        total=len(every), ids=[a for a, _ in every], scored=sum(1 for _, has in every if has),
+    )
 
 
 def juror_names(session: Session, *, actor: Actor, round_id: int) -> dict[int, str]:

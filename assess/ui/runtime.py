@@ -279,6 +279,10 @@ def _escaped(params: dict) -> dict:
 def error_text(error: Exception) -> str:
     """The error's message for Markdown: what the person typed, quoted in it, is escaped."""
     if isinstance(error, ServiceError):
+        if type(error).message is not ServiceError.message:
+            # An error that writes its own sentences (why a juror is in conflict, each
+            # application a reassignment cannot move): each line escaped, kept a line.
+            return "  \n".join(escape_markdown(line) for line in error.message(lang()).splitlines())
         return _(error.key, **_escaped(error.params))
     return message_of(error, lang())
 

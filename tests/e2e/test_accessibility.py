@@ -374,3 +374,36 @@ def test_the_teachers_pages_have_their_own_titles_and_language_and_the_qr_code_i
     expect(qr).to_have_count(1)
     assert qr.get_attribute("alt").endswith(surveys.link)  # the address it opens, in words
     context.close()
+
+
+# --- the sign-in page's "Forgot your password?" popover ---------------------------------------------
+
+def test_the_forgot_password_popover_is_accessible_open_and_answered(surveys, view):
+    """The popover as a person opens it from the sign-in page (its button, its text, the
+    address field, the send button) and after sending (the answer): no serious or critical
+    axe violation, in each language and width; the keyboard reaches the field."""
+    page = view.page
+    open_address(view, surveys.url, '[data-testid="stPopover"]')
+    page.get_by_role("heading", name=view.text("sign_in.title")).wait_for()
+    opener = page.get_by_role("button", name=view.text("mail.sign_in.forgot"))
+    check_state(view, "sign-in page, popover closed")
+
+    opener.click()
+    body = page.locator('[data-testid="stPopoverBody"]')
+    field = body.get_by_role("textbox", name=view.text("fields.email"))
+    field.wait_for()
+    wait_idle(page)
+    assert_accessible(page, f"forgot-password popover, open [{view.language}, {view.width} px]")
+    expect(body).to_contain_text(view.text("mail.sign_in.forgot_help"))
+
+    for _press in range(10):  # from the opener, the keyboard reaches the address field
+        if page.evaluate("() => !!document.activeElement.closest('[data-testid=\"stPopoverBody\"] input')"):
+            break
+        page.keyboard.press("Tab")
+    else:
+        raise AssertionError("Tab never reached the popover's address field")
+    page.keyboard.type("nobody@example.org")
+    body.get_by_role("button", name=view.text("mail.sign_in.submit")).click()
+    body.get_by_text(view.text("mail.sign_in.answer")).wait_for()
+    wait_idle(page)
+    assert_accessible(page, f"forgot-password popover, answered [{view.language}, {view.width} px]")

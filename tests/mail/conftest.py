@@ -22,6 +22,7 @@ class Received:
     sender: str
     recipients: list[str]
     message: EmailMessage
+    tls: bool = False  # the conversation had switched to TLS (STARTTLS) when the mail came
 
     @property
     def text(self) -> str:
@@ -52,7 +53,8 @@ class SmtpServer:
 
     async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
-        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message,
+                                      tls=session.ssl is not None))
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[Received]:

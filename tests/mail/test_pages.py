@@ -12,7 +12,7 @@ from assess.services.mail import passwords, sending
 from assess.storage.db import writing
 from tests.mail.conftest import configure
 from tests.mail.helpers import LINK, mails
-from tests.ui.conftest import ROOT, app_for, people, run_page, ui_database  # noqa: F401 - fixtures
+from tests.ui.conftest import PASSWORD, ROOT, app_for, people, run_page, ui_database  # noqa: F401 - fixtures
 from tests.ui.test_shell_pages import click, widget
 
 DENIED = "You are not allowed to do this."
@@ -106,3 +106,69 @@ def test_the_outbox_says_when_no_server_is_set(ui_database, people):  # noqa: F8
 
     assert not at.exception
     assert "Aucun serveur SMTP ou adresse d'expédition n'est renseigné" in at.warning[0].value
+
+
+# --- the Users page invites ------------------------------------------------------------------------
+
+INVITE = "Send an invitation mail (a link to choose a password)"
+
+
+def create_account(at, email: str, *, password: str = "", invite: bool = True, sso_only: bool = False) -> AppTest:
+    form = at.get("form")[0]
+    widget(form.text_input, "E-mail address").input(email)
+    widget(form.text_input, "Name shown").input("Léa Petit")
+    if password:
+        widget(form.text_input, "Initial password").input(password)
+    if not invite:
+        widget(form.checkbox, INVITE).uncheck()
+    if sso_only:
+        widget(form.checkbox, "Single sign-on only (no password)").check()
+    return click(at, "Create the account")
+
+
+def test_creating_an_account_sends_its_invitation_with_a_link_to_choose_a_password(
+        app_for, people, ui_database, mail_on):  # noqa: F811
+    at = create_account(app_for(people.admin, page="users"), "Lea.Petit@example.org")
+
+    assert [s.value for s in at.success] == [
+        "The account lea\\.petit@example\\.org was created; its invitation mail is in the outbox."]
+    wait_for(mail_on, 1)
+    [received] = mail_on.received
+    assert received.recipients == ["lea.petit@example.org"]
+    assert received.message["Subject"] == "Your account for the eTwinning quality label"
+    assert "for the address lea.petit@example.org" in received.text and LINK.search(received.text)
+    [invitation] = mails(ui_database, kind="invitation")
+    assert invitation.address == "lea.petit@example.org"
+    with ui_database() as session:
+        from assess.storage.models import User
+
+        user = session.query(User).filter_by(email="lea.petit@example.org").one()
+        assert user.password_hash is None and invitation.account_id == user.id
+    # Until the link is used, the list says the account waits for its password.
+    at = app_for(people.admin, page="users")
+    table = at.dataframe[0].value
+    assert table.set_index("E-mail address").loc["lea.petit@example.org", "Signs in with"] == \
+        "Invitation (no password yet)"
+
+
+def test_a_held_invitation_waits_in_the_outbox_and_no_tick_no_mail(
+        app_for, people, ui_database, smtp_server):  # noqa: F811
+    with writing(ui_database) as session:
+        configure(session, people.admin, port=smtp_server.port, auto=False)
+    at = create_account(app_for(people.admin, page="users"), "lea.petit@example.org")
+    assert [s.value for s in at.success] == [
+        "The account lea\\.petit@example\\.org was created; its invitation mail is in the outbox."]
+    at = create_account(at, "no.mail@example.org", password=PASSWORD, invite=False)
+    at = create_account(at, "sso@example.org", sso_only=True)
+    assert not at.exception
+
+    time.sleep(0.5)  # a mail sent by mistake would have come by now
+    assert not smtp_server.received
+    [held] = mails(ui_database, kind="invitation")
+    assert (held.address, held.status) == ("lea.petit@example.org", "held")
+    with ui_database() as session:
+        from assess.storage.models import User
+
+        made = {u.email: u.password_hash is not None for u in session.query(User).filter(
+            User.email.in_(["no.mail@example.org", "sso@example.org"]))}
+    assert made == {"no.mail@example.org": True, "sso@example.org": False}

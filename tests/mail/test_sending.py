@@ -1,11 +1,14 @@
 """Mails sent through a real SMTP server and read back: recipients, subject, language,
-the HTML part, the verdict letter attached as a PDF; held mails waiting for the office;
+the HTML part, the verdict letter (and a label's certificate) attached as PDFs; held mails waiting for the office;
 failures retried, then shown."""
 
 from __future__ import annotations
 
 import smtplib
 from datetime import timedelta
+from io import BytesIO
+
+from pypdf import PdfReader
 
 from assess import clock
 from assess.domain.permissions import Actor
@@ -13,6 +16,7 @@ from assess.services import decisions
 from assess.services.mail import collect, outbox, sending
 from assess.storage.db import writing
 from tests.jury.helpers import close, score_all
+from tests.letters.conftest import pdf_text
 from tests.mail.conftest import configure
 from tests.mail.helpers import collect_and_send, mails, round_with_application
 
@@ -60,23 +64,48 @@ def test_jurors_get_their_assignments(session_factory, mail_ready):
         assert "https://label.example.org" in received.text
 
 
-def test_the_verdict_mail_carries_the_letter_as_a_pdf(session_factory, mail_ready):
+def publish(session_factory, *, level: int, title: str = "Stars over Europe"):
     with writing(session_factory) as session:
-        scene = round_with_application(session)
+        scene = round_with_application(session, title=title)
         for juror in scene.jurors.values():
-            score_all(session, juror=juror, application_id=scene.application_id, level=4)
+            score_all(session, juror=juror, application_id=scene.application_id, level=level)
         decisions.stage_decision(session, actor=Actor.system(), application_id=scene.application_id)
         close(session, scene.round_id)  # a round is published once closed
         decisions.publish_round(session, actor=Actor.system(), round_id=scene.round_id)
+    return scene
+
+
+def test_the_verdict_mail_of_a_label_carries_the_letter_and_the_certificate_as_pdfs(session_factory, mail_ready):
+    publish(session_factory, level=4, title="Stars over Europe: the night sky")
 
     collect_and_send(session_factory)
 
     [verdict] = [r for r in mail_ready.to("claire@example.org") if r.attachments()]
-    assert verdict.message["Subject"] == "Label de qualité attribué : Stars over Europe"
-    [(filename, content_type, data)] = verdict.attachments()
-    assert content_type == "application/pdf" and filename.endswith(".pdf")
-    assert data.startswith(b"%PDF")
+    assert verdict.message["Subject"] == "Label de qualité attribué : Stars over Europe: the night sky"
     assert "le projet reçoit le label de qualité eTwinning" in verdict.text
+    letter, certificate = verdict.attachments()
+    assert letter[0].startswith("quality-label-letter-stars-over-europe-the-night-sky-") and letter[0].endswith("-fr.pdf")
+    assert certificate[0].startswith("quality-label-certificate-stars-over-europe-the-night-sky-")
+    assert letter[1] == certificate[1] == "application/pdf"
+    # Read back as PDFs: the letter tells the verdict, the certificate names the project.
+    assert "Stars over Europe: the night sky" in pdf_text(letter[2])
+    certificate_text = pdf_text(certificate[2])
+    assert "Stars over Europe: the night sky" in certificate_text
+    assert "Collège Victor Hugo" in certificate_text
+    assert len(PdfReader(BytesIO(certificate[2])).pages) == 1
+
+
+def test_a_refused_project_gets_its_letter_and_no_certificate(session_factory, mail_ready):
+    publish(session_factory, level=1)
+
+    collect_and_send(session_factory)
+
+    [verdict] = [r for r in mail_ready.to("claire@example.org") if r.attachments()]
+    [(filename, content_type, data)] = verdict.attachments()
+    assert filename.startswith("quality-label-letter-stars-over-europe-") and content_type == "application/pdf"
+    assert "Stars over Europe" in pdf_text(data)
+    [mail] = mails(session_factory, kind="verdict")
+    assert [a["kind"] for a in mail.attachments] == ["verdict_letter"] and mail.status == "sent"
 
 
 def test_held_mails_wait_for_the_office_who_edits_and_sends_them(session_factory, office, smtp_server):

@@ -5,13 +5,18 @@ back with the services."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from assess.services import decisions, eql, jury, projects, rounds
 from assess.storage.models import Assignment
 from tests.jury.helpers import apply, close, make_juror, make_round, score_all
+from tests.letters.conftest import pdf_text
 from tests.services.helpers import make_project, make_user
 from tests.ui.conftest import ROOT
 from tests.ui.test_access import DENIED, run_page
@@ -129,7 +134,7 @@ def test_automatic_assignment_through_the_page_shows_loads_and_shortages(app_for
     at = click(at, "rn_auto")
 
     assert "Jurors are assigned." in texts(at.success)
-    loads = at.dataframe[-1].value
+    [loads] = [d.value for d in at.dataframe if list(d.value.columns) == ["Juror", "Applications"]]
     assert sorted(loads.iloc[:, 0]) == ["Ana Juror", "Second.Juror"] and list(loads.iloc[:, 1]) == [2, 2]
     shortages = texts(at.warning)
     assert len(shortages) == 2 and all("lacks 1 juror(s)" in w and "only 2 juror(s) without a conflict" in w
@@ -226,7 +231,18 @@ def test_decisions_show_the_disagreement_then_stage_and_publish(app_for, people,
 
     at = click(at, "letters_make")
     [download] = at.get("download_button")
-    assert "2 letter(s)" in download.proto.label
+    assert "2 letter(s), 1 certificate(s)" in download.proto.label
+    # The ZIP the button serves, read back: both letters and the label's certificate, readable PDFs.
+    made_for, data, _letters, _certificates = at.session_state["decisions_letters"]
+    assert made_for == scored["round"]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        assert [n.split("-2")[0] for n in names] == ["quality-label-letter-stars-b-over-b-europe",
+                                                   "quality-label-letter-rivers-of-europe",
+                                                   "quality-label-certificate-rivers-of-europe"]
+        certificate = pdf_text(archive.read(names[2]))
+        assert "Rivers of Europe" in certificate
+        assert all(len(PdfReader(io.BytesIO(archive.read(n))).pages) >= 1 for n in names)
 
 
 def test_the_office_narrows_the_list_and_stages_the_clear_cut_ones_at_once(app_for, people, scored, ui_database):

@@ -2,7 +2,8 @@
 
 - :mod:`.conflicts`: conflicts of interest (found from the schools by
   :mod:`assess.domain.conflicts`, declared, removed, waived);
-- :mod:`.assignment`: who judges what (automatic, by hand, one juror more);
+- :mod:`.assignment`: who judges what (automatic, by hand, one juror more, moving
+  applications from one juror to another);
 - :mod:`.scoring`: a juror's blind work (drafts, submission, the others' scores after);
 - :mod:`.aggregates`: the office's view of an application across its jurors;
 - :mod:`.reliability`: agreement between jurors and each juror's severity;
@@ -26,11 +27,16 @@ from assess.services.jury.aggregates import (
     round_jurors,
 )
 from assess.services.jury.assignment import (
+    REASSIGN_MAX,
     AssignmentReport,
+    Reassignment,
+    ReassignmentDropsScores,
+    ReassignmentRefused,
     applications_to_assign,
     assign_juror,
     auto_assign,
     jurors_for_round,
+    reassign,
     request_extra_juror,
     unassign_juror,
 )
@@ -78,6 +84,7 @@ __all__ = [
     "DUE_SOON_DAYS",
     "NOTE_MAX",
     "OWN_APPLICATION",
+    "REASSIGN_MAX",
     "ApplicationAggregate",
     "AssignmentItem",
     "AssignmentReport",
@@ -89,6 +96,9 @@ __all__ = [
     "JurorScores",
     "JurorSeverity",
     "JurorWork",
+    "Reassignment",
+    "ReassignmentDropsScores",
+    "ReassignmentRefused",
     "RoundProgress",
     "RoundReliability",
     "RoundWork",
@@ -112,6 +122,7 @@ __all__ = [
     "my_work",
     "other_scores",
     "progress",
+    "reassign",
     "reliability",
     "remove_conflict",
     "request_extra_juror",

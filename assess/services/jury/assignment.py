@@ -5,7 +5,7 @@ assignments are kept."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -29,7 +29,7 @@ from assess.services.jury._common import (
 )
 from assess.services.jury._conflicts import kinds_of
 from assess.services.jury.conflicts import ConflictedJuror, round_conflicts
-from assess.storage.models import Application, Assignment, User
+from assess.storage.models import Application, Assignment, Project, Round, User
 
 
 class NoExtraJuror(ServiceError):
@@ -152,6 +152,23 @@ def auto_assign(session: Session, *, actor: Actor, round_id: int, per_applicatio
     )
 
 
+def _refuse_unassignable(session: Session, *, application: Application, juror: User) -> Assignment | None:
+    """The rules of an assignment by hand, for one juror and one submitted application:
+    :class:`ConflictedJuror` (why, in sentences) for a juror in conflict, the juror's
+    assignment when they have it already, ``jury.errors.at_capacity`` when they have their
+    maximum of applications in the round, else None (the juror may be assigned). One rule
+    for :func:`assign_juror` and :func:`reassign`."""
+    kinds = kinds_of(session, juror_id=juror.id, application=application)
+    if kinds:
+        raise ConflictedJuror(kinds)
+    found = session.scalar(select(Assignment).where(Assignment.application_id == application.id,
+                                                    Assignment.juror_id == juror.id))
+    if found is not None:
+        return found
+    refuse_beyond_capacity(session, juror=juror, round_=application.round)
+    return None
+
+
 def assign_juror(session: Session, *, actor: Actor, application_id: int, juror_id: int,
                  origin: str = AssignmentOrigin.MANUAL) -> Assignment:
     """Assign a juror to an application by hand (office). Refuses a juror in conflict
@@ -164,14 +181,9 @@ def assign_juror(session: Session, *, actor: Actor, application_id: int, juror_i
     if application.status != ApplicationStatus.SUBMITTED:
         raise Conflict("jury.errors.withdrawn")
     juror = active_juror(session, juror_id, for_round=application.round)
-    kinds = kinds_of(session, juror_id=juror.id, application=application)
-    if kinds:
-        raise ConflictedJuror(kinds)
-    found = session.scalar(select(Assignment).where(Assignment.application_id == application.id,
-                                                    Assignment.juror_id == juror.id))
+    found = _refuse_unassignable(session, application=application, juror=juror)
     if found is not None:
         return found
-    refuse_beyond_capacity(session, juror=juror, round_=application.round)
     stored = Assignment(application_id=application.id, juror_id=juror.id, origin=origin, created_by=actor.id)
     session.add(stored)
     session.flush()
@@ -232,3 +244,168 @@ def request_extra_juror(session: Session, *, actor: Actor, application_id: int) 
                  details={"juror": juror_id, "origin": AssignmentOrigin.EXTRA})
     return stored
 
+
+
+# --- moving applications from one juror to another -------------------------------------------
+
+#: Applications moved at once at most: more than any juror's load in a round.
+REASSIGN_MAX = 2000
+
+
+@dataclass(frozen=True)
+class Unmovable:
+    """An application that cannot move, and why (a service error, put into words in the
+    reader's language)."""
+
+    application_id: int
+    title: str  # empty when the application is not one of the round's
+    reason: ServiceError
+
+    def sentence(self, lang: str) -> str:
+        reason = self.reason.message(lang)
+        if not self.title:
+            return t("jury.errors.reassign_line_unknown", lang, application=self.application_id, reason=reason)
+        return t("jury.errors.reassign_line", lang, application=self.application_id, title=self.title, reason=reason)
+
+
+class ReassignmentRefused(Conflict):
+    """Nothing was moved: a sentence names each application that cannot move and why."""
+
+    def __init__(self, *, name: str, unmovable: tuple[Unmovable, ...]):
+        self.unmovable = unmovable
+        super().__init__("jury.errors.reassign_refused", count=len(unmovable), name=name)
+        self.args = (self.message("en"),)
+
+    def lines(self, lang: str) -> list[str]:
+        return [u.sentence(lang) for u in self.unmovable]
+
+    def message(self, lang: str) -> str:
+        return "\n".join([t(self.key, lang, **self.params), *self.lines(lang)])
+
+
+class ReassignmentDropsScores(Conflict):
+    """The old juror saved scores on some of the applications: moving them deletes those
+    scores, so the office confirms first (``confirm=True``)."""
+
+    def __init__(self, *, name: str, applications: int, scores: int, submitted: int):
+        super().__init__("jury.errors.reassign_drops_scores", name=name, applications=applications, scores=scores,
+                         submitted=submitted)
+
+
+@dataclass(frozen=True)
+class Reassignment:
+    """What :func:`reassign` did."""
+
+    round_id: int
+    from_juror_id: int
+    from_name: str
+    to_juror_id: int
+    to_name: str
+    moved: tuple[int, ...]  # application ids
+    scores_dropped: int  # the old juror's scores deleted with their assignments
+
+    def to_dict(self) -> dict:
+        return {"round": self.round_id, "from": {"juror": self.from_juror_id, "name": self.from_name},
+                "to": {"juror": self.to_juror_id, "name": self.to_name}, "moved": list(self.moved),
+                "scores_dropped": self.scores_dropped}
+
+
+def _reassign_input(session: Session, round_: Round, *, from_juror_id: int | None, to_juror_id: int | None,
+                    application_ids: Iterable[int]) -> tuple[list[int], User, User]:
+    errors = []
+    wanted = sorted(set(application_ids))
+    if not wanted:
+        errors.append(FieldError("application_ids", "jury.errors.reassign_none", {}))
+    elif len(wanted) > REASSIGN_MAX:
+        errors.append(FieldError("application_ids", "jury.errors.reassign_too_many", {"max": REASSIGN_MAX}))
+    # The old juror may have been deactivated meanwhile: a usual reason to move their work.
+    old = session.get(User, from_juror_id) if from_juror_id is not None else None
+    if old is None:
+        errors.append(FieldError("from_juror_id", "jury.errors.not_a_juror", {"value": from_juror_id}))
+    new = None
+    try:
+        new = active_juror(session, to_juror_id, for_round=round_)
+    except InvalidInput as refused:
+        errors += [FieldError("to_juror_id", e.key, e.params) for e in refused.errors]
+    if old is not None and new is not None and old.id == new.id:
+        errors.append(FieldError("to_juror_id", "jury.errors.reassign_same", {}))
+    if errors:
+        raise InvalidInput(errors)
+    assert old is not None and new is not None
+    return wanted, old, new
+
+
+def reassign(session: Session, *, actor: Actor, round_id: int, from_juror_id: int, to_juror_id: int,
+             application_ids: Iterable[int], confirm: bool = False) -> Reassignment:
+    """Move applications of a round from one juror to another (office), all or none.
+
+    The new juror must be allowed each application by the rules of an assignment by
+    hand (:func:`_refuse_unassignable`: no conflict of interest, not already one of its
+    jurors, within their maximum for the round, counting the applications moved before
+    it); the old juror must be one of its jurors, and the application still submitted.
+    When any application cannot move, nothing moves: :class:`ReassignmentRefused` names
+    each one and why. When the old juror saved scores on some of them, those scores go
+    with their assignment: refused with :class:`ReassignmentDropsScores` (how many)
+    unless ``confirm``. Audited per application (``jury.unassign``, ``jury.assign``) and
+    for the round (``jury.reassign``)."""
+    authorize(session, actor, "round.manage")
+    round_ = find_round(session, round_id)
+    refuse_if_published(round_)
+    wanted, old, new = _reassign_input(session, round_, from_juror_id=from_juror_id, to_juror_id=to_juror_id,
+                                       application_ids=application_ids)
+    stored = {a.application_id: a for a in session.scalars(
+        select(Assignment).where(Assignment.juror_id == old.id, Assignment.application_id.in_(wanted))
+        .options(selectinload(Assignment.scores)))}
+    found = {a.id: a for a in session.scalars(
+        select(Application).where(Application.id.in_(wanted))
+        .options(selectinload(Application.project).selectinload(Project.partners),
+                 selectinload(Application.project).selectinload(Project.school)))}
+    unmovable: list[Unmovable] = []
+    moving: list[Assignment] = []
+    # A savepoint: whatever a caller does with the refusal, no move of a refused batch stays.
+    with session.begin_nested():
+        for application_id in wanted:
+            application = found.get(application_id)
+            if application is None or application.round_id != round_.id:
+                unmovable.append(Unmovable(application_id, "", NotFound("jury.errors.reassign_not_in_round")))
+                continue
+            reason: ServiceError | None = None
+            if application_id not in stored:
+                reason = Conflict("jury.errors.reassign_not_assigned", name=old.display_name)
+            elif application.status != ApplicationStatus.SUBMITTED:
+                reason = Conflict("jury.errors.withdrawn")
+            else:
+                try:
+                    if _refuse_unassignable(session, application=application, juror=new) is not None:
+                        reason = Conflict("jury.errors.reassign_already", name=new.display_name)
+                except ServiceError as refusal:
+                    reason = refusal
+            if reason is not None:
+                unmovable.append(Unmovable(application_id, application.project.title, reason))
+                continue
+            session.add(Assignment(application_id=application_id, juror_id=new.id, origin=AssignmentOrigin.MANUAL,
+                                   created_by=actor.id))
+            session.flush()  # the next application's capacity check counts this one
+            moving.append(stored[application_id])
+        if unmovable:
+            raise ReassignmentRefused(name=new.display_name, unmovable=tuple(unmovable))
+        scored = [a for a in moving if a.scores]
+        dropped = sum(len(a.scores) for a in scored)
+        if scored and not confirm:
+            raise ReassignmentDropsScores(name=old.display_name, applications=len(scored), scores=dropped,
+                                          submitted=sum(1 for a in scored if a.submitted_at is not None))
+        for assignment in moving:
+            audit.record(session, actor=actor, action="jury.unassign", entity_type="application",
+                         entity_id=assignment.application_id,
+                         details={"juror": old.id, "reason": "reassigned", "scores": len(assignment.scores),
+                                  "forced": bool(assignment.scores)})
+            audit.record(session, actor=actor, action="jury.assign", entity_type="application",
+                         entity_id=assignment.application_id,
+                         details={"juror": new.id, "origin": AssignmentOrigin.MANUAL, "reassigned_from": old.id})
+            session.delete(assignment)
+        audit.record(session, actor=actor, action="jury.reassign", entity_type="round", entity_id=round_.id,
+                     details={"from": old.id, "to": new.id, "applications": [a.application_id for a in moving],
+                              "scores_dropped": dropped})
+        session.flush()
+    return Reassignment(round_id=round_.id, from_juror_id=old.id, from_name=old.display_name, to_juror_id=new.id,
+                        to_name=new.display_name, moved=tuple(a.application_id for a in moving), scores_dropped=dropped)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from assess import clock
 from assess.domain.permissions import Actor
+from assess.domain.states import Verdict
 from assess.services import _settings_values
 from assess.services.access import authorize
 from assess.services.mail.outbox import _queue
@@ -39,8 +40,8 @@ def _queued_keys(session: Session, keys: list[str]) -> set[str]:
 
 
 def scoring_deadline(round_: Round) -> date:
-    """The date jurors must have submitted by. Rounds have no scoring deadline of their own
-    yet (another part of issue 13 adds one): until then, the closing date stands in."""
+    """The date jurors must have submitted by: the round's scoring deadline, else (a round
+    without one) its closing date."""
     deadline = getattr(round_, "scoring_deadline", None)
     return deadline if isinstance(deadline, date) else round_.closes_on
 
@@ -137,7 +138,7 @@ def _reminders(session: Session, work: list[_Work], *, base: dict[str, str], now
 
 def _verdicts(session: Session, *, base: dict[str, str], now: datetime) -> int:
     """The teacher of each application whose decision was published: the outcome, with the
-    verdict letter attached (rendered when sent)."""
+    verdict letter attached and, for a label, the certificate (both rendered when sent)."""
     rows = session.execute(
         select(Decision.outcome, Application, Round, Project.title, User)
         .join(Application, Application.id == Decision.application_id)
@@ -151,11 +152,14 @@ def _verdicts(session: Session, *, base: dict[str, str], now: datetime) -> int:
     for outcome, application, round_, title, teacher in rows:
         if f"verdict:{application.id}" in done:
             continue
+        document = {"round_id": round_.id, "application_id": application.id}
+        attachments = [{"kind": "verdict_letter", **document}]
+        if outcome == Verdict.LABEL:
+            attachments.append({"kind": "label_certificate", **document})
         made += _queue(
             session, kind="verdict", account=teacher, language=teacher.language or application.language,
             context={**base, "round": round_.name, "project": title, "outcome": outcome, "application": application.id},
-            attachments=[{"kind": "verdict_letter", "round_id": round_.id, "application_id": application.id}],
-            dedupe_key=f"verdict:{application.id}", now=now,
+            attachments=attachments, dedupe_key=f"verdict:{application.id}", now=now,
         ) is not None
     return made
 

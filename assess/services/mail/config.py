@@ -1,10 +1,14 @@
 """The SMTP server: host, port, TLS mode, user and sender from the settings; the password
 from the environment only (``ASSESS_SMTP_PASSWORD``, or the file that
-``ASSESS_SMTP_PASSWORD_FILE`` names, e.g. a container secret), never from the database."""
+``ASSESS_SMTP_PASSWORD_FILE`` names, e.g. a container secret), never from the database;
+the authorities its certificate is checked against: the system's, or those of the PEM
+file ``ASSESS_SMTP_CA_FILE`` names (a relay with a certificate of the organisation's own
+authority)."""
 
 from __future__ import annotations
 
 import os
+import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +20,7 @@ from assess.services.access import authorize
 
 PASSWORD_VARIABLE = "ASSESS_SMTP_PASSWORD"
 PASSWORD_FILE_VARIABLE = "ASSESS_SMTP_PASSWORD_FILE"
+CA_FILE_VARIABLE = "ASSESS_SMTP_CA_FILE"
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,14 @@ def smtp_password() -> str:
     if path:
         return Path(path).read_text(encoding="utf-8").strip()
     return os.environ.get(PASSWORD_VARIABLE, "")
+
+
+def tls_context() -> ssl.SSLContext:
+    """How the SMTP server's certificate is checked (STARTTLS and TLS alike): its name must
+    match the host and it must chain to a trusted authority, the system's or, when
+    ``ASSESS_SMTP_CA_FILE`` is set, only the ones in that PEM file. An untrusted
+    certificate fails the sending (shown on the outbox): never a fallback to plain text."""
+    return ssl.create_default_context(cafile=os.environ.get(CA_FILE_VARIABLE) or None)
 
 
 def _smtp_config(session: Session) -> SmtpConfig:

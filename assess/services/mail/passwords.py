@@ -39,6 +39,15 @@ def invite(session: Session, *, actor: Actor, account_id: int, now: datetime | N
     return mail
 
 
+def invited_accounts(session: Session, *, actor: Actor) -> set[int]:
+    """The accounts with an invitation in the outbox (held, queued, sent or failed; not
+    cancelled): the office's list tells them from single sign-on accounts while they have
+    no password yet."""
+    authorize(session, actor, PERMISSION)
+    return set(session.scalars(select(OutboxMail.account_id).where(
+        OutboxMail.kind == "invitation", OutboxMail.status != "cancelled").distinct()))
+
+
 def request_password_reset(sessions: sessionmaker, *, email: str, language: str,
                            now: datetime | None = None) -> int | None:
     """"Forgot my password": queue a reset mail to the active account with this address.

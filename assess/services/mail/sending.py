@@ -25,10 +25,12 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from assess import clock
+from assess.domain.states import Verdict
 from assess.i18n import t
+from assess.reports.views import VerdictLetterView
 from assess.services import _settings_values, letters
 from assess.services.mail import tokens
-from assess.services.mail.config import SmtpConfig, _smtp_config, smtp_password
+from assess.services.mail.config import SmtpConfig, _smtp_config, smtp_password, tls_context
 from assess.services.mail.message import Attachment, Envelope, build, with_link
 from assess.storage.db import reading, writing
 from assess.storage.models import OutboxMail, User
@@ -109,20 +111,38 @@ def _claim(sessions: sessionmaker, mail_id: int, now: datetime) -> _Claimed | st
                         attempts=mail.attempts)
 
 
-def _attachments(sessions: sessionmaker, refs: tuple[dict[str, Any], ...]) -> tuple[Attachment, ...]:
-    """The attached files, rendered now (outside any transaction)."""
-    found = []
-    for ref in refs:
-        if ref.get("kind") != "verdict_letter":
-            raise _Permanent(f"unknown attachment {ref.get('kind')!r}")
-        from assess.reports.verdict import letter_filename, render_verdict_letter_pdf  # WeasyPrint when needed
+#: What an outbox row may attach, rendered when the mail is sent.
+ATTACHMENT_KINDS = ("verdict_letter", "label_certificate")
 
-        with reading(sessions) as session:
-            views = letters._published_letters(session, round_id=int(ref["round_id"]),
-                                              application_ids={int(ref["application_id"])})
-        if not views:
-            raise _Permanent("the verdict letter is not published")
-        found.append(Attachment(filename=letter_filename(views[0]), data=render_verdict_letter_pdf(views[0])))
+
+def _attachments(sessions: sessionmaker, refs: tuple[dict[str, Any], ...]) -> tuple[Attachment, ...]:
+    """The attached files, rendered now (outside any transaction): a published decision's
+    verdict letter, and a published label's certificate (made from what its letter says)."""
+    found = []
+    published: dict[tuple[int, int], VerdictLetterView] = {}
+    for ref in refs:
+        kind = ref.get("kind")
+        if kind not in ATTACHMENT_KINDS:
+            raise _Permanent(f"unknown attachment {kind!r}")
+        key = (int(ref["round_id"]), int(ref["application_id"]))
+        if key not in published:
+            with reading(sessions) as session:
+                views = letters._published_letters(session, round_id=key[0], application_ids={key[1]})
+            if not views:
+                raise _Permanent("the verdict letter is not published")
+            published[key] = views[0]
+        letter = published[key]
+        if kind == "verdict_letter":
+            from assess.reports.verdict import letter_filename, render_verdict_letter_pdf  # WeasyPrint when needed
+
+            found.append(Attachment(filename=letter_filename(letter), data=render_verdict_letter_pdf(letter)))
+            continue
+        if letter.outcome != Verdict.LABEL:
+            raise _Permanent("the application received no label: it has no certificate")
+        from assess.reports.certificate import certificate_filename, render_certificate_pdf
+
+        certificate = letters.certificate_of(letter)
+        found.append(Attachment(filename=certificate_filename(certificate), data=render_certificate_pdf(certificate)))
     return tuple(found)
 
 
@@ -171,7 +191,7 @@ class _Connection:
 
     def _connect(self) -> smtplib.SMTP:
         config = self.config
-        context = ssl.create_default_context()
+        context = tls_context()
         if config.tls == "tls":
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(config.host, config.port, timeout=SMTP_TIMEOUT, context=context)
         else:
@@ -196,6 +216,13 @@ class _Connection:
 
 
 def _describe(error: BaseException) -> str:
+    """What the outbox shows of a failure (in English, as every stored error): the two
+    refusals of a secure connection in words, then the error itself."""
+    if isinstance(error, ssl.SSLCertVerificationError):
+        reason = error.verify_message or error.reason or str(error)
+        return t("mail.errors.untrusted_certificate", "en", reason=reason)
+    if isinstance(error, smtplib.SMTPNotSupportedError) and "STARTTLS" in str(error).upper():
+        return t("mail.errors.no_starttls", "en")
     return f"{type(error).__name__}: {error}".strip()
 
 
@@ -247,6 +274,8 @@ def _send_one(sessions: sessionmaker, connection: _Connection, config: SmtpConfi
         connection.send(envelope, config.sender)
     except _Permanent as failure:
         error, permanent = str(failure), True
+    except ssl.SSLError as failure:  # also a ValueError: a certificate to mend, then the next try goes
+        error = _describe(failure)
     except ValueError as failure:  # an address the message cannot hold
         error, permanent = _describe(failure), True
     except (smtplib.SMTPException, OSError) as failure:

@@ -1,6 +1,7 @@
 """The office's decisions on a round: per application the jury's aggregates, spread and
 disagreement; an extra juror or a consensus note; decisions staged (the clear-cut ones
-in one go), then published together; then the verdict letters as a ZIP of PDFs.
+in one go), then published together; then the verdict letters and the label certificates
+as one ZIP of PDFs.
 Before deciding, each box shows the rules behind the proposal (pass mark, minimums,
 gates, met or not) and what there is to read: the teacher's text and each juror's
 comment and private note, criterion by criterion. The consensus note is the jury's
@@ -38,7 +39,7 @@ from assess.ui.runtime import (
 
 STAGE_SHOWN = "decisions_stage_shown_confirm"  # the round whose shown list waits for the confirmation
 CONFIRM = "decisions_publish_confirm"  # the round waiting for the publication confirmation
-LETTERS = "decisions_letters"  # (round id, ZIP bytes, number of letters) of the letters made
+LETTERS = "decisions_letters"  # (round id, ZIP bytes, letters, certificates) of the documents made
 ROUND = "office_round_id"  # the chosen round, shared by the office's jury pages
 OUTCOMES = decisions.OUTCOMES
 PAGE_SIZE = 20  # detailed boxes at once: each holds a table and forms, slow to draw by the hundred
@@ -289,8 +290,11 @@ def publication(count: int, undecided: int) -> None:
                   args=(CONFIRM, None))
 
 
-def verdict_letters() -> None:
+def round_documents() -> None:
+    """The round's verdict letters and label certificates as one ZIP, made when asked
+    (with progress) by the function that writes them for ``assess letters --certificates``."""
     st.subheader(_("decisions_page.letters_title"))
+    st.caption(_("decisions_page.letters_help"))
     if st.button(_("decisions_page.letters_make"), icon=":material/picture_as_pdf:", key="letters_make"):
         bar = st.progress(0.0, text=_("decisions_page.letters_progress", done=0, total="…"))
 
@@ -299,20 +303,21 @@ def verdict_letters() -> None:
                          text=_("decisions_page.letters_progress", done=done, total=total))
 
         try:
-            from assess.reports.verdict import verdict_letters_zip  # imported on use: WeasyPrint is heavy
+            from assess.reports.documents import round_documents_zip  # imported on use: WeasyPrint is heavy
 
             with reading() as session:
                 views = letters.verdict_letters(session, actor=admin, round_id=chosen)
-            data = verdict_letters_zip(views, workers=2, progress=tick)
+                awarded = letters.certificates(session, actor=admin, round_id=chosen)
+            data = round_documents_zip(views, awarded, workers=2, progress=tick)
         except Exception as error:  # a failed PDF is said in words, never as a traceback
             show_error(error)
             return
-        st.session_state[LETTERS] = (chosen, data, len(views))
+        st.session_state[LETTERS] = (chosen, data, len(views), len(awarded))
     made = st.session_state.get(LETTERS)
     if made and made[0] == chosen:
-        st.download_button(_("decisions_page.letters_download", count=made[2]), data=made[1],
-                           file_name=round_zip_filename("letters", current.name), mime="application/zip", type="primary",
-                           icon=":material/download:", on_click="ignore", key="letters_download")
+        st.download_button(_("decisions_page.letters_download", count=made[2], certificates=made[3]), data=made[1],
+                           file_name=round_zip_filename("documents", current.name), mime="application/zip",
+                           type="primary", icon=":material/download:", on_click="ignore", key="letters_download")
 
 
 # --- the page ------------------------------------------------------------------------------
@@ -360,7 +365,7 @@ else:
 
 if published:
     st.success(_("decisions_page.round_published", date=current.published_at.date().isoformat()))
-    verdict_letters()
+    round_documents()
 elif found:
     bulk_staging(found)
     publication(decided, len(found) - decided)

@@ -19,11 +19,13 @@ from assess import clock
 from assess.domain.assignment import ShortageReason
 from assess.domain.jury import AGGREGATIONS, ROUND_KINDS
 from assess.domain.permissions import can
-from assess.services import accounts, applications, jury, rounds, rubrics
+from assess.services import accounts, applications, jury, rounds, rubrics, search
 from assess.ui.jury_progress import progress_tab
 from assess.ui.runtime import _, apply_change, escape_markdown, lang, reading, require_permission, show_flash
 
 REPORT = "rounds_report"  # the last automatic assignment's report, shown once
+REASSIGN = "rounds_reassign_pending"  # (round, from, to, ids) waiting for the confirmation that scores go
+REASSIGN_PAGE = 20  # rows of the list to move shown at once
 ROUND = "office_round_id"  # the chosen round, shared by the office's jury pages
 FIELDS = ("kind", "name", "opens_on", "closes_on", "per_application", "aggregation", "disagreement_threshold",
           "juror_id", "note", "scoring_deadline")
@@ -116,6 +118,80 @@ def round_form(prefix: str, current: rounds.RoundSummary | None, locked: bool) -
     if locked:
         values.pop("rubric_id")
     return values
+
+
+def move_applications(old: int, new: int, ids: tuple[int, ...], *, confirm: bool) -> None:
+    st.session_state[REASSIGN] = None
+    apply(lambda session: jury.reassign(session, actor=admin, round_id=chosen, from_juror_id=old, to_juror_id=new,
+                                        application_ids=ids, confirm=confirm),
+          _("rounds_page.reassign.done", count=len(ids), source=escape_markdown(names.get(old, f"#{old}")),
+            target=escape_markdown(names.get(new, f"#{new}"))))
+
+
+def reassignment(holders: dict[int, str]) -> None:
+    """The office's filtered list of one juror's applications, moved to another juror at
+    once: the service refuses, naming each application that cannot move and why, and
+    moves nothing then; it asks first when the old juror's saved scores would go."""
+    st.subheader(_("rounds_page.reassign.title"))
+    st.caption(_("rounds_page.reassign.help"))
+    if not holders:
+        st.caption(_("rounds_page.reassign.nobody"))
+        return
+    states = {s: _(f"rounds_page.reassign.state.{s}") for s in search.WORK_STATES}  # fixed: format_func runs later
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        old = st.selectbox(_("rounds_page.reassign.from"), options=list(holders), format_func=holders.get,
+                           key="rn_reassign_from")
+        state = st.segmented_control(_("rounds_page.reassign.show"), options=list(states), default="all",
+                                     format_func=states.get, key="rn_reassign_state") or "all"
+    text = st.text_input(_("rounds_page.reassign.find"), key="rn_reassign_find", help=_("rounds_page.reassign.find_help"))
+    with reading() as session:
+        total = search.assigned_applications(session, actor=admin, round_id=chosen, juror_id=old, text=text,
+                                             state=state, limit=0).total
+    if not total:
+        st.info(_("rounds_page.reassign.none"))
+        return
+    pages = (total + REASSIGN_PAGE - 1) // REASSIGN_PAGE
+    number = 1
+    if pages > 1:
+        if st.session_state.get("rn_reassign_page", 1) > pages:  # fewer pages since the filter changed
+            st.session_state["rn_reassign_page"] = pages
+        number = int(st.number_input(_("decisions_page.page"), min_value=1, max_value=pages, value=1, step=1,
+                                     key="rn_reassign_page"))
+    with reading() as session:
+        found = search.assigned_applications(session, actor=admin, round_id=chosen, juror_id=old, text=text,
+                                             state=state, limit=REASSIGN_PAGE, offset=(number - 1) * REASSIGN_PAGE)
+    worked = {True: _("rounds_page.reassign.state.submitted"), False: _("rounds_page.reassign.state.started")}
+    st.dataframe(pd.DataFrame({
+        _("rounds_page.column.application"): [r.application_id for r in found.rows],
+        _("rounds_page.column.project"): [r.project_title for r in found.rows],
+        _("rounds_page.column.teacher"): [r.teacher for r in found.rows],
+        _("rounds_page.reassign.scores"): [r.scores for r in found.rows],
+        _("rounds_page.column.status"): [worked[r.submitted] if r.submitted or r.scores
+                                         else _("rounds_page.reassign.state.not_started") for r in found.rows],
+    }), hide_index=True, width="stretch")
+    first = (number - 1) * REASSIGN_PAGE + 1
+    st.caption(_("rounds_page.reassign.shown", first=first, last=first + len(found.rows) - 1, count=found.total))
+    targets = {j: name for j, name in jurors.items() if j != old}
+    new = st.selectbox(_("rounds_page.reassign.to"), options=list(targets), format_func=targets.get, index=None,
+                       placeholder=_("rounds_page.choose_juror"), key="rn_reassign_to")
+    ids = tuple(found.ids)
+    if new is not None and st.session_state.get(REASSIGN) == (chosen, old, new, ids):
+        st.warning(_("rounds_page.reassign.confirm", count=found.scored, name=escape_markdown(holders[old])),
+                   icon=":material/warning:")
+        with st.container(horizontal=True):
+            if st.button(_("rounds_page.reassign.yes"), type="primary", key="rn_reassign_yes"):
+                move_applications(old, new, ids, confirm=True)
+            st.button(_("decisions_page.cancel"), key="rn_reassign_no", on_click=st.session_state.__setitem__,
+                      args=(REASSIGN, None))
+        return
+    if st.button(_("rounds_page.reassign.move", count=found.total), icon=":material/swap_horiz:", key="rn_reassign"):
+        if new is None:
+            st.error(_("rounds_page.choose_juror_first"))
+        elif found.scored:  # asked first: the old juror's saved scores go with the applications
+            st.session_state[REASSIGN] = (chosen, old, new, ids)
+            st.rerun()
+        else:
+            move_applications(old, new, ids, confirm=False)
 
 
 # --- the rounds ------------------------------------------------------------------------------
@@ -254,6 +330,9 @@ with applications_tab:
                 with_juror(juror, lambda session: jury.unassign_juror(session, actor=admin, application_id=target,
                                                                       juror_id=juror, force=force),
                            _("rounds_page.juror_unassigned"))
+
+        holding = sorted({j for held in assigned.values() for j in held})
+        reassignment({j: names.get(j, f"#{j}") for j in holding})
 
 with conflicts_tab:
     if conflicts:

@@ -1,4 +1,5 @@
-"""Accounts, for the national office: list, create, change roles, deactivate, reset passwords.
+"""Accounts, for the national office: list, create (and invite: the mail with a link to
+choose a password is queued with the account), change roles, deactivate, reset passwords.
 
 Names and e-mails are typed by people: they are shown only through st.dataframe,
 selectbox options (plain text) or escape_markdown, never as HTML.
@@ -13,6 +14,7 @@ from assess.domain.permissions import ROLES
 from assess.domain.states import Role
 from assess.services import accounts, jury
 from assess.services.errors import InvalidInput
+from assess.services.mail import passwords, sending
 from assess.ui import auth
 from assess.ui.auth import role_name
 from assess.ui.runtime import (
@@ -22,10 +24,12 @@ from assess.ui.runtime import (
     escape_markdown,
     reading,
     require_permission,
+    sessions,
     show_error,
     show_flash,
 )
 
+INVITED = "users_invitations_to_send"  # the invitation queued with an account, sent on the next run
 admin = require_permission("user.manage")
 
 
@@ -33,7 +37,32 @@ def roles_text(roles) -> str:
     return ", ".join(role_name(role) for role in ROLES if role in roles)
 
 
+def sign_in_with(person: dict) -> str:
+    if person["has_password"]:
+        return _("users.password")
+    return _("users.invited_short") if person["invited"] else _("users.sso_only_short")
+
+
+def create(session, *, email: str, name: str, roles: set[str], password, invite: bool):
+    """The account, and its invitation queued in the same transaction (not for a single
+    sign-on account: the invitation's link sets a password)."""
+    user = accounts.create_user(session, actor=admin, email=email, display_name=name, roles=roles, password=password)
+    return passwords.invite(session, actor=admin, account_id=user.id) if invite else None
+
+
+def remember_invitation(mail) -> None:
+    if mail is not None and mail.status == "queued":  # the office lets invitations go without review
+        st.session_state[INVITED] = [mail.id]
+
+
+# The invitation queued with the account on the previous run: sent now, the account's
+# transaction committed (a kind the office reviews first stays held in the outbox).
+invitations = st.session_state.pop(INVITED, None)
+if invitations:
+    sending.send_soon(sessions(), invitations)
+
 with reading() as session:
+    invited = passwords.invited_accounts(session, actor=admin)
     people = {
         user.id: {
             "email": user.email,
@@ -42,6 +71,7 @@ with reading() as session:
             "active": user.is_active,
             "last_login": user.last_login_at,
             "has_password": user.password_hash is not None,
+            "invited": user.id in invited,
             "max_per_round": user.max_per_round,
         }
         for user in accounts.list_users(session, actor=admin)
@@ -56,7 +86,7 @@ table = pd.DataFrame(
         _("fields.display_name"): [p["name"] for p in people.values()],
         _("fields.roles"): [roles_text(p["roles"]) for p in people.values()],
         _("users.column.active"): [p["active"] for p in people.values()],
-        _("users.column.sign_in"): [_("users.password") if p["has_password"] else _("users.sso_only_short") for p in people.values()],
+        _("users.column.sign_in"): [sign_in_with(p) for p in people.values()],
         _("users.column.last_login"): pd.to_datetime([p["last_login"] for p in people.values()], utc=True),
     }
 )
@@ -69,7 +99,7 @@ st.dataframe(
 
 # --- create an account -------------------------------------------------------------------
 st.subheader(_("users.create_title"))
-NEW = ("new_email", "new_name", "new_roles", "new_password", "new_sso_only")
+NEW = ("new_email", "new_name", "new_roles", "new_password", "new_sso_only", "new_invite")
 with st.form("create_user"):
     email = st.text_input(_("fields.email"), key="new_email")
     name = st.text_input(_("fields.display_name"), key="new_name")
@@ -82,14 +112,18 @@ with st.form("create_user"):
         key="new_password",
     )
     sso_only = st.checkbox(_("users.sso_only"), help=_("users.sso_only_help"), key="new_sso_only")
+    invite = st.checkbox(_("users.invite"), value=True, help=_("users.invite_help"), key="new_invite")
     if st.form_submit_button(_("users.create"), type="primary"):
-        hashed = None if sso_only else accounts.new_password(password)  # before the transaction: hashing is slow
+        inviting = invite and not sso_only
+        # No password typed with an invitation: the person chooses it with the mail's link.
+        # Hashed before the transaction: hashing is slow.
+        hashed = None if sso_only or (inviting and not password) else accounts.new_password(password)
+        shown = escape_markdown(email.strip().lower())
         apply_change(
-            lambda session: accounts.create_user(
-                session, actor=admin, email=email, display_name=name, roles=set(roles), password=hashed
-            ),
-            _("users.created", email=escape_markdown(email.strip().lower())),
-            forget=NEW,
+            lambda session: create(session, email=email, name=name, roles=set(roles), password=hashed,
+                                   invite=inviting),
+            _("users.created_invited", email=shown) if inviting else _("users.created", email=shown),
+            forget=NEW, then=remember_invitation,
         )
 
 # --- change one account ------------------------------------------------------------------
