@@ -26,6 +26,7 @@ from assess.services.jury.aggregates import (
     round_jurors,
 )
 from assess.services.jury.assignment import (
+    ApplicationToAssign,
     AssignmentReport,
     applications_to_assign,
     assign_juror,
@@ -79,6 +80,7 @@ __all__ = [
     "NOTE_MAX",
     "OWN_APPLICATION",
     "ApplicationAggregate",
+    "ApplicationToAssign",
     "AssignmentItem",
     "AssignmentReport",
     "ConflictView",
