@@ -38,13 +38,14 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # this checkout's assess, whatever is installed
-os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # no "missing ScriptRunContext" per page
 
-from common import load_after_line, machine_line  # bench/common.py
+from common import fresh_database, load_after_line, machine_line  # bench/common.py
 from national import national_database_url  # bench/national.py
 
 AIM_SECONDS = 1.0
@@ -153,16 +154,59 @@ def reopen_latest_round(url: str) -> dict[str, int]:
         engine.dispose()
 
 
+def _no_database_process() -> float:
+    return 0.0
+
+
+#: CPU seconds so far of the database server's processes serving the benchmark (PostgreSQL:
+#: its backends on the benchmark's own database; SQLite runs in this process).
+database_cpu = _no_database_process
+
+
+def postgres_backends_cpu(url: str):
+    """A function giving the CPU seconds used so far by the PostgreSQL backends connected
+    to the database of ``url`` (a server on this machine: /proc is read). The benchmark's
+    database is its own, so those backends serve its pages only."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
+
+    from assess.storage.db import make_engine
+
+    name = make_url(url).database
+    admin = make_engine(make_url(url).set(database="postgres").render_as_string(hide_password=False),
+                        poolclass=NullPool)
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def used() -> float:
+        with admin.connect() as connection:
+            pids = connection.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = :name"),
+                                      {"name": name}).scalars().all()
+        total = 0
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+            except (OSError, IndexError, ValueError):
+                continue  # a backend that ended meanwhile
+        return total / ticks
+
+    return used
+
+
 def _timed(app) -> tuple[float, float]:
-    """(wall, CPU) seconds of one run of the page."""
-    start, start_cpu = time.perf_counter(), time.process_time()
+    """(wall, CPU) seconds of one run of the page; CPU counts this process's and, on
+    PostgreSQL, the database server's for this database."""
+    start, start_cpu, start_db = time.perf_counter(), time.process_time(), database_cpu()
     app.run()
-    return time.perf_counter() - start, time.process_time() - start_cpu
+    return time.perf_counter() - start, time.process_time() - start_cpu + database_cpu() - start_db
 
 
 def time_page(name: str, actor_id: int, runs: int, setter=None, profile: bool = False):
     """The first visit's and the reruns' (wall, CPU) seconds and the errors shown; None if
     the search or filter to set is not on the page (an older version of it)."""
+    from streamlit.logger import set_log_level
     from streamlit.testing.v1 import AppTest
 
     from assess.services import web_sessions
@@ -174,6 +218,7 @@ def time_page(name: str, actor_id: int, runs: int, setter=None, profile: bool = 
             cookie = web_sessions.start(session, user_id=actor_id).cookie
     finally:
         engine.dispose()
+    set_log_level("error")  # not "missing ScriptRunContext" for every page
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     app.session_state["lang"] = "en"
     app.session_state["session_cookie"] = cookie
@@ -208,11 +253,48 @@ def time_page(name: str, actor_id: int, runs: int, setter=None, profile: bool = 
     return first, reruns, len(app.exception)
 
 
+@contextmanager
+def national_copy(backend: str, folder: str) -> Iterator[str]:
+    """The URL of a national demo database of the benchmark's own: a copy of
+    bench/national.py's SQLite file, or a new PostgreSQL database the demo is loaded into
+    (minutes: bench/national.py's note), dropped afterwards. The pages may write (an audit
+    event, a setting): never in the cached file."""
+    if backend == "sqlite":
+        copy = Path(folder) / "national.db"
+        shutil.copy(national_database_url().removeprefix("sqlite:///"), copy)
+        print(f"national demo copied to {copy}", flush=True)
+        yield f"sqlite:///{copy}"
+        return
+    from sqlalchemy import text
+
+    from assess.domain.permissions import Actor
+    from assess.services import demo_national
+    from assess.storage.db import make_engine, make_session_factory
+
+    with fresh_database("postgresql", folder) as url:
+        started = time.perf_counter()
+        engine = make_engine(url)
+        try:
+            with make_session_factory(engine).begin() as session:
+                demo_national.load_national_demo(session, actor=Actor.system())
+            with engine.connect() as connection:  # fresh statistics for the planner, as autovacuum would make
+                connection.execute(text("ANALYZE"))
+                connection.commit()
+        finally:
+            engine.dispose()
+        print(f"national demo loaded into a PostgreSQL database of its own in {time.perf_counter() - started:.0f} s",
+              flush=True)
+        yield url
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="reruns timed after the first run of each page")
     parser.add_argument("--office-only", action="store_true", help="only the office's pages and searches")
     parser.add_argument("--profile", action="store_true", help="print a profile of one more rerun of each page")
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite",
+                        help="postgresql: a database of its own on ASSESS_BENCH_POSTGRES_URL's (or the tests') "
+                             "server, on this machine; the demo is loaded into it first")
     parser.add_argument("--only", default="", help="comma-separated labels or page names to time (e.g. rounds,eql)")
     options = parser.parse_args()
 
@@ -228,16 +310,15 @@ def main() -> None:
 
         plan, deciding = [step for step in plan if chosen(step)], [step for step in deciding if chosen(step)]
 
-    source = national_database_url().removeprefix("sqlite:///")
     print(machine_line())
-    with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / "national.db"
-        shutil.copy(source, copy)  # the pages may write (an audit event, a setting): never in the cache
-        url = f"sqlite:///{copy}"
+    with tempfile.TemporaryDirectory() as folder, national_copy(options.backend, folder) as url:
         os.environ["ASSESS_DATABASE_URL"] = url
+        if options.backend == "postgresql":
+            global database_cpu
+            database_cpu = postgres_backends_cpu(url)
         who = people(url)
-        print(f"national demo copied to {copy}; office #{who['office']} ({who['mails']} mails collected into its "
-              f"outbox), juror #{who['juror']}, teacher #{who['teacher']}; {options.runs} reruns per page")
+        print(f"office #{who['office']} ({who['mails']} mails collected into its outbox), juror #{who['juror']}, "
+              f"teacher #{who['teacher']}; {options.runs} reruns per page")
         print(f"{'who':8s} {'page':38s} {'CPU a click':>11s} {'wall a click':>12s} {'load':>5s}   "
               f"first visit CPU / wall")
         over = []
