@@ -249,7 +249,7 @@ def time_page(name: str, actor_id: int, runs: int, setter=None, profile: bool = 
             app.run()
         finally:
             threading.setprofile(None)  # type: ignore[arg-type]
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(r"assess|sqlalchemy/orm/loading|weasyprint/__init__", 30)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(os.environ.get("BENCH_PROFILE_FILTER", r"assess|sqlalchemy/orm/loading|weasyprint/__init__"), 30)
     return first, reruns, len(app.exception)
 
 
