@@ -1,8 +1,9 @@
 """Benchmark: every page of the app on a whole country's data (issues 5 and 13).
 
 The national demo (``bench/national.py``: about 3,000 applications over 3 rounds, 60
-jurors, 1,500 projects, 300,000 survey responses) is copied to a temporary file, an
-office account is added, the office collects its mails once (the verdicts of the round
+jurors, 1,500 projects, 300,000 survey responses) is copied to a temporary file (or, with
+``--backend postgresql``, loaded into a PostgreSQL database of its own), an office
+account is added, the office collects its mails once (the verdicts of the round
 published when the demo was loaded: about a thousand mails held in the outbox), and each
 page is run the way Streamlit runs it on every click: ``app.py`` (sign-in state,
 navigation) then the page's own script, with its real queries and widgets, through
@@ -13,16 +14,20 @@ most applications, the teacher's pages for the teacher with the most projects.
 
 Printed per page: the first visit and the median of the reruns that follow (a click on
 the page), each as **CPU seconds of this process** (the page runs in it, as it would in
-the server's) and wall-clock seconds, with the 1-minute load average beside them. On a
+the server's; on PostgreSQL plus the CPU of the database's backends serving it) and
+wall-clock seconds, with the 1-minute load average beside them. On a
 machine shared with other work (issue 13's runs: 2 cores, load average 2-36) the wall
 clock measures the queue for a core; the CPU time is the work a click costs, and the
 figure the aim is judged on.
 
 Aim (issue 13): every office page under 1 s of CPU a click at national scale. The rounds
 page's tabs (settings, applications, conflicts, jurors' progress) are drawn on every
-click, so its line covers all four.
+click, so its line covers all four. The demo publishes every round: after the office's
+pages, the latest round is made unpublished in the copy and the rounds and decisions
+pages are timed again, with their forms and staging drawn.
 
     python bench/bench_pages.py [--runs 5] [--office-only] [--only "rounds,national statistics"]
+                                [--backend postgresql] [--profile]
 
 The office's searches and filters are pages of their own ("decisions, searched",
 "national statistics, one region"...): the widget is set once, then the reruns are timed
