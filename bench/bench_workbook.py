@@ -20,7 +20,15 @@ on "Responses (2)" and "Responses (3)"):
    the other sheets plus the first ``--rows`` responses, fetched into memory beforehand,
    and so do ours and xlsxwriter in that round; writing alone is timed, per row.
 
-Each run is a child process of its own, so its peak RSS (VmHWM, see peak_mib) is its own.
+5. opening: the default workbook (answers apart) is opened the way a spreadsheet program
+   does, every cell of every sheet: LibreOffice Calc headless (``soffice --convert-to``,
+   when installed: it loads the whole workbook before writing its first sheet out) and
+   ``openpyxl.load_workbook`` (a cell object per value); the answers' CSV file is
+   counted (rows, MiB). Issue 13's aim: the workbook opens in seconds.
+
+Each run is a child process of its own, so its peak RSS (VmHWM, see peak_mib) is its own,
+and so is its CPU time, printed beside the wall clock: the machine may be shared, and the
+CPU seconds are the work done whatever the other programs take.
 Targets (issue 6): ours within 1.1x of xlsxwriter, at least 1.5x faster than pandas,
 peak memory under 300 MiB. ``--profile`` prints where our full run spends its time.
 
@@ -35,6 +43,7 @@ import argparse
 import io
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -195,6 +204,7 @@ def _subset(session, rows: int) -> list[Table]:
 
 
 def child(run: str, url: str, rows: int, out: str) -> dict[str, Any]:
+    began_cpu = time.process_time()
     engine = make_engine(url)
     sessions = make_session_factory(engine)
     result: dict[str, Any] = {}
@@ -203,14 +213,17 @@ def child(run: str, url: str, rows: int, out: str) -> dict[str, Any]:
             start = time.perf_counter()
             summary = exports.write_workbook(session, actor=Actor.system(), out=out,
                                              with_responses=True if run == "ours-all" else None)
-            result.update(seconds=time.perf_counter() - start, rows=summary.rows, sheets=len(summary.sheets),
-                          apart=summary.responses_apart)
+            result.update(seconds=time.perf_counter() - start, cpu=time.process_time() - began_cpu,
+                          rows=summary.rows, sheets=len(summary.sheets), apart=summary.responses_apart,
+                          per_sheet=[(sheet.name, sheet.rows) for sheet in summary.sheets])
             if summary.responses_apart:  # the answers' CSV file, as `assess export xlsx` writes it beside
                 began = time.perf_counter()
                 csv_path = out.removesuffix(".xlsx") + "-responses.csv"
+                began_cpu = time.process_time()
                 with open(csv_path, "w", encoding="utf-8", newline="") as handle:
-                    exports.write_csv(session, actor=Actor.system(), what="responses", out=handle)
-                result.update(csv_seconds=time.perf_counter() - began, csv_size=os.path.getsize(csv_path))
+                    written = exports.write_csv(session, actor=Actor.system(), what="responses", out=handle)
+                result.update(csv_seconds=time.perf_counter() - began, csv_cpu=time.process_time() - began_cpu,
+                              csv_size=os.path.getsize(csv_path), csv_rows=written.rows)
                 os.remove(csv_path)
         elif run == "profile":
             import cProfile
@@ -258,18 +271,54 @@ def child(run: str, url: str, rows: int, out: str) -> dict[str, Any]:
     engine.dispose()
     if os.path.exists(out):
         result["size"] = os.path.getsize(out)
+    result.setdefault("cpu", time.process_time() - began_cpu)
     result["peak_mib"] = peak_mib()
     return result
 
 
-def spawn(run: str, url: str, rows: int, folder: str) -> dict[str, Any]:
+def opened(path: str, *, with_openpyxl: bool = True) -> dict[str, Any]:
+    """Open the workbook as a spreadsheet program would, every cell of every sheet: in
+    LibreOffice Calc (headless, when installed) and with openpyxl's full reader. Seconds
+    of each (wall clock; Calc runs in a process of its own, its CPU time is its children's
+    usage), and the cells openpyxl found."""
+    import resource
+
+    import openpyxl
+
+    found: dict[str, Any] = {}
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice:
+        with tempfile.TemporaryDirectory() as folder:  # a profile and an output of its own
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            done = subprocess.run([soffice, f"-env:UserInstallation=file://{folder}/profile", "--headless",
+                                   "--convert-to", "csv", "--outdir", folder, path], capture_output=True, text=True)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            found["calc_seconds"] = time.perf_counter() - start
+            found["calc_cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            found["calc_ok"] = done.returncode == 0 and any(name.endswith(".csv") for name in os.listdir(folder))
+    if not with_openpyxl:  # millions of cell objects would not fit in memory
+        return found
+    start, start_cpu = time.perf_counter(), time.process_time()
+    book = openpyxl.load_workbook(path)  # not read-only: a cell object per value, as a spreadsheet holds them
+    found["cells"] = sum(sheet.max_row * sheet.max_column for sheet in book.worksheets)
+    found["openpyxl_seconds"] = time.perf_counter() - start
+    found["openpyxl_cpu"] = time.process_time() - start_cpu
+    found["sheets"] = len(book.worksheets)
+    book.close()
+    return found
+
+
+def spawn(run: str, url: str, rows: int, folder: str, *, keep: bool = False) -> dict[str, Any]:
     out = os.path.join(folder, f"{run}.xlsx")
     done = subprocess.run([sys.executable, __file__, "--child", run, "--url", url, "--rows", str(rows), "--out", out],
                           capture_output=True, text=True)
     if done.returncode:
         sys.exit(f"the {run} run failed:\n{done.stderr}")
     found = json.loads(done.stdout.strip().splitlines()[-1])
-    if os.path.exists(out):
+    if keep:
+        found["path"] = out
+    elif os.path.exists(out):
         os.remove(out)
     return found
 
@@ -279,6 +328,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000, help="responses in the pandas round")
     parser.add_argument("--profile", action="store_true", help="also profile our full run (cProfile, slow)")
     parser.add_argument("--only", choices=["full", "subset", "profile"], help="run one round only")
+    parser.add_argument("--open-all", action="store_true",
+                        help="also open the workbook with every answer in LibreOffice Calc (minutes)")
+    parser.add_argument("--skip-peer", action="store_true",
+                        help="not xlsxwriter's workbook (8 minutes or more), nor the subset round")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -300,8 +353,8 @@ def main() -> None:
         writing = found["seconds"] - floor
         per_row = writing / max(found["rows"], 1) * 1e6
         size_note = f", {found['size'] / 2**20:.0f} MiB file" if "size" in found else ""
-        print(f"  {name:<34} {found['seconds']:7.1f} s  (writing {writing:6.1f} s, {per_row:5.1f} µs/row), "
-              f"{found['rows']:,} rows, peak RSS {found['peak_mib']:.0f} MiB{size_note}")
+        print(f"  {name:<34} {found['seconds']:7.1f} s, CPU {found['cpu']:6.1f} s  (writing {writing:6.1f} s, "
+              f"{per_row:5.1f} µs/row), {found['rows']:,} rows, peak RSS {found['peak_mib']:.0f} MiB{size_note}")
 
     with tempfile.TemporaryDirectory() as folder:
         if args.only in (None, "full"):
@@ -310,14 +363,33 @@ def main() -> None:
             print(f"  {'queries alone':<34} {query['seconds']:7.1f} s, {query['rows']:,} rows, peak RSS "
                   f"{query['peak_mib']:.0f} MiB; " + ", ".join(f"{k} {n:,} in {s:.1f} s"
                                                                  for k, (n, s) in query["tables"].items()))
-            ours = spawn("ours", url, args.rows, folder)
-            every = spawn("ours-all", url, args.rows, folder)
-            theirs = spawn("xlsxwriter", url, args.rows, folder)
+            ours = spawn("ours", url, args.rows, folder, keep=True)
             line("ours, answers apart (default)", ours)
+            print("    sheets: " + ", ".join(f"{name} {rows:,}" for name, rows in ours["per_sheet"]))
             if ours.get("apart"):
-                print(f"  {'  + the answers CSV file':<34} {ours['csv_seconds']:7.1f} s, {ours['apart']:,} rows, "
-                      f"{ours['csv_size'] / 2**20:.0f} MiB file")
+                print(f"  {'  + the answers CSV file':<34} {ours['csv_seconds']:7.1f} s, CPU {ours['csv_cpu']:6.1f} s, "
+                      f"{ours['csv_rows']:,} rows ({ours['apart']:,} answers left out of the workbook, past "
+                      f"{exports.RESPONSES_IN_WORKBOOK:,}), {ours['csv_size'] / 2**20:.0f} MiB file")
+            opening = opened(ours["path"])
+            os.remove(ours["path"])
+            if "calc_seconds" in opening:
+                print(f"  {'  opened in LibreOffice Calc':<34} {opening['calc_seconds']:7.1f} s, CPU "
+                      f"{opening['calc_cpu']:6.1f} s" + ("" if opening["calc_ok"] else "  FAILED TO OPEN"))
+            else:
+                print("  (LibreOffice not installed: the workbook was not opened in Calc)")
+            print(f"  {'  opened with openpyxl (every cell)':<34} {opening['openpyxl_seconds']:7.1f} s, CPU "
+                  f"{opening['openpyxl_cpu']:6.1f} s, {opening['sheets']} sheets, {opening['cells']:,} cells")
+            every = spawn("ours-all", url, args.rows, folder, keep=True)
             line("ours, with every answer", every, query["seconds"])
+            if args.open_all and shutil.which("soffice"):  # the workbook as it was before issue 13
+                opening = opened(every["path"], with_openpyxl=False)
+                print(f"  {'  opened in LibreOffice Calc':<34} {opening['calc_seconds']:7.1f} s, CPU "
+                      f"{opening['calc_cpu']:6.1f} s" + ("" if opening["calc_ok"] else "  FAILED TO OPEN"))
+            os.remove(every["path"])
+            if args.skip_peer:
+                print(load_after_line())
+                return
+            theirs = spawn("xlsxwriter", url, args.rows, folder)
             ours = every  # compared with xlsxwriter on the same rows
             line("xlsxwriter constant_memory", theirs, query["seconds"])
             print(f"  ratio ours / xlsxwriter: {ours['seconds'] / theirs['seconds']:.2f}x in all, writing "

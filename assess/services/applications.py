@@ -414,11 +414,12 @@ class TeacherView:
     feedback: tuple[ItemFeedback, ...] = ()
 
 
-def _status(round_: Round, stored: Application, *, decision_published: bool) -> str:
-    """The status the teacher reads: the one rule for a single application and a round's list."""
-    if stored.status == ApplicationStatus.WITHDRAWN:
+def _status(round_: Round, stored: str, *, decision_published: bool) -> str:
+    """The status the teacher reads, from the stored one: the one rule for a single
+    application and a round's list."""
+    if stored == ApplicationStatus.WITHDRAWN:
         return ApplicationStatus.WITHDRAWN
-    if stored.status == "draft":
+    if stored == "draft":
         return ApplicationStatus.DRAFT
     if round_.published_at is not None and decision_published:
         return ApplicationStatus.DECIDED
@@ -434,10 +435,11 @@ def round_statuses(session: Session, *, actor: Actor, round_id: int) -> dict[int
         raise NotFound()
     published = set(session.scalars(select(Decision.application_id).join(Application).where(
         Application.round_id == round_id, Decision.published_at.is_not(None))))
-    # Drafts are their teachers' only.
-    stored = session.scalars(select(Application).where(Application.round_id == round_id,
-                                                       Application.status != "draft"))
-    return {a.id: _status(round_, a, decision_published=a.id in published) for a in stored}
+    # Drafts are their teachers' only. Ids and stored statuses, not 1,000 applications
+    # with their texts.
+    stored = session.execute(select(Application.id, Application.status).where(Application.round_id == round_id,
+                                                                           Application.status != "draft"))
+    return {id_: _status(round_, status, decision_published=id_ in published) for id_, status in stored}
 
 
 def _teacher_view(session: Session, stored: Application) -> TeacherView:
@@ -449,9 +451,9 @@ def _teacher_view(session: Session, stored: Application) -> TeacherView:
         texts=dict(stored.texts), evidence_links=tuple(stored.evidence_links), rubric=rubric,
     )
     if stored.status in (ApplicationStatus.WITHDRAWN, ApplicationStatus.DRAFT):
-        return TeacherView(status=_status(round_, stored, decision_published=False), **base)
+        return TeacherView(status=_status(round_, stored.status, decision_published=False), **base)
     decision = session.scalar(select(Decision).where(Decision.application_id == stored.id))
-    state = _status(round_, stored, decision_published=decision is not None and decision.published_at is not None)
+    state = _status(round_, stored.status, decision_published=decision is not None and decision.published_at is not None)
     if state != ApplicationStatus.DECIDED:
         return TeacherView(status=state, **base)
     comments: dict[str, list[str]] = {}

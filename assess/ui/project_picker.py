@@ -10,24 +10,16 @@ left in the session by someone else's project is simply ignored: nothing leaks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import streamlit as st
 
 from assess import resources
 from assess.domain.permissions import Actor, can
-from assess.services import projects
+from assess.services import search
+from assess.services.search import ProjectChoice
 from assess.ui.runtime import _, reading
 
 PAGES = resources.pages_dir()
 PICKER_KEY = "project_picker"
-
-
-@dataclass(frozen=True)
-class Choice:
-    id: int
-    title: str
-    owner_id: int
 
 
 def _sync() -> None:
@@ -42,15 +34,11 @@ def _project_in_address() -> int | None:
     return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
-def pick_project(current: Actor, permission: str = "project.view") -> Choice:
+def pick_project(current: Actor, permission: str = "project.view") -> ProjectChoice:
     """A select box of the projects the actor may use here (``permission`` on each one);
     stops the page with a hint when there is none."""
     with reading() as session:
-        choices = [
-            Choice(p.id, p.title, p.owner_id)
-            for p in projects.list_projects(session, actor=current)
-            if can(current, permission, p)
-        ]
+        choices = [c for c in search.project_choices(session, actor=current) if can(current, permission, c)]
     if not choices:
         st.info(_("projects_page.none_yet"))
         if "teacher" in current.roles:

@@ -159,3 +159,31 @@ def test_declared_conflicts_by_juror_teacher_and_office(session, teacher, projec
         applications.application_for_juror(session, actor=a, application_id=application.id)
     report = jury.auto_assign(session, actor=SYSTEM, round_id=made.id)
     assert report.created == () and report.short == {application.id: 1}
+
+
+def test_the_office_lists_a_rounds_applications_to_assign_with_teacher_and_school(session, round_with_applications):
+    made, apps = round_with_applications
+    withdrawn = apps[-1]
+    applications.withdraw(session, actor=owner_of(session, withdrawn), application_id=withdrawn.id)
+    listed = jury.applications_to_assign(session, actor=SYSTEM, round_id=made.id)
+
+    assert [a.id for a in listed] == [a.id for a in apps[:-1]]  # submitted ones, by id; not the withdrawn
+    first, second = listed[0], listed[1]
+    assert (first.project_title, first.teacher_name) == ("Our European breakfast", "Claire")
+    assert (first.school_name, first.school_region, first.school_country) == ("École Jean Jaurès", "Occitanie", "FR")
+    assert (second.project_title, second.teacher_name, second.school_name) == ("Project 0", "T0", "School 0")
+
+
+def test_only_the_office_lists_a_rounds_applications(session, round_with_applications, teacher):
+    made, _apps = round_with_applications
+    with pytest.raises(PermissionDenied):
+        jury.applications_to_assign(session, actor=teacher, round_id=made.id)
+    with pytest.raises(NotFound):
+        jury.applications_to_assign(session, actor=SYSTEM, round_id=made.id + 1000)
+
+
+def owner_of(session, application) -> Actor:
+    from assess.services import accounts
+    from assess.storage.models import User
+
+    return accounts.actor_of(session.get(User, application.teacher_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assess.domain.permissions import PermissionDenied
-from assess.services import accounts, search
+from assess.services import accounts, projects, search
 from tests.services.helpers import make_project, make_user
 
 
@@ -136,3 +136,22 @@ def test_many_words_typed_make_a_bounded_query(session, office, catalogue):
     assert len(search.words_of(" ".join(f"w{n}" for n in range(10_000)))) == search.WORDS_MAX
     assert titles(search.find_projects(session, actor=office, text="rivers danube " * 5_000)) == [
         "Rivers of Europe: the Danube"]
+
+
+def test_project_choices_name_each_project_and_its_owner_for_a_picker(session, office, teacher, catalogue):
+    every = search.project_choices(session, actor=office)
+    # The order the pickers showed when they listed full projects: newest change first.
+    assert [c.id for c in every] == [p.id for p in projects.list_projects(session, actor=office)]
+    by_id = {c.id: c for c in every}
+    assert len(by_id) == 5
+    assert (by_id[catalogue["jonas1"].id].title, by_id[catalogue["jonas1"].id].owner_id) == (
+        "Breakfast club 1", catalogue["jonas1"].owner_id)
+    own = search.project_choices(session, actor=teacher)
+    assert {c.id for c in own} == {catalogue[f"claire{n}"].id for n in range(3)}
+    assert {c.owner_id for c in own} == {teacher.id}
+
+
+def test_a_juror_gets_no_project_choices(session):
+    juror = make_user(session, email="juror@example.org", roles={"juror"})
+    with pytest.raises(PermissionDenied):
+        search.project_choices(session, actor=juror)

@@ -147,6 +147,23 @@ def test_automatic_assignment_through_the_page_shows_loads_and_shortages(app_for
     assert set(table["Jurors"]) == {"Ana Juror, Second.Juror"}
 
 
+def test_the_round_lists_each_application_with_its_teacher_school_status_and_jurors(app_for, people, applied,
+                                                                                    ui_database):
+    with ui_database.begin() as session:
+        jury.auto_assign(session, actor=people.admin, round_id=applied["round"])
+    at = no_exception(app_for(people.admin, page="rounds"))
+
+    table = next(f.value for f in at.dataframe if "Teacher" in f.value.columns)
+    rows = {row["Application"]: row for row in table.to_dict("records")}
+    first, second = applied["applications"]
+    assert list(rows) == [first, second]
+    assert (rows[first]["Project"], rows[first]["Teacher"]) == (TITLE, "Claire Martin")  # as text, not Markdown
+    assert (rows[second]["Project"], rows[second]["Teacher"]) == ("Rivers of Europe", "Jonas Weber")
+    assert rows[first]["School, region"] == "École Jean Jaurès, Occitanie, FR"
+    assert {row["Status"] for row in rows.values()} == {"Under review"}  # closed, not published
+    assert {row["Jurors"] for row in rows.values()} == {"Ana Juror, Second.Juror"}
+
+
 def test_a_conflict_recorded_by_the_office_takes_the_juror_off(app_for, people, applied, ui_database):
     with ui_database.begin() as session:
         jury.auto_assign(session, actor=people.admin, round_id=applied["round"])

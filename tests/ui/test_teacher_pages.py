@@ -293,6 +293,36 @@ def test_the_report_page_offers_the_pdf(app_for, people, ui_database, project):
     assert at.segmented_control(key="report_lang").value == "fr"
 
 
+def test_a_visit_to_the_report_page_makes_no_pdf(app_for, people, project, monkeypatch):
+    # The PDF is made when the button is clicked (the browser test downloads it): a visit,
+    # a change of project or of language only offers the button.
+    from assess.reports import self_assessment
+
+    made = []
+    monkeypatch.setattr(self_assessment, "render_self_assessment_pdf", lambda *a, **k: made.append(a) or b"%PDF")
+    at = no_exception(app_for(people.teacher, page="report"))
+    at.segmented_control(key="report_lang").set_value("fr")
+    no_exception(at.run())
+
+    assert at.download_button[0].label == "Download the PDF"
+    assert made == []
+
+
+def test_the_office_picks_any_teachers_project_on_its_result_pages(app_for, people, ui_database, project):
+    with ui_database.begin() as session:
+        other = make_project(session, owner=people.other_teacher, title="Rivers of Europe").id
+    for page in ("dashboard", "report", "survey_results"):
+        at = no_exception(app_for(people.admin, page=page))
+        picker = at.selectbox(key="project_picker")
+        assert picker.options == ["Rivers of Europe", "Our European breakfast"], page  # newest change first
+        picker.set_value(other)
+        no_exception(at.run())
+        assert at.session_state["project_id"] == other
+    # A teacher's own only, even where the office sees all.
+    at = no_exception(app_for(people.other_teacher, page="report"))
+    assert at.selectbox(key="project_picker").options == ["Rivers of Europe"]
+
+
 # -- Access ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("page", TEACHER_PAGES)

@@ -28,6 +28,7 @@ from assess.services.jury.aggregates import (
 )
 from assess.services.jury.assignment import (
     REASSIGN_MAX,
+    ApplicationToAssign,
     AssignmentReport,
     Reassignment,
     ReassignmentDropsScores,
@@ -86,6 +87,7 @@ __all__ = [
     "OWN_APPLICATION",
     "REASSIGN_MAX",
     "ApplicationAggregate",
+    "ApplicationToAssign",
     "AssignmentItem",
     "AssignmentReport",
     "ConflictView",

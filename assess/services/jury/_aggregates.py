@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from assess.domain.jury import ItemAggregate, aggregate_items, juror_letter
@@ -95,7 +95,7 @@ def aggregate_applications(session: Session, applications: list[Application]) ->
     # scores, and building their objects took most of the office's decisions page.
     assignments: dict[int, list] = {i: [] for i in ids}
     scores: dict[int, dict[str, ItemScore]] = {}
-    decisions: dict[int, Decision] = {}
+    decisions: dict[int, Row] = {}
     if ids:
         for assignment in session.execute(
             select(Assignment.id, Assignment.application_id, Assignment.juror_id, Assignment.submitted_at,
@@ -110,8 +110,10 @@ def aggregate_applications(session: Session, applications: list[Application]) ->
             .where(Assignment.application_id.in_(ids)).order_by(JurorScore.id)
         ):
             scores[assignment_id][item_id] = ItemScore(level, comment, private_note)
-        decisions = {d.application_id: d for d in session.scalars(
-            select(Decision).where(Decision.application_id.in_(ids)))}
+        # The outcome and the note only: a Decision object also builds its levels' JSON.
+        decisions = {d.application_id: d for d in session.execute(
+            select(Decision.application_id, Decision.outcome, Decision.consensus_note)
+            .where(Decision.application_id.in_(ids)))}
     gate_minimums: dict[str, dict[str, int]] = {}
     found = []
     for application in applications:

@@ -29,7 +29,7 @@ from assess.services.jury._common import (
 )
 from assess.services.jury._conflicts import kinds_of
 from assess.services.jury.conflicts import ConflictedJuror, round_conflicts
-from assess.storage.models import Application, Assignment, Project, Round, User
+from assess.storage.models import Application, Assignment, Project, Round, School, User
 
 
 class NoExtraJuror(ServiceError):
@@ -53,10 +53,35 @@ def jurors_for_round(session: Session, *, actor: Actor, round_id: int) -> list[U
     return jury_members(session, for_round=find_round(session, round_id))
 
 
-def applications_to_assign(session: Session, *, actor: Actor, round_id: int) -> list[Application]:
-    """The round's submitted applications, with their projects' schools (office)."""
+@dataclass(frozen=True)
+class ApplicationToAssign:
+    """A submitted application as the office's list of a round shows it."""
+
+    id: int
+    project_title: str
+    teacher_name: str
+    #: The applicant school's name, region and country ("" when the project has none).
+    school_name: str
+    school_region: str
+    school_country: str
+
+
+def applications_to_assign(session: Session, *, actor: Actor, round_id: int) -> list[ApplicationToAssign]:
+    """The round's submitted applications by id, with their projects' titles, teachers'
+    names and schools (office): one query of plain columns. The rounds page loaded a
+    national round's 1,000 applications with their texts, projects, partners and schools,
+    and every account with its roles, to show these: 0.45 s of every click."""
     authorize(session, actor, "round.manage")
-    return round_applications(session, find_round(session, round_id).id)
+    found = find_round(session, round_id)
+    rows = session.execute(
+        select(Application.id, Project.title, User.display_name, School.name, School.region, School.country)
+        .join(Project, Project.id == Application.project_id)
+        .join(User, User.id == Application.teacher_id)
+        .outerjoin(School, School.id == Project.school_id)
+        .where(Application.round_id == found.id, Application.status == ApplicationStatus.SUBMITTED)
+        .order_by(Application.id))
+    return [ApplicationToAssign(id_, title, teacher, school or "", region or "", country or "")
+            for id_, title, teacher, school, region, country in rows]
 
 
 @dataclass(frozen=True)

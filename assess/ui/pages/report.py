@@ -1,5 +1,9 @@
 """Report: the self-assessment as a PDF to download, in the language the teacher chooses
-(it may differ from the screen's, e.g. an English report for the partners)."""
+(it may differ from the screen's, e.g. an English report for the partners).
+
+The PDF is made when the button is clicked, not on every run of the page: rendering it
+(WeasyPrint, four pages) is 0.7-1 s of processor, and a visit, a change of project or of
+language, or an office's look through its projects downloads nothing."""
 
 from __future__ import annotations
 
@@ -30,14 +34,13 @@ except ServiceError as error:
 if not started:
     st.info(_("report_page.not_started"), icon=":material/info:")
 
-with st.spinner(_("report_page.generating")):
-    pdf = render_self_assessment_pdf(report, lang=pdf_lang)
+# Made when clicked (on another thread, without the session): only plain values go in.
 st.download_button(
     _("report_page.download"),
-    data=pdf,
+    data=lambda: render_self_assessment_pdf(report, lang=pdf_lang),
     file_name=f"self-assessment-{choice.id}-{pdf_lang}.pdf",
     mime="application/pdf",
     type="primary",
     icon=":material/download:",
-    on_click="ignore",  # downloading needs no rerun (which would render the PDF again)
+    on_click="ignore",  # downloading needs no rerun
 )

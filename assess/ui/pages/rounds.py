@@ -19,7 +19,7 @@ from assess import clock
 from assess.domain.assignment import ShortageReason
 from assess.domain.jury import AGGREGATIONS, ROUND_KINDS
 from assess.domain.permissions import can
-from assess.services import accounts, applications, jury, rounds, rubrics, search
+from assess.services import applications, jury, rounds, rubrics, search
 from assess.ui.jury_progress import progress_tab
 from assess.ui.runtime import _, apply_change, escape_markdown, lang, reading, require_permission, show_flash
 
@@ -122,10 +122,11 @@ def round_form(prefix: str, current: rounds.RoundSummary | None, locked: bool) -
 
 def move_applications(old: int, new: int, ids: tuple[int, ...], *, confirm: bool) -> None:
     st.session_state[REASSIGN] = None
+    known = {**names, **jurors}  # the new juror may hold nothing in this round yet
     apply(lambda session: jury.reassign(session, actor=admin, round_id=chosen, from_juror_id=old, to_juror_id=new,
                                         application_ids=ids, confirm=confirm),
-          _("rounds_page.reassign.done", count=len(ids), source=escape_markdown(names.get(old, f"#{old}")),
-            target=escape_markdown(names.get(new, f"#{new}"))))
+          _("rounds_page.reassign.done", count=len(ids), source=escape_markdown(known.get(old, f"#{old}")),
+            target=escape_markdown(known.get(new, f"#{new}"))))
 
 
 def reassignment(holders: dict[int, str]) -> None:
@@ -244,23 +245,21 @@ changeable = can(admin, "round.change", jury.round_facts(current))
 
 with reading() as session:
     locked = rounds.rubric_locked(session, actor=admin, round_id=chosen)
-    names = {u.id: u.display_name for u in accounts.list_users(session, actor=admin)}
     # Only the jurors who may judge this round (no demonstration juror in a real round).
     jurors = {u.id: u.display_name for u in jury.jurors_for_round(session, actor=admin, round_id=chosen)}
     conflicts = jury.list_conflicts(session, actor=admin, round_id=chosen)
     waivers = jury.list_waivers(session, actor=admin, round_id=chosen)
     statuses = applications.round_statuses(session, actor=admin, round_id=chosen)
-    rows = []
-    for application in jury.applications_to_assign(session, actor=admin, round_id=chosen):
-        school = application.project.school
-        rows.append({
-            "id": application.id,
-            "project": application.project.title,
-            "teacher": names.get(application.teacher_id, ""),
-            "school": ", ".join(x for x in (school.name, school.region or "", school.country) if x) if school else "",
-            "status": statuses[application.id],
-        })
+    rows = [{
+        "id": a.id,
+        "project": a.project_title,
+        "teacher": a.teacher_name,
+        "school": ", ".join(x for x in (a.school_name, a.school_region, a.school_country) if x),
+        "status": statuses[a.id],
+    } for a in jury.applications_to_assign(session, actor=admin, round_id=chosen)]
     assigned = jury.round_jurors(session, actor=admin, round_id=chosen)
+    # The names of the round's assigned jurors, not every account of the country.
+    names = search.juror_names(session, actor=admin, round_id=chosen)
 
 settings_tab, applications_tab, conflicts_tab, progress_of_jurors = st.tabs(
     [_("rounds_page.tab.settings"), _("rounds_page.tab.applications"), _("rounds_page.tab.conflicts"),
