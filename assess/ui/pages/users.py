@@ -73,7 +73,9 @@ table = pd.DataFrame(
         _("fields.roles"): [roles_text(p.roles) for p in people.values()],
         _("users.column.active"): [p.active for p in people.values()],
         _("users.column.sign_in"): [_("users.password") if p.has_password else _("users.sso_only_short") for p in people.values()],
-        _("users.column.last_login"): pd.to_datetime([p.last_login for p in people.values()], utc=True),
+        # (None, never signed in, is NaT: an empty cell.)
+        _("users.column.last_login"): pd.to_datetime(pd.Series([p.last_login for p in people.values()], dtype=object),
+                                                     utc=True),
     }
 )
 st.dataframe(
