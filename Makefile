@@ -44,7 +44,7 @@ export ASSESS_TEST_POSTGRES_URL
 
 test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/ruff check assess app.py setup.py tests bench
-	$(BIN)/mypy assess/domain assess/stats.py
+	$(BIN)/mypy assess
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: $(VENV)/.installed-test

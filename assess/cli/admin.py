@@ -70,7 +70,7 @@ def user_add(email: str, roles: tuple[str, ...], display_name: str | None, langu
         if Role.ADMIN in roles and accounts.needs_first_admin(session) and hashed is not None:
             created = accounts.create_first_admin(session, email=email, display_name=name, password=hashed, language=language)
             if set(roles) - {Role.ADMIN}:
-                accounts.set_roles(session, actor=Actor.system(), user_id=created.id, roles=set(roles))
+                accounts.set_roles(session, actor=Actor.system(), user_id=created.account_id, roles=set(roles))
         else:
             accounts.create_user(session, actor=Actor.system(), email=email, display_name=name, roles=set(roles),
                                  password=hashed, language=language)

@@ -38,6 +38,14 @@ class Actor:
         """The operator at the command line: full rights, recorded as a system action."""
         return cls(id=None, email="system", display_name="system", roles=frozenset(ROLES), is_system=True)
 
+    @property
+    def account_id(self) -> int:
+        """The id of the person's account, for what only an account has (its password, its
+        data, its sessions). The system actor has none: ValueError."""
+        if self.id is None:
+            raise ValueError("the system actor has no account")
+        return self.id
+
 
 class Rule:
     def __init__(self, predicate: Callable[[Actor, Any], bool], name: str):

@@ -117,6 +117,12 @@ class Score:
         """The total is above the European-label nomination threshold (strictly, as the rule says)."""
         return self.verdict.outcome is Outcome.PASS and self.total > self.eql_threshold
 
+    def whole_levels(self) -> dict[str, int | None]:
+        """The criteria's levels by id as the whole numbers a self-assessment holds
+        (:func:`score` takes whole levels unless ``fractional``); ValueError for a jury's
+        fractional aggregate."""
+        return {c.criterion_id: None if c.level is None else whole_level(c.level) for c in self.criteria}
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view, used by ``assess rubric score --json`` and exports."""
         return {
@@ -165,6 +171,14 @@ def _check_levels(kind: str, given: Mapping[str, float | None], known: set[str],
                 raise ScoringInputError(f"level of {kind} '{item_id}' must be a number from 0 to 5, not {level!r}")
         elif isinstance(level, bool) or not isinstance(level, int) or level not in LEVELS:
             raise ScoringInputError(f"level of {kind} '{item_id}' must be a whole number from 0 to 5, not {level!r}")
+
+
+def whole_level(level: float) -> int:
+    """``level`` as the whole level it is (3.0 -> 3, for a list of levels); ValueError for
+    a fractional one (a jury's mean), which names no level of the rubric."""
+    if level != int(level):
+        raise ValueError(f"{level} is not a whole level")
+    return int(level)
 
 
 def score(

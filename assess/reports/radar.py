@@ -95,7 +95,7 @@ def radar_svg(
         )
 
     # Grid: one polygon per whole level (level 0 is the centre itself), then the axes.
-    rings = [level for level in range(1, math.floor(maximum) + 1)]
+    rings: list[float] = [level for level in range(1, math.floor(maximum) + 1)]
     if not rings or rings[-1] != maximum:
         rings.append(maximum)
     for level in rings:

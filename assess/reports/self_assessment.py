@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from assess import clock
 from assess.domain.readiness import describe_check, readiness, state_key
-from assess.domain.scoring import describe_outcome, describe_reason
+from assess.domain.scoring import describe_outcome, describe_reason, whole_level
 from assess.i18n import t
 from assess.reports.pdf import render_pdf
 from assess.reports.radar import bars_svg, radar_svg
@@ -35,7 +35,7 @@ def _criteria(report: SelfAssessmentReport, lang: str) -> list[dict]:
     rows = []
     for result in report.score.criteria:
         criterion = report.rubric.criterion(result.criterion_id)
-        level = None if result.level is None else criterion.level(result.level)
+        level = None if result.level is None else criterion.level(whole_level(result.level))
         rows.append(
             {
                 "name": criterion.name.get(lang),
@@ -57,7 +57,7 @@ def _gates(report: SelfAssessmentReport, lang: str) -> list[dict]:
                 "name": gate.name.get(lang),
                 "criterion": report.rubric.criterion(result.criterion_id).name.get(lang),
                 "result": result,
-                "level": None if result.value is None else gate.level(result.value),
+                "level": None if result.value is None else gate.level(whole_level(result.value)),
                 "entry": report.entries.get(gate.id, EntryView()),
             }
         )

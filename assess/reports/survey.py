@@ -348,7 +348,8 @@ def _row(row: TriangulationRow, lang: str) -> dict:
 
 def survey_section_context(section: SurveySectionView, *, lang: str) -> dict:
     rows = list(section.triangulation)
-    audiences = [g.audience for g in rows[0].audiences] if rows else list(section.respondents)
+    # (Each of a row's audience gaps names its audience; only the overall one has None.)
+    audiences = [g.audience for g in rows[0].audiences if g.audience is not None] if rows else list(section.respondents)
     headers = [audience_name(a, lang) for a in audiences] + ([audience_name(None, lang)] if len(audiences) > 1 else [])
     series = [(t("survey_results.triangulation.self", lang), SERIES_COLOURS["self"],
                [None if r.self_level is None else float(r.self_level) for r in rows])]

@@ -38,17 +38,20 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from itertools import chain, islice
-from types import SimpleNamespace
-from typing import IO, Any
+from typing import IO, Any, Protocol, cast
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart._chart import ChartBase
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.child import _WorkbookChild
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet._writer import ALL_TEMP_FILES, WorksheetWriter
+from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder
+from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import tostring
@@ -248,8 +251,18 @@ class _SheetWriter(WorksheetWriter):
                 out.write("</worksheet>")
 
 
+class _AddChart(Protocol):
+    def __call__(self, chart: ChartBase, anchor: str | None = None) -> None: ...
+
+
 class _Sheet(WriteOnlyWorksheet):
     """A write-only sheet whose rows are written once, by :meth:`write`."""
+
+    # Made by Worksheet._setup, which openpyxl's write-only sheet runs too, and Worksheet's
+    # add_chart, which it borrows (types-openpyxl leaves them out of WriteOnlyWorksheet).
+    column_dimensions: DimensionHolder[str, ColumnDimension]
+    auto_filter: AutoFilter
+    add_chart: _AddChart
 
     _finished = False
     _data = False
@@ -297,6 +310,13 @@ class _Sheet(WriteOnlyWorksheet):
         self._finished = True
 
 
+class _SheetList(Protocol):
+    """How a workbook takes a sheet made outside it (openpyxl's own create_sheet makes a
+    plain WriteOnlyWorksheet; types-openpyxl leaves the private method out)."""
+
+    def _add_sheet(self, sheet: _WorkbookChild, index: int | None = None) -> None: ...
+
+
 @dataclass
 class StreamingWorkbook:
     """A workbook whose sheets are written one after the other, each in one pass.
@@ -311,7 +331,8 @@ class StreamingWorkbook:
     scratch: str | os.PathLike | None = None
 
     def __post_init__(self) -> None:
-        owner = SimpleNamespace(parent=self._book)
+        # Never added to the workbook: it lends the workbook's style tables to the cells below.
+        owner = WriteOnlyWorksheet(self._book, "styles")
 
         def style(**attributes: Any) -> str:
             cell = WriteOnlyCell(owner)
@@ -341,7 +362,7 @@ class StreamingWorkbook:
     def _new_sheet(self, name: str, index: int | None = None) -> _Sheet:
         sheet = _Sheet(parent=self._book, title=name)
         sheet._scratch = self.scratch
-        self._book._add_sheet(sheet, index)
+        cast(_SheetList, self._book)._add_sheet(sheet, index)
         self._sheets.append(sheet)
         return sheet
 

@@ -20,13 +20,13 @@ from assess.domain.rubric import Rubric
 from assess.services.errors import Conflict
 from assess.storage.models import QuestionnaireVersion, RubricVersion
 
-Row = TypeVar("Row")
+Snapshot = TypeVar("Snapshot", QuestionnaireVersion, RubricVersion)
 Document = TypeVar("Document", bound=BaseModel)
 
-_parsed: dict[tuple[type, str], BaseModel] = {}
+_parsed: dict[tuple[type[BaseModel], str], BaseModel] = {}
 
 
-def snapshot(session: Session, *, table: type[Row], id_column: str, document) -> Row:
+def snapshot(session: Session, *, table: type[Snapshot], id_column: str, document: Questionnaire | Rubric) -> Snapshot:
     """The stored snapshot of ``document`` (with ``id``, ``version``, ``digest``), stored now
     if it is used for the first time."""
     column = getattr(table, id_column)
@@ -41,7 +41,7 @@ def snapshot(session: Session, *, table: type[Row], id_column: str, document) ->
     return stored
 
 
-def from_snapshot(stored, model: type[Document]) -> Document:
+def from_snapshot(stored: QuestionnaireVersion | RubricVersion, model: type[Document]) -> Document:
     """The document as stored. Keyed by digest: a snapshot never changes, so it is parsed once."""
     return parsed(model, stored.digest, lambda: stored.content)
 
@@ -51,7 +51,7 @@ def parsed(model: type[Document], digest: str, content: Callable[[], Any]) -> Do
     is only called (and the stored content only read) the first time."""
     key = (model, digest)
     document = _parsed.get(key)
-    if document is None:
+    if not isinstance(document, model):
         document = _parsed[key] = model.model_validate(content())
     return document
 
@@ -64,7 +64,7 @@ def questionnaire_version(session: Session, questionnaire: Questionnaire) -> Que
 def questionnaire_from_digest(session: Session, *, version_id: int, digest: str) -> Questionnaire:
     """The questionnaire of snapshot ``version_id``, whose ``digest`` the caller has read: its
     content is read from the database only the first time this process needs it."""
-    return parsed(Questionnaire, digest, lambda: session.get(QuestionnaireVersion, version_id).content)
+    return parsed(Questionnaire, digest, lambda: session.get_one(QuestionnaireVersion, version_id).content)
 
 
 def rubric_version(session: Session, rubric: Rubric) -> RubricVersion:

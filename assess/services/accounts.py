@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeGuard
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -176,9 +177,10 @@ def password_hash_for(session: Session, *, email: str) -> StoredPassword | None:
     return StoredPassword(row.id, row.password_hash) if row is not None else None
 
 
-def verify_password(stored: StoredPassword | None, password: str) -> bool:
-    """Whether ``password`` matches. Slow on purpose (argon2, about 350 ms): call it outside
-    any transaction. An unknown account costs the same time, so timing reveals nothing."""
+def verify_password(stored: StoredPassword | None, password: str) -> TypeGuard[StoredPassword]:
+    """Whether ``password`` matches (never for ``stored`` None). Slow on purpose (argon2,
+    about 350 ms): call it outside any transaction. An unknown account costs the same time,
+    so timing reveals nothing."""
     try:
         _hasher.verify(stored.password_hash if stored is not None else _DUMMY_HASH, password or "")
     except (VerificationError, InvalidHashError):
@@ -300,9 +302,9 @@ def _user(session: Session, user_id: int) -> User:
 
 
 def _active_admins(session: Session) -> int:
-    return session.scalar(
+    return session.execute(
         select(func.count()).select_from(UserRole).join(User).where(UserRole.role == Role.ADMIN, User.is_active.is_(True))
-    )
+    ).scalar_one()
 
 
 def set_roles(session: Session, *, actor: Actor, user_id: int, roles: set[str]) -> None:

@@ -24,7 +24,7 @@ names nor their private notes).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -36,6 +36,7 @@ from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.domain.rubric import Rubric
 from assess.domain.states import ApplicationStatus, Verdict
 from assess.i18n import LANGUAGES
+from assess.reports.views import ProjectView
 from assess.services import _settings_values, audit, jury, rounds, survey_results
 from assess.services.access import authorize, check_actor, permitted
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
@@ -204,15 +205,17 @@ def apply(
     # One application at a time per teacher (PostgreSQL; SQLite serializes writers anyway),
     # so two sent at once cannot both pass the limit.
     session.execute(select(User.id).where(User.id == actor.id).with_for_update())
-    used = session.scalar(select(func.count(Application.id)).where(
-        Application.teacher_id == actor.id, Application.school_year == year, Application.status == ApplicationStatus.SUBMITTED))
+    used = session.execute(select(func.count(Application.id)).where(
+        Application.teacher_id == actor.id, Application.school_year == year, Application.status == ApplicationStatus.SUBMITTED)
+    ).scalar_one()
     if used >= limit:
         raise ServiceError("jury.errors.limit_reached", max=limit, year=year)
 
+    given = {k: v for k, v in texts.items() if v and v.strip()}
     values = dict(
         teacher_id=actor.id, school_year=year, status=ApplicationStatus.SUBMITTED, language=language,
         eligibility={q: True for q in ELIGIBILITY_QUESTIONS},
-        texts={k: v for k, v in texts.items() if v and v.strip()}, evidence_links=list(links),
+        texts=given, evidence_links=list(links),
         resubmission_of=resubmission_of, recheck_criteria=list(dict.fromkeys(recheck_criteria)),
         recheck_note=(recheck_note or "").strip(), submitted_at=utcnow(), withdrawn_at=None,
     )
@@ -224,7 +227,7 @@ def apply(
     session.flush()
     audit.record(session, actor=actor, action="application.submit", entity_type="application", entity_id=earlier.id,
                  details={"round": round_.id, "project": project.id, "school_year": year,
-                          "criteria": sorted(values["texts"]), "links": len(links),
+                          "criteria": sorted(given), "links": len(links),
                           "resubmission_of": resubmission_of})
     return earlier
 
@@ -445,17 +448,18 @@ def round_statuses(session: Session, *, actor: Actor, round_id: int) -> dict[int
 def _teacher_view(session: Session, stored: Application) -> TeacherView:
     round_ = stored.round
     rubric = rounds.rubric_of(round_)
-    base = dict(
+    base = TeacherView(
         id=stored.id, round_id=round_.id, round_name=round_.name, project_id=stored.project_id,
-        project_title=stored.project.title, submitted_at=stored.submitted_at, withdrawn_at=stored.withdrawn_at,
+        project_title=stored.project.title, status=_status(round_, stored.status, decision_published=False),
+        submitted_at=stored.submitted_at, withdrawn_at=stored.withdrawn_at,
         texts=dict(stored.texts), evidence_links=tuple(stored.evidence_links), rubric=rubric,
     )
     if stored.status in (ApplicationStatus.WITHDRAWN, ApplicationStatus.DRAFT):
-        return TeacherView(status=_status(round_, stored.status, decision_published=False), **base)
+        return base
     decision = session.scalar(select(Decision).where(Decision.application_id == stored.id))
     state = _status(round_, stored.status, decision_published=decision is not None and decision.published_at is not None)
-    if state != ApplicationStatus.DECIDED:
-        return TeacherView(status=state, **base)
+    if decision is None or state != ApplicationStatus.DECIDED:
+        return replace(base, status=state)
     comments: dict[str, list[str]] = {}
     rows = session.execute(
         select(JurorScore.item_id, JurorScore.comment)
@@ -469,8 +473,8 @@ def _teacher_view(session: Session, stored: Application) -> TeacherView:
     items = [c.id for c in rubric.criteria] + [g.id for g in rubric.gates]
     feedback = tuple(ItemFeedback(item_id=i, level=decision.levels.get(i), comments=tuple(comments.get(i, ())))
                      for i in items)
-    return TeacherView(status=ApplicationStatus.DECIDED, verdict=decision.outcome, total=decision.total,
-                       percentage=decision.percentage, published_at=decision.published_at, feedback=feedback, **base)
+    return replace(base, status=ApplicationStatus.DECIDED, verdict=decision.outcome, total=decision.total,
+                   percentage=decision.percentage, published_at=decision.published_at, feedback=feedback)
 
 
 def my_applications(session: Session, *, actor: Actor) -> list[TeacherView]:
@@ -510,7 +514,7 @@ class JurorView:
     round_id: int
     round_name: str
     rubric: Rubric
-    project: object  # assess.reports.views.ProjectView
+    project: ProjectView
     language: str
     texts: Mapping[str, str]
     evidence_links: tuple[str, ...]
@@ -526,7 +530,7 @@ def application_for_juror(session: Session, *, actor: Actor, application_id: int
     for a juror in conflict with it, and for a withdrawn application."""
     authorize(session, actor, "jury.score")
     assignment = jury.assignment_of(session, actor=actor, application_id=application_id)
-    stored = session.get(Application, application_id)
+    stored = session.get_one(Application, application_id)
     round_ = stored.round
     rubric = rounds.rubric_of(round_)
     surveys = survey_results.project_results(session, actor=Actor.system(), project_id=stored.project_id, rubric=rubric)

@@ -11,7 +11,8 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Protocol
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -56,7 +57,18 @@ def campaign_id_from_token(session: Session, token: str) -> int | None:
     return campaign_id if hmac.compare_digest(_link_token(session, campaign_id), token) else None
 
 
-def status(campaign: SurveyCampaign, *, today: date | None = None) -> CampaignStatus:
+class CampaignDates(Protocol):
+    """What :func:`status` reads: a campaign, or a row of its columns (assess.services.responding)."""
+
+    @property
+    def opens_on(self) -> date: ...
+    @property
+    def closes_on(self) -> date: ...
+    @property
+    def closed_at(self) -> datetime | None: ...
+
+
+def status(campaign: CampaignDates, *, today: date | None = None) -> CampaignStatus:
     today = today or clock.today()
     if campaign.closed_at is not None or today > campaign.closes_on:
         return CampaignStatus.CLOSED

@@ -64,11 +64,11 @@ def _collection(session: Session, project_id: int) -> Collection:
         .where(campaigns.c.project_id == project_id)
         .group_by(campaigns.c.audience, campaigns.c.mode, SurveyResponse.source)
     ).all()
-    bursts = dict(session.execute(
+    bursts: dict[str, int] = {audience: int(total or 0) for audience, total in session.execute(
         select(campaigns.c.audience, func.sum(SurveyLinkPace.burst_responses))
         .join(campaigns, campaigns.c.id == SurveyLinkPace.campaign_id)
         .where(campaigns.c.project_id == project_id).group_by(campaigns.c.audience)
-    ).all())
+    )}
     ways = []
     for row in counted:
         # Responses sent on this site are "web"; the campaign's mode says through what.
@@ -76,7 +76,7 @@ def _collection(session: Session, project_id: int) -> Collection:
         way = CampaignMode.IMPORT if imported else row.mode
         ways.append(Way(
             audience=row.audience, way=way, tool=row.source if imported else None, responses=row.responses,
-            in_bursts=int(bursts.get(row.audience) or 0) if way == CampaignMode.LINK else 0,
+            in_bursts=bursts.get(row.audience, 0) if way == CampaignMode.LINK else 0,
             several_per_device=way == CampaignMode.LINK and row.several > 0,
         ))
     ways.sort(key=lambda w: (w.audience, WAYS.index(w.way), w.tool or ""))
@@ -93,4 +93,4 @@ def application_collection(session: Session, *, actor: Actor, application_id: in
     """For a juror assigned to the application (the same refusal as the application's own
     view for anyone else: :class:`NotFound`)."""
     jury.assignment_of(session, actor=actor, application_id=application_id)
-    return _collection(session, session.get(Application, application_id).project_id)
+    return _collection(session, session.get_one(Application, application_id).project_id)

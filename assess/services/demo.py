@@ -49,6 +49,7 @@ from assess.services import (
     installation,
     jury,
     projects,
+    questionnaires,
     responding,
     rounds,
     rubrics,
@@ -191,7 +192,7 @@ RESPONDENTS = {"families": (8, 14), "pupils": (12, 22), "teachers": (3, 7)}
 
 def _answers(questionnaire: Questionnaire, *, mood: float, chance: random.Random) -> dict:
     """Plausible answers around ``mood`` (1-5) for every item of ``questionnaire``."""
-    answers = {}
+    answers: dict[str, str | int | list[str]] = {}
     for item in questionnaire.items:
         if item.type is ItemType.AGREEMENT:
             answers[item.id] = DONT_KNOW if chance.random() < 0.06 else max(1, min(5, round(chance.gauss(mood, 0.9))))
@@ -214,7 +215,7 @@ def _surveys(session: Session, *, owner: Actor, project: Project, mood: float, c
             opens_on=today - timedelta(days=20), closes_on=today + timedelta(days=10),
         )
         codes = campaigns.issue_codes(session, actor=owner, campaign_id=campaign.id, count=count + 4)
-        questionnaire = responding.visit_by_code(session, code=codes[0]).questionnaire
+        questionnaire = questionnaires.from_snapshot(campaign.questionnaire_version)
         for code in codes[:count]:
             answers = _answers(questionnaire, mood=mood, chance=chance)
             responding.submit_with_code(session, code=code, answers=answers, language=chance.choice(["fr", "fr", "en"]))

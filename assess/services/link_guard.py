@@ -47,7 +47,7 @@ from assess.domain.states import CampaignMode
 from assess.services import _settings_values, audit, campaigns
 from assess.services.access import public_entry_point
 from assess.services.errors import FieldError, InvalidInput
-from assess.storage.models import SurveyLinkDevice, SurveyLinkPace, SurveyLinkSubmission, utcnow
+from assess.storage.models import SurveyLinkDevice, SurveyLinkPace, SurveyLinkSubmission, table_of, utcnow
 
 COOKIE_NAME = "assess_respondent"
 #: How long the browser keeps the id: 400 days, the longest browsers allow.
@@ -57,9 +57,9 @@ RATE_PER_MINUTE = 60
 #: More than this many responses through one link in one minute make a burst.
 BURST_OVER = 20
 
-_DEVICES = SurveyLinkDevice.__table__
-_PACE = SurveyLinkPace.__table__
-_LINKS = SurveyLinkSubmission.__table__
+_DEVICES = table_of(SurveyLinkDevice)
+_PACE = table_of(SurveyLinkPace)
+_LINKS = table_of(SurveyLinkSubmission)
 
 _SECRET = "link_guard_secret"  # session.info key
 
@@ -129,7 +129,7 @@ def _device_hash(session: Session, campaign_id: int, browser_id: str) -> str:
 @public_entry_point(reason='respondent by link: whether this browser already answered')
 def answered(session: Session, *, campaign_id: int, browser_id: str | None) -> bool:
     """Whether this browser already sent a response through this campaign's link (read-only)."""
-    if not genuine(session, browser_id):
+    if browser_id is None or not genuine(session, browser_id):
         return False
     found = session.execute(_DEVICE_SEEN, {"campaign_id": campaign_id,
                                            "device_hash": _device_hash(session, campaign_id, browser_id)})

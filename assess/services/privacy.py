@@ -366,11 +366,11 @@ def _own_actions(session: Session, user_id: int) -> list[dict[str, Any]]:
             for at, action, kind, entity in rows]
 
 
-def _account_row(session: Session, actor: Actor, permission: str, user_id: int) -> User:
+def _account_row(session: Session, actor: Actor, permission: str, user_id: int | None) -> User:
     """The account ``user_id``, for an actor allowed ``permission`` on it. Someone else's
-    id, existing or not, gets the same refusal."""
+    id, existing or not, gets the same refusal (and None, the system actor's, none at all)."""
     authorize(session, actor, permission, SimpleNamespace(id=user_id))
-    user = session.get(User, user_id)
+    user = session.get(User, user_id) if user_id is not None else None
     if user is None:
         raise NotFound()
     return user

@@ -20,7 +20,7 @@ from assess.storage.models import Project, ProjectPartner
 
 def _validated(raw: Mapping[str, Any]) -> ProjectData:
     data, problems = validate_project(raw)
-    if problems:
+    if problems or data is None:
         raise InvalidInput([FieldError(field, key, params) for field, key, params in problems])
     return data
 

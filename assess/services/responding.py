@@ -22,9 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, bindparam, delete, insert, select, update
+from sqlalchemy import CursorResult, Row, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -44,20 +44,22 @@ from assess.storage.models import (
     SurveyLinkSubmission,
     SurveyResponse,
     SurveyVoidedCode,
+    table_of,
 )
 
-_CODES = SurveyCode.__table__
-_CAMPAIGNS = SurveyCampaign.__table__
-_VERSIONS = QuestionnaireVersion.__table__
-_LINKS = SurveyLinkSubmission.__table__
+_CODES = table_of(SurveyCode)
+_CAMPAIGNS = table_of(SurveyCampaign)
+_VERSIONS = table_of(QuestionnaireVersion)
+_LINKS = table_of(SurveyLinkSubmission)
+_DRAFTS = table_of(SurveyDraft)
+_RESPONSES = table_of(SurveyResponse)
+_VOIDED = table_of(SurveyVoidedCode)
 
 _CODE_BY_HASH = select(_CODES.c.id, _CODES.c.campaign_id, _CODES.c.used).where(
     _CODES.c.code_hash == bindparam("code_hash")
 )
 # Looked up only for a code not found: a code replaced by a new sheet of slips.
-_VOIDED_BY_HASH = select(SurveyVoidedCode.__table__.c.campaign_id).where(
-    SurveyVoidedCode.__table__.c.code_hash == bindparam("code_hash")
-)
+_VOIDED_BY_HASH = select(_VOIDED.c.campaign_id).where(_VOIDED.c.code_hash == bindparam("code_hash"))
 _CAMPAIGN_WITH_DIGEST = (
     select(_CAMPAIGNS, _VERSIONS.c.digest)
     .join(_VERSIONS, _VERSIONS.c.id == _CAMPAIGNS.c.questionnaire_version_id)
@@ -66,9 +68,9 @@ _CAMPAIGN_WITH_DIGEST = (
 # Only one transaction can flip used from false to true: a second submission of the same
 # code, at the same instant or later, matches no row and stores nothing.
 _CLAIM_CODE = update(_CODES).where(_CODES.c.id == bindparam("code_id"), _CODES.c.used.is_(False)).values(used=True)
-_DELETE_DRAFT = delete(SurveyDraft.__table__).where(SurveyDraft.__table__.c.code_id == bindparam("code_id"))
-_INSERT_RESPONSE = insert(SurveyResponse.__table__).returning(SurveyResponse.__table__.c.id)
-_INSERT_ANSWERS = insert(SurveyAnswer.__table__)
+_DELETE_DRAFT = delete(_DRAFTS).where(_DRAFTS.c.code_id == bindparam("code_id"))
+_INSERT_RESPONSE = insert(_RESPONSES).returning(_RESPONSES.c.id)
+_INSERT_ANSWERS = insert(table_of(SurveyAnswer))
 # ON CONFLICT DO NOTHING: a public link's nonce is added (and returned), or it was there
 # already (a resent form: nothing returned); if another transaction is adding it at this
 # moment, the database waits for it. (RETURNING, as the rowcount of an INSERT is not
@@ -161,9 +163,17 @@ def _visit_code(session: Session, found: Row | None, *, today: date, with_draft:
         return Visit(VisitStatus.VOIDED if voided else VisitStatus.UNKNOWN)
     if found.used:
         return Visit(VisitStatus.USED)
-    campaign, questionnaire = _campaign(session, found.campaign_id)
-    return _visit(campaign, questionnaire, today=today,
-                  draft=session.get(SurveyDraft, found.id) if with_draft else None)
+    campaign = _campaign(session, found.campaign_id)
+    if campaign is None:  # (a code's campaign is deleted with its codes: only a deletion since the line above)
+        return Visit(VisitStatus.UNKNOWN)
+    return _visit(*campaign, today=today, draft=session.get(SurveyDraft, found.id) if with_draft else None)
+
+
+def _answering(visit: Visit) -> tuple[int, Questionnaire] | None:
+    """The campaign id and the questionnaire of an OPEN visit (which always has both), else None."""
+    if visit.status is not VisitStatus.OPEN or visit.campaign_id is None or visit.questionnaire is None:
+        return None
+    return visit.campaign_id, visit.questionnaire
 
 
 @public_entry_point(reason='respondent: opens a questionnaire with a single-use code')
@@ -180,7 +190,7 @@ def visit_by_link(session: Session, *, token: str, today: date | None = None, br
     if found is None or found[0].mode != CampaignMode.LINK:
         return Visit(VisitStatus.UNKNOWN)
     visit = _visit(*found, today=today or clock.today())
-    if visit.one_per_device and link_guard.answered(session, campaign_id=campaign_id, browser_id=browser_id):
+    if visit.one_per_device and link_guard.answered(session, campaign_id=found[0].id, browser_id=browser_id):
         return Visit(VisitStatus.DEVICE_USED, campaign_id=campaign_id, languages=visit.languages)
     return visit
 
@@ -195,9 +205,10 @@ def save_draft(
     # Called at every change of an answer: the code is looked up once, and the draft
     # (replaced below) is not read into the visit.
     visit = _visit_code(session, found, today=today or clock.today(), with_draft=False)
-    if visit.status is not VisitStatus.OPEN:
+    answering = _answering(visit)
+    if answering is None or found is None:  # (no code found gives an UNKNOWN or VOIDED visit)
         return ()
-    clean, errors = validate_answers(visit.questionnaire, answers, complete=False)
+    clean, errors = validate_answers(answering[1], answers, complete=False)
     draft = session.get(SurveyDraft, found.id)
     raw = {item_id: answer.to_raw() for item_id, answer in clean.items()}
     if draft is None:
@@ -232,15 +243,18 @@ def submit_with_code(
     found = _code(session, code)
     # The draft is not read: it is deleted below whatever it holds.
     visit = _visit_code(session, found, today=today, with_draft=False, code=code)
-    if visit.status is not VisitStatus.OPEN:
+    answering = _answering(visit)
+    if answering is None or found is None:  # (no code found gives an UNKNOWN or VOIDED visit)
         return Submission(False, visit.status)
-    clean, errors = validate_answers(visit.questionnaire, answers, complete=True)
+    campaign_id, questionnaire = answering
+    clean, errors = validate_answers(questionnaire, answers, complete=True)
     if errors:
         return Submission(False, VisitStatus.OPEN, tuple(errors))
-    if session.execute(_CLAIM_CODE, {"code_id": found.id}).rowcount != 1:
+    # An UPDATE's result is a CursorResult; Session.execute is typed for any statement.
+    if cast(CursorResult, session.execute(_CLAIM_CODE, {"code_id": found.id})).rowcount != 1:
         return Submission(False, VisitStatus.USED)
     session.execute(_DELETE_DRAFT, {"code_id": found.id})
-    _store(session, campaign_id=visit.campaign_id, answers=clean, language=language, today=today)
+    _store(session, campaign_id=campaign_id, answers=clean, language=language, today=today)
     return Submission(True, VisitStatus.OPEN)
 
 
@@ -255,32 +269,26 @@ def submit_with_link(
     teacher allowed several. ``now``: the time, for the rate bound and the burst count."""
     today = today or clock.today()
     visit = visit_by_link(session, token=token, today=today)
-    if visit.status is not VisitStatus.OPEN:
+    answering = _answering(visit)
+    if answering is None:
         return Submission(False, visit.status)
-    clean, errors = validate_answers(visit.questionnaire, answers, complete=True)
+    campaign_id, questionnaire = answering
+    clean, errors = validate_answers(questionnaire, answers, complete=True)
     if errors:
         return Submission(False, VisitStatus.OPEN, tuple(errors))
-    refused = _link_refusal(session, visit, browser_id, now)
-    if refused is not None:
-        return Submission(False, refused)
-    nonce_hash = hashlib.sha256(f"{visit.campaign_id}:{nonce}".encode()).hexdigest()
+    # One response per browser: a browser with no genuine id is refused before anything is stored.
+    device = browser_id if visit.one_per_device and link_guard.genuine(session, browser_id) else None
+    if visit.one_per_device and device is None:
+        return Submission(False, VisitStatus.NO_BROWSER_ID)
+    if not link_guard.within_rate(session, campaign_id=campaign_id, now=now):
+        return Submission(False, VisitStatus.BUSY)
+    nonce_hash = hashlib.sha256(f"{campaign_id}:{nonce}".encode()).hexdigest()
     add_nonce = _ADD_NONCE[session.get_bind().dialect.name]
-    if session.execute(add_nonce, {"nonce_hash": nonce_hash, "campaign_id": visit.campaign_id}).first() is None:
+    if session.execute(add_nonce, {"nonce_hash": nonce_hash, "campaign_id": campaign_id}).first() is None:
         return Submission(False, VisitStatus.USED)
-    if visit.one_per_device and not link_guard.claim_device(session, campaign_id=visit.campaign_id,
-                                                            browser_id=browser_id):
+    if device is not None and not link_guard.claim_device(session, campaign_id=campaign_id, browser_id=device):
         link_guard.forget_nonce(session, nonce_hash=nonce_hash)
         return Submission(False, VisitStatus.DEVICE_USED)
-    _store(session, campaign_id=visit.campaign_id, answers=clean, language=language, today=today)
-    link_guard.count_response(session, campaign_id=visit.campaign_id, now=now)
+    _store(session, campaign_id=campaign_id, answers=clean, language=language, today=today)
+    link_guard.count_response(session, campaign_id=campaign_id, now=now)
     return Submission(True, VisitStatus.OPEN)
-
-
-def _link_refusal(session: Session, visit: Visit, browser_id: str | None, now: datetime | None) -> VisitStatus | None:
-    """Why a link submission is refused before anything is stored, if it is: a browser with
-    no genuine id where one response per browser is the rule, or a link past its rate."""
-    if visit.one_per_device and not link_guard.genuine(session, browser_id):
-        return VisitStatus.NO_BROWSER_ID
-    if not link_guard.within_rate(session, campaign_id=visit.campaign_id, now=now):
-        return VisitStatus.BUSY
-    return None

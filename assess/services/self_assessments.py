@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import Enum
+from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,13 +21,19 @@ from assess.services._current_assessment import Assessment as Assessment
 from assess.services._current_assessment import current as current
 from assess.services._current_assessment import current_of as current_of
 from assess.services._current_assessment import load as _load
-from assess.services.errors import FieldError, InvalidInput
+from assess.services.errors import FieldError, InvalidInput, NotFound
 from assess.services.projects import get_project
 from assess.storage.models import Project, SelfAssessment, SelfAssessmentEntry, utcnow
 
 NOTE_MAX = 5000
 LINKS_MAX = 20
-UNSET = object()
+class Unset(Enum):
+    """A field :func:`save_entry` leaves as it is (None clears it)."""
+
+    UNSET = "unset"
+
+
+UNSET: Final = Unset.UNSET
 
 
 def proposed_rubric(session: Session, *, actor: Actor, project_id: int) -> tuple[Rubric, rubrics.Proposal]:
@@ -141,18 +150,18 @@ def change_rubric(session: Session, *, actor: Actor, assessment_id: int, rubric_
 
 def _editable(session: Session, *, actor: Actor, assessment_id: int) -> SelfAssessment:
     stored = session.get(SelfAssessment, assessment_id)
-    project = session.get(Project, stored.project_id) if stored else None
     # Same refusal for a missing assessment and another teacher's one.
-    get_project(session, actor=actor, project_id=project.id if project else -1, permission="self_assessment.edit")
+    if stored is None:
+        raise NotFound()
+    get_project(session, actor=actor, project_id=stored.project_id, permission="self_assessment.edit")
     return stored
 
 
-def clean_links(links: list[str] | tuple[str, ...] | str) -> tuple[str, ...]:
+def clean_links(links: Iterable[str] | str) -> tuple[str, ...]:
     """Evidence links from a list or from text with one address per line; refuses anything
     that is not an http(s) address."""
-    if isinstance(links, str):
-        links = links.splitlines()
-    cleaned = tuple(dict.fromkeys(link.strip() for link in links if link.strip()))
+    lines = links.splitlines() if isinstance(links, str) else links
+    cleaned = tuple(dict.fromkeys(link.strip() for link in lines if link.strip()))
     errors = [FieldError("evidence_links", "errors.not_a_url", {"value": link[:80]}) for link in cleaned if not is_web_address(link)]
     if len(cleaned) > LINKS_MAX:
         errors.append(FieldError("evidence_links", "errors.too_many", {"max": LINKS_MAX}))
@@ -167,9 +176,9 @@ def save_entry(
     actor: Actor,
     assessment_id: int,
     item_id: str,
-    level: int | object | None = UNSET,
-    evidence_note: str | object = UNSET,
-    evidence_links: list[str] | str | object = UNSET,
+    level: int | Unset | None = UNSET,
+    evidence_note: str | Unset = UNSET,
+    evidence_links: list[str] | str | Unset = UNSET,
 ) -> Assessment:
     """Save what the teacher said about one criterion or gate; only the given fields change."""
     stored = _editable(session, actor=actor, assessment_id=assessment_id)
@@ -191,7 +200,7 @@ def save_entry(
     if entry is None:
         entry = SelfAssessmentEntry(item_id=item_id, evidence_note="", evidence_links=[])
         stored.entries.append(entry)
-    changed = {}
+    changed: dict[str, object] = {}
     if level is not UNSET and entry.level != level:
         changed["level"] = [entry.level, level]
         entry.level = level
@@ -247,7 +256,7 @@ def report(session: Session, *, actor: Actor, project_id: int) -> SelfAssessment
         entries, eligibility = assessment.entries, assessment.eligibility
     surveys = survey_results.report_section(
         session, actor=actor, project_id=project_id, rubric=rubric,
-        self_levels={c.criterion_id: c.level for c in assessment_score.criteria},
+        self_levels=assessment_score.whole_levels(),
     )
     return SelfAssessmentReport(
         project=project_view(project),

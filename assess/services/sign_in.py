@@ -112,7 +112,7 @@ def _retry_at(session: Session, keys: list[_Key], now: datetime) -> datetime | N
             SignInThrottle.next_allowed_at > now,
         )
     ).all()
-    return max(waits, default=None)
+    return max((wait for wait in waits if wait is not None), default=None)
 
 
 def _locked_row(session: Session, key: _Key, now: datetime) -> SignInThrottle:
@@ -135,10 +135,11 @@ def _count_failure(session: Session, keys: list[_Key], *, now: datetime, user_id
         failures = 1 if row.last_failure_at <= now - QUIET_RESET else row.failures + 1
         row.failures, row.last_failure_at = failures, now
         delay = delay_after(failures, key.scope)
-        row.next_allowed_at = now + delay if delay else None
         if delay is None:
+            row.next_allowed_at = None
             continue
-        retry_at = max(retry_at or row.next_allowed_at, row.next_allowed_at)
+        row.next_allowed_at = next_allowed = now + delay
+        retry_at = max(retry_at or next_allowed, next_allowed)
         # A known account's log shows it; an unknown e-mail and an address by their key only.
         entity = ("user", user_id) if key.scope == "account" and user_id is not None else ("sign_in", key.hash[:16])
         audit.record(session, actor=None, action="user.sign_in_throttled", entity_type=entity[0], entity_id=entity[1],
@@ -170,8 +171,10 @@ def _attempt(sessions: sessionmaker, *, email: str, password: str, client: str |
         return Outcome(None, retry_at, throttled=True)
 
     # No transaction is open here: the slow part blocks nobody.
-    right = accounts.verify_password(stored, password)
-    new_hash = accounts.upgraded_hash(stored, password) if right else None
+    if accounts.verify_password(stored, password):
+        right, new_hash = True, accounts.upgraded_hash(stored, password)
+    else:
+        right, new_hash = False, None
 
     with db.writing(sessions) as session:
         actor = on_success(session, stored, new_hash, now) if right else None

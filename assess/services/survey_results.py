@@ -29,6 +29,7 @@ from assess.domain.rubric import Rubric
 from assess.domain.survey_results import (
     MIN_GROUP,
     Counts,
+    Figures,
     GroupResults,
     Indicators,
     TriangulationRow,
@@ -121,18 +122,17 @@ class ProjectResults:
         """A JSON-ready view (``assess survey results --json``); texts in ``lang``. Comments
         are left out."""
 
+        def figures(f: Figures | None) -> dict:
+            return {"hidden": True} if f is None else f.to_dict()
+
         def group(g: GroupResults) -> dict:
             return {
                 "respondents": g.respondents,
                 "hidden": g.hidden,
                 "criteria": None if g.hidden else [
-                    {"id": c.id, "name": c.name.get(lang),
-                     **({"hidden": True} if g.is_hidden(c.id) else g.criteria[c.id].to_dict())}
-                    for c in self.rubric.criteria
+                    {"id": c.id, "name": c.name.get(lang), **figures(g.criterion(c.id))} for c in self.rubric.criteria
                 ],
-                "themes": None if g.hidden else {
-                    theme: {"hidden": True} if f is None else f.to_dict() for theme, f in g.themes.items()
-                },
+                "themes": None if g.hidden else {theme: figures(f) for theme, f in g.themes.items()},
             }
 
         return {
@@ -302,13 +302,16 @@ def project_results(session: Session, *, actor: Actor, project_id: int, rubric: 
     waiting = _respondents(session, project.id, released=False)
     audiences = []
     for group in indicators.groups:
-        comments = () if group.hidden else _comments(session, project.id, group.audience, text_items.get(group.audience, {}))
+        audience = group.audience
+        if audience is None:  # (each group is one audience; all of them together is indicators.overall)
+            continue
+        comments = () if group.hidden else _comments(session, project.id, audience, text_items.get(audience, {}))
         audiences.append(AudienceResults(
-            audience=group.audience,
-            campaigns=tuple(c for c in summaries if c.audience == group.audience),
+            audience=audience,
+            campaigns=tuple(c for c in summaries if c.audience == audience),
             group=group,
             comments=comments,
-            waiting=waiting.get(group.audience, 0),
+            waiting=waiting.get(audience, 0),
         ))
     return ProjectResults(
         project_id=project.id,
@@ -333,11 +336,10 @@ def triangulation_with_results(
     session: Session, *, actor: Actor, project_id: int
 ) -> tuple[list[TriangulationRow], ProjectResults]:
     """:func:`triangulation` and the results it was read from (for pages showing both)."""
-    get_project(session, actor=actor, project_id=project_id, permission="survey.results")
+    project = get_project(session, actor=actor, project_id=project_id, permission="survey.results")
     assessment = current_assessment(session, actor=actor, project_id=project_id)
-    project = session.get(Project, project_id)
     rubric = assessment.rubric if assessment else _proposed_rubric.proposed(session, project_end=project.end_date)[0]
-    self_levels = {c.criterion_id: c.level for c in assessment.score.criteria} if assessment else {}
+    self_levels = assessment.score.whole_levels() if assessment else {}
     results = project_results(session, actor=actor, project_id=project_id, rubric=rubric)
     rows = triangulate(rubric=rubric, self_levels=self_levels, indicators=results.indicators,
                        threshold=gap_threshold(session, actor=actor))

@@ -24,8 +24,9 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import CursorResult, delete, or_, select
 from sqlalchemy.orm import Session
 
 from assess.services import _settings_values
@@ -181,7 +182,8 @@ def end_all(session: Session, *, user_id: int, keep: str | None = None) -> int:
     kept = _live_row(session, keep, utcnow()) if keep else None
     if kept is not None and kept.user_id == user_id:
         query = query.where(WebSession.id != kept.id)
-    ended = session.execute(query).rowcount
+    # A DELETE's result is a CursorResult; Session.execute is typed for any statement.
+    ended = cast(CursorResult, session.execute(query)).rowcount
     session.flush()
     return ended
 

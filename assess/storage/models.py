@@ -23,6 +23,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -106,6 +107,15 @@ def json_dict() -> Any:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The table of ``model``, for Core statements. (SQLAlchemy types ``__table__`` as any
+    FROM clause, since a class may map a join or a subquery; every model here maps a table.)"""
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} does not map a table")
+    return table
 
 
 def _user_fk(ondelete: str = "SET NULL") -> ForeignKey:

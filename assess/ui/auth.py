@@ -56,7 +56,8 @@ def single_sign_on_actor() -> Actor | None:
     """
     if not _provider_logged_in():
         return None
-    email = st.user.get("email")
+    claim = st.user.get("email")
+    email = claim if isinstance(claim, str) else None  # (a claim of another type names no address)
     # A provider that says the address is not verified proves nothing about it.
     verified = st.user.get("email_verified", True) not in (False, "false")
     with transaction() as session:

@@ -102,7 +102,7 @@ def actor() -> Actor | None:
     an account deactivated or a session ended elsewhere takes effect at once."""
     cookie = st.session_state.get(SESSION)
     from_browser = cookie is None
-    if from_browser:
+    if cookie is None:
         cookie = _browser_cookie()
         if not cookie or cookie == st.session_state.get(REFUSED):
             return None
@@ -140,7 +140,7 @@ def _remember(signed_in: Actor, cookie: str) -> None:
 def sign_in_as(signed_in: Actor) -> None:
     """Open a session for someone whose identity was just proven, and give their browser its cookie."""
     with transaction() as session:
-        started = web_sessions.start(session, user_id=signed_in.id)
+        started = web_sessions.start(session, user_id=signed_in.account_id)
     st.session_state.pop(REFUSED, None)
     _remember(signed_in, started.cookie)
     st.session_state[COOKIE_STATE] = ("set", started.cookie, started.max_age())
@@ -218,7 +218,7 @@ def client_address() -> str | None:
 def require_permission(permission: str, obj=None) -> Actor:
     """Stop the page with a clear refusal unless the signed-in actor has ``permission``."""
     current = actor()
-    if not can(current, permission, obj):
+    if current is None or not can(current, permission, obj):
         st.error(_("errors.permission_denied"))
         st.stop()
     return current

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -80,14 +81,81 @@ def live_app(tmp_path) -> Iterator[LiveApp]:
         yield app
 
 
+# Counts, in each page, the script runs the page asks for and the ones the server finishes,
+# from the frames of Streamlit's websocket (protobuf, read by field number; see wait_idle):
+# - a BackMsg asking for a run holds rerun_script (field 11) alone: its first byte is 0x5A;
+# - a ForwardMsg new_session (field 4) starts a run, which covers every request sent so far;
+#   script_finished (field 6, varint) ends one: 0 finished, 1 compile error, 3 fragment
+#   finished; 2 is "stopped early for a rerun" (a new run follows at once).
+RUN_WATCH = """
+(() => {
+  if (window.__assessRuns) { return; }
+  const runs = window.__assessRuns = {sent: 0, startedFor: 0, finishedFor: 0, running: false};
+  const bytes = (data) => data instanceof ArrayBuffer ? new Uint8Array(data)
+    : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+  const fields = (b) => {  // the top-level fields of a protobuf message: [number, varint value or null]
+    const found = [];
+    let i = 0;
+    const varint = () => {
+      let value = 0, shift = 0, byte;
+      do { byte = b[i++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80 && i < b.length);
+      return value;
+    };
+    while (i < b.length) {
+      const tag = varint(), number = Math.floor(tag / 8), wire = tag % 8;
+      if (wire === 0) { found.push([number, varint()]); }
+      else if (wire === 2) { const length = varint(); found.push([number, null]); i += length; }
+      else if (wire === 1) { i += 8; } else if (wire === 5) { i += 4; } else { break; }
+    }
+    return found;
+  };
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    const b = bytes(data);
+    if (b && b.length && b[0] === 0x5A) { runs.sent += 1; }
+    return send.call(this, data);
+  };
+  const seen = (event) => {
+    const b = bytes(event.data);
+    if (!b) { return; }
+    for (const [number, value] of fields(b)) {
+      if (number === 4) { runs.running = true; runs.startedFor = runs.sent; }
+      if (number === 6 && value !== 2) { runs.running = false; runs.finishedFor = runs.startedFor; }
+    }
+  };
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) { super(...args); this.addEventListener("message", seen); }
+  };
+})();
+"""
+
+
+class Chromium:
+    """The launched browser. Every context it makes (new_page makes one) counts the script
+    runs of its pages (RUN_WATCH), which wait_idle reads."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def new_context(self, **options: Any) -> Any:
+        context = self._browser.new_context(**options)
+        context.add_init_script(script=RUN_WATCH)
+        return context
+
+    def new_page(self, **options: Any) -> Any:
+        """A page in a context of its own (closed with the browser)."""
+        return self.new_context(**options).new_page()
+
+
 @contextmanager
-def launch_chromium() -> Iterator:
+def launch_chromium() -> Iterator[Chromium]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            yield chromium
+            yield Chromium(chromium)
         finally:
             chromium.close()
 
@@ -99,8 +167,13 @@ def browser():
 
 
 def wait_idle(page, timeout: float = 15_000) -> None:
-    """Wait until the script run triggered by the last action is over."""
-    page.wait_for_timeout(250)  # let the rerun start
+    """Wait until every script run the page asked for is over: each rerun request it sent
+    (a click sends it before Playwright's click returns) was taken by a run the server has
+    finished, no run is going (RUN_WATCH), and Streamlit's running indicator is gone."""
+    if not page.evaluate("() => Boolean(window.__assessRuns)"):
+        raise AssertionError("this page does not count its script runs: make it with launch_chromium()'s browser")
+    page.wait_for_function("() => !window.__assessRuns.running"
+                           " && window.__assessRuns.finishedFor >= window.__assessRuns.sent", timeout=timeout)
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=timeout)
 
 

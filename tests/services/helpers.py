@@ -50,6 +50,15 @@ def make_campaign(session, *, owner: Actor, project, audience: str = "families",
     )
 
 
+def public_link_token(session, *, owner: Actor, campaign_id: int) -> str:
+    """The token of a link campaign's public link, as its teacher reads it (``?survey=TOKEN``)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from assess.services import campaigns
+
+    return parse_qs(urlsplit(campaigns.public_link(session, actor=owner, campaign_id=campaign_id)).query)["survey"][0]
+
+
 def families_answers(**overrides) -> dict:
     """A complete, valid set of answers to the shipped families questionnaire."""
     answers = {"child-talked": 5, "learned-other-countries": 4, "project-visible": 4, "privacy-respected": "dont_know",

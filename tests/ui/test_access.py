@@ -167,6 +167,20 @@ def test_single_sign_on_with_an_unverified_e_mail_gets_no_access(people):
     assert any("has no account" in e.value for e in at.error)
 
 
+def test_single_sign_on_with_an_e_mail_claim_that_is_not_text_gets_no_access_and_no_traceback(people):
+    # A provider may send a claim of another type (a list of addresses, a flag): it names no
+    # address here. It used to reach the account look-up and end the page with a traceback.
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.session_state["lang"] = "en"
+    at.secrets = dict(SECRETS)
+    at.user = {"is_logged_in": True, "email": ["juror@example.org"]}
+    at.run()
+
+    assert not at.exception
+    assert at.session_state.get("actor_id") is None
+    assert any("has no account" in e.value for e in at.error)
+
+
 def test_single_sign_on_of_a_deactivated_account_gets_no_access(people, ui_database):
     with ui_database.begin() as session:
         accounts.set_active(session, actor=people.admin, user_id=people.juror.id, active=False)

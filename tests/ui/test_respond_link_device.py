@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 
 from assess.services import campaigns, link_guard, responding
 from assess.storage.models import SurveyLinkPace, SurveyResponse, utcnow
-from tests.services.helpers import make_campaign, make_project
+from tests.services.helpers import make_campaign, make_project, public_link_token
 from tests.ui.test_respond_page import answer, progress, respondent, send
 from tests.ui.test_teacher_pages import page_text
 
@@ -25,7 +25,7 @@ def link(ui_database, people):
     with ui_database.begin() as session:
         project = make_project(session, owner=people.teacher)
         campaign = make_campaign(session, owner=people.teacher, project=project, audience="teachers", mode="link")
-        token = campaigns._link_token(session, campaign.id)
+        token = public_link_token(session, owner=people.teacher, campaign_id=campaign.id)
         questionnaire = responding.visit_by_link(session, token=token).questionnaire
     return token, {item.id: 4 for item in questionnaire.items if item.required}
 

@@ -16,7 +16,7 @@ from assess.domain.answers import DONT_KNOW
 from assess.services import campaigns, link_guard, responding
 from assess.services.responding import VisitStatus
 from assess.storage.models import SurveyCampaign, SurveyResponse
-from tests.services.helpers import families_answers, make_campaign, make_project
+from tests.services.helpers import families_answers, make_campaign, make_project, public_link_token
 from tests.ui.conftest import ROOT, sign_in_state
 from tests.ui.test_teacher_pages import no_exception, page_text
 
@@ -306,6 +306,10 @@ def test_a_choice_the_browser_still_holds_in_the_old_words_never_replaces_the_an
     at = respondent(code=code, lang="en")
     at = answer(at, code, {"child-talked": 5, "learned-other-countries": 4})
     at = switch_language(at, code, "fr")
+    # AppTest's private API, on purpose: its public one sends only a value the widget offers
+    # (Radio.set_value looks the value up among the options shown, now French, and raises
+    # for "Strongly agree"), and what is tested is a browser sending one it does not offer.
+    # AppTest has no public way to send raw widget states.
     states = at._tree.get_widget_states()
     stale = next(w for w in states.widgets if w.id == at.radio(key=key(code, "child-talked")).id)
     stale.string_value = "Strongly agree"
@@ -387,7 +391,7 @@ def test_the_sign_in_page_leads_to_the_code_form(people):
 def link_token(ui_database, people, project) -> str:
     with ui_database.begin() as session:
         campaign = make_campaign(session, owner=people.teacher, project=project, audience="teachers", mode="link")
-        return campaigns._link_token(session, campaign.id)
+        return public_link_token(session, owner=people.teacher, campaign_id=campaign.id)
 
 
 def test_a_public_link_stores_one_response_even_when_sent_twice(people, ui_database, link_token):

@@ -7,10 +7,11 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Container, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import IO, Any, Protocol, cast
 
 from assess.domain.imports import limits
 from assess.domain.imports.errors import ImportFileError, UnsafeXmlParser
@@ -135,6 +136,22 @@ def _check_package(data: bytes, name: str) -> None:
                                   cells=counts.cells)
 
 
+class _ReadOnlySheetParts(Protocol):
+    """What :func:`records` reads of openpyxl 3.1's read-only worksheet besides its public
+    API (types-openpyxl describes the public one only)."""
+
+    _shared_strings: Sequence[str]
+
+    def _get_source(self) -> AbstractContextManager[IO[bytes]]: ...
+
+
+class _WorkbookParts(Protocol):
+    """The number formats a read-only workbook found, which its worksheet parser takes."""
+
+    _date_formats: Container[int]
+    _timedelta_formats: Container[int]
+
+
 def records(data: bytes, name: str) -> Iterator[tuple[str, ...]]:
     """The rows of the first sheet, as text. openpyxl reads the workbook in read-only mode,
     its XML with defusedxml (it uses it whenever installed; checked below, as without it a
@@ -153,11 +170,12 @@ def records(data: bytes, name: str) -> Iterator[tuple[str, ...]]:
     _check_package(data, name)
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        sheet = workbook.worksheets[0]
+        sheet = cast(_ReadOnlySheetParts, workbook.worksheets[0])  # read_only=True: a ReadOnlyWorksheet
+        formats = cast(_WorkbookParts, workbook)
         with sheet._get_source() as source:
             parser = WorkSheetParser(source, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
-                                     date_formats=workbook._date_formats,
-                                     timedelta_formats=workbook._timedelta_formats)
+                                     date_formats=formats._date_formats,
+                                     timedelta_formats=formats._timedelta_formats)
             expected = 1
             for number, cells in parser.parse():
                 if number > limits.MAX_ROWS_READ:

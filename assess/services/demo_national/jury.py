@@ -6,7 +6,7 @@ import random
 from datetime import timedelta
 
 from assess.domain.assignment import assign
-from assess.domain.jury import aggregate_items
+from assess.domain.jury import ItemAggregate, aggregate_items
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.domain.scoring import Outcome, score_aggregates
 from assess.domain.states import ApplicationStatus, AssignmentOrigin, RoundKind, Verdict
@@ -15,6 +15,7 @@ from assess.services.demo_national.country import CONSENSUS_NOTE, RECHECK_NOTE
 from assess.services.demo_national.draws import _level
 from assess.services.demo_national.plans import _Person, _Project
 from assess.services.demo_national.sizes import ROUND_MARK
+from assess.services.demo_national.state import _State
 from assess.services.demo_national.writer import _insert, _insert_ids
 from assess.storage.models import (
     Application,
@@ -24,10 +25,11 @@ from assess.storage.models import (
     JurorScore,
     PartnerLabel,
     Round,
+    table_of,
 )
 
 
-class _Jury:
+class _Jury(_State):
     """Part of :class:`~assess.services.demo_national.load._Loader`."""
 
     # -- the jury --
@@ -44,7 +46,7 @@ class _Jury:
         session.flush()
         plan.id = stored.id
         self.round_ids.append(stored.id)
-        self.count(Round.__table__, 1)
+        self.count(table_of(Round), 1)
 
         # Applications: a refused project comes back once, as a second application.
         applying, rows = [], []
@@ -77,8 +79,8 @@ class _Jury:
                 "withdrawn_at": self.at(rng, submitted_at.date(), plan.closes_on) if withdrawn else None,
             })
             applying.append((project, withdrawn))
-        ids = _insert_ids(session, Application.__table__, rows)
-        self.count(Application.__table__, len(ids))
+        ids = _insert_ids(session, table_of(Application), rows)
+        self.count(table_of(Application), len(ids))
         apps = {app_id: project for app_id, (project, withdrawn) in zip(ids, applying, strict=True) if not withdrawn}
 
         # Conflicts of interest: a juror whose school is the project's or a partner's.
@@ -87,11 +89,11 @@ class _Jury:
             for school in {project.school, *(-1 - s for s in project.partners if s < 0)}:
                 places.setdefault(school, []).append(app_id)
         conflicts = sorted({(j.id, app_id) for j in self.jurors for app_id in places.get(j.school, ())})
-        _insert(session, Conflict.__table__, [
+        _insert(session, table_of(Conflict), [
             {"juror_id": juror_id, "application_id": app_id, "kind": "same_school", "note": "",
              "created_by": actor.id, "created_at": self.at(rng, plan.closes_on, plan.closes_on + timedelta(days=2))}
             for juror_id, app_id in conflicts])
-        self.count(Conflict.__table__, len(conflicts))
+        self.count(table_of(Conflict), len(conflicts))
 
         # Two jurors each, balanced; a third one where the first two disagree.
         jurors = {j.id: j for j in self.jurors}
@@ -126,8 +128,8 @@ class _Jury:
             moments.append(submitted)
             assignment_rows.append({"application_id": app_id, "juror_id": juror_id, "origin": origin,
                                     "submitted_at": submitted, "created_by": actor.id, "created_at": created})
-        assignment_ids = _insert_ids(session, Assignment.__table__, assignment_rows)
-        self.count(Assignment.__table__, len(assignment_ids))
+        assignment_ids = _insert_ids(session, table_of(Assignment), assignment_rows)
+        self.count(table_of(Assignment), len(assignment_ids))
         score_rows = []
         for (juror_id, app_id, _origin), assignment_id, submitted in zip(pairs, assignment_ids, moments, strict=True):
             given = levels[(juror_id, app_id)]
@@ -137,8 +139,8 @@ class _Jury:
                     "assignment_id": assignment_id, "rubric_version_id": self.rubric_version.id, "item_id": item,
                     "level": level, "comment": JURY_COMMENTS[level][(juror_id + rank) % 2],
                     "private_note": "", "updated_at": submitted})
-        _insert(session, JurorScore.__table__, score_rows)
-        self.count(JurorScore.__table__, len(score_rows))
+        _insert(session, table_of(JurorScore), score_rows)
+        self.count(table_of(JurorScore), len(score_rows))
 
         # Decisions: what the aggregates give, as the office stages them, published with the round.
         decision_rows = []
@@ -153,15 +155,13 @@ class _Jury:
                 "total": found.total, "percentage": found.percentage,
                 "consensus_note": CONSENSUS_NOTE if len(on[app_id]) > 2 else "",
                 "staged_by": actor.id,
-                "staged_at": self.at(rng, scoring_ends, plan.published_at.date()),
+                "staged_at": min(self.at(rng, scoring_ends, plan.published_at.date()), plan.published_at),
                 "published_at": plan.published_at,
             })
             project.last_application, project.last_outcome = app_id, outcome
             project.last_levels = {i.item_id: i.aggregate for i in items if i.aggregate is not None}
-        for row in decision_rows:
-            row["staged_at"] = min(row["staged_at"], plan.published_at)
-        _insert(session, Decision.__table__, decision_rows)
-        self.count(Decision.__table__, len(decision_rows))
+        _insert(session, table_of(Decision), decision_rows)
+        self.count(table_of(Decision), len(decision_rows))
 
         # Some labelled projects' partners hold a national label in their own country.
         labels = []
@@ -174,8 +174,8 @@ class _Jury:
                 labels.append({"project_id": project.id, "country": country, "source": "manual",
                                "created_by": self.teachers[project.owner].id,
                                "created_at": self.at(rng, plan.published_at.date(), self.today)})
-        _insert(session, PartnerLabel.__table__, labels)
-        self.count(PartnerLabel.__table__, len(labels))
+        _insert(session, table_of(PartnerLabel), labels)
+        self.count(table_of(PartnerLabel), len(labels))
         self.advance(len(rows))
 
     def levels(self, rng: random.Random, project: _Project, juror: _Person) -> dict[str, int]:
@@ -183,6 +183,7 @@ class _Jury:
         return {item: _level(rng, 2.9 + 0.95 * project.quality + project.item_effects[item] + juror.bias, 0.42)
                 for item in self.items}
 
-    def aggregate(self, app_id: int, juror_ids: list[int], levels: dict[tuple[int, int], dict[str, int]]):
-        return aggregate_items(item_ids=self.items, levels_by_juror={j: levels[(j, app_id)] for j in juror_ids},
+    def aggregate(self, app_id: int, juror_ids: list[int],
+                  levels: dict[tuple[int, int], dict[str, int]]) -> tuple[ItemAggregate, ...]:
+        return aggregate_items(item_ids=self.items, levels_by_juror={str(j): levels[(j, app_id)] for j in juror_ids},
                                rule="mean", threshold=2)

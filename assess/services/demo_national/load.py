@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import secrets
 from datetime import UTC, date, datetime, timedelta
 
@@ -29,34 +28,14 @@ class _Loader(_People, _Jury, _Surveys):
         self.session, self.actor, self.size, self.seed, self.today = session, actor, size, seed, today
         self.now = utcnow()
         self.report = progress
-        self.counts: dict[str, int] = {}
+        self.counts = {}
         self.password = secrets.token_urlsafe(9)
-        self.teacher_emails: list[str] = []
-        self.juror_emails: list[str] = []
-        self.round_ids: list[int] = []
+        self.teacher_emails = []
+        self.juror_emails = []
+        self.round_ids = []
         self.done = 0
         self.total = 1
-        self.cuts: dict[int, tuple[float, ...]] = {}
-
-    def rng(self, part: str) -> random.Random:
-        """One generator per part, so that changing one part leaves the others as they were."""
-        return random.Random(f"national/{self.seed}/{part}")
-
-    def count(self, table, added: int) -> None:
-        self.counts[table.name] = self.counts.get(table.name, 0) + added
-
-    def advance(self, units: int) -> None:
-        self.done = min(self.total, self.done + units)
-        if self.report is not None:
-            self.report(self.done, self.total)
-
-    def at(self, rng: random.Random, first: date, last: date) -> datetime:
-        """A moment between two days (working hours, UTC), never in the future."""
-        last = max(first, last)
-        day = first + timedelta(days=rng.randint(0, (last - first).days))
-        moment = datetime(day.year, day.month, day.day, rng.randint(7, 19), rng.randint(0, 59), rng.randint(0, 59),
-                          tzinfo=UTC)
-        return min(moment, self.now)
+        self.cuts = {}
 
     # -- the whole load --
 
@@ -89,7 +68,7 @@ class _Loader(_People, _Jury, _Surveys):
 
     def plan_rounds(self) -> None:
         current = int(school_year(self.today)[:4])
-        self.rounds: list[_RoundPlan] = []
+        self.rounds = []
         for start in range(current - YEARS + 1, current + 1):
             opens_on, closes_on = date(start + 1, 3, 1), date(start + 1, 5, 31)
             published = datetime(start + 1, 7, 3, 10, 0, tzinfo=UTC)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -27,8 +28,9 @@ from assess.services.demo_national.country import (
     TWINSPACE,
 )
 from assess.services.demo_national.draws import _level, _login, _spread, _weighted
-from assess.services.demo_national.plans import _Person, _Project, _School
+from assess.services.demo_national.plans import _FrenchSchool, _Person, _Project, _School
 from assess.services.demo_national.sizes import NATIONAL_DOMAIN, YEARS
+from assess.services.demo_national.state import _State
 from assess.services.demo_national.writer import _insert, _insert_ids
 from assess.storage.models import (
     Project,
@@ -38,10 +40,11 @@ from assess.storage.models import (
     SelfAssessmentEntry,
     User,
     UserRole,
+    table_of,
 )
 
 
-class _People:
+class _People(_State):
     """Part of :class:`~assess.services.demo_national.load._Loader`."""
 
     # -- schools and people --
@@ -60,16 +63,16 @@ class _People:
         regions = list(REGIONS)
         region_weights = [REGIONS[r][0] for r in regions]
         stage_weights = [s[1] for s in STAGES]
-        self.schools: list[_School] = []
+        self.schools = []
         for _ in range(self.size.schools):
             region = _weighted(rng, regions, region_weights)
             stage = _weighted(rng, range(len(STAGES)), stage_weights)
             town = rng.choice(REGIONS[region][1])
             name = unique(f"{STAGES[stage][0]} {rng.choice(PATRONS)}, {town}", "FR")
-            self.schools.append(_School(name, "FR", region, stage))
+            self.schools.append(_FrenchSchool(name, "FR", region=region, stage=stage))
         countries = list(COUNTRIES)
         country_weights = [COUNTRIES[c][0] for c in countries]
-        self.partner_schools: list[_School] = []
+        self.partner_schools = []
         for _ in range(self.size.partner_schools):
             country = _weighted(rng, countries, country_weights)
             _weight, _language, patterns, towns = COUNTRIES[country]
@@ -107,10 +110,10 @@ class _People:
             self.jurors[(k * 7 + 3) % len(self.jurors)].bias = bias
 
     def store_schools(self) -> None:
-        everything = self.schools + self.partner_schools
-        table = School.__table__
+        everything: list[_School] = [*self.schools, *self.partner_schools]
+        table = table_of(School)
         ids = _insert_ids(self.session, table, [
-            {"name": s.name, "country": s.country, "region": s.region,
+            {"name": s.name, "country": s.country, "region": s.region if isinstance(s, _FrenchSchool) else None,
              "created_at": datetime(self.today.year - YEARS, 9, 1, tzinfo=UTC)} for s in everything])
         for school, school_id in zip(everything, ids, strict=True):
             school.id = school_id
@@ -125,11 +128,11 @@ class _People:
         for project in self.projects:
             owner = self.teachers[project.owner]
             created = self.at(rng, project.start - timedelta(days=60), project.start - timedelta(days=1))
-            owner.created_at = min(owner.created_at, created)
+            owner.created_at = min(owner.created_at or created, created)
         for juror in self.jurors:
             juror.created_at = self.at(rng, first_round - timedelta(days=400), first_round - timedelta(days=60))
         people = self.teachers + self.jurors
-        table = User.__table__
+        table = table_of(User)
         ids = _insert_ids(self.session, table, [
             {"email": p.email, "display_name": p.name, "password_hash": password_hash, "language": "fr",
              "is_active": True, "created_at": p.created_at, "school_id": self.schools[p.school].id,
@@ -140,8 +143,8 @@ class _People:
         self.count(table, len(ids))
         roles = [{"user_id": t.id, "role": Role.TEACHER} for t in self.teachers]
         roles += [{"user_id": j.id, "role": Role.JUROR} for j in self.jurors]
-        _insert(self.session, UserRole.__table__, roles)
-        self.count(UserRole.__table__, len(roles))
+        _insert(self.session, table_of(UserRole), roles)
+        self.count(table_of(UserRole), len(roles))
         self.teacher_emails = [t.email for t in self.teachers]
         self.juror_emails = [j.email for j in self.jurors]
 
@@ -158,10 +161,10 @@ class _People:
         span_weights = SPAN_WEIGHTS
         country_weights = {c: w for c, (w, *_rest) in COUNTRIES.items()}
         by_country: dict[str, list[int]] = {}
-        for index, school in enumerate(self.partner_schools):
-            by_country.setdefault(school.country, []).append(index)
+        for index, partner in enumerate(self.partner_schools):
+            by_country.setdefault(partner.country, []).append(index)
         countries = [c for c in country_weights if c in by_country]
-        self.projects: list[_Project] = []
+        self.projects = []
         for owner in owners:
             teacher = self.teachers[owner]
             school = teacher.school
@@ -201,24 +204,20 @@ class _People:
             quality = rng.gauss(0, 1)
             summary = (f"Des classes de {len(partner_countries) + 1} pays travaillent ensemble "
                        f"autour du thème « {title} » : {rng.choice(ACTIVITIES)}.")
-            project = _Project(owner=owner, school=school, title=title, summary=summary, stage=stage,
-                               ages=(age_min, age_max), subjects=chosen, languages=languages, partners=partners,
-                               quality=quality, rounds=rounds,
-                               item_effects={item: rng.gauss(0, 0.45) for item in self.items})
+            item_effects = {item: rng.gauss(0, 0.45) for item in self.items}
             first, last = self.rounds[rounds[0]], self.rounds[rounds[-1]]
-            project.start = first.opens_on - timedelta(days=rng.randint(150, 280))
-            project.end = max(project.start + timedelta(days=60),
-                              last.closes_on + timedelta(days=rng.randint(-90, 20)))
-            project.end = min(project.end, max(project.start, self.today + timedelta(days=200)))
-            project.twinspace_url = f"{TWINSPACE}/national-{self.seed}-{len(self.projects) + 1}"
-            self.projects.append(project)
-
-    def _partner(self, index: int) -> _School:
-        return self.schools[-1 - index] if index < 0 else self.partner_schools[index]
+            start = first.opens_on - timedelta(days=rng.randint(150, 280))
+            end = max(start + timedelta(days=60), last.closes_on + timedelta(days=rng.randint(-90, 20)))
+            end = min(end, max(start, self.today + timedelta(days=200)))
+            self.projects.append(_Project(
+                owner=owner, school=school, title=title, summary=summary, stage=stage, ages=(age_min, age_max),
+                subjects=chosen, languages=languages, partners=partners, quality=quality, rounds=rounds,
+                start=start, end=end, item_effects=item_effects,
+                twinspace_url=f"{TWINSPACE}/national-{self.seed}-{len(self.projects) + 1}"))
 
     def store_projects(self) -> None:
         session, rng = self.session, self.rng("projects-stored")
-        table = Project.__table__
+        table = table_of(Project)
         rows = []
         for p in self.projects:
             created = self.at(rng, p.start - timedelta(days=30), p.start)
@@ -235,24 +234,24 @@ class _People:
         self.count(table, len(ids))
 
         partners = [{"project_id": p.id, "school_id": self._partner(s).id} for p in self.projects for s in p.partners]
-        _insert(session, ProjectPartner.__table__, partners)
-        self.count(ProjectPartner.__table__, len(partners))
+        _insert(session, table_of(ProjectPartner), partners)
+        self.count(table_of(ProjectPartner), len(partners))
 
         # The teachers' own self-assessments, a little more generous than the jury.
-        assessments = _insert_ids(session, SelfAssessment.__table__, [
+        assessments = _insert_ids(session, table_of(SelfAssessment), [
             {"project_id": p.id, "rubric_version_id": self.rubric_version.id,
              "eligibility": dict.fromkeys(ELIGIBILITY_QUESTIONS, True),
              "created_by": self.teachers[p.owner].id, "updated_by": self.teachers[p.owner].id,
              "created_at": self.at(rng, p.start, p.start + timedelta(days=90)),
              "updated_at": self.at(rng, p.start + timedelta(days=90), p.end)} for p in self.projects])
-        self.count(SelfAssessment.__table__, len(assessments))
-        entries = [
+        self.count(table_of(SelfAssessment), len(assessments))
+        entries: list[dict[str, Any]] = [
             {"self_assessment_id": assessment_id, "item_id": item,
              "level": _level(rng, 3.2 + 0.8 * p.quality + p.item_effects[item], 0.6), "evidence_note": "",
              "evidence_links": [], "updated_by": self.teachers[p.owner].id,
              "updated_at": self.at(rng, p.start + timedelta(days=30), p.end)}
             for p, assessment_id in zip(self.projects, assessments, strict=True) for item in self.items
         ]
-        _insert(session, SelfAssessmentEntry.__table__, entries)
-        self.count(SelfAssessmentEntry.__table__, len(entries))
+        _insert(session, table_of(SelfAssessmentEntry), entries)
+        self.count(table_of(SelfAssessmentEntry), len(entries))
         self.advance(len(self.projects))

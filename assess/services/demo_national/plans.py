@@ -10,11 +10,17 @@ from assess.domain.questionnaire import Questionnaire
 
 @dataclass
 class _School:
+    """A school abroad (a partner school), and what a French one has too."""
+
     name: str
     country: str
-    region: str | None = None
-    stage: int | None = None  # index in STAGES, French schools only
-    id: int | None = None
+    id: int = 0  # until stored (ids start at 1)
+
+
+@dataclass(kw_only=True)
+class _FrenchSchool(_School):
+    region: str
+    stage: int  # index in STAGES
 
 
 @dataclass
@@ -24,7 +30,7 @@ class _Person:
     school: int  # index in the French schools
     created_at: datetime | None = None
     bias: float = 0.0  # jurors: their severity (negative: harsh)
-    id: int | None = None
+    id: int = 0  # until stored (ids start at 1)
 
 
 @dataclass
@@ -36,10 +42,12 @@ class _Campaign:
     opens_on: date
     closes_on: date
     responses: int
+    #: Before the responses are counted out: this campaign's share of the country's responses.
+    weight: float = 0.0
     codes: int = 0
     tiny: bool = False
     mood: float = 3.5
-    id: int | None = None
+    id: int = 0  # until stored (ids start at 1)
 
 
 @dataclass
@@ -55,11 +63,11 @@ class _Project:
     partners: list[int]  # indices in the partner schools
     quality: float
     rounds: tuple[int, ...]
+    start: date
+    end: date
     item_effects: dict[str, float] = field(default_factory=dict)
-    start: date | None = None
-    end: date | None = None
     campaigns: list[_Campaign] = field(default_factory=list)
-    id: int | None = None
+    id: int = 0  # until stored (ids start at 1)
     #: Jury history: the last application and its outcome, whether a second application was used.
     last_application: int | None = None
     last_outcome: str | None = None
@@ -75,4 +83,4 @@ class _RoundPlan:
     opens_on: date
     closes_on: date
     published_at: datetime
-    id: int | None = None
+    id: int = 0  # until stored (ids start at 1)

@@ -7,8 +7,10 @@ import math
 import random
 import secrets
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from assess.domain.answers import month_of
 from assess.domain.questionnaire import Audience, ItemType, Questionnaire
@@ -18,6 +20,7 @@ from assess.i18n import LANGUAGES
 from assess.services import _answer_tallies, _snapshots, _survey_release, campaigns
 from assess.services.demo_national.country import COMMENTS, SCALES
 from assess.services.demo_national.plans import _Campaign
+from assess.services.demo_national.state import _State
 from assess.services.demo_national.writer import _insert, _insert_ids, _Writer
 from assess.storage.models import (
     SurveyAnswer,
@@ -26,10 +29,11 @@ from assess.storage.models import (
     SurveyImport,
     SurveyLinkSubmission,
     SurveyResponse,
+    table_of,
 )
 
 
-class _Surveys:
+class _Surveys(_State):
     """Part of :class:`~assess.services.demo_national.load._Loader`."""
 
     # -- surveys --
@@ -63,17 +67,17 @@ class _Surveys:
                 elif rng.random() < 0.05:
                     campaign.responses, campaign.tiny = rng.randint(0, 4), True
                 else:
-                    campaign.responses = rng.lognormvariate(0, 0.6) * SCALES[audience]  # scaled below
+                    campaign.weight = rng.lognormvariate(0, 0.6) * SCALES[audience]  # counted out below
                 project.campaigns.append(campaign)
         # Scale the ordinary campaigns so the responses add up to the size asked.
         everything = [c for p in self.projects for c in p.campaigns]
         fixed = sum(c.responses for c in everything if c.tiny)
         scaled = [c for c in everything if not c.tiny]
-        weight = sum(c.responses for c in scaled)
+        weight = sum(c.weight for c in scaled)
         wanted = max(0, self.size.responses - fixed)
         if scaled:
             least = 5 if wanted >= 5 * len(scaled) else 0
-            shares = [c.responses * wanted / weight for c in scaled]
+            shares = [c.weight * wanted / weight for c in scaled]
             counts = [max(least, math.floor(share)) for share in shares]
             # Largest remainders first up to the total; when the floor of 5 overshot, take back from the largest.
             for i in sorted(range(len(scaled)), key=lambda i: counts[i] - shares[i])[:max(0, wanted - sum(counts))]:
@@ -88,7 +92,6 @@ class _Surveys:
             for campaign, n in zip(scaled, counts, strict=True):
                 campaign.responses = n
         for campaign in everything:
-            campaign.responses = int(campaign.responses)
             if campaign.mode == CampaignMode.CODES:
                 # Not every code handed out comes back.
                 participation = rng.uniform(0.55, 0.97)
@@ -98,14 +101,14 @@ class _Surveys:
 
     def store_surveys(self) -> None:
         session, rng = self.session, self.rng("responses")
-        versions = {}
+        versions: dict[str, int] = {}
         for project in self.projects:
             for campaign in project.campaigns:
                 key = campaign.questionnaire.id
                 if key not in versions:
                     versions[key] = _snapshots.questionnaire_version(session, campaign.questionnaire).id
         everything = [(p, c) for p in self.projects for c in p.campaigns]
-        ids = _insert_ids(session, SurveyCampaign.__table__, [
+        ids = _insert_ids(session, table_of(SurveyCampaign), [
             {"project_id": p.id, "audience": c.audience, "questionnaire_version_id": versions[c.questionnaire.id],
              "mode": c.mode, "languages": c.languages, "opens_on": c.opens_on, "closes_on": c.closes_on,
              "closed_at": None, "created_by": self.teachers[p.owner].id,
@@ -113,19 +116,19 @@ class _Surveys:
             for p, c in everything])
         for (_project, campaign), campaign_id in zip(everything, ids, strict=True):
             campaign.id = campaign_id
-        self.count(SurveyCampaign.__table__, len(ids))
+        self.count(table_of(SurveyCampaign), len(ids))
 
         imports = [(p, c) for p, c in everything if c.mode == CampaignMode.IMPORT]
-        _insert(session, SurveyImport.__table__, [
+        _insert(session, table_of(SurveyImport), [
             {"campaign_id": c.id, "file_name": "Réponses des familles.csv", "file_format": "google",
              "rows_imported": c.responses, "rows_skipped": rng.randint(0, 2), "rows_repeated": 0,
              "created_by": self.teachers[p.owner].id, "created_at": self.at(rng, c.opens_on, self.today)}
             for p, c in imports])
-        self.count(SurveyImport.__table__, len(imports))
+        self.count(table_of(SurveyImport), len(imports))
 
         writer = self.writer
-        response_ids = iter(writer.reserve_ids(SurveyResponse.__table__, sum(c.responses for _p, c in everything)))
-        specs = {}
+        response_ids = iter(writer.reserve_ids(table_of(SurveyResponse), sum(c.responses for _p, c in everything)))
+        specs: dict[str, list[_ItemSpec]] = {}
         batch = _Batch()
         for _project, campaign in everything:
             spec = specs.get(campaign.questionnaire.id)
@@ -139,7 +142,8 @@ class _Surveys:
         # migration 0011 did for the campaigns stored before it (see survey_release).
         _survey_release.copy_tallies(session, [c.id for _p, c in everything if c.responses >= MIN_GROUP])
 
-    def campaign_rows(self, rng: random.Random, campaign: _Campaign, spec: list, ids, batch: _Batch) -> None:
+    def campaign_rows(self, rng: random.Random, campaign: _Campaign, spec: list[_ItemSpec], ids: Iterator[int],
+                      batch: _Batch) -> None:
         writer, campaign_id = self.writer, campaign.id
         last = min(campaign.closes_on, self.today)
         months = [writer.date(m) for m in _months(campaign.opens_on, max(campaign.opens_on, last))]
@@ -192,13 +196,13 @@ class _Surveys:
 
     def flush(self, batch: _Batch) -> None:
         for table, columns, types, rows in (
-            (SurveyResponse.__table__,
+            (table_of(SurveyResponse),
              ("id", "campaign_id", "submitted_month", "language", "source", "import_key", "released"),
              ("int4", "int4", "date", "varchar", "varchar", "varchar", "bool"), batch.responses),
-            (SurveyAnswer.__table__, ("response_id", "campaign_id", "item_id", "score", "dont_know", "choices", "text"),
+            (table_of(SurveyAnswer), ("response_id", "campaign_id", "item_id", "score", "dont_know", "choices", "text"),
              ("int4", "int4", "varchar", "int4", "bool", "jsonb", "text"), batch.answers),
-            (SurveyCode.__table__, ("code_hash", "campaign_id", "used"), ("varchar", "int4", "bool"), batch.codes),
-            (SurveyLinkSubmission.__table__, ("nonce_hash", "campaign_id"), ("varchar", "int4"), batch.links),
+            (table_of(SurveyCode), ("code_hash", "campaign_id", "used"), ("varchar", "int4", "bool"), batch.codes),
+            (table_of(SurveyLinkSubmission), ("nonce_hash", "campaign_id"), ("varchar", "int4"), batch.links),
         ):
             self.writer.write(table, columns, types, rows)
             self.count(table, len(rows))
@@ -219,9 +223,14 @@ class _Batch:
         self.responses, self.answers, self.codes, self.links, self.done = [], [], [], [], 0
 
 
-def _spec(questionnaire: Questionnaire, rng: random.Random, writer: _Writer) -> list[tuple]:
+#: (id, kind 0-3, required, offset of its mean, options as the answers need them: for one
+#: option, each option's JSON; for several, the option ids and the writer's JSON function).
+_ItemSpec = tuple[str, int, bool, float, Any]
+
+
+def _spec(questionnaire: Questionnaire, rng: random.Random, writer: _Writer) -> list[_ItemSpec]:
     """Per item: (id, kind 0-3, required, offset of its mean, options as the answers need them)."""
-    spec = []
+    spec: list[_ItemSpec] = []
     for item in questionnaire.items:
         if item.type is ItemType.AGREEMENT:
             spec.append((item.id, 0, item.required, rng.gauss(0, 0.3), None))

@@ -26,6 +26,8 @@ class _Writer:
             raise NotImplementedError(f"bulk writing on {dialect}")
         self.copy = dialect == "postgresql"
         self._json_cache: dict[tuple[str, ...], Any] = {}
+        #: JSON null as this database's fast path takes it.
+        self.json_null: object
         if self.copy:
             from psycopg.types.json import Jsonb
 

@@ -15,15 +15,17 @@ from sqlalchemy.orm import Session
 from assess.domain.permissions import Actor, ApplicationFacts, RoundFacts
 from assess.services.access import authorize
 from assess.services.jury._facts import facts_of
-from assess.storage.models import Application, Round
+from assess.storage.models import Application
 
 
 class _RoundLike(Protocol):
-    id: int
-    published_at: datetime | None
+    @property
+    def id(self) -> int: ...
+    @property
+    def published_at(self) -> datetime | None: ...
 
 
-def round_facts(round_: Round | _RoundLike) -> RoundFacts:
+def round_facts(round_: _RoundLike) -> RoundFacts:
     """A round (stored, or a summary of one) as the rules see it."""
     return RoundFacts(round_id=round_.id, published=round_.published_at is not None)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assess.domain.permissions import ROLES
+from assess.domain.permissions import ROLES, Actor
 from assess.domain.states import Role
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
 from assess.i18n.formats import format_date
@@ -45,7 +45,7 @@ if Role.JUROR in current.roles:
 st.subheader(_("account.language_title"))
 with st.form("account_language"):
     choice = st.selectbox(
-        _("app.language"), options=list(LANGUAGES), index=LANGUAGES.index(lang()), format_func=LANGUAGE_NAMES.get
+        _("app.language"), options=list(LANGUAGES), index=LANGUAGES.index(lang()), format_func=LANGUAGE_NAMES.__getitem__
     )
     if st.form_submit_button(_("account.language_save")):
         with transaction() as session:
@@ -55,7 +55,7 @@ with st.form("account_language"):
         st.session_state.pop("language_switch", None)
         st.rerun()
 
-def change_password_form() -> None:
+def change_password_form(person: Actor) -> None:
     st.subheader(_("account.password_title"))
     with st.form("account_password", clear_on_submit=True):
         old_password = st.text_input(_("account.current_password"), type="password", autocomplete="current-password")
@@ -67,7 +67,7 @@ def change_password_form() -> None:
         auth.require_same_password(new_password, again)
         # Checked like a sign-in (outside any transaction, throttled), so a browser left
         # signed in is no way to guess the password; a failure stays in the audit log.
-        outcome = sign_in.confirm_password(sessions(), actor=current, password=old_password, client=client_address())
+        outcome = sign_in.confirm_password(sessions(), actor=person, password=old_password, client=client_address())
         if outcome.throttled:
             raise ServiceError("sign_in.throttled_short", seconds=outcome.wait_seconds())
         if outcome.actor is None:
@@ -75,7 +75,7 @@ def change_password_form() -> None:
         hashed = accounts.new_password(new_password)  # before the transaction: hashing is slow
         with transaction() as session:
             # Every other browser signed in as this person is signed out; this one stays.
-            accounts.set_password(session, actor=current, user_id=current.id, password=hashed,
+            accounts.set_password(session, actor=person, user_id=person.account_id, password=hashed,
                                   keep_session=current_session_cookie())
     except ServiceError as error:
         show_error(error)
@@ -88,10 +88,10 @@ def change_password_form() -> None:
 with reading() as session:
     signs_in_with_password = accounts.has_password(session, actor=current)
 if signs_in_with_password:
-    change_password_form()
+    change_password_form(current)
 
 # --- privacy: my data, and deleting my account (assess/services/privacy.py, docs/privacy.md) ---
-def my_data_block() -> None:
+def my_data_block(person: Actor) -> None:
     st.subheader(_("privacy.account.data_title"))
     st.caption(_("privacy.account.data_help"))
     if st.button(_("privacy.account.prepare"), icon=":material/folder_zip:", key="privacy_prepare"):
@@ -100,32 +100,32 @@ def my_data_block() -> None:
         def progress(done: int, total: int) -> None:
             bar.progress(done / total if total else 1.0, text=_("privacy.account.rendering", done=done, total=total))
 
-        data = privacy.export_bytes(sessions(), actor=current, user_id=current.id, lang=lang(), progress=progress)
+        data = privacy.export_bytes(sessions(), actor=person, user_id=person.account_id, lang=lang(), progress=progress)
         bar.empty()
-        st.download_button(_("privacy.account.download"), data=data, file_name=f"my-data-{current.id}.zip",
+        st.download_button(_("privacy.account.download"), data=data, file_name=f"my-data-{person.account_id}.zip",
                            mime="application/zip", type="primary", icon=":material/download:", on_click="ignore")
 
 
-def delete_account_block() -> None:
+def delete_account_block(person: Actor) -> None:
     st.subheader(_("privacy.account.delete_title"))
     st.markdown(_("privacy.what_happens"))
     with reading() as session:
-        pending = privacy.pending_request(session, actor=current)
+        pending = privacy.pending_request(session, actor=person)
     if pending is not None:
         st.info(_("privacy.account.pending", date=format_date(pending.requested_at, lang())), icon=":material/schedule:")
         if st.button(_("privacy.account.cancel"), key="privacy_cancel"):
-            apply_change(lambda session: privacy.cancel_request(session, actor=current), _("privacy.account.cancelled"))
+            apply_change(lambda session: privacy.cancel_request(session, actor=person), _("privacy.account.cancelled"))
         return
     sure = st.checkbox(_("privacy.account.confirm"), key="privacy_confirm_request")
     if st.button(_("privacy.account.request"), disabled=not sure, icon=":material/person_remove:", key="privacy_request"):
-        apply_change(lambda session: privacy.request_deletion(session, actor=current), _("privacy.account.requested"),
+        apply_change(lambda session: privacy.request_deletion(session, actor=person), _("privacy.account.requested"),
                      forget=("privacy_confirm_request",))
 
 
 st.divider()
 show_flash()
-my_data_block()
-delete_account_block()
+my_data_block(current)
+delete_account_block(current)
 
 st.divider()
 if st.button(_("account.sign_out"), icon=":material/logout:"):

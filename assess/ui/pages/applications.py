@@ -13,6 +13,8 @@ their names nor their private notes). Texts typed by people are shown as escaped
 
 from __future__ import annotations
 
+from typing import Literal
+
 import streamlit as st
 
 from assess.domain.jury import RoundStatus
@@ -32,7 +34,7 @@ FLASH = "applications_flash"  # message key shown once after a rerun
 WITHDRAW = "applications_withdraw"  # application id waiting for the withdrawal confirmation
 ROUND_PICKER, PROJECT_PICKER = "applications_round", "applications_project"
 
-STATUS_COLOURS = {
+STATUS_COLOURS: dict[str, Literal["violet", "blue", "orange", "green", "gray"]] = {
     ApplicationStatus.DRAFT: "violet",
     ApplicationStatus.SUBMITTED: "blue",
     ApplicationStatus.UNDER_REVIEW: "orange",
@@ -123,7 +125,7 @@ def application_form(current, summary, project_id: int, refused: TeacherView | N
         }
         links = st.text_area(_("applications_page.evidence"), key=f"{prefix}links", height=90,
                              placeholder=_("applications_page.evidence_help"), help=_("applications_page.evidence_help"))
-        language = st.selectbox(_("applications_page.language"), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.get,
+        language = st.selectbox(_("applications_page.language"), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.__getitem__,
                                 index=list(LANGUAGES).index(lang()), key=f"{prefix}language",
                                 help=_("applications_page.language_help"))
         recheck, note = [], ""
@@ -132,7 +134,7 @@ def application_form(current, summary, project_id: int, refused: TeacherView | N
             items = [*rubric.criteria, *rubric.gates]
             names = {i.id: i.name.get(lang()) for i in items}
             recheck = st.multiselect(_("applications_page.recheck_criteria"), options=list(names),
-                                     format_func=names.get, key=f"{prefix}recheck")
+                                     format_func=names.__getitem__, key=f"{prefix}recheck")
             note = st.text_area(_("applications_page.recheck_note"), key=f"{prefix}recheck_note",
                                 max_chars=applications.RECHECK_NOTE_MAX, help=_("applications_page.recheck_note_help"))
         with st.container(horizontal=True):
@@ -168,10 +170,10 @@ def application_form(current, summary, project_id: int, refused: TeacherView | N
     st.rerun()
 
 
-def apply_section(current, open_rounds, own_projects, mine, left: applications.Allowance) -> None:
+def apply_section(current, open_rounds, own_projects, mine, allowance: applications.Allowance) -> None:
     st.subheader(_("applications_page.apply"))
-    if left.reached:  # said now, rather than refused after the whole form is filled in
-        st.info(_("applications_page.limit_reached", max=left.limit, year=left.year), icon=":material/block:")
+    if allowance.reached:  # said now, rather than refused after the whole form is filled in
+        st.info(_("applications_page.limit_reached", max=allowance.limit, year=allowance.year), icon=":material/block:")
         return
     if not open_rounds:
         st.info(_("applications_page.no_open_round"))
@@ -188,7 +190,7 @@ def apply_section(current, open_rounds, own_projects, mine, left: applications.A
     wanted = st.session_state.get("project_id")
     project_id = right.selectbox(_("applications_page.project"), options=list(titles), key=PROJECT_PICKER,
                                  index=list(titles).index(wanted) if wanted in titles else 0,
-                                 format_func=titles.get)
+                                 format_func=titles.__getitem__)
     summary = by_round[round_id]
     st.caption(round_line(summary))
     if any(v.round_id == round_id and v.project_id == project_id

@@ -61,7 +61,8 @@ def juror_label(pseudonym: str) -> str:
 
 def items_table(found: jury.ApplicationAggregate) -> pd.DataFrame:
     jurors = [j.pseudonym for j in found.jurors if j.submitted_at is not None]
-    table = {_("decisions_page.column.criterion"): [found.rubric.item(i.item_id).name.get(lang()) for i in found.items]}
+    table: dict[str, list[object]] = {
+        _("decisions_page.column.criterion"): [found.rubric.item(i.item_id).name.get(lang()) for i in found.items]}
     for pseudonym in jurors:
         table[juror_label(pseudonym)] = [number(i.levels.get(pseudonym)) for i in found.items]
     table[_(f"decisions_page.column.{found.aggregation}")] = [number(i.aggregate) for i in found.items]
@@ -136,7 +137,7 @@ def application_box(found: jury.ApplicationAggregate, sent: decisions.SentApplic
         label += f" · :orange[{_('decisions_page.flag')}]"
     with st.expander(label, icon=":material/warning:" if found.disagreement else None):
         st.caption(" · ".join(
-            _("decisions_page.juror", pseudonym=juror_label(j.pseudonym), name=escape_markdown(names.get(j.juror_id, "")),
+            _("decisions_page.juror", pseudonym=juror_label(j.pseudonym), name=escape_markdown(names.get(j.juror_id, "") if j.juror_id else ""),
               state=_("decisions_page.submitted" if j.submitted_at else "decisions_page.not_submitted"))
             for j in found.jurors) or _("decisions_page.no_jurors"))
         if found.disagreement:
@@ -171,7 +172,7 @@ def actions(found: jury.ApplicationAggregate) -> None:
         outcomes = {o: _(f"jury.outcome.{o}") for o in OUTCOMES}  # fixed now: format_func may run later
         outcome = st.radio(_("decisions_page.outcome"), options=list(OUTCOMES), horizontal=True,
                            index=OUTCOMES.index(default) if default in OUTCOMES else None,
-                           format_func=outcomes.get, help=_("decisions_page.outcome_help"))
+                           format_func=outcomes.__getitem__, help=_("decisions_page.outcome_help"))
         if st.form_submit_button(_("decisions_page.stage"), type="primary"):
             apply_change(lambda session: decisions.stage_decision(session, actor=admin, application_id=key, outcome=outcome),
                   _("decisions_page.staged_done"))
@@ -336,7 +337,7 @@ ids = list(by_id)
 labels = {r.id: f"{r.name} · {_(f'jury.status.{r.status.value}')}" for r in listed}
 chosen = st.selectbox(
     _("decisions_page.choose"), options=ids,
-    index=ids.index(st.session_state[ROUND]) if st.session_state.get(ROUND) in by_id else 0, format_func=labels.get,
+    index=ids.index(st.session_state[ROUND]) if st.session_state.get(ROUND) in by_id else 0, format_func=labels.__getitem__,
     key="decisions_pick",
 )
 st.session_state[ROUND] = chosen
@@ -363,7 +364,7 @@ else:
     for aggregate in shown:
         application_box(aggregate, sent.get(aggregate.application_id))
 
-if published:
+if current.published_at is not None:
     st.success(_("decisions_page.round_published", date=current.published_at.date().isoformat()))
     round_documents()
 elif found:

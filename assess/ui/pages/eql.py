@@ -41,6 +41,11 @@ def names(codes) -> str:
     return ", ".join(country_name(code, lang()) for code in codes)
 
 
+def record_label(project_id: int, country: str) -> None:
+    apply_change(lambda session: eql.record_partner_label(session, actor=admin, project_id=project_id, country=country),
+                 _("eql_page.recorded", country=country_name(country, lang())))
+
+
 with reading() as session:
     listed = rounds.list_rounds(session, actor=admin)
     titles = {i: f"#{i} {title}" for i, title in search.project_titles(session, actor=admin).items()}
@@ -53,23 +58,22 @@ show_flash()
 st.subheader(_("eql_page.labels_title"))
 by_hand, from_file = st.tabs([_("eql_page.tab.by_hand"), _("eql_page.tab.csv")])
 with by_hand, st.form("eql_label"):
-    project_id = st.selectbox(_("eql_page.field.project"), options=list(titles), format_func=titles.get, index=None,
+    project_id = st.selectbox(_("eql_page.field.project"), options=list(titles), format_func=titles.__getitem__, index=None,
                               placeholder=_("eql_page.choose_project"), key="eql_project")
     known = countries()
-    country = st.selectbox(_("eql_page.field.country"), options=list(known), index=None, format_func=known.get,
+    country = st.selectbox(_("eql_page.field.country"), options=list(known), index=None, format_func=known.__getitem__,
                            placeholder=_("eql_page.choose_country"), key="eql_country")
     if st.form_submit_button(_("eql_page.record"), type="primary"):
         if project_id is None or country is None:
             st.error(_("eql_page.choose_both"))
         else:
-            apply_change(lambda session: eql.record_partner_label(session, actor=admin, project_id=project_id,
-                                                                  country=country),
-                         _("eql_page.recorded", country=country_name(country, lang())))
+            record_label(project_id, country)
 
 with from_file:
     st.caption(_("eql_page.csv_help"))
     upload = st.file_uploader(_("eql_page.field.file"), type=["csv", "txt"], key="eql_csv")
-    if st.button(_("eql_page.import"), disabled=upload is None, icon=":material/upload_file:", key="eql_import"):
+    if st.button(_("eql_page.import"), disabled=upload is None, icon=":material/upload_file:",
+                 key="eql_import") and upload is not None:
         try:
             with transaction() as session:
                 done = eql.import_partner_labels_csv(session, actor=admin, data=upload.getvalue())
@@ -90,10 +94,10 @@ if recorded:
             _("eql_page.column.source"): [_(f"eql_page.source.{row.source}") for row in recorded],
             _("eql_page.column.recorded_on"): [format_date(row.created_at, lang()) for row in recorded],
         }), hide_index=True, width="stretch")
-        choices = {(row.project_id, row.country): f"#{row.project_id} {row.project_title} · "
-                   f"{country_name(row.country, lang())}" for row in recorded}
+        removable = {(row.project_id, row.country): f"#{row.project_id} {row.project_title} · "
+                     f"{country_name(row.country, lang())}" for row in recorded}
         with st.form("eql_label_removal"):
-            wrong = st.selectbox(_("eql_page.remove_pick"), options=list(choices), format_func=choices.get,
+            wrong = st.selectbox(_("eql_page.remove_pick"), options=list(removable), format_func=removable.__getitem__,
                                  key="eql_remove_pick")
             if st.form_submit_button(_("eql_page.remove"), icon=":material/delete:"):
                 apply_change(lambda session: eql.remove_partner_label(session, actor=admin, project_id=wrong[0],
@@ -110,7 +114,7 @@ ids = list(by_id)
 labels = {r.id: f"{r.name} · {_(f'jury.kind.{r.kind}')}" for r in listed}
 chosen = st.selectbox(
     _("eql_page.choose"), options=ids,
-    index=ids.index(st.session_state[ROUND]) if st.session_state.get(ROUND) in by_id else 0, format_func=labels.get,
+    index=ids.index(st.session_state[ROUND]) if st.session_state.get(ROUND) in by_id else 0, format_func=labels.__getitem__,
     key="eql_pick",
 )
 st.session_state[ROUND] = chosen
@@ -149,7 +153,7 @@ if listed_nominations:
     choices = {n.application_id: f"#{n.application_id} {n.candidate.title} · {_(f'eql_export.states.{n.state}')}"
                for n in listed_nominations}
     with st.form("eql_decide"):
-        picked = st.selectbox(_("eql_page.decide_pick"), options=list(choices), format_func=choices.get,
+        picked = st.selectbox(_("eql_page.decide_pick"), options=list(choices), format_func=choices.__getitem__,
                               key="eql_decide_pick")
         nominate = st.radio(_("eql_page.decide_choice"), options=[True, False], horizontal=True,
                             format_func=lambda v: _("eql_page.nominate") if v else _("eql_page.leave_out"),

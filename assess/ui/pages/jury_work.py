@@ -63,7 +63,7 @@ def _save(assignment_id: int, item_id: str, field: str, key: str) -> None:
     current = actor()
     if current is None:
         return
-    value = st.session_state.get(key)
+    value = st.session_state[key]  # (an on_change callback: its widget's value is there)
     errors = st.session_state.setdefault(ERRORS, {})
     try:
         with transaction() as session:

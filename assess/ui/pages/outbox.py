@@ -100,7 +100,7 @@ else:
         send_now([row.id for row in rows])
 
     labels = {row.id: f"{row.id} · {row.subject}" for row in rows}
-    chosen = st.selectbox(_("mail.page.choose"), options=list(labels), key="outbox_mail", format_func=labels.get)
+    chosen = st.selectbox(_("mail.page.choose"), options=list(labels), key="outbox_mail", format_func=labels.__getitem__)
     with reading() as session:
         mail = outbox.get_mail(session, actor=current, mail_id=chosen)
         recipient = f"{mail.address} ({_('mail.kinds.' + mail.kind)}, {mail.language})"

@@ -4,6 +4,8 @@ does is in docs/privacy.md; the work is in assess/services/privacy.py."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from assess.domain.states import DeletionStatus
@@ -75,7 +77,5 @@ for request in requests:
             sure = st.checkbox(_("privacy.page.confirm_delete"), key=f"privacy_confirm_{request.id}")
             if st.button(_("privacy.page.carry_out"), key=f"privacy_carry_out_{request.id}", disabled=not sure,
                          icon=":material/person_remove:"):
-                apply_change(
-                    lambda session, request_id=request.id: privacy.carry_out_deletion(
-                        session, actor=current, request_id=request_id),
-                    _("privacy.page.carried_out"), forget=(f"privacy_confirm_{request.id}",))
+                apply_change(partial(privacy.carry_out_deletion, actor=current, request_id=request.id),
+                             _("privacy.page.carried_out"), forget=(f"privacy_confirm_{request.id}",))

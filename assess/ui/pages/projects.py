@@ -42,8 +42,8 @@ class Row:
     dates: str
     countries: str
     owner: str
-    progress: tuple[int, int] | None
-    verdict: str | None
+    #: The self-assessment's (items assessed, items, verdict in words); None before one is started.
+    progress: tuple[int, int, str] | None
     editable: bool
     deletable: bool
     assessable: bool
@@ -87,8 +87,8 @@ def load_rows(current, wanted: Wanted) -> tuple[list[Row], int]:
                 dates=_("projects_page.dates", start=format_date(p.start_date, lang()), end=format_date(p.end_date, lang())),
                 countries=", ".join(names),
                 owner=p.owner.display_name,
-                progress=assessment.score.assessed if assessment else None,
-                verdict=describe_outcome(assessment.score.verdict.outcome, lang=lang()) if assessment else None,
+                progress=(*assessment.score.assessed, describe_outcome(assessment.score.verdict.outcome, lang=lang()))
+                if assessment else None,
                 editable=can(current, "project.edit", p),
                 deletable=can(current, "project.delete", p),
                 assessable=can(current, "self_assessment.edit", p),
@@ -135,9 +135,11 @@ def project_form(prefix: str, initial: dict | None) -> dict | None:
             "summary": st.text_area(_("fields.summary"), value=initial.get("summary", ""), max_chars=SUMMARY_MAX, key=f"{prefix}summary"),
         }
         left, right = st.columns(2)
-        date_range = {"min_value": date(2005, 1, 1), "max_value": date(clock.today().year + 5, 12, 31), "format": "YYYY-MM-DD"}
-        raw["start_date"] = left.date_input(_("fields.start_date"), value=initial.get("start_date"), key=f"{prefix}start", **date_range)
-        raw["end_date"] = right.date_input(_("fields.end_date"), value=initial.get("end_date"), key=f"{prefix}end", **date_range)
+        earliest, latest = date(2005, 1, 1), date(clock.today().year + 5, 12, 31)
+        raw["start_date"] = left.date_input(_("fields.start_date"), value=initial.get("start_date"), key=f"{prefix}start",
+                                            min_value=earliest, max_value=latest, format="YYYY-MM-DD")
+        raw["end_date"] = right.date_input(_("fields.end_date"), value=initial.get("end_date"), key=f"{prefix}end",
+                                           min_value=earliest, max_value=latest, format="YYYY-MM-DD")
         raw["age_min"], raw["age_max"] = st.slider(
             _("projects_page.ages"), min_value=AGE_MIN, max_value=AGE_MAX,
             value=(initial.get("age_min", 8), initial.get("age_max", 12)), key=f"{prefix}ages",
@@ -178,7 +180,7 @@ def project_form(prefix: str, initial: dict | None) -> dict | None:
             column_config={
                 "name": st.column_config.TextColumn(_("fields.name"), required=True, max_chars=NAME_MAX),
                 "country": st.column_config.SelectboxColumn(
-                    _("fields.country"), options=codes, format_func=lambda code: country_name(code, lang()), required=True
+                    _("fields.country"), options=codes, format_func=lambda code: country_name(str(code), lang()), required=True
                 ),
                 "region": st.column_config.TextColumn(_("fields.region")),
             },
@@ -254,7 +256,8 @@ def show_row(current, row: Row) -> None:
         if row.progress is None:
             st.caption(_("projects_page.not_started"))
         else:
-            st.caption(_("projects_page.progress", done=row.progress[0], total=row.progress[1]) + " · " + row.verdict)
+            done, total, verdict = row.progress
+            st.caption(_("projects_page.progress", done=done, total=total) + " · " + verdict)
 
         if st.session_state.get(DELETE) == row.id:
             st.warning(_("projects_page.delete_confirm", title=escape_markdown(row.title)))

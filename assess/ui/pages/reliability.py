@@ -55,7 +55,7 @@ ids = list(by_id)
 labels = {r.id: f"{r.name} · {_(f'jury.status.{r.status.value}')}" for r in listed}
 chosen = st.selectbox(
     _("reliability_page.choose"), options=ids,
-    index=ids.index(st.session_state[ROUND]) if st.session_state.get(ROUND) in by_id else 0, format_func=labels.get,
+    index=ids.index(st.session_state[ROUND]) if st.session_state.get(ROUND) in by_id else 0, format_func=labels.__getitem__,
     key="reliability_pick",
 )
 st.session_state[ROUND] = chosen

@@ -21,7 +21,7 @@ st.title(_("report_page.title"))
 st.caption(_("report_page.intro"))
 choice = pick_project(current)
 pdf_lang = st.segmented_control(
-    _("report_page.language"), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.get, default=lang(),
+    _("report_page.language"), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.__getitem__, default=lang(),
     required=True, key="report_lang",
 )
 try:

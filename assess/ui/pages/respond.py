@@ -180,39 +180,43 @@ def answer_widget(item: Item, visit_key: str, code: str | None, *, faces: bool =
     key = widget_key(visit_key, item)
     if key not in st.session_state:  # first shown, or shown again after another screen
         st.session_state[key] = to_widget(item, state(ANSWERS, visit_key, {}).get(item.id))
-    common = dict(key=key, on_change=changed, args=(visit_key, item, key, code))
+    args = (visit_key, item, key, code)  # for on_change=changed
     label = item_label(item)
     error: AnswerError | None = state(ERRORS, visit_key, {}).get(item.id)
     if error is not None:  # above the answers: in view with them when the page brings them into focus
         st.error(_(error.key, **error.params), icon=":material/error:")
     if item.type is ItemType.AGREEMENT and faces:
         # Words fixed now, in this run's language (format_func may be called after the run).
-        faces = {point: face_label(point, face_word(point)) for point in AGREEMENT_OPTIONS}
+        face_texts = {point: face_label(point, face_word(point)) for point in AGREEMENT_OPTIONS}
         with st.container(key=FACES_KEY):
-            st.segmented_control(label, options=list(faces), format_func=faces.get, width="stretch", **common)
+            st.segmented_control(label, options=list(face_texts), format_func=face_texts.__getitem__, width="stretch",
+                                 key=key, on_change=changed, args=args)
     elif item.type is ItemType.AGREEMENT:
         # One answer a line, in the order of the scale: on a phone, a horizontal row of six
         # would wrap and mix the order up.
         words = {point: agreement_word(point) for point in AGREEMENT_OPTIONS}
-        st.radio(label, options=list(words), format_func=words.get, index=None, **common)
+        st.radio(label, options=list(words), format_func=words.__getitem__, index=None, key=key, on_change=changed,
+                 args=args)
     elif item.type is ItemType.SINGLE:
         texts = {o.id: o.text.get(lang()) for o in item.options}
-        st.radio(label, options=list(texts), format_func=texts.get, index=None, **common)
+        st.radio(label, options=list(texts), format_func=texts.__getitem__, index=None, key=key, on_change=changed,
+                 args=args)
     elif item.type is ItemType.MULTIPLE:
         texts = {o.id: o.text.get(lang()) for o in item.options}
-        st.pills(label, options=list(texts), format_func=texts.get, selection_mode="multi", **common)
+        st.pills(label, options=list(texts), format_func=texts.__getitem__, selection_mode="multi", key=key,
+                 on_change=changed, args=args)
         st.caption(_("respond.several"))
     else:
         st.text_area(label, max_chars=item.max_length, placeholder=_("respond.text_placeholder"),
-                     height=160 if faces else 110, **common)
+                     height=160 if faces else 110, key=key, on_change=changed, args=args)
     if item.help:
         st.caption(item.help.get(lang()))
 
 
 # --- sending ---------------------------------------------------------------------------------------
 
-def send(kind: str, value: str, visit_key: str, visit: Visit) -> None:
-    answers = current_answers(visit_key, visit.questionnaire)
+def send(kind: str, value: str, visit_key: str, questionnaire: Questionnaire) -> None:
+    answers = current_answers(visit_key, questionnaire)
     with transaction() as session:
         if kind == "code":
             result = responding.submit_with_code(session, code=value, answers=answers, language=lang())
@@ -223,19 +227,19 @@ def send(kind: str, value: str, visit_key: str, visit: Visit) -> None:
     link_refused(result, visit_key)
     if result.stored or (kind == "link" and result.status is VisitStatus.USED):
         # Stored now, or already stored by an earlier click on this same questionnaire.
-        st.session_state.setdefault(DONE, {})[visit_key] = visit.questionnaire.thanks
+        st.session_state.setdefault(DONE, {})[visit_key] = questionnaire.thanks
         for name in (ANSWERS, ERRORS, STEP, NONCE, DRAWN_IN):
             st.session_state.get(name, {}).pop(visit_key, None)
         st.rerun()
     if result.status is not VisitStatus.OPEN:
         st.rerun()  # closed meanwhile, or the code was used in another tab: its own page says so
     st.session_state.setdefault(ERRORS, {})[visit_key] = {e.item_id: e for e in result.errors}
-    ids = [item.id for item in visit.questionnaire.items]
+    ids = [item.id for item in questionnaire.items]
     first = min((ids.index(e.item_id) for e in result.errors if e.item_id in ids), default=None)
     if first is not None:
         # Focus and view go to the first answer to give; young pupils go to its screen.
         st.session_state.setdefault(FOCUS, {})[visit_key] = ids[first]
-        if visit.questionnaire.display is Display.ONE_AT_A_TIME:
+        if questionnaire.display is Display.ONE_AT_A_TIME:
             st.session_state.setdefault(STEP, {})[visit_key] = first
     st.rerun()
 
@@ -306,8 +310,7 @@ def page_setup(title: str) -> None:
 
 # --- the two displays --------------------------------------------------------------------------------
 
-def whole_form(kind: str, value: str, visit_key: str, visit: Visit) -> None:
-    questionnaire = visit.questionnaire
+def whole_form(kind: str, value: str, visit_key: str, questionnaire: Questionnaire) -> None:
     code = value if kind == "code" else None
     total = len(questionnaire.items)
     done = len(current_answers(visit_key, questionnaire))
@@ -323,7 +326,7 @@ def whole_form(kind: str, value: str, visit_key: str, visit: Visit) -> None:
     saved_notice(kind, value, visit_key)
     with st.container(horizontal=True):
         if st.button(_("respond.send"), type="primary", icon=":material/send:", key="respond_send"):
-            send(kind, value, visit_key, visit)
+            send(kind, value, visit_key, questionnaire)
         if code:
             st.button(_("respond.save_later"), icon=":material/bookmark:", key="respond_save",
                       on_click=save_for_later, args=(code, visit_key, questionnaire))
@@ -336,9 +339,8 @@ def go_to(visit_key: str, step: int) -> None:
     st.session_state.pop(SAVED, None)
 
 
-def one_at_a_time(kind: str, value: str, visit_key: str, visit: Visit) -> None:
+def one_at_a_time(kind: str, value: str, visit_key: str, questionnaire: Questionnaire) -> None:
     """Young pupils: one sentence per screen, answered with faces; Previous / Next."""
-    questionnaire = visit.questionnaire
     code = value if kind == "code" else None
     total = len(questionnaire.items)
     step = min(max(state(STEP, visit_key, 0), 0), total - 1)
@@ -355,7 +357,7 @@ def one_at_a_time(kind: str, value: str, visit_key: str, visit: Visit) -> None:
             st.button(_("respond.next"), icon=":material/arrow_forward:", type="primary", key="respond_next",
                       on_click=go_to, args=(visit_key, step + 1), width="stretch")
         elif st.button(_("respond.send"), type="primary", icon=":material/send:", key="respond_send", width="stretch"):
-            send(kind, value, visit_key, visit)
+            send(kind, value, visit_key, questionnaire)
     if last:
         error_summary(visit_key, questionnaire)
         link_refusal_notice(visit_key)
@@ -419,7 +421,12 @@ def no_cookie_page() -> None:
     heading(_("respond_device.no_cookie_title"))
     st.warning(_("respond_device.no_cookie_text"), icon=":material/cookie:")
     st.button(_("respond_device.try_again"), icon=":material/refresh:", key="respond_cookie_again",
-              on_click=st.query_params.pop, args=(COOKIE_SET, None))
+              on_click=forget_cookie_set)
+
+
+def forget_cookie_set() -> None:
+    """Try again: without the marker, the page gives the browser its id again."""
+    st.query_params.pop(COOKIE_SET, None)
 
 
 def device_used_page() -> None:
@@ -475,10 +482,11 @@ def heading(text: str) -> None:
 
 
 def status_page(kind: str, visit: Visit) -> None:
-    if visit.status is VisitStatus.NOT_YET_OPEN:
+    # (A visit not yet open or closed always has its campaign's dates.)
+    if visit.status is VisitStatus.NOT_YET_OPEN and visit.opens_on is not None:
         heading(_("respond.not_yet_open.title"))
         st.info(_("respond.not_yet_open.text", date=long_date(visit.opens_on)), icon=":material/schedule:")
-    elif visit.status is VisitStatus.CLOSED:
+    elif visit.status is VisitStatus.CLOSED and visit.closes_on is not None:
         heading(_("respond.closed.title"))
         st.info(_("respond.closed.text", date=long_date(visit.closes_on)), icon=":material/event_busy:")
     elif visit.status is VisitStatus.USED:
@@ -512,7 +520,7 @@ def choose_language(visit_key: str, visit: Visit) -> None:
         st.session_state[key] = preferred if preferred in languages else languages[0]
     set_lang(st.session_state[key])
     if len(languages) > 1:
-        st.segmented_control(_("respond.language"), options=languages, format_func=LANGUAGE_NAMES.get,
+        st.segmented_control(_("respond.language"), options=languages, format_func=LANGUAGE_NAMES.__getitem__,
                              required=True, key=key)
 
 
@@ -533,8 +541,7 @@ def redraw_answers_after_a_switch(visit_key: str, questionnaire: Questionnaire) 
     drawn[visit_key] = lang()
 
 
-def questionnaire_page(kind: str, value: str, visit_key: str, visit: Visit) -> None:
-    questionnaire = visit.questionnaire
+def questionnaire_page(kind: str, value: str, visit_key: str, visit: Visit, questionnaire: Questionnaire) -> None:
     if visit_key not in st.session_state.get(ANSWERS, {}):
         # First time in this browser session: what was saved with this code, if anything.
         st.session_state.setdefault(ANSWERS, {})[visit_key] = {
@@ -560,9 +567,9 @@ def questionnaire_page(kind: str, value: str, visit_key: str, visit: Visit) -> N
     if visit_key in st.session_state.get(RESUMED, set()):
         st.info(_("respond.resumed"), icon=":material/history:")
     if questionnaire.display is Display.ONE_AT_A_TIME:
-        one_at_a_time(kind, value, visit_key, visit)
+        one_at_a_time(kind, value, visit_key, questionnaire)
     else:
-        whole_form(kind, value, visit_key, visit)
+        whole_form(kind, value, visit_key, questionnaire)
     focus_script(visit_key)
 
 
@@ -582,9 +589,10 @@ visit = look_up(kind, value)
 if visit.status is VisitStatus.DEVICE_USED:
     device_used_page()
     st.stop()
-if visit.status is not VisitStatus.OPEN:
+questionnaire = visit.questionnaire  # (an open visit's alone, always there then)
+if visit.status is not VisitStatus.OPEN or questionnaire is None:
     status_page(kind, visit)
     st.stop()
 if kind == "link" and not browser_ready(visit):
     st.stop()
-questionnaire_page(kind, value, visit_key, visit)
+questionnaire_page(kind, value, visit_key, visit, questionnaire)

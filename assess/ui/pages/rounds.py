@@ -9,7 +9,9 @@ are shown in tables, select options (plain text) or through escape_markdown.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -61,11 +63,23 @@ def keep_report(done: jury.AssignmentReport) -> None:
     }
 
 
-def with_juror(juror: int | None, change: Callable[[Session], object], done: str) -> None:
+def with_juror(juror: int | None, change: Callable[[Session, int], object], done: str) -> None:
+    """``change(session, juror id)`` once a juror is chosen."""
     if juror is None:
         st.error(_("rounds_page.choose_juror_first"))
     else:
-        apply(change, done)
+        apply(lambda session: change(session, juror), done)
+
+
+@dataclass(frozen=True)
+class Row:
+    """An application of the round, as its tables and choices show it."""
+
+    id: int
+    project: str
+    teacher: str
+    school: str
+    status: str
 
 
 def round_form(prefix: str, current: rounds.RoundSummary | None, locked: bool) -> dict:
@@ -73,13 +87,13 @@ def round_form(prefix: str, current: rounds.RoundSummary | None, locked: bool) -
     installed = {r.id: r for r in rubrics.installed()}
     rubric_ids = list(installed)
     today = clock.today()
-    values = {}
+    values: dict[str, Any] = {}  # the round's fields, as create_round and update_round take them
     # Texts fixed in this run's language: a format_func may be called after the run.
     kinds = {k: _(f"jury.kind.{k}") for k in ROUND_KINDS}
     rubric_names = {r: f"{installed[r].title.get(lang())} · {installed[r].version}" for r in rubric_ids}
     rules = {a: _(f"rounds_page.aggregation.{a}") for a in AGGREGATIONS}
     if current is None:
-        values["kind"] = st.selectbox(_("rounds_page.field.kind"), options=list(kinds), format_func=kinds.get,
+        values["kind"] = st.selectbox(_("rounds_page.field.kind"), options=list(kinds), format_func=kinds.__getitem__,
                                       key=f"{prefix}kind")
     values["name"] = st.text_input(_("rounds_page.field.name"), value=current.name if current else "",
                                    key=f"{prefix}name")
@@ -87,7 +101,7 @@ def round_form(prefix: str, current: rounds.RoundSummary | None, locked: bool) -
     values["rubric_id"] = st.selectbox(
         _("rounds_page.field.rubric"), options=rubric_ids,
         index=rubric_ids.index(default_rubric) if default_rubric in rubric_ids else 0,
-        format_func=rubric_names.get,
+        format_func=rubric_names.__getitem__,
         disabled=locked, key=f"{prefix}rubric")
     if locked:
         st.caption(_("jury.errors.rubric_locked"))
@@ -111,7 +125,7 @@ def round_form(prefix: str, current: rounds.RoundSummary | None, locked: bool) -
     values["aggregation"] = st.radio(
         _("rounds_page.field.aggregation"), options=list(AGGREGATIONS), horizontal=True,
         index=AGGREGATIONS.index(current.aggregation) if current else 0,
-        format_func=rules.get, key=f"{prefix}aggregation")
+        format_func=rules.__getitem__, key=f"{prefix}aggregation")
     values["region_conflicts"] = st.checkbox(_("rounds_page.field.region_conflicts"),
                                              value=current.region_conflicts if current else False,
                                              help=_("rounds_page.region_help"), key=f"{prefix}region")
@@ -234,7 +248,7 @@ ids = list(by_id)
 labels = {r.id: f"{r.name} · {_(f'jury.kind.{r.kind}')} · {_(f'jury.status.{r.status.value}')}" for r in listed}
 chosen = st.selectbox(
     _("rounds_page.choose"), options=ids,
-    index=ids.index(st.session_state[ROUND]) if st.session_state.get(ROUND) in by_id else 0, format_func=labels.get,
+    index=ids.index(st.session_state[ROUND]) if st.session_state.get(ROUND) in by_id else 0, format_func=labels.__getitem__,
     key="rounds_pick",
 )
 st.session_state[ROUND] = chosen
@@ -250,13 +264,13 @@ with reading() as session:
     conflicts = jury.list_conflicts(session, actor=admin, round_id=chosen)
     waivers = jury.list_waivers(session, actor=admin, round_id=chosen)
     statuses = applications.round_statuses(session, actor=admin, round_id=chosen)
-    rows = [{
-        "id": a.id,
-        "project": a.project_title,
-        "teacher": a.teacher_name,
-        "school": ", ".join(x for x in (a.school_name, a.school_region, a.school_country) if x),
-        "status": statuses[a.id],
-    } for a in jury.applications_to_assign(session, actor=admin, round_id=chosen)]
+    rows = [Row(
+        id=a.id,
+        project=a.project_title,
+        teacher=a.teacher_name,
+        school=", ".join(x for x in (a.school_name, a.school_region, a.school_country) if x),
+        status=statuses[a.id],
+    ) for a in jury.applications_to_assign(session, actor=admin, round_id=chosen)]
     assigned = jury.round_jurors(session, actor=admin, round_id=chosen)
     # The names of the round's assigned jurors, not every account of the country.
     names = search.juror_names(session, actor=admin, round_id=chosen)
@@ -286,14 +300,14 @@ with applications_tab:
         st.info(_("rounds_page.no_applications"))
     else:
         st.dataframe(pd.DataFrame({
-            _("rounds_page.column.application"): [r["id"] for r in rows],
-            _("rounds_page.column.project"): [r["project"] for r in rows],
-            _("rounds_page.column.teacher"): [r["teacher"] for r in rows],
-            _("rounds_page.column.school"): [r["school"] for r in rows],
-            _("rounds_page.column.status"): [_(f"jury.application_status.{r['status']}") for r in rows],
-            _("rounds_page.column.jurors"): [", ".join(names.get(j, f"#{j}") for j in assigned.get(r["id"], []))
+            _("rounds_page.column.application"): [r.id for r in rows],
+            _("rounds_page.column.project"): [r.project for r in rows],
+            _("rounds_page.column.teacher"): [r.teacher for r in rows],
+            _("rounds_page.column.school"): [r.school for r in rows],
+            _("rounds_page.column.status"): [_(f"jury.application_status.{r.status}") for r in rows],
+            _("rounds_page.column.jurors"): [", ".join(names.get(j, f"#{j}") for j in assigned.get(r.id, []))
                                              for r in rows],
-            _("rounds_page.column.conflicts"): ["; ".join(conflicted.get(r["id"], [])) for r in rows],
+            _("rounds_page.column.conflicts"): ["; ".join(conflicted.get(r.id, [])) for r in rows],
         }), hide_index=True, width="stretch")
 
     last = st.session_state.pop(REPORT, None)
@@ -314,20 +328,20 @@ with applications_tab:
             apply(lambda session: jury.auto_assign(session, actor=admin, round_id=chosen), _("rounds_page.assigned"),
                   then=keep_report)
 
-        titles = {r["id"]: f"#{r['id']} {r['project']}" for r in rows}
+        titles = {r.id: f"#{r.id} {r.project}" for r in rows}
         with st.form("rn_manual"):
             st.markdown(f"**{_('rounds_page.manual_title')}**")
-            target = st.selectbox(_("rounds_page.field.application"), options=list(titles), format_func=titles.get)
-            juror = st.selectbox(_("rounds_page.field.juror_id"), options=list(jurors), format_func=jurors.get,
+            target = st.selectbox(_("rounds_page.field.application"), options=list(titles), format_func=titles.__getitem__)
+            juror = st.selectbox(_("rounds_page.field.juror_id"), options=list(jurors), format_func=jurors.__getitem__,
                                  index=None, placeholder=_("rounds_page.choose_juror"))
             force = st.checkbox(_("rounds_page.force"), help=_("rounds_page.force_help"))
             left, right = st.columns(2)
             if left.form_submit_button(_("rounds_page.assign"), icon=":material/person_add:"):
-                with_juror(juror, lambda session: jury.assign_juror(session, actor=admin, application_id=target,
-                                                                    juror_id=juror), _("rounds_page.juror_assigned"))
+                with_juror(juror, lambda session, juror_id: jury.assign_juror(
+                    session, actor=admin, application_id=target, juror_id=juror_id), _("rounds_page.juror_assigned"))
             if right.form_submit_button(_("rounds_page.unassign"), icon=":material/person_remove:"):
-                with_juror(juror, lambda session: jury.unassign_juror(session, actor=admin, application_id=target,
-                                                                      juror_id=juror, force=force),
+                with_juror(juror, lambda session, juror_id: jury.unassign_juror(
+                    session, actor=admin, application_id=target, juror_id=juror_id, force=force),
                            _("rounds_page.juror_unassigned"))
 
         holding = sorted({j for held in assigned.values() for j in held})
@@ -351,7 +365,7 @@ with conflicts_tab:
     if removable and changeable:
         with st.form("rn_conflict_removal"):
             chosen_conflict = st.selectbox(_("rounds_page.conflict_remove_pick"), options=list(removable),
-                                           format_func=removable.get, key="rn_conflict_remove")
+                                           format_func=removable.__getitem__, key="rn_conflict_remove")
             if st.form_submit_button(_("rounds_page.conflict_remove"), icon=":material/delete:"):
                 apply(lambda session: jury.remove_conflict(session, actor=admin, conflict_id=chosen_conflict),
                       _("rounds_page.conflict_removed"))
@@ -362,7 +376,7 @@ with conflicts_tab:
         with st.form("rn_conflict_waiver"):
             st.markdown(f"**{_('rounds_page.waiver_title')}**")
             st.caption(_("rounds_page.waiver_help"))
-            waived = st.selectbox(_("rounds_page.waiver_pick"), options=list(waivable), format_func=waivable.get,
+            waived = st.selectbox(_("rounds_page.waiver_pick"), options=list(waivable), format_func=waivable.__getitem__,
                                   key="rn_waiver_pick")
             reason = st.text_area(_("rounds_page.field.reason"), max_chars=jury.NOTE_MAX, key="rn_waiver_reason")
             if st.form_submit_button(_("rounds_page.waive"), icon=":material/how_to_reg:"):
@@ -378,17 +392,17 @@ with conflicts_tab:
             _("rounds_page.column.reason"): [w.reason for w in waivers],
         }), hide_index=True, width="stretch")
     if rows and changeable:
-        titles = {r["id"]: f"#{r['id']} {r['project']}" for r in rows}
+        titles = {r.id: f"#{r.id} {r.project}" for r in rows}
         with st.form("rn_conflict"):
             st.markdown(f"**{_('rounds_page.conflict_title')}**")
-            target = st.selectbox(_("rounds_page.field.application"), options=list(titles), format_func=titles.get)
-            juror = st.selectbox(_("rounds_page.field.juror_id"), options=list(jurors), format_func=jurors.get,
+            target = st.selectbox(_("rounds_page.field.application"), options=list(titles), format_func=titles.__getitem__)
+            juror = st.selectbox(_("rounds_page.field.juror_id"), options=list(jurors), format_func=jurors.__getitem__,
                                  index=None, placeholder=_("rounds_page.choose_juror"))
             note = st.text_area(_("rounds_page.field.note"), max_chars=jury.NOTE_MAX)
             # The confirmation step: the service refuses, saying how many scores would go,
             # until the office ticks this and sends again.
             confirm = st.checkbox(_("rounds_page.conflict_confirm"), key="rn_conflict_confirm")
             if st.form_submit_button(_("rounds_page.declare")):
-                with_juror(juror, lambda session: jury.declare_conflict(session, actor=admin, application_id=target,
-                                                                        juror_id=juror, note=note, confirm=confirm),
+                with_juror(juror, lambda session, juror_id: jury.declare_conflict(
+                    session, actor=admin, application_id=target, juror_id=juror_id, note=note, confirm=confirm),
                            _("rounds_page.conflict_recorded"))

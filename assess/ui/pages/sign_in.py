@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
@@ -29,21 +29,21 @@ def sign_in_form() -> None:
         if not outcome.throttled:
             st.error(_("sign_in.failed"))
         if outcome.retry_at is not None:
-            show_retry_time(outcome)
+            show_retry_time(outcome.retry_at, outcome.wait_seconds())
         return
     runtime.sign_in_as(outcome.actor)
     st.rerun()
 
 
-def show_retry_time(outcome: sign_in.Outcome) -> None:
+def show_retry_time(retry_at: datetime, seconds: int) -> None:
     """When the next attempt may come: in seconds, and as a time of the reader's clock."""
     browser_zone = st.context.timezone
     try:
         zone = ZoneInfo(browser_zone) if isinstance(browser_zone, str) and browser_zone else UTC
     except (ZoneInfoNotFoundError, ValueError):
         zone = UTC
-    at = outcome.retry_at.astimezone(zone).strftime("%H:%M:%S") + (" UTC" if zone is UTC else "")
-    st.warning(_("sign_in.throttled", seconds=outcome.wait_seconds(), time=at), icon=":material/timer:")
+    at = retry_at.astimezone(zone).strftime("%H:%M:%S") + (" UTC" if zone is UTC else "")
+    st.warning(_("sign_in.throttled", seconds=seconds, time=at), icon=":material/timer:")
 
 
 def sign_up_form() -> None:

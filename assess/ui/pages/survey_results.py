@@ -232,7 +232,7 @@ def audience_tab(results, audience) -> None:
 
 def pdf_download(results, choice) -> None:
     st.subheader(_("survey_results_page.pdf"))
-    pdf_lang = st.segmented_control(_("report_page.language"), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.get,
+    pdf_lang = st.segmented_control(_("report_page.language"), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.__getitem__,
                                     default=lang(), required=True, key="survey_results_lang")
     # Made when clicked (on another thread, without the session): only plain values go in.
     st.download_button(

@@ -15,8 +15,11 @@ Project titles are typed by teachers: shown as plain text (escaped Markdown).
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Literal
 
+import segno
 import streamlit as st
 
 from assess import clock
@@ -37,12 +40,17 @@ CLOSING = "surveys_closing"  # campaign id waiting for the closing confirmation
 REISSUING = "surveys_reissuing"  # campaign id waiting for the confirmation to replace its unused codes
 FLASH = "surveys_flash"  # message key shown once after a rerun
 FIELDS = ("audience", "mode", "languages", "opens_on", "closes_on", "count", "questionnaire")
-STATUS_COLOURS = {CampaignStatus.SCHEDULED: "blue", CampaignStatus.OPEN: "green", CampaignStatus.CLOSED: "gray"}
+STATUS_COLOURS: dict[CampaignStatus, Literal["blue", "green", "gray"]] = {
+    CampaignStatus.SCHEDULED: "blue", CampaignStatus.OPEN: "green", CampaignStatus.CLOSED: "gray"}
 
-try:  # segno draws the QR codes of the slips; without it, the link alone is shown
-    import segno
-except ImportError:  # pragma: no cover - segno is a dependency of the suite
-    segno = None
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """What this page reads of the chosen project."""
+
+    id: int
+    title: str
+    age_max: int
 
 
 def field_name(field: str) -> str:
@@ -90,9 +98,7 @@ def address_notice(address: PublicAddress) -> None:
     address_warning(address)
 
 
-def qr_png(link: str) -> bytes | None:
-    if segno is None:
-        return None
+def qr_png(link: str) -> bytes:
     buffer = io.BytesIO()
     segno.make_qr(link, error="m").save(buffer, kind="png", scale=8, border=2)
     return buffer.getvalue()
@@ -107,14 +113,14 @@ def proposal_hint(proposed, age_max: int) -> str:
     return _("surveys_page.proposed_no_fit", age=age_max)
 
 
-def create_form(current, project) -> None:
+def create_form(current, project: ProjectFacts) -> None:
     prefix = "sv_new_"
     # Texts fixed in this run's language: a format_func may be called after the run.
     audiences = {a.value: audience_name(a.value, lang()) for a in Audience}
-    audience = st.radio(_("surveys_page.field.audience"), options=list(audiences), format_func=audiences.get,
+    audience = st.radio(_("surveys_page.field.audience"), options=list(audiences), format_func=audiences.__getitem__,
                         horizontal=True, key=f"{prefix}audience")
     try:
-        proposed = campaigns.questionnaire_for(audience=Audience(audience), age_max=project["age_max"])
+        proposed = campaigns.questionnaire_for(audience=Audience(audience), age_max=project.age_max)
     except ServiceError as error:
         show_error(error)
         return
@@ -124,9 +130,9 @@ def create_form(current, project) -> None:
     if len(offered) > 1:
         names = {qid: _("surveys_page.questionnaire_option", title=q.title.get(lang()), count=len(q.items))
                  for qid, q in offered.items()}
-        chosen = st.radio(_("surveys_page.field.questionnaire"), options=list(names), format_func=names.get,
+        chosen = st.radio(_("surveys_page.field.questionnaire"), options=list(names), format_func=names.__getitem__,
                           index=list(names).index(proposed.id), key=f"{prefix}questionnaire_{audience}")
-        st.caption(proposal_hint(proposed, project["age_max"]))
+        st.caption(proposal_hint(proposed, project.age_max))
         questionnaire = offered[chosen]
     with st.container(border=True):
         st.markdown(_("surveys_page.questionnaire_chosen", title=questionnaire.title.get(lang()),
@@ -138,9 +144,9 @@ def create_form(current, project) -> None:
         with st.expander(_("surveys_page.see_questions"), icon=":material/list:"):
             st.markdown("\n".join(f"1. {item.text.get(lang())}" for item in questionnaire.items))
     modes = {m: _(f"surveys_page.mode.{m}") for m in (CampaignMode.CODES.value, CampaignMode.LINK.value)}
-    mode = st.radio(_("surveys_page.field.mode"), options=list(modes), format_func=modes.get,
+    mode = st.radio(_("surveys_page.field.mode"), options=list(modes), format_func=modes.__getitem__,
                     captions=[_(f"surveys_page.mode_help.{m}") for m in modes], key=f"{prefix}mode")
-    languages = st.pills(_("surveys_page.field.languages"), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.get,
+    languages = st.pills(_("surveys_page.field.languages"), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.__getitem__,
                          selection_mode="multi", default=list(LANGUAGES), key=f"{prefix}languages")
     left, right = st.columns(2)
     today = clock.today()
@@ -157,7 +163,7 @@ def create_form(current, project) -> None:
     try:
         with transaction() as session:
             campaign = campaigns.create_campaign(
-                session, actor=current, project_id=project["id"], audience=audience, mode=mode,
+                session, actor=current, project_id=project.id, audience=audience, mode=mode,
                 languages=list(languages or []), opens_on=opens_on, closes_on=closes_on,
                 questionnaire_id=questionnaire.id,
             )
@@ -226,11 +232,10 @@ def public_link(current, summary: CampaignSummary) -> None:
     address_warning(ADDRESS)
     st.code(link, language=None, wrap_lines=True)
     png = qr_png(link)
-    if png is not None:
-        with st.container(horizontal=True, vertical_alignment="center"):
-            st.image(png, width=160, caption=_("surveys_page.qr_caption"), alt=_("surveys_page.qr_alt", link=link))
-            st.download_button(_("surveys_page.download_qr"), data=png, file_name=f"survey-link-{summary.id}.png",
-                               mime="image/png", icon=":material/qr_code_2:", on_click="ignore", key=f"qr_{summary.id}")
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.image(png, width=160, caption=_("surveys_page.qr_caption"), alt=_("surveys_page.qr_alt", link=link))
+        st.download_button(_("surveys_page.download_qr"), data=png, file_name=f"survey-link-{summary.id}.png",
+                           mime="image/png", icon=":material/qr_code_2:", on_click="ignore", key=f"qr_{summary.id}")
 
 
 def closing(current, summary: CampaignSummary) -> None:
@@ -315,7 +320,7 @@ choice = pick_project(current, "survey.manage")
 try:
     with reading() as session:
         found = projects.get_project(session, actor=current, project_id=choice.id, permission="survey.manage")
-        project = {"id": found.id, "title": found.title, "age_max": found.age_max}
+        project = ProjectFacts(found.id, found.title, found.age_max)
         summaries = campaigns.list_campaigns(session, actor=current, project_id=choice.id)
         # The address slips and links carry, read once per run: shown at the top, and
         # beside the slips, the link and the replacement of codes (the functions above).
@@ -337,7 +342,7 @@ st.subheader(_("surveys_page.campaigns"))
 if not summaries:
     st.info(_("surveys_page.none_yet"))
 else:
-    st.caption(_("surveys_page.campaigns_help", title=escape_markdown(project["title"])))
+    st.caption(_("surveys_page.campaigns_help", title=escape_markdown(project.title)))
 for summary in summaries:
     campaign_box(current, summary)
 if any(s.responses for s in summaries):

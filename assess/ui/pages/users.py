@@ -7,6 +7,9 @@ selectbox options (plain text) or escape_markdown, never as HTML.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 
@@ -37,10 +40,26 @@ def roles_text(roles) -> str:
     return ", ".join(role_name(role) for role in ROLES if role in roles)
 
 
-def sign_in_with(person: dict) -> str:
-    if person["has_password"]:
+@dataclass(frozen=True)
+class Person:
+    """An account as this page shows it."""
+
+    email: str
+    name: str
+    roles: frozenset[str]
+    active: bool
+    last_login: datetime | None
+    has_password: bool
+    invited: bool
+    max_per_round: int | None
+
+
+
+
+def sign_in_with(person: Person) -> str:
+    if person.has_password:
         return _("users.password")
-    return _("users.invited_short") if person["invited"] else _("users.sso_only_short")
+    return _("users.invited_short") if person.invited else _("users.sso_only_short")
 
 
 def create(session, *, email: str, name: str, roles: set[str], password, invite: bool):
@@ -64,16 +83,16 @@ if invitations:
 with reading() as session:
     invited = passwords.invited_accounts(session, actor=admin)
     people = {
-        user.id: {
-            "email": user.email,
-            "name": user.display_name,
-            "roles": set(user.role_names),
-            "active": user.is_active,
-            "last_login": user.last_login_at,
-            "has_password": user.password_hash is not None,
-            "invited": user.id in invited,
-            "max_per_round": user.max_per_round,
-        }
+        user.id: Person(
+            email=user.email,
+            name=user.display_name,
+            roles=frozenset(user.role_names),
+            active=user.is_active,
+            last_login=user.last_login_at,
+            has_password=user.password_hash is not None,
+            invited=user.id in invited,
+            max_per_round=user.max_per_round,
+        )
         for user in accounts.list_users(session, actor=admin)
     }
 
@@ -82,12 +101,14 @@ show_flash()
 
 table = pd.DataFrame(
     {
-        _("fields.email"): [p["email"] for p in people.values()],
-        _("fields.display_name"): [p["name"] for p in people.values()],
-        _("fields.roles"): [roles_text(p["roles"]) for p in people.values()],
-        _("users.column.active"): [p["active"] for p in people.values()],
+        _("fields.email"): [p.email for p in people.values()],
+        _("fields.display_name"): [p.name for p in people.values()],
+        _("fields.roles"): [roles_text(p.roles) for p in people.values()],
+        _("users.column.active"): [p.active for p in people.values()],
         _("users.column.sign_in"): [sign_in_with(p) for p in people.values()],
-        _("users.column.last_login"): pd.to_datetime([p["last_login"] for p in people.values()], utc=True),
+        # (None, never signed in, is NaT: an empty cell.)
+        _("users.column.last_login"): pd.to_datetime(pd.Series([p.last_login for p in people.values()], dtype=object),
+                                                     utc=True),
     }
 )
 st.dataframe(
@@ -126,59 +147,51 @@ with st.form("create_user"):
             forget=NEW, then=remember_invitation,
         )
 
-# --- change one account ------------------------------------------------------------------
-st.subheader(_("users.manage_title"))
-chosen = st.selectbox(
-    _("users.choose"),
-    options=list(people),
-    index=None,
-    placeholder=_("users.choose_placeholder"),
-    format_func=lambda user_id: f"{people[user_id]['email']} ({people[user_id]['name']})",
-)
-if chosen is not None:
-    person = people[chosen]
-    label = escape_markdown(person["email"])
+
+def manage(user_id: int, person: Person) -> None:
+    """The tabs that change one account."""
+    label = escape_markdown(person.email)
     roles_tab, access_tab, password_tab = st.tabs([_("users.tab.roles"), _("users.tab.access"), _("users.tab.password")])
 
-    with roles_tab, st.form(f"roles_{chosen}"):  # one form per account: defaults follow the choice
+    with roles_tab, st.form(f"roles_{user_id}"):  # one form per account: defaults follow the choice
         new_roles = st.multiselect(
-            _("fields.roles"), options=list(ROLES), default=[r for r in ROLES if r in person["roles"]], format_func=role_name
+            _("fields.roles"), options=list(ROLES), default=[r for r in ROLES if r in person.roles], format_func=role_name
         )
         if st.form_submit_button(_("users.roles_save")):
             apply_change(
-                lambda session: accounts.set_roles(session, actor=admin, user_id=chosen, roles=set(new_roles)),
+                lambda session: accounts.set_roles(session, actor=admin, user_id=user_id, roles=set(new_roles)),
                 _("users.roles_saved", email=label),
             )
 
-    if "juror" in person["roles"] and person["active"]:
+    if "juror" in person.roles and person.active:
         # A juror's capacity: the automatic and the manual assignment keep it (0: no maximum).
-        with roles_tab, st.form(f"capacity_{chosen}"):
+        with roles_tab, st.form(f"capacity_{user_id}"):
             capacity = st.number_input(_("users.capacity"), min_value=0, max_value=jury.CAPACITY_MAX, step=1,
-                                       value=person["max_per_round"] or 0, help=_("users.capacity_help"))
+                                       value=person.max_per_round or 0, help=_("users.capacity_help"))
             if st.form_submit_button(_("users.capacity_save")):
                 apply_change(
-                    lambda session: jury.set_capacity(session, actor=admin, juror_id=chosen,
+                    lambda session: jury.set_capacity(session, actor=admin, juror_id=user_id,
                                                       max_per_round=int(capacity) or None),
                     _("users.capacity_saved", email=label),
                 )
 
     with access_tab:
-        if person["active"]:
+        if person.active:
             st.caption(_("users.active_help"))
-            if st.button(_("users.deactivate"), key=f"deactivate_{chosen}", icon=":material/block:"):
+            if st.button(_("users.deactivate"), key=f"deactivate_{user_id}", icon=":material/block:"):
                 apply_change(
-                    lambda session: accounts.set_active(session, actor=admin, user_id=chosen, active=False),
+                    lambda session: accounts.set_active(session, actor=admin, user_id=user_id, active=False),
                     _("users.deactivated", email=label),
                 )
         else:
             st.caption(_("users.inactive_help"))
-            if st.button(_("users.reactivate"), key=f"reactivate_{chosen}", icon=":material/check_circle:"):
+            if st.button(_("users.reactivate"), key=f"reactivate_{user_id}", icon=":material/check_circle:"):
                 apply_change(
-                    lambda session: accounts.set_active(session, actor=admin, user_id=chosen, active=True),
+                    lambda session: accounts.set_active(session, actor=admin, user_id=user_id, active=True),
                     _("users.reactivated", email=label),
                 )
 
-    with password_tab, st.form(f"password_{chosen}", clear_on_submit=True):
+    with password_tab, st.form(f"password_{user_id}", clear_on_submit=True):
         st.caption(_("users.password_reset_help"))
         new_password, again = auth.new_password_inputs(label=_("account.new_password"))
         if st.form_submit_button(_("users.password_reset")):
@@ -190,7 +203,20 @@ if chosen is not None:
                 hashed = accounts.new_password(new_password)  # before the transaction: hashing is slow
                 apply_change(
                     # Ends every session of the person (the office's own one stays, if it is theirs).
-                    lambda session: accounts.set_password(session, actor=admin, user_id=chosen, password=hashed,
+                    lambda session: accounts.set_password(session, actor=admin, user_id=user_id, password=hashed,
                                                           keep_session=current_session_cookie()),
                     _("users.password_was_reset", email=label),
                 )
+
+
+# --- change one account ------------------------------------------------------------------
+st.subheader(_("users.manage_title"))
+chosen = st.selectbox(
+    _("users.choose"),
+    options=list(people),
+    index=None,
+    placeholder=_("users.choose_placeholder"),
+    format_func=lambda user_id: f"{people[user_id].email} ({people[user_id].name})",
+)
+if chosen is not None:
+    manage(chosen, people[chosen])

@@ -32,7 +32,7 @@ def _status_check(old: str, new: str) -> None:
     # procedure SQLite documents for changing constraints that stored rows already meet
     # (sqlite.org/lang_altertable.html, "making other kinds of table schema changes").
     bind = op.get_bind()
-    version = bind.exec_driver_sql("PRAGMA schema_version").scalar()
+    version = bind.exec_driver_sql("PRAGMA schema_version").scalar_one()
     bind.exec_driver_sql("PRAGMA writable_schema = ON")
     try:
         bind.exec_driver_sql(
