@@ -121,8 +121,6 @@ def jury_reassign(round_id: int, from_juror: int, to_juror: int | None, applicat
     applications chosen by --find and --state move."""
     if application_ids and (text or state != "all"):
         raise click.UsageError(t("jury.cli.reassign_either", lang))
-    if to_juror is None and not list_only:
-        raise click.UsageError(t("jury.cli.reassign_to", lang))
     if list_only:
         with reading() as session:
             found = search.assigned_applications(session, actor=Actor.system(), round_id=round_id,
@@ -141,6 +139,8 @@ def jury_reassign(round_id: int, from_juror: int, to_juror: int | None, applicat
             click.echo(t("jury.cli.reassign_line", lang, application=r.application_id, title=r.project_title,
                          teacher=r.teacher, scores=r.scores, state=state_word))
         return
+    if to_juror is None:  # only --list goes without --to
+        raise click.UsageError(t("jury.cli.reassign_to", lang))
     with transaction() as session:
         ids = list(application_ids)
         if not ids:

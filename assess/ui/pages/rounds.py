@@ -154,10 +154,12 @@ def reassignment(holders: dict[int, str]) -> None:
         return
     states = {s: _(f"rounds_page.reassign.state.{s}") for s in search.WORK_STATES}  # fixed: format_func runs later
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        old = st.selectbox(_("rounds_page.reassign.from"), options=list(holders), format_func=holders.get,
+        old = st.selectbox(_("rounds_page.reassign.from"), options=list(holders), format_func=holders.__getitem__,
                            key="rn_reassign_from")
         state = st.segmented_control(_("rounds_page.reassign.show"), options=list(states), default="all",
-                                     format_func=states.get, key="rn_reassign_state") or "all"
+                                     format_func=states.__getitem__, key="rn_reassign_state") or "all"
+    if old is None:  # the list is never empty here: Streamlit's types allow no choice
+        return
     text = st.text_input(_("rounds_page.reassign.find"), key="rn_reassign_find", help=_("rounds_page.reassign.find_help"))
     with reading() as session:
         total = search.assigned_applications(session, actor=admin, round_id=chosen, juror_id=old, text=text,
@@ -187,7 +189,7 @@ def reassignment(holders: dict[int, str]) -> None:
     first = (number - 1) * REASSIGN_PAGE + 1
     st.caption(_("rounds_page.reassign.shown", first=first, last=first + len(found.rows) - 1, count=found.total))
     targets = {j: name for j, name in jurors.items() if j != old}
-    new = st.selectbox(_("rounds_page.reassign.to"), options=list(targets), format_func=targets.get, index=None,
+    new = st.selectbox(_("rounds_page.reassign.to"), options=list(targets), format_func=targets.__getitem__, index=None,
                        placeholder=_("rounds_page.choose_juror"), key="rn_reassign_to")
     ids = tuple(found.ids)
     if new is not None and st.session_state.get(REASSIGN) == (chosen, old, new, ids):
