@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assess.domain.permissions import Actor, PermissionDenied, can
 from assess.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, normalise_language, t
 from assess.services import accounts, settings, web_sessions
-from assess.services.errors import FieldError, InvalidInput, ServiceError, message_of
+from assess.services.errors import FieldError, InvalidInput, ServiceError, message_of, reader_params
 from assess.storage import db
 from assess.storage.db import database_url, make_engine, make_session_factory, upgrade_database
 
@@ -273,7 +273,9 @@ def show_flash() -> None:
 
 
 def _escaped(params: dict) -> dict:
-    return {key: escape_markdown(value) if isinstance(value, str) else value for key, value in params.items()}
+    """Parameters for Markdown: typed text escaped, dates in words (assess.errors.reader_params)."""
+    shown = reader_params(params, lang())
+    return {key: escape_markdown(value) if isinstance(value, str) else value for key, value in shown.items()}
 
 
 def error_text(error: Exception) -> str:

@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from assess.domain.scoring import reasons_for
-from assess.i18n.formats import format_number
+from assess.i18n.formats import format_date, format_number
 from assess.reports.filenames import round_zip_filename
 from assess.reports.reasons import ReasonLine, override_note, reason_lines
 from assess.services import decisions, jury, letters, rounds, search
@@ -359,7 +359,7 @@ else:
         application_box(aggregate, sent.get(aggregate.application_id))
 
 if published:
-    st.success(_("decisions_page.round_published", date=current.published_at.date().isoformat()))
+    st.success(_("decisions_page.round_published", date=format_date(current.published_at, lang())))
     verdict_letters()
 elif found:
     bulk_staging(found)

@@ -22,6 +22,7 @@ import streamlit as st
 from assess import clock
 from assess.domain.questionnaire import Audience, Display
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
+from assess.i18n.formats import format_date
 from assess.reports.slips import render_slips_pdf
 from assess.reports.survey import audience_name, percent
 from assess.services import campaigns, link_guard, projects, questionnaires
@@ -187,7 +188,7 @@ def one_per_device_choice(mode: str, prefix: str) -> bool:
 def facts(summary: CampaignSummary) -> str:
     parts = [
         _(f"surveys_page.mode.{summary.mode}"),
-        _("surveys_page.dates", start=summary.opens_on.isoformat(), end=summary.closes_on.isoformat()),
+        _("surveys_page.dates", start=format_date(summary.opens_on, lang()), end=format_date(summary.closes_on, lang())),
         ", ".join(LANGUAGE_NAMES[code] for code in summary.languages if code in LANGUAGE_NAMES),
     ]
     return " · ".join(parts)
