@@ -22,11 +22,12 @@ from assess.ui.runtime import (
     _,
     actor,
     lang,
+    language_cookie_script,
     page_language_script,
     reading,
+    remember_language,
     session_cookie_script,
     sessions,
-    set_lang,
     transaction,
 )
 
@@ -53,7 +54,7 @@ def chosen_language() -> None:
     choice = st.session_state.get("language_switch")
     if not choice or choice == lang():
         return
-    set_lang(choice)
+    remember_language(choice)
     current = actor()
     if current is not None:
         with transaction() as session:
@@ -93,7 +94,8 @@ def answer_a_survey_entry() -> None:
     st.button(_("nav.respond"), icon=":material/edit_note:", on_click=open_code_form, key="answer_a_survey")
 
 
-def navigation():
+def navigation(signed_in):
+    """The pages of ``signed_in`` (the actor of this browser's session cookie, or None)."""
     # Once an administrator exists one always does (the last one cannot be removed): asked
     # until then, not on every rerun after.
     first_run = False
@@ -104,7 +106,7 @@ def navigation():
     # After creating the administrator, first_run.py keeps this flag to offer demo data.
     if first_run or st.session_state.get("first_run_offer"):
         return st.navigation([page("first_run", "nav.first_run", ":material/rocket_launch:", default=True)]), False
-    current = actor() or auth.single_sign_on_actor()
+    current = signed_in or auth.single_sign_on_actor()
     if current is None:
         return st.navigation([page("sign_in", "nav.sign_in", ":material/login:", default=True)]), True
 
@@ -160,7 +162,8 @@ def page_title_and_language(chosen: st.Page) -> None:
     answering page sets all three itself."""
     st.set_page_config(page_title=_("app.page_title", page=chosen.title, name=_("app.name")))
     with st.sidebar:
-        st.html(page_language_script() + READABLE_CAPTIONS, unsafe_allow_javascript=True, width="content")
+        st.html(page_language_script() + language_cookie_script() + READABLE_CAPTIONS, unsafe_allow_javascript=True,
+                width="content")
 
 
 def demo_banner() -> None:
@@ -181,12 +184,16 @@ def release_ended_campaigns() -> None:
 
 
 respondent = respondent_navigation() or password_link_navigation()
+# The signed-in person first, before anything is drawn: a reload (a new browser session)
+# takes their account's language here, so the banner, the language switch and the menu are
+# in it too, not in the browser's for one run (assess.ui.runtime.actor).
+signed_in = None if respondent is not None else actor()
 demo_banner()
 if respondent is not None:
     respondent.run()
 else:
     language_switch()
-    chosen, signed_out = navigation()
+    chosen, signed_out = navigation(signed_in)
     if not signed_out:
         release_ended_campaigns()
     page_title_and_language(chosen)

@@ -6,12 +6,22 @@ Below every layer (storage raises `InvalidInput` too); services import them from
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from assess.domain.permissions import PermissionDenied
 from assess.i18n import t
+from assess.i18n.formats import format_date
 
-__all__ = ["Conflict", "FieldError", "InvalidInput", "NotFound", "PermissionDenied", "ServiceError", "message_of"]
+__all__ = ["Conflict", "FieldError", "InvalidInput", "NotFound", "PermissionDenied", "ServiceError", "message_of",
+           "reader_params"]
+
+
+def reader_params(params: dict[str, Any], lang: str) -> dict[str, Any]:
+    """An error's parameters as a person reads them in ``lang``: a date (or a moment) is
+    written in words ('12 mars 2027'), never as ISO; the rest stays as it is. Services pass
+    dates as dates, so the same error reads right in every language."""
+    return {key: format_date(value, lang) if isinstance(value, date) else value for key, value in params.items()}
 
 
 class ServiceError(Exception):
@@ -20,10 +30,10 @@ class ServiceError(Exception):
     def __init__(self, key: str | None = None, /, **params: Any):
         self.key = key or self.key
         self.params = params
-        super().__init__(t(self.key, "en", **params))
+        super().__init__(t(self.key, "en", **reader_params(params, "en")))
 
     def message(self, lang: str) -> str:
-        return t(self.key, lang, **self.params)
+        return t(self.key, lang, **reader_params(self.params, lang))
 
 
 class NotFound(ServiceError):
@@ -43,7 +53,7 @@ class FieldError:
     params: dict[str, Any]
 
     def message(self, lang: str) -> str:
-        return t(self.key, lang, **self.params)
+        return t(self.key, lang, **reader_params(self.params, lang))
 
 
 class InvalidInput(ServiceError):

@@ -16,7 +16,7 @@ from assess.cli.types import ID, OUTPUT_FILE
 from assess.domain.permissions import Actor
 from assess.files import atomic_output
 from assess.i18n import t
-from assess.i18n.formats import format_number
+from assess.i18n.formats import format_date, format_number
 from assess.services import eql as eql_service
 from assess.services import jury as jury_service
 from assess.services import rounds, search
@@ -49,7 +49,7 @@ def round_list(as_json: bool, lang: str) -> None:
         click.echo(t("jury.cli.no_rounds", lang))
     for r in found:
         click.echo(t("jury.cli.round_line", lang, id=r.id, name=r.name, kind=t(f"jury.kind.{r.kind}", lang),
-                     opens_on=r.opens_on.isoformat(), closes_on=r.closes_on.isoformat(),
+                     opens_on=format_date(r.opens_on, lang), closes_on=format_date(r.closes_on, lang),
                      status=t(f"jury.status.{r.status.value}", lang), applications=r.applications,
                      rubric=f"{r.rubric_id} {r.rubric_version}"))
 

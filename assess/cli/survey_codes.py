@@ -48,16 +48,19 @@ def warn_about(address: PublicAddress) -> None:
 @click.option("--count", type=click.IntRange(1, campaigns.MAX_CODES), required=True, help="How many codes (slips).")
 @click.option("--out", type=OUTPUT_FILE, required=True,
               help="The slips PDF to write.")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None, show_default="the operator's locale",
               help="Language of the slips; the instruction is printed in French and English.")
 @click.option("--closes", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help=f"Closing day, YYYY-MM-DD (default: in {DEFAULT_DAYS} days).")
 @click.option("--questionnaire", "questionnaire_id", default=None, metavar="ID",
               help="Which installed questionnaire of the audience, by id (e.g. pupils-young, the young pupils' "
                    "faces version). Default: the one made for the ages of the project's pupils.")
-def codes(project_id: int, audience: str, count: int, out: Path, lang: str, closes, questionnaire_id: str | None) -> None:
+def codes(project_id: int, audience: str, count: int, out: Path, lang: str | None, closes,
+          questionnaire_id: str | None) -> None:
     """Open a codes campaign for AUDIENCE of a project (from today) and write COUNT code slips to OUT."""
     from assess.reports.slips import render_slips_pdf
+
+    lang = lang or operator_language()
 
     today = clock.today()
     closes_on = closes.date() if closes else today + timedelta(days=DEFAULT_DAYS)
@@ -92,14 +95,15 @@ def codes(project_id: int, audience: str, count: int, out: Path, lang: str, clos
 @click.command("reissue")
 @click.argument("campaign_id", type=ID)
 @click.option("--out", type=OUTPUT_FILE, required=True, help="The PDF of the new slips to write.")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+              show_default="the campaign's language if it has one, else the operator's locale",
               help="Language of the slips; the instruction is printed in each language of the campaign.")
-def reissue(campaign_id: int, out: Path, lang: str) -> None:
+def reissue(campaign_id: int, out: Path, lang: str | None) -> None:
     """Void every unused code of CAMPAIGN_ID and write as many new slips to OUT.
 
     For slips lost or printed with a wrong address: the old slips stop working (their page
     says they were replaced), answers already sent are kept."""
-    from assess.reports.slips import render_slips_pdf
+    from assess.reports.slips import render_slips_pdf, slip_language
 
     with atomic_output(out) as partial:  # the slips appear only once their codes are stored
         with transaction() as session:
@@ -108,6 +112,8 @@ def reissue(campaign_id: int, out: Path, lang: str) -> None:
             issued = campaigns.reissue_codes(session, actor=actor, campaign_id=campaign_id)
             links = campaigns.slip_links(session, actor=actor, campaign_id=campaign.id, codes=issued)
             public, title = campaigns.public_address(session, actor=actor), campaign.project.title
+            # The audience's language when the campaign has one (assess.reports.slips.slip_language).
+            lang = lang or slip_language(campaign.languages, operator_language())
             audience, languages = campaign.audience, [lang, *campaign.languages]
         # Outside the transaction, as above. If this fails the new codes are unused: running the
         # command again replaces them in turn.

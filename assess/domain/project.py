@@ -7,13 +7,14 @@ imports all refuse the same things with the same messages (catalogue keys in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 from urllib.parse import urlparse
 
 from assess.domain.countries import COUNTRIES
+from assess.domain.project_choices import recognise_language, recognise_subject
 
 AGE_MIN, AGE_MAX = 2, 21
 TITLE_MIN, TITLE_MAX = 3, 300
@@ -71,17 +72,29 @@ def _text(raw: Mapping[str, Any], name: str, errors: _Errors, *, minimum: int = 
     return value
 
 
-def _list(raw: Mapping[str, Any], name: str, errors: _Errors) -> tuple[str, ...]:
+def _choices(raw: Mapping[str, Any], name: str, errors: _Errors, recognise: Callable[[str], str | None],
+             unknown: str, kept: Collection[str]) -> tuple[str, ...]:
+    """Codes of a closed list (assess.domain.project_choices), each given as its code or its
+    name in a language of the suite; a word in ``kept`` (stored before the lists existed)
+    stays as it is. Anything else is refused by name."""
     values = raw.get(name) or []
     if isinstance(values, str):
         values = values.split(",")
-    cleaned = tuple(dict.fromkeys(str(v).strip() for v in values if str(v).strip()))
-    if not cleaned:
+    found: list[str] = []
+    for value in values:
+        text = str(value).strip()
+        if not text:
+            continue
+        code = text if text in kept else recognise(text)
+        if code is None:
+            errors.add(name, unknown, value=text[:100])
+        else:
+            found.append(code)
+    cleaned = tuple(dict.fromkeys(found))
+    if not cleaned and not any(key == name for key, _message, _params in errors.items):
         errors.add(name, "at_least_one")
     if len(cleaned) > MAX_LIST:
         errors.add(name, "too_many", max=MAX_LIST)
-    if any(len(v) > 100 for v in cleaned):
-        errors.add(name, "too_long", max=100)
     return cleaned
 
 
@@ -128,9 +141,15 @@ def _date(raw: Mapping[str, Any], name: str, errors: _Errors) -> date | None:
     return None
 
 
-def validate_project(raw: Mapping[str, Any]) -> tuple[ProjectData | None, list[tuple[str, str, dict[str, Any]]]]:
+def validate_project(
+    raw: Mapping[str, Any], *, kept_subjects: Collection[str] = (), kept_languages: Collection[str] = (),
+) -> tuple[ProjectData | None, list[tuple[str, str, dict[str, Any]]]]:
     """Check a project's fields; return the clean data, or None and every problem as
-    ``(field, message key, params)``. Partner fields are named ``partners.N.name`` etc."""
+    ``(field, message key, params)``. Partner fields are named ``partners.N.name`` etc.
+
+    Subjects and languages are codes of closed lists (assess.domain.project_choices);
+    ``kept_subjects`` and ``kept_languages``: the words a project being edited still holds
+    from before the lists, which it may keep."""
     errors = _Errors()
     title = _text(raw, "title", errors, minimum=TITLE_MIN, maximum=TITLE_MAX)
     summary = _text(raw, "summary", errors, maximum=SUMMARY_MAX, required=False)
@@ -140,8 +159,8 @@ def validate_project(raw: Mapping[str, Any]) -> tuple[ProjectData | None, list[t
     age_min, age_max = _age(raw, "age_min", errors), _age(raw, "age_max", errors)
     if age_min > age_max:
         errors.add("age_max", "age_order")
-    subjects = _list(raw, "subjects", errors)
-    languages = _list(raw, "languages", errors)
+    subjects = _choices(raw, "subjects", errors, recognise_subject, "unknown_subject", kept_subjects)
+    languages = _choices(raw, "languages", errors, recognise_language, "unknown_language", kept_languages)
     url = str(raw.get("twinspace_url") or "").strip() or None
     if url and not is_web_address(url):
         errors.add("twinspace_url", "not_a_url", value=url)

@@ -28,6 +28,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from assess import clock, resources
 from assess.domain.content import LocalizedText
 from assess.domain.countries import country_name
+from assess.domain.project_choices import language_names, subject_names
 from assess.i18n import t
 from assess.i18n.formats import format_date, format_number
 
@@ -112,6 +113,17 @@ def _country(context, code) -> str:
     return country_name(code, context["lang"])
 
 
+@pass_context
+def _subjects(context, values) -> str:
+    """A project's subjects (codes) named in the reader's language: 'Géographie, Biologie'."""
+    return subject_names(values, context["lang"])
+
+
+@pass_context
+def _project_languages(context, values) -> str:
+    return language_names(values, context["lang"])
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -121,7 +133,8 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(t=_t, loc=_loc, format_date=_date, format_number=_number, country=_country)
+    env.globals.update(t=_t, loc=_loc, format_date=_date, format_number=_number, country=_country,
+                       subjects=_subjects, project_languages=_project_languages)
     env.filters.update(date=_date, number=_number)
     return env
 

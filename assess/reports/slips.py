@@ -14,12 +14,26 @@ import segno
 from markupsafe import Markup
 
 from assess.domain.codes import format_code
-from assess.i18n import LANGUAGES, t
+from assess.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from assess.reports.pdf import render_pdf
 
 #: Slips per A4 sheet: 3 columns x 7 rows.
 COLUMNS, ROWS = 3, 7
 PER_PAGE = COLUMNS * ROWS
+
+
+def slip_language(campaign_languages: Sequence[str], reader: str) -> str:
+    """The language slips are printed in unless the teacher chooses another: the audience's
+    when the campaign has one (a campaign in English alone gets English slips, whatever the
+    language of the teacher's pages), else the reader's when the campaign offers it, else
+    the campaign's first. A French-speaking teacher printing for an English-speaking class
+    offered both languages picks English on the form (the Surveys page's choice)."""
+    offered = [language for language in campaign_languages if language in LANGUAGES]
+    if len(offered) == 1:
+        return offered[0]
+    if reader in offered or (not offered and reader in LANGUAGES):
+        return reader
+    return offered[0] if offered else DEFAULT_LANGUAGE
 
 
 def qr_svg(data: str) -> str:

@@ -148,8 +148,8 @@ def _open_application_round(session: Session, *, project: Project, round_id: int
         # Demonstration projects apply to demonstration rounds only (assess.services.installation).
         raise ServiceError("demo.errors.demo_project" if project.is_demo else "demo.errors.real_project")
     if rounds.status(round_) is not RoundStatus.OPEN:
-        raise ServiceError("jury.errors.round_not_open", opens_on=round_.opens_on.isoformat(),
-                           closes_on=round_.closes_on.isoformat())
+        raise ServiceError("jury.errors.round_not_open", opens_on=round_.opens_on,
+                           closes_on=round_.closes_on)
     _refuse_if_labelled_this_year(session, project=project, year=school_year(rounds.today()))
     return round_
 
@@ -307,7 +307,7 @@ def edit(
     if stored.status == "withdrawn":
         raise Conflict("jury.errors.withdrawn")
     if rounds.status(stored.round) is not RoundStatus.OPEN:
-        raise ServiceError("jury.errors.round_closed", closes_on=stored.round.closes_on.isoformat())
+        raise ServiceError("jury.errors.round_closed", closes_on=stored.round.closes_on)
     errors = _text_errors(texts, rounds.rubric_of(stored.round)) if texts is not None else []
     if recheck_note is not None and len(recheck_note) > RECHECK_NOTE_MAX:
         errors.append(FieldError("recheck_note", "errors.too_long", {"max": RECHECK_NOTE_MAX}))
@@ -375,7 +375,7 @@ def withdraw(session: Session, *, actor: Actor, application_id: int) -> Applicat
     if stored.status == ApplicationStatus.WITHDRAWN:
         return stored
     if rounds.status(stored.round) is not RoundStatus.OPEN:
-        raise ServiceError("jury.errors.round_closed", closes_on=stored.round.closes_on.isoformat())
+        raise ServiceError("jury.errors.round_closed", closes_on=stored.round.closes_on)
     stored.status = ApplicationStatus.WITHDRAWN
     stored.withdrawn_at = utcnow()
     session.flush()

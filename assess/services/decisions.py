@@ -22,8 +22,6 @@ from assess.domain.permissions import Actor, DecisionFacts, can
 from assess.domain.rubric import Rubric
 from assess.domain.scoring import DecisionReasons, Score, reasons_for, score_aggregates
 from assess.domain.states import ApplicationStatus, Verdict
-from assess.i18n import t as _t
-from assess.i18n.formats import format_date
 from assess.services import _settings_values, audit, jury, rounds
 from assess.services.access import authorize, permitted
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
@@ -231,15 +229,11 @@ class Publication:
 
 class PublishBeforeClosing(Conflict):
     """The round still takes applications (until its closing day included): its
-    decisions wait. The date is written in the reader's language."""
+    decisions wait. The date is written in the reader's language (assess.errors.reader_params)."""
 
     def __init__(self, closes_on: date):
         self.closes_on = closes_on
-        super().__init__("jury.errors.publish_before_closing", closes_on=closes_on.isoformat())
-        self.args = (self.message("en"),)
-
-    def message(self, lang: str) -> str:
-        return _t(self.key, lang, closes_on=format_date(self.closes_on, lang))
+        super().__init__("jury.errors.publish_before_closing", closes_on=closes_on)
 
 
 def publish_round(session: Session, *, actor: Actor, round_id: int) -> Publication:

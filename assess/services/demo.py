@@ -36,6 +36,7 @@ from assess.domain.answers import DONT_KNOW
 from assess.domain.jury import school_year
 from assess.domain.permissions import Actor
 from assess.domain.project import SchoolData
+from assess.domain.project_choices import subject_names
 from assess.domain.questionnaire import ItemType, Questionnaire
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.domain.states import CampaignMode, Role, RoundKind
@@ -120,60 +121,60 @@ def _all(*values: int) -> dict[str, int]:
 PROJECTS = [
     DemoProject("claire.martin", "Le tour d'Europe de notre mascotte",
                 "Une peluche voyage d'école en école ; chaque classe raconte son quotidien dans un carnet de bord commun.",
-                ("2025-09-08", "2026-06-19"), (7, 9), ("Français", "Géographie"), ("Français", "Anglais"),
+                ("2025-09-08", "2026-06-19"), (7, 9), ("french", "geography"), ("fr", "en"),
                 (("Scoala Gimnaziala nr. 5", "RO"), ("Základní škola Kamenice", "CZ")), _all(4, 4, 4, 3, 3, 4),
                 note="Carnet de bord commun publié sur le TwinSpace, une page par étape du voyage."),
     DemoProject("claire.martin", "Comptines du monde",
                 "Les élèves enregistrent des comptines traditionnelles et les traduisent pour leurs correspondants.",
-                ("2024-10-01", "2025-05-30"), (6, 8), ("Musique", "Langues"), ("Français", "Italien", "Anglais"),
+                ("2024-10-01", "2025-05-30"), (6, 8), ("music", "foreign_languages"), ("fr", "it", "en"),
                 (("Scuola Primaria Garibaldi", "IT"),), _all(3, 4, 2, 3, 2, 3)),
     DemoProject("julien.moreau", "Défis mathématiques européens",
                 "Des équipes internationales résolvent chaque mois une énigme mathématique et publient leurs méthodes.",
-                ("2025-09-15", "2026-05-29"), (12, 14), ("Mathématiques",), ("Anglais",),
+                ("2025-09-15", "2026-05-29"), (12, 14), ("mathematics",), ("en",),
                 (("Gimnazjum nr 2", "PL"), ("Colegio San José", "ES"), ("Peruskoulu Kallio", "FI")), _all(5, 4, 5, 4, 4, 5),
                 note="Neuf énigmes résolues en équipes mixtes ; les solutions sont regroupées par thème."),
     DemoProject("julien.moreau", "Stéréotypes : regards croisés",
                 "Débats en visioconférence sur les stéréotypes entre pays, puis affiches co-créées.",
-                ("2024-01-08", "2024-06-14"), (13, 15), ("Éducation civique", "Anglais"), ("Anglais",),
+                ("2024-01-08", "2024-06-14"), (13, 15), ("citizenship", "english"), ("en",),
                 (("Skola Mater Dei", "MT"), ("Sint-Jozefcollege", "BE")), _all(3, 3, 1, 3, 2, 3)),
     DemoProject("nadia.benali", "Recettes sans frontières",
                 "Des élèves de cuisine échangent des recettes régionales, les adaptent et filment leurs réalisations.",
-                ("2025-10-06", "2026-04-24"), (16, 19), ("Cuisine", "Anglais professionnel"), ("Anglais", "Portugais"),
+                ("2025-10-06", "2026-04-24"), (16, 19), ("vocational", "english"), ("en", "pt"),
                 (("Escola Profissional de Hotelaria", "PT"), ("Strukovna škola Split", "HR")), _all(4, 5, 4, 4, 3, 4)),
     DemoProject("nadia.benali", "Mon futur métier en Europe",
                 "Interviews croisées de professionnels et portfolio commun des métiers de l'hôtellerie.",
-                ("2025-11-03", "2026-06-12"), (17, 19), ("Orientation",), ("Anglais",),
+                ("2025-11-03", "2026-06-12"), (17, 19), ("careers",), ("en",),
                 (("Berufsschule Graz", "AT"),), {"innovation": 3, "curricular-integration": 4}),
     DemoProject("sophie.laurent", "Les animaux de nos jardins",
                 "Les tout-petits observent les animaux de la cour et les dessinent pour leurs amis d'ailleurs.",
-                ("2025-09-22", "2026-06-26"), (3, 5), ("Découverte du monde", "Arts plastiques"), ("Français", "Grec"),
+                ("2025-09-22", "2026-06-26"), (3, 5), ("pre_school", "art"), ("fr", "el"),
                 (("Nipiagogeio Kalamarias", "GR"), ("Kindergarten Sonnenschein", "DE")), _all(4, 3, 4, 3, 4, 4)),
     DemoProject("sophie.laurent", "Petit-déjeuner d'ici et d'ailleurs",
                 "Chaque classe photographie son petit-déjeuner et prépare celui de ses partenaires.",
-                ("2024-02-05", "2024-06-28"), (4, 6), ("Éducation à la santé",), ("Français", "Espagnol"),
+                ("2024-02-05", "2024-06-28"), (4, 6), ("health",), ("fr", "es"),
                 (("Escuela Infantil El Olivo", "ES"),), _all(2, 3, 2, 2, 1, 2)),
     DemoProject("marc.dubois", "Climat : mesurer pour comprendre",
                 "Des stations météo dans chaque lycée ; les données partagées nourrissent une analyse commune.",
-                ("2025-09-01", "2026-05-22"), (15, 18), ("Physique-chimie", "SVT"), ("Anglais",),
+                ("2025-09-01", "2026-05-22"), (15, 18), ("physics", "biology"), ("en",),
                 (("Gymnasium am Rhein", "DE"), ("Liceum Ogólnokształcące nr 1", "PL"), ("Lukio Tampere", "FI")),
                 {"collaboration": 5, "technology": 4, "pedagogy": 5, "curricular-integration": 5, "results": 4,
                  "online-collaboration": 4, "digital-tools": 4, "safety": 4}, rubric="etwinning-2021",
                 note="Jeu de données commun, tableau de bord partagé, article dans la presse locale."),
     DemoProject("marc.dubois", "Art nouveau dans nos villes",
                 "Recherches croisées sur l'architecture Art nouveau et visite virtuelle commune.",
-                ("2024-09-09", "2025-03-28"), (16, 17), ("Histoire des arts",), ("Anglais", "Français"),
+                ("2024-09-09", "2025-03-28"), (16, 17), ("history_of_art",), ("en", "fr"),
                 (("Gimnazija Ljubljana", "SI"), ("Liceo Artistico Torino", "IT")),
                 {"collaboration": 3, "technology": 4, "pedagogy": 3, "curricular-integration": 4, "results": 3,
                  "online-collaboration": 3, "digital-tools": 3, "safety": 2}, rubric="etwinning-2021"),
     DemoProject("marc.dubois", "Débattre en Europe",
                 "Tournoi de débats en anglais entre lycées, avec jurys d'élèves mixtes.",
-                ("2025-01-06", "2025-06-06"), (16, 18), ("Anglais", "Philosophie"), ("Anglais",),
+                ("2025-01-06", "2025-06-06"), (16, 18), ("english", "philosophy"), ("en",),
                 (("Gymnázium Bratislava", "SK"), ("Lycée Michel Rodange", "LU")),
                 {"innovation": 4, "curricular-integration": 3, "communication": 4, "collaboration": 3,
                  "technology": 3, "results": 3}, rubric="etwinning-2014"),
     DemoProject("julien.moreau", "Radio des collégiens européens",
                 "Une émission mensuelle préparée à plusieurs voix, diffusée sur les sites des écoles.",
-                ("2025-10-13", "2026-06-05"), (11, 13), ("Français", "Éducation aux médias"), ("Français", "Anglais"),
+                ("2025-10-13", "2026-06-05"), (11, 13), ("french", "media_education"), ("fr", "en"),
                 (("Osnovna škola Zagreb", "HR"), ("Scoala Gimnaziala Iasi", "RO")), {}),
 ]
 
@@ -304,7 +305,7 @@ def _jury_round(session: Session, *, actor: Actor, people: dict[str, Actor]) -> 
         if project is None:
             continue
         partners = ", ".join(name for name, _country in demo.partners)
-        texts = {c.id: TEXTS.get(c.id, "").format(summary=demo.summary, subjects=", ".join(demo.subjects),
+        texts = {c.id: TEXTS.get(c.id, "").format(summary=demo.summary, subjects=subject_names(demo.subjects, "fr").lower(),
                                                   partners=partners)
                  for c in rubric.criteria}
         if demo.note:

@@ -5,6 +5,16 @@ raises them too (a text value holding a NUL character is ``InvalidInput``) and s
 must not import the services.
 """
 
-from assess.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied, ServiceError, message_of
+from assess.errors import (
+           Conflict,
+           FieldError,
+           InvalidInput,
+           NotFound,
+           PermissionDenied,
+           ServiceError,
+           message_of,
+           reader_params,
+)
 
-__all__ = ["Conflict", "FieldError", "InvalidInput", "NotFound", "PermissionDenied", "ServiceError", "message_of"]
+__all__ = ["Conflict", "FieldError", "InvalidInput", "NotFound", "PermissionDenied", "ServiceError", "message_of",
+           "reader_params"]

@@ -58,6 +58,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assess.domain.countries import country_name
 from assess.domain.permissions import Actor
+from assess.domain.project_choices import subject_name
 from assess.domain.statistics import Filters, csv_writer
 from assess.domain.survey_results import MIN_GROUP
 from assess.i18n import t
@@ -341,7 +342,7 @@ def _project_filter_facts(scope: Filters, lang: str, fact: Callable[..., tuple])
     if scope.age_group is not None:
         found.append(fact("age_group", t(f"exports.age_group.{scope.age_group}", lang)))
     if scope.subject is not None:
-        found.append(fact("subject", scope.subject))
+        found.append(fact("subject", subject_name(scope.subject, lang)))
     return found
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from assess.domain.permissions import Actor, PermissionDenied
 from assess.domain.project import ProjectData, validate_project
+from assess.domain.project_choices import PROJECT_LANGUAGES, SUBJECTS
 from assess.domain.states import Role
 from assess.services import audit
 from assess.services._schools import find_or_add_school
@@ -18,8 +19,12 @@ from assess.services.errors import FieldError, InvalidInput, NotFound
 from assess.storage.models import Project, ProjectPartner
 
 
-def _validated(raw: Mapping[str, Any]) -> ProjectData:
-    data, problems = validate_project(raw)
+def _validated(raw: Mapping[str, Any], project: Project | None = None) -> ProjectData:
+    """The project's fields checked; an edited ``project`` may keep the words it holds from
+    before the subject and language lists (assess.domain.project_choices)."""
+    kept_subjects = [s for s in (project.subjects if project else []) if s not in SUBJECTS]
+    kept_languages = [code for code in (project.languages if project else []) if code not in PROJECT_LANGUAGES]
+    data, problems = validate_project(raw, kept_subjects=kept_subjects, kept_languages=kept_languages)
     if problems or data is None:
         raise InvalidInput([FieldError(field, key, params) for field, key, params in problems])
     return data
@@ -64,7 +69,7 @@ def get_project(session: Session, *, actor: Actor, project_id: int, permission: 
 
 def update_project(session: Session, *, actor: Actor, project_id: int, raw: Mapping[str, Any]) -> Project:
     project = get_project(session, actor=actor, project_id=project_id, permission="project.edit")
-    data = _validated(raw)
+    data = _validated(raw, project)
     _apply(session, project, data)
     session.flush()
     audit.record(session, actor=actor, action="project.update", entity_type="project", entity_id=project.id, details={"title": project.title})

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assess.domain.permissions import Actor, PermissionDenied, can
 from assess.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, normalise_language, t
 from assess.services import accounts, settings, web_sessions
-from assess.services.errors import FieldError, InvalidInput, ServiceError, message_of
+from assess.services.errors import FieldError, InvalidInput, ServiceError, message_of, reader_params
 from assess.storage import db
 from assess.storage.db import database_url, make_engine, make_session_factory, upgrade_database
 
@@ -55,16 +55,45 @@ def reading() -> Iterator[Session]:
 
 # --- language -----------------------------------------------------------------------------
 
+#: The browser keeps the language last chosen in it (on the switch, or saved on the account
+#: of the person who signed in), so that its sign-in page opens in it after a sign-out, a
+#: reload or a new tab. Not a secret: a language code of the suite's list, nothing else.
+LANGUAGE_COOKIE = "assess_lang"
+LANGUAGE_CHOSEN = "lang_chosen"  # this browser session's language was chosen: the cookie follows it
+LANGUAGE_COOKIE_DAYS = 365
+
+
 def lang() -> str:
-    """The reader's language: their choice, else their account's, else the browser's."""
+    """The reader's language: their choice, else their account's, else the one last chosen
+    in this browser (its cookie), else the browser's."""
     if "lang" not in st.session_state:
-        st.session_state["lang"] = normalise_language(st.context.locale or st.context.headers.get("Accept-Language"))
+        kept = st.context.cookies.get(LANGUAGE_COOKIE)
+        st.session_state["lang"] = kept if kept in LANGUAGES else \
+            normalise_language(st.context.locale or st.context.headers.get("Accept-Language"))
     return st.session_state["lang"]
 
 
 def set_lang(value: str) -> None:
     if value in LANGUAGES:
         st.session_state["lang"] = value
+
+
+def remember_language(value: str) -> None:
+    """A language the person chose (the switch, their account's page) or saved on their
+    account: this browser keeps it too (:func:`language_cookie_script`)."""
+    if value in LANGUAGES:
+        set_lang(value)
+        st.session_state[LANGUAGE_CHOSEN] = True
+
+
+def language_cookie_script() -> str:
+    """A script that keeps the chosen language in the browser's cookie (nothing when nobody
+    chose one here: the browser's own language keeps deciding). Only a language of the
+    suite's own list is written."""
+    if not st.session_state.get(LANGUAGE_CHOSEN) or lang() not in LANGUAGES:
+        return ""
+    cookie = f"{LANGUAGE_COOKIE}={lang()}; Path=/; Max-Age={LANGUAGE_COOKIE_DAYS * 86400}; SameSite=Strict"
+    return f"<script>document.cookie = {json.dumps(cookie)};</script>"
 
 
 def page_language_script() -> str:
@@ -134,7 +163,7 @@ def _remember(signed_in: Actor, cookie: str) -> None:
     st.session_state[SESSION] = cookie
     st.session_state["actor_id"] = signed_in.id
     if signed_in.language:
-        set_lang(signed_in.language)
+        remember_language(signed_in.language)
 
 
 def sign_in_as(signed_in: Actor) -> None:
@@ -153,7 +182,7 @@ def current_session_cookie() -> str | None:
 
 def _forget_sign_in() -> None:
     for key in list(st.session_state.keys()):
-        if key != "lang":
+        if key not in ("lang", LANGUAGE_CHOSEN):
             del st.session_state[key]
 
 
@@ -273,7 +302,9 @@ def show_flash() -> None:
 
 
 def _escaped(params: dict) -> dict:
-    return {key: escape_markdown(value) if isinstance(value, str) else value for key, value in params.items()}
+    """Parameters for Markdown: typed text escaped, dates in words (assess.errors.reader_params)."""
+    shown = reader_params(params, lang())
+    return {key: escape_markdown(value) if isinstance(value, str) else value for key, value in shown.items()}
 
 
 def error_text(error: Exception) -> str:

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from assess.domain.project import ProjectData, SchoolData, validate_project
+from assess.domain.project_choices import SUBJECTS
 
 
 def fields(**overrides) -> dict:
@@ -47,8 +48,8 @@ def test_a_good_project_comes_back_clean():
         end_date=date(2026, 5, 30),
         age_min=8,
         age_max=10,
-        subjects=("Geography", "French"),
-        languages=("French", "English"),
+        subjects=("geography", "french"),  # codes, whatever language the names came in
+        languages=("fr", "en"),
         school=SchoolData("École Jean Jaurès", "FR", "Occitanie"),
         partners=(SchoolData("Scoil Mhuire", "IE"), SchoolData("Szkoła Podstawowa nr 3", "PL")),
         twinspace_url="https://school-education.ec.europa.eu/en/etwinning/projects/example",
@@ -74,7 +75,9 @@ def test_the_boundaries_are_allowed():
         ({"age_min": "eight"}, [("age_min", "errors.required")]),
         ({"age_min": 11, "age_max": 9}, [("age_max", "errors.age_order")]),
         ({"languages": []}, [("languages", "errors.at_least_one")]),
-        ({"subjects": [f"subject {n}" for n in range(21)]}, [("subjects", "errors.too_many")]),
+        ({"subjects": list(SUBJECTS[:21])}, [("subjects", "errors.too_many")]),
+        ({"subjects": ["Geography", "Robotics"]}, [("subjects", "errors.unknown_subject")]),
+        ({"languages": ["Klingon"]}, [("languages", "errors.unknown_language")]),
         ({"twinspace_url": "javascript:alert(1)"}, [("twinspace_url", "errors.not_a_url")]),
         ({"twinspace_url": "https://"}, [("twinspace_url", "errors.not_a_url")]),
         ({"school": {"name": "École Jean Jaurès", "country": "FRA"}}, [("school.country", "errors.unknown_country")]),
@@ -89,7 +92,8 @@ def test_the_boundaries_are_allowed():
     ],
     ids=[
         "short-title", "long-title", "long-summary", "end-before-start", "end-not-a-date", "no-start", "too-young",
-        "too-old", "age-not-a-number", "ages-inverted", "no-language", "too-many-subjects", "javascript-url",
+        "too-old", "age-not-a-number", "ages-inverted", "no-language", "too-many-subjects", "unknown-subject",
+        "unknown-language", "javascript-url",
         "url-without-host", "three-letter-country", "no-school", "partner-unknown-country", "partner-twice",
         "own-school-as-partner", "no-partner", "too-many-partners",
     ],
@@ -128,3 +132,20 @@ def test_problem_parameters_fill_the_message():
     _, problems = validate_project(fields(title="ab", school={"name": "École", "country": "zz"}))
     assert ("title", "errors.too_short", {"min": 3}) in problems
     assert ("school.country", "errors.unknown_country", {"value": "ZZ"}) in problems
+
+
+def test_subjects_and_languages_are_codes_given_by_code_or_by_name_in_any_language():
+    data, problems = validate_project(fields(subjects=["géographie", "BIOLOGY", "physical_education"],
+                                             languages=["français", "de", "Anglais"]))
+    assert problems == []
+    assert data.subjects == ("geography", "biology", "physical_education")
+    assert data.languages == ("fr", "de", "en")
+
+
+def test_a_word_kept_from_before_the_lists_may_stay_but_not_be_added():
+    raw = fields(subjects=["Robotique", "geography"], languages=["Klingon", "fr"])
+    data, problems = validate_project(raw, kept_subjects=["Robotique"], kept_languages=["Klingon"])
+    assert problems == [] and data.subjects == ("Robotique", "geography") and data.languages == ("Klingon", "fr")
+    _data, problems = validate_project(raw)
+    assert [(f, k, p) for f, k, p in problems] == [("subjects", "errors.unknown_subject", {"value": "Robotique"}),
+                                                 ("languages", "errors.unknown_language", {"value": "Klingon"})]

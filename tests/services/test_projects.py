@@ -52,7 +52,7 @@ def test_a_project_is_stored_with_its_school_and_partners(session, teacher):
     assert (project.school.name, project.school.country, project.school.region) == ("École Jean Jaurès", "FR", "Occitanie")
     assert partners_of(project) == {("Scoil Mhuire", "IE"), ("Szkoła Podstawowa nr 3", "PL")}
     values = projects.form_values(project)
-    assert values["subjects"] == ["Geography", "French"]
+    assert (values["subjects"], values["languages"]) == (["geography", "french"], ["fr", "en"]), "codes"
     assert values["twinspace_url"] == project_fields()["twinspace_url"]
 
 

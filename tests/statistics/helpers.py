@@ -3,11 +3,11 @@ hand in the tests.
 
 Projects (applicant school's region; partner countries; ages -> age group; subjects):
 
-- P1 Occitanie; IE, PL; 8-10 -> primary; Geography, French
-- P2 Bretagne; IE twice (two Irish schools: counted once); 12-15 -> lower_secondary; History
-- P3 Occitanie; DE; 15-18 -> upper_secondary; Geography
-- P4 Bretagne; ES; 3-5 -> pre_primary; Art (its application is withdrawn: it never counts)
-- P5 no region; IE, FI; 3-5 -> pre_primary; Art, "=SUM(A1)"
+- P1 Occitanie; IE, PL; 8-10 -> primary; geography, french
+- P2 Bretagne; IE twice (two Irish schools: counted once); 12-15 -> lower_secondary; history
+- P3 Occitanie; DE; 15-18 -> upper_secondary; geography
+- P4 Bretagne; ES; 3-5 -> pre_primary; art (its application is withdrawn: it never counts)
+- P5 no region; IE, FI; 3-5 -> pre_primary; art, "=SUM(A1)" (a word typed before the list, kept as typed)
 
 Round 1 (etwinning-2006, published, last school year): P1 label, P2 no label, P3 label;
 P4 withdrawn. Two jurors each, levels on every criterion (Juror A / Juror B):
@@ -99,8 +99,12 @@ def build(session, office: Actor | None = None) -> DataSet:
                            partners=partners("ES", prefix="P4 "), age_min=3, age_max=5, subjects=["Art"]),
         "P5": make_project(session, owner=teachers[4], title="Project P5", school=school("École sans région", None),
                            partners=partners("IE", "FI", prefix="P5 "), age_min=3, age_max=5,
-                           subjects=["Art", "=SUM(A1)"]),
+                           subjects=["Art"]),
     }
+    # A subject typed before the closed list (kept as typed by migration 0017), made to attack
+    # a spreadsheet: shown and exported as text, never run.
+    made["P5"].subjects = ["art", "=SUM(A1)"]
+    session.flush()
     owner = dict(zip(made, teachers, strict=True))
 
     # Round 1: applied, closed, scored, decided and published.

@@ -27,7 +27,7 @@ FILTERS = {
     "country": {"country": "IE"},
     "region": {"region": "Occitanie"},
     "age_group": {"age_group": "primary"},
-    "subject": {"subject": "Geography"},
+    "subject": {"subject": "geography"},
 }
 
 

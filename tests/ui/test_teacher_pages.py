@@ -54,8 +54,8 @@ def fill_project_form(at: AppTest, prefix: str = "pf_new_", **values) -> None:
         "start": date(2025, 9, 1),
         "end": date(2026, 6, 15),
         "ages": (9, 11),
-        "subjects": ["Geography", "Robotics"],  # Robotics is not a suggestion: typed in
-        "languages": ["English"],
+        "subjects": ["geography", "science"],  # codes of the closed list, named on the page
+        "languages": ["en"],
         "school_name": "Collège Victor Hugo",
         "school_country": "FR",
         "school_region": "Bretagne",
@@ -117,7 +117,7 @@ def test_a_teacher_registers_a_project_through_the_form(app_for, people, ui_data
     assert own_projects(ui_database, people.teacher) == [("Stories from our rivers", [("Scuola Dante", "IT")])]
     with ui_database.begin() as session:
         stored = projects.form_values(projects.list_projects(session, actor=people.teacher)[0])
-    assert stored["subjects"] == ["Geography", "Robotics"] and (stored["age_min"], stored["age_max"]) == (9, 11)
+    assert stored["subjects"] == ["geography", "science"] and (stored["age_min"], stored["age_max"]) == (9, 11)
     assert stored["school"] == {"name": "Collège Victor Hugo", "country": "FR", "region": "Bretagne"}
     assert at.success[0].value == "The project is registered."
     text = page_text(at)

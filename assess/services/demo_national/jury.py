@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from assess.domain.assignment import assign
 from assess.domain.jury import ItemAggregate, aggregate_items
+from assess.domain.project_choices import subject_names
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.domain.scoring import Outcome, score_aggregates
 from assess.domain.states import ApplicationStatus, AssignmentOrigin, RoundKind, Verdict
@@ -63,7 +64,7 @@ class _Jury(_State):
                 project.quality += 0.5  # they worked on what the jury said
             withdrawn = not resubmission and rng.random() < 0.02
             partners = ", ".join(self._partner(s).name for s in project.partners)
-            texts = {c.id: TEXTS.get(c.id, "").format(summary=project.summary, subjects=", ".join(project.subjects),
+            texts = {c.id: TEXTS.get(c.id, "").format(summary=project.summary, subjects=subject_names(project.subjects, "fr").lower(),
                                                       partners=partners) for c in self.rubric.criteria}
             submitted_at = self.at(rng, plan.opens_on, plan.closes_on)
             recheck = sorted(project.last_levels, key=lambda i: project.last_levels[i])[:2] if resubmission else []

@@ -176,7 +176,8 @@ class _People(_State):
                 title = rng.choice(ENGLISH_TITLES)
             else:
                 title = rng.choice(THEMES) + rng.choice(TITLE_ENDINGS)
-            chosen = rng.sample(subjects, k=min(len(subjects), rng.choice((1, 1, 2, 2, 3))))
+            # Two of a school's subjects may be one code (history and geography are "history").
+            chosen = list(dict.fromkeys(rng.sample(subjects, k=min(len(subjects), rng.choice((1, 1, 2, 2, 3))))))
             if rng.random() < 0.25:
                 chosen.append(rng.choice([s for s in CROSS_SUBJECTS if s not in chosen]))
             partners: list[int] = []
@@ -192,10 +193,10 @@ class _People(_State):
                 if candidate not in partners:
                     partners.append(candidate)
             partner_countries = sorted({self._partner(p).country for p in partners})
-            languages = ["Anglais"] if rng.random() < 0.8 else []
+            languages = ["en"] if rng.random() < 0.8 else []
             if rng.random() < 0.5 or any(c in FRENCH_SPEAKING for c in partner_countries) or not languages:
-                languages.insert(0, "Français")
-            foreign = [COUNTRIES[c][1] for c in partner_countries if c in COUNTRIES and COUNTRIES[c][1] != "Anglais"]
+                languages.insert(0, "fr")
+            foreign = [COUNTRIES[c][1] for c in partner_countries if c in COUNTRIES and COUNTRIES[c][1] != "en"]
             if foreign and rng.random() < 0.35:
                 language = rng.choice(foreign)
                 if language not in languages:

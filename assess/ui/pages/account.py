@@ -20,8 +20,8 @@ from assess.ui.runtime import (
     escape_markdown,
     lang,
     reading,
+    remember_language,
     sessions,
-    set_lang,
     show_error,
     show_flash,
     transaction,
@@ -50,7 +50,7 @@ with st.form("account_language"):
     if st.form_submit_button(_("account.language_save")):
         with transaction() as session:
             accounts.set_language(session, actor=current, language=choice)
-        set_lang(choice)
+        remember_language(choice)
         # The sidebar switch keeps its own value; forget it so it shows the new language.
         st.session_state.pop("language_switch", None)
         st.rerun()

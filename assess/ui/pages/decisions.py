@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from assess.domain.scoring import reasons_for
-from assess.i18n.formats import format_number
+from assess.i18n.formats import format_date, format_number
 from assess.reports.filenames import round_zip_filename
 from assess.reports.reasons import ReasonLine, override_note, reason_lines
 from assess.services import decisions, jury, letters, rounds, search
@@ -364,8 +364,8 @@ else:
     for aggregate in shown:
         application_box(aggregate, sent.get(aggregate.application_id))
 
-if current.published_at is not None:
-    st.success(_("decisions_page.round_published", date=current.published_at.date().isoformat()))
+if published:
+    st.success(_("decisions_page.round_published", date=format_date(current.published_at, lang())))
     round_documents()
 elif found:
     bulk_staging(found)

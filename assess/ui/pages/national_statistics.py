@@ -21,6 +21,7 @@ import streamlit as st
 
 from assess.domain.countries import country_name
 from assess.domain.permissions import PermissionDenied, can
+from assess.domain.project_choices import by_name, subject_name
 from assess.domain.rubric import LEVELS
 from assess.domain.statistics import Filters, csv_bytes
 from assess.i18n.formats import format_count, format_number
@@ -106,7 +107,8 @@ def filters_from(options: national.FilterOptions) -> Filters:
     with third:
         group = choose(_("statistics_page.filter.age_group"), options.age_groups, "statistics_age_group",
                        lambda g: _(f"statistics.age_group.{g}"))
-        subject = choose(_("statistics_page.filter.subject"), options.subjects, "statistics_subject")
+        subjects = {code: subject_name(code, lang()) for code in by_name(options.subjects, lang(), subject_name)}
+        subject = choose(_("statistics_page.filter.subject"), list(subjects), "statistics_subject", subjects.get)
     return Filters(round_id=round_id, school_year=year, country=country, region=region, age_group=group,
                    subject=subject)
 
@@ -123,6 +125,8 @@ def axis_name(axis: str, row: national.AxisRow) -> str:
         return _(f"statistics.age_group.{row.key}")
     if row.key is None:
         return _("statistics_page.unknown")
+    if axis == "subject":
+        return subject_name(str(row.key), lang())
     return str(row.key)
 
 

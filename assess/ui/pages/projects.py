@@ -22,6 +22,7 @@ from assess import clock
 from assess.domain.countries import COUNTRIES, country_name
 from assess.domain.permissions import can
 from assess.domain.project import AGE_MAX, AGE_MIN, NAME_MAX, SUMMARY_MAX, TITLE_MAX
+from assess.domain.project_choices import PROJECT_LANGUAGES, SUBJECTS, by_name, language_name, subject_name
 from assess.domain.scoring import describe_outcome
 from assess.domain.states import Role
 from assess.i18n.formats import format_date, format_number
@@ -56,9 +57,13 @@ def _countries() -> list[str]:
     return sorted(COUNTRIES, key=plain)
 
 
-def _suggestions(key: str, current: list[str]) -> list[str]:
-    listed = [s.strip() for s in _(key).split(",") if s.strip()]
-    return list(dict.fromkeys(current + listed))
+def _choices(codes: tuple[str, ...], current: list[str], name) -> dict[str, str]:
+    """A closed list's codes and their names in the reader's language, sorted by name, after
+    the words a project still holds from before the lists (assess.domain.project_choices):
+    kept as typed, they may stay but not be chosen anew. Names fixed in this run's language:
+    a format_func may be called after the run."""
+    kept = {value: _("projects_page.kept_as_typed", value=value) for value in current if value not in codes}
+    return kept | {code: name(code, lang()) for code in by_name(codes, lang(), name)}
 
 
 @dataclass(frozen=True)
@@ -144,14 +149,16 @@ def project_form(prefix: str, initial: dict | None) -> dict | None:
             _("projects_page.ages"), min_value=AGE_MIN, max_value=AGE_MAX,
             value=(initial.get("age_min", 8), initial.get("age_max", 12)), key=f"{prefix}ages",
         )
-        # accept_new_options: the suggestions are a help, any subject or language can be typed.
+        # Closed lists of codes, named in the reader's language (assess.domain.project_choices).
+        subjects = _choices(SUBJECTS, initial.get("subjects", []), subject_name)
         raw["subjects"] = st.multiselect(
-            _("fields.subjects"), _suggestions("projects_page.subject_suggestions", initial.get("subjects", [])),
-            default=initial.get("subjects", []), accept_new_options=True, key=f"{prefix}subjects",
+            _("fields.subjects"), list(subjects), default=initial.get("subjects", []), key=f"{prefix}subjects",
+            format_func=subjects.__getitem__,
         )
+        languages = _choices(PROJECT_LANGUAGES, initial.get("languages", []), language_name)
         raw["languages"] = st.multiselect(
-            _("fields.languages"), _suggestions("projects_page.language_suggestions", initial.get("languages", [])),
-            default=initial.get("languages", []), accept_new_options=True, key=f"{prefix}languages",
+            _("fields.languages"), list(languages), default=initial.get("languages", []), key=f"{prefix}languages",
+            format_func=languages.__getitem__,
         )
         raw["twinspace_url"] = st.text_input(
             _("fields.twinspace_url"), value=initial.get("twinspace_url", ""), placeholder="https://", key=f"{prefix}twinspace"

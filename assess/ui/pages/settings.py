@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from assess.domain import settings as registry
+from assess.domain.audit_words import describe
 from assess.services import audit, installation, rubrics, settings
 from assess.services.errors import InvalidInput, PermissionDenied, ServiceError
 from assess.ui import auth
@@ -209,21 +210,24 @@ if st.button(_("settings_page.demo_load"), icon=":material/auto_awesome:", disab
 # --- audit log ---------------------------------------------------------------------------
 st.subheader(_("settings_page.audit_title"))
 with reading() as session:
-    rows = [
-        {
-            _("settings_page.audit.at"): event.at,
-            _("settings_page.audit.who"): event.actor.email if event.actor else _("settings_page.audit.system"),
-            _("settings_page.audit.action"): event.action,
-            _("settings_page.audit.entity"): f"{event.entity_type} {event.entity_id}",
-            _("settings_page.audit.details"): json.dumps(event.details, ensure_ascii=False) if event.details else "",
-        }
-        for event in audit.events(session, actor=admin, limit=100)
-    ]
+    logged = audit.entries(session, actor=admin, limit=100)
+# One sentence per event in the reader's language (assess.domain.audit_words); the details
+# as recorded stay beside it for the office that needs the exact values.
+rows = [
+    {
+        _("settings_page.audit.at"): entry.at,
+        _("settings_page.audit_words.event"): describe(entry, lang()),
+        _("settings_page.audit.who"): entry.actor_email or _("settings_page.audit.system"),
+        _("settings_page.audit_words.details"): json.dumps(entry.details, ensure_ascii=False) if entry.details else "",
+    }
+    for entry in logged
+]
 if rows:
     st.dataframe(
         pd.DataFrame(rows),
         hide_index=True,
         width="stretch",
+        placeholder="",
         column_config={_("settings_page.audit.at"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},
     )
 else:

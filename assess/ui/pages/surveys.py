@@ -26,7 +26,8 @@ from assess import clock
 from assess.domain.questionnaire import Audience, Display
 from assess.domain.states import CampaignMode, CampaignStatus
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
-from assess.reports.slips import render_slips_pdf
+from assess.i18n.formats import format_date
+from assess.reports.slips import render_slips_pdf, slip_language
 from assess.reports.survey import audience_name, percent
 from assess.services import campaigns, link_guard, projects, questionnaires
 from assess.services.campaigns import MAX_CODES, CampaignSummary
@@ -62,13 +63,23 @@ def show_service_error(error: ServiceError) -> None:
     show_error(error, label=field_name)
 
 
-def slip_language(summary_languages) -> str:
-    return lang() if lang() in summary_languages else (list(summary_languages) or [lang()])[0]
+def slip_language_choice(languages, key: str) -> str:
+    """Which language the slips are printed in: the audience's by default (the campaign's
+    only language), else the page's; asked when the campaign offers more than one, since a
+    teacher may print in another language than the one they read (assess.reports.slips)."""
+    offered = [language for language in LANGUAGES if language in languages] or list(LANGUAGES)
+    proposed = slip_language(offered, lang())
+    if len(offered) == 1:
+        return proposed
+    chosen = st.selectbox(_("surveys_page.field.slip_language"), options=offered, index=offered.index(proposed),
+                          format_func=LANGUAGE_NAMES.__getitem__, help=_("surveys_page.slip_language_help"), key=key)
+    return chosen or proposed
 
 
-def make_slips(current, campaign_id: int, count: int | None) -> None:
+def make_slips(current, campaign_id: int, count: int | None, slip_lang: str | None = None) -> None:
     """Issue ``count`` codes (None: replace the unused ones) and keep their slips PDF in this
-    session, for the download only."""
+    session, for the download only. ``slip_lang``: the slips' language (default: the
+    audience's, see assess.reports.slips.slip_language)."""
     with transaction() as session:
         campaign = campaigns.get_campaign(session, actor=current, campaign_id=campaign_id)
         if count is None:
@@ -80,7 +91,7 @@ def make_slips(current, campaign_id: int, count: int | None) -> None:
         title, audience, languages = campaign.project.title, campaign.audience, list(campaign.languages)
     with st.spinner(_("surveys_page.making_slips")):
         pdf = render_slips_pdf(codes=codes, links=links, address=address, project_title=title, audience=audience,
-                               lang=slip_language(languages), languages=languages)
+                               lang=slip_lang or slip_language(languages, lang()), languages=languages)
     st.session_state.setdefault(SLIPS, {})[campaign_id] = (pdf, len(codes))
 
 
@@ -154,10 +165,11 @@ def create_form(current, project: ProjectFacts) -> None:
     closes_on = right.date_input(_("surveys_page.field.closes_on"), value=today + timedelta(days=21), format="YYYY-MM-DD",
                                  key=f"{prefix}closes")
     one_per_device = one_per_device_choice(mode, prefix)
-    count = None
+    count, slip_lang = None, None
     if mode == CampaignMode.CODES:
         count = st.number_input(_("surveys_page.field.count"), min_value=1, max_value=MAX_CODES, value=25, step=1,
                                 help=_("surveys_page.count_help"), key=f"{prefix}count")
+        slip_lang = slip_language_choice(languages or [], f"{prefix}slip_language")
     if not st.button(_("surveys_page.create"), type="primary", icon=":material/add:", key=f"{prefix}create"):
         return
     try:
@@ -172,7 +184,7 @@ def create_form(current, project: ProjectFacts) -> None:
                 link_guard.set_one_response_per_device(session, actor=current, campaign_id=campaign_id,
                                                        one_per_device=False)
         if count:
-            make_slips(current, campaign_id, int(count))
+            make_slips(current, campaign_id, int(count), slip_lang)
     except ServiceError as error:
         show_service_error(error)
         return
@@ -194,7 +206,7 @@ def one_per_device_choice(mode: str, prefix: str) -> bool:
 def facts(summary: CampaignSummary) -> str:
     parts = [
         _(f"surveys_page.mode.{summary.mode}"),
-        _("surveys_page.dates", start=summary.opens_on.isoformat(), end=summary.closes_on.isoformat()),
+        _("surveys_page.dates", start=format_date(summary.opens_on, lang()), end=format_date(summary.closes_on, lang())),
         ", ".join(LANGUAGE_NAMES[code] for code in summary.languages if code in LANGUAGE_NAMES),
     ]
     return " · ".join(parts)
@@ -216,9 +228,10 @@ def more_codes(current, summary: CampaignSummary) -> None:
     with st.container(horizontal=True, vertical_alignment="bottom"):
         count = st.number_input(_("surveys_page.more_count"), min_value=1, max_value=MAX_CODES, value=10, step=1,
                                 key=f"more_{summary.id}", width=180)
+        slip_lang = slip_language_choice(summary.languages, f"slip_language_{summary.id}")
         if st.button(_("surveys_page.print_more", count=int(count)), icon=":material/print:", key=f"print_{summary.id}"):
             try:
-                make_slips(current, summary.id, int(count))
+                make_slips(current, summary.id, int(count), slip_lang)
             except ServiceError as error:
                 show_service_error(error)
                 return
@@ -271,10 +284,11 @@ def reissuing(current, summary: CampaignSummary) -> None:
         return
     st.warning(_("surveys_page.reissue_confirm", count=unused), icon=":material/autorenew:")
     address_warning(ADDRESS)
+    slip_lang = slip_language_choice(summary.languages, f"reissue_language_{summary.id}")
     with st.container(horizontal=True):
         if st.button(_("surveys_page.reissue_yes"), type="primary", key=f"reissue_yes_{summary.id}"):
             try:
-                make_slips(current, summary.id, None)
+                make_slips(current, summary.id, None, slip_lang)
             except ServiceError as error:
                 show_error(error, label=lambda field: None)
                 return
