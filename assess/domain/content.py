@@ -60,7 +60,7 @@ class StrictModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
-    @cached_property
+    @property
     def digest(self) -> str:
         """Fingerprint of the *scoring structure*: every field but the wording.
 
@@ -70,6 +70,8 @@ class StrictModel(BaseModel):
         translation fix or a new language keeps the digest, and a file with the same id and
         version may change its wording; a change of anything scored needs a new version.
         Two files with the same id and version must share it (assess.services._snapshots).
+        Computed at each call (a copy made with ``model_copy(update=...)`` must not inherit
+        its original's); a catalogue keeps its documents' digests (:attr:`Catalogue.by_digest`).
         """
         canonical = json.dumps(structure(self), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()
@@ -301,6 +303,9 @@ class _Identified(Protocol):
     @property
     def id(self) -> str: ...
 
+    @property
+    def digest(self) -> str: ...
+
 
 Document = TypeVar("Document", bound=_Identified)
 
@@ -349,6 +354,11 @@ class Catalogue(Generic[Document]):
 
     def __iter__(self) -> Iterator[Document]:
         return iter(self._by_id.values())
+
+    @cached_property
+    def by_digest(self) -> dict[str, Document]:
+        """The documents by digest (computed once: a catalogue never changes)."""
+        return {document.digest: document for document in self}
 
     def __len__(self) -> int:
         return len(self._by_id)

@@ -68,7 +68,7 @@ def _installed(model: type[Document]) -> dict[str, Document]:
     loaders: dict[type, Callable[[], Any]] = {
         Rubric: _installed_rubrics.installed, Questionnaire: _installed_questionnaires.installed}
     try:
-        return {document.digest: document for document in loaders[model]()}
+        return loaders[model]().by_digest
     except ContentError:
         return {}
 
