@@ -66,14 +66,14 @@ SCORES = {"Strongly agree": 5, "Agree": 4, "Neutral": 3, "Disagree": 2, "Strongl
 def families_columns() -> list[tuple[str, str, str]]:
     """(header, item id, item type) of the families' questionnaire, in its order."""
     questionnaire = questionnaires.installed().get("families")
-    return [(item.text.en, item.id, item.type.value) for item in questionnaire.items]
+    return [(item.text.get("en"), item.id, item.type.value) for item in questionnaire.items]
 
 
 def google_export(rows: int, *, seed: int = 2025) -> bytes:
     """A Google Forms CSV download of ``rows`` responses (comma-separated, CRLF, UTF-8)."""
     randomness = random.Random(seed)
     columns = families_columns()
-    options = [option.text.en for option in questionnaires.installed().get("families").items[7].options]
+    options = [option.text.get("en") for option in questionnaires.installed().get("families").items[7].options]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["Timestamp", "Email Address", *(header for header, _, _ in columns)])
@@ -229,7 +229,7 @@ def floor(engine: Engine, path: Path) -> float:
     with make_session_factory(engine).begin() as session:
         campaign_id = campaigns.import_campaign(session, actor=teacher, project_id=project_id, audience="families").id
     columns = families_columns()
-    options = {option.text.en: json.dumps([option.id])
+    options = {option.text.get("en"): json.dumps([option.id])
                for option in questionnaires.installed().get("families").items[7].options}
 
     start = time.perf_counter()

@@ -12,14 +12,23 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from enum import Enum
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Generic, Protocol, Self, TypeVar
+from typing import Annotated, Any, Generic, Protocol, Self, TypeVar, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel, ValidationError, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
 
 from assess.domain import safe_yaml
-from assess.i18n import LANGUAGES
+from assess.i18n import DEFAULT_LANGUAGE, LANGUAGES
+
+#: The languages a content file may be written in: every language of the registry
+#: (:data:`assess.i18n.LANGUAGES`). German is added here until the registry registers it
+#: (issue 15): the shipped rubrics and questionnaires already hold it.
+CONTENT_LANGUAGES: tuple[str, ...] = tuple(dict.fromkeys((*LANGUAGES, "de")))
 
 Path_ = tuple[str | int, ...]
 
@@ -53,26 +62,105 @@ class StrictModel(BaseModel):
 
     @property
     def digest(self) -> str:
-        """Fingerprint of the content: two files with the same id and version must share it."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        """Fingerprint of the *scoring structure*: every field but the wording.
+
+        Texts (every :class:`LocalizedText` field, in every language) and the fields
+        declared with :func:`wording` are left out; ids, versions, levels, weights,
+        minimums, gates, rules, thresholds, themes, item types and option ids are in. So a
+        translation fix or a new language keeps the digest, and a file with the same id and
+        version may change its wording; a change of anything scored needs a new version.
+        Two files with the same id and version must share it (assess.services._snapshots).
+        Computed at each call (a copy made with ``model_copy(update=...)`` must not inherit
+        its original's); a catalogue keeps its documents' digests (:attr:`Catalogue.by_digest`).
+        """
+        canonical = json.dumps(structure(self), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class LocalizedText(StrictModel):
-    """A text in every language the suite speaks. Both translations are required."""
+def wording(**kwargs: Any) -> Any:
+    """A pydantic ``Field`` that is wording, not structure: left out of the digest (as every
+    :class:`LocalizedText` field is), e.g. a rubric's free-text ``period``."""
+    return Field(json_schema_extra={"wording": True}, **kwargs)
 
-    en: str
-    fr: str
 
-    @field_validator("en", "fr")
-    @classmethod
-    def _not_empty(cls, value: str) -> str:
-        if not value:
-            raise ValueError("empty translation")
-        return value
+def _is_wording(info: FieldInfo) -> bool:
+    extra = info.json_schema_extra
+    return (isinstance(extra, dict) and extra.get("wording") is True) or _mentions_text(info.annotation)
+
+
+def _mentions_text(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, LocalizedText):
+        return True
+    return any(_mentions_text(arg) for arg in get_args(annotation))
+
+
+def structure(value: Any) -> Any:
+    """``value`` as plain JSON values without its wording: what :attr:`StrictModel.digest`
+    covers. A model becomes a mapping of its structural fields, an enum its value."""
+    if isinstance(value, BaseModel):
+        fields = type(value).model_fields
+        return {name: structure(getattr(value, name)) for name, info in fields.items() if not _is_wording(info)}
+    if isinstance(value, (list, tuple)):
+        return [structure(item) for item in value]
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _known_language(code: str) -> str:
+    if code not in CONTENT_LANGUAGES:
+        raise PydanticCustomError("unknown_language", "unknown language '{code}'", {"code": code})
+    return code
+
+
+def _translation(text: str) -> str:
+    if not text:
+        raise PydanticCustomError("empty_translation", "empty translation")
+    return text
+
+
+class LocalizedText(RootModel[dict[Annotated[str, AfterValidator(_known_language)],
+                                   Annotated[str, AfterValidator(_translation)]]]):
+    """A text in several languages: a mapping from language code to text.
+
+    Written in a file as ``{en: ..., fr: ..., de: ...}``. The default language
+    (:data:`assess.i18n.DEFAULT_LANGUAGE`, English) is required; any other language of
+    the registry is optional, and an unknown code is refused with its line. A language
+    the text lacks falls back to the default language (:meth:`get`).
+    """
+
+    model_config = ConfigDict(frozen=True, str_strip_whitespace=True)
+
+    @model_validator(mode="after")
+    def _default_present(self) -> Self:
+        if DEFAULT_LANGUAGE not in self.root:
+            raise PydanticCustomError(
+                "missing_translation", "missing translation '{code}'", {"code": DEFAULT_LANGUAGE})
+        return self
 
     def get(self, lang: str) -> str:
-        return getattr(self, lang, None) or self.en
+        """The text in ``lang``; in the default language when it has none in ``lang``."""
+        return self.root.get(lang) or self.root[DEFAULT_LANGUAGE]
+
+    def __getitem__(self, lang: str) -> str:
+        """The text in ``lang`` exactly (KeyError when it has none): for checks and tools;
+        pages and documents use :meth:`get`."""
+        return self.root[lang]
+
+    def __contains__(self, lang: object) -> bool:
+        return lang in self.root
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages this text is written in, the default language first."""
+        return (DEFAULT_LANGUAGE, *(code for code in self.root if code != DEFAULT_LANGUAGE))
+
+    def texts(self) -> tuple[str, ...]:
+        """Every translation, the default language's first (to recognise a text in any)."""
+        return tuple(self.root[code] for code in self.languages)
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self.root.items())))
 
 
 class Locator:
@@ -133,9 +221,13 @@ def _describe(error: Mapping[str, Any]) -> str:
     loc = error["loc"]
     kind = error["type"]
     field = ".".join(str(part) for part in loc)
+    if kind in ("missing_translation", "unknown_language"):
+        where = [part for part in loc if part != "[key]"]
+        known = ""
+        if kind == "unknown_language":
+            where, known = where[:-1], f" (known: {', '.join(CONTENT_LANGUAGES)})"
+        return str(error["msg"]) + (f" in {'.'.join(map(str, where))}" if where else "") + known
     if kind == "missing":
-        if loc and loc[-1] in LANGUAGES:
-            return f"missing translation '{loc[-1]}' in {'.'.join(map(str, loc[:-1]))}"
         return f"missing key '{loc[-1]}'" + (f" in {'.'.join(map(str, loc[:-1]))}" if len(loc) > 1 else "")
     if kind == "extra_forbidden":
         return f"unknown key '{loc[-1]}'" + (f" in {'.'.join(map(str, loc[:-1]))}" if len(loc) > 1 else "")
@@ -211,6 +303,9 @@ class _Identified(Protocol):
     @property
     def id(self) -> str: ...
 
+    @property
+    def digest(self) -> str: ...
+
 
 Document = TypeVar("Document", bound=_Identified)
 
@@ -259,6 +354,11 @@ class Catalogue(Generic[Document]):
 
     def __iter__(self) -> Iterator[Document]:
         return iter(self._by_id.values())
+
+    @cached_property
+    def by_digest(self) -> dict[str, Document]:
+        """The documents by digest (computed once: a catalogue never changes)."""
+        return {document.digest: document for document in self}
 
     def __len__(self) -> int:
         return len(self._by_id)

@@ -20,6 +20,7 @@ from assess.domain.content import (
     StrictModel,
     load_content,
     load_content_file,
+    wording,
 )
 
 LEVELS: tuple[int, ...] = (0, 1, 2, 3, 4, 5)
@@ -97,9 +98,9 @@ class Rubric(StrictModel):
     id: str
     version: str
     title: LocalizedText
-    period: str
+    period: str = wording(description="School years it was used in, e.g. 2014-2021 (free text).")
     description: LocalizedText
-    default: bool = False
+    default: bool = wording(default=False, description="Proposed first when no setting says otherwise.")
     criteria: list[Criterion]
     gates: list[Gate] = Field(default_factory=list)
     verdict: VerdictRules

@@ -282,7 +282,7 @@ def survey_results_context(results, *, lang: str) -> dict:
         "campaigns": [
             {
                 "audience": audience_name(c.audience, lang),
-                "questionnaire": c.questionnaire_title.get(lang) or c.questionnaire_id,
+                "questionnaire": c.questionnaire_title.get(lang),
                 "mode": t(f"survey_results.mode.{c.mode}", lang),
                 "status": t(f"survey_results.status.{c.status.value}", lang),
                 "opens_on": c.opens_on,

@@ -22,6 +22,7 @@ from assess.domain.codes import CODE_ALPHABET as CODE_ALPHABET
 from assess.domain.codes import CODE_LENGTH as CODE_LENGTH
 from assess.domain.codes import format_code as format_code
 from assess.domain.codes import normalise_code as normalise_code
+from assess.domain.content import LocalizedText
 from assess.domain.ids import parse_id
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience, Questionnaire
@@ -280,7 +281,7 @@ class CampaignSummary:
     id: int
     audience: str
     questionnaire_id: str
-    questionnaire_title: dict[str, str]
+    questionnaire_title: LocalizedText
     mode: str
     languages: tuple[str, ...]
     opens_on: date
@@ -318,7 +319,7 @@ def list_campaigns(session: Session, *, actor: Actor, project_id: int) -> list[C
         questionnaire = questionnaires.from_snapshot(campaign.questionnaire_version)
         summaries.append(CampaignSummary(
             id=campaign.id, audience=campaign.audience, questionnaire_id=questionnaire.id,
-            questionnaire_title={"en": questionnaire.title.en, "fr": questionnaire.title.fr},
+            questionnaire_title=questionnaire.title,
             mode=campaign.mode, languages=tuple(campaign.languages), opens_on=campaign.opens_on,
             closes_on=campaign.closes_on, status=status(campaign), codes_issued=issued or 0, codes_used=used or 0,
             responses=responses or 0,

@@ -3,26 +3,11 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from assess.domain.questionnaire import Audience, Questionnaire, QuestionnaireCatalogue
+from assess.domain.questionnaire import Audience, Questionnaire
 from assess.services import _snapshots
-from assess.services.errors import ServiceError
+from assess.services._installed_questionnaires import installed as installed  # re-exported: used across the services
+from assess.services._installed_questionnaires import installed_questionnaire as installed_questionnaire
 from assess.storage.models import QuestionnaireVersion
-
-
-@lru_cache(maxsize=1)
-def installed() -> QuestionnaireCatalogue:
-    """The installed questionnaire files (see assess.resources), loaded once per process; a
-    missing or empty folder raises CatalogueError."""
-    return QuestionnaireCatalogue.from_directory()
-
-
-def installed_questionnaire(questionnaire_id: str) -> Questionnaire:
-    try:
-        return installed().get(questionnaire_id)
-    except KeyError:
-        raise ServiceError("errors.unknown_questionnaire", value=questionnaire_id) from None
 
 
 def for_audience(audience: Audience | str) -> list[Questionnaire]:

@@ -111,6 +111,9 @@ class Visit:
     # Public links: whether one browser may send one response only (the page then gives
     # the browser its id before showing the questions).
     one_per_device: bool = False
+    # Who answers (pupils, families, teachers), when the campaign is known: the page speaks
+    # to pupils familiarly (French "tu", German "du") and to the others politely.
+    audience: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,7 @@ def _campaign(session: Session, campaign_id: int) -> tuple[Row, Questionnaire] |
 def _visit(campaign: Row, questionnaire: Questionnaire, *, today: date, draft: SurveyDraft | None = None) -> Visit:
     state = campaigns.status(campaign, today=today)
     base = dict(campaign_id=campaign.id, opens_on=campaign.opens_on, closes_on=campaign.closes_on,
-                languages=tuple(campaign.languages))
+                languages=tuple(campaign.languages), audience=campaign.audience)
     if state is CampaignStatus.SCHEDULED:
         return Visit(VisitStatus.NOT_YET_OPEN, **base)
     if state is CampaignStatus.CLOSED:
@@ -191,7 +194,8 @@ def visit_by_link(session: Session, *, token: str, today: date | None = None, br
         return Visit(VisitStatus.UNKNOWN)
     visit = _visit(*found, today=today or clock.today())
     if visit.one_per_device and link_guard.answered(session, campaign_id=found[0].id, browser_id=browser_id):
-        return Visit(VisitStatus.DEVICE_USED, campaign_id=campaign_id, languages=visit.languages)
+        return Visit(VisitStatus.DEVICE_USED, campaign_id=campaign_id, languages=visit.languages,
+                     audience=visit.audience)
     return visit
 
 

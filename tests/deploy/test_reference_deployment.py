@@ -31,7 +31,7 @@ from tests.services.helpers import make_campaign, make_project, make_user
 
 pytestmark = [pytest.mark.deploy, pytest.mark.xdist_group("deploy")]
 
-TITLE = "Le projet eTwinning de nos enfants - l'avis des familles"
+TITLE = "Le projet eTwinning de nos enfants – l'avis des familles"
 ANSWERS = {  # question -> answer chosen, and what the draft on the server holds
     "Mon enfant a parlé du projet à la maison.": ("Tout à fait d'accord", "child-talked", 5),
     "Mon enfant a découvert d'autres pays": ("Plutôt d'accord", "learned-other-countries", 4),

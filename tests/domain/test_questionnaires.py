@@ -131,11 +131,24 @@ def test_the_shipped_questionnaires_are_as_described():
             "unknown key 'colour' in items.0",
         ),
         ("  - id: tools", "  - id: team", "- id: team|2", "duplicate item id 'team'"),
-        (
+        (  # English, the default language, is required; the others fall back to it
             "{en: I used digital tools., fr: J'ai utilisé des outils numériques.}",
-            "{en: I used digital tools.}",
-            "{en: I used digital tools.}",
-            "missing translation 'fr' in items.1.text",
+            "{fr: J'ai utilisé des outils numériques.}",
+            "{fr: J'ai utilisé des outils numériques.}",
+            "missing translation 'en' in items.1.text",
+        ),
+        (  # an unknown language code, on a line of its own: that line
+            "    text: {en: I used digital tools., fr: J'ai utilisé des outils numériques.}\n",
+            "    text:\n      en: I used digital tools.\n      fr: J'ai utilisé des outils numériques.\n"
+            "      xx: Something.\n",
+            "xx: Something.",
+            "unknown language 'xx' in items.1.text (known: en, fr, de)",
+        ),
+        (
+            "{en: Never, fr: Jamais}",
+            "{en: Never, fr: '  '}",
+            "{en: Never, fr: '  '}",
+            "items.2.options.0.text.fr: empty translation",
         ),
         (
             "      - {id: weekly, text: {en: Every week, fr: Chaque semaine}}\n",

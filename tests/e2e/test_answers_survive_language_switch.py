@@ -27,7 +27,7 @@ def test_switching_to_english_half_way_keeps_every_answer(live_app, browser):
         (code,) = campaigns.issue_codes(session, actor=live_app.teacher, campaign_id=campaign.id, count=1)
     context, page = phone(browser)
     page.goto(f"{live_app.url}/?code={code}")
-    page.get_by_role("heading", name="Le projet eTwinning de nos enfants - l'avis des familles").wait_for()
+    page.get_by_role("heading", name="Le projet eTwinning de nos enfants – l'avis des familles").wait_for()
     wait_idle(page)
     choose(page, "Mon enfant a parlé du projet à la maison.", "Tout à fait d'accord")
     choose(page, "Mon enfant a découvert d'autres pays", "Plutôt d'accord")
@@ -50,7 +50,7 @@ def test_switching_to_english_half_way_keeps_every_answer(live_app, browser):
 
     # And back to French: still all there.
     page.get_by_text("Français", exact=True).click()
-    page.get_by_role("heading", name="Le projet eTwinning de nos enfants - l'avis des familles").wait_for()
+    page.get_by_role("heading", name="Le projet eTwinning de nos enfants – l'avis des familles").wait_for()
     wait_idle(page)
     expect(item(page, "Mon enfant a parlé du projet à la maison.").get_by_role(
         "radio", name="Tout à fait d'accord", exact=True)).to_be_checked()

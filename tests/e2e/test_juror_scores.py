@@ -38,7 +38,7 @@ def assigned(live_app):
         application = applications.apply(
             session, actor=live_app.teacher, round_id=made.id, project_id=live_app.project_id,
             eligibility=dict.fromkeys(ELIGIBILITY_QUESTIONS, True),
-            texts={c.id: f"What we did for {c.name.en}." for c in rubric.criteria},
+            texts={c.id: f"What we did for {c.name.get('en')}." for c in rubric.criteria},
             evidence_links=["https://twinspace.example.org/breakfast"], language="en",
         )
         rounds.update_round(session, actor=office, round_id=made.id, opens_on=today - timedelta(days=30),
@@ -64,7 +64,7 @@ def test_a_juror_scores_an_application_and_submits(live_app, assigned, browser, 
         expander.locator("summary").click()
         choose(expander, level)
         # The label says the level once the callback has saved it and the page has rerun.
-        expander.locator("summary").filter(has_text=f"Level {level}: {item.level(level).label.en}").wait_for()
+        expander.locator("summary").filter(has_text=f"Level {level}: {item.level(level).label.get('en')}").wait_for()
         wait_idle(page)
     expect(page.get_by_text(f"{len(LEVELS)} of {len(LEVELS)} scored")).to_be_visible()
 

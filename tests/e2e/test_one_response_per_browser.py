@@ -19,7 +19,7 @@ from tests.services.helpers import make_campaign
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
-TITLE = "Le projet eTwinning de nos enfants - l'avis des familles"
+TITLE = "Le projet eTwinning de nos enfants – l'avis des familles"
 DEVICE_USED = "Cet appareil a déjà répondu"
 
 

@@ -22,7 +22,7 @@ from tests.services.helpers import make_campaign, make_project
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
 PHONE = {"width": 375, "height": 740}
-THANKS_FR = "Merci pour votre temps !"
+THANKS_FR = "Merci pour votre temps\u202f!"
 
 
 def shots(tmp_path: Path) -> Path:
@@ -75,7 +75,7 @@ def test_a_parent_answers_in_french_on_a_phone(live_app, browser, tmp_path):
         campaign_id = campaign.id
     context, page = phone(browser)
     page.goto(f"{live_app.url}/?code={code}")
-    page.get_by_role("heading", name="Le projet eTwinning de nos enfants - l'avis des familles").wait_for()
+    page.get_by_role("heading", name="Le projet eTwinning de nos enfants – l'avis des familles").wait_for()
     wait_idle(page)
     expect(page.locator('[data-testid="stSidebar"]')).to_have_count(0)  # no navigation, no sign-in
     snap(page, "respond-form-375", tmp_path)
@@ -150,7 +150,7 @@ def test_a_code_typed_from_the_sign_in_page_opens_the_questionnaire(live_app, br
     page.get_by_role("button", name="Répondre à une enquête").click()
     page.get_by_label("Votre code").fill(campaigns.format_code(code).lower())
     page.get_by_role("button", name="Ouvrir le questionnaire").click()
-    page.get_by_role("heading", name="Le projet eTwinning de nos enfants - l'avis des familles").wait_for()
+    page.get_by_role("heading", name="Le projet eTwinning de nos enfants – l'avis des familles").wait_for()
     assert f"code={code}" in page.url
     snap(page, "respond-code-typed-375", tmp_path, whole=False)
     context.close()

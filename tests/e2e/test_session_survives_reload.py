@@ -41,7 +41,7 @@ def test_a_reload_keeps_the_teacher_signed_in_until_they_sign_out(live_app, brow
     # Mid-self-assessment: one criterion assessed (saved as it is chosen).
     with live_app.sessions.begin() as session:
         first = self_assessments.current(session, actor=live_app.teacher, project_id=live_app.project_id).rubric.criteria[0]
-    expander = item_expander(page, first.name.en)
+    expander = item_expander(page, first.name.get("en"))
     expander.locator("summary").click()
     choose(expander, 4)
     expander.locator("summary").filter(has_text="Level 4").wait_for()
@@ -56,7 +56,7 @@ def test_a_reload_keeps_the_teacher_signed_in_until_they_sign_out(live_app, brow
     page.get_by_role("heading", name="Self-assessment").wait_for()
     wait_idle(page)
     assert "/self_assessment" in page.url and f"project={live_app.project_id}" in page.url
-    item_expander(page, first.name.en).locator("summary").filter(
+    item_expander(page, first.name.get("en")).locator("summary").filter(
         has_text="Level 4").wait_for()
     expect(page.get_by_role("heading", name="Sign in")).to_have_count(0)
 

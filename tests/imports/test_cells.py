@@ -61,7 +61,7 @@ def test_emoji_faces_are_read_through_the_mapping_file():
 def test_without_the_mapping_the_faces_are_refused_not_read_as_dont_know():
     rows = read("google-pupils-young-emoji.csv", young())
     assert all(isinstance(r, SkippedRow) for r in rows)
-    assert rows[0].problems[0] == Skipped(2, "B", "imports.skip.agreement", {"value": "😀"}, young().items[0].text.en)
+    assert rows[0].problems[0] == Skipped(2, "B", "imports.skip.agreement", {"value": "😀"}, young().items[0].text.get("en"))
 
 
 def test_mapping_keys_that_collide_once_normalised_are_refused_with_file_and_line():
@@ -155,7 +155,7 @@ def test_other_words_in_a_checkbox_answer_keep_the_options_ticked():
     questionnaire = pupils()
     activities = next(i for i in questionnaire.items if i.id == "activities")
     comment = [i for i in questionnaire.items if i.type.value == "text"][-1]
-    data = (f'"Timestamp","{activities.text.en}"\r\n'
+    data = (f'"Timestamp","{activities.text.get("en")}"\r\n'
             '"2026/05/12","Video calls with partners, Forum or chat, Other: a museum visit, online"\r\n').encode()
     table = imports.read_table(file_name="x.csv", data=data)
     plan = imports.plan_columns(table.headers, questionnaire=questionnaire, file_format="google")

@@ -89,9 +89,9 @@ def test_limesurvey_question_codes_a_mapped_question_gives_its_subquestion_colum
 def test_limesurvey_question_code_and_text_headings():
     q = pupils()
     activities = q.item("activities")
-    header = ["id", "submitdate", "lastpage", "startlanguage", f"G1Q1[SQ001]. What you did [{q.item('do-it-again').text.en}]",
-              f"G2Q1. {q.item('how-often').text.en}"]
-    header += [f"G2Q2[SQ00{n}]. {activities.text.en} [{o.text.en}]" for n, o in enumerate(activities.options, 1)]
+    header = ["id", "submitdate", "lastpage", "startlanguage", f"G1Q1[SQ001]. What you did [{q.item('do-it-again').text.get('en')}]",
+              f"G2Q1. {q.item('how-often').text.get('en')}"]
+    header += [f"G2Q2[SQ00{n}]. {activities.text.get('en')} [{o.text.get('en')}]" for n, o in enumerate(activities.options, 1)]
     lines = [",".join(f'"{h}"' for h in header),
              '"1","2025-05-28 09:12:00","3","en","Agree","Never","Yes","No","No","No","No","Yes"']
     plan, rows = read("codes-and-texts.csv", ("\ufeff" + "\n".join(lines) + "\n").encode())
@@ -125,7 +125,7 @@ def test_google_grid_checkboxes_joined_with_commas_and_quiz_score_ignored():
 def test_microsoft_forms_likert_columns_are_matched_statement_by_statement():
     q = pupils()
     likert = "How much do you agree with these sentences?"
-    statements = [q.item("learned-new-things").text.en, q.item("international-team").text.en]
+    statements = [q.item("learned-new-things").text.get("en"), q.item("international-team").text.get("en")]
     done = datetime(2025, 5, 28, 9, 41)  # noqa: DTZ001 - a workbook cell holds the form's local time, no zone
     data = xlsx([
         MSFORMS_HEADERS_EN + ["Total points", "Quiz feedback"] + [f"{likert}.{s}" for s in statements],

@@ -430,11 +430,11 @@ def test_every_shipped_item_and_option_is_found_by_its_text_in_both_languages(qu
     from assess.services import questionnaires
 
     questionnaire = questionnaires.installed().get(questionnaire_id)
-    headers = tuple(text for item in questionnaire.items for text in (item.text.en, item.text.fr))
+    headers = tuple(text for item in questionnaire.items for text in (item.text.get("en"), item.text.get("fr")))
     plan = imports.plan_columns(headers, questionnaire=questionnaire, file_format="google")
     assert [c.item_id for c in plan.matched] == [item.id for item in questionnaire.items for _ in (1, 2)]
     for item in questionnaire.items:
-        texts = [imports.normalise(t) for o in item.options for t in {o.text.en, o.text.fr}]
+        texts = [imports.normalise(t) for o in item.options for t in {o.text.get("en"), o.text.get("fr")}]
         assert len(texts) == len(set(texts)), item.id
         assert not set(texts) & set(imports.AGREEMENT_WORDS), item.id
 

@@ -105,7 +105,7 @@ def test_criterion_means_and_distributions(session, data):
     innovation = found[0]
     assert innovation.distribution == (0, 1, 1, 2, 2, 0)
     assert (innovation.count, innovation.mean) == (6, pytest.approx(17 / 6))
-    assert innovation.name.en == rubrics.installed_rubric("etwinning-2006").criterion("innovation").name.en
+    assert innovation.name.get("en") == rubrics.installed_rubric("etwinning-2006").criterion("innovation").name.get("en")
     collaboration = next(c for c in found if (c.rubric_id, c.item_id) == ("etwinning-2006", "collaboration"))
     assert (collaboration.distribution, collaboration.mean) == ((0, 1, 1, 2, 1, 1), pytest.approx(3.0))
     assert all(c.distribution == (0, 0, 0, 0, 0, 1) and c.mean == 5 for c in found if c.rubric_id == "etwinning-2014")

@@ -139,7 +139,7 @@ def families_csv(rows: list[dict], *, leave_out: tuple[str, ...] = ()) -> bytes:
     items = [i for i in questionnaires.installed_questionnaire("families").items if i.id not in leave_out]
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["Timestamp", *(i.text.en for i in items)])
+    writer.writerow(["Timestamp", *(i.text.get("en") for i in items)])
     for n, row in enumerate(rows):
         writer.writerow([f"2025/10/{n % 28 + 1:02d} 9:41:12 AM GMT+2", *(row.get(i.id, "") for i in items)])
     return out.getvalue().encode()
@@ -199,7 +199,7 @@ def test_items_a_partial_import_left_out_do_not_show_the_one_web_respondent(sess
     assert SECRET not in text
     for item in questionnaires.installed_questionnaire("families").items:
         if item.id in left_out and item.type is not ItemType.TEXT:
-            assert " ".join(item.text.en.split()) not in text
+            assert " ".join(item.text.get("en").split()) not in text
 
 
 def young_and_older(session, teacher, project, *, young: int, older: int):
@@ -236,7 +236,7 @@ def test_one_young_pupil_among_older_ones_is_not_shown(session, teacher, project
     document = results.to_dict(lang="en")
     assert not {i["id"] for a in document["audiences"] for i in a["items"] or ()} & set(YOUNG_ONLY)
     text = pdf_text(render_survey_results_pdf(results, lang="en"))
-    young_texts = [" ".join(i.text.en.split()) for i in questionnaires.installed_questionnaire("pupils-young").items
+    young_texts = [" ".join(i.text.get("en").split()) for i in questionnaires.installed_questionnaire("pupils-young").items
                    if i.id in YOUNG_ONLY]
     assert not [t for t in young_texts if t in text]
     assert SECRET not in text
@@ -320,6 +320,6 @@ def test_the_self_assessment_report_shows_nothing_of_one_young_pupil(session, te
     listed = {item.item_id for row in report.surveys.triangulation for item in row.items}
     assert listed and not listed & set(YOUNG_ONLY)
     text = pdf_text(render_self_assessment_pdf(report, lang="en"))
-    young_texts = [" ".join(i.text.en.split()) for i in questionnaires.installed_questionnaire("pupils-young").items
+    young_texts = [" ".join(i.text.get("en").split()) for i in questionnaires.installed_questionnaire("pupils-young").items
                    if i.id in YOUNG_ONLY]
     assert "Self-assessment and surveys" in text and not [t for t in young_texts if t in text]

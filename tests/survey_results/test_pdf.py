@@ -106,7 +106,7 @@ def test_self_assessment_report_with_a_survey_section(session, teacher, project)
     assert "Families: 5 respondents" in text
     # technology: families' level 3.3 against 1: flagged, with the item behind it.
     assert "Gap +2.3" in text
-    assert f"Questions behind {rubric.criterion('technology').name.en}" in text
+    assert f"Questions behind {rubric.criterion('technology').name.get('en')}" in text
     assert "The school respected privacy and image rights" in text
     french = flat(pdf_text(render_self_assessment_pdf(report, lang="fr")))
     assert "Auto-évaluation et enquêtes" in french and "Écart +2,3" in french

@@ -114,7 +114,7 @@ def test_the_settings_page_offers_the_installed_rubrics(app_for, people, ui_data
     at = no_exception(app_for(people.admin, page="settings"))
     box = at.selectbox(key="setting:default_rubric")
     assert box.value == "" and box.options[0] == "The rubric of the project's school year"
-    assert box.options[1:] == [f"{r.title.en} ({r.id})" for r in rubrics.installed()]
+    assert box.options[1:] == [f"{r.title.get('en')} ({r.id})" for r in rubrics.installed()]
     box.set_value("etwinning-2014")
     [save] = [b for b in at.button if b.form_id == "settings_jury" and b.label == "Save"]
     at = no_exception(save.click().run())

@@ -23,7 +23,7 @@ from tests.ui.test_teacher_pages import no_exception, page_text
 pytestmark = pytest.mark.xdist_group("ui")
 
 FAMILIES_THANKS_EN = "Thank you for your time! Your answers help the teachers"
-FAMILIES_THANKS_FR = "Merci pour votre temps ! Vos réponses aident les enseignants"
+FAMILIES_THANKS_FR = "Merci pour votre temps\u202f! Vos réponses aident les enseignants"
 
 
 # -- helpers ---------------------------------------------------------------------------
@@ -219,7 +219,7 @@ def test_the_language_can_be_switched_among_the_campaigns_languages(people, code
     at = answer(at, code, {"child-talked": 4})
     at.segmented_control(key=f"respond_lang:code:{code}").set_value("fr")
     no_exception(at.run())
-    assert [t.value for t in at.title] == ["Le projet eTwinning de nos enfants - l'avis des familles"]
+    assert [t.value for t in at.title] == ["Le projet eTwinning de nos enfants – l'avis des familles"]
     assert at.radio(key=key(code, "child-talked")).value == 4  # the answer is kept
     assert at.radio(key=key(code, "child-talked")).options[0] == "Pas du tout d'accord"
 
@@ -249,7 +249,7 @@ def test_switching_language_both_ways_keeps_every_answer_shown_saved_and_sent(pe
     given = {"child-talked": 5, "learned-other-countries": 4, "heard-about": "event", "comment": "Bravo"}
 
     at = switch_language(at, code, "fr")
-    assert [t.value for t in at.title] == ["Le projet eTwinning de nos enfants - l'avis des familles"]
+    assert [t.value for t in at.title] == ["Le projet eTwinning de nos enfants – l'avis des familles"]
     assert {item_id: getattr(at, "text_area" if item_id == "comment" else "radio")(key=key(code, item_id)).value
             for item_id in given} == given
     assert sent_to_browser(at, code, "child-talked") == "Tout à fait d'accord"
@@ -327,7 +327,7 @@ def test_a_campaign_in_one_language_offers_no_choice_and_speaks_it(people, ui_da
         (only,) = campaigns.issue_codes(session, actor=people.teacher, campaign_id=campaign.id, count=1)
     at = respondent(code=only, lang="en")
     assert not at.segmented_control
-    assert [t.value for t in at.title] == ["Le projet eTwinning de nos enfants - l'avis des familles"]
+    assert [t.value for t in at.title] == ["Le projet eTwinning de nos enfants – l'avis des familles"]
 
 
 # -- pages for codes that cannot be answered --------------------------------------------

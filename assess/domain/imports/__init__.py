@@ -19,7 +19,7 @@ do not matter):
   fait d'accord"... "I don't know", "Sans objet"), a number 1-5 (5 = strongly agree),
   or a LimeSurvey answer code ``A1``..``A5`` / ``AO01``..``AO05`` (1 = strongly
   disagree);
-- single choice: an option's text in either language, its id, or its LimeSurvey code
+- single choice: an option's text in any language of the questionnaire, its id, or its LimeSurvey code
   ``A<n>`` / ``AO0<n>`` (the n-th option, in the questionnaire's order);
 - multiple choice: the same, several separated by ``;`` or ``,`` (option texts that
   contain commas are recognised whole); a LimeSurvey column per option

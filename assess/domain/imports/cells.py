@@ -1,5 +1,5 @@
 """A cell's value -> an answer, per item type: the words of the agreement scale
-(vocabularies/answers.toml), numbers and LimeSurvey codes, option texts in either language,
+(vocabularies/answers.toml), numbers and LimeSurvey codes, option texts in any language of the questionnaire,
 several options in one cell, ticked boxes, "Other: ..." words, bilingual labels, text cut at
 its item's limit. A bad cell costs that cell (:class:`CellProblem`), not the response."""
 
@@ -82,7 +82,7 @@ class ItemReader:
         self.options: dict[str, str] = {}
         if item.type in (ItemType.SINGLE, ItemType.MULTIPLE):
             for option in item.options:
-                for text in (option.text.en, option.text.fr, option.id):
+                for text in (*option.text.texts(), option.id):
                     self.options.setdefault(normalise(text), option.id)
             for text, value in answers.items():
                 if isinstance(value, str) and value in {o.id for o in item.options}:
@@ -90,7 +90,7 @@ class ItemReader:
             # Longest first, for the greedy split of multiple answers.
             folded: dict[str, str] = {}
             for option in item.options:
-                for text in (option.text.en, option.text.fr, option.id):
+                for text in (*option.text.texts(), option.id):
                     folded.setdefault(fold(text), option.id)
             for text, value in answers.items():
                 if isinstance(value, str) and value in {o.id for o in item.options}:

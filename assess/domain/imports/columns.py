@@ -1,6 +1,6 @@
 """Columns -> items: what each column of an export holds (an item's answers, one option
 of a multiple-choice item, a respondent's identity, a quiz mark, nothing known), decided
-from its heading (a question's text in either language, numbered or not, grid rows
+from its heading (a question's text in any language of the questionnaire, numbered or not, grid rows
 ``Title [Statement]``, LimeSurvey codes) and the mapping file."""
 
 from __future__ import annotations
@@ -59,10 +59,10 @@ _BRACKET = re.compile(r"^(.*?)\s*\[([^\[\]]+)\]\s*$")
 
 
 def _item_texts(questionnaire: Questionnaire) -> dict[str, str]:
-    """Normalised text (either language) or id -> item id."""
+    """Normalised text (in any language it is written in) or id -> item id."""
     texts: dict[str, str] = {}
     for item in questionnaire.items:
-        for candidate in (item.text.en, item.text.fr, item.id):
+        for candidate in (*item.text.texts(), item.id):
             texts.setdefault(normalise(candidate), item.id)
     return texts
 
@@ -100,10 +100,10 @@ def _is_quiz_score(header: str, norm: str, quiz_scores: frozenset[str]) -> bool:
 
 def _option_of(item: Item, text: str) -> str | None:
     """The option of a multiple-choice item a column per option stands for: by its text
-    (either language), its id, or LimeSurvey's default subquestion code (SQ001 = the first)."""
+    (in any language), its id, or LimeSurvey's default subquestion code (SQ001 = the first)."""
     norm = normalise(text)
     for option in item.options:
-        if norm in {normalise(option.text.en), normalise(option.text.fr), normalise(option.id)}:
+        if norm in {*map(normalise, option.text.texts()), normalise(option.id)}:
             return option.id
     code = _SUBQUESTION_CODE.match(norm.replace(" ", ""))
     if code and 1 <= int(code.group(1)) <= len(item.options):

@@ -36,7 +36,7 @@ from typing import Any
 import streamlit as st
 
 from assess.domain.answers import DONT_KNOW, AnswerError
-from assess.domain.questionnaire import Display, Item, ItemType, Questionnaire
+from assess.domain.questionnaire import Audience, Display, Item, ItemType, Questionnaire
 from assess.i18n import LANGUAGE_NAMES, LANGUAGES
 from assess.services import campaigns, link_guard, responding
 from assess.services.responding import Visit, VisitStatus
@@ -45,7 +45,7 @@ from assess.ui.runtime import _, lang, page_language_script, reading, set_lang, 
 
 ANSWERS = "respond_answers"  # visit -> {item id: raw answer}
 ERRORS = "respond_errors"  # visit -> {item id: AnswerError} of the last save or submission
-DONE = "respond_done"  # visit -> the questionnaire's thanks, once the answers are stored
+DONE = "respond_done"  # visit -> the questionnaire (its thanks, its audience), once the answers are stored
 STEP = "respond_step"  # visit -> index of the item shown (one-at-a-time display)
 NONCE = "respond_nonce"  # visit -> random id of the questionnaire shown (links)
 SAVED = "respond_saved"  # visit whose answers were just saved on "Save and continue later"
@@ -59,6 +59,9 @@ FOCUS_COUNT = "respond_focus_count"  # makes each focus script new, so that it r
 
 # Item ids come from the questionnaire files; only such ids are ever written into a script.
 _ITEM_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+
+#: Who this run's page speaks to, once the campaign is known (set below, at each run).
+AUDIENCE: str | None = None
 
 
 # --- where the respondent comes from ---------------------------------------------------------
@@ -84,6 +87,17 @@ def state(name: str, visit_key: str, default):
 
 
 # --- texts -------------------------------------------------------------------------------------
+
+def said(key: str, /, **params: Any) -> str:
+    """A sentence that speaks to the respondent, in the audience's form of address: pupils
+    are spoken to as "tu" and "du" (the area's ``pupils`` table: ``respond.saved`` ->
+    ``respond.pupils.saved``, ``respond.closed.text`` -> ``respond.pupils.closed_text``),
+    families and teachers as "vous" and "Sie" (the key itself)."""
+    if AUDIENCE == Audience.PUPILS:
+        area, _dot, rest = key.partition(".")
+        key = f"{area}.pupils.{rest.replace('.', '_')}"
+    return _(key, **params)
+
 
 def long_date(day: date) -> str:
     months = _("respond.months").split(",")
@@ -205,9 +219,9 @@ def answer_widget(item: Item, visit_key: str, code: str | None, *, faces: bool =
         texts = {o.id: o.text.get(lang()) for o in item.options}
         st.pills(label, options=list(texts), format_func=texts.__getitem__, selection_mode="multi", key=key,
                  on_change=changed, args=args)
-        st.caption(_("respond.several"))
+        st.caption(said("respond.several"))
     else:
-        st.text_area(label, max_chars=item.max_length, placeholder=_("respond.text_placeholder"),
+        st.text_area(label, max_chars=item.max_length, placeholder=said("respond.text_placeholder"),
                      height=160 if faces else 110, key=key, on_change=changed, args=args)
     if item.help:
         st.caption(item.help.get(lang()))
@@ -227,7 +241,7 @@ def send(kind: str, value: str, visit_key: str, questionnaire: Questionnaire) ->
     link_refused(result, visit_key)
     if result.stored or (kind == "link" and result.status is VisitStatus.USED):
         # Stored now, or already stored by an earlier click on this same questionnaire.
-        st.session_state.setdefault(DONE, {})[visit_key] = questionnaire.thanks
+        st.session_state.setdefault(DONE, {})[visit_key] = questionnaire
         for name in (ANSWERS, ERRORS, STEP, NONCE, DRAWN_IN):
             st.session_state.get(name, {}).pop(visit_key, None)
         st.rerun()
@@ -251,7 +265,7 @@ def save_for_later(code: str, visit_key: str, questionnaire: Questionnaire) -> N
 
 def saved_notice(kind: str, value: str, visit_key: str) -> None:
     if kind == "code" and st.session_state.get(SAVED) == visit_key:
-        st.success(_("respond.saved", code=campaigns.format_code(value)), icon=":material/bookmark_added:")
+        st.success(said("respond.saved", code=campaigns.format_code(value)), icon=":material/bookmark_added:")
 
 
 def error_summary(visit_key: str, questionnaire: Questionnaire) -> None:
@@ -267,7 +281,7 @@ def error_summary(visit_key: str, questionnaire: Questionnaire) -> None:
         for number, item in enumerate(questionnaire.items, start=1) if item.id in errors
     ]
     with st.container(key="respond_error_summary"):
-        st.error("\n".join([_("respond.correct", count=len(errors)), "", *(f"- {line}" for line in lines)]),
+        st.error("\n".join([said("respond.correct", count=len(errors)), "", *(f"- {line}" for line in lines)]),
                  icon=":material/error:")
 
 
@@ -331,7 +345,7 @@ def whole_form(kind: str, value: str, visit_key: str, questionnaire: Questionnai
             st.button(_("respond.save_later"), icon=":material/bookmark:", key="respond_save",
                       on_click=save_for_later, args=(code, visit_key, questionnaire))
     if code:
-        st.caption(_("respond.autosave"))
+        st.caption(said("respond.autosave"))
 
 
 def go_to(visit_key: str, step: int) -> None:
@@ -419,7 +433,7 @@ def browser_ready(visit: Visit) -> bool:
 
 def no_cookie_page() -> None:
     heading(_("respond_device.no_cookie_title"))
-    st.warning(_("respond_device.no_cookie_text"), icon=":material/cookie:")
+    st.warning(said("respond_device.no_cookie_text"), icon=":material/cookie:")
     st.button(_("respond_device.try_again"), icon=":material/refresh:", key="respond_cookie_again",
               on_click=forget_cookie_set)
 
@@ -431,8 +445,8 @@ def forget_cookie_set() -> None:
 
 def device_used_page() -> None:
     heading(_("respond_device.used_title"))
-    st.info(_("respond_device.used_text"), icon=":material/task_alt:")
-    st.markdown(_("respond_device.shared"))  # content, not a grey caption (contrast)
+    st.info(said("respond_device.used_text"), icon=":material/task_alt:")
+    st.markdown(said("respond_device.shared"))  # content, not a grey caption (contrast)
 
 
 def link_refused(result: responding.Submission, visit_key: str) -> None:
@@ -451,9 +465,9 @@ def link_refused(result: responding.Submission, visit_key: str) -> None:
 def link_refusal_notice(visit_key: str) -> None:
     refused = st.session_state.get(LINK_REFUSAL, {}).get(visit_key)
     if refused is VisitStatus.BUSY:
-        st.warning(_("respond_device.busy"), icon=":material/hourglass_top:")
+        st.warning(said("respond_device.busy"), icon=":material/hourglass_top:")
     elif refused is VisitStatus.NO_BROWSER_ID:
-        st.warning(_("respond_device.no_browser_id"), icon=":material/cookie:")
+        st.warning(said("respond_device.no_browser_id"), icon=":material/cookie:")
 
 
 # --- pages -------------------------------------------------------------------------------------------
@@ -488,7 +502,7 @@ def status_page(kind: str, visit: Visit) -> None:
         st.info(_("respond.not_yet_open.text", date=long_date(visit.opens_on)), icon=":material/schedule:")
     elif visit.status is VisitStatus.CLOSED and visit.closes_on is not None:
         heading(_("respond.closed.title"))
-        st.info(_("respond.closed.text", date=long_date(visit.closes_on)), icon=":material/event_busy:")
+        st.info(said("respond.closed.text", date=long_date(visit.closes_on)), icon=":material/event_busy:")
     elif visit.status is VisitStatus.USED:
         heading(_("respond.used.title"))
         st.info(_("respond.used.text"), icon=":material/task_alt:")
@@ -505,10 +519,10 @@ def status_page(kind: str, visit: Visit) -> None:
         st.warning(_("respond.unknown_link.text"), icon=":material/link_off:")
 
 
-def thank_you(thanks) -> None:
-    heading(_("respond.sent_title"))
-    st.success(thanks.get(lang()), icon=":material/favorite:")
-    st.caption(_("respond.sent_close"))
+def thank_you(questionnaire: Questionnaire) -> None:
+    heading(said("respond.sent_title"))
+    st.success(questionnaire.thanks.get(lang()), icon=":material/favorite:")
+    st.caption(said("respond.sent_close"))
 
 
 def choose_language(visit_key: str, visit: Visit) -> None:
@@ -565,7 +579,7 @@ def questionnaire_page(kind: str, value: str, visit_key: str, visit: Visit, ques
     else:
         st.markdown(questionnaire.intro.get(lang()))
     if visit_key in st.session_state.get(RESUMED, set()):
-        st.info(_("respond.resumed"), icon=":material/history:")
+        st.info(said("respond.resumed"), icon=":material/history:")
     if questionnaire.display is Display.ONE_AT_A_TIME:
         one_at_a_time(kind, value, visit_key, questionnaire)
     else:
@@ -581,11 +595,13 @@ if where is None:
     st.stop()
 kind, value = where
 visit_key = f"{kind}:{value}"
-thanks = st.session_state.get(DONE, {}).get(visit_key)
-if thanks is not None:
-    thank_you(thanks)
+answered = st.session_state.get(DONE, {}).get(visit_key)
+if answered is not None:
+    AUDIENCE = answered.audience
+    thank_you(answered)
     st.stop()
 visit = look_up(kind, value)
+AUDIENCE = visit.audience
 if visit.status is VisitStatus.DEVICE_USED:
     device_used_page()
     st.stop()

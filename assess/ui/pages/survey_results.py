@@ -117,7 +117,7 @@ def participation(results) -> None:
     table = pd.DataFrame([
         {
             _("survey_results.participation.audience"): audience_name(c.audience, lang()),
-            _("survey_results.participation.questionnaire"): c.questionnaire_title.get(lang()) or c.questionnaire_id,
+            _("survey_results.participation.questionnaire"): c.questionnaire_title.get(lang()),
             _("survey_results.participation.mode"): _(f"survey_results.mode.{c.mode}"),
             _("survey_results.participation.dates"): f"{format_date(c.opens_on, lang())} – {format_date(c.closes_on, lang())}",
             _("survey_results_page.status"): _(f"survey_results.status.{c.status.value}"),

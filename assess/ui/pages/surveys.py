@@ -302,7 +302,7 @@ def reissuing(current, summary: CampaignSummary) -> None:
 def campaign_box(current, summary: CampaignSummary) -> None:
     with st.container(border=True, key=f"campaign_{summary.id}"):
         with st.container(horizontal=True, vertical_alignment="center"):
-            st.markdown(f"**{audience_name(summary.audience, lang())}** · {summary.questionnaire_title.get(lang(), '')}")
+            st.markdown(f"**{audience_name(summary.audience, lang())}** · {summary.questionnaire_title.get(lang())}")
             st.badge(_(f"survey_results.status.{summary.status.value}"), color=STATUS_COLOURS[summary.status])
         st.caption(facts(summary))
         figures = st.columns(3)
