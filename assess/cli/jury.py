@@ -76,7 +76,7 @@ def jury_assign(round_id: int, per_application: int | None, as_json: bool, lang:
         return
     if no_juror:
         click.echo(t("jury.cli.no_juror", lang))
-    click.echo(t("jury.cli.assign_done", lang, round=report.round_id, created=len(report.created),
+    click.echo(t("jury.cli.assign_done", lang, round=report.round_id, count=len(report.created),
                  per_application=report.per_application))
     if report.conflicts_found:
         click.echo(t("jury.cli.conflicts_found", lang, count=report.conflicts_found))
@@ -247,7 +247,7 @@ def eql(round_id: int | None, labels_path: str | None, removals: tuple[str, ...]
                 with open(part, "w", encoding="utf-8", newline="") as text:
                     rows = eql_service.export_nominations(session, actor=Actor.system(), round_id=round_id,
                                                           kind=kind, out=text, lang=lang)
-        click.echo(t("jury.cli.eql_exported", lang, file=export_path, rows=rows))
+        click.echo(t("jury.cli.eql_exported", lang, file=export_path, count=rows))
     if as_json:
         document = result.to_dict()
         document["nominations"] = [n.to_dict() for n in nominations]
@@ -256,7 +256,7 @@ def eql(round_id: int | None, labels_path: str | None, removals: tuple[str, ...]
         _echo_json(document)
         return
     if imported is not None:
-        click.echo(t("jury.cli.labels_imported", lang, rows=imported.rows, added=imported.added,
+        click.echo(t("jury.cli.labels_imported", lang, count=imported.rows, added=imported.added,
                      already=imported.already))
     for done in decided:
         click.echo(t("jury.cli.eql_decided", lang, application=done.application_id,
@@ -267,7 +267,7 @@ def eql(round_id: int | None, labels_path: str | None, removals: tuple[str, ...]
     if result.rule == "automatic":
         click.echo(t("jury.cli.eql_automatic", lang))
     else:
-        click.echo(t("jury.cli.eql_top_share", lang, quota=result.quota, eligible=len(result.eligible),
+        click.echo(t("jury.cli.eql_top_share", lang, quota=result.quota, count=len(result.eligible),
                      share=f"{result.share:.0%}"))
     if not nominations:
         click.echo(t("jury.cli.eql_none", lang))

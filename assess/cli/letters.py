@@ -38,8 +38,7 @@ def verdicts(round_id: int, out_dir: Path, certificates: bool, workers: int) -> 
         raise click.ClickException(t("letters.cli.none_published", operator_language(), round=round_id))
     with progress_bar(t("letters.cli.progress", operator_language())) as progress:
         paths = write_verdict_letters(views, out_dir=out_dir, workers=workers, progress=progress)
-    key = "letters.cli.written_one" if len(paths) == 1 else "letters.cli.written"
-    click.echo(t(key, operator_language(), count=len(paths), folder=out_dir))
+    click.echo(t("letters.cli.written", operator_language(), count=len(paths), folder=out_dir))
     if not certificates:
         return
     if not awarded:
@@ -47,5 +46,4 @@ def verdicts(round_id: int, out_dir: Path, certificates: bool, workers: int) -> 
         return
     with progress_bar(t("certificates.cli.progress", operator_language())) as progress:
         paths = write_certificates(awarded, out_dir=out_dir, workers=workers, progress=progress)
-    key = "certificates.cli.written_one" if len(paths) == 1 else "certificates.cli.written"
-    click.echo(t(key, operator_language(), count=len(paths), folder=out_dir))
+    click.echo(t("certificates.cli.written", operator_language(), count=len(paths), folder=out_dir))

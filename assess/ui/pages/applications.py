@@ -171,7 +171,7 @@ def application_form(current, summary, project_id: int, refused: TeacherView | N
 def apply_section(current, open_rounds, own_projects, mine, left: applications.Allowance) -> None:
     st.subheader(_("applications_page.apply"))
     if left.reached:  # said now, rather than refused after the whole form is filled in
-        st.info(_("applications_page.limit_reached", max=left.limit, year=left.year), icon=":material/block:")
+        st.info(_("applications_page.limit_reached", count=left.limit, year=left.year), icon=":material/block:")
         return
     if not open_rounds:
         st.info(_("applications_page.no_open_round"))
@@ -365,7 +365,7 @@ if open_rounds:
         st.markdown(f"- **{escape_markdown(summary.name)}** · {round_line(summary)}")
 else:
     st.caption(_("applications_page.no_open_round"))
-st.caption(_("applications_page.limit", used=left.used, max=left.limit, year=left.year))
+st.caption(_("applications_page.limit", count=left.used, max=left.limit, year=left.year))
 
 apply_section(current, open_rounds, own_projects, mine, left)
 

@@ -274,7 +274,7 @@ def bulk_staging(found: list[jury.ApplicationAggregate]) -> None:
 
 def publication(count: int, undecided: int) -> None:
     st.subheader(_("decisions_page.publish_title"))
-    st.caption(_("decisions_page.publish_help", staged=count, undecided=undecided))
+    st.caption(_("decisions_page.publish_help", count=count, undecided=undecided))
     if st.session_state.get(CONFIRM) != chosen:
         st.button(_("decisions_page.publish"), type="primary", icon=":material/publish:", key="publish",
                   on_click=st.session_state.__setitem__, args=(CONFIRM, chosen))
@@ -344,7 +344,7 @@ with reading() as session:
 decided = sum(1 for f in found if f.decision is not None)
 
 st.caption(_("decisions_page.rules", rule=_(f"decisions_page.rule.{current.aggregation}"),
-             threshold=current.disagreement_threshold, applications=len(found),
+             threshold=current.disagreement_threshold, count=len(found),
              disagreements=sum(f.disagreement for f in found), decided=decided))
 if not found:
     st.info(_("decisions_page.no_applications"))

@@ -76,7 +76,7 @@ with from_file:
         except (ServiceError, PermissionDenied) as error:
             show_error(error)
         else:
-            st.session_state[runtime.FLASH] = _("eql_page.imported", rows=done.rows, added=done.added, already=done.already)
+            st.session_state[runtime.FLASH] = _("eql_page.imported", count=done.rows, added=done.added, already=done.already)
             st.rerun()
 
 # --- recorded partner labels: a wrong one can be removed ---------------------------------------

@@ -157,12 +157,12 @@ def deadline_text(work: jury.RoundWork) -> str | None:
     left = work.days_left
     if not work.current or work.submitted >= work.total or left is None:
         return _("jury_deadline.deadline_done", date=day)
-    if left > 1:
-        when = _("jury_deadline.days_left", days=left)
-    elif left in (0, 1):
-        when = _(f"jury_deadline.{'today' if left == 0 else 'one_day_left'}")
+    if left > 0:
+        when = _("jury_deadline.days_left", count=left)
+    elif left == 0:
+        when = _("jury_deadline.today")
     else:
-        when = _("jury_deadline.one_day_late") if left == -1 else _("jury_deadline.days_late", days=-left)
+        when = _("jury_deadline.days_late", count=-left)
     return _("jury_deadline.deadline", date=day, when=when)
 
 
@@ -201,7 +201,7 @@ def round_block(work: jury.RoundWork) -> None:
     else:
         st.caption(" · ".join(part for part in (_(f"jury.status.{work.round_status.value}"), text) if part))
     st.progress(work.submitted / work.total if work.total else 0.0,
-                text=_("jury_page.list_progress", done=work.submitted, total=work.total))
+                text=_("jury_page.list_progress", count=work.submitted, total=work.total))
     if work.current and work.next_application() is not None:
         st.button(_("jury_deadline.next"), type="primary", icon=":material/skip_next:",
                   key=f"jury_next_{work.round_id}", on_click=_open_next, args=(work.round_id, None))

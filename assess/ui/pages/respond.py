@@ -311,7 +311,7 @@ def whole_form(kind: str, value: str, visit_key: str, visit: Visit) -> None:
     code = value if kind == "code" else None
     total = len(questionnaire.items)
     done = len(current_answers(visit_key, questionnaire))
-    st.progress(done / total if total else 0.0, text=_("respond.progress", done=done, total=total))
+    st.progress(done / total if total else 0.0, text=_("respond.progress", count=done, total=total))
     if any(item.required for item in questionnaire.items):
         st.caption(_("respond.required_help"))
     for number, item in enumerate(questionnaire.items, start=1):
