@@ -60,7 +60,7 @@ POT := assess/i18n/locale/messages.pot
 POT_OPTIONS := -F babel.cfg --project=etwinning-assess --copyright-holder="the suite's authors" --header-comment="\# Messages of the eTwinning quality-label suite; English source: assess/i18n/en (docs/languages.md)."
 messages: $(VENV)/.installed-app
 	$(BIN)/pybabel extract $(POT_OPTIONS) -o $(POT) .
-	$(BIN)/pybabel update -i $(POT) -d assess/i18n/locale --previous
+	$(BIN)/pybabel update -i $(POT) -d assess/i18n/locale --previous --ignore-obsolete
 
 # Refresh the pins after changing dependencies in pyproject.toml.
 lock: $(BIN)/python

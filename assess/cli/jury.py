@@ -11,16 +11,16 @@ import click
 
 from assess import stats
 from assess.cli.common import reading, transaction
-from assess.cli.types import ID, OUTPUT_FILE
+from assess.cli.types import ID, LANGUAGE, OUTPUT_FILE
 from assess.domain.permissions import Actor
 from assess.files import atomic_output
 from assess.i18n import t
-from assess.i18n.formats import format_number
+from assess.i18n.formats import format_number, format_percent
 from assess.services import eql as eql_service
 from assess.services import jury as jury_service
 from assess.services import rounds
 
-LANG = click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+LANG = click.option("--lang", type=LANGUAGE, default="en", show_default=True)
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 ROUND = click.option("--round", "round_id", type=ID, required=True, help="Round id (see `assess round list`).")
 
@@ -268,7 +268,7 @@ def eql(round_id: int | None, labels_path: str | None, removals: tuple[str, ...]
         click.echo(t("jury.cli.eql_automatic", lang))
     else:
         click.echo(t("jury.cli.eql_top_share", lang, quota=result.quota, count=len(result.eligible),
-                     share=f"{result.share:.0%}"))
+                     share=format_percent(result.share, lang)))
     if not nominations:
         click.echo(t("jury.cli.eql_none", lang))
     for n in sorted(nominations, key=lambda n: (not n.nominated, -n.candidate.total, n.application_id)):

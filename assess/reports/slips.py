@@ -13,8 +13,9 @@ from collections.abc import Sequence
 import segno
 from markupsafe import Markup
 
+from assess import i18n
 from assess.domain.codes import format_code
-from assess.i18n import LANGUAGES, t
+from assess.i18n import t
 from assess.reports.pdf import render_pdf
 
 #: Slips per A4 sheet: 3 columns x 7 rows.
@@ -34,7 +35,7 @@ def slips_context(
     if len(codes) != len(links):
         raise ValueError("one link per code")
     wanted = [lang, *(languages or ())]
-    shown = [language for language in dict.fromkeys(wanted) if language in LANGUAGES]
+    shown = [language for language in dict.fromkeys(wanted) if language in i18n.languages()]
     slips = [{"code": format_code(code), "qr": Markup(qr_svg(link))} for code, link in zip(codes, links, strict=True)]
     return {
         "project_title": project_title,

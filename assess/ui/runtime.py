@@ -17,7 +17,7 @@ import streamlit as st
 from sqlalchemy.orm import Session, sessionmaker
 
 from assess.domain.permissions import Actor, PermissionDenied, can
-from assess.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, normalise_language, t
+from assess.i18n import catalogue, default_language, languages, normalise_language, t
 from assess.services import accounts, settings, web_sessions
 from assess.services.errors import FieldError, InvalidInput, ServiceError, message_of
 from assess.storage import db
@@ -63,7 +63,7 @@ def lang() -> str:
 
 
 def set_lang(value: str) -> None:
-    if value in LANGUAGES:
+    if value in languages():
         st.session_state["lang"] = value
 
 
@@ -72,7 +72,7 @@ def page_language_script() -> str:
     readers' pronunciation and browsers' translation offers. Streamlit's index.html says
     lang="en" whatever the page and has no setting for it (streamlit/streamlit#15726), so
     a script sets it after each run. Only a language of the suite's own list is written."""
-    language = lang() if lang() in LANGUAGES else DEFAULT_LANGUAGE
+    language = lang() if lang() in languages() else default_language()
     return f"<script>document.documentElement.lang = {json.dumps(language)};</script>"
 
 

@@ -163,7 +163,7 @@ def test_each_slip_carries_an_inline_qr_svg():
 
 
 def test_level_chart_escapes_text_and_is_well_formed():
-    svg = levels_svg(labels=["<script>x</script>", "Fish & chips"], decimal=",",
+    svg = levels_svg(labels=["<script>x</script>", "Fish & chips"], lang="fr",
                      series=[("Self <b>", "#000", [3, None]), ("Pupils", "#111", [2.5, 4.5])], title="R&D <i>")
     root = ET.fromstring(svg)
     assert "<script>" not in svg and "<b>" not in svg and "<i>" not in svg

@@ -19,7 +19,7 @@ from assess.domain.jury import RoundStatus
 from assess.domain.permissions import can
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.domain.states import Verdict
-from assess.i18n import LANGUAGE_NAMES, LANGUAGES
+from assess.i18n import language_names, languages
 from assess.i18n.formats import format_date, format_number
 from assess.reports.reasons import override_note, reason_lines
 from assess.services import applications, decisions, letters, projects, rounds
@@ -123,8 +123,8 @@ def application_form(current, summary, project_id: int, refused: TeacherView | N
         }
         links = st.text_area(_("applications_page.evidence"), key=f"{prefix}links", height=90,
                              placeholder=_("applications_page.evidence_help"), help=_("applications_page.evidence_help"))
-        language = st.selectbox(_("applications_page.language"), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.get,
-                                index=list(LANGUAGES).index(lang()), key=f"{prefix}language",
+        language = st.selectbox(_("applications_page.language"), options=list(languages()), format_func=language_names().get,
+                                index=list(languages()).index(lang()), key=f"{prefix}language",
                                 help=_("applications_page.language_help"))
         recheck, note = [], ""
         if refused is not None:

@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from assess.domain.scoring import reasons_for
-from assess.i18n.formats import format_number
+from assess.i18n.formats import format_date, format_number
 from assess.reports.filenames import round_zip_filename
 from assess.reports.reasons import ReasonLine, override_note, reason_lines
 from assess.services import decisions, jury, letters, rounds, search
@@ -190,13 +190,13 @@ def overview(found: list[jury.ApplicationAggregate]) -> None:
         _("decisions_page.column.application"): [f.application_id for f in found],
         _("decisions_page.column.project"): [f.project_title for f in found],
         _("decisions_page.column.jurors"): [f"{f.submitted} / {len(f.jurors)}" for f in found],
-        _("decisions_page.column.total"): [f.score.total for f in found],
+        _("decisions_page.column.total"): [format_number(f.score.total, lang(), digits=2, trailing_zeros=True)
+                                           for f in found],
         _("decisions_page.column.percentage"): [round(f.score.percentage) for f in found],
         _("decisions_page.column.proposal"): [_(f"jury.outcome.{f.proposal}") if f.proposal else "" for f in found],
         _("decisions_page.column.disagreement"): [f.disagreement for f in found],
         _("decisions_page.column.decision"): [_(f"jury.outcome.{f.decision}") if f.decision else "" for f in found],
-    }), hide_index=True, width="stretch", height=min(400, 38 + 35 * len(found)),
-        column_config={_("decisions_page.column.total"): st.column_config.NumberColumn(format="%.2f")})
+    }), hide_index=True, width="stretch", height=min(400, 38 + 35 * len(found)))
 
 
 def matches(found: jury.ApplicationAggregate, show: str, searched: set[int] | None) -> bool:
@@ -359,7 +359,7 @@ else:
         application_box(aggregate, sent.get(aggregate.application_id))
 
 if published:
-    st.success(_("decisions_page.round_published", date=current.published_at.date().isoformat()))
+    st.success(_("decisions_page.round_published", date=format_date(current.published_at, lang())))
     verdict_letters()
 elif found:
     bulk_staging(found)

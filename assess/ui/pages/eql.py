@@ -15,8 +15,8 @@ import unicodedata
 import pandas as pd
 import streamlit as st
 
-from assess.domain.countries import COUNTRIES, country_name
-from assess.i18n.formats import format_date, format_number
+from assess.domain.countries import COUNTRIES
+from assess.i18n.formats import country_name, format_date, format_number, format_percent
 from assess.services import eql, rounds, search
 from assess.services.errors import PermissionDenied, ServiceError
 from assess.ui import runtime
@@ -119,7 +119,7 @@ with reading() as session:
     found = eql.proposals(session, actor=admin, round_id=chosen)
     listed_nominations = eql.nominations(session, actor=admin, round_id=chosen, read=found)
 if found.rule == "top_share":
-    st.caption(_("eql_page.rule_top_share", share=f"{found.share:.0%}", quota=found.quota,
+    st.caption(_("eql_page.rule_top_share", share=format_percent(found.share, lang()), quota=found.quota,
                  eligible=len(found.eligible)))
 else:
     st.caption(_("eql_page.rule_automatic"))

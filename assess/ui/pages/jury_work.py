@@ -25,7 +25,7 @@ import streamlit as st
 
 from assess.domain.permissions import can
 from assess.domain.rubric import LEVELS, Gate
-from assess.i18n import LANGUAGE_NAMES
+from assess.i18n import language_names
 from assess.i18n.formats import format_date, format_number
 from assess.reports.survey import audience_name
 from assess.services import applications, collection, jury
@@ -433,7 +433,7 @@ def show_application(current, application_id: int) -> None:
     st.caption(" · ".join([
         escape_markdown(view.round_name),
         _("jury_page.rubric", title=rubric.title.get(lang()), version=rubric.version),
-        _("jury_page.letter_language", language=LANGUAGE_NAMES.get(view.language, view.language)),
+        _("jury_page.letter_language", language=language_names().get(view.language, view.language)),
     ]))
     if work is not None and (text := deadline_text(work)):
         st.caption(text)

@@ -19,6 +19,7 @@ from assess import clock
 from assess.domain.assignment import ShortageReason
 from assess.domain.jury import AGGREGATIONS, ROUND_KINDS
 from assess.domain.permissions import can
+from assess.i18n.formats import format_date
 from assess.services import accounts, applications, jury, rounds, rubrics
 from assess.ui.jury_progress import progress_tab
 from assess.ui.runtime import _, apply_change, escape_markdown, lang, reading, require_permission, show_flash
@@ -133,7 +134,7 @@ if listed:
         _("rounds_page.column.name"): [r.name for r in listed],
         _("rounds_page.column.rubric"): [f"{r.rubric_id} {r.rubric_version}" for r in listed],
         _("rounds_page.column.dates"): [
-            _("rounds_page.dates", start=r.opens_on.isoformat(), end=r.closes_on.isoformat()) for r in listed],
+            _("rounds_page.dates", start=format_date(r.opens_on, lang()), end=format_date(r.closes_on, lang())) for r in listed],
         _("rounds_page.column.status"): [_(f"jury.status.{r.status.value}") for r in listed],
         _("rounds_page.column.applications"): [r.applications for r in listed],
         _("rounds_page.column.scoring"): [_("rounds_page.scoring", count=scored[r.id].submitted,

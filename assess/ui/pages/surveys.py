@@ -19,9 +19,9 @@ from datetime import timedelta
 
 import streamlit as st
 
-from assess import clock
+from assess import clock, i18n
 from assess.domain.questionnaire import Audience, Display
-from assess.i18n import LANGUAGE_NAMES, LANGUAGES
+from assess.i18n.formats import format_date
 from assess.reports.slips import render_slips_pdf
 from assess.reports.survey import audience_name, percent
 from assess.services import campaigns, link_guard, projects, questionnaires
@@ -139,8 +139,9 @@ def create_form(current, project) -> None:
     modes = {m: _(f"surveys_page.mode.{m}") for m in (Mode.CODES.value, Mode.LINK.value)}
     mode = st.radio(_("surveys_page.field.mode"), options=list(modes), format_func=modes.get,
                     captions=[_(f"surveys_page.mode_help.{m}") for m in modes], key=f"{prefix}mode")
-    languages = st.pills(_("surveys_page.field.languages"), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.get,
-                         selection_mode="multi", default=list(LANGUAGES), key=f"{prefix}languages")
+    languages = st.pills(_("surveys_page.field.languages"), options=list(i18n.languages()),
+                         format_func=i18n.language_names().get, selection_mode="multi",
+                         default=list(i18n.languages()), key=f"{prefix}languages")
     left, right = st.columns(2)
     today = clock.today()
     opens_on = left.date_input(_("surveys_page.field.opens_on"), value=today, format="YYYY-MM-DD", key=f"{prefix}opens")
@@ -187,8 +188,8 @@ def one_per_device_choice(mode: str, prefix: str) -> bool:
 def facts(summary: CampaignSummary) -> str:
     parts = [
         _(f"surveys_page.mode.{summary.mode}"),
-        _("surveys_page.dates", start=summary.opens_on.isoformat(), end=summary.closes_on.isoformat()),
-        ", ".join(LANGUAGE_NAMES[code] for code in summary.languages if code in LANGUAGE_NAMES),
+        _("surveys_page.dates", start=format_date(summary.opens_on, lang()), end=format_date(summary.closes_on, lang())),
+        ", ".join(i18n.language_names()[code] for code in summary.languages if code in i18n.language_names()),
     ]
     return " · ".join(parts)
 
