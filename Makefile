@@ -8,7 +8,7 @@ PORT   ?= 8501
 ASSESS_DATABASE_URL ?= sqlite:///data/assess.db
 export ASSESS_DATABASE_URL
 
-.PHONY: run test bench lock clean
+.PHONY: run test bench lock clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,13 +43,24 @@ ASSESS_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export ASSESS_TEST_POSTGRES_URL
 
 test: $(VENV)/.installed-test node_modules/.installed
-	$(BIN)/ruff check assess app.py setup.py tests bench
+	$(BIN)/ruff check assess app.py setup.py tests bench tools
 	$(BIN)/mypy assess
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: $(VENV)/.installed-test
 	@if ls bench/*.py >/dev/null 2>&1; then for b in bench/bench_*.py; do $(BIN)/python $$b; done; \
 	else echo "no benchmarks yet"; fi
+
+# The messages' template from the English source (assess/i18n/en/*.toml, read by
+# assess/i18n/extract.py through babel.cfg), then every language's catalogue brought in step
+# with it (a changed English text makes its translation fuzzy: English shows until a
+# translator checks it). tests/i18n runs the same extraction and fails when the committed
+# template differs. See docs/languages.md.
+POT := assess/i18n/locale/messages.pot
+POT_OPTIONS := -F babel.cfg --project=etwinning-assess --copyright-holder="the suite's authors" --header-comment="\# Messages of the eTwinning quality-label suite; English source: assess/i18n/en (docs/languages.md)."
+messages: $(VENV)/.installed-app
+	$(BIN)/pybabel extract $(POT_OPTIONS) -o $(POT) .
+	$(BIN)/pybabel update -i $(POT) -d assess/i18n/locale --previous --ignore-obsolete
 
 # Refresh the pins after changing dependencies in pyproject.toml.
 lock: $(BIN)/python

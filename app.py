@@ -15,7 +15,7 @@ from __future__ import annotations
 import streamlit as st
 
 from assess import clock, resources
-from assess.i18n import LANGUAGE_NAMES, LANGUAGES
+from assess.i18n import language_names, languages
 from assess.services import accounts, installation, survey_release
 from assess.ui import auth
 from assess.ui.runtime import (
@@ -43,8 +43,8 @@ def language_switch() -> None:
         st.session_state["language_switch"] = lang()
     st.sidebar.segmented_control(
         _("app.language"),
-        options=list(LANGUAGES),
-        format_func=LANGUAGE_NAMES.get,
+        options=list(languages()),
+        format_func=language_names().get,
         key="language_switch",
         on_change=chosen_language,
     )

@@ -8,7 +8,7 @@ import time
 import click
 
 from assess.cli.common import operator_language, progress_bar, reading, transaction
-from assess.cli.types import ID_MAX
+from assess.cli.types import ID_MAX, LANGUAGE
 from assess.domain.permissions import Actor
 from assess.domain.states import Role
 from assess.i18n import t
@@ -52,7 +52,7 @@ def user() -> None:
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice([role.value for role in Role]),
               help="Repeat for several roles.")
 @click.option("--name", "display_name", help="Name shown (default: the part of the e-mail before @).")
-@click.option("--language", type=click.Choice(["en", "fr"]))
+@click.option("--language", type=LANGUAGE)
 @click.option("--sso-only", is_flag=True, help="No password: the person signs in through single sign-on.")
 def user_add(email: str, roles: tuple[str, ...], display_name: str | None, language: str | None, sso_only: bool) -> None:
     """Create an account; the password is read from standard input (never from the command line)."""

@@ -15,9 +15,10 @@ import click
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
+from assess.cli.types import LANGUAGE
 from assess.domain.content import ContentError, check_files
 from assess.domain.permissions import PermissionDenied
-from assess.i18n import LANGUAGES, language_of_environment, t
+from assess.i18n import language_of_environment, t
 from assess.services import settings
 from assess.services.errors import InvalidInput, ServiceError, message_of
 from assess.storage.db import database_url, make_engine, make_session_factory, upgrade_database, writing
@@ -43,7 +44,7 @@ def operator_language() -> str:
 #: ``--lang`` for a command whose output (a PDF, a result printed) has a language: the
 #: operator's by default, so one locale decides everything a command shows.
 LANGUAGE_OPTION = click.option(
-    "--lang", type=click.Choice(LANGUAGES), default=operator_language, show_default="the operator's locale",
+    "--lang", type=LANGUAGE, default=operator_language, show_default="the operator's locale",
     help="Language of the output (default: LC_ALL, LC_MESSAGES or LANG).")
 
 

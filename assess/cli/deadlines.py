@@ -28,15 +28,15 @@ def _against(found: jury.JurorProgress, lang: str) -> str:
     if days is None or found.state is DeadlineState.NONE:
         return t(f"jury_progress.state.{found.state.value}", lang)
     if days < 0:
-        return t("jury_progress.one_day_late", lang) if days == -1 else t("jury_progress.days_late", lang, days=-days)
+        return t("jury_progress.days_late", lang, count=-days)
     if days == 0:
         return t("jury_progress.due_today", lang)
-    return t("jury_progress.due_tomorrow", lang) if days == 1 else t("jury_progress.due_in", lang, days=days)
+    return t("jury_progress.due_tomorrow", lang) if days == 1 else t("jury_progress.due_in", lang, count=days)
 
 
 def _line(found: jury.JurorProgress, lang: str) -> str:
     return t("jury_progress.cli.line", lang, name=found.name, email=found.email, assigned=found.assigned,
-             submitted=found.submitted, left=found.left, against=_against(found, lang))
+             count=found.submitted, left=found.left, against=_against(found, lang))
 
 
 @round_group.command("deadline")
@@ -91,6 +91,6 @@ def round_late(round_id: int | None, within_days: int, as_json: bool, lang: str)
         click.echo(json.dumps([p.to_dict() for p in found], ensure_ascii=False, indent=2))
         return
     if not found:
-        click.echo(t("jury_progress.nobody_late", lang, days=within_days))
+        click.echo(t("jury_progress.nobody_late", lang, count=within_days))
     for juror in found:
         click.echo(f"{juror.round_name} (#{juror.round_id})  {_line(juror, lang)}")

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from assess.cli.common import database, progress_bar
-from assess.cli.types import ID, OUTPUT_FILE
+from assess.cli.types import ID, LANGUAGE, OUTPUT_FILE
 from assess.domain.permissions import Actor
 from assess.domain.statistics import AGE_GROUP_IDS, Filters
 from assess.files import atomic_output
@@ -41,7 +41,7 @@ def filters_of(options: dict[str, Any]) -> Filters:
 
 FILTER_NAMES = ("round_id", "school_year", "country", "region", "age_group", "subject")
 NAMES = click.option("--juror-names", is_flag=True, help="Jurors' names instead of their pseudonyms.")
-LANG = click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+LANG = click.option("--lang", type=LANGUAGE, default="en", show_default=True,
                     help="Language of sheet names, headers and labels.")
 
 

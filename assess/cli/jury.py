@@ -12,16 +12,16 @@ import click
 
 from assess import stats
 from assess.cli.common import LANGUAGE_OPTION, reading, transaction
-from assess.cli.types import ID, OUTPUT_FILE
+from assess.cli.types import ID, LANGUAGE, OUTPUT_FILE
 from assess.domain.permissions import Actor
 from assess.files import atomic_output
 from assess.i18n import t
-from assess.i18n.formats import format_date, format_number
+from assess.i18n.formats import format_date, format_number, format_percent
 from assess.services import eql as eql_service
 from assess.services import jury as jury_service
 from assess.services import rounds, search
 
-LANG = click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+LANG = click.option("--lang", type=LANGUAGE, default="en", show_default=True)
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 ROUND = click.option("--round", "round_id", type=ID, required=True, help="Round id (see `assess round list`).")
 
@@ -77,7 +77,7 @@ def jury_assign(round_id: int, per_application: int | None, as_json: bool, lang:
         return
     if no_juror:
         click.echo(t("jury.cli.no_juror", lang))
-    click.echo(t("jury.cli.assign_done", lang, round=report.round_id, created=len(report.created),
+    click.echo(t("jury.cli.assign_done", lang, round=report.round_id, count=len(report.created),
                  per_application=report.per_application))
     if report.conflicts_found:
         click.echo(t("jury.cli.conflicts_found", lang, count=report.conflicts_found))
@@ -312,7 +312,7 @@ def eql(round_id: int | None, labels_path: str | None, removals: tuple[str, ...]
                 with open(part, "w", encoding="utf-8", newline="") as text:
                     rows = eql_service.export_nominations(session, actor=Actor.system(), round_id=round_id,
                                                           kind=kind, out=text, lang=lang)
-        click.echo(t("jury.cli.eql_exported", lang, file=export_path, rows=rows))
+        click.echo(t("jury.cli.eql_exported", lang, file=export_path, count=rows))
     if as_json:
         document = result.to_dict()
         document["nominations"] = [n.to_dict() for n in nominations]
@@ -321,7 +321,7 @@ def eql(round_id: int | None, labels_path: str | None, removals: tuple[str, ...]
         _echo_json(document)
         return
     if imported is not None:
-        click.echo(t("jury.cli.labels_imported", lang, rows=imported.rows, added=imported.added,
+        click.echo(t("jury.cli.labels_imported", lang, count=imported.rows, added=imported.added,
                      already=imported.already))
     for done in decided:
         click.echo(t("jury.cli.eql_decided", lang, application=done.application_id,
@@ -332,8 +332,8 @@ def eql(round_id: int | None, labels_path: str | None, removals: tuple[str, ...]
     if result.rule == "automatic":
         click.echo(t("jury.cli.eql_automatic", lang))
     else:
-        click.echo(t("jury.cli.eql_top_share", lang, quota=result.quota, eligible=len(result.eligible),
-                     share=f"{result.share:.0%}"))
+        click.echo(t("jury.cli.eql_top_share", lang, quota=result.quota, count=len(result.eligible),
+                     share=format_percent(result.share, lang)))
     if not nominations:
         click.echo(t("jury.cli.eql_none", lang))
     for n in sorted(nominations, key=lambda n: (not n.nominated, -n.candidate.total, n.application_id)):

@@ -39,12 +39,10 @@ def verdicts(round_id: int, out_dir: Path, certificates: bool, workers: int) -> 
     label = t("certificates.cli.progress_both", lang) if awarded else t("letters.cli.progress", lang)
     with progress_bar(label) as progress:
         written, certified = write_round_documents(views, awarded, out_dir=out_dir, workers=workers, progress=progress)
-    key = "letters.cli.written_one" if len(written) == 1 else "letters.cli.written"
-    click.echo(t(key, lang, count=len(written), folder=out_dir))
+    click.echo(t("letters.cli.written", lang, count=len(written), folder=out_dir))
     if not certificates:
         return
     if not awarded:
         click.echo(t("certificates.cli.none", lang, round=round_id))
         return
-    key = "certificates.cli.written_one" if len(certified) == 1 else "certificates.cli.written"
-    click.echo(t(key, lang, count=len(certified), folder=out_dir))
+    click.echo(t("certificates.cli.written", lang, count=len(certified), folder=out_dir))

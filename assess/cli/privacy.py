@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from assess.cli.common import database, operator_language, progress_bar, reading, transaction
-from assess.cli.types import ID, OUTPUT_FILE
+from assess.cli.types import ID, LANGUAGE, OUTPUT_FILE
 from assess.domain.permissions import Actor
 from assess.files import atomic_output
 from assess.i18n import t
@@ -56,7 +56,7 @@ def purge(dry_run: bool, as_json: bool) -> None:
 @privacy_group.command("export")
 @click.option("--user", "user_id", type=ID, required=True, help="The account's id (see `assess user list`).")
 @click.option("--out", "out", type=OUTPUT_FILE, required=True, help="The ZIP file to write.")
-@click.option("--lang", type=click.Choice(["en", "fr"]), default=None, help="Language of the PDFs (default: the account's).")
+@click.option("--lang", type=LANGUAGE, default=None, help="Language of the PDFs (default: the account's).")
 def export(user_id: int, out: Path, lang: str | None) -> None:
     """Write everything stored about one person as a ZIP of JSON files and PDFs."""
     label = t("privacy.cli.rendering", operator_language())

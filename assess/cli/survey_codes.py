@@ -18,9 +18,9 @@ from pathlib import Path
 
 import click
 
-from assess import clock
+from assess import clock, i18n
 from assess.cli.common import operator_language, transaction
-from assess.cli.types import ID, OUTPUT_FILE
+from assess.cli.types import ID, LANGUAGE, OUTPUT_FILE
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience
 from assess.domain.states import CampaignMode
@@ -30,7 +30,6 @@ from assess.services import campaigns
 from assess.services.settings import PublicAddress
 
 DEFAULT_DAYS = 30
-LANGUAGES = ["fr", "en"]
 
 
 def warn_about(address: PublicAddress) -> None:
@@ -48,7 +47,7 @@ def warn_about(address: PublicAddress) -> None:
 @click.option("--count", type=click.IntRange(1, campaigns.MAX_CODES), required=True, help="How many codes (slips).")
 @click.option("--out", type=OUTPUT_FILE, required=True,
               help="The slips PDF to write.")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default=None, show_default="the operator's locale",
+@click.option("--lang", type=LANGUAGE, default=None, show_default="the operator's locale",
               help="Language of the slips; the instruction is printed in French and English.")
 @click.option("--closes", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help=f"Closing day, YYYY-MM-DD (default: in {DEFAULT_DAYS} days).")
@@ -69,7 +68,7 @@ def codes(project_id: int, audience: str, count: int, out: Path, lang: str | Non
             actor = Actor.system()
             campaign = campaigns.create_campaign(
                 session, actor=actor, project_id=project_id, audience=audience, mode=CampaignMode.CODES,
-                languages=LANGUAGES, opens_on=today, closes_on=closes_on, questionnaire_id=questionnaire_id,
+                languages=list(i18n.languages()), opens_on=today, closes_on=closes_on, questionnaire_id=questionnaire_id,
             )
             issued = campaigns.issue_codes(session, actor=actor, campaign_id=campaign.id, count=count)
             links = campaigns.slip_links(session, actor=actor, campaign_id=campaign.id, codes=issued)
@@ -95,7 +94,7 @@ def codes(project_id: int, audience: str, count: int, out: Path, lang: str | Non
 @click.command("reissue")
 @click.argument("campaign_id", type=ID)
 @click.option("--out", type=OUTPUT_FILE, required=True, help="The PDF of the new slips to write.")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+@click.option("--lang", type=LANGUAGE, default=None,
               show_default="the campaign's language if it has one, else the operator's locale",
               help="Language of the slips; the instruction is printed in each language of the campaign.")
 def reissue(campaign_id: int, out: Path, lang: str | None) -> None:

@@ -132,7 +132,7 @@ def _print(report: survey_imports.ImportReport, *, dry_run: bool) -> None:
         line("notes", count=count(len(report.notes)))
         for note in report.note_messages(lang):
             click.echo(f"  {note}")
-    line("questions_found", count=count(len(report.matched_columns)))
+    line("questions_found", count=len(report.matched_columns))
     if report.unmatched_columns:
         line("unmatched", columns="; ".join(report.unmatched_columns))
     if report.ignored_columns:

@@ -9,9 +9,10 @@ from pathlib import Path
 import click
 
 from assess.domain.ids import ID_MAX, parse_id
-from assess.i18n import language_of_environment, t
+from assess.i18n import language_of_environment, languages, t
 
-__all__ = ["ID", "ID_MAX", "OUTPUT_FILE", "OUTPUT_FOLDER", "DatabaseId", "OutputPath", "check_output_file"]
+__all__ = ["ID", "ID_MAX", "LANGUAGE", "OUTPUT_FILE", "OUTPUT_FOLDER", "DatabaseId", "LanguageCode", "OutputPath",
+           "check_output_file"]
 
 
 
@@ -35,6 +36,32 @@ class DatabaseId(click.ParamType):
 
 
 ID = DatabaseId()
+
+
+class LanguageCode(click.ParamType):
+    """A registered language's code (``assess/i18n/languages.toml``, and those
+    ``ASSESS_LANGUAGE_DIRS`` adds), read when the command runs: every ``--lang`` takes it,
+    so a language registered once is a choice of every command."""
+
+    name = "LANG"
+
+    def get_metavar(self, param, ctx=None) -> str:
+        return "[" + "|".join(languages()) + "]"
+
+    def convert(self, value, param, ctx) -> str:
+        found = {code.lower(): code for code in languages()}.get(str(value).strip().lower().replace("-", "_"))
+        if found is None:
+            self.fail(t("cli.lang.invalid", language_of_environment(), value=shortened(str(value)),
+                        languages=", ".join(languages())), param, ctx)
+        return found
+
+    def shell_complete(self, ctx, param, incomplete):
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(code) for code in languages() if code.startswith(incomplete)]
+
+
+LANGUAGE = LanguageCode()
 
 
 def check_output_file(path: Path) -> None:

@@ -82,7 +82,7 @@ class Shortage:
 
     @property
     def message_values(self) -> dict[str, int]:
-        return {"application": self.application, "missing": self.missing, "wanted": self.wanted,
+        return {"application": self.application, "count": self.missing, "missing": self.missing, "wanted": self.wanted,
                 "assigned": self.assigned, "free": self.without_conflict, "full": self.at_capacity}
 
 

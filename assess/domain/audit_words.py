@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from assess.domain.countries import country_name
 from assess.domain.settings import BY_KEY
-from assess.i18n import catalogue
+from assess.i18n import source, t
+from assess.i18n.formats import country_name
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,9 @@ class AuditEntry:
 
 
 def _message(key: str, lang: str) -> str | None:
-    return catalogue(lang).get(key) or catalogue("en").get(key)
+    """The template ``key`` in ``lang`` (English when the language lacks it), None for a key
+    no catalogue has (an action recorded by an older or newer version)."""
+    return t(key, lang) if key in source() else None
 
 
 def _someone(number: Any, lang: str) -> str:

@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache
 
-from assess.i18n import LANGUAGES, catalogue
+from assess.i18n import languages, source, t
 
 #: Subjects, the closed list (codes; names in the catalogues under ``subjects.``).
 SUBJECTS: tuple[str, ...] = (
@@ -56,7 +56,7 @@ def language_name(value: str, lang: str) -> str:
 
 def _name(table: str, code: str, lang: str) -> str:
     key = f"{table}.{code}"
-    return catalogue(lang if lang in LANGUAGES else "en").get(key) or catalogue("en").get(key) or code
+    return t(key, lang) if key in source() else code
 
 
 def subject_names(values: Iterable[str], lang: str) -> str:
@@ -83,7 +83,7 @@ def by_name(values: Iterable[str], lang: str, name: Callable[[str, str], str]) -
 @cache
 def _recogniser(codes: tuple[str, ...], table: str) -> dict[str, str]:
     found: dict[str, str] = {}
-    for lang in LANGUAGES:
+    for lang in languages():
         for code in codes:
             found.setdefault(plain(_name(table, code, lang)), code)
     found.update({plain(code): code for code in codes})

@@ -14,9 +14,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from assess import clock
-from assess.domain.countries import country_name
 from assess.i18n import normalise_language, t
-from assess.i18n.formats import format_date
+from assess.i18n.formats import country_name, format_date
 from assess.reports import batch
 from assess.reports.batch import Progress
 from assess.reports.filenames import certificate_filename

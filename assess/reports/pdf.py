@@ -27,10 +27,9 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assess import clock, resources
 from assess.domain.content import LocalizedText
-from assess.domain.countries import country_name
 from assess.domain.project_choices import language_names, subject_names
 from assess.i18n import t
-from assess.i18n.formats import format_date, format_number
+from assess.i18n.formats import country_name, format_date, format_number
 
 REPORTS_DIR = resources.reports_dir()
 TEMPLATES_DIR = REPORTS_DIR / "templates"

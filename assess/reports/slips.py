@@ -13,8 +13,9 @@ from collections.abc import Sequence
 import segno
 from markupsafe import Markup
 
+from assess import i18n
 from assess.domain.codes import format_code
-from assess.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from assess.i18n import default_language, languages, t
 from assess.reports.pdf import render_pdf
 
 #: Slips per A4 sheet: 3 columns x 7 rows.
@@ -28,12 +29,12 @@ def slip_language(campaign_languages: Sequence[str], reader: str) -> str:
     language of the teacher's pages), else the reader's when the campaign offers it, else
     the campaign's first. A French-speaking teacher printing for an English-speaking class
     offered both languages picks English on the form (the Surveys page's choice)."""
-    offered = [language for language in campaign_languages if language in LANGUAGES]
+    offered = [language for language in campaign_languages if language in languages()]
     if len(offered) == 1:
         return offered[0]
-    if reader in offered or (not offered and reader in LANGUAGES):
+    if reader in offered or (not offered and reader in languages()):
         return reader
-    return offered[0] if offered else DEFAULT_LANGUAGE
+    return offered[0] if offered else default_language()
 
 
 def qr_svg(data: str) -> str:
@@ -48,7 +49,7 @@ def slips_context(
     if len(codes) != len(links):
         raise ValueError("one link per code")
     wanted = [lang, *(languages or ())]
-    shown = [language for language in dict.fromkeys(wanted) if language in LANGUAGES]
+    shown = [language for language in dict.fromkeys(wanted) if language in i18n.languages()]
     slips = [{"code": format_code(code), "qr": Markup(qr_svg(link))} for code, link in zip(codes, links, strict=True)]
     return {
         "project_title": project_title,

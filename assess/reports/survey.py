@@ -18,7 +18,7 @@ from assess.domain.questionnaire import AGREEMENT_POINTS
 from assess.domain.rubric import HIGHEST_LEVEL
 from assess.domain.survey_results import AudienceGap, Figures, GroupResults, ItemResult, TriangulationRow
 from assess.i18n import t
-from assess.i18n.formats import format_number
+from assess.i18n.formats import format_number, format_percent
 from assess.reports.pdf import render_pdf
 from assess.reports.views import SurveySectionView
 
@@ -95,7 +95,7 @@ def levels_svg(
 ) -> str:
     """Grouped horizontal bars: per label (a criterion), one bar per series (name, colour,
     values), on a 0..maximum scale, with a legend. Each bar ends with its value (one
-    decimal, written as ``lang`` writes numbers); ``None`` values: a dash, no bar."""
+    decimal, written the way ``lang`` writes it); ``None`` values: a dash, no bar."""
     if not series:
         raise ValueError("at least one series")
     if any(len(values) != len(labels) for _, _, values in series):
@@ -156,7 +156,7 @@ def levels_svg(
                 length = bar_w * max(0.0, min(float(value), maximum)) / maximum
                 parts.append(f'<rect class="value" x="{_num(bar_x)}" y="{_num(y)}" width="{_num(length)}" '
                              f'height="{_num(bar_h)}" fill="{colour}"/>')
-            shown = "–" if value is None else format_number(float(value), lang, digits=1)
+            shown = "–" if value is None else format_number(float(value), lang)
             parts.append(f'<text x="{_num(bar_x + length + font * 0.3)}" y="{_num(y + bar_h * 0.9)}" '
                          f'font-size="{_num(font * 0.75)}" fill="{MUTED if value is None else INK}">{escape(shown)}</text>')
     parts.append("</svg>")
@@ -173,7 +173,7 @@ def audience_name(audience: str | None, lang: str) -> str:
 def percent(share: float | None, lang: str) -> str:
     if share is None:
         return t("survey_results.none", lang)
-    return t("survey_results.percent", lang, value=format_number(share * 100, lang, digits=0))
+    return format_percent(share, lang)
 
 
 def number(value: float | None, lang: str, digits: int = 1) -> str:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from assess.domain.permissions import ROLES, Actor
 from assess.domain.states import Role
-from assess.i18n import LANGUAGES
+from assess.i18n import languages
 from assess.services import _settings_values, audit, web_sessions
 from assess.services.access import authorize, check_actor, public_entry_point
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
@@ -95,7 +95,7 @@ def _add_user(session: Session, *, email: str, display_name: str, password: str 
         email=email,
         display_name=display_name.strip(),
         password_hash=_prepared(password).hash if password is not None else None,
-        language=language if language in LANGUAGES else None,
+        language=language if language in languages() else None,
         roles=[UserRole(role=role) for role in sorted(roles)],
     )
     session.add(user)
@@ -359,7 +359,7 @@ def set_password(session: Session, *, actor: Actor, user_id: int, password: str 
 
 
 def set_language(session: Session, *, actor: Actor, language: str) -> None:
-    if actor.id is None or language not in LANGUAGES:
+    if actor.id is None or language not in languages():
         return
     user = _user(session, actor.id)
     user.language = language

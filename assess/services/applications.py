@@ -35,7 +35,7 @@ from assess.domain.permissions import Actor, PermissionDenied
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.domain.rubric import Rubric
 from assess.domain.states import ApplicationStatus, Verdict
-from assess.i18n import LANGUAGES
+from assess.i18n import languages
 from assess.reports.views import ProjectView
 from assess.services import _settings_values, audit, jury, rounds, survey_results
 from assess.services.access import authorize, check_actor, permitted
@@ -187,7 +187,7 @@ def apply(
         raise Conflict("jury.errors.already_applied")
 
     errors = _eligibility_errors(eligibility) + _text_errors(texts, rubric)
-    if language not in LANGUAGES:
+    if language not in languages():
         errors.append(FieldError("language", "jury.errors.language", {"value": language}))
     try:
         links = clean_links(evidence_links)
@@ -258,7 +258,7 @@ def save_draft(
     if stored is not None and stored.status == "submitted":
         raise Conflict("jury.errors.not_a_draft")
     errors = _text_errors(texts, rubric)
-    if language not in LANGUAGES:
+    if language not in languages():
         errors.append(FieldError("language", "jury.errors.language", {"value": language}))
     if len(recheck_note or "") > RECHECK_NOTE_MAX:
         errors.append(FieldError("recheck_note", "errors.too_long", {"max": RECHECK_NOTE_MAX}))

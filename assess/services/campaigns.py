@@ -17,7 +17,7 @@ from typing import Protocol
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from assess import clock
+from assess import clock, i18n
 from assess.domain.codes import CODE_ALPHABET as CODE_ALPHABET
 from assess.domain.codes import CODE_LENGTH as CODE_LENGTH
 from assess.domain.codes import format_code as format_code
@@ -27,7 +27,6 @@ from assess.domain.ids import parse_id
 from assess.domain.permissions import Actor
 from assess.domain.questionnaire import Audience, Questionnaire
 from assess.domain.states import CampaignMode, CampaignStatus
-from assess.i18n import LANGUAGES
 from assess.services import _settings_values, _snapshots, _survey_release, audit, questionnaires
 from assess.services._settings_values import PublicAddress
 from assess.services.access import check_actor, public_entry_point
@@ -94,7 +93,7 @@ def _validate(*, audience: str, mode: str, languages, opens_on, closes_on, quest
         errors.append(FieldError("audience", "errors.required", {}))
     if mode not in (CampaignMode.LINK, CampaignMode.CODES):
         errors.append(FieldError("mode", "errors.required", {}))
-    if not languages or any(language not in LANGUAGES for language in languages):
+    if not languages or any(language not in i18n.languages() for language in languages):
         errors.append(FieldError("languages", "errors.at_least_one", {}))
     if not isinstance(opens_on, date):
         errors.append(FieldError("opens_on", "errors.not_a_date", {}))
@@ -139,7 +138,7 @@ def create_campaign(
         audience=audience,
         questionnaire_version=_snapshots.questionnaire_version(session, questionnaire),
         mode=mode,
-        languages=[language for language in LANGUAGES if language in languages],
+        languages=[language for language in i18n.languages() if language in languages],
         opens_on=opens_on,
         closes_on=closes_on,
         created_by=actor.id,
@@ -172,7 +171,7 @@ def import_campaign(session: Session, *, actor: Actor, project_id: int, audience
     today = clock.today()
     campaign = SurveyCampaign(
         project=project, audience=audience, questionnaire_version=_snapshots.questionnaire_version(session, questionnaire),
-        mode=CampaignMode.IMPORT, languages=list(LANGUAGES), opens_on=min(project.start_date, today),
+        mode=CampaignMode.IMPORT, languages=list(i18n.languages()), opens_on=min(project.start_date, today),
         closes_on=max(project.end_date, today), created_by=actor.id,
     )
     session.add(campaign)

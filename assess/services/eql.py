@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from assess.domain.countries import COUNTRIES, country_name
+from assess.domain.countries import COUNTRIES
 from assess.domain.ids import parse_id
 from assess.domain.jury import (
     EQL_RULES,
@@ -40,6 +40,7 @@ from assess.domain.permissions import Actor
 from assess.domain.states import ApplicationStatus
 from assess.domain.statistics import csv_writer
 from assess.i18n import t
+from assess.i18n.formats import country_name
 from assess.reports.workbook import Column, Kind, StreamingWorkbook
 from assess.services import _settings_values, audit, rounds
 from assess.services.access import authorize

@@ -56,13 +56,12 @@ from typing import IO, Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from assess.domain.countries import country_name
 from assess.domain.permissions import Actor
 from assess.domain.project_choices import subject_name
 from assess.domain.statistics import Filters, csv_writer
 from assess.domain.survey_results import MIN_GROUP
 from assess.i18n import t
-from assess.i18n.formats import format_count
+from assess.i18n.formats import country_name, format_count
 from assess.reports.workbook import ChartBlock, Column, Kind, SheetRows, StreamingWorkbook
 from assess.services import _settings_values, audit, survey_release
 from assess.services.access import authorize

@@ -19,6 +19,7 @@ from assess.domain.permissions import Actor, VerdictFacts
 from assess.domain.rubric import Rubric
 from assess.domain.scoring import score
 from assess.domain.states import Verdict
+from assess.i18n import default_language
 from assess.reports.filenames import certificate_filename, letter_filename
 from assess.reports.views import CertificateView, CriterionFeedback, OfficeView, PartnerView, VerdictLetterView
 from assess.services import _settings_values, rubrics
@@ -129,7 +130,7 @@ def _published_letters(session: Session, *, round_id: int, application_ids: set[
                 round_name=round_.name,
                 office=office,
                 project=replace(project, teacher=teacher) if teacher else project,
-                language=application.language or "en",
+                language=application.language or default_language(),
                 rubric=rubric,
                 score=score(rubric, levels=criteria, gates=gates, gate_minimums=gate_minimums, fractional=True),
                 outcome=decision.outcome,

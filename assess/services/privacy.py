@@ -33,9 +33,10 @@ from typing import Any, BinaryIO
 from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from assess import i18n
 from assess.domain.permissions import Actor
 from assess.domain.states import DeletionStatus, Role
-from assess.i18n import LANGUAGES, t
+from assess.i18n import t
 from assess.services import _settings_values, audit, letters, self_assessments, sign_in, web_sessions
 from assess.services.access import authorize
 from assess.services.errors import Conflict, NotFound
@@ -379,7 +380,7 @@ def _account_row(session: Session, actor: Actor, permission: str, user_id: int |
 def collect(session: Session, *, actor: Actor, user_id: int, lang: str | None = None) -> PersonalData:
     """Everything stored about ``user_id`` (the actor themself, or anyone for the office)."""
     user = _account_row(session, actor, "privacy.export", user_id)
-    language = lang if lang in LANGUAGES else (user.language or "en")
+    language = lang if lang in i18n.languages() else (user.language or i18n.default_language())
     projects = list(session.scalars(select(Project).where(Project.owner_id == user_id).order_by(Project.id)))
     project_ids = [p.id for p in projects]
     applications, published = _applications(session, user_id)

@@ -28,11 +28,10 @@ from sqlalchemy import CursorResult, Row, bindparam, delete, insert, select, upd
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from assess import clock
+from assess import clock, i18n
 from assess.domain.answers import Answer, AnswerError, month_of, validate_answers
 from assess.domain.questionnaire import Questionnaire
 from assess.domain.states import CampaignMode, CampaignStatus, ResponseSource
-from assess.i18n import DEFAULT_LANGUAGE
 from assess.services import _answer_tallies, _snapshots, _survey_release, campaigns, link_guard
 from assess.services.access import public_entry_point
 from assess.storage.models import (
@@ -226,7 +225,7 @@ def save_draft(
 
 def _store(session: Session, *, campaign_id: int, answers: dict[str, Answer], language: str | None, today: date) -> None:
     response_id = session.execute(_INSERT_RESPONSE, {
-        "campaign_id": campaign_id, "submitted_month": month_of(today), "language": language or DEFAULT_LANGUAGE,
+        "campaign_id": campaign_id, "submitted_month": month_of(today), "language": language or i18n.default_language(),
         "source": ResponseSource.WEB,
     }).scalar_one()
     session.execute(_INSERT_ANSWERS, [

@@ -131,7 +131,7 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     # None for single-sign-on accounts.
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    # 'en' or 'fr' (assess.i18n.LANGUAGES); None: the browser's language.
+    # A registered language's code (assess.i18n.languages()); None: the browser's language.
     language: Mapped[str | None] = mapped_column(String(8))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

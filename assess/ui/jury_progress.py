@@ -25,10 +25,10 @@ def where_text(found: jury.JurorProgress) -> str:
     if days is None or found.state is DeadlineState.NONE:
         return ""
     if days < 0:
-        return _("jury_progress.one_day_late") if days == -1 else _("jury_progress.days_late", days=-days)
+        return _("jury_progress.days_late", count=-days)
     if days == 0:
         return _("jury_progress.due_today")
-    return _("jury_progress.due_tomorrow") if days == 1 else _("jury_progress.due_in", days=days)
+    return _("jury_progress.due_tomorrow") if days == 1 else _("jury_progress.due_in", count=days)
 
 
 def progress_tab(admin: Actor, *, round_id: int, scoring_deadline, published: bool) -> None:
@@ -58,7 +58,7 @@ def progress_tab(admin: Actor, *, round_id: int, scoring_deadline, published: bo
         return
     st.markdown(f"**{_('jury_progress.late_title')}**")
     if not late:
-        st.success(_("jury_progress.nobody_late", days=within), icon=":material/task_alt:")
+        st.success(_("jury_progress.nobody_late", count=within), icon=":material/task_alt:")
         return
     st.table(pd.DataFrame({
         _("jury_progress.column.juror"): [p.name for p in late],

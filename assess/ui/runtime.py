@@ -17,7 +17,7 @@ import streamlit as st
 from sqlalchemy.orm import Session, sessionmaker
 
 from assess.domain.permissions import Actor, PermissionDenied, can
-from assess.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, normalise_language, t
+from assess.i18n import catalogue, default_language, languages, normalise_language, t
 from assess.services import accounts, settings, web_sessions
 from assess.services.errors import FieldError, InvalidInput, ServiceError, message_of, reader_params
 from assess.storage import db
@@ -68,20 +68,20 @@ def lang() -> str:
     in this browser (its cookie), else the browser's."""
     if "lang" not in st.session_state:
         kept = st.context.cookies.get(LANGUAGE_COOKIE)
-        st.session_state["lang"] = kept if kept in LANGUAGES else \
+        st.session_state["lang"] = kept if kept in languages() else \
             normalise_language(st.context.locale or st.context.headers.get("Accept-Language"))
     return st.session_state["lang"]
 
 
 def set_lang(value: str) -> None:
-    if value in LANGUAGES:
+    if value in languages():
         st.session_state["lang"] = value
 
 
 def remember_language(value: str) -> None:
     """A language the person chose (the switch, their account's page) or saved on their
     account: this browser keeps it too (:func:`language_cookie_script`)."""
-    if value in LANGUAGES:
+    if value in languages():
         set_lang(value)
         st.session_state[LANGUAGE_CHOSEN] = True
 
@@ -90,7 +90,7 @@ def language_cookie_script() -> str:
     """A script that keeps the chosen language in the browser's cookie (nothing when nobody
     chose one here: the browser's own language keeps deciding). Only a language of the
     suite's own list is written."""
-    if not st.session_state.get(LANGUAGE_CHOSEN) or lang() not in LANGUAGES:
+    if not st.session_state.get(LANGUAGE_CHOSEN) or lang() not in languages():
         return ""
     cookie = f"{LANGUAGE_COOKIE}={lang()}; Path=/; Max-Age={LANGUAGE_COOKIE_DAYS * 86400}; SameSite=Strict"
     return f"<script>document.cookie = {json.dumps(cookie)};</script>"
@@ -101,7 +101,7 @@ def page_language_script() -> str:
     readers' pronunciation and browsers' translation offers. Streamlit's index.html says
     lang="en" whatever the page and has no setting for it (streamlit/streamlit#15726), so
     a script sets it after each run. Only a language of the suite's own list is written."""
-    language = lang() if lang() in LANGUAGES else DEFAULT_LANGUAGE
+    language = lang() if lang() in languages() else default_language()
     return f"<script>document.documentElement.lang = {json.dumps(language)};</script>"
 
 

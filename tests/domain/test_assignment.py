@@ -65,7 +65,7 @@ def test_an_application_with_one_juror_without_a_conflict_is_short_of_one_and_sa
     assert (shortage.wanted, shortage.assigned, shortage.missing) == (2, 1, 1)
     assert (shortage.without_conflict, shortage.reason) == (1, ShortageReason.CONFLICTS)
     assert (shortage.message_key, shortage.message_values) == (
-        "jury.shortage.conflicts", {"application": 1, "missing": 1, "wanted": 2, "assigned": 1, "free": 1, "full": 0})
+        "jury.shortage.conflicts", {"application": 1, "count": 1, "missing": 1, "wanted": 2, "assigned": 1, "free": 1, "full": 0})
 
 
 def test_an_application_everyone_is_in_conflict_with():
@@ -80,7 +80,7 @@ def test_full_jurors_are_a_shortage_of_capacity_and_say_so():
     assert {s.reason for s in result.shortages} == {ShortageReason.CAPACITY}
     first = result.shortages[0]
     assert (first.message_key, first.message_values) == (
-        "jury.shortage.capacity", {"application": 1, "missing": 1, "wanted": 2, "assigned": 1, "free": 3, "full": 2})
+        "jury.shortage.capacity", {"application": 1, "count": 1, "missing": 1, "wanted": 2, "assigned": 1, "free": 3, "full": 2})
 
 
 def test_a_full_juror_passes_an_application_on_when_that_is_the_only_way():

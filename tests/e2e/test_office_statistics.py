@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from assess.domain.countries import country_name
 from assess.domain.permissions import Actor
+from assess.i18n.formats import country_name
 from assess.services import demo, installation
 from assess.storage.models import Application, Decision, Project, ProjectPartner, School, Setting
 from tests.e2e.conftest import open_page, sign_in, wait_idle

@@ -61,10 +61,10 @@ def test_shortages_are_reported_with_their_reason(session, round_with_applicatio
     report = jury.auto_assign(session, actor=SYSTEM, round_id=made.id)
     assert report.short == {apps[0].id: 1}
     assert report.explain() == (
-        f"Application {apps[0].id} lacks 1 juror(s) (it wants 2 and has 1): only 1 juror(s) without a conflict.",)
+        f"Application {apps[0].id} lacks 1 juror (it wants 2 and has 1); jurors without a conflict: only 1.",)
     assert report.explain("fr") == (
-        f"Il manque 1 juré(s) à la candidature {apps[0].id} (elle en demande 2 et en a 1) : "
-        "seulement 1 juré(s) sans conflit d'intérêts.",)
+        f"Il manque 1 juré à la candidature {apps[0].id} (elle en demande 2 et en a 1) ; "
+        "jurés sans conflit d'intérêts : seulement 1.",)
     assert report.to_dict()["short"][0]["reason"] == "conflicts"
 
 

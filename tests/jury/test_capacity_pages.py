@@ -30,7 +30,7 @@ def test_recording_a_conflict_that_removes_scores_asks_for_the_box_first(app_for
     [s for s in at.selectbox if s.label == "Juror"][-1].set_value(people.juror.id)
     at = submit(at, "Record the conflict")
 
-    assert any("has already saved 6 score(s)" in e.value for e in at.error)
+    assert any("has already saved 6 scores" in e.value for e in at.error)
     with ui_database() as session:
         assert session.scalar(select(func.count()).select_from(JurorScore)) == 6
 

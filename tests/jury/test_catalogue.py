@@ -7,12 +7,13 @@ from pathlib import Path
 
 import assess
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
-from assess.i18n import catalogue
+from assess.i18n import source as english
+from assess.i18n import translated
 
 
 def test_same_keys_in_english_and_french():
     def keys(lang):
-        return {key for key in catalogue(lang) if key.startswith("jury.")}
+        return {key for key in translated(lang) if key.startswith("jury.")}
 
     assert keys("en") and keys("en") == keys("fr")
 
@@ -27,5 +28,5 @@ def test_every_key_used_by_the_jury_code_exists():
     used |= {f"jury.errors.eligibility_no.{q}" for q in ELIGIBILITY_QUESTIONS}
     used |= {f"jury.errors.eligibility_unanswered.{q}" for q in ELIGIBILITY_QUESTIONS}
     actions = {"jury.score.save", "jury.conflict_waived", "jury.conflict_removed", "jury.conflict_ignored"}  # audit actions, not messages
-    missing = sorted(k for k in used - actions if k not in catalogue("en"))
+    missing = sorted(k for k in used - actions if k not in english())
     assert len(used) > 40 and missing == []

@@ -65,10 +65,10 @@ def test_jury_assign_prints_loads_and_shortages(database):
 
     round_id, first_id = build(database, fill)
     output = ok("jury", "assign", "--round", str(round_id))
-    assert f"Round {round_id}: 3 new assignment(s), 2 juror(s) per application." in output
-    assert "1 new conflict(s) of interest found and recorded." in output
+    assert f"Round {round_id}: 3 new assignments; jurors per application: 2." in output
+    assert "1 new conflict of interest found and recorded." in output
     assert "Colleague (#" in output and "Ana (#" in output
-    assert f"Application {first_id} lacks 1 juror(s) (it wants 2 and has 1): only 1 juror(s) without a conflict." in output
+    assert f"Application {first_id} lacks 1 juror (it wants 2 and has 1); jurors without a conflict: only 1." in output
     document = json.loads(ok("jury", "assign", "--round", str(round_id), "--per-application", "1", "--json"))
     assert document["created"] == [] and document["short"] == []
     assert sorted(load["load"] for load in document["loads"]) == [1, 2]
@@ -99,8 +99,8 @@ def test_stats_reliability(database):
     output = ok("stats", "reliability", "--round", str(round_id))
     assert f"Round {round_id}: agreement between jurors per criterion" in output
     assert "Pedagogical innovation and creativity: " in output and "(unreliable)" in output
-    assert "Harsh: -2 over 18 comparison(s) on 3 application(s)  [FLAGGED]" in output
-    assert "Fair: +2 over 18" in output
+    assert "Harsh: -2 (comparisons: 18, applications: 3)  [FLAGGED]" in output
+    assert "Fair: +2 (comparisons: 18," in output
     document = json.loads(ok("stats", "reliability", "--round", str(round_id), "--json"))
     assert document["criteria"][0]["reading"] == "unreliable"
     assert {j["name"]: j["flagged"] for j in document["jurors"]} == {"Harsh": True, "Fair": True}
@@ -153,7 +153,7 @@ def test_eql_command(database):
     round_id, projects, applications = build(database, fill)
     output = ok("eql", "--round", str(round_id))
     assert f"Round {round_id}: European label proposals (rule: top_share)" in output
-    assert "At most 1 of the 2 eligible project(s) (25%)" in output
+    assert "At most 1 of the 2 eligible projects (25%)" in output
     assert (f"  * application #{applications[0]} (project #{projects[0]}) Project 0 (T0): 30 / 30, threshold 20; "
             "labels in FR, IE") in output
     assert f"    application #{applications[1]} (project #{projects[1]}) Project 1 (T1): 24 / 30" in output
@@ -196,6 +196,6 @@ def test_jury_assign_explains_a_shortage_in_the_operators_language(database, mon
     round_id, first_id = build(database, fill)
     monkeypatch.setenv("LANG", "fr_BE.UTF-8")
     output = ok("jury", "assign", "--round", str(round_id), "--lang", "fr")
-    assert (f"Il manque 1 juré(s) à la candidature {first_id} (elle en demande 2 et en a 1) : "
-            "seulement 1 juré(s) sans conflit d'intérêts.") in output
+    assert (f"Il manque 1 juré à la candidature {first_id} (elle en demande 2 et en a 1) ; "
+            "jurés sans conflit d'intérêts : seulement 1.") in output
     assert "lacks" not in output

@@ -103,7 +103,7 @@ def test_the_juror_page_in_french_says_the_deadline_in_words(people, two_rounds)
     text = page_text(no_exception(run_page("jury_work", people.juror, lang="fr")))
     assert f"Date limite de notation : {format_date(two_rounds.deadline, 'fr').replace(chr(160), ' ')} " \
         "(encore 5 jours)" in text
-    assert "0 candidature(s) envoyée(s) sur 2" in text and "Candidature suivante" in text
+    assert "0 candidature envoyée sur 2" in text and "Candidature suivante" in text
 
 
 def test_the_office_sees_each_jurors_progress_and_the_late_list(people, two_rounds, ui_database):

@@ -130,8 +130,8 @@ def test_the_command_shows_application_ids_and_takes_the_office_s_word(sqlite_da
     assert refused.exit_code == 1 and "Say why" in refused.output
     output = ok("--override", str(second[0]), "--reason", "Outstanding partnership")
     assert f"Application #{second[0]}: Overridden." in output
-    assert "1 proposal(s) confirmed." in ok("--confirm", "all")
+    assert "1 proposal confirmed." in ok("--confirm", "all")
     out = tmp_path / "nominations.xlsx"
-    assert "2 eligible project(s)" in ok("--export", str(out))
+    assert "2 eligible projects" in ok("--export", str(out))
     rows = list(openpyxl.load_workbook(out)["Nominations"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[9], r[10]) for r in rows] == [(first[0], "Confirmed", True), (second[0], "Overridden", True)]

@@ -39,7 +39,7 @@ def test_the_office_confirms_overrides_and_downloads(app_for, people, eligible, 
 
     at.button(key="eql_confirm_all").click()
     at = no_exception(at.run())
-    assert "1 proposal(s) confirmed." in texts(at.success)
+    assert "1 proposal confirmed." in texts(at.success)
 
     at.selectbox(key="eql_decide_pick").set_value(second)
     at.radio(key="eql_decide_choice").set_value(True)

@@ -10,9 +10,9 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from assess.domain.countries import country_name
 from assess.domain.permissions import Actor, PermissionDenied
 from assess.i18n import t
+from assess.i18n.formats import country_name
 from assess.reports.certificate import render_certificate_html, render_certificate_pdf
 from assess.reports.views import CertificateView, PartnerView
 from assess.services import letters

@@ -11,7 +11,8 @@ import pytest
 from jinja2 import Environment, meta
 
 import assess
-from assess.i18n import LANGUAGES, catalogue
+from assess.i18n import languages, translated
+from assess.i18n import source as english
 from assess.services.mail import KINDS
 from assess.services.mail.templates import render
 
@@ -22,7 +23,7 @@ CONTEXT = {"name": "Ana", "office": "", "link": "https://label.example.org", "em
 
 def test_same_keys_in_english_and_french():
     def keys(lang):
-        return {key for key in catalogue(lang) if key.startswith(("mail.", "settings.mail.", "settings.groups.mail."))}
+        return {key for key in translated(lang) if key.startswith(("mail.", "settings.mail.", "settings.groups.mail."))}
 
     assert keys("en") and keys("en") == keys("fr")
 
@@ -30,11 +31,11 @@ def test_same_keys_in_english_and_french():
 @pytest.mark.parametrize("kind", KINDS)
 def test_each_template_uses_the_same_placeholders_in_both_languages(kind):
     def variables(lang):
-        return {part: meta.find_undeclared_variables(Environment().parse(catalogue(lang)[f"mail.templates.{kind}.{part}"]))
+        return {part: meta.find_undeclared_variables(Environment().parse(translated(lang)[f"mail.templates.{kind}.{part}"]))
                 for part in ("subject", "body")}
 
     assert variables("en") == variables("fr")
-    for lang in LANGUAGES:
+    for lang in languages():
         subject, body = render(kind, lang, **CONTEXT)
         assert subject and "\n" not in subject and "{" not in subject
         assert "{" not in body and "Ana" in body
@@ -48,4 +49,4 @@ def test_every_key_the_mail_code_names_exists():
     used = {key for path in files
             for key in re.findall(r'"(mail\.[a-z_]+\.[a-z_.]+)"', path.read_text(encoding="utf-8"))}
     assert len(used) > 30
-    assert sorted(key for key in used if key not in catalogue("en")) == []
+    assert sorted(key for key in used if key not in english()) == []

@@ -86,7 +86,7 @@ def test_reminders_go_to_jurors_who_still_owe_scores_before_the_deadline(session
     assert [m.address for m in reminders] == [late.email]
     [received] = [r for r in mail_ready.to(late.email) if r.message["Subject"].startswith("Reminder")]
     deadline = TODAY + timedelta(days=5)
-    assert "in 2 day(s)" in received.text
+    assert "in 2 days" in received.text
     assert str(deadline.year) in received.message["Subject"]
 
 

@@ -60,7 +60,7 @@ def test_jurors_get_their_assignments(session_factory, mail_ready):
 
     for juror in scene.jurors.values():
         [received] = [r for r in mail_ready.to(juror.email) if "score" in r.message["Subject"]]
-        assert received.message["Subject"] == "Labels 2026: 1 application(s) to score"
+        assert received.message["Subject"] == "Labels 2026: 1 application to score"
         assert "https://label.example.org" in received.text
 
 

@@ -6,20 +6,20 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from assess.i18n import catalogue
+from assess.i18n import translated
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = [ROOT / "assess/storage/backup.py", ROOT / "assess/cli/backup.py", ROOT / "assess/cli/ready.py"]
 
 
 def ops_keys(lang: str) -> set[str]:
-    return {key for key in catalogue(lang) if key.startswith("ops.")}
+    return {key for key in translated(lang) if key.startswith("ops.")}
 
 
 def test_both_languages_have_the_same_keys_and_placeholders():
     assert ops_keys("en") == ops_keys("fr")
     for key in ops_keys("en"):
-        placeholders = [set(re.findall(r"\{(\w+)\}", catalogue(lang)[key])) for lang in ("en", "fr")]
+        placeholders = [set(re.findall(r"\{(\w+)\}", translated(lang)[key])) for lang in ("en", "fr")]
         assert placeholders[0] == placeholders[1], key
 
 

@@ -129,6 +129,26 @@ def test_init_demo_and_a_pdf_report(installed):
     assert "ETWINNING QUALITY LABEL" in text
 
 
+def test_the_wheel_speaks_french_from_its_catalogue(installed):
+    """The .po files and the language registry are package data: read at run time from the
+    installed package, French reaches the operator and the PDF (not English, never a key)."""
+    names = set(zipfile.ZipFile(installed.wheel).namelist())
+    assert {"assess/i18n/languages.toml", "assess/i18n/locale/messages.pot",
+            "assess/i18n/locale/fr/LC_MESSAGES/messages.po", "assess/i18n/en/cli.toml"} <= names
+    assert installed.assess("init").returncode == 0
+    assert installed.assess("demo").returncode == 0  # loads it, or says it is already there
+    refused = installed.assess("report", "self-assessment", "--project", "abc", "--out", "x.pdf", LANG="fr_BE.UTF-8")
+    assert refused.returncode != 0 and "n'est pas un identifiant" in refused.stderr, refused.stderr
+    unknown = installed.assess("report", "self-assessment", "--lang", "xx", "--project", "1", "--out", "x.pdf")
+    assert unknown.returncode != 0 and "en, fr" in unknown.stderr, unknown.stderr
+    first = json.loads(installed.assess("project", "list", "--json").stdout)[0]
+    out = installed.work / "rapport.pdf"
+    report = installed.assess("report", "self-assessment", "--project", str(first["id"]), "--out", str(out), "--lang", "fr")
+    assert report.returncode == 0, report.stderr
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(out.read_bytes())).pages).split())
+    assert "Rapport d'auto-évaluation" in text and "Self-assessment report" not in text
+
+
 def get(url: str) -> tuple[int, str]:
     with urllib.request.urlopen(url, timeout=5) as answer:
         return answer.status, answer.read().decode("utf-8", "replace")

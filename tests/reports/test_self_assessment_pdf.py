@@ -5,9 +5,8 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from assess.domain.countries import country_name
 from assess.domain.scoring import describe_outcome
-from assess.i18n.formats import format_date, format_number
+from assess.i18n.formats import country_name, format_date, format_number
 from assess.reports.pdf import environment
 from assess.reports.self_assessment import render_self_assessment_pdf
 from tests.reports.conftest import make_report

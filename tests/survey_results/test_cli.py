@@ -204,4 +204,4 @@ def test_one_new_response_changes_no_figure_in_the_json(db, project_id):
     db.run(one_more_family)
     assert figures() == before
     assert "Only mine" not in ok("survey", "results", "--project", str(project_id), "--json")
-    assert "1 response(s) received and not in the figures yet" in ok("survey", "results", "--project", str(project_id))
+    assert "1 response received and not in the figures yet" in ok("survey", "results", "--project", str(project_id))

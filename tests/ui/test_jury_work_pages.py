@@ -123,7 +123,7 @@ def test_a_juror_sees_no_other_score_before_submitting_and_all_of_them_after(peo
 
     # Submitting with a criterion missing: refused, and the message names it.
     click(at, "Submit my scores")
-    assert [e.value for e in at.error] == ["Please correct the 1 field(s) marked below."]
+    assert [e.value for e in at.error] == ["Please correct the 1 field marked below."]
     assert [c.value for c in at.caption if "no level yet" in c.value] == ["Results and benefits: no level yet"]
     nothing_of_the_co_juror(at)
 
@@ -280,7 +280,7 @@ def test_the_fifth_application_of_the_school_year_is_not_offered(app_for, people
             apply(session, teacher=people.teacher, round_id=made.id, project_id=project_id)
     at = no_exception(app_for(people.teacher, page="applications"))
 
-    assert any(e.value.startswith("You have sent 4 application(s) in the") for e in at.info)
+    assert any(e.value.startswith("You have sent 4 applications in the") for e in at.info)
     assert "Send the application" not in [b.label for b in at.button]
     with ui_database.begin() as session:
         assert len(applications.my_applications(session, actor=people.teacher)) == 4

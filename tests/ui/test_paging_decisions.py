@@ -33,7 +33,7 @@ def test_the_proposals_of_the_filtered_list_are_staged_after_a_confirmation(app_
     at.text_input(key="decisions_find").set_value("rivers")
     at = no_exception(at.run())
     at = click(at, "stage_shown")
-    assert any("Stage the proposal of the 1 application(s) shown?" in w for w in texts(at.warning))
+    assert any("Stage the proposal of the 1 application shown?" in w for w in texts(at.warning))
     with ui_database() as session:
         assert decisions.list_staged(session, actor=people.admin, round_id=scored["round"]) == []
     at = click(at, "stage_shown_yes")

@@ -172,7 +172,7 @@ def test_a_required_item_left_empty_is_shown_next_to_it_and_nothing_is_stored(pe
     assert response_count(ui_database) == 0
     errors = [e.value for e in at.error]
     # The summary names the question, by number and text, in words (not "marked in red").
-    assert errors == ["Please answer this question.", "Please complete or correct 1 answer(s) before sending:\n\n"
+    assert errors == ["Please answer this question.", "Please complete or correct 1 answer before sending:\n\n"
                       '- Question 2 of 9, "My child learned about other countries and the way people live there.": '
                       "Please answer this question."]
     # The message sits in the item's own box, under its question.
@@ -202,7 +202,7 @@ def test_answers_are_saved_as_you_go_and_resumed_with_the_same_code(people, ui_d
     assert later.radio(key=key(code, "child-talked")).value == 2
     assert later.radio(key=key(code, "heard-about")).value == "website"
     assert later.text_area(key=key(code, "comment")).value == "À suivre"
-    assert progress(later) == "3 question(s) répondue(s) sur 9"
+    assert progress(later) == "3 questions répondues sur 9"
 
     later = answer(later, code, {"learned-other-countries": 5, "project-visible": 4})
     later = send(later)
@@ -256,7 +256,7 @@ def test_switching_language_both_ways_keeps_every_answer_shown_saved_and_sent(pe
     assert sent_to_browser(at, code, "learned-other-countries") == "Plutôt d'accord"
     assert sent_to_browser(at, code, "heard-about") == at.radio(key=key(code, "heard-about")).options[
         at.radio(key=key(code, "heard-about")).index]
-    assert progress(at) == "4 question(s) répondue(s) sur 9"
+    assert progress(at) == "4 questions répondues sur 9"
 
     at = answer(at, code, {"project-visible": 2})  # its autosave keeps the answers given in English
     assert draft(ui_database, code) == given | {"heard-about": ["event"], "project-visible": 2}
@@ -286,7 +286,7 @@ def test_a_reload_or_a_later_visit_by_code_after_a_switch_restores_every_answer(
     assert "Bon retour" in page_text(reloaded)  # in the language last used
     assert [reloaded.radio(key=key(code, i)).value for i in ("child-talked", "learned-other-countries",
                                                             "project-visible")] == [5, 4, 1]
-    assert progress(reloaded) == "3 question(s) répondue(s) sur 9"
+    assert progress(reloaded) == "3 questions répondues sur 9"
 
     later = respondent(code=campaigns.format_code(code).lower(), lang="en")  # days later, typed from the slip
     later = switch_language(later, code, "en")
@@ -318,7 +318,7 @@ def test_a_choice_the_browser_still_holds_in_the_old_words_never_replaces_the_an
     assert at.radio(key=key(code, "child-talked")).value == 5
     assert sent_to_browser(at, code, "child-talked") == "Tout à fait d'accord"
     assert draft(ui_database, code) == {"child-talked": 5, "learned-other-countries": 4}
-    assert progress(at) == "2 question(s) répondue(s) sur 9"
+    assert progress(at) == "2 questions répondues sur 9"
 
 
 def test_a_campaign_in_one_language_offers_no_choice_and_speaks_it(people, ui_database, project):

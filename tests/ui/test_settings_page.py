@@ -75,7 +75,7 @@ def test_a_refused_value_is_shown_under_its_field_and_nothing_is_stored(app_for,
     # Inside the form: the summary at its top, the reason right under the field.
     [form] = [f for f in at.get("form") if f.proto.form.form_id == "settings_surveys"]
     shown = [(type(e).__name__, getattr(e, "label", None) or getattr(e, "value", None)) for e in form.children.values()]
-    assert shown[0] == ("Error", "Please correct the 1 field(s) marked below.")
+    assert shown[0] == ("Error", "Please correct the 1 field marked below.")
     field = shown.index(("TextInput", "Public address of the suite"))
     kind, text = shown[field + 1]
     assert kind == "Error" and text.startswith("Public address of the suite: An address starting with http:// or https://")

@@ -72,7 +72,7 @@ def test_first_run_refuses_a_short_password_and_stores_nothing(app_for, ui_datab
     at = fill_first_admin(app_for(None), password="short")
 
     assert not at.exception
-    assert texts(at.error) == ["Please correct the 1 field(s) marked below."]
+    assert texts(at.error) == ["Please correct the 1 field marked below."]
     assert texts(at.caption) == [f"Password: The password must have at least {accounts.PASSWORD_MIN_LENGTH} characters."]
     assert at.session_state.get("actor_id") is None
     with ui_database() as session:

@@ -206,7 +206,7 @@ def test_results_show_participation_and_hide_a_group_of_four(app_for, people, an
     assert metrics == {"Pupils": "4", "Families": "5"}
     captions = [c.value for c in at.caption]
     assert "Participation: 71% (5 of 7 codes used)" in captions
-    assert any("Pupils: 4 respondent(s), fewer than 5" in i.value and "count in no total" in i.value for i in at.info)
+    assert any("Pupils: 4 respondents, fewer than 5" in i.value and "count in no total" in i.value for i in at.info)
     text = page_text(at)
     assert "Secret pupil comment" not in text  # a hidden group's comments are never shown
     # Comments are the respondents' text, escaped: no HTML, no Markdown of theirs.
@@ -223,7 +223,7 @@ def test_one_new_response_shows_nowhere_on_the_page_until_five_have_come(app_for
     at = no_exception(app_for(people.teacher, page="survey_results"))
     assert {m.label: m.value for m in at.metric} == {"Pupils": "4", "Families": "5"}
     text = page_text(at)
-    assert "1 response(s) received and not in the figures yet" in text
+    assert "1 response received and not in the figures yet" in text
     assert text.count("Comment 0 ") == 1, "the new family's comment is not shown"
 
 
@@ -256,7 +256,7 @@ def test_one_young_pupil_among_older_ones_shows_nowhere_on_the_page(app_for, peo
     shared = {i.id for i in questionnaires.installed_questionnaire("pupils").items}
     assert not [i.text.get("en") for i in young_items if i.id not in shared and i.text.get("en") in text]
     assert "Only the little one wrote this" not in text
-    assert "6 question(s) answered by fewer than 5 people: not shown" in text
+    assert "6 questions answered by fewer than 5 people: not shown" in text
 
 
 def test_the_results_pdf_is_the_one_the_page_offers(people, ui_database, answered):

@@ -134,7 +134,7 @@ def test_invalid_input_shows_which_fields_and_stores_nothing(app_for, people, ui
     submit(at)
 
     assert own_projects(ui_database, people.teacher) == []
-    assert at.error[0].value == "Please correct the 2 field(s) marked below."
+    assert at.error[0].value == "Please correct the 2 fields marked below."
     messages = [c.value for c in at.caption]
     assert "End date: The end date must be on or after the start date." in messages
     assert "Partner schools: Give at least one." in messages

@@ -21,7 +21,7 @@ from assess.domain.imports.reading import Table, blank
 from assess.domain.imports.text import column_letter, normalise, quote
 from assess.domain.imports.vocabulary import SHIPPED, Vocabulary
 from assess.domain.questionnaire import Item, ItemType, Questionnaire
-from assess.i18n import LANGUAGES
+from assess.i18n import languages
 
 
 class Skipped(NamedTuple):
@@ -88,7 +88,7 @@ def _keep_others(others: list[tuple[Column, str]], raw: dict[str, Any], comment:
 
 def _language(cell: str) -> str | None:
     code = re.split(r"[-_]", cell.strip().lower(), maxsplit=1)[0]
-    return code if code in LANGUAGES else None
+    return code if code in languages() else None
 
 
 def fingerprint(headers: tuple[str, ...], cells: tuple[str, ...]) -> tuple[tuple[str, str], ...]:

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from assess import i18n
 from assess.domain.answers import month_of
 from assess.domain.questionnaire import Audience, ItemType, Questionnaire
 from assess.domain.states import CampaignMode, ResponseSource
 from assess.domain.survey_results import MIN_GROUP
-from assess.i18n import LANGUAGES
 from assess.services import _answer_tallies, _snapshots, _survey_release, campaigns
 from assess.services.demo_national.country import COMMENTS, SCALES
 from assess.services.demo_national.plans import _Campaign
@@ -57,7 +57,7 @@ class _Surveys(_State):
                 if mode == CampaignMode.IMPORT:
                     # As campaigns.import_campaign makes them.
                     opens_on, closes_on, languages = min(project.start, self.today), max(project.end, self.today), \
-                        list(LANGUAGES)
+                        list(i18n.languages())
                 mood = 3.55 + 0.45 * project.quality + {"pupils": 0.0, "families": 0.2, "teachers": 0.1}[audience]
                 campaign = _Campaign(audience, questionnaire, mode, languages, opens_on, closes_on, 0,
                                      mood=mood + rng.gauss(0, 0.25))

@@ -31,4 +31,4 @@ def refuse_beyond_capacity(session: Session, *, juror: User, round_: Round) -> N
         return
     load = round_load(session, juror_id=juror.id, round_id=round_.id)
     if load >= juror.max_per_round:
-        raise Conflict("jury.errors.at_capacity", name=juror.display_name, load=load, max=juror.max_per_round)
+        raise Conflict("jury.errors.at_capacity", name=juror.display_name, count=load, max=juror.max_per_round)

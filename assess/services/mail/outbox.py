@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from assess import clock
 from assess.domain.permissions import Actor
+from assess.i18n import default_language
 from assess.services import audit
 from assess.services.access import authorize
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound
@@ -34,8 +35,9 @@ EDITABLE: frozenset[str] = frozenset({"held", "queued", "failed"})
 
 
 def recipient_language(user: User, fallback: str | None = None) -> str:
-    """The account's language, else the language of what the mail is about, else English."""
-    return user.language or fallback or "en"
+    """The account's language, else the language of what the mail is about, else the
+    default language."""
+    return user.language or fallback or default_language()
 
 
 def _queue(session: Session, *, kind: str, account: User, context: dict[str, Any], language: str | None = None,

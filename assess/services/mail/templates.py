@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, StrictUndefined, Template
 
-from assess.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, t
+from assess.i18n import catalogue, default_language, languages, t
 from assess.i18n.formats import format_date, format_number
 
 # Plain text: nothing to escape (no markup is read from it); undefined placeholders fail.
@@ -37,7 +37,7 @@ def _text_template(source: str) -> Template:
 
 
 def _language(lang: str) -> str:
-    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    return lang if lang in languages() else default_language()
 
 
 #: Where a set-password link goes in a body: the link is made when the mail is sent (its

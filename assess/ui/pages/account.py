@@ -6,7 +6,7 @@ import streamlit as st
 
 from assess.domain.permissions import ROLES, Actor
 from assess.domain.states import Role
-from assess.i18n import LANGUAGE_NAMES, LANGUAGES
+from assess.i18n import language_names, languages
 from assess.i18n.formats import format_date
 from assess.services import accounts, privacy, sign_in
 from assess.services.errors import ServiceError
@@ -45,7 +45,7 @@ if Role.JUROR in current.roles:
 st.subheader(_("account.language_title"))
 with st.form("account_language"):
     choice = st.selectbox(
-        _("app.language"), options=list(LANGUAGES), index=LANGUAGES.index(lang()), format_func=LANGUAGE_NAMES.__getitem__
+        _("app.language"), options=list(languages()), index=languages().index(lang()), format_func=language_names().__getitem__
     )
     if st.form_submit_button(_("account.language_save")):
         with transaction() as session:

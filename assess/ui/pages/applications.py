@@ -21,7 +21,7 @@ from assess.domain.jury import RoundStatus
 from assess.domain.permissions import can
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.domain.states import Verdict
-from assess.i18n import LANGUAGE_NAMES, LANGUAGES
+from assess.i18n import language_names, languages
 from assess.i18n.formats import format_date, format_number
 from assess.reports.reasons import override_note, reason_lines
 from assess.services import applications, decisions, letters, projects, rounds
@@ -125,8 +125,8 @@ def application_form(current, summary, project_id: int, refused: TeacherView | N
         }
         links = st.text_area(_("applications_page.evidence"), key=f"{prefix}links", height=90,
                              placeholder=_("applications_page.evidence_help"), help=_("applications_page.evidence_help"))
-        language = st.selectbox(_("applications_page.language"), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.__getitem__,
-                                index=list(LANGUAGES).index(lang()), key=f"{prefix}language",
+        language = st.selectbox(_("applications_page.language"), options=list(languages()), format_func=language_names().__getitem__,
+                                index=list(languages()).index(lang()), key=f"{prefix}language",
                                 help=_("applications_page.language_help"))
         recheck, note = [], ""
         if refused is not None:
@@ -173,7 +173,7 @@ def application_form(current, summary, project_id: int, refused: TeacherView | N
 def apply_section(current, open_rounds, own_projects, mine, allowance: applications.Allowance) -> None:
     st.subheader(_("applications_page.apply"))
     if allowance.reached:  # said now, rather than refused after the whole form is filled in
-        st.info(_("applications_page.limit_reached", max=allowance.limit, year=allowance.year), icon=":material/block:")
+        st.info(_("applications_page.limit_reached", count=allowance.limit, year=allowance.year), icon=":material/block:")
         return
     if not open_rounds:
         st.info(_("applications_page.no_open_round"))
@@ -367,7 +367,7 @@ if open_rounds:
         st.markdown(f"- **{escape_markdown(summary.name)}** · {round_line(summary)}")
 else:
     st.caption(_("applications_page.no_open_round"))
-st.caption(_("applications_page.limit", used=left.used, max=left.limit, year=left.year))
+st.caption(_("applications_page.limit", count=left.used, max=left.limit, year=left.year))
 
 apply_section(current, open_rounds, own_projects, mine, left)
 

@@ -9,7 +9,7 @@ import streamlit as st
 from assess.domain.permissions import can
 from assess.domain.readiness import describe_check, is_ready, readiness, state_key, weakest_criteria
 from assess.domain.scoring import Outcome, describe_outcome, describe_reason
-from assess.i18n.formats import format_number
+from assess.i18n.formats import format_number, format_percent
 from assess.reports.survey import audience_name, number
 from assess.services import self_assessments, survey_results
 from assess.services.errors import ServiceError
@@ -163,7 +163,7 @@ total, maximum, percentage = st.columns(3)
 total.metric(_("dashboard_page.total"), format_number(score.total, lang(), digits=2), border=True)
 maximum.metric(_("dashboard_page.maximum"), format_number(score.maximum, lang(), digits=2), border=True,
                help=_("dashboard_page.pass_mark", pass_mark=format_number(score.pass_mark, lang(), digits=2)))
-percentage.metric(_("dashboard_page.percentage"), f"{format_number(score.percentage, lang(), digits=0)} %", border=True)
+percentage.metric(_("dashboard_page.percentage"), format_percent(score.percentage / 100, lang()), border=True)
 verdict(score, rubric)
 charts(score, rubric)
 checklist(score, rubric, assessment)

@@ -192,13 +192,13 @@ def overview(found: list[jury.ApplicationAggregate]) -> None:
         _("decisions_page.column.application"): [f.application_id for f in found],
         _("decisions_page.column.project"): [f.project_title for f in found],
         _("decisions_page.column.jurors"): [f"{f.submitted} / {len(f.jurors)}" for f in found],
-        _("decisions_page.column.total"): [f.score.total for f in found],
+        _("decisions_page.column.total"): [format_number(f.score.total, lang(), digits=2, trailing_zeros=True)
+                                           for f in found],
         _("decisions_page.column.percentage"): [round(f.score.percentage) for f in found],
         _("decisions_page.column.proposal"): [_(f"jury.outcome.{f.proposal}") if f.proposal else "" for f in found],
         _("decisions_page.column.disagreement"): [f.disagreement for f in found],
         _("decisions_page.column.decision"): [_(f"jury.outcome.{f.decision}") if f.decision else "" for f in found],
-    }), hide_index=True, width="stretch", height=min(400, 38 + 35 * len(found)),
-        column_config={_("decisions_page.column.total"): st.column_config.NumberColumn(format="%.2f")})
+    }), hide_index=True, width="stretch", height=min(400, 38 + 35 * len(found)))
 
 
 def matches(found: jury.ApplicationAggregate, show: str, searched: set[int] | None) -> bool:
@@ -276,7 +276,7 @@ def bulk_staging(found: list[jury.ApplicationAggregate]) -> None:
 
 def publication(count: int, undecided: int) -> None:
     st.subheader(_("decisions_page.publish_title"))
-    st.caption(_("decisions_page.publish_help", staged=count, undecided=undecided))
+    st.caption(_("decisions_page.publish_help", count=count, undecided=undecided))
     if st.session_state.get(CONFIRM) != chosen:
         st.button(_("decisions_page.publish"), type="primary", icon=":material/publish:", key="publish",
                   on_click=st.session_state.__setitem__, args=(CONFIRM, chosen))
@@ -350,7 +350,7 @@ with reading() as session:
 decided = sum(1 for f in found if f.decision is not None)
 
 st.caption(_("decisions_page.rules", rule=_(f"decisions_page.rule.{current.aggregation}"),
-             threshold=current.disagreement_threshold, applications=len(found),
+             threshold=current.disagreement_threshold, count=len(found),
              disagreements=sum(f.disagreement for f in found), decided=decided))
 if not found:
     st.info(_("decisions_page.no_applications"))

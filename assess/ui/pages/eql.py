@@ -15,8 +15,8 @@ import unicodedata
 import pandas as pd
 import streamlit as st
 
-from assess.domain.countries import COUNTRIES, country_name
-from assess.i18n.formats import format_date, format_number
+from assess.domain.countries import COUNTRIES
+from assess.i18n.formats import country_name, format_date, format_number, format_percent
 from assess.services import eql, rounds, search
 from assess.services.errors import PermissionDenied, ServiceError
 from assess.ui import runtime
@@ -80,7 +80,7 @@ with from_file:
         except (ServiceError, PermissionDenied) as error:
             show_error(error)
         else:
-            st.session_state[runtime.FLASH] = _("eql_page.imported", rows=done.rows, added=done.added, already=done.already)
+            st.session_state[runtime.FLASH] = _("eql_page.imported", count=done.rows, added=done.added, already=done.already)
             st.rerun()
 
 # --- recorded partner labels: a wrong one can be removed ---------------------------------------
@@ -123,7 +123,7 @@ with reading() as session:
     found = eql.proposals(session, actor=admin, round_id=chosen)
     listed_nominations = eql.nominations(session, actor=admin, round_id=chosen, read=found)
 if found.rule == "top_share":
-    st.caption(_("eql_page.rule_top_share", share=f"{found.share:.0%}", quota=found.quota,
+    st.caption(_("eql_page.rule_top_share", share=format_percent(found.share, lang()), quota=found.quota,
                  eligible=len(found.eligible)))
 else:
     st.caption(_("eql_page.rule_automatic"))

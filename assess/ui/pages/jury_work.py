@@ -25,7 +25,7 @@ import streamlit as st
 
 from assess.domain.permissions import can
 from assess.domain.rubric import LEVELS, Gate
-from assess.i18n import LANGUAGE_NAMES
+from assess.i18n import language_names
 from assess.i18n.formats import format_date, format_number
 from assess.reports.survey import audience_name
 from assess.services import applications, collection, jury
@@ -157,12 +157,12 @@ def deadline_text(work: jury.RoundWork) -> str | None:
     left = work.days_left
     if not work.current or work.submitted >= work.total or left is None:
         return _("jury_deadline.deadline_done", date=day)
-    if left > 1:
-        when = _("jury_deadline.days_left", days=left)
-    elif left in (0, 1):
-        when = _(f"jury_deadline.{'today' if left == 0 else 'one_day_left'}")
+    if left > 0:
+        when = _("jury_deadline.days_left", count=left)
+    elif left == 0:
+        when = _("jury_deadline.today")
     else:
-        when = _("jury_deadline.one_day_late") if left == -1 else _("jury_deadline.days_late", days=-left)
+        when = _("jury_deadline.days_late", count=-left)
     return _("jury_deadline.deadline", date=day, when=when)
 
 
@@ -201,7 +201,7 @@ def round_block(work: jury.RoundWork) -> None:
     else:
         st.caption(" · ".join(part for part in (_(f"jury.status.{work.round_status.value}"), text) if part))
     st.progress(work.submitted / work.total if work.total else 0.0,
-                text=_("jury_page.list_progress", done=work.submitted, total=work.total))
+                text=_("jury_page.list_progress", count=work.submitted, total=work.total))
     if work.current and work.next_application() is not None:
         st.button(_("jury_deadline.next"), type="primary", icon=":material/skip_next:",
                   key=f"jury_next_{work.round_id}", on_click=_open_next, args=(work.round_id, None))
@@ -433,7 +433,7 @@ def show_application(current, application_id: int) -> None:
     st.caption(" · ".join([
         escape_markdown(view.round_name),
         _("jury_page.rubric", title=rubric.title.get(lang()), version=rubric.version),
-        _("jury_page.letter_language", language=LANGUAGE_NAMES.get(view.language, view.language)),
+        _("jury_page.letter_language", language=language_names().get(view.language, view.language)),
     ]))
     if work is not None and (text := deadline_text(work)):
         st.caption(text)

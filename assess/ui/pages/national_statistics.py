@@ -19,12 +19,11 @@ import math
 import pandas as pd
 import streamlit as st
 
-from assess.domain.countries import country_name
 from assess.domain.permissions import PermissionDenied, can
 from assess.domain.project_choices import by_name, subject_name
 from assess.domain.rubric import LEVELS
 from assess.domain.statistics import Filters, csv_bytes
-from assess.i18n.formats import format_count, format_number
+from assess.i18n.formats import country_name, format_count, format_number
 from assess.reports.survey import percent
 from assess.services import national
 from assess.services.errors import ServiceError

@@ -19,13 +19,13 @@ import pandas as pd
 import streamlit as st
 
 from assess import clock
-from assess.domain.countries import COUNTRIES, country_name
+from assess.domain.countries import COUNTRIES
 from assess.domain.permissions import can
 from assess.domain.project import AGE_MAX, AGE_MIN, NAME_MAX, SUMMARY_MAX, TITLE_MAX
 from assess.domain.project_choices import PROJECT_LANGUAGES, SUBJECTS, by_name, language_name, subject_name
 from assess.domain.scoring import describe_outcome
 from assess.domain.states import Role
-from assess.i18n.formats import format_date, format_number
+from assess.i18n.formats import country_name, format_date, format_number
 from assess.services import projects, rounds, search, self_assessments
 from assess.services.errors import ServiceError
 from assess.ui.project_picker import PAGES

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assess.i18n import LANGUAGE_NAMES, LANGUAGES
+from assess.i18n import language_names, languages
 from assess.reports.self_assessment import render_self_assessment_pdf
 from assess.services import self_assessments
 from assess.services.errors import ServiceError
@@ -21,7 +21,7 @@ st.title(_("report_page.title"))
 st.caption(_("report_page.intro"))
 choice = pick_project(current)
 pdf_lang = st.segmented_control(
-    _("report_page.language"), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.__getitem__, default=lang(),
+    _("report_page.language"), options=list(languages()), format_func=language_names().__getitem__, default=lang(),
     required=True, key="report_lang",
 )
 try:

@@ -35,9 +35,10 @@ from typing import Any
 
 import streamlit as st
 
+from assess import i18n
 from assess.domain.answers import DONT_KNOW, AnswerError
 from assess.domain.questionnaire import Audience, Display, Item, ItemType, Questionnaire
-from assess.i18n import LANGUAGE_NAMES, LANGUAGES
+from assess.i18n.formats import format_date
 from assess.services import campaigns, link_guard, responding
 from assess.services.responding import Visit, VisitStatus
 from assess.ui.faces import AGREEMENT_OPTIONS, FACES_KEY, FACES_STYLE, RESPOND_STYLE, face_label
@@ -100,8 +101,7 @@ def said(key: str, /, **params: Any) -> str:
 
 
 def long_date(day: date) -> str:
-    months = _("respond.months").split(",")
-    return _("respond.date", day=day.day, month=months[day.month - 1].strip(), year=day.year)
+    return format_date(day, lang())
 
 
 def agreement_word(point: int | str) -> str:
@@ -328,7 +328,7 @@ def whole_form(kind: str, value: str, visit_key: str, questionnaire: Questionnai
     code = value if kind == "code" else None
     total = len(questionnaire.items)
     done = len(current_answers(visit_key, questionnaire))
-    st.progress(done / total if total else 0.0, text=_("respond.progress", done=done, total=total))
+    st.progress(done / total if total else 0.0, text=_("respond.progress", count=done, total=total))
     if any(item.required for item in questionnaire.items):
         st.caption(_("respond.required_help"))
     for number, item in enumerate(questionnaire.items, start=1):
@@ -527,14 +527,14 @@ def thank_you(questionnaire: Questionnaire) -> None:
 
 def choose_language(visit_key: str, visit: Visit) -> None:
     """Only the campaign's languages; first the one of the saved answers, else the browser's."""
-    languages = [language for language in LANGUAGES if language in visit.languages] or list(LANGUAGES)
+    languages = [language for language in i18n.languages() if language in visit.languages] or list(i18n.languages())
     key = f"respond_lang:{visit_key}"
     if st.session_state.get(key) not in languages:
         preferred = visit.draft_language if visit.draft_language in languages else lang()
         st.session_state[key] = preferred if preferred in languages else languages[0]
     set_lang(st.session_state[key])
     if len(languages) > 1:
-        st.segmented_control(_("respond.language"), options=languages, format_func=LANGUAGE_NAMES.__getitem__,
+        st.segmented_control(_("respond.language"), options=languages, format_func=i18n.language_names().__getitem__,
                              required=True, key=key)
 
 

@@ -50,11 +50,11 @@ def apply(change: Callable[[Session], object], done: str, **options) -> None:
 def keep_report(done: jury.AssignmentReport) -> None:
     """What an automatic assignment did, in the reader's language, for the next run."""
     def shortage(s) -> str:
-        head = _("rounds_page.short_head", application=s.application, missing=s.missing, wanted=s.wanted,
+        head = _("rounds_page.short_head", application=s.application, count=s.missing, wanted=s.wanted,
                  assigned=s.assigned)
         if s.reason is ShortageReason.CONFLICTS:
-            return f"{head} {_('rounds_page.short_conflicts', free=s.without_conflict)}"
-        return f"{head} {_('rounds_page.short_capacity', free=s.without_conflict, full=s.at_capacity)}"
+            return f"{head} {_('rounds_page.short_conflicts', count=s.without_conflict)}"
+        return f"{head} {_('rounds_page.short_capacity', count=s.without_conflict, full=s.at_capacity)}"
 
     st.session_state[REPORT] = {
         "created": len(done.created),
@@ -230,7 +230,7 @@ if listed:
             _("rounds_page.dates", start=format_date(r.opens_on, lang()), end=format_date(r.closes_on, lang())) for r in listed],
         _("rounds_page.column.status"): [_(f"jury.status.{r.status.value}") for r in listed],
         _("rounds_page.column.applications"): [r.applications for r in listed],
-        _("rounds_page.column.scoring"): [_("rounds_page.scoring", submitted=scored[r.id].submitted,
+        _("rounds_page.column.scoring"): [_("rounds_page.scoring", count=scored[r.id].submitted,
                                             assignments=scored[r.id].assignments) for r in listed],
     }), hide_index=True, width="stretch")
 else:
@@ -315,7 +315,7 @@ with applications_tab:
 
     last = st.session_state.pop(REPORT, None)
     if last is not None:
-        st.markdown(_("rounds_page.report", created=last["created"], conflicts=last["conflicts"]))
+        st.markdown(_("rounds_page.report", count=last["created"], conflicts=last["conflicts"]))
         st.dataframe(pd.DataFrame(last["loads"], columns=[_("rounds_page.column.juror"), _("rounds_page.column.load")]),
                      hide_index=True)
         for line in last["short"]:

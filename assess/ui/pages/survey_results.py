@@ -20,7 +20,7 @@ import streamlit as st
 
 from assess.domain.permissions import can
 from assess.domain.questionnaire import AGREEMENT_POINTS
-from assess.i18n import LANGUAGE_NAMES, LANGUAGES
+from assess.i18n import language_names, languages
 from assess.i18n.formats import format_date
 from assess.reports.survey import (
     DONT_KNOW_COLOUR,
@@ -232,7 +232,7 @@ def audience_tab(results, audience) -> None:
 
 def pdf_download(results, choice) -> None:
     st.subheader(_("survey_results_page.pdf"))
-    pdf_lang = st.segmented_control(_("report_page.language"), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.__getitem__,
+    pdf_lang = st.segmented_control(_("report_page.language"), options=list(languages()), format_func=language_names().__getitem__,
                                     default=lang(), required=True, key="survey_results_lang")
     # Made when clicked (on another thread, without the session): only plain values go in.
     st.download_button(

@@ -22,10 +22,9 @@ from typing import Literal
 import segno
 import streamlit as st
 
-from assess import clock
+from assess import clock, i18n
 from assess.domain.questionnaire import Audience, Display
 from assess.domain.states import CampaignMode, CampaignStatus
-from assess.i18n import LANGUAGE_NAMES, LANGUAGES
 from assess.i18n.formats import format_date
 from assess.reports.slips import render_slips_pdf, slip_language
 from assess.reports.survey import audience_name, percent
@@ -67,12 +66,12 @@ def slip_language_choice(languages, key: str) -> str:
     """Which language the slips are printed in: the audience's by default (the campaign's
     only language), else the page's; asked when the campaign offers more than one, since a
     teacher may print in another language than the one they read (assess.reports.slips)."""
-    offered = [language for language in LANGUAGES if language in languages] or list(LANGUAGES)
+    offered = [language for language in i18n.languages() if language in languages] or list(i18n.languages())
     proposed = slip_language(offered, lang())
     if len(offered) == 1:
         return proposed
     chosen = st.selectbox(_("surveys_page.field.slip_language"), options=offered, index=offered.index(proposed),
-                          format_func=LANGUAGE_NAMES.__getitem__, help=_("surveys_page.slip_language_help"), key=key)
+                          format_func=i18n.language_names().__getitem__, help=_("surveys_page.slip_language_help"), key=key)
     return chosen or proposed
 
 
@@ -157,8 +156,9 @@ def create_form(current, project: ProjectFacts) -> None:
     modes = {m: _(f"surveys_page.mode.{m}") for m in (CampaignMode.CODES.value, CampaignMode.LINK.value)}
     mode = st.radio(_("surveys_page.field.mode"), options=list(modes), format_func=modes.__getitem__,
                     captions=[_(f"surveys_page.mode_help.{m}") for m in modes], key=f"{prefix}mode")
-    languages = st.pills(_("surveys_page.field.languages"), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.__getitem__,
-                         selection_mode="multi", default=list(LANGUAGES), key=f"{prefix}languages")
+    languages = st.pills(_("surveys_page.field.languages"), options=list(i18n.languages()),
+                         format_func=i18n.language_names().__getitem__, selection_mode="multi",
+                         default=list(i18n.languages()), key=f"{prefix}languages")
     left, right = st.columns(2)
     today = clock.today()
     opens_on = left.date_input(_("surveys_page.field.opens_on"), value=today, format="YYYY-MM-DD", key=f"{prefix}opens")
@@ -207,7 +207,7 @@ def facts(summary: CampaignSummary) -> str:
     parts = [
         _(f"surveys_page.mode.{summary.mode}"),
         _("surveys_page.dates", start=format_date(summary.opens_on, lang()), end=format_date(summary.closes_on, lang())),
-        ", ".join(LANGUAGE_NAMES[code] for code in summary.languages if code in LANGUAGE_NAMES),
+        ", ".join(i18n.language_names()[code] for code in summary.languages if code in i18n.language_names()),
     ]
     return " · ".join(parts)
 
