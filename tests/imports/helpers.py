@@ -25,6 +25,23 @@ FAMILIES_EN = [
     "Anything else you would like to tell the teachers? (optional)",
 ]
 
+#: The families questionnaire's questions as a German teacher typed them in Google Forms
+#: (samples/google-families-de.csv) and Microsoft Forms (:func:`msforms_families_de`):
+#: matched through samples/google-families-de-mapping.yaml.
+FAMILIES_DE = [
+    "Mein Kind hat zu Hause über das Projekt gesprochen.",
+    "Mein Kind hat andere Länder und die Lebensweise der Menschen dort kennengelernt.",
+    "Mein Kind hat mir Dinge gezeigt, die es im Projekt gemacht hat.",
+    "Die Schule hat den Familien das Projekt gezeigt (Ausstellung, Aufführung, Website oder TwinSpace).",
+    "Unsere Familie konnte sich am Projekt beteiligen (helfen, zu einer Veranstaltung kommen, Fragen beantworten).",
+    "Die Schule hat Privatsphäre und Bildrechte respektiert, zum Beispiel indem sie uns vor der Veröffentlichung "
+    "von Fotos oder Videos unseres Kindes gefragt hat.",
+    "Das Projekt hat mein Kind neugieriger auf die Welt gemacht.",
+    "Wie haben Sie zum ersten Mal von dem Projekt erfahren?",
+    "Möchten Sie den Lehrkräften noch etwas mitteilen? (freiwillig)",
+]
+MAPPING_DE = SAMPLES / "google-families-de-mapping.yaml"
+
 #: What identifies a respondent in the samples: none of it may ever be stored.
 IDENTIFYING_VALUES = [
     # Google Forms (EN, FR)
@@ -40,6 +57,8 @@ IDENTIFYING_VALUES = [
 ]
 
 MSFORMS_HEADERS_EN = ["ID", "Start time", "Completion time", "Email", "Name", "Last modified time"]
+#: A German Microsoft Forms export (older exports end there; newer ones add the last modification time).
+MSFORMS_HEADERS_DE = ["ID", "Startzeit", "Fertigstellungszeit", "E-Mail", "Name"]
 MSFORMS_HEADERS_FR = ["ID", "Heure de début", "Heure de fin", "Adresse de messagerie", "Nom",
                       "Heure de la dernière modification"]
 
@@ -78,6 +97,31 @@ def msforms_families(*, french: bool = False) -> bytes:
         [None] * len(headers),
         [*meta(5, "pierre.blanc@example.org", "Pierre Blanc"),
          0, "Agree", "Agree", "Agree", "Agree", "Agree", "Agree", "Another way", None],
+    ])
+
+
+def msforms_families_de() -> bytes:
+    """A German Microsoft Forms export of the families questionnaire, questions and choices
+    typed in German: two good rows, then (sheet rows 4 to 6) a word the scale does not know,
+    an empty row and a 0 on the 1-5 scale."""
+    headers = MSFORMS_HEADERS_DE + FAMILIES_DE
+
+    def meta(n: int, email: str, name: str) -> list:
+        # Naive on purpose: Microsoft Forms writes the form's local time, with no zone.
+        return [n, datetime(2025, 11, n + 2, 19, 5, 0), datetime(2025, 11, n + 2, 19, 14, 30), email, name]  # noqa: DTZ001
+
+    return xlsx([
+        headers,
+        [*meta(1, "jonas.weber@example.de", "Jonas Weber"),
+         "Stimme voll und ganz zu", "Stimme eher zu", "Teils/teils", "Stimme zu", "Weiß nicht",
+         "Stimme überhaupt nicht zu", "Stimme eher nicht zu", "Durch mein Kind", "Danke an alle Lehrkräfte!"],
+        [*meta(2, "lea.hoffmann@example.de", "Lea Hoffmann"), 4, 5, 3, 4, 4, "Keine Angabe", 5,
+         "Die Website der Schule, der TwinSpace oder soziale Medien", None],
+        [*meta(3, "max.koch@example.de", "Max Koch"),
+         "Vielleicht", "Stimme zu", "Stimme zu", "Stimme zu", "Stimme zu", "Stimme zu", "Stimme zu", "Auf anderem Weg", None],
+        [None] * len(headers),
+        [*meta(5, "sophie.richter@example.de", "Sophie Richter"),
+         0, "Stimme zu", "Stimme zu", "Stimme zu", "Stimme zu", "Stimme zu", "Stimme zu", "Auf anderem Weg", None],
     ])
 
 

@@ -61,27 +61,28 @@ def test_an_agreement_word_added_to_the_file_is_recognised(words):
 
 
 def test_a_tools_heading_in_another_language_added_to_the_file_is_recognised(words):
-    # Google Forms in German: "Zeitstempel" for the timestamp, "E-Mail-Adresse" for the e-mail.
-    data = csv_bytes(["Zeitstempel", "E-Mail-Adresse", FAMILIES_EN[0]],
-                     ["03.10.2025 09:41:12", "anna@example.org", "Agree"])
+    # Google Forms in Spanish (not shipped): "Marca temporal" for the timestamp,
+    # "Dirección de correo electrónico" for the e-mail.
+    data = csv_bytes(["Marca temporal", "Dirección de correo electrónico", FAMILIES_EN[0]],
+                     ["03/10/2025 9:41:12", "ana@example.org", "Agree"])
     with pytest.raises(imports.ImportFileError) as caught:
         read(data)
     assert caught.value.key == "imports.errors.unknown_format"
     google = words / "google.toml"
-    add(google, 'first_heading = ["Timestamp", "Horodateur"', ', "Zeitstempel"')
-    add(google, 'identifying = [\n', '    "Zeitstempel", "E-Mail-Adresse",\n')
-    add(google, 'timestamps = [["Timestamp", "Horodateur"', ', "Zeitstempel"')
-    add(google, 'day_first = ["Horodateur"', ', "Zeitstempel"')
+    add(google, 'first_heading = ["Timestamp", "Horodateur"', ', "Marca temporal"')
+    add(google, 'identifying = [\n', '    "Marca temporal", "Dirección de correo electrónico",\n')
+    add(google, 'timestamps = [["Timestamp", "Horodateur"', ', "Marca temporal"')
+    add(google, 'day_first = ["Horodateur"', ', "Marca temporal"')
     plan, (row,) = read(data, vocabulary.load(words))
     assert plan.file_format == "google"
-    assert plan.identifying == ("Zeitstempel", "E-Mail-Adresse")  # dropped, never read
+    assert plan.identifying == ("Marca temporal", "Dirección de correo electrónico")  # dropped, never read
     assert (row.answers["child-talked"].score, row.submitted_on.isoformat()) == (4, "2025-10-03")
 
 
 def test_a_ticked_box_word_added_to_the_file_is_recognised(words):
-    assert "ja" not in vocabulary.SHIPPED.checked
-    add(words / "answers.toml", 'checked = ["Y"', ', "Ja"')
-    assert "ja" in vocabulary.load(words).checked
+    assert "si" not in vocabulary.SHIPPED.checked
+    add(words / "answers.toml", 'checked = ["Y"', ', "Sí"')
+    assert "si" in vocabulary.load(words).checked
 
 
 @pytest.mark.parametrize(
