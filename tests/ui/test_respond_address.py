@@ -38,7 +38,7 @@ def test_pupils_are_spoken_to_as_tu_from_the_first_question_to_the_thanks(people
 
     at = send(at)  # the required questions left empty
     text = page_text(at)
-    assert "Complète ou corrige 3 réponse(s) avant l'envoi" in text
+    assert "Complète ou corrige 3 réponses avant d’envoyer\u00a0:" in text
     assert not POLITE.findall(text), POLITE.findall(text)
 
     at = answer(at, first, {"learned-new-things": 4, "international-team": 5, "talked-with-partners": 3})

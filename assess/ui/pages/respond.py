@@ -499,7 +499,7 @@ def status_page(kind: str, visit: Visit) -> None:
     # (A visit not yet open or closed always has its campaign's dates.)
     if visit.status is VisitStatus.NOT_YET_OPEN and visit.opens_on is not None:
         heading(_("respond.not_yet_open.title"))
-        st.info(_("respond.not_yet_open.text", date=long_date(visit.opens_on)), icon=":material/schedule:")
+        st.info(said("respond.not_yet_open.text", date=long_date(visit.opens_on)), icon=":material/schedule:")
     elif visit.status is VisitStatus.CLOSED and visit.closes_on is not None:
         heading(_("respond.closed.title"))
         st.info(said("respond.closed.text", date=long_date(visit.closes_on)), icon=":material/event_busy:")
