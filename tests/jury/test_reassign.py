@@ -77,7 +77,7 @@ def test_a_refusal_names_each_application_that_cannot_move_and_why_and_moves_not
 
     english = refused.value.message("en").splitlines()
     assert english == [
-        "Nothing was moved: 3 application(s) cannot go to Carl.",
+        "Nothing was moved: 3 applications cannot go to Carl.",
         f"Application {conflicted} (Rivers of Europe): This juror may not judge this application. "
         "The juror works in the applicant school or in one of its partner schools.",
         f"Application {not_hers} (Someone else's): Ana is not one of its jurors.",
@@ -110,7 +110,7 @@ def test_the_new_jurors_capacity_counts_the_applications_moved_before(session):
     lines = refused.value.lines("en")
     # The first fits (Ben then has 2); the three after it would take him past his maximum.
     assert [line.split(" (")[0] for line in lines] == [f"Application {a}" for a in applied[1:]]
-    assert all("Ben already has 2 application(s) in this round, their maximum (2)" in line for line in lines)
+    assert all("Ben already has 2 applications in this round, their maximum (2)" in line for line in lines)
     assert [jurors_of(session, a) for a in applied] == [{ana.id}] * 4
 
     done = jury.reassign(session, actor=SYSTEM, round_id=made.id, from_juror_id=ana.id, to_juror_id=ben.id,
@@ -127,8 +127,8 @@ def test_the_old_jurors_scores_go_only_after_a_confirmation(session):
         jury.reassign(session, actor=SYSTEM, round_id=made.id, from_juror_id=ana.id, to_juror_id=ben.id,
                       application_ids=applied)
 
-    assert asked.value.message("en") == ("Ana has saved 8 score(s) on 2 of these applications (1 of them "
-                                         "submitted): moving them deletes those scores. Confirm to go on.")
+    assert asked.value.message("en") == ("Ana has saved scores on 2 of these applications (1 of them submitted; "
+                                         "scores saved: 8): moving them deletes those scores. Confirm to go on.")
     assert "Confirmez pour continuer" in asked.value.message("fr")
     assert session.scalar(select(func.count()).select_from(JurorScore)) == 8
     assert [jurors_of(session, a) for a in applied] == [{ana.id}] * 3

@@ -44,21 +44,21 @@ def test_the_office_lists_then_moves_a_filtered_list(database):  # noqa: F811
     listed = run(*base, "--state", "not_started", "--list")
     assert listed.exit_code == 0, listed.output
     assert listed.output.splitlines() == [
-        f"  {applied[1]}  Project Stars (Claire Stars): 0 score(s) saved, not started",
-        f"  {applied[2]}  Project Forests (Claire Forests): 0 score(s) saved, not started",
-        f"  {conflicted}  School trip (Jonas Weber): 0 score(s) saved, not started",
+        f"  {applied[1]}  Project Stars (Claire Stars): scores saved: 0, not started",
+        f"  {applied[2]}  Project Forests (Claire Forests): scores saved: 0, not started",
+        f"  {conflicted}  School trip (Jonas Weber): scores saved: 0, not started",
     ]
 
     refused = run(*base, "--to", str(ben), "--state", "not_started")
     assert refused.exit_code == 1
-    assert "Nothing was moved: 1 application(s) cannot go to Ben." in refused.stderr
+    assert "Nothing was moved: 1 application cannot go to Ben." in refused.stderr
     assert f"Application {conflicted} (School trip): This juror may not judge this application." in refused.stderr
     assert "Traceback" not in refused.output
     assert set(holders(database).values()) == {ana}
 
     moved = run(*base, "--to", str(ben), "--find", "claire", "--state", "not_started")
     assert moved.exit_code == 0, moved.output
-    assert moved.stdout.strip() == f"2 application(s) moved from Ana to Ben: {applied[1]}, {applied[2]}."
+    assert moved.stdout.strip() == f"2 applications moved from Ana to Ben: {applied[1]}, {applied[2]}."
     assert holders(database) == {applied[0]: ana, applied[1]: ben, applied[2]: ben, conflicted: ana}
 
 
@@ -69,7 +69,7 @@ def test_scores_are_dropped_only_with_confirm_and_french_is_spoken(database):  #
 
     asked = run(*base, "--lang", "fr")
     assert asked.exit_code == 1
-    assert "Ana a enregistré 6 note(s) sur 1 de ces candidatures" in asked.stderr
+    assert "Ana a enregistré des notes sur 1 de ces candidatures (1 d’entre elles envoyées\xa0; notes enregistrées\xa0: 6)" in asked.stderr
     assert "Ajoutez --confirm pour les déplacer quand même." in asked.stderr
     assert build(database, lambda s: s.scalar(select(func.count()).select_from(JurorScore))) == 6
 

@@ -70,7 +70,7 @@ def test_the_office_moves_a_narrowed_list_is_told_what_cannot_move_and_confirms_
     at = click(at, "rn_reassign")
 
     [refusal] = texts(at.error)
-    assert refusal.startswith("Nothing was moved: 1 application\\(s\\) cannot go to Carl\\.")
+    assert refusal.startswith("Nothing was moved: 1 application cannot go to Carl\\.")
     assert (f"Application {applied['School trip']} \\(School trip\\): This juror may not judge this application\\. "
             "The juror works in the applicant school or in one of its partner schools\\.") in refusal
     assert set(holders(ui_database).values()) == {ana}
@@ -80,7 +80,7 @@ def test_the_office_moves_a_narrowed_list_is_told_what_cannot_move_and_confirms_
     at = no_exception(at.run())
     assert list(at.dataframe[-1].value["Application"]) == [applied["Stars"], applied["Forests"]]
     at = click(at, "rn_reassign")
-    assert "2 application(s) moved from Ana Juror to Carl." in texts(at.success)
+    assert "2 applications moved from Ana Juror to Carl." in texts(at.success)
     assert holders(ui_database) == {applied["Rivers"]: ana, applied["Stars"]: carl, applied["Forests"]: carl,
                                     applied["School trip"]: ana}
 
@@ -98,7 +98,7 @@ def test_the_office_moves_a_narrowed_list_is_told_what_cannot_move_and_confirms_
     at = click(at, "rn_reassign")
     at = click(at, "rn_reassign_yes")
 
-    assert "2 application(s) moved from Ana Juror to Ben." in texts(at.success)
+    assert "2 applications moved from Ana Juror to Ben." in texts(at.success)
     assert holders(ui_database) == {applied["Rivers"]: ben, applied["Stars"]: carl, applied["Forests"]: carl,
                                     applied["School trip"]: ben}
     with ui_database() as session:
@@ -108,4 +108,4 @@ def test_the_office_moves_a_narrowed_list_is_told_what_cannot_move_and_confirms_
 def test_the_section_speaks_french(app_for, people, ui_database, round_of_ana):  # noqa: F811
     at = no_exception(app_for(people.admin, page="rounds", lang="fr"))
     assert "Déplacer des candidatures vers un autre juré" in [h.value for h in at.subheader]
-    assert at.button(key="rn_reassign").label == "Déplacer les 4 candidature(s)"
+    assert at.button(key="rn_reassign").label == "Déplacer les 4 candidatures"
