@@ -80,7 +80,8 @@ def test_the_same_commands_stay_english_elsewhere(database, tmp_path):
     ({"LANG": "en_GB.UTF-8", "LC_MESSAGES": "fr_FR.UTF-8"}, "fr"),
     ({"LANG": "fr_FR.UTF-8", "LC_ALL": "C"}, "en"),
     ({"LANG": "fr_FR.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}, "fr"),
-    ({"LANG": "de_DE.UTF-8"}, "en"),
+    ({"LANG": "de_DE.UTF-8"}, "de"),
+    ({"LANG": "es_ES.UTF-8"}, "en"),  # a language the suite does not speak
     ({}, "en"),
 ])
 def test_the_operator_language_follows_the_locale_variables_in_gettext_order(environ, expected):
