@@ -71,7 +71,7 @@ def test_the_wait_is_said_in_french_too(app_for, people, clock):
     for _ in range(sign_in.FREE_FAILURES["account"] + 1):
         at = submit(at, "nobody@example.org", "wrong password")
     assert texts(at.error) == ["L'adresse e-mail ou le mot de passe est incorrect."]
-    assert texts(at.warning)[0].startswith("Trop de connexions échouées : veuillez attendre 1 s, puis réessayer")
+    assert texts(at.warning)[0].startswith("Trop de connexions échouées\u00a0: veuillez attendre 1 s, puis réessayer")
 
 
 def test_signing_in_sets_the_cookie_and_signing_out_clears_it_and_ends_the_session(app_for, people, ui_database):
