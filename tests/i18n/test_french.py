@@ -110,3 +110,36 @@ def test_pupils_are_spoken_to_as_tu_everyone_else_as_vous():
     said_to_pupils = [text for key, text in french_texts() if is_pupils_key(key)]
     assert any(FAMILIAR.search(text) for text in said_to_pupils)
 
+
+# --- words and forms ----------------------------------------------------------------------------
+
+def test_a_count_written_in_digits_takes_no_de():
+    """French's "many" form (a million) reads like the plural when the number is written in
+    digits: "1 000 000 candidatures", never "1 000 000 de candidatures"."""
+    wrong = [f"{key}: {text!r}" for key, message in translated("fr").items() if isinstance(message, Plural)
+             for text in message if "{count} de " in text and "{count} de ces" not in text
+             and "{count} de vos" not in text and "{count} des" not in text]
+    assert wrong == []
+
+
+#: One word per thing (docs/french.md): what the catalogue must not say, and the word it uses.
+GLOSSARY = {
+    r"\be-mail\b": "courriel, adresse électronique",
+    r"\bla suite\b|\bcette suite\b": "l'application",
+    r"\bautoévaluation": "auto-évaluation",
+    r"\b[ÉEé]coles?\b": "établissement",
+    r"\b(soumi[sa]e?s?|soumettre|[Ss]oumettez|remises?|[Rr]endues)\b": "envoyer, envoyée",
+    r"\b(affecté|[Aa]ffectées)\b": "attribuer, attribué",
+    r"\b[Rr]églages?\b": "paramètres (the Settings page is « Paramètres »)",
+    r"\b[Uu]tilisateurs\b": "comptes (the Users page is « Comptes »)",
+    r"\bmembres? du jury\b": "juré, jurés",
+    r"\blettres? de verdict\b": "lettre de décision",
+    r"\bseuil de proposition\b": "seuil de nomination",
+    r"\w·\w|\(e\)": "one form, without inclusive-writing marks",
+}
+
+
+def test_one_word_per_thing():
+    wrong = [f"{key}: {found.group(0)!r} (say: {word}) in {text!r}" for key, text in french_texts()
+             for pattern, word in GLOSSARY.items() for found in [re.search(pattern, text)] if found]
+    assert wrong == []

@@ -114,7 +114,7 @@ def test_stats_reliability_says_why_alpha_is_undefined_in_french(database):
     """A French operator read "no submitted scores yet" (and then the bare code) in English."""
     empty = build(database, lambda s: make_round(s, name="Vide").id)
     output = ok("stats", "reliability", "--round", str(empty), "--lang", "fr")
-    assert "    aucune note soumise pour l'instant" in output
+    assert "    aucune note envoyée pour l'instant" in output
     assert "no submitted" not in output and "no_scores" not in output
     # Alpha undefined because all the levels given are equal: the sentence names how many.
     round_id = build(database, equal_round)

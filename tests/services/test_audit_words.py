@@ -61,7 +61,7 @@ def test_a_sentence_names_the_actor_and_the_object_in_the_readers_language():
     roles = entry("user.set_roles", "user", "3", name="Jonas Weber", old=["teacher"], new=["juror", "teacher"])
     assert describe(roles, "en") == "Claire Martin changed the roles of Jonas Weber from Teacher to Juror, Teacher."
     setting = entry("setting.change", "setting", "max_applications_per_year", name=None, old=4, new=6)
-    assert "Claire Martin a changé le réglage «\u00a0" in describe(setting, "fr") and "\u00a0: 4, désormais 6." in describe(setting, "fr")
+    assert "Claire Martin a changé le paramètre «\u00a0" in describe(setting, "fr") and "\u00a0: 4, désormais 6." in describe(setting, "fr")
 
 
 def test_an_unknown_action_or_missing_details_still_read():
