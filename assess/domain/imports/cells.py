@@ -14,7 +14,7 @@ from assess.domain.imports.text import fold, normalise, quote
 from assess.domain.imports.vocabulary import SHIPPED, Vocabulary
 from assess.domain.questionnaire import AGREEMENT_POINTS, Item, ItemType, Questionnaire
 
-#: Normalised agreement words (English and French) -> 1..5 or dont_know (vocabularies/answers.toml).
+#: Normalised agreement words (every language of the file) -> 1..5 or dont_know (vocabularies/answers.toml).
 AGREEMENT_WORDS: Mapping[str, int | str] = SHIPPED.agreement
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]0*)?$")
 _LIMESURVEY_CODE = re.compile(r"^a(o)?(\d{1,3})$")
