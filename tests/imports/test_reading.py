@@ -227,7 +227,7 @@ ACTIVITIES = "Which activities did you take part in? Tick all that apply."
         # Option texts with commas inside are recognised whole.
         ("Making a joint product (book, video, play...), Forum or chat", ["forum-chat", "joint-product"]),
         ("Forum or chat, Making a joint product (book, video, play...)", ["forum-chat", "joint-product"]),
-        ("Réalisation d'une production commune (livre, vidéo, pièce...);Jeux ou quiz", ["joint-product", "games-quizzes"]),
+        ("Réalisation d'une production commune (livre, vidéo, pièce de théâtre…);Jeux ou quiz", ["joint-product", "games-quizzes"]),
         ("video-calls; A6", ["video-calls", "games-quizzes"]),
     ],
 )
