@@ -200,3 +200,38 @@ def test_a_german_limesurvey_export_stores_answers_and_no_identity(session, teac
             found += [(table.name, value) for value in ("192.0.2.41", "192.0.2.43", "schule.example.de")
                       if value in text]
     assert found == []
+
+
+# -- "Other" answers in German ----------------------------------------------------------------------
+
+
+def _read_one(headers: list[str], cells: list[str], questionnaire):
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([["Zeitstempel", *headers], ["03.10.2025 09:41:12", *cells]])
+    table = imports.read_table(file_name="Familien.csv", data=out.getvalue().encode("utf-8"))
+    plan = imports.plan_columns(table.headers, questionnaire=questionnaire, file_format="google")
+    [row] = imports.read_rows(table, plan, questionnaire=questionnaire)
+    return row
+
+
+def test_a_german_other_answer_goes_to_the_comment():
+    questionnaire = families()
+    heard, comment = (next(i for i in questionnaire.items if i.id == name) for name in ("heard-about", "comment"))
+    for cell in ("Sonstiges: über die Nachbarin", "Sonstige: über die Nachbarin", "sonstiges (bitte angeben) : über die Nachbarin"):
+        row = _read_one([heard.text["de"]], [cell], questionnaire)
+        assert isinstance(row, ImportedRow), (cell, row)
+        assert row.answers[comment.id].to_raw() == "über die Nachbarin"
+        assert "heard-about" not in row.answers
+        assert [(n.column, n.key) for n in row.notes] == [("B", "imports.note.other_kept")]
+
+
+def test_german_other_words_in_a_checkbox_answer_keep_the_options_ticked():
+    questionnaire = pupils()
+    activities = next(i for i in questionnaire.items if i.id == "activities")
+    comment = next(i for i in questionnaire.items if i.id == "comment")
+    options = [o.text["de"] for o in activities.options]
+    row = _read_one([activities.text["de"]], [f"{options[0]}, {options[2]}, Sonstiges: Museumsbesuch, online"],
+                    questionnaire)
+    assert isinstance(row, ImportedRow), row
+    assert row.answers["activities"].to_raw() == ["video-calls", "forum-chat"]
+    assert row.answers[comment.id].to_raw() == "Museumsbesuch, online"
