@@ -28,7 +28,7 @@ def _package_dir(package: str) -> Path:
     folder; WeasyPrint, Jinja2 and Streamlit all need real paths, not a zip member."""
     found = files(package)
     if not isinstance(found, Path):
-        raise CatalogueError(f"the package {package} must be installed as files on disk, not inside {found}")
+        raise CatalogueError("content.catalogue.not_on_disk", package=package, found=str(found))
     return found
 
 
@@ -49,15 +49,16 @@ def content_dir() -> Path:
         return shipped_dir()
     folder = Path(chosen).expanduser()
     if not folder.is_dir():
-        raise CatalogueError(f"{CONTENT_DIR_VARIABLE}={chosen}: no such folder")
+        raise CatalogueError("content.catalogue.no_content_dir", variable=CONTENT_DIR_VARIABLE, folder=chosen)
     return folder.resolve()
 
 
 def _content_subfolder(name: str, kind: str) -> Path:
     folder = content_dir() / name
     if not folder.is_dir():
-        where = f" (in {CONTENT_DIR_VARIABLE})" if os.environ.get(CONTENT_DIR_VARIABLE, "").strip() else ""
-        raise CatalogueError(f"{folder}: no such folder{where}; it must hold the {kind} files (*.yaml)")
+        chosen = bool(os.environ.get(CONTENT_DIR_VARIABLE, "").strip())
+        raise CatalogueError(f"content.catalogue.{kind}.no_folder" + ("_in" if chosen else ""), folder=str(folder),
+                             variable=CONTENT_DIR_VARIABLE)
     return folder
 
 

@@ -171,7 +171,7 @@ def database(*, migrate: bool = True) -> Iterator[sessionmaker]:
     except ContentError as error:
         # The installed rubrics or questionnaires are missing, empty or broken: which folder
         # or FILE:LINE, never a traceback (see assess.resources for where they are read).
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(error.message(operator_language())) from None
     finally:
         engine.dispose()
 
@@ -199,10 +199,11 @@ def check_command(*, kind: str, loader) -> click.Command:
     @click.command("check", help=f"Check {kind} FILES; print ok, or FILE:LINE: message per problem on standard "
                                  "error (exit 1).")
     @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-    def check(files: tuple[str, ...]) -> None:
+    @LANGUAGE_OPTION
+    def check(files: tuple[str, ...], lang: str) -> None:
         _, problems = check_files(files, loader=loader)
-        for problem in problems:  # on standard error, as every refusal: FILE:LINE: message
-            click.echo(str(problem), err=True)
+        for problem in problems:  # on standard error, as every refusal: FILE:LINE: message, in the reader's language
+            click.echo(problem.located(lang), err=True)
         if problems:
             raise SystemExit(1)
         click.echo("ok")

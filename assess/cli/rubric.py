@@ -26,9 +26,10 @@ def _catalogue() -> RubricCatalogue:
     try:
         return RubricCatalogue.from_directory()
     except CatalogueError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(exc.message(operator_language())) from None
     except ContentError as exc:
-        raise click.ClickException(t("cli.rubric.installed_problems", operator_language(), problems=exc)) from None
+        lang = operator_language()
+        raise click.ClickException(t("cli.rubric.installed_problems", lang, problems=exc.message(lang))) from None
 
 
 @rubric.command("list")

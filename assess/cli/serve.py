@@ -85,7 +85,7 @@ def _check_installation() -> None:
         rubrics.installed()
         questionnaires.installed()
     except ContentError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(error.message(operator_language())) from None
 
 
 def _check_streamlit_options(options: tuple[str, ...]) -> None:

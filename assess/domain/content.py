@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
@@ -23,7 +23,8 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from assess.domain import safe_yaml
-from assess.i18n import DEFAULT_LANGUAGE, LANGUAGES, languages
+from assess.errors import reader_params
+from assess.i18n import DEFAULT_LANGUAGE, LANGUAGES, languages, t
 
 #: The languages a content file may be written in: every language of the registry
 #: (:data:`assess.i18n.LANGUAGES`). German is added here until the registry registers it
@@ -42,24 +43,49 @@ Path_ = tuple[str | int, ...]
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_-]*$")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
-    """One problem in a content file, located by line."""
+    """One problem in a content file, located by line: a catalogue key (``content.*``) and
+    its parameters, read in a person's language with :meth:`message` (as every error a
+    person reads, :mod:`assess.errors`). ``at`` is the place inside the document pydantic
+    named (``criteria.0.weight``), shown before the message; ``str()`` is the English
+    ``FILE:LINE: message``, for logs."""
 
     file: str
     line: int
-    message: str
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    at: str = ""
+
+    def message(self, lang: str) -> str:
+        """What is wrong, in ``lang`` (without the file and line)."""
+        text = t(self.key, lang, **reader_params(dict(self.params), lang))
+        return t("content.at", lang, at=self.at, problem=text) if self.at else text
+
+    def located(self, lang: str) -> str:
+        """``FILE:LINE: message`` in ``lang``: the form editors and compilers use, the same in every language."""
+        return f"{self.file}:{self.line}: {self.message(lang)}"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        return self.located("en")
+
+
+def _in_order(problems: Iterable[Problem]) -> list[Problem]:
+    """By file, line, then English text (the order the report always had)."""
+    return sorted(problems, key=lambda p: (p.file, p.line, str(p)))
 
 
 class ContentError(Exception):
-    """A content file could not be loaded; ``problems`` says where and why."""
+    """A content file could not be loaded; ``problems`` says where and why, each in the
+    reader's language with :meth:`message` (``str()`` is English, for logs)."""
 
     def __init__(self, problems: Iterable[Problem]):
-        self.problems = sorted(problems)
+        self.problems = _in_order(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def message(self, lang: str) -> str:
+        """Every problem, ``FILE:LINE: message`` in ``lang``, one a line."""
+        return "\n".join(p.located(lang) for p in self.problems)
 
 
 class StrictModel(BaseModel):
@@ -194,7 +220,7 @@ def _compose(text: str, file: str) -> tuple[Any, Locator, list[Problem]]:
     try:
         root, loader = safe_yaml.compose(text)
     except safe_yaml.YamlProblem as problem:
-        return None, Locator(lines), [Problem(file, problem.line, problem.message)]
+        return None, Locator(lines), [Problem(file, problem.line, problem.key, problem.params)]
     if root is None:
         return None, Locator(lines), problems
 
@@ -208,9 +234,7 @@ def _compose(text: str, file: str) -> tuple[Any, Locator, list[Problem]]:
                     key = str(key)
                 child = (*path, key)
                 if key in result:
-                    problems.append(
-                        Problem(file, key_node.start_mark.line + 1, f"duplicate key '{key}'")
-                    )
+                    problems.append(Problem(file, key_node.start_mark.line + 1, "content.yaml.duplicate_key", {"key": key}))
                 lines[child] = key_node.start_mark.line + 1
                 result[key] = build(value_node, child)
             return result
@@ -221,29 +245,76 @@ def _compose(text: str, file: str) -> tuple[Any, Locator, list[Problem]]:
     try:
         return build(root, ()), Locator(lines), problems
     except safe_yaml.YamlProblem as problem:
-        return None, Locator(lines), [*problems, Problem(file, problem.line, problem.message)]
+        return None, Locator(lines), [*problems, Problem(file, problem.line, problem.key, problem.params)]
 
 
-def _describe(error: Mapping[str, Any]) -> str:
-    loc = error["loc"]
-    kind = error["type"]
-    field = ".".join(str(part) for part in loc)
+#: pydantic's error types a content file can meet, each read from the catalogue as
+#: ``content.schema.<type>`` with the error's ``ctx`` values (and ``input``, the value
+#: refused, as written in the file) as placeholders. Any other type shows pydantic's own
+#: English text (``content.schema.other``); docs/rubrics.md says so.
+SCHEMA_MESSAGES: frozenset[str] = frozenset({
+    # our own (PydanticCustomError): LocalizedText, ids, the mapping file's answers
+    "empty_translation", "invalid_id", "yaml_boolean",
+    # pydantic's
+    "string_type", "int_type", "int_parsing", "int_from_float", "float_type", "float_parsing", "bool_type",
+    "bool_parsing", "list_type", "tuple_type", "dict_type", "model_type", "model_attributes_type", "too_short",
+    "too_long", "enum", "literal_error", "greater_than_equal", "less_than_equal", "greater_than", "less_than",
+})
+#: Where the value refused says more than the type: the number or word written.
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
+
+
+def _shown(value: Any) -> str:
+    """A value of the file as written there (``true``, ``null``), cut short when long."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif value is None:
+        text = "null"
+    else:
+        text = str(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _schema_params(kind: str, error: Mapping[str, Any]) -> dict[str, Any]:
+    ctx = dict(error.get("ctx") or {})
+    params: dict[str, Any] = {name: _shown(value) for name, value in ctx.items() if name != "error"}
+    params["input"] = _shown(error.get("input"))
+    if kind in ("enum", "literal_error"):
+        # pydantic writes "'a', 'b' or 'c'": the values alone, without its English "or"
+        params["expected"] = ", ".join(_QUOTED.findall(str(ctx.get("expected", "")))) or params.get("expected", "")
+    if kind in ("too_short", "too_long"):
+        params["count"] = int(ctx.get("min_length" if kind == "too_short" else "max_length", 0))
+    return params
+
+
+def _schema_problem(file: str, line: int, error: Mapping[str, Any]) -> Problem:
+    """A pydantic error as a :class:`Problem` with its catalogue key (:data:`SCHEMA_MESSAGES`)."""
+    loc = tuple(error["loc"])
+    kind = str(error["type"])
+    if kind in ("missing", "extra_forbidden"):
+        where = ".".join(map(str, loc[:-1]))
+        return Problem(file, line, f"content.schema.{kind}" + ("_in" if where else ""),
+                       {"key": loc[-1] if loc else "", "where": where})
     if kind in ("missing_translation", "unknown_language"):
-        where = [part for part in loc if part != "[key]"]
-        known = ""
+        parts = [part for part in loc if part != "[key]"]
+        code = (error.get("ctx") or {}).get("code", "")
+        params: dict[str, Any] = {"code": code}
         if kind == "unknown_language":
-            where, known = where[:-1], f" (known: {', '.join(content_languages())})"
-        return str(error["msg"]) + (f" in {'.'.join(map(str, where))}" if where else "") + known
-    if kind == "missing":
-        return f"missing key '{loc[-1]}'" + (f" in {'.'.join(map(str, loc[:-1]))}" if len(loc) > 1 else "")
-    if kind == "extra_forbidden":
-        return f"unknown key '{loc[-1]}'" + (f" in {'.'.join(map(str, loc[:-1]))}" if len(loc) > 1 else "")
-    message = error["msg"].removeprefix("Value error, ")
-    return f"{field}: {message}" if field else message
+            parts = parts[:-1]
+            params["known"] = ", ".join(content_languages())
+        params["where"] = ".".join(map(str, parts))
+        return Problem(file, line, f"content.schema.{kind}" + ("_in" if parts else ""), params)
+    at = ".".join(map(str, loc))
+    if kind in SCHEMA_MESSAGES:
+        return Problem(file, line, f"content.schema.{kind}", _schema_params(kind, error), at=at)
+    return Problem(file, line, "content.schema.other", {"detail": str(error["msg"]).removeprefix("Value error, ")}, at=at)
 
 
 Model = TypeVar("Model", bound=BaseModel)
-SemanticCheck = Callable[[Any], Iterable[tuple[Path_, str]]]
+#: A rule a schema cannot express: what it finds as ``(path, key, params)``, the path
+#: inside the document (for the line) and a catalogue key with its parameters.
+Finding = tuple[Path_, str, dict[str, Any]]
+SemanticCheck = Callable[[Any], Iterable[Finding]]
 
 
 def load_content(
@@ -255,29 +326,46 @@ def load_content(
 ) -> Model:
     """Load and check one content file; raise :class:`ContentError` listing every problem.
 
-    ``checks`` receive the validated model and yield ``(path, message)`` pairs for the
+    ``checks`` receive the validated model and yield ``(path, key, params)`` for the
     rules a schema cannot express (duplicate ids, references, totals).
     """
     data, locator, problems = _compose(text, file)
     if problems:
         raise ContentError(problems)
     if not isinstance(data, dict):
-        raise ContentError([Problem(file, 1, "the file must hold a mapping of keys to values")])
+        raise ContentError([Problem(file, 1, "content.file.not_mapping")])
     try:
         document = model.model_validate(data)
     except ValidationError as exc:
         raise ContentError(
-            Problem(file, locator.line(error["loc"]), _describe(error))
+            _schema_problem(file, locator.line(error["loc"]), error)
             for error in exc.errors(include_url=False)
         ) from None
     semantic = [
-        Problem(file, locator.line(path), message)
+        Problem(file, locator.line(path), key, params)
         for check in checks
-        for path, message in check(document)
+        for path, key, params in check(document)
     ]
     if semantic:
         raise ContentError(semantic)
     return document
+
+
+def unreadable(file: str, error: OSError | UnicodeDecodeError) -> Problem:
+    """Why a content file could not be read, as a :class:`Problem` of its first line."""
+    if isinstance(error, UnicodeDecodeError):
+        return Problem(file, 1, "content.file.not_utf8")
+    if isinstance(error, FileNotFoundError):
+        return Problem(file, 1, "content.file.not_found")
+    if isinstance(error, IsADirectoryError):
+        return Problem(file, 1, "content.file.is_folder")
+    if isinstance(error, PermissionError):
+        return Problem(file, 1, "content.file.no_permission")
+    return Problem(file, 1, "content.file.unreadable", {"detail": error.strerror or str(error)})
+
+
+def too_large(file: str) -> Problem:
+    return Problem(file, 1, "content.file.too_large", {"size": safe_yaml.MAX_BYTES // 1024})
 
 
 def load_content_file(path: Path | str, *, model: type[Model], checks: Iterable[SemanticCheck] = ()) -> Model:
@@ -286,10 +374,10 @@ def load_content_file(path: Path | str, *, model: type[Model], checks: Iterable[
         with path.open("rb") as file:
             data = file.read(safe_yaml.MAX_BYTES + 1)  # a larger file is refused without being read whole
         if len(data) > safe_yaml.MAX_BYTES:
-            raise ContentError([Problem(str(path), 1, f"the file is larger than {safe_yaml.MAX_BYTES // 1024:,} KB")])
+            raise ContentError([too_large(str(path))])
         text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError([Problem(str(path), 1, f"cannot read file: {exc}")]) from None
+        raise ContentError([unreadable(str(path), exc)]) from None
     return load_content(text=text, file=str(path), model=model, checks=checks)
 
 
@@ -320,42 +408,49 @@ Document = TypeVar("Document", bound=_Identified)
 class CatalogueError(ContentError):
     """A folder that cannot serve as a catalogue: missing, or holding no file of its kind.
     The suite cannot work without its rubrics and questionnaires, so this is said loudly
-    (one line naming the folder) instead of showing an empty list."""
+    (one line naming the folder) instead of showing an empty list. A catalogue key
+    (``content.catalogue.*``) and its parameters, read with :meth:`message`; ``str()`` is English."""
 
-    def __init__(self, message: str):
+    def __init__(self, key: str, /, **params: Any):
         self.problems = []
-        Exception.__init__(self, message)
+        self.key = key
+        self.params = params
+        Exception.__init__(self, t(key, "en", **reader_params(params, "en")))
+
+    def message(self, lang: str) -> str:
+        return t(self.key, lang, **reader_params(self.params, lang))
 
 
 class Catalogue(Generic[Document]):
     """The content files of one kind installed in a folder, by id. Loading it raises
     ContentError listing every problem of every file, so a broken file is never half-used."""
 
-    #: What the files hold, for messages ("no rubric files in ...").
+    #: What the files hold, for messages ("no rubric files in ..."): the ``content.catalogue.<kind>`` messages.
     kind = "content"
 
     def __init__(self, documents: Iterable[Document]):
         self._by_id: dict[str, Document] = {}
         for document in documents:
             if document.id in self._by_id:
-                raise ValueError(f"two files share the id '{document.id}'")
+                raise CatalogueError("content.catalogue.shared_id", id=document.id)
             self._by_id[document.id] = document
 
     @classmethod
     def load(cls, directory: Path | str, *, loader: Callable[[Path | str], Document]) -> Self:
         folder = Path(directory)
         if not folder.is_dir():
-            raise CatalogueError(f"{folder}: no such folder; it must hold the {cls.kind} files (*.yaml)")
+            raise CatalogueError(f"content.catalogue.{cls.kind}.no_folder", folder=str(folder))
         files = sorted(folder.glob("*.yaml"))
         if not files:
-            raise CatalogueError(f"{folder}: no {cls.kind} files (*.yaml) in this folder")
+            raise CatalogueError(f"content.catalogue.{cls.kind}.empty", folder=str(folder))
         loaded, problems = check_files(files, loader=loader)
         if problems:
             raise ContentError(problems)
         first_file: dict[str, Path] = {}
         for path, document in zip(files, loaded, strict=True):  # every file loaded: the lists match
             if document.id in first_file:
-                raise CatalogueError(f"{path}: the id '{document.id}' is already the id of {first_file[document.id]}")
+                raise CatalogueError("content.catalogue.same_id", file=str(path), id=document.id,
+                                     first=str(first_file[document.id]))
             first_file[document.id] = path
         return cls(loaded)
 

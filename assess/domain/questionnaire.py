@@ -13,13 +13,14 @@ from enum import StrEnum
 from pathlib import Path
 
 from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from assess import resources
 from assess.domain.content import (
     IDENTIFIER,
     Catalogue,
+    Finding,
     LocalizedText,
-    Path_,
     StrictModel,
     load_content_file,
 )
@@ -68,7 +69,7 @@ class Item(StrictModel):
     @classmethod
     def _identifier(cls, value: str) -> str:
         if not IDENTIFIER.match(value):
-            raise ValueError(f"'{value}' is not a valid id (lower-case letters, digits, '-' and '_')")
+            raise PydanticCustomError("invalid_id", "'{value}' is not a valid id", {"value": value})
         return value
 
     def option(self, option_id: str) -> Option:
@@ -105,40 +106,38 @@ class Questionnaire(StrictModel):
         return {theme for item in self.items for theme in item.themes}
 
 
-def check_questionnaire(questionnaire: Questionnaire) -> Iterable[tuple[Path_, str]]:
-    """Rules across fields that the schema alone cannot express."""
+def check_questionnaire(questionnaire: Questionnaire) -> Iterable[Finding]:
+    """Rules across fields that the schema alone cannot express: ``(path, key, params)``."""
     if not questionnaire.items:
-        yield ("items",), "a questionnaire needs at least one item"
+        yield ("items",), "content.questionnaire.no_items", {}
     if not IDENTIFIER.match(questionnaire.id):
-        yield ("id",), f"'{questionnaire.id}' is not a valid id (lower-case letters, digits, '-' and '_')"
+        yield ("id",), "content.schema.invalid_id", {"value": questionnaire.id}
     if questionnaire.ages is not None and not 2 <= questionnaire.ages[0] <= questionnaire.ages[1] <= 21:
-        yield ("ages",), f"ages must be two ages from 2 to 21, youngest first, not {list(questionnaire.ages)}"
+        yield ("ages",), "content.questionnaire.ages", {"ages": str(list(questionnaire.ages))}
     seen: set[str] = set()
     for index, item in enumerate(questionnaire.items):
         path = ("items", index)
         if item.id in seen:
-            yield (*path, "id"), f"duplicate item id '{item.id}'"
+            yield (*path, "id"), "content.questionnaire.duplicate_item", {"id": item.id}
         seen.add(item.id)
         for theme_index, theme in enumerate(item.themes):
             if theme not in THEMES:
-                yield (*path, "themes", theme_index), (
-                    f"item '{item.id}' is tied to unknown theme '{theme}' (known: {', '.join(THEMES)})"
-                )
+                yield (*path, "themes", theme_index), "content.questionnaire.unknown_theme", {
+                    "id": item.id, "theme": theme, "known": ", ".join(THEMES)}
         choice = item.type in (ItemType.SINGLE, ItemType.MULTIPLE)
         if choice and len(item.options) < 2:
-            yield (*path, "options"), f"{item.type.value}-choice item '{item.id}' needs at least two options"
+            yield (*path, "options"), f"content.questionnaire.{item.type.value}_options", {"id": item.id}
         if not choice and item.options:
-            yield (*path, "options"), f"{item.type.value} item '{item.id}' takes no options"
+            yield (*path, "options"), f"content.questionnaire.{item.type.value}_no_options", {"id": item.id}
         option_ids = [o.id for o in item.options]
         for option_index, option_id in enumerate(option_ids):
             if option_ids.index(option_id) != option_index:
-                yield (*path, "options", option_index, "id"), f"duplicate option id '{option_id}' in item '{item.id}'"
+                yield (*path, "options", option_index, "id"), "content.questionnaire.duplicate_option", {
+                    "option": option_id, "id": item.id}
         if item.type is ItemType.TEXT and item.themes:
-            yield (*path, "themes"), f"text item '{item.id}' cannot be scored, so it informs no theme"
+            yield (*path, "themes"), "content.questionnaire.text_themes", {"id": item.id}
         if questionnaire.display is Display.ONE_AT_A_TIME and item.type not in (ItemType.AGREEMENT, ItemType.TEXT):
-            yield (*path, "type"), (
-                f"item '{item.id}': the one-at-a-time (faces) display takes agreement and text items only"
-            )
+            yield (*path, "type"), "content.questionnaire.one_at_a_time", {"id": item.id}
 
 
 def load_questionnaire_file(path: Path | str) -> Questionnaire:

@@ -10,11 +10,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from assess import resources
 from assess.domain.content import (
     IDENTIFIER,
     Catalogue,
+    Finding,
     LocalizedText,
     Path_,
     StrictModel,
@@ -43,9 +45,7 @@ LOWEST_LEVEL, HIGHEST_LEVEL = LEVELS[0], LEVELS[-1]
 
 def _identifier(value: str) -> str:
     if not IDENTIFIER.match(value):
-        raise ValueError(
-            f"'{value}' is not a valid id (lower-case letters, digits, '-' and '_', starting with a letter)"
-        )
+        raise PydanticCustomError("invalid_id", "'{value}' is not a valid id", {"value": value})
     return value
 
 
@@ -143,17 +143,17 @@ class Rubric(StrictModel):
             return self.gate(item_id)
 
 
-def _check_levels(item: ScoredItem, path: Path_) -> Iterable[tuple[Path_, str]]:
+def _check_levels(item: ScoredItem, path: Path_) -> Iterable[Finding]:
     found = [level.level for level in item.levels]
     if found != list(LEVELS):
-        shown = ", ".join(map(str, found)) or "none"
-        yield (*path, "levels"), (
-            f"levels of '{item.id}' must be 0, 1, 2, 3, 4, 5, each once, in increasing order (found {shown})"
-        )
+        if found:
+            yield (*path, "levels"), "content.rubric.levels", {"id": item.id, "found": ", ".join(map(str, found))}
+        else:
+            yield (*path, "levels"), "content.rubric.no_levels", {"id": item.id}
 
 
-def check_rubric(rubric: Rubric) -> Iterable[tuple[Path_, str]]:
-    """Rules across fields that the schema alone cannot express."""
+def check_rubric(rubric: Rubric) -> Iterable[Finding]:
+    """Rules across fields that the schema alone cannot express: ``(path, key, params)``."""
     seen: dict[str, Path_] = {}
     items: list[tuple[ScoredItem, Path_]] = [
         *((c, ("criteria", i)) for i, c in enumerate(rubric.criteria)),
@@ -161,39 +161,37 @@ def check_rubric(rubric: Rubric) -> Iterable[tuple[Path_, str]]:
     ]
     for item, path in items:
         if item.id in seen:
-            yield (*path, "id"), f"duplicate id '{item.id}'"
+            yield (*path, "id"), "content.rubric.duplicate_id", {"id": item.id}
         seen[item.id] = path
         yield from _check_levels(item, path)
         for theme_index, theme in enumerate(item.themes):
             if theme not in THEMES:
-                yield (*path, "themes", theme_index), (
-                    f"unknown theme '{theme}' in '{item.id}' (known: {', '.join(THEMES)})"
-                )
+                yield (*path, "themes", theme_index), "content.rubric.unknown_theme", {
+                    "theme": theme, "id": item.id, "known": ", ".join(THEMES)}
         minimum = getattr(item, "minimum", None)
         if minimum is not None and minimum not in LEVELS:
-            yield (*path, "minimum"), f"minimum of '{item.id}' must be a level from 0 to 5, not {minimum}"
+            yield (*path, "minimum"), "content.rubric.minimum", {"id": item.id, "minimum": minimum}
 
     if not rubric.criteria:
-        yield ("criteria",), "a rubric needs at least one criterion"
+        yield ("criteria",), "content.rubric.no_criteria", {}
     for index, criterion in enumerate(rubric.criteria):
         if criterion.weight <= 0:
-            yield ("criteria", index, "weight"), f"weight of '{criterion.id}' must be above 0, not {criterion.weight:g}"
+            yield ("criteria", index, "weight"), "content.rubric.weight", {
+                "id": criterion.id, "weight": f"{criterion.weight:g}"}
 
     criterion_ids = {c.id for c in rubric.criteria}
     for index, gate in enumerate(rubric.gates):
         if gate.criterion not in criterion_ids:
-            yield ("gates", index, "criterion"), f"gate '{gate.id}' refers to unknown criterion '{gate.criterion}'"
+            yield ("gates", index, "criterion"), "content.rubric.gate_criterion", {
+                "id": gate.id, "criterion": gate.criterion}
 
     maximum = rubric.maximum
     if not 0 <= rubric.verdict.pass_mark <= maximum:
-        yield ("verdict", "pass_mark"), (
-            f"pass mark {rubric.verdict.pass_mark:g} is outside 0..{maximum:g}, the rubric's maximum total"
-        )
+        yield ("verdict", "pass_mark"), "content.rubric.pass_mark", {
+            "pass_mark": f"{rubric.verdict.pass_mark:g}", "maximum": f"{maximum:g}"}
     if not 0 <= rubric.eql.nomination_threshold <= maximum:
-        yield ("eql", "nomination_threshold"), (
-            f"EQL nomination threshold {rubric.eql.nomination_threshold:g} is outside 0..{maximum:g}, "
-            "the rubric's maximum total"
-        )
+        yield ("eql", "nomination_threshold"), "content.rubric.eql_threshold", {
+            "threshold": f"{rubric.eql.nomination_threshold:g}", "maximum": f"{maximum:g}"}
 
 
 def parse_rubric(text: str, *, file: str = "<rubric>") -> Rubric:

@@ -25,6 +25,8 @@ from typing import Any, cast
 
 import yaml
 
+from assess.i18n import t
+
 #: Content and mapping files are a few kilobytes; the largest shipped one is under 40 KB.
 MAX_BYTES = 1024 * 1024
 #: Levels of nested mappings and lists (the shipped files nest 6).
@@ -43,12 +45,17 @@ ALLOWED_TAGS = frozenset(
 
 
 class YamlProblem(Exception):
-    """What is wrong with a YAML text, and on which line (1-based)."""
+    """What is wrong with a YAML text, and on which line (1-based): a catalogue key
+    (``content.yaml.*``) and its parameters; ``str()`` is English, for logs."""
 
-    def __init__(self, line: int, message: str):
+    def __init__(self, line: int, key: str, /, **params: Any):
         self.line = line
-        self.message = message
-        super().__init__(f"line {line}: {message}")
+        self.key = key
+        self.params = params
+        super().__init__(f"line {line}: {self.message('en')}")
+
+    def message(self, lang: str) -> str:
+        return t(self.key, lang, **self.params)
 
 
 def _line(node_or_event: Any) -> int:
@@ -67,21 +74,21 @@ class _Loader(yaml.SafeLoader):
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node:
         event = self.peek_event()  # type: ignore[no-untyped-call]  # unannotated in types-PyYAML
         if isinstance(event, yaml.AliasEvent):
-            raise YamlProblem(_line(event), f"aliases (*{event.anchor}) are not allowed: write the value out")
+            raise YamlProblem(_line(event), "content.yaml.alias", name=event.anchor)
         if getattr(event, "anchor", None):
-            raise YamlProblem(_line(event), f"anchors (&{event.anchor}) are not allowed: write the value out")
+            raise YamlProblem(_line(event), "content.yaml.anchor", name=event.anchor)
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise YamlProblem(_line(event), f"nested more than {MAX_DEPTH} levels deep")
+                raise YamlProblem(_line(event), "content.yaml.too_deep", depth=MAX_DEPTH)
             # Never None: PyYAML's composer always returns a node or raises.
             node = cast(yaml.Node, super().compose_node(parent, index))
         finally:
             self._depth -= 1
         if node.tag not in ALLOWED_TAGS:
-            raise YamlProblem(_line(node), f"unknown tag '{_short(node.tag)}': write plain text, numbers, lists and mappings only")
+            raise YamlProblem(_line(node), "content.yaml.unknown_tag", tag=_short(node.tag))
         if isinstance(node, yaml.ScalarNode) and len(node.value) > MAX_SCALAR:
-            raise YamlProblem(_line(node), f"a value longer than {MAX_SCALAR:,} characters")
+            raise YamlProblem(_line(node), "content.yaml.too_long_value", length=MAX_SCALAR)
         return node
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
@@ -90,12 +97,14 @@ class _Loader(yaml.SafeLoader):
         except YamlProblem:
             raise
         except yaml.MarkedYAMLError as error:
-            raise YamlProblem(_line(error.problem_mark or node), str(error.problem or error)) from None
+            raise YamlProblem(_line(error.problem_mark or node), "content.yaml.unreadable",
+                              detail=str(error.problem or error)) from None
         except (ValueError, TypeError, OverflowError) as error:
             # int() past Python's 4,300 digits, !!int abc, a date that does not exist...
             if node.tag == INT_TAG and len(node.value) > 4000:
-                raise YamlProblem(_line(node), f"a number of {len(node.value):,} digits is too long") from None
-            raise YamlProblem(_line(node), f"cannot read '{node.value[:40]}' as {_short(node.tag)}: {error}") from None
+                raise YamlProblem(_line(node), "content.yaml.number_too_long", digits=len(node.value)) from None
+            raise YamlProblem(_line(node), "content.yaml.cannot_read_as", value=node.value[:40], tag=_short(node.tag),
+                              detail=str(error)) from None
 
 
 def _short(tag: str) -> str:
@@ -104,7 +113,7 @@ def _short(tag: str) -> str:
 
 
 def _unknown_tag(loader: _Loader, node: yaml.Node) -> Any:
-    raise YamlProblem(_line(node), f"unknown tag '{_short(node.tag)}': write plain text, numbers, lists and mappings only")
+    raise YamlProblem(_line(node), "content.yaml.unknown_tag", tag=_short(node.tag))
 
 
 _Loader.add_constructor(None, _unknown_tag)
@@ -112,7 +121,7 @@ _Loader.add_constructor(None, _unknown_tag)
 
 def _check_size(text: str) -> None:
     if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise YamlProblem(1, f"the file is larger than {MAX_BYTES // 1024:,} KB")
+        raise YamlProblem(1, "content.file.too_large", size=MAX_BYTES // 1024)
 
 
 def _loader(text: str) -> _Loader:
@@ -130,9 +139,9 @@ def compose(text: str) -> tuple[yaml.Node | None, _Loader]:
         raise
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        raise YamlProblem(mark.line + 1 if mark else 1, f"YAML syntax error: {error.problem or error}") from None
+        raise YamlProblem(mark.line + 1 if mark else 1, "content.yaml.syntax", detail=str(error.problem or error)) from None
     except yaml.YAMLError as error:
-        raise YamlProblem(1, f"YAML syntax error: {error}") from None
+        raise YamlProblem(1, "content.yaml.syntax", detail=str(error)) from None
     finally:
         loader.dispose()
 

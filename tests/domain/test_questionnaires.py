@@ -177,7 +177,7 @@ def test_the_shipped_questionnaires_are_as_described():
         ),
         ("{id: forum,", "{id: calls,", "{id: calls,|2", "duplicate option id 'calls' in item 'activities'"),
         ("ages: [8, 12]", "ages: [12, 8]", "ages:", "ages must be two ages from 2 to 21, youngest first, not [12, 8]"),
-        ("audience: pupils", "audience: parents", "audience:", "audience: Input should be"),
+        ("audience: pupils", "audience: parents", "audience:", "audience: 'parents' is not one of the values allowed: pupils, families, teachers"),
         ("title: {en: Sample, fr: Exemple}", "title: {en: Sample, fr: Exemple", "intro:", "YAML syntax error"),
     ],
 )

@@ -400,7 +400,7 @@ def test_yaml_yes_and_no_in_a_mapping_are_pointed_at():
     with pytest.raises(ContentError) as caught:
         imports.parse_mapping('answers:\n  "Yes": 5\n  No: 1\n', file="map.yaml")
     (problem,) = caught.value.problems
-    assert (problem.line, "double quotes" in problem.message) == (3, True)
+    assert (problem.line, "double quotes" in problem.message("en")) == (3, True)
 
 
 def test_a_mapping_that_is_not_yaml_or_not_utf8():

@@ -11,17 +11,27 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from assess.domain import safe_yaml
 from assess.domain.answers import DONT_KNOW
-from assess.domain.content import IDENTIFIER, ContentError, Path_, Problem, StrictModel, load_content
+from assess.domain.content import (
+    IDENTIFIER,
+    ContentError,
+    Finding,
+    Path_,
+    StrictModel,
+    load_content,
+    too_large,
+    unreadable,
+)
 from assess.domain.imports.text import normalise
 from assess.domain.questionnaire import AGREEMENT_POINTS, ItemType, Questionnaire
 
 
 def _no_boolean(value: Any) -> Any:
     if isinstance(value, bool):  # YAML reads yes/no/on/off/true/false as booleans
-        raise ValueError("yes/no/true/false is not an answer: write 1 to 5, dont_know or an option id")
+        raise PydanticCustomError("yaml_boolean", "yes/no/true/false is not an answer")
     return value
 
 
@@ -73,87 +83,86 @@ def _keys_as_read(text: str) -> dict[tuple[str, str], str | int]:
 
 def check_mapping(
     mapping: ImportMapping, questionnaire: Questionnaire | None, keys: Mapping[tuple[str, str], str | int] | None = None
-) -> Iterator[tuple[Path_, str]]:
-    """Problems of a mapping against a questionnaire (or, without one, of its form alone).
-    ``keys``: see :func:`_keys_as_read`, for the line numbers."""
+) -> Iterator[Finding]:
+    """Problems of a mapping against a questionnaire (or, without one, of its form alone),
+    as ``(path, key, params)``. ``keys``: see :func:`_keys_as_read`, for the line numbers."""
     keys = keys or {}
     items = {item.id: item for item in questionnaire.items} if questionnaire else {}
     known = ", ".join(items)
     for header, target in mapping.columns.items():
         path = ("columns", keys.get(("columns", header), header))
         if not header:
-            yield path, "a column name is empty"
+            yield path, "content.mapping.empty_column", {}
         if target is None:
             continue
         item_id, _, option_id = target.partition(":")
         if questionnaire is None:
             if not IDENTIFIER.match(item_id) or (option_id and not IDENTIFIER.match(option_id)):
-                yield path, f"column '{header}': '{target}' is not an item id (or item:option)"
+                yield path, "content.mapping.not_an_item", {"column": header, "target": target}
             continue
         item = items.get(item_id)
         if item is None:
-            yield path, f"column '{header}' is mapped to unknown item '{item_id}' (items of '{questionnaire.id}': {known})"
+            yield path, "content.mapping.unknown_item", {
+                "column": header, "item": item_id, "questionnaire": questionnaire.id, "known": known}
         elif option_id and item.type is not ItemType.MULTIPLE:
-            yield path, f"column '{header}': '{item_id}' is not a multiple-choice item, it takes no ':{option_id}'"
+            yield path, "content.mapping.not_multiple", {"column": header, "item": item_id, "option": option_id}
         elif option_id and option_id not in {o.id for o in item.options}:
-            yield path, (
-                f"column '{header}': '{option_id}' is not an option of '{item_id}' "
-                f"(options: {', '.join(o.id for o in item.options)})"
-            )
-    yield from _collisions(mapping.columns, "columns", "column", keys)
+            yield path, "content.mapping.unknown_option", {
+                "column": header, "option": option_id, "item": item_id, "known": ", ".join(o.id for o in item.options)}
+    yield from _collisions(mapping.columns, "columns", keys)
     option_ids = {o.id for item in items.values() for o in item.options}
     seen: dict[str, tuple[str, Any]] = {}
     for text, value in mapping.answers.items():
         path = ("answers", keys.get(("answers", text), text))
         if not text:
-            yield path, "an answer text is empty"
+            yield path, "content.mapping.empty_answer", {}
         elif not normalise(text):
-            yield path, (f"answer '{text}' is only punctuation: cells are compared without it, "
-                         "so it would match every cell of punctuation alone")
+            yield path, "content.mapping.punctuation", {"text": text}
         else:
-            yield from _collision(seen, text, value, path, "answer")
+            yield from _collision(seen, text, value, path, "answers")
         if text in ("True", "False"):
-            yield path, f"'{text}': YAML reads yes/no/on/off as true/false; put the cell text in double quotes (\"Yes\")"
+            yield path, "content.mapping.boolean_key", {"text": text}
         if isinstance(value, int):
             if value not in AGREEMENT_POINTS:
-                yield path, f"answer '{text}': {value} is not on the scale 1 to 5"
+                yield path, "content.mapping.off_scale", {"text": text, "value": value}
         elif value != DONT_KNOW and (
             not IDENTIFIER.match(value) if questionnaire is None else value not in option_ids
         ):
-            yield path, f"answer '{text}' is mapped to '{value}', which is neither 1 to 5, dont_know nor an option id" + (
-                f" of '{questionnaire.id}'" if questionnaire else ""
-            )
+            if questionnaire is None:
+                yield path, "content.mapping.unknown_answer", {"text": text, "value": value}
+            else:
+                yield path, "content.mapping.unknown_answer_of", {
+                    "text": text, "value": value, "questionnaire": questionnaire.id}
 
 
-def _collision(seen: dict[str, tuple[str, Any]], text: str, value: Any, path: Path_, what: str) -> Iterator[tuple[Path_, str]]:
+def _collision(seen: dict[str, tuple[str, Any]], text: str, value: Any, path: Path_, section: str) -> Iterator[Finding]:
     """A key that reads the same as an earlier one once normalised (``"Yes"`` and ``"yes "``)
     but means something else: cells are compared normalised, so one of the two would be
     silently lost."""
     norm = normalise(text)
     earlier = seen.setdefault(norm, (text, value))
     if earlier[1] != value:
-        yield path, (f"{what} '{text}' reads the same as '{earlier[0]}' (case, accents, punctuation and "
-                     f"spaces do not count) but is mapped to '{value}', not '{earlier[1]}': keep one of them")
+        yield path, f"content.mapping.same_{section}", {
+            "text": text, "earlier": earlier[0], "value": value, "earlier_value": earlier[1]}
 
 
-def _collisions(table: Mapping[str, Any], section: str, what: str,
-                keys: Mapping[tuple[str, str], str | int]) -> Iterator[tuple[Path_, str]]:
+def _collisions(table: Mapping[str, Any], section: str, keys: Mapping[tuple[str, str], str | int]) -> Iterator[Finding]:
     seen: dict[str, tuple[str, Any]] = {}
     for text, value in table.items():
         if normalise(text):
-            yield from _collision(seen, text, value, (section, keys.get((section, text), text)), what)
+            yield from _collision(seen, text, value, (section, keys.get((section, text), text)), section)
 
 
 def parse_mapping(text: str | bytes, *, file: str = "<mapping>", questionnaire: Questionnaire | None = None) -> ImportMapping:
     """Load a mapping file; raise :class:`ContentError` (``FILE:LINE: message`` per problem).
     With ``questionnaire``, item, option and answer ids are checked against it too."""
     if len(text) > safe_yaml.MAX_BYTES:  # before decoding it
-        raise ContentError([Problem(file, 1, f"the file is larger than {safe_yaml.MAX_BYTES // 1024:,} KB")])
+        raise ContentError([too_large(file)])
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ContentError([Problem(file, 1, "cannot read file: it is not UTF-8 text")]) from None
+        except UnicodeDecodeError as error:
+            raise ContentError([unreadable(file, error)]) from None
     keys = _keys_as_read(text)
     return load_content(
         text=text, file=file, model=ImportMapping, checks=[lambda m: check_mapping(m, questionnaire, keys)]
@@ -164,5 +173,5 @@ def load_mapping_file(path: Path | str, *, questionnaire: Questionnaire | None =
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise ContentError([Problem(str(path), 1, f"cannot read file: {exc.strerror or exc}")]) from None
+        raise ContentError([unreadable(str(path), exc)]) from None
     return parse_mapping(data, file=str(path), questionnaire=questionnaire)

@@ -32,7 +32,8 @@ def _parse_mapping(mapping: Any, questionnaire: Questionnaire) -> ImportMapping 
         if isinstance(mapping, (str, bytes)):
             return reading.parse_mapping(mapping, file="mapping.yaml", questionnaire=questionnaire)
         if isinstance(mapping, ImportMapping):
-            problems = [Problem("mapping", 1, message) for _path, message in reading.check_mapping(mapping, questionnaire)]
+            problems = [Problem("mapping", 1, key, params)
+                        for _path, key, params in reading.check_mapping(mapping, questionnaire)]
             if problems:
                 raise ContentError(problems)
             return mapping

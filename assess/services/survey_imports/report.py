@@ -27,6 +27,10 @@ class MappingError(ServiceError):
         self.problems = tuple(problems)
         super().__init__(self.key, count=len(self.problems), problems="\n".join(str(p) for p in self.problems))
 
+    def message(self, lang: str) -> str:
+        """The count and every problem (``FILE:LINE: message``), all in ``lang``."""
+        return t(self.key, lang, count=len(self.problems), problems="\n".join(p.located(lang) for p in self.problems))
+
 
 def describe_skipped(skipped: Skipped, lang: str) -> str:
     """``row 7, column D: '7' is not on the 1-5 scale`` in ``lang``."""

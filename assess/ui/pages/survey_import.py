@@ -119,7 +119,7 @@ def questionnaire_of(current, report: ImportReport) -> Questionnaire:
 def show_mapping_problems(error: MappingError | ContentError) -> None:
     problems = error.problems
     st.error(_("import_page.mapping_problems", count=len(problems)), icon=":material/error:")
-    st.code("\n".join(str(p) for p in problems), language=None, wrap_lines=True)
+    st.code("\n".join(p.located(lang()) for p in problems), language=None, wrap_lines=True)
 
 
 def columns_table(report: ImportReport, questionnaire: Questionnaire) -> None:
