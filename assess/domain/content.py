@@ -257,7 +257,7 @@ SCHEMA_MESSAGES: frozenset[str] = frozenset({
     "empty_translation", "invalid_id", "yaml_boolean",
     # pydantic's
     "string_type", "int_type", "int_parsing", "int_from_float", "float_type", "float_parsing", "bool_type",
-    "bool_parsing", "list_type", "tuple_type", "dict_type", "model_type", "model_attributes_type", "too_short",
+    "bool_parsing", "list_type", "tuple_type", "dict_type", "model_type", "too_short",
     "too_long", "enum", "literal_error", "greater_than_equal", "less_than_equal", "greater_than", "less_than",
 })
 #: Where the value refused says more than the type: the number or word written.
@@ -291,6 +291,9 @@ def _schema_problem(file: str, line: int, error: Mapping[str, Any]) -> Problem:
     """A pydantic error as a :class:`Problem` with its catalogue key (:data:`SCHEMA_MESSAGES`)."""
     loc = tuple(error["loc"])
     kind = str(error["type"])
+    if kind == "missing" and loc and isinstance(loc[-1], int):  # a list of fixed length, too short
+        return Problem(file, line, "content.schema.missing_item",
+                       {"position": loc[-1] + 1, "where": ".".join(map(str, loc[:-1]))})
     if kind in ("missing", "extra_forbidden"):
         where = ".".join(map(str, loc[:-1]))
         return Problem(file, line, f"content.schema.{kind}" + ("_in" if where else ""),
