@@ -500,9 +500,9 @@ def status_page(kind: str, visit: Visit) -> None:
     if visit.status is VisitStatus.NOT_YET_OPEN and visit.opens_on is not None:
         heading(_("respond.not_yet_open.title"))
         st.info(said("respond.not_yet_open.text", date=long_date(visit.opens_on)), icon=":material/schedule:")
-    elif visit.status is VisitStatus.CLOSED and visit.closes_on is not None:
+    elif visit.status is VisitStatus.CLOSED and visit.closed_on is not None:
         heading(_("respond.closed.title"))
-        st.info(said("respond.closed.text", date=long_date(visit.closes_on)), icon=":material/event_busy:")
+        st.info(said("respond.closed.text", date=long_date(visit.closed_on)), icon=":material/event_busy:")
     elif visit.status is VisitStatus.USED:
         heading(_("respond.used.title"))
         st.info(_("respond.used.text"), icon=":material/task_alt:")
