@@ -18,7 +18,6 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from assess import clock
-from assess.domain.assignment import ShortageReason
 from assess.domain.jury import AGGREGATIONS, ROUND_KINDS
 from assess.domain.permissions import can
 from assess.i18n.formats import format_date
@@ -49,18 +48,11 @@ def apply(change: Callable[[Session], object], done: str, **options) -> None:
 
 def keep_report(done: jury.AssignmentReport) -> None:
     """What an automatic assignment did, in the reader's language, for the next run."""
-    def shortage(s) -> str:
-        head = _("rounds_page.short_head", application=s.application, count=s.missing, wanted=s.wanted,
-                 assigned=s.assigned)
-        if s.reason is ShortageReason.CONFLICTS:
-            return f"{head} {_('rounds_page.short_conflicts', count=s.without_conflict)}"
-        return f"{head} {_('rounds_page.short_capacity', count=s.without_conflict, full=s.at_capacity)}"
-
     st.session_state[REPORT] = {
         "created": len(done.created),
         "conflicts": done.conflicts_found,
         "loads": [(done.juror_names.get(j, f"#{j}"), n) for j, n in sorted(done.loads.items())],
-        "short": [shortage(s) for s in done.shortages],
+        "short": list(done.explain(lang())),  # the same sentences as `assess jury assign`
     }
 
 
