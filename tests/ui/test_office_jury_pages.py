@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from assess.i18n import t
 from assess.services import decisions, eql, jury, projects, rounds
 from assess.storage.models import Assignment
 from tests.jury.helpers import apply, close, make_juror, make_round, score_all
@@ -419,3 +420,33 @@ def test_the_conflicts_tab_names_the_project_and_the_kind_in_words(app_for, peop
     table = next(f.value for f in at.dataframe if "Project" in f.value.columns and "Kind" in f.value.columns)
     assert list(table["Project"]) == ["Stars <b>over</b> *Europe*"]
     assert list(table["Kind"]) == ["Set by the national office"]  # words, not the stored key "office"
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_taking_off_a_juror_with_scores_tells_the_office_to_tick_the_box_of_the_form(app_for, people, scored,
+                                                                                     ui_database, lang):
+    at = no_exception(app_for(people.admin, page="rounds", lang=lang))
+    first = scored["applications"][0]
+    application, juror = [s for s in at.selectbox if s.form_id == "rn_manual"]
+    application.set_value(first)
+    juror.set_value(people.juror.id)
+    take_off = t("rounds_page.unassign", lang)
+    at = submit(at, take_off)
+
+    box = t("rounds_page.force", lang)
+    [refusal] = texts(at.error)
+    if lang == "en":
+        assert refusal == (f'This juror has already saved 6 scores on the application. To take them off all the same, '
+                           f'tick "{box}" and press "{take_off}" again: their scores are deleted too.')
+    assert box in refusal and take_off in refusal and "--" not in refusal
+    with ui_database.begin() as session:
+        assert session.scalar(select(Assignment).where(Assignment.application_id == first,
+                                                       Assignment.juror_id == people.juror.id)) is not None
+
+    [tick] = [c for c in at.checkbox if c.label == box]
+    tick.check()
+    at = submit(at, take_off)
+    assert not at.error
+    with ui_database.begin() as session:
+        assert session.scalar(select(Assignment).where(Assignment.application_id == first,
+                                                       Assignment.juror_id == people.juror.id)) is None
