@@ -138,6 +138,21 @@ def test_a_code_opens_the_questionnaire_without_signing_in(people, code):
     assert "Sign in" not in page_text(at)
 
 
+@pytest.mark.parametrize("lang", ["en", "fr", "de"])
+def test_the_note_on_required_questions_quotes_the_mark_the_questions_carry(people, ui_database, project, lang):
+    with ui_database.begin() as session:
+        campaign = make_campaign(session, owner=people.teacher, project=project, languages=("fr", "en", "de"))
+        [code] = campaigns.issue_codes(session, actor=people.teacher, campaign_id=campaign.id, count=1)
+    at = respondent(code=code, lang=lang)
+
+    mark = {"en": "(required)", "fr": "(obligatoire)", "de": "(Pflichtfrage)"}[lang]
+    assert at.radio[0].label.endswith(f" {mark}")
+    note = {"en": "Questions marked (required) need an answer. All the others are optional.",
+            "fr": "Les questions marquées (obligatoire) demandent une réponse. Toutes les autres sont facultatives.",
+            "de": "Fragen mit dem Hinweis (Pflichtfrage) müssen beantwortet werden. Alle anderen sind freiwillig."}
+    assert note[lang] in [c.value for c in at.caption]
+
+
 def test_a_teacher_signed_in_in_the_same_browser_also_gets_only_the_questionnaire(people, code):
     at = respondent(code=code, actor=people.teacher)
     assert [t.value for t in at.title] == ["Our children's eTwinning project - what families think"]

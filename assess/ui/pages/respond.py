@@ -330,7 +330,7 @@ def whole_form(kind: str, value: str, visit_key: str, questionnaire: Questionnai
     done = len(current_answers(visit_key, questionnaire))
     st.progress(done / total if total else 0.0, text=_("respond.progress", count=done, total=total))
     if any(item.required for item in questionnaire.items):
-        st.caption(_("respond.required_help"))
+        st.caption(_("respond.required_help", mark=_("respond.required_mark")))
     for number, item in enumerate(questionnaire.items, start=1):
         with st.container(border=True, key=f"respond_item_{item.id}"):
             st.caption(_("respond.question", number=number, total=total))
