@@ -204,6 +204,8 @@ def test_results_show_participation_and_hide_a_group_of_four(app_for, people, an
     assert at.title[0].value == "Survey results"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"Pupils": "4", "Families": "5"}
+    assert {m.proto.help for m in at.metric} == {
+        "Responses in the figures: one per person. New responses join them 5 or more at a time."}
     captions = [c.value for c in at.caption]
     assert "Participation: 71% (5 of 7 codes used)" in captions
     assert any("Pupils: 4 respondents, fewer than 5" in i.value and "count in no total" in i.value for i in at.info)

@@ -110,7 +110,7 @@ def participation(results) -> None:
                   used=audience.codes_used, issued=audience.codes_issued)
                 if audience.participation is not None else _("survey_results_page.no_codes"))
         column.metric(audience_name(audience.audience, lang()), audience.respondents, border=True,
-                      help=_("survey_results_page.respondents_help"))
+                      help=_("survey_results_page.respondents_help", min=results.min_group))
         column.caption(rate)
         if audience.waiting:
             column.caption(_("survey_results.waiting", count=audience.waiting, min=results.min_group))
