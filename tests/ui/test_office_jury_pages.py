@@ -350,6 +350,8 @@ def test_reliability_explains_an_undefined_alpha(app_for, people, applied):
     alphas = at.dataframe[0].value
     assert set(alphas["Lecture"]) == {"impossible à calculer"}
     assert set(alphas["Explication"]) == {"Aucune candidature n'a encore de niveaux de deux jurés."}
+    assert ("Seules les notes remises comptent. Alpha de Krippendorff (ordinal) : fiable à partir de 0,800, "
+            "provisoire seulement à partir de 0,667, peu fiable en dessous.") in texts(at.caption)
 
 
 # --- European label -----------------------------------------------------------------------------
