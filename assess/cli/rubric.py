@@ -11,7 +11,7 @@ from assess.domain.content import CatalogueError, ContentError
 from assess.domain.rubric import RubricCatalogue, load_rubric_file
 from assess.domain.scoring import ScoringInputError, describe_outcome, describe_reason, score
 from assess.i18n import t
-from assess.i18n.formats import format_number
+from assess.i18n.formats import format_number, format_percent
 
 
 @click.group()
@@ -118,7 +118,7 @@ def _print_result(result, chosen, lang: str) -> None:
         state = t("cli.rubric.gate_passed" if g.passed else "cli.rubric.gate_failed", lang)
         click.echo(t("cli.rubric.gate", lang, id=g.gate_id, level=g.value, minimum=g.minimum, state=state))
     click.echo(t("cli.rubric.total", lang, total=number(result.total), maximum=number(result.maximum),
-                 percentage=format_number(result.percentage, lang, digits=1, trailing_zeros=True),
+                 percentage=format_percent(result.percentage / 100, lang, digits=1),
                  pass_mark=number(result.pass_mark)))
     click.echo(t("cli.rubric.verdict", lang, outcome=result.verdict.outcome.value,
                  description=describe_outcome(result.verdict.outcome, lang=lang)))

@@ -24,7 +24,7 @@ def run(*args: str):
 def test_score_prints_total_percentage_and_verdict():
     result = run(GEN_A, *levels_for(GEN_A, 4))
     assert result.exit_code == 0, result.output
-    assert "Total: 24 / 30 (80.0%), pass mark 15" in result.output
+    assert "Total: 24 / 30 (80%), pass mark 15" in result.output
     assert "Verdict: pass" in result.output
     assert "Above the European-label nomination threshold (20)." in result.output
 

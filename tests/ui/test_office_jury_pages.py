@@ -6,6 +6,7 @@ back with the services."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -452,3 +453,13 @@ def test_taking_off_a_juror_with_scores_tells_the_office_to_tick_the_box_of_the_
     with ui_database.begin() as session:
         assert session.scalar(select(Assignment).where(Assignment.application_id == first,
                                                        Assignment.juror_id == people.juror.id)) is None
+
+
+@pytest.mark.parametrize(("lang", "percent"), [("en", r"\(\d+%\)"), ("fr", "\\(\\d+\u00a0%\\)"), ("de", "\\(\\d+\u00a0%\\)")])
+def test_the_decision_s_total_writes_its_percentage_as_the_language_does(app_for, people, scored, lang, percent):
+    at = no_exception(app_for(people.admin, page="decisions", lang=lang))
+    head = {"en": "Total from the aggregates:", "fr": "Total d'après les agrégats :",
+            "de": "Summe der zusammengeführten Werte:"}[lang]
+    totals = [m.value for m in at.markdown if m.value.startswith(head)]
+    assert len(totals) == 2 and all(re.search(percent, total) for total in totals), totals
+

@@ -5,6 +5,7 @@ with the services."""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from pypdf import PdfReader
@@ -276,6 +277,10 @@ def test_the_office_reads_the_results_in_french(app_for, people, answered):
     assert at.title[0].value == "Résultats des enquêtes"
     assert {m.label for m in at.metric} == {"Élèves", "Familles"}
     assert "survey_results_page." not in page_text(at)
+    # A choice question's shares: the bar's figure as French writes a percentage ("25 %").
+    formats = [column.get("type_config", {}).get("format") for frame in at.dataframe
+               for column in json.loads(frame.proto.columns).values()]
+    assert "%.0f\u00a0%%" in formats and "percent" not in formats
     assert not [b for b in at.button if b.key and b.key.startswith(("close_", "print_", "sv_new_"))]
 
 
