@@ -401,3 +401,23 @@ def test_cells_read_with_a_note_are_listed_on_the_import_page(app_for, people, u
     assert list(noted[0].value["Row"]) == [2, 3, 4]
     assert noted[0].value["Reason"][1] == "a text of 2419 characters, cut to the 2000 the question takes"
     assert "3 would be imported" in at.info[0].value
+
+
+def test_the_german_surveys_page_says_umfrage_as_its_navigation_does(app_for, people, ui_database, project):
+    """One German word for a survey (and a survey campaign): the German translators found
+    "Umfrage" in the navigation and "Befragung" on the pages."""
+    with ui_database.begin() as session:
+        make_campaign(session, owner=people.teacher, project=projects_get(session, people, project))
+    at = no_exception(app_for(people.teacher, page="surveys", lang="de"))
+    assert at.title[0].value == "Umfragen"
+    text = page_text(at)
+    assert "Umfragen dieses Projekts" in text and "Neue Umfrage" in text
+    assert "Befragung" not in text
+
+
+def test_german_calls_a_survey_umfrage_in_every_message():
+    from assess.i18n import Plural, translated
+
+    saying_befragung = sorted(key for key, message in translated("de").items()
+                              if any("Befragung" in text for text in (message if isinstance(message, Plural) else (message,))))
+    assert not saying_befragung
