@@ -23,12 +23,19 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from assess.domain import safe_yaml
-from assess.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from assess.i18n import DEFAULT_LANGUAGE, LANGUAGES, languages
 
 #: The languages a content file may be written in: every language of the registry
 #: (:data:`assess.i18n.LANGUAGES`). German is added here until the registry registers it
 #: (issue 15): the shipped rubrics and questionnaires already hold it.
 CONTENT_LANGUAGES: tuple[str, ...] = tuple(dict.fromkeys((*LANGUAGES, "de")))
+
+
+def content_languages() -> tuple[str, ...]:
+    """The languages a content file may be written in now: :data:`CONTENT_LANGUAGES` and any
+    language the registry has gained since (one added from files by ``ASSESS_LANGUAGE_DIRS``,
+    :func:`assess.i18n.reload`), so that an installation's questionnaire may be written in it."""
+    return tuple(dict.fromkeys((*CONTENT_LANGUAGES, *languages())))
 
 Path_ = tuple[str | int, ...]
 
@@ -108,7 +115,7 @@ def structure(value: Any) -> Any:
 
 
 def _known_language(code: str) -> str:
-    if code not in CONTENT_LANGUAGES:
+    if code not in content_languages():
         raise PydanticCustomError("unknown_language", "unknown language '{code}'", {"code": code})
     return code
 
@@ -225,7 +232,7 @@ def _describe(error: Mapping[str, Any]) -> str:
         where = [part for part in loc if part != "[key]"]
         known = ""
         if kind == "unknown_language":
-            where, known = where[:-1], f" (known: {', '.join(CONTENT_LANGUAGES)})"
+            where, known = where[:-1], f" (known: {', '.join(content_languages())})"
         return str(error["msg"]) + (f" in {'.'.join(map(str, where))}" if where else "") + known
     if kind == "missing":
         return f"missing key '{loc[-1]}'" + (f" in {'.'.join(map(str, loc[:-1]))}" if len(loc) > 1 else "")

@@ -50,13 +50,13 @@ def test_an_unknown_setting_is_refused_in_french(database):
 def test_a_refused_setting_value_names_the_problem_in_french(database):
     result = run(FRENCH, "settings", "set", "triangulation_gap", "99")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Erreur : ")
+    assert result.stderr.startswith("Erreur\u00a0: ")
 
 
 def test_an_unknown_rubric_is_refused_in_french():
     result = run(FRENCH, "rubric", "score", "no-such-rubric", "--level", "collaboration=3")
     assert result.exit_code == 2
-    assert "Erreur : Valeur non valable pour RUBRIC_ID : grille inconnue « no-such-rubric »" in result.stderr
+    assert "Erreur\u00a0: Valeur non valable pour RUBRIC_ID\u00a0: grille inconnue «\u00a0no-such-rubric\u00a0»" in result.stderr
 
 
 def test_a_manual_score_prints_french_words_and_a_decimal_comma():
@@ -64,8 +64,8 @@ def test_a_manual_score_prints_french_words_and_a_decimal_comma():
               for arg in ("--level", f"{c.id}=4")]
     result = run(FRENCH, "rubric", "score", "etwinning-2006", *levels)
     assert result.exit_code == 0, result.output
-    assert "Total : 24 / 30 (80\u00a0%), seuil de réussite 15" in result.stdout
-    assert "Au-dessus du seuil de proposition au label européen (20)." in result.stdout
+    assert "Total\u00a0: 24 / 30 (80\u00a0%), seuil de réussite 15" in result.stdout
+    assert "Au-dessus du seuil de nomination au label européen (20)." in result.stdout
     assert "80.0" not in result.stdout and "level" not in result.stdout
 
 

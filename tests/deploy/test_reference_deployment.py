@@ -39,7 +39,7 @@ ANSWERS = {  # question -> answer chosen, and what the draft on the server holds
 }
 COMMENT_QUESTION = "Souhaitez-vous dire autre chose"
 COMMENT = "Très beau projet, merci Madame Dupont !"
-ANSWERED = "4 questions répondues sur 9"
+ANSWERED = "4 questions sur 9 ont une réponse"
 
 
 # --- the files themselves ------------------------------------------------------------------

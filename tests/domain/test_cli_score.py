@@ -49,7 +49,7 @@ def test_gates_are_required_by_generation_c():
     ok = run(rubric_id, *levels_for(rubric_id, 4), "--gate", "online-collaboration=3", "--gate", "digital-tools=3",
              "--gate", "safety=2", "--lang", "fr")
     assert ok.exit_code == 0, ok.output
-    assert "Verdict: fail" in ok.output and "inférieur au minimum de 3" in ok.output
+    assert "Verdict\u00a0: fail" in ok.output and "inférieur au minimum de 3" in ok.output
 
 
 def test_bad_input_exits_2_with_a_clear_message():

@@ -88,7 +88,7 @@ def test_a_parent_answers_in_french_on_a_phone(live_app, browser, tmp_path):
     comment.fill("Très beau projet, merci !")
     comment.press("Tab")  # a text area is sent when it loses the focus
     wait_idle(page)
-    page.get_by_text("5 questions répondues sur 9").wait_for()
+    page.get_by_text("5 questions sur 9 ont une réponse").wait_for()
     snap(page, "respond-form-answered-375", tmp_path)
 
     page.get_by_role("button", name="Envoyer mes réponses").click()

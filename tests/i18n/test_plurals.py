@@ -12,9 +12,9 @@ from assess.i18n import Plural, source, t, translated
     ("en", 0, "Wrote 0 verdict letters to out"),
     ("en", 1, "Wrote 1 verdict letter to out"),
     ("en", 2, "Wrote 2 verdict letters to out"),
-    ("fr", 0, "0 lettre de verdict écrite dans out"),
-    ("fr", 1, "1 lettre de verdict écrite dans out"),
-    ("fr", 2, "2 lettres de verdict écrites dans out"),
+    ("fr", 0, "0 lettre de décision écrite dans out"),
+    ("fr", 1, "1 lettre de décision écrite dans out"),
+    ("fr", 2, "2 lettres de décision écrites dans out"),
 ])
 def test_the_form_follows_the_languages_rule(lang, count, expected):
     assert t("letters.cli.written", lang, count=count, folder="out") == expected

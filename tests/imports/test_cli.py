@@ -174,7 +174,7 @@ def test_an_operator_on_a_french_terminal_reads_the_report_in_french(database, p
                                       "--audience", "families", "--dry-run"], env=FRENCH)
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "lignes lues : 6" in out
+    assert "lignes lues\u00a0: 6" in out
     assert "rien n'a été enregistré" in out
     assert "rows read" not in out and "dry run" not in out
     missing = CliRunner().invoke(cli, ["survey", "import", str(tmp_path / "absent.csv"), "--project", str(project_id),

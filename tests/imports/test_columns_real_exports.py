@@ -45,7 +45,7 @@ def test_limesurvey_full_text_headings_read_a_column_per_option_oui_non_and_n_a(
         "Visioconférences avec les partenaires": "activities:video-calls",
         "Écriture de documents partagés": "activities:shared-documents",
         "Forum ou chat": "activities:forum-chat",
-        "Réalisation d'une production commune (livre, vidéo, pièce...)": "activities:joint-product",
+        "Réalisation d'une production commune (livre, vidéo, pièce de théâtre…)": "activities:joint-product",
         "Échange de lettres ou de vidéos": "activities:letters-videos",
         "Jeux ou quiz": "activities:games-quizzes",
     }

@@ -7,6 +7,8 @@ are named by a mapping file, as for any reworded questionnaire."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 
 from sqlalchemy import JSON, String, Text, select
@@ -15,7 +17,7 @@ from assess.domain import imports
 from assess.domain.imports import ImportedRow, MappingFile, SkippedRow
 from assess.services.survey_imports import run_import
 from assess.storage.models import Base, SurveyCampaign, SurveyResponse
-from tests.imports.helpers import FAMILIES_DE, MAPPING_DE, families, msforms_families_de, sample
+from tests.imports.helpers import FAMILIES_DE, MAPPING_DE, families, msforms_families_de, pupils, sample
 
 GOOGLE_DE = "google-families-de.csv"
 #: What identifies a respondent in the German samples: none of it may ever be stored.
@@ -108,3 +110,128 @@ def test_german_quiz_marks_and_ticked_boxes_are_known_words():
     assert plan.identifying == ("Zeitstempel", "E-Mail-Adresse", "Vollständiger Name")
     assert {"ja", "angekreuzt"} <= imports.vocabulary.SHIPPED.checked
     assert {"nein", "nicht angekreuzt"} <= imports.vocabulary.SHIPPED.unchecked
+
+
+# -- LimeSurvey with German headings ------------------------------------------------------------
+
+#: LimeSurvey's own headings in its German interface ("Response ID", "Date submitted", "Last page",
+#: "Start language", "Seed", "Date started", "Date last action", "IP address", "Referrer URL"),
+#: as assess/domain/imports/vocabularies/limesurvey.toml cites them.
+LIMESURVEY_DE = ["Antwort ID", "Datum Abgeschickt", "Letzte Seite", "Start-Sprache", "Zufallsstartwert",
+                 "Datum gestartet", "Datum letzte Aktivität", "IP-Adresse", "Weiterleitungs-URL"]
+
+
+def limesurvey_pupils_de(metadata: list[str] = LIMESURVEY_DE) -> bytes:
+    """A LimeSurvey export of the pupils questionnaire, full German texts as headings (the
+    questionnaire's own), its metadata columns headed as LimeSurvey's German interface heads
+    them: two rows sent, one never sent (no "Datum Abgeschickt")."""
+    questionnaire = pupils()
+    items = {item.id: item for item in questionnaire.items}
+    activities = items["activities"]
+    headers = [*metadata,
+               *(f"Was du im Projekt erlebt hast [{items[i].text['de']}]" for i in ("learned-new-things", "do-it-again")),
+               items["how-often"].text["de"],
+               *(f"{activities.text['de']} [{option.text['de']}]" for option in activities.options[:3]),
+               f"{activities.text['de']} [Sonstiges]", items["comment"].text["de"]]
+    weekly = items["how-often"].options[3].text["de"]
+
+    def meta(n: int, submitted: str) -> list[str]:
+        return [str(n), submitted, "3", "de", str(1000 + n), "2025-05-28 09:00:00", "2025-05-28 09:12:00",
+                f"192.0.2.{40 + n}", "https://schule.example.de/umfrage"][: len(metadata)]
+
+    out = io.StringIO()
+    csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows([
+        headers,
+        [*meta(1, "2025-05-28 09:12:00"), "Stimme voll und ganz zu", "Stimme zu", weekly, "Ja", "Nein", "Ja", "",
+         "Tolles Projekt!"],
+        [*meta(2, ""), "Stimme zu", "Stimme zu", weekly, "Nein", "Ja", "Nein", "", ""],
+        [*meta(3, "2025-05-29 10:40:00"), "Stimme nicht zu", "Weiß nicht", weekly, "N", "N", "Y", "Basteln", ""],
+    ])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def test_a_limesurvey_export_with_german_headings_is_recognised_and_its_metadata_dropped():
+    questionnaire = pupils()
+    table = imports.read_table(file_name="Schueler.csv", data=limesurvey_pupils_de())
+    assert imports.format_of(table) == "limesurvey"  # by its first four German headings
+    plan = imports.plan_columns(table.headers, questionnaire=questionnaire, file_format="limesurvey")
+    assert plan.identifying == tuple(LIMESURVEY_DE)
+    assert plan.headers[plan.language_index] == "Start-Sprache"
+    assert plan.headers[plan.submitted_index] == "Datum Abgeschickt"
+    assert plan.headers[plan.timestamp_index] == "Datum Abgeschickt"
+    assert [c.target for c in plan.matched] == [
+        "learned-new-things", "do-it-again", "how-often", "activities:video-calls", "activities:shared-documents",
+        "activities:forum-chat", "comment"]
+    assert plan.unmatched == (f"{questionnaire.items[-2].text['de']} [Sonstiges]",)
+    rows = list(imports.read_rows(table, plan, questionnaire=questionnaire))
+    imported = {r.row: (r.language, r.submitted_on, {k: a.to_raw() for k, a in r.answers.items()})
+                for r in rows if isinstance(r, ImportedRow)}
+    assert imported[2] == ("de", date(2025, 5, 28), {
+        "learned-new-things": 5, "do-it-again": 4, "how-often": ["weekly"], "activities": ["video-calls", "forum-chat"],
+        "comment": "Tolles Projekt!"})
+    assert imported[4][2]["activities"] == ["forum-chat"] and imported[4][2]["do-it-again"] == "dont_know"
+    assert [(r.row, [(p.column, p.key) for p in r.problems]) for r in rows if isinstance(r, SkippedRow)] == [
+        (3, [("B", "imports.skip.not_submitted")])]
+
+
+def test_limesurvey_german_headings_as_newer_versions_write_them():
+    """Later translations join or hyphenate the words otherwise ("Antwort-ID", "Startsprache"):
+    the same columns."""
+    newer = ["Antwort-ID", "Datum Abgeschickt", "Letzte Seite", "Startsprache", "Zufallsstartwert"]
+    table = imports.read_table(file_name="Schueler.csv", data=limesurvey_pupils_de(newer))
+    assert imports.format_of(table) == "limesurvey"
+    plan = imports.plan_columns(table.headers, questionnaire=pupils(), file_format="limesurvey")
+    assert plan.identifying == tuple(newer)
+    assert plan.headers[plan.language_index] == "Startsprache"
+
+
+def test_a_german_limesurvey_export_stores_answers_and_no_identity(session, teacher, project):
+    report = run_import(session, actor=teacher, project_id=project.id, audience="pupils", file_name="Schueler.csv",
+                        data=limesurvey_pupils_de())
+    assert (report.file_format, report.rows_read, report.rows_imported, report.rows_skipped) == ("limesurvey", 3, 2, 1)
+    assert report.dropped_columns == tuple(LIMESURVEY_DE)
+    assert report.languages == {"de": 2}
+    session.commit()
+    found = []
+    for table in Base.metadata.sorted_tables:
+        columns = [c for c in table.columns if isinstance(c.type, (String, Text, JSON))]
+        for row in session.execute(select(*columns)) if columns else ():
+            text = " ".join(str(value) for value in row)
+            found += [(table.name, value) for value in ("192.0.2.41", "192.0.2.43", "schule.example.de")
+                      if value in text]
+    assert found == []
+
+
+# -- "Other" answers in German ----------------------------------------------------------------------
+
+
+def _read_one(headers: list[str], cells: list[str], questionnaire):
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([["Zeitstempel", *headers], ["03.10.2025 09:41:12", *cells]])
+    table = imports.read_table(file_name="Familien.csv", data=out.getvalue().encode("utf-8"))
+    plan = imports.plan_columns(table.headers, questionnaire=questionnaire, file_format="google")
+    [row] = imports.read_rows(table, plan, questionnaire=questionnaire)
+    return row
+
+
+def test_a_german_other_answer_goes_to_the_comment():
+    questionnaire = families()
+    heard, comment = (next(i for i in questionnaire.items if i.id == name) for name in ("heard-about", "comment"))
+    for cell in ("Sonstiges: über die Nachbarin", "Sonstige: über die Nachbarin", "sonstiges (bitte angeben) : über die Nachbarin"):
+        row = _read_one([heard.text["de"]], [cell], questionnaire)
+        assert isinstance(row, ImportedRow), (cell, row)
+        assert row.answers[comment.id].to_raw() == "über die Nachbarin"
+        assert "heard-about" not in row.answers
+        assert [(n.column, n.key) for n in row.notes] == [("B", "imports.note.other_kept")]
+
+
+def test_german_other_words_in_a_checkbox_answer_keep_the_options_ticked():
+    questionnaire = pupils()
+    activities = next(i for i in questionnaire.items if i.id == "activities")
+    comment = next(i for i in questionnaire.items if i.id == "comment")
+    options = [o.text["de"] for o in activities.options]
+    row = _read_one([activities.text["de"]], [f"{options[0]}, {options[2]}, Sonstiges: Museumsbesuch, online"],
+                    questionnaire)
+    assert isinstance(row, ImportedRow), row
+    assert row.answers["activities"].to_raw() == ["video-calls", "forum-chat"]
+    assert row.answers[comment.id].to_raw() == "Museumsbesuch, online"

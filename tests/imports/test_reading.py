@@ -227,7 +227,7 @@ ACTIVITIES = "Which activities did you take part in? Tick all that apply."
         # Option texts with commas inside are recognised whole.
         ("Making a joint product (book, video, play...), Forum or chat", ["forum-chat", "joint-product"]),
         ("Forum or chat, Making a joint product (book, video, play...)", ["forum-chat", "joint-product"]),
-        ("Réalisation d'une production commune (livre, vidéo, pièce...);Jeux ou quiz", ["joint-product", "games-quizzes"]),
+        ("Réalisation d'une production commune (livre, vidéo, pièce de théâtre…);Jeux ou quiz", ["joint-product", "games-quizzes"]),
         ("video-calls; A6", ["video-calls", "games-quizzes"]),
     ],
 )
@@ -447,3 +447,26 @@ def test_a_file_with_too_many_rows_is_refused(monkeypatch):
     assert (caught.value.key, caught.value.params) == ("imports.errors.too_many_rows", {"name": "big.csv", "max": 3})
     # Blank rows at the end are not rows.
     assert len(imports.read_table(file_name="ok.csv", data=google([FAMILIES_EN[0]], *rows[:3]) + b",\n,\n,\n").rows) == 3
+
+
+#: What a cell of a column per option holds, ticked and not, in each language the tools write.
+YES_NO = [("Y", "N"), ("Yes", "No"), ("Oui", "Non"), ("Ja", "Nein"), ("1", "0"), ("X", ""), ("Checked", "Unchecked"),
+          ("Checked", "Not checked"), ("Sélectionné", "Non sélectionné"), ("Coché", "Pas coché"),
+          ("Angekreuzt", "Nicht angekreuzt"), ("Ausgewählt", "Nicht ausgewählt")]
+
+
+def test_a_column_per_option_reads_the_yes_and_no_words_of_every_language():
+    data = csv_bytes(["id", "submitdate", "lastpage", "startlanguage", "Q17[SQ001]", "Q17[SQ002]"],
+                     *[[str(n), "2025-10-03 10:00:00", "1", "en", yes, no] for n, (yes, no) in enumerate(YES_NO)])
+    mapping = imports.parse_mapping('columns:\n  "Q17": activities\n', questionnaire=pupils())
+    _plan, rows = read(data, questionnaire=pupils(), mapping=mapping)
+    assert problems(rows) == []
+    assert raw(rows) == {n + 2: {"activities": ["video-calls"]} for n in range(len(YES_NO))}
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", ("Y", "Yes", "N", "No", "empty")), ("fr", ("Oui", "Non", "vide")), ("de", ("Ja", "Nein", "leer"))])
+def test_a_checkbox_cell_refused_says_which_words_mean_ticked_and_not_ticked(lang, words):
+    message = t("imports.skip.checkbox", lang, value="Perhaps")
+    assert message.startswith(("'Perhaps'", "« Perhaps »", "„Perhaps“"))
+    assert all(word in message for word in words), message

@@ -94,6 +94,7 @@ def test_a_ticked_box_word_added_to_the_file_is_recognised(words):
         ("answers.toml", "4 = [\n", "    \"Strongly agree\",\n", "answers.toml: agreement.4.0:"),
         ("answers.toml", "3 = [\n", "    \"?!\",\n", "answers.toml: agreement.3.0:"),
         ("answers.toml", 'unchecked = ["N"', ', "Yes"', "answers.toml: checkbox:"),
+        ("answers.toml", "before_text = [", '"(:)", ', "answers.toml: other.before_text.0:"),
         ("google.toml", "[detect]\n", "first_headings = 3\n", "google.toml: detect.first_headings:"),
         ("other.toml", "[headings]\n", "quiz_scores = [\n", "other.toml: not a TOML file"),
     ],
@@ -114,3 +115,14 @@ def test_a_missing_or_oversized_vocabulary_file_is_refused(words):
     add(words / "other.toml", "[headings]\n", "# " + "x" * vocabulary.MAX_FILE_BYTES + "\n")
     with pytest.raises(VocabularyError, match=r"other\.toml: the file is larger than 256 KB"):
         vocabulary.load(words)
+
+
+def test_an_other_word_added_to_the_file_is_recognised(words):
+    # Spanish (not shipped): "Otro: ..." typed into a choice question.
+    data = csv_bytes(["Timestamp", "How did you first hear about the project?"],
+                     ["2025/10/03 9:41:12 AM GMT+2", "Otro: la vecina"])
+    _plan, (row,) = read(data)
+    assert row.problems[0].key == "imports.skip.option"  # not an "Other" word of the shipped files
+    add(words / "answers.toml", 'before_text = [', '"Otro", ')
+    _plan, (row,) = read(data, vocabulary.load(words))
+    assert row.answers["comment"].to_raw() == "la vecina"

@@ -63,8 +63,8 @@ def test_shortages_are_reported_with_their_reason(session, round_with_applicatio
     assert report.explain() == (
         f"Application {apps[0].id} lacks 1 juror (it wants 2 and has 1); jurors without a conflict: only 1.",)
     assert report.explain("fr") == (
-        f"Il manque 1 juré à la candidature {apps[0].id} (elle en demande 2 et en a 1) ; "
-        "jurés sans conflit d'intérêts : seulement 1.",)
+        f"Il manque 1 juré à la candidature {apps[0].id} (elle en demande 2 et en a 1)\u202f; "
+        "jurés sans conflit d'intérêts\u00a0: seulement 1.",)
     assert report.to_dict()["short"][0]["reason"] == "conflicts"
 
 

@@ -114,7 +114,7 @@ def test_stats_reliability_says_why_alpha_is_undefined_in_french(database):
     """A French operator read "no submitted scores yet" (and then the bare code) in English."""
     empty = build(database, lambda s: make_round(s, name="Vide").id)
     output = ok("stats", "reliability", "--round", str(empty), "--lang", "fr")
-    assert "    aucune note soumise pour l'instant" in output
+    assert "    aucune note envoyée pour l'instant" in output
     assert "no submitted" not in output and "no_scores" not in output
     # Alpha undefined because all the levels given are equal: the sentence names how many.
     round_id = build(database, equal_round)
@@ -179,7 +179,7 @@ def test_eql_command_lists_and_removes_a_wrong_partner_label(database):
     refused = run("eql", "--remove-label", f"{project_id}:PL")
     assert refused.exit_code == 1 and "does not exist" in refused.output
     french = ok("eql", "--remove-label", f"{project_id}:IE", "--lang", "fr")
-    assert f"Label partenaire retiré : projet n° {project_id}, IE." in french
+    assert f"Label partenaire retiré\u00a0: projet n°\u00a0{project_id}, IE." in french
 
 
 def test_jury_assign_explains_a_shortage_in_the_operators_language(database, monkeypatch):
@@ -196,6 +196,6 @@ def test_jury_assign_explains_a_shortage_in_the_operators_language(database, mon
     round_id, first_id = build(database, fill)
     monkeypatch.setenv("LANG", "fr_BE.UTF-8")
     output = ok("jury", "assign", "--round", str(round_id), "--lang", "fr")
-    assert (f"Il manque 1 juré à la candidature {first_id} (elle en demande 2 et en a 1) ; "
-            "jurés sans conflit d'intérêts : seulement 1.") in output
+    assert (f"Il manque 1 juré à la candidature {first_id} (elle en demande 2 et en a 1)\u202f; "
+            "jurés sans conflit d'intérêts\u00a0: seulement 1.") in output
     assert "lacks" not in output

@@ -69,7 +69,7 @@ def test_scores_are_dropped_only_with_confirm_and_french_is_spoken(database):  #
 
     asked = run(*base, "--lang", "fr")
     assert asked.exit_code == 1
-    assert "Ana a enregistré des notes sur 1 de ces candidatures (1 d’entre elles envoyées\xa0; notes enregistrées\xa0: 6)" in asked.stderr
+    assert "Ana a enregistré des notes sur 1 de ces candidatures (1 d'entre elles envoyées\u202f; notes enregistrées\xa0: 6)" in asked.stderr
     assert "Ajoutez --confirm pour les déplacer quand même." in asked.stderr
     assert build(database, lambda s: s.scalar(select(func.count()).select_from(JurorScore))) == 6
 

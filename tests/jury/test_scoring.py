@@ -202,7 +202,7 @@ def test_no_scores_is_a_reason_code_the_office_reads_in_its_language(session):
     assert {i.reason for i in result.items} == {stats.AlphaUndefined.NO_SCORES}
     assert {c["reason"] for c in result.to_dict(lang="fr")["criteria"]} == {"no_scores"}
     item = result.items[0]
-    assert stats.reason_text(item.reason, "fr", pairable_values=item.pairable) == "aucune note soumise pour l'instant"
+    assert stats.reason_text(item.reason, "fr", pairable_values=item.pairable) == "aucune note envoyée pour l'instant"
 
 
 def test_two_jurors_saving_at_the_same_instant_lose_nothing(session, session_factory, scored):

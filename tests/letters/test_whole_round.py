@@ -59,7 +59,7 @@ def test_published_decisions_become_letters(session, teacher, project, tmp_path)
     [path] = write_verdict_letters(views, out_dir=tmp_path, workers=2)
     assert path.name == f"quality-label-letter-{slug(project.title)}-{application.school_year}-fr.pdf"
     text = pdf_text(path.read_bytes())
-    assert "Le Label de qualité national est attribué à votre projet." in text
+    assert "Le label de qualité national est attribué à votre projet." in text
     for criterion in rubric.criteria:
         assert criterion.name.get("fr") in text
         assert f"Juror 1 <b>about</b> {criterion.id}." in text and f"Juror 2 <b>about</b> {criterion.id}." in text

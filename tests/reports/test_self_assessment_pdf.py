@@ -76,7 +76,7 @@ def test_language_of_the_labels(rendered):
     text = flat(text)
     english = ["Self-assessment report", "Partner schools", "Pupils' ages", "Weight × 2", "Readiness checklist"]
     french = ["Rapport d'auto-évaluation", "Établissements partenaires", "Âge des élèves", "Coefficient × 2",
-              "Liste de vérification", "Généré le 1er mars 2025"]
+              "Liste de contrôle", "Généré le 1er mars 2025"]
     wanted, unwanted = (english, french) if lang == "en" else (french, english)
     for phrase in wanted:
         assert phrase in text

@@ -52,22 +52,22 @@ def test_every_action_the_services_record_has_a_sentence_in_every_language():
 
 def test_a_sentence_names_the_actor_and_the_object_in_the_readers_language():
     assert describe(entry("project.create"), "en") == "Claire Martin created the project “Rivers”."
-    assert describe(entry("project.create"), "fr") == "Claire Martin a créé le projet « Rivers »."
-    assert describe(entry("project.delete", name=None, actor=None), "fr") == "Le système a supprimé le projet n° 12."
+    assert describe(entry("project.create"), "fr") == "Claire Martin a créé le projet «\u00a0Rivers\u00a0»."
+    assert describe(entry("project.delete", name=None, actor=None), "fr") == "Le système a supprimé le projet n°\u00a012."
     assigned = AuditEntry(at=NOW, action="jury.assign", actor_name="National office", actor_email=None,
                           entity_type="application", entity_id="7", name="Rivers", details={"juror": 4},
                           people={4: "Ana Juror"})
-    assert describe(assigned, "fr") == "National office a confié la candidature n° 7 (« Rivers ») à Ana Juror."
+    assert describe(assigned, "fr") == "National office a confié la candidature n°\u00a07 («\u00a0Rivers\u00a0») à Ana Juror."
     roles = entry("user.set_roles", "user", "3", name="Jonas Weber", old=["teacher"], new=["juror", "teacher"])
     assert describe(roles, "en") == "Claire Martin changed the roles of Jonas Weber from Teacher to Juror, Teacher."
     setting = entry("setting.change", "setting", "max_applications_per_year", name=None, old=4, new=6)
-    assert "Claire Martin a changé le réglage « " in describe(setting, "fr") and ": 4, désormais 6." in describe(setting, "fr")
+    assert "Claire Martin a changé le paramètre «\u00a0" in describe(setting, "fr") and "\u00a0: 4, désormais 6." in describe(setting, "fr")
 
 
 def test_an_unknown_action_or_missing_details_still_read():
     old = describe(entry("project.archive"), "en")
     assert old == "Claire Martin: project archive (the project “Rivers”)."
-    assert describe(entry("project.archive", "widget", "x9"), "fr") == "Claire Martin : project archive (widget x9)."
+    assert describe(entry("project.archive", "widget", "x9"), "fr") == "Claire Martin\u00a0: project archive (widget x9)."
     # A sentence naming a fact this event did not keep falls back to the plain form.
     assert describe(entry("survey.codes_issue", "survey_campaign", "3"), "en") == \
         "Claire Martin: survey codes issue (survey no. 3 (“Rivers”))."
@@ -107,7 +107,7 @@ def test_the_audit_log_on_the_settings_page_is_in_french_sentences(app_for, peop
     assert not at.exception
     [table] = [d.value for d in at.dataframe if "Ce qui s'est passé" in d.value.columns]
     said = list(table["Ce qui s'est passé"])
-    assert "Claire Martin a créé le projet « Stories from our rivers »." in said
-    assert "National office : project archive (le projet n° 999)." in said
+    assert "Claire Martin a créé le projet «\u00a0Stories from our rivers\u00a0»." in said
+    assert "National office\u00a0: project archive (le projet n°\u00a0999)." in said
     assert not any(value in ("project.create", "project 1") for column in table.columns for value in table[column])
 

@@ -188,7 +188,7 @@ def test_a_no_keeps_the_project_from_being_ready(session, teacher):
     [no] = [c for c in checks if c.kind is CheckKind.ELIGIBILITY and c.subject == "data_protection"]
     assert no.ok is False
     assert t(state_key(no), "en") == "Answered no: no label with this answer"
-    assert t(state_key(no), "fr") == "Réponse : non (aucun label avec cette réponse)"
+    assert t(state_key(no), "fr") == "Réponse\u00a0: non (aucun label avec cette réponse)"
 
     unanswered = self_assessments.save_eligibility(session, actor=teacher, assessment_id=assessment.id,
                                                    answers={"data_protection": None})

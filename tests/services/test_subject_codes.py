@@ -57,7 +57,7 @@ def test_a_word_kept_from_before_stays_as_typed_and_on_the_project(session, teac
     with pytest.raises(InvalidInput) as refused:
         make_project(session, owner=other, subjects=["Robotique"])
     assert [(e.field, e.key) for e in refused.value.errors] == [("subjects", "errors.unknown_subject")]
-    assert "« Robotique » ne fait pas partie des disciplines proposées" in refused.value.errors[0].message("fr")
+    assert "«\u00a0Robotique\u00a0» ne fait pas partie des disciplines proposées" in refused.value.errors[0].message("fr")
 
 
 def test_the_statistics_count_codes_whatever_language_the_project_was_registered_in(session, teacher):

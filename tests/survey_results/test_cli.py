@@ -119,7 +119,7 @@ def test_results_as_text(project_id):
     assert "All audiences: 8 respondents" in output
     assert "Triangulation (flagged from a gap of 1.5):" in output
     french = ok("survey", "results", "--project", str(project_id), "--lang", "fr")
-    assert "moins de 5 répondants : non présenté à part" in french and "moyenne 3,75" in french
+    assert "moins de 5 répondants\u00a0: non présenté à part" in french and "moyenne 3,75" in french
 
 
 def test_results_of_an_unknown_project(database):

@@ -48,7 +48,7 @@ def test_the_offices_default_is_proposed_and_said_so_in_french(app_for, people, 
         settings.put(session, actor=people.admin, key="default_rubric", value="etwinning-2006")
     at = no_exception(app_for(people.teacher, page="self_assessment", lang="fr"))
     assert at.selectbox(key=f"sa_start_rubric_{project}").value == "etwinning-2006"
-    assert "Proposée : la grille par défaut du bureau national." in [c.value for c in at.caption]
+    assert "Proposée\u00a0: la grille par défaut du bureau national." in [c.value for c in at.caption]
 
 
 def test_changing_the_rubric_warns_what_stays_behind_before_doing_it(app_for, people, ui_database, project):

@@ -43,7 +43,7 @@ def collect(ui_database, teacher, project_id: int) -> None:
             "Families: With single-use codes: 5 · Through a public link: 23 · Imported from Google Forms: 3",
             "21 of the responses through a link arrived in bursts (more than 20 in one minute)"]),
     ("fr", ["Comment les réponses ont été recueillies",
-            "Familles : Avec des codes à usage unique : 5 · Par un lien public : 23 · Importées de Google Forms : 3",
+            "Familles\u00a0: Avec des codes à usage unique\u00a0: 5 · Par un lien public\u00a0: 23 · Importées de Google Forms\u00a0: 3",
             "21 des réponses reçues par un lien sont arrivées en rafale (plus de 20 en une minute)"]),
 ])
 def test_the_teachers_results_say_how_answers_were_collected(app_for, people, ui_database, lang, lines):

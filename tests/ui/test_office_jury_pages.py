@@ -351,8 +351,8 @@ def test_reliability_explains_an_undefined_alpha(app_for, people, applied):
     alphas = at.dataframe[0].value
     assert set(alphas["Lecture"]) == {"impossible à calculer"}
     assert set(alphas["Explication"]) == {"Aucune candidature n'a encore de niveaux de deux jurés."}
-    assert ("Seules les notes remises comptent. Alpha de Krippendorff (ordinal) : fiable à partir de 0,800, "
-            "provisoire seulement à partir de 0,667, peu fiable en dessous.") in texts(at.caption)
+    assert ("Seules les notes envoyées comptent. Alpha de Krippendorff (ordinal)\u00a0: fiable à partir de 0,800, "
+            "à prendre avec prudence à partir de 0,667, peu fiable en dessous.") in texts(at.caption)
 
 
 # --- European label -----------------------------------------------------------------------------
@@ -458,7 +458,7 @@ def test_taking_off_a_juror_with_scores_tells_the_office_to_tick_the_box_of_the_
 @pytest.mark.parametrize(("lang", "percent"), [("en", r"\(\d+%\)"), ("fr", "\\(\\d+\u00a0%\\)"), ("de", "\\(\\d+\u00a0%\\)")])
 def test_the_decision_s_total_writes_its_percentage_as_the_language_does(app_for, people, scored, lang, percent):
     at = no_exception(app_for(people.admin, page="decisions", lang=lang))
-    head = {"en": "Total from the aggregates:", "fr": "Total d'après les agrégats :",
+    head = {"en": "Total from the aggregates:", "fr": "Total d'après les agrégats\u00a0:",
             "de": "Summe der zusammengeführten Werte:"}[lang]
     totals = [m.value for m in at.markdown if m.value.startswith(head)]
     assert len(totals) == 2 and all(re.search(percent, total) for total in totals), totals

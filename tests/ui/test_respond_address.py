@@ -8,6 +8,7 @@ import re
 import pytest
 
 from assess.i18n import LANGUAGES, catalogue
+from assess.i18n.address import pupils_key
 from assess.services import campaigns
 from tests.services.helpers import make_campaign, make_project
 from tests.ui.conftest import ROOT
@@ -38,7 +39,7 @@ def test_pupils_are_spoken_to_as_tu_from_the_first_question_to_the_thanks(people
 
     at = send(at)  # the required questions left empty
     text = page_text(at)
-    assert "Complète ou corrige 3 réponses avant d’envoyer\u00a0:" in text
+    assert "Complète ou corrige 3 réponses avant d'envoyer\u00a0:" in text
     assert not POLITE.findall(text), POLITE.findall(text)
 
     at = answer(at, first, {"learned-new-things": 4, "international-team": 5, "talked-with-partners": 3})
@@ -52,7 +53,7 @@ def test_families_are_spoken_to_as_vous(people, ui_database):
     first, _second = codes_for(ui_database, people, "families")
     at = respondent(code=first, lang="fr")
     text = page_text(at)
-    assert "Vos réponses sont enregistrées au fur et à mesure : vous pouvez revenir plus tard" in text
+    assert "Vos réponses sont enregistrées au fur et à mesure\u00a0: vous pouvez revenir plus tard" in text
     assert at.text_area(key=key(first, "comment")).placeholder == "Écrivez ici"
     assert not FAMILIAR.findall(text), FAMILIAR.findall(text)
 
@@ -78,8 +79,3 @@ def test_every_sentence_said_to_a_respondent_exists_in_both_forms(lang):
     missing = sorted(k for k in keys if k not in messages) + sorted(
         pupils_key(k) for k in keys if pupils_key(k) not in messages)
     assert missing == []
-
-
-def pupils_key(key: str) -> str:
-    area, rest = key.split(".", 1)
-    return f"{area}.pupils.{rest.replace('.', '_')}"

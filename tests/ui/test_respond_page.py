@@ -215,11 +215,11 @@ def test_answers_are_saved_as_you_go_and_resumed_with_the_same_code(people, ui_d
     assert response_count(ui_database) == 0
 
     later = respondent(code=code, lang="en")  # another day, another browser
-    assert "Bon retour" in page_text(later)  # the language of the saved answers comes back
+    assert "Vous revoilà" in page_text(later)  # the language of the saved answers comes back
     assert later.radio(key=key(code, "child-talked")).value == 2
     assert later.radio(key=key(code, "heard-about")).value == "website"
     assert later.text_area(key=key(code, "comment")).value == "À suivre"
-    assert progress(later) == "3 questions répondues sur 9"
+    assert progress(later) == "3 questions sur 9 ont une réponse"
 
     later = answer(later, code, {"learned-other-countries": 5, "project-visible": 4})
     later = send(later)
@@ -273,7 +273,7 @@ def test_switching_language_both_ways_keeps_every_answer_shown_saved_and_sent(pe
     assert sent_to_browser(at, code, "learned-other-countries") == "Plutôt d'accord"
     assert sent_to_browser(at, code, "heard-about") == at.radio(key=key(code, "heard-about")).options[
         at.radio(key=key(code, "heard-about")).index]
-    assert progress(at) == "4 questions répondues sur 9"
+    assert progress(at) == "4 questions sur 9 ont une réponse"
 
     at = answer(at, code, {"project-visible": 2})  # its autosave keeps the answers given in English
     assert draft(ui_database, code) == given | {"heard-about": ["event"], "project-visible": 2}
@@ -300,10 +300,10 @@ def test_a_reload_or_a_later_visit_by_code_after_a_switch_restores_every_answer(
     at = answer(at, code, {"project-visible": 1})
 
     reloaded = respondent(code=code, lang="en")  # a reload is a new browser session
-    assert "Bon retour" in page_text(reloaded)  # in the language last used
+    assert "Vous revoilà" in page_text(reloaded)  # in the language last used
     assert [reloaded.radio(key=key(code, i)).value for i in ("child-talked", "learned-other-countries",
                                                             "project-visible")] == [5, 4, 1]
-    assert progress(reloaded) == "3 questions répondues sur 9"
+    assert progress(reloaded) == "3 questions sur 9 ont une réponse"
 
     later = respondent(code=campaigns.format_code(code).lower(), lang="en")  # days later, typed from the slip
     later = switch_language(later, code, "en")
@@ -335,7 +335,7 @@ def test_a_choice_the_browser_still_holds_in_the_old_words_never_replaces_the_an
     assert at.radio(key=key(code, "child-talked")).value == 5
     assert sent_to_browser(at, code, "child-talked") == "Tout à fait d'accord"
     assert draft(ui_database, code) == {"child-talked": 5, "learned-other-countries": 4}
-    assert progress(at) == "2 questions répondues sur 9"
+    assert progress(at) == "2 questions sur 9 ont une réponse"
 
 
 def test_a_campaign_in_one_language_offers_no_choice_and_speaks_it(people, ui_database, project):

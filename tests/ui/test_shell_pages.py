@@ -160,13 +160,13 @@ def test_the_same_page_in_french(app_for, people):
     at = app_for(None, lang="fr")
 
     assert texts(at.title) == ["Connexion"]
-    assert {t.label for t in at.text_input} == {"Adresse e-mail", "Mot de passe"}
+    assert {t.label for t in at.text_input} == {"Adresse électronique", "Mot de passe"}
     assert "Se connecter" in [b.label for b in at.button]
 
-    widget(at.text_input, "Adresse e-mail").input("juror@example.org")
+    widget(at.text_input, "Adresse électronique").input("juror@example.org")
     widget(at.text_input, "Mot de passe").input("faux mot de passe")
     at = click(at, "Se connecter")
-    assert texts(at.error) == ["L'adresse e-mail ou le mot de passe est incorrect."]
+    assert texts(at.error) == ["L'adresse électronique ou le mot de passe est incorrect."]
 
 
 # --- account ---------------------------------------------------------------------------------

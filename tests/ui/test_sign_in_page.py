@@ -36,7 +36,7 @@ def clock(monkeypatch) -> Clock:
 
 
 def submit(at, email: str, password: str):
-    widget(at.text_input, "E-mail address" if at.session_state["lang"] == "en" else "Adresse e-mail").input(email)
+    widget(at.text_input, "E-mail address" if at.session_state["lang"] == "en" else "Adresse électronique").input(email)
     widget(at.text_input, "Password" if at.session_state["lang"] == "en" else "Mot de passe").input(password)
     return click(at, "Sign in" if at.session_state["lang"] == "en" else "Se connecter")
 
@@ -70,8 +70,8 @@ def test_the_wait_is_said_in_french_too(app_for, people, clock):
     at = app_for(None, lang="fr")
     for _ in range(sign_in.FREE_FAILURES["account"] + 1):
         at = submit(at, "nobody@example.org", "wrong password")
-    assert texts(at.error) == ["L'adresse e-mail ou le mot de passe est incorrect."]
-    assert texts(at.warning)[0].startswith("Trop de connexions échouées : veuillez attendre 1 s, puis réessayer")
+    assert texts(at.error) == ["L'adresse électronique ou le mot de passe est incorrect."]
+    assert texts(at.warning)[0].startswith("Trop de connexions échouées\u00a0: veuillez attendre 1 s, puis réessayer")
 
 
 def test_signing_in_sets_the_cookie_and_signing_out_clears_it_and_ends_the_session(app_for, people, ui_database):

@@ -15,10 +15,10 @@ the cells themselves.
 How cells are read, per item type (normalised: case, accents, punctuation and spaces
 do not matter):
 
-- agreement: the words of the scale in English or French ("Strongly agree", "Tout à
-  fait d'accord"... "I don't know", "Sans objet"), a number 1-5 (5 = strongly agree),
-  or a LimeSurvey answer code ``A1``..``A5`` / ``AO01``..``AO05`` (1 = strongly
-  disagree);
+- agreement: the words of the scale in the languages of vocabularies/answers.toml
+  ("Strongly agree", "Tout à fait d'accord", "Stimme voll und ganz zu"... "I don't
+  know"), a number 1-5 (5 = strongly agree), or a LimeSurvey answer code
+  ``A1``..``A5`` / ``AO01``..``AO05`` (1 = strongly disagree);
 - single choice: an option's text in any language of the questionnaire, its id, or its LimeSurvey code
   ``A<n>`` / ``AO0<n>`` (the n-th option, in the questionnaire's order);
 - multiple choice: the same, several separated by ``;`` or ``,`` (option texts that

@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from assess.domain.answers import DONT_KNOW, Answer, AnswerError, validate_answers
-from assess.domain.imports.text import fold, normalise, quote
+from assess.domain.imports.text import fold, fold_each, normalise, quote
 from assess.domain.imports.vocabulary import SHIPPED, Vocabulary
 from assess.domain.questionnaire import AGREEMENT_POINTS, Item, ItemType, Questionnaire
 
-#: Normalised agreement words (English and French) -> 1..5 or dont_know (vocabularies/answers.toml).
+#: Normalised agreement words (every language of the file) -> 1..5 or dont_know (vocabularies/answers.toml).
 AGREEMENT_WORDS: Mapping[str, int | str] = SHIPPED.agreement
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]0*)?$")
 _LIMESURVEY_CODE = re.compile(r"^a(o)?(\d{1,3})$")
@@ -44,16 +44,16 @@ class CellOther(NamedTuple):
     text: str
 
 
-#: "Other: ..." / "Autre : ..." as a choice cell holds a typed answer, when the tool writes
-#: the option's name before the words (a bare unknown text stays refused: it may be a typo).
-_OTHER = re.compile(r"^\s*(?:others?|autres?|autre r[eé]ponse)\s*(?:\([^)]*\))?\s*[:\uff1a]\s*", re.IGNORECASE)
 #: The halves of a bilingual answer label: "D'accord / Agree", "Agree - D'accord".
 _HALVES = re.compile(r"\s+[/|\-\u2013\u2014]\s+")
 
 
-def _other_text(cell: str) -> str | None:
-    """The words typed after "Other:", or None if the cell is not an "Other" answer."""
-    found = _OTHER.match(cell)
+def _other_text(cell: str, other: re.Pattern[str], folded: str | None = None, start: int = 0) -> str | None:
+    """The words typed after "Other:" ("Autre :", "Sonstiges:"... the words of
+    vocabularies/answers.toml, ``other``) at ``start``, or None if the cell is not an "Other"
+    answer there (a bare unknown text stays refused: it may be a typo). ``folded``: the
+    cell's :func:`fold_each` when the caller has it."""
+    found = other.match(fold_each(cell) if folded is None else folded, start)
     return _CONTROL.sub("", cell[found.end():]).strip() if found else None
 
 
@@ -148,7 +148,7 @@ class ItemReader:
             return self._bilingual(cell, self._agreement)
         if kind is ItemType.SINGLE:
             found = self._bilingual(cell, self._single)
-            if isinstance(found, CellProblem) and (other := _other_text(cell)) is not None:
+            if isinstance(found, CellProblem) and (other := _other_text(cell, self.vocabulary.other)) is not None:
                 return CellOther(None, other)
             return found
         return self._multiple(cell)
@@ -208,7 +208,7 @@ class ItemReader:
                 position += 1
             if position >= len(text):
                 break
-            other = _other_text(original[position:])
+            other = _other_text(original, self.vocabulary.other, text, position)
             if other is not None:  # Google Forms writes the "Other" words last, commas and all
                 return CellOther(chosen or None, other)
             for option_text, option_id in self.folded:

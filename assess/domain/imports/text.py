@@ -66,6 +66,12 @@ def fold(text: str) -> str:
     return "".join(_fold_char(ch) for ch in " ".join(text.split()))
 
 
+def fold_each(text: str) -> str:
+    """Like :func:`fold`, spaces kept as they are: the same length as ``text``, so that a
+    position found in it is the same position in ``text``."""
+    return "".join(_fold_char(ch) for ch in text)
+
+
 def column_letter(index: int) -> str:
     """0 -> A, 25 -> Z, 26 -> AA, as spreadsheets name columns."""
     return letters_for(index)

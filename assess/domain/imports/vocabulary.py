@@ -5,7 +5,8 @@ each tool writes, in every language we read: how its export begins, which column
 a respondent (dropped, never read), which hold the timestamp, the language, the "submitted"
 date. ``other.toml`` holds headings of any form (questions asking who answered, quiz
 marks), ``answers.toml`` the words people answer with (the agreement scale, ticked and
-unticked boxes). A word added there is recognised: no code changes.
+unticked boxes, the name of the "Other" option written before the words typed into it). A
+word added there is recognised: no code changes.
 
 The files are part of the program, read once at import; a file that is too large, is not
 TOML, or holds a key or value we do not expect is refused with :class:`VocabularyError`
@@ -15,6 +16,7 @@ Words are kept normalised (:func:`assess.domain.imports.text.normalise`).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from assess.domain.answers import DONT_KNOW
-from assess.domain.imports.text import normalise
+from assess.domain.imports.text import fold, normalise
 
 #: The folder shipped with the program.
 FOLDER = Path(__file__).with_name("vocabularies")
@@ -74,9 +76,14 @@ class _Checkbox(_Strict):
     unchecked: Words
 
 
+class _Other(_Strict):
+    before_text: Words
+
+
 class _AnswersFile(_Strict):
     agreement: dict[str, Words]
     checkbox: _Checkbox
+    other: _Other
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,9 @@ class Vocabulary:
     agreement: Mapping[str, int | str]
     checked: frozenset[str]
     unchecked: frozenset[str]
+    #: ``Other: ...`` at the start of a cell (``pattern.match``), matched in its
+    #: :func:`fold_each` form: the end of the match is where the words typed begin.
+    other: re.Pattern[str]
 
 
 def _read(path: Path) -> dict[str, object]:
@@ -190,6 +200,21 @@ def _agreement(path: Path, scale: Mapping[str, Words]) -> dict[str, int | str]:
     return words
 
 
+def _other(path: Path, words: Words) -> re.Pattern[str]:
+    """The pattern of a cell that begins with one of ``words`` (case and accents aside, any
+    spaces between its words), an optional note in brackets, then a colon."""
+    names = []
+    for index, word in enumerate(words):
+        parts = fold(word).split()
+        if not normalise(word):
+            raise VocabularyError(f"{path}: other.before_text.{index}: '{word}' is only punctuation or spaces")
+        names.append(r"\s+".join(re.escape(part) for part in parts))
+    if not names:
+        raise VocabularyError(f"{path}: other.before_text: no word")
+    alternatives = "|".join(sorted(set(names), key=len, reverse=True))
+    return re.compile(rf"\s*(?:{alternatives})\s*(?:\([^)]*\))?\s*[:\uff1a]\s*")
+
+
 def load(folder: Path = FOLDER) -> Vocabulary:
     """The vocabulary of the files in ``folder``; raises :class:`VocabularyError`."""
     tools: dict[str, Tool] = {}
@@ -212,7 +237,7 @@ def load(folder: Path = FOLDER) -> Vocabulary:
     return Vocabulary(
         tools=tools, identifying=union("identifying"), language=union("language"), day_first=union("day_first"),
         quiz_scores=union("quiz_scores"), agreement=_agreement(answers_path, answers.agreement),
-        checked=checked, unchecked=unchecked,
+        checked=checked, unchecked=unchecked, other=_other(answers_path, answers.other.before_text),
     )
 
 

@@ -38,6 +38,7 @@ import streamlit as st
 from assess import i18n
 from assess.domain.answers import DONT_KNOW, AnswerError
 from assess.domain.questionnaire import Audience, Display, Item, ItemType, Questionnaire
+from assess.i18n.address import pupils_key
 from assess.i18n.formats import format_date
 from assess.services import campaigns, link_guard, responding
 from assess.services.responding import Visit, VisitStatus
@@ -91,13 +92,10 @@ def state(name: str, visit_key: str, default):
 
 def said(key: str, /, **params: Any) -> str:
     """A sentence that speaks to the respondent, in the audience's form of address: pupils
-    are spoken to as "tu" and "du" (the area's ``pupils`` table: ``respond.saved`` ->
-    ``respond.pupils.saved``, ``respond.closed.text`` -> ``respond.pupils.closed_text``),
-    families and teachers as "vous" and "Sie" (the key itself)."""
-    if AUDIENCE == Audience.PUPILS:
-        area, _dot, rest = key.partition(".")
-        key = f"{area}.pupils.{rest.replace('.', '_')}"
-    return _(key, **params)
+    are spoken to as "tu" and "du" (the variant in the area's ``pupils`` table, named by
+    :func:`assess.i18n.address.pupils_key`), families and teachers as "vous" and "Sie"
+    (the key itself)."""
+    return _(pupils_key(key) if AUDIENCE == Audience.PUPILS else key, **params)
 
 
 def long_date(day: date) -> str:
