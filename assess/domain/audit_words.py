@@ -42,6 +42,11 @@ class AuditEntry:
     people: Mapping[int, str] = field(default_factory=dict)
 
 
+#: The details that name an account, and the fact each becomes in a sentence: the names
+#: are looked up when the log is read (an account renamed since reads by its new name).
+PEOPLE_DETAILS = {"juror": "juror", "from": "from_juror", "to": "to_juror"}
+
+
 def _message(key: str, lang: str) -> str | None:
     """The template ``key`` in ``lang`` (English when the language lacks it), None for a key
     no catalogue has (an action recorded by an older or newer version)."""
@@ -86,10 +91,13 @@ def _facts(entry: AuditEntry, lang: str) -> dict[str, Any]:
     """The details a sentence may name, written for a person."""
     details = entry.details
     facts: dict[str, Any] = {key: value for key, value in details.items() if isinstance(value, str | int | float)}
-    juror = details.get("juror")
-    if juror is not None:
-        known = next((name for number, name in entry.people.items() if str(number) == str(juror)), None)
-        facts["juror"] = known or _someone(juror, lang)
+    for detail, fact in PEOPLE_DETAILS.items():
+        person = details.get(detail)
+        if person is not None:
+            known = next((name for number, name in entry.people.items() if str(number) == str(person)), None)
+            facts[fact] = known or _someone(person, lang)
+    if isinstance(details.get("applications"), list):
+        facts["count"] = len(details["applications"])
     for key in ("roles", "new", "old"):
         if entry.action in ("user.create", "user.set_roles") and key in details:
             facts[key] = _roles(details[key], lang)

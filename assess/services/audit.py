@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from assess.domain.audit_words import AuditEntry
+from assess.domain.audit_words import PEOPLE_DETAILS, AuditEntry
 from assess.domain.permissions import Actor
 from assess.services.access import authorize
 from assess.storage.models import (
@@ -88,8 +88,9 @@ def entries(session: Session, *, actor: Actor, limit: int = 100) -> list[AuditEn
     by_type: dict[str, set[int]] = {}
     for event in found:
         by_type.setdefault(event.entity_type, set()).update(_ids([event.entity_id]))
-        if isinstance(event.details, dict) and "juror" in event.details:
-            by_type.setdefault("user", set()).update(_ids([event.details["juror"]]))
+        if isinstance(event.details, dict):
+            named = [event.details[key] for key in PEOPLE_DETAILS if key in event.details]
+            by_type.setdefault("user", set()).update(_ids(named))
     names = _names(session, by_type)
     result = []
     for event in found:
@@ -99,8 +100,8 @@ def entries(session: Session, *, actor: Actor, limit: int = 100) -> list[AuditEn
         name = names.get((event.entity_type, number)) if number is not None else None
         if name is None:
             name = (details.get("title") or details.get("name")) if event.entity_type in ("project", "round") else None
-        juror = _number(details.get("juror"))
-        people = {juror: names[("user", juror)]} if juror is not None and ("user", juror) in names else {}
+        numbers = [_number(details.get(key)) for key in PEOPLE_DETAILS]
+        people = {n: names[("user", n)] for n in numbers if n is not None and ("user", n) in names}
         result.append(AuditEntry(
             at=event.at, action=event.action,
             actor_name=event.actor.display_name if event.actor else None,

@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from assess.domain.audit_words import describe
 from assess.domain.permissions import Actor, PermissionDenied
-from assess.services import accounts, jury, search
+from assess.services import accounts, audit, jury, search
 from assess.services.errors import Conflict, InvalidInput
 from assess.storage.models import Assignment, AuditLog, JurorScore
 from tests.jury.helpers import CRITERIA, apply, decide_round, make_juror, make_round, other_project, score_all
@@ -53,6 +54,12 @@ def test_the_applications_move_from_one_juror_to_the_other_and_each_move_is_audi
     assert [(a, e) for a, e, _ in actions] == [("jury.unassign", str(applied[0])),
                                                ("jury.unassign", str(applied[1])), ("jury.reassign", str(made.id))]
     assert actions[-1][2] == {"from": ana.id, "to": ben.id, "applications": applied[:2], "scores_dropped": 0}
+    # The office reads the move in its log as a sentence naming both jurors, in its language.
+    [moved] = [e for e in audit.entries(session, actor=SYSTEM) if e.action == "jury.reassign"]
+    assert describe(moved, "en") == ("The system moved the applications Ana had to score in the round “Labels 2026” "
+                                     "to Ben (applications moved: 2).")
+    assert describe(moved, "fr") == ("Le système a confié à Ben les candidatures que Ana avait à évaluer dans la "
+                                     "session «\u00a0Labels 2026\u00a0» (candidatures confiées\u00a0: 2).")
 
 
 def test_a_refusal_names_each_application_that_cannot_move_and_why_and_moves_nothing(session):
@@ -84,7 +91,7 @@ def test_a_refusal_names_each_application_that_cannot_move_and_why_and_moves_not
         f"Application {outside}: It is not an application of this round.",
     ]
     french = refused.value.message("fr")
-    assert f"Candidature {conflicted} (Rivers of Europe) : Ce juré ne peut pas évaluer" in french
+    assert f"Candidature {conflicted} (Rivers of Europe)\u00a0: Ce juré ne peut pas évaluer" in french
     assert "same_school" not in french
     # Nothing moved, nothing audited, the three movable ones included.
     assert [jurors_of(session, a) for a in applied] == [{ana.id}] * 3

@@ -10,7 +10,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from assess.i18n import t
 from assess.services import accounts, audit, sign_in
@@ -216,6 +216,43 @@ def test_confirming_the_current_password_is_throttled_like_a_sign_in(session_fac
     assert sign_in.confirm_password(session_factory, actor=claire, password=PASSWORD, client=None, now=later).actor == claire
 
 
+class OpenTransactions:
+    """The transactions each thread has open on an engine, seen by SQLAlchemy's own
+    events: "begin" fires when a connection starts one (BEGIN IMMEDIATE on SQLite, so the
+    write lock), "commit" and "rollback" when it ends."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.by_thread: dict[int, int] = {}
+        self._lock = threading.Lock()
+
+    def _change(self, step: int) -> None:
+        with self._lock:
+            ident = threading.get_ident()
+            self.by_thread[ident] = self.by_thread.get(ident, 0) + step
+
+    def _begun(self, _connection) -> None:
+        self._change(+1)
+
+    def _ended(self, _connection) -> None:
+        self._change(-1)
+
+    def here(self) -> int:
+        with self._lock:
+            return self.by_thread.get(threading.get_ident(), 0)
+
+    def __enter__(self) -> OpenTransactions:
+        event.listen(self.engine, "begin", self._begun)
+        event.listen(self.engine, "commit", self._ended)
+        event.listen(self.engine, "rollback", self._ended)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        event.remove(self.engine, "begin", self._begun)
+        event.remove(self.engine, "commit", self._ended)
+        event.remove(self.engine, "rollback", self._ended)
+
+
 @pytest.mark.parametrize("clients", ["throttled", "never_throttled"])
 def test_three_clients_sending_wrong_passwords_keep_no_one_out(session_factory, office, production_hashing,
                                                                monkeypatch, clients):
@@ -224,25 +261,25 @@ def test_three_clients_sending_wrong_passwords_keep_no_one_out(session_factory, 
     from their addresses (refused at once after 5 failures, a tight loop of short
     transactions); "never_throttled": a new e-mail each time, every attempt a full hash.
 
-    What is asserted is what the lock-out was about: the time a right sign-in spends apart
-    from checking its own password (waiting for the database and writing to it) stays
-    under 1 s (before: 6-10 s on SQLite, and "database is locked" errors). Its total time
-    also includes one argon2 check (0.17 s of CPU), which on a shared 2-core machine with
-    three more checks running takes 0.5-2 s of wall clock: bench/bench_sign_in.py prints
-    the totals (the issue's "under 2 s")."""
+    What the lock-out was about: a password checked (0.17 s of argon2's CPU, 0.5-2 s of
+    wall clock on a busy machine) inside a transaction held SQLite's write lock all that
+    time, so every other sign-in waited behind it (6-10 s) or failed with "database is
+    locked". Asserted here as a rule, not a stopwatch: no thread checks a password with a
+    transaction open, and every sign-in of the office succeeds. The time it takes is
+    measured by bench/bench_sign_in.py (the issue's "under 2 s")."""
     with session_factory.begin() as session:
         make_user(session, email="office2@example.org", roles={"admin"})
-    hashing: dict[int, float] = {}
     real_verify = accounts.verify_password
+    checked_inside_a_transaction: list[int] = []
+    checks = [0]
 
-    def timed_verify(stored, password):
-        started = time.monotonic()
-        try:
-            return real_verify(stored, password)
-        finally:
-            hashing[threading.get_ident()] = time.monotonic() - started
+    def watched_verify(stored, password):
+        checks[0] += 1
+        if transactions.here():
+            checked_inside_a_transaction.append(transactions.here())
+        return real_verify(stored, password)
 
-    monkeypatch.setattr(accounts, "verify_password", timed_verify)
+    monkeypatch.setattr(accounts, "verify_password", watched_verify)
     stop = threading.Event()
     errors: list[BaseException] = []
     tried = [0, 0, 0]
@@ -261,23 +298,24 @@ def test_three_clients_sending_wrong_passwords_keep_no_one_out(session_factory, 
         except BaseException as error:
             errors.append(error)
 
-    threads = [threading.Thread(target=send_wrong_passwords, args=(n,)) for n in range(3)]
-    for thread in threads:
-        thread.start()
-    try:
-        time.sleep(1.5)  # the loop is running (the throttled one is past its free failures)
-        waits, totals = [], []
-        for _ in range(3):
-            started = time.monotonic()
-            outcome = sign_in.sign_in(session_factory, email="office2@example.org", password=PASSWORD,
-                                      client="198.51.100.20")
-            totals.append(time.monotonic() - started)
-            waits.append(totals[-1] - hashing[threading.get_ident()])
-            assert outcome.actor is not None
-    finally:
-        stop.set()
+    with OpenTransactions(session_factory.kw["bind"]) as transactions:
+        threads = [threading.Thread(target=send_wrong_passwords, args=(n,)) for n in range(3)]
         for thread in threads:
-            thread.join()
+            thread.start()
+        try:
+            # Until every client has been through at least once (the throttled ones past
+            # their free failures): the office signs in while they run.
+            give_up = time.monotonic() + 300  # a hang fails below instead of stalling the suite
+            while min(tried) < (6 if clients == "throttled" else 1) and not errors and time.monotonic() < give_up:
+                time.sleep(0.05)
+            outcomes = [sign_in.sign_in(session_factory, email="office2@example.org", password=PASSWORD,
+                                        client="198.51.100.20") for _ in range(3)]
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join()
     assert not errors, errors
     assert min(tried) >= 1, tried
-    assert max(waits) < 1.0, {"waits": waits, "totals": totals}
+    assert all(outcome.actor is not None for outcome in outcomes)
+    assert checks[0] >= 3, "the office's own passwords were checked"
+    assert not checked_inside_a_transaction, "a password was checked while its thread held a transaction open"

@@ -73,7 +73,7 @@ def test_offered_both_languages_the_teacher_chooses_the_slips_language(app_for, 
     [(pdf, _count)] = at.session_state["surveys_slips"].values()
     text = words(pdf_text(pdf))
     # English first (headings and first line), the French line of instruction after it.
-    assert "Families" in text and "Adresse" not in text
+    assert "Families" in text and "Familles" not in text
     assert text.index(ENGLISH) < text.index(FRENCH)
 
 

@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
+from assess import i18n
 from assess.domain.states import CampaignStatus
 from assess.services import campaigns, link_guard, responding
 from tests.services.helpers import families_answers, make_campaign, make_project
@@ -74,7 +75,7 @@ def test_a_teacher_creates_a_link_campaign_and_gets_its_address(app_for, people,
     at = click(at, "sv_new_create")
 
     [made] = summaries(ui_database, people.teacher, project)
-    assert (made.audience, made.mode, made.languages, made.status) == ("teachers", "link", ("en", "fr"), CampaignStatus.OPEN)
+    assert (made.audience, made.mode, made.languages, made.status) == ("teachers", "link", tuple(i18n.languages()), CampaignStatus.OPEN)
     assert at.success[0].value == "The campaign is created."
     [code_block] = at.code
     with ui_database.begin() as session:
@@ -375,7 +376,7 @@ def test_a_column_not_recognised_is_mapped_on_the_page(app_for, people, ui_datab
     assert "Mon enfant a parlé du projet à la maison." in list(matched.value["Question"])
 
     at = click(at, "import_run")
-    assert at.success[0].value == "Google Forms : 2 lignes lues, 2 importées, 0 déjà importées auparavant, 0 ignorées."
+    assert at.success[0].value == "Google Forms\u00a0: 2 lignes lues, 2 importées, 0 déjà importées auparavant, 0 ignorées."
     from assess.services import survey_results
 
     with ui_database.begin() as session:

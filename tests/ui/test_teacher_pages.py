@@ -265,7 +265,7 @@ def test_the_dashboard_shows_total_verdict_and_readiness(app_for, people, ui_dat
     at = no_exception(app_for(people.teacher, page="dashboard"))
 
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Total": "24", "Maximum": "30", "Percentage": "80 %"}
+    assert metrics == {"Total": "24", "Maximum": "30", "Percentage": "80%"}  # English: no space (Babel)
     assert "Meets the label requirements" in at.success[0].value
     assert "Above the European Quality Label nomination threshold (20 points)." in [s.value for s in at.success]
     text = page_text(at)
