@@ -75,7 +75,7 @@ def user_add(email: str, roles: tuple[str, ...], display_name: str | None, langu
     name = display_name or email.split("@")[0]
     # Hashed before the transaction: it takes about 350 ms, and holds no write lock then.
     hashed = accounts.new_password(password) if password is not None else None  # None: single sign-on only
-    invitation = None
+    invitation: tuple[int, str, str] | None = None  # (mail, address, status), read inside the transaction
     with transaction() as session:
         if Role.ADMIN in roles and accounts.needs_first_admin(session) and hashed is not None:
             created = accounts.create_first_admin(session, email=email, display_name=name, password=hashed, language=language)
@@ -85,8 +85,8 @@ def user_add(email: str, roles: tuple[str, ...], display_name: str | None, langu
             made = accounts.create_user(session, actor=Actor.system(), email=email, display_name=name,
                                         roles=set(roles), password=hashed, language=language)
             if invite:  # in the same transaction: no account is left without its invitation
-                invitation = passwords.invite(session, actor=Actor.system(), account_id=made.id)
-                invitation = (invitation.id, invitation.address, invitation.status)
+                mail = passwords.invite(session, actor=Actor.system(), account_id=made.id)
+                invitation = (mail.id, mail.address, mail.status)
     click.echo(t("cli.user.created", lang, email=email.strip().lower(), roles=", ".join(sorted(roles))))
     if invitation is not None:
         mail_id, address, status = invitation
