@@ -315,3 +315,18 @@ def server():
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@pytest.fixture
+def dutch(tmp_path, monkeypatch):
+    """Dutch added from a folder of files alone (tests/i18n/test_fourth_language.py writes
+    it), for the test's duration: the suite then speaks four languages."""
+    from assess import i18n
+    from tests.i18n.test_fourth_language import CODE, write_language_folder
+
+    write_language_folder(tmp_path / "languages")
+    monkeypatch.setenv("ASSESS_LANGUAGE_DIRS", str(tmp_path / "languages"))
+    i18n.reload()
+    yield CODE
+    monkeypatch.delenv("ASSESS_LANGUAGE_DIRS")
+    i18n.reload()

@@ -14,6 +14,7 @@ from assess.domain.states import Role
 from assess.i18n import t
 from assess.i18n.formats import format_count, format_number
 from assess.services import accounts, demo, demo_national, installation
+from assess.services.mail import passwords
 from assess.storage.db import current_revision, database_url, make_engine, upgrade_database
 
 
@@ -54,10 +55,18 @@ def user() -> None:
 @click.option("--name", "display_name", help="Name shown (default: the part of the e-mail before @).")
 @click.option("--language", type=LANGUAGE)
 @click.option("--sso-only", is_flag=True, help="No password: the person signs in through single sign-on.")
-def user_add(email: str, roles: tuple[str, ...], display_name: str | None, language: str | None, sso_only: bool) -> None:
-    """Create an account; the password is read from standard input (never from the command line)."""
+@click.option("--invite", is_flag=True,
+              help="No password either: an invitation is queued with the account, whose link lets the person "
+                   "choose one (sent by `assess mail send`, or held for the office when invitations are reviewed).")
+def user_add(email: str, roles: tuple[str, ...], display_name: str | None, language: str | None, sso_only: bool,
+             invite: bool) -> None:
+    """Create an account; the password is read from standard input (never from the command line),
+    unless the account signs in through single sign-on (--sso-only) or is invited (--invite)."""
+    lang = operator_language()
+    if invite and sso_only:
+        raise click.UsageError(t("cli.user.invite_or_sso", lang))
     password = None
-    if not sso_only:
+    if not sso_only and not invite:
         if sys.stdin.isatty():
             password = click.prompt(t("cli.user.password_prompt", operator_language()), hide_input=True,
                                     confirmation_prompt=True)
@@ -66,15 +75,22 @@ def user_add(email: str, roles: tuple[str, ...], display_name: str | None, langu
     name = display_name or email.split("@")[0]
     # Hashed before the transaction: it takes about 350 ms, and holds no write lock then.
     hashed = accounts.new_password(password) if password is not None else None  # None: single sign-on only
+    invitation: tuple[int, str, str] | None = None  # (mail, address, status), read inside the transaction
     with transaction() as session:
         if Role.ADMIN in roles and accounts.needs_first_admin(session) and hashed is not None:
             created = accounts.create_first_admin(session, email=email, display_name=name, password=hashed, language=language)
             if set(roles) - {Role.ADMIN}:
                 accounts.set_roles(session, actor=Actor.system(), user_id=created.account_id, roles=set(roles))
         else:
-            accounts.create_user(session, actor=Actor.system(), email=email, display_name=name, roles=set(roles),
-                                 password=hashed, language=language)
-    click.echo(t("cli.user.created", operator_language(), email=email.strip().lower(), roles=", ".join(sorted(roles))))
+            made = accounts.create_user(session, actor=Actor.system(), email=email, display_name=name,
+                                        roles=set(roles), password=hashed, language=language)
+            if invite:  # in the same transaction: no account is left without its invitation
+                mail = passwords.invite(session, actor=Actor.system(), account_id=made.id)
+                invitation = (mail.id, mail.address, mail.status)
+    click.echo(t("cli.user.created", lang, email=email.strip().lower(), roles=", ".join(sorted(roles))))
+    if invitation is not None:
+        mail_id, address, status = invitation
+        click.echo(t("mail.cli.invited", lang, mail=mail_id, email=address, status=status))
 
 
 @click.command("demo")

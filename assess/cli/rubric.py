@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 
 import click
 
@@ -11,7 +12,7 @@ from assess.domain.content import CatalogueError, ContentError
 from assess.domain.rubric import RubricCatalogue, load_rubric_file
 from assess.domain.scoring import ScoringInputError, describe_outcome, describe_reason, score
 from assess.i18n import t
-from assess.i18n.formats import format_number
+from assess.i18n.formats import format_number, format_percent
 
 
 @click.group()
@@ -101,25 +102,39 @@ def score_(rubric_id: str, levels: tuple[str, ...], gates: tuple[str, ...], as_j
     _print_result(result, chosen, lang)
 
 
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: wide (East Asian) characters two, combining marks none."""
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
 def _print_result(result, chosen, lang: str) -> None:
     def number(value: float) -> str:
         return format_number(value, lang, digits=2)
 
     click.echo(t("cli.rubric.heading", lang, title=chosen.title.get(lang), version=chosen.version))
-    for c in result.criteria:
-        name = chosen.criterion(c.criterion_id).name.get(lang)
-        points = t("cli.rubric.independent", lang) if not c.counted else f"{number(c.points)}/{number(c.max_points)}"
-        minimum = ""
-        if c.minimum is not None:
-            minimum = t("cli.rubric.minimum", lang, minimum=c.minimum) + ("" if c.meets_minimum else t(
-                "cli.rubric.not_met", lang))
-        click.echo(t("cli.rubric.criterion", lang, id=c.criterion_id, level=c.level, points=points, minimum=minimum,
-                     name=name))
-    for g in result.gates:
+    # A table: the first column (criterion ids, then "gate ID" in the reader's words) and the
+    # points are padded here, to the widest cell, so that the columns line up in every language.
+    gate_names = [t("cli.rubric.gate_name", lang, id=g.gate_id) for g in result.gates]
+    first = max(map(_width, [c.criterion_id for c in result.criteria] + gate_names), default=0)
+    points = [t("cli.rubric.independent", lang) if not c.counted else f"{number(c.points)}/{number(c.max_points)}"
+              for c in result.criteria]
+    minimums = ["" if c.minimum is None else t("cli.rubric.minimum", lang, minimum=c.minimum)
+                + ("" if c.meets_minimum else t("cli.rubric.not_met", lang)) for c in result.criteria]
+    widest_points, widest_minimum = (max(map(_width, cells), default=0) for cells in (points, minimums))
+    for c, shown, minimum in zip(result.criteria, points, minimums, strict=True):
+        click.echo(t("cli.rubric.criterion", lang, id=_pad(c.criterion_id, first), level=c.level,
+                     points=_pad(shown, widest_points), minimum=_pad(minimum, widest_minimum),
+                     name=chosen.criterion(c.criterion_id).name.get(lang)))
+    for g, gate_name in zip(result.gates, gate_names, strict=True):
         state = t("cli.rubric.gate_passed" if g.passed else "cli.rubric.gate_failed", lang)
-        click.echo(t("cli.rubric.gate", lang, id=g.gate_id, level=g.value, minimum=g.minimum, state=state))
+        click.echo(t("cli.rubric.gate", lang, gate=_pad(gate_name, first), level=g.value, minimum=g.minimum,
+                     state=state))
     click.echo(t("cli.rubric.total", lang, total=number(result.total), maximum=number(result.maximum),
-                 percentage=format_number(result.percentage, lang, digits=1, trailing_zeros=True),
+                 percentage=format_percent(result.percentage / 100, lang, digits=1),
                  pass_mark=number(result.pass_mark)))
     click.echo(t("cli.rubric.verdict", lang, outcome=result.verdict.outcome.value,
                  description=describe_outcome(result.verdict.outcome, lang=lang)))

@@ -21,12 +21,13 @@ def _number(value: float | None, lang: str) -> str:
     return "—" if value is None else format_number(value, lang, digits=2)
 
 
-def _criteria_lines(group: GroupResults, rubric, lang: str) -> list[str]:
+def _criteria_lines(group: GroupResults, rubric, min_group: int, lang: str) -> list[str]:
     lines = [f"  {t('survey_results.cli.criteria', lang)}"]
     for criterion in rubric.criteria:
         figures: Figures | None = group.criteria[criterion.id]
         if figures is None:
-            lines.append("    " + t("survey_results.cli.criterion_hidden", lang, name=criterion.name.get(lang)))
+            lines.append("    " + t("survey_results.cli.criterion_hidden", lang, name=criterion.name.get(lang),
+                                      min=min_group))
             continue
         lines.append("    " + t("survey_results.cli.criterion", lang, name=criterion.name.get(lang),
                                   level=_number(figures.level, lang), mean=_number(figures.mean, lang),
@@ -116,7 +117,7 @@ def results(project_id: int, as_json: bool, lang: str) -> None:
         if audience.group.hidden_items:
             lines.append("  " + t("survey_results.hidden_items", lang, count=audience.group.hidden_items,
                                   min=found.min_group))
-        lines.extend(_criteria_lines(audience.group, found.rubric, lang))
+        lines.extend(_criteria_lines(audience.group, found.rubric, found.min_group, lang))
         lines.append(f"  {t('survey_results.cli.items', lang)}")
         for item in audience.group.items:
             if item.figures is None:
@@ -130,7 +131,7 @@ def results(project_id: int, as_json: bool, lang: str) -> None:
     if found.overall.hidden:
         lines.append(f"  {t('survey_results.cli.hidden', lang, min=found.min_group)}")
     else:
-        lines.extend(_criteria_lines(found.overall, found.rubric, lang))
+        lines.extend(_criteria_lines(found.overall, found.rubric, found.min_group, lang))
     lines.append("")
     lines.extend(_triangulation_lines(rows, threshold, lang))
     click.echo("\n".join(lines))

@@ -75,6 +75,12 @@ def format_percent(value: float | None, lang: str, *, digits: int = 0) -> str:
     return _babel_percent(_decimal(value), format=pattern, locale=locale, decimal_quantization=True)
 
 
+def percent_column_format(lang: str) -> str:
+    """The language's percentage as a printf format, for a table column of values 0..100
+    that the browser writes (Streamlit's ``column_config``): '%.0f%%' / '%.0f\u00a0%%'."""
+    return format_percent(0.5, lang).replace("%", "%%").replace("50", "%.0f", 1)
+
+
 def format_list(items: Iterable[str], lang: str, *, style: Literal["standard", "or"] = "standard") -> str:
     """'A, B and C' / 'A, B et C' (``style="or"``: 'A, B or C' / 'A, B ou C')."""
     return _babel_list(list(items), style=style, locale=babel_locale(lang))

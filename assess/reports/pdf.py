@@ -29,7 +29,7 @@ from assess import clock, resources
 from assess.domain.content import LocalizedText
 from assess.domain.project_choices import language_names, subject_names
 from assess.i18n import t
-from assess.i18n.formats import country_name, format_date, format_number
+from assess.i18n.formats import country_name, format_date, format_number, format_percent
 
 REPORTS_DIR = resources.reports_dir()
 TEMPLATES_DIR = REPORTS_DIR / "templates"
@@ -108,6 +108,12 @@ def _number(context, value, digits: int = 1) -> str:
 
 
 @pass_context
+def _percent(context, share, digits: int = 1) -> str:
+    """A share 0..1 as the language writes a percentage (assess.i18n.formats.format_percent)."""
+    return format_percent(share, context["lang"], digits=digits)
+
+
+@pass_context
 def _country(context, code) -> str:
     return country_name(code, context["lang"])
 
@@ -132,7 +138,8 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(t=_t, loc=_loc, format_date=_date, format_number=_number, country=_country,
+    env.globals.update(t=_t, loc=_loc, format_date=_date, format_number=_number, format_percent=_percent,
+                       country=_country,
                        subjects=_subjects, project_languages=_project_languages)
     env.filters.update(date=_date, number=_number)
     return env

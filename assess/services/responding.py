@@ -104,6 +104,9 @@ class Visit:
     languages: tuple[str, ...] = ()
     opens_on: date | None = None
     closes_on: date | None = None
+    # CLOSED visits: the last day answers were taken, in the office's calendar (the campaign's
+    # closing date, or the day its teacher closed it, when earlier).
+    closed_on: date | None = None
     # Answers saved so far with this code (raw values by item id).
     draft: Mapping[str, Any] = field(default_factory=dict)
     draft_language: str | None = None
@@ -141,7 +144,10 @@ def _visit(campaign: Row, questionnaire: Questionnaire, *, today: date, draft: S
     if state is CampaignStatus.SCHEDULED:
         return Visit(VisitStatus.NOT_YET_OPEN, **base)
     if state is CampaignStatus.CLOSED:
-        return Visit(VisitStatus.CLOSED, **base)
+        closed_on = campaign.closes_on
+        if campaign.closed_at is not None:
+            closed_on = min(closed_on, campaign.closed_at.astimezone(clock.office_zone()).date())
+        return Visit(VisitStatus.CLOSED, closed_on=closed_on, **base)
     return Visit(
         VisitStatus.OPEN,
         questionnaire=questionnaire,

@@ -49,6 +49,10 @@ OUR_TABLES = frozenset({"alembic_version", "users", "projects", "audit_log", "se
 PG_CLIENT_PACKAGE = "postgresql-client"
 
 
+#: The database engines by their names, as messages show them (product names: not translated).
+ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
 class BackupRefused(ServiceError):
     """The backup or restore cannot be done; the key (ops.toml) says why. Nothing changed."""
 
@@ -90,7 +94,8 @@ def restore(url: str, source: Path, *, even_if_connected: bool = False) -> Backu
     if kind is None:
         raise BackupRefused("ops.backup.not_a_backup", file=str(source))
     if kind != wanted:
-        raise BackupRefused("ops.backup.wrong_kind", file=str(source), kind=kind, database=wanted)
+        raise BackupRefused("ops.backup.wrong_kind", file=str(source), kind=ENGINE_NAMES[kind],
+                            database=ENGINE_NAMES[wanted])
     if kind == "sqlite":
         revision = _sqlite_restore(_sqlite_path(parsed), source)
     else:

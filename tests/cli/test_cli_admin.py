@@ -160,3 +160,20 @@ def test_an_unknown_project_gives_a_clean_error_and_no_file(database, tmp_path):
     assert "This item does not exist or is not yours." in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_user_add_invite_queues_the_invitation_with_the_account_and_asks_no_password(database):
+    output = ok("user", "add", "jonas@example.org", "--role", "juror", "--invite")
+    assert "Password" not in output, "nothing is read from standard input"
+    assert output.splitlines()[0] == "created jonas@example.org (juror)"
+    assert "queued for jonas@example.org" in output.splitlines()[1]
+    listed = ok("mail", "list")
+    [invitation] = [line.split("\t") for line in listed.splitlines() if "\tinvitation\t" in line]
+    assert invitation[4] == "jonas@example.org"
+    assert sign_in(database, "jonas@example.org", "") is None, "no password until the person chooses one"
+
+
+def test_user_add_refuses_invite_with_single_sign_on_and_makes_nothing(database):
+    result = run("user", "add", "jonas@example.org", "--role", "juror", "--invite", "--sso-only")
+    assert result.exit_code == 2 and "--invite and --sso-only exclude each other" in result.output
+    assert user_count(database) == 0

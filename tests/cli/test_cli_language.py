@@ -64,7 +64,7 @@ def test_a_manual_score_prints_french_words_and_a_decimal_comma():
               for arg in ("--level", f"{c.id}=4")]
     result = run(FRENCH, "rubric", "score", "etwinning-2006", *levels)
     assert result.exit_code == 0, result.output
-    assert "Total\u00a0: 24 / 30 (80,0\u00a0%), seuil de réussite 15" in result.stdout
+    assert "Total\u00a0: 24 / 30 (80\u00a0%), seuil de réussite 15" in result.stdout
     assert "Au-dessus du seuil de nomination au label européen (20)." in result.stdout
     assert "80.0" not in result.stdout and "level" not in result.stdout
 

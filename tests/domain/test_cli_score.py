@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from assess.cli import cli
@@ -24,7 +25,7 @@ def run(*args: str):
 def test_score_prints_total_percentage_and_verdict():
     result = run(GEN_A, *levels_for(GEN_A, 4))
     assert result.exit_code == 0, result.output
-    assert "Total: 24 / 30 (80.0%), pass mark 15" in result.output
+    assert "Total: 24 / 30 (80%), pass mark 15" in result.output
     assert "Verdict: pass" in result.output
     assert "Above the European-label nomination threshold (20)." in result.output
 
@@ -65,3 +66,16 @@ def test_bad_input_exits_2_with_a_clear_message():
         assert result.exit_code == 2, (args, result.output)
         assert message in result.output, (args, result.output)
         assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("lang", "level_word"), [("en", "level"), ("fr", "niveau"), ("de", "Stufe")])
+def test_criteria_and_gates_line_up_in_columns_in_every_language(lang, level_word):
+    rubric_id = "etwinning-2021"
+    result = run(rubric_id, *levels_for(rubric_id, 4), "--gate", "online-collaboration=3", "--gate", "digital-tools=1",
+                 "--gate", "safety=2", "--lang", lang)
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.output.splitlines() if f"  {level_word} " in line]
+    assert len(rows) == 5 + 3  # the criteria, then the gates
+    assert len({row.index(f"  {level_word} ") for row in rows}) == 1, "\n".join(rows)
+    criteria = rows[:5]
+    assert len({row.index("4/5") + len("4/5") for row in criteria}) == 1  # the names start in one column too

@@ -8,7 +8,15 @@ from datetime import UTC, date, datetime
 import pytest
 
 from assess.domain.countries import COUNTRIES
-from assess.i18n.formats import country_name, format_count, format_date, format_list, format_number, format_percent
+from assess.i18n.formats import (
+    country_name,
+    format_count,
+    format_date,
+    format_list,
+    format_number,
+    format_percent,
+    percent_column_format,
+)
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
@@ -57,3 +65,9 @@ def test_every_country_taking_part_has_a_name_in_every_language_and_an_unknown_c
 
 def test_a_language_not_registered_is_written_the_default_languages_way():
     assert format_number(2.5, "xx") == "2.5" and format_date(date(2025, 3, 12), "xx") == f"12{NBSP}March{NBSP}2025"
+
+
+def test_survey_answer_shares_are_written_as_the_language_writes_a_percentage():
+    for lang in ("en", "fr", "de"):
+        # The table's browser fills the format with the share x 100, as printf does.
+        assert percent_column_format(lang) % 25 == format_percent(0.25, lang)

@@ -58,16 +58,6 @@ def write_language_folder(folder: Path) -> None:
     (folder / CODE / "LC_MESSAGES" / "messages.po").write_text(header + "\n" + "\n".join(entries), encoding="utf-8")
 
 
-@pytest.fixture
-def dutch(tmp_path, monkeypatch):
-    write_language_folder(tmp_path / "languages")
-    monkeypatch.setenv("ASSESS_LANGUAGE_DIRS", str(tmp_path / "languages"))
-    i18n.reload()
-    yield CODE
-    monkeypatch.delenv("ASSESS_LANGUAGE_DIRS")
-    i18n.reload()
-
-
 def test_the_folder_registers_the_language_after_the_shipped_ones(dutch):
     assert languages()[-1] == "nl" and {"en", "fr"} < set(languages())
     assert language_names()["nl"] == "Nederlands" and default_language() == "en"

@@ -22,7 +22,7 @@ from assess.i18n import Plural, languages, placeholders, source, translated
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
-MESSAGE_FUNCTIONS = {"t", "_"}
+MESSAGE_FUNCTIONS = {"t", "_", "said"}  # said: the respond page's _ in the audience's form of address
 #: Errors whose first argument is not a message key (the permission refused).
 NOT_KEYS = {"PermissionDenied"}
 ERROR_CLASSES = {name for name in dir(error_module) if isinstance(getattr(error_module, name), type)}
@@ -81,8 +81,8 @@ def uses() -> list[Use]:
                 elif name in MESSAGE_FUNCTIONS or ((name.endswith("Error") or name in ERROR_CLASSES) and name not in NOT_KEYS):
                     argument = node.args[0] if node.args else None
                 use = _key_argument(argument, where, _keywords(node))
-                if use and name == "FieldError":
-                    use = Use(use.key, where, None, use.prefix)  # its params are a dict
+                if use and name in ("FieldError", "page"):
+                    use = Use(use.key, where, None, use.prefix)  # its params are a dict; page's are not the title's
                 if use:
                     found.append(use)
             elif isinstance(node, ast.ClassDef):
@@ -124,6 +124,20 @@ def test_each_call_fills_the_placeholders_of_its_message():
         lacking = _names(english[use.key]) - use.given
         if lacking:
             problems.append(f"{use.where}: {use.key} needs {sorted(lacking)}, the call gives {sorted(use.given)}")
+    assert not problems, "\n".join(problems)
+
+
+def test_each_call_passes_only_values_its_message_shows():
+    """A value passed and never shown is a sentence that lost its information (a closed
+    survey's date, whether scores were submitted): show it or stop passing it."""
+    english = source()
+    problems = []
+    for use in uses():
+        if use.prefix or use.given is None or use.key not in english:
+            continue
+        unused = use.given - _names(english[use.key]) - {"count"}  # count also picks a plural form
+        if unused:
+            problems.append(f"{use.where}: {use.key} is given {sorted(unused)} and shows none of it")
     assert not problems, "\n".join(problems)
 
 

@@ -8,17 +8,15 @@ import csv
 import io
 from pathlib import Path
 
-import pytest
 import yaml
 from sqlalchemy import select
 
-from assess import i18n
 from assess.domain import imports
 from assess.domain.imports import ImportedRow, SkippedRow
 from assess.domain.questionnaire import Questionnaire, load_questionnaire_file
 from assess.services.survey_imports import run_import
 from assess.storage.models import SurveyResponse
-from tests.i18n.test_fourth_language import CODE, write_language_folder
+from tests.i18n.test_fourth_language import CODE
 from tests.imports.helpers import families
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,16 +92,6 @@ DUTCH_OPTIONS = {
     "event": "Een tentoonstelling of activiteit op school", "press": "De lokale pers of radio",
     "other": "Op een andere manier",
 }
-
-
-@pytest.fixture
-def dutch(tmp_path, monkeypatch):
-    write_language_folder(tmp_path / "languages")
-    monkeypatch.setenv("ASSESS_LANGUAGE_DIRS", str(tmp_path / "languages"))
-    i18n.reload()
-    yield CODE
-    monkeypatch.delenv("ASSESS_LANGUAGE_DIRS")
-    i18n.reload()
 
 
 def dutch_families(folder: Path) -> Questionnaire:

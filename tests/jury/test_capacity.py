@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from assess.domain.permissions import Actor, PermissionDenied
+from assess.i18n import t
 from assess.services import jury
 from assess.services.errors import Conflict, InvalidInput
 from assess.storage.models import Assignment, AuditLog, JurorScore
@@ -69,6 +70,9 @@ def test_assigning_by_hand_beyond_capacity_is_refused_with_the_jurors_name_and_m
     message = refused.value.message("en")
     assert "1" in message and "ana@example.org" not in message
     assert refused.value.message("fr") != message
+    # The page to raise the maximum is named as the navigation names it, in every language.
+    for lang in ("en", "fr", "de"):
+        assert t('nav.users', lang) in refused.value.message(lang)
     assert session.scalar(select(func.count()).select_from(Assignment)) == 1
 
 

@@ -77,9 +77,7 @@ def test_total_and_percentage(letter):
     assert score.total == 22 and score.maximum == 30  # 4.5 + 2x3 + 5 + 2.5 + 4, weights as the rubric says
     total = t("letters.result.total_value", lang, total=format_number(score.total, lang),
               maximum=format_number(score.maximum, lang))
-    percentage = t("letters.result.percentage_value", lang, value=format_number(score.percentage, lang))
     assert flat(total) in text
-    assert flat(percentage) in text
     assert ("73.3%" if lang == "en" else "73,3 %") in text
 
 

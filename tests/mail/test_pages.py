@@ -8,6 +8,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from assess.i18n import t
 from assess.services.mail import passwords, sending
 from assess.storage.db import writing
 from tests.mail.conftest import configure
@@ -101,11 +102,21 @@ def test_the_office_edits_a_held_mail_and_sends_it(ui_database, people, smtp_ser
     assert [m.status for m in mails(ui_database)] == ["sent"]
 
 
-def test_the_outbox_says_when_no_server_is_set(ui_database, people):  # noqa: F811
-    at = run_page("outbox", people.admin, lang="fr")
+def test_the_outbox_says_when_no_server_is_set_and_what_to_fill_in(ui_database, people):  # noqa: F811
+    at = run_page("outbox", people.admin)
 
     assert not at.exception
-    assert "Aucun serveur SMTP ou adresse d'expédition n'est renseigné" in at.warning[0].value
+    assert at.warning[0].value == ('Mails cannot be sent yet: fill in "SMTP server" and "Sender\'s address" on the '
+                                   "Settings page, under E-mail (your IT service or mail provider gives them). "
+                                   "Until then, mails wait here.")
+
+
+@pytest.mark.parametrize("lang", ["fr", "de"])
+def test_the_outbox_names_the_settings_to_fill_in_as_the_settings_page_does(ui_database, people, lang):  # noqa: F811
+    warning = run_page("outbox", people.admin, lang=lang).warning[0].value
+    for key in ("settings.mail.host.label", "settings.mail.sender.label", "nav.settings", "settings.groups.mail.title"):
+        assert t(key, lang) in warning
+    assert "Mails cannot be sent yet" not in warning
 
 
 # --- the Users page invites ------------------------------------------------------------------------

@@ -87,6 +87,9 @@ def test_reminders_go_to_jurors_who_still_owe_scores_before_the_deadline(session
     [received] = [r for r in mail_ready.to(late.email) if r.message["Subject"].startswith("Reminder")]
     deadline = TODAY + timedelta(days=5)
     assert "in 2 days" in received.text
+    # The applications are the teachers'; the juror has them to score.
+    assert "one application assigned to you still waits for your submitted scores" in received.text
+    assert "your applications" not in received.text
     assert str(deadline.year) in received.message["Subject"]
 
 

@@ -180,7 +180,7 @@ def test_a_sqlite_backup_is_refused_by_a_postgresql_database(database: str, sqli
     source = Path(sqlite_database_url.removeprefix("sqlite:///"))
     result = run("restore", str(source))
     assert result.exit_code == 1
-    assert "is a backup of a sqlite database, but the configured database is postgresql" in result.stderr
+    assert "is a backup of a SQLite database, but the configured database is PostgreSQL;" in result.stderr
 
 
 def test_without_the_postgresql_client_the_message_names_the_package(database: str, tmp_path: Path, monkeypatch):
@@ -307,3 +307,16 @@ def test_a_sqlite_backup_made_while_the_app_writes_is_whole_and_consistent(sqlit
         thread.join()
         engine.dispose()
     assert written[0] > 0 and len(set(counts)) > 1, "the app kept writing while the copies were made"
+
+
+def test_a_postgresql_backup_is_refused_by_a_sqlite_database_in_words(database: str, tmp_path: Path):
+    if not database.startswith("sqlite"):
+        pytest.skip("the configured database is SQLite")
+    from assess.storage.backup import PG_DUMP_MAGIC
+
+    source = tmp_path / "assess.backup"
+    source.write_bytes(PG_DUMP_MAGIC + b"\0" * 64)
+    result = run("restore", str(source))
+    assert result.exit_code == 1
+    assert "is a backup of a PostgreSQL database, but the configured database is SQLite;" in result.stderr
+    assert "postgresql" not in result.stderr.replace(str(source), "")

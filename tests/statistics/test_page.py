@@ -103,6 +103,24 @@ def test_french_pages_write_decimals_with_a_comma_and_say_why_alpha_is_undefined
     assert "66,7" in set(rates)
 
 
+@pytest.mark.parametrize(("lang", "reliable", "tentative", "limit"), [
+    ("en", "0.800", "0.667", "200,000"), ("fr", "0,800", "0,667", "200\u202f000"), ("de", "0,800", "0,667", "200.000")])
+def test_the_alpha_thresholds_and_the_workbook_s_limit_are_written_in_the_reader_s_language(
+        people, data, lang, reliable, tentative, limit):
+    at = run_page("national_statistics", people.admin, lang=lang)
+
+    [agreement] = [c.value for c in at.caption if reliable in c.value]
+    assert tentative in agreement
+    assert limit in at.checkbox(key="statistics_with_responses").help
+
+
+def test_the_workbook_s_limit_shown_is_the_one_the_export_applies(people, data, monkeypatch):
+    exports = pytest.importorskip("assess.services.exports")
+    monkeypatch.setattr(exports, "RESPONSES_IN_WORKBOOK", 50_000)
+    at = run_page("national_statistics", people.admin)
+    assert at.checkbox(key="statistics_with_responses").help.startswith("Past 50,000 answers they are left out")
+
+
 def test_an_empty_database_shows_no_figure_and_no_error(people):
     at = run_page("national_statistics", people.admin)
 

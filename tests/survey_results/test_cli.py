@@ -205,3 +205,22 @@ def test_one_new_response_changes_no_figure_in_the_json(db, project_id):
     assert figures() == before
     assert "Only mine" not in ok("survey", "results", "--project", str(project_id), "--json")
     assert "1 response received and not in the figures yet" in ok("survey", "results", "--project", str(project_id))
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "not shown, as it would give away the answers of a group of fewer than {min}"),
+    ("de", "nicht angezeigt, da es die Antworten einer Gruppe von weniger als {min} Personen preisgeben würde"),
+])
+def test_a_hidden_criterion_names_the_privacy_minimum_the_figures_use(lang, expected):
+    from assess.cli.survey_results import _criteria_lines
+    from assess.domain.survey_results import MIN_GROUP, GroupResults
+    from assess.services import rubrics
+
+    rubric = rubrics.installed().default
+    group = GroupResults(audience=None, respondents=8, hidden=False, items=(), themes={},
+                         criteria={c.id: None for c in rubric.criteria})
+    for minimum in (MIN_GROUP, 7):
+        lines = _criteria_lines(group, rubric, minimum, lang)
+        first = rubric.criteria[0].name.get(lang)
+        assert any(line.strip() == f"{first}{' :' if lang == 'fr' else ':'} {expected.format(min=minimum)}"
+                   for line in lines)

@@ -332,7 +332,7 @@ def test_the_teacher_sees_nothing_of_the_jury_before_publication_and_the_feedbac
 
     after = seen()
     assert "Decided" in after and "Label awarded" in after
-    assert "21 / 30" in after and "70 %" in after
+    assert "21 / 30" in after and "70%" in after and "70 %" not in after  # English writes no space
     assert "Comment of the 4 juror (collaboration)" in after and "Comment of the 3 juror (collaboration)" in after
     assert "level 3.5 of 5" in after
     for hidden in ("PRIVATE", "Juror A", "Juror B", "Ana Juror", "Cojuror"):

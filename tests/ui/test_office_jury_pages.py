@@ -6,6 +6,7 @@ back with the services."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -13,6 +14,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from assess.i18n import t
 from assess.services import decisions, eql, jury, projects, rounds
 from assess.storage.models import Assignment
 from tests.jury.helpers import apply, close, make_juror, make_round, score_all
@@ -136,9 +138,9 @@ def test_automatic_assignment_through_the_page_shows_loads_and_shortages(app_for
     assert "Jurors are assigned." in texts(at.success)
     [loads] = [d.value for d in at.dataframe if list(d.value.columns) == ["Juror", "Applications"]]
     assert sorted(loads.iloc[:, 0]) == ["Ana Juror", "Second.Juror"] and list(loads.iloc[:, 1]) == [2, 2]
-    shortages = texts(at.warning)
-    assert len(shortages) == 2 and all("lacks 1 juror (" in w and "only 2 jurors without a conflict" in w
-                                       for w in shortages)
+    # One sentence per application left short, worded as `assess jury assign` words it.
+    assert sorted(texts(at.warning)) == sorted(
+        f"Application {a} lacks 1 juror (it wants 3 and has 2); jurors without a conflict: only 2." for a in applied["applications"])
     with ui_database.begin() as session:
         assert jury.progress(session, actor=people.admin, round_id=applied["round"]).assignments == 4
     # The applications now list their jurors by name.
@@ -349,6 +351,8 @@ def test_reliability_explains_an_undefined_alpha(app_for, people, applied):
     alphas = at.dataframe[0].value
     assert set(alphas["Lecture"]) == {"impossible à calculer"}
     assert set(alphas["Explication"]) == {"Aucune candidature n'a encore de niveaux de deux jurés."}
+    assert ("Seules les notes envoyées comptent. Alpha de Krippendorff (ordinal)\u00a0: fiable à partir de 0,800, "
+            "à prendre avec prudence à partir de 0,667, peu fiable en dessous.") in texts(at.caption)
 
 
 # --- European label -----------------------------------------------------------------------------
@@ -419,3 +423,43 @@ def test_the_conflicts_tab_names_the_project_and_the_kind_in_words(app_for, peop
     table = next(f.value for f in at.dataframe if "Project" in f.value.columns and "Kind" in f.value.columns)
     assert list(table["Project"]) == ["Stars <b>over</b> *Europe*"]
     assert list(table["Kind"]) == ["Set by the national office"]  # words, not the stored key "office"
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_taking_off_a_juror_with_scores_tells_the_office_to_tick_the_box_of_the_form(app_for, people, scored,
+                                                                                     ui_database, lang):
+    at = no_exception(app_for(people.admin, page="rounds", lang=lang))
+    first = scored["applications"][0]
+    application, juror = [s for s in at.selectbox if s.form_id == "rn_manual"]
+    application.set_value(first)
+    juror.set_value(people.juror.id)
+    take_off = t("rounds_page.unassign", lang)
+    at = submit(at, take_off)
+
+    box = t("rounds_page.force", lang)
+    [refusal] = texts(at.error)
+    if lang == "en":
+        assert refusal == (f'This juror has already saved 6 scores on the application. To take them off all the same, '
+                           f'tick "{box}" and press "{take_off}" again: their scores are deleted too.')
+    assert box in refusal and take_off in refusal and "--" not in refusal
+    with ui_database.begin() as session:
+        assert session.scalar(select(Assignment).where(Assignment.application_id == first,
+                                                       Assignment.juror_id == people.juror.id)) is not None
+
+    [tick] = [c for c in at.checkbox if c.label == box]
+    tick.check()
+    at = submit(at, take_off)
+    assert not at.error
+    with ui_database.begin() as session:
+        assert session.scalar(select(Assignment).where(Assignment.application_id == first,
+                                                       Assignment.juror_id == people.juror.id)) is None
+
+
+@pytest.mark.parametrize(("lang", "percent"), [("en", r"\(\d+%\)"), ("fr", "\\(\\d+\u00a0%\\)"), ("de", "\\(\\d+\u00a0%\\)")])
+def test_the_decision_s_total_writes_its_percentage_as_the_language_does(app_for, people, scored, lang, percent):
+    at = no_exception(app_for(people.admin, page="decisions", lang=lang))
+    head = {"en": "Total from the aggregates:", "fr": "Total d'après les agrégats\u00a0:",
+            "de": "Summe der zusammengeführten Werte:"}[lang]
+    totals = [m.value for m in at.markdown if m.value.startswith(head)]
+    assert len(totals) == 2 and all(re.search(percent, total) for total in totals), totals
+

@@ -6,13 +6,15 @@ Results are read back with the services, as the teacher's pages would read them.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
+from assess import clock
 from assess.domain.answers import DONT_KNOW
+from assess.i18n.formats import format_date
 from assess.services import campaigns, link_guard, responding
 from assess.services.responding import VisitStatus
 from assess.storage.models import SurveyCampaign, SurveyResponse
@@ -134,6 +136,21 @@ def test_a_code_opens_the_questionnaire_without_signing_in(people, code):
     ]
     assert at.text_area(key=key(code, "comment")).label == "Anything else you would like to tell the teachers? (optional)"
     assert "Sign in" not in page_text(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "de"])
+def test_the_note_on_required_questions_quotes_the_mark_the_questions_carry(people, ui_database, project, lang):
+    with ui_database.begin() as session:
+        campaign = make_campaign(session, owner=people.teacher, project=project, languages=("fr", "en", "de"))
+        [code] = campaigns.issue_codes(session, actor=people.teacher, campaign_id=campaign.id, count=1)
+    at = respondent(code=code, lang=lang)
+
+    mark = {"en": "(required)", "fr": "(obligatoire)", "de": "(Pflichtfrage)"}[lang]
+    assert at.radio[0].label.endswith(f" {mark}")
+    note = {"en": "Questions marked (required) need an answer. All the others are optional.",
+            "fr": "Les questions marquées (obligatoire) demandent une réponse. Toutes les autres sont facultatives.",
+            "de": "Fragen mit dem Hinweis (Pflichtfrage) müssen beantwortet werden. Alle anderen sind freiwillig."}
+    assert note[lang] in [c.value for c in at.caption]
 
 
 def test_a_teacher_signed_in_in_the_same_browser_also_gets_only_the_questionnaire(people, code):
@@ -336,6 +353,7 @@ STATUS_TITLES = {
     "used": ("This code has already been used", "Ce code a déjà été utilisé"),
     "unknown": ("Code not found", "Code introuvable"),
     "closed": ("This survey is closed", "Cette enquête est close"),
+    "ended": ("This survey is closed", "Cette enquête est close"),
     "not_yet_open": ("This survey is not open yet", "Cette enquête n'est pas encore ouverte"),
 }
 
@@ -350,8 +368,11 @@ def test_codes_that_cannot_be_answered_get_a_page_of_their_own(people, ui_databa
             assert responding.submit_with_code(session, code=code, answers=families_answers(), language="fr").stored
         elif case == "unknown":
             code = "ACDEF-GHJKM"
-        elif case == "closed":
+        elif case == "closed":  # closed by its teacher today, before its last day
             campaigns.close_campaign(session, actor=people.teacher, campaign_id=campaign_id)
+        elif case == "ended":
+            campaign = session.get(SurveyCampaign, campaign_id)
+            campaign.opens_on, campaign.closes_on = date(2025, 2, 3), date(2025, 3, 5)
         else:
             campaign = session.get(SurveyCampaign, campaign_id)
             campaign.opens_on, campaign.closes_on = date(2031, 3, 5), date(2031, 4, 1)
@@ -361,6 +382,12 @@ def test_codes_that_cannot_be_answered_get_a_page_of_their_own(people, ui_databa
     assert not at.radio and not [b for b in at.button if b.key == "respond_send"]
     if case == "not_yet_open":
         assert ("5\u00a0March\u00a02031" if lang == "en" else "5\u00a0mars\u00a02031") in page_text(at)  # en_GB, no-break spaces
+    if case == "ended":  # the last day answers were taken
+        assert ("Answers could be sent until **5\u00a0March\u00a02025**." if lang == "en"
+                else "Les réponses pouvaient être envoyées jusqu'au **5\u00a0mars\u00a02025**.") in page_text(at)
+    if case == "closed":  # closed early: the day its teacher closed it, not its planned last day
+        assert format_date(clock.today(), lang) in page_text(at)
+        assert format_date(clock.today() + timedelta(days=30), lang) not in page_text(at)
     if case == "unknown":  # a typo: the code can be typed again
         assert at.text_input[0].label == ("Your code" if lang == "en" else "Votre code")
 

@@ -43,6 +43,14 @@ def test_every_setting_is_on_the_page_with_its_label_and_range(app_for, people, 
         assert t(f"settings.groups.{group}.title", lang) in headings
 
 
+@pytest.mark.parametrize("lang", ["en", "fr", "de"])
+def test_the_mail_group_tells_the_office_where_held_mails_wait_and_who_sets_the_password(app_for, people, lang):
+    at = app_for(people.admin, page="settings", lang=lang)
+    [help_text] = [c.value for c in at.caption if c.value == t("settings.groups.mail.help", lang)]
+    assert t("mail.page.title", lang) in help_text  # the Outbox page, as the navigation names it
+    assert "ASSESS_SMTP_PASSWORD" in help_text
+
+
 def test_a_group_saves_together_and_is_audited(app_for, people, ui_database):
     at = app_for(people.admin, page="settings")
     found = widgets_by_key(at)

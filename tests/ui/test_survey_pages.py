@@ -5,6 +5,7 @@ with the services."""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from pypdf import PdfReader
@@ -205,6 +206,8 @@ def test_results_show_participation_and_hide_a_group_of_four(app_for, people, an
     assert at.title[0].value == "Survey results"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"Pupils": "4", "Families": "5"}
+    assert {m.proto.help for m in at.metric} == {
+        "Responses in the figures: one per person. New responses join them 5 or more at a time."}
     captions = [c.value for c in at.caption]
     assert "Participation: 71% (5 of 7 codes used)" in captions
     assert any("Pupils: 4 respondents, fewer than 5" in i.value and "count in no total" in i.value for i in at.info)
@@ -275,6 +278,10 @@ def test_the_office_reads_the_results_in_french(app_for, people, answered):
     assert at.title[0].value == "Résultats des enquêtes"
     assert {m.label for m in at.metric} == {"Élèves", "Familles"}
     assert "survey_results_page." not in page_text(at)
+    # A choice question's shares: the bar's figure as French writes a percentage ("25 %").
+    formats = [column.get("type_config", {}).get("format") for frame in at.dataframe
+               for column in json.loads(frame.proto.columns).values()]
+    assert "%.0f\u00a0%%" in formats and "percent" not in formats
     assert not [b for b in at.button if b.key and b.key.startswith(("close_", "print_", "sv_new_"))]
 
 
@@ -395,3 +402,23 @@ def test_cells_read_with_a_note_are_listed_on_the_import_page(app_for, people, u
     assert list(noted[0].value["Row"]) == [2, 3, 4]
     assert noted[0].value["Reason"][1] == "a text of 2419 characters, cut to the 2000 the question takes"
     assert "3 would be imported" in at.info[0].value
+
+
+def test_the_german_surveys_page_says_umfrage_as_its_navigation_does(app_for, people, ui_database, project):
+    """One German word for a survey (and a survey campaign): the German translators found
+    "Umfrage" in the navigation and "Befragung" on the pages."""
+    with ui_database.begin() as session:
+        make_campaign(session, owner=people.teacher, project=projects_get(session, people, project))
+    at = no_exception(app_for(people.teacher, page="surveys", lang="de"))
+    assert at.title[0].value == "Umfragen"
+    text = page_text(at)
+    assert "Umfragen dieses Projekts" in text and "Neue Umfrage" in text
+    assert "Befragung" not in text
+
+
+def test_german_calls_a_survey_umfrage_in_every_message():
+    from assess.i18n import Plural, translated
+
+    saying_befragung = sorted(key for key, message in translated("de").items()
+                              if any("Befragung" in text for text in (message if isinstance(message, Plural) else (message,))))
+    assert not saying_befragung

@@ -1,6 +1,6 @@
 """A juror's capacity: the most applications the office gives them in one round.
 
-Set by the office on the Users page (``max_per_round`` on the account, None: no
+Set by the office on the Accounts page (``max_per_round`` on the account, None: no
 maximum); the automatic assignment (:func:`assess.domain.assignment.assign`) and the
 assignment by hand both keep it. A juror's load in a round counts their assignments on
 the round's submitted applications (a withdrawn application frees its place).

@@ -206,8 +206,7 @@ def declare_conflict(
     assignment = session.scalar(select(Assignment).where(Assignment.application_id == application.id,
                                                          Assignment.juror_id == juror.id))
     if kind is ConflictKind.OFFICE and assignment is not None and assignment.scores and not confirm:
-        raise Conflict("jury.errors.conflict_removes_scores", name=juror.display_name,
-                       count=len(assignment.scores), submitted=assignment.submitted_at is not None)
+        raise Conflict("jury.errors.conflict_removes_scores", name=juror.display_name, count=len(assignment.scores))
     stored, _ = store_conflict(session, actor=actor, juror_id=juror.id, application_id=application.id, kind=kind,
                                note=note)
     if assignment is not None:

@@ -22,7 +22,7 @@ from assess.domain.permissions import can
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS
 from assess.domain.states import Verdict
 from assess.i18n import language_names, languages
-from assess.i18n.formats import format_date, format_number
+from assess.i18n.formats import format_date, format_number, format_percent
 from assess.reports.reasons import override_note, reason_lines
 from assess.services import applications, decisions, letters, projects, rounds
 from assess.services.applications import ApplicationStatus, TeacherView
@@ -262,7 +262,7 @@ def feedback(view: TeacherView, verdict: decisions.JuryVerdict | None = None) ->
                       _("applications_page.total_value", total=format_number(view.total, lang()),
                         maximum=format_number(rubric.maximum, lang())))
     figures[1].metric(_("applications_page.percentage"),
-                      _("applications_page.percentage_value", value=format_number(view.percentage, lang(), digits=0)))
+                      format_percent(None if view.percentage is None else view.percentage / 100, lang()))
     if view.published_at is not None:
         figures[2].metric(_("applications_page.published"), format_date(view.published_at, lang()))
     why(view, verdict)

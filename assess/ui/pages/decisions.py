@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from assess.domain.scoring import reasons_for
-from assess.i18n.formats import format_date, format_number
+from assess.i18n.formats import format_date, format_number, format_percent
 from assess.reports.filenames import round_zip_filename
 from assess.reports.reasons import ReasonLine, override_note, reason_lines
 from assess.services import decisions, jury, letters, rounds, search
@@ -146,7 +146,7 @@ def application_box(found: jury.ApplicationAggregate, sent: decisions.SentApplic
         st.dataframe(items_table(found), hide_index=True, width="stretch")
         proposal = _(f"jury.outcome.{found.proposal}") if found.proposal else _("decisions_page.no_proposal")
         st.markdown(_("decisions_page.total", total=number(found.score.total), maximum=number(found.score.maximum),
-                      percentage=format_number(found.score.percentage, lang(), digits=0), proposal=proposal))
+                      percentage=format_percent(found.score.percentage / 100, lang()), proposal=proposal))
         rules_behind(found)
         if found.decision is not None:
             state = "published" if published else "staged"  # a round's decisions are published together

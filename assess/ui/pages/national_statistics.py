@@ -19,6 +19,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from assess import stats
 from assess.domain.permissions import PermissionDenied, can
 from assess.domain.project_choices import by_name, subject_name
 from assess.domain.rubric import LEVELS
@@ -27,7 +28,7 @@ from assess.i18n.formats import country_name, format_count, format_number
 from assess.reports.survey import percent
 from assess.services import national
 from assess.services.errors import ServiceError
-from assess.services.exports import run_export, write_csv, write_workbook
+from assess.services.exports import RESPONSES_IN_WORKBOOK, run_export, write_csv, write_workbook
 from assess.ui.charts import LINE_COLOR, OK_COLOR, grouped_bars_figure
 from assess.ui.runtime import _, escape_markdown, lang, reading, require_permission, sessions, show_error
 
@@ -186,7 +187,9 @@ def criteria_view(found: tuple[national.CriterionLevels, ...]) -> None:
 
 def agreement_view(found: tuple[national.ItemAgreement, ...]) -> None:
     st.header(_("statistics_page.agreement.title"))
-    st.caption(_("statistics_page.agreement.intro"))
+    st.caption(_("statistics_page.agreement.intro",
+                 reliable=format_number(stats.ALPHA_RELIABLE, lang(), digits=3, trailing_zeros=True),
+                 tentative=format_number(stats.ALPHA_TENTATIVE, lang(), digits=3, trailing_zeros=True)))
     if not found:
         st.info(_("statistics_page.nothing"))
         return
@@ -282,7 +285,8 @@ def workbook_section(filters: Filters) -> None:
                         disabled=not can(admin, "statistics.juror_names"),
                         help=_("statistics_page.workbook.juror_names_help"))
     every_answer = st.checkbox(_("statistics_page.workbook.with_responses"), value=False,
-                               key="statistics_with_responses", help=_("statistics_page.workbook.with_responses_help"))
+                               key="statistics_with_responses", help=_("statistics_page.workbook.with_responses_help",
+                                                                         limit=format_count(RESPONSES_IN_WORKBOOK, lang())))
     wanted = (filters, names, lang(), every_answer)
     if st.button(_("statistics_page.workbook.make"), icon=":material/table_view:", key="statistics_make_workbook"):
         st.session_state.pop(WORKBOOK, None)

@@ -40,13 +40,19 @@ def report_text(report: sending.SendReport) -> str:
     return _("mail.page.sent_report", sent=len(report.sent), retrying=len(report.retrying), failed=len(report.failed))
 
 
+def not_configured() -> str:
+    """What to fill in, named as the Settings page names it."""
+    return _("mail.page.not_configured", server=_("settings.mail.host.label"), sender=_("settings.mail.sender.label"),
+             page=_("nav.settings"), section=_("settings.groups.mail.title"))
+
+
 def send_now(mail_ids: list[int]) -> None:
     """Release these mails, then send them with the page waiting (outside any transaction)."""
     with transaction() as session:
         released = outbox.release(session, actor=current, mail_ids=mail_ids)
     with st.spinner(_("mail.page.released")):
         report = sending.send_due(sessions(), only=released)
-    st.session_state[FLASH] = (_("mail.page.not_configured") if report.not_configured else report_text(report))
+    st.session_state[FLASH] = (not_configured() if report.not_configured else report_text(report))
     st.rerun()
 
 
@@ -58,7 +64,7 @@ with reading() as session:
     smtp = config.smtp_config(session, actor=current)
     counts = outbox.counts(session, actor=current)
 if not smtp.ready:
-    st.warning(_("mail.page.not_configured"), icon=":material/mail_lock:")
+    st.warning(not_configured(), icon=":material/mail_lock:")
 elif smtp.user and not config.smtp_password():
     st.warning(_("mail.page.no_password"), icon=":material/key_off:")
 
@@ -71,7 +77,7 @@ if left.button(_("mail.page.collect"), icon=":material/search:"):
 if right.button(_("mail.page.send_due"), icon=":material/send:", disabled=not counts["queued"]):
     with st.spinner(_("mail.page.send_due")):
         done = sending.send_due(sessions())
-    st.session_state[FLASH] = _("mail.page.not_configured") if done.not_configured else report_text(done)
+    st.session_state[FLASH] = not_configured() if done.not_configured else report_text(done)
     st.rerun()
 
 status = st.segmented_control(

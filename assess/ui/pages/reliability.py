@@ -45,7 +45,8 @@ with reading() as session:
     listed = rounds.list_rounds(session, actor=admin)
 
 st.title(_("reliability_page.title"))
-st.caption(_("reliability_page.intro"))
+st.caption(_("reliability_page.intro", reliable=format_number(stats.ALPHA_RELIABLE, lang(), digits=3, trailing_zeros=True),
+             tentative=format_number(stats.ALPHA_TENTATIVE, lang(), digits=3, trailing_zeros=True)))
 if not listed:
     st.info(_("reliability_page.no_rounds"))
     st.stop()

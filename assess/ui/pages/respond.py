@@ -328,7 +328,7 @@ def whole_form(kind: str, value: str, visit_key: str, questionnaire: Questionnai
     done = len(current_answers(visit_key, questionnaire))
     st.progress(done / total if total else 0.0, text=_("respond.progress", count=done, total=total))
     if any(item.required for item in questionnaire.items):
-        st.caption(_("respond.required_help"))
+        st.caption(_("respond.required_help", mark=_("respond.required_mark")))
     for number, item in enumerate(questionnaire.items, start=1):
         with st.container(border=True, key=f"respond_item_{item.id}"):
             st.caption(_("respond.question", number=number, total=total))
@@ -498,9 +498,9 @@ def status_page(kind: str, visit: Visit) -> None:
     if visit.status is VisitStatus.NOT_YET_OPEN and visit.opens_on is not None:
         heading(_("respond.not_yet_open.title"))
         st.info(said("respond.not_yet_open.text", date=long_date(visit.opens_on)), icon=":material/schedule:")
-    elif visit.status is VisitStatus.CLOSED and visit.closes_on is not None:
+    elif visit.status is VisitStatus.CLOSED and visit.closed_on is not None:
         heading(_("respond.closed.title"))
-        st.info(said("respond.closed.text", date=long_date(visit.closes_on)), icon=":material/event_busy:")
+        st.info(said("respond.closed.text", date=long_date(visit.closed_on)), icon=":material/event_busy:")
     elif visit.status is VisitStatus.USED:
         heading(_("respond.used.title"))
         st.info(_("respond.used.text"), icon=":material/task_alt:")

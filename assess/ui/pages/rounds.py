@@ -18,11 +18,11 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from assess import clock
-from assess.domain.assignment import ShortageReason
 from assess.domain.jury import AGGREGATIONS, ROUND_KINDS
 from assess.domain.permissions import can
 from assess.i18n.formats import format_date
 from assess.services import applications, jury, rounds, rubrics, search
+from assess.services.errors import Conflict
 from assess.ui.jury_progress import progress_tab
 from assess.ui.runtime import _, apply_change, escape_markdown, lang, reading, require_permission, show_flash
 
@@ -49,18 +49,11 @@ def apply(change: Callable[[Session], object], done: str, **options) -> None:
 
 def keep_report(done: jury.AssignmentReport) -> None:
     """What an automatic assignment did, in the reader's language, for the next run."""
-    def shortage(s) -> str:
-        head = _("rounds_page.short_head", application=s.application, count=s.missing, wanted=s.wanted,
-                 assigned=s.assigned)
-        if s.reason is ShortageReason.CONFLICTS:
-            return f"{head} {_('rounds_page.short_conflicts', count=s.without_conflict)}"
-        return f"{head} {_('rounds_page.short_capacity', count=s.without_conflict, full=s.at_capacity)}"
-
     st.session_state[REPORT] = {
         "created": len(done.created),
         "conflicts": done.conflicts_found,
         "loads": [(done.juror_names.get(j, f"#{j}"), n) for j, n in sorted(done.loads.items())],
-        "short": [shortage(s) for s in done.shortages],
+        "short": list(done.explain(lang())),  # the same sentences as `assess jury assign`
     }
 
 
@@ -70,6 +63,18 @@ def with_juror(juror: int | None, change: Callable[[Session, int], object], done
         st.error(_("rounds_page.choose_juror_first"))
     else:
         apply(lambda session: change(session, juror), done)
+
+
+def unassign(session: Session, application_id: int, juror_id: int, *, force: bool) -> None:
+    """Take the juror off; a juror with saved scores is refused with this page's words (tick
+    the box of the form), not the service's."""
+    try:
+        jury.unassign_juror(session, actor=admin, application_id=application_id, juror_id=juror_id, force=force)
+    except Conflict as refused:
+        if refused.key != "jury.errors.has_scores":
+            raise
+        raise Conflict("rounds_page.has_scores", count=refused.params["count"], option=_("rounds_page.force"),
+                       button=_("rounds_page.unassign")) from refused
 
 
 @dataclass(frozen=True)
@@ -343,8 +348,7 @@ with applications_tab:
                 with_juror(juror, lambda session, juror_id: jury.assign_juror(
                     session, actor=admin, application_id=target, juror_id=juror_id), _("rounds_page.juror_assigned"))
             if right.form_submit_button(_("rounds_page.unassign"), icon=":material/person_remove:"):
-                with_juror(juror, lambda session, juror_id: jury.unassign_juror(
-                    session, actor=admin, application_id=target, juror_id=juror_id, force=force),
+                with_juror(juror, lambda session, juror_id: unassign(session, target, juror_id, force=force),
                            _("rounds_page.juror_unassigned"))
 
         holding = sorted({j for held in assigned.values() for j in held})

@@ -21,7 +21,7 @@ import streamlit as st
 from assess.domain.permissions import can
 from assess.domain.questionnaire import AGREEMENT_POINTS
 from assess.i18n import language_names, languages
-from assess.i18n.formats import format_date
+from assess.i18n.formats import format_date, percent_column_format
 from assess.reports.survey import (
     DONT_KNOW_COLOUR,
     SCALE_COLOURS,
@@ -110,7 +110,7 @@ def participation(results) -> None:
                   used=audience.codes_used, issued=audience.codes_issued)
                 if audience.participation is not None else _("survey_results_page.no_codes"))
         column.metric(audience_name(audience.audience, lang()), audience.respondents, border=True,
-                      help=_("survey_results_page.respondents_help"))
+                      help=_("survey_results_page.respondents_help", min=results.min_group))
         column.caption(rate)
         if audience.waiting:
             column.caption(_("survey_results.waiting", count=audience.waiting, min=results.min_group))
@@ -185,12 +185,12 @@ def choice_item(item) -> None:
     st.caption(_("survey_results.items.choice_answered", count=item.choice_answers))
     table = pd.DataFrame([
         {_("survey_results.items.option"): o.text.get(lang()), _("survey_results.items.count"): o.count,
-         _("survey_results.items.share"): o.share or 0.0}
+         _("survey_results.items.share"): (o.share or 0.0) * 100}
         for o in item.options
     ])
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         _("survey_results.items.share"): st.column_config.ProgressColumn(
-            _("survey_results.items.share"), min_value=0.0, max_value=1.0, format="percent"),
+            _("survey_results.items.share"), min_value=0.0, max_value=100.0, format=percent_column_format(lang())),
     })
 
 
