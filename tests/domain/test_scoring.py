@@ -56,7 +56,7 @@ def test_a_criterion_below_its_minimum_fails_whatever_the_total_and_is_named():
     (reason,) = result.verdict.reasons
     assert (reason.code, reason.subject) == (ReasonCode.BELOW_MINIMUM, "collaboration")
     assert "Collaboration" in describe_reason(reason, rubric=rubric, lang="en")
-    assert describe_reason(reason, rubric=rubric, lang="fr").startswith("Collaboration (fr) : le niveau 1")
+    assert describe_reason(reason, rubric=rubric, lang="fr").startswith("Collaboration (fr)\u00a0: le niveau 1")
 
 
 def test_a_failed_gate_blocks_the_label_and_the_setting_overrides_the_file():

@@ -133,7 +133,7 @@ def test_the_import_report_lists_noted_cells_by_row_and_column(session, teacher,
     assert (report.rows_imported, report.rows_skipped) == (3, 0)
     assert report.note_messages("en")[0] == (
         "row 2, column I: the \"Other\" answer 'my neighbour, who teaches there' is kept in the comment")
-    assert report.note_messages("fr")[1].startswith("ligne 3, colonne J : un texte de 2419 caractères, coupé aux 2000")
+    assert report.note_messages("fr")[1].startswith("ligne 3, colonne J\u00a0: un texte de 2419 caractères, coupé aux 2000")
     bilingual = run_import(session, actor=teacher, project_id=project.id, audience="families",
                            file_name="google-families-bilingual.csv", data=sample("google-families-bilingual.csv"))
     assert (bilingual.rows_imported, bilingual.rows_skipped, bilingual.notes) == (2, 0, ())

@@ -64,9 +64,9 @@ def test_a_google_forms_export_becomes_responses_of_the_import_campaign(session,
     assert report.dropped_columns == ("Timestamp", "Email Address")
     assert report.matched_columns[FAMILIES_EN[0]] == "child-talked"
     assert report.message("en") == "Google Forms: 6 rows read, 3 imported, 0 already imported before, 3 skipped."
-    assert report.message("fr").startswith("Google Forms : 6 lignes lues, 3 importées")
+    assert report.message("fr").startswith("Google Forms\u00a0: 6 lignes lues, 3 importées")
     assert report.skipped_messages("en")[2] == "row 6, column E: '7' is not on the 1 to 5 scale"
-    assert report.skipped_messages("fr")[1] == "ligne 5 : ligne vide"
+    assert report.skipped_messages("fr")[1] == "ligne 5\u00a0: ligne vide"
 
     campaign = session.get(SurveyCampaign, report.campaign_id)
     assert (campaign.project_id, campaign.audience, campaign.mode) == (project.id, "families", "import")

@@ -20,7 +20,7 @@ ui_database = ui_conftest.ui_database  # the pages' database fixture (tests/ui/c
 
 GATE_FAILED = {
     "en": "GDPR, copyright and eSafety (required for any label): level 2.5 against a minimum of 3 — not met",
-    "fr": "RGPD, droits d'auteur et sécurité en ligne (exigé pour tout label) : niveau 2,5 pour un minimum de 3 "
+    "fr": "RGPD, droits d'auteur et sécurité en ligne (exigé pour tout label)\u00a0: niveau 2,5 pour un minimum de 3 "
           "— non atteint",
 }
 PASS_MARK_MET = {"en": "Total of 15.5 against a pass mark of 13 — met",

@@ -68,7 +68,7 @@ def test_wording_is_english_or_french(letter):
         assert "National Quality Label" in text and "Label de qualité" not in text
     else:
         assert "Madame, Monsieur," in text and "salutations distinguées" in text
-        assert "Label de qualité national" in text and "Dear " not in text
+        assert "label de qualité national" in text.lower() and "Dear " not in text  # lower case in a sentence
 
 
 def test_total_and_percentage(letter):
@@ -122,7 +122,7 @@ def test_empty_office_settings_print_the_default_office(rubric):
 
 def test_a_teacher_language_with_a_region_and_an_unknown_one(rubric):
     assert letter_filename(make_view(rubric, language="fr-BE")) == "quality-label-letter-our-rivers-our-future-fr.pdf"
-    assert letter_filename(make_view(rubric, language="de")) == "quality-label-letter-our-rivers-our-future-en.pdf"
+    assert letter_filename(make_view(rubric, language="es")) == "quality-label-letter-our-rivers-our-future-en.pdf"  # a language the suite does not speak: English
 
 
 def test_views_survive_pickling(rubric):

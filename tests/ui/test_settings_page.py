@@ -127,7 +127,7 @@ def test_the_page_in_french(app_for, people):
     found["setting:office.place"].input("x" * 101)
     at = submit(at, "settings_letterhead", "Enregistrer")
     errors = [e.value for e in at.error]
-    assert "Lieu des lettres : Au plus 100 caractères (celui-ci en a 101)." in errors
+    assert "Lieu des lettres\u00a0: Au plus 100 caractères (celui-ci en a 101)." in errors
 
 
 def test_the_docs_list_every_setting_with_its_range():
