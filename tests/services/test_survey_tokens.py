@@ -7,7 +7,7 @@ import pytest
 
 from assess.services import campaigns, responding
 from assess.services.responding import VisitStatus
-from tests.services.helpers import families_answers, make_campaign
+from tests.services.helpers import families_answers, make_campaign, public_link_token
 
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
@@ -16,7 +16,7 @@ ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 def genuine(session, teacher, project) -> str:
     campaign = make_campaign(session, owner=teacher, project=project, mode="link")
     session.commit()
-    token = campaigns._link_token(session, campaign.id)
+    token = public_link_token(session, owner=teacher, campaign_id=campaign.id)
     assert responding.visit_by_link(session, token=token).status is VisitStatus.OPEN
     return token
 

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from assess.services import campaigns, link_guard, projects, responding, survey_imports
+from assess.services import link_guard, projects, responding, survey_imports
 from assess.storage.models import Application, SurveyCampaign, utcnow
 from tests.imports.helpers import sample
-from tests.services.helpers import families_answers, make_campaign, make_project
+from tests.services.helpers import families_answers, make_campaign, make_project, public_link_token
 from tests.survey_results.helpers import FAMILIES, respond_with_codes
 from tests.ui.test_jury_work_pages import OPEN, jury_round, run_page  # noqa: F401 (jury_round: a fixture)
 from tests.ui.test_survey_pages import click
@@ -27,7 +27,7 @@ def collect(ui_database, teacher, project_id: int) -> None:
         codes = make_campaign(session, owner=teacher, project=project)
         respond_with_codes(session, teacher, codes, FAMILIES)
         link = make_campaign(session, owner=teacher, project=project, mode="link")
-        token = campaigns._link_token(session, link.id)
+        token = public_link_token(session, owner=teacher, campaign_id=link.id)
         minute = utcnow().replace(second=1)
         for index in range(23):
             now = minute + timedelta(minutes=5) if index >= 2 else minute

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from assess import i18n
 from assess.domain.states import CampaignStatus
 from assess.services import campaigns, link_guard, responding
-from tests.services.helpers import families_answers, make_campaign, make_project
+from tests.services.helpers import families_answers, make_campaign, make_project, public_link_token
 from tests.ui.conftest import ROOT, html_blocks, run_page, sign_in_state
 from tests.ui.test_teacher_pages import assess_all, no_exception, page_text
 
@@ -243,14 +243,14 @@ def test_one_young_pupil_among_older_ones_shows_nowhere_on_the_page(app_for, peo
         older = make_campaign(session, owner=people.teacher, project=made, audience="pupils", mode="link",
                               questionnaire_id="pupils")
         answers = {i.id: 1 for i in young_items if i.type is ItemType.AGREEMENT}
-        submitted = responding.submit_with_link(session, token=campaigns._link_token(session, young.id), nonce="y1",
+        submitted = responding.submit_with_link(session, token=public_link_token(session, owner=people.teacher, campaign_id=young.id), nonce="y1",
                                                 answers={**answers, "liked-most": "Only the little one wrote this"},
                                                 language="en", browser_id=link_guard.new_browser_id(session))
         assert submitted.stored
         older_items = questionnaires.installed_questionnaire("pupils").items
         for n in range(8):
             assert responding.submit_with_link(
-                session, token=campaigns._link_token(session, older.id), nonce=f"o{n}", language="en",
+                session, token=public_link_token(session, owner=people.teacher, campaign_id=older.id), nonce=f"o{n}", language="en",
                 browser_id=link_guard.new_browser_id(session), answers={i.id: 5 for i in older_items if i.type is ItemType.AGREEMENT}).stored
         for campaign in (young, older):
             campaigns.close_campaign(session, actor=people.teacher, campaign_id=campaign.id)
