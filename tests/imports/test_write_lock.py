@@ -18,7 +18,7 @@ from assess.services import _settings_values, campaigns, link_guard, responding,
 from assess.storage import db
 from assess.storage.models import Base, SurveyCampaign, SurveyResponse, utcnow
 from tests.imports.helpers import FAMILIES_EN
-from tests.services.helpers import families_answers, make_campaign
+from tests.services.helpers import families_answers, make_campaign, public_link_token
 
 ROWS = 3000
 
@@ -76,7 +76,7 @@ def test_survey_answers_go_on_while_a_file_is_imported(session_factory, teacher,
     import checks its rows (on SQLite, no write lock is held then), and the import is whole."""
     with db.writing(session_factory) as session:
         web = make_campaign(session, owner=teacher, project=project, mode="link")
-        token = campaigns._link_token(session, web.id)
+        token = public_link_token(session, owner=teacher, campaign_id=web.id)
     upload = survey_imports.read_upload(file_name="big.csv", data=families_export(ROWS))
     stop, submitted, failures = threading.Event(), [], []
 
@@ -116,7 +116,7 @@ def test_an_answer_saved_while_rows_are_checked_does_not_wait_for_the_import(ses
     the busy timeout, then refused it ("database is locked")."""
     with db.writing(session_factory) as session:
         web = make_campaign(session, owner=teacher, project=project, mode="link")
-        token = campaigns._link_token(session, web.id)
+        token = public_link_token(session, owner=teacher, campaign_id=web.id)
     upload = survey_imports.read_upload(file_name="big.csv", data=families_export(ROWS))
     waits = []
 

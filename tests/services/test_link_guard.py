@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, inspect, select
 
-from assess.services import campaigns, link_guard, responding
+from assess.services import link_guard, responding
 from assess.services.errors import InvalidInput, NotFound
 from assess.services.responding import VisitStatus
 from assess.storage.models import AuditLog, SurveyLinkDevice, SurveyLinkPace, SurveyResponse
-from tests.services.helpers import families_answers, make_campaign, make_user
+from tests.services.helpers import families_answers, make_campaign, make_user, public_link_token
 from tests.services.test_surveys import run_together
 
 NOON = datetime(2026, 3, 10, 12, 0, 5, tzinfo=UTC)
@@ -31,7 +31,7 @@ def send(session, token: str, browser_id: str | None, *, now: datetime = NOON, n
 @pytest.fixture
 def link(session, teacher, project):
     campaign = make_campaign(session, owner=teacher, project=project, mode="link")
-    return campaign, campaigns._link_token(session, campaign.id)
+    return campaign, public_link_token(session, owner=teacher, campaign_id=campaign.id)
 
 
 def test_the_attack_of_the_finding_stores_one_response(session, link):
@@ -131,7 +131,7 @@ def test_the_rate_bound_refuses_past_the_bound_and_accepts_the_next_minute(sessi
 def test_the_rate_bound_is_per_link(session, teacher, project, link):
     campaign, token = link
     other = make_campaign(session, owner=teacher, project=project, mode="link")
-    other_token = campaigns._link_token(session, other.id)
+    other_token = public_link_token(session, owner=teacher, campaign_id=other.id)
     for each in (campaign, other):
         link_guard.set_one_response_per_device(session, actor=teacher, campaign_id=each.id, one_per_device=False)
     for _ in range(link_guard.RATE_PER_MINUTE):

@@ -13,7 +13,7 @@ from assess.services import campaigns, link_guard, responding
 from assess.services.errors import InvalidInput, NotFound
 from assess.services.responding import VisitStatus
 from assess.storage.models import SurveyAnswer, SurveyCode, SurveyDraft, SurveyResponse
-from tests.services.helpers import families_answers, make_campaign, make_project, make_user
+from tests.services.helpers import families_answers, make_campaign, make_project, make_user, public_link_token
 
 
 def count(session, model) -> int:
@@ -88,7 +88,7 @@ def test_unknown_codes_and_forged_links_are_unknown(session, teacher, project):
     session.commit()
     assert responding.visit_by_code(session, code="AAAAA-AAAAA").status is VisitStatus.UNKNOWN
     assert responding.visit_by_code(session, code="").status is VisitStatus.UNKNOWN
-    genuine = campaigns._link_token(session, campaign.id)
+    genuine = public_link_token(session, owner=teacher, campaign_id=campaign.id)
     assert responding.visit_by_link(session, token=genuine).status is VisitStatus.OPEN
     forged = f"{campaign.id}-{'0' * 24}"
     assert responding.visit_by_link(session, token=forged).status is VisitStatus.UNKNOWN
@@ -128,7 +128,7 @@ def test_answers_are_kept_by_code_until_submitted(session, teacher, project):
 
 def test_a_double_click_on_a_public_link_stores_one_response(session, teacher, project):
     campaign = make_campaign(session, owner=teacher, project=project, mode="link")
-    token = campaigns._link_token(session, campaign.id)
+    token = public_link_token(session, owner=teacher, campaign_id=campaign.id)
     browser, other_browser = link_guard.new_browser_id(session), link_guard.new_browser_id(session)
     first = responding.submit_with_link(session, token=token, nonce="page-1", answers=families_answers(), language="en",
                                         browser_id=browser)
@@ -224,7 +224,7 @@ def test_the_same_public_link_page_sent_concurrently_stores_exactly_one(session,
     the second wait for the first (ON CONFLICT DO NOTHING on the page's nonce), then store
     nothing."""
     campaign = make_campaign(session, owner=teacher, project=project, mode="link")
-    token = campaigns._link_token(session, campaign.id)
+    token = public_link_token(session, owner=teacher, campaign_id=campaign.id)
     browser = link_guard.new_browser_id(session)
     session.commit()
     results = run_together(session_factory, [

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from assess.services import campaigns, collection, jury, link_guard, responding, survey_imports
+from assess.services import collection, jury, link_guard, responding, survey_imports
 from assess.services.errors import NotFound
 from assess.storage.models import utcnow
 from tests.imports.helpers import sample
 from tests.jury.helpers import apply, make_juror, make_office, make_round
-from tests.services.helpers import families_answers
+from tests.services.helpers import families_answers, public_link_token
 from tests.survey_results.helpers import FAMILIES, make_campaign, make_user, respond_with_codes
 
 
@@ -23,7 +23,7 @@ def collected(session, session_factory, teacher, project):
     codes = make_campaign(session, owner=teacher, project=project)
     respond_with_codes(session, teacher, codes, FAMILIES)
     link = make_campaign(session, owner=teacher, project=project, mode="link")
-    token = campaigns._link_token(session, link.id)
+    token = public_link_token(session, owner=teacher, campaign_id=link.id)
     minute = utcnow().replace(second=1)
     for index in range(23):
         now = minute + timedelta(minutes=5) if index >= 2 else minute  # 2, then 21 in one minute
@@ -50,7 +50,7 @@ def test_the_teacher_reads_each_way_and_the_bursts(session, teacher, collected):
 def test_a_link_allowing_several_responses_per_device_says_so(session, teacher, project):
     link = make_campaign(session, owner=teacher, project=project, mode="link")
     link_guard.set_one_response_per_device(session, actor=teacher, campaign_id=link.id, one_per_device=False)
-    token = campaigns._link_token(session, link.id)
+    token = public_link_token(session, owner=teacher, campaign_id=link.id)
     assert responding.submit_with_link(session, token=token, nonce="n", answers=families_answers(), language="fr").stored
     (way,) = collection.project_collection(session, actor=teacher, project_id=project.id).ways
     assert (way.way, way.responses, way.several_per_device) == ("link", 1, True)
