@@ -150,12 +150,13 @@ def aggregate_items(
     results = []
     for item_id in item_ids:
         levels = {juror: given.get(item_id) for juror, given in levels_by_juror.items()}
+        found = spread(levels.values())  # once: the flag is :func:`disagrees` of the same spread
         results.append(ItemAggregate(
             item_id=item_id,
             levels=levels,
             aggregate=aggregate(levels.values(), rule),
-            spread=spread(levels.values()),
-            disagreement=disagrees(levels.values(), threshold),
+            spread=found,
+            disagreement=found is not None and found >= threshold,
         ))
     return tuple(results)
 

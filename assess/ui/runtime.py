@@ -66,11 +66,14 @@ LANGUAGE_COOKIE_DAYS = 365
 def lang() -> str:
     """The reader's language: their choice, else their account's, else the one last chosen
     in this browser (its cookie), else the browser's."""
-    if "lang" not in st.session_state:
+    # One look into the session state, not two: a page of a thousand rows asks often (issue 13).
+    chosen = st.session_state.get("lang")
+    if chosen is None:
         kept = st.context.cookies.get(LANGUAGE_COOKIE)
-        st.session_state["lang"] = kept if kept in languages() else \
+        chosen = kept if kept in languages() else \
             normalise_language(st.context.locale or st.context.headers.get("Accept-Language"))
-    return st.session_state["lang"]
+        st.session_state["lang"] = chosen
+    return chosen
 
 
 def set_lang(value: str) -> None:

@@ -16,7 +16,7 @@ from assess.domain.states import Verdict
 from assess.services import _settings_values, rounds
 from assess.services.jury._common import items_of
 from assess.services.jury.scoring import ItemScore, JurorScores
-from assess.storage.models import Application, Assignment, Decision, JurorScore
+from assess.storage.models import Application, Assignment, Decision, JurorScore, Round
 
 
 @dataclass(frozen=True)
@@ -115,10 +115,16 @@ def aggregate_applications(session: Session, applications: list[Application]) ->
             select(Decision.application_id, Decision.outcome, Decision.consensus_note)
             .where(Decision.application_id.in_(ids)))}
     gate_minimums: dict[str, dict[str, int]] = {}
+    # Per round, its row, rubric and items once, not once an application (a national round
+    # has a thousand: issue 13).
+    of_round: dict[int, tuple[Round, Rubric, list[str]]] = {}
     found = []
     for application in applications:
-        round_ = application.round
-        rubric = rounds.rubric_of(round_)
+        if application.round_id not in of_round:
+            round_ = application.round
+            rubric = rounds.rubric_of(round_)
+            of_round[application.round_id] = (round_, rubric, items_of(rubric))
+        round_, rubric, item_ids = of_round[application.round_id]
         if rubric.id not in gate_minimums:
             gate_minimums[rubric.id] = _settings_values.gate_minimums(session, rubric.id)
         jurors = tuple(
@@ -128,7 +134,7 @@ def aggregate_applications(session: Session, applications: list[Application]) ->
         )
         submitted = {j.pseudonym: {i: s.level for i, s in j.scores.items()}
                      for j in jurors if j.submitted_at is not None}
-        items = aggregate_items(item_ids=items_of(rubric), levels_by_juror=submitted, rule=round_.aggregation,
+        items = aggregate_items(item_ids=item_ids, levels_by_juror=submitted, rule=round_.aggregation,
                                 threshold=round_.disagreement_threshold)
         result = score_aggregates(rubric, {i.item_id: i.aggregate for i in items},
                                   gate_minimums=gate_minimums[rubric.id])

@@ -188,16 +188,26 @@ def actions(found: jury.ApplicationAggregate) -> None:
 def overview(found: list[jury.ApplicationAggregate]) -> None:
     """Every application of the round in one table."""
     st.subheader(_("decisions_page.overview_title"))
+    # A national round lists a thousand rows: the language, the outcomes' words and each
+    # distinct total's text are looked up once for the table, not once a row (issue 13).
+    language = lang()
+    outcome_words = {o: _(f"jury.outcome.{o}") for o in {f.proposal for f in found} | {f.decision for f in found} if o}
+    totals: dict[float, str] = {}
+
+    def total(value: float) -> str:
+        if value not in totals:
+            totals[value] = format_number(value, language, digits=2, trailing_zeros=True)
+        return totals[value]
+
     st.dataframe(pd.DataFrame({
         _("decisions_page.column.application"): [f.application_id for f in found],
         _("decisions_page.column.project"): [f.project_title for f in found],
         _("decisions_page.column.jurors"): [f"{f.submitted} / {len(f.jurors)}" for f in found],
-        _("decisions_page.column.total"): [format_number(f.score.total, lang(), digits=2, trailing_zeros=True)
-                                           for f in found],
+        _("decisions_page.column.total"): [total(f.score.total) for f in found],
         _("decisions_page.column.percentage"): [round(f.score.percentage) for f in found],
-        _("decisions_page.column.proposal"): [_(f"jury.outcome.{f.proposal}") if f.proposal else "" for f in found],
+        _("decisions_page.column.proposal"): [outcome_words[f.proposal] if f.proposal else "" for f in found],
         _("decisions_page.column.disagreement"): [f.disagreement for f in found],
-        _("decisions_page.column.decision"): [_(f"jury.outcome.{f.decision}") if f.decision else "" for f in found],
+        _("decisions_page.column.decision"): [outcome_words[f.decision] if f.decision else "" for f in found],
     }), hide_index=True, width="stretch", height=min(400, 38 + 35 * len(found)))
 
 
