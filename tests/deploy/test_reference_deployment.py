@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import re
 import subprocess
+import time
 import tomllib
 import urllib.error
 import urllib.request
@@ -122,8 +123,16 @@ def test_an_upload_larger_than_streamlit_takes_is_refused_by_the_proxy(deployed)
     connection.close()
 
 
-def upstreams_of(deployment, path: str) -> list[str]:
-    return [line.rsplit("upstream=", 1)[1] for line in deployment.proxy.log_lines() if f" {path} " in line]
+def upstreams_of(deployment, path: str, *, at_least: int = 0) -> list[str]:
+    """The servers nginx sent the requests for ``path`` to, from its access log. nginx writes
+    a request's line once the request is over, which can be just after the client has read
+    the answer: with ``at_least``, wait (up to 10 s) until that many lines are written."""
+    give_up = time.monotonic() + 10
+    while True:
+        found = [line.rsplit("upstream=", 1)[1] for line in deployment.proxy.log_lines() if f" {path} " in line]
+        if len(found) >= at_least or time.monotonic() > give_up:
+            return found
+        time.sleep(0.05)
 
 
 def test_a_browser_stays_on_one_server_and_browsers_spread_over_both(deployed):
@@ -132,10 +141,10 @@ def test_a_browser_stays_on_one_server_and_browsers_spread_over_both(deployed):
     for _ in range(16):  # new browsers: no route cookie yet
         answer = get(deployed.proxy.url + "/_stcore/health")
         cookie = route_cookie(answer).split(";")[0]
-    fresh = upstreams_of(deployed, "/_stcore/health")[before:]
+    fresh = upstreams_of(deployed, "/_stcore/health", at_least=before + 16)[before:]
     for _ in range(8):  # one browser, coming back with its cookie
         assert route_cookie(get(deployed.proxy.url + "/_stcore/health", {"Cookie": cookie})) is None
-    returning = upstreams_of(deployed, "/_stcore/health")[before + 16:]
+    returning = upstreams_of(deployed, "/_stcore/health", at_least=before + 24)[before + 16:]
     live = {server.address for server in deployed.servers if server.process.poll() is None}
     if len(live) == 2:
         assert set(fresh) == live  # 16 random cookies all on one of two servers: 1 chance in 32,768
