@@ -24,19 +24,14 @@ from pydantic_core import PydanticCustomError
 
 from assess.domain import safe_yaml
 from assess.errors import reader_params
-from assess.i18n import DEFAULT_LANGUAGE, LANGUAGES, languages, t
-
-#: The languages a content file may be written in: every language of the registry
-#: (:data:`assess.i18n.LANGUAGES`). German is added here until the registry registers it
-#: (issue 15): the shipped rubrics and questionnaires already hold it.
-CONTENT_LANGUAGES: tuple[str, ...] = tuple(dict.fromkeys((*LANGUAGES, "de")))
+from assess.i18n import DEFAULT_LANGUAGE, languages, t
 
 
 def content_languages() -> tuple[str, ...]:
-    """The languages a content file may be written in now: :data:`CONTENT_LANGUAGES` and any
-    language the registry has gained since (one added from files by ``ASSESS_LANGUAGE_DIRS``,
-    :func:`assess.i18n.reload`), so that an installation's questionnaire may be written in it."""
-    return tuple(dict.fromkeys((*CONTENT_LANGUAGES, *languages())))
+    """The languages a content file may be written in: the registry's, read now, so that a
+    language added from files (``ASSESS_LANGUAGE_DIRS``, :func:`assess.i18n.reload`) may be
+    written in an installation's questionnaire too."""
+    return languages()
 
 Path_ = tuple[str | int, ...]
 

@@ -126,7 +126,11 @@ def spread(levels: Iterable[float | None]) -> float | None:
 
 def disagrees(levels: Iterable[float | None], threshold: float) -> bool:
     """Jurors disagree when the spread reaches the round's threshold (spread >= threshold)."""
-    found = spread(levels)
+    return spread_disagrees(spread(levels), threshold)
+
+
+def spread_disagrees(found: float | None, threshold: float) -> bool:
+    """The rule of :func:`disagrees`, for a spread already computed."""
     return found is not None and found >= threshold
 
 
@@ -150,13 +154,13 @@ def aggregate_items(
     results = []
     for item_id in item_ids:
         levels = {juror: given.get(item_id) for juror, given in levels_by_juror.items()}
-        found = spread(levels.values())  # once: the flag is :func:`disagrees` of the same spread
+        found = spread(levels.values())  # once, for the spread and the flag
         results.append(ItemAggregate(
             item_id=item_id,
             levels=levels,
             aggregate=aggregate(levels.values(), rule),
             spread=found,
-            disagreement=found is not None and found >= threshold,
+            disagreement=spread_disagrees(found, threshold),
         ))
     return tuple(results)
 
