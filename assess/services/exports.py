@@ -352,7 +352,11 @@ def _blocks(rounds: Sequence[tuple], criteria: Table, lang: str) -> list[ChartBl
     def column(key: str, kind: Kind = Kind.INTEGER, **params: Any) -> Column:
         return Column(t(f"exports.summary.{key}", lang, **params), kind)
 
-    levels = _tables.level_distribution(criteria)
+    # Rounded as every other figure of the workbook (_tables.rounded): the summary's table
+    # of levels held 0.16666666666666666 where Excel shows 16.7 %.
+    digits = _tables.DIGITS[Kind.SHARE]
+    levels = [(name, *(round(share, digits) for share in shares))
+              for name, *shares in _tables.level_distribution(criteria)]
     return [
         ChartBlock(t("exports.summary.per_round", lang),
                    (column("round_column", Kind.TEXT), column("applications_column"), column("labels_column"),

@@ -67,7 +67,8 @@ def test_figures_are_rounded_to_two_decimals(session, data):
     table = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
     row = next(r for r in table if r["Application"] == str(data.applications["a1"]))
     assert row["Share of maximum"] == "0.6833" and row["Pedagogical innovation and creativity (etwinning-2006)"] == "4.33"
-    for sheet in ("Criteria", "Jurors", "Surveys"):
+    # The summary's table of levels too (shares under its chart: 0.1667, not 0.16666666666666666).
+    for sheet in ("Criteria", "Jurors", "Surveys", "Summary"):
         for values in rows(book[sheet]):
             for value in values:
                 if isinstance(value, float):
