@@ -7,11 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assess.domain import conflicts as rules
-from assess.domain.conflicts import ApplicationPlace, ConflictKind, JurorPlace
-from assess.storage.models import Application, ConflictWaiver, Project, School, User
+from assess.domain.conflicts import AUTOMATIC_KINDS, ApplicationPlace, ConflictKind, JurorPlace
+from assess.domain.permissions import Actor
+from assess.services import audit
+from assess.storage.models import Application, ConflictWaiver, Project, Round, School, User
 from assess.storage.models import Conflict as ConflictOfInterest
 
 
@@ -84,3 +87,67 @@ def conflicted_applications(session: Session, *, juror_id: int, applications: li
     school = session.get(School, juror.school_id) if juror.school_id else None
     waived = waived_kinds(session, application_ids=ids, juror_id=juror_id)
     return found | {a.id for a in applications if _found(juror, school, a, waived.get((juror_id, a.id), frozenset()))}
+
+
+def round_conflicts(session: Session, *, actor: Actor, round_: Round, applications: list[Application],
+                    jurors: list[User]) -> tuple[dict[tuple[int, int], list[str]], int]:
+    """(juror, application) -> conflict kinds, for the whole round; stores the automatic
+    ones not stored yet (nor waived) and returns how many it stored. Checks no actor:
+    the caller (``jury.auto_assign``) has."""
+    schools = {s.id: s for s in session.scalars(select(School).where(
+        School.id.in_([j.school_id for j in jurors if j.school_id is not None])))}
+    waived = waived_kinds(session, application_ids=[a.id for a in applications])
+    kinds: dict[tuple[int, int], list[str]] = {}
+    for juror_id, application_id, kind in session.execute(
+        select(ConflictOfInterest.juror_id, ConflictOfInterest.application_id, ConflictOfInterest.kind)
+        .join(Application, Application.id == ConflictOfInterest.application_id)
+        .where(Application.round_id == round_.id)
+    ):
+        kinds.setdefault((juror_id, application_id), []).append(kind)
+    stored = 0
+    for application in applications:
+        place = application_place(application)
+        for juror in jurors:
+            school = schools.get(juror.school_id) if juror.school_id is not None else None
+            found = rules.automatic_conflicts(juror_place(juror, school), place,
+                                              region_conflicts=round_.region_conflicts,
+                                              waived=waived.get((juror.id, application.id), frozenset()))
+            known = kinds.setdefault((juror.id, application.id), [])
+            for kind in found:
+                if kind in known:
+                    continue
+                known.append(kind)
+                if kind in AUTOMATIC_KINDS:
+                    _, new = store_conflict(session, actor=actor, juror_id=juror.id,
+                                            application_id=application.id, kind=kind)
+                    stored += new
+            if not known:
+                del kinds[(juror.id, application.id)]
+    return kinds, stored
+
+
+def stored_conflict(session: Session, *, juror_id: int, application_id: int, kind: str) -> ConflictOfInterest | None:
+    return session.scalar(select(ConflictOfInterest).where(
+        ConflictOfInterest.juror_id == juror_id, ConflictOfInterest.application_id == application_id,
+        ConflictOfInterest.kind == kind))
+
+
+def store_conflict(session: Session, *, actor: Actor, juror_id: int, application_id: int, kind: str,
+                   note: str = "") -> tuple[ConflictOfInterest, bool]:
+    """The stored conflict and whether it is new (audited when it is). Checks no actor:
+    its callers (``declare_conflict``, :func:`round_conflicts`) have decided who may."""
+    found = stored_conflict(session, juror_id=juror_id, application_id=application_id, kind=kind)
+    if found is not None:
+        return found, False
+    stored = ConflictOfInterest(juror_id=juror_id, application_id=application_id, kind=kind, note=note,
+                                created_by=actor.id)
+    try:
+        with session.begin_nested():
+            session.add(stored)
+    except IntegrityError:  # declared at the same moment by someone else
+        again = stored_conflict(session, juror_id=juror_id, application_id=application_id, kind=kind)
+        assert again is not None
+        return again, False
+    audit.record(session, actor=actor, action="jury.conflict", entity_type="application", entity_id=application_id,
+                 details={"juror": juror_id, "kind": kind, "note": bool(note)})
+    return stored, True

@@ -27,8 +27,8 @@ from assess.services.jury._common import (
     refuse_if_published,
     round_applications,
 )
-from assess.services.jury._conflicts import kinds_of
-from assess.services.jury.conflicts import ConflictedJuror, round_conflicts
+from assess.services.jury._conflicts import kinds_of, round_conflicts
+from assess.services.jury.conflicts import ConflictedJuror
 from assess.storage.models import Application, Assignment, Project, Round, School, User
 
 

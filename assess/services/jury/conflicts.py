@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assess.domain import conflicts as rules
@@ -29,8 +28,14 @@ from assess.services import audit, rounds
 from assess.services.access import authorize, permitted
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound
 from assess.services.jury._common import NOTE_MAX, active_juror, find_application, refuse_if_published
-from assess.services.jury._conflicts import application_place, juror_place, kinds_of, waived_kinds
-from assess.storage.models import Application, Assignment, ConflictWaiver, Project, Round, School, User
+from assess.services.jury._conflicts import (
+    application_place,
+    juror_place,
+    kinds_of,
+    store_conflict,
+    stored_conflict,
+)
+from assess.storage.models import Application, Assignment, ConflictWaiver, Project, School, User
 from assess.storage.models import Conflict as ConflictOfInterest
 
 REASON_MAX = 2000
@@ -57,42 +62,6 @@ def conflict_kinds(session: Session, *, actor: Actor, juror_id: int, application
     the ones the schools give now, less the ones the office waived; empty when none."""
     authorize(session, actor, "round.manage")
     return kinds_of(session, juror_id=juror_id, application=find_application(session, application_id))
-
-
-def round_conflicts(session: Session, *, actor: Actor, round_: Round, applications: list[Application],
-                    jurors: list[User]) -> tuple[dict[tuple[int, int], list[str]], int]:
-    """(juror, application) -> conflict kinds, for the whole round; stores the automatic
-    ones not stored yet (nor waived) and returns how many it stored."""
-    schools = {s.id: s for s in session.scalars(select(School).where(
-        School.id.in_([j.school_id for j in jurors if j.school_id is not None])))}
-    waived = waived_kinds(session, application_ids=[a.id for a in applications])
-    kinds: dict[tuple[int, int], list[str]] = {}
-    for juror_id, application_id, kind in session.execute(
-        select(ConflictOfInterest.juror_id, ConflictOfInterest.application_id, ConflictOfInterest.kind)
-        .join(Application, Application.id == ConflictOfInterest.application_id)
-        .where(Application.round_id == round_.id)
-    ):
-        kinds.setdefault((juror_id, application_id), []).append(kind)
-    stored = 0
-    for application in applications:
-        place = application_place(application)
-        for juror in jurors:
-            school = schools.get(juror.school_id) if juror.school_id is not None else None
-            found = rules.automatic_conflicts(juror_place(juror, school), place,
-                                              region_conflicts=round_.region_conflicts,
-                                              waived=waived.get((juror.id, application.id), frozenset()))
-            known = kinds.setdefault((juror.id, application.id), [])
-            for kind in found:
-                if kind in known:
-                    continue
-                known.append(kind)
-                if kind in AUTOMATIC_KINDS:
-                    _, new = store_conflict(session, actor=actor, juror_id=juror.id,
-                                            application_id=application.id, kind=kind)
-                    stored += new
-            if not known:
-                del kinds[(juror.id, application.id)]
-    return kinds, stored
 
 
 # --- stored conflicts ----------------------------------------------------------------------
@@ -124,32 +93,6 @@ def list_conflicts(session: Session, *, actor: Actor, round_id: int) -> list[Con
     ).all()
     return [ConflictView(c.id, c.juror_id, name, c.application_id, c.kind, c.note, c.created_at,
                          application_title=title) for c, name, title in rows]
-
-
-def _stored(session: Session, *, juror_id: int, application_id: int, kind: str) -> ConflictOfInterest | None:
-    return session.scalar(select(ConflictOfInterest).where(
-        ConflictOfInterest.juror_id == juror_id, ConflictOfInterest.application_id == application_id,
-        ConflictOfInterest.kind == kind))
-
-
-def store_conflict(session: Session, *, actor: Actor, juror_id: int, application_id: int, kind: str,
-                   note: str = "") -> tuple[ConflictOfInterest, bool]:
-    """The stored conflict and whether it is new (audited when it is)."""
-    found = _stored(session, juror_id=juror_id, application_id=application_id, kind=kind)
-    if found is not None:
-        return found, False
-    stored = ConflictOfInterest(juror_id=juror_id, application_id=application_id, kind=kind, note=note,
-                                created_by=actor.id)
-    try:
-        with session.begin_nested():
-            session.add(stored)
-    except IntegrityError:  # declared at the same moment by someone else
-        again = _stored(session, juror_id=juror_id, application_id=application_id, kind=kind)
-        assert again is not None
-        return again, False
-    audit.record(session, actor=actor, action="jury.conflict", entity_type="application", entity_id=application_id,
-                 details={"juror": juror_id, "kind": kind, "note": bool(note)})
-    return stored, True
 
 
 def declare_conflict(
@@ -286,7 +229,7 @@ def waive_conflict(session: Session, *, actor: Actor, application_id: int, juror
     waiver = ConflictWaiver(juror_id=juror.id, application_id=application.id, kind=str(kind), reason=reason,
                             created_by=actor.id)
     session.add(waiver)
-    stored = _stored(session, juror_id=juror.id, application_id=application.id, kind=kind)
+    stored = stored_conflict(session, juror_id=juror.id, application_id=application.id, kind=kind)
     if stored is not None:
         session.delete(stored)
     audit.record(session, actor=actor, action="jury.conflict_waived", entity_type="application",

@@ -35,10 +35,13 @@ NOTHING = ApplicationFacts(application_id=0, submitted=False, assigned=False, in
 
 
 def application_facts(session: Session, *, actor: Actor, application_id: int) -> ApplicationFacts:
-    """The facts of an application for the acting juror (what their page may offer); an
-    application that does not exist gives facts that permit nothing."""
+    """The facts of an application for the acting juror (what their page may offer). An
+    application they are not assigned to gives the same facts as one that does not exist,
+    which permit nothing: a juror trying ids learns neither that an application exists
+    nor whether it was withdrawn or its round published."""
     authorize(session, actor, "jury.score")
     application = session.get(Application, application_id)
     if application is None:
         return NOTHING
-    return facts_of(session, juror_id=actor.id, application=application)
+    found = facts_of(session, juror_id=actor.id, application=application)
+    return found if found.assigned else NOTHING
