@@ -123,17 +123,44 @@ def _resubmission_errors(
     return errors
 
 
+def _labelled_in(session: Session, *, year: str, project_ids: Sequence[int] | None = None) -> set[int]:
+    """The projects (of ``project_ids``, else all) that got a published label for an
+    application of ``year``, when the office keeps the ``one_label_per_year`` rule; empty
+    otherwise. The one rule :func:`apply`, :func:`save_draft` and :func:`labelled_this_year` read."""
+    if not _settings_values.get(session, "one_label_per_year"):
+        return set()
+    query = (select(Application.project_id).join(Decision, Decision.application_id == Application.id)
+             .where(Application.school_year == year, Decision.outcome == "label", Decision.published_at.is_not(None)))
+    if project_ids is not None:
+        query = query.where(Application.project_id.in_(list(project_ids)))
+    return set(session.scalars(query.distinct()))
+
+
 def _refuse_if_labelled_this_year(session: Session, *, project: Project, year: str) -> None:
     """``jury.errors.labelled_this_year`` when the project got a published label for an
     application of this school year and the office keeps that rule."""
-    if not _settings_values.get(session, "one_label_per_year"):
-        return
-    labelled = session.scalar(
-        select(Application.id).join(Decision, Decision.application_id == Application.id)
-        .where(Application.project_id == project.id, Application.school_year == year,
-               Decision.outcome == "label", Decision.published_at.is_not(None)).limit(1))
-    if labelled is not None:
+    if _labelled_in(session, year=year, project_ids=[project.id]):
         raise Conflict("jury.errors.labelled_this_year", year=year)
+
+
+@dataclass(frozen=True)
+class LabelledThisYear:
+    """The teacher's projects that may not apply again this school year (labelled in it)."""
+
+    project_ids: frozenset[int]
+    year: str
+
+
+def labelled_this_year(session: Session, *, actor: Actor) -> LabelledThisYear:
+    """Which of the teacher's projects got the label this school year and so may not apply
+    again before the next (none when the office lets them, ``one_label_per_year``): the
+    page says so instead of offering a form the service would refuse once filled in."""
+    if not permitted(session, actor, "project.list"):
+        raise PermissionDenied("project.list")
+    year = school_year(rounds.today())
+    own = select(Project.id).where(Project.owner_id == actor.id)
+    return LabelledThisYear(project_ids=frozenset(_labelled_in(session, year=year, project_ids=list(session.scalars(own)))),
+                            year=year)
 
 
 def _open_application_round(session: Session, *, project: Project, round_id: int) -> Round:

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from assess.domain.permissions import Actor
+from assess.domain.permissions import Actor, PermissionDenied
 from assess.services import applications, decisions, jury, settings
 from assess.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from assess.storage.models import Application
@@ -84,6 +84,21 @@ def test_the_office_may_let_labelled_projects_apply_again(session, teacher, proj
     applied = apply(session, teacher=teacher, round_id=second.id, project_id=project.id)
 
     assert applied.status == "submitted"
+
+
+def test_the_teacher_s_page_knows_which_projects_were_labelled_this_year(session, teacher, project):
+    """What the page reads to say so before offering the form: the teacher's own projects
+    only, none when the office lets labelled projects apply again, nobody else's."""
+    assert applications.labelled_this_year(session, actor=teacher).project_ids == frozenset()
+    labelled_project(session, teacher, project)
+    found = applications.labelled_this_year(session, actor=teacher)
+    assert found.project_ids == {project.id} and found.year == applications.school_year(TODAY)
+    other = make_user(session, email="other@example.org")
+    assert applications.labelled_this_year(session, actor=other).project_ids == frozenset()
+    with pytest.raises(PermissionDenied):
+        applications.labelled_this_year(session, actor=make_juror(session, "b@example.org"))
+    settings.put(session, actor=SYSTEM, key="one_label_per_year", value=False)
+    assert applications.labelled_this_year(session, actor=teacher).project_ids == frozenset()
 
 
 # --- drafts ------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Label applications, for teachers: the open rounds, applying with one of their projects,
-following their applications, withdrawing one while its round is open, and reading the
+following their applications, changing what they sent or withdrawing it while its round
+is open (until its closing day included), and reading the
 verdict and the jury's feedback once the office has published the round's decisions:
 each rule that decided it (pass mark, minimums, gates, with the figures) and the jury's
 summary (the office's consensus note),
@@ -13,6 +14,7 @@ their names nor their private notes). Texts typed by people are shown as escaped
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 import streamlit as st
@@ -170,7 +172,8 @@ def application_form(current, summary, project_id: int, refused: TeacherView | N
     st.rerun()
 
 
-def apply_section(current, open_rounds, own_projects, mine, allowance: applications.Allowance) -> None:
+def apply_section(current, open_rounds, own_projects, mine, allowance: applications.Allowance,
+                  labelled: applications.LabelledThisYear) -> None:
     st.subheader(_("applications_page.apply"))
     if allowance.reached:  # said now, rather than refused after the whole form is filled in
         st.info(_("applications_page.limit_reached", count=allowance.limit, year=allowance.year), icon=":material/block:")
@@ -197,6 +200,9 @@ def apply_section(current, open_rounds, own_projects, mine, allowance: applicati
            and v.status not in (ApplicationStatus.WITHDRAWN, ApplicationStatus.DRAFT) for v in mine):
         st.info(_("applications_page.already"), icon=":material/check_circle:")
         return
+    if project_id in labelled.project_ids:  # said now, rather than refused after the whole form is filled in
+        st.info(_("jury.errors.labelled_this_year", year=labelled.year), icon=":material/workspace_premium:")
+        return
     refused = next((v for v in mine if v.project_id == project_id and v.round_id != round_id
                     and v.verdict == Verdict.NO_LABEL), None)
     draft = next((v for v in mine if v.round_id == round_id and v.project_id == project_id
@@ -205,6 +211,35 @@ def apply_section(current, open_rounds, own_projects, mine, allowance: applicati
 
 
 # --- the teacher's applications -------------------------------------------------------------
+
+
+def edit_form(current, view: TeacherView, closes_on: date | None) -> None:
+    """What was sent, to change until the round closes (``applications.edit``, which checks
+    the texts as sending does): each criterion's text and the evidence links."""
+    prefix = f"ap_edit_{view.id}_"
+    with st.expander(_("applications_page.edit"), icon=":material/edit:", key=f"{prefix}box"):
+        st.caption(_("applications_page.edit_help", closes_on=format_date(closes_on, lang()) if closes_on else "",
+                     max=applications.TEXT_MAX))
+        with st.form(f"{prefix}form", border=False):
+            texts = {
+                c.id: st.text_area(c.name.get(lang()), value=view.texts.get(c.id, ""), help=c.guidance.get(lang()),
+                                   max_chars=applications.TEXT_MAX, key=f"{prefix}text_{c.id}", height=110)
+                for c in view.rubric.criteria
+            }
+            links = st.text_area(_("applications_page.evidence"), value="\n".join(view.evidence_links),
+                                 key=f"{prefix}links", height=90, help=_("applications_page.evidence_help"))
+            saved = st.form_submit_button(_("applications_page.edit_save"), type="primary", icon=":material/save:")
+    if not saved:
+        return
+    try:
+        with transaction() as session:
+            applications.edit(session, actor=current, application_id=view.id,
+                              texts={k: v for k, v in texts.items() if v.strip()}, evidence_links=links)
+    except ServiceError as error:
+        show_refusal(error, view.rubric)  # what was typed stays in the form
+        return
+    st.session_state[FLASH] = "applications_page.edited"
+    st.rerun()
 
 
 def withdraw(current, application_id: int) -> None:
@@ -313,7 +348,8 @@ def what_was_sent(view: TeacherView) -> None:
             st.markdown("\n".join(f"- {code_span(link)}" for link in view.evidence_links))
 
 
-def application_box(current, view: TeacherView, verdict: decisions.JuryVerdict | None = None) -> None:
+def application_box(current, view: TeacherView, verdict: decisions.JuryVerdict | None = None,
+                    closes_on: date | None = None) -> None:
     with st.container(border=True, key=f"application_{view.id}"):
         with st.container(horizontal=True, vertical_alignment="center"):
             st.markdown(f"**{escape_markdown(view.project_title)}**")
@@ -334,6 +370,8 @@ def application_box(current, view: TeacherView, verdict: decisions.JuryVerdict |
             st.caption(_("applications_page.waiting_jury"))
         if view.status != ApplicationStatus.WITHDRAWN:
             what_was_sent(view)
+        if view.status == ApplicationStatus.SUBMITTED:  # the round is open: it may still change
+            edit_form(current, view, closes_on)
         if view.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.DRAFT):
             withdrawal(current, view)
 
@@ -352,6 +390,7 @@ try:
         own_projects = [(p.id, p.title) for p in projects.list_projects(session, actor=current)
                         if can(current, "application.apply", p)]
         left = applications.allowance(session, actor=current)
+        labelled = applications.labelled_this_year(session, actor=current)
 except ServiceError as error:
     show_error(error)
     st.stop()
@@ -369,10 +408,11 @@ else:
     st.caption(_("applications_page.no_open_round"))
 st.caption(_("applications_page.limit", count=left.used, max=left.limit, year=left.year))
 
-apply_section(current, open_rounds, own_projects, mine, left)
+apply_section(current, open_rounds, own_projects, mine, left, labelled)
 
 st.subheader(_("applications_page.mine"))
 if not mine:
     st.caption(_("applications_page.none"))
+closing = {r.id: r.closes_on for r in summaries}
 for view in mine:
-    application_box(current, view, verdicts.get(view.id))
+    application_box(current, view, verdicts.get(view.id), closing.get(view.round_id))
