@@ -135,6 +135,15 @@ class AssessGroup(click.Group):
             except Terminated:
                 click.echo(t("cli.interrupted", operator_language()), err=True)
                 raise
+            except BrokenPipeError:
+                # The reader of the output stopped (``| head``, ``less`` quit): end quietly
+                # with the shell's status for it, as git and ls do. Standard output goes to
+                # /dev/null so that Python's flush at exit meets no closed pipe again. A
+                # unit of work still open was rolled back by the exception on its way here.
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+                os.close(devnull)
+                raise click.exceptions.Exit(128 + signal.SIGPIPE) from None
             except Exception as error:
                 if os.environ.get(DEBUG_VARIABLE) == "1":
                     raise
