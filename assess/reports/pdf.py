@@ -14,7 +14,7 @@ so two walls stand between that text and the machine:
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -151,11 +151,33 @@ def render_html(*, template: str, context: dict, lang: str) -> str:
     return environment().get_template(template).render({"generated_at": datetime.now(clock.office_zone()), **context, "lang": lang})
 
 
+def _document(html: str, images: Mapping[str, tuple[str, bytes]] | None) -> HTML:
+    return HTML(string=html, base_url=REPORTS_DIR.as_uri() + "/", url_fetcher=LocalOnlyFetcher(images=images))
+
+
 def html_to_pdf(html: str, *, images: Mapping[str, tuple[str, bytes]] | None = None) -> bytes:
     """WeasyPrint with relative URLs resolved against ``reports/`` and the local-only fetcher
     (``images``: the ``data:`` URIs it may also serve, see :class:`LocalOnlyFetcher`)."""
-    document = HTML(string=html, base_url=REPORTS_DIR.as_uri() + "/", url_fetcher=LocalOnlyFetcher(images=images))
-    return document.write_pdf()
+    return _document(html, images).write_pdf()
+
+
+def html_to_pdf_fitting(htmls: Iterable[str], *, pages: int,
+                        images: Mapping[str, tuple[str, bytes]] | None = None) -> bytes:
+    """The first of ``htmls`` (one document laid out tighter and tighter) that holds on at
+    most ``pages`` pages; when none does, the first, the easiest to read.
+
+    A document that fits at once is laid out once: only longer ones pay for another
+    layout. ``htmls`` may be a generator, so a tighter HTML is made only when needed.
+    """
+    first = None
+    for html in htmls:
+        laid_out = _document(html, images).render()
+        if len(laid_out.pages) <= pages:
+            return laid_out.write_pdf()
+        first = first or laid_out
+    if first is None:
+        raise ValueError("no HTML to render")
+    return first.write_pdf()
 
 
 def render_pdf(*, template: str, context: dict, lang: str) -> bytes:
