@@ -13,9 +13,10 @@ so two walls stand between that text and the machine:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 
@@ -25,8 +26,13 @@ from assess.domain.project_choices import language_names, subject_names
 from assess.i18n import t
 from assess.i18n.formats import country_name, format_date, format_number, format_percent
 
+if TYPE_CHECKING:
+    from weasyprint import HTML
+
 REPORTS_DIR = resources.reports_dir()
 TEMPLATES_DIR = REPORTS_DIR / "templates"
+
+
 def loc(text: LocalizedText | str | None, lang: str) -> str:
     """A rubric's own text in ``lang``; plain strings pass through."""
     if text is None:
@@ -100,9 +106,7 @@ def render_html(*, template: str, context: dict, lang: str) -> str:
     return environment().get_template(template).render({"generated_at": datetime.now(clock.office_zone()), **context, "lang": lang})
 
 
-def html_to_pdf(html: str, *, images: Mapping[str, tuple[str, bytes]] | None = None) -> bytes:
-    """WeasyPrint with relative URLs resolved against ``reports/`` and the local-only fetcher
-    (``images``: the ``data:`` URIs it may also serve, see :class:`LocalOnlyFetcher`)."""
+def _document(html: str, images: Mapping[str, tuple[str, bytes]] | None) -> HTML:
     # Imported here, not with this module: WeasyPrint takes about 0.45 s to import, and
     # pages that only borrow the reports' words (assess.reports.survey's percent, audience
     # names) would pay it at their first visit in each server process.
@@ -110,8 +114,32 @@ def html_to_pdf(html: str, *, images: Mapping[str, tuple[str, bytes]] | None = N
 
     from assess.reports.fetcher import LocalOnlyFetcher
 
-    document = HTML(string=html, base_url=REPORTS_DIR.as_uri() + "/", url_fetcher=LocalOnlyFetcher(images=images))
-    return document.write_pdf()
+    return HTML(string=html, base_url=REPORTS_DIR.as_uri() + "/", url_fetcher=LocalOnlyFetcher(images=images))
+
+
+def html_to_pdf(html: str, *, images: Mapping[str, tuple[str, bytes]] | None = None) -> bytes:
+    """WeasyPrint with relative URLs resolved against ``reports/`` and the local-only fetcher
+    (``images``: the ``data:`` URIs it may also serve, see :class:`LocalOnlyFetcher`)."""
+    return _document(html, images).write_pdf()
+
+
+def html_to_pdf_fitting(htmls: Iterable[str], *, pages: int,
+                        images: Mapping[str, tuple[str, bytes]] | None = None) -> bytes:
+    """The first of ``htmls`` (one document laid out tighter and tighter) that holds on at
+    most ``pages`` pages; when none does, the first, the easiest to read.
+
+    A document that fits at once is laid out once: only longer ones pay for another
+    layout. ``htmls`` may be a generator, so a tighter HTML is made only when needed.
+    """
+    first = None
+    for html in htmls:
+        laid_out = _document(html, images).render()
+        if len(laid_out.pages) <= pages:
+            return laid_out.write_pdf()
+        first = first or laid_out
+    if first is None:
+        raise ValueError("no HTML to render")
+    return first.write_pdf()
 
 
 def render_pdf(*, template: str, context: dict, lang: str) -> bytes:
