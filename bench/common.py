@@ -63,7 +63,11 @@ def fresh_database(backend: str, folder: str) -> Iterator[str]:
         upgrade_database(url)
         yield url
         return
-    admin = make_engine(postgres_url(), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    server = postgres_url()
+    if not server:  # else make_engine would fall back to its SQLite default and fail on CREATE DATABASE
+        sys.exit("--backend postgresql needs a server: set ASSESS_BENCH_POSTGRES_URL (or ASSESS_TEST_POSTGRES_URL), "
+                 "e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    admin = make_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     name = f"assess_bench_{uuid.uuid4().hex[:12]}"
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))

@@ -86,6 +86,12 @@ def format_list(items: Iterable[str], lang: str, *, style: Literal["standard", "
     return _babel_list(list(items), style=style, locale=babel_locale(lang))
 
 
+def format_clauses(items: Iterable[str], lang: str) -> str:
+    """Clauses that hold commas of their own, one after the other: 'A; B' / 'A\u202f; B'
+    (the separator is the catalogue's ``report.list.clause_separator``)."""
+    return t("report.list.clause_separator", lang).join(items)
+
+
 def country_name(code: str | None, lang: str) -> str:
     """A country's name in the language ('DE' -> 'Germany', 'Allemagne', 'Deutschland'),
     from CLDR; an unknown code is shown as given."""

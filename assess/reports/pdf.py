@@ -5,7 +5,7 @@ Self-assessment reports, verdict letters and survey reports all go through
 so two walls stand between that text and the machine:
 
 1. autoescaping: user text is shown as text, never parsed as HTML;
-2. :class:`LocalOnlyFetcher`: even if markup got through, WeasyPrint may only read our
+2. :class:`~assess.reports.fetcher.LocalOnlyFetcher`: even if markup got through, WeasyPrint may only read our
    own stylesheets and assets (and the ``data:`` URIs the caller names: the office's
    uploaded logo). No network request, no other local file (a report must
    not leak ``/etc/passwd`` nor be a way to probe the intranet from the server).
@@ -13,17 +13,12 @@ so two walls stand between that text and the machine:
 
 from __future__ import annotations
 
-import mimetypes
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import cache
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assess import clock, resources
 from assess.domain.content import LocalizedText
@@ -31,51 +26,11 @@ from assess.domain.project_choices import language_names, subject_names
 from assess.i18n import t
 from assess.i18n.formats import country_name, format_date, format_number, format_percent
 
+if TYPE_CHECKING:
+    from weasyprint import HTML
+
 REPORTS_DIR = resources.reports_dir()
 TEMPLATES_DIR = REPORTS_DIR / "templates"
-#: The only folders WeasyPrint may read from.
-SERVED_DIRS = (REPORTS_DIR / "assets", REPORTS_DIR / "styles")
-
-
-class FetchRefused(ValueError):
-    """A resource outside the served folders. WeasyPrint logs it and renders without it."""
-
-
-class LocalOnlyFetcher(URLFetcher):
-    """Serves ``file://`` URLs inside :data:`SERVED_DIRS` and refuses everything else.
-
-    WeasyPrint 70 takes a :class:`URLFetcher` instance (it reads private attributes of
-    it), so we subclass it and replace ``fetch``, the one method that touches the world.
-    Any exception other than ``FatalURLFetchingError`` is a failed fetch, not a failed
-    render: the page simply lacks the image or stylesheet.
-    """
-
-    def __init__(self, served: tuple[Path, ...] = SERVED_DIRS, *, images: Mapping[str, tuple[str, bytes]] | None = None):
-        """``images``: ``data:`` URIs the document may show (an office's uploaded logo), each
-        with its checked media type and bytes. Only these exact URIs are served; any other
-        ``data:`` URI is refused like a remote URL."""
-        super().__init__(allowed_protocols=("file",), allow_redirects=False, fail_on_errors=False)
-        self._served = tuple(folder.resolve() for folder in served)
-        self._images = dict(images or {})
-
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
-        if url in self._images:
-            media_type, data = self._images[url]
-            return URLFetcherResponse("data:", data, {"Content-Type": media_type})
-        path = self.resolve(url)
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
-
-    def resolve(self, url: str) -> Path:
-        """The served file ``url`` names, or :class:`FetchRefused`."""
-        parts = urlsplit(url)
-        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
-            raise FetchRefused(f"only local report assets may be fetched, not {url[:200]!r}")
-        # resolve() follows '..' and symlinks, so the containment check sees the real target.
-        path = Path(url2pathname(unquote(parts.path))).resolve()
-        if not any(path.is_relative_to(folder) for folder in self._served) or not path.is_file():
-            raise FetchRefused(f"not a report asset: {url[:200]!r}")
-        return path
 
 
 def loc(text: LocalizedText | str | None, lang: str) -> str:
@@ -151,11 +106,40 @@ def render_html(*, template: str, context: dict, lang: str) -> str:
     return environment().get_template(template).render({"generated_at": datetime.now(clock.office_zone()), **context, "lang": lang})
 
 
+def _document(html: str, images: Mapping[str, tuple[str, bytes]] | None) -> HTML:
+    # Imported here, not with this module: WeasyPrint takes about 0.45 s to import, and
+    # pages that only borrow the reports' words (assess.reports.survey's percent, audience
+    # names) would pay it at their first visit in each server process.
+    from weasyprint import HTML
+
+    from assess.reports.fetcher import LocalOnlyFetcher
+
+    return HTML(string=html, base_url=REPORTS_DIR.as_uri() + "/", url_fetcher=LocalOnlyFetcher(images=images))
+
+
 def html_to_pdf(html: str, *, images: Mapping[str, tuple[str, bytes]] | None = None) -> bytes:
     """WeasyPrint with relative URLs resolved against ``reports/`` and the local-only fetcher
     (``images``: the ``data:`` URIs it may also serve, see :class:`LocalOnlyFetcher`)."""
-    document = HTML(string=html, base_url=REPORTS_DIR.as_uri() + "/", url_fetcher=LocalOnlyFetcher(images=images))
-    return document.write_pdf()
+    return _document(html, images).write_pdf()
+
+
+def html_to_pdf_fitting(htmls: Iterable[str], *, pages: int,
+                        images: Mapping[str, tuple[str, bytes]] | None = None) -> bytes:
+    """The first of ``htmls`` (one document laid out tighter and tighter) that holds on at
+    most ``pages`` pages; when none does, the first, the easiest to read.
+
+    A document that fits at once is laid out once: only longer ones pay for another
+    layout. ``htmls`` may be a generator, so a tighter HTML is made only when needed.
+    """
+    first = None
+    for html in htmls:
+        laid_out = _document(html, images).render()
+        if len(laid_out.pages) <= pages:
+            return laid_out.write_pdf()
+        first = first or laid_out
+    if first is None:
+        raise ValueError("no HTML to render")
+    return first.write_pdf()
 
 
 def render_pdf(*, template: str, context: dict, lang: str) -> bytes:

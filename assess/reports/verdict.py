@@ -28,7 +28,7 @@ from assess.i18n.formats import format_date
 from assess.reports import batch
 from assess.reports.batch import Progress
 from assess.reports.filenames import letter_filename
-from assess.reports.pdf import REPORTS_DIR, html_to_pdf, render_html
+from assess.reports.pdf import REPORTS_DIR, html_to_pdf_fitting, render_html
 from assess.reports.radar import LABEL_LINES, bars_svg, radar_svg
 from assess.reports.reasons import override_note, reason_lines
 from assess.reports.views import OfficeView, VerdictLetterView
@@ -36,6 +36,11 @@ from assess.reports.views import OfficeView, VerdictLetterView
 ASSETS_DIR = REPORTS_DIR / "assets"
 DEFAULT_LOGO = "office-logo.svg"
 TEMPLATE = "verdict_letter.html"
+#: How tightly the letter is set (letter.css: ``density-1``, ``density-2``), tried in turn
+#: until it holds on one page: a short letter keeps the roomiest, a long one (the 2021
+#: rubric's eight items, two comments each, a refusal's reasons, the jury's summary) is
+#: set tighter rather than leave its closing and signature alone on page 2.
+DENSITIES = (0, 1, 2)
 
 __all__ = ["letter_filename", "render_verdict_letter_pdf", "verdict_letters_zip", "write_verdict_letters"]
 
@@ -168,7 +173,7 @@ def _reasons(view: VerdictLetterView, lang: str) -> dict:
     }
 
 
-def verdict_letter_context(view: VerdictLetterView, *, today: date | None = None) -> dict:
+def verdict_letter_context(view: VerdictLetterView, *, today: date | None = None, density: int = 0) -> dict:
     lang = letter_language(view)
     office = view.office
     office_name = office.name.strip() or t("letters.default_office", lang)
@@ -192,21 +197,29 @@ def verdict_letter_context(view: VerdictLetterView, *, today: date | None = None
         "score": view.score,
         "chart": _chart(view, lang),
         "criteria": _criteria(view, lang),
+        "density": density,
         **_reasons(view, lang),
     }
 
 
-def render_verdict_letter_html(view: VerdictLetterView, *, today: date | None = None) -> str:
-    """The letter's HTML (to debug the template in a browser)."""
-    return render_html(template=TEMPLATE, context=verdict_letter_context(view, today=today), lang=letter_language(view))
+def render_verdict_letter_html(view: VerdictLetterView, *, today: date | None = None, density: int = 0) -> str:
+    """The letter's HTML (to debug the template in a browser), set at ``density``."""
+    return render_html(template=TEMPLATE, context=verdict_letter_context(view, today=today, density=density),
+                       lang=letter_language(view))
 
 
 def render_verdict_letter_pdf(view: VerdictLetterView, *, today: date | None = None) -> bytes:
-    """The letter as PDF bytes, in the letter's language (``view.language``).
+    """The letter as PDF bytes, in the letter's language (``view.language``), on one page
+    at the roomiest of :data:`DENSITIES` that allows it (a letter too long for one page
+    at any density keeps the roomiest, its closing and signature together).
 
     Dated from the decision's publication, else ``today`` (default: the current date).
     """
-    return html_to_pdf(render_verdict_letter_html(view, today=today), images=_letter_images(view))
+    context = verdict_letter_context(view, today=today)
+    lang = letter_language(view)
+    htmls = (render_html(template=TEMPLATE, context={**context, "density": density}, lang=lang)
+             for density in DENSITIES)
+    return html_to_pdf_fitting(htmls, pages=1, images=_letter_images(view))
 
 
 # -- Batches ----------------------------------------------------------------------------

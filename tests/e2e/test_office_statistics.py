@@ -9,6 +9,7 @@ import csv
 import io
 from collections import Counter
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -126,4 +127,18 @@ def test_the_office_reads_filters_and_downloads_the_national_statistics(live_app
     read = list(csv.DictReader(io.StringIO(text)))
     assert sorted(row["Partner country"] for row in read) == expected
     assert all(1 <= int(row["Applications"]) <= in_region for row in read)
+
+    # The workbook for that region: its section reruns on its own (a fragment), and the
+    # figures above stay as they were drawn.
+    page.get_by_role("button", name="Make the workbook", exact=True).click()
+    made = page.get_by_role("button", name="Download the workbook (Excel)", exact=True)
+    made.wait_for(timeout=60_000)
+    expect(metric(page, "Applications")).to_have_text(str(in_region))
+    with page.expect_download() as download_info:
+        made.click()
+    path = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(path)
+    regions = list(openpyxl.load_workbook(path, read_only=True)["Regions"].iter_rows(values_only=True))
+    assert [row[:2] for row in regions[1:]] == [(region, in_region)]  # made for the region chosen
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     page.close()

@@ -11,11 +11,11 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from assess.services import campaigns, projects
+from assess.services import projects
 from assess.storage.models import SurveyLinkDevice, SurveyResponse
 from tests.e2e.conftest import wait_idle
 from tests.e2e.test_parent_answers_on_phone import PHONE, choose
-from tests.services.helpers import make_campaign
+from tests.services.helpers import make_campaign, public_link_token
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -44,7 +44,7 @@ def test_the_same_browser_sends_once_through_a_public_link(live_app, browser):
     with live_app.sessions.begin() as session:
         project = projects.get_project(session, actor=live_app.teacher, project_id=live_app.project_id)
         campaign = make_campaign(session, owner=live_app.teacher, project=project, audience="families", mode="link")
-        link = f"{live_app.url}/?survey={campaigns._link_token(session, campaign.id)}"
+        link = f"{live_app.url}/?survey={public_link_token(session, owner=live_app.teacher, campaign_id=campaign.id)}"
     context = browser.new_context(viewport=PHONE, locale="fr-FR", is_mobile=True, has_touch=True)
 
     # Two tabs of one browser, both showing the questions before either sends.

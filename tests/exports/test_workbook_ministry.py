@@ -88,6 +88,10 @@ def test_every_verdict_states_the_rules_that_decided_it(session, data):
     _, french, _ = export(session, lang="fr")
     motifs = {r["Candidature"]: r["Motifs"] for r in by_header(french["Candidatures"])}
     assert "seuil" in motifs[data.applications["a1"]]
+    # Rules apart as each language writes it: French puts a narrow no-break space before ";".
+    assert "; " in refused["Reasons"] and "\u202f; " not in refused["Reasons"]
+    assert "\u202f; " in motifs[data.applications["a3"]] and " ; " not in motifs[data.applications["a3"]]
+    assert "; " not in motifs[data.applications["a3"]].replace("\u202f; ", "")
 
 
 def test_responses_carry_the_question_text(session, data):

@@ -41,7 +41,7 @@ def read(data: bytes) -> tuple[PdfReader, str]:
     return reader, flat(" ".join(page.extract_text() for page in reader.pages))
 
 
-@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("lang", ["en", "fr", "de"])
 def test_one_a4_landscape_page_with_the_label_project_schools_year_and_signatory(lang):
     view = make_certificate(language=lang)
     reader, text = read(render_certificate_pdf(view))
@@ -55,9 +55,11 @@ def test_one_a4_landscape_page_with_the_label_project_schools_year_and_signatory
         assert flat(expected).casefold() in text.casefold(), expected  # the heading is in capitals
 
 
-def test_a_long_title_and_thirty_partner_schools_still_fit_on_one_page():
+@pytest.mark.parametrize("lang", ["en", "fr", "de"])
+def test_a_long_title_and_thirty_partner_schools_still_fit_on_one_page(lang):
     partners = tuple(PartnerView(f"Istituto Comprensivo Statale numero {n} di Roma", "IT") for n in range(30))
-    view = make_certificate(title="The rivers of our towns and the seas of our continent, " * 4, partners=partners)
+    view = make_certificate(title="The rivers of our towns and the seas of our continent, " * 4, partners=partners,
+                            language=lang)
     reader, text = read(render_certificate_pdf(view))
     assert len(reader.pages) == 1
     assert "Istituto Comprensivo Statale numero 29 di Roma" in text

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from assess.reports.pdf import REPORTS_DIR, FetchRefused, LocalOnlyFetcher, html_to_pdf
+from assess.reports.fetcher import FetchRefused, LocalOnlyFetcher
+from assess.reports.pdf import REPORTS_DIR, html_to_pdf
 from assess.reports.self_assessment import render_self_assessment_pdf
 from assess.reports.views import EntryView
 from tests.reports.conftest import make_report

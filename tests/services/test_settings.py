@@ -16,7 +16,7 @@ from assess.domain import settings as registry
 from assess.domain.permissions import Actor, PermissionDenied
 from assess.domain.rubric import parse_rubric
 from assess.i18n import t
-from assess.reports.pdf import FetchRefused, LocalOnlyFetcher
+from assess.reports.fetcher import FetchRefused, LocalOnlyFetcher
 from assess.reports.verdict import render_verdict_letter_html, render_verdict_letter_pdf
 from assess.services import _settings_values, audit, letters, rubrics, settings
 from assess.services.errors import InvalidInput

@@ -4,6 +4,7 @@ refused. The data set is tests/statistics/helpers.py's."""
 
 from __future__ import annotations
 
+import ast
 import re
 
 import pytest
@@ -149,6 +150,25 @@ def test_answers_past_the_workbook_s_share_come_as_a_csv_file_beside_it(people, 
     assert not at.exception and not at.error
     assert "Download the workbook (Excel)" in downloads(at)
     assert any(label.startswith("Download the survey answers (CSV, ") for label in downloads(at))
+
+def test_the_workbook_section_reruns_on_its_own():
+    """A tick or a click in the workbook section reruns that section only (a Streamlit
+    fragment), not the national figures and the ten charts above it: half a second at
+    national scale (bench/bench_pages.py). AppTest always reruns the whole script, so this
+    reads the page's source."""
+    tree = ast.parse(PAGE.read_text(encoding="utf-8"))
+    section = next(node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == "workbook_section")
+    assert [ast.unparse(d) for d in section.decorator_list] == ["st.fragment"]
+
+
+def test_the_workbook_is_made_after_ticking_its_boxes(people, data):
+    at = run_page("national_statistics", people.admin)
+    at.checkbox(key="statistics_with_responses").check().run()
+    at.button(key="statistics_make_workbook").click().run()
+
+    assert not at.exception and not at.error
+    assert "Download the workbook (Excel)" in downloads(at)
+
 
 # --- texts ------------------------------------------------------------------------------------
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 
 from assess.domain.answers import DONT_KNOW
+from assess.domain.permissions import Actor
 from assess.domain.questionnaire import ItemType, Questionnaire
 from assess.services import campaigns, link_guard, questionnaires, responding
-from tests.services.helpers import make_campaign, make_project, make_user
+from tests.services.helpers import make_campaign, make_project, make_user, public_link_token
 
 __all__ = ["FAMILIES", "all_agree", "make_campaign", "make_project", "make_user", "questionnaire_of",
            "respond_by_link", "respond_with_codes"]
@@ -25,7 +26,8 @@ def all_agree(questionnaire: Questionnaire, score: int = 4, **overrides) -> dict
 
 
 def respond_by_link(session, campaign, answers: dict, language: str = "fr") -> None:
-    token = campaigns._link_token(session, campaign.id)
+    # The operator reads the public link as its teacher would (the helper has no teacher at hand).
+    token = public_link_token(session, owner=Actor.system(), campaign_id=campaign.id)
     result = responding.submit_with_link(session, token=token, nonce=uuid.uuid4().hex, answers=answers, language=language,
                                          browser_id=link_guard.new_browser_id(session))
     assert result.stored, result.errors

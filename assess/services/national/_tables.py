@@ -22,6 +22,7 @@ from assess.domain.scoring import reasons_for, score_aggregates
 from assess.domain.states import ApplicationStatus
 from assess.domain.statistics import Filters, age_group
 from assess.i18n import t
+from assess.i18n.formats import format_clauses
 from assess.reports.reasons import override_note, reason_lines
 from assess.reports.workbook import Column, Kind
 from assess.services import _settings_values, rounds
@@ -330,7 +331,7 @@ def _from_scores(info: _RoundInfo, levels: dict[str, list[int]]) -> tuple[float,
 
 
 def verdict_reasons(info: _RoundInfo, aggregates: dict[str, float | None], outcome: str | None, lang: str) -> str:
-    """Each rule that decides a verdict, met or not, with its figures ("; " between them),
+    """Each rule that decides a verdict, met or not, with its figures (a semicolon between them),
     and, when the office decided against what the rules give, that it did: the same
     rules (:func:`assess.domain.scoring.reasons_for`) in the same words
     (:mod:`assess.reports.reasons`) as the teacher's page, the office's boxes and the letter."""
@@ -338,7 +339,7 @@ def verdict_reasons(info: _RoundInfo, aggregates: dict[str, float | None], outco
     reasons = reasons_for(result, outcome=outcome)
     found = [line.text for line in reason_lines(reasons, rubric=info.rubric, lang=lang)]
     note = override_note(reasons, lang=lang)
-    return "; ".join([*found, note] if note else found)
+    return format_clauses([*found, note] if note else found, lang)
 
 
 # --- scores, criteria, jurors ------------------------------------------------------------------

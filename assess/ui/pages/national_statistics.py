@@ -273,9 +273,12 @@ def survey_view(found: national.SurveyLevels) -> None:
 # --- the Excel workbook -----------------------------------------------------------------------
 
 
+@st.fragment
 def workbook_section(filters: Filters) -> None:
     """The statistics workbook (assess.services.exports.write_workbook), for the filters
-    chosen above: the same figures as the page's."""
+    chosen above: the same figures as the page's. A fragment: its boxes and button rerun
+    this section only, not the national figures and the ten charts above (half a second
+    at national scale, bench/bench_pages.py)."""
     st.header(_("statistics_page.workbook.title"))
     if not can(admin, "statistics.export"):
         st.info(_("statistics_page.workbook.not_allowed"))

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from assess import clock
 from assess.domain.jury import AGGREGATIONS, ROUND_KINDS
 from assess.domain.permissions import can
-from assess.i18n.formats import format_date
+from assess.i18n.formats import format_clauses, format_date
 from assess.services import applications, jury, rounds, rubrics, search
 from assess.services.errors import Conflict
 from assess.ui.jury_progress import progress_tab
@@ -315,7 +315,7 @@ with applications_tab:
             _("rounds_page.column.status"): [_(f"jury.application_status.{r.status}") for r in rows],
             _("rounds_page.column.jurors"): [", ".join(names.get(j, f"#{j}") for j in assigned.get(r.id, []))
                                              for r in rows],
-            _("rounds_page.column.conflicts"): ["; ".join(conflicted.get(r.id, [])) for r in rows],
+            _("rounds_page.column.conflicts"): [format_clauses(conflicted.get(r.id, []), lang()) for r in rows],
         }), hide_index=True, width="stretch")
 
     last = st.session_state.pop(REPORT, None)

@@ -19,7 +19,7 @@ import streamlit as st
 
 from assess.domain.readiness import ELIGIBILITY_QUESTIONS, answered_no
 from assess.domain.rubric import LEVELS, Gate
-from assess.i18n.formats import format_number
+from assess.i18n.formats import format_clauses, format_number
 from assess.services import projects, rubrics, self_assessments
 from assess.services.errors import ServiceError
 from assess.services.rubrics import Proposal
@@ -81,8 +81,9 @@ def eligibility(assessment) -> None:
             if (assessment.id, question) in errors:
                 show_error(errors[assessment.id, question])
     if answered_no(assessment.eligibility):
-        st.warning(_("assessment_page.answered_no", questions="; ".join(
-            _(f"eligibility.question.{q}") for q in answered_no(assessment.eligibility))), icon=":material/block:")
+        st.warning(_("assessment_page.answered_no", questions=format_clauses(
+            (_(f"eligibility.question.{q}") for q in answered_no(assessment.eligibility)), lang())),
+            icon=":material/block:")
 
 
 def rubric_words() -> dict[str, str]:
@@ -147,7 +148,7 @@ def rubric_changer(assessment) -> None:
                 + ("" if level is None else f" ({_('levels.chosen', level=level, label=change.source.item(i).level(level).label.get(lang()))})")
                 for i, level in change.left_behind
             ]
-            st.warning(_("assessment_page.change_left_behind", items="; ".join(behind),
+            st.warning(_("assessment_page.change_left_behind", items=format_clauses(behind, lang()),
                          rubric=change.source.title.get(lang())), icon=":material/warning:")
         with st.container(horizontal=True):
             if st.button(_("assessment_page.change_confirm"), type="primary", key=f"sa{assessment.id}_rubric_yes"):
