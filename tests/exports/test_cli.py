@@ -49,7 +49,7 @@ def test_xlsx_of_a_round_in_french_with_names(database, tmp_path):
     book = openpyxl.load_workbook(out)
     assert book.sheetnames[0] == "Synthèse" and book["Candidatures"].max_row == 5
     names = {j.display_name for j in database.jurors.values()}
-    assert {row[3] for row in book["Notes"].iter_rows(min_row=2, values_only=True)} <= names
+    assert {row[4] for row in book["Notes"].iter_rows(min_row=2, values_only=True)} <= names
     assert "écrit" in result.stdout
 
 

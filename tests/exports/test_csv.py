@@ -78,8 +78,8 @@ def test_scores_with_names_or_pseudonyms(session, data):
     names = {j.display_name for j in data.jurors.values()}
     _, pseudonymous = export(session, "scores")
     _, named = export(session, "scores", juror_names=True)
-    assert {r[3] for r in named[1:]} <= names
-    assert not {r[3] for r in pseudonymous[1:]} & names
+    assert {r[4] for r in named[1:]} <= names
+    assert not {r[4] for r in pseudonymous[1:]} & names
 
 
 def test_progress(session, data):

@@ -85,7 +85,8 @@ def test_sheets_headers_and_layout(session, data):
     assert [s.name for s in summary.sheets] == SHEETS
     assert header(book["Responses"]) == ["Response", "Project", "Audience", "Question id", "Question", "Themes", "Month", "Language",
                                          "Score", "Don't know", "Choices", "Text"]
-    assert header(book["Scores"]) == ["Application", "Round", "Project", "Juror", "Criterion id", "Criterion", "Level"]
+    assert header(book["Scores"]) == ["Application", "Round", "Rubric", "Project", "Juror", "Criterion id", "Criterion",
+                                      "Level"]
     for name in SHEETS[1:]:
         sheet = book[name]
         last = openpyxl.utils.get_column_letter(len(header(sheet)))
@@ -257,14 +258,14 @@ def test_pseudonyms_are_stable_whatever_the_filters(session, data):
     _, year, _ = export(session, school_year="2024-2025")
 
     def pairs(book, applications):
-        return {(r[0], r[3]) for r in rows(book["Scores"]) if r[0] in applications}
+        return {(r[0], r[4]) for r in rows(book["Scores"]) if r[0] in applications}
 
     in_b = {data.applications["b1"], data.applications["b5"]}
     in_a = {data.applications[k] for k in ("a1", "a2", "a3")}
     assert pairs(everything, in_b) == pairs(round_b, in_b) and pairs(round_b, in_b)
     assert pairs(everything, in_a) == pairs(year, in_a) and pairs(year, in_a)
     names = set(session.scalars(select(User.display_name)))
-    shown = {r[3] for r in rows(everything["Scores"])} | {r[0] for r in rows(everything["Jurors"])}
+    shown = {r[4] for r in rows(everything["Scores"])} | {r[0] for r in rows(everything["Jurors"])}
     assert all(re.fullmatch(r"Juror [A-Z2-7]{6}", label) for label in shown) and not shown & names
 
 
@@ -279,7 +280,7 @@ def test_pseudonym_codes_depend_on_the_juror_alone():
 def test_names_only_when_asked_and_allowed(session, data, monkeypatch):
     _, book, _ = export(session, juror_names=True)
     names = {j.display_name for j in data.jurors.values()}
-    assert {r[3] for r in rows(book["Scores"])} <= names and {r[0] for r in rows(book["Jurors"])} <= names
+    assert {r[4] for r in rows(book["Scores"])} <= names and {r[0] for r in rows(book["Jurors"])} <= names
     facts_ = facts(book)
     assert facts_["Jurors shown as"] == "names"
     assert session.scalars(select(AuditLog.details).where(AuditLog.action == "statistics.export")).all()[-1][
@@ -363,4 +364,4 @@ def test_in_french(session, data, tmp_path):
                                "Régions", "Tranches d'âge"]
     assert header(book["Réponses"])[:3] == ["Réponse", "Projet", "Public"]
     assert {r[-2] for r in rows(book["Candidatures"])} == {"Label", "Pas de label", "Retirée", "En attente"}
-    assert all(r[3].startswith("Juré ") for r in rows(book["Notes"]))
+    assert all(r[4].startswith("Juré ") for r in rows(book["Notes"]))

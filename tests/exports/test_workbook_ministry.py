@@ -38,6 +38,20 @@ def test_generations_a_and_c_each_keep_their_own_criteria(session, data):
     assert len(collaboration) == 2, "one column per generation, even under the same name"
 
 
+def test_each_level_and_survey_figure_names_its_rubric(session, data):
+    """The long sheets too: "collaboration" is a criterion of both generations, and a
+    pivot of the Scores sheet on the criterion alone would put them together."""
+    _, book, _ = export(session)
+    scores = by_header(book["Scores"])
+    rubric_of = {r["Application"]: r["Rubric"] for r in by_header(book["Applications"])}
+    collaboration = {(r["Rubric"], r["Application"]) for r in scores if r["Criterion id"] == "collaboration"}
+    assert {rubric for rubric, _ in collaboration} == {"etwinning-2006 1.0", "etwinning-2021 1.0"}
+    assert all(rubric_of[application] == rubric for rubric, application in collaboration)
+    surveys = by_header(book["Surveys"])
+    assert surveys and len({r["Rubric"] for r in surveys}) == 1, "one rubric the answers are read against"
+    assert surveys[0]["Rubric"] in set(rubric_of.values())
+
+
 def test_one_generation_keeps_plain_headings(session, data):
     _, book, _ = export(session, round_id=data.round_a)
     names = header(book["Applications"])

@@ -94,8 +94,9 @@ def surveys(session: Session, scope: Filters, lang: str, rubric: Rubric, *,
 
 def _survey_columns(lang: str) -> tuple[Column, ...]:
     return (_column(lang, "project", Kind.INTEGER, 9), _column(lang, "project_title", width=40),
-            _column(lang, "audience", width=16), _column(lang, "criterion_id", width=22),
-            _column(lang, "criterion", width=32), _column(lang, "respondents", Kind.INTEGER, 12),
+            _column(lang, "audience", width=16), _column(lang, "rubric", width=18),
+            _column(lang, "criterion_id", width=22), _column(lang, "criterion", width=32),
+            _column(lang, "respondents", Kind.INTEGER, 12),
             _column(lang, "answers", Kind.INTEGER, 10), _column(lang, "mean", Kind.NUMBER, 9),
             _column(lang, "comparable_level", Kind.NUMBER, 12))
 
@@ -134,6 +135,7 @@ def _survey_rows(session: Session, scope: Filters, lang: str, rubric: Rubric, ca
                  titles: dict[int, str]) -> Iterator[tuple]:
     audiences = {a: t(f"exports.audience.{a}", lang) for a in (*AUDIENCES, "all")}
     names = [(c.id, c.name.get(lang)) for c in rubric.criteria]
+    read_against = f"{rubric.id} {rubric.version}"  # as the Applications and Scores sheets name it
     counted = _answer_counts(session, scope, campaigns)
     pending = next(counted, None)
     for project_id in sorted(items):
@@ -150,7 +152,7 @@ def _survey_rows(session: Session, scope: Filters, lang: str, rubric: Rubric, ca
             label = audiences.get(group.audience or "all", group.audience)
             for criterion_id, name in names:
                 figures = None if group.is_hidden(criterion_id) else group.criteria.get(criterion_id)
-                yield (project_id, titles.get(project_id), label, criterion_id, name, group.respondents,
+                yield (project_id, titles.get(project_id), label, read_against, criterion_id, name, group.respondents,
                        figures.answered if figures else None, figures.mean if figures else None,
                        figures.level if figures else None)
 

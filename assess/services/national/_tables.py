@@ -354,10 +354,12 @@ def scores(session: Session, scope: Filters, lang: str, jurors: dict[int, str], 
     """``infos``: :func:`round_infos` of ``scope``, when the caller already read them."""
     infos = round_infos(session, scope) if infos is None else infos
     names = {(r, i): info.rubric.item(i).name.get(lang) for r, info in infos.items() for i in items_of(info.rubric)}
+    # The rubric beside each level: two generations share criterion ids and names
+    # ("collaboration"), and a pivot on the criterion alone would mix them.
     columns = (_column(lang, "application", Kind.INTEGER, 11), _column(lang, "round", width=28),
-               _column(lang, "project", Kind.INTEGER, 9), _column(lang, "juror", width=20),
-               _column(lang, "criterion_id", width=22), _column(lang, "criterion", width=32),
-               _column(lang, "level", Kind.INTEGER, 8))
+               _column(lang, "rubric", width=18), _column(lang, "project", Kind.INTEGER, 9),
+               _column(lang, "juror", width=20), _column(lang, "criterion_id", width=22),
+               _column(lang, "criterion", width=32), _column(lang, "level", Kind.INTEGER, 8))
     query = (
         select(Assignment.application_id, Application.round_id, Application.project_id, Assignment.juror_id,
                JurorScore.item_id, JurorScore.level)
@@ -369,8 +371,9 @@ def scores(session: Session, scope: Filters, lang: str, jurors: dict[int, str], 
 
     def rows() -> Iterator[tuple]:
         for application_id, round_id, project_id, juror_id, item_id, level in _stream(session, query):
-            yield (application_id, infos[round_id].name, project_id, jurors.get(juror_id, str(juror_id)), item_id,
-                   names.get((round_id, item_id), item_id), level)
+            info = infos[round_id]
+            yield (application_id, info.name, info.rubric_label, project_id, jurors.get(juror_id, str(juror_id)),
+                   item_id, names.get((round_id, item_id), item_id), level)
 
     return Table("scores", columns, rows(), _count(session, query))
 
