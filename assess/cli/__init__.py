@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 the input was refused (a checked file has problems, a service
 said no: unknown project, invalid field); 2 the command itself was used wrongly (bad
-option, unknown rubric or criterion in ``rubric score``), as click does. Never a
+option, unknown rubric or criterion in ``rubric score``), as click does; 141 the reader of the
+output closed it early (``assess mail list | head``), quietly, as a Unix tool's. Never a
 traceback: anything unexpected is a one-line ``Error: ...`` and exit 1 (``ASSESS_DEBUG=1``
 shows the traceback); SIGTERM and SIGHUP end a command like Ctrl-C, nothing half-stored.
 

@@ -78,6 +78,30 @@ def show_error(error: click.ClickException, file: IO[Any] | None = None) -> None
     click.echo(t("cli.click.error", lang, message=message), file=file, err=True)
 
 
+#: The exit status of a command whose reader went away (``assess mail list | head``): the
+#: status of a Unix tool that SIGPIPE ended, 128 + 13.
+PIPE_CLOSED = 128 + getattr(signal, "SIGPIPE", 13)
+
+
+class PipeClosed(SystemExit):
+    """The reader of the output closed it early: stop, quietly, with :data:`PIPE_CLOSED`."""
+
+
+def _pipe_closed() -> PipeClosed:
+    """Point standard output at the null device, so that what is still buffered, and
+    Python's own flush at exit, meet no closed pipe again (which would print
+    "Exception ignored ... BrokenPipeError"); then end the command."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, sys.stdout.fileno())
+        finally:
+            os.close(null)
+    except (OSError, ValueError, AttributeError):  # no file descriptor (a test's captured output)
+        pass
+    return PipeClosed(PIPE_CLOSED)
+
+
 class Terminated(SystemExit):
     """The command was ended by a signal (SIGTERM, SIGHUP): exit 128 + the signal number."""
 
@@ -119,13 +143,39 @@ def _detail(error: BaseException) -> str:
 
 class AssessGroup(click.Group):
     """The ``assess`` group: the one place where whatever a command did not expect becomes
-    a one-line ``Error: ...`` and exit 1 (``ASSESS_DEBUG=1`` shows the traceback), and
-    where SIGTERM and SIGHUP end a command as Ctrl-C does, so nothing half-done stays."""
+    a one-line ``Error: ...`` and exit 1 (``ASSESS_DEBUG=1`` shows the traceback), where
+    SIGTERM and SIGHUP end a command as Ctrl-C does, so nothing half-done stays, and where
+    a reader that closes the output early (``| head``) ends any command quietly, exit 141
+    as a Unix tool's (click alone would say nothing and exit 1; our catch-all said
+    "Error: unexpected failure (BrokenPipeError...)")."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            # What the command wrote may still be in Python's buffer: written now, while a
+            # closed pipe can still end the command quietly, not at the interpreter's exit.
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                raise _pipe_closed() from None  # the reader went away: its status, not the command's
+            except (OSError, ValueError):
+                pass
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:  # `assess --help`, `assess --version`: written while the context is made
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError:
+            raise _pipe_closed() from None
 
     def invoke(self, ctx: click.Context):
         with _signals_end_the_command():
             try:
                 return super().invoke(ctx)
+            except BrokenPipeError:
+                # The reader stopped (``| head``, ``less`` quit). A unit of work still open
+                # was rolled back by the exception on its way here.
+                raise _pipe_closed() from None
             except click.ClickException as error:
                 error.message = _shortened(error.message)  # type: ignore[misc]
                 error.show = partial(show_error, error)  # type: ignore[method-assign]
@@ -135,15 +185,6 @@ class AssessGroup(click.Group):
             except Terminated:
                 click.echo(t("cli.interrupted", operator_language()), err=True)
                 raise
-            except BrokenPipeError:
-                # The reader of the output stopped (``| head``, ``less`` quit): end quietly
-                # with the shell's status for it, as git and ls do. Standard output goes to
-                # /dev/null so that Python's flush at exit meets no closed pipe again. A
-                # unit of work still open was rolled back by the exception on its way here.
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, sys.stdout.fileno())
-                os.close(devnull)
-                raise click.exceptions.Exit(128 + signal.SIGPIPE) from None
             except Exception as error:
                 if os.environ.get(DEBUG_VARIABLE) == "1":
                     raise

@@ -39,7 +39,8 @@ def round_group() -> None:
 @JSON
 @LANG
 def round_list(as_json: bool, lang: str) -> None:
-    """List rounds with their ids, dates, status and number of applications."""
+    """List rounds with their ids, dates (the scoring deadline too, when set), status and number of
+    applications."""
     with reading() as session:
         found = rounds.list_rounds(session, actor=Actor.system())
     if as_json:
@@ -48,10 +49,13 @@ def round_list(as_json: bool, lang: str) -> None:
     if not found:
         click.echo(t("jury.cli.no_rounds", lang))
     for r in found:
-        click.echo(t("jury.cli.round_line", lang, id=r.id, name=r.name, kind=t(f"jury.kind.{r.kind}", lang),
-                     opens_on=format_date(r.opens_on, lang), closes_on=format_date(r.closes_on, lang),
-                     status=t(f"jury.status.{r.status.value}", lang), applications=r.applications,
-                     rubric=f"{r.rubric_id} {r.rubric_version}"))
+        line = t("jury.cli.round_line", lang, id=r.id, name=r.name, kind=t(f"jury.kind.{r.kind}", lang),
+                 opens_on=format_date(r.opens_on, lang), closes_on=format_date(r.closes_on, lang),
+                 status=t(f"jury.status.{r.status.value}", lang), applications=r.applications,
+                 rubric=f"{r.rubric_id} {r.rubric_version}")
+        if r.scoring_deadline is not None:
+            line += "  " + t("jury.cli.round_deadline", lang, date=format_date(r.scoring_deadline, lang))
+        click.echo(line)
 
 
 @click.group("jury")

@@ -101,11 +101,14 @@ def worker(interval: float, limit: int) -> None:
 @click.option("--status", type=click.Choice(outbox.STATUSES), multiple=True, help="Only mails in this status.")
 @click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
 def list_mails(status: tuple[str, ...], limit: int) -> None:
-    """The outbox, newest first: id, status, kind, attempts, address, subject, last error."""
+    """The outbox, newest first: id, status, kind, attempts, address, subject, why the last
+    try failed (in the operator's language)."""
     with reading() as session:
         rows = outbox.list_mails(session, actor=Actor.system(), statuses=status or None, limit=limit)
+    lang = operator_language()
     for row in rows:
-        error = f"  [{row.last_error}]" if row.last_error else ""
+        said = row.error(lang)
+        error = f"  [{said}]" if said else ""
         click.echo(f"{row.id}\t{row.status}\t{row.kind}\t{row.attempts}\t{row.address}\t{row.subject}{error}")
 
 

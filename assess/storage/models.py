@@ -853,6 +853,11 @@ class OutboxMail(Base):
     token_purpose: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(10), default="held")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Why it was not sent (assess.services.mail.failures): a code, the catalogue key
+    # mail.failures.<code>, and its parameters, said in the reader's language; '' once sent.
+    error_key: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    error_params: Mapped[dict[str, Any]] = mapped_column(json_dict(), default=dict, server_default="{}")
+    # The technical detail of the last failure (the exception, cut), for the operator.
     last_error: Mapped[str] = mapped_column(Text, default="")
     # When it may be tried next; a sender moves it forward to claim the mail while sending.
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

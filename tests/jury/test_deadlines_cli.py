@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 
 from assess.domain.permissions import Actor
+from assess.i18n.formats import format_date
 from assess.services import jury, rounds
 from tests.jury.helpers import TODAY, apply, close, make_juror, make_round, score_all
 from tests.jury.test_cli import build, database, ok, run  # noqa: F401 (the database fixture)
@@ -41,6 +42,19 @@ def test_the_office_sets_and_removes_the_deadline(database):  # noqa: F811
     assert listed[0]["scoring_deadline"] == later.isoformat()
     assert "no scoring deadline any more" in ok("round", "deadline", "--round", str(made["round"]), "--clear")
     assert run("round", "deadline", "--round", str(made["round"])).exit_code == 2, "a date or --clear"
+
+
+def test_the_round_list_shows_the_scoring_deadline_in_the_readers_language(database):  # noqa: F811
+    made = build(database, a_round_at_work)
+    assert "deadline" not in ok("round", "list")  # none set: nothing said
+
+    later = TODAY + timedelta(days=4)
+    ok("round", "deadline", "--round", str(made["round"]), later.isoformat())
+
+    assert f"scoring deadline {format_date(later, 'en')}" in ok("round", "list")
+    assert f"date limite de notation le {format_date(later, 'fr')}" in ok("round", "list", "--lang", "fr")
+    assert f"Bewertungsfrist {format_date(later, 'de')}" in ok("round", "list", "--lang", "de")
+    assert later.isoformat() not in ok("round", "list", "--lang", "fr")
 
 
 def test_progress_and_the_late_list(database):  # noqa: F811

@@ -105,4 +105,8 @@ def test_a_mail_queued_before_the_account_was_deactivated_is_cancelled(session_f
     assert mail_ready.received == []
     [mail] = mails(session_factory)
     assert report.cancelled == [mail.id] and mail.status == "cancelled"
-    assert mail.last_error == "The account is deactivated: no mail is sent to it."
+    from assess.services.mail import failures
+
+    assert failures.message(mail.error_key, mail.error_params, mail.last_error, "en") == \
+        "The account is deactivated: no mail is sent to it."
+    assert failures.message(mail.error_key, mail.error_params, mail.last_error, "fr").startswith("Le compte est désactivé")

@@ -124,11 +124,13 @@ def test_an_untrusted_certificate_sends_nothing_and_the_outbox_says_why(session_
     assert not starttls_server.received
     [mail] = mails(session_factory)
     assert report.retrying == [mail.id] and mail.status == "queued" and mail.attempts == 1
-    assert mail.last_error.startswith("The mail server's certificate is not trusted (")
-    assert "nothing was sent" in mail.last_error and "ASSESS_SMTP_CA_FILE" in mail.last_error
+    assert mail.error_key == "certificate" and "CERTIFICATE_VERIFY_FAILED" in mail.last_error
     with reading(session_factory) as session:
         [row] = outbox.list_mails(session, actor=office, statuses=["queued"])
-    assert row.last_error == mail.last_error
+    said = row.error("en")
+    assert said.startswith("The mail server's certificate is not trusted (unable to get local issuer certificate)")
+    assert "nothing was sent" in said and "ASSESS_SMTP_CA_FILE" in said
+    assert row.error("fr").startswith("Le certificat du serveur de courriel n'est pas reconnu (")
 
 
 def test_a_server_without_starttls_gets_nothing_in_clear(session_factory, office, smtp_server):
@@ -138,7 +140,10 @@ def test_a_server_without_starttls_gets_nothing_in_clear(session_factory, office
 
     assert not smtp_server.received
     [mail] = mails(session_factory)
-    assert mail.status == "queued" and "does not offer STARTTLS" in mail.last_error
+    assert mail.status == "queued" and mail.error_key == "no_starttls"
+    from assess.services.mail import failures
+
+    assert "does not offer STARTTLS" in failures.message(mail.error_key, mail.error_params, mail.last_error, "en")
 
 
 def test_the_outbox_page_shows_the_certificate_failure(

@@ -23,7 +23,7 @@ from assess.i18n import default_language
 from assess.services import audit
 from assess.services.access import authorize
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound
-from assess.services.mail import KINDS
+from assess.services.mail import KINDS, failures
 from assess.services.mail.config import _sent_automatically
 from assess.services.mail.templates import BODY_MAX, SUBJECT_MAX, one_line, render
 from assess.storage.models import OutboxMail, User
@@ -81,11 +81,19 @@ class MailRow:
     language: str
     subject: str
     attempts: int
+    #: Why it was not sent: a code of assess.services.mail.failures and its parameters...
+    error_key: str
+    error_params: dict[str, Any]
+    #: ...and the technical detail, for the operator.
     last_error: str
     created_at: datetime
     next_attempt_at: datetime
     sent_at: datetime | None
     attachments: int
+
+    def error(self, lang: str) -> str:
+        """Why it was not sent, in ``lang`` ('' when nothing failed)."""
+        return failures.message(self.error_key, self.error_params, self.last_error, lang)
 
 
 def list_mails(session: Session, *, actor: Actor, statuses: Iterable[str] | None = None, kind: str | None = None,
@@ -100,7 +108,8 @@ def list_mails(session: Session, *, actor: Actor, statuses: Iterable[str] | None
     rows = session.execute(query.order_by(OutboxMail.id.desc()).limit(limit)).all()
     return [
         MailRow(id=m.id, kind=m.kind, status=m.status, address=m.address, recipient=name, language=m.language,
-                subject=m.subject, attempts=m.attempts, last_error=m.last_error, created_at=m.created_at,
+                subject=m.subject, attempts=m.attempts, error_key=m.error_key, error_params=dict(m.error_params or {}),
+                last_error=m.last_error, created_at=m.created_at,
                 next_attempt_at=m.next_attempt_at, sent_at=m.sent_at, attachments=len(m.attachments or []))
         for m, name in rows
     ]

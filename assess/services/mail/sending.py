@@ -5,15 +5,16 @@
    send it twice) and reads what it needs;
 3. with no transaction open: its attachments are rendered, its set-password link made,
    and it is sent over SMTP;
-4. a short write records the outcome: sent (and the link's hash), or the error, the
-   attempt counted and the next try set (1 min, 5 min, 30 min, 2 h), failed after five.
+4. a short write records the outcome: sent (and the link's hash), or the failure (a code
+   and its parameters, said in the reader's language, see :mod:`.failures`), the attempt
+   counted and the next try set (1 min, 5 min, 30 min, 2 h), failed after five, or at
+   once when another try would not mend it.
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
-import ssl
 import threading
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
@@ -29,7 +30,7 @@ from assess.domain.states import Verdict
 from assess.i18n import t
 from assess.reports.views import VerdictLetterView
 from assess.services import _settings_values, letters
-from assess.services.mail import tokens
+from assess.services.mail import failures, tokens
 from assess.services.mail.config import SmtpConfig, _smtp_config, smtp_password, tls_context
 from assess.services.mail.message import Attachment, Envelope, build, with_link
 from assess.storage.db import reading, writing
@@ -76,7 +77,12 @@ class _Claimed:
 
 
 class _Permanent(Exception):
-    """A failure that another try will not mend (the server refuses the address)."""
+    """A failure found before sending that another try will not mend (its letter was
+    withdrawn...): its code in :mod:`.failures`."""
+
+    def __init__(self, code: str, detail: str):
+        super().__init__(detail)
+        self.failure = failures.Failure(code, {}, failures.cut(detail))
 
 
 def _due_ids(session: Session, *, now: datetime, limit: int, only: Iterable[int] | None = None) -> list[int]:
@@ -102,7 +108,8 @@ def _claim(sessions: sessionmaker, mail_id: int, now: datetime) -> _Claimed | st
         user = session.get(User, mail.account_id) if mail is not None else None
         if mail is None or user is None or not user.is_active:
             if mail is not None:
-                mail.status, mail.last_error = "cancelled", t("mail.errors.account_inactive", "en")
+                mail.status, mail.error_key, mail.error_params = "cancelled", "account_inactive", {}
+                mail.last_error = "account deactivated or deleted"
             return "gone"
         mail.address = user.email  # an address changed since the mail was queued: the current one
         return _Claimed(id=mail.id, kind=mail.kind, account_id=user.id, address=user.email,
@@ -123,13 +130,13 @@ def _attachments(sessions: sessionmaker, refs: tuple[dict[str, Any], ...]) -> tu
     for ref in refs:
         kind = ref.get("kind")
         if kind not in ATTACHMENT_KINDS:
-            raise _Permanent(f"unknown attachment {kind!r}")
+            raise _Permanent("other", f"unknown attachment {kind!r}")
         key = (int(ref["round_id"]), int(ref["application_id"]))
         if key not in published:
             with reading(sessions) as session:
                 views = letters._published_letters(session, round_id=key[0], application_ids={key[1]})
             if not views:
-                raise _Permanent("the verdict letter is not published")
+                raise _Permanent("letter_not_published", "the verdict letter is not published")
             published[key] = views[0]
         letter = published[key]
         if kind == "verdict_letter":
@@ -138,7 +145,7 @@ def _attachments(sessions: sessionmaker, refs: tuple[dict[str, Any], ...]) -> tu
             found.append(Attachment(filename=letter_filename(letter), data=render_verdict_letter_pdf(letter)))
             continue
         if letter.outcome != Verdict.LABEL:
-            raise _Permanent("the application received no label: it has no certificate")
+            raise _Permanent("no_certificate", "the application received no label: it has no certificate")
         from assess.reports.certificate import certificate_filename, render_certificate_pdf
 
         certificate = letters.certificate_of(letter)
@@ -146,21 +153,21 @@ def _attachments(sessions: sessionmaker, refs: tuple[dict[str, Any], ...]) -> tu
     return tuple(found)
 
 
-def _record(sessions: sessionmaker, claimed: _Claimed, *, now: datetime, error: str | None, permanent: bool,
+def _record(sessions: sessionmaker, claimed: _Claimed, *, now: datetime, failure: failures.Failure | None,
             token: tokens.IssuedToken | None, report: SendReport) -> None:
     with writing(sessions) as session:
         mail = session.get(OutboxMail, claimed.id)
         if mail is None:
             return
         mail.attempts = claimed.attempts + 1
-        if error is None:
-            mail.status, mail.sent_at, mail.last_error = "sent", now, ""
+        if failure is None:
+            mail.status, mail.sent_at, mail.last_error, mail.error_key, mail.error_params = "sent", now, "", "", {}
             if token is not None:
                 session.add(token.row)
             report.sent.append(mail.id)
             return
-        mail.last_error = error[:1000]
-        if permanent or mail.attempts >= MAX_ATTEMPTS:
+        mail.error_key, mail.error_params, mail.last_error = failure.code, failure.params, failure.detail
+        if failure.permanent or mail.attempts >= MAX_ATTEMPTS:
             mail.status = "failed"
             report.failed.append(mail.id)
         else:
@@ -208,22 +215,16 @@ class _Connection:
     def send(self, envelope: Envelope, sender: str) -> None:
         try:
             self.open().send_message(envelope.message, from_addr=sender, to_addrs=[envelope.recipient])
-        except smtplib.SMTPRecipientsRefused as error:
-            raise _Permanent(f"SMTPRecipientsRefused: {error}") from error
+        except smtplib.SMTPRecipientsRefused:
+            raise
         except (smtplib.SMTPServerDisconnected, OSError):
             self.smtp = None  # a dropped connection: the next mail opens a new one
             raise
 
-
-def _describe(error: BaseException) -> str:
-    """What the outbox shows of a failure (in English, as every stored error): the two
-    refusals of a secure connection in words, then the error itself."""
-    if isinstance(error, ssl.SSLCertVerificationError):
-        reason = error.verify_message or error.reason or str(error)
-        return t("mail.errors.untrusted_certificate", "en", reason=reason)
-    if isinstance(error, smtplib.SMTPNotSupportedError) and "STARTTLS" in str(error).upper():
-        return t("mail.errors.no_starttls", "en")
-    return f"{type(error).__name__}: {error}".strip()
+    def failure(self, error: BaseException, recipient: str) -> failures.Failure:
+        config = self.config
+        return failures.of(error, host=config.host, port=config.port, user=config.user, sender=config.sender,
+                           address=recipient)
 
 
 def send_due(sessions: sessionmaker, *, now: datetime | None = None, limit: int = 200,
@@ -263,7 +264,7 @@ def _send_one(sessions: sessionmaker, connection: _Connection, config: SmtpConfi
     assert isinstance(claimed, _Claimed)
     token = (tokens.new_token(account_id=claimed.account_id, purpose=claimed.token_purpose, now=now)
              if claimed.token_purpose else None)
-    error, permanent = None, False
+    failure: failures.Failure | None = None
     try:
         envelope = build(
             sender=config.sender, sender_name=office_name or t("letters.default_office", claimed.language),
@@ -272,21 +273,16 @@ def _send_one(sessions: sessionmaker, connection: _Connection, config: SmtpConfi
             language=claimed.language, attachments=_attachments(sessions, claimed.attachments), now=now,
         )
         connection.send(envelope, config.sender)
-    except _Permanent as failure:
-        error, permanent = str(failure), True
-    except ssl.SSLError as failure:  # also a ValueError: a certificate to mend, then the next try goes
-        error = _describe(failure)
-    except ValueError as failure:  # an address the message cannot hold
-        error, permanent = _describe(failure), True
-    except (smtplib.SMTPException, OSError) as failure:
-        error = _describe(failure)
-    except Exception as failure:  # rendering the letter failed: recorded and retried, the batch goes on
+    except _Permanent as refused:
+        failure = refused.failure
+    except (smtplib.SMTPException, OSError, ValueError) as error:  # ValueError: an address the message
+        failure = connection.failure(error, claimed.address)      # cannot hold, or a certificate (SSLError)
+    except Exception as error:  # rendering the letter failed: recorded and retried, the batch goes on
         log.exception("mail %s could not be prepared", mail_id)
-        error = _describe(failure)
-    if error is not None:
-        log.warning("mail %s not sent: %s", mail_id, error)
-    _record(sessions, claimed, now=now, error=error, permanent=permanent,
-            token=token, report=report)
+        failure = failures.Failure("other", {"detail": failures.technical(error)}, failures.technical(error))
+    if failure is not None:
+        log.warning("mail %s not sent (%s): %s", mail_id, failure.code, failure.detail)
+    _record(sessions, claimed, now=now, failure=failure, token=token, report=report)
 
 
 def send_soon(sessions: sessionmaker, mail_ids: list[int]) -> threading.Thread:

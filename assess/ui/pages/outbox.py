@@ -11,7 +11,7 @@ import streamlit as st
 from assess import clock
 from assess.i18n.formats import format_date
 from assess.services import accounts
-from assess.services.mail import collect, config, outbox, passwords, sending
+from assess.services.mail import collect, config, failures, outbox, passwords, sending
 from assess.services.mail.templates import LINK_MARK
 from assess.ui.runtime import (
     FLASH,
@@ -98,7 +98,7 @@ else:
             _("mail.page.columns.attempts"): [row.attempts for row in rows],
             _("mail.page.columns.created"): [when(row.created_at) for row in rows],
             _("mail.page.columns.sent"): [when(row.sent_at) for row in rows],
-            _("mail.page.columns.error"): [row.last_error for row in rows],
+            _("mail.page.columns.error"): [row.error(lang()) for row in rows],
         },
         hide_index=True,
     )
@@ -111,8 +111,11 @@ else:
         mail = outbox.get_mail(session, actor=current, mail_id=chosen)
         recipient = f"{mail.address} ({_('mail.kinds.' + mail.kind)}, {mail.language})"
     st.markdown(f"**{_('mail.page.recipient')}**: {escape_markdown(recipient)}")
-    if mail.last_error:
-        st.error(_("mail.page.last_error", error=escape_markdown(mail.last_error)))
+    failure = failures.message(mail.error_key, mail.error_params, mail.last_error, lang())
+    if failure:
+        st.error(_("mail.page.last_error", error=escape_markdown(failure)))
+        if mail.last_error and mail.error_key != "other":  # the general sentence quotes it already
+            st.caption(_("mail.page.technical_detail", detail=escape_markdown(mail.last_error)))
     if mail.attachments:
         st.caption(_("mail.page.attachments", count=len(mail.attachments)))
     editable = mail.status in outbox.EDITABLE
