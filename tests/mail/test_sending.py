@@ -64,9 +64,9 @@ def test_jurors_get_their_assignments(session_factory, mail_ready):
         assert "https://label.example.org" in received.text
 
 
-def publish(session_factory, *, level: int, title: str = "Stars over Europe"):
+def publish(session_factory, *, level: int, title: str = "Stars over Europe", **scene_options):
     with writing(session_factory) as session:
-        scene = round_with_application(session, title=title)
+        scene = round_with_application(session, title=title, **scene_options)
         for juror in scene.jurors.values():
             score_all(session, juror=juror, application_id=scene.application_id, level=level)
         decisions.stage_decision(session, actor=Actor.system(), application_id=scene.application_id)
@@ -93,6 +93,20 @@ def test_the_verdict_mail_of_a_label_carries_the_letter_and_the_certificate_as_p
     assert "Stars over Europe: the night sky" in certificate_text
     assert "Collège Victor Hugo" in certificate_text
     assert len(PdfReader(BytesIO(certificate[2])).pages) == 1
+
+
+def test_the_verdict_mail_is_in_the_language_of_the_letter_it_carries(session_factory, mail_ready):
+    """The account reads English, the application was written in French: the letter is
+    French, and so is the mail that carries it (not an English mail about a French letter)."""
+    publish(session_factory, level=4, teacher_language="en")
+
+    collect_and_send(session_factory)
+
+    [verdict] = [r for r in mail_ready.to("claire@example.org") if r.attachments()]
+    assert verdict.message["Content-Language"] == "fr"
+    assert verdict.message["Subject"] == "Label de qualité attribué : Stars over Europe"
+    letter, _certificate = verdict.attachments()
+    assert letter[0].endswith("-fr.pdf") and "label de qualité" in pdf_text(letter[2]).lower()
 
 
 def test_a_refused_project_gets_its_letter_and_no_certificate(session_factory, mail_ready):

@@ -156,8 +156,11 @@ def _verdicts(session: Session, *, base: dict[str, str], now: datetime) -> int:
         attachments = [{"kind": "verdict_letter", **document}]
         if outcome == Verdict.LABEL:
             attachments.append({"kind": "label_certificate", **document})
+        # In the language of the letter it carries (the application's), so that the mail
+        # and its attachment agree: a teacher whose account reads French but who wrote the
+        # application in English had a French mail about an English letter.
         made += _queue(
-            session, kind="verdict", account=teacher, language=teacher.language or application.language,
+            session, kind="verdict", account=teacher, language=application.language or teacher.language,
             context={**base, "round": round_.name, "project": title, "outcome": outcome, "application": application.id},
             attachments=attachments, dedupe_key=f"verdict:{application.id}", now=now,
         ) is not None
