@@ -20,6 +20,7 @@ from assess.i18n.formats import format_date, format_number, format_percent
 from assess.services import eql as eql_service
 from assess.services import jury as jury_service
 from assess.services import rounds, search
+from assess.services.errors import Conflict
 
 LANG = click.option("--lang", type=LANGUAGE, default="en", show_default=True)
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
@@ -164,6 +165,80 @@ def jury_reassign(round_id: int, from_juror: int, to_juror: int | None, applicat
                  ids=", ".join(str(i) for i in done.moved)))
     if done.scores_dropped:
         click.echo(t("jury.cli.reassign_dropped", lang, count=done.scores_dropped, name=done.from_name))
+
+
+@jury_group.group("standing")
+def standing_group() -> None:
+    """Standing conflicts of interest: a juror who never judges a teacher's or a school's
+    applications, in any round."""
+
+
+def _standing_line(found: jury_service.StandingConflictView, lang: str) -> str:
+    note = f" - {found.note}" if found.note else ""
+    return t("jury.cli.standing_line", lang, id=found.id, juror=found.juror_name, juror_id=found.juror_id,
+             about=found.about(lang), relation=t(f"jury.standing_relation.{found.relation}", lang),
+             origin=t(f"jury.standing_origin.{found.origin}", lang), note=note)
+
+
+@standing_group.command("list")
+@click.option("--juror", "juror_id", type=ID, default=None, help="Only this juror's (account id).")
+@JSON
+@LANGUAGE_OPTION
+def standing_list(juror_id: int | None, as_json: bool, lang: str) -> None:
+    """List the standing conflicts, with the names of the jurors, teachers and schools."""
+    with reading() as session:
+        found = jury_service.list_standing_conflicts(session, actor=Actor.system(), juror_id=juror_id)
+    if as_json:
+        _echo_json([{"id": s.id, "juror": s.juror_id, "juror_name": s.juror_name, "teacher": s.teacher_id,
+                     "teacher_name": s.teacher_name or None, "school": s.school_id, "school_name": s.school_name or None,
+                     "school_country": s.school_country or None, "relation": s.relation, "origin": s.origin,
+                     "note": s.note} for s in found])
+        return
+    if not found:
+        click.echo(t("jury.cli.standing_none", lang))
+    for s in found:
+        click.echo(_standing_line(s, lang))
+
+
+@standing_group.command("add")
+@click.option("--juror", "juror_id", type=ID, required=True, help="The juror (account id).")
+@click.option("--teacher", default=None, help="The teacher: account id or e-mail address.")
+@click.option("--school", "school_id", type=ID, default=None, help="The school (id).")
+@click.option("--relation", type=click.Choice(["personal", "former_colleague", "other"]), required=True,
+              help="Why: personal (family, partner, friend), former_colleague, or other (say it in --note).")
+@click.option("--note", default="", help="What the office knows (kept with the conflict).")
+@click.option("--confirm", is_flag=True, help="Record it even when the scores the juror saved on those "
+                                              "applications are removed.")
+@LANGUAGE_OPTION
+def standing_add(juror_id: int, teacher: str | None, school_id: int | None, relation: str, note: str, confirm: bool,
+                 lang: str) -> None:
+    """Record that a juror never judges a teacher's or a school's applications, in this round
+    and every later one; the juror is taken off those they have in unpublished rounds."""
+    if (teacher is None) == (school_id is None):
+        raise click.UsageError(t("jury.cli.standing_either", lang))
+    named: dict = {"school_id": school_id}
+    if teacher is not None:
+        text = teacher.strip()
+        named = {"teacher_id": int(text)} if text.isascii() and text.isdigit() and len(text) < 19 else {"teacher_email": text}
+    with transaction() as session:
+        try:
+            found = jury_service.record_standing_conflict(session, actor=Actor.system(), juror_id=juror_id,
+                                                          relation=relation, note=note, confirm=confirm, **named)
+        except Conflict as asked:
+            if asked.key != "jury.errors.standing_removes_scores":
+                raise
+            raise click.ClickException(f"{asked.message(lang)} {t('jury.cli.standing_confirm', lang)}") from None
+    click.echo(t("jury.cli.standing_recorded", lang, id=found.id, juror=found.juror_name, about=found.about(lang)))
+
+
+@standing_group.command("remove")
+@click.argument("standing_id", type=ID)
+@LANGUAGE_OPTION
+def standing_remove(standing_id: int, lang: str) -> None:
+    """Remove a standing conflict (see `assess jury standing list`)."""
+    with transaction() as session:
+        jury_service.remove_standing_conflict(session, actor=Actor.system(), standing_id=standing_id)
+    click.echo(t("jury.cli.standing_removed", lang, id=standing_id))
 
 
 @click.group("stats")

@@ -44,7 +44,7 @@ class AuditEntry:
 
 #: The details that name an account, and the fact each becomes in a sentence: the names
 #: are looked up when the log is read (an account renamed since reads by its new name).
-PEOPLE_DETAILS = {"juror": "juror", "from": "from_juror", "to": "to_juror"}
+PEOPLE_DETAILS = {"juror": "juror", "from": "from_juror", "to": "to_juror", "teacher": "teacher"}
 
 
 def _message(key: str, lang: str) -> str | None:
@@ -105,6 +105,8 @@ def _facts(entry: AuditEntry, lang: str) -> dict[str, Any]:
         for key in ("old", "new"):
             value = details.get(key)
             facts[key] = "—" if value is None or value == "" else str(value)
+    if isinstance(details.get("relation"), str):  # a standing conflict's reason, in words
+        facts["relation"] = _message(f"jury.standing_relation.{details['relation']}", lang) or details["relation"]
     if "country" in details and isinstance(details["country"], str):
         facts["country"] = country_name(details["country"], lang)
     return facts

@@ -12,6 +12,14 @@ the juror and of the applicant project, builds the facts below and asks these fu
 The two last ones are *automatic*: found from the schools, stored when assigning, and the
 office may waive one of them for one juror and one application (a juror from a large
 school's other campus...). The declared kinds are stored when someone declares them.
+
+- ``standing_teacher``, ``standing_school``: a *standing* conflict of the juror with a
+  teacher (the applicant teacher or the project's owner) or with a school (the project's
+  or a partner's), in every round (a spouse, a former colleague). Found, never stored per
+  application, never waived: the office removes the standing conflict itself.
+
+:func:`conflicts_found` is the one rule that finds them all; the services ask it wherever
+a juror meets an application (assigning, the juror's own pages, the office's checks).
 """
 
 from __future__ import annotations
@@ -28,6 +36,9 @@ class ConflictKind(StrEnum):
     OFFICE = "office"
     #: Not stored, but reported.
     OWN_APPLICATION = "own_application"
+    #: Not stored: found from the juror's standing conflicts, in every round.
+    STANDING_TEACHER = "standing_teacher"
+    STANDING_SCHOOL = "standing_school"
 
 
 #: Found from the schools; the ones the office may waive for one application.
@@ -47,6 +58,9 @@ class JurorPlace:
     school_id: int | None
     country: str | None
     region: str | None
+    #: The teachers (account ids) and schools (ids) of the juror's standing conflicts.
+    standing_teachers: frozenset[int] = frozenset()
+    standing_schools: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -86,6 +100,25 @@ def automatic_conflicts(juror: JurorPlace, application: ApplicationPlace, *, reg
     if region_conflicts and same_region(juror, application) and ConflictKind.SAME_REGION not in waived:
         found.append(ConflictKind.SAME_REGION)
     return tuple(found)
+
+
+def standing_conflicts(juror: JurorPlace, application: ApplicationPlace) -> tuple[ConflictKind, ...]:
+    """The standing conflicts the application meets: its teacher or project owner, its
+    school or a partner's school."""
+    found = []
+    if juror.standing_teachers & application.applicant_ids:
+        found.append(ConflictKind.STANDING_TEACHER)
+    if juror.standing_schools & application.school_ids:
+        found.append(ConflictKind.STANDING_SCHOOL)
+    return tuple(found)
+
+
+def conflicts_found(juror: JurorPlace, application: ApplicationPlace, *, region_conflicts: bool,
+                    waived: frozenset[str] = frozenset()) -> tuple[ConflictKind, ...]:
+    """Every conflict found rather than stored: the automatic ones (less the ``waived``
+    kinds) then the standing ones, in a fixed order."""
+    return (automatic_conflicts(juror, application, region_conflicts=region_conflicts, waived=waived)
+            + standing_conflicts(juror, application))
 
 
 def waivable(kind: str, juror: JurorPlace, application: ApplicationPlace, *, region_conflicts: bool) -> bool:

@@ -192,6 +192,10 @@ PERMISSIONS: dict[str, Rule] = {
     # Objects: RoundFacts. Assignments, conflicts, waivers and decisions change until the
     # round is published; then they stay as published.
     "round.change": is_office & round_not_published,
+    # Standing conflicts (a juror and a teacher or a school, in every round): the office
+    # records and removes any; a juror declares their own.
+    "conflict.standing.manage": is_office,
+    "conflict.standing.declare": is_juror & ~is_system,
     "round.publish": is_office & round_not_published,
     "decision.manage": is_admin | is_system,
     # Objects: DecisionFacts. The verdict's reasons and the jury's summary: the office

@@ -68,6 +68,22 @@ class AssignmentOrigin(StrEnum):
     EXTRA = "extra"  # an additional juror, asked after disagreement
 
 
+class StandingRelation(StrEnum):
+    """Why a juror must never judge a teacher's or a school's applications, in any round
+    (a standing conflict of interest, :mod:`assess.domain.conflicts`)."""
+
+    PERSONAL = "personal"  # family, a partner, a close friend
+    FORMER_COLLEAGUE = "former_colleague"  # worked with the teacher, or at the school
+    OTHER = "other"  # said in the note
+
+
+class StandingOrigin(StrEnum):
+    """Who recorded a standing conflict: the office, or the juror about themself."""
+
+    OFFICE = "office"
+    JUROR = "juror"
+
+
 class Verdict(StrEnum):
     """The office's verdict on an application (``decisions.outcome``; not the scoring's
     :class:`assess.domain.scoring.Outcome`)."""

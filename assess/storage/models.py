@@ -45,6 +45,8 @@ from assess.domain.states import (
     ResponseSource,
     Role,
     RoundKind,
+    StandingOrigin,
+    StandingRelation,
     Verdict,
     one_of,
 )
@@ -655,6 +657,49 @@ class ConflictWaiver(Base):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(_user_fk())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StandingConflict(Base):
+    """A juror who must never judge any application of a teacher, or of a school (as the
+    project's school or a partner's), in any round: a spouse, a former colleague... Found
+    with the other conflicts (:mod:`assess.services.jury._conflicts`), never stored per
+    application: removing it frees the juror everywhere at once."""
+
+    __tablename__ = "standing_conflicts"
+    __table_args__ = (
+        UniqueConstraint("juror_id", "teacher_id"),
+        UniqueConstraint("juror_id", "school_id"),
+        CheckConstraint("(teacher_id IS NULL) <> (school_id IS NULL)", name="teacher_or_school"),
+        CheckConstraint("teacher_id IS NULL OR teacher_id <> juror_id", name="not_self"),
+        CheckConstraint(one_of("relation", StandingRelation), name="relation"),
+        CheckConstraint(one_of("origin", StandingOrigin), name="origin"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    juror_id: Mapped[int] = mapped_column(_user_fk("CASCADE"), index=True)
+    teacher_id: Mapped[int | None] = mapped_column(_user_fk("CASCADE"), index=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    relation: Mapped[str] = mapped_column(String(20))
+    origin: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int | None] = mapped_column(_user_fk())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ConflictDeclaration(Base):
+    """A teacher's declaration of a conflict with a juror who has already saved scores on
+    the application: waiting for the office, which confirms it (the conflict is stored and
+    the juror's scores go) or sets it aside. Until then the juror's work stays."""
+
+    __tablename__ = "conflict_declarations"
+    __table_args__ = (UniqueConstraint("juror_id", "application_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    juror_id: Mapped[int] = mapped_column(_user_fk("CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[int | None] = mapped_column(_user_fk())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -132,6 +132,9 @@ WHO_MAY = {
     "privacy.request_deletion": set(),
     "privacy.manage": {"admin", "system"},
     "mail.manage": {"admin", "system"},
+    # Standing conflicts: the office records and removes any; a juror declares their own.
+    "conflict.standing.manage": {"admin", "system"},
+    "conflict.standing.declare": {"juror"},
 }
 
 

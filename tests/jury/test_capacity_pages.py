@@ -27,7 +27,7 @@ def test_recording_a_conflict_that_removes_scores_asks_for_the_box_first(app_for
         close(session, made.id)
         score_all(session, juror=people.juror, application_id=application.id)
     at = no_exception(app_for(people.admin, page="rounds"))
-    [s for s in at.selectbox if s.label == "Juror"][-1].set_value(people.juror.id)
+    [s for s in at.selectbox if s.label == "Juror" and s.form_id == "rn_conflict"][-1].set_value(people.juror.id)
     at = submit(at, "Record the conflict")
 
     assert any("has already saved 6 scores" in e.value for e in at.error)
@@ -35,7 +35,7 @@ def test_recording_a_conflict_that_removes_scores_asks_for_the_box_first(app_for
         assert session.scalar(select(func.count()).select_from(JurorScore)) == 6
 
     at.checkbox(key="rn_conflict_confirm").check()
-    [s for s in at.selectbox if s.label == "Juror"][-1].set_value(people.juror.id)
+    [s for s in at.selectbox if s.label == "Juror" and s.form_id == "rn_conflict"][-1].set_value(people.juror.id)
     at = submit(at, "Record the conflict")
 
     assert "The conflict is recorded; the juror no longer sees the application." in [s.value for s in at.success]

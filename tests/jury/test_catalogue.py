@@ -27,6 +27,8 @@ def test_every_key_used_by_the_jury_code_exists():
                                                           path.read_text(encoding="utf-8"))}
     used |= {f"jury.errors.eligibility_no.{q}" for q in ELIGIBILITY_QUESTIONS}
     used |= {f"jury.errors.eligibility_unanswered.{q}" for q in ELIGIBILITY_QUESTIONS}
-    actions = {"jury.score.save", "jury.conflict_waived", "jury.conflict_removed", "jury.conflict_ignored"}  # audit actions, not messages
+    actions = {"jury.score.save", "jury.conflict_waived", "jury.conflict_removed", "jury.conflict_ignored",
+               "jury.standing_conflict.teacher", "jury.standing_conflict.school",
+               "jury.standing_conflict_removed.teacher", "jury.standing_conflict_removed.school"}  # audit actions
     missing = sorted(k for k in used - actions if k not in english())
     assert len(used) > 40 and missing == []

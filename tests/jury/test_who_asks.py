@@ -20,12 +20,14 @@ from tests.services.helpers import make_project, make_user
 SYSTEM = Actor.system()
 #: Their own work, which a juror reads (and finds empty when they have none).
 OWN_WORK = {"my_work", "my_assignments"}
+#: Their own standing conflicts, which a juror declares and reads (the schools to choose from too).
+OWN_STANDING = {"record_standing_conflict", "list_standing_conflicts", "standing_choices"}
 
 
 def public_functions() -> list[tuple[str, object]]:
     found = []
     for module in (jury.conflicts, jury.assignment, jury.capacity, jury.aggregates, jury.progress,
-                   jury.reliability, jury.scoring, jury.facts):
+                   jury.reliability, jury.scoring, jury.facts, jury.standing):
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if not name.startswith("_") and function.__module__ == module.__name__ \
                     and "actor" in inspect.signature(function).parameters:
@@ -43,6 +45,11 @@ def scene(session, teacher, project):
     outsider = make_juror(session, "outsider@example.org")
     declared = jury.declare_conflict(session, actor=SYSTEM, application_id=application.id,
                                      juror_id=make_juror(session, "third@example.org").id, note="Cousin")
+    # A teacher's declaration waiting for the office (the juror saved drafts), a standing conflict.
+    jury.declare_conflict(session, actor=teacher, application_id=application.id, juror_id=juror.id)
+    [waiting] = jury.pending_declarations(session, actor=SYSTEM, round_id=made.id)
+    standing = jury.record_standing_conflict(session, actor=SYSTEM, juror_id=outsider.id, teacher_id=teacher.id,
+                                             relation="personal")
     intruder = make_user(session, email="intruder@example.org")
     make_project(session, owner=intruder, title="The intruder's own project")
     session.commit()
@@ -52,7 +59,8 @@ def scene(session, teacher, project):
         "application_ids": [application.id], "applications": [application], "juror_id": juror.id,
         "jurors": [session.get(User, juror.id)], "from_juror_id": juror.id, "to_juror_id": outsider.id,
         "conflict_id": declared.id, "kind": "same_school", "reason": "Because.", "max_per_round": 1,
-        "assignment_id": assignment.id, "item_id": "innovation",
+        "assignment_id": assignment.id, "item_id": "innovation", "declaration_id": waiting.id,
+        "standing_id": standing.id, "relation": "personal",
     }
     return {"teacher": intruder, "juror": outsider}, values
 
@@ -63,7 +71,7 @@ def test_no_one_but_the_office_and_the_assigned_juror_gets_through(session, scen
     actor = actors[who]
     let_through = []
     for name, function in public_functions():
-        if who == "juror" and name.rsplit(".", 1)[1] in OWN_WORK:
+        if who == "juror" and name.rsplit(".", 1)[1] in OWN_WORK | OWN_STANDING:
             continue
         needed = [p.name for p in inspect.signature(function).parameters.values()
                   if p.kind is p.KEYWORD_ONLY and p.default is inspect.Parameter.empty and p.name != "actor"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+
 def _modules_after(statement: str) -> set[str]:
     shown = subprocess.run(
         [sys.executable, "-c", f"{statement}\nimport sys\nprint(' '.join(sys.modules))"],

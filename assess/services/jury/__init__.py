@@ -1,7 +1,10 @@
 """The national jury at work, one module per part:
 
 - :mod:`.conflicts`: conflicts of interest (found from the schools by
-  :mod:`assess.domain.conflicts`, declared, removed, waived);
+  :mod:`assess.domain.conflicts`, declared, removed, waived; teachers' declarations
+  waiting for the office);
+- :mod:`.standing`: standing conflicts, between a juror and a teacher or a school, in
+  every round;
 - :mod:`.assignment`: who judges what (automatic, by hand, one juror more, moving
   applications from one juror to another);
 - :mod:`.scoring`: a juror's blind work (drafts, submission, the others' scores after);
@@ -46,11 +49,15 @@ from assess.services.jury.conflicts import (
     OWN_APPLICATION,
     ConflictedJuror,
     ConflictView,
+    PendingDeclaration,
     WaiverView,
+    confirm_declaration,
     conflict_kinds,
     declare_conflict,
+    dismiss_declaration,
     list_conflicts,
     list_waivers,
+    pending_declarations,
     remove_conflict,
     waive_conflict,
 )
@@ -77,6 +84,16 @@ from assess.services.jury.scoring import (
     save_score,
     submit_scores,
 )
+from assess.services.jury.standing import (
+    StandingChoices,
+    StandingConflictView,
+    StandingInRound,
+    list_standing_conflicts,
+    record_standing_conflict,
+    remove_standing_conflict,
+    standing_choices,
+    standing_in_round,
+)
 
 __all__ = [
     "AUTOMATIC_KINDS",
@@ -98,12 +115,16 @@ __all__ = [
     "JurorScores",
     "JurorSeverity",
     "JurorWork",
+    "PendingDeclaration",
     "Reassignment",
     "ReassignmentDropsScores",
     "ReassignmentRefused",
     "RoundProgress",
     "RoundReliability",
     "RoundWork",
+    "StandingChoices",
+    "StandingConflictView",
+    "StandingInRound",
     "WaiverView",
     "aggregates",
     "application_facts",
@@ -112,27 +133,35 @@ __all__ = [
     "assignment_of",
     "auto_assign",
     "capacity_of",
+    "confirm_declaration",
     "conflict_kinds",
     "declare_conflict",
+    "dismiss_declaration",
     "items_of",
     "juror_progress",
     "jurors_for_round",
     "late_jurors",
     "list_conflicts",
+    "list_standing_conflicts",
     "list_waivers",
     "my_assignments",
     "my_work",
     "other_scores",
+    "pending_declarations",
     "progress",
     "reassign",
+    "record_standing_conflict",
     "reliability",
     "remove_conflict",
+    "remove_standing_conflict",
     "request_extra_juror",
     "round_aggregates",
     "round_facts",
     "round_jurors",
     "save_score",
     "set_capacity",
+    "standing_choices",
+    "standing_in_round",
     "submit_scores",
     "unassign_juror",
     "waive_conflict",

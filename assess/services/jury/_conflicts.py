@@ -1,6 +1,9 @@
 """The conflicts of a juror with applications, as the domain rules find them
-(:mod:`assess.domain.conflicts`) from the stored ones, the schools and the waivers:
-building blocks of the jury's services, which check who asks."""
+(:mod:`assess.domain.conflicts`) from the stored ones, the schools, the juror's standing
+conflicts and the waivers: building blocks of the jury's services, which check who asks.
+Every service that asks whether a juror may meet an application asks :func:`kinds_of`,
+:func:`conflicted_applications` or :func:`round_conflicts`; all three find through
+:func:`assess.domain.conflicts.conflicts_found`."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from assess.domain import conflicts as rules
 from assess.domain.conflicts import AUTOMATIC_KINDS, ApplicationPlace, ConflictKind, JurorPlace
 from assess.domain.permissions import Actor
 from assess.services import audit
-from assess.storage.models import Application, ConflictWaiver, Project, Round, School, User
+from assess.storage.models import Application, ConflictWaiver, Project, Round, School, StandingConflict, User
 from assess.storage.models import Conflict as ConflictOfInterest
 
 
@@ -31,9 +34,31 @@ def application_place(application: Application) -> ApplicationPlace:
     )
 
 
-def juror_place(juror: User, school: School | None) -> JurorPlace:
+Standing = tuple[frozenset[int], frozenset[int]]
+NO_STANDING: Standing = (frozenset(), frozenset())
+
+
+def standing_of(session: Session, juror_ids: Iterable[int]) -> dict[int, Standing]:
+    """juror -> (teachers, schools) of their standing conflicts, in one query."""
+    ids = list(juror_ids)
+    if not ids:
+        return {}
+    teachers: dict[int, set[int]] = {}
+    schools: dict[int, set[int]] = {}
+    for juror, teacher, school in session.execute(
+            select(StandingConflict.juror_id, StandingConflict.teacher_id, StandingConflict.school_id)
+            .where(StandingConflict.juror_id.in_(ids))):
+        if teacher is not None:
+            teachers.setdefault(juror, set()).add(teacher)
+        if school is not None:
+            schools.setdefault(juror, set()).add(school)
+    return {j: (frozenset(teachers.get(j, ())), frozenset(schools.get(j, ()))) for j in set(teachers) | set(schools)}
+
+
+def juror_place(juror: User, school: School | None, standing: Standing = NO_STANDING) -> JurorPlace:
     return JurorPlace(juror_id=juror.id, school_id=juror.school_id if school is not None else None,
-                      country=school.country if school else None, region=school.region if school else None)
+                      country=school.country if school else None, region=school.region if school else None,
+                      standing_teachers=standing[0], standing_schools=standing[1])
 
 
 def waived_kinds(session: Session, *, application_ids: Iterable[int], juror_id: int | None = None
@@ -52,16 +77,16 @@ def waived_kinds(session: Session, *, application_ids: Iterable[int], juror_id: 
     return {pair: frozenset(kinds) for pair, kinds in found.items()}
 
 
-def _found(juror: User, school: School | None, application: Application, waived: frozenset[str]
-           ) -> tuple[ConflictKind, ...]:
-    return rules.automatic_conflicts(juror_place(juror, school), application_place(application),
-                                     region_conflicts=application.round.region_conflicts, waived=waived)
+def _found(juror: User, school: School | None, application: Application, waived: frozenset[str],
+           standing: Standing) -> tuple[ConflictKind, ...]:
+    return rules.conflicts_found(juror_place(juror, school, standing), application_place(application),
+                                 region_conflicts=application.round.region_conflicts, waived=waived)
 
 
 def kinds_of(session: Session, *, juror_id: int, application: Application) -> list[str]:
     """Why this juror may not see this application: the stored conflicts and the ones
-    found now (own application, same school, same region when the round asks), less the
-    ones the office waived."""
+    found now (own application, same school, same region when the round asks, the
+    juror's standing conflicts), less the ones the office waived."""
     stored = list(session.scalars(select(ConflictOfInterest.kind).where(
         ConflictOfInterest.juror_id == juror_id, ConflictOfInterest.application_id == application.id)))
     juror = session.get(User, juror_id)
@@ -70,11 +95,12 @@ def kinds_of(session: Session, *, juror_id: int, application: Application) -> li
     school = session.get(School, juror.school_id) if juror.school_id else None
     waived = waived_kinds(session, application_ids=[application.id], juror_id=juror_id).get(
         (juror_id, application.id), frozenset())
-    return sorted((set(stored) - waived) | set(_found(juror, school, application, waived)))
+    standing = standing_of(session, [juror_id]).get(juror_id, NO_STANDING)
+    return sorted((set(stored) - waived) | set(_found(juror, school, application, waived, standing)))
 
 
 def conflicted_applications(session: Session, *, juror_id: int, applications: list[Application]) -> set[int]:
-    """The ids of the applications for which :func:`kinds_of` is not empty, in three
+    """The ids of the applications for which :func:`kinds_of` is not empty, in four
     queries whatever their number."""
     ids = [a.id for a in applications]
     if not ids:
@@ -86,7 +112,9 @@ def conflicted_applications(session: Session, *, juror_id: int, applications: li
         return found
     school = session.get(School, juror.school_id) if juror.school_id else None
     waived = waived_kinds(session, application_ids=ids, juror_id=juror_id)
-    return found | {a.id for a in applications if _found(juror, school, a, waived.get((juror_id, a.id), frozenset()))}
+    standing = standing_of(session, [juror_id]).get(juror_id, NO_STANDING)
+    return found | {a.id for a in applications
+                    if _found(juror, school, a, waived.get((juror_id, a.id), frozenset()), standing)}
 
 
 def round_conflicts(session: Session, *, actor: Actor, round_: Round, applications: list[Application],
@@ -97,6 +125,7 @@ def round_conflicts(session: Session, *, actor: Actor, round_: Round, applicatio
     schools = {s.id: s for s in session.scalars(select(School).where(
         School.id.in_([j.school_id for j in jurors if j.school_id is not None])))}
     waived = waived_kinds(session, application_ids=[a.id for a in applications])
+    standing = standing_of(session, [j.id for j in jurors])
     kinds: dict[tuple[int, int], list[str]] = {}
     for juror_id, application_id, kind in session.execute(
         select(ConflictOfInterest.juror_id, ConflictOfInterest.application_id, ConflictOfInterest.kind)
@@ -109,9 +138,9 @@ def round_conflicts(session: Session, *, actor: Actor, round_: Round, applicatio
         place = application_place(application)
         for juror in jurors:
             school = schools.get(juror.school_id) if juror.school_id is not None else None
-            found = rules.automatic_conflicts(juror_place(juror, school), place,
-                                              region_conflicts=round_.region_conflicts,
-                                              waived=waived.get((juror.id, application.id), frozenset()))
+            found = rules.conflicts_found(juror_place(juror, school, standing.get(juror.id, NO_STANDING)), place,
+                                          region_conflicts=round_.region_conflicts,
+                                          waived=waived.get((juror.id, application.id), frozenset()))
             known = kinds.setdefault((juror.id, application.id), [])
             for kind in found:
                 if kind in known:

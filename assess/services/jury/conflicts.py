@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from assess.domain import conflicts as rules
 from assess.domain.conflicts import AUTOMATIC_KINDS, ConflictKind
@@ -35,7 +35,7 @@ from assess.services.jury._conflicts import (
     store_conflict,
     stored_conflict,
 )
-from assess.storage.models import Application, Assignment, ConflictWaiver, Project, School, User
+from assess.storage.models import Application, Assignment, ConflictDeclaration, ConflictWaiver, Project, School, User
 from assess.storage.models import Conflict as ConflictOfInterest
 
 REASON_MAX = 2000
@@ -117,6 +117,12 @@ def declare_conflict(
     conflict neither sees nor counts. The office is asked first when the juror saved
     scores on it: ``jury.errors.conflict_removes_scores`` (how many) unless ``confirm``,
     and nothing is stored then.
+
+    A teacher's declaration never removes a score: when the juror saved scores on the
+    application (while it was open), it waits for the office as a
+    :class:`ConflictDeclaration` (:func:`pending_declarations`), and the juror's work stays
+    until the office confirms it (:func:`confirm_declaration`, with the same confirmation)
+    or sets it aside (:func:`dismiss_declaration`).
     """
     application = find_application(session, application_id)
     note = (note or "").strip()
@@ -150,8 +156,16 @@ def declare_conflict(
                                                          Assignment.juror_id == juror.id))
     if kind is ConflictKind.OFFICE and assignment is not None and assignment.scores and not confirm:
         raise Conflict("jury.errors.conflict_removes_scores", name=juror.display_name, count=len(assignment.scores))
+    if kind is ConflictKind.DECLARED_BY_TEACHER and assignment is not None and assignment.scores:
+        _hold_declaration(session, actor=actor, application=application, juror=juror, note=note)
+        return None
     stored, _ = store_conflict(session, actor=actor, juror_id=juror.id, application_id=application.id, kind=kind,
                                note=note)
+    if kind is ConflictKind.OFFICE:  # the office decided: a teacher's waiting declaration is answered
+        waiting = session.scalar(select(ConflictDeclaration).where(ConflictDeclaration.juror_id == juror.id,
+                                                                   ConflictDeclaration.application_id == application.id))
+        if waiting is not None:
+            session.delete(waiting)
     if assignment is not None:
         audit.record(session, actor=actor, action="jury.unassign", entity_type="application", entity_id=application.id,
                      details={"juror": juror.id, "reason": kind, "scores": len(assignment.scores)})
@@ -182,6 +196,116 @@ def remove_conflict(session: Session, *, actor: Actor, conflict_id: int) -> None
     audit.record(session, actor=actor, action="jury.conflict_removed", entity_type="application",
                  entity_id=application.id, details={"juror": stored.juror_id, "kind": stored.kind})
     session.delete(stored)
+    session.flush()
+
+
+# --- teachers' declarations waiting for the office -------------------------------------------
+
+
+def _hold_declaration(session: Session, *, actor: Actor, application: Application, juror: User, note: str) -> None:
+    """Keep a teacher's declaration for the office (audited once): the juror saved scores."""
+    found = session.scalar(select(ConflictDeclaration).where(ConflictDeclaration.juror_id == juror.id,
+                                                             ConflictDeclaration.application_id == application.id))
+    if found is not None:
+        return
+    session.add(ConflictDeclaration(juror_id=juror.id, application_id=application.id, note=note, created_by=actor.id))
+    audit.record(session, actor=actor, action="jury.conflict_pending", entity_type="application",
+                 entity_id=application.id, details={"juror": juror.id, "note": bool(note)})
+    session.flush()
+
+
+@dataclass(frozen=True)
+class PendingDeclaration:
+    """A teacher's declaration waiting for the office, with what confirming it removes."""
+
+    id: int
+    juror_id: int
+    juror_name: str
+    application_id: int
+    application_title: str
+    teacher_name: str
+    note: str
+    created_at: datetime
+    #: The juror's saved scores on the application (removed if the office confirms).
+    scores: int
+    submitted: bool
+
+
+def pending_declarations(session: Session, *, actor: Actor, round_id: int) -> list[PendingDeclaration]:
+    """The teachers' declarations of a round waiting for the office (``round.manage``)."""
+    authorize(session, actor, "round.manage")
+    teacher = aliased(User)
+    rows = session.execute(
+        select(ConflictDeclaration, User.display_name, Project.title, teacher.display_name)
+        .join(Application, Application.id == ConflictDeclaration.application_id)
+        .join(Project, Project.id == Application.project_id)
+        .join(User, User.id == ConflictDeclaration.juror_id)
+        .outerjoin(teacher, teacher.id == Application.teacher_id)
+        .where(Application.round_id == round_id)
+        .order_by(ConflictDeclaration.application_id, ConflictDeclaration.juror_id)).all()
+    found = []
+    for declaration, juror_name, title, teacher_name in rows:
+        assignment = session.scalar(select(Assignment).where(Assignment.application_id == declaration.application_id,
+                                                             Assignment.juror_id == declaration.juror_id))
+        found.append(PendingDeclaration(
+            id=declaration.id, juror_id=declaration.juror_id, juror_name=juror_name,
+            application_id=declaration.application_id, application_title=title, teacher_name=teacher_name or "",
+            note=declaration.note, created_at=declaration.created_at,
+            scores=len(assignment.scores) if assignment is not None else 0,
+            submitted=assignment is not None and assignment.submitted_at is not None))
+    return found
+
+
+def _declaration(session: Session, declaration_id: int) -> tuple[ConflictDeclaration, Application]:
+    found = session.get(ConflictDeclaration, declaration_id)
+    if found is None:
+        raise NotFound()
+    application = find_application(session, found.application_id)
+    refuse_if_published(application.round)
+    return found, application
+
+
+def confirm_declaration(session: Session, *, actor: Actor, declaration_id: int, confirm: bool = False
+                        ) -> ConflictOfInterest:
+    """The office accepts a teacher's waiting declaration (``round.manage``): the conflict
+    is stored (``declared_by_teacher``) and the juror taken off the application with
+    their scores, which needs ``confirm`` as every conflict that removes scores
+    (``jury.errors.conflict_removes_scores``; nothing changes without it). Audited."""
+    authorize(session, actor, "round.manage")
+    declaration, application = _declaration(session, declaration_id)
+    juror = session.get(User, declaration.juror_id)
+    assert juror is not None  # the declaration goes with the account (ON DELETE CASCADE)
+    assignment = session.scalar(select(Assignment).where(Assignment.application_id == application.id,
+                                                         Assignment.juror_id == juror.id))
+    if assignment is not None and assignment.scores and not confirm:
+        raise Conflict("jury.errors.conflict_removes_scores", name=juror.display_name, count=len(assignment.scores))
+    stored = stored_conflict(session, juror_id=juror.id, application_id=application.id,
+                             kind=ConflictKind.DECLARED_BY_TEACHER)
+    if stored is None:
+        stored = ConflictOfInterest(juror_id=juror.id, application_id=application.id,
+                                    kind=ConflictKind.DECLARED_BY_TEACHER, note=declaration.note,
+                                    created_by=declaration.created_by)
+        session.add(stored)
+    audit.record(session, actor=actor, action="jury.conflict_confirmed", entity_type="application",
+                 entity_id=application.id, details={"juror": juror.id, "kind": ConflictKind.DECLARED_BY_TEACHER})
+    if assignment is not None:
+        audit.record(session, actor=actor, action="jury.unassign", entity_type="application", entity_id=application.id,
+                     details={"juror": juror.id, "reason": ConflictKind.DECLARED_BY_TEACHER,
+                              "scores": len(assignment.scores), "forced": bool(assignment.scores)})
+        session.delete(assignment)
+    session.delete(declaration)
+    session.flush()
+    return stored
+
+
+def dismiss_declaration(session: Session, *, actor: Actor, declaration_id: int) -> None:
+    """The office sets a teacher's waiting declaration aside (``round.manage``): the
+    juror keeps the application and their scores. Audited."""
+    authorize(session, actor, "round.manage")
+    declaration, application = _declaration(session, declaration_id)
+    audit.record(session, actor=actor, action="jury.conflict_dismissed", entity_type="application",
+                 entity_id=application.id, details={"juror": declaration.juror_id})
+    session.delete(declaration)
     session.flush()
 
 

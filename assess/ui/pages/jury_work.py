@@ -50,9 +50,13 @@ ERRORS = "jury_errors"  # (assignment id, item id) -> the error of its last save
 SUBMITTING = "jury_submitting"  # application id waiting for the submit confirmation
 SUBMIT_ERROR = "jury_submit_error"  # the refusal of the last submission
 CONFLICT_ERROR = "jury_conflict_error"  # the refusal of the last declaration of a conflict
+STANDING_ERROR = "jury_standing_error"  # the refusal of the last standing conflict declared
 FLASH = "jury_flash"  # message key shown once after a rerun
 
-FIELDS = {"level": "jury_page.level", "comment": "jury_page.comment", "private_note": "jury_page.private_note"}
+FIELDS = {"level": "jury_page.level", "comment": "jury_page.comment", "private_note": "jury_page.private_note",
+          # a standing conflict's fields
+          "teacher_id": "jury_page.standing_teacher", "school_id": "jury_page.standing_school",
+          "relation": "jury_page.standing_relation", "note": "jury_page.conflict_note"}
 
 
 # --- callbacks (they run before the page script: they re-read the actor) -------------------
@@ -189,6 +193,58 @@ def show_list(current) -> None:
             st.caption(_("jury_deadline.past_help"))
             for found in work.past:
                 round_block(found)
+    standing_block(current)
+
+
+def declare_standing(current) -> None:
+    """on_click: declare a standing conflict of the juror's own; asked again (the box ticked)
+    when it takes away applications they saved scores on."""
+    values = {"relation": st.session_state.get("jw_standing_relation"), "note": st.session_state.get("jw_standing_note", ""),
+              "confirm": bool(st.session_state.get("jw_standing_confirm"))}
+    if st.session_state.get("jw_standing_with") == "school":
+        values["school_id"] = st.session_state.get("jw_standing_school")
+    else:
+        values["teacher_email"] = st.session_state.get("jw_standing_email", "")
+    try:
+        with transaction() as session:
+            jury.record_standing_conflict(session, actor=current, **values)
+    except ServiceError as error:
+        st.session_state[STANDING_ERROR] = error
+        return
+    st.session_state.pop(STANDING_ERROR, None)
+    for key in ("jw_standing_note", "jw_standing_email", "jw_standing_confirm"):
+        st.session_state.pop(key, None)
+    st.session_state[FLASH] = "jury_page.standing_done"
+
+
+def standing_block(current) -> None:
+    """The teachers and schools the juror may never judge, and a form to declare one: a
+    school from the list or a teacher by e-mail address (no list of teachers for jurors)."""
+    with reading() as session:
+        mine = jury.list_standing_conflicts(session, actor=current)
+        schools = jury.standing_choices(session, actor=current).schools
+    with st.expander(_("jury_page.standing", count=len(mine)), icon=":material/person_off:", key="jw_exp_standing"):
+        st.caption(_("jury_page.standing_help"))
+        for found in mine:
+            st.markdown("- " + escape_markdown(f"{found.about(lang())}: {_(f'jury.standing_relation.{found.relation}')}"))
+        relations = {r: _(f"jury.standing_relation.{r}") for r in ("personal", "former_colleague", "other")}
+        withs = {"teacher": _("jury_page.standing_teacher"), "school": _("jury_page.standing_school")}
+        names = {i: f"{name} ({country})" for i, name, country in schools}
+        st.radio(_("jury_page.standing_with"), options=list(withs), format_func=withs.__getitem__, horizontal=True,
+                 key="jw_standing_with")
+        if st.session_state.get("jw_standing_with", "teacher") == "school":
+            st.selectbox(_("jury_page.standing_school"), options=list(names), format_func=names.__getitem__,
+                         index=None, key="jw_standing_school")
+        else:
+            st.text_input(_("jury_page.standing_email"), key="jw_standing_email")
+        st.selectbox(_("jury_page.standing_relation"), options=list(relations), format_func=relations.__getitem__,
+                     key="jw_standing_relation")
+        st.text_area(_("jury_page.conflict_note"), key="jw_standing_note", max_chars=jury.NOTE_MAX, height=80)
+        st.checkbox(_("jury_page.standing_confirm"), key="jw_standing_confirm")
+        st.button(_("jury_page.standing_button"), key="jury_standing", icon=":material/person_off:",
+                  on_click=declare_standing, args=(current,))
+        if STANDING_ERROR in st.session_state:
+            show_refusal(st.session_state[STANDING_ERROR])
 
 
 def round_block(work: jury.RoundWork) -> None:

@@ -217,6 +217,88 @@ def reassignment(holders: dict[int, str]) -> None:
             move_applications(old, new, ids, confirm=False)
 
 
+def pending_block() -> None:
+    """Teachers' declarations against a juror who had saved scores: nothing is removed until
+    the office confirms one (the box ticked: the juror's scores go) or sets it aside."""
+    if not pending:
+        return
+    st.markdown(f"**{_('rounds_page.pending_title')}**")
+    st.caption(_("rounds_page.pending_help"))
+    submitted = {True: _("rounds_page.reassign.state.submitted"), False: _("rounds_page.reassign.state.started")}
+    st.dataframe(pd.DataFrame({
+        _("rounds_page.column.application"): [p.application_id for p in pending],
+        _("rounds_page.column.project"): [p.application_title for p in pending],
+        _("rounds_page.column.teacher"): [p.teacher_name for p in pending],
+        _("rounds_page.column.juror"): [p.juror_name for p in pending],
+        _("rounds_page.reassign.scores"): [p.scores for p in pending],
+        _("rounds_page.column.status"): [submitted[p.submitted] for p in pending],
+        _("rounds_page.column.note"): [p.note for p in pending],
+    }), hide_index=True, width="stretch")
+    if not changeable:
+        return
+    choices = {p.id: f"#{p.application_id} {p.application_title} · {p.juror_name}" for p in pending}
+    with st.form("rn_pending"):
+        picked = st.selectbox(_("rounds_page.pending_pick"), options=list(choices), format_func=choices.__getitem__)
+        confirm = st.checkbox(_("rounds_page.conflict_confirm"), key="rn_pending_confirm")
+        left, right = st.columns(2)
+        if left.form_submit_button(_("rounds_page.pending_accept"), icon=":material/block:"):
+            apply(lambda session: jury.confirm_declaration(session, actor=admin, declaration_id=picked,
+                                                           confirm=confirm), _("rounds_page.conflict_recorded"))
+        if right.form_submit_button(_("rounds_page.pending_dismiss"), icon=":material/undo:"):
+            apply(lambda session: jury.dismiss_declaration(session, actor=admin, declaration_id=picked),
+                  _("rounds_page.pending_dismissed"))
+
+
+def standing_block() -> None:
+    """Standing conflicts, in every round: each juror's, recorded and removed here."""
+    st.caption(_("rounds_page.standing_help"))
+    relations = {r: _(f"jury.standing_relation.{r}") for r in ("personal", "former_colleague", "other")}
+    if standing_all:
+        st.dataframe(pd.DataFrame({
+            _("rounds_page.column.juror"): [s.juror_name for s in standing_all],
+            _("rounds_page.column.standing_with"): [s.about(lang()) for s in standing_all],
+            _("rounds_page.column.reason"): [relations[s.relation] for s in standing_all],
+            _("rounds_page.column.note"): [s.note for s in standing_all],
+            _("rounds_page.column.standing_origin"): [_(f"jury.standing_origin.{s.origin}") for s in standing_all],
+        }), hide_index=True, width="stretch")
+    else:
+        st.caption(_("rounds_page.standing_none"))
+    everyone = jurors  # the jurors who may judge this round
+    teachers = {i: f"{name} · {email}" for i, name, email in standing_choices.teachers}
+    schools = {i: f"{name} ({country})" for i, name, country in standing_choices.schools}
+    withs = {"teacher": _("rounds_page.standing_teacher"), "school": _("rounds_page.standing_school")}
+    st.markdown(f"**{_('rounds_page.standing_add')}**")
+    who = st.selectbox(_("rounds_page.field.juror_id"), options=list(everyone), format_func=everyone.__getitem__,
+                       index=None, placeholder=_("rounds_page.choose_juror"), key="rn_standing_juror")
+    with_ = st.radio(_("rounds_page.standing_with"), options=list(withs), format_func=withs.__getitem__,
+                     horizontal=True, key="rn_standing_with")
+    with st.form("rn_standing"):
+        if with_ == "school":
+            school = st.selectbox(_("rounds_page.standing_school"), options=list(schools),
+                                  format_func=schools.__getitem__, index=None, key="rn_standing_school")
+            named: dict[str, Any] = {"school_id": school}
+        else:
+            teacher = st.selectbox(_("rounds_page.standing_teacher"), options=list(teachers),
+                                   format_func=teachers.__getitem__, index=None, key="rn_standing_teacher")
+            named = {"teacher_id": teacher}
+        relation = st.selectbox(_("rounds_page.standing_relation"), options=list(relations),
+                                format_func=relations.__getitem__, key="rn_standing_relation")
+        note = st.text_area(_("rounds_page.field.note"), max_chars=jury.NOTE_MAX, key="rn_standing_note")
+        confirm = st.checkbox(_("rounds_page.standing_confirm"), key="rn_standing_confirm")
+        if st.form_submit_button(_("rounds_page.standing_record"), icon=":material/person_off:"):
+            with_juror(who, lambda session, juror_id: jury.record_standing_conflict(
+                session, actor=admin, juror_id=juror_id, relation=relation, note=note, confirm=confirm, **named),
+                       _("rounds_page.standing_recorded"))
+    if standing_all:
+        removable = {s.id: f"{s.juror_name} · {s.about(lang())} ({relations[s.relation]})" for s in standing_all}
+        with st.form("rn_standing_removal"):
+            picked = st.selectbox(_("rounds_page.standing_remove_pick"), options=list(removable),
+                                  format_func=removable.__getitem__, key="rn_standing_remove")
+            if st.form_submit_button(_("rounds_page.standing_remove"), icon=":material/delete:"):
+                apply(lambda session: jury.remove_standing_conflict(session, actor=admin, standing_id=picked),
+                      _("rounds_page.standing_removed"))
+
+
 # --- the rounds ------------------------------------------------------------------------------
 
 with reading() as session:
@@ -271,6 +353,10 @@ with reading() as session:
     jurors = {u.id: u.display_name for u in jury.jurors_for_round(session, actor=admin, round_id=chosen)}
     conflicts = jury.list_conflicts(session, actor=admin, round_id=chosen)
     waivers = jury.list_waivers(session, actor=admin, round_id=chosen)
+    pending = jury.pending_declarations(session, actor=admin, round_id=chosen)
+    standing_met = jury.standing_in_round(session, actor=admin, round_id=chosen)
+    standing_all = jury.list_standing_conflicts(session, actor=admin)
+    standing_choices = jury.standing_choices(session, actor=admin)
     statuses = applications.round_statuses(session, actor=admin, round_id=chosen)
     rows = [Row(
         id=a.id,
@@ -283,9 +369,9 @@ with reading() as session:
     # The names of the round's assigned jurors, not every account of the country.
     names = search.juror_names(session, actor=admin, round_id=chosen)
 
-settings_tab, applications_tab, conflicts_tab, progress_of_jurors = st.tabs(
+settings_tab, applications_tab, conflicts_tab, standing_tab, progress_of_jurors = st.tabs(
     [_("rounds_page.tab.settings"), _("rounds_page.tab.applications"), _("rounds_page.tab.conflicts"),
-     _("jury_progress.tab")])
+     _("rounds_page.standing_title"), _("jury_progress.tab")])
 
 with progress_of_jurors:
     progress_tab(admin, round_id=chosen, scoring_deadline=current.scoring_deadline, published=not changeable)
@@ -304,6 +390,9 @@ with applications_tab:
     conflicted: dict[int, list[str]] = {}
     for c in conflicts:
         conflicted.setdefault(c.application_id, []).append(f"{c.juror_name} ({_(f'jury.conflict_kind.{c.kind}')})")
+    for m in standing_met:
+        conflicted.setdefault(m.application_id, []).append(
+            f"{m.standing.juror_name} ({_(f'jury.conflict_kind.{m.standing.kind}')})")
     if not rows:
         st.info(_("rounds_page.no_applications"))
     else:
@@ -354,6 +443,9 @@ with applications_tab:
         holding = sorted({j for held in assigned.values() for j in held})
         reassignment({j: names.get(j, f"#{j}") for j in holding})
 
+with standing_tab:
+    standing_block()
+
 with conflicts_tab:
     if conflicts:
         st.dataframe(pd.DataFrame({
@@ -397,6 +489,16 @@ with conflicts_tab:
             _("rounds_page.column.juror"): [w.juror_name for w in waivers],
             _("rounds_page.column.kind"): [_(f"jury.conflict_kind.{w.kind}") for w in waivers],
             _("rounds_page.column.reason"): [w.reason for w in waivers],
+        }), hide_index=True, width="stretch")
+    pending_block()
+    if standing_met:
+        st.markdown(f"**{_('rounds_page.standing_met')}**")
+        st.dataframe(pd.DataFrame({
+            _("rounds_page.column.application"): [m.application_id for m in standing_met],
+            _("rounds_page.column.project"): [m.application_title for m in standing_met],
+            _("rounds_page.column.juror"): [m.standing.juror_name for m in standing_met],
+            _("rounds_page.column.kind"): [_(f"jury.conflict_kind.{m.standing.kind}") for m in standing_met],
+            _("rounds_page.column.standing_with"): [m.standing.about(lang()) for m in standing_met],
         }), hide_index=True, width="stretch")
     if rows and changeable:
         titles = {r.id: f"#{r.id} {r.project}" for r in rows}
