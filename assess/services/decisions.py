@@ -27,7 +27,7 @@ from assess.services.access import authorize, permitted
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound, ServiceError
 from assess.services.jury._aggregates import aggregate_application, aggregate_applications
 from assess.services.jury._common import round_applications
-from assess.storage.models import Application, Decision, Round, utcnow
+from assess.storage.models import Application, ConflictDeclaration, Decision, Round, utcnow
 
 OUTCOMES: tuple[str, ...] = tuple(Verdict)
 NOTE_MAX = 5000
@@ -238,7 +238,9 @@ class PublishBeforeClosing(Conflict):
 
 def publish_round(session: Session, *, actor: Actor, round_id: int) -> Publication:
     """Publish every staged decision of the round at once and mark the round published.
-    Refused while a submitted application has no decision (``jury.errors.undecided``),
+    Refused while a submitted application has no decision (``jury.errors.undecided``) or
+    a teacher's declaration of a conflict waits for the office
+    (``jury.errors.declarations_waiting``),
     for a round already published, and before the round's closing date has passed
     (:class:`PublishBeforeClosing`: teachers may still apply, edit or withdraw)."""
     authorize(session, actor, "decision.manage")
@@ -256,6 +258,12 @@ def publish_round(session: Session, *, actor: Actor, round_id: int) -> Publicati
     undecided = [a.id for a in applications if a.id not in decisions]
     if undecided:
         raise Conflict("jury.errors.undecided", count=len(undecided), ids=", ".join(map(str, undecided)))
+    # A teacher's declaration of a conflict that the office has not answered yet says a
+    # juror whose levels count may be conflicted: the verdict waits for the answer.
+    waiting = sorted(set(session.scalars(select(ConflictDeclaration.application_id).where(
+        ConflictDeclaration.application_id.in_([a.id for a in applications]))))) if applications else []
+    if waiting:
+        raise Conflict("jury.errors.declarations_waiting", count=len(waiting), ids=", ".join(map(str, waiting)))
     if not decisions:
         raise ServiceError("jury.errors.nothing_to_publish")
     at = utcnow()

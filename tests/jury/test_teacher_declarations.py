@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from assess.domain.audit_words import describe
 from assess.domain.permissions import PermissionDenied
-from assess.services import audit, jury
+from assess.services import audit, decisions, jury
 from assess.services.errors import Conflict
 from assess.storage.models import JurorScore
-from tests.jury.helpers import CRITERIA, apply, assignment_of, make_juror, make_office, make_round, score_all
+from tests.jury.helpers import CRITERIA, apply, assignment_of, close, make_juror, make_office, make_round, score_all
 
 
 def scores(session) -> int:
@@ -98,3 +98,22 @@ def test_without_scores_a_teachers_declaration_takes_effect_at_once(session, tea
     jury.declare_conflict(session, actor=teacher, application_id=application.id, juror_id=juror.id)
     assert assignment_of(session, juror=juror, application_id=application.id) is None
     assert jury.pending_declarations(session, actor=make_office(session, "o2@example.org"), round_id=made.id) == []
+
+
+def test_a_round_is_not_published_while_a_declaration_waits(session, teacher, scored):
+    """The verdict would count the levels of a juror a teacher says is conflicted: the
+    office answers the declaration first."""
+    made, application, office, ana, ben = scored
+    jury.declare_conflict(session, actor=teacher, application_id=application.id, juror_id=ana.id)
+    close(session, made.id)
+    decisions.stage_decision(session, actor=office, application_id=application.id, outcome="label")
+
+    with pytest.raises(Conflict) as refused:
+        decisions.publish_round(session, actor=office, round_id=made.id)
+    assert refused.value.key == "jury.errors.declarations_waiting"
+    assert str(application.id) in refused.value.message("en") and "Rounds page" in refused.value.message("en")
+    assert decisions.published_verdict(session, actor=teacher, application_id=application.id) is None
+
+    [waiting] = jury.pending_declarations(session, actor=office, round_id=made.id)
+    jury.dismiss_declaration(session, actor=office, declaration_id=waiting.id)
+    assert decisions.publish_round(session, actor=office, round_id=made.id).decisions == 1
