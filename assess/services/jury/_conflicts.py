@@ -55,7 +55,9 @@ def standing_of(session: Session, juror_ids: Iterable[int]) -> dict[int, Standin
     return {j: (frozenset(teachers.get(j, ())), frozenset(schools.get(j, ()))) for j in set(teachers) | set(schools)}
 
 
-def juror_place(juror: User, school: School | None, standing: Standing = NO_STANDING) -> JurorPlace:
+def juror_place(juror: User, school: School | None, standing: Standing) -> JurorPlace:
+    """``standing``: the juror's standing conflicts (:func:`standing_of`), asked for every
+    time, so that no caller finds conflicts without them by forgetting to pass them."""
     return JurorPlace(juror_id=juror.id, school_id=juror.school_id if school is not None else None,
                       country=school.country if school else None, region=school.region if school else None,
                       standing_teachers=standing[0], standing_schools=standing[1])

@@ -29,6 +29,7 @@ from assess.services.access import authorize, permitted
 from assess.services.errors import Conflict, FieldError, InvalidInput, NotFound
 from assess.services.jury._common import NOTE_MAX, active_juror, find_application, refuse_if_published
 from assess.services.jury._conflicts import (
+    NO_STANDING,
     application_place,
     juror_place,
     kinds_of,
@@ -340,7 +341,8 @@ def waive_conflict(session: Session, *, actor: Actor, application_id: int, juror
         errors.append(FieldError("reason", "errors.too_long", {"max": REASON_MAX}))
     juror = active_juror(session, juror_id)
     school = session.get(School, juror.school_id) if juror.school_id else None
-    if not rules.waivable(kind, juror_place(juror, school), application_place(application),
+    # Only the automatic kinds are waivable: the standing conflicts play no part here.
+    if not rules.waivable(kind, juror_place(juror, school, NO_STANDING), application_place(application),
                           region_conflicts=application.round.region_conflicts):
         errors.append(FieldError("kind", "jury.errors.not_waivable", {"value": str(kind)[:20]}))
     if errors:
