@@ -53,6 +53,7 @@ from assess.storage.models import (
     School,
     SelfAssessment,
     SignInThrottle,
+    StandingConflict,
     SurveyCampaign,
     SurveyCode,
     SurveyDraft,
@@ -356,8 +357,17 @@ def _jury_work(session: Session, user_id: int) -> list[dict[str, Any]]:
                         "updated_at": _when(s.updated_at)} for s in sorted(assignment.scores, key=lambda s: s.id)],
         })
     conflicts = session.scalars(select(JuryConflict).where(JuryConflict.juror_id == user_id).order_by(JuryConflict.id))
+    # Their standing conflicts: whom with (as the office's pages name them), why, who recorded it.
+    standing = session.execute(
+        select(StandingConflict, User.display_name, School.name, School.country)
+        .outerjoin(User, User.id == StandingConflict.teacher_id)
+        .outerjoin(School, School.id == StandingConflict.school_id)
+        .where(StandingConflict.juror_id == user_id).order_by(StandingConflict.id))
     return work + [{"conflict": {"application_id": c.application_id, "kind": c.kind, "note": c.note,
-                                 "created_at": _when(c.created_at)}} for c in conflicts]
+                                 "created_at": _when(c.created_at)}} for c in conflicts] + [
+        {"standing_conflict": {"teacher": teacher, "school": school, "school_country": country,
+                               "relation": s.relation, "recorded_by": s.origin, "note": s.note,
+                               "created_at": _when(s.created_at)}} for s, teacher, school, country in standing]
 
 
 def _own_actions(session: Session, user_id: int) -> list[dict[str, Any]]:
@@ -514,6 +524,7 @@ def _deletion_plan(session: Session, user_id: int) -> dict[str, int]:
         "campaigns_deleted": count(SurveyCampaign, SurveyCampaign.project_id.in_(deleted)) if deleted else 0,
         "applications_kept": count(Application, Application.teacher_id == user_id),
         "jury_assignments_kept": count(Assignment, Assignment.juror_id == user_id),
+        "standing_conflicts_deleted": count(StandingConflict, StandingConflict.juror_id == user_id),
         "web_sessions_ended": count(WebSession, WebSession.user_id == user_id),
     }
 
@@ -593,6 +604,13 @@ def carry_out_deletion(session: Session, *, actor: Actor, request_id: int) -> di
         session.execute(update(AuditLog).where(AuditLog.entity_type == "project",
                                                AuditLog.entity_id.in_([str(p) for p in going]))
                         .values(details={}).execution_options(synchronize_session=False))
+    # A juror's standing conflicts say whom they are close to: they go with the juror. One
+    # with a deleted teacher stays (the teacher's applications are kept, and the juror must
+    # still never judge them), without its note, which may say what binds the two.
+    session.execute(delete(StandingConflict).where(StandingConflict.juror_id == user.id)
+                    .execution_options(synchronize_session=False))
+    session.execute(update(StandingConflict).where(StandingConflict.teacher_id == user.id).values(note="")
+                    .execution_options(synchronize_session=False))
     web_sessions.end_all(session, user_id=user.id)
     # The row stays (applications, scores, decisions and the audit log point to it), with
     # nothing left that says who it was.

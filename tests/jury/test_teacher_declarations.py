@@ -103,7 +103,7 @@ def test_without_scores_a_teachers_declaration_takes_effect_at_once(session, tea
 def test_a_round_is_not_published_while_a_declaration_waits(session, teacher, scored):
     """The verdict would count the levels of a juror a teacher says is conflicted: the
     office answers the declaration first."""
-    made, application, office, ana, ben = scored
+    made, application, office, ana, _ben = scored
     jury.declare_conflict(session, actor=teacher, application_id=application.id, juror_id=ana.id)
     close(session, made.id)
     decisions.stage_decision(session, actor=office, application_id=application.id, outcome="label")

@@ -21,10 +21,12 @@ from assess.storage.models import (
     JurorScore,
     Project,
     SelfAssessment,
+    StandingConflict,
     SurveyCampaign,
     SurveyResponse,
     User,
 )
+from tests.jury.helpers import make_juror
 from tests.privacy.helpers import make_world
 
 
@@ -52,7 +54,7 @@ def test_a_teacher_asks_and_the_office_carries_it_out(session, world):
     session.commit()
     assert done == {"projects_deleted": 1, "projects_kept": 1, "self_assessments_deleted": 1,
                     "self_assessments_kept": 1, "campaigns_deleted": 1, "applications_kept": 1,
-                    "jury_assignments_kept": 0, "web_sessions_ended": 1}
+                    "jury_assignments_kept": 0, "standing_conflicts_deleted": 0, "web_sessions_ended": 1}
 
     user = session.get(User, world.marie.id)
     assert re.fullmatch(rf"deleted-{user.id}-[0-9a-f]{{8}}@deleted\.invalid", user.email)
@@ -132,3 +134,28 @@ def test_an_account_made_with_the_pseudonymous_address_blocks_nothing(session, w
     privacy.carry_out_deletion(session, actor=world.office, request_id=request.id)
     session.commit()
     assert session.get(User, world.paul.id).email.endswith("@deleted.invalid")
+
+
+def test_standing_conflicts_go_with_the_juror_and_lose_their_note_with_the_teacher(session, world):
+    """A standing conflict says whom a juror is close to. Deleting the juror deletes theirs;
+    deleting the teacher keeps it (Marie's applications stay, and the juror must still never
+    judge them) without the note that says what binds the two."""
+    paul_juror = make_juror(session, "jules@example.org")
+    for juror_id in (world.juror.id, paul_juror.id):  # the first one's scores on Marie's application go
+        jury.record_standing_conflict(session, actor=world.office, juror_id=juror_id, teacher_id=world.marie.id,
+                                      relation="personal", note="Marie's brother-in-law", confirm=True)
+    session.commit()
+
+    request = privacy.request_deletion(session, actor=world.juror)
+    assert privacy.carry_out_deletion(session, actor=world.office, request_id=request.id)[
+        "standing_conflicts_deleted"] == 1
+    session.commit()
+    assert count(session, StandingConflict, StandingConflict.juror_id == world.juror.id) == 0
+
+    request = privacy.request_deletion(session, actor=world.marie)
+    privacy.carry_out_deletion(session, actor=world.office, request_id=request.id)
+    session.commit()
+    [kept] = session.scalars(select(StandingConflict)).all()
+    assert (kept.juror_id, kept.teacher_id, kept.note) == (paul_juror.id, world.marie.id, "")
+    assert jury.conflict_kinds(session, actor=world.office, juror_id=paul_juror.id,
+                               application_id=world.marie_application) == ["standing_teacher"]

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from assess.domain.permissions import Actor, PermissionDenied
-from assess.services import privacy
+from assess.services import jury, privacy
 from assess.services.errors import NotFound
-from assess.storage.db import reading
+from assess.storage.db import reading, writing
 from assess.storage.models import AuditLog
 from tests.letters.conftest import SECRET
 from tests.privacy.helpers import MARIES_NOTE, PAULS_NOTE, make_world, read_zip
@@ -89,3 +89,18 @@ def test_a_jurors_download_holds_their_own_scores(session_factory, world):
     assert len(work) == 3 and all(w["scores"] for w in work)
     assert SECRET in everything, "their own private notes are theirs"
     assert not pdfs and documents["projects.json"] == []
+
+
+def test_a_jurors_download_holds_their_standing_conflicts(session_factory, world):
+    with writing(session_factory) as session:
+        jury.record_standing_conflict(session, actor=world.office, juror_id=world.juror.id,
+                                      teacher_id=world.marie.id, relation="former_colleague", note="Same school until 2024",
+                                      confirm=True)  # their scores on Marie's application go
+    documents, _pdfs, _everything = read_zip(privacy.export_bytes(session_factory, actor=world.juror,
+                                                                  user_id=world.juror.id))
+    [standing] = [w["standing_conflict"] for w in documents["jury_work.json"] if "standing_conflict" in w]
+    assert (standing["teacher"], standing["relation"], standing["recorded_by"], standing["note"]) == (
+        "Marie Dupont", "former_colleague", "office", "Same school until 2024")
+    marie, _pdfs, _everything = read_zip(privacy.export_bytes(session_factory, actor=world.marie,
+                                                              user_id=world.marie.id))
+    assert "Same school until 2024" not in str(marie), "the teacher's download does not name the jury"
