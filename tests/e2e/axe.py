@@ -22,19 +22,21 @@ def _axe_source() -> str:
     return AXE_SCRIPT.read_text(encoding="utf-8")
 
 
-def axe_violations(page) -> list[dict]:
-    """Every violation of the WCAG 2.1 A/AA rules on the page as it stands now."""
+def axe_violations(page, within: str | None = None) -> list[dict]:
+    """Every violation of the WCAG 2.1 A/AA rules on the page as it stands now (``within``:
+    only inside the element this CSS selector finds)."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(content=_axe_source())
     return page.evaluate(
-        """async (tags) => {
-            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+        """async ([tags, within]) => {
+            const context = within ? {include: [within]} : document;
+            const result = await axe.run(context, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
             return result.violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.map(n => ({target: n.target.join(' '), impact: n.impact, summary: n.failureSummary})),
             }));
         }""",
-        WCAG_21_AA,
+        [WCAG_21_AA, within],
     )
 
 
@@ -50,7 +52,8 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def assert_accessible(page, where: str) -> None:
-    """No serious or critical WCAG 2.1 A/AA violation on ``page``; ``where`` names the state."""
-    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
+def assert_accessible(page, where: str, *, within: str | None = None) -> None:
+    """No serious or critical WCAG 2.1 A/AA violation on ``page`` (or ``within`` the element
+    a CSS selector finds); ``where`` names the state."""
+    blocking = [v for v in axe_violations(page, within) if v["impact"] in BLOCKING]
     assert not blocking, f"{where}: {len(blocking)} serious/critical axe-core violation(s)\n{describe(blocking)}"
