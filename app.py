@@ -12,12 +12,17 @@ sign-in, no sidebar, whoever is signed in in this browser.
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from assess import clock, resources
+from assess.domain.permissions import Actor
 from assess.i18n import language_names, languages
 from assess.services import accounts, installation, survey_release
 from assess.ui import auth
+from assess.ui.faces import FOCUS_COLOUR
 from assess.ui.runtime import (
     _,
     actor,
@@ -94,8 +99,10 @@ def answer_a_survey_entry() -> None:
     st.button(_("nav.respond"), icon=":material/edit_note:", on_click=open_code_form, key="answer_a_survey")
 
 
-def navigation(signed_in):
-    """The pages of ``signed_in`` (the actor of this browser's session cookie, or None)."""
+def navigation(signed_in: Actor | None) -> tuple[StreamlitPage, dict[str, list[StreamlitPage]] | None, bool]:
+    """The pages of ``signed_in`` (the actor of this browser's session cookie, or None): the
+    page to run, the menu's sections (None: a single page, no menu) and whether nobody is
+    signed in."""
     # Once an administrator exists one always does (the last one cannot be removed): asked
     # until then, not on every rerun after.
     first_run = False
@@ -105,12 +112,12 @@ def navigation(signed_in):
         st.session_state["admin_exists"] = not first_run
     # After creating the administrator, first_run.py keeps this flag to offer demo data.
     if first_run or st.session_state.get("first_run_offer"):
-        return st.navigation([page("first_run", "nav.first_run", ":material/rocket_launch:", default=True)]), False
+        return st.navigation([page("first_run", "nav.first_run", ":material/rocket_launch:", default=True)]), None, False
     current = signed_in or auth.single_sign_on_actor()
     if current is None:
-        return st.navigation([page("sign_in", "nav.sign_in", ":material/login:", default=True)]), True
+        return st.navigation([page("sign_in", "nav.sign_in", ":material/login:", default=True)]), None, True
 
-    sections: dict[str, list[st.Page]] = {}
+    sections: dict[str, list[StreamlitPage]] = {}
     if "teacher" in current.roles:
         sections[_("nav.section.projects")] = [
             page("projects", "nav.projects", ":material/folder:", default=True),
@@ -146,7 +153,74 @@ def navigation(signed_in):
     sections[_("nav.section.account")] = [
         page("account", "nav.account", ":material/person:", default=not sections)
     ]
-    return st.navigation(sections), False
+    return st.navigation(sections, position="hidden"), sections, False
+
+
+#: The menu is ours: st.navigation(position="hidden") keeps the pages (addresses, guards,
+#: st.switch_page) and st.page_link draws them under real headings. Streamlit's own sectioned
+#: menu (1.67) puts each section's <div> straight inside its <ul>, which axe-core calls a
+#: serious violation ("list", "listitem") on every signed-in page; a flat one loses the
+#: sections, position="top" falls back to that same menu on a phone.
+MENU_KEY = "app_pages"
+#: Streamlit's sidebar starts folded, and covers the page when open, up to this window width
+#: (its "md" breakpoint, 768 px, less 0.02; 1.67).
+PHONE_WIDTH = 767.98
+
+
+def menu(sections: dict[str, list[StreamlitPage]]) -> None:
+    """The sidebar's menu: each section's title (a heading, so screen readers list and jump
+    to them) over its pages' links; on a phone it folds away with the sidebar."""
+    with st.sidebar.container(key=MENU_KEY):
+        for title, pages in sections.items():
+            st.subheader(title, anchor=False)
+            for each in pages:
+                st.page_link(each)
+    st.sidebar.divider()
+
+
+#: What st.page_link leaves out (1.67): a focus mark (it removes the outline and tints the
+#: background as it does for the current page), here the answering pages' near-black
+#: outline, 3:1 and more on the sidebar (WCAG 2.4.7, 1.4.11).
+MENU_STYLE = (f'<style>.st-key-{MENU_KEY} a:focus-visible {{ outline: 3px solid {FOCUS_COLOUR} !important;'
+              " outline-offset: 2px; }</style>")
+
+
+def menu_script(chosen: StreamlitPage) -> str:
+    """What st.page_link does not say to screen readers (1.67): that the links are the app's
+    navigation (a landmark, as Streamlit's own menu is) and which one is the page shown
+    (aria-current; sighted readers see it shaded and bold). The menu is redrawn by React, so
+    one watcher per browser tab marks it again after every change, from the page this run
+    chose: the link whose address's last part is its url_path ("" for the default page; a
+    url_path has no "/"). The address as written, not as resolved: Streamlit writes the
+    default page's as "", which resolves to the page shown, whichever it is. And on a phone,
+    where the open sidebar covers the page, it folds away once a page is chosen, as it does
+    with Streamlit's own menu."""
+    here, label = (json.dumps(text).replace("</", "<\\/") for text in (chosen.url_path, _("nav.menu")))
+    return f"""<script>
+window.__assessMenu = {{here: {here}, label: {label}}};
+if (!window.__assessMenuMark) {{
+  window.__assessMenuMark = () => {{
+    const menu = document.querySelector(".st-key-{MENU_KEY}");
+    if (!menu) {{ return; }}
+    const {{here, label}} = window.__assessMenu;
+    if (menu.getAttribute("role") !== "navigation") {{ menu.setAttribute("role", "navigation"); }}
+    if (menu.getAttribute("aria-label") !== label) {{ menu.setAttribute("aria-label", label); }}
+    for (const link of menu.querySelectorAll("a[href]")) {{
+      const current = link.getAttribute("href").split(/[?#]/)[0].split("/").pop() === here;
+      if (current && link.getAttribute("aria-current") !== "page") {{ link.setAttribute("aria-current", "page"); }}
+      if (!current && link.hasAttribute("aria-current")) {{ link.removeAttribute("aria-current"); }}
+    }}
+  }};
+  new MutationObserver(window.__assessMenuMark).observe(document.body, {{
+    subtree: true, childList: true, attributes: true, attributeFilter: ["class", "href"]}});
+  document.addEventListener("click", (event) => {{
+    if (event.target.closest(".st-key-{MENU_KEY} a") && window.innerWidth <= {PHONE_WIDTH}) {{
+      document.querySelector('[data-testid="stSidebarCollapseButton"] button')?.click();
+    }}
+  }});
+}}
+window.__assessMenuMark();
+</script>"""
 
 
 #: Streamlit draws captions at 60 % opacity: 3.9:1 on white, under WCAG AA's 4.5:1 (axe-core,
@@ -154,16 +228,24 @@ def navigation(signed_in):
 #: page and in popovers (drawn outside the main block). The answering page has its own.
 READABLE_CAPTIONS = '<style>[data-testid="stCaptionContainer"] { opacity: 0.8; }</style>'
 
+#: Streamlit folds the sidebar away (on a phone from the start) by sliding it off the screen
+#: (1.67): its links and switches stay in the keyboard's path, focused out of sight (WCAG
+#: 2.4.7), and screen readers still read them. Hidden once folded, after the slide (300 ms).
+FOLDED_SIDEBAR = ('<style>[data-testid="stSidebar"][data-collapsed="true"] { visibility: hidden;'
+                  " transition: transform 300ms, min-width 300ms, max-width 300ms, visibility 0s 300ms; }</style>")
 
-def page_title_and_language(chosen: st.Page) -> None:
+
+def page_title_and_language(chosen: StreamlitPage, *, with_menu: bool) -> None:
     """Each page its own title in the browser's tab ("My projects – eTwinning quality label":
     set_page_config's title would otherwise be every page's), and the reader's language on
-    <html lang> (see runtime.page_language_script), and captions readable enough. The
-    answering page sets all three itself."""
+    <html lang> (see runtime.page_language_script), and captions readable enough, a folded
+    sidebar out of the keyboard's path, and the menu's focus mark, landmark and current
+    page. The answering page, without a sidebar, sets the first three itself."""
     st.set_page_config(page_title=_("app.page_title", page=chosen.title, name=_("app.name")))
+    marks = MENU_STYLE + menu_script(chosen) if with_menu else ""
     with st.sidebar:
-        st.html(page_language_script() + language_cookie_script() + READABLE_CAPTIONS, unsafe_allow_javascript=True,
-                width="content")
+        st.html(page_language_script() + language_cookie_script() + READABLE_CAPTIONS + FOLDED_SIDEBAR + marks,
+                unsafe_allow_javascript=True, width="content")
 
 
 def demo_banner() -> None:
@@ -192,11 +274,13 @@ demo_banner()
 if respondent is not None:
     respondent.run()
 else:
+    chosen, sections, signed_out = navigation(signed_in)
+    if sections:
+        menu(sections)
     language_switch()
-    chosen, signed_out = navigation(signed_in)
     if not signed_out:
         release_ended_campaigns()
-    page_title_and_language(chosen)
+    page_title_and_language(chosen, with_menu=bool(sections))
     # Before the page runs: a page may stop the run (st.stop), the cookie must still follow.
     session_cookie_script()
     chosen.run()

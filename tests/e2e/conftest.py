@@ -33,6 +33,8 @@ TEACHER_EMAIL, PASSWORD = "claire@example.org", "correct horse battery"
 # locators already wait 15 s; assertions wait as long.
 expect.set_options(timeout=15_000)
 PROJECT_TITLE = "Our European breakfast"
+#: The sidebar's menu of pages (app.py's MENU_KEY container: section headings over links).
+MENU = ".st-key-app_pages"
 
 
 @dataclass
@@ -186,7 +188,7 @@ def sign_in(page, url: str, email: str = TEACHER_EMAIL, password: str = PASSWORD
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     if link:
-        page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=link).wait_for()
+        page.locator(MENU).get_by_role("link", name=link).wait_for()
     else:
         page.get_by_role("heading", name=landing).wait_for()
     wait_idle(page)
@@ -195,6 +197,6 @@ def sign_in(page, url: str, email: str = TEACHER_EMAIL, password: str = PASSWORD
 def open_page(page, name: str, heading: str) -> None:
     """Navigate with the sidebar, as a person does (a typed address works too: the session
     cookie keeps them signed in, see test_session_survives_reload.py)."""
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=name).click()
+    page.locator(MENU).get_by_role("link", name=name).click()
     page.get_by_role("heading", name=heading).wait_for()
     wait_idle(page)

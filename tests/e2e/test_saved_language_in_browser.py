@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from assess.services import accounts
 from assess.storage.models import User
-from tests.e2e.conftest import PASSWORD, TEACHER_EMAIL, wait_idle
+from tests.e2e.conftest import MENU, PASSWORD, TEACHER_EMAIL, wait_idle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -42,7 +42,7 @@ def test_a_teacher_who_chose_french_reads_french_from_an_english_browser(live_ap
     page.get_by_role("heading", name="Mes projets").wait_for()
     wait_idle(page)
     assert sidebar_language(page) == "Langue: Français", "after a reload, the sidebar too"
-    expect(page.locator('[data-testid="stSidebarNav"]')).to_contain_text("Auto-évaluation")
+    expect(page.locator(MENU)).to_contain_text("Auto-évaluation")
 
     # A new tab of the same browser: French at once.
     other = context.new_page()
@@ -53,7 +53,7 @@ def test_a_teacher_who_chose_french_reads_french_from_an_english_browser(live_ap
     assert sidebar_language(other) == "Langue: Français"
     other.close()
 
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Mon compte").click()
+    page.locator(MENU).get_by_role("link", name="Mon compte").click()
     page.get_by_role("button", name="Se déconnecter").click()
     page.get_by_role("heading", name="Connexion").wait_for()
     wait_idle(page)

@@ -169,6 +169,33 @@ def test_the_same_page_in_french(app_for, people):
     assert texts(at.error) == ["L'adresse électronique ou le mot de passe est incorrect."]
 
 
+# --- the menu --------------------------------------------------------------------------------
+
+def menu(at) -> list[tuple[str, list[str]]]:
+    """The sidebar's menu as a person reads it: each section's heading over its links."""
+    sections: list[tuple[str, list[str]]] = []
+    for element in at.sidebar:
+        if element.type == "subheader":
+            sections.append((element.value, []))
+        elif element.type == "page_link":
+            sections[-1][1].append(element.label)
+    return sections
+
+
+def test_the_menu_groups_each_persons_pages_under_their_sections(app_for, people):
+    assert menu(app_for(people.juror, lang="fr")) == [("Jury", ["Mes candidatures à évaluer"]), ("Compte", ["Mon compte"])]
+    teacher = menu(app_for(people.teacher))
+    assert [title for title, _links in teacher] == ["Projects", "Account"]
+    assert teacher[0][1][:2] == ["My projects", "Self-assessment"] and "Rounds" not in teacher[0][1]
+    office = dict(menu(app_for(people.admin)))
+    assert list(office) == ["National office", "Account"]
+    assert office["National office"][:3] == ["All projects", "Rounds", "Decisions"]
+
+
+def test_a_signed_out_visitor_has_no_menu(app_for, people):
+    assert menu(app_for(None)) == []
+
+
 # --- account ---------------------------------------------------------------------------------
 
 def test_account_shows_who_is_signed_in_and_the_jury_note(app_for, people):

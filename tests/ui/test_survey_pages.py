@@ -288,7 +288,7 @@ def test_the_office_reads_the_results_in_french(app_for, people, answered):
 def test_results_without_any_campaign_say_so(app_for, people, project):
     at = no_exception(app_for(people.teacher, page="survey_results"))
     assert at.info[0].value == "No survey campaign yet."
-    assert [link.label for link in at.get("page_link")] == ["Start a survey"]
+    assert [link.label for link in at.main.get("page_link")] == ["Start a survey"]
 
 
 def test_the_dashboard_sets_the_surveys_beside_the_self_assessment(app_for, people, ui_database, answered):

@@ -123,7 +123,7 @@ def test_a_teacher_registers_a_project_through_the_form(app_for, people, ui_data
     text = page_text(at)
     assert "Stories from our rivers" in text and "Partners: Italy" in text
     # The new project is the chosen one, with links to the other pages.
-    assert {link.label for link in at.get("page_link")} >= {"Self-assessment", "Dashboard", "PDF report"}
+    assert {link.label for link in at.main.get("page_link")} >= {"Self-assessment", "Dashboard", "PDF report"}
 
 
 def test_invalid_input_shows_which_fields_and_stores_nothing(app_for, people, ui_database):
@@ -186,7 +186,7 @@ def test_the_office_sees_every_project_read_only(app_for, people, project):
     at.button(key=f"select_{project}").click()
     no_exception(at.run())
     # Only the pages of the office's navigation: it reads results, it never fills them in.
-    assert [link.label for link in at.get("page_link")] == ["Dashboard", "PDF report"]
+    assert [link.label for link in at.main.get("page_link")] == ["Dashboard", "PDF report"]
 
 
 def test_titles_typed_by_teachers_are_shown_as_text(app_for, people, ui_database):
