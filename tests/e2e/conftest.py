@@ -168,6 +168,27 @@ def browser():
         yield chromium
 
 
+#: The widths and languages the accessibility tests check every page at.
+PHONE, COMPUTER = 375, 1280
+VIEWS = [("fr", PHONE), ("en", PHONE), ("fr", COMPUTER), ("en", COMPUTER)]
+LOCALES = {"fr": "fr-FR", "en": "en-GB"}
+
+
+@contextmanager
+def view_page(chromium: Chromium, language: str, width: int) -> Iterator:
+    """A page of a new browser context as a reader in ``language`` sees it at ``width``: a
+    phone's (touch, mobile, 740 px high) at PHONE, a computer's otherwise."""
+    phone = width == PHONE
+    context = chromium.new_context(viewport={"width": width, "height": 740 if phone else 900},
+                                   locale=LOCALES[language], is_mobile=phone, has_touch=phone)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+    finally:
+        context.close()
+
+
 def wait_idle(page, timeout: float = 15_000) -> None:
     """Wait until every script run the page asked for is over: each rerun request it sent
     (a click sends it before Playwright's click returns) was taken by a run the server has

@@ -25,14 +25,21 @@ from assess import clock
 from assess.i18n import t
 from assess.services import campaigns, link_guard, projects, responding
 from tests.e2e.axe import assert_accessible
-from tests.e2e.conftest import launch_chromium, open_page, serve_app, sign_in, wait_idle
+from tests.e2e.conftest import (
+    COMPUTER,
+    PHONE,
+    VIEWS,
+    launch_chromium,
+    open_page,
+    serve_app,
+    sign_in,
+    view_page,
+    wait_idle,
+)
 from tests.services.helpers import families_answers, make_campaign, make_project
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
-PHONE, COMPUTER = 375, 1280
-VIEWS = [("fr", PHONE), ("en", PHONE), ("fr", COMPUTER), ("en", COMPUTER)]
-LOCALES = {"fr": "fr-FR", "en": "en-GB"}
 UNKNOWN_CODE = "ACDEF-GHJKM"  # well formed, never issued
 
 
@@ -91,13 +98,8 @@ def chromium():
 @pytest.fixture(params=VIEWS, ids=[f"{language}-{width}px" for language, width in VIEWS])
 def view(request, chromium):
     language, width = request.param
-    phone = width == PHONE
-    context = chromium.new_context(viewport={"width": width, "height": 740 if phone else 900},
-                                   locale=LOCALES[language], is_mobile=phone, has_touch=phone)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield View(page, language, width, VIEWS.index(request.param))
-    context.close()
+    with view_page(chromium, language, width) as page:
+        yield View(page, language, width, VIEWS.index(request.param))
 
 
 @dataclass

@@ -24,8 +24,18 @@ from assess.domain.permissions import Actor
 from assess.i18n import t
 from assess.services import accounts
 from tests.e2e.axe import assert_accessible
-from tests.e2e.conftest import MENU, PASSWORD, TEACHER_EMAIL, launch_chromium, serve_app, wait_idle
-from tests.e2e.test_accessibility import LOCALES, PHONE, VIEWS, contrast
+from tests.e2e.conftest import (
+    MENU,
+    PASSWORD,
+    PHONE,
+    TEACHER_EMAIL,
+    VIEWS,
+    launch_chromium,
+    serve_app,
+    view_page,
+    wait_idle,
+)
+from tests.e2e.test_accessibility import contrast
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -82,13 +92,8 @@ class View:
 @pytest.fixture(params=VIEWS, ids=[f"{language}-{width}px" for language, width in VIEWS])
 def view(request, chromium):
     language, width = request.param
-    phone = width == PHONE
-    context = chromium.new_context(viewport={"width": width, "height": 740 if phone else 900},
-                                   locale=LOCALES[language], is_mobile=phone, has_touch=phone)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield View(page, language, width)
-    context.close()
+    with view_page(chromium, language, width) as page:
+        yield View(page, language, width)
 
 
 def sign_in(view: View, url: str, person: Person) -> None:
