@@ -44,6 +44,16 @@ def country(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+def as_at_a_terminal() -> None:
+    """In the child before it runs the command: Ctrl-C delivered, as at an operator's
+    terminal. A child inherits an ignored or blocked SIGINT from whatever started the test
+    run (a background job's shell ignores it; in one whole-suite run the export went on to
+    the end with exit 0), and Python then never raises KeyboardInterrupt: rightly, a
+    command started that way is not meant to be interrupted by Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def partial_with_data(folder: Path) -> bool:
     return any(PARTIAL_MARK in p.name and p.stat().st_size > 0 for p in folder.iterdir() if p.is_file())
 
@@ -63,7 +73,8 @@ def test_a_killed_export_leaves_no_file_anywhere(country, tmp_path, what, sent):
     command = [str(ASSESS), "export", what, "--out", str(out)] + (
         ["--what", "responses"] if what == "csv" else ["--with-responses"])
     env = {**os.environ, "ASSESS_DATABASE_URL": country, "TMPDIR": str(scratch)}
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=as_at_a_terminal)
     try:
         deadline = time.monotonic() + 120
         while not partial_with_data(target):
@@ -75,7 +86,9 @@ def test_a_killed_export_leaves_no_file_anywhere(country, tmp_path, what, sent):
     finally:
         if process.poll() is None:
             process.kill()
-    assert process.returncode == (128 + signal.SIGTERM if sent == signal.SIGTERM else 1), stderr
+    assert process.returncode == (128 + signal.SIGTERM if sent == signal.SIGTERM else 1), (
+        f"{stderr}\n(this test's SIGINT: {signal.getsignal(signal.SIGINT)}, blocked: "
+        f"{signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, set())})")
     assert "Traceback" not in stderr
     assert list(target.iterdir()) == [], "nothing in the target folder, partial or whole"
     assert list(scratch.iterdir()) == [], "nothing in the temporary folder"
