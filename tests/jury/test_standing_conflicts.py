@@ -226,3 +226,31 @@ def test_a_juror_and_teacher_in_one_account_is_not_in_conflict_with_themself(ses
     with pytest.raises(InvalidInput) as refused:
         jury.record_standing_conflict(session, actor=SYSTEM, juror_id=both.id, teacher_id=both.id, relation="personal")
     assert refused.value.errors[0].key == "jury.errors.standing_self"
+
+
+def test_a_juror_cannot_take_back_submitted_scores_by_declaring_a_conflict(session, teacher, project):
+    """Submitted scores are final for their juror: a juror who has read the co-jurors'
+    levels could otherwise change the verdict by withdrawing their own. Their drafts they
+    may drop; the office can still take them off (its own conflict, with the confirmation)."""
+    office = make_office(session)
+    juror = make_juror(session, "ana@example.org")
+    made = make_round(session)
+    application = apply(session, teacher=teacher, round_id=made.id, project_id=project.id)
+    jury.assign_juror(session, actor=office, application_id=application.id, juror_id=juror.id)
+    score_all(session, juror=juror, application_id=application.id)  # submitted
+    scores = count(session, JurorScore)
+
+    with pytest.raises(Conflict) as one:
+        jury.declare_conflict(session, actor=juror, application_id=application.id, confirm=True)
+    assert one.value.key == "jury.errors.declare_after_submitting"
+    assert "national office" in one.value.message("en")
+    with pytest.raises(Conflict) as standing:
+        jury.record_standing_conflict(session, actor=juror, teacher_id=teacher.id, relation="personal", confirm=True)
+    assert standing.value.key == "jury.errors.standing_after_submitting"
+    assert "1 application" in standing.value.message("en")
+    assert count(session, JurorScore) == scores and count(session, StandingConflict) == 0
+    assert assignment_of(session, juror=juror, application_id=application.id) is not None
+
+    jury.record_standing_conflict(session, actor=office, juror_id=juror.id, teacher_id=teacher.id,
+                                  relation="personal", confirm=True)
+    assert assignment_of(session, juror=juror, application_id=application.id) is None

@@ -89,7 +89,19 @@ def test_the_office_confirms_a_teachers_waiting_declaration(people, scored, ui_d
         assert jury.pending_declarations(session, actor=people.admin, round_id=round_id) == []
 
 
-def test_a_juror_declares_a_school_they_never_judge(people, scored, ui_database):
+@pytest.fixture
+def drafted(ui_database, people):
+    """An open round: Claire's application, scored by Ana Juror but not submitted."""
+    with ui_database.begin() as session:
+        made = make_round(session, office=people.admin)
+        application = apply(session, teacher=people.teacher, round_id=made.id,
+                            project_id=make_project(session, owner=people.teacher, title="Rivers <b>of</b> Europe").id)
+        jury.assign_juror(session, actor=people.admin, application_id=application.id, juror_id=people.juror.id)
+        score_all(session, juror=people.juror, application_id=application.id, submit=False)
+        return made.id, application.id
+
+
+def declare_school(people, ui_database):
     with ui_database.begin() as session:
         school = session.scalar(select(School.id).where(School.name == "Scoil Mhuire"))
     at = run_page("jury_work", people.juror)
@@ -99,8 +111,22 @@ def test_a_juror_declares_a_school_they_never_judge(people, scored, ui_database)
     at.selectbox(key="jw_standing_school").set_value(school)
     at.selectbox(key="jw_standing_relation").set_value("former_colleague")
     at.checkbox(key="jw_standing_confirm").check()
-    at = press(at, "Declare it")
+    return press(at, "Declare it")
+
+
+def test_a_juror_declares_a_school_they_never_judge(people, drafted, ui_database):
+    at = declare_school(people, ui_database)
     assert "It is recorded: none of their applications will be given to you." in [s.value for s in at.success]
     text = page_text(at)
     assert "Scoil Mhuire (IE): Former colleague" not in text and "Scoil Mhuire (Ireland): Former colleague" in text
     assert "Rivers <b>of</b> Europe" not in text, "its partner school: the application left the list"
+    assert scores(ui_database) == 0, "their own drafts went with it"
+
+
+def test_a_juror_who_submitted_is_sent_to_the_office(people, scored, ui_database):
+    """Submitted scores are final: the juror's page says who can record the conflict now."""
+    at = declare_school(people, ui_database)
+    assert not at.success
+    [refused] = [e.value for e in at.error]
+    assert "write to the national office" in refused
+    assert "Rivers <b>of</b> Europe" in page_text(at) and scores(ui_database) == 6

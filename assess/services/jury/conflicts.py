@@ -111,7 +111,9 @@ def declare_conflict(
       active juror (no such account, not a juror, deactivated) is recorded in the audit
       log only, so the answer never tells a teacher who the jurors are;
     - an assigned juror declares it on themself (``juror_id`` None or their own):
-      ``declared_by_juror``.
+      ``declared_by_juror``; refused once they submitted their scores on it
+      (``jury.errors.declare_after_submitting``: submitted scores are final; the office
+      takes them off if it must).
 
     Anyone else gets :class:`NotFound`. The juror's assignment on the application, if
     any, is removed with the scores they saved (recorded in the audit log): a juror in
@@ -155,6 +157,11 @@ def declare_conflict(
     juror = active_juror(session, juror_id)
     assignment = session.scalar(select(Assignment).where(Assignment.application_id == application.id,
                                                          Assignment.juror_id == juror.id))
+    # Submitted scores are final for their juror ("can no longer change"): taking them back
+    # by declaring a conflict after reading the co-jurors' levels would change the verdict.
+    # The office can still take the juror off (its own conflict, with the confirmation).
+    if kind is ConflictKind.DECLARED_BY_JUROR and assignment is not None and assignment.submitted_at is not None:
+        raise Conflict("jury.errors.declare_after_submitting")
     if kind is ConflictKind.OFFICE and assignment is not None and assignment.scores and not confirm:
         raise Conflict("jury.errors.conflict_removes_scores", name=juror.display_name, count=len(assignment.scores))
     if kind is ConflictKind.DECLARED_BY_TEACHER and assignment is not None and assignment.scores:

@@ -153,7 +153,9 @@ def record_standing_conflict(
     ``other``). Recorded twice, the first one stays and is returned. The juror is taken
     off the applications of unpublished rounds it forbids (audited); when they saved
     scores on any, ``jury.errors.standing_removes_scores`` (how many) unless ``confirm``,
-    and nothing is stored then.
+    and nothing is stored then. A juror's own declaration is refused while it would take
+    back scores they submitted (``jury.errors.standing_after_submitting``): the office
+    records it then.
     """
     if permitted(session, actor, "conflict.standing.manage"):
         origin = StandingOrigin.OFFICE
@@ -200,6 +202,9 @@ def record_standing_conflict(
     affected = _affected(session, juror=juror, teacher_id=teacher.id if teacher else None,
                          school_id=school.id if school else None)
     scored = [a for a in affected if a.scores]
+    submitted = [a for a in affected if a.submitted_at is not None]
+    if origin == StandingOrigin.JUROR and submitted:  # as for one application: submitted scores are final
+        raise Conflict("jury.errors.standing_after_submitting", count=len(submitted))
     if scored and not confirm:
         raise Conflict("jury.errors.standing_removes_scores", name=juror.display_name,
                        count=sum(len(a.scores) for a in scored), applications=len(scored),
