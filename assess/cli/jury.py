@@ -241,6 +241,63 @@ def standing_remove(standing_id: int, lang: str) -> None:
     click.echo(t("jury.cli.standing_removed", lang, id=standing_id))
 
 
+@jury_group.group("declarations")
+def declarations_group() -> None:
+    """Teachers' declarations of a conflict of interest with a juror who already saved
+    scores: they wait for the office, which confirms or sets them aside."""
+
+
+@declarations_group.command("list")
+@click.option("--round", "round_id", type=ID, required=True, help="The round.")
+@JSON
+@LANGUAGE_OPTION
+def declarations_list(round_id: int, as_json: bool, lang: str) -> None:
+    """List the round's declarations waiting for the office, with names and titles."""
+    with reading() as session:
+        found = jury_service.pending_declarations(session, actor=Actor.system(), round_id=round_id)
+    if as_json:
+        _echo_json([{"id": d.id, "application": d.application_id, "title": d.application_title,
+                     "teacher": d.teacher_name, "juror": d.juror_id, "juror_name": d.juror_name, "scores": d.scores,
+                     "submitted": d.submitted, "note": d.note} for d in found])
+        return
+    if not found:
+        click.echo(t("jury.cli.declarations_none", lang))
+    for d in found:
+        click.echo(t("jury.cli.declaration_line", lang, id=d.id, application=d.application_id, title=d.application_title,
+                     teacher=d.teacher_name, juror=d.juror_name, juror_id=d.juror_id, count=d.scores,
+                     state=t("jury.cli.declaration_submitted", lang) if d.submitted else "",
+                     note=f" - {d.note}" if d.note else ""))
+
+
+@declarations_group.command("confirm")
+@click.argument("declaration_id", type=ID)
+@click.option("--confirm", is_flag=True, help="Confirm it even though the juror's saved scores on the "
+                                              "application are removed.")
+@LANGUAGE_OPTION
+def declarations_confirm(declaration_id: int, confirm: bool, lang: str) -> None:
+    """Accept a declaration: the conflict is recorded and the juror taken off the application."""
+    with transaction() as session:
+        try:
+            stored = jury_service.confirm_declaration(session, actor=Actor.system(), declaration_id=declaration_id,
+                                                      confirm=confirm)
+        except Conflict as asked:
+            if asked.key != "jury.errors.conflict_removes_scores":
+                raise
+            raise click.ClickException(f"{asked.message(lang)} {t('jury.cli.declaration_confirm', lang)}") from None
+        application = stored.application_id
+    click.echo(t("jury.cli.declaration_confirmed", lang, id=declaration_id, application=application))
+
+
+@declarations_group.command("dismiss")
+@click.argument("declaration_id", type=ID)
+@LANGUAGE_OPTION
+def declarations_dismiss(declaration_id: int, lang: str) -> None:
+    """Set a declaration aside: the juror keeps the application and their scores."""
+    with transaction() as session:
+        jury_service.dismiss_declaration(session, actor=Actor.system(), declaration_id=declaration_id)
+    click.echo(t("jury.cli.declaration_dismissed", lang, id=declaration_id))
+
+
 @click.group("stats")
 def stats_group() -> None:
     """Statistics on the jury's work."""

@@ -68,3 +68,38 @@ def test_bad_input_is_refused_in_words(database):  # noqa: F811
     missing = run("jury", "standing", "remove", "987654")
     assert missing.exit_code == 1 and "Traceback" not in missing.output
     assert ok("jury", "standing", "list") == "No standing conflict of interest.\n"
+
+
+def waiting(session):
+    """A teacher's declaration against a juror who submitted their scores: it waits."""
+    teacher = make_user(session, email="claire@example.org", name="Claire Martin")
+    made = make_round(session)
+    rivers = apply(session, teacher=teacher, round_id=made.id,
+                   project_id=make_project(session, owner=teacher, title="Rivers").id)
+    ana, ben = make_juror(session, "ana@example.org"), make_juror(session, "ben@example.org")
+    for juror in (ana, ben):
+        jury.assign_juror(session, actor=Actor.system(), application_id=rivers.id, juror_id=juror.id)
+        score_all(session, juror=juror, application_id=rivers.id)
+        jury.declare_conflict(session, actor=teacher, application_id=rivers.id, juror_id=juror.id, note="Neighbours.")
+    return made.id, rivers.id, ana.id, [d.id for d in jury.pending_declarations(session, actor=Actor.system(),
+                                                                                round_id=made.id)]
+
+
+def test_the_office_answers_teachers_declarations_from_the_command_line(database):  # noqa: F811
+    round_id, application, ana, (first, second) = build(database, waiting)
+    listed = ok("jury", "declarations", "list", "--round", str(round_id)).splitlines()
+    assert listed[0] == (f"{first}  application {application} “Rivers” (teacher Claire Martin) / Ana (#{ana}): "
+                         "6 scores saved, submitted - Neighbours.")
+    assert len(listed) == 2
+    assert json.loads(ok("jury", "declarations", "list", "--round", str(round_id), "--json"))[0]["scores"] == 6
+
+    asked = run("jury", "declarations", "confirm", str(first))
+    assert asked.exit_code == 1 and "Add --confirm to confirm it anyway." in asked.stderr
+    assert build(database, lambda s: s.scalar(select(func.count()).select_from(JurorScore))) == 12
+    assert f"the juror is taken off application {application}" in ok("jury", "declarations", "confirm", str(first),
+                                                                     "--confirm")
+    assert build(database, lambda s: s.scalar(select(func.count()).select_from(JurorScore))) == 6
+    assert "keeps the application and their scores" in ok("jury", "declarations", "dismiss", str(second))
+    assert "No teacher's declaration" in ok("jury", "declarations", "list", "--round", str(round_id))
+    french = run("jury", "declarations", "dismiss", str(second), "--lang", "fr")
+    assert french.exit_code == 1 and "Traceback" not in french.output
