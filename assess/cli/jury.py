@@ -20,7 +20,7 @@ from assess.i18n.formats import format_date, format_number, format_percent
 from assess.services import eql as eql_service
 from assess.services import jury as jury_service
 from assess.services import rounds, search
-from assess.services.errors import Conflict
+from assess.services.errors import Conflict, ServiceError
 
 LANG = click.option("--lang", type=LANGUAGE, default="en", show_default=True)
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
@@ -62,6 +62,12 @@ def round_list(as_json: bool, lang: str) -> None:
 @click.group("jury")
 def jury_group() -> None:
     """The jury: assigning jurors to applications, moving applications between jurors."""
+
+
+def ask_to_confirm(asked: ServiceError, hint: str, lang: str) -> click.ClickException:
+    """A service's question before scores go, as the command line asks it: the question,
+    then how to answer it (``hint``: the catalogue's "add --confirm..." for this command)."""
+    return click.ClickException(f"{asked.message(lang)} {t(hint, lang)}")
 
 
 @jury_group.command("assign")
@@ -157,7 +163,7 @@ def jury_reassign(round_id: int, from_juror: int, to_juror: int | None, applicat
             done = jury_service.reassign(session, actor=Actor.system(), round_id=round_id, from_juror_id=from_juror,
                                          to_juror_id=to_juror, application_ids=ids, confirm=confirm)
         except jury_service.ReassignmentDropsScores as asked:
-            raise click.ClickException(f"{asked.message(lang)} {t('jury.cli.reassign_confirm', lang)}") from None
+            raise ask_to_confirm(asked, "jury.cli.reassign_confirm", lang) from None
     if as_json:
         _echo_json(done.to_dict())
         return
@@ -227,7 +233,7 @@ def standing_add(juror_id: int, teacher: str | None, school_id: int | None, rela
         except Conflict as asked:
             if asked.key != "jury.errors.standing_removes_scores":
                 raise
-            raise click.ClickException(f"{asked.message(lang)} {t('jury.cli.standing_confirm', lang)}") from None
+            raise ask_to_confirm(asked, "jury.cli.standing_confirm", lang) from None
     click.echo(t("jury.cli.standing_recorded", lang, id=found.id, juror=found.juror_name, about=found.about(lang)))
 
 
@@ -283,7 +289,7 @@ def declarations_confirm(declaration_id: int, confirm: bool, lang: str) -> None:
         except Conflict as asked:
             if asked.key != "jury.errors.conflict_removes_scores":
                 raise
-            raise click.ClickException(f"{asked.message(lang)} {t('jury.cli.declaration_confirm', lang)}") from None
+            raise ask_to_confirm(asked, "jury.cli.declaration_confirm", lang) from None
         application = stored.application_id
     click.echo(t("jury.cli.declaration_confirmed", lang, id=declaration_id, application=application))
 

@@ -221,3 +221,19 @@ def open_page(page, name: str, heading: str) -> None:
     page.locator(MENU).get_by_role("link", name=name).click()
     page.get_by_role("heading", name=heading).wait_for()
     wait_idle(page)
+
+
+def tab_until(page, inside: str, *, presses: int = 40) -> None:
+    """Press Tab from the page's top, as a keyboard user does, until the focus is inside the
+    elements ``inside`` (a CSS selector) finds; fail naming where the focus went. It starts
+    once no script run is under way: a redraw still going (both cores busy, once in a full
+    run) puts the focus back on the page's start half-way."""
+    wait_idle(page)
+    page.locator("body").focus()
+    passed: list[str] = []
+    for _press in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("(inside) => !!document.activeElement.closest(inside)", inside):
+            return
+        passed.append(page.evaluate("() => document.activeElement.outerHTML.slice(0, 80)"))
+    raise AssertionError(f"Tab never reached {inside}; the focus went through {passed}")

@@ -33,6 +33,7 @@ from tests.e2e.conftest import (
     open_page,
     serve_app,
     sign_in,
+    tab_until,
     view_page,
     wait_idle,
 )
@@ -295,17 +296,7 @@ def contrast(colour: str, background: tuple[int, int, int] = (255, 255, 255)) ->
 def focus_outline(page, inside: str) -> dict:
     """Tab (as a keyboard user does) until the focus is inside ``inside``; the outline drawn
     around the focused answer (the radio's row: its input is visually hidden)."""
-    # From the page's top, once no script run is under way: a redraw still going (both cores
-    # busy, once in a full run) puts the focus back on the page's start half-way.
-    wait_idle(page)
-    passed: list[str] = []
-    for _press in range(40):
-        page.keyboard.press("Tab")
-        if page.evaluate("(inside) => !!document.activeElement.closest(inside)", inside):
-            break
-        passed.append(page.evaluate("() => document.activeElement.outerHTML.slice(0, 80)"))
-    else:
-        raise AssertionError(f"Tab never reached {inside}; the focus went through {passed}")
+    tab_until(page, inside)
     return page.evaluate("""() => {
         const focused = document.activeElement;
         const shown = focused.closest('[data-testid="stRadioOption"]') || focused;

@@ -32,6 +32,7 @@ from tests.e2e.conftest import (
     VIEWS,
     launch_chromium,
     serve_app,
+    tab_until,
     view_page,
     wait_idle,
 )
@@ -155,15 +156,7 @@ def focus_outline_in_menu(view: View) -> dict:
     """Tab from the page's top, as a keyboard user does, until a menu link has the focus;
     its outline and the sidebar's background."""
     page = view.page
-    page.locator("body").focus()
-    passed: list[str] = []
-    for _press in range(40):
-        page.keyboard.press("Tab")
-        if page.evaluate("(menu) => !!document.activeElement.closest(menu + ' a')", MENU):
-            break
-        passed.append(page.evaluate("() => document.activeElement.outerHTML.slice(0, 80)"))
-    else:
-        raise AssertionError(f"Tab never reached the menu's links; the focus went through {passed}")
+    tab_until(page, f"{MENU} a")
     return page.evaluate("""(sidebar) => {
         const style = getComputedStyle(document.activeElement);
         return {style: style.outlineStyle, width: parseFloat(style.outlineWidth), colour: style.outlineColor,

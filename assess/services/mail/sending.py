@@ -215,7 +215,7 @@ class _Connection:
     def send(self, envelope: Envelope, sender: str) -> None:
         try:
             self.open().send_message(envelope.message, from_addr=sender, to_addrs=[envelope.recipient])
-        except smtplib.SMTPRecipientsRefused:
+        except smtplib.SMTPRecipientsRefused:  # an OSError too, but the connection is still good
             raise
         except (smtplib.SMTPServerDisconnected, OSError):
             self.smtp = None  # a dropped connection: the next mail opens a new one
